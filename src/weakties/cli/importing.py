@@ -1,0 +1,182 @@
+"""``weakties import ...``: exports and address books into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from weakties.cli.context import store
+from weakties.cli.output import console, err, print_json, table
+from weakties.ingest.context import FileReport
+from weakties.ingest.sources import Limits, MiB
+
+app = typer.Typer(help="Import data: a LinkedIn export, address books.", no_args_is_help=True)
+
+AsMember = Annotated[
+    str,
+    typer.Option("--as", help="The member whose data this is (created on first import)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} rows"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _summary(summary, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    if summary.unchanged:
+        console.print(
+            f"Nothing new: every file was already imported for [bold]{summary.member}[/]."
+        )
+    files: list[FileReport] = [f for f in summary.files if f.status in ("imported", "unchanged")]
+    if files:
+        table(
+            f"Import for {summary.member} — export of {summary.export_date}",
+            ["file", "kind", "version", "status", "rows", "skipped", "traces"],
+            [
+                (
+                    f.name,
+                    f.kind,
+                    f.version,
+                    f.status,
+                    f.rows,
+                    ", ".join(f"{n} {why}" for why, n in f.skipped.items()),
+                    f.traces,
+                )
+                for f in files
+            ],
+        )
+    if not summary.unchanged:
+        added = {k: v for k, v in summary.added.items() if v}
+        console.print(
+            "Added: "
+            + (", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in added.items()) or "nothing")
+            + f"  ({summary.seconds:.2f} s)"
+        )
+    if summary.ignored:
+        console.print(f"[dim]Ignored (not used by weakties): {', '.join(summary.ignored)}[/]")
+    if summary.unknown:
+        console.print(f"[yellow]Unknown files (not read): {', '.join(summary.unknown)}[/]")
+
+
+@app.command("linkedin")
+def linkedin(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path], typer.Argument(help="The export ZIP, its unpacked folder, or CSV files.")
+    ],
+    member: AsMember,
+    keep_content: Annotated[
+        bool,
+        typer.Option(
+            "--keep-content", help="Also store message bodies and subjects (off: metadata only)."
+        ),
+    ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Force the text encoding, e.g. cp1252 for a file re-saved by Excel."),
+    ] = None,
+    max_unzipped: Annotated[
+        int, typer.Option(help="Refuse a ZIP that unpacks to more than this many MiB.")
+    ] = Limits().max_unzipped_total // MiB,
+    as_json: Json = False,
+) -> None:
+    """Import a LinkedIn data export (Basic_ or Complete_LinkedInDataExport_*.zip).
+
+    One transaction: on bad input nothing is written. Importing the same export
+    again changes nothing; a newer export records what changed (events).
+    """
+    from weakties.ingest.linkedin.importer import import_linkedin
+
+    with _progress() as progress:
+        task = progress.add_task("reading", total=None)
+
+        def tick(name: str, rows: int) -> None:
+            progress.update(task, description=name, advance=rows)
+
+        summary = import_linkedin(
+            store(ctx),
+            paths,
+            member,
+            keep_content=keep_content,
+            encoding=encoding,
+            limits=Limits(max_unzipped_total=max_unzipped * MiB),
+            progress=tick,
+        )
+    _summary(summary, as_json)
+
+
+def _contacts(
+    ctx: typer.Context,
+    paths: list[Path],
+    member: str,
+    fmt: str,
+    as_json: bool,
+    encoding: str | None,
+) -> None:
+    from weakties.ingest.contacts import import_contacts
+
+    summary = import_contacts(store(ctx), paths, member, fmt=fmt, encoding=encoding)
+    _summary(summary, as_json)
+
+
+@app.command("vcard")
+def vcard(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help=".vcf files (vCard 3.0 or 4.0).")],
+    member: AsMember,
+    as_json: Json = False,
+) -> None:
+    """Import an address book exported as vCard (Apple, Google, Outlook, Android)."""
+    _contacts(ctx, paths, member, "vcard", as_json, None)
+
+
+@app.command("google-csv")
+def google_csv(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Google Contacts CSV export(s).")],
+    member: AsMember,
+    encoding: Annotated[str | None, typer.Option(help="Force the text encoding.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Import a Google Contacts CSV (current and older 'Google CSV' headers)."""
+    _contacts(ctx, paths, member, "google_csv", as_json, encoding)
+
+
+@app.command("outlook-csv")
+def outlook_csv(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Outlook contacts CSV export(s).")],
+    member: AsMember,
+    encoding: Annotated[str | None, typer.Option(help="Force the text encoding.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Import an Outlook contacts CSV (Outlook desktop or outlook.com)."""
+    _contacts(ctx, paths, member, "outlook_csv", as_json, encoding)
+
+
+@app.command("contacts")
+def contacts(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="vCard or contacts CSV files.")],
+    member: AsMember,
+    encoding: Annotated[str | None, typer.Option(help="Force the text encoding.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Import address-book files, recognising vCard, Google and Outlook formats."""
+    _contacts(ctx, paths, member, "auto", as_json, encoding)

@@ -1,0 +1,107 @@
+"""The ``weakties`` command: parse, call the core, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from weakties import __version__
+from weakties.cli import admin, importing, orgs, people
+from weakties.cli.context import state
+from weakties.cli.output import err
+from weakties.store.errors import AmbiguousError, WeaktiesError
+
+
+class _Weakties(TyperGroup):
+    """The root command: typed core errors become a message and an exit code."""
+
+    def invoke(self, ctx: typer.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except AmbiguousError as exc:
+            err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+            for candidate in exc.candidates:
+                err.print(f"  {candidate}", markup=False)
+            raise typer.Exit(exc.exit_code) from exc
+        except WeaktiesError as exc:
+            err.print("[red]error:[/] ", end="")
+            err.print(str(exc), markup=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+
+app = typer.Typer(
+    cls=_Weakties,
+    name="weakties",
+    help="weakties — know the value of your ties. Import your LinkedIn export, see your network.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"weakties {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="WEAKTIES_DB",
+            help="Database file or URL (default: weakties.sqlite in your data folder).",
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    state(ctx).db = db
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+app.add_typer(importing.app, name="import")
+app.command("people")(people.people)
+app.command("person")(people.person)
+app.command("events")(people.events)
+app.add_typer(people.note_app, name="note")
+app.add_typer(orgs.app, name="orgs")
+app.add_typer(admin.members_app, name="members")
+app.add_typer(admin.matches_app, name="matches")
+app.command("imports")(admin.imports)
+app.add_typer(admin.db_app, name="db")
+
+
+def _register_optional() -> None:
+    from weakties.cli import demo
+
+    app.command("demo")(demo.demo)
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Entry point of the ``weakties`` command."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted: an unfinished import writes nothing")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

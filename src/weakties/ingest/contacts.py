@@ -1,0 +1,299 @@
+"""Address books: vCard 2.1/3.0/4.0, Google Contacts CSV, Outlook CSV.
+
+Every contact becomes a person (matched by LinkedIn URL, e-mail, phone, then
+name) and an ``address_book`` tie with the importing member: holding someone's
+details says they are known, not how well (confidence 0.5). Address-book
+employers are used to match people but not recorded as positions: they go
+stale silently, and a stale employer must not pass for a career move.
+
+Formats, recognised by content whatever the file is called:
+
+- vCard (``.vcf``), parsed by ``vobject`` (quoted-printable 2.1 lines included);
+  LinkedIn profile URLs come from ``URL`` or ``X-SOCIALPROFILE``;
+- Google CSV, current (``First Name``, ``E-mail 1 - Value``, ``Organization Name``)
+  and legacy (``Given Name``, ``Family Name``, ``Organization 1 - Name``); cells
+  holding several values join them with `` ::: ``;
+- Outlook CSV, desktop and outlook.com (``E-mail Address``, ``Mobile Phone``,
+  ``Company``, ``Job Title``; outlook.com writes a UTF-8 BOM). Outlook's
+  ``Title`` is an honorific (Mr., Dr.), not a job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import vobject
+
+from weakties.ingest.context import FileReport, ImportContext
+from weakties.ingest.csvread import CsvFile
+from weakties.ingest.run import ImportSummary, Job, SelfInfo, execute
+from weakties.ingest.sources import Limits, SourceFile, open_sources
+from weakties.model.identity import email_key, linkedin_slug, phone_key
+from weakties.store.engine import Store
+from weakties.store.errors import InputError
+
+__all__ = ["Contact", "import_contacts", "read_csv_contacts", "read_vcards"]
+
+MAX_VCARD_BYTES = 512 * 1024 * 1024
+_MULTI = re.compile(r"\s*:::\s*|\s*[;,]\s*")
+
+
+@dataclass
+class Contact:
+    line: int
+    first: str | None = None
+    last: str | None = None
+    full: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    slugs: list[str] = field(default_factory=list)
+    company: str | None = None
+    title: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.first or self.last or self.full or self.emails or self.phones or self.slugs
+        )
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return " ".join(_text(v) for v in value if v)
+    return str(value or "").strip()
+
+
+def read_vcards(stream: io.TextIOBase, origin: str) -> Iterator[Contact]:
+    """Contacts of a vCard file, streamed (vCard 2.1, 3.0 and 4.0)."""
+    try:
+        for card in vobject.readComponents(stream, allowQP=True, ignoreUnreadable=False):
+            if card.name != "VCARD":
+                continue
+            contact = Contact(line=0)
+            for child in card.getChildren():
+                name = child.name.upper()
+                value = child.value
+                if name == "N" and hasattr(value, "given"):
+                    contact.first = _text(value.given) or None
+                    contact.last = _text(value.family) or None
+                elif name == "FN":
+                    contact.full = _text(value) or None
+                elif name == "EMAIL" and (mail := email_key(_text(value))):
+                    contact.emails.append(mail)
+                elif name == "TEL" and (phone := phone_key(_text(value).removeprefix("tel:"))):
+                    contact.phones.append(phone)
+                elif name in ("URL", "X-SOCIALPROFILE") and (slug := linkedin_slug(_text(value))):
+                    contact.slugs.append(slug)
+                elif name == "ORG":
+                    contact.company = (
+                        value[0] if isinstance(value, list) else _text(value)
+                    ) or None
+                elif name == "TITLE":
+                    contact.title = _text(value) or None
+            yield contact
+    except vobject.base.VObjectError as exc:
+        raise InputError(
+            f"not a valid vCard: {exc}", file=origin, line=getattr(exc, "lineNumber", None)
+        ) from exc
+
+
+def _columns(header: list[str], pattern: str) -> list[str]:
+    rx = re.compile(pattern)
+    return [h for h in header if rx.fullmatch(h)]
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Which columns of an address-book CSV hold what."""
+
+    version: str
+    first: list[str]
+    last: list[str]
+    full: list[str]
+    emails: list[str]
+    phones: list[str]
+    sites: list[str]
+    company: list[str]
+    title: list[str]
+
+
+def csv_layout(header: list[str]) -> CsvLayout | None:
+    """Recognise Google (current, legacy) or Outlook (desktop, outlook.com) headers."""
+    present = set(header)
+    if (
+        "e_mail_1_value" in present
+        or "organization_1_name" in present
+        or ("organization_name" in present and "first_name" in present)
+    ):
+        version = "google-legacy" if "given_name" in present else "google"
+        return CsvLayout(
+            version,
+            first=[c for c in ("first_name", "given_name") if c in present],
+            last=[c for c in ("last_name", "family_name") if c in present],
+            full=[c for c in ("name", "file_as") if c in present],
+            emails=_columns(header, r"e_mail_\d+_value"),
+            phones=_columns(header, r"phone_\d+_value"),
+            sites=_columns(header, r"website_\d+_value"),
+            company=[c for c in ("organization_name", "organization_1_name") if c in present],
+            title=[c for c in ("organization_title", "organization_1_title") if c in present],
+        )
+    if "e_mail_address" in present or "job_title" in present:
+        version = "outlook-desktop" if "e_mail_display_name" in present else "outlook"
+        return CsvLayout(
+            version,
+            first=[c for c in ("first_name",) if c in present],
+            last=[c for c in ("last_name",) if c in present],
+            full=[c for c in ("display_name", "name") if c in present],
+            emails=_columns(header, r"e_mail(_\d)?_address"),
+            phones=_columns(header, r"(\w+_)?phone(_\d)?"),
+            sites=_columns(header, r"web_page|personal_web_page"),
+            company=[c for c in ("company",) if c in present],
+            title=[c for c in ("job_title",) if c in present],
+        )
+    return None
+
+
+def read_csv_contacts(csv: CsvFile, layout: CsvLayout) -> Iterator[Contact]:
+    for row in csv.rows():
+
+        def first_of(columns: list[str], row=row) -> str | None:  # type: ignore[no-untyped-def]
+            return next((row.get(c) for c in columns if row.get(c)), None)
+
+        def all_of(columns: list[str], row=row) -> list[str]:  # type: ignore[no-untyped-def]
+            return [v for c in columns for v in _MULTI.split(row.get(c)) if v]
+
+        yield Contact(
+            line=row.line,
+            first=first_of(layout.first),
+            last=first_of(layout.last),
+            full=first_of(layout.full),
+            emails=[m for m in (email_key(v) for v in all_of(layout.emails)) if m],
+            phones=[p for p in (phone_key(v) for v in row_values(row, layout.phones)) if p],
+            slugs=[s for s in (linkedin_slug(v) for v in all_of(layout.sites)) if s],
+            company=first_of(layout.company),
+            title=first_of(layout.title),
+        )
+
+
+def row_values(row, columns: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Phone cells: split on ' ::: ' only (a comma or semicolon may be part of a number)."""
+    return [v for c in columns for v in re.split(r"\s*:::\s*", row.get(c)) if v]
+
+
+def _record(ctx: ImportContext, contacts: Iterator[Contact], report: FileReport) -> None:
+    for contact in contacts:
+        report.rows += 1
+        ctx.tick()
+        if contact.empty:
+            report.skipped["empty contact"] += 1
+            continue
+        pid = ctx.people.resolve(
+            contact.first,
+            contact.last,
+            full_name=contact.full if not (contact.first or contact.last) else None,
+            slug=contact.slugs[0] if contact.slugs else None,
+            emails=contact.emails,
+            phones=contact.phones,
+            company=contact.company,
+        )
+        if pid is None or pid == ctx.self_pid:
+            report.skipped["yourself" if pid == ctx.self_pid else "no usable name"] += 1
+            continue
+        for slug in contact.slugs[1:]:
+            ctx.people.add_identity(pid, "linkedin", slug)
+        ctx.tie(pid, "address_book", None, confidence=0.5)
+        report.traces += 1
+
+
+def _vcard_job(source: SourceFile) -> Callable[[ImportContext, FileReport], str | None]:
+    def run(ctx: ImportContext, report: FileReport) -> str | None:
+        if source.size > MAX_VCARD_BYTES:
+            raise InputError(
+                f"vCard file over {MAX_VCARD_BYTES // (1024 * 1024)} MiB; split it",
+                file=source.origin,
+            )
+        with source.open() as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            _record(ctx, read_vcards(text, source.origin), report)
+        return "vcard"
+
+    return run
+
+
+def _csv_job(
+    source: SourceFile, encoding: str | None, expected: str
+) -> Callable[[ImportContext, FileReport], str | None]:
+    def run(ctx: ImportContext, report: FileReport) -> str | None:
+        with source.open() as raw:
+            csv = CsvFile(raw, source.origin, encoding=encoding)
+            layout = csv_layout(csv.header)
+            if layout is None or (expected != "auto" and not layout.version.startswith(expected)):
+                want = {"google": "a Google Contacts", "outlook": "an Outlook"}.get(
+                    expected, "an address-book"
+                )
+                raise InputError(
+                    f"not {want} CSV: the header has none of the expected columns "
+                    "(E-mail 1 - Value, E-mail Address, First Name, Company...)",
+                    file=source.origin,
+                    line=csv.header_line,
+                )
+            _record(ctx, read_csv_contacts(csv, layout), report)
+            return layout.version
+
+    return run
+
+
+def _is_vcard(source: SourceFile) -> bool:
+    if source.name.lower().endswith((".vcf", ".vcard")):
+        return True
+    with source.open() as raw:
+        return b"BEGIN:VCARD" in raw.read(4096).upper()
+
+
+def import_contacts(
+    store: Store,
+    paths: list[Path] | Path,
+    member: str,
+    *,
+    fmt: str = "auto",
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportSummary:
+    """Import address-book files for ``member`` in one transaction.
+
+    ``fmt`` is ``vcard``, ``google_csv``, ``outlook_csv`` or ``auto``.
+    """
+    path_list = [paths] if isinstance(paths, Path) else list(paths)
+    jobs: list[Job] = []
+    others: list[FileReport] = []
+    for source in open_sources(path_list, limits):
+        vcard = _is_vcard(source)
+        if fmt == "vcard" or (fmt == "auto" and vcard):
+            if not vcard:
+                raise InputError("not a vCard file (no BEGIN:VCARD)", file=source.origin, line=1)
+            jobs.append(Job(source, "vcard", _vcard_job(source)))
+        elif source.name.lower().endswith((".csv", ".txt")) or fmt != "auto":
+            expected = {"google_csv": "google", "outlook_csv": "outlook"}.get(fmt, "auto")
+            jobs.append(Job(source, "contacts_csv", _csv_job(source, encoding, expected)))
+        else:
+            others.append(FileReport(source.name, None, "unknown"))
+    label = ", ".join(str(p) for p in path_list)
+    if not jobs:
+        raise InputError("no address-book file found (.vcf or contacts .csv)", file=label)
+    return execute(
+        store,
+        member=member,
+        jobs=jobs,
+        other_files=others,
+        me=SelfInfo(),
+        export_date=dt.date.today(),
+        source_kind=f"contacts:{fmt}",
+        source_label=label,
+        progress=progress,
+    )

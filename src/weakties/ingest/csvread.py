@@ -1,0 +1,196 @@
+"""Reading export CSVs: encodings, preambles, headers, line numbers, bounded memory.
+
+Real exports mix UTF-8 (no BOM, comma, minimal quoting) with UTF-16LE + BOM,
+TAB-separated, fully quoted files; ``Connections.csv`` starts with a ``Notes:``
+preamble (which Excel turns into ``Notes:,,,,,``). This module finds the header,
+yields rows as dicts keyed by the header's normalised names together with the
+physical line number, and turns every decoding or parsing problem into an
+:class:`InputError` that names the file, the line and the field.
+
+Memory is bounded whatever the file: lines are read with a length cap, so a
+2 GB file without a newline is refused instead of loaded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from weakties.store.errors import InputError
+
+__all__ = ["CsvFile", "Row", "norm_header", "sniff_encoding"]
+
+MAX_LINE_CHARS = 4 * 1024 * 1024
+MAX_FIELD_CHARS = 4 * 1024 * 1024
+MAX_PREAMBLE_LINES = 8
+csv.field_size_limit(MAX_FIELD_CHARS)
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def norm_header(name: str) -> str:
+    """``"Endorser Public Url"`` → ``"endorser_public_url"``; ``"FirstName"`` → ``"firstname"``."""
+    return _NON_ALNUM.sub("_", name.strip().strip('"').lower()).strip("_")
+
+
+def sniff_encoding(head: bytes, override: str | None = None) -> str:
+    """The codec for a file starting with ``head`` (a BOM decides, else UTF-8)."""
+    if override:
+        return override
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    # UTF-16 without BOM: every other byte of ASCII text is NUL
+    if len(head) >= 4 and head[1] == 0 and head[3] == 0 and head[0] != 0:
+        return "utf-16-le"
+    return "utf-8"
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # physical line number where the row starts (1-based)
+    values: dict[str, str]
+
+    def get(self, key: str) -> str:
+        """The stripped cell, or ``""`` when absent."""
+        return (self.values.get(key) or "").strip()
+
+
+def _limited_lines(text: io.TextIOBase, origin: str, counter: list[int]) -> Iterator[str]:
+    while True:
+        line = text.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        counter[0] += 1
+        if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise InputError(
+                f"line longer than {MAX_LINE_CHARS // (1024 * 1024)} MiB characters; "
+                "this is not an export CSV",
+                file=origin,
+                line=counter[0],
+            )
+        yield line
+
+
+class CsvFile:
+    """A CSV stream with its header located and its dialect known."""
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        origin: str,
+        *,
+        encoding: str | None = None,
+        header_test: Callable[[list[str]], bool] | None = None,
+    ):
+        self.origin = origin
+        buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
+        head = buffered.peek(4)[:4]  # type: ignore[attr-defined]
+        self.encoding = sniff_encoding(head, encoding)
+        # surrogateescape keeps undecodable bytes visible, so that the error can
+        # name the line and the field instead of failing somewhere in a buffer.
+        errors = "surrogateescape" if self.encoding.startswith("utf-8") else "strict"
+        self._text = io.TextIOWrapper(buffered, encoding=self.encoding, errors=errors, newline="")
+        self._lines = [0]
+        self._source = _limited_lines(self._text, origin, self._lines)
+        self.delimiter = ","
+        self.header: list[str] = []
+        self.raw_header: list[str] = []
+        self.header_line = 0
+        self._pending: list[str] = []
+        self._find_header(header_test)
+
+    def _decode_guard(self, cells: list[str], line: int) -> None:
+        for i, cell in enumerate(cells):
+            if any("\udc80" <= ch <= "\udcff" for ch in cell):
+                bad = next(ch for ch in cell if "\udc80" <= ch <= "\udcff")
+                column = self.raw_header[i] if i < len(self.raw_header) else f"column {i + 1}"
+                raise InputError(
+                    f"not valid {self.encoding.upper()} (byte 0x{ord(bad) - 0xDC00:02X}); "
+                    "if the file was saved by Excel, import it with --encoding cp1252",
+                    file=self.origin,
+                    line=line,
+                    field=column,
+                )
+
+    def _read_line(self) -> str | None:
+        try:
+            return next(self._source)
+        except StopIteration:
+            return None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not valid {self.encoding.upper()}: {exc.reason}",
+                file=self.origin,
+                line=self._lines[0] + 1,
+            ) from exc
+
+    def _find_header(self, header_test: Callable[[list[str]], bool] | None) -> None:
+        after_notes = False
+        for _ in range(MAX_PREAMBLE_LINES):
+            line = self._read_line()
+            if line is None:
+                break
+            stripped = line.strip("\r\n")
+            if not stripped.strip(", \t"):
+                continue  # blank preamble line, or Excel's ",,,,,"
+            delimiter = "\t" if stripped.count("\t") > stripped.count(",") else ","
+            cells = next(csv.reader([stripped], delimiter=delimiter))
+            names = [norm_header(c) for c in cells]
+            if names and names[0] == "notes" and not any(names[1:]):
+                # the Notes: preamble; its sentence follows on the next line
+                after_notes = True
+                continue
+            if after_notes:
+                after_notes = False
+                if not any(names[1:]):
+                    continue
+            if header_test is None or header_test(names):
+                self.delimiter = delimiter
+                self.raw_header = [c.strip().strip('"') for c in cells]
+                self.header = names
+                self.header_line = self._lines[0]
+                self._decode_guard(cells, self.header_line)
+                return
+        raise InputError(
+            "no header line found where expected (is this the right file?)",
+            file=self.origin,
+            line=1,
+        )
+
+    def rows(self) -> Iterator[Row]:
+        """The data rows after the header, skipping lines that are entirely empty."""
+        reader = csv.reader(self._source, delimiter=self.delimiter)
+        width = len(self.header)
+        start = self.header_line
+        try:
+            for cells in reader:
+                line = start + 1
+                start = self._lines[0]
+                if not cells or (all(not c.strip() for c in cells) and len(cells) <= 1):
+                    continue
+                self._decode_guard(cells, line)
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    raise InputError(
+                        f"{len(cells)} fields where the header has {width}",
+                        file=self.origin,
+                        line=line,
+                    )
+                yield Row(line, dict(zip(self.header, cells, strict=False)))
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", file=self.origin, line=start + 1) from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not valid {self.encoding.upper()}: {exc.reason}",
+                file=self.origin,
+                line=self._lines[0] + 1,
+            ) from exc
+
+    def close(self) -> None:
+        self._text.close()

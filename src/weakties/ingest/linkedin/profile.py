@@ -1,0 +1,154 @@
+"""The member's own profile: Profile, e-mail addresses, phones, positions, education, skills."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from weakties.ingest.context import FileReport, ImportContext
+from weakties.ingest.resolve import insert_ignore, natural_key
+from weakties.ingest.sheet import Sheet
+from weakties.model.identity import display_name, email_key, fold, name_key, phone_key
+from weakties.model.tables import Person, Position, Skill, utcnow
+
+__all__ = ["education", "email_addresses", "phone_numbers", "positions", "profile", "skills"]
+
+
+def profile(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
+    """Name, headline, summary, industry and location of the member.
+
+    Birth date, address and zip code are not stored: nothing here needs them.
+    """
+    for row in sheet.rows():
+        report.rows += 1
+        first, last = row.get("first_name"), row.get("last_name")
+        values = {
+            "headline": row.get("headline") or None,
+            "summary": row.get("summary") or None,
+            "industry": row.get("industry") or None,
+            "location": row.get("geo_location") or row.get("country") or None,
+            "updated_at": utcnow(),
+        }
+        if first or last:
+            values |= {
+                "first_name": first or None,
+                "last_name": last or None,
+                "display_name": display_name(first, last),
+                "name_key": name_key(first, last),
+            }
+        ctx.conn.execute(
+            Person.__table__.update().where(Person.id == ctx.self_pid).values(**values)
+        )
+        report.traces += 1
+        break  # one profile per export
+
+
+def email_addresses(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
+    for row in sheet.rows():
+        report.rows += 1
+        email = email_key(row.get("email_address"))
+        if email is None:
+            report.skipped["not an e-mail address"] += 1
+            continue
+        if ctx.people.add_identity(ctx.self_pid, "email", email, row.get("email_address")):
+            report.traces += 1
+
+
+def phone_numbers(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
+    for row in sheet.rows():
+        report.rows += 1
+        phone = phone_key(row.get("number"))
+        if phone is None:
+            report.skipped["not a phone number"] += 1
+            continue
+        if ctx.people.add_identity(ctx.self_pid, "phone", phone, row.get("number")):
+            report.traces += 1
+
+
+def _own_position(
+    ctx: ImportContext,
+    *,
+    kind: str,
+    org_id: int | None,
+    title: str | None,
+    start: tuple[object, str] | None,
+    end: tuple[object, str] | None,
+    location: str | None = None,
+) -> None:
+    """Insert or update one of the member's own positions (keyed by where, what, since)."""
+    key = natural_key(
+        "profile", ctx.self_pid, kind, org_id, fold(title or ""), start[0] if start else None
+    )
+    values = {
+        "person_id": ctx.self_pid,
+        "organization_id": org_id,
+        "kind": kind,
+        "title": title,
+        "location": location,
+        "start_date": start[0] if start else None,
+        "start_precision": start[1] if start else None,
+        "end_date": end[0] if end else None,
+        "end_precision": end[1] if end else None,
+        "is_current": kind == "job" and end is None,
+        "seen_on": ctx.export_date,
+        "source": "profile",
+        "asserted_by": ctx.member_id,
+    }
+    existing = ctx.conn.execute(select(Position.id).where(Position.natural_key == key)).scalar()
+    if existing is None:
+        ctx.conn.execute(Position.__table__.insert().values(natural_key=key, **values))
+    else:
+        ctx.conn.execute(
+            Position.__table__.update().where(Position.id == existing).values(**values)
+        )
+
+
+def positions(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
+    """Jobs with month or year precision; an empty 'Finished On' is the current job."""
+    for row in sheet.rows():
+        report.rows += 1
+        company = " ".join(row.get("company_name").split())
+        title = row.get("title") or None
+        if not company and not title:
+            report.skipped["empty"] += 1
+            continue
+        _own_position(
+            ctx,
+            kind="job",
+            org_id=ctx.orgs.resolve(company) if company else None,
+            title=title,
+            start=sheet.partial_date(row, "started_on"),
+            end=sheet.partial_date(row, "finished_on"),
+            location=row.get("location") or None,
+        )
+        report.traces += 1
+
+
+def education(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
+    """Schools as positions of kind ``study`` (classmates are inferred from them)."""
+    for row in sheet.rows():
+        report.rows += 1
+        school = " ".join(row.get("school_name").split())
+        if not school:
+            report.skipped["no school name"] += 1
+            continue
+        _own_position(
+            ctx,
+            kind="study",
+            org_id=ctx.orgs.resolve(school),
+            title=row.get("degree_name").strip(" ,") or None,
+            start=sheet.partial_date(row, "start_date"),
+            end=sheet.partial_date(row, "end_date"),
+        )
+        report.traces += 1
+
+
+def skills(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
+    names = []
+    for row in sheet.rows():
+        report.rows += 1
+        name = " ".join(row.get("name").split())
+        if name:
+            names.append({"person_id": ctx.self_pid, "name": name[:200]})
+    if names:
+        ctx.conn.execute(insert_ignore(ctx.conn, Skill.__table__), names)
+    report.traces += len(names)

@@ -1,0 +1,403 @@
+"""Entity resolution during an import: who is this person, which organisation is this.
+
+People are matched in order of trust:
+
+1. a LinkedIn profile slug or member URN, then an e-mail address, then a phone
+   number (exact identities, confidence 1);
+2. a name among the people the importing member already knows (their own data
+   refers to their own contacts), skipping anyone whose known slug differs;
+3. a name together with a current employer, across all members (confidence 0.9);
+4. otherwise a new person; if someone elsewhere has the same name, the pair is
+   recorded as a *proposal* (``match_proposal``) — never merged silently.
+
+Organisations are matched by normal form (:func:`weakties.model.orgnames.org_key`)
+through their aliases; every new spelling is kept as an alias.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from weakties.model.identity import display_name, fold, name_key, split_credentials
+from weakties.model.orgnames import org_key
+from weakties.model.tables import (
+    Identity,
+    KnownPerson,
+    MatchProposal,
+    OrgAlias,
+    Organization,
+    Person,
+    Position,
+    utcnow,
+)
+
+__all__ = ["OrgResolver", "PersonResolver", "insert_ignore", "natural_key"]
+
+
+def natural_key(*parts: object) -> str:
+    """A stable 128-bit key (hex) for a record, from the fields that identify it."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def insert_ignore(conn: Connection, table):  # type: ignore[no-untyped-def]
+    """An INSERT that skips rows violating a unique key (SQLite and PostgreSQL)."""
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
+
+
+class PersonResolver:
+    """Find or create persons for one member's import, inside its transaction."""
+
+    def __init__(self, conn: Connection, member_id: int, self_pid: int, *, run_id: int | None):
+        self.conn = conn
+        self.member_id = member_id
+        self.self_pid = self_pid
+        self.run_id = run_id
+        self.self_keys: set[str] = set()
+        self._ident: dict[tuple[str, str], int] = {}
+        self._scope: dict[str, list[int]] = {}  # name key -> known person ids
+        self._scoped_pids: set[int] = set()
+        self._slug: dict[int, str] = {}
+        self._orgs: dict[int, set[str]] = {}
+        self._known_new: list[int] = []
+        self._named: set[int] = set()
+        self.created = 0
+        self.proposals = 0
+        self._load_scope()
+
+    # -- loading -------------------------------------------------------------
+    def _load_scope(self) -> None:
+        rows = self.conn.execute(
+            select(Person.id, Person.name_key)
+            .join(KnownPerson, KnownPerson.person_id == Person.id)
+            .where(KnownPerson.member_id == self.member_id)
+        ).all()
+        for pid, key in rows:
+            self._scoped_pids.add(pid)
+            if key:
+                self._scope.setdefault(key, []).append(pid)
+        if not rows:
+            return
+        idents = self.conn.execute(
+            select(Identity.person_id, Identity.kind, Identity.value)
+            .join(KnownPerson, KnownPerson.person_id == Identity.person_id)
+            .where(KnownPerson.member_id == self.member_id)
+        ).all()
+        for pid, kind, value in idents:
+            self._ident[(kind, value)] = pid
+            if kind == "linkedin":
+                self._slug[pid] = value
+        positions = self.conn.execute(
+            select(Position.person_id, Organization.norm_name)
+            .join(Organization, Organization.id == Position.organization_id)
+            .join(KnownPerson, KnownPerson.person_id == Position.person_id)
+            .where(KnownPerson.member_id == self.member_id, Position.is_current.is_(True))
+        ).all()
+        for pid, norm in positions:
+            self._orgs.setdefault(pid, set()).add(norm)
+
+    # -- identities ------------------------------------------------------------
+    def lookup(self, kind: str, value: str) -> int | None:
+        key = (kind, value)
+        if key in self._ident:
+            return self._ident[key]
+        pid = self.conn.execute(
+            select(Identity.person_id).where(Identity.kind == kind, Identity.value == value)
+        ).scalar()
+        if pid is not None:
+            self._ident[key] = pid
+            if kind == "linkedin":
+                self._slug[pid] = value
+        return pid
+
+    def add_identity(self, pid: int, kind: str, value: str, raw: str | None = None) -> bool:
+        """Attach an identity to a person; returns False (and proposes a match) if taken."""
+        owner = self.lookup(kind, value)
+        if owner == pid:
+            return True
+        if owner is not None:
+            self.propose(pid, owner, 0.8, f"both known by {kind} {value}")
+            return False
+        self.conn.execute(
+            Identity.__table__.insert().values(
+                person_id=pid,
+                kind=kind,
+                value=value,
+                raw=raw,
+                asserted_by=self.member_id,
+                created_at=utcnow(),
+            )
+        )
+        self._ident[(kind, value)] = pid
+        if kind == "linkedin":
+            self._slug.setdefault(pid, value)
+        return True
+
+    def propose(self, pid: int, candidate: int, confidence: float, reason: str) -> None:
+        a, b = sorted((pid, candidate))
+        if a == b:
+            return
+        result = self.conn.execute(
+            insert_ignore(self.conn, MatchProposal.__table__).values(
+                person_id=a,
+                candidate_id=b,
+                confidence=confidence,
+                reason=reason[:300],
+                status="open",
+                created_at=utcnow(),
+            )
+        )
+        self.proposals += max(result.rowcount or 0, 0)
+
+    # -- the member's scope ------------------------------------------------------
+    def remember(self, pid: int, key: str | None = None, org: str | None = None) -> None:
+        """Mark ``pid`` as known to the importing member (scopes later name matches)."""
+        if pid == self.self_pid:
+            return
+        if pid not in self._scoped_pids:
+            self._scoped_pids.add(pid)
+            self._known_new.append(pid)
+            if key:
+                self._scope.setdefault(key, []).append(pid)
+        if org:
+            self._orgs.setdefault(pid, set()).add(org)
+
+    def flush_known(self) -> None:
+        if not self._known_new:
+            return
+        now = utcnow()
+        self.conn.execute(
+            insert_ignore(self.conn, KnownPerson.__table__),
+            [
+                {"member_id": self.member_id, "person_id": p, "first_seen": now}
+                for p in self._known_new
+            ],
+        )
+        self._known_new.clear()
+
+    def _scoped_match(self, key: str, slug: str | None, org: str | None) -> int | None:
+        candidates = [
+            p for p in self._scope.get(key, []) if slug is None or self._slug.get(p) in (None, slug)
+        ]
+        if not candidates:
+            return None
+        if org:
+            with_org = [p for p in candidates if org in self._orgs.get(p, ())]
+            if with_org:
+                candidates = with_org
+        # Two known people share the name and nothing tells them apart: the first
+        # seen is kept, which is stable on re-import.
+        return min(candidates)
+
+    def _global_match(self, key: str, org: str | None) -> tuple[int | None, list[int]]:
+        rows = (
+            self.conn.execute(select(Person.id).where(Person.name_key == key).limit(20))
+            .scalars()
+            .all()
+        )
+        if not rows:
+            return None, []
+        if org:
+            employed = (
+                self.conn.execute(
+                    select(Position.person_id)
+                    .join(Organization, Organization.id == Position.organization_id)
+                    .where(
+                        Position.person_id.in_(rows),
+                        Organization.norm_name == org,
+                    )
+                    .distinct()
+                )
+                .scalars()
+                .all()
+            )
+            if len(employed) == 1:
+                return employed[0], list(rows)
+        return None, list(rows)
+
+    # -- the entry point -----------------------------------------------------------
+    def resolve(
+        self,
+        first: str | None = None,
+        last: str | None = None,
+        *,
+        full_name: str | None = None,
+        slug: str | None = None,
+        urn: str | None = None,
+        emails: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        company: str | None = None,
+        create: bool = True,
+    ) -> int | None:
+        """The person id for what a row says about someone (``None`` if nothing usable)."""
+        if full_name is not None and first is None and last is None:
+            first, last = _split_full_name(full_name)
+        key = name_key(first, last) if (first or last) else ""
+        org = org_key(company) if company else None
+        idents: list[tuple[str, str]] = []
+        if slug:
+            idents.append(("linkedin", slug))
+        if urn:
+            idents.append(("linkedin_urn", urn))
+        idents.extend(("email", e) for e in emails if e)
+        idents.extend(("phone", p) for p in phones if p)
+
+        pid = None
+        for kind, value in idents:
+            pid = self.lookup(kind, value)
+            if pid is not None:
+                break
+        if pid is None and key:
+            if key in self.self_keys and not slug:
+                pid = self.self_pid
+            else:
+                pid = self._scoped_match(key, slug, org)
+        candidates: list[int] = []
+        if pid is None and key and create:
+            pid, candidates = self._global_match(key, org)
+            if pid is not None and slug:
+                known = self.conn.execute(
+                    select(Identity.value).where(
+                        Identity.person_id == pid, Identity.kind == "linkedin"
+                    )
+                ).scalar()
+                if known and known != slug:
+                    pid = None
+        if pid is None:
+            if not create or not (key or idents):
+                return None
+            fallback = next((v for k, v in idents if k in ("email", "phone", "linkedin")), "")
+            pid = self._create(first, last, fallback)
+            for other in self._unlike(candidates, slug)[:3]:
+                self.propose(pid, other, 0.5, f"same name {display_name(first, last)!r}")
+        elif key and (first or last) and pid not in self._named:
+            self._fill_name(pid, first, last)
+        for kind, value in idents:
+            self.add_identity(pid, kind, value)
+        self.remember(pid, key or None, org)
+        return pid
+
+    def _unlike(self, candidates: list[int], slug: str | None) -> list[int]:
+        """Candidates that could still be the same human: two different profile
+        slugs are two different LinkedIn accounts, never proposed."""
+        if not slug or not candidates:
+            return candidates
+        slugs = dict(
+            self.conn.execute(
+                select(Identity.person_id, Identity.value).where(
+                    Identity.person_id.in_(candidates), Identity.kind == "linkedin"
+                )
+            ).all()
+        )
+        return [c for c in candidates if slugs.get(c) in (None, slug)]
+
+    def _create(self, first: str | None, last: str | None, fallback: str = "") -> int:
+        """A new person; without a name, shown by e-mail, phone or slug until one arrives."""
+        first = (first or "").strip() or None
+        last = (last or "").strip() or None
+        now = utcnow()
+        pid = self.conn.execute(
+            Person.__table__.insert()
+            .values(
+                display_name=display_name(first, last) or fallback,
+                first_name=first,
+                last_name=last,
+                name_key=name_key(first, last) if (first or last) else "",
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Person.id)
+        ).scalar_one()
+        self.created += 1
+        self._named.add(pid)
+        return pid
+
+    def _fill_name(self, pid: int, first: str | None, last: str | None) -> None:
+        """Give a name to a person first seen without one (e.g. only a profile URL)."""
+        self._named.add(pid)
+        current = self.conn.execute(select(Person.display_name).where(Person.id == pid)).scalar()
+        if current:
+            return
+        self.conn.execute(
+            Person.__table__.update()
+            .where(Person.id == pid)
+            .values(
+                display_name=display_name(first, last),
+                first_name=(first or "").strip() or None,
+                last_name=(last or "").strip() or None,
+                name_key=name_key(first, last),
+                updated_at=utcnow(),
+            )
+        )
+
+
+def _split_full_name(full: str) -> tuple[str, str]:
+    """``"Lane Northcote Holloway, MBA"`` → ``("Lane", "Northcote Holloway, MBA")``."""
+    base, creds = split_credentials(full.strip())
+    parts = base.split(" ", 1)
+    first = parts[0]
+    last = parts[1] if len(parts) > 1 else ""
+    if creds:
+        last = ", ".join([last, *creds]) if last else ", ".join(creds)
+    return first, last
+
+
+class OrgResolver:
+    """Find or create organisations by normal form, keeping every spelling as an alias."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self._by_norm: dict[tuple[str, str], int] = {}
+        self._aliases: set[tuple[str, str]] = set()
+        self.created = 0
+        for org_id, kind, alias, norm in conn.execute(
+            select(OrgAlias.organization_id, OrgAlias.kind, OrgAlias.alias, OrgAlias.norm_alias)
+        ):
+            self._by_norm.setdefault((kind, norm), org_id)
+            self._aliases.add((kind, alias))
+
+    def resolve(self, name: str | None, kind: str = "organization") -> int | None:
+        raw = " ".join((name or "").split())
+        if not raw:
+            return None
+        norm = org_key(raw)
+        org_id = self._by_norm.get((kind, norm))
+        if org_id is None:
+            org_id = self.conn.execute(
+                Organization.__table__.insert()
+                .values(name=raw, norm_name=norm, kind=kind, created_at=utcnow())
+                .returning(Organization.id)
+            ).scalar_one()
+            self._by_norm[(kind, norm)] = org_id
+            self.created += 1
+        if (kind, raw) not in self._aliases:
+            self.conn.execute(
+                OrgAlias.__table__.insert().values(
+                    organization_id=org_id, kind=kind, alias=raw, norm_alias=norm
+                )
+            )
+            self._aliases.add((kind, raw))
+        return org_id
+
+
+def as_date(value: dt.datetime | dt.date | None) -> dt.date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    return fold(a or "") == fold(b or "")

@@ -1,0 +1,361 @@
+"""One import, whatever the source: member, transaction, provenance, summary.
+
+Every importer turns its input into *jobs* (one per file, in processing order)
+and hands them to :func:`execute`, which
+
+- finds or creates the member (a new member is first looked for among known
+  persons, so that a member who was somebody's contact is the same person);
+- skips files whose content hash was already imported for this member, so that
+  importing the same data again changes nothing (and records no run);
+- runs every job inside one transaction — any error rolls everything back;
+- records the run and its files (``import_run``, ``import_file``) and returns a
+  summary with what each file gave and how many rows each table gained.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from weakties.ingest.context import FileReport, ImportContext
+from weakties.ingest.resolve import PersonResolver
+from weakties.ingest.sources import SourceFile
+from weakties.model import tables as t
+from weakties.model.identity import display_name, name_key
+from weakties.model.orgnames import org_key
+from weakties.store.engine import Store
+from weakties.store.errors import InputError
+
+__all__ = ["ImportSummary", "Job", "SelfInfo", "execute"]
+
+COUNTED_TABLES = (
+    t.Person,
+    t.Identity,
+    t.Organization,
+    t.Position,
+    t.Tie,
+    t.Interaction,
+    t.Event,
+    t.Follow,
+    t.Skill,
+    t.MatchProposal,
+)
+
+
+@dataclass
+class SelfInfo:
+    """What an input says about its owner (the importing member)."""
+
+    first: str | None = None
+    last: str | None = None
+    names: set[str] = field(default_factory=set)  # name keys
+    slugs: set[str] = field(default_factory=set)
+    urns: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    companies: list[str] = field(default_factory=list)  # current employers
+
+    @property
+    def display(self) -> str:
+        return display_name(self.first, self.last)
+
+    def add_name(self, full: str) -> None:
+        key = name_key(full)
+        if key:
+            self.names.add(key)
+            if self.first is None and self.last is None:
+                first, _, last = full.strip().partition(" ")
+                self.first, self.last = first or None, last or None
+
+
+@dataclass
+class Job:
+    """One file to import: ``run(ctx, report)`` reads it and fills the report."""
+
+    source: SourceFile
+    kind: str
+    run: Callable[[ImportContext, FileReport], str | None]  # returns the version read
+
+
+@dataclass
+class ImportSummary:
+    member: str
+    source: str
+    export_date: dt.date | None
+    files: list[FileReport]
+    added: dict[str, int] = field(default_factory=dict)
+    run_id: int | None = None
+    unchanged: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ignored(self) -> list[str]:
+        return [f.name for f in self.files if f.status == "ignored"]
+
+    @property
+    def unknown(self) -> list[str]:
+        return [f.name for f in self.files if f.status == "unknown"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "source": self.source,
+            "export_date": self.export_date.isoformat() if self.export_date else None,
+            "run_id": self.run_id,
+            "unchanged": self.unchanged,
+            "added": self.added,
+            "files": [f.as_dict() for f in self.files],
+            "ignored": self.ignored,
+            "unknown": self.unknown,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def count_rows(conn: Connection) -> dict[str, int]:
+    return {
+        table.__tablename__: conn.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in COUNTED_TABLES
+    }
+
+
+def ensure_member(conn: Connection, handle: str, me: SelfInfo) -> tuple[int, int]:
+    """The (member id, person id) for ``handle``, created on first import.
+
+    A new member is looked for among known persons — by profile URL, member URN
+    or e-mail, then by name and current employer — so that someone who was a
+    contact in another member's data becomes that same person.
+    """
+    query = select(t.Member.id, t.Member.person_id)
+    row = conn.execute(query.where(t.Member.handle == handle)).first()
+    if row is None:
+        row = conn.execute(query.where(func.lower(t.Member.handle) == handle.lower())).first()
+    if row is not None:
+        return row.id, row.person_id
+    pid = None
+    for kind, values in (("linkedin", me.slugs), ("linkedin_urn", me.urns), ("email", me.emails)):
+        for value in sorted(values):
+            pid = conn.execute(
+                select(t.Identity.person_id).where(
+                    t.Identity.kind == kind, t.Identity.value == value
+                )
+            ).scalar()
+            if pid is not None:
+                break
+        if pid is not None:
+            break
+    if pid is None and me.names and me.companies:
+        matches = (
+            conn.execute(
+                select(t.Position.person_id)
+                .join(t.Organization, t.Organization.id == t.Position.organization_id)
+                .join(t.Person, t.Person.id == t.Position.person_id)
+                .where(
+                    t.Person.name_key.in_(sorted(me.names)),
+                    t.Organization.norm_name.in_([org_key(c) for c in me.companies]),
+                    t.Position.is_current.is_(True),
+                )
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
+        if len(matches) == 1:
+            pid = matches[0]
+    if pid is not None:
+        owner = conn.execute(select(t.Member.handle).where(t.Member.person_id == pid)).scalar()
+        if owner is not None:
+            raise InputError(
+                f"this data belongs to {owner!r}, who is already a member; "
+                f"import it with --as {owner!r}"
+            )
+    else:
+        now = t.utcnow()
+        shown = me.display or handle
+        pid = conn.execute(
+            t.Person.__table__.insert()
+            .values(
+                display_name=shown,
+                first_name=me.first,
+                last_name=me.last,
+                name_key=name_key(me.first, me.last) if (me.first or me.last) else name_key(shown),
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(t.Person.id)
+        ).scalar_one()
+    member_id = conn.execute(
+        t.Member.__table__.insert()
+        .values(handle=handle, person_id=pid, sharing="names", created_at=t.utcnow())
+        .returning(t.Member.id)
+    ).scalar_one()
+    return member_id, pid
+
+
+def claim_self(people: PersonResolver, me: SelfInfo) -> None:
+    """Attach the owner's identities to the member's person (conflicts are proposed)."""
+    for slug in sorted(me.slugs):
+        people.add_identity(people.self_pid, "linkedin", slug)
+    for urn in sorted(me.urns):
+        people.add_identity(people.self_pid, "linkedin_urn", urn)
+    for mail in sorted(me.emails):
+        people.add_identity(people.self_pid, "email", mail)
+    people.self_keys |= me.names
+
+
+def _input_hash(jobs: list[Job]) -> str:
+    digest = hashlib.sha256()
+    for job in sorted(jobs, key=lambda j: j.source.name):
+        digest.update(f"{job.source.name}\0{job.source.sha256()}\n".encode())
+    return digest.hexdigest()
+
+
+def execute(
+    store: Store,
+    *,
+    member: str,
+    jobs: list[Job],
+    other_files: list[FileReport],
+    me: SelfInfo,
+    export_date: dt.date,
+    source_kind: str,
+    source_label: str,
+    keep_content: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportSummary:
+    """Run the jobs of one import in one transaction (see the module doc)."""
+    started = time.perf_counter()
+    handle = member.strip()
+    if not handle:
+        raise InputError("a member name is required (--as NAME)")
+    summary = ImportSummary(handle, source_label, export_date, [])
+    with contextlib.suppress(_NothingNew):
+        _execute(store, summary, handle, jobs, other_files, me, source_kind, keep_content, progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+class _NothingNew(Exception):
+    """Every file was imported before: the transaction is rolled back."""
+
+
+def _execute(
+    store: Store,
+    summary: ImportSummary,
+    handle: str,
+    jobs: list[Job],
+    other_files: list[FileReport],
+    me: SelfInfo,
+    source_kind: str,
+    keep_content: bool,
+    progress: Callable[[str, int], None] | None,
+) -> None:
+    export_date = summary.export_date or dt.date.today()
+    source_label = summary.source
+    with store.engine.begin() as conn:
+        before = count_rows(conn)
+        member_id, self_pid = ensure_member(conn, handle, me)
+        done = set(
+            conn.execute(
+                select(t.ImportFile.content_hash).where(
+                    t.ImportFile.member_id == member_id, t.ImportFile.status == "imported"
+                )
+            ).scalars()
+        )
+        # A connections list is a snapshot: it is skipped only when it equals the
+        # latest one (the same list again), since an old list re-imported after a
+        # newer one still says something. Other files accumulate: seen once is enough.
+        latest = conn.execute(
+            select(t.ImportFile.content_hash, t.ImportRun.export_date)
+            .join(t.ImportRun, t.ImportRun.id == t.ImportFile.import_run_id)
+            .where(
+                t.ImportFile.member_id == member_id,
+                t.ImportFile.kind == "connections",
+                t.ImportFile.status == "imported",
+            )
+            .order_by(t.ImportRun.export_date.desc(), t.ImportFile.id.desc())
+            .limit(1)
+        ).first()
+
+        def seen(job: Job) -> bool:
+            if job.kind == "connections":
+                return latest is not None and job.source.sha256() == latest.content_hash
+            return job.source.sha256() in done
+
+        pending = [j for j in jobs if not seen(j)]
+        reports = [FileReport(j.source.name, j.kind, "unchanged") for j in jobs if seen(j)]
+        if not pending:
+            # Nothing new: roll back, so not even a member created for the occasion remains.
+            summary.unchanged = True
+            summary.files = reports + other_files
+            summary.added = dict.fromkeys(before, 0)
+            raise _NothingNew
+        if latest is None:
+            mode = "baseline"
+        elif latest.export_date is not None and export_date < latest.export_date:
+            mode = "history"
+        else:
+            mode = "diff"
+        run_id = conn.execute(
+            t.ImportRun.__table__.insert()
+            .values(
+                member_id=member_id,
+                source_kind=source_kind,
+                path=source_label[:1000],
+                content_hash=_input_hash(jobs),
+                export_date=export_date,
+                started_at=t.utcnow(),
+            )
+            .returning(t.ImportRun.id)
+        ).scalar_one()
+        current = [""]
+
+        def tick(rows: int) -> None:
+            if progress is not None:
+                progress(current[0], rows)
+
+        ctx = ImportContext(
+            conn,
+            member_id=member_id,
+            self_pid=self_pid,
+            run_id=run_id,
+            export_date=export_date,
+            keep_content=keep_content,
+            connections_mode=mode,
+            progress=tick,
+        )
+        claim_self(ctx.people, me)
+        for job in pending:
+            current[0] = job.source.name
+            report = FileReport(job.source.name, job.kind, "imported")
+            report.version = job.run(ctx, report)
+            ctx.flush()
+            reports.append(report)
+            conn.execute(
+                t.ImportFile.__table__.insert().values(
+                    import_run_id=run_id,
+                    member_id=member_id,
+                    name=job.source.name[:500],
+                    kind=job.kind,
+                    version=report.version,
+                    content_hash=job.source.sha256(),
+                    status="imported",
+                    rows=report.rows,
+                )
+            )
+            tick(0)
+        after = count_rows(conn)
+        summary.added = {k: after[k] - before[k] for k in before}
+        summary.files = reports + other_files
+        summary.run_id = run_id
+        conn.execute(
+            t.ImportRun.__table__.update()
+            .where(t.ImportRun.id == run_id)
+            .values(finished_at=t.utcnow(), counts=json.dumps(summary.as_dict(), default=str))
+        )

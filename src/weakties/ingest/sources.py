@@ -1,0 +1,191 @@
+"""Input files: a ZIP, a folder or single files, opened safely and streamed.
+
+A ZIP is checked before anything is read: no absolute or ``..`` member names
+(path traversal), no member whose declared size or compression ratio looks like
+a zip bomb, and a cap on the total uncompressed size. While streaming, the bytes
+actually produced are counted too, since declared sizes can lie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from weakties.store.errors import InputError
+
+__all__ = ["Limits", "SourceFile", "open_sources"]
+
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits for reading exports (the total is configurable from the CLI)."""
+
+    max_unzipped_total: int = 4 * GiB
+    # A CSV compresses 5-20x; zeros or repeated bytes compress 1000x and more.
+    max_ratio: float = 200.0
+    ratio_applies_above: int = 8 * MiB
+
+
+@dataclass
+class SourceFile:
+    """One file of an input, readable as a byte stream any number of times."""
+
+    name: str  # path inside the input, with "/" separators
+    size: int
+    origin: str  # what to call it in messages: "export.zip:Connections.csv"
+    _opener: object = field(repr=False)
+    _sha256: str | None = field(default=None, repr=False)
+
+    @property
+    def basename(self) -> str:
+        return PurePosixPath(self.name).name
+
+    def open(self) -> BinaryIO:
+        return self._opener()  # type: ignore[operator,no-any-return]
+
+    def sha256(self) -> str:
+        """Content hash, computed once by streaming."""
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            with self.open() as stream:
+                while chunk := stream.read(1 * MiB):
+                    digest.update(chunk)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+
+class _CappedReader(io.RawIOBase):
+    """A ZIP member stream that refuses to produce more than its declared size.
+
+    The declared sizes are checked against the cap before reading, so together
+    they bound what an input can make us decompress.
+    """
+
+    def __init__(self, raw: BinaryIO, origin: str, declared: int):
+        super().__init__()
+        self._raw = raw
+        self._origin = origin
+        self._declared = declared
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        try:
+            data = self._raw.read(len(buffer))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"corrupt ZIP member: {exc}", file=self._origin) from exc
+        self._read += len(data)
+        if self._read > self._declared:
+            raise InputError(
+                "member is larger than its ZIP header says (possible zip bomb); refused",
+                file=self._origin,
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _safe_member_name(name: str, origin: str) -> str:
+    posix = name.replace("\\", "/")
+    path = PurePosixPath(posix)
+    if posix.startswith("/") or (len(posix) > 1 and posix[1] == ":") or ".." in path.parts:
+        raise InputError(f"unsafe path {name!r} in ZIP (absolute or '..'): refused", file=origin)
+    return posix
+
+
+def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
+    origin = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(f"not a readable ZIP file ({exc})", file=origin) from exc
+    total = 0
+    members = []
+    for info in infos:
+        name = _safe_member_name(info.filename, origin)
+        if info.is_dir():
+            continue
+        if info.flag_bits & 0x1:
+            raise InputError("encrypted ZIP members are not supported", file=f"{origin}:{name}")
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_applies_above and ratio > limits.max_ratio:
+            raise InputError(
+                f"compression ratio {ratio:.0f}:1 over {info.file_size // MiB} MiB looks like a "
+                f"zip bomb (limit {limits.max_ratio:.0f}:1); refused",
+                file=f"{origin}:{name}",
+            )
+        members.append((info, name))
+    if total > limits.max_unzipped_total:
+        raise InputError(
+            f"uncompressed size {total // MiB} MiB exceeds the limit of "
+            f"{limits.max_unzipped_total // MiB} MiB (possible zip bomb); raise it with "
+            "--max-unzipped if the export is genuine",
+            file=origin,
+        )
+    sources = []
+    for info, name in members:
+
+        def opener(info: zipfile.ZipInfo = info, name: str = name) -> BinaryIO:
+            try:
+                raw = archive.open(info)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+                raise InputError(f"corrupt ZIP member: {exc}", file=f"{origin}:{name}") from exc
+            capped = _CappedReader(raw, f"{origin}:{name}", info.file_size)
+            return io.BufferedReader(capped, buffer_size=256 * 1024)
+
+        sources.append(SourceFile(name, info.file_size, f"{path.name}:{name}", opener))
+    return sources
+
+
+def _file_source(path: Path, name: str) -> SourceFile:
+    def opener(path: Path = path) -> BinaryIO:
+        return path.open("rb")
+
+    return SourceFile(name, path.stat().st_size, str(path), opener)
+
+
+def open_sources(paths: list[Path] | Path, limits: Limits | None = None) -> list[SourceFile]:
+    """All files of the given inputs: ZIPs are opened, folders walked, files taken as is.
+
+    Raises
+    ------
+    InputError
+        For a missing path, an unreadable or unsafe ZIP.
+    """
+    limits = limits or Limits()
+    items = [paths] if isinstance(paths, Path) else list(paths)
+    sources: list[SourceFile] = []
+    for path in items:
+        if not path.exists():
+            raise InputError("no such file or folder", file=str(path))
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for fname in sorted(files):
+                    full = Path(root) / fname
+                    rel = full.relative_to(path).as_posix()
+                    if full.suffix.lower() == ".zip":
+                        sources.extend(_zip_sources(full, limits))
+                    elif not fname.startswith("."):
+                        sources.append(_file_source(full, rel))
+        elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+            sources.extend(_zip_sources(path, limits))
+        else:
+            sources.append(_file_source(path, path.name))
+    return sources

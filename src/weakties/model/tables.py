@@ -1,0 +1,418 @@
+"""The data model: one schema for personal, team and platform mode.
+
+Every table is portable SQL (SQLite by default, PostgreSQL in production): no
+SQLite-only types, naive UTC datetimes, enumerations stored as short strings
+checked in Python, JSON details stored as text.
+
+A person is anyone known (member or contact). Identities (LinkedIn slug, e-mail,
+phone, URN) are separate rows so that one person can be found by any of them.
+A tie is an undirected pair stored with ``person_a_id < person_b_id`` and knows
+its source and the member whose data asserts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names, so that Alembic migrations are portable.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Now, as a naive UTC datetime (the convention of every table)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# Allowed values of the string enumerations (checked in Python, documented here).
+SHARING_LEVELS = ("nothing", "counts", "names")
+IDENTITY_KINDS = ("linkedin", "linkedin_urn", "email", "phone", "external")
+ORG_KINDS = ("organization", "group")
+POSITION_KINDS = ("job", "study")
+DATE_PRECISIONS = ("day", "month", "year")
+TIE_SOURCES = (
+    "connection",  # declared LinkedIn connection
+    "address_book",  # the member holds their contact details
+    "inferred_colleague",
+    "inferred_classmate",
+    "inferred_corecipient",
+    "manual",
+    "platform",
+)
+INTERACTION_KINDS = (
+    "message",
+    "email",
+    "meeting",
+    "call",
+    "invitation",
+    "endorsement",
+    "recommendation",
+    "introduction",
+    "comment",
+    "reaction",
+    "share",
+)
+NOTE_KINDS = ("meeting", "call", "collaboration", "note")
+EVENT_KINDS = (
+    "new_connection",
+    "connection_gone",
+    "career_move",  # new employer
+    "title_change",  # same employer, new title
+    "left_company",  # employer gone, no new one
+    "started_job",  # employer appears where there was none
+    "contact_details_changed",
+)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(300), default="")
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    # casefolded, accent-free "first last" without credentials: the name-match key
+    name_key: Mapped[str] = mapped_column(String(300), default="", index=True)
+    headline: Mapped[str | None] = mapped_column(String(500))
+    location: Mapped[str | None] = mapped_column(String(300))
+    industry: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    identities: Mapped[list[Identity]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+    positions: Mapped[list[Position]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+
+class Identity(Base):
+    """A key that identifies one person: a LinkedIn slug, an e-mail, a phone number."""
+
+    __tablename__ = "identity"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(320))  # normalised
+    raw: Mapped[str | None] = mapped_column(String(500))  # as first seen
+    asserted_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="identities")
+
+
+class Member(Base):
+    """A person who owns a space: the ego of personal mode, or a platform account."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handle: Mapped[str] = mapped_column(String(200), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    # What other members may see of this member's ties: nothing / counts / names.
+    sharing: Mapped[str] = mapped_column(String(10), default="names")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+    __table_args__ = (UniqueConstraint("kind", "norm_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    norm_name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="organization")
+    industry: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    aliases: Mapped[list[OrgAlias]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan"
+    )
+
+
+class OrgAlias(Base):
+    """Every spelling under which an organisation was seen; the lookup table for names."""
+
+    __tablename__ = "org_alias"
+    __table_args__ = (
+        UniqueConstraint("kind", "alias"),
+        Index("ix_org_alias_norm", "kind", "norm_alias"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="organization")
+    alias: Mapped[str] = mapped_column(String(300))
+    norm_alias: Mapped[str] = mapped_column(String(300))
+
+    organization: Mapped[Organization] = relationship(back_populates="aliases")
+
+
+class Position(Base):
+    """A person's job or study at an organisation, with month/year precision dates.
+
+    Positions observed indirectly (a contact's Company/Position in a connections
+    list) have no start date: ``seen_on`` says when the observation was made and
+    ``is_current`` whether it still holds.
+    """
+
+    __tablename__ = "position"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), default="job")
+    title: Mapped[str | None] = mapped_column(String(500))
+    location: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    start_precision: Mapped[str | None] = mapped_column(String(5))
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_precision: Mapped[str | None] = mapped_column(String(5))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    seen_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40))
+    asserted_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    natural_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    person: Mapped[Person] = relationship(back_populates="positions")
+    organization: Mapped[Organization | None] = relationship()
+
+
+class KnownPerson(Base):
+    """A person that a member's own data mentions (contact, correspondent, endorser...).
+
+    It scopes name matching: a name without a profile URL in a member's export is
+    first looked up among the people that member already knows.
+    """
+
+    __tablename__ = "known_person"
+    __table_args__ = (UniqueConstraint("member_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Skill(Base):
+    __tablename__ = "skill"
+    __table_args__ = (UniqueConstraint("person_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Tie(Base):
+    __tablename__ = "tie"
+    __table_args__ = (
+        UniqueConstraint("person_a_id", "person_b_id", "source", "asserted_by"),
+        CheckConstraint("person_a_id < person_b_id", name="ordered_pair"),
+        Index("ix_tie_b", "person_b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_a_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    person_b_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(30))
+    asserted_by: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Interaction(Base):
+    """A dated trace between persons. Content is kept only when asked for."""
+
+    __tablename__ = "interaction"
+    __table_args__ = (
+        Index("ix_interaction_pair", "sender_id", "recipient_id"),
+        Index("ix_interaction_recipient", "recipient_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20), default="linkedin")
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    # number of recipients of the same message (1 = one-to-one)
+    group_size: Mapped[int] = mapped_column(Integer, default=1)
+    conversation: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(500))  # skill, reaction type, link
+    status: Mapped[str | None] = mapped_column(String(30))
+    subject: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str | None] = mapped_column(Text)
+    asserted_by: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_run.id", ondelete="SET NULL")
+    )
+    natural_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Note(Base):
+    """A member's private note about a person; visible to its author only."""
+
+    __tablename__ = "note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="note")
+    text: Mapped[str] = mapped_column(Text)
+    noted_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Event(Base):
+    """A detected change: a new or lost connection, a career move, new contact details."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[dt.date | None] = mapped_column(Date)
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    detail: Mapped[str | None] = mapped_column(Text)  # JSON: before / after
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_run.id", ondelete="SET NULL")
+    )
+
+
+class Follow(Base):
+    """A member follows an organisation or a person (opinion leaders)."""
+
+    __tablename__ = "follow"
+    __table_args__ = (
+        # NULLs are distinct in a plain unique constraint: one partial index per target kind.
+        Index(
+            "uq_follow_org",
+            "member_id",
+            "organization_id",
+            unique=True,
+            sqlite_where=text("organization_id IS NOT NULL"),
+            postgresql_where=text("organization_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_follow_person",
+            "member_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("person_id IS NOT NULL"),
+            postgresql_where=text("person_id IS NOT NULL"),
+        ),
+        CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class MatchProposal(Base):
+    """Two person records that may be the same human: proposed, never applied silently."""
+
+    __tablename__ = "match_proposal"
+    __table_args__ = (UniqueConstraint("person_id", "candidate_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    confidence: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open/accepted/rejected
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ImportRun(Base):
+    """Provenance of one import: what, from where, when, and what it changed."""
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    source_kind: Mapped[str] = mapped_column(String(30))
+    path: Mapped[str] = mapped_column(String(1000))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    export_date: Mapped[dt.date | None] = mapped_column(Date)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    counts: Mapped[str | None] = mapped_column(Text)  # JSON summary
+
+    files: Mapped[list[ImportFile]] = relationship(
+        back_populates="run", cascade="all, delete-orphan"
+    )
+
+
+class ImportFile(Base):
+    """One file of an import, with its content hash: the same bytes are never read twice."""
+
+    __tablename__ = "import_file"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(60))
+    version: Mapped[str | None] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))  # imported / unchanged / ignored / unknown
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+
+    run: Mapped[ImportRun] = relationship(back_populates="files")
+
+    __table_args__ = (Index("ix_import_file_member_hash", "member_id", "content_hash"),)
+
+
+class Setting(Base):
+    """Small key/value settings stored with the data (e.g. etiquette limits)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

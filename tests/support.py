@@ -1,0 +1,156 @@
+"""Builders shared by tests: tiny exports, ZIPs, database snapshots."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sqlite3
+import zipfile
+from pathlib import Path
+
+
+def write_files(folder: Path, files: dict[str, str | bytes], *, encoding: str = "utf-8") -> Path:
+    """Write an export folder; str contents are encoded (``utf-16`` adds the BOM)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif encoding == "utf-16":
+            path.write_bytes(codecs.BOM_UTF16_LE + content.encode("utf-16-le"))
+        else:
+            path.write_bytes(content.encode(encoding))
+    return folder
+
+
+def write_zip(path: Path, files: dict[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content.encode() if isinstance(content, str) else content)
+    return path
+
+
+PREAMBLE = (
+    "Notes:\n"
+    '"When exporting your connection data, you may notice that some of the email addresses are '
+    "missing. You will only see email addresses for connections who have allowed their "
+    "connections to see or download their email address using this setting "
+    "https://www.linkedin.com/psettings/privacy/email. You can learn more here "
+    'https://www.linkedin.com/help/linkedin/answer/261"\n'
+    "\n"
+)
+
+
+def table_snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table (for "nothing changed" assertions)."""
+    with sqlite3.connect(db) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select name from sqlite_master where type='table' and name not like 'sqlite_%'"
+            )
+        ]
+        return {n: sorted(conn.execute(f'select * from "{n}"').fetchall(), key=repr) for n in names}
+
+
+def env_with_db(db: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["WEAKTIES_DB"] = str(db)
+    env.pop("WEAKTIES_MEMBER", None)
+    return env
+
+
+def csv_text(header: list[str], rows: list[list[str]], *, newline: str = "\n") -> str:
+    """A CSV in the exports' convention: comma, minimal quoting, LF."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+CONNECTIONS_2024 = [
+    "First Name",
+    "Last Name",
+    "URL",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
+]
+CONNECTIONS_2018 = [
+    "First Name",
+    "Last Name",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
+]
+MESSAGES_2024 = [
+    "CONVERSATION ID",
+    "CONVERSATION TITLE",
+    "FROM",
+    "SENDER PROFILE URL",
+    "TO",
+    "RECIPIENT PROFILE URLS",
+    "DATE",
+    "SUBJECT",
+    "CONTENT",
+    "FOLDER",
+    "IS MESSAGE DRAFT",
+    "IS CONVERSATION DRAFT",
+]
+MESSAGES_2021 = [
+    "CONVERSATION ID",
+    "CONVERSATION TITLE",
+    "FROM",
+    "SENDER PROFILE URL",
+    "TO",
+    "DATE",
+    "SUBJECT",
+    "CONTENT",
+    "FOLDER",
+]
+INVITATIONS_2024 = [
+    "From",
+    "To",
+    "Sent At",
+    "Message",
+    "Direction",
+    "inviterProfileUrl",
+    "inviteeProfileUrl",
+]
+PROFILE = [
+    "First Name",
+    "Last Name",
+    "Maiden Name",
+    "Address",
+    "Birth Date",
+    "Headline",
+    "Summary",
+    "Industry",
+    "Zip Code",
+    "Geo Location",
+    "Twitter Handles",
+    "Websites",
+    "Instant Messengers",
+]
+POSITIONS = ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"]
+
+
+def url(slug: str) -> str:
+    return f"https://www.linkedin.com/in/{slug}"
+
+
+def connections(rows: list[list[str]], *, version: str = "2024") -> str:
+    header = CONNECTIONS_2024 if version == "2024" else CONNECTIONS_2018
+    body = csv_text(header, rows)
+    return body if version == "2018" else PREAMBLE + body
+
+
+def profile(first: str, last: str, headline: str = "") -> str:
+    return csv_text(PROFILE, [[first, last, "", "", "", headline, "", "", "", "Paris", "", "", ""]])
