@@ -15,14 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from weakties.ingest.resolve import OrgResolver, PersonResolver, insert_ignore, natural_key
+from weakties.ingest.batch import BatchWriter
+from weakties.ingest.resolve import OrgResolver, PersonResolver, natural_key
 from weakties.model.identity import fold
 from weakties.model.tables import Event, Interaction, Organization, Position, Tie, utcnow
-from weakties.store.errors import InputError
 
 __all__ = ["FileReport", "ImportContext"]
-
-FLUSH_EVERY = 5000
 
 
 @dataclass
@@ -56,7 +54,12 @@ class ObservedJob:
 
 
 class ImportContext:
-    """Shared helpers: resolvers, batched interaction writes, ties, positions, events."""
+    """Shared helpers: resolvers, batched writes of traces, ties, positions, events.
+
+    Writes are queued in a :class:`~weakties.ingest.batch.BatchWriter`; what an
+    importer must read back during the import (the member's ties, people's current
+    observed jobs) is kept in memory, loaded once or per chunk with ``prefetch``.
+    """
 
     def __init__(
         self,
@@ -79,17 +82,28 @@ class ImportContext:
         # How a connections list relates to what is known: the first one ("baseline":
         # no events), a newer one ("diff": events), or an older one ("history").
         self.connections_mode = connections_mode
-        self.people = PersonResolver(conn, member_id, self_pid, run_id=run_id)
-        self.orgs = OrgResolver(conn)
+        self.writer = BatchWriter(conn)
+        self.people = PersonResolver(conn, member_id, self_pid, run_id=run_id, writer=self.writer)
+        self.orgs = OrgResolver(conn, self.writer)
         self.events = 0
-        self._interactions: list[dict[str, Any]] = []
         self._progress = progress
+        self._ticks = 0
         self._org_names: dict[int, str] = {}
+        self._ties: dict[tuple[int, int, str], list[Any]] | None = None
+        self._jobs: dict[int, list[list[Any]]] = {}  # person -> current observed jobs
 
     # -- progress ---------------------------------------------------------------
     def tick(self, rows: int = 1) -> None:
-        if self._progress is not None:
-            self._progress(rows)
+        """Count rows done; the progress callback hears of them every 2,000 rows."""
+        self._ticks += rows
+        if self._ticks >= 2000 or rows == 0:
+            if self._progress is not None and self._ticks:
+                self._progress(self._ticks)
+            self._ticks = 0
+
+    def flush(self) -> None:
+        self.writer.flush()
+        self.tick(0)
 
     # -- interactions -------------------------------------------------------------
     def interaction(
@@ -109,7 +123,8 @@ class ImportContext:
         channel: str = "linkedin",
     ) -> None:
         """Queue one trace; its natural key makes re-imports no-ops."""
-        self._interactions.append(
+        self.writer.add(
+            Interaction.__table__,
             {
                 "kind": kind,
                 "channel": channel,
@@ -125,18 +140,27 @@ class ImportContext:
                 "asserted_by": self.member_id,
                 "import_run_id": self.run_id,
                 "natural_key": natural_key(kind, *key),
-            }
+            },
         )
-        if len(self._interactions) >= FLUSH_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._interactions:
-            self.conn.execute(insert_ignore(self.conn, Interaction.__table__), self._interactions)
-            self._interactions.clear()
-        self.people.flush_known()
 
     # -- ties -----------------------------------------------------------------------
+    def _load_ties(self) -> dict[tuple[int, int, str], list[Any]]:
+        if self._ties is None:
+            self._ties = {
+                (a, b, source): [tid, ended, since]
+                for tid, a, b, source, ended, since in self.conn.execute(
+                    select(
+                        Tie.id,
+                        Tie.person_a_id,
+                        Tie.person_b_id,
+                        Tie.source,
+                        Tie.ended_at,
+                        Tie.since,
+                    ).where(Tie.asserted_by == self.member_id)
+                )
+            }
+        return self._ties
+
     def tie(
         self,
         other: int,
@@ -156,57 +180,67 @@ class ImportContext:
         if other == me:
             return "known"
         a, b = sorted((me, other))
-        row = self.conn.execute(
-            select(Tie.id, Tie.ended_at, Tie.since).where(
-                Tie.person_a_id == a,
-                Tie.person_b_id == b,
-                Tie.source == source,
-                Tie.asserted_by == self.member_id,
-            )
-        ).first()
-        if row is None:
-            self.conn.execute(
-                Tie.__table__.insert().values(
-                    person_a_id=a,
-                    person_b_id=b,
-                    source=source,
-                    asserted_by=self.member_id,
-                    since=since,
-                    confidence=confidence,
-                    created_at=utcnow(),
-                )
+        ties = self._load_ties()
+        known = ties.get((a, b, source))
+        if known is None:
+            ties[(a, b, source)] = [None, None, since]
+            self.writer.add(
+                Tie.__table__,
+                {
+                    "person_a_id": a,
+                    "person_b_id": b,
+                    "source": source,
+                    "asserted_by": self.member_id,
+                    "since": since,
+                    "confidence": confidence,
+                    "created_at": utcnow(),
+                },
             )
             return "new"
+        tid, ended, known_since = known
         values: dict[str, Any] = {}
-        reopened = reopen and row.ended_at is not None
+        reopened = reopen and ended is not None
         if reopened:
             values["ended_at"] = None
-        if since is not None and (row.since is None or since < row.since):
+            known[1] = None
+        if since is not None and (known_since is None or since < known_since):
             values["since"] = since
-        if values:
-            self.conn.execute(Tie.__table__.update().where(Tie.id == row.id).values(**values))
+            known[2] = since
+        if values and tid is not None:
+            self.conn.execute(Tie.__table__.update().where(Tie.id == tid).values(**values))
         return "reopened" if reopened else "known"
+
+    def end_tie(self, other: int, source: str, when: dt.datetime) -> None:
+        a, b = sorted((self.self_pid, other))
+        known = self._load_ties().get((a, b, source))
+        if known is None or known[0] is None:
+            return
+        known[1] = when
+        self.conn.execute(Tie.__table__.update().where(Tie.id == known[0]).values(ended_at=when))
 
     # -- events ---------------------------------------------------------------------
     def event(
         self, person: int, kind: str, occurred_on: dt.date | None, detail: dict[str, Any]
     ) -> None:
-        self.conn.execute(
-            Event.__table__.insert().values(
-                member_id=self.member_id,
-                person_id=person,
-                kind=kind,
-                occurred_on=occurred_on,
-                detected_at=utcnow(),
-                detail=json.dumps(detail, default=str, ensure_ascii=False),
-                import_run_id=self.run_id,
-            )
+        self.writer.add(
+            Event.__table__,
+            {
+                "member_id": self.member_id,
+                "person_id": person,
+                "kind": kind,
+                "occurred_on": occurred_on,
+                "detected_at": utcnow(),
+                "detail": json.dumps(detail, default=str, ensure_ascii=False),
+                "import_run_id": self.run_id,
+            },
         )
         self.events += 1
 
     def org_name(self, org_id: int | None) -> str | None:
         if org_id is None:
             return None
+        if org_id in self.orgs.names:
+            return self.orgs.names[org_id]
         if org_id not in self._org_names:
             self._org_names[org_id] = self.conn.execute(
                 select(Organization.name).where(Organization.id == org_id)
@@ -214,6 +248,28 @@ class ImportContext:
         return self._org_names[org_id]
 
     # -- positions ------------------------------------------------------------------
+    def prefetch_jobs(self, persons: list[int]) -> None:
+        """Load the current observed jobs of ``persons`` (before observing a chunk)."""
+        wanted = sorted({p for p in persons if p not in self._jobs})
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            for pid in chunk:
+                self._jobs[pid] = []
+            for pos_id, pid, org_id, title, seen_on in self.conn.execute(
+                select(
+                    Position.id,
+                    Position.person_id,
+                    Position.organization_id,
+                    Position.title,
+                    Position.seen_on,
+                ).where(
+                    Position.person_id.in_(chunk),
+                    Position.source == "observed",
+                    Position.is_current.is_(True),
+                )
+            ):
+                self._jobs[pid].append([pos_id, org_id, title, seen_on])
+
     def observe_job(
         self, person: int, company: str | None, title: str | None, seen_on: dt.date, source: str
     ) -> None:
@@ -227,64 +283,59 @@ class ImportContext:
         company = " ".join((company or "").split()) or None
         title = " ".join((title or "").split()) or None
         org_id = self.orgs.resolve(company) if company else None
-        current = self.conn.execute(
-            select(Position.id, Position.organization_id, Position.title, Position.seen_on).where(
-                Position.person_id == person,
-                Position.source == "observed",
-                Position.is_current.is_(True),
-            )
-        ).all()
-        for row in current:
-            if row.organization_id == org_id and fold(row.title or "") == fold(title or ""):
-                if row.seen_on is None or seen_on > row.seen_on:
-                    self.conn.execute(
-                        Position.__table__.update()
-                        .where(Position.id == row.id)
-                        .values(seen_on=seen_on)
-                    )
+        if person not in self._jobs:
+            self.prefetch_jobs([person])
+        current = self._jobs[person]
+        for job in current:
+            if job[1] == org_id and fold(job[2] or "") == fold(title or ""):
+                if job[3] is None or seen_on > job[3]:
+                    job[3] = seen_on
+                    if job[0] is not None:
+                        self.conn.execute(
+                            Position.__table__.update()
+                            .where(Position.id == job[0])
+                            .values(seen_on=seen_on)
+                        )
                 return
-        if any(row.seen_on is not None and row.seen_on > seen_on for row in current):
+        if any(job[3] is not None and job[3] > seen_on for job in current):
             return  # an older export than what we know: history, not news
-        for row in current:
-            self.conn.execute(
-                Position.__table__.update()
-                .where(Position.id == row.id)
-                .values(is_current=False, end_date=seen_on, end_precision="day")
-            )
-        self.conn.execute(
-            insert_ignore(self.conn, Position.__table__).values(
-                person_id=person,
-                organization_id=org_id,
-                kind="job",
-                title=title,
-                is_current=True,
-                seen_on=seen_on,
-                source="observed",
-                asserted_by=self.member_id,
-                natural_key=natural_key("observed", person, org_id, fold(title or ""), seen_on),
-            )
+        for job in current:
+            if job[0] is not None:
+                self.conn.execute(
+                    Position.__table__.update()
+                    .where(Position.id == job[0])
+                    .values(is_current=False, end_date=seen_on, end_precision="day")
+                )
+        self.writer.add(
+            Position.__table__,
+            {
+                "person_id": person,
+                "organization_id": org_id,
+                "kind": "job",
+                "title": title,
+                "is_current": True,
+                "seen_on": seen_on,
+                "source": "observed",
+                "asserted_by": self.member_id,
+                "natural_key": natural_key("observed", person, org_id, fold(title or ""), seen_on),
+            },
         )
+        self._jobs[person] = [[None, org_id, title, seen_on]]
         if current:
             before = current[0]
-            kind = _career_event(before.organization_id, before.title, org_id, title)
+            kind = _career_event(before[1], before[2], org_id, title)
             if kind:
                 self.event(
                     person,
                     kind,
                     seen_on,
                     {
-                        "from": {
-                            "org": self.org_name(before.organization_id),
-                            "title": before.title,
-                        },
+                        "from": {"org": self.org_name(before[1]), "title": before[2]},
                         "to": {"org": self.org_name(org_id), "title": title},
-                        "between": [before.seen_on, seen_on],
+                        "between": [before[3], seen_on],
                         "source": source,
                     },
                 )
-
-    def fail(self, message: str, *, file: str, line: int, field: str | None = None) -> InputError:
-        return InputError(message, file=file, line=line, field=field)
 
 
 def _career_event(

@@ -31,6 +31,8 @@ MAX_PREAMBLE_LINES = 8
 csv.field_size_limit(MAX_FIELD_CHARS)
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# bytes that did not decode, kept by the "surrogateescape" error handler
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def norm_header(name: str) -> str:
@@ -95,7 +97,8 @@ class CsvFile:
         self.encoding = sniff_encoding(head, encoding)
         # surrogateescape keeps undecodable bytes visible, so that the error can
         # name the line and the field instead of failing somewhere in a buffer.
-        errors = "surrogateescape" if self.encoding.startswith("utf-8") else "strict"
+        self._escapes = self.encoding.startswith("utf-8")
+        errors = "surrogateescape" if self._escapes else "strict"
         self._text = io.TextIOWrapper(buffered, encoding=self.encoding, errors=errors, newline="")
         self._lines = [0]
         self._source = _limited_lines(self._text, origin, self._lines)
@@ -107,9 +110,11 @@ class CsvFile:
         self._find_header(header_test)
 
     def _decode_guard(self, cells: list[str], line: int) -> None:
+        if not self._escapes or not _UNDECODED.search("".join(cells)):
+            return
         for i, cell in enumerate(cells):
-            if any("\udc80" <= ch <= "\udcff" for ch in cell):
-                bad = next(ch for ch in cell if "\udc80" <= ch <= "\udcff")
+            if found := _UNDECODED.search(cell):
+                bad = found.group()
                 column = self.raw_header[i] if i < len(self.raw_header) else f"column {i + 1}"
                 raise InputError(
                     f"not valid {self.encoding.upper()} (byte 0x{ord(bad) - 0xDC00:02X}); "

@@ -21,8 +21,8 @@ import hashlib
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from weakties.ingest.batch import BatchWriter, insert_ignore
 from weakties.model.identity import display_name, fold, name_key, split_credentials
 from weakties.model.orgnames import org_key
 from weakties.model.tables import (
@@ -38,41 +38,42 @@ from weakties.model.tables import (
 
 __all__ = ["OrgResolver", "PersonResolver", "insert_ignore", "natural_key"]
 
+_CHUNK = 900  # bound parameters per IN (...) query (SQLite's limit is 32766; stay modest)
+
 
 def natural_key(*parts: object) -> str:
     """A stable 128-bit key (hex) for a record, from the fields that identify it."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()
-
-
-def insert_ignore(conn: Connection, table):  # type: ignore[no-untyped-def]
-    """An INSERT that skips rows violating a unique key (SQLite and PostgreSQL)."""
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class PersonResolver:
     """Find or create persons for one member's import, inside its transaction."""
 
-    def __init__(self, conn: Connection, member_id: int, self_pid: int, *, run_id: int | None):
+    def __init__(
+        self,
+        conn: Connection,
+        member_id: int,
+        self_pid: int,
+        *,
+        run_id: int | None,
+        writer: BatchWriter | None = None,
+    ):
         self.conn = conn
         self.member_id = member_id
         self.self_pid = self_pid
         self.run_id = run_id
+        self.writer = writer or BatchWriter(conn)
         self.self_keys: set[str] = set()
         self._ident: dict[tuple[str, str], int] = {}
+        self._absent: set[tuple[str, str]] = set()  # looked up, not in the database
+        self._proposed: set[tuple[int, int]] = set()
+        self._settled: set[int] = set()  # named and remembered: nothing left to learn
+        self._by_name: dict[str, list[int]] = {}  # prefetched name keys -> person ids
         self._scope: dict[str, list[int]] = {}  # name key -> known person ids
         self._scoped_pids: set[int] = set()
         self._slug: dict[int, str] = {}
         self._orgs: dict[int, set[str]] = {}
-        self._known_new: list[int] = []
         self._named: set[int] = set()
         self.created = 0
         self.proposals = 0
@@ -110,17 +111,50 @@ class PersonResolver:
             self._orgs.setdefault(pid, set()).add(norm)
 
     # -- identities ------------------------------------------------------------
+    def prefetch(self, keys: Iterable[tuple[str, str]], names: Iterable[str] = ()) -> None:
+        """Look up many identities (and name keys) at once before resolving a chunk."""
+        by_kind: dict[str, set[str]] = {}
+        for kind, value in keys:
+            if (kind, value) not in self._ident and (kind, value) not in self._absent:
+                by_kind.setdefault(kind, set()).add(value)
+        for kind, values in by_kind.items():
+            ordered = sorted(values)
+            for start in range(0, len(ordered), _CHUNK):
+                chunk = ordered[start : start + _CHUNK]
+                for pid, value in self.conn.execute(
+                    select(Identity.person_id, Identity.value).where(
+                        Identity.kind == kind, Identity.value.in_(chunk)
+                    )
+                ):
+                    self._ident[(kind, value)] = pid
+                    if kind == "linkedin":
+                        self._slug[pid] = value
+            self._absent.update((kind, v) for v in values if (kind, v) not in self._ident)
+        wanted = sorted({n for n in names if n and n not in self._by_name})
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for key in chunk:
+                self._by_name[key] = []
+            for pid, key in self.conn.execute(
+                select(Person.id, Person.name_key).where(Person.name_key.in_(chunk))
+            ):
+                self._by_name[key].append(pid)
+
     def lookup(self, kind: str, value: str) -> int | None:
         key = (kind, value)
         if key in self._ident:
             return self._ident[key]
+        if key in self._absent:
+            return None
         pid = self.conn.execute(
             select(Identity.person_id).where(Identity.kind == kind, Identity.value == value)
         ).scalar()
-        if pid is not None:
-            self._ident[key] = pid
-            if kind == "linkedin":
-                self._slug[pid] = value
+        if pid is None:
+            self._absent.add(key)
+            return None
+        self._ident[key] = pid
+        if kind == "linkedin":
+            self._slug[pid] = value
         return pid
 
     def add_identity(self, pid: int, kind: str, value: str, raw: str | None = None) -> bool:
@@ -131,16 +165,18 @@ class PersonResolver:
         if owner is not None:
             self.propose(pid, owner, 0.8, f"both known by {kind} {value}")
             return False
-        self.conn.execute(
-            Identity.__table__.insert().values(
-                person_id=pid,
-                kind=kind,
-                value=value,
-                raw=raw,
-                asserted_by=self.member_id,
-                created_at=utcnow(),
-            )
+        self.writer.add(
+            Identity.__table__,
+            {
+                "person_id": pid,
+                "kind": kind,
+                "value": value,
+                "raw": raw[:500] if raw else None,
+                "asserted_by": self.member_id,
+                "created_at": utcnow(),
+            },
         )
+        self._absent.discard((kind, value))
         self._ident[(kind, value)] = pid
         if kind == "linkedin":
             self._slug.setdefault(pid, value)
@@ -150,17 +186,21 @@ class PersonResolver:
         a, b = sorted((pid, candidate))
         if a == b:
             return
-        result = self.conn.execute(
-            insert_ignore(self.conn, MatchProposal.__table__).values(
-                person_id=a,
-                candidate_id=b,
-                confidence=confidence,
-                reason=reason[:300],
-                status="open",
-                created_at=utcnow(),
-            )
+        if (a, b) in self._proposed:
+            return
+        self._proposed.add((a, b))
+        self.writer.add(
+            MatchProposal.__table__,
+            {
+                "person_id": a,
+                "candidate_id": b,
+                "confidence": confidence,
+                "reason": reason[:300],
+                "status": "open",
+                "created_at": utcnow(),
+            },
         )
-        self.proposals += max(result.rowcount or 0, 0)
+        self.proposals += 1
 
     # -- the member's scope ------------------------------------------------------
     def remember(self, pid: int, key: str | None = None, org: str | None = None) -> None:
@@ -169,24 +209,14 @@ class PersonResolver:
             return
         if pid not in self._scoped_pids:
             self._scoped_pids.add(pid)
-            self._known_new.append(pid)
+            self.writer.add(
+                KnownPerson.__table__,
+                {"member_id": self.member_id, "person_id": pid, "first_seen": utcnow()},
+            )
             if key:
                 self._scope.setdefault(key, []).append(pid)
         if org:
             self._orgs.setdefault(pid, set()).add(org)
-
-    def flush_known(self) -> None:
-        if not self._known_new:
-            return
-        now = utcnow()
-        self.conn.execute(
-            insert_ignore(self.conn, KnownPerson.__table__),
-            [
-                {"member_id": self.member_id, "person_id": p, "first_seen": now}
-                for p in self._known_new
-            ],
-        )
-        self._known_new.clear()
 
     def _scoped_match(self, key: str, slug: str | None, org: str | None) -> int | None:
         candidates = [
@@ -203,11 +233,9 @@ class PersonResolver:
         return min(candidates)
 
     def _global_match(self, key: str, org: str | None) -> tuple[int | None, list[int]]:
-        rows = (
-            self.conn.execute(select(Person.id).where(Person.name_key == key).limit(20))
-            .scalars()
-            .all()
-        )
+        if key not in self._by_name:
+            self.prefetch((), [key])
+        rows = self._by_name[key][:20]
         if not rows:
             return None, []
         if org:
@@ -243,6 +271,11 @@ class PersonResolver:
         create: bool = True,
     ) -> int | None:
         """The person id for what a row says about someone (``None`` if nothing usable)."""
+        if slug and not (urn or emails or phones or company):
+            # Fast path for the rows of big files: a profile URL already resolved.
+            known = self._ident.get(("linkedin", slug))
+            if known is not None and known in self._settled:
+                return known
         if full_name is not None and first is None and last is None:
             first, last = _split_full_name(full_name)
         key = name_key(first, last) if (first or last) else ""
@@ -288,6 +321,8 @@ class PersonResolver:
         for kind, value in idents:
             self.add_identity(pid, kind, value)
         self.remember(pid, key or None, org)
+        if pid in self._named or not key:
+            self._settled.add(pid)
         return pid
 
     def _unlike(self, candidates: list[int], slug: str | None) -> list[int]:
@@ -295,7 +330,8 @@ class PersonResolver:
         slugs are two different LinkedIn accounts, never proposed."""
         if not slug or not candidates:
             return candidates
-        slugs = dict(
+        slugs = {c: self._slug[c] for c in candidates if c in self._slug}
+        slugs |= dict(
             self.conn.execute(
                 select(Identity.person_id, Identity.value).where(
                     Identity.person_id.in_(candidates), Identity.kind == "linkedin"
@@ -309,18 +345,23 @@ class PersonResolver:
         first = (first or "").strip() or None
         last = (last or "").strip() or None
         now = utcnow()
-        pid = self.conn.execute(
-            Person.__table__.insert()
-            .values(
-                display_name=display_name(first, last) or fallback,
-                first_name=first,
-                last_name=last,
-                name_key=name_key(first, last) if (first or last) else "",
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(Person.id)
-        ).scalar_one()
+        key = name_key(first, last) if (first or last) else ""
+        pid = self.writer.new_person(
+            {
+                "display_name": display_name(first, last) or fallback,
+                "first_name": first,
+                "last_name": last,
+                "name_key": key,
+                "headline": None,
+                "location": None,
+                "industry": None,
+                "summary": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        if key:
+            self._by_name.setdefault(key, []).append(pid)
         self.created += 1
         self._named.add(pid)
         return pid
@@ -328,20 +369,25 @@ class PersonResolver:
     def _fill_name(self, pid: int, first: str | None, last: str | None) -> None:
         """Give a name to a person first seen without one (e.g. only a profile URL)."""
         self._named.add(pid)
-        current = self.conn.execute(select(Person.display_name).where(Person.id == pid)).scalar()
-        if current:
+        values = {
+            "display_name": display_name(first, last),
+            "first_name": (first or "").strip() or None,
+            "last_name": (last or "").strip() or None,
+            "name_key": name_key(first, last),
+            "updated_at": utcnow(),
+        }
+        queued = self.writer.queued_person(pid)
+        if queued is not None:
+            if not (queued["first_name"] or queued["last_name"]):
+                self.writer.amend_person(queued, values)
             return
-        self.conn.execute(
-            Person.__table__.update()
-            .where(Person.id == pid)
-            .values(
-                display_name=display_name(first, last),
-                first_name=(first or "").strip() or None,
-                last_name=(last or "").strip() or None,
-                name_key=name_key(first, last),
-                updated_at=utcnow(),
+        named = self.conn.execute(
+            select(Person.first_name.is_not(None) | Person.last_name.is_not(None)).where(
+                Person.id == pid
             )
-        )
+        ).scalar()
+        if not named:
+            self.conn.execute(Person.__table__.update().where(Person.id == pid).values(**values))
 
 
 def _split_full_name(full: str) -> tuple[str, str]:
@@ -358,10 +404,12 @@ def _split_full_name(full: str) -> tuple[str, str]:
 class OrgResolver:
     """Find or create organisations by normal form, keeping every spelling as an alias."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, writer: BatchWriter | None = None):
         self.conn = conn
+        self.writer = writer or BatchWriter(conn)
         self._by_norm: dict[tuple[str, str], int] = {}
         self._aliases: set[tuple[str, str]] = set()
+        self.names: dict[int, str] = {}  # organisations created by this import
         self.created = 0
         for org_id, kind, alias, norm in conn.execute(
             select(OrgAlias.organization_id, OrgAlias.kind, OrgAlias.alias, OrgAlias.norm_alias)
@@ -376,18 +424,29 @@ class OrgResolver:
         norm = org_key(raw)
         org_id = self._by_norm.get((kind, norm))
         if org_id is None:
-            org_id = self.conn.execute(
-                Organization.__table__.insert()
-                .values(name=raw, norm_name=norm, kind=kind, created_at=utcnow())
-                .returning(Organization.id)
-            ).scalar_one()
+            org_id = self.writer.new_row(
+                Organization.__table__,
+                {
+                    "name": raw[:300],
+                    "norm_name": norm[:300],
+                    "kind": kind,
+                    "industry": None,
+                    "location": None,
+                    "created_at": utcnow(),
+                },
+            )
             self._by_norm[(kind, norm)] = org_id
+            self.names[org_id] = raw
             self.created += 1
         if (kind, raw) not in self._aliases:
-            self.conn.execute(
-                OrgAlias.__table__.insert().values(
-                    organization_id=org_id, kind=kind, alias=raw, norm_alias=norm
-                )
+            self.writer.add(
+                OrgAlias.__table__,
+                {
+                    "organization_id": org_id,
+                    "kind": kind,
+                    "alias": raw[:300],
+                    "norm_alias": norm[:300],
+                },
             )
             self._aliases.add((kind, raw))
         return org_id

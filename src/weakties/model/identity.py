@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 __all__ = [
@@ -53,6 +54,7 @@ def _is_credential(token: str) -> bool:
     return 2 <= len(bare) <= 12 and " " not in token.strip() and upper >= max(2, len(bare) - 2)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Casefold, strip accents and collapse whitespace (a matching key, not for display)."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -60,6 +62,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def linkedin_slug(url: str | None) -> str | None:
     """The profile slug of a LinkedIn member URL, lower-cased and percent-decoded.
 
@@ -146,6 +149,7 @@ def display_name(first: str | None, last: str | None) -> str:
     return _SPACES.sub(" ", f"{(first or '').strip()} {(last or '').strip()}").strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(first: str | None, last: str | None = None) -> str:
     """The name-match key: accent-free, casefolded, credentials removed.
 

@@ -21,6 +21,7 @@ proposed as duplicates, never merged silently.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from weakties.model.identity import fold
 
@@ -82,6 +83,7 @@ _SPACES = re.compile(r"\s+")
 _SUFFIX_RE = re.compile(r"(?:\s+(?:" + "|".join(re.escape(s) for s in LEGAL_SUFFIXES) + r"))+$")
 
 
+@lru_cache(maxsize=1 << 16)
 def org_key(name: str | None) -> str:
     """The normal form of an organisation name (empty for an empty name)."""
     if not name:

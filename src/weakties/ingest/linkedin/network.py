@@ -8,9 +8,10 @@ import re
 
 from sqlalchemy import select
 
+from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.sheet import Sheet
-from weakties.model.identity import email_key, linkedin_slug, phone_key
+from weakties.model.identity import email_key, linkedin_slug, name_key, phone_key
 from weakties.model.tables import Follow, Identity, Tie
 
 __all__ = ["company_follows", "connections", "contacts", "max_connected_on", "member_follows"]
@@ -58,64 +59,67 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
     history = ctx.connections_mode == "history"
     has_job = sheet.has("company") or sheet.has("position")
     seen: set[int] = set()
-    for row in sheet.rows():
-        report.rows += 1
-        ctx.tick()
-        first, last = row.get("first_name"), row.get("last_name")
-        url, email = row.get("url"), row.get("email_address")
-        since = sheet.date(row, "connected_on", required=True)
-        if not (first or last or url or email):
-            report.skipped["hidden member"] += 1
-            continue
-        slug = linkedin_slug(url)
-        if url and slug is None:
-            raise sheet.error(row, "url", f"not a LinkedIn profile URL: {url!r}")
-        mail = email_key(email)
-        company = row.get("company")
-        pid = ctx.people.resolve(first, last, slug=slug, company=company or None, create=False)
-        if pid is None:
+    for chunk in chunked(sheet.rows(), CHUNK_ROWS):
+        parsed = []
+        for row in chunk:
+            report.rows += 1
+            first, last = row.get("first_name"), row.get("last_name")
+            url, email = row.get("url"), row.get("email_address")
+            since = sheet.date(row, "connected_on", required=True)
+            if not (first or last or url or email):
+                report.skipped["hidden member"] += 1
+                continue
+            slug = linkedin_slug(url)
+            if url and slug is None:
+                raise sheet.error(row, "url", f"not a LinkedIn profile URL: {url!r}")
+            parsed.append((row, first, last, slug, email_key(email), email, since))
+        ctx.people.prefetch(
+            [("linkedin", p[3]) for p in parsed if p[3]]
+            + [("email", p[4]) for p in parsed if p[4]],
+            [name_key(p[1], p[2]) for p in parsed],
+        )
+        resolved = []
+        for row, first, last, slug, mail, email, since in parsed:
+            company = row.get("company") or None
+            # The e-mail identifies only rows without a profile URL (2018-2023 files);
+            # otherwise it is a contact detail, checked for changes below.
             pid = ctx.people.resolve(
-                first, last, slug=slug, emails=[mail] if mail else [], company=company or None
+                first, last, slug=slug, emails=[mail] if mail and not slug else [], company=company
             )
-        if pid is None or pid == ctx.self_pid:
-            report.skipped["no one to connect"] += 1
-            continue
-        if pid in seen:
-            report.skipped["duplicate row"] += 1
-            continue
-        seen.add(pid)
-        when = dt.datetime.combine(since, dt.time()) if since else None
-        state = ctx.tie(pid, "connection", when, reopen=not history)
-        report.traces += 1
-        if diffing and (state == "reopened" or (state == "new" and pid not in before)):
-            ctx.event(pid, "new_connection", since, {"source": "connections"})
-        if mail:
-            known = _emails_of(ctx, pid)
-            added = mail not in known and ctx.people.add_identity(pid, "email", mail, email)
-            if added and diffing and pid in before:
-                ctx.event(
-                    pid,
-                    "contact_details_changed",
-                    ctx.export_date,
-                    {"email": {"from": sorted(known), "to": mail}},
-                )
+            if pid is None or pid == ctx.self_pid:
+                report.skipped["no one to connect"] += 1
+                continue
+            if pid in seen:
+                report.skipped["duplicate row"] += 1
+                continue
+            seen.add(pid)
+            resolved.append((pid, row, mail, email, since))
         if has_job:
-            ctx.observe_job(pid, company, row.get("position"), ctx.export_date, "connections")
-    if diffing:
-        gone = before - seen
-        ended = dt.datetime.combine(ctx.export_date, dt.time())
-        for pid in sorted(gone):
-            a, b = sorted((ctx.self_pid, pid))
-            ctx.conn.execute(
-                Tie.__table__.update()
-                .where(
-                    Tie.person_a_id == a,
-                    Tie.person_b_id == b,
-                    Tie.source == "connection",
-                    Tie.asserted_by == ctx.member_id,
+            ctx.prefetch_jobs([item[0] for item in resolved])
+        for pid, row, mail, email, since in resolved:
+            ctx.tick()
+            when = dt.datetime.combine(since, dt.time()) if since else None
+            state = ctx.tie(pid, "connection", when, reopen=not history)
+            report.traces += 1
+            if diffing and (state == "reopened" or (state == "new" and pid not in before)):
+                ctx.event(pid, "new_connection", since, {"source": "connections"})
+            if mail and ctx.people.lookup("email", mail) != pid:
+                added = ctx.people.add_identity(pid, "email", mail, email)
+                if added and diffing and pid in before:
+                    ctx.event(
+                        pid,
+                        "contact_details_changed",
+                        ctx.export_date,
+                        {"email": {"from": sorted(_emails_of(ctx, pid) - {mail}), "to": mail}},
+                    )
+            if has_job:
+                ctx.observe_job(
+                    pid, row.get("company"), row.get("position"), ctx.export_date, "connections"
                 )
-                .values(ended_at=ended)
-            )
+    if diffing:
+        ended = dt.datetime.combine(ctx.export_date, dt.time())
+        for pid in sorted(before - seen):
+            ctx.end_tie(pid, "connection", ended)
             ctx.event(pid, "connection_gone", ctx.export_date, {"source": "connections"})
     ctx.flush()
 
@@ -170,6 +174,7 @@ def _follow(
     since: dt.datetime | None,
     active: bool,
 ) -> None:
+    ctx.flush()  # the followed person may still be queued
     cond = Follow.organization_id == org if org is not None else Follow.person_id == person
     row = ctx.conn.execute(
         select(Follow.id, Follow.since).where(Follow.member_id == ctx.member_id, cond)

@@ -93,6 +93,7 @@ def _own_position(
         "source": "profile",
         "asserted_by": ctx.member_id,
     }
+    ctx.flush()  # the organisation may still be queued
     existing = ctx.conn.execute(select(Position.id).where(Position.natural_key == key)).scalar()
     if existing is None:
         ctx.conn.execute(Position.__table__.insert().values(natural_key=key, **values))

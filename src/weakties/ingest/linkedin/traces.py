@@ -9,7 +9,9 @@ the content still tells apart two messages sent in the same second.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
+from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.csvread import Row
 from weakties.ingest.sheet import Sheet, clean_text
@@ -31,10 +33,16 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=1 << 14)
+def _conversation_key(text: str) -> str:
+    return _digest(text)
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+@lru_cache(maxsize=1 << 14)
 def split_names(text: str) -> list[str]:
     """Split a comma-joined list of names, keeping credentials with their name.
 
@@ -52,17 +60,24 @@ def split_names(text: str) -> list[str]:
     return names
 
 
-def _recipients(row: Row) -> list[tuple[str | None, str | None]]:
-    """(name, slug) for each recipient of a message row."""
-    urls = [u.strip() for u in row.get("recipient_profile_urls").split(",") if u.strip()]
-    names = split_names(row.get("to"))
+@lru_cache(maxsize=1 << 14)
+def _recipient_list(to: str, urls_text: str) -> tuple[tuple[str | None, str | None], ...]:
+    """(name, slug) for each recipient, from the TO and RECIPIENT PROFILE URLS cells.
+
+    >>> _recipient_list("Ann Lee, MBA,Bob", "https://www.linkedin.com/in/ann,https://www.linkedin.com/in/b")
+    (('Ann Lee, MBA', 'ann'), ('Bob', 'b'))
+    """
+    urls = [u.strip() for u in urls_text.split(",") if u.strip()]
+    names = split_names(to)
     if urls:
-        if len(names) != len(urls):
-            names_for = [None] * len(urls)  # cannot pair them: trust the URLs
-        else:
-            names_for = list(names)
-        return [(n, linkedin_slug(u)) for n, u in zip(names_for, urls, strict=True)]
-    return [(n, None) for n in names]
+        # Names that cannot be paired with the URLs one to one are dropped: the URLs count.
+        paired: list[str | None] = list(names) if len(names) == len(urls) else [None] * len(urls)
+        return tuple((n, linkedin_slug(u)) for n, u in zip(paired, urls, strict=True))
+    return tuple((n, None) for n in names)
+
+
+def _recipients(row: Row) -> tuple[tuple[str | None, str | None], ...]:
+    return _recipient_list(row.get("to"), row.get("recipient_profile_urls"))
 
 
 def _is_yes(value: str) -> bool:
@@ -72,62 +87,105 @@ def _is_yes(value: str) -> bool:
 def messages(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
     self_keys = ctx.people.self_keys
     legacy = sheet.has("direction")  # 2018: From,To,Date,Subject,Content,Direction,Folder
-    for row in sheet.rows():
-        report.rows += 1
-        ctx.tick()
-        if _is_yes(row.get("is_message_draft")) or row.get("folder").upper() == "DRAFT":
-            report.skipped["draft"] += 1
-            continue
-        when = sheet.datetime(row, "date", required=True)
-        sender_name = row.get("from")
-        sender_slug = linkedin_slug(row.get("sender_profile_url"))
-        if legacy:
-            outgoing = row.get("direction").upper() == "OUTGOING"
-            sender = ctx.self_pid if outgoing else ctx.people.resolve(full_name=sender_name)
-        elif sender_slug or sender_name:
-            if not sender_slug and name_key(sender_name) in self_keys:
-                sender = ctx.self_pid
-            else:
-                sender = ctx.people.resolve(full_name=sender_name or None, slug=sender_slug)
-        else:
-            sender = None
-        if sender is None:
-            report.skipped["unknown sender"] += 1
-            continue
-        if legacy and not outgoing:
-            recipients: list[int | None] = [ctx.self_pid]
-        else:
-            recipients = []
-            for name, slug in _recipients(row):
-                if not slug and name and name_key(name) in self_keys:
-                    recipients.append(ctx.self_pid)
-                else:
-                    recipients.append(ctx.people.resolve(full_name=name, slug=slug))
-        targets = [r for r in recipients if r is not None and r != sender]
-        if not targets:
-            report.skipped["no recipient"] += 1
-            continue
-        content = row.get("content")
-        conversation = row.get("conversation_id") or None
-        if conversation:
-            conversation = _digest(conversation)
-        key_content = _digest(content + "\x1f" + row.get("subject"))
-        subject = row.get("subject") or row.get("conversation_title") or None
-        for recipient in targets:
-            ctx.interaction(
-                "message",
-                sender,
-                recipient,
-                when,
-                key=(conversation, sender, recipient, when, key_content),
-                group_size=len(targets),
-                conversation=conversation,
-                status=row.get("folder").upper() or None,
-                subject=clean_text(subject) if subject else None,
-                content=clean_text(content) if content else None,
-            )
-            report.traces += 1
+    for chunk in chunked(sheet.rows(), CHUNK_ROWS):
+        _prefetch_people(ctx, chunk)
+        for row in chunk:
+            _message(ctx, sheet, report, row, legacy, self_keys)
     ctx.flush()
+
+
+def _prefetch_people(ctx: ImportContext, chunk: list[Row]) -> None:
+    """One look-up for all the profile URLs and names of a chunk of message rows."""
+    keys: set[tuple[str, str]] = set()
+    names: set[str] = set()
+    for row in chunk:
+        if slug := linkedin_slug(row.get("sender_profile_url")):
+            keys.add(("linkedin", slug))
+        else:
+            names.add(name_key(row.get("from")))
+        for name, slug in _recipients(row):
+            if slug:
+                keys.add(("linkedin", slug))
+            elif name:
+                names.add(name_key(name))
+    ctx.people.prefetch(keys, names)
+
+
+def _message(
+    ctx: ImportContext,
+    sheet: Sheet,
+    report: FileReport,
+    row: Row,
+    legacy: bool,
+    self_keys: set[str],
+) -> None:
+    """One message row: one interaction per recipient (drafts skipped)."""
+    report.rows += 1
+    ctx.tick()
+    cells = row.values
+    folder = (cells.get("folder") or "").strip().upper()
+    if folder == "DRAFT" or _is_yes(cells.get("is_message_draft") or ""):
+        report.skipped["draft"] += 1
+        return
+    when = sheet.datetime(row, "date", required=True)
+    sender_name = (cells.get("from") or "").strip()
+    sender_slug = linkedin_slug(cells.get("sender_profile_url") or None)
+    outgoing = False
+    if legacy:
+        outgoing = row.get("direction").upper() == "OUTGOING"
+        sender = ctx.self_pid if outgoing else ctx.people.resolve(full_name=sender_name)
+    elif sender_slug:
+        sender = ctx.people.resolve(full_name=sender_name or None, slug=sender_slug)
+    elif sender_name:
+        if name_key(sender_name) in self_keys:
+            sender = ctx.self_pid
+        else:
+            sender = ctx.people.resolve(full_name=sender_name)
+    else:
+        sender = None
+    if sender is None:
+        report.skipped["unknown sender"] += 1
+        return
+    if legacy and not outgoing:
+        recipients: list[int | None] = [ctx.self_pid]
+    else:
+        recipients = []
+        for name, slug in _recipients(row):
+            if not slug and name and name_key(name) in self_keys:
+                recipients.append(ctx.self_pid)
+            else:
+                recipients.append(ctx.people.resolve(full_name=name, slug=slug))
+    targets = [r for r in recipients if r is not None and r != sender]
+    if not targets:
+        report.skipped["no recipient"] += 1
+        return
+    content = cells.get("content") or ""
+    subject_cell = cells.get("subject") or ""
+    conversation = (cells.get("conversation_id") or "").strip() or None
+    if conversation:
+        conversation = _conversation_key(conversation)
+    # A digest of the text tells apart two messages of the same second; the text
+    # itself is kept only with --keep-content.
+    key_content = _digest(content + "\x1f" + subject_cell)
+    subject = text = None
+    if ctx.keep_content:
+        subject = subject_cell.strip() or (cells.get("conversation_title") or "").strip()
+        subject = clean_text(subject) if subject else None
+        text = clean_text(content) if content.strip() else None
+    for recipient in targets:
+        ctx.interaction(
+            "message",
+            sender,
+            recipient,
+            when,
+            key=(conversation, sender, recipient, when, key_content),
+            group_size=len(targets),
+            conversation=conversation,
+            status=folder or None,
+            subject=subject,
+            content=text,
+        )
+        report.traces += 1
 
 
 def invitations(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
