@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from faker import Faker
 
+from weakties.model.orgnames import org_key
 from weakties.synth.vocabulary import (
     CREDENTIALS,
     INDUSTRIES,
@@ -159,6 +160,9 @@ def _ends_with_suffix(name: str) -> bool:
     )
 
 
+_TWIN_QUALIFIERS = ("Group", "Holding", "International", "Labs", "Partners", "Services")
+
+
 def company_names(
     rng: np.random.Generator,
     pools: dict[str, LocalePool],
@@ -167,13 +171,15 @@ def company_names(
 ) -> tuple[list[str], list[int | None]]:
     """One unique company name per (locale, industry) request.
 
-    About 4 % of companies are *stem twins* of an earlier one: same stem, another
-    legal form ("Martin Consulting Inc" / "Martin Consulting SAS"). They are
-    different organisations in the world, so a fuzzy matcher has near-duplicates to
-    propose that it must not merge. Returns the names and, per company, the index of
-    the company it is a twin of (or None).
+    Names are unique up to weakties' normal form (case, punctuation, legal
+    suffixes: :func:`weakties.model.orgnames.org_key`), since a real "Martin
+    Consulting" and "Martin Consulting Inc" are one company. About 4 % of companies
+    are *stem twins* of an earlier one: the same stem with a qualifier ("Martin
+    Consulting" / "Martin Consulting Group"). They are different organisations, so
+    a fuzzy matcher has near-duplicates to propose that it must not merge. Returns
+    the names and, per company, the index of the company it is a twin of (or None).
     """
-    taken: set[str] = set()
+    taken: set[str] = set()  # normal forms
     names: list[str] = []
     twins: list[int | None] = []
     stems: list[str] = []
@@ -196,15 +202,16 @@ def company_names(
             suffix = suffixes[int(rng.integers(0, len(suffixes)))]
             if _ends_with_suffix(stem) or u[2] < 0.45:
                 suffix = ""
-            if twin is not None and suffix == "":
-                suffix = suffixes[int(rng.integers(0, len(suffixes) - 1))]
+            if twin is not None:
+                qualifier = _TWIN_QUALIFIERS[int(rng.integers(0, len(_TWIN_QUALIFIERS)))]
+                stem = f"{stem} {qualifier}"
             name = f"{stem} {suffix}".strip() if suffix else stem
-            if name not in taken:
+            if org_key(name) not in taken:
                 break
             twin = None
         else:
             name = f"{name} {k}"
-        taken.add(name)
+        taken.add(org_key(name))
         names.append(name)
         stems.append(name if twin is None else stems[twin])
         twins.append(twin)

@@ -69,7 +69,7 @@ class SynthOrg:
     industry: str
     location: str
     size: int
-    #: For a stem twin ("Martin Consulting Inc" vs "Martin Consulting SAS"): the id
+    #: For a stem twin ("Martin Consulting" vs "Martin Consulting Group"): the id
     #: of the other, *different* organisation whose stem it shares.
     twin_of: int | None = None
 
