@@ -167,7 +167,7 @@ def test_people_ties_and_positions_equal_the_world(world, tmp_path, variant):
 
 
 def test_traces_per_contact_equal_the_export(world, tmp_path):
-    store, members, truths = _import_world(world, tmp_path, "2024")
+    store, _members, truths = _import_world(world, tmp_path, "2024")
     db = Path(store.url.removeprefix("sqlite:///"))
     slugs = _slug_to_pid(db)
     with sqlite3.connect(db) as conn:
