@@ -52,8 +52,8 @@ def members(ctx: typer.Context, as_json: Json = False) -> None:
 @members_app.command("sharing")
 def sharing(
     ctx: typer.Context,
-    handle: Annotated[str, typer.Argument(help="The member.")],
-    level: Annotated[str, typer.Argument(help="nothing, counts or names.")],
+    handle: Annotated[str, typer.Argument(metavar="MEMBER", help="The member.")],
+    level: Annotated[str, typer.Argument(metavar="LEVEL", help="nothing, counts or names.")],
 ) -> None:
     """Set what other members may see of a member's ties: nothing, counts or names."""
     if level not in SHARING_LEVELS:
@@ -93,7 +93,10 @@ def matches(ctx: typer.Context, as_json: Json = False) -> None:
 
 
 @matches_app.command("accept")
-def accept(ctx: typer.Context, proposal: Annotated[int, typer.Argument()]) -> None:
+def accept(
+    ctx: typer.Context,
+    proposal: Annotated[int, typer.Argument(metavar="ID", help="The proposal number.")],
+) -> None:
     """Merge the two records of a proposal into one person."""
     from weakties.model.tables import MatchProposal
 
@@ -110,7 +113,10 @@ def accept(ctx: typer.Context, proposal: Annotated[int, typer.Argument()]) -> No
 
 
 @matches_app.command("reject")
-def reject(ctx: typer.Context, proposal: Annotated[int, typer.Argument()]) -> None:
+def reject(
+    ctx: typer.Context,
+    proposal: Annotated[int, typer.Argument(metavar="ID", help="The proposal number.")],
+) -> None:
     """Mark a proposal as wrong: the two records stay apart."""
     with connection(ctx) as conn:
         reject_proposal(conn, proposal)

@@ -1,10 +1,84 @@
-"""``weakties demo`` (filled in once the synthetic world lands)."""
+"""``weakties demo``: a generated network, three members' exports, the first look."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from weakties.cli.output import console, print_json, table
 
-def demo(ctx: typer.Context) -> None:
-    """Generate a synthetic world, import three members' exports, show the network."""
-    raise typer.Exit(1)
+
+def demo(
+    db_file: Annotated[
+        Path,
+        typer.Option(
+            "--db-file", metavar="FILE", help="Where to write the demo database (recreated)."
+        ),
+    ] = Path("weakties-demo.sqlite"),
+    people: Annotated[
+        int, typer.Option(metavar="N", min=200, max=100_000, help="People in the generated world.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option(metavar="N", help="Seed of the generated world.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the overview as JSON.")] = False,
+) -> None:
+    """Generate a professional world, import three members' LinkedIn exports into a
+    fresh SQLite file, and show the network of the first one."""
+    from weakties.demo import build_demo
+    from weakties.report.overview import network_overview
+    from weakties.store.visibility import resolve_viewer
+
+    with console.status("Generating a world and importing three exports..."):
+        store, result = build_demo(db_file, n_people=people, seed=seed)
+    with store.engine.connect() as conn:
+        viewer = resolve_viewer(conn, "you")
+        overview = network_overview(conn, viewer)
+    if as_json:
+        print_json({"db": str(result.db), "seconds": round(result.seconds, 2), **overview})
+        return
+    world = result.world
+    console.print(
+        f"[bold]weakties demo[/] — a world of {len(world.people):,} people and "
+        f"{len(world.orgs):,} organisations (seed {seed}), generated and imported in "
+        f"{result.seconds:.1f} s into [cyan]{result.db}[/]"
+    )
+    for summary in result.imports:
+        added = summary.added
+        console.print(
+            f"  imported {summary.member}'s export of {summary.export_date}: "
+            f"{added['tie']:,} ties, {added['interaction']:,} traces, {added['event']:,} events"
+        )
+    counts, explain = overview["counts"], overview["explain"]
+    console.print()
+    console.print(
+        f"[bold]Your network[/] (you are '{overview['viewer']}'; members: "
+        f"{', '.join(overview['members'])})"
+    )
+    for key, value in counts.items():
+        console.print(f"  {value:>6,}  {explain[key]}")
+    table(
+        "The people you are most in touch with",
+        ["#id", "name", "messages", "company", "title"],
+        [
+            (c["id"], c["name"], c["messages"], c["company"], c["title"])
+            for c in overview["top_contacts"]
+        ],
+    )
+    table(
+        "Organisations you can reach (people there now)",
+        ["organisation", "1st degree", "2nd degree"],
+        [(o["org"], o["first_degree"], o["second_degree"]) for o in overview["top_organisations"]],
+    )
+    table(
+        "Recent career moves among your contacts",
+        ["when (seen)", "what"],
+        [(e["date"], e["text"]) for e in overview["recent_career_moves"]],
+    )
+    console.print(
+        "\nExplore it:\n"
+        f'  weakties --db {result.db} people --degree 2 --org "<organisation>"\n'
+        f'  weakties --db {result.db} person "<name>"\n'
+        f"  weakties --db {result.db} events\n"
+        f"  weakties --db {result.db} orgs suggest-merges"
+    )

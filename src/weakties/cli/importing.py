@@ -17,7 +17,9 @@ app = typer.Typer(help="Import data: a LinkedIn export, address books.", no_args
 
 AsMember = Annotated[
     str,
-    typer.Option("--as", help="The member whose data this is (created on first import)."),
+    typer.Option(
+        "--as", metavar="NAME", help="The member whose data this is (created on first import)."
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
 
@@ -78,7 +80,8 @@ def _summary(summary, as_json: bool) -> None:  # type: ignore[no-untyped-def]
 def linkedin(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path], typer.Argument(help="The export ZIP, its unpacked folder, or CSV files.")
+        list[Path],
+        typer.Argument(metavar="PATH", help="The export ZIP, its unpacked folder, or CSV files."),
     ],
     member: AsMember,
     keep_content: Annotated[
@@ -89,10 +92,14 @@ def linkedin(
     ] = False,
     encoding: Annotated[
         str | None,
-        typer.Option(help="Force the text encoding, e.g. cp1252 for a file re-saved by Excel."),
+        typer.Option(
+            metavar="ENCODING",
+            help="Force the text encoding, e.g. cp1252 for a file re-saved by Excel.",
+        ),
     ] = None,
     max_unzipped: Annotated[
-        int, typer.Option(help="Refuse a ZIP that unpacks to more than this many MiB.")
+        int,
+        typer.Option(metavar="MIB", help="Refuse a ZIP that unpacks to more than this many MiB."),
     ] = Limits().max_unzipped_total // MiB,
     as_json: Json = False,
 ) -> None:
@@ -138,7 +145,9 @@ def _contacts(
 @app.command("vcard")
 def vcard(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help=".vcf files (vCard 3.0 or 4.0).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help=".vcf files (vCard 3.0 or 4.0).")
+    ],
     member: AsMember,
     as_json: Json = False,
 ) -> None:
@@ -149,9 +158,13 @@ def vcard(
 @app.command("google-csv")
 def google_csv(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Google Contacts CSV export(s).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Google Contacts CSV export(s).")
+    ],
     member: AsMember,
-    encoding: Annotated[str | None, typer.Option(help="Force the text encoding.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(metavar="ENCODING", help="Force the text encoding.")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Import a Google Contacts CSV (current and older 'Google CSV' headers)."""
@@ -161,9 +174,13 @@ def google_csv(
 @app.command("outlook-csv")
 def outlook_csv(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Outlook contacts CSV export(s).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Outlook contacts CSV export(s).")
+    ],
     member: AsMember,
-    encoding: Annotated[str | None, typer.Option(help="Force the text encoding.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(metavar="ENCODING", help="Force the text encoding.")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Import an Outlook contacts CSV (Outlook desktop or outlook.com)."""
@@ -173,9 +190,13 @@ def outlook_csv(
 @app.command("contacts")
 def contacts(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="vCard or contacts CSV files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="vCard or contacts CSV files.")
+    ],
     member: AsMember,
-    encoding: Annotated[str | None, typer.Option(help="Force the text encoding.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(metavar="ENCODING", help="Force the text encoding.")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Import address-book files, recognising vCard, Google and Outlook formats."""

@@ -56,6 +56,7 @@ def root(
         str | None,
         typer.Option(
             "--db",
+            metavar="FILE|URL",
             envvar="WEAKTIES_DB",
             help="Database file or URL (default: weakties.sqlite in your data folder).",
         ),

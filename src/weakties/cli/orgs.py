@@ -17,8 +17,10 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a tabl
 @app.callback(invoke_without_command=True)
 def orgs(
     ctx: typer.Context,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Names like TEXT.")] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most N.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", metavar="TEXT", help="Names like TEXT.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", min=1, help="At most N.")] = None,
     as_json: Json = False,
 ) -> None:
     """List organisations with how many people are there now and ever."""
@@ -44,9 +46,9 @@ def orgs(
 def suggest(
     ctx: typer.Context,
     threshold: Annotated[
-        float, typer.Option(min=50, max=100, help="Minimum similarity (0-100).")
+        float, typer.Option(metavar="SCORE", min=50, max=100, help="Minimum similarity (0-100).")
     ] = 88.0,
-    limit: Annotated[int, typer.Option(min=1)] = 100,
+    limit: Annotated[int, typer.Option(metavar="N", min=1)] = 100,
     as_json: Json = False,
 ) -> None:
     """Propose organisations that may be duplicates (nothing is merged)."""
@@ -65,8 +67,12 @@ def suggest(
 @app.command("merge")
 def merge(
     ctx: typer.Context,
-    sources: Annotated[list[str], typer.Argument(help="Organisations to merge (#id or name).")],
-    into: Annotated[str, typer.Option("--into", help="The organisation that stays.")],
+    sources: Annotated[
+        list[str], typer.Argument(metavar="ORG", help="Organisations to merge (#id or name).")
+    ],
+    into: Annotated[
+        str, typer.Option("--into", metavar="ORG", help="The organisation that stays.")
+    ],
 ) -> None:
     """Merge organisations into one: positions, follows and spellings move over."""
     with connection(ctx) as conn:

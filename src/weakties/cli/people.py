@@ -17,6 +17,7 @@ AsViewer = Annotated[
     str | None,
     typer.Option(
         "--as",
+        metavar="NAME",
         envvar="WEAKTIES_MEMBER",
         help="The member looking (default: the first member of the database).",
     ),
@@ -26,14 +27,17 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a tabl
 
 def people(
     ctx: typer.Context,
-    org: Annotated[str | None, typer.Option("--org", help="Only people currently at ORG.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", metavar="ORG", help="Only people currently at ORG.")
+    ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Only names containing TEXT.")
+        str | None,
+        typer.Option("--search", "-s", metavar="TEXT", help="Only names containing TEXT."),
     ] = None,
     degree: Annotated[
-        int | None, typer.Option(min=1, max=2, help="Only 1st or 2nd degree.")
+        int | None, typer.Option(metavar="1|2", min=1, max=2, help="Only 1st or 2nd degree.")
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most N people.")] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", min=1, help="At most N people.")] = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -57,7 +61,9 @@ def people(
 
 def person(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="#id, name, e-mail or LinkedIn URL.")],
+    query: Annotated[
+        str, typer.Argument(metavar="PERSON", help="#id, name, e-mail or LinkedIn URL.")
+    ],
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -119,12 +125,14 @@ def person(
 def events(
     ctx: typer.Context,
     kind: Annotated[
-        list[str] | None, typer.Option("--kind", help="Only these kinds (repeatable).")
+        list[str] | None,
+        typer.Option("--kind", metavar="KIND", help="Only these kinds (repeatable)."),
     ] = None,
     since: Annotated[
-        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only events since DATE.")
+        dt.datetime | None,
+        typer.Option(metavar="DATE", formats=["%Y-%m-%d"], help="Only events since DATE."),
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1)] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", min=1)] = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -151,11 +159,16 @@ note_app = typer.Typer(help="Private notes on people (only you see them).", no_a
 @note_app.command("add")
 def note_add(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="#id, name, e-mail or LinkedIn URL.")],
-    text: Annotated[str, typer.Argument(help="The note.")],
-    kind: Annotated[str, typer.Option(help="meeting, call, collaboration or note.")] = "note",
+    query: Annotated[
+        str, typer.Argument(metavar="PERSON", help="#id, name, e-mail or LinkedIn URL.")
+    ],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
+    kind: Annotated[
+        str, typer.Option(metavar="KIND", help="meeting, call, collaboration or note.")
+    ] = "note",
     date: Annotated[
-        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="When (default: today).")
+        dt.datetime | None,
+        typer.Option(metavar="DATE", formats=["%Y-%m-%d"], help="When (default: today)."),
     ] = None,
     member: AsViewer = None,
 ) -> None:
@@ -172,7 +185,9 @@ def note_add(
 @note_app.command("list")
 def note_list(
     ctx: typer.Context,
-    query: Annotated[str | None, typer.Argument(help="Only notes on this person.")] = None,
+    query: Annotated[
+        str | None, typer.Argument(metavar="PERSON", help="Only notes on this person.")
+    ] = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:

@@ -53,6 +53,25 @@ class ObservedJob:
     title: str | None
 
 
+_INTERACTION_TABLE = Interaction.__table__
+INTERACTION_COLUMNS = (
+    "kind",
+    "channel",
+    "sender_id",
+    "recipient_id",
+    "occurred_at",
+    "group_size",
+    "conversation",
+    "detail",
+    "status",
+    "subject",
+    "content",
+    "asserted_by",
+    "import_run_id",
+    "natural_key",
+)
+
+
 class ImportContext:
     """Shared helpers: resolvers, batched writes of traces, ties, positions, events.
 
@@ -123,24 +142,26 @@ class ImportContext:
         channel: str = "linkedin",
     ) -> None:
         """Queue one trace; its natural key makes re-imports no-ops."""
-        self.writer.add(
-            Interaction.__table__,
-            {
-                "kind": kind,
-                "channel": channel,
-                "sender_id": sender,
-                "recipient_id": recipient,
-                "occurred_at": when,
-                "group_size": group_size,
-                "conversation": conversation,
-                "detail": detail[:500] if detail else None,
-                "status": status,
-                "subject": subject if self.keep_content else None,
-                "content": content if self.keep_content else None,
-                "asserted_by": self.member_id,
-                "import_run_id": self.run_id,
-                "natural_key": natural_key(kind, *key),
-            },
+        keep = self.keep_content
+        self.writer.add_values(
+            _INTERACTION_TABLE,
+            INTERACTION_COLUMNS,
+            (
+                kind,
+                channel,
+                sender,
+                recipient,
+                when,
+                group_size,
+                conversation,
+                detail[:500] if detail else None,
+                status,
+                subject if keep else None,
+                content if keep else None,
+                self.member_id,
+                self.run_id,
+                natural_key(kind, *key),
+            ),
         )
 
     # -- ties -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
 from weakties.store.errors import InputError
@@ -171,31 +172,51 @@ class CsvFile:
 
     def rows(self) -> Iterator[Row]:
         """The data rows after the header, skipping lines that are entirely empty."""
-        reader = csv.reader(self._source, delimiter=self.delimiter)
+        # readline with a cap: a 2 GB "line" arrives in bounded pieces (and a field
+        # over the csv field limit is refused), never in one string.
+        source = iter(partial(self._text.readline, MAX_LINE_CHARS), "")
+        reader = csv.reader(source, delimiter=self.delimiter)
         width = len(self.header)
-        start = self.header_line
+        base = self.header_line
+        consumed = 0
         try:
             for cells in reader:
-                line = start + 1
-                start = self._lines[0]
-                if not cells or (all(not c.strip() for c in cells) and len(cells) <= 1):
+                line = base + consumed + 1
+                consumed = reader.line_num
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue
                 self._decode_guard(cells, line)
-                if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    raise InputError(
-                        f"{len(cells)} fields where the header has {width}",
-                        file=self.origin,
-                        line=line,
-                    )
+                if len(cells) != width:
+                    self._check_width(cells, width, line)
                 yield Row(line, dict(zip(self.header, cells, strict=False)))
         except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", file=self.origin, line=start + 1) from exc
+            reason = str(exc)
+            if "field larger than field limit" in reason:
+                reason = f"a field over {MAX_FIELD_CHARS // 2**20} MiB: this is not an export CSV"
+            elif "NUL" in reason:
+                reason = "NUL bytes: this is not a text CSV (corrupt or binary data)"
+            else:
+                reason = f"malformed CSV: {reason}"
+            raise InputError(reason, file=self.origin, line=base + consumed + 1) from exc
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"not valid {self.encoding.upper()}: {exc.reason}",
                 file=self.origin,
-                line=self._lines[0] + 1,
+                line=base + consumed + 1,
             ) from exc
+
+    def _check_width(self, cells: list[str], width: int, line: int) -> None:
+        if any(len(c) >= MAX_LINE_CHARS - 1 for c in cells):
+            raise InputError(
+                f"line longer than {MAX_LINE_CHARS // 2**20} MiB characters; "
+                "this is not an export CSV",
+                file=self.origin,
+                line=line,
+            )
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            raise InputError(
+                f"{len(cells)} fields where the header has {width}", file=self.origin, line=line
+            )
 
     def close(self) -> None:
         self._text.close()

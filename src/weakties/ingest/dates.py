@@ -79,6 +79,19 @@ def _hour12(hour: int, ampm: str) -> int:
 def parse_datetime(text: str) -> dt.datetime:
     """A timestamp in any export form (see module doc); date-only forms give midnight."""
     value = text.strip()
+    if len(value) == 23 and value[4] == "-" and value[10] == " " and value.endswith(" UTC"):
+        # "2024-12-16 18:24:37 UTC", the form of every message: no regex needed
+        try:
+            return dt.datetime(
+                int(value[0:4]),
+                int(value[5:7]),
+                int(value[8:10]),
+                int(value[11:13]),
+                int(value[14:16]),
+                int(value[17:19]),
+            )
+        except ValueError:
+            pass  # the general path below explains what is wrong
     if m := _ISO_DT.match(value):
         y, mo, d, h, mi, s = m.groups()
         return dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))

@@ -43,7 +43,7 @@ _CHUNK = 900  # bound parameters per IN (...) query (SQLite's limit is 32766; st
 
 def natural_key(*parts: object) -> str:
     """A stable 128-bit key (hex) for a record, from the fields that identify it."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    text = "\x1f".join(map(str, parts))
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -69,6 +69,7 @@ class PersonResolver:
         self._absent: set[tuple[str, str]] = set()  # looked up, not in the database
         self._proposed: set[tuple[int, int]] = set()
         self._settled: set[int] = set()  # named and remembered: nothing left to learn
+        self._created: set[int] = set()  # persons created by this import
         self._by_name: dict[str, list[int]] = {}  # prefetched name keys -> person ids
         self._scope: dict[str, list[int]] = {}  # name key -> known person ids
         self._scoped_pids: set[int] = set()
@@ -239,19 +240,21 @@ class PersonResolver:
         if not rows:
             return None, []
         if org:
-            employed = (
-                self.conn.execute(
-                    select(Position.person_id)
-                    .join(Organization, Organization.id == Position.organization_id)
-                    .where(
-                        Position.person_id.in_(rows),
-                        Organization.norm_name == org,
+            # People created by this import: their employers are known here; the
+            # others are looked up.
+            employed = [p for p in rows if p in self._created and org in self._orgs.get(p, ())]
+            stored = [p for p in rows if p not in self._created]
+            if stored:
+                employed += (
+                    self.conn.execute(
+                        select(Position.person_id)
+                        .join(Organization, Organization.id == Position.organization_id)
+                        .where(Position.person_id.in_(stored), Organization.norm_name == org)
+                        .distinct()
                     )
-                    .distinct()
+                    .scalars()
+                    .all()
                 )
-                .scalars()
-                .all()
-            )
             if len(employed) == 1:
                 return employed[0], list(rows)
         return None, list(rows)
@@ -331,13 +334,16 @@ class PersonResolver:
         if not slug or not candidates:
             return candidates
         slugs = {c: self._slug[c] for c in candidates if c in self._slug}
-        slugs |= dict(
-            self.conn.execute(
-                select(Identity.person_id, Identity.value).where(
-                    Identity.person_id.in_(candidates), Identity.kind == "linkedin"
+        unknown = [c for c in candidates if c not in slugs and c not in self._created]
+        if unknown:
+            # by person only: a (kind, value) index would scan every LinkedIn identity
+            for pid, kind, value in self.conn.execute(
+                select(Identity.person_id, Identity.kind, Identity.value).where(
+                    Identity.person_id.in_(unknown)
                 )
-            ).all()
-        )
+            ):
+                if kind == "linkedin":
+                    slugs[pid] = value
         return [c for c in candidates if slugs.get(c) in (None, slug)]
 
     def _create(self, first: str | None, last: str | None, fallback: str = "") -> int:
@@ -362,6 +368,7 @@ class PersonResolver:
         )
         if key:
             self._by_name.setdefault(key, []).append(pid)
+        self._created.add(pid)
         self.created += 1
         self._named.add(pid)
         return pid

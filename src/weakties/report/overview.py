@@ -1,0 +1,96 @@
+"""The first look at a network: who you know, where, through whom, and what changed.
+
+This is what a user wants to see after a first import — the size of the
+network, the people they are most in touch with, the organisations they can
+reach (directly or through a member who shares their ties), and recent career
+moves among their contacts. Every number says what it counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from weakties.model.tables import Interaction, Member, Person
+from weakties.store.events import CAREER_KINDS, list_events
+from weakties.store.people import current_jobs
+from weakties.store.visibility import Viewer, degrees
+
+__all__ = ["network_overview"]
+
+
+def network_overview(conn: Connection, viewer: Viewer, *, top: int = 8) -> dict[str, Any]:
+    """Counts, most-contacted people, reachable organisations and recent career moves."""
+    named, counted = degrees(conn, viewer)
+    first = {p for p, d in named.items() if d == 1}
+    second = {p for p, d in named.items() if d == 2}
+    me = viewer.person_id
+    traffic: Counter[int] = Counter()
+    for sender, recipient, n in conn.execute(
+        select(Interaction.sender_id, Interaction.recipient_id, func.count())
+        .where(
+            Interaction.kind == "message",
+            or_(Interaction.sender_id == me, Interaction.recipient_id == me),
+        )
+        .group_by(Interaction.sender_id, Interaction.recipient_id)
+    ):
+        other = recipient if sender == me else sender
+        if other is not None and other != me:
+            traffic[other] += n
+    jobs = current_jobs(conn, first | second)
+    names = (
+        dict(
+            conn.execute(
+                select(Person.id, Person.display_name).where(Person.id.in_(list(traffic)))
+            ).all()
+        )
+        if traffic
+        else {}
+    )
+    top_contacts = [
+        {
+            "id": pid,
+            "name": names.get(pid),
+            "messages": n,
+            "company": (jobs.get(pid) or [{}])[0].get("org"),
+            "title": (jobs.get(pid) or [{}])[0].get("title"),
+        }
+        for pid, n in traffic.most_common(top)
+    ]
+    orgs: dict[str, Counter[int]] = {}
+    for pid, entries in jobs.items():
+        degree = named.get(pid)
+        for job in entries[:1]:
+            if job["org"]:
+                orgs.setdefault(job["org"], Counter())[degree or 0] += 1
+    top_orgs = sorted(
+        ({"org": org, "first_degree": c[1], "second_degree": c[2]} for org, c in orgs.items()),
+        key=lambda o: (-(o["first_degree"] * 3 + o["second_degree"]), o["org"]),
+    )[:top]
+    moves = list_events(conn, viewer, kinds=list(CAREER_KINDS), limit=top)
+    members = conn.execute(select(Member.handle).order_by(Member.id)).scalars().all()
+    return {
+        "viewer": viewer.handle,
+        "members": list(members),
+        "counts": {
+            "first_degree": len(first),
+            "second_degree_named": len(second),
+            "second_degree_counted_only": counted,
+            "organisations_reached": len(orgs),
+            "contacts_messaged": len(traffic),
+        },
+        "explain": {
+            "first_degree": "people with a connection, address-book or manual tie to you",
+            "second_degree_named": (
+                "contacts of your contacts, from members who share their ties by name"
+            ),
+            "second_degree_counted_only": "more of them, from members who share counts only",
+            "organisations_reached": "current employers of your first and second degree",
+            "contacts_messaged": "people you exchanged LinkedIn messages with",
+        },
+        "top_contacts": top_contacts,
+        "top_organisations": top_orgs,
+        "recent_career_moves": moves,
+    }
