@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import insert
+
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.ingest.run import ImportSummary
 from weakties.model.tables import Setting
@@ -70,7 +72,7 @@ def build_demo(
     members = dict(zip(MEMBER_HANDLES, chosen, strict=True))
     store = open_store(db)
     with store.engine.begin() as conn:
-        conn.execute(Setting.__table__.insert().values(key="demo", value=f"seed={seed}"))
+        conn.execute(insert(Setting).values(key="demo", value=f"seed={seed}"))
     result = DemoResult(db, world, members)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         folder = Path(tmp)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from weakties.cli.context import connection, state
 from weakties.cli.output import console, print_json, table
-from weakties.model.tables import SHARING_LEVELS, ImportRun, KnownPerson, Member, Person
+from weakties.model.tables import SHARING_LEVELS, ImportRun, KnownPerson, Member, Person, table_of
 from weakties.store.merge import list_proposals, merge_persons, reject_proposal
 from weakties.store.visibility import set_sharing
 
@@ -128,7 +128,7 @@ def imports(ctx: typer.Context, as_json: Json = False) -> None:
     with connection(ctx) as conn:
         rows = []
         for run in conn.execute(
-            select(*ImportRun.__table__.c, Member.handle)
+            select(*table_of(ImportRun).c, Member.handle)
             .outerjoin(Member, Member.id == ImportRun.member_id)
             .order_by(ImportRun.id)
         ):

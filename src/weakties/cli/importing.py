@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from weakties.cli.context import store
 from weakties.cli.output import console, err, print_json, table
 from weakties.ingest.context import FileReport
+from weakties.ingest.run import ImportSummary
 from weakties.ingest.sources import Limits, MiB
 
 app = typer.Typer(help="Import data: a LinkedIn export, address books.", no_args_is_help=True)
@@ -37,7 +38,7 @@ def _progress() -> Progress:
     )
 
 
-def _summary(summary, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _summary(summary: ImportSummary, as_json: bool) -> None:
     if as_json:
         print_json(summary.as_dict())
         return

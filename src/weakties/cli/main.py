@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -19,7 +19,7 @@ from weakties.store.errors import AmbiguousError, WeaktiesError
 class _Weakties(TyperGroup):
     """The root command: typed core errors become a message and an exit code."""
 
-    def invoke(self, ctx: typer.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except AmbiguousError as exc:

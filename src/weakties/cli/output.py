@@ -31,8 +31,8 @@ def table(
 ) -> None:
     grid = Table(title=title, caption=caption, title_justify="left", show_lines=False)
     for column in columns:
-        justify = "right" if column.startswith("#") or column in ("rows", "added", "n") else "left"
-        grid.add_column(column, justify=justify, overflow="fold")
+        numeric = column.startswith("#") or column in ("rows", "added", "n")
+        grid.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         grid.add_row(*["" if v is None else str(v) for v in row])
     console.print(grid)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import typer
 from typer.testing import CliRunner
@@ -22,7 +23,7 @@ def command_paths() -> Iterator[list[str]]:
     """Every command and sub-command, depth first, in definition order."""
     root = typer.main.get_command(app)
 
-    def walk(command, path: list[str]) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    def walk(command: Any, path: list[str]) -> Iterator[list[str]]:
         yield path
         for name, sub in getattr(command, "commands", {}).items():
             yield from walk(sub, [*path, name])

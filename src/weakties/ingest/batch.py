@@ -11,7 +11,7 @@ elsewhere each new person is inserted at once and its id read back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from sqlalchemy import Boolean, Connection, Date, DateTime, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from weakties.model import tables as t
+from weakties.model.tables import table_of
 
 T = TypeVar("T")
 
@@ -37,20 +38,20 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 # Parents before children.
 _ORDER: tuple[Table, ...] = (
-    t.Organization.__table__,
-    t.OrgAlias.__table__,
-    t.Person.__table__,
-    t.Identity.__table__,
-    t.KnownPerson.__table__,
-    t.MatchProposal.__table__,
-    t.Tie.__table__,
-    t.Position.__table__,
-    t.Interaction.__table__,
-    t.Event.__table__,
+    table_of(t.Organization),
+    table_of(t.OrgAlias),
+    table_of(t.Person),
+    table_of(t.Identity),
+    table_of(t.KnownPerson),
+    table_of(t.MatchProposal),
+    table_of(t.Tie),
+    table_of(t.Position),
+    table_of(t.Interaction),
+    table_of(t.Event),
 )
 
 
-def insert_ignore(conn: Connection, table: Table):  # type: ignore[no-untyped-def]
+def insert_ignore(conn: Connection, table: Table) -> Any:
     """An INSERT that skips rows violating a unique key (SQLite and PostgreSQL)."""
     dialect = conn.dialect.name
     if dialect == "sqlite":
@@ -108,7 +109,7 @@ class BatchWriter:
 
     def new_person(self, row: dict[str, Any]) -> int:
         """Insert (or queue) a person and return its id."""
-        return self.new_row(t.Person.__table__, row)
+        return self.new_row(table_of(t.Person), row)
 
     def queued_person(self, pid: int) -> dict[str, Any] | None:
         """The queued row of a person not yet written, as a dict."""
@@ -160,7 +161,7 @@ def _sqlite_insert_ignore(
 ) -> None:
     """``INSERT OR IGNORE`` through the driver: the same rows and values as the
     SQLAlchemy statement, without its per-row parameter processing (3x faster)."""
-    converters = []
+    converters: list[Callable[[Any], Any] | None] = []
     for name in columns:
         kind = table.c[name].type
         if isinstance(kind, DateTime):

@@ -30,7 +30,7 @@ from pathlib import Path
 import vobject
 
 from weakties.ingest.context import FileReport, ImportContext
-from weakties.ingest.csvread import CsvFile
+from weakties.ingest.csvread import CsvFile, Row
 from weakties.ingest.run import ImportSummary, Job, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key, linkedin_slug, phone_key
@@ -161,10 +161,10 @@ def csv_layout(header: list[str]) -> CsvLayout | None:
 def read_csv_contacts(csv: CsvFile, layout: CsvLayout) -> Iterator[Contact]:
     for row in csv.rows():
 
-        def first_of(columns: list[str], row=row) -> str | None:  # type: ignore[no-untyped-def]
+        def first_of(columns: list[str], row: Row = row) -> str | None:
             return next((row.get(c) for c in columns if row.get(c)), None)
 
-        def all_of(columns: list[str], row=row) -> list[str]:  # type: ignore[no-untyped-def]
+        def all_of(columns: list[str], row: Row = row) -> list[str]:
             return [v for c in columns for v in _MULTI.split(row.get(c)) if v]
 
         yield Contact(
@@ -180,7 +180,7 @@ def read_csv_contacts(csv: CsvFile, layout: CsvLayout) -> Iterator[Contact]:
         )
 
 
-def row_values(row, columns: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+def row_values(row: Row, columns: list[str]) -> list[str]:
     """Phone cells: split on ' ::: ' only (a comma or semicolon may be part of a number)."""
     return [v for c in columns for v in re.split(r"\s*:::\s*", row.get(c)) if v]
 

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from weakties.ingest.batch import BatchWriter
 from weakties.ingest.resolve import OrgResolver, PersonResolver, natural_key
 from weakties.model.identity import fold
-from weakties.model.tables import Event, Interaction, Organization, Position, Tie, utcnow
+from weakties.model.tables import Event, Interaction, Organization, Position, Tie, table_of, utcnow
 
 __all__ = ["FileReport", "ImportContext"]
 
@@ -53,7 +53,7 @@ class ObservedJob:
     title: str | None
 
 
-_INTERACTION_TABLE = Interaction.__table__
+_INTERACTION_TABLE = table_of(Interaction)
 INTERACTION_COLUMNS = (
     "kind",
     "channel",
@@ -206,7 +206,7 @@ class ImportContext:
         if known is None:
             ties[(a, b, source)] = [None, None, since]
             self.writer.add(
-                Tie.__table__,
+                table_of(Tie),
                 {
                     "person_a_id": a,
                     "person_b_id": b,
@@ -228,7 +228,7 @@ class ImportContext:
             values["since"] = since
             known[2] = since
         if values and tid is not None:
-            self.conn.execute(Tie.__table__.update().where(Tie.id == tid).values(**values))
+            self.conn.execute(update(Tie).where(Tie.id == tid).values(**values))
         return "reopened" if reopened else "known"
 
     def end_tie(self, other: int, source: str, when: dt.datetime) -> None:
@@ -237,14 +237,14 @@ class ImportContext:
         if known is None or known[0] is None:
             return
         known[1] = when
-        self.conn.execute(Tie.__table__.update().where(Tie.id == known[0]).values(ended_at=when))
+        self.conn.execute(update(Tie).where(Tie.id == known[0]).values(ended_at=when))
 
     # -- events ---------------------------------------------------------------------
     def event(
         self, person: int, kind: str, occurred_on: dt.date | None, detail: dict[str, Any]
     ) -> None:
         self.writer.add(
-            Event.__table__,
+            table_of(Event),
             {
                 "member_id": self.member_id,
                 "person_id": person,
@@ -313,9 +313,7 @@ class ImportContext:
                     job[3] = seen_on
                     if job[0] is not None:
                         self.conn.execute(
-                            Position.__table__.update()
-                            .where(Position.id == job[0])
-                            .values(seen_on=seen_on)
+                            update(Position).where(Position.id == job[0]).values(seen_on=seen_on)
                         )
                 return
         if any(job[3] is not None and job[3] > seen_on for job in current):
@@ -323,12 +321,12 @@ class ImportContext:
         for job in current:
             if job[0] is not None:
                 self.conn.execute(
-                    Position.__table__.update()
+                    update(Position)
                     .where(Position.id == job[0])
                     .values(is_current=False, end_date=seen_on, end_precision="day")
                 )
         self.writer.add(
-            Position.__table__,
+            table_of(Position),
             {
                 "person_id": person,
                 "organization_id": org_id,

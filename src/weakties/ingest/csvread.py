@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import BinaryIO
+from typing import IO, cast
 
 from weakties.store.errors import InputError
 
@@ -86,15 +86,18 @@ class CsvFile:
 
     def __init__(
         self,
-        stream: BinaryIO,
+        stream: IO[bytes],
         origin: str,
         *,
         encoding: str | None = None,
         header_test: Callable[[list[str]], bool] | None = None,
     ):
         self.origin = origin
-        buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
-        head = buffered.peek(4)[:4]  # type: ignore[attr-defined]
+        buffered = cast(
+            io.BufferedReader,
+            stream if hasattr(stream, "peek") else io.BufferedReader(cast(io.RawIOBase, stream)),
+        )
+        head = buffered.peek(4)[:4]
         self.encoding = sniff_encoding(head, encoding)
         # surrogateescape keeps undecodable bytes visible, so that the error can
         # name the line and the field instead of failing somewhere in a buffer.

@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from weakties.ingest.batch import BatchWriter, insert_ignore
 from weakties.model.identity import display_name, fold, name_key, split_credentials
@@ -33,6 +33,7 @@ from weakties.model.tables import (
     Organization,
     Person,
     Position,
+    table_of,
     utcnow,
 )
 
@@ -167,7 +168,7 @@ class PersonResolver:
             self.propose(pid, owner, 0.8, f"both known by {kind} {value}")
             return False
         self.writer.add(
-            Identity.__table__,
+            table_of(Identity),
             {
                 "person_id": pid,
                 "kind": kind,
@@ -191,7 +192,7 @@ class PersonResolver:
             return
         self._proposed.add((a, b))
         self.writer.add(
-            MatchProposal.__table__,
+            table_of(MatchProposal),
             {
                 "person_id": a,
                 "candidate_id": b,
@@ -211,7 +212,7 @@ class PersonResolver:
         if pid not in self._scoped_pids:
             self._scoped_pids.add(pid)
             self.writer.add(
-                KnownPerson.__table__,
+                table_of(KnownPerson),
                 {"member_id": self.member_id, "person_id": pid, "first_seen": utcnow()},
             )
             if key:
@@ -305,12 +306,15 @@ class PersonResolver:
         if pid is None and key and create:
             pid, candidates = self._global_match(key, org)
             if pid is not None and slug:
-                known = self.conn.execute(
-                    select(Identity.value).where(
-                        Identity.person_id == pid, Identity.kind == "linkedin"
-                    )
-                ).scalar()
-                if known and known != slug:
+                other_slug = (
+                    self._slug.get(pid)
+                    or self.conn.execute(
+                        select(Identity.value).where(
+                            Identity.person_id == pid, Identity.kind == "linkedin"
+                        )
+                    ).scalar()
+                )
+                if other_slug and other_slug != slug:
                     pid = None
         if pid is None:
             if not create or not (key or idents):
@@ -394,7 +398,7 @@ class PersonResolver:
             )
         ).scalar()
         if not named:
-            self.conn.execute(Person.__table__.update().where(Person.id == pid).values(**values))
+            self.conn.execute(update(Person).where(Person.id == pid).values(**values))
 
 
 def _split_full_name(full: str) -> tuple[str, str]:
@@ -432,7 +436,7 @@ class OrgResolver:
         org_id = self._by_norm.get((kind, norm))
         if org_id is None:
             org_id = self.writer.new_row(
-                Organization.__table__,
+                table_of(Organization),
                 {
                     "name": raw[:300],
                     "norm_name": norm[:300],
@@ -447,7 +451,7 @@ class OrgResolver:
             self.created += 1
         if (kind, raw) not in self._aliases:
             self.writer.add(
-                OrgAlias.__table__,
+                table_of(OrgAlias),
                 {
                     "organization_id": org_id,
                     "kind": kind,

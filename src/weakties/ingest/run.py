@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.resolve import PersonResolver
@@ -179,7 +179,7 @@ def ensure_member(conn: Connection, handle: str, me: SelfInfo) -> tuple[int, int
         now = t.utcnow()
         shown = me.display or handle
         pid = conn.execute(
-            t.Person.__table__.insert()
+            insert(t.Person)
             .values(
                 display_name=shown,
                 first_name=me.first,
@@ -191,7 +191,7 @@ def ensure_member(conn: Connection, handle: str, me: SelfInfo) -> tuple[int, int
             .returning(t.Person.id)
         ).scalar_one()
     member_id = conn.execute(
-        t.Member.__table__.insert()
+        insert(t.Member)
         .values(handle=handle, person_id=pid, sharing="names", created_at=t.utcnow())
         .returning(t.Member.id)
     ).scalar_one()
@@ -303,7 +303,7 @@ def _execute(
         else:
             mode = "diff"
         run_id = conn.execute(
-            t.ImportRun.__table__.insert()
+            insert(t.ImportRun)
             .values(
                 member_id=member_id,
                 source_kind=source_kind,
@@ -338,7 +338,7 @@ def _execute(
             ctx.flush()
             reports.append(report)
             conn.execute(
-                t.ImportFile.__table__.insert().values(
+                insert(t.ImportFile).values(
                     import_run_id=run_id,
                     member_id=member_id,
                     name=job.source.name[:500],
@@ -355,7 +355,7 @@ def _execute(
         summary.files = reports + other_files
         summary.run_id = run_id
         conn.execute(
-            t.ImportRun.__table__.update()
+            update(t.ImportRun)
             .where(t.ImportRun.id == run_id)
             .values(finished_at=t.utcnow(), counts=json.dumps(summary.as_dict(), default=str))
         )

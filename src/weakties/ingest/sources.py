@@ -13,9 +13,10 @@ import io
 import os
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, Any
 
 from weakties.store.errors import InputError
 
@@ -42,15 +43,15 @@ class SourceFile:
     name: str  # path inside the input, with "/" separators
     size: int
     origin: str  # what to call it in messages: "export.zip:Connections.csv"
-    _opener: object = field(repr=False)
+    _opener: Callable[[], IO[bytes]] = field(repr=False)
     _sha256: str | None = field(default=None, repr=False)
 
     @property
     def basename(self) -> str:
         return PurePosixPath(self.name).name
 
-    def open(self) -> BinaryIO:
-        return self._opener()  # type: ignore[operator,no-any-return]
+    def open(self) -> IO[bytes]:
+        return self._opener()
 
     def sha256(self) -> str:
         """Content hash, computed once by streaming."""
@@ -70,7 +71,7 @@ class _CappedReader(io.RawIOBase):
     they bound what an input can make us decompress.
     """
 
-    def __init__(self, raw: BinaryIO, origin: str, declared: int):
+    def __init__(self, raw: IO[bytes], origin: str, declared: int):
         super().__init__()
         self._raw = raw
         self._origin = origin
@@ -80,7 +81,7 @@ class _CappedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+    def readinto(self, buffer: Any) -> int:
         try:
             data = self._raw.read(len(buffer))
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
@@ -141,7 +142,7 @@ def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
     sources = []
     for info, name in members:
 
-        def opener(info: zipfile.ZipInfo = info, name: str = name) -> BinaryIO:
+        def opener(info: zipfile.ZipInfo = info, name: str = name) -> IO[bytes]:
             try:
                 raw = archive.open(info)
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
@@ -154,7 +155,7 @@ def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
 
 
 def _file_source(path: Path, name: str) -> SourceFile:
-    def opener(path: Path = path) -> BinaryIO:
+    def opener(path: Path = path) -> IO[bytes]:
         return path.open("rb")
 
     return SourceFile(name, path.stat().st_size, str(path), opener)

@@ -13,6 +13,7 @@ its source and the member whose data asserts it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -48,6 +50,11 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class (typed, for bulk statements)."""
+    return cast(Table, model.__table__)
 
 
 # Allowed values of the string enumerations (checked in Python, documented here).

@@ -65,10 +65,11 @@ def network_overview(conn: Connection, viewer: Viewer, *, top: int = 8) -> dict[
         for job in entries[:1]:
             if job["org"]:
                 orgs.setdefault(job["org"], Counter())[degree or 0] += 1
-    top_orgs = sorted(
-        ({"org": org, "first_degree": c[1], "second_degree": c[2]} for org, c in orgs.items()),
-        key=lambda o: (-(o["first_degree"] * 3 + o["second_degree"]), o["org"]),
-    )[:top]
+    # a contact there counts for three: an introduction needs one hop less
+    ranked = sorted(orgs.items(), key=lambda item: (-(item[1][1] * 3 + item[1][2]), item[0]))
+    top_orgs = [
+        {"org": org, "first_degree": c[1], "second_degree": c[2]} for org, c in ranked[:top]
+    ]
     moves = list_events(conn, viewer, kinds=list(CAREER_KINDS), limit=top)
     members = conn.execute(select(Member.handle).order_by(Member.id)).scalars().all()
     return {

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from weakties.model.tables import EVENT_KINDS, Event, Member, Person
+from weakties.model.tables import EVENT_KINDS, Event, Member, Person, table_of
 from weakties.store.errors import InputError
 from weakties.store.visibility import Viewer, first_degree, sharing_levels
 
@@ -34,7 +34,7 @@ def list_events(
     contacts = first_degree(conn, viewer)
     sharing = [m for m, lvl in sharing_levels(conn).items() if lvl == "names"]
     query = (
-        select(*Event.__table__.c, Person.display_name, Member.handle)
+        select(*table_of(Event).c, Person.display_name, Member.handle)
         .join(Person, Person.id == Event.person_id)
         .join(Member, Member.id == Event.member_id)
         .where(

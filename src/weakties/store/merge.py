@@ -23,6 +23,7 @@ from weakties.model.tables import (
     Person,
     Position,
     Tie,
+    table_of,
 )
 from weakties.store.errors import InputError, NotFoundError
 
@@ -41,7 +42,7 @@ def list_proposals(conn: Connection, *, status: str = "open") -> list[dict[str, 
             "status": p.status,
         }
         for p in conn.execute(
-            select(*MatchProposal.__table__.c)
+            select(*table_of(MatchProposal).c)
             .where(MatchProposal.status == status)
             .order_by(MatchProposal.confidence.desc(), MatchProposal.id)
         )
@@ -89,19 +90,24 @@ def merge_persons(conn: Connection, keep: int, drop: int) -> dict[str, int]:
     conn.execute(
         delete(Interaction).where(Interaction.sender_id == keep, Interaction.recipient_id == keep)
     )
-    for model in (Note, Event):
-        conn.execute(update(model).where(model.person_id == drop).values(person_id=keep))
-    for model, owner in ((KnownPerson, KnownPerson.member_id), (Follow, Follow.member_id)):
-        owners = set(conn.execute(select(owner).where(model.person_id == keep)).scalars())
-        conn.execute(delete(model).where(model.person_id == drop, owner.in_(owners or {-1})))
-        conn.execute(update(model).where(model.person_id == drop).values(person_id=keep))
+    for table in (table_of(Note), table_of(Event)):
+        conn.execute(update(table).where(table.c.person_id == drop).values(person_id=keep))
+    # one row per (member, person) in these: the kept person's rows win
+    for table in (table_of(KnownPerson), table_of(Follow)):
+        owners = set(
+            conn.execute(select(table.c.member_id).where(table.c.person_id == keep)).scalars()
+        )
+        conn.execute(
+            delete(table).where(table.c.person_id == drop, table.c.member_id.in_(owners or {-1}))
+        )
+        conn.execute(update(table).where(table.c.person_id == drop).values(person_id=keep))
     conn.execute(
         delete(MatchProposal).where(
             or_(MatchProposal.person_id == drop, MatchProposal.candidate_id == drop)
         )
     )
-    kept = conn.execute(select(*Person.__table__.c).where(Person.id == keep)).one()
-    dropped = conn.execute(select(*Person.__table__.c).where(Person.id == drop)).one()
+    kept = conn.execute(select(*table_of(Person).c).where(Person.id == keep)).one()
+    dropped = conn.execute(select(*table_of(Person).c).where(Person.id == drop)).one()
     fill = {
         col: getattr(dropped, col)
         for col in ("first_name", "last_name", "headline", "location", "industry", "summary")
@@ -118,7 +124,7 @@ def merge_persons(conn: Connection, keep: int, drop: int) -> dict[str, int]:
 
 def _move_ties(conn: Connection, keep: int, drop: int) -> int:
     rows = conn.execute(
-        select(*Tie.__table__.c).where(or_(Tie.person_a_id == drop, Tie.person_b_id == drop))
+        select(*table_of(Tie).c).where(or_(Tie.person_a_id == drop, Tie.person_b_id == drop))
     ).all()
     moved = 0
     for tie in rows:

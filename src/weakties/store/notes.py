@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 
 from weakties.model.tables import NOTE_KINDS, Note, Person, utcnow
 from weakties.store.errors import InputError
@@ -31,7 +31,7 @@ def add_note(
         raise InputError("a note needs some text")
     return int(
         conn.execute(
-            Note.__table__.insert()
+            insert(Note)
             .values(
                 author_id=viewer.member_id,
                 person_id=person_id,

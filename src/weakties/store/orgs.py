@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, select, update
 
 from weakties.model.orgnames import org_key
 from weakties.model.tables import Follow, OrgAlias, Organization, Position
@@ -175,7 +175,7 @@ def merge_orgs(conn: Connection, sources: list[int], target: int) -> dict[str, i
     for src in sources:
         moved["positions"] += (
             conn.execute(
-                Position.__table__.update()
+                update(Position)
                 .where(Position.organization_id == src)
                 .values(organization_id=target)
             ).rowcount
@@ -186,25 +186,23 @@ def merge_orgs(conn: Connection, sources: list[int], target: int) -> dict[str, i
             conn.execute(select(Follow.member_id).where(Follow.organization_id == target)).scalars()
         )
         conn.execute(
-            Follow.__table__.delete().where(
+            delete(Follow).where(
                 Follow.organization_id == src, Follow.member_id.in_(followers or {-1})
             )
         )
         moved["follows"] += (
             conn.execute(
-                Follow.__table__.update()
-                .where(Follow.organization_id == src)
-                .values(organization_id=target)
+                update(Follow).where(Follow.organization_id == src).values(organization_id=target)
             ).rowcount
             or 0
         )
         moved["aliases"] += (
             conn.execute(
-                OrgAlias.__table__.update()
+                update(OrgAlias)
                 .where(OrgAlias.organization_id == src)
                 .values(organization_id=target)
             ).rowcount
             or 0
         )
-        conn.execute(Organization.__table__.delete().where(Organization.id == src))
+        conn.execute(delete(Organization).where(Organization.id == src))
     return moved

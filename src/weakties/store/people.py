@@ -27,6 +27,7 @@ from weakties.model.tables import (
     Person,
     Position,
     Tie,
+    table_of,
 )
 from weakties.store.errors import AmbiguousError, NotFoundError
 from weakties.store.visibility import Viewer, degrees, visible_people
@@ -188,11 +189,11 @@ def find_person(conn: Connection, viewer: Viewer, query: str) -> int:
     ):
         if not value:
             continue
-        pid = conn.execute(
+        found = conn.execute(
             select(Identity.person_id).where(Identity.kind == kind, Identity.value == value)
         ).scalar()
-        if pid is not None and pid in visible:
-            return pid
+        if found is not None and found in visible:
+            return int(found)
     member = conn.execute(select(Member.person_id).where(Member.handle == text)).scalar()
     if member is not None:
         return member
@@ -241,7 +242,7 @@ def _date(value: dt.date | dt.datetime | None) -> str | None:
 def person_record(conn: Connection, viewer: Viewer, pid: int) -> dict[str, Any]:
     """Everything the viewer may see about one person: identities, positions, ties
     (with their source), interaction counts with the viewer, notes, events."""
-    p = conn.execute(select(*Person.__table__.c).where(Person.id == pid)).first()
+    p = conn.execute(select(*table_of(Person).c).where(Person.id == pid)).first()
     if p is None:
         raise NotFoundError(f"no person #{pid}")
     named, _ = degrees(conn, viewer)
@@ -332,7 +333,7 @@ def person_record(conn: Connection, viewer: Viewer, pid: int) -> dict[str, Any]:
     notes = [
         {"id": n.id, "kind": n.kind, "date": _date(n.noted_on), "text": n.text}
         for n in conn.execute(
-            select(*Note.__table__.c)
+            select(*table_of(Note).c)
             .where(Note.person_id == pid, Note.author_id == viewer.member_id)
             .order_by(Note.noted_on.desc(), Note.id.desc())
         )
@@ -344,7 +345,7 @@ def person_record(conn: Connection, viewer: Viewer, pid: int) -> dict[str, Any]:
             "detail": json.loads(e.detail) if e.detail else None,
         }
         for e in conn.execute(
-            select(*Event.__table__.c)
+            select(*table_of(Event).c)
             .where(Event.person_id == pid)
             .order_by(Event.occurred_on.desc())
         )

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.orm import Session
 
 from weakties.model.tables import SHARING_LEVELS, KnownPerson, Member, Person, Tie
@@ -85,9 +85,7 @@ def set_sharing(db: Session | Connection, handle: str, level: str) -> None:
     if level not in SHARING_LEVELS:
         raise ValueError(f"sharing must be one of {', '.join(SHARING_LEVELS)}")
     viewer = resolve_viewer(db, handle)
-    _bind(db).execute(
-        Member.__table__.update().where(Member.id == viewer.member_id).values(sharing=level)
-    )
+    _bind(db).execute(update(Member).where(Member.id == viewer.member_id).values(sharing=level))
 
 
 def visible_ties(

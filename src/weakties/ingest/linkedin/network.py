@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
@@ -181,7 +181,7 @@ def _follow(
     ).first()
     if row is None:
         ctx.conn.execute(
-            Follow.__table__.insert().values(
+            insert(Follow).values(
                 member_id=ctx.member_id,
                 organization_id=org,
                 person_id=person,
@@ -191,7 +191,7 @@ def _follow(
         )
     elif row.since is None or since is None or since >= row.since:
         ctx.conn.execute(
-            Follow.__table__.update().where(Follow.id == row.id).values(since=since, active=active)
+            update(Follow).where(Follow.id == row.id).values(since=since, active=active)
         )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.resolve import insert_ignore, natural_key
 from weakties.ingest.sheet import Sheet
 from weakties.model.identity import display_name, email_key, fold, name_key, phone_key
-from weakties.model.tables import Person, Position, Skill, utcnow
+from weakties.model.tables import Person, Position, Skill, table_of, utcnow
 
 __all__ = ["education", "email_addresses", "phone_numbers", "positions", "profile", "skills"]
 
@@ -35,9 +35,7 @@ def profile(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
                 "display_name": display_name(first, last),
                 "name_key": name_key(first, last),
             }
-        ctx.conn.execute(
-            Person.__table__.update().where(Person.id == ctx.self_pid).values(**values)
-        )
+        ctx.conn.execute(update(Person).where(Person.id == ctx.self_pid).values(**values))
         report.traces += 1
         break  # one profile per export
 
@@ -96,11 +94,9 @@ def _own_position(
     ctx.flush()  # the organisation may still be queued
     existing = ctx.conn.execute(select(Position.id).where(Position.natural_key == key)).scalar()
     if existing is None:
-        ctx.conn.execute(Position.__table__.insert().values(natural_key=key, **values))
+        ctx.conn.execute(insert(Position).values(natural_key=key, **values))
     else:
-        ctx.conn.execute(
-            Position.__table__.update().where(Position.id == existing).values(**values)
-        )
+        ctx.conn.execute(update(Position).where(Position.id == existing).values(**values))
 
 
 def positions(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
@@ -151,5 +147,5 @@ def skills(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
         if name:
             names.append({"person_id": ctx.self_pid, "name": name[:200]})
     if names:
-        ctx.conn.execute(insert_ignore(ctx.conn, Skill.__table__), names)
+        ctx.conn.execute(insert_ignore(ctx.conn, table_of(Skill)), names)
     report.traces += len(names)
