@@ -336,3 +336,133 @@ def test_own_profile_positions_education_skills(store, tmp_path, db_path):
     assert rows(db_path, "select headline from person p join member m on m.person_id=p.id") == [
         ("Consultant",)
     ]
+
+
+def test_activity_recommendations_phones_and_2018_files(store, tmp_path, db_path):
+    files = {
+        "Profile.csv": csv_text(
+            [
+                "First Name",
+                "Last Name",
+                "Maiden Name",
+                "Address",
+                "Birth Date",
+                "Headline",
+                "Summary",
+                "Industry",
+                "Zip Code",
+                "Geo Location",
+                "Twitter Handles",
+                "Websites",
+                "Instant Messengers",
+                "Contact Instructions",
+                "Country",
+            ],
+            [
+                [
+                    "Me",
+                    "Myself",
+                    "",
+                    "1 rue X",
+                    "Feb 17, 1998",
+                    "Coach",
+                    "",
+                    "Consulting",
+                    "75001",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "France",
+                ]
+            ],
+        ),
+        "Phone Numbers.csv": "Extension,Number,Type\n,+33 6 00 00 00 01,Mobile\n,0,Work\n",
+        "Imported Contacts.csv": csv_text(
+            [
+                "First Name",
+                "Last Name",
+                "Companies",
+                "Title",
+                "Email Address",
+                "Phone Numbers",
+                "Created At",
+                "Instant Message Handles",
+                "Addresses",
+                "Sites",
+                "Full Name",
+                "Birthday",
+                "Location",
+                "Bookmarked At",
+                "Profiles",
+            ],
+            [
+                [
+                    "Ann",
+                    "Lee",
+                    "Acme",
+                    "",
+                    "ann@lee.io",
+                    "",
+                    "3/1/17, 5:25 AM",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            ],
+        ),
+        "Recommendations_Received.csv": csv_text(
+            ["First Name", "Last Name", "Company", "Job Title", "Text", "Creation Date", "Status"],
+            [["Ann", "Lee", "Acme", "CTO", "Great work", "12/24/23, 05:28 AM", "VISIBLE"]],
+        ),
+        "Reactions.csv": "Date,Type,Link\n2024-06-17 06:01:43,LIKE,https://www.linkedin.com/feed/update/urn:li:activity:1\n",
+        "Comments.csv": "Date,Link,Message\n2024-06-17 07:00:00,"
+        '"https://www.linkedin.com/feed/update/urn:li:activity:2","Well said, Ann"\n',
+        "Shares.csv": csv_text(
+            ["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"],
+            [
+                [
+                    "2024-06-11 09:51:14",
+                    "https://www.linkedin.com/feed/update/urn:li:share:3",
+                    "Line one\nline two",
+                    "",
+                    "",
+                    "MEMBER_NETWORK",
+                ]
+            ],
+        ),
+        "coach_messages.csv": "CONVERSATION ID,FROM\nx,y\n",
+    }
+    summary = import_linkedin(store, write_files(tmp_path / "x", files), "me")
+    by_name = {f.name: f for f in summary.files}
+    assert by_name["Profile.csv"].version == "2018"
+    assert by_name["Imported Contacts.csv"].version == "2018"
+    assert by_name["Phone Numbers.csv"].skipped == {"not a phone number": 1}
+    assert summary.ignored == ["coach_messages.csv"]
+    assert rows(
+        db_path,
+        "select kind, status, detail, content from interaction "
+        "where recipient_id is null order by kind",
+    ) == [
+        ("comment", None, "https://www.linkedin.com/feed/update/urn:li:activity:2", None),
+        ("reaction", "LIKE", "https://www.linkedin.com/feed/update/urn:li:activity:1", None),
+        ("share", "MEMBER_NETWORK", "https://www.linkedin.com/feed/update/urn:li:share:3", None),
+    ]
+    # The recommender of the received recommendation is Ann of the address book.
+    assert rows(
+        db_path,
+        "select p.display_name, i.detail from interaction i "
+        "join person p on p.id=i.sender_id where i.kind='recommendation'",
+    ) == [("Ann Lee", "CTO")]
+    assert rows(
+        db_path, "select kind, value from identity i join member m on m.person_id=i.person_id"
+    ) == [("phone", "+33600000001")]
+    assert rows(
+        db_path, "select location, industry from person p join member m on m.person_id=p.id"
+    ) == [("France", "Consulting")]
