@@ -1,0 +1,392 @@
+"""Compiled graph kernels (numba) on CSR arrays: BFS, bounded distances, mutual
+counts, paths of length <= 3.
+
+Conventions: ``indptr`` int64 (n + 1), ``indices`` int32, rows sorted, no
+self-loops, symmetric. ``mark`` is a caller-owned int32 scratch array of size n
+compared with an ever-increasing ``stamp``, so that no query pays to clear it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+# Beamer et al.'s switching parameters for direction-optimising BFS (SC 2012).
+ALPHA = 14
+BETA = 24
+
+
+@njit(cache=True)
+def _top_down_step(indptr, indices, dist, frontier, n_frontier, level, out):  # pragma: no cover
+    n_next = 0
+    edges = 0
+    for i in range(n_frontier):
+        u = frontier[i]
+        for k in range(indptr[u], indptr[u + 1]):
+            v = indices[k]
+            if dist[v] < 0:
+                dist[v] = level + 1
+                out[n_next] = v
+                n_next += 1
+                edges += indptr[v + 1] - indptr[v]
+    return n_next, edges
+
+
+@njit(cache=True, parallel=True)
+def _bottom_up_step(indptr, indices, dist, level):  # pragma: no cover
+    n = indptr.shape[0] - 1
+    n_next = 0
+    edges = 0
+    for v in prange(n):
+        if dist[v] < 0:
+            for k in range(indptr[v], indptr[v + 1]):
+                if dist[indices[k]] == level:
+                    dist[v] = level + 1
+                    n_next += 1
+                    edges += indptr[v + 1] - indptr[v]
+                    break
+    return n_next, edges
+
+
+@njit(cache=True)
+def _gather(dist, level, out):  # pragma: no cover
+    count = 0
+    for v in range(dist.shape[0]):
+        if dist[v] == level:
+            out[count] = v
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def bfs(indptr, indices, source, max_level):  # pragma: no cover - compiled
+    """Hop distances from ``source`` (-1 unreachable or beyond ``max_level``).
+
+    Direction-optimising: top-down while the frontier is small, bottom-up
+    (every unvisited node looks for a parent in the frontier) while it is large.
+    """
+    n = indptr.shape[0] - 1
+    dist = np.full(n, -1, dtype=np.int32)
+    dist[source] = 0
+    frontier = np.empty(n, dtype=np.int32)
+    nxt = np.empty(n, dtype=np.int32)
+    frontier[0] = source
+    n_frontier = 1
+    frontier_edges = indptr[source + 1] - indptr[source]
+    unexplored = indptr[n] - frontier_edges
+    level = 0
+    bottom_up = False
+    while n_frontier > 0 and (max_level < 0 or level < max_level):
+        if not bottom_up and frontier_edges > unexplored // ALPHA:
+            bottom_up = True
+        elif bottom_up and n_frontier < n // BETA:
+            bottom_up = False
+            n_frontier = _gather(dist, level, frontier)
+        if bottom_up:
+            n_next, edges = _bottom_up_step(indptr, indices, dist, level)
+        else:
+            n_next, edges = _top_down_step(
+                indptr, indices, dist, frontier, n_frontier, level, nxt
+            )
+            frontier, nxt = nxt, frontier
+        unexplored -= edges
+        frontier_edges = edges
+        n_frontier = n_next
+        level += 1
+    return dist
+
+
+@njit(cache=True)
+def _adjacent(indptr, indices, a, b):  # pragma: no cover - compiled
+    # binary search in the shorter row
+    if indptr[a + 1] - indptr[a] > indptr[b + 1] - indptr[b]:
+        a, b = b, a
+    lo = indptr[a]
+    hi = indptr[a + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if indices[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < indptr[a + 1] and indices[lo] == b
+
+
+@njit(cache=True)
+def _share_neighbour(indptr, indices, a, b):  # pragma: no cover - compiled
+    i = indptr[a]
+    j = indptr[b]
+    ie = indptr[a + 1]
+    je = indptr[b + 1]
+    while i < ie and j < je:
+        x = indices[i]
+        y = indices[j]
+        if x == y:
+            return True
+        if x < y:
+            i += 1
+        else:
+            j += 1
+    return False
+
+
+@njit(cache=True)
+def distance3(indptr, indices, volume, mark, stamp, a, b):  # pragma: no cover - compiled
+    """Hop distance between a and b if at most 3, else -1 (no full BFS)."""
+    if a == b:
+        return 0
+    if _adjacent(indptr, indices, a, b):
+        return 1
+    if _share_neighbour(indptr, indices, a, b):
+        return 2
+    # mark one side's neighbours, scan the other side's two-hop volume
+    if volume[a] > volume[b]:
+        a, b = b, a
+    for k in range(indptr[b], indptr[b + 1]):
+        mark[indices[k]] = stamp
+    for k in range(indptr[a], indptr[a + 1]):
+        x = indices[k]
+        for q in range(indptr[x], indptr[x + 1]):
+            if mark[indices[q]] == stamp:
+                return 3
+    return -1
+
+
+@njit(cache=True)
+def badges(indptr, indices, volume, mark, stamp, source, targets):  # pragma: no cover
+    """Distances (<= 3, else -1) from ``source`` to each target, sharing the work.
+
+    Marks the source's first degree (stamp) and, when that is cheaper than
+    scanning around every target, its second degree too (stamp + 1).
+    """
+    out = np.full(targets.shape[0], -1, dtype=np.int32)
+    for k in range(indptr[source], indptr[source + 1]):
+        mark[indices[k]] = stamp
+    around_targets = 0
+    for i in range(targets.shape[0]):
+        around_targets += volume[targets[i]]
+    second = volume[source] < around_targets
+    if second:
+        for k in range(indptr[source], indptr[source + 1]):
+            x = indices[k]
+            for q in range(indptr[x], indptr[x + 1]):
+                y = indices[q]
+                if mark[y] != stamp and y != source:
+                    mark[y] = stamp + 1
+    for i in range(targets.shape[0]):
+        t = targets[i]
+        if t == source:
+            out[i] = 0
+            continue
+        if mark[t] == stamp:
+            out[i] = 1
+            continue
+        if second and mark[t] == stamp + 1:
+            out[i] = 2
+            continue
+        best = -1
+        for k in range(indptr[t], indptr[t + 1]):
+            y = indices[k]
+            if mark[y] == stamp:
+                best = 2
+                break
+            if second:
+                if mark[y] == stamp + 1:
+                    best = 3
+            elif best < 0:
+                for q in range(indptr[y], indptr[y + 1]):
+                    if mark[indices[q]] == stamp:
+                        best = 3
+                        break
+        out[i] = best
+    return out
+
+
+@njit(cache=True)
+def mutual_counts(indptr, indices, mark, stamp, counts, source):  # pragma: no cover
+    """Second-degree nodes of ``source`` (sorted) and how many contacts each shares.
+
+    ``counts`` is a zeroed int32 scratch array; it is left zeroed.
+    """
+    for k in range(indptr[source], indptr[source + 1]):
+        mark[indices[k]] = stamp
+    mark[source] = stamp
+    touched = np.empty(16, dtype=np.int32)
+    n_touched = 0
+    for k in range(indptr[source], indptr[source + 1]):
+        x = indices[k]
+        for q in range(indptr[x], indptr[x + 1]):
+            y = indices[q]
+            if mark[y] == stamp:
+                continue
+            if counts[y] == 0:
+                if n_touched == touched.shape[0]:
+                    bigger = np.empty(touched.shape[0] * 2, dtype=np.int32)
+                    bigger[:n_touched] = touched
+                    touched = bigger
+                touched[n_touched] = y
+                n_touched += 1
+            counts[y] += 1
+    nodes = np.sort(touched[:n_touched])
+    out = np.empty(n_touched, dtype=np.int32)
+    for i in range(n_touched):
+        out[i] = counts[nodes[i]]
+        counts[nodes[i]] = 0
+    return nodes, out
+
+
+@njit(cache=True)
+def common_neighbours(indptr, indices, a, b):  # pragma: no cover - compiled
+    """Sorted common neighbours of a and b."""
+    i = indptr[a]
+    j = indptr[b]
+    ie = indptr[a + 1]
+    je = indptr[b + 1]
+    out = np.empty(min(ie - i, je - j), dtype=np.int32)
+    n = 0
+    while i < ie and j < je:
+        x = indices[i]
+        y = indices[j]
+        if x == y:
+            out[n] = x
+            n += 1
+            i += 1
+            j += 1
+        elif x < y:
+            i += 1
+        else:
+            j += 1
+    return out[:n]
+
+
+@njit(cache=True)
+def middle_edges(indptr, indices, volume, mark, stamp, a, b):  # pragma: no cover
+    """Every edge (x, y) with x a neighbour of a and y a neighbour of b, x != b,
+    y != a, x != y: the middles of the paths a-x-y-b."""
+    flip = volume[a] > volume[b]
+    if flip:
+        a, b = b, a
+    for k in range(indptr[b], indptr[b + 1]):
+        mark[indices[k]] = stamp
+    count = 0
+    for k in range(indptr[a], indptr[a + 1]):
+        x = indices[k]
+        if x == b:
+            continue
+        for q in range(indptr[x], indptr[x + 1]):
+            y = indices[q]
+            if mark[y] == stamp and y != a and y != x:
+                count += 1
+    first = np.empty(count, dtype=np.int32)
+    second = np.empty(count, dtype=np.int32)
+    count = 0
+    for k in range(indptr[a], indptr[a + 1]):
+        x = indices[k]
+        if x == b:
+            continue
+        for q in range(indptr[x], indptr[x + 1]):
+            y = indices[q]
+            if mark[y] == stamp and y != a and y != x:
+                first[count] = x
+                second[count] = y
+                count += 1
+    if flip:
+        return second, first
+    return first, second
+
+
+@njit(cache=True)
+def _walk_paths(indptr, indices, tmark, vmark, vstart, stamp, source, via, tgt, max_len,
+                fill, o_t, o_1, o_2, o_l):  # pragma: no cover - compiled
+    c = 0
+    m = via.shape[0]
+    for k in range(indptr[source], indptr[source + 1]):
+        x = indices[k]
+        if tmark[x] == stamp:  # length 1: a target the source knows
+            if fill:
+                o_t[c] = x
+                o_1[c] = -1
+                o_2[c] = -1
+                o_l[c] = 1
+            c += 1
+        if max_len < 2:
+            continue
+        if vmark[x] == stamp:  # length 2: targets adjacent to x
+            g = vstart[x]
+            while g < m and via[g] == x:
+                t = tgt[g]
+                if t != source:
+                    if fill:
+                        o_t[c] = t
+                        o_1[c] = x
+                        o_2[c] = -1
+                        o_l[c] = 2
+                    c += 1
+                g += 1
+        if max_len < 3:
+            continue
+        for q in range(indptr[x], indptr[x + 1]):
+            y = indices[q]
+            if y == source or vmark[y] != stamp:
+                continue
+            g = vstart[y]
+            while g < m and via[g] == y:
+                t = tgt[g]
+                if t != source and t != x:
+                    if fill:
+                        o_t[c] = t
+                        o_1[c] = x
+                        o_2[c] = y
+                        o_l[c] = 3
+                    c += 1
+                g += 1
+    return c
+
+
+@njit(cache=True)
+def paths_to_targets(indptr, indices, tmark, vmark, vstart, stamp, source, targets,
+                     max_len):  # pragma: no cover - compiled
+    """Every simple path of length <= max_len (<= 3) from ``source`` to a target.
+
+    Returns parallel arrays (target, first, second, length): the path is
+    source-target (length 1), source-first-target (2) or
+    source-first-second-target (3); unused hops are -1.
+
+    Meet in the middle: the targets' neighbours are grouped by neighbour
+    ("via"), then the source's two-hop neighbourhood is scanned once, so the cost
+    is the targets' degrees plus the source's two-hop volume.
+    """
+    for i in range(targets.shape[0]):
+        tmark[targets[i]] = stamp
+    pairs = 0
+    for i in range(targets.shape[0]):
+        t = targets[i]
+        pairs += indptr[t + 1] - indptr[t]
+    via = np.empty(pairs, dtype=np.int32)
+    tgt = np.empty(pairs, dtype=np.int32)
+    p = 0
+    for i in range(targets.shape[0]):
+        t = targets[i]
+        for k in range(indptr[t], indptr[t + 1]):
+            via[p] = indices[k]
+            tgt[p] = t
+            p += 1
+    order = np.argsort(via, kind="mergesort")
+    via = via[order]
+    tgt = tgt[order]
+    for g in range(pairs):
+        y = via[g]
+        if vmark[y] != stamp:
+            vmark[y] = stamp
+            vstart[y] = g
+    empty = np.empty(0, dtype=np.int32)
+    none = np.empty(0, dtype=np.int8)
+    total = _walk_paths(indptr, indices, tmark, vmark, vstart, stamp, source, via, tgt,
+                        max_len, False, empty, empty, empty, none)
+    o_t = np.empty(total, dtype=np.int32)
+    o_1 = np.empty(total, dtype=np.int32)
+    o_2 = np.empty(total, dtype=np.int32)
+    o_l = np.empty(total, dtype=np.int8)
+    _walk_paths(indptr, indices, tmark, vmark, vstart, stamp, source, via, tgt, max_len,
+                True, o_t, o_1, o_2, o_l)
+    return o_t, o_1, o_2, o_l
