@@ -85,9 +85,7 @@ def bfs(indptr, indices, source, max_level):  # pragma: no cover - compiled
         if bottom_up:
             n_next, edges = _bottom_up_step(indptr, indices, dist, level)
         else:
-            n_next, edges = _top_down_step(
-                indptr, indices, dist, frontier, n_frontier, level, nxt
-            )
+            n_next, edges = _top_down_step(indptr, indices, dist, frontier, n_frontier, level, nxt)
             frontier, nxt = nxt, frontier
         unexplored -= edges
         frontier_edges = edges
@@ -296,8 +294,23 @@ def middle_edges(indptr, indices, volume, mark, stamp, a, b):  # pragma: no cove
 
 
 @njit(cache=True)
-def _walk_paths(indptr, indices, tmark, vmark, vstart, stamp, source, via, tgt, max_len,
-                fill, o_t, o_1, o_2, o_l):  # pragma: no cover - compiled
+def _walk_paths(
+    indptr,
+    indices,
+    tmark,
+    vmark,
+    vstart,
+    stamp,
+    source,
+    via,
+    tgt,
+    max_len,
+    fill,
+    o_t,
+    o_1,
+    o_2,
+    o_l,
+):  # pragma: no cover - compiled
     c = 0
     m = via.shape[0]
     for k in range(indptr[source], indptr[source + 1]):
@@ -344,8 +357,9 @@ def _walk_paths(indptr, indices, tmark, vmark, vstart, stamp, source, via, tgt, 
 
 
 @njit(cache=True)
-def paths_to_targets(indptr, indices, tmark, vmark, vstart, stamp, source, targets,
-                     max_len):  # pragma: no cover - compiled
+def paths_to_targets(
+    indptr, indices, tmark, vmark, vstart, stamp, source, targets, max_len
+):  # pragma: no cover - compiled
     """Every simple path of length <= max_len (<= 3) from ``source`` to a target.
 
     Returns parallel arrays (target, first, second, length): the path is
@@ -381,12 +395,42 @@ def paths_to_targets(indptr, indices, tmark, vmark, vstart, stamp, source, targe
             vstart[y] = g
     empty = np.empty(0, dtype=np.int32)
     none = np.empty(0, dtype=np.int8)
-    total = _walk_paths(indptr, indices, tmark, vmark, vstart, stamp, source, via, tgt,
-                        max_len, False, empty, empty, empty, none)
+    total = _walk_paths(
+        indptr,
+        indices,
+        tmark,
+        vmark,
+        vstart,
+        stamp,
+        source,
+        via,
+        tgt,
+        max_len,
+        False,
+        empty,
+        empty,
+        empty,
+        none,
+    )
     o_t = np.empty(total, dtype=np.int32)
     o_1 = np.empty(total, dtype=np.int32)
     o_2 = np.empty(total, dtype=np.int32)
     o_l = np.empty(total, dtype=np.int8)
-    _walk_paths(indptr, indices, tmark, vmark, vstart, stamp, source, via, tgt, max_len,
-                True, o_t, o_1, o_2, o_l)
+    _walk_paths(
+        indptr,
+        indices,
+        tmark,
+        vmark,
+        vstart,
+        stamp,
+        source,
+        via,
+        tgt,
+        max_len,
+        True,
+        o_t,
+        o_1,
+        o_2,
+        o_l,
+    )
     return o_t, o_1, o_2, o_l

@@ -197,8 +197,8 @@ class Graph:
         """Per node, the sum of its neighbours' degrees (its two-hop volume)."""
         if self._volume is None:
             degrees = np.diff(self.indptr)
-            sums = np.add.reduceat(degrees[self.indices], self.indptr[:-1]) if self.indices.size else 0
-            volume = np.where(degrees > 0, sums, 0).astype(np.int64)
+            running = np.concatenate(([0], np.cumsum(degrees[self.indices], dtype=np.int64)))
+            volume = running[self.indptr[1:]] - running[self.indptr[:-1]]
             object.__setattr__(self, "_volume", volume)
         return self._volume  # type: ignore[return-value]
 
@@ -277,8 +277,9 @@ class Graph:
     def distances(self, source: int, targets: Iterable[int], max_hops: int = 3) -> np.ndarray:
         """Degree badges: hop distance (<= max_hops, else -1) to each target."""
         source = self._check(source)
-        tgt = np.ascontiguousarray(list(targets) if not isinstance(targets, np.ndarray)
-                                   else targets, dtype=np.int32)
+        tgt = np.ascontiguousarray(
+            list(targets) if not isinstance(targets, np.ndarray) else targets, dtype=np.int32
+        )
         if tgt.size and (tgt.min() < 0 or tgt.max() >= self.n_nodes):
             raise NodeNotFound("a target is not in the graph")
         if max_hops <= 3:
@@ -297,8 +298,9 @@ class Graph:
         """``(nodes, counts)``: a's second-degree nodes (sorted) and how many of a's
         contacts each shares with a."""
         (mark, counts), stamp = self._scratch_arrays("mark", "counts")
-        return _kernels.mutual_counts(self.indptr, self.indices, mark, stamp, counts,
-                                      self._check(a))
+        return _kernels.mutual_counts(
+            self.indptr, self.indices, mark, stamp, counts, self._check(a)
+        )
 
     def shortest_paths(self, a: int, b: int, max_len: int = 3) -> list[list[int]]:
         """Every shortest path between a and b of at most ``max_len`` hops (<= 3),
@@ -318,8 +320,9 @@ class Graph:
         first, second = _kernels.middle_edges(
             self.indptr, self.indices, self.volume, mark, stamp, a, b
         )
-        return sorted([a, int(x), int(y), b] for x, y in zip(first.tolist(), second.tolist(),
-                                                            strict=True))
+        return sorted(
+            [a, int(x), int(y), b] for x, y in zip(first.tolist(), second.tolist(), strict=True)
+        )
 
     def paths_to(self, source: int, targets: Iterable[int], max_len: int = 3) -> PathSet:
         """Every simple path of at most ``max_len`` (<= 3) hops from ``source`` to any
@@ -327,8 +330,11 @@ class Graph:
         if max_len > 3:
             raise GraphError("paths_to enumerates paths of at most 3 hops")
         source = self._check(source)
-        tgt = np.unique(np.ascontiguousarray(list(targets) if not isinstance(targets, np.ndarray)
-                                             else targets, dtype=np.int32))
+        tgt = np.unique(
+            np.ascontiguousarray(
+                list(targets) if not isinstance(targets, np.ndarray) else targets, dtype=np.int32
+            )
+        )
         if tgt.size and (tgt.min() < 0 or tgt.max() >= self.n_nodes):
             raise NodeNotFound("a target is not in the graph")
         (tmark, vmark, vstart), stamp = self._scratch_arrays("mark", "via", "start")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.orm import Session
@@ -95,8 +96,9 @@ def visible_ties(
     level: str = "names",
     sources: Iterable[str] | None = None,
     active_only: bool = True,
-) -> list[tuple[int, int, str, int]]:
-    """(a, b, source, asserted_by) of the ties ``viewer`` may see at ``level``.
+    with_confidence: bool = False,
+) -> list[tuple[Any, ...]]:
+    """(a, b, source, asserted_by[, confidence]) of the ties ``viewer`` may see.
 
     ``level="names"`` gives ties the viewer may list by name; ``"counts"`` adds
     those the viewer may only count.
@@ -104,7 +106,10 @@ def visible_ties(
     conn = _bind(db)
     allowed = {"names"} if level == "names" else {"names", "counts"}
     members = [mid for mid, lvl in sharing_levels(conn).items() if lvl in allowed]
-    query = select(Tie.person_a_id, Tie.person_b_id, Tie.source, Tie.asserted_by).where(
+    columns = [Tie.person_a_id, Tie.person_b_id, Tie.source, Tie.asserted_by]
+    if with_confidence:
+        columns.append(Tie.confidence)
+    query = select(*columns).where(
         or_(
             Tie.asserted_by == viewer.member_id,
             Tie.asserted_by.in_(members),
@@ -116,7 +121,7 @@ def visible_ties(
         query = query.where(Tie.source.in_(list(sources)))
     if active_only:
         query = query.where(Tie.ended_at.is_(None))
-    return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+    return [tuple(row) for row in conn.execute(query)]
 
 
 def first_degree(db: Session | Connection, viewer: Viewer) -> set[int]:
