@@ -31,11 +31,7 @@ def graphs(draw, max_nodes: int = 30) -> tuple[Graph, nx.Graph]:  # type: ignore
     """Random simple graphs (with isolated nodes, repeated edges and self-loops in the
     input, which the snapshot must drop like networkx does)."""
     n = draw(st.integers(min_value=1, max_value=max_nodes))
-    pairs = draw(
-        st.lists(
-            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=n * 4
-        )
-    )
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=n * 4))
     u = np.array([p[0] for p in pairs], dtype=np.int64)
     v = np.array([p[1] for p in pairs], dtype=np.int64)
     g = Graph.from_edges(u, v, n_nodes=n)

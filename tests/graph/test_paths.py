@@ -41,9 +41,7 @@ def test_shortest_paths_and_mutual_on_random_graphs(pair, data):
     assert g.mutual(a, b).tolist() == sorted(nx.common_neighbors(reference, a, b)) or a == b
     nodes, counts = g.mutual_counts(a)
     first = set(reference[a])
-    expected = Counter(
-        y for x in first for y in reference[x] if y != a and y not in first
-    )
+    expected = Counter(y for x in first for y in reference[x] if y != a and y not in first)
     assert dict(zip(nodes.tolist(), counts.tolist(), strict=True)) == dict(expected)
     assert nodes.tolist() == sorted(expected)
 
@@ -64,9 +62,16 @@ def test_paths_to_targets_equal_all_simple_paths(pair, data):
 def test_facebook_paths_and_mutual_counts(facebook):
     g, reference = facebook
     rng = np.random.default_rng(1)
-    pairs = list(itertools.islice(zip(rng.integers(0, g.n_nodes, 200).tolist(),
-                                      rng.integers(0, g.n_nodes, 200).tolist(),
-                                      strict=True), 200))
+    pairs = list(
+        itertools.islice(
+            zip(
+                rng.integers(0, g.n_nodes, 200).tolist(),
+                rng.integers(0, g.n_nodes, 200).tolist(),
+                strict=True,
+            ),
+            200,
+        )
+    )
     checked = Counter()
     for a, b in pairs:
         if a == b:

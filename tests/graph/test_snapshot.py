@@ -14,7 +14,7 @@ def test_build_drops_self_loops_and_repeats_keeping_the_largest_weight():
     assert g.indices.tolist() == [1, 0, 3, 2]
     assert g.strength.tolist() == pytest.approx([0.9, 0.9, 0.4, 0.4])
     assert g.indices.dtype == np.int32 and g.strength.dtype == np.float32
-    u, v, w = g.edges()
+    u, v, _ = g.edges()
     assert list(zip(u.tolist(), v.tolist(), strict=True)) == [(0, 1), (2, 3)]
 
 

@@ -51,7 +51,7 @@ def test_ego_communities_find_two_circles_and_are_deterministic():
                 u.append(circle[i])
                 v.append(circle[j])
     u += [0] * 16 + [4]
-    v += list(range(1, 17)) + [12]
+    v += [*range(1, 17), 12]
     g = Graph.from_edges(u, v)
     found = ego_communities(g, 0)
     assert [c.tolist() for c in found] == [circle_a.tolist(), circle_b.tolist()]

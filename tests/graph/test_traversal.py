@@ -34,9 +34,10 @@ def test_bfs_distance_badges_on_random_graphs(pair, data):
     targets = np.arange(g.n_nodes)
     badges = np.where((truth >= 0) & (truth <= 3), truth, -1)
     assert g.distances(s, targets).tolist() == badges.tolist()
-    assert g.distances(s, targets, max_hops=2).tolist() == np.where(
-        (truth >= 0) & (truth <= 2), truth, -1
-    ).tolist()
+    assert (
+        g.distances(s, targets, max_hops=2).tolist()
+        == np.where((truth >= 0) & (truth <= 2), truth, -1).tolist()
+    )
 
 
 def test_facebook_bfs_and_badges_equal_networkx(facebook):
