@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from weakties import __version__
-from weakties.cli import admin, importing, network, orgs, people
+from weakties.cli import admin, importing, network, orgs, people, ties
 from weakties.cli.context import state
 from weakties.cli.output import err
 from weakties.store.errors import AmbiguousError, WeaktiesError
@@ -85,6 +85,7 @@ app.add_typer(admin.matches_app, name="matches")
 app.command("imports")(admin.imports)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(network.graph_app, name="graph")
+app.add_typer(ties.app, name="ties")
 app.command("degree")(network.degree)
 app.command("mutual")(network.mutual)
 app.command("paths")(network.paths)

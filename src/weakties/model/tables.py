@@ -309,6 +309,23 @@ class Note(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class TieLabel(Base):
+    """What a member says of one of their ties: a class or a closeness from 1 to 5.
+
+    Labels calibrate the tie strength model on the member's own judgement.
+    """
+
+    __tablename__ = "tie_label"
+    __table_args__ = (UniqueConstraint("member_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    label: Mapped[str | None] = mapped_column(String(10))  # strong / weak / dormant / nominal
+    closeness: Mapped[int | None] = mapped_column(Integer)  # 1 (distant) .. 5 (very close)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Event(Base):
     """A detected change: a new or lost connection, a career move, new contact details."""
 

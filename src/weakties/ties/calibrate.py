@@ -1,0 +1,157 @@
+"""Labels and calibration: the member's own judgement of their ties.
+
+``weakties ties label PERSON strong`` (or ``--closeness 1..5``) records what the
+member says of a tie; ``weakties ties calibrate`` fits the model's weights on the
+labels (logistic regression, scikit-learn) and keeps them for that member only,
+after showing how well the fit predicts labels it did not see (cross-validation)
+next to the default model on the same labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, delete, insert, select
+
+from weakties.model.tables import Setting, TieLabel, utcnow
+from weakties.store.errors import InputError
+from weakties.store.visibility import Viewer
+from weakties.ties.model import CLASSES, DEFAULT, TieModel, transform
+from weakties.ties.strength import score_ties
+
+__all__ = ["MIN_LABELS", "Calibration", "calibrate", "forget_calibration", "set_label"]
+
+MIN_LABELS = 12
+
+
+def set_label(
+    conn: Connection,
+    viewer: Viewer,
+    person_id: int,
+    *,
+    label: str | None = None,
+    closeness: int | None = None,
+) -> None:
+    """Record (or replace) the viewer's label for their tie with a person."""
+    if label is None and closeness is None:
+        raise InputError("give a class (strong, weak, dormant, nominal) or --closeness 1..5")
+    if label is not None and label not in CLASSES:
+        raise InputError(f"a tie class is one of {', '.join(CLASSES)}, not {label!r}")
+    if closeness is not None and not 1 <= closeness <= 5:
+        raise InputError("closeness goes from 1 (distant) to 5 (very close)")
+    conn.execute(
+        delete(TieLabel).where(
+            TieLabel.member_id == viewer.member_id, TieLabel.person_id == person_id
+        )
+    )
+    conn.execute(
+        insert(TieLabel).values(
+            member_id=viewer.member_id,
+            person_id=person_id,
+            label=label,
+            closeness=closeness,
+            created_at=utcnow(),
+        )
+    )
+
+
+def _target(label: str | None, closeness: int | None) -> int | None:
+    """1 for a strong tie, 0 for the others, None when undecided (closeness 3)."""
+    if label is not None:
+        return 1 if label == "strong" else 0
+    if closeness is None or closeness == 3:
+        return None
+    return 1 if closeness >= 4 else 0
+
+
+@dataclass(frozen=True)
+class Calibration:
+    model: TieModel
+    quality: dict[str, Any]
+
+
+def calibrate(
+    conn: Connection, viewer: Viewer, *, as_of: dt.datetime | None = None, save: bool = True
+) -> Calibration:
+    """Fit the weights on the viewer's labels and (with ``save``) keep them.
+
+    Raises
+    ------
+    InputError
+        With fewer than MIN_LABELS usable labels, or labels of one kind only.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = conn.execute(
+        select(TieLabel.person_id, TieLabel.label, TieLabel.closeness).where(
+            TieLabel.member_id == viewer.member_id
+        )
+    ).all()
+    scores = score_ties(conn, viewer=viewer, as_of=as_of, model=DEFAULT)
+    rows, target = [], []
+    for pid, label, closeness in labels:
+        y = _target(label, closeness)
+        i = scores.index_of_person(pid)
+        if y is None or i is None:
+            continue
+        rows.append(i)
+        target.append(y)
+    y_all = np.array(target)
+    if len(rows) < MIN_LABELS or len(set(target)) < 2:
+        raise InputError(
+            f"calibration needs at least {MIN_LABELS} labelled ties, some strong and some not "
+            f"(have {len(rows)}: {int(y_all.sum()) if len(rows) else 0} strong); "
+            "label more with: weakties ties label PERSON strong|weak|dormant|nominal"
+        )
+    inputs = transform(scores.table)
+    names = list(DEFAULT.weights)
+    x_all = np.column_stack([inputs[name][rows] for name in names])
+    minority = int(min(y_all.sum(), len(y_all) - y_all.sum()))
+    folds = (
+        StratifiedKFold(n_splits=min(5, minority), shuffle=True, random_state=0)
+        if minority >= 2
+        else None
+    )
+    default_p = DEFAULT.score(scores.table)[rows]
+    fitted_p = np.zeros(len(rows))
+    if folds is not None:
+        for train, test in folds.split(x_all, y_all):
+            fit = LogisticRegression(C=1.0, max_iter=2000).fit(x_all[train], y_all[train])
+            fitted_p[test] = fit.predict_proba(x_all[test])[:, 1]
+    final = LogisticRegression(C=1.0, max_iter=2000).fit(x_all, y_all)
+    quality: dict[str, Any] = {
+        "labels": len(rows),
+        "strong": int(y_all.sum()),
+        "default": {
+            "accuracy": round(float(accuracy_score(y_all, default_p >= 0.5)), 3),
+            "auc": round(float(roc_auc_score(y_all, default_p)), 3),
+        },
+        "fitted_date": dt.date.today().isoformat(),
+    }
+    if folds is not None:
+        quality["calibrated_cross_validated"] = {
+            "accuracy": round(float(accuracy_score(y_all, fitted_p >= 0.5)), 3),
+            "auc": round(float(roc_auc_score(y_all, fitted_p)), 3),
+            "folds": folds.get_n_splits(),
+        }
+    model = TieModel(
+        {name: round(float(w), 4) for name, w in zip(names, final.coef_[0], strict=True)},
+        round(float(final.intercept_[0]), 4),
+        name=f"calibrated for {viewer.handle}",
+        quality=quality,
+    )
+    if save:
+        key = f"tie_model:{viewer.member_id}"
+        conn.execute(delete(Setting).where(Setting.key == key))
+        conn.execute(insert(Setting).values(key=key, value=model.to_json()))
+    return Calibration(model, quality)
+
+
+def forget_calibration(conn: Connection, viewer: Viewer) -> None:
+    """Go back to the default model."""
+    conn.execute(delete(Setting).where(Setting.key == f"tie_model:{viewer.member_id}"))

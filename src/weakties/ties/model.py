@@ -1,0 +1,166 @@
+"""The tie strength model: a transparent logistic score, classes, explanations.
+
+Score. ``strength = 1 / (1 + exp(-z))`` with ``z = intercept + sum_k w_k x_k``
+over transformed features ``x_k`` (logarithms of counts and durations, so that
+the hundredth message adds less than the first). The default weights are set
+by hand, in the order of importance found by Gilbert & Karahalios (2009) — days
+since last contact (−) and days since first contact (+) first, then intensity
+(words exchanged), intimacy and structure — and with Marsden & Campbell's (1984)
+caution that frequency alone overstates co-workers: a shared employer weighs
+little, closeness (one-to-one contact, reciprocity) weighs much. They are
+anchored on the contact frequencies of Dunbar's layers (Dunbar 2016): a
+reciprocal one-to-one tie of two years with weekly contact scores about 0.93,
+monthly 0.74, quarterly 0.47, yearly 0.2; weekly contact that stopped a year ago
+0.39; a single one-way message a month ago 0.13. The strong/weak line (0.5) thus
+falls between monthly and quarterly contact — between Dunbar's 15 and 50 layers.
+``tests/ties/test_model.py`` checks these anchors.
+
+Classes.
+- ``nominal``: connected, never in touch (no message, e-mail, meeting or call);
+- ``dormant``: in touch at least three times (or in two different months) and
+  not for three years or more (Levin, Walter & Murnighan 2011);
+- ``strong``: score >= 0.5; ``weak``: the rest.
+
+Users may calibrate the weights on their own labels (:mod:`weakties.ties.calibrate`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from weakties.ties.features import FeatureTable
+
+__all__ = ["CLASSES", "DEFAULT", "TieModel", "transform"]
+
+CLASSES = ("strong", "weak", "dormant", "nominal")
+DORMANT_DAYS = 3 * 365
+STRONG_AT = 0.5
+
+
+def transform(table: FeatureTable) -> dict[str, np.ndarray]:
+    """The model's inputs from raw features (all finite)."""
+    v = table.values
+    since = np.nan_to_num(v["days_since_contact"], nan=10 * 365.0)
+    return {
+        "recency": np.log1p(np.maximum(since, 0) / 30.0),
+        "duration": np.log1p(np.maximum(v["days_known"], 0) / 365.0),
+        "intensity": np.log1p(v["contacts_decayed"]),
+        "active_months": np.log1p(v["active_months"]),
+        "reciprocity": v["balance"],
+        "turns": np.log1p(v["turns"]),
+        "services": np.log1p(v["services"]),
+        "one_to_one": v["one_to_one_share"] * (v["contacts"] > 0),
+        "meetings": np.log1p(v["meetings_one_to_one"]),
+        "notes": np.log1p(v["notes"]),
+        "mutual": np.log1p(v["mutual_contacts"]),
+        "shared_employer": v["shared_employer"],
+        "shared_school": v["shared_school"],
+    }
+
+
+@dataclass(frozen=True)
+class TieModel:
+    """Weights of the logistic score (see the module doc)."""
+
+    weights: dict[str, float]
+    intercept: float
+    name: str = "default"
+    quality: dict[str, Any] = field(default_factory=dict)
+
+    def z(self, x: dict[str, np.ndarray]) -> np.ndarray:
+        total = np.full(next(iter(x.values())).shape, self.intercept, dtype=np.float64)
+        for name, weight in self.weights.items():
+            total += weight * x[name]
+        return total
+
+    def score(self, table: FeatureTable) -> np.ndarray:
+        """Strength in [0, 1] of every pair of the table."""
+        z = self.z(transform(table))
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def classify(self, table: FeatureTable, score: np.ndarray) -> np.ndarray:
+        """strong / weak / dormant / nominal for every pair."""
+        v = table.values
+        never = v["never_in_touch"] > 0
+        regular = (v["contacts"] >= 3) | (v["active_months"] >= 2)
+        dormant = ~never & regular & (v["days_since_contact"] >= DORMANT_DAYS)
+        out = np.where(score >= STRONG_AT, "strong", "weak").astype(object)
+        out[dormant] = "dormant"
+        out[never] = "nominal"
+        return out
+
+    def contributions(self, table: FeatureTable, i: int) -> list[tuple[str, float]]:
+        """Each input's push on pair ``i``'s score (log-odds), largest first.
+
+        Pushes are measured from a "stranger" (no trace, no time known, nothing
+        shared): what in this tie makes it stronger or weaker than that.
+        """
+        x = transform(table)
+        baseline = _STRANGER
+        pushes = [
+            (name, weight * (float(x[name][i]) - baseline[name]))
+            for name, weight in self.weights.items()
+        ]
+        return sorted(pushes, key=lambda item: -abs(item[1]))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "name": self.name,
+                "intercept": self.intercept,
+                "weights": self.weights,
+                "quality": self.quality,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> TieModel:
+        data = json.loads(text)
+        return cls(
+            {k: float(w) for k, w in data["weights"].items()},
+            float(data["intercept"]),
+            data.get("name", "calibrated"),
+            data.get("quality", {}),
+        )
+
+
+# The inputs of someone never in touch, known for no time, sharing nothing.
+_STRANGER = {
+    "recency": math.log1p(10 * 365 / 30.0),
+    "duration": 0.0,
+    "intensity": 0.0,
+    "active_months": 0.0,
+    "reciprocity": 0.0,
+    "turns": 0.0,
+    "services": 0.0,
+    "one_to_one": 0.0,
+    "meetings": 0.0,
+    "notes": 0.0,
+    "mutual": 0.0,
+    "shared_employer": 0.0,
+    "shared_school": 0.0,
+}
+
+DEFAULT = TieModel(
+    weights={
+        "recency": -0.65,  # days since last contact: the strongest single predictor (-)
+        "duration": 0.2,  # days since first contact (+)
+        "intensity": 0.9,  # time-decayed contacts ("words exchanged")
+        "active_months": 0.1,  # regularity, beyond the decayed count
+        "reciprocity": 0.6,  # both write: closeness (Marsden & Campbell)
+        "turns": 0.25,  # back-and-forth
+        "services": 0.25,  # endorsements, recommendations, introductions
+        "one_to_one": 0.4,  # private rather than group contact: intimacy
+        "meetings": 0.5,  # one-to-one meetings
+        "notes": 0.4,  # the member wrote about them
+        "mutual": 0.15,  # shared contacts (structural)
+        "shared_employer": 0.15,  # co-workers: little on its own
+        "shared_school": 0.1,
+    },
+    intercept=-3.0,
+)

@@ -1,0 +1,186 @@
+"""Tie strength for a viewer's ties or for every pair: score, class, layer, reasons.
+
+>>> # see weakties.ties.model for the score and classes, and
+>>> # weakties ties --explain PERSON for an example explanation
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, select
+
+from weakties.model.tables import Identity, Person, Setting
+from weakties.store.visibility import Viewer
+from weakties.ties.features import FeatureTable, compute_features
+from weakties.ties.model import DEFAULT, TieModel
+from weakties.ties.traces import load_traces
+
+__all__ = ["DUNBAR_LAYERS", "TieScores", "describe", "labels_for", "model_for", "score_ties"]
+
+# Dunbar's layers: each about three times the one inside it.
+DUNBAR_LAYERS = (5, 15, 50, 150, 500, 1500, 5000)
+
+
+def model_for(conn: Connection, viewer: Viewer | None) -> TieModel:
+    """The viewer's calibrated model if they made one, else the default."""
+    if viewer is None:
+        return DEFAULT
+    text = conn.execute(
+        select(Setting.value).where(Setting.key == f"tie_model:{viewer.member_id}")
+    ).scalar()
+    return TieModel.from_json(text) if text else DEFAULT
+
+
+def _layers(score: np.ndarray) -> np.ndarray:
+    """Dunbar layer (5, 15, ... 5000; 0 beyond) of each tie by its rank."""
+    order = np.argsort(-score, kind="stable")
+    rank = np.empty(score.size, dtype=np.int64)
+    rank[order] = np.arange(score.size)
+    layers = np.zeros(score.size, dtype=np.int64)
+    for size in reversed(DUNBAR_LAYERS):
+        layers[rank < size] = size
+    return layers
+
+
+@dataclass
+class TieScores:
+    """Scores of a set of pairs, with everything needed to explain them."""
+
+    table: FeatureTable
+    score: np.ndarray
+    classes: np.ndarray
+    model: TieModel
+    as_of: dt.datetime
+    ego: int | None = None
+    layer: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def other(self, i: int) -> int:
+        """The pair's person who is not the ego."""
+        a, b = int(self.table.a[i]), int(self.table.b[i])
+        return b if a == self.ego else a
+
+    def index_of_person(self, person: int) -> int | None:
+        if self.ego is None:
+            return None
+        return self.table.index_of(self.ego, person)
+
+    def reasons(self, i: int, top: int = 4) -> list[dict[str, Any]]:
+        """The inputs that decided pair ``i``'s score, in words, largest push first."""
+        raw = self.table.row(i)
+        out = []
+        for name, push in self.model.contributions(self.table, i):
+            if abs(push) < 0.05:
+                continue
+            out.append({"feature": name, "push": round(push, 2), "text": describe(name, raw)})
+            if len(out) == top:
+                break
+        return out
+
+
+def describe(name: str, raw: dict[str, float]) -> str:
+    """One input of the model as a sentence about the tie."""
+    since = raw["days_since_contact"]
+    if name == "recency":
+        if np.isnan(since):
+            return "never in touch"
+        return f"last contact {_ago(since)}"
+    if name == "duration":
+        return f"known for {_span(raw['days_known'])}"
+    if name == "intensity":
+        return (
+            f"{int(raw['contacts_last_year'])} contact(s) in the last year, "
+            f"{int(raw['contacts'])} in all"
+        )
+    if name == "active_months":
+        return f"in touch in {int(raw['active_months'])} different month(s)"
+    if name == "reciprocity":
+        return "both sides write" if raw["balance"] >= 0.5 else "mostly one side writes"
+    if name == "turns":
+        return f"{int(raw['turns'])} back-and-forth exchange(s)"
+    if name == "services":
+        return "endorsements, recommendations or introductions"
+    if name == "one_to_one":
+        return f"{raw['one_to_one_share']:.0%} of contact one-to-one"
+    if name == "meetings":
+        return f"{int(raw['meetings_one_to_one'])} one-to-one meeting(s)"
+    if name == "notes":
+        return f"{int(raw['notes'])} note(s) of yours"
+    if name == "mutual":
+        return f"{int(raw['mutual_contacts'])} mutual contact(s)"
+    if name == "shared_employer":
+        return "same employer"
+    if name == "shared_school":
+        return "same school"
+    return name
+
+
+def _ago(days: float) -> str:
+    if days < 1:
+        return "today"
+    if days < 60:
+        return f"{int(days)} day(s) ago"
+    if days < 730:
+        return f"{int(days / 30.4)} month(s) ago"
+    return f"{days / 365.25:.1f} years ago"
+
+
+def _span(days: float) -> str:
+    if days < 60:
+        return f"{int(days)} day(s)"
+    if days < 730:
+        return f"{int(days / 30.4)} month(s)"
+    return f"{days / 365.25:.1f} years"
+
+
+def score_ties(
+    conn: Connection,
+    *,
+    viewer: Viewer | None = None,
+    as_of: dt.datetime | None = None,
+    all_pairs: bool = False,
+    model: TieModel | None = None,
+) -> TieScores:
+    """Score the viewer's ties (their contacts and everyone they were in touch
+    with), or with ``all_pairs`` every pair with a trace before ``as_of``."""
+    when = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    ego = None if all_pairs or viewer is None else viewer.person_id
+    traces = load_traces(conn, when, person=ego)
+    table = compute_features(
+        conn,
+        traces,
+        as_of=when,
+        ego=ego,
+        include_tied=not all_pairs,
+        viewer_member=viewer.member_id if viewer is not None and ego is not None else None,
+    )
+    chosen = model or model_for(conn, viewer)
+    score = chosen.score(table)
+    classes = chosen.classify(table, score)
+    layer = _layers(score) if ego is not None else None
+    return TieScores(table, score, classes, chosen, when, ego, layer)
+
+
+def labels_for(conn: Connection, person_ids: list[int]) -> dict[int, str]:
+    """How to name each person in machine output: the identifier used in an
+    imported log (an ``external`` identity, as written in the file) when there is
+    one, else the display name."""
+    names: dict[int, str] = {}
+    for start in range(0, len(person_ids), 900):
+        chunk = person_ids[start : start + 900]
+        names.update(
+            conn.execute(select(Person.id, Person.display_name).where(Person.id.in_(chunk))).all()
+        )
+        for pid, raw, value in conn.execute(
+            select(Identity.person_id, Identity.raw, Identity.value).where(
+                Identity.person_id.in_(chunk), Identity.kind == "external"
+            )
+        ):
+            names[pid] = raw or value
+    return names
