@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from weakties import __version__
-from weakties.cli import admin, importing, network, orgs, people, ties
+from weakties.cli import admin, importing, importing_more, network, orgs, people, ties
 from weakties.cli.context import state
 from weakties.cli.output import err
 from weakties.store.errors import AmbiguousError, WeaktiesError
@@ -74,6 +74,7 @@ def root(
     )
 
 
+importing_more.register(importing.app)
 app.add_typer(importing.app, name="import")
 app.command("people")(people.people)
 app.command("person")(people.person)

@@ -301,7 +301,7 @@ def _shared_organisations(
             Position.is_current,
         ).where(Position.organization_id.is_not(None))
     ):
-        if pid not in wanted:
+        if pid not in wanted or org is None:
             continue
         if kind == "study":
             studies.setdefault(pid, set()).add(org)

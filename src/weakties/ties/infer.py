@@ -114,7 +114,8 @@ def _places(
             stay = (None, None) if seen is None else stay
         else:
             stay = (start, end if end is not None or not current else None)
-        places[org][pid] = stay
+        if org is not None:
+            places[org][pid] = stay
     return places
 
 
@@ -134,13 +135,13 @@ def infer_ties(
     found: dict[tuple[int, int, str], float] = {}
     since: dict[tuple[int, int, str], dt.datetime | None] = {}
     for kind, source in (("job", "inferred_colleague"), ("study", "inferred_classmate")):
-        for people in _places(conn, viewer, kind, day).values():
-            if len(people) > MAX_PLACE:
+        for staying in _places(conn, viewer, kind, day).values():
+            if len(staying) > MAX_PLACE:
                 report.skipped_places += 1
                 continue
-            k = len(people)
+            k = len(staying)
             size = 1.0 / (1.0 + max(k - 2, 0) / 10.0)
-            for (p, ps), (q, qs) in itertools.combinations(sorted(people.items()), 2):
+            for (p, ps), (q, qs) in itertools.combinations(sorted(staying.items()), 2):
                 together = _overlap(ps, qs, day)
                 if together <= 0:
                     continue
@@ -167,8 +168,9 @@ def infer_ties(
             )
         )
     ):
-        members = groups[conversation]
-        members.update(p for p in (sender, recipient) if p is not None)
+        if conversation is None:
+            continue
+        groups[conversation].update(p for p in (sender, recipient) if p is not None)
         if when is not None and (conversation not in group_time or when < group_time[conversation]):
             group_time[conversation] = when
     for conversation, people in groups.items():
@@ -199,5 +201,5 @@ def infer_ties(
     ]
     for start in range(0, len(rows), 5000):
         conn.execute(insert(Tie), rows[start : start + 5000])
-    report.counts.update(row["source"] for row in rows)
+    report.counts.update(str(row["source"]) for row in rows)
     return report

@@ -1,0 +1,389 @@
+"""The network value report: what a member's network is worth, computed once.
+
+Sections (each number says what it counts and from which data):
+
+- size and classes: ties per class (strong / weak / dormant / nominal) and per
+  Dunbar layer, with the typical contact frequency observed in each layer;
+- reach: exact 2nd- and 3rd-degree counts through the ties other members share
+  (pooled), and through inferred ties too;
+- diversity: organisations, industries and locations of the first degree, with
+  Shannon entropy (bits) and evenness;
+- brokerage: Burt's constraint, effective size, efficiency and hierarchy of the
+  member in their ego network;
+- circles: the communities of the ego network, and the brokers who are the
+  member's only way to people (second-degree people reached through one
+  contact only);
+- dormant ties worth reconnecting (formerly strongest first), decaying ties
+  (strength a year ago vs now), reciprocity of services (given vs received);
+- change since the previous report.
+
+Rendering (text, JSON, HTML) is in :mod:`weakties.report.render`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, delete, insert, or_, select
+
+from weakties.graph import Graph, constraint, effective_size, efficiency, hierarchy
+from weakties.graph.communities import ego_communities
+from weakties.model.tables import Interaction, Person, Setting
+from weakties.store.people import current_jobs
+from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer, degrees
+from weakties.ties.strength import DUNBAR_LAYERS, TieScores, score_ties
+
+__all__ = ["network_report"]
+
+DAY = 86400.0
+
+
+def _entropy(counter: Counter[str]) -> dict[str, Any]:
+    total = sum(counter.values())
+    if not total:
+        return {"distinct": 0, "entropy_bits": 0.0, "evenness": 0.0, "top": []}
+    shares = np.array([n / total for n in counter.values()])
+    bits = float(-(shares * np.log2(shares)).sum())
+    evenness = bits / math.log2(len(counter)) if len(counter) > 1 else 0.0
+    return {
+        "distinct": len(counter),
+        "entropy_bits": round(bits, 3),
+        "evenness": round(evenness, 3),
+        "top": [{"name": k, "people": n} for k, n in counter.most_common(8)],
+    }
+
+
+def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        out.update(
+            conn.execute(
+                select(Person.id, Person.display_name).where(
+                    Person.id.in_(ids[start : start + 900])
+                )
+            ).all()
+        )
+    return out
+
+
+def _classes(scores: TieScores) -> dict[str, Any]:
+    counts = Counter(scores.classes.tolist())
+    per_year = scores.table.values["contacts_last_year"]
+    layers = []
+    assert scores.layer is not None
+    for size in DUNBAR_LAYERS:
+        inside = (scores.layer == size) & (scores.classes != "nominal")
+        if not inside.any():
+            continue
+        layers.append(
+            {
+                "layer": size,
+                "ties": int(inside.sum()),
+                "median_contacts_last_year": float(np.median(per_year[inside])),
+            }
+        )
+    return {
+        "basis": "every tie of yours and everyone you were in touch with, scored as of the date",
+        "counts": {k: int(counts.get(k, 0)) for k in ("strong", "weak", "dormant", "nominal")},
+        "layers": layers,
+        "layers_caveat": (
+            "Dunbar's layers (5, 15, 50, 150, 500, 1500, 5000) are filled by rank of tie "
+            "strength: they describe your network, they prove nothing — a ratio near 3 "
+            "between layers also appears in random heavy-tailed data."
+        ),
+    }
+
+
+def _reach(conn: Connection, viewer: Viewer) -> dict[str, Any]:
+    declared = Graph.from_store(conn, viewer, sources=SOCIAL_TIE_SOURCES)
+    with_inferred = Graph.from_store(conn, viewer)
+    out: dict[str, Any] = {}
+    for label, g in (("declared", declared), ("with_inferred", with_inferred)):
+        me = g.node_of(viewer.person_id)
+        dist = g.bfs(me, max_hops=3)
+        out[label] = {
+            "first_degree": int((dist == 1).sum()),
+            "second_degree": int((dist == 2).sum()),
+            "third_degree": int((dist == 3).sum()),
+        }
+    _, counted_only = degrees(conn, viewer)
+    out["basis"] = (
+        "declared: your connections and address book plus the connections other members "
+        "share by name; with_inferred: adds colleague, classmate and co-recipient ties "
+        "inferred from the data (weakties ties infer)"
+    )
+    out["second_degree_counted_only"] = counted_only
+    return out
+
+
+def _diversity(conn: Connection, first: list[int]) -> dict[str, Any]:
+    jobs = current_jobs(conn, first)
+    orgs: Counter[str] = Counter()
+    for entries in jobs.values():
+        for job in entries[:1]:
+            if job["org"]:
+                orgs[job["org"]] += 1
+    industries: Counter[str] = Counter()
+    locations: Counter[str] = Counter()
+    for start in range(0, len(first), 900):
+        for industry, location in conn.execute(
+            select(Person.industry, Person.location).where(
+                Person.id.in_(first[start : start + 900])
+            )
+        ):
+            if industry:
+                industries[industry] += 1
+            if location:
+                locations[location] += 1
+    return {
+        "basis": "current employer, industry and location of your first degree, where known",
+        "known": {
+            "organisations": sum(orgs.values()),
+            "industries": sum(industries.values()),
+            "locations": sum(locations.values()),
+            "of": len(first),
+        },
+        "organisations": _entropy(orgs),
+        "industries": _entropy(industries),
+        "locations": _entropy(locations),
+    }
+
+
+def _brokerage(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, Any]:
+    g = Graph.from_store(conn, viewer)
+    me = g.node_of(viewer.person_id)
+    values = {
+        "constraint": float(constraint(g, nodes=me)[me]),
+        "effective_size": float(effective_size(g, nodes=me)[me]),
+        "efficiency": float(efficiency(g, nodes=me)[me]),
+        "hierarchy": float(hierarchy(g, nodes=me)[me]),
+    }
+    contacts = g.neighbors(me)
+    ties_among = 0
+    if contacts.size:
+        sub, _ = g.subgraph(contacts)
+        ties_among = sub.n_edges
+    return {
+        "basis": (
+            "Burt's measures on your ego network: your contacts and the ties among them "
+            f"that are known ({ties_among:,} ties among {int(contacts.size):,} contacts, "
+            "pooled and inferred)"
+        ),
+        **{k: (round(v, 4) if not math.isnan(v) else None) for k, v in values.items()},
+        "reading": (
+            "low constraint and high efficiency: your contacts do not know each other, you "
+            "broker between circles; high constraint: a closed circle"
+        ),
+    }
+
+
+def _circles(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, Any]:
+    g = Graph.from_store(conn, viewer)
+    me = g.node_of(viewer.person_id)
+    groups = ego_communities(g, me)
+    strength = {scores.other(i): float(scores.score[i]) for i in range(len(scores))}
+    jobs = current_jobs(conn, [g.person_of(n) for n in g.neighbors(me).tolist()])
+    names = _names(conn, [g.person_of(n) for n in g.neighbors(me).tolist()])
+    circles = []
+    for group in groups[:12]:
+        people = [g.person_of(n) for n in group.tolist()]
+        orgs = Counter(jobs[p][0]["org"] for p in people if jobs.get(p) and jobs[p][0]["org"])
+        strongest = max(people, key=lambda p: strength.get(p, 0.0))
+        circles.append(
+            {
+                "size": len(people),
+                "organisations": [o for o, _ in orgs.most_common(3)],
+                "strongest_tie": {
+                    "id": strongest,
+                    "name": names.get(strongest),
+                    "score": round(strength.get(strongest, 0.0), 3),
+                },
+            }
+        )
+    nodes, counts = g.mutual_counts(me)
+    only = nodes[counts == 1]
+    brokers: Counter[int] = Counter()
+    first = set(g.neighbors(me).tolist())
+    for node in only.tolist():
+        for x in g.neighbors(node).tolist():
+            if x in first:
+                brokers[x] += 1
+                break
+    broker_ids = [g.person_of(n) for n, _ in brokers.most_common(10)]
+    broker_names = _names(conn, broker_ids)
+    return {
+        "basis": "Leiden communities of your contacts (ties among them pooled and inferred)",
+        "circles": circles,
+        "only_way_in": {
+            "basis": "second-degree people you reach through one contact only",
+            "people": int(only.size),
+            "brokers": [
+                {
+                    "id": g.person_of(n),
+                    "name": broker_names.get(g.person_of(n)),
+                    "people": k,
+                    "strength": round(strength.get(g.person_of(n), 0.0), 3),
+                }
+                for n, k in brokers.most_common(10)
+            ],
+        },
+    }
+
+
+def _dormant(conn: Connection, scores: TieScores) -> dict[str, Any]:
+    t = scores.table.values
+    idx = [i for i in range(len(scores)) if scores.classes[i] == "dormant"]
+    idx.sort(key=lambda i: (-t["contacts"][i], -t["active_months"][i]))
+    people = [scores.other(i) for i in idx[:15]]
+    names = _names(conn, people)
+    return {
+        "basis": "no contact for three years or more, formerly regular; Levin, Walter & "
+        "Murnighan (2011): reconnected dormant ties give advice as useful as active ones, "
+        "and more novel",
+        "count": len(idx),
+        "worth_reconnecting": [
+            {
+                "id": p,
+                "name": names.get(p),
+                "contacts": int(t["contacts"][i]),
+                "years_since": round(float(t["days_since_contact"][i]) / 365.25, 1),
+                "months_active": int(t["active_months"][i]),
+            }
+            for p, i in zip(people, idx[:15], strict=True)
+        ],
+    }
+
+
+def _decaying(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, Any]:
+    before = score_ties(
+        conn, viewer=viewer, as_of=scores.as_of - dt.timedelta(days=365), model=scores.model
+    )
+    then = {before.other(i): float(before.score[i]) for i in range(len(before))}
+    drops = []
+    for i in range(len(scores)):
+        p = scores.other(i)
+        was = then.get(p)
+        if was is not None and was >= 0.5 and scores.score[i] < was - 0.15:
+            drops.append((was - float(scores.score[i]), p, was, float(scores.score[i])))
+    drops.sort(reverse=True)
+    names = _names(conn, [p for _, p, _, _ in drops[:15]])
+    return {
+        "basis": "ties that were strong a year ago and lost more than 0.15 of strength since",
+        "count": len(drops),
+        "ties": [
+            {"id": p, "name": names.get(p), "a_year_ago": round(was, 3), "now": round(now, 3)}
+            for _, p, was, now in drops[:15]
+        ],
+    }
+
+
+def _reciprocity(conn: Connection, viewer: Viewer, as_of: dt.datetime) -> dict[str, Any]:
+    me = viewer.person_id
+    given: Counter[int] = Counter()
+    received: Counter[int] = Counter()
+    kinds: Counter[tuple[str, str]] = Counter()
+    for sender, recipient, kind in conn.execute(
+        select(Interaction.sender_id, Interaction.recipient_id, Interaction.kind).where(
+            Interaction.kind.in_(["endorsement", "recommendation", "introduction"]),
+            or_(Interaction.sender_id == me, Interaction.recipient_id == me),
+            Interaction.occurred_at < as_of,
+        )
+    ):
+        weight = 1 if kind == "endorsement" else 3
+        if sender == me and recipient is not None:
+            given[recipient] += weight
+            kinds[("given", kind)] += 1
+        elif recipient == me and sender is not None:
+            received[sender] += weight
+            kinds[("received", kind)] += 1
+    owe = sorted(received, key=lambda p: -(received[p] - given.get(p, 0)))[:8]
+    owed = sorted(given, key=lambda p: -(given[p] - received.get(p, 0)))[:8]
+    names = _names(conn, list(set(owe) | set(owed)))
+    return {
+        "basis": "endorsements (1), recommendations and introductions (3 each), both ways",
+        "given": {k: n for (d, k), n in kinds.items() if d == "given"},
+        "received": {k: n for (d, k), n in kinds.items() if d == "received"},
+        "balance": sum(given.values()) - sum(received.values()),
+        "you_owe": [
+            {"id": p, "name": names.get(p), "balance": received[p] - given.get(p, 0)}
+            for p in owe
+            if received[p] - given.get(p, 0) > 0
+        ],
+        "owe_you": [
+            {"id": p, "name": names.get(p), "balance": given[p] - received.get(p, 0)}
+            for p in owed
+            if given[p] - received.get(p, 0) > 0
+        ],
+    }
+
+
+def _headline(report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ties": sum(report["classes"]["counts"].values()),
+        **report["classes"]["counts"],
+        "second_degree": report["reach"]["declared"]["second_degree"],
+        "third_degree": report["reach"]["declared"]["third_degree"],
+        "constraint": report["brokerage"]["constraint"],
+        "organisations": report["diversity"]["organisations"]["distinct"],
+    }
+
+
+def network_report(
+    conn: Connection,
+    viewer: Viewer,
+    *,
+    as_of: dt.datetime | None = None,
+    remember: bool = False,
+) -> dict[str, Any]:
+    """The whole report as a JSON-ready dict (see the module doc).
+
+    With ``remember``, the headline numbers are kept so that the next report can
+    say what changed.
+    """
+    when = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    scores = score_ties(conn, viewer=viewer, as_of=when)
+    tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
+    first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]
+    report: dict[str, Any] = {
+        "member": viewer.handle,
+        "as_of": when.date().isoformat(),
+        "model": scores.model.name,
+        "classes": _classes(scores),
+        "reach": _reach(conn, viewer),
+        "diversity": _diversity(conn, first),
+        "brokerage": _brokerage(conn, viewer, scores),
+        "circles": _circles(conn, viewer, scores),
+        "dormant": _dormant(conn, scores),
+        "decaying": _decaying(conn, viewer, scores),
+        "reciprocity": _reciprocity(conn, viewer, when),
+    }
+    report["headline"] = _headline(report)
+    key = f"report:{viewer.member_id}"
+    previous = conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
+    if previous:
+        old = json.loads(previous)
+        report["change"] = {
+            "since": old["as_of"],
+            "deltas": {
+                k: (
+                    None
+                    if v is None or old["headline"].get(k) is None
+                    else round(v - old["headline"][k], 4)
+                )
+                for k, v in report["headline"].items()
+            },
+        }
+    if remember:
+        conn.execute(delete(Setting).where(Setting.key == key))
+        conn.execute(
+            insert(Setting).values(
+                key=key,
+                value=json.dumps({"as_of": report["as_of"], "headline": report["headline"]}),
+            )
+        )
+    return report
