@@ -33,6 +33,7 @@ DIMENSIONS: dict[str, str] = {
     "days_known": "duration",
     "days_since_contact": "recency",
     "never_in_touch": "recency",
+    "gap_days": "recency",
     "contacts": "intensity",
     "contacts_decayed": "intensity",
     "contacts_last_year": "intensity",
@@ -192,6 +193,7 @@ def compute_features(
         np.fmin.at(first_any, idx, t)
     active = np.zeros(n)
     turns = np.zeros(n)
+    first_conv = np.full(n, np.nan)
     if conv.any():
         ci, ct, cd = idx[conv], t[conv], from_a[conv]
         order = np.lexsort((ct, ci))
@@ -199,6 +201,7 @@ def compute_features(
         boundary = np.r_[True, ci[1:] != ci[:-1]]
         ends = np.r_[boundary[1:], True]
         last[ci[ends]] = ct[ends]
+        first_conv[ci[boundary]] = ct[boundary]
         months = np.floor(ct / MONTH).astype(np.int64)
         new_month = boundary | np.r_[True, months[1:] != months[:-1]]
         active = np.bincount(ci[new_month], minlength=n).astype(np.float64)
@@ -207,6 +210,11 @@ def compute_features(
     v["active_months"] = active
     v["turns"] = turns
     v["days_since_contact"] = (at - last) / DAY  # NaN when never
+    # the pair's own rhythm: mean days between contacts (NaN with fewer than two)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v["gap_days"] = np.where(
+            v["contacts"] >= 2, (last - first_conv) / DAY / np.maximum(v["contacts"] - 1, 1), np.nan
+        )
     v["never_in_touch"] = np.isnan(last).astype(np.float64)
     since = _tie_since(conn, table, as_of)
     start = np.fmin(first_any, since)
