@@ -164,7 +164,7 @@ def structure(pairs: list[dict], raw: np.ndarray, mid: float) -> dict:
             around[a].append(b)
             around[b].append(a)
         wedges = closed = 0
-        for centre, ends in around.items():
+        for ends in around.values():
             for i in range(len(ends)):
                 for j in range(i + 1, len(ends)):
                     wedges += 1
@@ -284,7 +284,8 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
             "",
             "## 3. Structure (CollegeMsg, first half)",
             "",
-            f"- Stronger ties share more contacts: Spearman {st['spearman_strength_vs_mutual']:.3f} "
+            "- Stronger ties share more contacts: Spearman "
+            f"{st['spearman_strength_vs_mutual']:.3f} "
             f"(by message count {st['spearman_message_count_vs_mutual']:.3f}; reference about "
             "0.19).",
             f"- Open triads among two strong ties: {tri['strong_strong']['open_share']:.1%} of "
