@@ -83,6 +83,12 @@ class PersonResolver:
 
     # -- loading -------------------------------------------------------------
     def _load_scope(self) -> None:
+        for kind, value in self.conn.execute(
+            select(Identity.kind, Identity.value).where(Identity.person_id == self.self_pid)
+        ):
+            self._ident[(kind, value)] = self.self_pid
+            if kind == "linkedin":
+                self._slug.setdefault(self.self_pid, value)
         rows = self.conn.execute(
             select(Person.id, Person.name_key)
             .join(KnownPerson, KnownPerson.person_id == Person.id)
@@ -298,7 +304,10 @@ class PersonResolver:
             if pid is not None:
                 break
         if pid is None and key:
-            if key in self.self_keys and not slug:
+            own_slug = self._slug.get(self.self_pid)
+            if key in self.self_keys and (not slug or own_slug in (None, slug)):
+                # the owner's own name in their own export: them, and a URL we did not
+                # know yet is theirs (a homonym with another known URL is not)
                 pid = self.self_pid
             else:
                 pid = self._scoped_match(key, slug, org)

@@ -67,9 +67,14 @@ def _from_messages(open_sheet: Callable[[str], Sheet | None], info: SelfInfo) ->
     if sheet is None or not sheet.has("sender_profile_url"):
         return
     if info.names:
-        for row in sheet.rows():
+        for row in islice(sheet.rows(), SAMPLE_ROWS):
             if name_key(row.get("from")) in info.names:
                 if slug := linkedin_slug(row.get("sender_profile_url")):
+                    info.slugs.add(slug)
+                    return
+            urls = [u for u in row.get("recipient_profile_urls").split(",") if u.strip()]
+            if len(urls) == 1 and name_key(row.get("to")) in info.names:
+                if slug := linkedin_slug(urls[0]):
                     info.slugs.add(slug)
                     return
         return

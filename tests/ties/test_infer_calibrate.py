@@ -1,0 +1,102 @@
+"""Inferred ties and calibration on the user's labels."""
+
+import sqlite3
+
+import pytest
+
+from weakties.ingest.linkedin.importer import import_linkedin
+from weakties.store.errors import InputError
+from weakties.store.visibility import resolve_viewer
+from weakties.ties.calibrate import MIN_LABELS, calibrate, set_label
+from weakties.ties.infer import MAX_PLACE, infer_ties
+from weakties.ties.strength import score_ties
+
+from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
+
+
+def rows(db, sql):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_inferred_colleagues_and_corecipients(store, tmp_path, db_path):
+    contacts = [
+        ["Ann", "Lee", url("ann"), "", "Tiny Co", "CTO", "01 Jan 2024"],
+        ["Bob", "Stone", url("bob"), "", "Tiny Co", "Dev", "01 Jan 2024"],
+        ["Cy", "Tran", url("cy"), "", "Other", "Ops", "01 Jan 2024"],
+    ]
+    big = [
+        [f"P{i}", "X", url(f"p{i}"), "", "Huge Corp", "", "01 Jan 2024"]
+        for i in range(MAX_PLACE + 1)
+    ]
+    group = [
+        "g",
+        "",
+        "Ann Lee",
+        url("ann"),
+        "Me Myself,Cy Tran",
+        f"{url('me')},{url('cy')}",
+        "2024-02-01 10:00:00 UTC",
+        "",
+        "hi all",
+        "INBOX",
+        "No",
+        "No",
+    ]
+    files = {
+        "Profile.csv": profile("Me", "Myself"),
+        "Connections.csv": connections(contacts + big),
+        "messages.csv": csv_text(MESSAGES_2024, [group]),
+    }
+    import_linkedin(store, write_files(tmp_path / "x", files), "me")
+    with store.engine.begin() as conn:
+        report = infer_ties(conn, resolve_viewer(conn, "me"))
+    assert dict(report.counts) == {"inferred_colleague": 1, "inferred_corecipient": 1}
+    assert report.skipped_places == 1  # Huge Corp: too many people to say anything
+    got = rows(
+        db_path,
+        "select pa.display_name, pb.display_name, t.source, t.confidence "
+        "from tie t join person pa on pa.id=t.person_a_id join person pb on "
+        "pb.id=t.person_b_id where t.source like 'inferred%' order by t.source",
+    )
+    assert got == [
+        ("Ann Lee", "Bob Stone", "inferred_colleague", 0.7),
+        ("Ann Lee", "Cy Tran", "inferred_corecipient", 0.4),
+    ]
+    with store.engine.begin() as conn:
+        infer_ties(conn, resolve_viewer(conn, "me"), enabled=False)
+    assert rows(db_path, "select count(*) from tie where source like 'inferred%'") == [(0,)]
+    with store.engine.begin() as conn:
+        again = infer_ties(conn, resolve_viewer(conn, "me"))  # still off
+    assert not again.counts
+
+
+def test_calibration_on_labels(store, tmp_path):
+    from weakties.synth import generate, pick_members, write_linkedin_export
+
+    world = generate(600, seed=5)
+    member = pick_members(world, k=1, seed=5, min_degree=40)[0]
+    import_linkedin(store, write_linkedin_export(world, member, tmp_path, as_of=world.end), "me")
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        scores = score_ties(conn, viewer=me)
+        with pytest.raises(InputError, match="at least"):
+            calibrate(conn, me)
+        slugs = dict(
+            conn.exec_driver_sql(
+                "select person_id, value from identity where kind='linkedin'"
+            ).all()
+        )
+        by_slug = {p.slug: p.id for p in world.people}
+        labelled = 0
+        for i in range(len(scores)):
+            wid = by_slug.get(slugs.get(scores.other(i)))
+            truth = world.true_class(member, wid) if wid is not None else None
+            if truth:
+                set_label(conn, me, scores.other(i), label=truth)
+                labelled += 1
+        assert labelled >= MIN_LABELS
+        result = calibrate(conn, me)
+        assert result.quality["labels"] >= MIN_LABELS
+        assert "calibrated_cross_validated" in result.quality
+        assert score_ties(conn, viewer=me).model.name == "calibrated for me"

@@ -1,0 +1,93 @@
+"""The default model's documented figures and the class rules."""
+
+import numpy as np
+import pytest
+
+from weakties.ties.features import DECAY_DAYS, FeatureTable
+from weakties.ties.model import DEFAULT, TieModel
+
+
+def profile(every_days, years, last_days_ago, *, both=1.0):
+    """A two-person history: contact every N days for some years, the last N days ago."""
+    if every_days is None:
+        times = np.array([])
+    else:
+        times = np.arange(last_days_ago, years * 365, every_days, dtype=float)
+    n = times.size
+    return {
+        "days_known": years * 365.0,
+        "days_since_contact": float(times.min()) if n else np.nan,
+        "never_in_touch": float(n == 0),
+        "gap_days": (times.max() - times.min()) / (n - 1) if n >= 2 else np.nan,
+        "contacts": float(n),
+        "contacts_decayed": float(np.exp(-times / DECAY_DAYS).sum()),
+        "contacts_last_year": float((times < 365).sum()),
+        "active_months": float(min(n, years * 12)),
+        "balance": both if n else 0.0,
+        "turns": n * both * 0.5,
+        "invitation": 0.0,
+        "services": 0.0,
+        "one_to_one_share": 1.0 if n else 0.0,
+        "meetings_one_to_one": 0.0,
+        "notes": 0.0,
+        "mutual_contacts": 5.0,
+        "shared_employer": 0.0,
+        "shared_school": 0.0,
+        "same_industry": 0.0,
+    }
+
+
+CASES = {
+    # as documented in weakties/ties/model.py
+    "weekly": (profile(7, 2, 3), 0.88, "strong"),
+    "monthly": (profile(30, 2, 10), 0.75, "strong"),
+    "monthly, one side writes": (profile(30, 1, 10, both=0.2), 0.57, "strong"),
+    "quarterly": (profile(91, 3, 30), 0.45, "weak"),
+    "twice a year": (profile(182, 5, 60), 0.24, "weak"),
+    "yearly": (profile(365, 5, 100), 0.10, "weak"),
+    "weekly, stopped a year ago": (profile(7, 3, 365), 0.03, "weak"),
+    "one message a month ago, one way": (profile(10_000, 1, 30, both=0.0), 0.14, "weak"),
+    "weekly, silent for 4 years": (profile(7, 6, 4 * 365), 0.0, "dormant"),
+    "one message 4 years ago": (profile(10_000, 5, 4 * 365, both=0.0), 0.0, "weak"),
+    "never": (profile(None, 3, 0), 0.0, "nominal"),
+}
+
+
+def table(rows):
+    names = list(next(iter(rows)).keys())
+    n = len(rows)
+    return FeatureTable(
+        0.0,
+        np.arange(n),
+        np.arange(n) + n,
+        {k: np.array([r[k] for r in rows], dtype=float) for k in names},
+    )
+
+
+def test_documented_figures_and_classes():
+    rows = [c[0] for c in CASES.values()]
+    t = table(rows)
+    score = DEFAULT.score(t)
+    classes = DEFAULT.classify(t, score)
+    for (name, (_, expected, klass)), got, cls in zip(CASES.items(), score, classes, strict=True):
+        assert got == pytest.approx(expected, abs=0.015), name
+        assert cls == klass, name
+
+
+def test_reasons_are_pushes_from_a_stranger():
+    t = table([CASES["weekly"][0], CASES["never"][0]])
+    pushes = dict(DEFAULT.contributions(t, 0))
+    assert pushes["recency"] > 5  # contact three days ago vs never
+    assert pushes["intensity"] > 0
+    # known for 3 years with 5 mutual contacts, never in touch: nothing else pushes
+    assert all(
+        abs(v) < 1e-9 for k, v in DEFAULT.contributions(t, 1) if k not in ("duration", "mutual")
+    )
+    names = [k for k, _ in DEFAULT.contributions(t, 0)]
+    assert names[0] == "recency"
+
+
+def test_json_round_trip():
+    model = TieModel({"recency": -1.0, "intensity": 0.5}, 0.3, "calibrated", {"labels": 20})
+    again = TieModel.from_json(model.to_json())
+    assert again == model
