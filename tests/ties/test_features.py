@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 from sqlalchemy import insert
 
+from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.model.tables import Interaction, Note
 from weakties.store.visibility import resolve_viewer
 from weakties.ties.strength import score_ties
-
-from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
 
 D = dt.datetime
 

@@ -4,14 +4,13 @@ import sqlite3
 
 import pytest
 
+from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.store.errors import InputError
 from weakties.store.visibility import resolve_viewer
 from weakties.ties.calibrate import MIN_LABELS, calibrate, set_label
 from weakties.ties.infer import MAX_PLACE, infer_ties
 from weakties.ties.strength import score_ties
-
-from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
 
 
 def rows(db, sql):
