@@ -21,7 +21,9 @@ from weakties.ingest.run import ImportSummary
 from weakties.model.tables import Setting
 from weakties.store.engine import Store, open_store
 from weakties.store.errors import InputError
+from weakties.store.visibility import resolve_viewer
 from weakties.synth import World, generate, pick_members, write_linkedin_export
+from weakties.ties.infer import infer_ties
 
 __all__ = ["DemoResult", "build_demo"]
 
@@ -82,5 +84,8 @@ def build_demo(
         for handle, pid in members.items():
             export = write_linkedin_export(world, pid, folder / handle, as_of=world.end)
             result.imports.append(import_linkedin(store, export, handle))
+    with store.engine.begin() as conn:
+        for handle in members:
+            infer_ties(conn, resolve_viewer(conn, handle), today=world.end)
     result.seconds = time.perf_counter() - started
     return store, result

@@ -25,17 +25,31 @@ def demo(
 ) -> None:
     """Generate a professional world, import three members' LinkedIn exports into a
     fresh SQLite file, and show the network of the first one."""
+    import datetime as dt
+
     from weakties.demo import build_demo
     from weakties.report.overview import network_overview
+    from weakties.report.text import print_report
+    from weakties.report.value import network_report
     from weakties.store.visibility import resolve_viewer
 
     with console.status("Generating a world and importing three exports..."):
         store, result = build_demo(db_file, n_people=people, seed=seed)
-    with store.engine.connect() as conn:
+    # the world ends on its export date: the report is as of the day after it
+    as_of = dt.datetime.combine(result.world.end, dt.time()) + dt.timedelta(days=1)
+    with store.engine.begin() as conn:
         viewer = resolve_viewer(conn, "you")
         overview = network_overview(conn, viewer)
+        report = network_report(conn, viewer, as_of=as_of, remember=True)
     if as_json:
-        print_json({"db": str(result.db), "seconds": round(result.seconds, 2), **overview})
+        print_json(
+            {
+                "db": str(result.db),
+                "seconds": round(result.seconds, 2),
+                **overview,
+                "report": report,
+            }
+        )
         return
     world = result.world
     console.print(
@@ -80,5 +94,9 @@ def demo(
         f'  weakties --db {result.db} people --degree 2 --org "<organisation>"\n'
         f'  weakties --db {result.db} person "<name>"\n'
         f"  weakties --db {result.db} events\n"
+        f'  weakties --db {result.db} ties --explain "<name>"\n'
+        f"  weakties --db {result.db} report --html report.html\n"
         f"  weakties --db {result.db} orgs suggest-merges"
     )
+    console.print()
+    print_report(report, console)

@@ -289,3 +289,38 @@ def infer(
             else ""
         )
     )
+
+
+def report(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    html: Annotated[
+        str | None, typer.Option("--html", metavar="FILE", help="Also write a self-contained page.")
+    ] = None,
+    remember: Annotated[
+        bool,
+        typer.Option(help="Keep the headline numbers to show what changed next time."),
+    ] = True,
+    member: AsViewer = None,
+    as_json: Json = False,
+) -> None:
+    """The network value report: classes, layers, reach, diversity, brokerage, circles,
+    dormant and decaying ties, reciprocity, change since the last report."""
+    from pathlib import Path
+
+    from weakties.report.text import print_report
+    from weakties.report.value import network_report
+
+    with connection(ctx) as conn:
+        me = viewer(conn, member)
+        result = network_report(conn, me, as_of=as_of, remember=remember)
+    if html:
+        from weakties.report.html import render_html
+
+        Path(html).write_text(render_html(result), encoding="utf-8")
+    if as_json:
+        print_json(result)
+        return
+    print_report(result, console)
+    if html:
+        console.print(f"\nWritten: {html}")

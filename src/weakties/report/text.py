@@ -1,0 +1,161 @@
+"""The network value report for the terminal (Rich): the same sections, short."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["print_report"]
+
+
+def _n(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _basis(console: Console, text: str) -> None:
+    console.print(f"  [dim]computed from: {text}[/]")
+
+
+def _grid(title: str, headers: list[str], rows: list[list[Any]]) -> Table:
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for h in headers:
+        grid.add_column(h)
+    for row in rows:
+        grid.add_row(*[_n(v) for v in row])
+    return grid
+
+
+def print_report(report: dict[str, Any], console: Console) -> None:
+    """Print every section of :func:`weakties.report.value.network_report`."""
+    console.rule(f"[bold]Network value report — {report['member']}, as of {report['as_of']}")
+    head = report["headline"]
+    change = report.get("change", {}).get("deltas", {})
+    parts = []
+    for key in ("ties", "strong", "weak", "dormant", "nominal", "second_degree", "third_degree"):
+        delta = change.get(key)
+        tail = f" ({delta:+,})" if isinstance(delta, int | float) and delta else ""
+        parts.append(f"{key.replace('_', ' ')} [bold]{_n(head[key])}[/]{tail}")
+    console.print("  " + " · ".join(parts))
+    if report.get("change"):
+        console.print(f"  [dim](changes since the report of {report['change']['since']})[/]")
+
+    classes = report["classes"]
+    console.print("\n[bold]Ties by strength[/]")
+    counts = classes["counts"]
+    total = max(sum(counts.values()), 1)
+    for name in ("strong", "weak", "dormant", "nominal"):
+        bar = "█" * round(40 * counts[name] / total)
+        console.print(f"  {name:<8} {counts[name]:>6,} {bar}")
+    _basis(console, classes["basis"])
+    if classes["layers"]:
+        console.print(
+            _grid(
+                "Dunbar layers",
+                ["layer", "ties", "median contacts last year"],
+                [
+                    [x["layer"], x["ties"], x["median_contacts_last_year"]]
+                    for x in classes["layers"]
+                ],
+            )
+        )
+        console.print(f"  [dim]{classes['layers_caveat']}[/]")
+
+    reach = report["reach"]
+    console.print("\n[bold]Reach[/]")
+    for label, key in (("declared ties", "declared"), ("with inferred ties", "with_inferred")):
+        r = reach[key]
+        console.print(
+            f"  {label:<19} {r['first_degree']:>6,} 1st  {r['second_degree']:>7,} 2nd  "
+            f"{r['third_degree']:>8,} 3rd degree"
+        )
+    _basis(console, reach["basis"])
+
+    div = report["diversity"]
+    console.print("\n[bold]Diversity[/]")
+    for key in ("organisations", "industries", "locations"):
+        d = div[key]
+        top = ", ".join(f"{t['name']} ({t['people']})" for t in d["top"][:4])
+        console.print(
+            f"  {key:<14} {d['distinct']:>5,} distinct, entropy {d['entropy_bits']:.2f} bits, "
+            f"evenness {d['evenness']:.2f}  {top}"
+        )
+    _basis(console, div["basis"])
+
+    b = report["brokerage"]
+    console.print("\n[bold]Brokerage[/] (Burt)")
+    console.print(
+        f"  constraint {_n(b['constraint'], 3)}, effective size {_n(b['effective_size'], 1)}, "
+        f"efficiency {_n(b['efficiency'], 3)}, hierarchy {_n(b['hierarchy'], 3)}"
+    )
+    console.print(f"  [dim]{b['reading']}[/]")
+    _basis(console, b["basis"])
+
+    circles = report["circles"]
+    if circles["circles"]:
+        console.print(
+            _grid(
+                "Your circles",
+                ["people", "organisations", "strongest tie", "strength"],
+                [
+                    [
+                        c["size"],
+                        ", ".join(c["organisations"]),
+                        c["strongest_tie"]["name"],
+                        c["strongest_tie"]["score"],
+                    ]
+                    for c in circles["circles"]
+                ],
+            )
+        )
+    way = circles["only_way_in"]
+    if way["brokers"]:
+        console.print(
+            _grid(
+                f"Your only way to {way['people']:,} people",
+                ["through", "people only they connect you to", "your tie"],
+                [[x["name"], x["people"], x["strength"]] for x in way["brokers"]],
+            )
+        )
+    _basis(console, circles["basis"])
+
+    dormant = report["dormant"]
+    if dormant["worth_reconnecting"]:
+        console.print(
+            _grid(
+                f"Dormant ties worth reconnecting ({dormant['count']:,} dormant)",
+                ["name", "contacts", "years since", "months active"],
+                [
+                    [x["name"], x["contacts"], x["years_since"], x["months_active"]]
+                    for x in dormant["worth_reconnecting"]
+                ],
+            )
+        )
+        _basis(console, dormant["basis"])
+    decaying = report["decaying"]
+    if decaying["ties"]:
+        console.print(
+            _grid(
+                f"Decaying ties ({decaying['count']:,})",
+                ["name", "a year ago", "now"],
+                [[x["name"], x["a_year_ago"], x["now"]] for x in decaying["ties"]],
+            )
+        )
+        _basis(console, decaying["basis"])
+    rec = report["reciprocity"]
+    console.print("\n[bold]Reciprocity[/]")
+    given = ", ".join(f"{n} {k}" for k, n in rec["given"].items()) or "nothing"
+    received = ", ".join(f"{n} {k}" for k, n in rec["received"].items()) or "nothing"
+    console.print(f"  given: {given}; received: {received}; balance {rec['balance']:+,}")
+    if rec["you_owe"]:
+        console.print(
+            "  you owe: " + ", ".join(f"{x['name']} ({x['balance']})" for x in rec["you_owe"])
+        )
+    _basis(console, rec["basis"])

@@ -1,0 +1,103 @@
+"""The network value report on a synthetic world: consistent numbers, every section."""
+
+import datetime as dt
+import io
+from collections import Counter
+
+import pytest
+from rich.console import Console
+
+from weakties.demo import build_demo
+from weakties.report.text import print_report
+from weakties.report.value import _entropy, network_report
+from weakties.store.visibility import degrees, resolve_viewer
+from weakties.ties.strength import score_ties
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store, result = build_demo(tmp_path_factory.mktemp("demo") / "d.sqlite", n_people=800, seed=3)
+    as_of = dt.datetime.combine(result.world.end, dt.time()) + dt.timedelta(days=1)
+    return store, as_of
+
+
+def test_sections_agree_with_the_underlying_queries(demo):
+    store, as_of = demo
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "you")
+        report = network_report(conn, me, as_of=as_of)
+        scores = score_ties(conn, viewer=me, as_of=as_of)
+        named, counted = degrees(conn, me)
+    counts = report["classes"]["counts"]
+    assert sum(counts.values()) == len(scores)
+    assert counts["strong"] == int((scores.classes == "strong").sum())
+    assert sum(layer["ties"] for layer in report["classes"]["layers"]) == int(
+        (scores.classes != "nominal").sum()
+    )
+    declared = report["reach"]["declared"]
+    assert declared["first_degree"] == sum(1 for d in named.values() if d == 1)
+    assert declared["second_degree"] == sum(1 for d in named.values() if d == 2)
+    assert report["reach"]["second_degree_counted_only"] == counted
+    assert report["reach"]["with_inferred"]["second_degree"] >= 0
+    b = report["brokerage"]
+    assert 0 < b["constraint"] <= 1 and 0 < b["efficiency"] <= 1
+    assert b["effective_size"] <= declared["first_degree"]
+    dormant = report["dormant"]["worth_reconnecting"]
+    assert [d["contacts"] for d in dormant] == sorted(
+        (d["contacts"] for d in dormant), reverse=True
+    )
+    assert all(d["years_since"] >= 3 for d in dormant)
+    circles = report["circles"]["circles"]
+    assert circles and sum(c["size"] for c in circles) <= declared["first_degree"]
+    for key in ("basis",):
+        for section in (
+            "classes",
+            "reach",
+            "diversity",
+            "brokerage",
+            "circles",
+            "dormant",
+            "decaying",
+            "reciprocity",
+        ):
+            assert report[section][key], section
+
+
+def test_change_since_the_previous_report(demo):
+    store, as_of = demo
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "you")
+        first = network_report(conn, me, as_of=as_of - dt.timedelta(days=400), remember=True)
+        second = network_report(conn, me, as_of=as_of)
+    assert second["change"]["since"] == first["as_of"]
+    deltas = second["change"]["deltas"]
+    assert deltas["ties"] == second["headline"]["ties"] - first["headline"]["ties"]
+
+
+def test_entropy():
+    assert _entropy(Counter({"a": 2, "b": 2})) == {
+        "distinct": 2,
+        "entropy_bits": 1.0,
+        "evenness": 1.0,
+        "top": [{"name": "a", "people": 2}, {"name": "b", "people": 2}],
+    }
+    assert _entropy(Counter())["distinct"] == 0
+
+
+def test_text_rendering(demo):
+    store, as_of = demo
+    with store.engine.begin() as conn:
+        report = network_report(conn, resolve_viewer(conn, "you"), as_of=as_of)
+    out = io.StringIO()
+    print_report(report, Console(file=out, width=120))
+    text = out.getvalue()
+    for heading in (
+        "Ties by strength",
+        "Dunbar layers",
+        "Reach",
+        "Diversity",
+        "Brokerage",
+        "Reciprocity",
+    ):
+        assert heading in text
+    assert "computed from:" in text
