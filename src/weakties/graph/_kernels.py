@@ -94,20 +94,28 @@ def bfs(indptr, indices, source, max_level):  # pragma: no cover - compiled
     return dist
 
 
+@njit(cache=True, inline="always")
+def _pick(flip, a, b):  # pragma: no cover - compiled
+    """(b, a) if flip else (a, b). Swapping two arguments in place (``a, b = b, a``)
+    makes numba compile the loops that follow an order of magnitude slower."""
+    if flip:
+        return b, a
+    return a, b
+
+
 @njit(cache=True)
 def _adjacent(indptr, indices, a, b):  # pragma: no cover - compiled
-    # binary search in the shorter row
-    if indptr[a + 1] - indptr[a] > indptr[b + 1] - indptr[b]:
-        a, b = b, a
-    lo = indptr[a]
-    hi = indptr[a + 1]
+    # binary search in the shorter row (new names, not a swap: see _pick)
+    row, wanted = _pick(indptr[a + 1] - indptr[a] > indptr[b + 1] - indptr[b], a, b)
+    lo = indptr[row]
+    hi = indptr[row + 1]
     while lo < hi:
         mid = (lo + hi) // 2
-        if indices[mid] < b:
+        if indices[mid] < wanted:
             lo = mid + 1
         else:
             hi = mid
-    return lo < indptr[a + 1] and indices[lo] == b
+    return lo < indptr[row + 1] and indices[lo] == wanted
 
 
 @njit(cache=True)
@@ -138,99 +146,15 @@ def distance3(indptr, indices, volume, mark, stamp, a, b):  # pragma: no cover -
     if _share_neighbour(indptr, indices, a, b):
         return 2
     # mark one side's neighbours, scan the other side's two-hop volume
-    if volume[a] > volume[b]:
-        a, b = b, a
-    for k in range(indptr[b], indptr[b + 1]):
+    near, far = _pick(volume[a] > volume[b], a, b)
+    for k in range(indptr[far], indptr[far + 1]):
         mark[indices[k]] = stamp
-    for k in range(indptr[a], indptr[a + 1]):
+    for k in range(indptr[near], indptr[near + 1]):
         x = indices[k]
         for q in range(indptr[x], indptr[x + 1]):
             if mark[indices[q]] == stamp:
                 return 3
     return -1
-
-
-@njit(cache=True)
-def badges(indptr, indices, volume, mark, stamp, source, targets):  # pragma: no cover
-    """Distances (<= 3, else -1) from ``source`` to each target, sharing the work.
-
-    Marks the source's first degree (stamp) and, when that is cheaper than
-    scanning around every target, its second degree too (stamp + 1).
-    """
-    out = np.full(targets.shape[0], -1, dtype=np.int32)
-    for k in range(indptr[source], indptr[source + 1]):
-        mark[indices[k]] = stamp
-    around_targets = 0
-    for i in range(targets.shape[0]):
-        around_targets += volume[targets[i]]
-    second = volume[source] < around_targets
-    if second:
-        for k in range(indptr[source], indptr[source + 1]):
-            x = indices[k]
-            for q in range(indptr[x], indptr[x + 1]):
-                y = indices[q]
-                if mark[y] != stamp and y != source:
-                    mark[y] = stamp + 1
-    for i in range(targets.shape[0]):
-        t = targets[i]
-        if t == source:
-            out[i] = 0
-            continue
-        if mark[t] == stamp:
-            out[i] = 1
-            continue
-        if second and mark[t] == stamp + 1:
-            out[i] = 2
-            continue
-        best = -1
-        for k in range(indptr[t], indptr[t + 1]):
-            y = indices[k]
-            if mark[y] == stamp:
-                best = 2
-                break
-            if second:
-                if mark[y] == stamp + 1:
-                    best = 3
-            elif best < 0:
-                for q in range(indptr[y], indptr[y + 1]):
-                    if mark[indices[q]] == stamp:
-                        best = 3
-                        break
-        out[i] = best
-    return out
-
-
-@njit(cache=True)
-def mutual_counts(indptr, indices, mark, stamp, counts, source):  # pragma: no cover
-    """Second-degree nodes of ``source`` (sorted) and how many contacts each shares.
-
-    ``counts`` is a zeroed int32 scratch array; it is left zeroed.
-    """
-    for k in range(indptr[source], indptr[source + 1]):
-        mark[indices[k]] = stamp
-    mark[source] = stamp
-    touched = np.empty(16, dtype=np.int32)
-    n_touched = 0
-    for k in range(indptr[source], indptr[source + 1]):
-        x = indices[k]
-        for q in range(indptr[x], indptr[x + 1]):
-            y = indices[q]
-            if mark[y] == stamp:
-                continue
-            if counts[y] == 0:
-                if n_touched == touched.shape[0]:
-                    bigger = np.empty(touched.shape[0] * 2, dtype=np.int32)
-                    bigger[:n_touched] = touched
-                    touched = bigger
-                touched[n_touched] = y
-                n_touched += 1
-            counts[y] += 1
-    nodes = np.sort(touched[:n_touched])
-    out = np.empty(n_touched, dtype=np.int32)
-    for i in range(n_touched):
-        out[i] = counts[nodes[i]]
-        counts[nodes[i]] = 0
-    return nodes, out
 
 
 @njit(cache=True)
@@ -255,42 +179,6 @@ def common_neighbours(indptr, indices, a, b):  # pragma: no cover - compiled
         else:
             j += 1
     return out[:n]
-
-
-@njit(cache=True)
-def middle_edges(indptr, indices, volume, mark, stamp, a, b):  # pragma: no cover
-    """Every edge (x, y) with x a neighbour of a and y a neighbour of b, x != b,
-    y != a, x != y: the middles of the paths a-x-y-b."""
-    flip = volume[a] > volume[b]
-    if flip:
-        a, b = b, a
-    for k in range(indptr[b], indptr[b + 1]):
-        mark[indices[k]] = stamp
-    count = 0
-    for k in range(indptr[a], indptr[a + 1]):
-        x = indices[k]
-        if x == b:
-            continue
-        for q in range(indptr[x], indptr[x + 1]):
-            y = indices[q]
-            if mark[y] == stamp and y != a and y != x:
-                count += 1
-    first = np.empty(count, dtype=np.int32)
-    second = np.empty(count, dtype=np.int32)
-    count = 0
-    for k in range(indptr[a], indptr[a + 1]):
-        x = indices[k]
-        if x == b:
-            continue
-        for q in range(indptr[x], indptr[x + 1]):
-            y = indices[q]
-            if mark[y] == stamp and y != a and y != x:
-                first[count] = x
-                second[count] = y
-                count += 1
-    if flip:
-        return second, first
-    return first, second
 
 
 @njit(cache=True)
@@ -434,3 +322,209 @@ def paths_to_targets(
         o_l,
     )
     return o_t, o_1, o_2, o_l
+
+
+# -- bitmap variants: marks packed 64 per word stay in cache on big graphs ----------
+
+
+@njit(cache=True, inline="always")
+def _bit_set(bits, x):  # pragma: no cover - compiled
+    bits[x >> 6] |= np.uint64(1) << np.uint64(x & 63)
+
+
+@njit(cache=True, inline="always")
+def _bit_get(bits, x):  # pragma: no cover - compiled
+    return (bits[x >> 6] >> np.uint64(x & 63)) & np.uint64(1)
+
+
+@njit(cache=True, inline="always")
+def _bit_clear(bits, x):  # pragma: no cover - compiled
+    bits[x >> 6] = np.uint64(0)
+
+
+@njit(cache=True)
+def shortest_paths3(indptr, indices, volume, bits, a, b, max_len):  # pragma: no cover
+    """Every shortest path of at most max_len (<= 3) hops from a to b, in one pass.
+
+    Returns (length, first, second): length -1 when farther, 0..3 otherwise;
+    for length 2 the middles are ``first``; for length 3 the middle edges are
+    (first[i], second[i]). ``bits`` is a zeroed bitmap, left zeroed.
+    """
+    empty = np.empty(0, dtype=np.int32)
+    if a == b:
+        return 0, empty, empty
+    if max_len < 1:
+        return -1, empty, empty
+    if _adjacent(indptr, indices, a, b):
+        return 1, empty, empty
+    if max_len < 2:
+        return -1, empty, empty
+    middles = common_neighbours(indptr, indices, a, b)
+    if middles.shape[0]:
+        return 2, middles, empty
+    if max_len < 3:
+        return -1, empty, empty
+    flip = volume[a] > volume[b]
+    near, far = _pick(flip, a, b)
+    for k in range(indptr[far], indptr[far + 1]):
+        _bit_set(bits, indices[k])
+    # at most deg(near) x deg(far) middle edges: room for all, no growth in the loop
+    bound = min((indptr[near + 1] - indptr[near]) * (indptr[far + 1] - indptr[far]), volume[near])
+    first = np.empty(bound, dtype=np.int32)
+    second = np.empty(bound, dtype=np.int32)
+    count = 0
+    for k in range(indptr[near], indptr[near + 1]):
+        x = indices[k]
+        for q in range(indptr[x], indptr[x + 1]):
+            y = indices[q]
+            if _bit_get(bits, y) and y != near and y != x:
+                first[count] = x
+                second[count] = y
+                count += 1
+    for k in range(indptr[far], indptr[far + 1]):
+        _bit_clear(bits, indices[k])
+    if count == 0:
+        return -1, empty, empty
+    if flip:
+        return 3, second[:count].copy(), first[:count].copy()
+    return 3, first[:count].copy(), second[:count].copy()
+
+
+@njit(cache=True)
+def badges_bits(indptr, indices, volume, one, two, source, targets):  # pragma: no cover
+    """Distances (<= 3, else -1) from ``source`` to each target, with bitmaps.
+
+    ``one`` and ``two`` are zeroed bitmaps (first and second degree), left zeroed.
+    The second degree is marked when that is cheaper than looking two hops around
+    every target.
+    """
+    out = np.full(targets.shape[0], -1, dtype=np.int32)
+    for k in range(indptr[source], indptr[source + 1]):
+        _bit_set(one, indices[k])
+    around_targets = 0
+    for i in range(targets.shape[0]):
+        around_targets += volume[targets[i]]
+    second = volume[source] < around_targets
+    if second:
+        for k in range(indptr[source], indptr[source + 1]):
+            x = indices[k]
+            for q in range(indptr[x], indptr[x + 1]):
+                _bit_set(two, indices[q])
+    for i in range(targets.shape[0]):
+        t = targets[i]
+        if t == source:
+            out[i] = 0
+            continue
+        if _bit_get(one, t):
+            out[i] = 1
+            continue
+        if second and _bit_get(two, t):
+            out[i] = 2
+            continue
+        best = -1
+        for k in range(indptr[t], indptr[t + 1]):
+            y = indices[k]
+            if _bit_get(one, y):
+                best = 2
+                break
+            if second:
+                if _bit_get(two, y):
+                    best = 3
+            elif best < 0:
+                for q in range(indptr[y], indptr[y + 1]):
+                    if _bit_get(one, indices[q]):
+                        best = 3
+                        break
+        out[i] = best
+    for k in range(indptr[source], indptr[source + 1]):
+        x = indices[k]
+        _bit_clear(one, x)
+        if second:
+            for q in range(indptr[x], indptr[x + 1]):
+                _bit_clear(two, indices[q])
+    return out
+
+
+@njit(cache=True)
+def _radix_sort(values, n_nodes):  # pragma: no cover - compiled
+    """Sort non-negative int32 values (< n_nodes) with 11-bit LSD passes."""
+    out = values
+    tmp = np.empty_like(values)
+    shift = 0
+    while shift == 0 or (n_nodes - 1) >> shift:
+        count = np.zeros(2049, dtype=np.int64)
+        for v in out:
+            count[((v >> shift) & 2047) + 1] += 1
+        for d in range(2048):
+            count[d + 1] += count[d]
+        for v in out:
+            d = (v >> shift) & 2047
+            tmp[count[d]] = v
+            count[d] += 1
+        out, tmp = tmp, out
+        shift += 11
+    return out
+
+
+@njit(cache=True)
+def mutual_counts_bits(indptr, indices, volume, bits, counts, source):  # pragma: no cover
+    """Second-degree nodes of ``source`` (sorted) and the contacts each shares.
+
+    Typical nodes: the two-hop neighbours are collected, radix-sorted and counted
+    by runs (no random access to an n-sized array). Hubs, whose two hops cover a
+    good part of the graph: counted in ``counts`` (zeroed, left zeroed).
+    """
+    n = indptr.shape[0] - 1
+    for k in range(indptr[source], indptr[source + 1]):
+        _bit_set(bits, indices[k])
+    _bit_set(bits, source)
+    vol = volume[source]
+    if vol * 8 < n:
+        buf = np.empty(vol, dtype=np.int32)
+        m = 0
+        for k in range(indptr[source], indptr[source + 1]):
+            x = indices[k]
+            for q in range(indptr[x], indptr[x + 1]):
+                y = indices[q]
+                if not _bit_get(bits, y):
+                    buf[m] = y
+                    m += 1
+        ordered = _radix_sort(buf[:m], n)
+        nodes = np.empty(m, dtype=np.int32)
+        out = np.empty(m, dtype=np.int32)
+        runs = 0
+        i = 0
+        while i < m:
+            j = i
+            while j < m and ordered[j] == ordered[i]:
+                j += 1
+            nodes[runs] = ordered[i]
+            out[runs] = j - i
+            runs += 1
+            i = j
+        nodes = nodes[:runs].copy()
+        out = out[:runs].copy()
+    else:
+        for k in range(indptr[source], indptr[source + 1]):
+            x = indices[k]
+            for q in range(indptr[x], indptr[x + 1]):
+                y = indices[q]
+                if not _bit_get(bits, y):
+                    counts[y] += 1
+        runs = 0
+        for y in range(n):
+            if counts[y]:
+                runs += 1
+        nodes = np.empty(runs, dtype=np.int32)
+        out = np.empty(runs, dtype=np.int32)
+        runs = 0
+        for y in range(n):
+            if counts[y]:
+                nodes[runs] = y
+                out[runs] = counts[y]
+                counts[y] = 0
+                runs += 1
+    for k in range(indptr[source], indptr[source + 1]):
+        _bit_clear(bits, indices[k])
+    _bit_clear(bits, source)
+    return nodes, out

@@ -254,6 +254,18 @@ class Graph:
             arrays.append(array)
         return arrays, stamp
 
+    def _bitmaps(self, *names: str) -> list[np.ndarray]:
+        """Thread-local zeroed bitmaps (n bits); the kernels leave them zeroed."""
+        words = (self.n_nodes + 63) // 64
+        out = []
+        for name in names:
+            key = (self.n_nodes, "bits:" + name)
+            bits = _scratch.arrays.get(key)
+            if bits is None:
+                bits = _scratch.arrays[key] = np.zeros(words, dtype=np.uint64)
+            out.append(bits)
+        return out
+
     def _scratch(self, name: str = "mark") -> tuple[np.ndarray, int]:
         (array,), stamp = self._scratch_arrays(name)
         return array, stamp
@@ -283,8 +295,10 @@ class Graph:
         if tgt.size and (tgt.min() < 0 or tgt.max() >= self.n_nodes):
             raise NodeNotFound("a target is not in the graph")
         if max_hops <= 3:
-            mark, stamp = self._scratch()
-            out = _kernels.badges(self.indptr, self.indices, self.volume, mark, stamp, source, tgt)
+            one, two = self._bitmaps("one", "two")
+            out = _kernels.badges_bits(
+                self.indptr, self.indices, self.volume, one, two, source, tgt
+            )
             out[out > max_hops] = -1
             return out
         dist = self.bfs(source, max_hops)
@@ -297,9 +311,10 @@ class Graph:
     def mutual_counts(self, a: int) -> tuple[np.ndarray, np.ndarray]:
         """``(nodes, counts)``: a's second-degree nodes (sorted) and how many of a's
         contacts each shares with a."""
-        (mark, counts), stamp = self._scratch_arrays("mark", "counts")
-        return _kernels.mutual_counts(
-            self.indptr, self.indices, mark, stamp, counts, self._check(a)
+        (counts,), _ = self._scratch_arrays("counts")
+        (bits,) = self._bitmaps("one")
+        return _kernels.mutual_counts_bits(
+            self.indptr, self.indices, self.volume, bits, counts, self._check(a)
         )
 
     def shortest_paths(self, a: int, b: int, max_len: int = 3) -> list[list[int]]:
@@ -307,22 +322,20 @@ class Graph:
         each a list of nodes from a to b, sorted; ``[]`` if none."""
         if max_len > 3:
             raise GraphError("shortest_paths enumerates paths of at most 3 hops")
-        d = self.distance(a, b, max_hops=max_len)
-        if d is None:
+        a, b = self._check(a), self._check(b)
+        (bits,) = self._bitmaps("one")
+        hops, first, second = _kernels.shortest_paths3(
+            self.indptr, self.indices, self.volume, bits, a, b, max_len
+        )
+        if hops < 0:
             return []
-        if d == 0:
+        if hops == 0:
             return [[a]]
-        if d == 1:
+        if hops == 1:
             return [[a, b]]
-        if d == 2:
-            return [[a, int(x), b] for x in self.mutual(a, b).tolist()]
-        mark, stamp = self._scratch()
-        first, second = _kernels.middle_edges(
-            self.indptr, self.indices, self.volume, mark, stamp, a, b
-        )
-        return sorted(
-            [a, int(x), int(y), b] for x, y in zip(first.tolist(), second.tolist(), strict=True)
-        )
+        if hops == 2:
+            return [[a, x, b] for x in first.tolist()]
+        return sorted([a, x, y, b] for x, y in zip(first.tolist(), second.tolist(), strict=True))
 
     def paths_to(self, source: int, targets: Iterable[int], max_len: int = 3) -> PathSet:
         """Every simple path of at most ``max_len`` (<= 3) hops from ``source`` to any

@@ -17,7 +17,8 @@ Sections (each number says what it counts and from which data):
   (strength a year ago vs now), reciprocity of services (given vs received);
 - change since the previous report.
 
-Rendering (text, JSON, HTML) is in :mod:`weakties.report.render`.
+Rendering: :mod:`weakties.report.text` (terminal) and :mod:`weakties.report.html` (a
+self-contained page); JSON is the dict itself.
 """
 
 from __future__ import annotations
