@@ -134,7 +134,8 @@ class Graph:
             raise GraphError("weight must be finite and as long as u and v")
         indptr, indices, weights = _build.csr_from_edges(a, b, w, n, has_weights)
         if not has_weights:
-            weights = np.ones(indices.shape[0], dtype=np.float32)
+            # every strength is 1: a read-only view of one value costs no memory
+            weights = np.broadcast_to(np.float32(1.0), indices.shape)
         return cls(indptr, indices, weights)
 
     def with_labels(
@@ -177,6 +178,24 @@ class Graph:
     @property
     def n_edges(self) -> int:
         return int(self.indices.shape[0] // 2)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the snapshot's arrays (a constant strength counts once)."""
+        total = 0
+        for array in (
+            self.indptr,
+            self.indices,
+            self.strength,
+            self.person_ids,
+            self.org_indptr,
+            self.org_indices,
+            self.org_ids,
+        ):
+            if array is None:
+                continue
+            total += array.itemsize if array.strides == (0,) else array.nbytes
+        return total
 
     def degree(self, node: int | None = None) -> Any:
         """The degree of ``node``, or of every node as an array."""
