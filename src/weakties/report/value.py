@@ -35,6 +35,7 @@ from sqlalchemy import Connection, delete, insert, or_, select
 from weakties.graph import Graph, constraint, effective_size, efficiency, hierarchy
 from weakties.graph.communities import ego_communities
 from weakties.model.tables import Interaction, Person, Setting
+from weakties.store.clock import data_now
 from weakties.store.people import current_jobs
 from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer, degrees
 from weakties.ties.strength import DUNBAR_LAYERS, TieScores, score_ties
@@ -346,7 +347,7 @@ def network_report(
     With ``remember``, the headline numbers are kept so that the next report can
     say what changed.
     """
-    when = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    when = as_of or data_now(conn)
     scores = score_ties(conn, viewer=viewer, as_of=when)
     tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
     first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]

@@ -133,3 +133,25 @@ def open_store(db: str | os.PathLike[str] | None = None, *, upgrade: bool = True
     except (SQLAlchemyError, OSError) as exc:
         raise StoreError(f"cannot open database {url}: {exc}") from exc
     return store
+
+
+def rows_array(rows: Any, dtype: Any) -> Any:
+    """Result rows as a 2-D numpy array (NULL -> NaN for float dtypes).
+
+    Plain tuples first: numpy probing SQLAlchemy ``Row`` objects for the array
+    protocols costs ~2 µs a row, 0.6 s for 300,000 rows.
+    """
+    import numpy as np
+
+    return np.array([tuple(r) for r in rows], dtype=dtype)
+
+
+def raw_rows(conn: Any, query: Any) -> list[tuple[Any, ...]]:
+    """The rows of a query as the driver returns them (plain tuples, no result
+    processing): for bulk numeric reads that go straight into numpy arrays."""
+    result = conn.execute(query)
+    try:
+        cursor = result.cursor
+        return list(cursor.fetchall()) if cursor is not None else []
+    finally:
+        result.close()

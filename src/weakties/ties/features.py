@@ -12,6 +12,7 @@ to (a declared or inferred tie known by then) or was in touch with.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,8 +20,9 @@ from numba import njit
 from sqlalchemy import Connection, or_, select
 
 from weakties.graph.snapshot import Graph
-from weakties.model.tables import Note, Position, Tie
-from weakties.ties.traces import CONVERSATION, KIND_CODE, PairTraces, epoch_seconds
+from weakties.model.tables import Interaction, Note, Position, Tie
+from weakties.store.engine import raw_rows, rows_array
+from weakties.ties.traces import CONVERSATION, KIND_CODE, PairTraces, epoch_seconds, epoch_sql
 
 __all__ = ["DIMENSIONS", "FeatureTable", "compute_features"]
 
@@ -113,7 +115,7 @@ def _social_ties(conn: Connection, as_of: dt.datetime, person: int | None) -> np
     rows = conn.execute(query).all()
     if not rows:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.array(rows, dtype=np.int64), axis=0)
+    return np.unique(rows_array(rows, np.int64), axis=0)
 
 
 def _all_ties(conn: Connection, as_of: dt.datetime) -> np.ndarray:
@@ -128,9 +130,11 @@ def compute_features(
     ego: int | None = None,
     include_tied: bool = True,
     viewer_member: int | None = None,
+    others: Collection[int] | None = None,
 ) -> FeatureTable:
     """Features of every pair with a trace (and, with ``include_tied``, every tied
-    pair), or only the ego's pairs when ``ego`` is given."""
+    pair), or only the ego's pairs when ``ego`` is given (and then only those
+    with ``others``, if given)."""
     at = epoch_seconds(as_of)
     pair_keys = traces.a * (1 << 32) + traces.b
     ties = _social_ties(conn, as_of, ego)
@@ -146,6 +150,10 @@ def compute_features(
     if ego is not None and keys.size:
         lo, hi = keys >> 32, keys & 0xFFFFFFFF
         keys = keys[(lo == ego) | (hi == ego)]
+        if others is not None:
+            lo, hi = keys >> 32, keys & 0xFFFFFFFF
+            other = np.where(lo == ego, hi, lo)
+            keys = keys[np.isin(other, np.fromiter(others, dtype=np.int64, count=len(others)))]
     n = keys.size
     table = FeatureTable(at, keys >> 32, keys & 0xFFFFFFFF)
     table.tied = np.isin(keys, tie_keys)
@@ -220,7 +228,7 @@ def compute_features(
     start = np.fmin(first_any, since)
     v["days_known"] = np.where(np.isnan(start), 0.0, (at - start) / DAY)
     v["notes"] = _notes(conn, table, viewer_member, as_of) if viewer_member else np.zeros(n)
-    _structure(conn, table, traces, as_of, ego)
+    _structure(conn, table, traces, as_of, ego, partial=others is not None)
     return table
 
 
@@ -229,15 +237,17 @@ def _tie_since(conn: Connection, table: FeatureTable, as_of: dt.datetime) -> np.
     out = np.full(len(table), np.nan)
     if not len(table):
         return out
-    rows = conn.execute(
-        select(Tie.person_a_id, Tie.person_b_id, Tie.since).where(
+    rows = raw_rows(
+        conn,
+        select(Tie.person_a_id, Tie.person_b_id, epoch_sql(conn, Tie.since)).where(
             Tie.since.is_not(None), Tie.since <= as_of
-        )
-    ).all()
+        ),
+    )
     if not rows:
         return out
-    keys = np.array([a * (1 << 32) + b for a, b, _ in rows], dtype=np.int64)
-    seconds = np.array([s for *_, s in rows], dtype="datetime64[us]").astype("int64") / 1e6
+    found = np.array(rows, dtype=np.float64)
+    keys = found[:, 0].astype(np.int64) * (1 << 32) + found[:, 1].astype(np.int64)
+    seconds = np.round(found[:, 2], 3)
     mine = table.a * (1 << 32) + table.b
     pos = np.searchsorted(mine, keys)
     ok = (pos < mine.size) & (mine[np.minimum(pos, mine.size - 1)] == keys)
@@ -259,17 +269,50 @@ def _notes(conn: Connection, table: FeatureTable, member: int, as_of: dt.datetim
     return out
 
 
+def _ego_partners(conn: Connection, ego: int, as_of: dt.datetime) -> np.ndarray:
+    """Every pair (ego, x) with a conversational trace before ``as_of``."""
+    kinds = [k for k, code in KIND_CODE.items() if code in CONVERSATION]
+    rows = conn.execute(
+        select(Interaction.sender_id, Interaction.recipient_id)
+        .where(
+            Interaction.kind.in_(kinds),
+            Interaction.occurred_at < as_of,
+            or_(Interaction.sender_id == ego, Interaction.recipient_id == ego),
+            Interaction.sender_id.is_not(None),
+            Interaction.recipient_id.is_not(None),
+        )
+        .distinct()
+    ).all()
+    if not rows:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = rows_array(rows, np.int64)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.column_stack((pairs.min(axis=1), pairs.max(axis=1)))
+
+
 def _structure(
-    conn: Connection, table: FeatureTable, traces: PairTraces, as_of: dt.datetime, ego: int | None
+    conn: Connection,
+    table: FeatureTable,
+    traces: PairTraces,
+    as_of: dt.datetime,
+    ego: int | None,
+    *,
+    partial: bool = False,
 ) -> None:
-    """Mutual contacts, shared employers and schools of each pair."""
+    """Mutual contacts, shared employers and schools of each pair.
+
+    ``partial``: the traces cover some of the ego's pairs only; the ego's other
+    correspondents are read so that mutual contacts count the same."""
     v = table.values
     n = len(table)
     ties = _all_ties(conn, as_of)
     conv = traces.conversational
+    traced = np.column_stack((traces.a[conv], traces.b[conv]))
+    if partial and ego is not None:
+        traced = np.concatenate([traced, _ego_partners(conn, ego, as_of)])
     pairs = (
-        np.concatenate([ties, np.column_stack((traces.a[conv], traces.b[conv]))])
-        if (ties.size or conv.any())
+        np.concatenate([ties, traced])
+        if (ties.size or traced.size)
         else np.empty((0, 2), dtype=np.int64)
     )
     people, dense = np.unique(

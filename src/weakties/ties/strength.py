@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 from sqlalchemy import Connection, select
 
 from weakties.model.tables import Identity, Person, Setting
+from weakties.store.clock import data_now
 from weakties.store.visibility import Viewer
 from weakties.ties.features import FeatureTable, compute_features
 from weakties.ties.model import DEFAULT, TieModel
@@ -146,12 +148,20 @@ def score_ties(
     as_of: dt.datetime | None = None,
     all_pairs: bool = False,
     model: TieModel | None = None,
+    others: Collection[int] | None = None,
+    members: Collection[int] | None = None,
 ) -> TieScores:
     """Score the viewer's ties (their contacts and everyone they were in touch
-    with), or with ``all_pairs`` every pair with a trace before ``as_of``."""
-    when = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with; only those with ``others`` if given), or with ``all_pairs`` every pair
+    with a trace before ``as_of``.
+
+    Dunbar layers rank a viewer's ties among all of them: with ``others`` they
+    are left out (None). ``members`` limits the traces to those members' data."""
+    when = as_of or data_now(conn)
     ego = None if all_pairs or viewer is None else viewer.person_id
-    traces = load_traces(conn, when, person=ego)
+    if ego is None:
+        others = None
+    traces = load_traces(conn, when, person=ego, others=others, asserted_by=members)
     table = compute_features(
         conn,
         traces,
@@ -159,11 +169,12 @@ def score_ties(
         ego=ego,
         include_tied=not all_pairs,
         viewer_member=viewer.member_id if viewer is not None and ego is not None else None,
+        others=others,
     )
     chosen = model or model_for(conn, viewer)
     score = chosen.score(table)
     classes = chosen.classify(table, score)
-    layer = _layers(score) if ego is not None else None
+    layer = _layers(score) if ego is not None and others is None else None
     return TieScores(table, score, classes, chosen, when, ego, layer)
 
 
