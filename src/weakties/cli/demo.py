@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,7 +27,7 @@ def demo(
     fresh SQLite file, and show the network of the first one."""
     import datetime as dt
 
-    from weakties.demo import build_demo
+    from weakties.demo import build_demo, seed_story
     from weakties.report.overview import network_overview
     from weakties.report.text import print_report
     from weakties.report.value import network_report
@@ -41,6 +41,7 @@ def demo(
         viewer = resolve_viewer(conn, "you")
         overview = network_overview(conn, viewer)
         report = network_report(conn, viewer, as_of=as_of, remember=True)
+        story = seed_story(conn, viewer)
     if as_json:
         print_json(
             {
@@ -48,6 +49,7 @@ def demo(
                 "seconds": round(result.seconds, 2),
                 **overview,
                 "report": report,
+                "story": story,
             }
         )
         return
@@ -98,5 +100,35 @@ def demo(
         f"  weakties --db {result.db} report --html report.html\n"
         f"  weakties --db {result.db} orgs suggest-merges"
     )
+    if story is not None:
+        _print_story(story, str(result.db))
     console.print()
     print_report(report, console)
+
+
+def _print_story(story: dict[str, Any], db: str) -> None:
+    """The seed's story: an organisation, who can introduce you there, a draft."""
+    found = story["introductions"]
+    reach = story["reach"]
+    console.print(
+        f"\n[bold]Looking at {reach['org']}[/] — {reach['people_there']} "
+        f"{'person works' if reach['people_there'] == 1 else 'people work'} there; "
+        "you know none of them."
+    )
+    console.print(f"  {reach['text']}", soft_wrap=True)
+    console.print("  Who can introduce you, and why:")
+    for p in found["paths"]:
+        console.print(f"   {p['rank']}. {p['why']}", soft_wrap=True)
+        if p["target"]["role"]:
+            console.print(f"      → {p['target']['name']}: {p['target']['role']}", soft_wrap=True)
+    first = found["paths"][0]
+    console.print(f"\n  A draft to {first['broker']['name']} (nothing is sent):\n")
+    for line in story["draft"]["draft"].splitlines():
+        console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        f"  {reach['org']} is now one of your targets: the feed watches it.\n"
+        f'  weakties --db {db} intro --to "{reach["org"]}" · '
+        f'weakties --db {db} ask "#{first["broker"]["id"]}" --for "#{first["target"]["id"]}" · '
+        f"weakties --db {db} opportunities",
+        soft_wrap=True,
+    )

@@ -10,7 +10,16 @@ import typer
 from typer.core import TyperGroup
 
 from weakties import __version__
-from weakties.cli import admin, importing, importing_more, network, orgs, people, ties
+from weakties.cli import (
+    admin,
+    importing,
+    importing_more,
+    network,
+    opportunity,
+    orgs,
+    people,
+    ties,
+)
 from weakties.cli.context import state
 from weakties.cli.output import err
 from weakties.store.errors import AmbiguousError, WeaktiesError
@@ -91,6 +100,16 @@ app.command("report")(ties.report)
 app.command("degree")(network.degree)
 app.command("mutual")(network.mutual)
 app.command("paths")(network.paths)
+app.command("intro")(opportunity.intro)
+app.command("draft")(opportunity.draft)
+app.command("reach")(opportunity.reach)
+app.command("suggest")(opportunity.suggest)
+app.command("opportunities")(opportunity.opportunities)
+app.command("ask")(opportunity.ask)
+app.add_typer(opportunity.asks_app, name="asks")
+app.add_typer(opportunity.target_app, name="target")
+app.command("do-not-ask")(opportunity.do_not_ask)
+app.add_typer(opportunity.etiquette_app, name="etiquette")
 
 
 def _register_optional() -> None:

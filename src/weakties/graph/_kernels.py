@@ -185,6 +185,7 @@ def common_neighbours(indptr, indices, a, b):  # pragma: no cover - compiled
 def _walk_paths(
     indptr,
     indices,
+    strength,
     tmark,
     vmark,
     vstart,
@@ -192,15 +193,25 @@ def _walk_paths(
     source,
     via,
     tgt,
+    tpos,
     max_len,
     fill,
+    weights,
     o_t,
     o_1,
     o_2,
     o_l,
+    o_wa,
+    o_wb,
+    o_wc,
 ):  # pragma: no cover - compiled
+    """Count (``fill`` False) or write the paths; with ``weights``, the strength of
+    each link too: source-first (or source-target), first-second (or
+    first-target), second-target; 1.0 for the unused ones. ``tpos[g]`` is the
+    CSR position of the edge target-via of entry g, so no link is searched."""
     c = 0
     m = via.shape[0]
+    one = np.float32(1.0)
     for k in range(indptr[source], indptr[source + 1]):
         x = indices[k]
         if tmark[x] == stamp:  # length 1: a target the source knows
@@ -209,6 +220,10 @@ def _walk_paths(
                 o_1[c] = -1
                 o_2[c] = -1
                 o_l[c] = 1
+                if weights:
+                    o_wa[c] = strength[k]
+                    o_wb[c] = one
+                    o_wc[c] = one
             c += 1
         if max_len < 2:
             continue
@@ -222,6 +237,10 @@ def _walk_paths(
                         o_1[c] = x
                         o_2[c] = -1
                         o_l[c] = 2
+                        if weights:
+                            o_wa[c] = strength[k]
+                            o_wb[c] = strength[tpos[g]]
+                            o_wc[c] = one
                     c += 1
                 g += 1
         if max_len < 3:
@@ -239,6 +258,10 @@ def _walk_paths(
                         o_1[c] = x
                         o_2[c] = y
                         o_l[c] = 3
+                        if weights:
+                            o_wa[c] = strength[k]
+                            o_wb[c] = strength[q]
+                            o_wc[c] = strength[tpos[g]]
                     c += 1
                 g += 1
     return c
@@ -246,13 +269,14 @@ def _walk_paths(
 
 @njit(cache=True)
 def paths_to_targets(
-    indptr, indices, tmark, vmark, vstart, stamp, source, targets, max_len
+    indptr, indices, strength, tmark, vmark, vstart, stamp, source, targets, max_len, weights
 ):  # pragma: no cover - compiled
     """Every simple path of length <= max_len (<= 3) from ``source`` to a target.
 
-    Returns parallel arrays (target, first, second, length): the path is
-    source-target (length 1), source-first-target (2) or
-    source-first-second-target (3); unused hops are -1.
+    Returns parallel arrays (target, first, second, length, and with ``weights``
+    the three link strengths — else empty): the path is source-target (length
+    1), source-first-target (2) or source-first-second-target (3); unused hops
+    are -1.
 
     Meet in the middle: the targets' neighbours are grouped by neighbour
     ("via"), then the source's two-hop neighbourhood is scanned once, so the cost
@@ -266,16 +290,19 @@ def paths_to_targets(
         pairs += indptr[t + 1] - indptr[t]
     via = np.empty(pairs, dtype=np.int32)
     tgt = np.empty(pairs, dtype=np.int32)
+    tpos = np.empty(pairs, dtype=np.int64)
     p = 0
     for i in range(targets.shape[0]):
         t = targets[i]
         for k in range(indptr[t], indptr[t + 1]):
             via[p] = indices[k]
             tgt[p] = t
+            tpos[p] = k
             p += 1
     order = np.argsort(via, kind="mergesort")
     via = via[order]
     tgt = tgt[order]
+    tpos = tpos[order]
     for g in range(pairs):
         y = via[g]
         if vmark[y] != stamp:
@@ -283,9 +310,11 @@ def paths_to_targets(
             vstart[y] = g
     empty = np.empty(0, dtype=np.int32)
     none = np.empty(0, dtype=np.int8)
+    nof = np.empty(0, dtype=np.float32)
     total = _walk_paths(
         indptr,
         indices,
+        strength,
         tmark,
         vmark,
         vstart,
@@ -293,20 +322,30 @@ def paths_to_targets(
         source,
         via,
         tgt,
+        tpos,
         max_len,
+        False,
         False,
         empty,
         empty,
         empty,
         none,
+        nof,
+        nof,
+        nof,
     )
     o_t = np.empty(total, dtype=np.int32)
     o_1 = np.empty(total, dtype=np.int32)
     o_2 = np.empty(total, dtype=np.int32)
     o_l = np.empty(total, dtype=np.int8)
+    size = total if weights else 0
+    o_wa = np.empty(size, dtype=np.float32)
+    o_wb = np.empty(size, dtype=np.float32)
+    o_wc = np.empty(size, dtype=np.float32)
     _walk_paths(
         indptr,
         indices,
+        strength,
         tmark,
         vmark,
         vstart,
@@ -314,14 +353,19 @@ def paths_to_targets(
         source,
         via,
         tgt,
+        tpos,
         max_len,
         True,
+        weights,
         o_t,
         o_1,
         o_2,
         o_l,
+        o_wa,
+        o_wb,
+        o_wc,
     )
-    return o_t, o_1, o_2, o_l
+    return o_t, o_1, o_2, o_l, o_wa, o_wb, o_wc
 
 
 # -- bitmap variants: marks packed 64 per word stay in cache on big graphs ----------

@@ -60,6 +60,9 @@ class PathSet:
     first: np.ndarray
     second: np.ndarray
     length: np.ndarray
+    #: with ``paths_to(..., strengths=True)``: the strength of each link
+    #: (source-first, first-second or first-target, second-target; 1.0 unused)
+    links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return int(self.target.shape[0])
@@ -356,9 +359,12 @@ class Graph:
             return [[a, x, b] for x in first.tolist()]
         return sorted([a, x, y, b] for x, y in zip(first.tolist(), second.tolist(), strict=True))
 
-    def paths_to(self, source: int, targets: Iterable[int], max_len: int = 3) -> PathSet:
+    def paths_to(
+        self, source: int, targets: Iterable[int], max_len: int = 3, *, strengths: bool = False
+    ) -> PathSet:
         """Every simple path of at most ``max_len`` (<= 3) hops from ``source`` to any
-        of ``targets`` (e.g. everyone at an organisation)."""
+        of ``targets`` (e.g. everyone at an organisation); with ``strengths``, the
+        strength of every link along each path (``PathSet.links``)."""
         if max_len > 3:
             raise GraphError("paths_to enumerates paths of at most 3 hops")
         source = self._check(source)
@@ -370,10 +376,23 @@ class Graph:
         if tgt.size and (tgt.min() < 0 or tgt.max() >= self.n_nodes):
             raise NodeNotFound("a target is not in the graph")
         (tmark, vmark, vstart), stamp = self._scratch_arrays("mark", "via", "start")
-        t, a, b, n = _kernels.paths_to_targets(
-            self.indptr, self.indices, tmark, vmark, vstart, stamp, source, tgt, max_len
+        strength = np.ascontiguousarray(self.strength) if strengths else self._no_strength
+        t, a, b, n, wa, wb, wc = _kernels.paths_to_targets(
+            self.indptr,
+            self.indices,
+            strength,
+            tmark,
+            vmark,
+            vstart,
+            stamp,
+            source,
+            tgt,
+            max_len,
+            strengths,
         )
-        return PathSet(source, t, a, b, n)
+        return PathSet(source, t, a, b, n, (wa, wb, wc) if strengths else None)
+
+    _no_strength = np.ones(1, dtype=np.float32)
 
     # -- conversions -------------------------------------------------------------
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

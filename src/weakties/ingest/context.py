@@ -349,8 +349,12 @@ class ImportContext:
                     kind,
                     seen_on,
                     {
-                        "from": {"org": self.org_name(before[1]), "title": before[2]},
-                        "to": {"org": self.org_name(org_id), "title": title},
+                        "from": {
+                            "org": self.org_name(before[1]),
+                            "org_id": before[1],
+                            "title": before[2],
+                        },
+                        "to": {"org": self.org_name(org_id), "org_id": org_id, "title": title},
                         "between": [before[3], seen_on],
                         "source": source,
                     },

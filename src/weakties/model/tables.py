@@ -61,7 +61,7 @@ def table_of(model: type[Base]) -> Table:
 SHARING_LEVELS = ("nothing", "counts", "names")
 IDENTITY_KINDS = ("linkedin", "linkedin_urn", "email", "phone", "external")
 ORG_KINDS = ("organization", "group")
-POSITION_KINDS = ("job", "study")
+POSITION_KINDS = ("job", "study", "group")  # "group": membership of a group (org kind group)
 DATE_PRECISIONS = ("day", "month", "year")
 TIE_SOURCES = (
     "connection",  # declared LinkedIn connection
@@ -343,30 +343,32 @@ class Event(Base):
     )
 
 
+def _org_or_person(table: str) -> tuple[Index | CheckConstraint, ...]:
+    """A member's row about one organisation or one person, at most once each.
+
+    NULLs are distinct in a plain unique constraint: one partial index per kind.
+    """
+    return (
+        *(
+            Index(
+                f"uq_{table}_{short}",
+                "member_id",
+                column,
+                unique=True,
+                sqlite_where=text(f"{column} IS NOT NULL"),
+                postgresql_where=text(f"{column} IS NOT NULL"),
+            )
+            for short, column in (("org", "organization_id"), ("person", "person_id"))
+        ),
+        CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_target"),
+    )
+
+
 class Follow(Base):
     """A member follows an organisation or a person (opinion leaders)."""
 
     __tablename__ = "follow"
-    __table_args__ = (
-        # NULLs are distinct in a plain unique constraint: one partial index per target kind.
-        Index(
-            "uq_follow_org",
-            "member_id",
-            "organization_id",
-            unique=True,
-            sqlite_where=text("organization_id IS NOT NULL"),
-            postgresql_where=text("organization_id IS NOT NULL"),
-        ),
-        Index(
-            "uq_follow_person",
-            "member_id",
-            "person_id",
-            unique=True,
-            sqlite_where=text("person_id IS NOT NULL"),
-            postgresql_where=text("person_id IS NOT NULL"),
-        ),
-        CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_target"),
-    )
+    __table_args__ = _org_or_person("follow")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
@@ -431,6 +433,74 @@ class ImportFile(Base):
     run: Mapped[ImportRun] = relationship(back_populates="files")
 
     __table_args__ = (Index("ix_import_file_member_hash", "member_id", "content_hash"),)
+
+
+ASK_STATUSES = ("open", "introduced", "declined", "no_answer", "withdrawn")
+ASK_PURPOSES = ("job", "client", "info")
+
+
+class Target(Base):
+    """An organisation or a person a member is looking at (for a job, a client, advice).
+
+    Targets, with followed organisations, decide what the opportunity feed watches.
+    """
+
+    __tablename__ = "target"
+    __table_args__ = _org_or_person("target")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(10), default="job")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Ask(Base):
+    """One request for an introduction: the outreach ledger that etiquette reads.
+
+    The request's text is not kept, only a fingerprint of its normalised words
+    (to refuse the same text sent to many people) and its length.
+    """
+
+    __tablename__ = "ask"
+    __table_args__ = (Index("ix_ask_member_broker", "member_id", "broker_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    broker_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    target_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    target_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL")
+    )
+    purpose: Mapped[str] = mapped_column(String(10), default="job")
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    text_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    text_length: Mapped[int] = mapped_column(Integer, default=0)
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class DoNotAsk(Base):
+    """A person who does not want to be asked for introductions.
+
+    Marked by the person themself (``set_by`` is their own member account: it
+    holds for every member) or recorded by a member on their behalf (it holds for
+    that member).
+    """
+
+    __tablename__ = "do_not_ask"
+    __table_args__ = (UniqueConstraint("person_id", "set_by"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    set_by: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Setting(Base):

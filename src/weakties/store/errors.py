@@ -6,6 +6,7 @@ __all__ = [
     "AmbiguousError",
     "InputError",
     "NotFoundError",
+    "RefusedError",
     "StoreError",
     "WeaktiesError",
 ]
@@ -67,3 +68,14 @@ class InputError(WeaktiesError):
         if field:
             where.append(f"field {field!r}")
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class RefusedError(WeaktiesError):
+    """An action that etiquette refuses (an ask too many): says why and from when
+    it becomes possible."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, reasons: list[dict[str, object]] | None = None):
+        super().__init__(message)
+        self.reasons = reasons or []

@@ -44,11 +44,21 @@ import numpy as np
 
 from weakties.ties.features import FeatureTable
 
-__all__ = ["CLASSES", "DEFAULT", "TieModel", "transform"]
+__all__ = ["CLASSES", "DEFAULT", "TieModel", "is_dormant", "transform"]
 
 CLASSES = ("strong", "weak", "dormant", "nominal")
 DORMANT_DAYS = 3 * 365
 STRONG_AT = 0.5
+
+
+def is_dormant(
+    contacts: np.ndarray, active_months: np.ndarray, days_since_contact: np.ndarray
+) -> np.ndarray:
+    """Dormant (Levin, Walter & Murnighan 2011): in touch regularly once (three
+    contacts, or contact in two different months), not for three years now."""
+    regular = (contacts >= 3) | (active_months >= 2)
+    with np.errstate(invalid="ignore"):
+        return regular & (np.nan_to_num(days_since_contact, nan=-1.0) >= DORMANT_DAYS)
 
 
 def transform(table: FeatureTable) -> dict[str, np.ndarray]:
@@ -96,8 +106,7 @@ class TieModel:
         """strong / weak / dormant / nominal for every pair."""
         v = table.values
         never = v["never_in_touch"] > 0
-        regular = (v["contacts"] >= 3) | (v["active_months"] >= 2)
-        dormant = ~never & regular & (v["days_since_contact"] >= DORMANT_DAYS)
+        dormant = ~never & is_dormant(v["contacts"], v["active_months"], v["days_since_contact"])
         out = np.where(score >= STRONG_AT, "strong", "weak").astype(object)
         out[dormant] = "dormant"
         out[never] = "nominal"

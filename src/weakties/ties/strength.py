@@ -12,16 +12,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, case, or_, select
 
-from weakties.model.tables import Identity, Person, Setting
+from weakties.model.tables import Identity, Interaction, Person, Setting
 from weakties.store.clock import data_now
+from weakties.store.engine import raw_rows
 from weakties.store.visibility import Viewer
-from weakties.ties.features import FeatureTable, compute_features
-from weakties.ties.model import DEFAULT, TieModel
-from weakties.ties.traces import load_traces
+from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
+from weakties.ties.model import DEFAULT, TieModel, is_dormant
+from weakties.ties.traces import CONVERSATION, KIND_CODE, epoch_seconds, epoch_sql, load_traces
 
-__all__ = ["DUNBAR_LAYERS", "TieScores", "describe", "labels_for", "model_for", "score_ties"]
+__all__ = [
+    "DUNBAR_LAYERS",
+    "TieScores",
+    "describe",
+    "dormant_ties",
+    "labels_for",
+    "model_for",
+    "score_ties",
+]
 
 # Dunbar's layers: each about three times the one inside it.
 DUNBAR_LAYERS = (5, 15, 50, 150, 500, 1500, 5000)
@@ -195,3 +204,56 @@ def labels_for(conn: Connection, person_ids: list[int]) -> dict[int, str]:
         ):
             names[pid] = raw or value
     return names
+
+
+def dormant_ties(
+    conn: Connection, ego: int, others: Collection[int], as_of: dt.datetime
+) -> dict[int, dict[str, float]]:
+    """Which of ego's ties with ``others`` are dormant as of a date, by the same rule
+    as the classes (:func:`weakties.ties.model.is_dormant`), read from the pairs'
+    own conversations only: other -> contacts, active months, days since contact.
+
+    For a feed that asks about a few hundred contacts, this reads their traces
+    and nothing else (no structure, no score).
+    """
+    kinds = [k for k, code in KIND_CODE.items() if code in CONVERSATION]
+    at = epoch_seconds(as_of)
+    wanted = sorted(set(others))
+    found: list[tuple[float, float]] = []
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        found += raw_rows(
+            conn,
+            select(
+                case(
+                    (Interaction.sender_id == ego, Interaction.recipient_id),
+                    else_=Interaction.sender_id,
+                ),
+                epoch_sql(conn, Interaction.occurred_at),
+            ).where(
+                Interaction.kind.in_(kinds),
+                Interaction.occurred_at < as_of,
+                or_(
+                    (Interaction.sender_id == ego) & Interaction.recipient_id.in_(chunk),
+                    (Interaction.recipient_id == ego) & Interaction.sender_id.in_(chunk),
+                ),
+            ),
+        )
+    if not found:
+        return {}
+    table = np.array(found, dtype=np.float64)
+    who = table[:, 0].astype(np.int64)
+    t = table[:, 1]
+    people, idx = np.unique(who, return_inverse=True)
+    contacts = np.bincount(idx).astype(np.float64)
+    last = np.full(people.size, -np.inf)
+    np.maximum.at(last, idx, t)
+    months = np.unique(idx * (1 << 24) + np.floor(t / MONTH).astype(np.int64))
+    active = np.bincount(months >> 24, minlength=people.size).astype(np.float64)
+    days = (at - last) / DAY
+    dormant = is_dormant(contacts, active, days)
+    return {
+        int(p): {"contacts": float(c), "active_months": float(a), "days_since_contact": float(d)}
+        for p, c, a, d, z in zip(people, contacts, active, days, dormant, strict=True)
+        if z
+    }

@@ -52,8 +52,10 @@ def test_newer_export_records_events(store, tmp_path):
         ("Gus Yi", "new_connection"),
     }
     move = next(e for e in events if e["kind"] == "career_move")
-    assert move["detail"]["from"] == {"org": "Acme", "title": "CTO"}
-    assert move["detail"]["to"] == {"org": "Globex", "title": "CTO"}  # the name first seen
+    before, after = move["detail"]["from"], move["detail"]["to"]
+    assert (before["org"], before["title"]) == ("Acme", "CTO")
+    assert (after["org"], after["title"]) == ("Globex", "CTO")  # the name first seen
+    assert isinstance(after["org_id"], int) and after["org_id"] != before["org_id"]
     assert move["detail"]["between"] == ["2024-01-01", "2024-06-01"]
     assert move["text"] == "Ann Lee moved: CTO at Acme → CTO at Globex"
     # "Globex" and "Globex Corporation" are one organisation: Bob's change is a title only.

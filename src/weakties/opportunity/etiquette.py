@@ -1,0 +1,490 @@
+"""Outreach etiquette, enforced: the ledger of asks and the rules that refuse one too many.
+
+A member's reputation is what an introduction spends. The rules below are on by
+default; each can be changed per member (``weakties etiquette set``), and a
+refusal always says which rule, why, and from which day the ask becomes
+possible (or that it never will, for a "do not ask").
+
+=========================  =======  ==================================================
+rule                       default  meaning
+=========================  =======  ==================================================
+``contacts_only``          on       ask only your own contacts: asking a stranger for an
+                                    introduction is solicitation
+``open_per_broker``        1        open asks at a time through the same person
+``open_per_target``        1        open asks at a time for the same target (asking
+                                    several people for the same favour at once)
+``no_answer_after_days``   21       an open ask this old counts as unanswered
+``cooldown_no_answer_days`` 30      wait after an unanswered ask before asking again
+``cooldown_declined_days`` 90       wait after a "no"
+``rest_after_intro_days``  14       wait after an introduction before the next favour
+``asks_per_week``          5        asks in any seven days, all brokers together
+``same_text_recipients``   1        people who may receive the same words (a year)
+=========================  =======  ==================================================
+
+A person can also be marked "do not ask": by themselves (their own member
+account; it holds for every member) or by a member on their behalf (it holds
+for that member). Such a person is never asked, neither as a broker nor as a
+target.
+
+The ledger keeps who was asked, for whom, when, and the outcome; of the text,
+only a fingerprint (to recognise the same words sent to several people) and its
+length.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, or_, select, update
+
+from weakties.model.identity import fold
+from weakties.model.tables import (
+    ASK_PURPOSES,
+    ASK_STATUSES,
+    Ask,
+    DoNotAsk,
+    Member,
+    Organization,
+    Person,
+    Setting,
+)
+from weakties.store.errors import InputError, NotFoundError, RefusedError
+from weakties.store.visibility import Viewer, first_degree
+
+__all__ = [
+    "Decision",
+    "Limits",
+    "check_ask",
+    "close_ask",
+    "effective_status",
+    "list_asks",
+    "load_limits",
+    "mark_do_not_ask",
+    "record_ask",
+    "save_limits",
+    "text_fingerprint",
+]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The etiquette rules of a member (``None`` switches a numeric rule off)."""
+
+    contacts_only: bool = True
+    open_per_broker: int | None = 1
+    open_per_target: int | None = 1
+    no_answer_after_days: int = 21
+    cooldown_no_answer_days: int | None = 30
+    cooldown_declined_days: int | None = 90
+    rest_after_intro_days: int | None = 14
+    asks_per_week: int | None = 5
+    same_text_recipients: int | None = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _key(member_id: int) -> str:
+    return f"etiquette:{member_id}"
+
+
+def load_limits(conn: Connection, member_id: int) -> Limits:
+    text = conn.execute(select(Setting.value).where(Setting.key == _key(member_id))).scalar()
+    if not text:
+        return Limits()
+    stored = json.loads(text)
+    names = {f.name for f in dataclasses.fields(Limits)}
+    return Limits(**{k: v for k, v in stored.items() if k in names})
+
+
+def save_limits(conn: Connection, member_id: int, name: str, value: str) -> Limits:
+    """Change one rule. ``value`` is a number, ``off``, or for ``contacts_only`` on/off.
+
+    Raises
+    ------
+    InputError
+        For an unknown rule or a value it cannot take.
+    """
+    current = load_limits(conn, member_id)
+    fields = {f.name: f for f in dataclasses.fields(Limits)}
+    if name not in fields:
+        raise InputError(f"no etiquette rule {name!r} (rules: {', '.join(fields)})")
+    text = value.strip().lower()
+    new: Any
+    if name == "contacts_only":
+        if text not in ("on", "off", "true", "false", "yes", "no"):
+            raise InputError("contacts_only is on or off")
+        new = text in ("on", "true", "yes")
+    elif text in ("off", "none", "no"):
+        if name == "no_answer_after_days":
+            raise InputError("no_answer_after_days needs a number of days")
+        new = None
+    else:
+        try:
+            new = int(text)
+        except ValueError:
+            raise InputError(f"{name} takes a whole number or 'off', not {value!r}") from None
+        if new < 0 or (name == "no_answer_after_days" and new < 1):
+            raise InputError(f"{name} must be positive")
+    limits = dataclasses.replace(current, **{name: new})
+    payload = json.dumps(limits.as_dict())
+    updated = conn.execute(
+        update(Setting).where(Setting.key == _key(member_id)).values(value=payload)
+    ).rowcount
+    if not updated:
+        conn.execute(insert(Setting).values(key=_key(member_id), value=payload))
+    return limits
+
+
+def text_fingerprint(text: str) -> str:
+    """A hash of the words of a text (case, accents, spacing and punctuation
+    ignored), so that the same request sent to several people is recognised."""
+    words = re.findall(r"\w+", fold(text))
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def effective_status(status: str, asked_at: dt.datetime, now: dt.datetime, limits: Limits) -> str:
+    """An open ask older than ``no_answer_after_days`` counts as unanswered."""
+    if status == "open" and now - asked_at >= dt.timedelta(days=limits.no_answer_after_days):
+        return "no_answer"
+    return status
+
+
+@dataclass
+class Decision:
+    """Whether an ask may be made now; if not, every rule it breaks."""
+
+    allowed: bool
+    reasons: list[dict[str, Any]]
+
+    @property
+    def possible_on(self) -> dt.date | None:
+        """The first day every refusal is lifted (None if one never is)."""
+        dates = [r.get("possible_on") for r in self.reasons]
+        if any(d is None for d in dates):
+            return None
+        return max(dates) if dates else None  # type: ignore[type-var]
+
+    def message(self) -> str:
+        lines = [r["message"] for r in self.reasons]
+        when = self.possible_on
+        if self.reasons:
+            lines.append(
+                f"The ask becomes possible on {when.isoformat()}."
+                if when
+                else "This ask will not become possible."
+            )
+        return "\n".join(lines)
+
+
+def _name(conn: Connection, pid: int | None) -> str:
+    if pid is None:
+        return ""
+    return str(
+        conn.execute(select(Person.display_name).where(Person.id == pid)).scalar() or f"#{pid}"
+    )
+
+
+def _do_not_ask(conn: Connection, viewer: Viewer, pid: int) -> str | None:
+    """Why ``pid`` may not be asked by ``viewer`` (None if they may)."""
+    own_member = conn.execute(select(Member.id).where(Member.person_id == pid)).scalar()
+    rows = conn.execute(
+        select(DoNotAsk.set_by, DoNotAsk.reason).where(
+            DoNotAsk.person_id == pid,
+            or_(DoNotAsk.set_by == viewer.member_id, DoNotAsk.set_by == own_member),
+        )
+    ).all()
+    for set_by, reason in rows:
+        who = "they asked" if set_by == own_member else "you noted that they asked"
+        return f"{who} not to be asked for introductions" + (f" ({reason})" if reason else "")
+    return None
+
+
+def _day(value: dt.datetime) -> dt.date:
+    return value.date()
+
+
+def check_ask(
+    conn: Connection,
+    viewer: Viewer,
+    broker: int,
+    *,
+    target: int | None = None,
+    text: str | None = None,
+    now: dt.datetime | None = None,
+    limits: Limits | None = None,
+) -> Decision:
+    """Every rule an ask to ``broker`` (for ``target``) would break now."""
+    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rules = limits or load_limits(conn, viewer.member_id)
+    reasons: list[dict[str, Any]] = []
+    broker_name = _name(conn, broker)
+
+    def refuse(rule: str, message: str, possible_on: dt.date | None) -> None:
+        reasons.append({"rule": rule, "message": message, "possible_on": possible_on})
+
+    if broker == viewer.person_id:
+        raise InputError("you cannot ask yourself for an introduction")
+    if target is not None and target == broker:
+        raise InputError("the broker and the target are the same person: write to them directly")
+    for pid, role in ((broker, "broker"), (target, "target")):
+        if pid is None:
+            continue
+        why = _do_not_ask(conn, viewer, pid)
+        if why:
+            refuse("do_not_ask", f"{_name(conn, pid)} ({role}): {why}.", None)
+    if rules.contacts_only and broker not in first_degree(conn, viewer):
+        refuse(
+            "contacts_only",
+            f"{broker_name} is not one of your contacts: asking a stranger for an "
+            "introduction is solicitation. Ask someone who knows you both.",
+            None,
+        )
+    asks = conn.execute(
+        select(
+            Ask.id,
+            Ask.broker_id,
+            Ask.target_person_id,
+            Ask.status,
+            Ask.asked_at,
+            Ask.closed_at,
+            Ask.text_hash,
+        ).where(Ask.member_id == viewer.member_id)
+    ).all()
+    open_here = []
+    for row in asks:
+        status = effective_status(row.status, row.asked_at, when, rules)
+        if row.broker_id == broker:
+            if status == "open":
+                open_here.append(row)
+                continue
+            ended = row.closed_at or (row.asked_at + dt.timedelta(days=rules.no_answer_after_days))
+            wait = {
+                "no_answer": rules.cooldown_no_answer_days,
+                "declined": rules.cooldown_declined_days,
+                "introduced": rules.rest_after_intro_days,
+            }.get(status)
+            if wait is not None and when < ended + dt.timedelta(days=wait):
+                what = {
+                    "no_answer": f"{broker_name} did not answer your ask of {_day(row.asked_at)}",
+                    "declined": f"{broker_name} declined your ask of {_day(row.asked_at)}",
+                    "introduced": f"{broker_name} made an introduction for you on {_day(ended)}",
+                }[status]
+                refuse(
+                    f"cooldown_{status}",
+                    f"{what}: give them {wait} days before asking again.",
+                    _day(ended + dt.timedelta(days=wait)),
+                )
+    if rules.open_per_broker is not None and len(open_here) >= rules.open_per_broker:
+        first = min(open_here, key=lambda r: r.asked_at)
+        lapse = first.asked_at + dt.timedelta(days=rules.no_answer_after_days)
+        after = lapse + dt.timedelta(days=rules.cooldown_no_answer_days or 0)
+        for_whom = f" (for {_name(conn, first.target_person_id)})" if first.target_person_id else ""
+        refuse(
+            "open_per_broker",
+            f"you already asked {broker_name} on {_day(first.asked_at)}{for_whom} and that ask "
+            f"is still open (ask #{first.id}): one open ask per person. Record its outcome "
+            f"(weakties asks outcome {first.id} introduced|declined|no-answer) or wait.",
+            _day(after),
+        )
+    if target is not None and rules.open_per_target is not None:
+        same_target = [
+            r
+            for r in asks
+            if r.target_person_id == target
+            and r.broker_id != broker
+            and effective_status(r.status, r.asked_at, when, rules) == "open"
+        ]
+        if len(same_target) >= rules.open_per_target:
+            first = min(same_target, key=lambda r: r.asked_at)
+            refuse(
+                "open_per_target",
+                f"you already asked {_name(conn, first.broker_id)} on {_day(first.asked_at)} "
+                f"for an introduction to {_name(conn, target)} (ask #{first.id}): asking "
+                "several people for the same favour at once spends everyone's goodwill.",
+                _day(first.asked_at + dt.timedelta(days=rules.no_answer_after_days)),
+            )
+    if rules.asks_per_week is not None:
+        week = sorted(r.asked_at for r in asks if when - r.asked_at < dt.timedelta(days=7))
+        if len(week) >= rules.asks_per_week:
+            frees = week[len(week) - rules.asks_per_week] + dt.timedelta(days=7)
+            refuse(
+                "asks_per_week",
+                f"{len(week)} asks in the last seven days (limit {rules.asks_per_week}): "
+                "introductions are favours, not a campaign.",
+                _day(frees),
+            )
+    if text and rules.same_text_recipients is not None:
+        digest = text_fingerprint(text)
+        recent = {
+            r.broker_id
+            for r in asks
+            if r.text_hash == digest
+            and r.broker_id != broker
+            and when - r.asked_at < dt.timedelta(days=365)
+        }
+        if len(recent) >= rules.same_text_recipients:
+            names = ", ".join(sorted(_name(conn, pid) for pid in recent))
+            refuse(
+                "same_text_recipients",
+                f"the same words already went to {names}: write to each person personally "
+                "(weakties draft writes from what you share with them).",
+                None,
+            )
+    return Decision(not reasons, reasons)
+
+
+def record_ask(
+    conn: Connection,
+    viewer: Viewer,
+    broker: int,
+    *,
+    target: int | None = None,
+    target_org: int | None = None,
+    purpose: str = "job",
+    text: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Put an ask in the ledger, if etiquette allows it.
+
+    Raises
+    ------
+    RefusedError
+        With every rule the ask breaks and the day it becomes possible.
+    """
+    if purpose not in ASK_PURPOSES:
+        raise InputError(f"purpose must be one of {', '.join(ASK_PURPOSES)}")
+    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    decision = check_ask(conn, viewer, broker, target=target, text=text, now=when)
+    if not decision.allowed:
+        raise RefusedError(
+            f"not asking {_name(conn, broker)}:\n" + decision.message(),
+            [_jsonable(r) for r in decision.reasons],
+        )
+    ask_id = conn.execute(
+        insert(Ask).values(
+            member_id=viewer.member_id,
+            broker_id=broker,
+            target_person_id=target,
+            target_org_id=target_org,
+            purpose=purpose,
+            status="open",
+            text_hash=text_fingerprint(text) if text else None,
+            text_length=len(text or ""),
+            asked_at=when,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    return {"id": int(ask_id), "broker": _name(conn, broker), "asked_at": when.isoformat()}
+
+
+def _jsonable(reason: dict[str, Any]) -> dict[str, Any]:
+    out = dict(reason)
+    if isinstance(out.get("possible_on"), dt.date):
+        out["possible_on"] = out["possible_on"].isoformat()
+    return out
+
+
+OUTCOMES = set(ASK_STATUSES) - {"open"}
+
+
+def close_ask(
+    conn: Connection, viewer: Viewer, ask_id: int, outcome: str, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Record the outcome of an ask (``no-answer`` is accepted for ``no_answer``)."""
+    value = outcome.strip().lower().replace("-", "_").replace(" ", "_")
+    if value not in OUTCOMES:
+        raise InputError(f"outcome must be one of {', '.join(sorted(OUTCOMES))}")
+    row = conn.execute(
+        select(Ask.id, Ask.status).where(Ask.id == ask_id, Ask.member_id == viewer.member_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no ask #{ask_id} of {viewer.handle}")
+    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    conn.execute(update(Ask).where(Ask.id == ask_id).values(status=value, closed_at=when))
+    return {"id": ask_id, "status": value, "was": row.status}
+
+
+def list_asks(
+    conn: Connection, viewer: Viewer, *, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """The viewer's ledger, newest first, with each ask's effective status."""
+    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    limits = load_limits(conn, viewer.member_id)
+    broker = Person.__table__.alias("broker")
+    target = Person.__table__.alias("target")
+    rows = conn.execute(
+        select(
+            Ask.id,
+            Ask.status,
+            Ask.purpose,
+            Ask.asked_at,
+            Ask.closed_at,
+            Ask.broker_id,
+            broker.c.display_name.label("broker"),
+            Ask.target_person_id,
+            target.c.display_name.label("target"),
+            Organization.name.label("org"),
+        )
+        .join(broker, broker.c.id == Ask.broker_id)
+        .join(target, target.c.id == Ask.target_person_id, isouter=True)
+        .join(Organization, Organization.id == Ask.target_org_id, isouter=True)
+        .where(Ask.member_id == viewer.member_id)
+        .order_by(Ask.asked_at.desc(), Ask.id.desc())
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "status": effective_status(r.status, r.asked_at, when, limits),
+            "recorded_status": r.status,
+            "purpose": r.purpose,
+            "asked_on": r.asked_at.date().isoformat(),
+            "closed_on": r.closed_at.date().isoformat() if r.closed_at else None,
+            "broker_id": r.broker_id,
+            "broker": r.broker,
+            "target_id": r.target_person_id,
+            "target": r.target,
+            "org": r.org,
+        }
+        for r in rows
+    ]
+
+
+def mark_do_not_ask(
+    conn: Connection, viewer: Viewer, person: int, *, reason: str | None = None, lift: bool = False
+) -> dict[str, Any]:
+    """Record (or lift) a "do not ask": for the viewer themself it holds for every
+    member; for anyone else it holds for the viewer."""
+    if lift:
+        gone = conn.execute(
+            delete(DoNotAsk).where(
+                DoNotAsk.person_id == person, DoNotAsk.set_by == viewer.member_id
+            )
+        ).rowcount
+        return {"person_id": person, "lifted": bool(gone)}
+    exists = conn.execute(
+        select(DoNotAsk.id).where(DoNotAsk.person_id == person, DoNotAsk.set_by == viewer.member_id)
+    ).first()
+    if exists is None:
+        conn.execute(
+            insert(DoNotAsk).values(person_id=person, set_by=viewer.member_id, reason=reason)
+        )
+    return {
+        "person_id": person,
+        "scope": "every member" if person == viewer.person_id else viewer.handle,
+    }
+
+
+def do_not_ask_set(conn: Connection, viewer: Viewer) -> set[int]:
+    """Persons the viewer may not ask (marked by themselves or by the viewer)."""
+    own = dict(conn.execute(select(Member.id, Member.person_id)).all())
+    out = set()
+    for pid, set_by in conn.execute(select(DoNotAsk.person_id, DoNotAsk.set_by)):
+        if set_by == viewer.member_id or own.get(set_by) == pid:
+            out.add(pid)
+    return out

@@ -1,0 +1,185 @@
+"""``weakties intro``: who can introduce the viewer to an organisation or a person,
+and why — ranked, explained, ready for a draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, select
+
+from weakties.model.tables import Position
+from weakties.opportunity.draft import draft_request, request_context
+from weakties.opportunity.etiquette import do_not_ask_set
+from weakties.opportunity.explain import explain_paths
+from weakties.opportunity.network import IntroNetwork, build_network
+from weakties.opportunity.paths import PURPOSES, IntroPaths, find_paths
+from weakties.opportunity.targets import TargetSet, TargetSpec, resolve_targets
+from weakties.store.errors import InputError, NotFoundError
+from weakties.store.visibility import Viewer
+
+__all__ = ["draft_for", "introductions", "target_paths"]
+
+
+def _nodes_of(net: IntroNetwork, pids: list[int]) -> np.ndarray:
+    ids = net.graph.person_ids
+    assert ids is not None
+    wanted = np.asarray(pids, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(ids, wanted), max(ids.size - 1, 0))
+    hit = ids[pos] == wanted if ids.size else np.zeros(wanted.size, bool)
+    return pos[hit].astype(np.int32)
+
+
+def _tenure(conn: Connection, net: IntroNetwork, org_ids: tuple[int, ...]) -> dict[int, float]:
+    """Years each of the viewer's contacts has been at one of ``org_ids`` (current jobs)."""
+    if not org_ids:
+        return {}
+    contacts = net.contacts
+    ids = net.graph.person_ids
+    assert ids is not None
+    pids = ids[contacts].tolist()
+    node_of = dict(zip(pids, contacts.tolist(), strict=True))
+    out: dict[int, float] = {}
+    day = net.as_of.date()
+    for start in range(0, len(pids), 900):
+        for pid, begin in conn.execute(
+            select(Position.person_id, Position.start_date).where(
+                Position.person_id.in_(pids[start : start + 900]),
+                Position.organization_id.in_(org_ids),
+                Position.is_current.is_(True),
+                Position.kind == "job",
+                Position.start_date.is_not(None),
+            )
+        ):
+            if begin is None:
+                continue
+            years = max((day - begin).days, 0) / 365.25
+            node = node_of[pid]
+            out[node] = max(out.get(node, 0.0), years)
+    return out
+
+
+def target_paths(
+    conn: Connection,
+    viewer: Viewer,
+    spec: TargetSpec,
+    *,
+    purpose: str = "job",
+    net: IntroNetwork | None = None,
+    as_of: dt.datetime | None = None,
+    inferred: bool = True,
+    max_len: int = 3,
+) -> tuple[IntroNetwork, TargetSet, IntroPaths]:
+    """The scored paths to a target, with the network and the targets behind them."""
+    if purpose not in PURPOSES:
+        raise InputError(f"purpose must be one of {', '.join(PURPOSES)}")
+    network = net or build_network(conn, viewer, as_of=as_of, inferred=inferred)
+    targets = resolve_targets(conn, viewer, spec)
+    nodes = _nodes_of(network, targets.person_ids)
+    blocked = do_not_ask_set(conn, viewer)
+    paths = find_paths(
+        network,
+        nodes,
+        purpose=purpose,
+        max_len=max_len,
+        tenure_years=_tenure(conn, network, spec.org_ids),
+        do_not_ask=set(_nodes_of(network, sorted(blocked)).tolist()) if blocked else None,
+    )
+    paths.targets_total = len(targets.person_ids)
+    paths.targets_in_network = int(nodes.size)
+    return network, targets, paths
+
+
+def introductions(
+    conn: Connection,
+    viewer: Viewer,
+    spec: TargetSpec,
+    *,
+    purpose: str = "job",
+    limit: int = 10,
+    per_broker: int | None = 1,
+    as_of: dt.datetime | None = None,
+    inferred: bool = True,
+    net: IntroNetwork | None = None,
+) -> dict[str, Any]:
+    """Ranked, explained introduction paths to the targets of ``spec``."""
+    network, targets, paths = target_paths(
+        conn, viewer, spec, purpose=purpose, net=net, as_of=as_of, inferred=inferred
+    )
+    chosen = paths.top(limit, per_broker=per_broker)
+    explained = explain_paths(
+        conn, paths, chosen, roles=targets.roles, prefer_org=set(spec.org_ids)
+    )
+    direct = explain_paths(conn, paths, paths.direct()[:limit], roles=targets.roles)
+    summary = paths.summary()
+    summary["targets"] = len(targets.person_ids)
+    return {
+        "viewer": viewer.handle,
+        "target": targets.label,
+        "purpose": purpose,
+        "as_of": network.as_of.isoformat(timespec="seconds"),
+        "summary": summary,
+        "direct": direct,
+        "paths": explained,
+        "inferred_ties": inferred,
+    }
+
+
+def draft_for(
+    conn: Connection,
+    viewer: Viewer,
+    broker: int,
+    target: int,
+    *,
+    purpose: str = "job",
+    lang: str = "en",
+    reason: str | None = None,
+    as_of: dt.datetime | None = None,
+    net: IntroNetwork | None = None,
+) -> dict[str, Any]:
+    """The context and a draft of a request to ``broker`` for ``target``.
+
+    The best path from the viewer through ``broker`` to ``target`` decides who
+    the broker is asked to introduce (the target, or the person between them).
+
+    Raises
+    ------
+    NotFoundError
+        If no path of length <= 3 goes through ``broker`` to ``target``.
+    """
+    network = net or build_network(conn, viewer, as_of=as_of)
+    ids = network.graph.person_ids
+    assert ids is not None
+    nodes = _nodes_of(network, [broker, target])
+    if nodes.size < 2:
+        raise NotFoundError("the broker or the target is not in your visible network")
+    b_node = int(np.searchsorted(ids, broker))
+    t_node = int(np.searchsorted(ids, target))
+    paths = find_paths(network, np.array([t_node]), purpose=purpose)
+    through = np.flatnonzero((paths.first == b_node) & (paths.length > 1))
+    if through.size == 0:
+        raise NotFoundError(
+            "no path of at most three steps goes through this broker to this target"
+        )
+    best = int(through[np.argmax(paths.score[through])])
+    via = int(paths.second[best])
+    facts = network.ego.take(np.array([b_node]))
+    days = float(facts["days_since_contact"][0])
+    ctx = request_context(
+        conn,
+        viewer.person_id,
+        broker,
+        target,
+        via=network.graph.person_of(via) if via >= 0 else None,
+        purpose=purpose,
+        tie_class=str(facts["klass"][0]),
+        days_since_contact=None if np.isnan(days) else days,
+        today=network.as_of.date(),
+    )
+    return {
+        "context": ctx.as_dict(),
+        "draft": draft_request(ctx, lang=lang, reason=reason),
+        "lang": lang,
+        "path_score": round(float(paths.score[best]), 3),
+    }

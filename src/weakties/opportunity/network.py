@@ -1,0 +1,290 @@
+"""The viewer's network, ready for introductions: a snapshot whose edges carry
+tie strength, with the facts about the viewer's own ties and the history of
+their asks.
+
+Edge strength in [0, 1] is, for each visible pair:
+
+- the tie strength model's score when a member's traces cover the pair (the
+  viewer's own ties, and the ties of members who share them by name);
+- never less than a prior by source: a declared tie is at least a *nominal*
+  one (``NOMINAL_STRENGTH``: someone accepted the connection); an inferred tie
+  is worth ``INFERRED_STRENGTH`` times its confidence (colleagues at the same
+  time in the same place mostly know each other, but that says little about
+  how well).
+
+Ties a viewer may only count (sharing level ``counts``) are never on a path:
+a path names its people.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, select
+
+from weakties.graph.fromstore import _current_orgs
+from weakties.graph.snapshot import Graph
+from weakties.model.tables import Ask, Member
+from weakties.opportunity import _kernels
+from weakties.store.clock import data_now
+from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer, sharing_levels, visible_ties
+from weakties.ties.infer import INFERRED_SOURCES, inference_enabled
+from weakties.ties.strength import TieScores, score_ties
+
+__all__ = [
+    "INFERRED_STRENGTH",
+    "NOMINAL_STRENGTH",
+    "BrokerHistory",
+    "EgoTies",
+    "IntroNetwork",
+    "build_network",
+]
+
+NOMINAL_STRENGTH = 0.1
+INFERRED_STRENGTH = 0.5
+# Up to this many other members, each one's ties are scored with their own
+# model (their calibration, their notes); beyond, all pairs in one pass.
+PER_MEMBER_SCORING = 8
+
+
+@dataclass
+class BrokerHistory:
+    """What happened when the viewer asked this broker before."""
+
+    introduced: int = 0
+    declined: int = 0
+    no_answer: int = 0
+    open_since: dt.datetime | None = None
+
+    def factor(self) -> float:
+        """How past outcomes move a path's score: a broker who introduced you is
+        a safer ask, one who declined or did not answer a less likely one."""
+        value = 1.0 + 0.1 * min(self.introduced, 2) - 0.25 * self.declined - 0.15 * self.no_answer
+        return float(min(1.2, max(0.3, value)))
+
+
+@dataclass
+class EgoTies:
+    """The viewer's ties as tie strength sees them, aligned with sorted nodes."""
+
+    nodes: np.ndarray  # int32, sorted
+    score: np.ndarray  # float64
+    klass: np.ndarray  # object: strong / weak / dormant / nominal
+    days_since_contact: np.ndarray  # float64, NaN = never
+    contacts_last_year: np.ndarray  # float64
+    contacts: np.ndarray  # float64
+
+    @classmethod
+    def empty(cls) -> EgoTies:
+        e = np.empty(0)
+        return cls(np.empty(0, np.int32), e, np.empty(0, object), e, e, e)
+
+    def index(self, node: int) -> int | None:
+        i = int(np.searchsorted(self.nodes, node))
+        return i if i < self.nodes.size and int(self.nodes[i]) == node else None
+
+    def take(self, nodes: np.ndarray) -> dict[str, np.ndarray]:
+        """The facts for many nodes (NaN / "nominal" where the viewer has no score)."""
+        pos = np.searchsorted(self.nodes, nodes)
+        pos = np.minimum(pos, max(self.nodes.size - 1, 0))
+        hit = (self.nodes[pos] == nodes) if self.nodes.size else np.zeros(nodes.size, bool)
+        out: dict[str, np.ndarray] = {}
+        for name in ("score", "days_since_contact", "contacts_last_year", "contacts"):
+            column = getattr(self, name)
+            values = np.full(nodes.size, np.nan)
+            if self.nodes.size:
+                values[hit] = column[pos[hit]]
+            out[name] = values
+        klass = np.full(nodes.size, "nominal", dtype=object)
+        if self.nodes.size:
+            klass[hit] = self.klass[pos[hit]]
+        out["klass"] = klass
+        return out
+
+
+@dataclass
+class IntroNetwork:
+    """A viewer's view of the network with tie strengths on the edges."""
+
+    graph: Graph
+    viewer: int  # the viewer's node
+    ego: EgoTies
+    as_of: dt.datetime
+    history: dict[int, BrokerHistory] = field(default_factory=dict)  # by node
+    member_id: int | None = None
+    _novelty: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def contacts(self) -> np.ndarray:
+        return self.graph.neighbors(self.viewer)
+
+    def novelty(self) -> np.ndarray:
+        """Per contact of the viewer (in row order): the share of their contacts
+        the viewer does not otherwise reach (0 = all redundant, 1 = all new)."""
+        if self._novelty is None:
+            g = self.graph
+            outside = _kernels.ego_novelty(g.indptr, g.indices, self.viewer)
+            degree = np.diff(g.indptr)[self.contacts]
+            self._novelty = np.where(degree > 1, outside / np.maximum(degree - 1, 1), 0.0)
+        return self._novelty
+
+    def history_of(self, node: int) -> BrokerHistory:
+        return self.history.get(int(node), BrokerHistory())
+
+
+def _strength_by_pair(
+    rows: list[tuple[Any, ...]],
+) -> dict[tuple[int, int], float]:
+    prior: dict[tuple[int, int], float] = {}
+    for a, b, source, _by, confidence in rows:
+        if source in INFERRED_SOURCES:
+            value = INFERRED_STRENGTH * float(confidence)
+        else:
+            value = NOMINAL_STRENGTH
+        key = (a, b)
+        if value > prior.get(key, -1.0):
+            prior[key] = value
+    return prior
+
+
+def _scored_pairs(scores: TieScores) -> dict[tuple[int, int], float]:
+    a = scores.table.a.tolist()
+    b = scores.table.b.tolist()
+    return dict(zip(zip(a, b, strict=True), scores.score.tolist(), strict=True))
+
+
+def _ego_ties(scores: TieScores, graph: Graph) -> EgoTies:
+    if scores.ego is None or len(scores) == 0:
+        return EgoTies.empty()
+    others = np.where(scores.table.a == scores.ego, scores.table.b, scores.table.a)
+    ids = graph.person_ids
+    assert ids is not None
+    keep = np.isin(others, ids)
+    nodes = np.searchsorted(ids, others[keep]).astype(np.int32)
+    order = np.argsort(nodes, kind="stable")
+    values = scores.table.values
+    return EgoTies(
+        nodes[order],
+        scores.score[keep][order],
+        scores.classes[keep][order],
+        values["days_since_contact"][keep][order],
+        values["contacts_last_year"][keep][order],
+        values["contacts"][keep][order],
+    )
+
+
+def ask_history(conn: Connection, member_id: int, now: dt.datetime) -> dict[int, BrokerHistory]:
+    """Past asks of a member, by broker person id (see :mod:`.etiquette`)."""
+    from weakties.opportunity.etiquette import effective_status, load_limits
+
+    limits = load_limits(conn, member_id)
+    out: dict[int, BrokerHistory] = {}
+    for broker, status, asked_at in conn.execute(
+        select(Ask.broker_id, Ask.status, Ask.asked_at).where(Ask.member_id == member_id)
+    ):
+        history = out.setdefault(broker, BrokerHistory())
+        status = effective_status(status, asked_at, now, limits)
+        if status == "open":
+            history.open_since = asked_at
+        elif status == "introduced":
+            history.introduced += 1
+        elif status == "declined":
+            history.declined += 1
+        elif status == "no_answer":
+            history.no_answer += 1
+    return out
+
+
+def build_network(
+    conn: Connection,
+    viewer: Viewer,
+    *,
+    as_of: dt.datetime | None = None,
+    inferred: bool = True,
+) -> IntroNetwork:
+    """The viewer's network with tie strengths, as of a date (now by default).
+
+    Parameters
+    ----------
+    conn : Connection
+    viewer : Viewer
+    as_of : datetime, optional
+        Tie strengths use the traces before it.
+    inferred : bool
+        Use inferred contact-to-contact ties (when the viewer has not switched
+        inference off).
+    """
+    when = as_of or data_now(conn)
+    sources = list(SOCIAL_TIE_SOURCES)
+    if inferred and inference_enabled(conn, viewer):
+        sources += list(INFERRED_SOURCES)
+    rows = visible_ties(conn, viewer, level="names", sources=sources, with_confidence=True)
+    strength = _strength_by_pair(rows)
+    # trace-based strengths: the viewer's own, then each member sharing by name
+    own = score_ties(conn, viewer=viewer, as_of=when)
+    scored = _scored_pairs(own)
+    levels = sharing_levels(conn)
+    asserting = {r[3] for r in rows if levels.get(r[3]) == "names"} - {viewer.member_id}
+    if len(asserting) > PER_MEMBER_SCORING:
+        # a platform: one pass over every pair, from the data of members who share
+        everyone = score_ties(
+            conn, as_of=when, all_pairs=True, members=asserting | {viewer.member_id}
+        )
+        for key, value in _scored_pairs(everyone).items():
+            scored.setdefault(key, value)
+    elif asserting:
+        members = conn.execute(
+            select(Member.id, Member.person_id, Member.handle).where(
+                Member.id.in_(sorted(asserting))
+            )
+        ).all()
+        for mid, pid, handle in members:
+            theirs = score_ties(conn, viewer=Viewer(mid, pid, handle), as_of=when)
+            for key, value in _scored_pairs(theirs).items():
+                scored[key] = max(value, scored.get(key, value))
+    for key, prior in strength.items():
+        if key in scored:
+            # the source's prior is a floor: an accepted connection is not nothing
+            strength[key] = max(scored[key], prior)
+    pairs = np.array(list(strength), dtype=np.int64).reshape(-1, 2)
+    weights = np.array(list(strength.values()), dtype=np.float32)
+    person_ids, inverse = np.unique(
+        np.concatenate([pairs.ravel(), [viewer.person_id]]), return_inverse=True
+    )
+    u = inverse[: pairs.shape[0] * 2 : 2] if pairs.size else np.empty(0, np.int64)
+    v = inverse[1 : pairs.shape[0] * 2 : 2] if pairs.size else np.empty(0, np.int64)
+    graph = Graph.from_edges(u, v, weights, n_nodes=person_ids.size)
+    org_pairs, org_ids = _current_orgs(conn, person_ids)
+    graph = graph.with_labels(person_ids, org_pairs, org_ids)
+    me = int(np.searchsorted(person_ids, viewer.person_id))
+    history = {
+        int(np.searchsorted(person_ids, pid)): h
+        for pid, h in ask_history(conn, viewer.member_id, when).items()
+        if pid in set(person_ids.tolist())
+    }
+    return IntroNetwork(graph, me, _ego_ties(own, graph), when, history, viewer.member_id)
+
+
+def network_from_graph(
+    graph: Graph, viewer: int, *, ego: EgoTies | None = None, as_of: dt.datetime | None = None
+) -> IntroNetwork:
+    """An :class:`IntroNetwork` over a prepared snapshot (benchmarks, tests): edge
+    strengths are the graph's, the viewer's tie facts are taken from them."""
+    if ego is None:
+        nodes = graph.neighbors(viewer).astype(np.int32)
+        row = slice(graph.indptr[viewer], graph.indptr[viewer + 1])
+        score = np.asarray(graph.strength[row], dtype=np.float64)
+        nan = np.full(nodes.size, np.nan)
+        klass = np.where(score >= 0.5, "strong", "weak").astype(object)
+        ego = EgoTies(nodes, score, klass, nan, nan.copy(), nan.copy())
+    when = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return IntroNetwork(graph, int(viewer), ego, when)
+
+
+def with_strength(graph: Graph, strength: np.ndarray) -> Graph:
+    """The same snapshot with another per-entry strength array."""
+    return dataclasses.replace(graph, strength=np.ascontiguousarray(strength, dtype=np.float32))

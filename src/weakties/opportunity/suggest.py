@@ -1,0 +1,322 @@
+"""People you may know: link prediction scores on the tie graph, plus shared places.
+
+Scores of a candidate pair (u, v) not yet tied, with Γ(x) the contacts of x:
+
+- ``cn`` — common neighbours, |Γ(u) ∩ Γ(v)|;
+- ``aa`` — Adamic–Adar, Σ 1 / log |Γ(z)| over common neighbours z;
+- ``ra`` — resource allocation, Σ 1 / |Γ(z)| (Zhou, Lü & Zhang 2009);
+- ``katz`` — Katz's index truncated at three steps, β² (A²)_uv + β³ (A³)_uv with
+  β = 0.05 (Liben-Nowell & Kleinberg 2007);
+- ``weakties`` — resource allocation, plus 2 x the organisations both belong to
+  at the date (employers, schools, groups) weighted like Adamic–Adar on the
+  person–organisation graph (a 10-person firm says more than a 10,000-person
+  one), plus the truncated Katz index as a tie-breaker (x 0.001), so that a
+  colleague with no mutual contact, or someone three steps away, still ranks.
+  Places held *at the date* predict new ties far better than places ever held
+  (precision@10 on the synthetic world: 0.089 against 0.052, see the
+  evaluation); the weight 2 is where that gain levels off (1: 0.085, 4: 0.089).
+
+Evaluated only on temporal splits (evaluation/pymk_eval.py): a random hold-out
+of edges makes every method look excellent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sqlalchemy import Connection, or_, select
+
+from weakties.graph.snapshot import Graph
+from weakties.model.tables import Interaction, Organization, Position, Tie
+from weakties.store.clock import data_now
+from weakties.store.engine import rows_array
+from weakties.store.errors import InputError
+from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer
+
+__all__ = [
+    "METHODS",
+    "LinkData",
+    "link_data_from_store",
+    "score_rows",
+    "suggest_all",
+    "suggest_for",
+    "top_k",
+]
+
+METHODS = ("weakties", "ra", "aa", "cn", "katz")
+KATZ_BETA = 0.05
+ORG_WEIGHT = 2.0
+KATZ_WEIGHT = 1e-3
+
+
+@dataclass
+class LinkData:
+    """A tie graph as a sparse 0/1 matrix, and optionally a person x place matrix."""
+
+    adjacency: sp.csr_array  # n x n, symmetric, 0/1
+    places: sp.csr_array | None = None  # n x m, 0/1
+    person_ids: np.ndarray | None = None  # store ids of the rows
+
+    @classmethod
+    def from_graph(cls, graph: Graph, places: sp.csr_array | None = None) -> LinkData:
+        n = graph.n_nodes
+        data = np.ones(graph.indices.size, dtype=np.float64)
+        adjacency = sp.csr_array((data, graph.indices, graph.indptr), shape=(n, n))
+        return cls(adjacency, places, graph.person_ids)
+
+    @classmethod
+    def from_edges(
+        cls, u: np.ndarray, v: np.ndarray, n: int, places: sp.csr_array | None = None
+    ) -> LinkData:
+        return cls.from_graph(Graph.from_edges(u, v, n_nodes=n), places)
+
+    @property
+    def n(self) -> int:
+        return int(self.adjacency.shape[0])
+
+    def degree(self) -> np.ndarray:
+        return np.diff(self.adjacency.indptr)
+
+
+def _diag(values: np.ndarray) -> sp.dia_array:
+    return sp.dia_array((values[None, :], [0]), shape=(values.size, values.size))
+
+
+def score_rows(data: LinkData, rows: np.ndarray, method: str = "weakties") -> sp.csr_array:
+    """Scores of every candidate for each of ``rows`` (a sparse matrix, one row per
+    entry of ``rows``); existing ties and the person themself are removed."""
+    if method not in METHODS:
+        raise InputError(f"method must be one of {', '.join(METHODS)}")
+    a = data.adjacency
+    sub = a[rows]
+    deg = data.degree().astype(np.float64)
+    if method == "cn":
+        scores = sub @ a
+    elif method == "aa":
+        with np.errstate(divide="ignore"):
+            weight = np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 0.0)
+        scores = sub @ _diag(weight) @ a
+    elif method in ("ra", "weakties"):
+        weight = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
+        scores = sub @ _diag(weight) @ a
+    if method in ("katz", "weakties"):
+        two = sub @ a
+        katz = KATZ_BETA**2 * two + KATZ_BETA**3 * (two @ a)
+        scores = katz if method == "katz" else scores + KATZ_WEIGHT * katz
+    if method == "weakties" and data.places is not None and data.places.nnz:
+        places = data.places
+        size = np.asarray(places.sum(axis=0)).ravel()
+        weight = np.where(size > 1, 1.0 / np.log(np.maximum(size, 2)), 0.0)
+        scores = scores + ORG_WEIGHT * (places[rows] @ _diag(weight) @ places.T)
+    scores = sp.csr_array(scores)
+    # remove existing ties and self pairs
+    mask = sp.csr_array(sub, copy=True)
+    mask.data[:] = 1.0
+    selfs = sp.csr_array(
+        (np.ones(rows.size), (np.arange(rows.size), rows)), shape=(rows.size, data.n)
+    )
+    known = (mask + selfs).astype(bool).astype(np.float64)
+    scores = scores - scores.multiply(known)
+    scores.eliminate_zeros()
+    return scores
+
+
+def top_k(scores: sp.csr_array, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per row, the ``k`` best columns and their scores (ties broken by column)."""
+    out = []
+    scores = sp.csr_array(scores)
+    for r in range(scores.shape[0]):
+        lo, hi = scores.indptr[r], scores.indptr[r + 1]
+        cols, vals = scores.indices[lo:hi], scores.data[lo:hi]
+        if cols.size > k:
+            order = np.lexsort((cols, -vals))[:k]
+        else:
+            order = np.lexsort((cols, -vals))
+        out.append((cols[order], vals[order]))
+    return out
+
+
+def suggest_rows(
+    data: LinkData, rows: np.ndarray, k: int, method: str = "weakties", chunk: int = 256
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Top ``k`` suggestions for many rows, computed a chunk of rows at a time."""
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for start in range(0, rows.size, chunk):
+        out.extend(top_k(score_rows(data, rows[start : start + chunk], method), k))
+    return out
+
+
+def _when(conn: Connection, as_of: dt.datetime | None) -> dt.datetime:
+    return as_of or data_now(conn)
+
+
+def link_data_from_store(
+    conn: Connection,
+    *,
+    as_of: dt.datetime | None = None,
+    viewer: Viewer | None = None,
+    places: bool = True,
+) -> LinkData:
+    """The graph of ties and exchanges known before ``as_of``, with shared places.
+
+    Edges: ties dated before ``as_of`` (undated ties only when no date is given:
+    they cannot be placed in time) and pairs that exchanged any trace before it.
+    With a ``viewer``, only what they may see by name.
+    """
+    when = _when(conn, as_of)
+    pairs: list[tuple[Any, ...]] = []
+    if viewer is not None:
+        from weakties.store.visibility import visible_ties
+
+        rows = visible_ties(conn, viewer, sources=SOCIAL_TIE_SOURCES)
+        pairs = [(a, b) for a, b, _s, _by in rows]
+    else:
+        tie_query = select(Tie.person_a_id, Tie.person_b_id).where(
+            Tie.source.in_(SOCIAL_TIE_SOURCES),
+            or_(Tie.ended_at.is_(None), Tie.ended_at > when),
+        )
+        tie_query = tie_query.where(
+            Tie.since < when if as_of is not None else or_(Tie.since.is_(None), Tie.since < when)
+        )
+        pairs = [tuple(r) for r in conn.execute(tie_query)]
+        traced: Any = conn.execute(
+            select(Interaction.sender_id, Interaction.recipient_id)
+            .where(
+                Interaction.occurred_at < when,
+                Interaction.sender_id.is_not(None),
+                Interaction.recipient_id.is_not(None),
+                Interaction.sender_id != Interaction.recipient_id,
+            )
+            .distinct()
+        ).all()
+        pairs += [(min(a, b), max(a, b)) for a, b in traced if a is not None and b is not None]
+    edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    extra = [viewer.person_id] if viewer is not None else []
+    person_ids, inverse = np.unique(np.concatenate([edges.ravel(), extra]), return_inverse=True)
+    u, v = inverse[: edges.size : 2], inverse[1 : edges.size : 2]
+    graph = Graph.from_edges(u, v, n_nodes=person_ids.size).with_labels(person_ids)
+    matrix = None
+    if places:
+        day = when.date()
+        held_rows = conn.execute(
+            select(Position.person_id, Position.organization_id).where(
+                Position.organization_id.is_not(None),
+                or_(Position.start_date.is_(None), Position.start_date <= day),
+                or_(Position.end_date.is_(None), Position.end_date >= day),
+                or_(Position.end_date.is_not(None), Position.is_current.is_(True)),
+            )
+        ).all()
+        if held_rows:
+            held = rows_array(held_rows, np.int64)
+            inside = np.isin(held[:, 0], person_ids)
+            held = held[inside]
+            if held.size:
+                org_ids, org_col = np.unique(held[:, 1], return_inverse=True)
+                row = np.searchsorted(person_ids, held[:, 0])
+                matrix = sp.csr_array(
+                    (np.ones(row.size), (row, org_col)), shape=(person_ids.size, org_ids.size)
+                )
+                matrix.sum_duplicates()
+                matrix.data[:] = 1.0
+    data = LinkData.from_graph(graph, matrix)
+    data.person_ids = person_ids
+    return data
+
+
+def suggest_all(
+    conn: Connection,
+    *,
+    as_of: dt.datetime | None = None,
+    top: int = 10,
+    method: str = "weakties",
+) -> dict[int, list[tuple[int, float]]]:
+    """Every person's top suggestions (person id -> [(person id, score)]), from the
+    traces and ties before ``as_of``."""
+    data = link_data_from_store(conn, as_of=as_of)
+    ids = data.person_ids
+    assert ids is not None
+    rows = np.arange(data.n)
+    result = suggest_rows(data, rows, top, method)
+    return {
+        int(ids[r]): [(int(ids[c]), float(s)) for c, s in zip(cols, vals, strict=True)]
+        for r, (cols, vals) in zip(rows.tolist(), result, strict=True)
+    }
+
+
+def suggest_for(
+    conn: Connection,
+    viewer: Viewer,
+    *,
+    top: int = 10,
+    method: str = "weakties",
+    as_of: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The viewer's suggestions among the people they may see, explained."""
+    data = link_data_from_store(conn, as_of=as_of, viewer=viewer)
+    ids = data.person_ids
+    assert ids is not None
+    me = int(np.searchsorted(ids, viewer.person_id))
+    ((cols, vals),) = suggest_rows(data, np.array([me]), top, method)
+    a = data.adjacency
+    mine = set(a.indices[a.indptr[me] : a.indptr[me + 1]].tolist())
+    from weakties.opportunity.explain import names_of
+
+    candidates = [int(ids[c]) for c in cols.tolist()]
+    mutual_nodes = {
+        c: sorted(mine & set(a.indices[a.indptr[c] : a.indptr[c + 1]].tolist()))
+        for c in cols.tolist()
+    }
+    everyone = set(candidates) | {int(ids[x]) for m in mutual_nodes.values() for x in m[:3]}
+    names = names_of(conn, sorted(everyone))
+    shared = _shared_places(conn, viewer.person_id, candidates)
+    out = []
+    for c, score in zip(cols.tolist(), vals.tolist(), strict=True):
+        pid = int(ids[c])
+        mutual = mutual_nodes[c]
+        reasons = []
+        if mutual:
+            sample = ", ".join(names.get(int(ids[x]), "?") for x in mutual[:3])
+            reasons.append(
+                f"{len(mutual)} mutual contact{'s' if len(mutual) != 1 else ''} ({sample})"
+            )
+        if shared.get(pid):
+            reasons.append("also at " + ", ".join(shared[pid][:3]))
+        if not reasons:
+            reasons.append("three steps away through your contacts' contacts")
+        out.append(
+            {
+                "id": pid,
+                "name": names.get(pid),
+                "score": round(float(score), 4),
+                "mutual_contacts": len(mutual),
+                "why": "; ".join(reasons),
+            }
+        )
+    return out
+
+
+def _shared_places(conn: Connection, me: int, others: list[int]) -> dict[int, list[str]]:
+    if not others:
+        return {}
+    mine = set(
+        conn.execute(
+            select(Position.organization_id).where(
+                Position.person_id == me, Position.organization_id.is_not(None)
+            )
+        ).scalars()
+    )
+    if not mine:
+        return {}
+    out: dict[int, list[str]] = {}
+    for pid, name in conn.execute(
+        select(Position.person_id, Organization.name)
+        .join(Organization, Organization.id == Position.organization_id)
+        .where(Position.person_id.in_(others), Position.organization_id.in_(mine))
+        .distinct()
+    ):
+        out.setdefault(pid, []).append(name)
+    return out

@@ -1,0 +1,190 @@
+"""Etiquette is enforced: each rule refuses with its reason and the day the ask
+becomes possible; limits are configurable; outcomes are recorded."""
+
+import datetime as dt
+
+import pytest
+
+from tests.support import connections, url, write_files
+from weakties.ingest.linkedin.importer import import_linkedin
+from weakties.opportunity.etiquette import (
+    check_ask,
+    close_ask,
+    list_asks,
+    load_limits,
+    mark_do_not_ask,
+    record_ask,
+    save_limits,
+    text_fingerprint,
+)
+from weakties.store.errors import InputError, RefusedError
+from weakties.store.people import find_person
+from weakties.store.visibility import resolve_viewer
+
+NOW = dt.datetime(2026, 3, 2, 10, 0)
+DAY = dt.timedelta(days=1)
+CONTACTS = ["ann", "bob", "cy", "dee", "eve", "fay", "gus"]
+
+
+@pytest.fixture
+def world(store, tmp_path):
+    rows = [[s.title(), "Lee", url(s), "", "Acme", "Dev", "01 Jan 2024"] for s in CONTACTS]
+    import_linkedin(
+        store, write_files(tmp_path / "me", {"Connections.csv": connections(rows)}), "me"
+    )
+    other = [["Zed", "Roe", url("zed"), "", "Globex", "CTO", "01 Jan 2024"]]
+    import_linkedin(
+        store, write_files(tmp_path / "her", {"Connections.csv": connections(other)}), "her"
+    )
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        people = {s: find_person(conn, me, url(s)) for s in CONTACTS}
+        her = resolve_viewer(conn, "her")
+        people["zed"] = find_person(conn, her, url("zed"))
+    return store, people
+
+
+def rules_of(decision):
+    return {r["rule"] for r in decision.reasons}
+
+
+def test_one_open_ask_per_broker_refused_with_reason_and_date(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        first = record_ask(conn, me, p["ann"], target=p["bob"], text="Hi Ann, about Bob", now=NOW)
+        with pytest.raises(RefusedError) as refused:
+            record_ask(
+                conn,
+                me,
+                p["ann"],
+                target=p["cy"],
+                text="Hi Ann, about Cy",
+                now=NOW + dt.timedelta(hours=2),
+            )
+    message = str(refused.value)
+    assert "already asked Ann Lee on 2026-03-02" in message
+    assert f"ask #{first['id']}" in message
+    # unanswered after 21 days, then 30 days of cool-down
+    assert "possible on 2026-04-22" in message
+    assert refused.value.reasons[0]["rule"] == "open_per_broker"
+    assert refused.value.exit_code == 5
+
+
+def test_cooldowns_after_each_outcome(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        cases = {"declined": ("ann", 90), "introduced": ("bob", 14), "no_answer": ("cy", 30)}
+        for outcome, (who, days) in cases.items():
+            ask = record_ask(conn, me, p[who], text=f"to {who}", now=NOW)
+            close_ask(conn, me, ask["id"], outcome.replace("_", "-"), now=NOW + DAY)
+            during = check_ask(conn, me, p[who], now=NOW + DAY * days)
+            assert rules_of(during) == {f"cooldown_{outcome}"}
+            assert during.possible_on == (NOW + DAY * (days + 1)).date()
+            after = check_ask(conn, me, p[who], now=NOW + DAY * (days + 1))
+            assert after.allowed, after.reasons
+
+
+def test_an_open_ask_counts_as_unanswered_after_three_weeks(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        record_ask(conn, me, p["ann"], now=NOW)
+        assert [a["status"] for a in list_asks(conn, me, now=NOW + DAY * 20)] == ["open"]
+        assert [a["status"] for a in list_asks(conn, me, now=NOW + DAY * 21)] == ["no_answer"]
+        assert rules_of(check_ask(conn, me, p["ann"], now=NOW + DAY * 22)) == {"cooldown_no_answer"}
+        assert check_ask(conn, me, p["ann"], now=NOW + DAY * 51).allowed
+
+
+def test_asks_per_week(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        for k, who in enumerate(CONTACTS[:5]):
+            record_ask(conn, me, p[who], text=f"note {k}", now=NOW + dt.timedelta(hours=k))
+        sixth = check_ask(conn, me, p["fay"], now=NOW + DAY)
+        assert rules_of(sixth) == {"asks_per_week"}
+        assert sixth.possible_on == (NOW + DAY * 7).date()
+        assert check_ask(conn, me, p["fay"], now=NOW + DAY * 7 + dt.timedelta(hours=1)).allowed
+
+
+def test_the_same_words_to_two_people_are_refused(world):
+    store, p = world
+    text = "Hello! Could you introduce me to someone at Acme?"
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        record_ask(conn, me, p["ann"], text=text, now=NOW)
+        # case, spacing and punctuation do not make it personal
+        copy = "hello   could you introduce me to SOMEONE at acme"
+        assert text_fingerprint(copy) == text_fingerprint(text)
+        refused = check_ask(conn, me, p["bob"], text=copy, now=NOW + DAY)
+        assert rules_of(refused) == {"same_text_recipients"}
+        assert refused.possible_on is None
+        assert check_ask(conn, me, p["bob"], text="Bob, since our Acme days...", now=NOW).allowed
+
+
+def test_one_open_ask_per_target(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        record_ask(conn, me, p["ann"], target=p["gus"], now=NOW)
+        assert rules_of(check_ask(conn, me, p["bob"], target=p["gus"], now=NOW + DAY)) == {
+            "open_per_target"
+        }
+
+
+def test_do_not_ask_by_the_person_or_on_their_behalf(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        her = resolve_viewer(conn, "her")
+        mark_do_not_ask(conn, me, p["ann"], reason="between jobs")
+        refused = check_ask(conn, me, p["ann"], now=NOW)
+        assert rules_of(refused) == {"do_not_ask"}
+        assert "you noted that they asked" in refused.reasons[0]["message"]
+        assert refused.possible_on is None and "will not become possible" in refused.message()
+        # a member marking themself: holds for everyone, as broker and as target
+        mark_do_not_ask(conn, her, her.person_id)
+        assert "do_not_ask" in rules_of(check_ask(conn, me, p["bob"], target=her.person_id))
+        mark_do_not_ask(conn, me, p["ann"], lift=True)
+        assert check_ask(conn, me, p["ann"], now=NOW).allowed
+
+
+def test_only_contacts_can_be_asked(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        assert rules_of(check_ask(conn, me, p["zed"], now=NOW)) == {"contacts_only"}
+        with pytest.raises(InputError):
+            check_ask(conn, me, me.person_id)
+
+
+def test_limits_are_configurable(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        assert load_limits(conn, me.member_id).open_per_broker == 1
+        save_limits(conn, me.member_id, "open_per_broker", "2")
+        save_limits(conn, me.member_id, "contacts_only", "off")
+        record_ask(conn, me, p["ann"], now=NOW)
+        assert check_ask(conn, me, p["ann"], now=NOW + DAY).allowed
+        assert check_ask(conn, me, p["zed"], now=NOW).allowed
+        save_limits(conn, me.member_id, "asks_per_week", "off")
+        assert load_limits(conn, me.member_id).asks_per_week is None
+        with pytest.raises(InputError, match="no etiquette rule"):
+            save_limits(conn, me.member_id, "asks_per_day", "3")
+        with pytest.raises(InputError, match="whole number"):
+            save_limits(conn, me.member_id, "open_per_broker", "many")
+
+
+def test_the_ledger_keeps_no_text(world, db_path):
+    import sqlite3
+
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        record_ask(conn, me, p["ann"], text="a private sentence about Bob", now=NOW)
+    with sqlite3.connect(db_path) as raw:
+        rows = raw.execute("select * from ask").fetchall()
+    assert rows and "private sentence" not in repr(rows)

@@ -1,0 +1,117 @@
+"""People you may know: every score equals its reference, suggestions use only the
+past, the external JSON form."""
+
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tests.graph.conftest import graphs
+from weakties.cli.main import app
+from weakties.opportunity.suggest import KATZ_BETA, LinkData, score_rows, suggest_rows
+
+runner = CliRunner()
+
+
+def dense(scores, n):
+    return scores.toarray() if hasattr(scores, "toarray") else np.asarray(scores)
+
+
+@settings(max_examples=40, deadline=None)
+@given(graphs(max_nodes=16), st.data())
+def test_scores_equal_networkx(pair, data):
+    g, reference = pair
+    link = LinkData.from_graph(g)
+    rows = np.arange(g.n_nodes)
+    non_edges = [(u, v) for u, v in nx.non_edges(reference)]
+    for method, fn in (
+        (
+            "cn",
+            lambda pairs: (
+                (u, v, len(list(nx.common_neighbors(reference, u, v)))) for u, v in pairs
+            ),
+        ),
+        ("ra", lambda pairs: nx.resource_allocation_index(reference, pairs)),
+        ("aa", lambda pairs: nx.adamic_adar_index(reference, pairs)),
+    ):
+        got = dense(score_rows(link, rows, method), g.n_nodes)
+        for u, v, expected in fn(non_edges):
+            assert got[u, v] == pytest.approx(expected), (method, u, v)
+        # existing ties and self pairs are never suggested
+        for u, v in reference.edges():
+            assert got[u, v] == 0 and got[v, u] == 0
+        assert np.all(np.diag(got) == 0)
+
+
+def test_katz_is_the_truncated_walk_count():
+    reference = nx.gnm_random_graph(25, 60, seed=3)
+    u, v = np.array(list(reference.edges())).T
+    link = LinkData.from_edges(u, v, 25)
+    a = nx.to_numpy_array(reference, nodelist=range(25))
+    expected = KATZ_BETA**2 * (a @ a) + KATZ_BETA**3 * (a @ a @ a)
+    expected[a > 0] = 0
+    np.fill_diagonal(expected, 0)
+    got = dense(score_rows(link, np.arange(25), "katz"), 25)
+    assert got == pytest.approx(expected)
+
+
+def test_shared_places_rank_a_former_colleague_without_mutual_contacts():
+    import scipy.sparse as sp
+
+    # 0 - 1 - 2 and 3 alone; 0 and 3 were at the same small firm (place 0)
+    places = sp.csr_array((np.ones(2), ([0, 3], [0, 0])), shape=(4, 1))
+    link = LinkData.from_edges(np.array([0, 1]), np.array([1, 2]), 4, places)
+    ((cols, _vals),) = suggest_rows(link, np.array([0]), 5, "weakties")
+    assert set(cols.tolist()) == {2, 3}
+    ((cols, _),) = suggest_rows(link, np.array([0]), 5, "ra")
+    assert cols.tolist() == [2]
+
+
+def test_suggest_all_uses_only_the_past(tmp_path):
+    log = tmp_path / "log.csv"
+    rows = [
+        ("a", "b", "2020-01-01"),
+        ("b", "c", "2020-01-02"),
+        ("c", "d", "2020-01-03"),
+        ("a", "c", "2021-06-01"),  # after the date: a and c are not yet in touch
+        ("d", "e", "2021-06-02"),
+    ]
+    log.write_text("from,to,when\n" + "\n".join(",".join(r) for r in rows) + "\n")
+    db = tmp_path / "s.sqlite"
+    done = runner.invoke(
+        app,
+        [
+            "--db",
+            str(db),
+            "import",
+            "interactions",
+            str(log),
+            "--sender",
+            "from",
+            "--recipient",
+            "to",
+            "--timestamp",
+            "when",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    shown = runner.invoke(
+        app, ["--db", str(db), "suggest", "--all", "--as-of", "2021-01-01", "--top", "3", "--json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    found = json.loads(shown.stdout)
+    assert set(found) == {"a", "b", "c", "d"}  # e appears after the date
+    assert found["a"][0] == "c"  # two steps: a-b-c
+    assert "c" not in found["b"] and "a" not in found["b"]  # existing contacts
+    assert found["a"] == ["c", "d"]  # d is three steps away: Katz ranks it after c
+    later = json.loads(
+        runner.invoke(
+            app,
+            ["--db", str(db), "suggest", "--all", "--as-of", "2022-01-01", "--top", "3", "--json"],
+        ).stdout
+    )
+    assert "c" not in later["a"]  # a and c are in touch by then

@@ -1,0 +1,110 @@
+"""The bar: on the synthetic world, for 50 random (viewer, organisation) pairs, the
+paths found equal a brute-force enumeration over the world's true ties as the
+viewer may see them (their own, and those of members who share them by name)."""
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from weakties.opportunity.intro import target_paths
+from weakties.opportunity.targets import TargetSpec
+from weakties.store.engine import open_store
+from weakties.store.visibility import resolve_viewer
+from weakties.synth import generate
+from weakties.synth.load import load_world, person_id_of, random_sharing
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    world = generate(n_people=500, seed=11)
+    sharing = random_sharing(world, seed=2, p_counts=0.15, p_nothing=0.15)
+    store = open_store(tmp_path_factory.mktemp("platform") / "p.sqlite")
+    load_world(store, world, sharing=sharing)
+    yield world, store, sharing
+    store.close()
+
+
+def visible_adjacency(world, sharing, viewer: int) -> dict[int, set[int]]:
+    adjacency: dict[int, set[int]] = defaultdict(set)
+    for t in world.ties:
+        # load_world: every tie is asserted by the member at its lower end
+        if t.since > world.end:
+            continue
+        if viewer in (t.a, t.b) or t.a == viewer or sharing[t.a] == "names":
+            adjacency[t.a].add(t.b)
+            adjacency[t.b].add(t.a)
+    return adjacency
+
+
+def brute_paths(adjacency, source: int, targets: set[int]) -> set[tuple[int, ...]]:
+    found = set()
+    for a in adjacency[source]:
+        if a in targets:
+            found.add((source, a))
+        for b in adjacency[a]:
+            if b == source:
+                continue
+            if b in targets:
+                found.add((source, a, b))
+            for c in adjacency[b]:
+                if c in (source, a):
+                    continue
+                if c in targets:
+                    found.add((source, a, b, c))
+    return found
+
+
+def employees(world, org: int, former: bool) -> set[int]:
+    out = set()
+    for p in world.positions:
+        if p.org != org or p.kind != "job" or p.start > world.end:
+            continue
+        if former or p.active_on(world.end):
+            out.add(p.person)
+    return out
+
+
+def test_fifty_viewer_organisation_pairs_equal_brute_force(platform):
+    world, store, sharing = platform
+    rng = np.random.default_rng(4)
+    degree = world.degree()
+    viewers = rng.choice(np.flatnonzero(degree >= 4), size=10, replace=False).tolist()
+    companies = [o.id for o in world.orgs if o.kind == "company"]
+    checked = nonempty = 0
+    with store.engine.begin() as conn:
+        for v in viewers:
+            viewer = resolve_viewer(conn, world.people[v].slug)
+            adjacency = visible_adjacency(world, sharing, v)
+            # orgs where someone within two steps works, and random ones
+            near = sorted(
+                {
+                    pos.org
+                    for a in adjacency[v]
+                    for b in adjacency[a] | {a}
+                    if (pos := world.current_position(b)) is not None
+                }
+            )
+            orgs = (
+                rng.choice(near, size=3, replace=False).tolist()
+                + rng.choice(companies, size=2, replace=False).tolist()
+            )
+            net = None
+            for k, org in enumerate(orgs):
+                former = k % 2 == 1
+                net, _targets, paths = target_paths(
+                    conn,
+                    viewer,
+                    TargetSpec(org_ids=(org + 1,), former=former),
+                    net=net,
+                    as_of=None,
+                )
+                ids = net.graph.person_ids
+                found = {tuple(int(ids[x]) - 1 for x in p) for p in paths.as_node_paths()}
+                expected = brute_paths(adjacency, v, employees(world, org, former) - {v})
+                assert found == expected, (v, org, former)
+                checked += 1
+                nonempty += bool(expected)
+    assert checked == 50
+    assert nonempty >= 30  # most pairs do have paths: the comparison is not vacuous
+    assert person_id_of(0) == 1
