@@ -435,6 +435,15 @@ def shortest_paths3(indptr, indices, volume, bits, a, b, max_len):  # pragma: no
 
 
 @njit(cache=True)
+def first_out_of_range(values, n):  # pragma: no cover - compiled
+    """Position of the first value outside ``0..n-1``, or -1."""
+    for i in range(values.shape[0]):
+        if values[i] < 0 or values[i] >= n:
+            return i
+    return -1
+
+
+@njit(cache=True)
 def badges_bits(indptr, indices, volume, one, two, source, targets):  # pragma: no cover
     """Distances (<= 3, else -1) from ``source`` to each target, with bitmaps.
 
@@ -483,12 +492,17 @@ def badges_bits(indptr, indices, volume, one, two, source, targets):  # pragma: 
                         best = 3
                         break
         out[i] = best
+    # Clearing: bit by bit, unless the second degree touched more bits than the
+    # bitmap has words (then one sequential fill is cheaper than random clears).
+    wipe = second and volume[source] > two.shape[0] // 2
     for k in range(indptr[source], indptr[source + 1]):
         x = indices[k]
         _bit_clear(one, x)
-        if second:
+        if second and not wipe:
             for q in range(indptr[x], indptr[x + 1]):
                 _bit_clear(two, indices[q])
+    if wipe:
+        two[:] = 0
     return out
 
 

@@ -314,14 +314,16 @@ class Graph:
         tgt = np.ascontiguousarray(
             list(targets) if not isinstance(targets, np.ndarray) else targets, dtype=np.int32
         )
-        if tgt.size and (tgt.min() < 0 or tgt.max() >= self.n_nodes):
-            raise NodeNotFound("a target is not in the graph")
+        bad = _kernels.first_out_of_range(tgt, self.n_nodes)
+        if bad >= 0:
+            raise NodeNotFound(f"target {tgt[bad]} is not in the graph (0..{self.n_nodes - 1})")
         if max_hops <= 3:
             one, two = self._bitmaps("one", "two")
             out = _kernels.badges_bits(
                 self.indptr, self.indices, self.volume, one, two, source, tgt
             )
-            out[out > max_hops] = -1
+            if max_hops < 3:
+                out[out > max_hops] = -1
             return out
         dist = self.bfs(source, max_hops)
         return dist[tgt]
