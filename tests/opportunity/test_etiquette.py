@@ -77,7 +77,7 @@ def test_cooldowns_after_each_outcome(world):
         me = resolve_viewer(conn, "me")
         cases = {"declined": ("ann", 90), "introduced": ("bob", 14), "no_answer": ("cy", 30)}
         for outcome, (who, days) in cases.items():
-            ask = record_ask(conn, me, p[who], text=f"to {who}", now=NOW)
+            ask = record_ask(conn, me, p[who], text=f"about the {outcome} case", now=NOW)
             close_ask(conn, me, ask["id"], outcome.replace("_", "-"), now=NOW + DAY)
             during = check_ask(conn, me, p[who], now=NOW + DAY * days)
             assert rules_of(during) == {f"cooldown_{outcome}"}
@@ -188,3 +188,88 @@ def test_the_ledger_keeps_no_text(world, db_path):
     with sqlite3.connect(db_path) as raw:
         rows = raw.execute("select * from ask").fetchall()
     assert rows and "private sentence" not in repr(rows)
+
+
+def test_a_wait_ends_at_the_start_of_the_day_it_names(world):
+    store, p = world
+    late = dt.datetime(2026, 3, 2, 15, 0)
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        ask = record_ask(conn, me, p["ann"], now=late - DAY)
+        close_ask(conn, me, ask["id"], "declined", now=late)
+        refused = check_ask(conn, me, p["ann"], now=late + DAY)
+        day = refused.possible_on
+        assert day == dt.date(2026, 5, 31)  # 90 days after 2 March
+        assert f"possible on {day.isoformat()}" in refused.message()
+        first_minute = dt.datetime.combine(day, dt.time(0, 1))
+        assert check_ask(conn, me, p["ann"], now=first_minute).allowed
+        assert not check_ask(conn, me, p["ann"], now=first_minute - dt.timedelta(hours=1)).allowed
+
+
+def test_an_outcome_is_final(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        ask = record_ask(conn, me, p["ann"], now=NOW)
+        close_ask(conn, me, ask["id"], "declined", now=NOW + DAY)
+        # "withdrawn" (or any other outcome) cannot erase the 90 days of a no
+        with pytest.raises(InputError, match="already closed as declined"):
+            close_ask(conn, me, ask["id"], "withdrawn", now=NOW + DAY * 2)
+        assert rules_of(check_ask(conn, me, p["ann"], now=NOW + DAY * 3)) == {"cooldown_declined"}
+
+
+def test_a_withdrawn_ask_still_rests_the_broker(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        # withdrawn the next day: the broker read it; the short rest applies
+        early = record_ask(conn, me, p["ann"], now=NOW)
+        close_ask(conn, me, early["id"], "withdrawn", now=NOW + DAY)
+        refused = check_ask(conn, me, p["ann"], now=NOW + DAY * 2)
+        assert rules_of(refused) == {"cooldown_withdrawn"}
+        assert refused.possible_on == (NOW + DAY * 15).date()
+        # withdrawn after it had lapsed unanswered: the no-answer wait applies
+        late = record_ask(conn, me, p["bob"], now=NOW)
+        assert next(a["status"] for a in list_asks(conn, me, now=NOW + DAY * 25)) == "no_answer"
+        close_ask(conn, me, late["id"], "withdrawn", now=NOW + DAY * 25)
+        assert (
+            check_ask(conn, me, p["bob"], now=NOW + DAY * 25).possible_on == (NOW + DAY * 55).date()
+        )
+
+
+def test_the_same_words_with_other_names_are_the_same_words(world):
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        record_ask(
+            conn,
+            me,
+            p["ann"],
+            target=p["gus"],
+            text="Hi Ann, could you introduce me to Gus Lee? I admire his work.",
+            now=NOW,
+        )
+        close_ask(conn, me, 1, "introduced", now=NOW + DAY)
+        template = "Hi Bob, could you introduce me to Fay Lee? I admire his work."
+        refused = check_ask(conn, me, p["bob"], target=p["fay"], text=template, now=NOW + DAY * 2)
+        assert rules_of(refused) == {"same_text_recipients"}
+        assert "own words" in refused.message()
+        assert "could go out again on 2027-03-02" in refused.reasons[0]["message"]
+        personal = "Bob, you and Fay built the Acme search together; could you introduce us?"
+        assert check_ask(conn, me, p["bob"], target=p["fay"], text=personal, now=NOW).allowed
+
+
+def test_merging_two_records_of_the_broker_keeps_the_ledger(world):
+    from weakties.store.merge import merge_persons
+
+    store, p = world
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        ask = record_ask(conn, me, p["ann"], now=NOW)
+        close_ask(conn, me, ask["id"], "declined", now=NOW)
+        mark_do_not_ask(conn, me, p["bob"])
+        # the user says Ann's and Bob's records are one human, keeping Bob's
+        merge_persons(conn, p["bob"], p["ann"])
+        refused = check_ask(conn, me, p["bob"], now=NOW + DAY)
+        assert rules_of(refused) == {"do_not_ask", "cooldown_declined"}
+        assert [a["broker_id"] for a in list_asks(conn, me, now=NOW)] == [p["bob"]]

@@ -161,3 +161,20 @@ def test_the_window_and_the_watch_list_matter(feed_world):
     kinds = {i["kind"] for i in later["items"]}
     # events and the new tie are out of the 90-day window; standing facts remain
     assert kinds == {"dormant_at_target", "shared_group"}
+
+
+def test_the_feed_at_a_past_date_shows_nothing_that_came_later(feed_world):
+    with feed_world.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        before = opportunity_feed(conn, me, as_of=dt.datetime(2024, 5, 20))
+    kinds = {i["kind"] for i in before["items"]}
+    # the moves were seen in the export of 1 June: not known on 20 May
+    assert not kinds & {
+        "moved_to_watched",
+        "title_change",
+        "departure",
+        "career_move",
+        "started_job",
+    }
+    # the tie of 10 May was
+    assert "new_path" in kinds

@@ -13,7 +13,7 @@ from tests.graph.conftest import facebook, graphs  # noqa: F401 (fixture)
 from weakties.graph import Graph
 from weakties.opportunity import _kernels
 from weakties.opportunity.network import BrokerHistory, EgoTies, network_from_graph
-from weakties.opportunity.paths import OK, PENDING, PURPOSES, find_paths
+from weakties.opportunity.paths import DO_NOT_ASK, OK, PENDING, PURPOSES, RESTING, find_paths
 
 
 def brute(reference: nx.Graph, source: int, targets, max_len: int = 3) -> set[tuple[int, ...]]:
@@ -168,6 +168,48 @@ def test_freshness_uses_recent_contact_and_tenure():
     fresh = {int(paths.first[i]): float(paths.freshness[i]) for i in range(len(paths))}
     assert fresh[1] == pytest.approx(0.6 * math.exp(-10 / 365) + 0.4 * 1.0)
     assert fresh[2] == pytest.approx(0.6 * math.exp(-2000 / 365) + 0.4 * 0.25)
+    # brokers who work at the target's organisation stay in the ranking
+    assert sorted(int(paths.first[i]) for i in paths.top(5)) == [1, 2]
+    assert int(paths.first[paths.top(1)[0]]) == 1
+
+
+def test_tenure_does_not_hide_targets_or_show_known_ones():
+    # the viewer knows target 5 directly and reaches target 6 through 1
+    g = weighted({(0, 1): 0.5, (1, 5): 0.5, (0, 5): 0.5, (1, 6): 0.5}, 7)
+    paths = find_paths(network_from_graph(g, 0), np.array([5, 6]), tenure_years={1: 3.0})
+    top = paths.top(5, per_broker=None)
+    assert {int(paths.target[i]) for i in top} == {6}
+    assert paths.known.tolist() == [bool(t == 5) for t in paths.target.tolist()]
+
+
+def test_do_not_ask_holds_for_every_person_a_path_would_ask():
+    # 0 - 1 - 5 (target); 0 - 2 - 3 - 6; 0 - 4 - 6
+    edges = {(0, 1): 0.5, (1, 5): 0.5, (0, 2): 0.5, (2, 3): 0.5, (3, 6): 0.5, (0, 4): 0.5}
+    g = weighted(edges | {(4, 6): 0.5}, 7)
+    net = network_from_graph(g, 0)
+    for marked, expected in (
+        ({1}, {(1, 5): DO_NOT_ASK, (2, 6): OK, (4, 6): OK}),  # a broker
+        ({3}, {(1, 5): OK, (2, 6): DO_NOT_ASK, (4, 6): OK}),  # the second intermediary
+        ({6}, {(1, 5): OK, (2, 6): DO_NOT_ASK, (4, 6): DO_NOT_ASK}),  # the target
+    ):
+        paths = find_paths(net, np.array([5, 6]), do_not_ask=marked)
+        got = {
+            (int(paths.first[i]), int(paths.target[i])): int(paths.status[i])
+            for i in range(len(paths))
+        }
+        assert got == expected, marked
+
+
+def test_a_broker_resting_after_an_ask_is_on_hold():
+    import datetime as dt
+
+    g = weighted({(0, 1): 0.5, (1, 5): 0.5, (0, 2): 0.4, (2, 5): 0.4}, 6)
+    net = network_from_graph(g, 0)
+    net.history = {1: BrokerHistory(declined=1, resting_until=dt.date(2099, 1, 1))}
+    paths = find_paths(net, np.array([5]))
+    status = {int(paths.first[i]): int(paths.status[i]) for i in range(len(paths))}
+    assert status == {1: RESTING, 2: OK}
+    assert paths.first[paths.top(1)[0]] == 2
 
 
 def test_warmest_reach_is_the_best_weakest_link():

@@ -115,3 +115,67 @@ def test_suggest_all_uses_only_the_past(tmp_path):
         ).stdout
     )
     assert "c" not in later["a"]  # a and c are in touch by then
+
+
+def test_people_sharing_a_name_stay_apart_in_machine_output(store):
+    from weakties.model.tables import Identity, Person
+    from weakties.ties.strength import labels_for
+
+    with store.engine.begin() as conn:
+        ids = []
+        for name in ("Ann Lee", "Ann Lee", "Bob Stone", "ann"):
+            ids.append(
+                conn.execute(
+                    Person.__table__.insert().values(display_name=name, name_key=name.lower())
+                ).inserted_primary_key[0]
+            )
+        # the fourth is named by an imported log as "Ann Lee" too
+        conn.execute(
+            Identity.__table__.insert().values(
+                person_id=ids[3], kind="external", value="ann lee", raw="Ann Lee"
+            )
+        )
+        labels = labels_for(conn, ids)
+    assert labels[ids[3]] == "Ann Lee"  # a file's own identifier is kept as written
+    assert labels[ids[0]] == f"Ann Lee #{ids[0]}" and labels[ids[1]] == f"Ann Lee #{ids[1]}"
+    assert labels[ids[2]] == "Bob Stone"
+    assert len(set(labels.values())) == 4
+
+
+def test_a_members_suggestions_at_a_date_ignore_later_ties(store, tmp_path):
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from tests.support import connections, url, write_files
+    from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.model.tables import Person, Tie
+    from weakties.opportunity.suggest import suggest_for
+    from weakties.store.people import find_person
+    from weakties.store.visibility import resolve_viewer
+
+    mine = [["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2020"]]
+    folder = write_files(tmp_path / "me", {"Connections.csv": connections(mine)})
+    import_linkedin(store, folder, "me")
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        ann = find_person(conn, me, url("ann"))
+        # Ann met Bob in 2019 and Zed in 2023
+        for name, since in (("Bob Stone", 2019), ("Zed Roe", 2023)):
+            pid = conn.execute(
+                insert(Person).values(display_name=name, name_key=name.lower())
+            ).inserted_primary_key[0]
+            a, b = sorted((ann, pid))
+            conn.execute(
+                insert(Tie).values(
+                    person_a_id=a,
+                    person_b_id=b,
+                    source="manual",
+                    asserted_by=me.member_id,
+                    since=dt.datetime(since, 3, 1),
+                )
+            )
+        then = suggest_for(conn, me, as_of=dt.datetime(2022, 1, 1))
+        now = suggest_for(conn, me)
+    assert [r["name"] for r in then] == ["Bob Stone"]
+    assert {r["name"] for r in now} == {"Bob Stone", "Zed Roe"}

@@ -11,7 +11,7 @@ import typer
 from weakties.cli.context import connection, viewer
 from weakties.cli.output import console, print_json, table
 from weakties.cli.ties import AsOf, AsViewer, Json
-from weakties.store.errors import InputError, RefusedError
+from weakties.store.errors import InputError, NotFoundError, RefusedError
 
 Purpose = Annotated[
     str,
@@ -248,6 +248,8 @@ def suggest(
 
     with connection(ctx) as conn:
         if all_people:
+            # everyone with a tie or a trace before the date (people who appear
+            # later are not known yet, and listing them would leak the future)
             found = suggest_all(conn, as_of=as_of, top=top, method=method)
             everyone = sorted(set(found) | {p for s in found.values() for p, _ in s})
             names = labels_for(conn, everyone)
@@ -337,7 +339,12 @@ def ask(
                     f"cannot read the request: {exc.strerror}", file=str(text)
                 ) from None
         elif t is not None:
-            drafted = draft_for(conn, me, b, t, purpose=purpose, lang=lang)["draft"]
+            try:
+                drafted = draft_for(conn, me, b, t, purpose=purpose, lang=lang)["draft"]
+            except NotFoundError:
+                # no visible path through this broker: they may still know the
+                # target; the ask is recorded (and checked) without a draft
+                drafted = None
             words = drafted
         try:
             recorded = record_ask(

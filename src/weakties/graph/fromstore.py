@@ -8,6 +8,7 @@ Each node's current employers become the snapshot's organisation index.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from weakties.graph.snapshot import Graph
-from weakties.model.tables import Position, Tie
+from weakties.model.tables import Position, Tie, held_on
 from weakties.store.visibility import Viewer, visible_ties
 
 __all__ = ["graph_from_store"]
@@ -87,11 +88,12 @@ def graph_from_store(
 
 
 def _current_orgs(
-    conn: Connection, person_ids: np.ndarray
+    conn: Connection, person_ids: np.ndarray, day: dt.date | None = None
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """(node, organisation index) pairs of the jobs held on ``day`` (None: now)."""
     fetched = conn.execute(
         select(Position.person_id, Position.organization_id).where(
-            Position.is_current.is_(True),
+            held_on(day, undated=True),
             Position.kind == "job",
             Position.organization_id.is_not(None),
         )

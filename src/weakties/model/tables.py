@@ -29,9 +29,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 # Deterministic constraint names, so that Alembic migrations are portable.
 NAMING = {
@@ -220,6 +223,30 @@ class Position(Base):
 
     person: Mapped[Person] = relationship(back_populates="positions")
     organization: Mapped[Organization | None] = relationship()
+
+
+def held_on(day: dt.date | None, *, undated: bool = False) -> ColumnElement[bool]:
+    """SQL condition: a position held on ``day`` (None: held now).
+
+    For a past day, a position that had begun before that day and had not
+    ended. An undated current job (a company read from a connections list)
+    cannot be placed in time: it counts only with ``undated`` — right for
+    showing where people are (an introduction replayed at a date), wrong for
+    an evaluation that must not see the future (link prediction).
+    """
+    if day is None:
+        return Position.is_current.is_(True)
+    dated = and_(
+        Position.start_date.is_not(None),
+        Position.start_date < day,
+        or_(
+            Position.end_date >= day,
+            and_(Position.end_date.is_(None), Position.is_current.is_(True)),
+        ),
+    )
+    if not undated:
+        return dated
+    return or_(dated, and_(Position.start_date.is_(None), Position.is_current.is_(True)))
 
 
 class KnownPerson(Base):

@@ -13,7 +13,7 @@ rule                       default  meaning
 ``open_per_broker``        1        open asks at a time through the same person
 ``open_per_target``        1        open asks at a time for the same target (asking
                                     several people for the same favour at once)
-``no_answer_after_days``   21       an open ask this old counts as unanswered
+``no_answer_after_days``   21       an open ask this old (in days) counts as unanswered
 ``cooldown_no_answer_days`` 30      wait after an unanswered ask before asking again
 ``cooldown_declined_days`` 90       wait after a "no"
 ``rest_after_intro_days``  14       wait after an introduction before the next favour
@@ -26,9 +26,16 @@ account; it holds for every member) or by a member on their behalf (it holds
 for that member). Such a person is never asked, neither as a broker nor as a
 target.
 
+Waits are counted in calendar days of the database's clock (:func:`data_now`):
+an ask refused "until 2027-01-12" is possible from the first minute of that day.
+An outcome is recorded once, on an ask still open (a late answer to an ask
+that lapsed as unanswered may still be recorded); withdrawing an ask does not
+undo it — the broker read it — so a withdrawal rests the broker like an
+introduction, or like no answer once the ask had lapsed.
+
 The ledger keeps who was asked, for whom, when, and the outcome; of the text,
-only a fingerprint (to recognise the same words sent to several people) and its
-length.
+only a fingerprint (to recognise the same words sent to several people, even
+with other names in the greeting) and its length.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +62,7 @@ from weakties.model.tables import (
     Person,
     Setting,
 )
+from weakties.store.clock import data_now
 from weakties.store.errors import InputError, NotFoundError, RefusedError
 from weakties.store.visibility import Viewer, first_degree
 
@@ -67,6 +76,7 @@ __all__ = [
     "load_limits",
     "mark_do_not_ask",
     "record_ask",
+    "rest_until",
     "save_limits",
     "text_fingerprint",
 ]
@@ -142,18 +152,62 @@ def save_limits(conn: Connection, member_id: int, name: str, value: str) -> Limi
     return limits
 
 
-def text_fingerprint(text: str) -> str:
+def text_fingerprint(text: str, names: Iterable[str] = ()) -> str:
     """A hash of the words of a text (case, accents, spacing and punctuation
-    ignored), so that the same request sent to several people is recognised."""
-    words = re.findall(r"\w+", fold(text))
+    ignored, and the words of ``names`` — the people it is addressed to or
+    about — left out), so that the same request sent to several people is
+    recognised even when only the greeting changes."""
+    drop = {w for name in names for w in re.findall(r"\w+", fold(name))}
+    words = [w for w in re.findall(r"\w+", fold(text)) if w not in drop]
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
 
 
+def _today(when: dt.datetime) -> dt.date:
+    return when.date()
+
+
+def lapse_day(asked_at: dt.datetime, limits: Limits) -> dt.date:
+    """The day an open ask starts to count as unanswered."""
+    return asked_at.date() + dt.timedelta(days=limits.no_answer_after_days)
+
+
 def effective_status(status: str, asked_at: dt.datetime, now: dt.datetime, limits: Limits) -> str:
-    """An open ask older than ``no_answer_after_days`` counts as unanswered."""
-    if status == "open" and now - asked_at >= dt.timedelta(days=limits.no_answer_after_days):
+    """An open ask counts as unanswered from ``no_answer_after_days`` days after
+    the day it was made."""
+    if status == "open" and now.date() >= lapse_day(asked_at, limits):
         return "no_answer"
     return status
+
+
+def rest_until(
+    status: str,
+    asked_at: dt.datetime,
+    closed_at: dt.datetime | None,
+    now: dt.datetime,
+    limits: Limits,
+) -> tuple[str, dt.date | None]:
+    """``(effective status, first day the broker may be asked again)`` after one
+    past ask (the day is None when the ask imposes no wait; an open ask is
+    handled by ``open_per_broker``)."""
+    current = effective_status(status, asked_at, now, limits)
+    if current == "open":
+        return current, None
+    if closed_at is None:
+        ended = lapse_day(asked_at, limits)
+    else:
+        ended = closed_at.date()
+    rest = current
+    if current == "withdrawn":
+        lapsed = closed_at is not None and closed_at.date() >= lapse_day(asked_at, limits)
+        rest = "no_answer" if lapsed else "introduced"
+    wait = {
+        "no_answer": limits.cooldown_no_answer_days,
+        "declined": limits.cooldown_declined_days,
+        "introduced": limits.rest_after_intro_days,
+    }.get(rest)
+    if wait is None:
+        return current, None
+    return current, ended + dt.timedelta(days=wait)
 
 
 @dataclass
@@ -165,21 +219,25 @@ class Decision:
 
     @property
     def possible_on(self) -> dt.date | None:
-        """The first day every refusal is lifted (None if one never is)."""
-        dates = [r.get("possible_on") for r in self.reasons]
+        """The first day every refusal is lifted (None if one never is). The
+        same-text rule is left out: other words lift it at once."""
+        dates = [r.get("possible_on") for r in self.reasons if r["rule"] != "same_text_recipients"]
         if any(d is None for d in dates):
             return None
         return max(dates) if dates else None  # type: ignore[type-var]
 
     def message(self) -> str:
         lines = [r["message"] for r in self.reasons]
+        timed = [r for r in self.reasons if r["rule"] != "same_text_recipients"]
         when = self.possible_on
-        if self.reasons:
+        if timed:
             lines.append(
                 f"The ask becomes possible on {when.isoformat()}."
                 if when
                 else "This ask will not become possible."
             )
+        elif self.reasons:
+            lines.append("With your own words, the ask is possible now.")
         return "\n".join(lines)
 
 
@@ -220,8 +278,10 @@ def check_ask(
     now: dt.datetime | None = None,
     limits: Limits | None = None,
 ) -> Decision:
-    """Every rule an ask to ``broker`` (for ``target``) would break now."""
-    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Every rule an ask to ``broker`` (for ``target``) would break now (the
+    database's clock unless ``now`` is given)."""
+    when = now or data_now(conn)
+    today = _today(when)
     rules = limits or load_limits(conn, viewer.member_id)
     reasons: list[dict[str, Any]] = []
     broker_name = _name(conn, broker)
@@ -259,39 +319,38 @@ def check_ask(
     ).all()
     open_here = []
     for row in asks:
-        status = effective_status(row.status, row.asked_at, when, rules)
-        if row.broker_id == broker:
-            if status == "open":
-                open_here.append(row)
-                continue
-            ended = row.closed_at or (row.asked_at + dt.timedelta(days=rules.no_answer_after_days))
-            wait = {
-                "no_answer": rules.cooldown_no_answer_days,
-                "declined": rules.cooldown_declined_days,
-                "introduced": rules.rest_after_intro_days,
-            }.get(status)
-            if wait is not None and when < ended + dt.timedelta(days=wait):
-                what = {
-                    "no_answer": f"{broker_name} did not answer your ask of {_day(row.asked_at)}",
-                    "declined": f"{broker_name} declined your ask of {_day(row.asked_at)}",
-                    "introduced": f"{broker_name} made an introduction for you on {_day(ended)}",
-                }[status]
-                refuse(
-                    f"cooldown_{status}",
-                    f"{what}: give them {wait} days before asking again.",
-                    _day(ended + dt.timedelta(days=wait)),
-                )
+        if row.broker_id != broker:
+            continue
+        status, until = rest_until(row.status, row.asked_at, row.closed_at, when, rules)
+        if status == "open":
+            open_here.append(row)
+            continue
+        if until is not None and today < until:
+            closed = _day(row.closed_at) if row.closed_at else None
+            what = {
+                "no_answer": f"{broker_name} did not answer your ask of {_day(row.asked_at)}",
+                "declined": f"{broker_name} declined your ask of {_day(row.asked_at)}",
+                "introduced": f"{broker_name} made an introduction for you on {closed}",
+                "withdrawn": f"you withdrew your ask of {_day(row.asked_at)} to {broker_name} "
+                f"on {closed}, after they had read it",
+            }[status]
+            refuse(
+                f"cooldown_{status}",
+                f"{what}: let them rest until {until.isoformat()} before asking again.",
+                until,
+            )
     if rules.open_per_broker is not None and len(open_here) >= rules.open_per_broker:
         first = min(open_here, key=lambda r: r.asked_at)
-        lapse = first.asked_at + dt.timedelta(days=rules.no_answer_after_days)
-        after = lapse + dt.timedelta(days=rules.cooldown_no_answer_days or 0)
+        after = lapse_day(first.asked_at, rules) + dt.timedelta(
+            days=rules.cooldown_no_answer_days or 0
+        )
         for_whom = f" (for {_name(conn, first.target_person_id)})" if first.target_person_id else ""
         refuse(
             "open_per_broker",
             f"you already asked {broker_name} on {_day(first.asked_at)}{for_whom} and that ask "
             f"is still open (ask #{first.id}): one open ask per person. Record its outcome "
             f"(weakties asks outcome {first.id} introduced|declined|no-answer) or wait.",
-            _day(after),
+            after,
         )
     if target is not None and rules.open_per_target is not None:
         same_target = [
@@ -308,36 +367,47 @@ def check_ask(
                 f"you already asked {_name(conn, first.broker_id)} on {_day(first.asked_at)} "
                 f"for an introduction to {_name(conn, target)} (ask #{first.id}): asking "
                 "several people for the same favour at once spends everyone's goodwill.",
-                _day(first.asked_at + dt.timedelta(days=rules.no_answer_after_days)),
+                lapse_day(first.asked_at, rules),
             )
     if rules.asks_per_week is not None:
-        week = sorted(r.asked_at for r in asks if when - r.asked_at < dt.timedelta(days=7))
+        # the last seven calendar days, today included
+        week = sorted(
+            r.asked_at.date() for r in asks if r.asked_at.date() > today - dt.timedelta(days=7)
+        )
         if len(week) >= rules.asks_per_week:
             frees = week[len(week) - rules.asks_per_week] + dt.timedelta(days=7)
             refuse(
                 "asks_per_week",
                 f"{len(week)} asks in the last seven days (limit {rules.asks_per_week}): "
                 "introductions are favours, not a campaign.",
-                _day(frees),
+                frees,
             )
     if text and rules.same_text_recipients is not None:
-        digest = text_fingerprint(text)
-        recent = {
-            r.broker_id
-            for r in asks
-            if r.text_hash == digest
-            and r.broker_id != broker
-            and when - r.asked_at < dt.timedelta(days=365)
-        }
-        if len(recent) >= rules.same_text_recipients:
-            names = ", ".join(sorted(_name(conn, pid) for pid in recent))
+        digest = ask_fingerprint(conn, text, broker, target)
+        sent: dict[int, dt.date] = {}
+        for r in asks:
+            if r.text_hash != digest or r.broker_id == broker:
+                continue
+            if r.asked_at.date() > today - dt.timedelta(days=365):
+                sent[r.broker_id] = max(sent.get(r.broker_id, r.asked_at.date()), r.asked_at.date())
+        if len(sent) >= rules.same_text_recipients:
+            names = ", ".join(sorted(_name(conn, pid) for pid in sent))
+            dates = sorted(sent.values())
+            reusable = dates[len(dates) - rules.same_text_recipients] + dt.timedelta(days=365)
             refuse(
                 "same_text_recipients",
-                f"the same words already went to {names}: write to each person personally "
-                "(weakties draft writes from what you share with them).",
-                None,
+                f"the same words (names aside) already went to {names}: write to each "
+                "person in your own words (weakties draft writes from what you share "
+                f"with them); these words could go out again on {reusable.isoformat()}.",
+                reusable,
             )
     return Decision(not reasons, reasons)
+
+
+def ask_fingerprint(conn: Connection, text: str, broker: int, target: int | None) -> str:
+    """The fingerprint of an ask's words, the broker's and target's names left out."""
+    names = [_name(conn, broker)] + ([_name(conn, target)] if target is not None else [])
+    return text_fingerprint(text, names)
 
 
 def record_ask(
@@ -360,7 +430,7 @@ def record_ask(
     """
     if purpose not in ASK_PURPOSES:
         raise InputError(f"purpose must be one of {', '.join(ASK_PURPOSES)}")
-    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    when = now or data_now(conn)
     decision = check_ask(conn, viewer, broker, target=target, text=text, now=when)
     if not decision.allowed:
         raise RefusedError(
@@ -375,7 +445,7 @@ def record_ask(
             target_org_id=target_org,
             purpose=purpose,
             status="open",
-            text_hash=text_fingerprint(text) if text else None,
+            text_hash=ask_fingerprint(conn, text, broker, target) if text else None,
             text_length=len(text or ""),
             asked_at=when,
         )
@@ -396,16 +466,31 @@ OUTCOMES = set(ASK_STATUSES) - {"open"}
 def close_ask(
     conn: Connection, viewer: Viewer, ask_id: int, outcome: str, now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Record the outcome of an ask (``no-answer`` is accepted for ``no_answer``)."""
+    """Record the outcome of an ask still open (``no-answer`` is accepted for
+    ``no_answer``). An outcome is final: recording another one would let a
+    "no" or a withdrawal erase a wait.
+
+    Raises
+    ------
+    InputError
+        For an unknown outcome, or an ask whose outcome is already recorded.
+    """
     value = outcome.strip().lower().replace("-", "_").replace(" ", "_")
     if value not in OUTCOMES:
         raise InputError(f"outcome must be one of {', '.join(sorted(OUTCOMES))}")
     row = conn.execute(
-        select(Ask.id, Ask.status).where(Ask.id == ask_id, Ask.member_id == viewer.member_id)
+        select(Ask.id, Ask.status, Ask.closed_at).where(
+            Ask.id == ask_id, Ask.member_id == viewer.member_id
+        )
     ).first()
     if row is None:
         raise NotFoundError(f"no ask #{ask_id} of {viewer.handle}")
-    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if row.status != "open":
+        closed = f" on {row.closed_at.date().isoformat()}" if row.closed_at else ""
+        raise InputError(
+            f"ask #{ask_id} is already closed as {row.status}{closed}: an outcome is final"
+        )
+    when = now or data_now(conn)
     conn.execute(update(Ask).where(Ask.id == ask_id).values(status=value, closed_at=when))
     return {"id": ask_id, "status": value, "was": row.status}
 
@@ -414,7 +499,7 @@ def list_asks(
     conn: Connection, viewer: Viewer, *, now: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
     """The viewer's ledger, newest first, with each ask's effective status."""
-    when = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    when = now or data_now(conn)
     limits = load_limits(conn, viewer.member_id)
     broker = Person.__table__.alias("broker")
     target = Person.__table__.alias("target")

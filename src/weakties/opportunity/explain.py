@@ -266,8 +266,16 @@ def explain_paths(
         if status == "pending":
             since = net.history_of(b).open_since
             tail += f"; ask pending since {since.date().isoformat() if since else '?'}"
+        elif status == "resting":
+            until = net.history_of(b).resting_until
+            day = until.isoformat() if until else "?"
+            tail += f"; let them rest until {day} after your last ask"
         elif status == "do_not_ask":
-            tail += "; does not want to be asked"
+            marked = paths.extra.get("do_not_ask", set())
+            who = [x for x in (b, int(paths.second[i]), t) if x >= 0 and x in marked]
+            tail += "; " + (
+                f"{names.get(pid[who[0]])} does not want to be asked" if who else "not to be asked"
+            )
         record["why"] = f"{names.get(broker)} — {ego_line} — {onward}, {tail}"
         out.append(record)
     return out

@@ -88,10 +88,10 @@ def _first(name: str | None) -> str:
 
 
 def _career_items(
-    conn: Connection, viewer: Viewer, since: dt.date, watched: dict[int, str]
+    conn: Connection, viewer: Viewer, since: dt.date, until: dt.date, watched: dict[int, str]
 ) -> list[dict[str, Any]]:
     items = []
-    for event in list_events(conn, viewer, kinds=list(CAREER_KINDS), since=since):
+    for event in list_events(conn, viewer, kinds=list(CAREER_KINDS), since=since, until=until):
         detail = event["detail"]
         to, before = detail.get("to") or {}, detail.get("from") or {}
         who = event["person"]
@@ -190,7 +190,7 @@ def opportunity_feed(
         if watched
         else {}
     )
-    items = _career_items(conn, viewer, since, watched)
+    items = _career_items(conn, viewer, since, now.date(), watched)
     contacts = first_degree(conn, viewer)
     at_watched = _current_at(conn, list(watched))
     names: dict[int, str] = {}

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, select
 
-from weakties.model.tables import Position
+from weakties.model.tables import Position, held_on
 from weakties.opportunity.draft import draft_request, request_context
 from weakties.opportunity.etiquette import do_not_ask_set
 from weakties.opportunity.explain import explain_paths
@@ -32,7 +32,8 @@ def _nodes_of(net: IntroNetwork, pids: list[int]) -> np.ndarray:
 
 
 def _tenure(conn: Connection, net: IntroNetwork, org_ids: tuple[int, ...]) -> dict[int, float]:
-    """Years each of the viewer's contacts has been at one of ``org_ids`` (current jobs)."""
+    """Years each of the viewer's contacts has been at one of ``org_ids`` (jobs
+    held on the network's date)."""
     if not org_ids:
         return {}
     contacts = net.contacts
@@ -47,7 +48,7 @@ def _tenure(conn: Connection, net: IntroNetwork, org_ids: tuple[int, ...]) -> di
             select(Position.person_id, Position.start_date).where(
                 Position.person_id.in_(pids[start : start + 900]),
                 Position.organization_id.in_(org_ids),
-                Position.is_current.is_(True),
+                held_on(day, undated=True),
                 Position.kind == "job",
                 Position.start_date.is_not(None),
             )
@@ -148,6 +149,10 @@ def draft_for(
     NotFoundError
         If no path of length <= 3 goes through ``broker`` to ``target``.
     """
+    if purpose not in PURPOSES:
+        raise InputError(f"purpose must be one of {', '.join(PURPOSES)}")
+    if lang not in ("en", "fr"):
+        raise InputError(f"drafts are written in English (en) or French (fr), not {lang!r}")
     network = net or build_network(conn, viewer, as_of=as_of)
     ids = network.graph.person_ids
     assert ids is not None

@@ -59,6 +59,7 @@ class BrokerHistory:
     declined: int = 0
     no_answer: int = 0
     open_since: dt.datetime | None = None
+    resting_until: dt.date | None = None  # etiquette's wait after a past ask
 
     def factor(self) -> float:
         """How past outcomes move a path's score: a broker who introduced you is
@@ -178,16 +179,24 @@ def _ego_ties(scores: TieScores, graph: Graph) -> EgoTies:
 
 
 def ask_history(conn: Connection, member_id: int, now: dt.datetime) -> dict[int, BrokerHistory]:
-    """Past asks of a member, by broker person id (see :mod:`.etiquette`)."""
-    from weakties.opportunity.etiquette import effective_status, load_limits
+    """A member's asks made before ``now``, by broker person id, with the
+    outcomes known at ``now`` and the etiquette wait still running (see
+    :mod:`.etiquette`)."""
+    from weakties.opportunity.etiquette import load_limits, rest_until
 
     limits = load_limits(conn, member_id)
     out: dict[int, BrokerHistory] = {}
-    for broker, status, asked_at in conn.execute(
-        select(Ask.broker_id, Ask.status, Ask.asked_at).where(Ask.member_id == member_id)
+    for broker, status, asked_at, closed_at in conn.execute(
+        select(Ask.broker_id, Ask.status, Ask.asked_at, Ask.closed_at).where(
+            Ask.member_id == member_id, Ask.asked_at <= now
+        )
     ):
         history = out.setdefault(broker, BrokerHistory())
-        status = effective_status(status, asked_at, now, limits)
+        if closed_at is not None and closed_at > now:
+            status, closed_at = "open", None  # the outcome came later
+        status, until = rest_until(status, asked_at, closed_at, now, limits)
+        if until is not None and until > now.date():
+            history.resting_until = max(until, history.resting_until or until)
         if status == "open":
             history.open_since = asked_at
         elif status == "introduced":
@@ -222,7 +231,9 @@ def build_network(
     sources = list(SOCIAL_TIE_SOURCES)
     if inferred and inference_enabled(conn, viewer):
         sources += list(INFERRED_SOURCES)
-    rows = visible_ties(conn, viewer, level="names", sources=sources, with_confidence=True)
+    rows = visible_ties(
+        conn, viewer, level="names", sources=sources, with_confidence=True, as_of=as_of
+    )
     strength = _strength_by_pair(rows)
     # trace-based strengths: the viewer's own, then each member sharing by name
     own = score_ties(conn, viewer=viewer, as_of=when)
@@ -258,7 +269,7 @@ def build_network(
     u = inverse[: pairs.shape[0] * 2 : 2] if pairs.size else np.empty(0, np.int64)
     v = inverse[1 : pairs.shape[0] * 2 : 2] if pairs.size else np.empty(0, np.int64)
     graph = Graph.from_edges(u, v, weights, n_nodes=person_ids.size)
-    org_pairs, org_ids = _current_orgs(conn, person_ids)
+    org_pairs, org_ids = _current_orgs(conn, person_ids, as_of.date() if as_of else None)
     graph = graph.with_labels(person_ids, org_pairs, org_ids)
     me = int(np.searchsorted(person_ids, viewer.person_id))
     history = {

@@ -14,7 +14,9 @@ A path ``viewer - broker [- middle] - target`` is scored from four things
   (e-folding time one year), and the broker's tenure at the target's
   organisation when they work there (two years or more counts fully);
 - **history**: past asks through this broker (introduced: up, declined or
-  unanswered: down); an open ask with the broker puts the path on hold.
+  unanswered: down); an open ask with the broker, or the etiquette's wait
+  after a past one, puts the path on hold; so does a "do not ask" from anyone
+  the path would ask (the broker, a second intermediary, or the target).
 
 The purpose shapes the viewer-broker term. Rajkumar et al. (Science 2022, 20 M
 LinkedIn members) find that moderately weak ties carry the most job moves, and
@@ -69,8 +71,8 @@ PURPOSES: dict[str, Purpose] = {
 }
 
 # statuses of a path, by why it cannot (yet) be asked
-OK, PENDING, DO_NOT_ASK = 0, 1, 2
-STATUS_NAMES = ("ok", "pending", "do_not_ask")
+OK, PENDING, RESTING, DO_NOT_ASK = 0, 1, 2, 3
+STATUS_NAMES = ("ok", "pending", "resting", "do_not_ask")
 
 
 @dataclass
@@ -91,7 +93,7 @@ class IntroPaths:
     only_way: np.ndarray  # bool
     freshness: np.ndarray
     score: np.ndarray
-    status: np.ndarray  # int8: OK / PENDING / DO_NOT_ASK
+    status: np.ndarray  # int8: OK / PENDING / RESTING / DO_NOT_ASK
     slot: np.ndarray  # the broker's index among the viewer's contacts (row order)
     known: np.ndarray  # bool: the target is one of the viewer's contacts
     targets_total: int = 0
@@ -235,9 +237,9 @@ def find_paths(
     freshness = recency
     if tenure_years:
         tenure = np.array([tenure_years.get(int(x), np.nan) for x in a.tolist()])
-        known = ~np.isnan(tenure) & (n > 1)
+        tenured = ~np.isnan(tenure) & (n > 1)
         freshness = np.where(
-            known, 0.6 * recency + 0.4 * np.minimum(np.nan_to_num(tenure) / 2.0, 1.0), recency
+            tenured, 0.6 * recency + 0.4 * np.minimum(np.nan_to_num(tenure) / 2.0, 1.0), recency
         )
     onward_min = np.minimum(onward, last)
     weakest = np.minimum(chosen.ask_term(ask.astype(np.float64)), onward_min)
@@ -256,13 +258,17 @@ def find_paths(
         asked = np.array(sorted(net.history), dtype=np.int64)
         factors = np.array([net.history[x].factor() for x in asked.tolist()])
         open_ = np.array([net.history[x].open_since is not None for x in asked.tolist()])
+        resting = np.array([net.history[x].resting_until is not None for x in asked.tolist()])
         pos = np.minimum(np.searchsorted(asked, broker), asked.size - 1)
-        hit = asked[pos] == broker
+        hit = (asked[pos] == broker) & (n > 1)
         score = np.where(hit, score * factors[pos], score)
-        status[hit & open_[pos] & (n > 1)] = PENDING
+        status[hit & resting[pos]] = RESTING
+        status[hit & open_[pos]] = PENDING
     if do_not_ask:
-        blocked = np.isin(broker, np.fromiter(do_not_ask, dtype=np.int64)) & (n > 1)
-        status[blocked] = DO_NOT_ASK
+        marked = np.fromiter(do_not_ask, dtype=np.int64)
+        asked_people = np.isin(broker, marked) | np.isin(t, marked)
+        asked_people |= (n == 3) & np.isin(b, marked)
+        status[asked_people & (n > 1)] = DO_NOT_ASK
     score = np.where(n == 1, ask, np.clip(score, 0.0, 1.0))
     return IntroPaths(
         net,
@@ -284,6 +290,7 @@ def find_paths(
         known,
         targets_total=int(tgt.size),
         targets_in_network=int(tgt.size),
+        extra={"do_not_ask": set(do_not_ask or ())},
     )
 
 

@@ -115,10 +115,16 @@ def warm_reach(
     ids = g.person_ids
     assert ids is not None
     by_org: dict[int, list[float]] = defaultdict(list)
+    orgs_of: dict[int, list[int]] = {}  # node -> its organisations
     if g.org_indptr is not None and g.org_indices is not None and g.org_ids is not None:
         for x, w in zip(nodes.tolist(), warmth.tolist(), strict=True):
-            for k in range(int(g.org_indptr[x]), int(g.org_indptr[x + 1])):
-                by_org[int(g.org_ids[g.org_indices[k]])].append(w)
+            held = [
+                int(g.org_ids[g.org_indices[k]])
+                for k in range(int(g.org_indptr[x]), int(g.org_indptr[x + 1]))
+            ]
+            orgs_of[x] = held
+            for oid in held:
+                by_org[oid].append(w)
     org_rows = (
         conn.execute(
             select(
@@ -146,8 +152,12 @@ def warm_reach(
                 "warmth": round(float(arr.sum()), 2),
             }
         )
-        if row.industry:
-            industries[row.industry].extend(values)
+    # a person counts once per industry, however many of its organisations they are at
+    for x, w in zip(nodes.tolist(), warmth.tolist(), strict=True):
+        fields = {info[oid].industry for oid in orgs_of.get(x, ()) if oid in info}
+        for name in fields:
+            if name:
+                industries[name].append(w)
     orgs.sort(key=lambda o: (-o["warm"], -o["warmth"], o["name"]))
     locations: dict[str, list[float]] = defaultdict(list)
     pids = ids[nodes].tolist()

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from sqlalchemy import Connection, or_, select
 
 from weakties.graph.snapshot import Graph
-from weakties.model.tables import Interaction, Organization, Position, Tie
+from weakties.model.tables import Interaction, Organization, Position, Tie, held_on
 from weakties.store.clock import data_now
 from weakties.store.engine import rows_array
 from weakties.store.errors import InputError
@@ -172,7 +172,7 @@ def link_data_from_store(
     if viewer is not None:
         from weakties.store.visibility import visible_ties
 
-        rows = visible_ties(conn, viewer, sources=SOCIAL_TIE_SOURCES)
+        rows = visible_ties(conn, viewer, sources=SOCIAL_TIE_SOURCES, as_of=as_of)
         pairs = [(a, b) for a, b, _s, _by in rows]
     else:
         tie_query = select(Tie.person_a_id, Tie.person_b_id).where(
@@ -201,13 +201,10 @@ def link_data_from_store(
     graph = Graph.from_edges(u, v, n_nodes=person_ids.size).with_labels(person_ids)
     matrix = None
     if places:
-        day = when.date()
         held_rows = conn.execute(
             select(Position.person_id, Position.organization_id).where(
                 Position.organization_id.is_not(None),
-                or_(Position.start_date.is_(None), Position.start_date <= day),
-                or_(Position.end_date.is_(None), Position.end_date >= day),
-                or_(Position.end_date.is_not(None), Position.is_current.is_(True)),
+                held_on(as_of.date() if as_of is not None else None),
             )
         ).all()
         if held_rows:

@@ -281,6 +281,8 @@ def resolve_targets(conn: Connection, viewer: Viewer, spec: TargetSpec) -> Targe
         label_parts.append(str(name))
     pids, words = _filter(conn, pids, spec)
     label_parts += words
+    if spec.person_id is not None and spec.person_id == viewer.person_id:
+        raise InputError("that is you: introductions are to other people")
     chosen = sorted((pids or set()) - {viewer.person_id})
     missing = [pid for pid in chosen if pid not in roles]
     roles.update(_current_roles(conn, missing))

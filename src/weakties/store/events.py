@@ -24,6 +24,7 @@ def list_events(
     *,
     kinds: list[str] | None = None,
     since: dt.date | None = None,
+    until: dt.date | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Events found in the viewer's own imports, plus career events about the
@@ -49,6 +50,8 @@ def list_events(
         query = query.where(Event.kind.in_(kinds))
     if since:
         query = query.where(Event.occurred_on >= since)
+    if until:
+        query = query.where(Event.occurred_on <= until)
     seen: set[tuple[int, str, str]] = set()
     events = []
     for event in conn.execute(query):

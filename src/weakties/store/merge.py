@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from weakties.model.tables import (
+    Ask,
+    DoNotAsk,
     Event,
     Follow,
     Identity,
@@ -22,6 +24,7 @@ from weakties.model.tables import (
     Note,
     Person,
     Position,
+    Target,
     Tie,
     table_of,
 )
@@ -92,13 +95,24 @@ def merge_persons(conn: Connection, keep: int, drop: int) -> dict[str, int]:
     )
     for table in (table_of(Note), table_of(Event)):
         conn.execute(update(table).where(table.c.person_id == drop).values(person_id=keep))
+    # the etiquette ledger follows the human: asks made to either record count,
+    # so a merge can never reset a wait
+    moved["asks"] = conn.execute(
+        update(Ask).where(Ask.broker_id == drop).values(broker_id=keep)
+    ).rowcount
+    conn.execute(update(Ask).where(Ask.target_person_id == drop).values(target_person_id=keep))
     # one row per (member, person) in these: the kept person's rows win
-    for table in (table_of(KnownPerson), table_of(Follow)):
+    for table, owner in (
+        (table_of(KnownPerson), "member_id"),
+        (table_of(Follow), "member_id"),
+        (table_of(Target), "member_id"),
+        (table_of(DoNotAsk), "set_by"),
+    ):
         owners = set(
-            conn.execute(select(table.c.member_id).where(table.c.person_id == keep)).scalars()
+            conn.execute(select(table.c[owner]).where(table.c.person_id == keep)).scalars()
         )
         conn.execute(
-            delete(table).where(table.c.person_id == drop, table.c.member_id.in_(owners or {-1}))
+            delete(table).where(table.c.person_id == drop, table.c[owner].in_(owners or {-1}))
         )
         conn.execute(update(table).where(table.c.person_id == drop).values(person_id=keep))
     conn.execute(

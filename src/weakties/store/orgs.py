@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, delete, func, select, update
 
 from weakties.model.orgnames import org_key
-from weakties.model.tables import Follow, OrgAlias, Organization, Position
+from weakties.model.tables import Ask, Follow, OrgAlias, Organization, Position, Target
 from weakties.store.errors import AmbiguousError, InputError, NotFoundError
 
 __all__ = ["MergeSuggestion", "find_org", "list_orgs", "merge_orgs", "suggest_merges"]
@@ -157,7 +157,8 @@ def suggest_merges(
 
 
 def merge_orgs(conn: Connection, sources: list[int], target: int) -> dict[str, int]:
-    """Merge organisations into ``target``: positions, follows and aliases move over.
+    """Merge organisations into ``target``: positions, follows, targets, asks and
+    aliases move over.
 
     Returns what moved. Runs in the caller's transaction.
     """
@@ -181,21 +182,24 @@ def merge_orgs(conn: Connection, sources: list[int], target: int) -> dict[str, i
             ).rowcount
             or 0
         )
-        # A member following both keeps one follow.
-        followers = set(
-            conn.execute(select(Follow.member_id).where(Follow.organization_id == target)).scalars()
-        )
-        conn.execute(
-            delete(Follow).where(
-                Follow.organization_id == src, Follow.member_id.in_(followers or {-1})
+        # A member following (or targeting) both keeps one row.
+        for table in (Follow, Target):
+            holders = set(
+                conn.execute(
+                    select(table.member_id).where(table.organization_id == target)
+                ).scalars()
             )
-        )
-        moved["follows"] += (
             conn.execute(
-                update(Follow).where(Follow.organization_id == src).values(organization_id=target)
+                delete(table).where(
+                    table.organization_id == src, table.member_id.in_(holders or {-1})
+                )
+            )
+            done = conn.execute(
+                update(table).where(table.organization_id == src).values(organization_id=target)
             ).rowcount
-            or 0
-        )
+            if table is Follow:
+                moved["follows"] += done or 0
+        conn.execute(update(Ask).where(Ask.target_org_id == src).values(target_org_id=target))
         moved["aliases"] += (
             conn.execute(
                 update(OrgAlias)

@@ -10,6 +10,7 @@ Private notes are visible to their author only.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -97,11 +98,14 @@ def visible_ties(
     sources: Iterable[str] | None = None,
     active_only: bool = True,
     with_confidence: bool = False,
+    as_of: dt.datetime | None = None,
 ) -> list[tuple[Any, ...]]:
     """(a, b, source, asserted_by[, confidence]) of the ties ``viewer`` may see.
 
     ``level="names"`` gives ties the viewer may list by name; ``"counts"`` adds
-    those the viewer may only count.
+    those the viewer may only count. With ``as_of``, the ties as they stood
+    then: begun before it (undated ones included: a declared connection
+    without a date is known to exist) and not ended by it.
     """
     conn = _bind(db)
     allowed = {"names"} if level == "names" else {"names", "counts"}
@@ -119,7 +123,12 @@ def visible_ties(
     )
     if sources is not None:
         query = query.where(Tie.source.in_(list(sources)))
-    if active_only:
+    if as_of is not None:
+        query = query.where(
+            or_(Tie.since.is_(None), Tie.since < as_of),
+            or_(Tie.ended_at.is_(None), Tie.ended_at > as_of),
+        )
+    elif active_only:
         query = query.where(Tie.ended_at.is_(None))
     return [tuple(row) for row in conn.execute(query)]
 

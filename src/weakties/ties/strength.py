@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -190,8 +191,11 @@ def score_ties(
 def labels_for(conn: Connection, person_ids: list[int]) -> dict[int, str]:
     """How to name each person in machine output: the identifier used in an
     imported log (an ``external`` identity, as written in the file) when there is
-    one, else the display name."""
+    one, else the display name — made unique among ``person_ids``: people who
+    share a display name are told apart by their record number (``"Ann Lee
+    #12"``), so that no two persons ever collapse into one key."""
     names: dict[int, str] = {}
+    external: set[int] = set()
     for start in range(0, len(person_ids), 900):
         chunk = person_ids[start : start + 900]
         names.update(
@@ -203,6 +207,11 @@ def labels_for(conn: Connection, person_ids: list[int]) -> dict[int, str]:
             )
         ):
             names[pid] = raw or value
+            external.add(pid)
+    counts = Counter(names.values())
+    for pid, label in names.items():
+        if counts[label] > 1 and pid not in external:
+            names[pid] = f"{label} #{pid}"
     return names
 
 
