@@ -218,3 +218,24 @@ def test_not_icalendar_or_broken_event_is_refused(store, db_path, tmp_path):
     assert str(info.value.file).endswith("z.ics")
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from member").fetchone() == (0,)
+
+
+def test_a_moved_meeting_exported_again_is_one_meeting(store, db_path, tmp_path):
+    first = write(tmp_path, calendar(event("lunch-1", "DTSTART:20240301T120000Z", ANN, BOB)))
+    import_ics(store, first, "ann", today=TODAY)
+    # the same event (same UID), moved to the next day, in a later export
+    moved = write(
+        tmp_path,
+        calendar(event("lunch-1", "DTSTART:20240302T120000Z", "SEQUENCE:1", ANN, BOB)),
+        name="later.ics",
+    )
+    import_ics(store, moved, "ann", today=TODAY)
+    rows = meetings(db_path)
+    assert len(rows) == 1
+    assert rows[0][:2] == ("Ann Lee", "Bob Stone")
+    # two events with their own UIDs at the same time are two meetings
+    other = write(
+        tmp_path, calendar(event("lunch-2", "DTSTART:20240301T120000Z", ANN, BOB)), name="o.ics"
+    )
+    import_ics(store, other, "ann", today=TODAY)
+    assert len(meetings(db_path)) == 2

@@ -179,3 +179,23 @@ def test_a_members_suggestions_at_a_date_ignore_later_ties(store, tmp_path):
         now = suggest_for(conn, me)
     assert [r["name"] for r in then] == ["Bob Stone"]
     assert {r["name"] for r in now} == {"Bob Stone", "Zed Roe"}
+
+
+def test_two_logs_identifiers_stay_apart(store):
+    from weakties.model.tables import Identity, Person
+    from weakties.ties.strength import labels_for
+
+    with store.engine.begin() as conn:
+        ids = []
+        for value in ("hr:17", "crm:17"):
+            pid = conn.execute(
+                Person.__table__.insert().values(display_name="17", name_key="17")
+            ).inserted_primary_key[0]
+            conn.execute(
+                Identity.__table__.insert().values(
+                    person_id=pid, kind="external", value=value, raw="17"
+                )
+            )
+            ids.append(pid)
+        assert labels_for(conn, ids) == {ids[0]: "hr:17", ids[1]: "crm:17"}
+        assert labels_for(conn, ids[:1]) == {ids[0]: "17"}  # as written when alone

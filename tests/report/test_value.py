@@ -101,3 +101,18 @@ def test_text_rendering(demo):
     ):
         assert heading in text
     assert "computed from:" in text
+
+
+def test_a_report_at_an_earlier_date_never_replaces_a_later_baseline(demo):
+    store, as_of = demo
+    with store.engine.begin() as conn:
+        me = resolve_viewer(conn, "you")
+        network_report(conn, me, as_of=as_of, remember=True)
+        earlier = network_report(conn, me, as_of=as_of - dt.timedelta(days=400), remember=True)
+        again = network_report(conn, me, as_of=as_of + dt.timedelta(days=1))
+    assert "change" not in earlier  # nothing remembered from before its date
+    assert again["change"]["since"] == as_of.date().isoformat()
+    # the network as it stood: fewer ties 400 days earlier
+    assert (
+        earlier["reach"]["declared"]["first_degree"] <= again["reach"]["declared"]["first_degree"]
+    )

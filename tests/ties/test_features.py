@@ -124,3 +124,161 @@ def test_as_of_ignores_the_future(history):
         after = score_ties(conn, viewer=me, as_of=D(2024, 7, 1))
     assert np.all(before.table.values["contacts"] == 0)
     assert after.table.values["contacts"].sum() == 5 + 2  # 5 with Ann, the group message x2
+
+
+def test_the_as_of_day_itself_is_the_future(history):
+    with history.engine.connect() as conn:
+        me = resolve_viewer(conn, "me")
+        names = dict(
+            conn.exec_driver_sql(
+                "select p.id, i.value from person p join identity i on i.person_id=p.id "
+                "where i.kind='linkedin'"
+            ).all()
+        )
+        # Bob, Cy and Dee were connected on 1 January 2024: not yet at its first instant
+        on = score_ties(conn, viewer=me, as_of=D(2024, 1, 1))
+        tied = {names[on.other(i)] for i in range(len(on)) if on.table.tied[i]}
+        assert tied == {"ann"}
+        # the note on Ann is dated 1 March: it counts from the next day
+        notes = [
+            score_ties(conn, viewer=me, as_of=when).table
+            for when in (D(2024, 3, 1, 23), D(2024, 3, 2))
+        ]
+    ann = [
+        next(i for i in range(len(t)) if names.get(int(t.b[i]), names.get(int(t.a[i]))) == "ann")
+        for t in notes
+    ]
+    assert [t.values["notes"][i] for t, i in zip(notes, ann, strict=True)] == [0, 1]
+
+
+def test_shared_places_need_time_together_before_the_date(history):
+    from weakties.model.tables import Organization, Position
+
+    with history.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        ann = conn.exec_driver_sql("select person_id from identity where value='ann'").scalar()
+        bob = conn.exec_driver_sql("select person_id from identity where value='bob'").scalar()
+        org, school = (
+            conn.execute(
+                insert(Organization).values(name=n, norm_name=n.lower(), kind="organization")
+            ).inserted_primary_key[0]
+            for n in ("Globex", "Sorbonne")
+        )
+        spans = [
+            (me.person_id, org, "job", dt.date(2015, 1, 1), dt.date(2018, 1, 1)),
+            (ann, org, "job", dt.date(2017, 6, 1), dt.date(2019, 1, 1)),  # overlaps me
+            (bob, org, "job", dt.date(2019, 1, 1), None),  # arrived after I left
+            (me.person_id, school, "study", dt.date(2010, 9, 1), dt.date(2013, 6, 30)),
+            (ann, school, "study", dt.date(2025, 9, 1), dt.date(2026, 6, 30)),  # later
+        ]
+        for k, (pid, oid, kind, start, end) in enumerate(spans):
+            conn.execute(
+                insert(Position).values(
+                    person_id=pid,
+                    organization_id=oid,
+                    kind=kind,
+                    start_date=start,
+                    end_date=end,
+                    is_current=end is None,
+                    source="manual",
+                    natural_key=f"span-{k}",
+                )
+            )
+    with history.engine.connect() as conn:
+        me = resolve_viewer(conn, "me")
+        names = dict(
+            conn.exec_driver_sql(
+                "select p.id, i.value from person p join identity i on i.person_id=p.id "
+                "where i.kind='linkedin'"
+            ).all()
+        )
+        rows = {}
+        for when in (D(2017, 1, 1), D(2024, 4, 1)):
+            scores = score_ties(conn, viewer=me, as_of=when)
+            rows[when.year] = {
+                names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))
+            }
+    # in 2017 Ann had not arrived yet; by 2024 our years there had overlapped
+    assert rows[2017].get("ann", {}).get("shared_employer", 0.0) == 0.0
+    assert rows[2024]["ann"]["shared_employer"] == 1.0
+    assert rows[2024]["bob"]["shared_employer"] == 0.0  # same place, never together
+    assert rows[2024]["ann"]["shared_school"] == 0.0  # her studies there come later
+
+
+def test_group_contact_weighs_less(history):
+    with history.engine.connect() as conn:
+        me = resolve_viewer(conn, "me")
+        scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
+        names = dict(
+            conn.exec_driver_sql(
+                "select p.id, i.value from person p join identity i on i.person_id=p.id "
+                "where i.kind='linkedin'"
+            ).all()
+        )
+    rows = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
+    bob = rows["bob"]  # one message to Bob and Cy together
+    age = (D(2024, 4, 1) - D(2024, 2, 1, 9)).total_seconds() / 86400
+    from weakties.ties.features import DECAY_DAYS
+
+    assert bob["contacts_decayed"] == pytest.approx(np.exp(-age / DECAY_DAYS) / np.sqrt(2))
+    assert bob["days_since_personal"] == pytest.approx(bob["days_since_contact"])
+    assert bob["personal_months"] == 1
+
+
+def test_groups_industry_and_seniority_on_the_date(history):
+    from sqlalchemy import update
+
+    from weakties.model.tables import Organization, Person, Position
+
+    with history.engine.begin() as conn:
+        me = resolve_viewer(conn, "me")
+        ann = conn.exec_driver_sql("select person_id from identity where value='ann'").scalar()
+        bob = conn.exec_driver_sql("select person_id from identity where value='bob'").scalar()
+        guild = conn.execute(
+            insert(Organization).values(name="Data Guild", norm_name="data guild", kind="group")
+        ).inserted_primary_key[0]
+        firm = conn.execute(
+            insert(Organization).values(
+                name="Stark", norm_name="stark", kind="organization", industry="Software"
+            )
+        ).inserted_primary_key[0]
+        rows = [
+            (me.person_id, guild, "group", None, dt.date(2020, 1, 1), None),
+            (ann, guild, "group", None, dt.date(2020, 1, 1), None),
+            (bob, guild, "group", None, dt.date(2024, 5, 1), None),  # joined later
+            (me.person_id, firm, "job", "Junior Analyst", dt.date(2022, 1, 1), None),
+            (ann, firm, "job", "VP Engineering", dt.date(2010, 1, 1), None),
+        ]
+        for k, (pid, oid, kind, title, start, end) in enumerate(rows):
+            conn.execute(
+                insert(Position).values(
+                    person_id=pid,
+                    organization_id=oid,
+                    kind=kind,
+                    title=title,
+                    start_date=start,
+                    end_date=end,
+                    is_current=end is None,
+                    source="manual",
+                    natural_key=f"g-{k}",
+                )
+            )
+        conn.execute(update(Person).where(Person.id == bob).values(industry="Banking"))
+    with history.engine.connect() as conn:
+        me = resolve_viewer(conn, "me")
+        scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
+        names = dict(
+            conn.exec_driver_sql(
+                "select p.id, i.value from person p join identity i on i.person_id=p.id "
+                "where i.kind='linkedin'"
+            ).all()
+        )
+    rows_by = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
+    assert rows_by["ann"]["shared_groups"] == 1
+    assert rows_by["bob"]["shared_groups"] == 0  # he joined after the date
+    assert rows_by["ann"]["same_industry"] == 1  # both at a software firm
+    assert rows_by["bob"]["same_industry"] == 0  # his own word: banking
+    assert np.isnan(rows_by["cy"]["same_industry"])  # unknown
+    # a junior analyst and a VP: five rungs apart (Acme titles are observed and
+    # undated, so only the dated jobs count at a past date)
+    assert rows_by["ann"]["seniority_gap"] == 5

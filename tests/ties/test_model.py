@@ -7,27 +7,31 @@ from weakties.ties.features import DECAY_DAYS, FeatureTable
 from weakties.ties.model import DEFAULT, TieModel
 
 
-def profile(every_days, years, last_days_ago, *, both=1.0):
-    """A two-person history: contact every N days for some years, the last N days ago."""
+def profile(every_days, years, last_days_ago, *, both=1.0, group=1):
+    """A two-person history: contact every N days for some years, the last N days
+    ago, in a group of ``group`` recipients (1: private)."""
     if every_days is None:
         times = np.array([])
     else:
         times = np.arange(last_days_ago, years * 365, every_days, dtype=float)
     n = times.size
+    personal = group <= 4
     return {
         "days_known": years * 365.0,
         "days_since_contact": float(times.min()) if n else np.nan,
+        "days_since_personal": float(times.min()) if n and personal else np.nan,
         "never_in_touch": float(n == 0),
         "gap_days": (times.max() - times.min()) / (n - 1) if n >= 2 else np.nan,
         "contacts": float(n),
-        "contacts_decayed": float(np.exp(-times / DECAY_DAYS).sum()),
+        "contacts_decayed": float(np.exp(-times / DECAY_DAYS).sum() / np.sqrt(group)),
         "contacts_last_year": float((times < 365).sum()),
         "active_months": float(min(n, years * 12)),
+        "personal_months": float(min(n, years * 12)) if personal else 0.0,
         "balance": both if n else 0.0,
         "turns": n * both * 0.5,
         "invitation": 0.0,
         "services": 0.0,
-        "one_to_one_share": 1.0 if n else 0.0,
+        "one_to_one_share": 1.0 if n and group == 1 else 0.0,
         "meetings_one_to_one": 0.0,
         "notes": 0.0,
         "mutual_contacts": 5.0,
@@ -50,6 +54,9 @@ CASES = {
     "weekly, silent for 4 years": (profile(7, 6, 4 * 365), 0.0, "dormant"),
     "one message 4 years ago": (profile(10_000, 5, 4 * 365, both=0.0), 0.0, "weak"),
     "never": (profile(None, 3, 0), 0.0, "nominal"),
+    # the same weekly rhythm in a 40-person call: in touch, not close
+    "weekly 40-person call, both speak": (profile(7, 2, 3, group=40), 0.006, "weak"),
+    "weekly three-person thread": (profile(7, 2, 3, group=3), 0.80, "strong"),
 }
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from weakties.graph.snapshot import Graph
@@ -33,6 +33,7 @@ def graph_from_store(
     level: str = "names",
     sources: Iterable[str] | None = None,
     include_ended: bool = False,
+    as_of: dt.datetime | None = None,
 ) -> Graph:
     """The snapshot of the ties ``viewer`` may see (all ties when ``viewer`` is None).
 
@@ -49,6 +50,9 @@ def graph_from_store(
         Tie sources to keep (default: all).
     include_ended : bool
         Keep ties that ended (connections removed since).
+    as_of : datetime, optional
+        The network as it stood then: ties begun before it and not ended by it,
+        jobs held then (see :func:`weakties.model.tables.held_on`).
 
     Returns
     -------
@@ -64,6 +68,7 @@ def graph_from_store(
             sources=sources,
             active_only=not include_ended,
             with_confidence=True,
+            as_of=as_of,
         )
     else:
         query = select(
@@ -71,7 +76,12 @@ def graph_from_store(
         )
         if sources is not None:
             query = query.where(Tie.source.in_(list(sources)))
-        if not include_ended:
+        if as_of is not None:
+            query = query.where(
+                or_(Tie.since.is_(None), Tie.since < as_of),
+                or_(Tie.ended_at.is_(None), Tie.ended_at > as_of),
+            )
+        elif not include_ended:
             query = query.where(Tie.ended_at.is_(None))
         rows = [tuple(r) for r in conn.execute(query)]
     confidence = np.array([r[4] for r in rows], dtype=np.float32)
@@ -83,7 +93,7 @@ def graph_from_store(
     person_ids, inverse = np.unique(np.concatenate(people), return_inverse=True)
     u, v = inverse[: a.size], inverse[a.size : 2 * a.size]
     graph = Graph.from_edges(u, v, confidence, n_nodes=person_ids.size)
-    pairs, org_ids = _current_orgs(conn, person_ids)
+    pairs, org_ids = _current_orgs(conn, person_ids, as_of.date() if as_of else None)
     return graph.with_labels(person_ids, pairs, org_ids)
 
 

@@ -21,7 +21,9 @@ date and over the last 10 years only, keeping at most the 500 most recent
 occurrences per event (``occurrences over the cap`` counts the others; generating
 stops after 100,000 raw occurrences). A modified instance (``RECURRENCE-ID``)
 replaces the series' occurrence it names. Single events are kept whatever their
-date. Times are converted to naive UTC: zoned times through their ``VTIMEZONE`` or
+date, one meeting per UID: an event moved to another time and exported again is
+the same meeting (it keeps the time it was first imported with), not a second one.
+Times are converted to naive UTC: zoned times through their ``VTIMEZONE`` or
 IANA name, UTC times as they are, floating times (and unknown zones) taken as UTC;
 an all-day event starts at midnight UTC of its date.
 
@@ -182,7 +184,9 @@ class Meeting:
     uid: str
     organizer: tuple[str, str | None] | None  # (name, address)
     attendees: list[tuple[str, str | None]] = field(default_factory=list)
-    instances: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)  # (id, when)
+    # (id, when): a series' instance id is its original start; a single event's id
+    # is None, so that the same event moved to another time stays one meeting
+    instances: list[tuple[dt.datetime | None, dt.datetime]] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # reasons, counted by the importer
     subject: str | None = None
 
@@ -298,7 +302,7 @@ def meeting(
             if capped:
                 found.skipped["occurrences over the cap"] += capped
         else:
-            found.instances.append((_utc(start), _utc(start)))
+            found.instances.append((None, _utc(start)))
     except (ValueError, TypeError, OverflowError) as exc:
         raise InputError(
             f"unreadable recurrence: {exc}", file=origin, line=line, field="RRULE"
@@ -362,7 +366,7 @@ def _record(ctx: ImportContext, book: AddressBook, found: Meeting, report: FileR
                 organizer,
                 attendee,
                 when,
-                key=(found.uid, instance.isoformat(), organizer, attendee),
+                key=(found.uid, instance.isoformat() if instance else "one", organizer, attendee),
                 group_size=len(attendees),
                 conversation=conversation,
                 subject=found.subject,

@@ -101,9 +101,9 @@ def _classes(scores: TieScores) -> dict[str, Any]:
     }
 
 
-def _reach(conn: Connection, viewer: Viewer) -> dict[str, Any]:
-    declared = Graph.from_store(conn, viewer, sources=SOCIAL_TIE_SOURCES)
-    with_inferred = Graph.from_store(conn, viewer)
+def _reach(conn: Connection, viewer: Viewer, past: dt.datetime | None) -> dict[str, Any]:
+    declared = Graph.from_store(conn, viewer, sources=SOCIAL_TIE_SOURCES, as_of=past)
+    with_inferred = Graph.from_store(conn, viewer, as_of=past)
     out: dict[str, Any] = {}
     for label, g in (("declared", declared), ("with_inferred", with_inferred)):
         me = g.node_of(viewer.person_id)
@@ -123,7 +123,7 @@ def _reach(conn: Connection, viewer: Viewer) -> dict[str, Any]:
     return out
 
 
-def _diversity(conn: Connection, first: list[int]) -> dict[str, Any]:
+def _diversity(conn: Connection, first: list[int], past: dt.datetime | None) -> dict[str, Any]:
     jobs = current_jobs(conn, first)
     orgs: Counter[str] = Counter()
     for entries in jobs.values():
@@ -142,8 +142,14 @@ def _diversity(conn: Connection, first: list[int]) -> dict[str, Any]:
                 industries[industry] += 1
             if location:
                 locations[location] += 1
+    basis = "current employer, industry and location of your first degree, where known"
+    if past is not None:
+        basis += (
+            f" (today's, not those of {past.date().isoformat()}: contacts' jobs are "
+            "mostly read from connection lists, without dates)"
+        )
     return {
-        "basis": "current employer, industry and location of your first degree, where known",
+        "basis": basis,
         "known": {
             "organisations": sum(orgs.values()),
             "industries": sum(industries.values()),
@@ -156,8 +162,10 @@ def _diversity(conn: Connection, first: list[int]) -> dict[str, Any]:
     }
 
 
-def _brokerage(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, Any]:
-    g = Graph.from_store(conn, viewer)
+def _brokerage(
+    conn: Connection, viewer: Viewer, scores: TieScores, past: dt.datetime | None
+) -> dict[str, Any]:
+    g = Graph.from_store(conn, viewer, as_of=past)
     me = g.node_of(viewer.person_id)
     values = {
         "constraint": float(constraint(g, nodes=me)[me]),
@@ -184,8 +192,10 @@ def _brokerage(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str,
     }
 
 
-def _circles(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, Any]:
-    g = Graph.from_store(conn, viewer)
+def _circles(
+    conn: Connection, viewer: Viewer, scores: TieScores, past: dt.datetime | None
+) -> dict[str, Any]:
+    g = Graph.from_store(conn, viewer, as_of=past)
     me = g.node_of(viewer.person_id)
     groups = ego_communities(g, me)
     strength = {scores.other(i): float(scores.score[i]) for i in range(len(scores))}
@@ -345,9 +355,13 @@ def network_report(
     """The whole report as a JSON-ready dict (see the module doc).
 
     With ``remember``, the headline numbers are kept so that the next report can
-    say what changed.
+    say what changed. A report at a past date (``as_of``) is computed from the
+    network as it stood then. A report is compared only with a remembered one
+    from before its date, and never replaces a remembered report of a later
+    date.
     """
     when = as_of or data_now(conn)
+    past = as_of
     scores = score_ties(conn, viewer=viewer, as_of=when)
     tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
     first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]
@@ -356,10 +370,10 @@ def network_report(
         "as_of": when.date().isoformat(),
         "model": scores.model.name,
         "classes": _classes(scores),
-        "reach": _reach(conn, viewer),
-        "diversity": _diversity(conn, first),
-        "brokerage": _brokerage(conn, viewer, scores),
-        "circles": _circles(conn, viewer, scores),
+        "reach": _reach(conn, viewer, past),
+        "diversity": _diversity(conn, first, past),
+        "brokerage": _brokerage(conn, viewer, scores, past),
+        "circles": _circles(conn, viewer, scores, past),
         "dormant": _dormant(conn, scores),
         "decaying": _decaying(conn, viewer, scores),
         "reciprocity": _reciprocity(conn, viewer, when),
@@ -367,8 +381,8 @@ def network_report(
     report["headline"] = _headline(report)
     key = f"report:{viewer.member_id}"
     previous = conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
-    if previous:
-        old = json.loads(previous)
+    old = json.loads(previous) if previous else None
+    if old is not None and old["as_of"] < report["as_of"]:
         report["change"] = {
             "since": old["as_of"],
             "deltas": {
@@ -380,7 +394,7 @@ def network_report(
                 for k, v in report["headline"].items()
             },
         }
-    if remember:
+    if remember and (old is None or old["as_of"] <= report["as_of"]):
         conn.execute(delete(Setting).where(Setting.key == key))
         conn.execute(
             insert(Setting).values(

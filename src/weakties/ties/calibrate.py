@@ -81,17 +81,22 @@ def calibrate(
     Raises
     ------
     InputError
-        With fewer than MIN_LABELS usable labels, or labels of one kind only.
+        With fewer than MIN_LABELS usable labels, or fewer than two of either
+        kind (the fit's quality could not be measured on labels it did not see).
+
+    With ``as_of``, only labels given before that date are used, on the traces
+    before it.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
-    labels = conn.execute(
-        select(TieLabel.person_id, TieLabel.label, TieLabel.closeness).where(
-            TieLabel.member_id == viewer.member_id
-        )
-    ).all()
+    query = select(TieLabel.person_id, TieLabel.label, TieLabel.closeness).where(
+        TieLabel.member_id == viewer.member_id
+    )
+    if as_of is not None:
+        query = query.where(TieLabel.created_at < as_of)
+    labels = conn.execute(query).all()
     scores = score_ties(conn, viewer=viewer, as_of=as_of, model=DEFAULT)
     rows, target = [], []
     for pid, label, closeness in labels:
@@ -102,27 +107,23 @@ def calibrate(
         rows.append(i)
         target.append(y)
     y_all = np.array(target)
-    if len(rows) < MIN_LABELS or len(set(target)) < 2:
+    strong = int(y_all.sum()) if len(rows) else 0
+    if len(rows) < MIN_LABELS or min(strong, len(rows) - strong) < 2:
         raise InputError(
-            f"calibration needs at least {MIN_LABELS} labelled ties, some strong and some not "
-            f"(have {len(rows)}: {int(y_all.sum()) if len(rows) else 0} strong); "
+            f"calibration needs at least {MIN_LABELS} labelled ties, at least two strong "
+            f"and two not (have {len(rows)}: {strong} strong); "
             "label more with: weakties ties label PERSON strong|weak|dormant|nominal"
         )
     inputs = transform(scores.table)
     names = list(DEFAULT.weights)
     x_all = np.column_stack([inputs[name][rows] for name in names])
     minority = int(min(y_all.sum(), len(y_all) - y_all.sum()))
-    folds = (
-        StratifiedKFold(n_splits=min(5, minority), shuffle=True, random_state=0)
-        if minority >= 2
-        else None
-    )
+    folds = StratifiedKFold(n_splits=min(5, minority), shuffle=True, random_state=0)
     default_p = DEFAULT.score(scores.table)[rows]
     fitted_p = np.zeros(len(rows))
-    if folds is not None:
-        for train, test in folds.split(x_all, y_all):
-            fit = LogisticRegression(C=1.0, max_iter=2000).fit(x_all[train], y_all[train])
-            fitted_p[test] = fit.predict_proba(x_all[test])[:, 1]
+    for train, test in folds.split(x_all, y_all):
+        fit = LogisticRegression(C=1.0, max_iter=2000).fit(x_all[train], y_all[train])
+        fitted_p[test] = fit.predict_proba(x_all[test])[:, 1]
     final = LogisticRegression(C=1.0, max_iter=2000).fit(x_all, y_all)
     quality: dict[str, Any] = {
         "labels": len(rows),
@@ -132,13 +133,12 @@ def calibrate(
             "auc": round(float(roc_auc_score(y_all, default_p)), 3),
         },
         "fitted_date": dt.date.today().isoformat(),
-    }
-    if folds is not None:
-        quality["calibrated_cross_validated"] = {
+        "calibrated_cross_validated": {
             "accuracy": round(float(accuracy_score(y_all, fitted_p >= 0.5)), 3),
             "auc": round(float(roc_auc_score(y_all, fitted_p)), 3),
             "folds": folds.get_n_splits(),
-        }
+        },
+    }
     model = TieModel(
         {name: round(float(w), 4) for name, w in zip(names, final.coef_[0], strict=True)},
         round(float(final.intercept_[0]), 4),

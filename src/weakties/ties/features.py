@@ -7,6 +7,14 @@ computed *as of* a date from the traces before it, never after.
 
 A pair's "contacts" for the structural features are the people either is tied
 to (a declared or inferred tie known by then) or was in touch with.
+
+Contact in a group says less than contact in private: a trace shared with
+``g`` recipients (a group message, an e-mail with copies, a meeting) weighs
+``1/sqrt(g)`` in the time-decayed intensity, and the model's recency and
+regularity read *personal* contact only — traces with at most
+``PERSONAL_GROUP`` recipients. A weekly 40-person call makes a pair "in
+touch" (not nominal), never strong by itself; raw counts and the last contact
+of any kind stay available for display and for dormancy.
 """
 
 from __future__ import annotations
@@ -18,10 +26,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 from sqlalchemy import Connection, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from weakties.graph.snapshot import Graph
-from weakties.model.tables import Interaction, Note, Position, Tie
+from weakties.model.identity import fold
+from weakties.model.seniority import seniority
+from weakties.model.tables import Interaction, Note, Organization, Person, Position, Tie
+from weakties.store.clock import data_now
 from weakties.store.engine import raw_rows, rows_array
+from weakties.ties.infer import INFERRED_SOURCES
 from weakties.ties.traces import CONVERSATION, KIND_CODE, PairTraces, epoch_seconds, epoch_sql
 
 __all__ = ["DIMENSIONS", "FeatureTable", "compute_features"]
@@ -29,17 +42,20 @@ __all__ = ["DIMENSIONS", "FeatureTable", "compute_features"]
 DAY = 86400.0
 MONTH = 30.4375 * DAY
 DECAY_DAYS = 180.0  # a contact counts half after ~4 months (e-folding time 180 days)
+PERSONAL_GROUP = 4  # at most this many recipients: personal contact
 
 # feature -> dimension (Gilbert & Karahalios 2009, table 1)
 DIMENSIONS: dict[str, str] = {
     "days_known": "duration",
     "days_since_contact": "recency",
+    "days_since_personal": "recency",
     "never_in_touch": "recency",
     "gap_days": "recency",
     "contacts": "intensity",
     "contacts_decayed": "intensity",
     "contacts_last_year": "intensity",
     "active_months": "intensity",
+    "personal_months": "intensity",
     "balance": "reciprocity",
     "turns": "reciprocity",
     "invitation": "reciprocity",
@@ -50,7 +66,9 @@ DIMENSIONS: dict[str, str] = {
     "mutual_contacts": "structural",
     "shared_employer": "structural",
     "shared_school": "structural",
+    "shared_groups": "structural",
     "same_industry": "social distance",
+    "seniority_gap": "social distance",
 }
 
 
@@ -105,21 +123,34 @@ def _group(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniq, inverse
 
 
-def _social_ties(conn: Connection, as_of: dt.datetime, person: int | None) -> np.ndarray:
+def _social_ties(
+    conn: Connection, as_of: dt.datetime, person: int | None, inferred: bool = True
+) -> np.ndarray:
     query = select(Tie.person_a_id, Tie.person_b_id).where(
-        or_(Tie.since.is_(None), Tie.since <= as_of),
+        _known_before(conn, as_of),
         or_(Tie.ended_at.is_(None), Tie.ended_at > as_of),
     )
     if person is not None:
         query = query.where(or_(Tie.person_a_id == person, Tie.person_b_id == person))
+    if not inferred:
+        query = query.where(Tie.source.not_in(list(INFERRED_SOURCES)))
     rows = conn.execute(query).all()
     if not rows:
         return np.empty((0, 2), dtype=np.int64)
     return np.unique(rows_array(rows, np.int64), axis=0)
 
 
-def _all_ties(conn: Connection, as_of: dt.datetime) -> np.ndarray:
-    return _social_ties(conn, as_of, None)
+def _known_before(conn: Connection, as_of: dt.datetime) -> ColumnElement[bool]:
+    """A tie that existed before ``as_of``: begun before it; an undated tie (a
+    ties file without dates, an inference without a start) only when ``as_of``
+    is the present — it cannot be placed in the past."""
+    if as_of >= data_now(conn) - dt.timedelta(days=1):
+        return or_(Tie.since < as_of, Tie.since.is_(None))
+    return Tie.since < as_of
+
+
+def _all_ties(conn: Connection, as_of: dt.datetime, inferred: bool = True) -> np.ndarray:
+    return _social_ties(conn, as_of, None, inferred)
 
 
 def compute_features(
@@ -131,13 +162,15 @@ def compute_features(
     include_tied: bool = True,
     viewer_member: int | None = None,
     others: Collection[int] | None = None,
+    inferred: bool = True,
 ) -> FeatureTable:
     """Features of every pair with a trace (and, with ``include_tied``, every tied
     pair), or only the ego's pairs when ``ego`` is given (and then only those
-    with ``others``, if given)."""
+    with ``others``, if given). Without ``inferred``, inferred ties (any
+    member's) play no part: the viewer switched inference off."""
     at = epoch_seconds(as_of)
     pair_keys = traces.a * (1 << 32) + traces.b
-    ties = _social_ties(conn, as_of, ego)
+    ties = _social_ties(conn, as_of, ego, inferred)
     tie_keys = ties[:, 0] * (1 << 32) + ties[:, 1] if ties.size else np.empty(0, np.int64)
     candidates = [pair_keys]
     if include_tied:
@@ -174,8 +207,10 @@ def compute_features(
             idx[mask], weights=None if weights is None else weights[mask], minlength=n
         ).astype(np.float64)
 
+    share = 1.0 / np.sqrt(np.maximum(group, 1).astype(np.float64))
+    personal = conv & (group <= PERSONAL_GROUP)
     v["contacts"] = count(conv)
-    v["contacts_decayed"] = count(conv, np.exp(-(at - t) / (DECAY_DAYS * DAY)))
+    v["contacts_decayed"] = count(conv, share * np.exp(-(at - t) / (DECAY_DAYS * DAY)))
     v["contacts_last_year"] = count(conv & (t >= at - 365 * DAY))
     sent_a = count(conv & from_a)
     sent_b = count(conv & ~from_a)
@@ -223,12 +258,22 @@ def compute_features(
         v["gap_days"] = np.where(
             v["contacts"] >= 2, (last - first_conv) / DAY / np.maximum(v["contacts"] - 1, 1), np.nan
         )
+    last_personal = np.full(n, np.nan)
+    personal_months = np.zeros(n)
+    if personal.any():
+        pi, pt = idx[personal], t[personal]
+        np.fmax.at(last_personal, pi, pt)
+        months = np.floor(pt / MONTH).astype(np.int64)
+        month_keys = np.unique(pi.astype(np.int64) * (1 << 32) + months)
+        personal_months = np.bincount(month_keys >> 32, minlength=n).astype(np.float64)
+    v["days_since_personal"] = (at - last_personal) / DAY  # NaN when never
+    v["personal_months"] = personal_months
     v["never_in_touch"] = np.isnan(last).astype(np.float64)
     since = _tie_since(conn, table, as_of)
     start = np.fmin(first_any, since)
     v["days_known"] = np.where(np.isnan(start), 0.0, (at - start) / DAY)
     v["notes"] = _notes(conn, table, viewer_member, as_of) if viewer_member else np.zeros(n)
-    _structure(conn, table, traces, as_of, ego, partial=others is not None)
+    _structure(conn, table, traces, as_of, ego, partial=others is not None, inferred=inferred)
     return table
 
 
@@ -240,7 +285,7 @@ def _tie_since(conn: Connection, table: FeatureTable, as_of: dt.datetime) -> np.
     rows = raw_rows(
         conn,
         select(Tie.person_a_id, Tie.person_b_id, epoch_sql(conn, Tie.since)).where(
-            Tie.since.is_not(None), Tie.since <= as_of
+            Tie.since.is_not(None), Tie.since < as_of
         ),
     )
     if not rows:
@@ -260,7 +305,7 @@ def _notes(conn: Connection, table: FeatureTable, member: int, as_of: dt.datetim
     out = np.zeros(len(table))
     counts: dict[int, int] = {}
     for pid in conn.execute(
-        select(Note.person_id).where(Note.author_id == member, Note.noted_on <= as_of.date())
+        select(Note.person_id).where(Note.author_id == member, Note.noted_on < as_of.date())
     ).scalars():
         counts[pid] = counts.get(pid, 0) + 1
     if counts:
@@ -298,14 +343,16 @@ def _structure(
     ego: int | None,
     *,
     partial: bool = False,
+    inferred: bool = True,
 ) -> None:
-    """Mutual contacts, shared employers and schools of each pair.
+    """Mutual contacts, shared employers and schools (at the same place at the
+    same time, before the date) of each pair.
 
     ``partial``: the traces cover some of the ego's pairs only; the ego's other
     correspondents are read so that mutual contacts count the same."""
     v = table.values
     n = len(table)
-    ties = _all_ties(conn, as_of)
+    ties = _all_ties(conn, as_of, inferred)
     conv = traces.conversational
     traced = np.column_stack((traces.a[conv], traces.b[conv]))
     if partial and ego is not None:
@@ -326,23 +373,39 @@ def _structure(
     v["mutual_contacts"] = _common_counts(
         graph.indptr, graph.indices, ua.astype(np.int64), ub.astype(np.int64)
     ).astype(np.float64)
-    v["shared_employer"], v["shared_school"] = _shared_organisations(conn, table, as_of)
-    v["same_industry"] = np.zeros(n)
+    v.update(_shared_organisations(conn, table, as_of))
 
 
 def _shared_organisations(
     conn: Connection, table: FeatureTable, as_of: dt.datetime
-) -> tuple[np.ndarray, np.ndarray]:
+) -> dict[str, np.ndarray]:
+    """Places shared in time (employer, school), groups in common, and the
+    social distance of each pair, from what was known before the date.
+
+    - ``shared_employer`` / ``shared_school``: 1 when both were at the same
+      organisation at the same time;
+    - ``shared_groups``: groups both belonged to on the date;
+    - ``same_industry``: 1 / 0 when both industries are known (the person's,
+      else their employer's on the date), NaN otherwise;
+    - ``seniority_gap``: difference of the rungs of their titles on the date
+      (:func:`weakties.model.seniority.seniority`), NaN when a title is unknown.
+    """
     n = len(table)
-    employer = np.zeros(n)
-    school = np.zeros(n)
+    out = {name: np.zeros(n) for name in ("shared_employer", "shared_school", "shared_groups")}
+    out["same_industry"] = np.full(n, np.nan)
+    out["seniority_gap"] = np.full(n, np.nan)
     if not n:
-        return employer, school
+        return out
     wanted = set(table.a.tolist()) | set(table.b.tolist())
-    jobs: dict[int, set[int]] = {}
-    studies: dict[int, set[int]] = {}
     day = as_of.date()
-    for pid, org, kind, start, end, current in conn.execute(
+    # undated positions (a company read from a connections list) are known to
+    # hold now; they cannot be placed in the past
+    present = as_of >= data_now(conn) - dt.timedelta(days=1)
+    # person -> kind -> organisation -> [(first day, last day)] before the date
+    held: dict[int, dict[str, dict[int, list[tuple[dt.date, dt.date]]]]] = {}
+    rung: dict[int, int] = {}
+    industry: dict[int, str] = {}
+    for pid, org, kind, start, end, current, title, org_industry in conn.execute(
         select(
             Position.person_id,
             Position.organization_id,
@@ -350,20 +413,64 @@ def _shared_organisations(
             Position.start_date,
             Position.end_date,
             Position.is_current,
-        ).where(Position.organization_id.is_not(None))
+            Position.title,
+            Organization.industry,
+        )
+        .outerjoin(Organization, Organization.id == Position.organization_id)
+        .where(
+            Position.organization_id.is_not(None),
+            Position.kind.in_(("job", "study", "group")),
+        )
     ):
         if pid not in wanted or org is None:
             continue
-        if kind == "study":
-            studies.setdefault(pid, set()).add(org)
+        if end is None and not current and kind == "job":
+            continue  # an ended job of unknown end: no tenure to overlap
+        if start is None:
+            if not present or not (current or (end is not None and end >= day)):
+                continue
+            start = dt.date.min
+        if start >= day:
             continue
-        began = start is None or start <= day
-        going = (end is None and current) or (end is not None and end >= day)
-        if began and going:
-            jobs.setdefault(pid, set()).add(org)
+        last = min(end if end is not None else day, day)
+        held.setdefault(pid, {}).setdefault(kind, {}).setdefault(org, []).append((start, last))
+        on_the_day = (end is None and current) or (end is not None and end >= day)
+        if kind == "job" and on_the_day:
+            level = seniority(title)
+            if level is not None:
+                rung[pid] = max(level, rung.get(pid, level))
+            if org_industry:
+                industry.setdefault(pid, fold(org_industry))
+    for start_at in range(0, len(wanted), 900):
+        chunk = sorted(wanted)[start_at : start_at + 900]
+        for pid, own in conn.execute(
+            select(Person.id, Person.industry).where(Person.id.in_(chunk))
+        ):
+            if own:
+                industry[pid] = fold(own)  # the person's own word first
+
+    def overlap(a: int, b: int, kind: str) -> bool:
+        mine, theirs = held.get(a, {}).get(kind, {}), held.get(b, {}).get(kind, {})
+        for org in mine.keys() & theirs.keys():
+            for s1, e1 in mine[org]:
+                for s2, e2 in theirs[org]:
+                    if max(s1, s2) <= min(e1, e2):
+                        return True
+        return False
+
+    def groups_on_the_day(pid: int) -> set[int]:
+        return {
+            org
+            for org, stays in held.get(pid, {}).get("group", {}).items()
+            if any(last >= day for _, last in stays)
+        }
+
     for i, (a, b) in enumerate(zip(table.a.tolist(), table.b.tolist(), strict=True)):
-        if jobs.get(a, set()) & jobs.get(b, set()):
-            employer[i] = 1.0
-        if studies.get(a, set()) & studies.get(b, set()):
-            school[i] = 1.0
-    return employer, school
+        out["shared_employer"][i] = float(overlap(a, b, "job"))
+        out["shared_school"][i] = float(overlap(a, b, "study"))
+        out["shared_groups"][i] = float(len(groups_on_the_day(a) & groups_on_the_day(b)))
+        if a in industry and b in industry:
+            out["same_industry"][i] = float(industry[a] == industry[b])
+        if a in rung and b in rung:
+            out["seniority_gap"][i] = float(abs(rung[a] - rung[b]))
+    return out

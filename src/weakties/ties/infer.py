@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, and_, delete, insert, select
 
 from weakties.model.tables import Interaction, Position, Setting, Tie, utcnow
+from weakties.store.clock import data_now
 from weakties.store.visibility import Viewer
 
 __all__ = ["INFERRED_SOURCES", "InferenceReport", "infer_ties", "inference_enabled"]
@@ -112,8 +113,11 @@ def _places(
             # seen there on that date: together with whoever else was seen there then
             stay = (seen, seen) if kind == "job" else (start, end)
             stay = (None, None) if seen is None else stay
+        elif end is None and not current:
+            # ended, end unknown: only the first day is known to have been there
+            stay = (start, start)
         else:
-            stay = (start, end if end is not None or not current else None)
+            stay = (start, end)
         if org is not None:
             places[org][pid] = stay
     return places
@@ -131,7 +135,7 @@ def infer_ties(
     )
     if not inference_enabled(conn, viewer):
         return report
-    day = today or dt.date.today()
+    day = today or data_now(conn).date()
     found: dict[tuple[int, int, str], float] = {}
     since: dict[tuple[int, int, str], dt.datetime | None] = {}
     for kind, source in (("job", "inferred_colleague"), ("study", "inferred_classmate")):
@@ -147,8 +151,12 @@ def infer_ties(
                     continue
                 key = (min(p, q), max(p, q), source)
                 found[key] = max(found.get(key, 0.0), round(together * size, 3))
+                # together from the later arrival; over several places, the earliest
                 starts = [s for s in (ps[0], qs[0]) if s is not None]
-                since[key] = dt.datetime.combine(max(starts), dt.time()) if starts else None
+                began = dt.datetime.combine(max(starts), dt.time()) if len(starts) == 2 else None
+                known = since.get(key)
+                if key not in since or (began is not None and (known is None or began < known)):
+                    since[key] = began
     shared: Counter[tuple[int, int]] = Counter()
     first: dict[tuple[int, int], dt.datetime] = {}
     groups: dict[str, set[int]] = defaultdict(set)

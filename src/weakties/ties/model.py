@@ -14,6 +14,11 @@ contact, between Dunbar's 15 and 50 layers (Dunbar 2016). For a two-year
 one-to-one tie, the default gives: weekly contact 0.88, monthly 0.75 (0.57 when
 one side writes), quarterly 0.45, twice a year 0.24, yearly 0.10; weekly contact
 that stopped a year ago 0.03; a single one-way message a month ago 0.14.
+Group contact counts less (see :mod:`weakties.ties.features`): each trace
+weighs ``1/sqrt(recipients)`` in intensity, regularity counts personal contact
+only (at most four recipients), and recency reads group contact as if it were
+a year older — so a weekly 40-person call for two years gives 0.006 (weak: in
+touch, not close), a weekly three-person thread 0.80.
 ``tests/ties/test_model.py`` checks these figures.
 
 How recency was weighted. A first set of weights gave recency a third of the
@@ -47,7 +52,8 @@ from weakties.ties.features import FeatureTable
 __all__ = ["CLASSES", "DEFAULT", "TieModel", "is_dormant", "transform"]
 
 CLASSES = ("strong", "weak", "dormant", "nominal")
-DORMANT_DAYS = 3 * 365
+DORMANT_DAYS = 3 * 365.25  # three years, leap days included
+GROUP_AGE_DAYS = 365.0  # group contact is worth personal contact this much older
 STRONG_AT = 0.5
 
 
@@ -64,12 +70,15 @@ def is_dormant(
 def transform(table: FeatureTable) -> dict[str, np.ndarray]:
     """The model's inputs from raw features (all finite)."""
     v = table.values
-    since = np.nan_to_num(v["days_since_contact"], nan=10 * 365.0)
+    # a large call or a mass e-mail is not recent *personal* contact: group
+    # contact counts as if it were GROUP_AGE_DAYS older
+    since = np.fmin(v["days_since_personal"], v["days_since_contact"] + GROUP_AGE_DAYS)
+    since = np.nan_to_num(since, nan=10 * 365.0)
     return {
         "recency": np.log1p(np.maximum(since, 0) / 30.0),
         "duration": np.log1p(np.maximum(v["days_known"], 0) / 365.0),
         "intensity": np.log1p(v["contacts_decayed"]),
-        "active_months": np.log1p(v["active_months"]),
+        "active_months": np.log1p(v["personal_months"]),
         "reciprocity": v["balance"],
         "turns": np.log1p(v["turns"]),
         "services": np.log1p(v["services"]),

@@ -20,6 +20,7 @@ from weakties.store.clock import data_now
 from weakties.store.engine import raw_rows
 from weakties.store.visibility import Viewer
 from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
+from weakties.ties.infer import inference_enabled
 from weakties.ties.model import DEFAULT, TieModel, is_dormant
 from weakties.ties.traces import CONVERSATION, KIND_CODE, epoch_seconds, epoch_sql, load_traces
 
@@ -47,14 +48,19 @@ def model_for(conn: Connection, viewer: Viewer | None) -> TieModel:
     return TieModel.from_json(text) if text else DEFAULT
 
 
-def _layers(score: np.ndarray) -> np.ndarray:
-    """Dunbar layer (5, 15, ... 5000; 0 beyond) of each tie by its rank."""
-    order = np.argsort(-score, kind="stable")
-    rank = np.empty(score.size, dtype=np.int64)
-    rank[order] = np.arange(score.size)
+def _layers(score: np.ndarray, in_touch: np.ndarray) -> np.ndarray:
+    """Dunbar layer (5, 15, ... 5000; 0 beyond) of each tie by its rank among
+    the ties that were ever in touch. A tie never in touch is in no layer: the
+    layers are of relationships, not of accepted connections. Equal scores
+    share a rank (the number of ties scoring strictly higher), so they are in
+    the same layer."""
     layers = np.zeros(score.size, dtype=np.int64)
+    ranked = np.sort(-score[in_touch])
+    rank = np.searchsorted(ranked, -score[in_touch], side="left")
+    inner = np.zeros(rank.size, dtype=np.int64)
     for size in reversed(DUNBAR_LAYERS):
-        layers[rank < size] = size
+        inner[rank < size] = size
+    layers[in_touch] = inner
     return layers
 
 
@@ -102,6 +108,11 @@ def describe(name: str, raw: dict[str, float]) -> str:
     if name == "recency":
         if np.isnan(since):
             return "never in touch"
+        personal = raw.get("days_since_personal", since)
+        if np.isnan(personal):
+            return f"only group contact, the last {_ago(since)}"
+        if personal > since + 1:
+            return f"last personal contact {_ago(personal)} (group contact {_ago(since)})"
         return f"last contact {_ago(since)}"
     if name == "duration":
         return f"known for {_span(raw['days_known'])}"
@@ -111,7 +122,8 @@ def describe(name: str, raw: dict[str, float]) -> str:
             f"{int(raw['contacts'])} in all"
         )
     if name == "active_months":
-        return f"in touch in {int(raw['active_months'])} different month(s)"
+        months = int(raw.get("personal_months", raw["active_months"]))
+        return f"in personal touch in {months} different month(s)"
     if name == "reciprocity":
         return "both sides write" if raw["balance"] >= 0.5 else "mostly one side writes"
     if name == "turns":
@@ -180,22 +192,28 @@ def score_ties(
         include_tied=not all_pairs,
         viewer_member=viewer.member_id if viewer is not None and ego is not None else None,
         others=others,
+        inferred=inference_enabled(conn, viewer) if viewer is not None else True,
     )
     chosen = model or model_for(conn, viewer)
     score = chosen.score(table)
     classes = chosen.classify(table, score)
-    layer = _layers(score) if ego is not None and others is None else None
+    layer = (
+        _layers(score, table.values["never_in_touch"] == 0)
+        if ego is not None and others is None
+        else None
+    )
     return TieScores(table, score, classes, chosen, when, ego, layer)
 
 
 def labels_for(conn: Connection, person_ids: list[int]) -> dict[int, str]:
     """How to name each person in machine output: the identifier used in an
     imported log (an ``external`` identity, as written in the file) when there is
-    one, else the display name — made unique among ``person_ids``: people who
-    share a display name are told apart by their record number (``"Ann Lee
-    #12"``), so that no two persons ever collapse into one key."""
+    one, else the display name — made unique among ``person_ids``: identifiers
+    of two logs that collide are given with their namespace, people who share
+    a display name their record number (``"Ann Lee #12"``), so that no two
+    persons ever collapse into one key."""
     names: dict[int, str] = {}
-    external: set[int] = set()
+    external: dict[int, str] = {}  # person -> the identity's full value
     for start in range(0, len(person_ids), 900):
         chunk = person_ids[start : start + 900]
         names.update(
@@ -207,7 +225,13 @@ def labels_for(conn: Connection, person_ids: list[int]) -> dict[int, str]:
             )
         ):
             names[pid] = raw or value
-            external.add(pid)
+            external[pid] = value
+    # two logs' "17" (namespaces "hr:17" and "crm:17"): the full values
+    clashing = Counter(names[pid] for pid in external)
+    for pid, value in external.items():
+        if clashing[names[pid]] > 1:
+            names[pid] = value
+    # a display name shared with anyone else: the record number
     counts = Counter(names.values())
     for pid, label in names.items():
         if counts[label] > 1 and pid not in external:
