@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -46,8 +47,28 @@ def test_calendar_and_partial_dates():
     "bad", ["yesterday", "32 Dec 2024", "13/40/24, 5:57 AM", "2024-13-01 00:00:00", "Jun 18"]
 )
 def test_unparseable_dates_raise_with_the_text(bad):
-    with pytest.raises(ValueError, match=r"."):
+    # The importers add file, line and field; the parser quotes the text it read.
+    with pytest.raises(
+        ValueError, match=rf"^(unrecognised|impossible) date {re.escape(repr(bad))}"
+    ):
         parse_datetime(bad)
+
+
+@pytest.mark.parametrize(
+    ("parse", "bad", "why"),
+    [
+        (parse_datetime, "13/40/24, 5:57 AM", "month must be in 1..12"),
+        (parse_datetime, "2024-02-30", "day is out of range for month"),
+        (parse_datetime, "6/14/24, 13:57 PM", "hour 13 is not on a 12-hour clock"),
+        (parse_date, "31 Apr 2024", "day is out of range for month"),
+        (parse_partial_date, "Foo 2018", "unknown month 'Foo'"),
+    ],
+)
+def test_impossible_dates_say_what_is_wrong(parse, bad, why):
+    with pytest.raises(
+        ValueError, match=f"^impossible date {re.escape(repr(bad))}: {re.escape(why)}$"
+    ):
+        parse(bad)
 
 
 def test_zip_export_date():

@@ -5,7 +5,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -259,11 +258,8 @@ def test_college_msg_through_the_command_line(tmp_path):
     env = env_with_db(db)
     command = [*_weakties(), "import", "interactions", str(COLLEGE)]
     command += ["--sender", "1", "--recipient", "2", "--timestamp", "3"]
-    started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
-    assert seconds < 20
     # 59,835 lines, no self-message, 37 exactly repeated rows kept as messages
     assert rows(db, "select count(*) from interaction") == [(59_835,)]
     assert rows(db, "select count(*) from identity where kind = 'external'") == [(1_899,)]

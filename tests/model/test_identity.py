@@ -17,6 +17,11 @@ from weakties.model.identity import (
         ("www.linkedin.com/in/member-65d9b7ce", "member-65d9b7ce"),  # endorsement files
         ("http://fr.linkedin.com/in/Jean-Dupont/", "jean-dupont"),
         ("https://www.linkedin.com/in/jos%C3%A9-garc%C3%ADa?trk=x", "josé-garcía"),
+        # one key per member: the first segment after /in/, NFC after decoding
+        ("https://www.linkedin.com/in/jane-doe/fr", "jane-doe"),
+        ("https://www.linkedin.com/in/Jane-Doe/details/experience/", "jane-doe"),
+        ("https://www.linkedin.com/in/jose%CC%81-garci%CC%81a", "josé-garcía"),
+        ("https://www.linkedin.com/in/", None),
         ("https://www.linkedin.com/pub/john-doe/12/345/678", "pub/john-doe/12/345/678"),
         ("https://www.linkedin.com/company/acme", None),
         ("https://example.org/in/x", None),

@@ -6,7 +6,7 @@ from tests.support import connections, url, write_files
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.store.errors import AmbiguousError, NotFoundError
 from weakties.store.people import find_person, list_people, person_record
-from weakties.store.visibility import resolve_viewer
+from weakties.store.visibility import resolve_viewer, set_sharing
 
 ROWS = [
     ["Ann", "Lee", url("ann-lee"), "ann@lee.io", "Acme", "CTO", "01 Jan 2024"],
@@ -49,3 +49,65 @@ def test_person_record_and_listing(conn):
     listed = list_people(conn, me, org="globex")
     assert [p["name"] for p in listed] == ["Ann Leeds", "Bob Stone"]
     assert list_people(conn, me, limit=1)[0]["name"] == "Ann Lee"
+
+
+def _export(store, tmp_path, member, rows, date):
+    folder = write_files(
+        tmp_path / f"{member}-{date}" / f"Complete_LinkedInDataExport_{date}",
+        {"Connections.csv": connections(rows)},
+    )
+    import_linkedin(store, folder, member)
+
+
+def test_person_record_shows_other_members_events_as_the_feed_does(store, tmp_path):
+    cy = ["Cy", "Tran", url("cy"), "", "Initech", "Analyst", "01 Jan 2020"]
+    dee = ["Dee", "Vo", url("dee"), "", "Hooli", "PM", "01 Jan 2020"]
+    _export(store, tmp_path, "alice", [cy, dee], "01-01-2024")
+    _export(store, tmp_path, "bob", [cy, dee], "01-01-2024")
+    # In Bob's newer export Cy moved and has a new e-mail address; Dee is gone.
+    _export(
+        store,
+        tmp_path,
+        "bob",
+        [["Cy", "Tran", url("cy"), "cy@hooli.io", "Hooli", "Analyst", "01 Jan 2020"]],
+        "06-01-2024",
+    )
+
+    def kinds(viewer_handle, query):
+        with store.engine.connect() as conn:
+            viewer = resolve_viewer(conn, viewer_handle)
+            record = person_record(conn, viewer, find_person(conn, viewer, query))
+        return sorted(e["kind"] for e in record["events"])
+
+    assert kinds("bob", "Cy Tran") == ["career_move", "contact_details_changed"]
+    assert kinds("bob", "Dee Vo") == ["connection_gone"]
+    with store.engine.begin() as conn:
+        set_sharing(conn, "bob", "nothing")
+    assert kinds("alice", "Cy Tran") == []
+    assert kinds("alice", "Dee Vo") == []
+    with store.engine.begin() as conn:
+        set_sharing(conn, "bob", "names")
+    # Bob's career news is shared; his own network and Cy's addresses are not.
+    assert kinds("alice", "Cy Tran") == ["career_move"]
+    assert kinds("alice", "Dee Vo") == []
+
+
+def test_person_record_lists_every_one_of_the_viewers_own_events(store, tmp_path):
+    ann = ["Ann", "Lee", url("ann"), "", "", "", "01 Jan 2020"]
+    fay = ["Fay", "Xu", url("fay"), "", "", "", "01 Jan 2020"]
+    back = ["Fay", "Xu", url("fay"), "", "", "", "15 Feb 2024"]
+    for date, rows in (
+        ("01-01-2024", [ann, fay]),
+        ("02-01-2024", [ann]),
+        ("03-01-2024", [ann, back]),
+        ("04-01-2024", [ann]),
+    ):
+        _export(store, tmp_path, "me", rows, date)
+    with store.engine.connect() as conn:
+        me = resolve_viewer(conn, "me")
+        record = person_record(conn, me, find_person(conn, me, "Fay Xu"))
+    assert [(e["date"], e["kind"]) for e in record["events"]] == [
+        ("2024-04-01", "connection_gone"),
+        ("2024-02-15", "new_connection"),
+        ("2024-02-01", "connection_gone"),
+    ]

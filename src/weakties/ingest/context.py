@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +90,7 @@ class ImportContext:
         export_date: dt.date,
         keep_content: bool = False,
         connections_mode: str = "baseline",
+        history_end: dt.date | None = None,
         progress: Callable[[int], None] | None = None,
     ):
         self.conn = conn
@@ -101,6 +102,10 @@ class ImportContext:
         # How a connections list relates to what is known: the first one ("baseline":
         # no events), a newer one ("diff": events), or an older one ("history").
         self.connections_mode = connections_mode
+        # In history mode: the date of the first connections list imported after
+        # this export. Someone this export lists and no later list does was gone
+        # by then, the date a diff of the lists in their order would have recorded.
+        self.history_end = history_end
         self.writer = BatchWriter(conn)
         self.people = PersonResolver(conn, member_id, self_pid, run_id=run_id, writer=self.writer)
         self.orgs = OrgResolver(conn, self.writer)
@@ -191,9 +196,12 @@ class ImportContext:
         confidence: float = 1.0,
         owner: int | None = None,
         reopen: bool = True,
+        ended: dt.datetime | None = None,
     ) -> str:
         """Record a tie between ``owner`` (default: the member) and ``other``.
 
+        ``ended`` makes a new tie one that has already ended (an older export's
+        connection absent from the newer ones); a known tie keeps its end.
         Returns ``"new"``, ``"reopened"`` (it had ended; only with ``reopen``) or
         ``"known"``.
         """
@@ -204,7 +212,7 @@ class ImportContext:
         ties = self._load_ties()
         known = ties.get((a, b, source))
         if known is None:
-            ties[(a, b, source)] = [None, None, since]
+            ties[(a, b, source)] = [None, ended, since]
             self.writer.add(
                 table_of(Tie),
                 {
@@ -213,6 +221,7 @@ class ImportContext:
                     "source": source,
                     "asserted_by": self.member_id,
                     "since": since,
+                    "ended_at": ended,
                     "confidence": confidence,
                     "created_at": utcnow(),
                 },
@@ -292,7 +301,16 @@ class ImportContext:
                 self._jobs[pid].append([pos_id, org_id, title, seen_on])
 
     def observe_job(
-        self, person: int, company: str | None, title: str | None, seen_on: dt.date, source: str
+        self,
+        person: int,
+        company: str | None,
+        title: str | None,
+        seen_on: dt.date,
+        source: str,
+        *,
+        fields: Collection[str] = ("company", "title"),
+        current: bool = True,
+        news: bool = True,
     ) -> None:
         """Record that ``person`` works at ``company`` as ``title`` on ``seen_on``.
 
@@ -300,31 +318,54 @@ class ImportContext:
         carry no start date. A different job than the current observation, seen
         later, closes the old one and records a career event: a move to another
         employer, a title change, a departure with no new employer, or a start.
+
+        Parameters
+        ----------
+        fields : collection of str
+            What the source states, among ``"company"`` and ``"title"`` (a list
+            re-saved by Excel may have lost a column). A field it lacks is never
+            compared: it is carried over from the current observation (a title
+            is unknown at a new employer); with no current observation, a job
+            without its employer is not recorded.
+        current : bool
+            ``False`` records a past job (someone an older export lists and the
+            newer ones do not): kept as history, never current, never news.
+        news : bool
+            ``False`` records no career event (an older export is history).
         """
         company = " ".join((company or "").split()) or None
         title = " ".join((title or "").split()) or None
-        org_id = self.orgs.resolve(company) if company else None
         if person not in self._jobs:
             self.prefetch_jobs([person])
-        current = self._jobs[person]
-        for job in current:
+        jobs = self._jobs[person]
+        last = max(jobs, key=lambda job: job[3] or dt.date.min) if jobs else None
+        if "company" not in fields:
+            if last is None or not current:
+                return  # a title alone would later read as "no employer"
+            org_id = last[1]
+        else:
+            org_id = self.orgs.resolve(company) if company else None
+        if "title" not in fields:
+            title = last[2] if current and last is not None and last[1] == org_id else None
+        for job in jobs:
             if job[1] == org_id and fold(job[2] or "") == fold(title or ""):
-                if job[3] is None or seen_on > job[3]:
+                if current and (job[3] is None or seen_on > job[3]):
                     job[3] = seen_on
                     if job[0] is not None:
                         self.conn.execute(
                             update(Position).where(Position.id == job[0]).values(seen_on=seen_on)
                         )
                 return
-        if any(job[3] is not None and job[3] > seen_on for job in current):
+        if current and any(job[3] is not None and job[3] > seen_on for job in jobs):
             return  # an older export than what we know: history, not news
-        for job in current:
-            if job[0] is not None:
-                self.conn.execute(
-                    update(Position)
-                    .where(Position.id == job[0])
-                    .values(is_current=False, end_date=seen_on, end_precision="day")
-                )
+        if current:
+            for job in jobs:
+                if job[0] is not None:
+                    self.conn.execute(
+                        update(Position)
+                        .where(Position.id == job[0])
+                        .values(is_current=False, end_date=seen_on, end_precision="day")
+                    )
         self.writer.add(
             table_of(Position),
             {
@@ -332,16 +373,18 @@ class ImportContext:
                 "organization_id": org_id,
                 "kind": "job",
                 "title": title,
-                "is_current": True,
+                "is_current": current,
                 "seen_on": seen_on,
                 "source": "observed",
                 "asserted_by": self.member_id,
                 "natural_key": natural_key("observed", person, org_id, fold(title or ""), seen_on),
             },
         )
+        if not current:
+            return
         self._jobs[person] = [[None, org_id, title, seen_on]]
-        if current:
-            before = current[0]
+        if last is not None and news:
+            before = last
             kind = _career_event(before[1], before[2], org_id, title)
             if kind:
                 self.event(

@@ -1,7 +1,9 @@
 """Every date format found in real LinkedIn exports (2018–2024), parsed strictly.
 
-Each parser raises ``ValueError`` with the forms it expected; the importers turn
-that into an :class:`~weakties.store.errors.InputError` naming file, line and field.
+Each parser raises ``ValueError`` quoting the text it could not read (with the
+forms it expected, or what is impossible about it: ``month must be in 1..12``);
+the importers turn that into an :class:`~weakties.store.errors.InputError`
+naming file, line and field.
 All datetimes are naive UTC (exports state UTC or give no zone; times without a
 zone are taken as UTC, the export's own convention).
 
@@ -76,6 +78,14 @@ def _hour12(hour: int, ampm: str) -> int:
     return (hour % 12) + (12 if pm else 0)
 
 
+class _ImpossibleDate(ValueError):
+    """A date in a known form that cannot be (``13/40/24``): said as it is."""
+
+
+def _impossible(text: str, exc: ValueError) -> ValueError:
+    return _ImpossibleDate(f"impossible date {text!r}: {exc}")
+
+
 def parse_datetime(text: str) -> dt.datetime:
     """A timestamp in any export form (see module doc); date-only forms give midnight."""
     value = text.strip()
@@ -92,17 +102,23 @@ def parse_datetime(text: str) -> dt.datetime:
             )
         except ValueError:
             pass  # the general path below explains what is wrong
-    if m := _ISO_DT.match(value):
-        y, mo, d, h, mi, s = m.groups()
-        return dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
-    if m := _US_DT.match(value):
-        mo, d, y, h, mi, s, ampm = m.groups()
-        return dt.datetime(_year(y), int(mo), int(d), _hour12(int(h), ampm), int(mi), int(s or 0))
-    if m := _JAVA_DT.match(value):
-        mon, d, h, mi, s, y = m.groups()
-        return dt.datetime(int(y), _month(mon), int(d), int(h), int(mi), int(s))
+    try:
+        if m := _ISO_DT.match(value):
+            y, mo, d, h, mi, s = m.groups()
+            return dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
+        if m := _US_DT.match(value):
+            mo, d, y, h, mi, s, ampm = m.groups()
+            hour = _hour12(int(h), ampm)
+            return dt.datetime(_year(y), int(mo), int(d), hour, int(mi), int(s or 0))
+        if m := _JAVA_DT.match(value):
+            mon, d, h, mi, s, y = m.groups()
+            return dt.datetime(int(y), _month(mon), int(d), int(h), int(mi), int(s))
+    except ValueError as exc:
+        raise _impossible(text, exc) from None
     try:
         day = parse_date(value)
+    except _ImpossibleDate:
+        raise
     except ValueError:
         raise ValueError(
             f"unrecognised date {text!r} (expected e.g. '2024-12-16 18:24:37 UTC', "
@@ -115,18 +131,21 @@ def parse_date(text: str) -> dt.date:
     """A calendar date: ``16 Dec 2024``, ``18-Jun-24``, ``Feb 17, 1998``, ``2024-06-17``,
     ``3/1/17``."""
     value = text.strip()
-    if m := _DMY_TEXT.match(value):
-        d, mon, y = m.groups()
-        return dt.date(_year(y), _month(mon), int(d))
-    if m := _MDY_TEXT.match(value):
-        mon, d, y = m.groups()
-        return dt.date(int(y), _month(mon), int(d))
-    if m := _ISO_D.match(value):
-        y, mo, d = m.groups()
-        return dt.date(int(y), int(mo), int(d))
-    if m := _US_D.match(value):
-        mo, d, y = m.groups()
-        return dt.date(_year(y), int(mo), int(d))
+    try:
+        if m := _DMY_TEXT.match(value):
+            d, mon, y = m.groups()
+            return dt.date(_year(y), _month(mon), int(d))
+        if m := _MDY_TEXT.match(value):
+            mon, d, y = m.groups()
+            return dt.date(int(y), _month(mon), int(d))
+        if m := _ISO_D.match(value):
+            y, mo, d = m.groups()
+            return dt.date(int(y), int(mo), int(d))
+        if m := _US_D.match(value):
+            mo, d, y = m.groups()
+            return dt.date(_year(y), int(mo), int(d))
+    except ValueError as exc:
+        raise _impossible(text, exc) from None
     if _ISO_DT.match(value) or _US_DT.match(value) or _JAVA_DT.match(value):
         return parse_datetime(value).date()
     raise ValueError(
@@ -140,13 +159,18 @@ def parse_partial_date(text: str) -> tuple[dt.date, str]:
     Full dates are accepted too, with precision ``"day"``.
     """
     value = text.strip()
-    if m := _MONTH_YEAR.match(value):
-        mon, y = m.groups()
-        return dt.date(int(y), _month(mon), 1), "month"
-    if m := _YEAR.match(value):
-        return dt.date(int(m.group(1)), 1, 1), "year"
+    try:
+        if m := _MONTH_YEAR.match(value):
+            mon, y = m.groups()
+            return dt.date(int(y), _month(mon), 1), "month"
+        if m := _YEAR.match(value):
+            return dt.date(int(m.group(1)), 1, 1), "year"
+    except ValueError as exc:
+        raise _impossible(text, exc) from None
     try:
         return parse_date(value), "day"
+    except _ImpossibleDate:
+        raise
     except ValueError:
         raise ValueError(
             f"unrecognised date {text!r} (expected a month and year such as 'Jun 2018', "

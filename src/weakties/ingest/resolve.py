@@ -5,10 +5,20 @@ People are matched in order of trust:
 1. a LinkedIn profile slug or member URN, then an e-mail address, then a phone
    number (exact identities, confidence 1);
 2. a name among the people the importing member already knows (their own data
-   refers to their own contacts), skipping anyone whose known slug differs;
+   refers to their own contacts), skipping anyone whose known slug differs, and
+   only when the employers do not tell them apart: a row that states an employer
+   matches someone currently known there, a row that states there is none matches
+   someone with no known employer, a row from a file without employers (messages,
+   invitations, endorsements) matches on the name;
 3. a name together with a current employer, across all members (confidence 0.9);
 4. otherwise a new person; if someone elsewhere has the same name, the pair is
    recorded as a *proposal* (``match_proposal``) — never merged silently.
+
+Rows of a snapshot (a connections list) name each person once: a person already
+taken by one row is never matched by name to another (``exclude``). Files that
+only ever name *other* people (connections, contacts, endorsements,
+recommendations, follows) never resolve to the member by name
+(``self_by_name=False``): a contact who shares the member's name is someone else.
 
 Organisations are matched by normal form (:func:`weakties.model.orgnames.org_key`)
 through their aliases; every new spelling is kept as an alias.
@@ -18,9 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, true, update
 
 from weakties.ingest.batch import BatchWriter, insert_ignore
 from weakties.model.identity import display_name, fold, name_key, split_credentials
@@ -226,24 +236,48 @@ class PersonResolver:
         if org:
             self._orgs.setdefault(pid, set()).add(org)
 
-    def _scoped_match(self, key: str, slug: str | None, org: str | None) -> int | None:
+    def _scoped_match(
+        self,
+        key: str,
+        slug: str | None,
+        company: str | None,
+        past_org: str | None,
+        barred: _Barred,
+    ) -> int | None:
+        """A person the member already knows by this name, unless the employer differs.
+
+        ``company`` is what the row says of the current employer: ``None`` when
+        its file has no such field (any known namesake may be meant, preferably
+        one known at ``past_org``), ``""`` when it states there is none (only a
+        namesake with no known employer), else the employer (only a namesake
+        currently known there).
+        """
         candidates = [
-            p for p in self._scope.get(key, []) if slug is None or self._slug.get(p) in (None, slug)
+            p
+            for p in self._scope.get(key, [])
+            if p not in barred and (slug is None or self._slug.get(p) in (None, slug))
         ]
+        if company is not None:
+            org = org_key(company) if company else ""
+            if org:
+                candidates = [p for p in candidates if org in self._orgs.get(p, ())]
+            else:
+                candidates = [p for p in candidates if not self._orgs.get(p)]
+        elif past_org:
+            known_there = [p for p in candidates if past_org in self._orgs.get(p, ())]
+            candidates = known_there or candidates
         if not candidates:
             return None
-        if org:
-            with_org = [p for p in candidates if org in self._orgs.get(p, ())]
-            if with_org:
-                candidates = with_org
-        # Two known people share the name and nothing tells them apart: the first
-        # seen is kept, which is stable on re-import.
+        # Several known namesakes that nothing tells apart: the first seen is
+        # kept, which is stable on re-import.
         return min(candidates)
 
-    def _global_match(self, key: str, org: str | None) -> tuple[int | None, list[int]]:
+    def _global_match(
+        self, key: str, org: str | None, barred: _Barred, *, current: bool = True
+    ) -> tuple[int | None, list[int]]:
         if key not in self._by_name:
             self.prefetch((), [key])
-        rows = self._by_name[key][:20]
+        rows = [p for p in self._by_name[key] if p not in barred][:20]
         if not rows:
             return None, []
         if org:
@@ -256,7 +290,11 @@ class PersonResolver:
                     self.conn.execute(
                         select(Position.person_id)
                         .join(Organization, Organization.id == Position.organization_id)
-                        .where(Position.person_id.in_(stored), Organization.norm_name == org)
+                        .where(
+                            Position.person_id.in_(stored),
+                            Organization.norm_name == org,
+                            Position.is_current.is_(True) if current else true(),
+                        )
                         .distinct()
                     )
                     .scalars()
@@ -278,9 +316,37 @@ class PersonResolver:
         emails: Iterable[str] = (),
         phones: Iterable[str] = (),
         company: str | None = None,
+        past_company: str | None = None,
         create: bool = True,
+        self_by_name: bool = True,
+        exclude: Collection[int] = (),
     ) -> int | None:
-        """The person id for what a row says about someone (``None`` if nothing usable)."""
+        """The person id for what a row says about someone (``None`` if nothing usable).
+
+        Parameters
+        ----------
+        first, last, full_name : str, optional
+            The name (``full_name`` is split when ``first`` and ``last`` are absent).
+        slug, urn, emails, phones
+            Exact identities, tried first, in this order.
+        company : str, optional
+            The employer the row states. ``None``: the file says nothing about
+            employers; ``""``: the row states that there is none. A name match
+            needs the employers to agree (see the module doc).
+        past_company : str, optional
+            An employer the person had when the row was written (a
+            recommendation's): it prefers a namesake known there, and never
+            rules one out, since people move on.
+        create : bool
+            Create a new person when nobody matches.
+        self_by_name : bool
+            Whether the member's own name means the member. ``False`` for files
+            that only name other people: a namesake of the member is then
+            someone else, and never gives the member an identity.
+        exclude : collection of int
+            Persons never to match by name (those already taken by other rows
+            of the same snapshot, which names everyone once).
+        """
         if slug and not (urn or emails or phones or company):
             # Fast path for the rows of big files: a profile URL already resolved.
             known = self._ident.get(("linkedin", slug))
@@ -290,6 +356,9 @@ class PersonResolver:
             first, last = _split_full_name(full_name)
         key = name_key(first, last) if (first or last) else ""
         org = org_key(company) if company else None
+        past_org = org_key(past_company) if past_company and company is None else None
+        # Never a copy of ``exclude``: it grows with the rows of a big list.
+        barred = _Barred(exclude, None if self_by_name else self.self_pid)
         idents: list[tuple[str, str]] = []
         if slug:
             idents.append(("linkedin", slug))
@@ -305,15 +374,17 @@ class PersonResolver:
                 break
         if pid is None and key:
             own_slug = self._slug.get(self.self_pid)
-            if key in self.self_keys and (not slug or own_slug in (None, slug)):
+            if self_by_name and key in self.self_keys and (not slug or own_slug in (None, slug)):
                 # the owner's own name in their own export: them, and a URL we did not
                 # know yet is theirs (a homonym with another known URL is not)
                 pid = self.self_pid
             else:
-                pid = self._scoped_match(key, slug, org)
+                pid = self._scoped_match(key, slug, company, past_org, barred)
         candidates: list[int] = []
         if pid is None and key and create:
-            pid, candidates = self._global_match(key, org)
+            pid, candidates = self._global_match(
+                key, org or past_org, barred, current=org is not None
+            )
             if pid is not None and slug:
                 other_slug = (
                     self._slug.get(pid)
@@ -408,6 +479,19 @@ class PersonResolver:
         ).scalar()
         if not named:
             self.conn.execute(update(Person).where(Person.id == pid).values(**values))
+
+
+class _Barred:
+    """Persons a name may not match: those of ``exclude``, and the member if given."""
+
+    __slots__ = ("exclude", "member")
+
+    def __init__(self, exclude: Collection[int], member: int | None):
+        self.exclude = exclude
+        self.member = member
+
+    def __contains__(self, pid: int) -> bool:
+        return pid == self.member or pid in self.exclude
 
 
 def _split_full_name(full: str) -> tuple[str, str]:

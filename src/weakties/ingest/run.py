@@ -268,10 +268,11 @@ def _execute(
                 )
             ).scalars()
         )
-        # A connections list is a snapshot: it is skipped only when it equals the
-        # latest one (the same list again), since an old list re-imported after a
-        # newer one still says something. Other files accumulate: seen once is enough.
-        latest = conn.execute(
+        # A connections list is a snapshot: it is skipped when it equals the latest
+        # one (the same list again) or was imported with this same date, since an
+        # old list re-imported as a newer one still says something. Other files
+        # accumulate: seen once is enough.
+        snapshots = conn.execute(
             select(t.ImportFile.content_hash, t.ImportRun.export_date)
             .join(t.ImportRun, t.ImportRun.id == t.ImportFile.import_run_id)
             .where(
@@ -280,13 +281,16 @@ def _execute(
                 t.ImportFile.status == "imported",
             )
             .order_by(t.ImportRun.export_date.desc(), t.ImportFile.id.desc())
-            .limit(1)
-        ).first()
+        ).all()
+        latest = snapshots[0] if snapshots else None
+        dated = {(s.content_hash, s.export_date) for s in snapshots}
 
         def seen(job: Job) -> bool:
+            digest = job.source.sha256()
             if job.kind == "connections":
-                return latest is not None and job.source.sha256() == latest.content_hash
-            return job.source.sha256() in done
+                same_as_latest = latest is not None and digest == latest.content_hash
+                return same_as_latest or (digest, export_date) in dated
+            return digest in done
 
         pending = [j for j in jobs if not seen(j)]
         reports = [FileReport(j.source.name, j.kind, "unchanged") for j in jobs if seen(j)]
@@ -296,10 +300,17 @@ def _execute(
             summary.files = reports + other_files
             summary.added = dict.fromkeys(before, 0)
             raise _NothingNew
+        history_end = None
         if latest is None:
             mode = "baseline"
         elif latest.export_date is not None and export_date < latest.export_date:
             mode = "history"
+            # the first list imported with a later date than this export's
+            history_end = min(
+                s.export_date
+                for s in snapshots
+                if s.export_date is not None and s.export_date > export_date
+            )
         else:
             mode = "diff"
         run_id = conn.execute(
@@ -328,6 +339,7 @@ def _execute(
             export_date=export_date,
             keep_content=keep_content,
             connections_mode=mode,
+            history_end=history_end,
             progress=tick,
         )
         claim_self(ctx.people, me)

@@ -8,6 +8,10 @@ real files into the keys stored in the ``identity`` table.
 'jane-doe-123'
 >>> linkedin_slug("www.linkedin.com/in/jos%C3%A9-garc%C3%ADa")
 'josé-garcía'
+>>> linkedin_slug("https://www.linkedin.com/in/jane-doe-123/fr") == linkedin_slug(
+...     "https://www.linkedin.com/in/Jane-Doe-123/details/experience/"
+... ) == "jane-doe-123"
+True
 >>> email_key(" Jane.Doe@Example.ORG ")
 'jane.doe@example.org'
 >>> name_key("Lee", "Smith, MBA, SHRM-SCP")
@@ -34,7 +38,8 @@ __all__ = [
     "split_credentials",
 ]
 
-_SLUG_PATH = re.compile(r"^/(in|pub)/(.+?)/?$", re.IGNORECASE)
+_PROFILE_PATH = re.compile(r"^/in/([^/]+)", re.IGNORECASE)
+_PUB_PATH = re.compile(r"^/pub/(.+?)/?$", re.IGNORECASE)
 _URN = re.compile(r"^urn:li:(member|person|fsd_profile):([A-Za-z0-9_-]+)$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SPACES = re.compile(r"\s+")
@@ -64,10 +69,20 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def linkedin_slug(url: str | None) -> str | None:
-    """The profile slug of a LinkedIn member URL, lower-cased and percent-decoded.
+    """The profile slug of a LinkedIn member URL: one key per member, however linked.
 
-    Accepts the scheme-less form of endorsement files (``www.linkedin.com/in/x``),
-    country sub-domains and old ``/pub/`` URLs. Returns ``None`` for anything else.
+    For ``/in/`` URLs the slug is the first path segment after ``/in/``,
+    percent-decoded, lower-cased and in Unicode NFC, so that a locale suffix
+    (``/in/jane/fr``), a sub-page (``/in/jane/details/experience``), a query or
+    a decomposed accent (``e%CC%81``) give the same key as ``/in/jane``. Old
+    ``/pub/`` URLs keep their whole path (``pub/john-doe/12/345/678``). Accepts
+    the scheme-less form of endorsement files (``www.linkedin.com/in/x``) and
+    country sub-domains. Returns ``None`` for anything else.
+
+    >>> linkedin_slug("https://www.linkedin.com/in/jose%CC%81") == linkedin_slug(
+    ...     "https://www.linkedin.com/in/jos%C3%A9"
+    ... )
+    True
     """
     if not url:
         return None
@@ -80,13 +95,17 @@ def linkedin_slug(url: str | None) -> str | None:
     host = parts.netloc.lower()
     if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
         return None
-    match = _SLUG_PATH.match(parts.path)
-    if not match:
-        return None
-    slug = unquote(match.group(2)).strip().lower()
-    if match.group(1).lower() == "pub":
-        slug = "pub/" + slug
-    return slug or None
+    if profile := _PROFILE_PATH.match(parts.path):
+        return _slug_text(profile.group(1)) or None
+    if pub := _PUB_PATH.match(parts.path):
+        slug = _slug_text(pub.group(1))
+        return "pub/" + slug if slug else None
+    return None
+
+
+def _slug_text(raw: str) -> str:
+    """Percent-decoded, stripped, lower-cased, NFC (one spelling per accented slug)."""
+    return unicodedata.normalize("NFC", unquote(raw).strip().lower())
 
 
 def linkedin_urn(value: str | None) -> str | None:

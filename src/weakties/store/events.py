@@ -26,9 +26,15 @@ def list_events(
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int | None = None,
+    person_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """Events found in the viewer's own imports, plus career events about the
-    viewer's contacts found in other members' data (as they share it)."""
+    viewer's contacts found in other members' data (as they share it).
+
+    ``person_id`` keeps the events about one person (newest first, like all).
+    Other members' connection and contact-detail events are never shown: they
+    tell about those members' own networks and their contacts' addresses.
+    """
     for kind in kinds or []:
         if kind not in EVENT_KINDS:
             raise InputError(f"unknown event kind {kind!r} (one of {', '.join(EVENT_KINDS)})")
@@ -46,6 +52,8 @@ def list_events(
         )
         .order_by(Event.occurred_on.desc(), Event.id.desc())
     )
+    if person_id is not None:
+        query = query.where(Event.person_id == person_id)
     if kinds:
         query = query.where(Event.kind.in_(kinds))
     if since:
@@ -59,11 +67,13 @@ def list_events(
         if event.member_id != viewer.member_id and event.person_id not in contacts:
             continue
         detail = json.loads(event.detail) if event.detail else {}
-        # The same move seen in two members' exports is one piece of news.
-        dedup = (event.person_id, event.kind, json.dumps(detail.get("to"), sort_keys=True))
-        if dedup in seen:
-            continue
-        seen.add(dedup)
+        if event.kind in CAREER_KINDS:
+            # The same move seen in two members' exports is one piece of news; other
+            # kinds are the viewer's own, each one a change of its own.
+            dedup = (event.person_id, event.kind, json.dumps(detail.get("to"), sort_keys=True))
+            if dedup in seen:
+                continue
+            seen.add(dedup)
         item = {
             "id": event.id,
             "kind": event.kind,

@@ -7,7 +7,6 @@ Every function takes the viewer and shows only what the viewer may see
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import defaultdict
 from typing import Any
@@ -17,7 +16,6 @@ from sqlalchemy import Connection, func, or_, select
 from weakties.model.identity import email_key, fold, linkedin_slug, name_key
 from weakties.model.orgnames import org_key
 from weakties.model.tables import (
-    Event,
     Identity,
     Interaction,
     Member,
@@ -30,6 +28,7 @@ from weakties.model.tables import (
     table_of,
 )
 from weakties.store.errors import AmbiguousError, NotFoundError
+from weakties.store.events import list_events
 from weakties.store.visibility import Viewer, degrees, visible_people
 
 __all__ = ["current_jobs", "find_person", "list_people", "person_record"]
@@ -338,17 +337,11 @@ def person_record(conn: Connection, viewer: Viewer, pid: int) -> dict[str, Any]:
             .order_by(Note.noted_on.desc(), Note.id.desc())
         )
     ]
+    # The same rule as the events feed: the viewer's own, and other members'
+    # career events only as those members share them.
     events = [
-        {
-            "kind": e.kind,
-            "date": _date(e.occurred_on),
-            "detail": json.loads(e.detail) if e.detail else None,
-        }
-        for e in conn.execute(
-            select(*table_of(Event).c)
-            .where(Event.person_id == pid)
-            .order_by(Event.occurred_on.desc())
-        )
+        {"kind": e["kind"], "date": e["date"], "detail": e["detail"] or None}
+        for e in list_events(conn, viewer, person_id=pid)
     ]
     member = conn.execute(select(Member.handle).where(Member.person_id == pid)).scalar()
     return {

@@ -1,9 +1,19 @@
 """A newer export is a diff: events for new and lost connections, career moves and
-new contact details; the same export again changes nothing."""
+new contact details; an older one is history, with no events; the same export
+again changes nothing."""
 
 import datetime as dt
+import sqlite3
 
-from tests.support import connections, table_snapshot, url, write_files
+from tests.support import (
+    CONNECTIONS_2018,
+    PREAMBLE,
+    connections,
+    csv_text,
+    table_snapshot,
+    url,
+    write_files,
+)
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.store.events import list_events
 from weakties.store.visibility import resolve_viewer
@@ -62,19 +72,84 @@ def test_newer_export_records_events(store, tmp_path):
     assert next(e for e in events if e["kind"] == "title_change")["detail"]["to"]["org"] == "Globex"
 
 
+def _changes(before, after):
+    """Rows added and removed per table between two snapshots."""
+    return {
+        name: (set(after[name]) - set(before[name]), set(before[name]) - set(after[name]))
+        for name in after
+        if after[name] != before[name]
+    }
+
+
+def _rows(db_path, sql, *args):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
 def test_same_export_twice_and_an_older_one_change_nothing(store, tmp_path, db_path):
     _import(store, tmp_path, OLD, "01-01-2024")
     _import(store, tmp_path, NEW, "06-01-2024")
     snapshot = table_snapshot(db_path)
     assert _import(store, tmp_path, NEW, "06-01-2024").unchanged
     assert table_snapshot(db_path) == snapshot
-    # An older export imported late is history, not news: no career event reverses time.
+    # An older export imported late is history, not news: no career event reverses
+    # time, and Hal, whom no newer list names, is a connection of the past.
     older = [r[:] for r in OLD]
     older[0][5] = "Chief Technology Officer"
-    _import(store, tmp_path, older, "06-01-2023")
+    older.append(["Hal", "Zed", url("hal"), "", "Vandelay", "Importer", "01 Jan 2019"])
+    summary = _import(store, tmp_path, older, "06-01-2023")
+    assert summary.added["event"] == 0
+    after = table_snapshot(db_path)
+    changes = _changes(snapshot, after)
+    assert all(not removed for _, removed in changes.values())
+    assert set(changes) == {
+        "import_run",
+        "import_file",
+        "person",  # Hal
+        "identity",  # his profile URL
+        "known_person",
+        "organization",  # Vandelay
+        "org_alias",
+        "tie",  # his tie, already ended
+        "position",  # his job, in the past
+    }
+    assert {len(added) for name, (added, _) in changes.items() if name != "org_alias"} == {1}
+    hal = _rows(db_path, "select person_id from identity where value='hal'")[0][0]
+    # Ended on the date of the first newer list, which does not name him.
+    assert _rows(
+        db_path, "select since, ended_at from tie where person_a_id=? or person_b_id=?", hal, hal
+    ) == [("2019-01-01 00:00:00.000000", "2024-01-01 00:00:00.000000")]
+    assert _rows(db_path, "select is_current, seen_on from position where person_id=?", hal) == [
+        (0, "2023-06-01")
+    ]
+    # The same older export again changes nothing either.
+    assert _import(store, tmp_path, older, "06-01-2023").unchanged
+    assert table_snapshot(db_path) == after
     with store.engine.connect() as conn:
-        kinds = [e["kind"] for e in list_events(conn, resolve_viewer(conn, "me"))]
+        events = list_events(conn, resolve_viewer(conn, "me"))
+    kinds = [e["kind"] for e in events]
     assert kinds.count("career_move") == 1 and kinds.count("title_change") == 1
+    assert "Hal Zed" not in {e["person"] for e in events}
+
+
+def test_next_export_after_an_older_one_sees_no_false_departures(store, tmp_path, db_path):
+    _import(store, tmp_path, NEW, "06-01-2024")
+    older = [*OLD, ["Hal", "Zed", url("hal"), "", "Vandelay", "Importer", "01 Jan 2019"]]
+    _import(store, tmp_path, older, "01-01-2024")
+    newer = [*NEW, ["Ivy", "Ng", url("ivy"), "", "Acme", "CEO", "01 Nov 2024"]]
+    summary = _import(store, tmp_path, newer, "12-01-2024")
+    with store.engine.connect() as conn:
+        events = list_events(conn, resolve_viewer(conn, "me"))
+    # Fay and Hal (only in the older list) were already gone: only Ivy is news.
+    assert summary.added["event"] == 1
+    assert [(e["person"], e["kind"]) for e in events] == [("Ivy Ng", "new_connection")]
+    # Their old jobs are past ones: what they do now is unknown.
+    assert _rows(
+        db_path,
+        "select p.display_name, o.name, j.is_current from position j "
+        "join person p on p.id=j.person_id join organization o on o.id=j.organization_id "
+        "where p.display_name in ('Fay Xu', 'Hal Zed') order by 1",
+    ) == [("Fay Xu", "Hooli", 0), ("Hal Zed", "Vandelay", 0)]
 
 
 def test_reconnection_is_a_new_connection(store, tmp_path):
@@ -85,3 +160,101 @@ def test_reconnection_is_a_new_connection(store, tmp_path):
         events = [(e["person"], e["kind"]) for e in list_events(conn, resolve_viewer(conn, "me"))]
     assert events.count(("Fay Xu", "connection_gone")) == 1
     assert events.count(("Fay Xu", "new_connection")) == 1
+
+
+def _excel(header, rows):
+    """A connections list re-saved by Excel: "Notes:,,," preamble, CRLF, dd-Mon-yy."""
+    pad = "," * (len(header) - 1)
+    preamble = f'Notes:{pad}\r\n"When exporting your connection data..."{pad}\r\n{pad}\r\n'
+    return preamble + csv_text(header, rows, newline="\r\n")
+
+
+def test_columns_lost_by_excel_are_never_compared(store, tmp_path, db_path):
+    _import(store, tmp_path, OLD[:3], "01-01-2024")  # Ann CTO at Acme, Bob, Cy
+    # Only Position survived: the employers are unknown, not gone.
+    no_company = _excel(
+        ["First Name", "Last Name", "URL", "Position", "Connected On"],
+        [
+            ["Ann", "Lee", url("ann"), "CTO", "1-Jan-20"],
+            ["Bob", "Stone", url("bob"), "Senior Engineer", "1-Jan-20"],
+            ["Cy", "Tran", url("cy"), "Analyst", "1-Jan-20"],
+        ],
+    )
+    folder = tmp_path / "Complete_LinkedInDataExport_03-01-2024"
+    assert (
+        import_linkedin(store, write_files(folder, {"Connections.csv": no_company}), "me")
+        .files[0]
+        .version
+        == "partial"
+    )
+    # Only Company survived: the titles are unknown, not emptied.
+    no_position = _excel(
+        ["First Name", "Last Name", "URL", "Company", "Connected On"],
+        [
+            ["Ann", "Lee", url("ann"), "Initech", "1-Jan-20"],
+            ["Bob", "Stone", url("bob"), "Globex", "1-Jan-20"],
+            ["Cy", "Tran", url("cy"), "Initech", "1-Jan-20"],
+        ],
+    )
+    folder = tmp_path / "Complete_LinkedInDataExport_06-01-2024"
+    import_linkedin(store, write_files(folder, {"Connections.csv": no_position}), "me")
+    with store.engine.connect() as conn:
+        events = list_events(conn, resolve_viewer(conn, "me"))
+    assert sorted((e["person"], e["kind"], e["date"]) for e in events) == [
+        ("Ann Lee", "career_move", "2024-06-01"),
+        ("Bob Stone", "title_change", "2024-03-01"),
+    ]
+    move = next(e for e in events if e["kind"] == "career_move")
+    assert (move["detail"]["from"]["title"], move["detail"]["to"]["title"]) == ("CTO", None)
+    # What each knows now: Bob keeps his employer and new title; Cy is unchanged.
+    assert _rows(
+        db_path,
+        "select p.display_name, o.name, j.title from position j "
+        "join person p on p.id=j.person_id join organization o on o.id=j.organization_id "
+        "where j.is_current order by 1",
+    ) == [
+        ("Ann Lee", "Initech", None),
+        ("Bob Stone", "Globex", "Senior Engineer"),
+        ("Cy Tran", "Initech", "Analyst"),
+    ]
+
+
+def test_namesake_at_another_company_is_proposed_not_merged(store, tmp_path, db_path):
+    # 2021 to mid-2023 lists: no profile URL, e-mail mostly empty; people are
+    # matched by name only where the employers agree, or neither has one.
+    def import_2021(rows, date):
+        text = PREAMBLE + csv_text(CONNECTIONS_2018, rows)
+        folder = tmp_path / f"Complete_LinkedInDataExport_{date}"
+        return import_linkedin(store, write_files(folder, {"Connections.csv": text}), "me")
+
+    import_2021(
+        [
+            ["John", "Smith", "", "Acme", "Engineer", "17 Jun 2021"],
+            ["Mia", "Roy", "", "", "", "18 Jun 2021"],
+            ["Ned", "Poe", "", "Acme", "Developer", "19 Jun 2021"],
+        ],
+        "01-10-2022",
+    )
+    import_2021(
+        [
+            ["John", "Smith", "", "Globex", "Engineer", "20 Jun 2022"],  # another John Smith
+            ["Mia", "Roy", "", "", "", "18 Jun 2021"],  # no employer either side: Mia
+            ["Ned", "Poe", "", "Acme", "Lead Developer", "19 Jun 2021"],  # same employer: Ned
+        ],
+        "06-10-2022",
+    )
+    assert _rows(db_path, "select count(*) from person where name_key='john smith'") == [(2,)]
+    assert _rows(
+        db_path, "select count(*) from person where name_key in ('mia roy', 'ned poe')"
+    ) == [(2,)]
+    # The two John Smiths are left to the user to decide.
+    assert _rows(db_path, "select reason, status from match_proposal") == [
+        ("same name 'John Smith'", "open")
+    ]
+    with store.engine.connect() as conn:
+        events = list_events(conn, resolve_viewer(conn, "me"))
+    assert sorted((e["person"], e["kind"]) for e in events) == [
+        ("John Smith", "connection_gone"),
+        ("John Smith", "new_connection"),
+        ("Ned Poe", "title_change"),
+    ]

@@ -4,6 +4,7 @@ import codecs
 import sqlite3
 
 from tests.support import (
+    CONNECTIONS_2018,
     INVITATIONS_2024,
     MESSAGES_2021,
     MESSAGES_2024,
@@ -15,6 +16,28 @@ from tests.support import (
     write_files,
 )
 from weakties.ingest.linkedin.importer import import_linkedin
+
+CONTACTS = (
+    "Source,FirstName,LastName,Companies,Title,Emails,PhoneNumbers,CreatedAt,Addresses,Sites,"
+    "InstantMessageHandles,FullName,Birthday,Location,BookmarkedAt,Profiles"
+).split(",")
+ENDORSEMENTS_2023 = [
+    "Endorsement Date",
+    "Skill Name",
+    "Endorser First Name",
+    "Endorser Last Name",
+    "Endorser Public Url",
+    "Endorsement Status",
+]
+RECOMMENDATIONS = [
+    "First Name",
+    "Last Name",
+    "Company",
+    "Job Title",
+    "Text",
+    "Creation Date",
+    "Status",
+]
 
 
 def rows(db, sql):
@@ -466,3 +489,180 @@ def test_activity_recommendations_phones_and_2018_files(store, tmp_path, db_path
     assert rows(
         db_path, "select location, industry from person p join member m on m.person_id=p.id"
     ) == [("France", "Consulting")]
+
+
+def test_namesakes_in_one_list_are_never_one_person(store, tmp_path, db_path):
+    # 2021 to mid-2023: no URL, no e-mail; a list names each connection once.
+    text = PREAMBLE + csv_text(
+        CONNECTIONS_2018,
+        [
+            ["John", "Smith", "", "Acme", "Engineer", "17 Jun 2021"],
+            ["John", "Smith", "", "Globex", "Analyst", "18 Jun 2021"],
+            ["John", "Smith", "", "", "", "19 Jun 2021"],
+            ["Jane", "Roe", "", "Acme", "Designer", "20 Jun 2021"],
+            ["Jane", "Roe", "", "Acme", "Designer", "21 Jun 2021"],
+        ],
+    )
+    summary = import_linkedin(store, write_files(tmp_path / "x", {"Connections.csv": text}), "me")
+    assert (summary.files[0].traces, summary.files[0].skipped) == (5, {})
+    assert rows(db_path, "select name_key, count(*) from person group by 1 order by 1") == [
+        ("jane roe", 2),
+        ("john smith", 3),
+        ("me", 1),
+    ]
+    assert rows(db_path, "select count(*) from tie where source='connection'") == [(5,)]
+    # Two rows of one list are two people for sure: nothing to propose.
+    assert rows(db_path, "select count(*) from match_proposal") == [(0,)]
+
+
+def test_a_namesake_of_the_owner_is_someone_else(store, tmp_path, db_path):
+    # The owner's profile URL is unknown (no invitations, no messages).
+    files = {
+        "Profile.csv": profile("Me", "Myself"),
+        "Connections.csv": connections(
+            [
+                ["Me", "Myself", url("me-other"), "", "Acme", "CTO", "01 Jan 2024"],
+                ["Ann", "Lee", url("ann"), "", "Acme", "CEO", "02 Jan 2024"],
+            ]
+        ),
+        "Contacts.csv": csv_text(
+            CONTACTS,
+            [["GOOGLE_CONTACTS", "Me", "Myself", "", "", "other@me.io"] + [""] * 10],
+        ),
+        "Endorsement_Received_Info.csv": csv_text(
+            ENDORSEMENTS_2023,
+            [["2024/02/24 14:03:38 UTC", "Python", "Me", "Myself", "", "ACCEPTED"]],
+        ),
+        "Recommendations_Received.csv": csv_text(
+            RECOMMENDATIONS,
+            [["Me", "Myself", "Acme", "CTO", "Great", "12/24/23, 05:28 AM", "VISIBLE"]],
+        ),
+        "Member_Follows.csv": "Date,Status,FullName\n2022-09-09 01:41:08,Active,Me Myself\n",
+    }
+    summary = import_linkedin(store, write_files(tmp_path / "x", files), "me")
+    traces = {f.name: (f.traces, dict(f.skipped)) for f in summary.files}
+    assert traces["Connections.csv"] == (2, {})
+    for name in (
+        "Contacts.csv",
+        "Endorsement_Received_Info.csv",
+        "Recommendations_Received.csv",
+        "Member_Follows.csv",
+    ):
+        assert traces[name] == (1, {}), name
+    # The member has no identity from a namesake; the namesake has them all.
+    assert (
+        rows(db_path, "select i.kind from identity i join member m on m.person_id=i.person_id")
+        == []
+    )
+    other = rows(db_path, "select person_id from identity where value='me-other'")[0][0]
+    assert rows(
+        db_path, f"select kind, value from identity where person_id={other} order by 1"
+    ) == [
+        ("email", "other@me.io"),
+        ("linkedin", "me-other"),
+    ]
+    assert rows(
+        db_path,
+        "select count(*) from interaction i join member m on m.person_id=i.recipient_id "
+        f"where i.sender_id={other}",
+    ) == [(2,)]  # the endorsement and the recommendation
+    assert rows(db_path, "select count(*) from match_proposal") == [(0,)]
+
+
+def test_spam_and_draft_conversations_are_not_traces(store, tmp_path, db_path):
+    def message(sender, slug, folder, draft="No", conversation_draft="No"):
+        return [
+            f"c-{slug}",
+            "",
+            sender,
+            url(slug),
+            "Me Myself",
+            url("me"),
+            "2024-12-01 10:00:00 UTC",
+            "",
+            "Hello",
+            folder,
+            draft,
+            conversation_draft,
+        ]
+
+    data = [
+        message("Ann Lee", "ann", "INBOX"),
+        message("Crypto Deals", "crypto", "SPAM"),
+        message("Bob Stone", "bob", "INBOX", conversation_draft="Yes"),
+        message("Cy Tran", "cy", "ARCHIVE", draft="Yes"),
+    ]
+    files = {"Profile.csv": profile("Me", "Myself"), "messages.csv": csv_text(MESSAGES_2024, data)}
+    summary = import_linkedin(store, write_files(tmp_path / "x", files), "me")
+    msg = next(f for f in summary.files if f.kind == "messages")
+    assert (msg.rows, msg.traces, msg.skipped) == (4, 1, {"spam": 1, "draft": 2})
+    assert rows(db_path, "select count(*) from interaction") == [(1,)]
+    # Nobody is created from a spam or a draft row.
+    assert rows(db_path, "select display_name from person order by 1") == [
+        ("Ann Lee",),
+        ("Me Myself",),
+    ]
+
+
+def test_profile_url_suffixes_and_accent_forms_are_one_person(store, tmp_path, db_path):
+    text = connections(
+        [
+            ["Jane", "Doe", "https://www.linkedin.com/in/Jane-Doe/fr/", "", "", "", "1 Jan 2024"],
+            [
+                "José",
+                "García",
+                "https://fr.linkedin.com/in/jos%C3%A9-garc%C3%ADa/details/experience",
+                "",
+                "",
+                "",
+                "2 Jan 2024",
+            ],
+        ]
+    )
+    data = [
+        [
+            "c1",
+            "",
+            "Jane Doe",
+            "https://www.linkedin.com/in/jane-doe",
+            "Me Myself",
+            url("me"),
+            "2024-12-01 10:00:00 UTC",
+            "",
+            "Hi",
+            "INBOX",
+            "No",
+            "No",
+        ],
+        [
+            "c2",
+            "",
+            "José García",
+            "https://www.linkedin.com/in/jose%CC%81-garci%CC%81a?trk=x",  # decomposed accents
+            "Me Myself",
+            url("me"),
+            "2024-12-02 10:00:00 UTC",
+            "",
+            "Hola",
+            "INBOX",
+            "No",
+            "No",
+        ],
+    ]
+    files = {
+        "Profile.csv": profile("Me", "Myself"),
+        "Connections.csv": text,
+        "messages.csv": csv_text(MESSAGES_2024, data),
+    }
+    import_linkedin(store, write_files(tmp_path / "x", files), "me")
+    assert rows(db_path, "select value from identity where kind='linkedin' order by 1") == [
+        ("jane-doe",),
+        ("josé-garcía",),
+        ("me",),
+    ]
+    assert rows(db_path, "select count(*) from person") == [(3,)]
+    assert rows(
+        db_path,
+        "select count(*) from interaction i join tie t "
+        "on i.sender_id in (t.person_a_id, t.person_b_id) where t.source='connection'",
+    ) == [(2,)]

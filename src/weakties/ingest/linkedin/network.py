@@ -53,11 +53,22 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
     from exports: counted, skipped. When the member already imported a
     connections list, the difference becomes events (new connection, connection
     gone) and contacts' changed Company/Position become career events.
+
+    A list names everyone once: two of its rows are never one person by name.
+    An older export than the latest imported one is history: it records no
+    event, and someone it lists who is absent from the newer lists gets a tie
+    that has already ended (on the date of the first newer list, see
+    :attr:`ImportContext.history_end`) and a job that is not current. Columns a
+    re-saved file lost (Company, Position) are never compared: they say nothing.
     """
     before = _active_connections(ctx)
     diffing = ctx.connections_mode == "diff"
     history = ctx.connections_mode == "history"
-    has_job = sheet.has("company") or sheet.has("position")
+    has_company = sheet.has("company")
+    job_fields = [
+        f for f, column in (("company", "company"), ("title", "position")) if sheet.has(column)
+    ]
+    history_end = dt.datetime.combine(ctx.history_end or ctx.export_date, dt.time())
     seen: set[int] = set()
     for chunk in chunked(sheet.rows(), CHUNK_ROWS):
         parsed = []
@@ -80,26 +91,40 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
         )
         resolved = []
         for row, first, last, slug, mail, email, since in parsed:
-            company = row.get("company") or None
             # The e-mail identifies only rows without a profile URL (2018-2023 files);
-            # otherwise it is a contact detail, checked for changes below.
+            # otherwise it is a contact detail, checked for changes below. An empty
+            # Company cell states "no employer"; a lost Company column says nothing.
             pid = ctx.people.resolve(
-                first, last, slug=slug, emails=[mail] if mail and not slug else [], company=company
+                first,
+                last,
+                slug=slug,
+                emails=[mail] if mail and not slug else [],
+                company=row.get("company") if has_company else None,
+                self_by_name=False,
+                exclude=seen,
             )
             if pid is None or pid == ctx.self_pid:
                 report.skipped["no one to connect"] += 1
                 continue
             if pid in seen:
+                # the same profile URL or e-mail address twice
                 report.skipped["duplicate row"] += 1
                 continue
             seen.add(pid)
             resolved.append((pid, row, mail, email, since))
-        if has_job:
+        if job_fields:
             ctx.prefetch_jobs([item[0] for item in resolved])
         for pid, row, mail, email, since in resolved:
             ctx.tick()
             when = dt.datetime.combine(since, dt.time()) if since else None
-            state = ctx.tie(pid, "connection", when, reopen=not history)
+            gone = history and pid not in before  # not in the latest list
+            state = ctx.tie(
+                pid,
+                "connection",
+                when,
+                reopen=not history,
+                ended=history_end if gone else None,
+            )
             report.traces += 1
             if diffing and (state == "reopened" or (state == "new" and pid not in before)):
                 ctx.event(pid, "new_connection", since, {"source": "connections"})
@@ -112,9 +137,16 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
                         ctx.export_date,
                         {"email": {"from": sorted(_emails_of(ctx, pid) - {mail}), "to": mail}},
                     )
-            if has_job:
+            if job_fields:
                 ctx.observe_job(
-                    pid, row.get("company"), row.get("position"), ctx.export_date, "connections"
+                    pid,
+                    row.get("company"),
+                    row.get("position"),
+                    ctx.export_date,
+                    "connections",
+                    fields=job_fields,
+                    current=not gone,
+                    news=not history,
                 )
     if diffing:
         ended = dt.datetime.combine(ctx.export_date, dt.time())
@@ -156,6 +188,7 @@ def contacts(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
             emails=mails,
             phones=phones,
             company=company,
+            self_by_name=False,
         )
         if pid is None or pid == ctx.self_pid:
             report.skipped["no usable name or address"] += 1
@@ -218,7 +251,7 @@ def member_follows(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None
         if not name:
             report.skipped["no name"] += 1
             continue
-        pid = ctx.people.resolve(full_name=name)
+        pid = ctx.people.resolve(full_name=name, self_by_name=False)
         if pid is None or pid == ctx.self_pid:
             report.skipped["no name"] += 1
             continue

@@ -1,9 +1,11 @@
 """Dated traces: messages, invitations, endorsements, recommendations, own activity.
 
 A message to several people becomes one interaction per recipient, recipients
-counted by their profile URLs (names may themselves contain commas). Drafts are
-skipped. Content and subjects are kept only with ``--keep-content``; a digest of
-the content still tells apart two messages sent in the same second.
+counted by their profile URLs (names may themselves contain commas). Drafts
+(``IS MESSAGE DRAFT`` / ``IS CONVERSATION DRAFT``, Dec 2024 exports on) and the
+SPAM folder (2023 exports on) are skipped: neither is a trace between people.
+Content and subjects are kept only with ``--keep-content``; a digest of the
+content still tells apart two messages sent in the same second.
 """
 
 from __future__ import annotations
@@ -119,13 +121,20 @@ def _message(
     legacy: bool,
     self_keys: set[str],
 ) -> None:
-    """One message row: one interaction per recipient (drafts skipped)."""
+    """One message row: one interaction per recipient (drafts and spam skipped)."""
     report.rows += 1
     ctx.tick()
     cells = row.values
     folder = (cells.get("folder") or "").strip().upper()
-    if folder == "DRAFT" or _is_yes(cells.get("is_message_draft") or ""):
+    if (
+        folder == "DRAFT"
+        or _is_yes(cells.get("is_message_draft") or "")
+        or _is_yes(cells.get("is_conversation_draft") or "")
+    ):
         report.skipped["draft"] += 1
+        return
+    if folder == "SPAM":
+        report.skipped["spam"] += 1
         return
     when = sheet.datetime(row, "date", required=True)
     sender_name = (cells.get("from") or "").strip()
@@ -201,7 +210,10 @@ def invitations(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
         url = row.get("inviterprofileurl" if incoming else "inviteeprofileurl")
         urn = row.get("inviterprofileurn" if incoming else "inviteeprofileurn")
         other = ctx.people.resolve(
-            full_name=name or None, slug=linkedin_slug(url), urn=linkedin_urn(urn)
+            full_name=name or None,
+            slug=linkedin_slug(url),
+            urn=linkedin_urn(urn),
+            self_by_name=False,  # the other side of an invitation is never the member
         )
         if other is None or other == ctx.self_pid:
             report.skipped["no one invited"] += 1
@@ -228,7 +240,7 @@ def endorsements(ctx: ImportContext, sheet: Sheet, report: FileReport, *, receiv
         when = sheet.datetime(row, "endorsement_date", required=True)
         first, last = row.get(f"{role}_first_name"), row.get(f"{role}_last_name")
         slug = linkedin_slug(row.get(f"{role}_public_url"))
-        other = ctx.people.resolve(first or None, last or None, slug=slug)
+        other = ctx.people.resolve(first or None, last or None, slug=slug, self_by_name=False)
         if other is None or other == ctx.self_pid:
             report.skipped["no endorser" if received else "no endorsee"] += 1
             continue
@@ -253,10 +265,13 @@ def recommendations(
     for row in sheet.rows():
         report.rows += 1
         when = sheet.datetime(row, "creation_date", required=True)
+        # Recommendations pass between connections; the company is the one of
+        # the day it was written, which says nothing against a later employer.
         other = ctx.people.resolve(
             row.get("first_name") or None,
             row.get("last_name") or None,
-            company=row.get("company") or None,
+            past_company=row.get("company") or None,
+            self_by_name=False,
         )
         if other is None or other == ctx.self_pid:
             report.skipped["no one named"] += 1
