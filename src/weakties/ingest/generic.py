@@ -279,7 +279,11 @@ def read_rows(
             rows = chain([first], rows)
     except UnicodeDecodeError as exc:
         text.close()
-        raise InputError(f"not valid {codec.upper()}: {exc.reason}", file=origin) from exc
+        raise InputError(
+            f"not valid {codec.upper()} in its first lines: {exc.reason}; give the file's "
+            "encoding with --encoding (e.g. cp1252)",
+            file=origin,
+        ) from exc
     except BaseException:
         text.close()
         raise
@@ -315,7 +319,13 @@ def _split(
             f"malformed delimited text: {exc}", file=origin, line=skipped[0] + consumed + 1
         ) from exc
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid {codec.upper()}: {exc.reason}", file=origin) from exc
+        # decoded a block at a time: the bad bytes are at or after the last whole line
+        raise InputError(
+            f"not valid {codec.upper()} after line {skipped[0] + consumed}: {exc.reason}; "
+            "give the file's encoding with --encoding (e.g. cp1252)",
+            file=origin,
+            line=skipped[0] + consumed + 1,
+        ) from exc
 
 
 def _undecodable(origin: str, line: int, codec: str) -> NoReturn:

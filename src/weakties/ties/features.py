@@ -458,17 +458,17 @@ def _shared_organisations(
                         return True
         return False
 
-    def groups_on_the_day(pid: int) -> set[int]:
-        return {
-            org
-            for org, stays in held.get(pid, {}).get("group", {}).items()
-            if any(last >= day for _, last in stays)
-        }
+    groups = {
+        pid: {org for org, stays in kinds["group"].items() if any(e >= day for _, e in stays)}
+        for pid, kinds in held.items()
+        if "group" in kinds
+    }
 
     for i, (a, b) in enumerate(zip(table.a.tolist(), table.b.tolist(), strict=True)):
         out["shared_employer"][i] = float(overlap(a, b, "job"))
         out["shared_school"][i] = float(overlap(a, b, "study"))
-        out["shared_groups"][i] = float(len(groups_on_the_day(a) & groups_on_the_day(b)))
+        if a in groups and b in groups:
+            out["shared_groups"][i] = float(len(groups[a] & groups[b]))
         if a in industry and b in industry:
             out["same_industry"][i] = float(industry[a] == industry[b])
         if a in rung and b in rung:
