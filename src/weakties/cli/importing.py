@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -102,6 +103,15 @@ def linkedin(
         int,
         typer.Option(metavar="MIB", help="Refuse a ZIP that unpacks to more than this many MiB."),
     ] = Limits().max_unzipped_total // MiB,
+    export_date: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            metavar="DATE",
+            formats=["%Y-%m-%d"],
+            help="The day the export was made, when its file name does not say "
+            "(a renamed ZIP or folder).",
+        ),
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Import a LinkedIn data export (Basic_ or Complete_LinkedInDataExport_*.zip).
@@ -125,6 +135,7 @@ def linkedin(
             encoding=encoding,
             limits=Limits(max_unzipped_total=max_unzipped * MiB),
             progress=tick,
+            export_date=export_date.date() if export_date else None,
         )
     _summary(summary, as_json)
 

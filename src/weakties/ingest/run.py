@@ -228,15 +228,30 @@ def execute(
     source_label: str,
     keep_content: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    export_date_guessed: str | None = None,
 ) -> ImportSummary:
-    """Run the jobs of one import in one transaction (see the module doc)."""
+    """Run the jobs of one import in one transaction (see the module doc).
+
+    ``export_date_guessed`` says how the date was guessed when no name gave it;
+    such a date may not make the export older than one already imported."""
     started = time.perf_counter()
     handle = member.strip()
     if not handle:
         raise InputError("a member name is required (--as NAME)")
     summary = ImportSummary(handle, source_label, export_date, [])
     with contextlib.suppress(_NothingNew):
-        _execute(store, summary, handle, jobs, other_files, me, source_kind, keep_content, progress)
+        _execute(
+            store,
+            summary,
+            handle,
+            jobs,
+            other_files,
+            me,
+            source_kind,
+            keep_content,
+            progress,
+            export_date_guessed,
+        )
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -255,6 +270,7 @@ def _execute(
     source_kind: str,
     keep_content: bool,
     progress: Callable[[str, int], None] | None,
+    guessed: str | None = None,
 ) -> None:
     export_date = summary.export_date or dt.date.today()
     source_label = summary.source
@@ -304,6 +320,13 @@ def _execute(
         if latest is None:
             mode = "baseline"
         elif latest.export_date is not None and export_date < latest.export_date:
+            if guessed:
+                raise InputError(
+                    f"cannot tell when this export was made: its name carries no date, and "
+                    f"{guessed} ({export_date}) is earlier than the export already imported "
+                    f"({latest.export_date}); give its date with --export-date YYYY-MM-DD",
+                    file=summary.source,
+                )
             mode = "history"
             # the first list imported with a later date than this export's
             history_end = min(

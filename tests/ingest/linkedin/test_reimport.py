@@ -5,6 +5,8 @@ again changes nothing."""
 import datetime as dt
 import sqlite3
 
+import pytest
+
 from tests.support import (
     CONNECTIONS_2018,
     PREAMBLE,
@@ -258,3 +260,25 @@ def test_namesake_at_another_company_is_proposed_not_merged(store, tmp_path, db_
         ("John Smith", "new_connection"),
         ("Ned Poe", "title_change"),
     ]
+
+
+def test_a_renamed_export_with_a_guessed_earlier_date_is_refused(store, tmp_path):
+    from tests.support import connections, url, write_files
+    from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.store.errors import InputError
+
+    old = [["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2020"]]
+    named = write_files(
+        tmp_path / "Basic_LinkedInDataExport_06-01-2024",
+        {"Connections.csv": connections(old)},
+    )
+    import_linkedin(store, named, "me")
+    # a newer export unpacked into a folder without a date: its newest connection
+    # (2021) would make it look older than the first one, and its changes lost
+    newer = [["Ann", "Lee", url("ann"), "", "Globex", "CTO", "01 Jan 2020"]]
+    newer.append(["Bob", "Stone", url("bob"), "", "Initech", "Dev", "03 Mar 2021"])
+    renamed = write_files(tmp_path / "export", {"Connections.csv": connections(newer)})
+    with pytest.raises(InputError, match="--export-date"):
+        import_linkedin(store, renamed, "me")
+    done = import_linkedin(store, renamed, "me", export_date=dt.date(2024, 9, 1))
+    assert done.export_date == dt.date(2024, 9, 1) and not done.unchanged

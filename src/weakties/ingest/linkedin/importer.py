@@ -120,18 +120,20 @@ def _classify(
     return inputs, reports
 
 
-def _export_date(paths: list[Path], sheets: _Sheets) -> dt.date:
+def _export_date(paths: list[Path], sheets: _Sheets) -> tuple[dt.date, str | None]:
+    """The export's date, and how it was guessed when no name carries it (None
+    when a ZIP or folder name gives it)."""
     for path in paths:
         for part in (path.name, *path.parts):
             if found := zip_export_date(part):
-                return found
+                return found, None
     for item in sheets.inputs:
         if found := zip_export_date(item.source.origin):
-            return found
+            return found, None
     if sheet := sheets.first("connections"):
         if found := network.max_connected_on(sheet):
-            return found
-    return dt.datetime.now(dt.UTC).date()
+            return found, "the newest 'Connected On' of its connections"
+    return dt.datetime.now(dt.UTC).date(), "today (no date in its name or its files)"
 
 
 def import_linkedin(
@@ -143,6 +145,7 @@ def import_linkedin(
     encoding: str | None = None,
     limits: Limits | None = None,
     progress: Callable[[str, int], None] | None = None,
+    export_date: dt.date | None = None,
 ) -> ImportSummary:
     """Import a LinkedIn export for ``member`` (created on first use).
 
@@ -160,6 +163,12 @@ def import_linkedin(
         Force a text encoding (e.g. ``cp1252`` for a file re-saved by Excel).
     progress : callable, optional
         Called with ``(file name, rows done since last call)``.
+    export_date : date, optional
+        The day the export was made. By default it is read from the ZIP's or
+        folder's name (``..._LinkedInDataExport_MM-DD-YYYY``), else guessed
+        (the newest connection); a guessed date that would make this export
+        older than one already imported is refused, since an older export only
+        adds history and would lose this one's changes.
 
     Raises
     ------
@@ -178,7 +187,9 @@ def import_linkedin(
     sheets = _Sheets(inputs, encoding)
     try:
         me = detect_self(sheets.first)
-        export_date = _export_date(path_list, sheets)
+        guessed: str | None = None
+        if export_date is None:
+            export_date, guessed = _export_date(path_list, sheets)
         jobs = [Job(item.source, item.kind.kind, _runner(sheets, item)) for item in inputs]
         return execute(
             store,
@@ -187,6 +198,7 @@ def import_linkedin(
             other_files=others,
             me=me,
             export_date=export_date,
+            export_date_guessed=guessed,
             source_kind="linkedin",
             source_label=label,
             keep_content=keep_content,
