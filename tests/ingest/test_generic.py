@@ -273,3 +273,20 @@ def test_college_msg_through_the_command_line(tmp_path):
     again = subprocess.run(command, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert table_snapshot(db) == before
+
+
+def test_overlapping_logs_add_only_what_is_new(store, db_path, tmp_path):
+    """Two extracts of one log, the second covering the first and more: the rows
+    they share are the same traces (repeats counted once per extract)."""
+    lines = LOG.splitlines(keepends=True)
+    first = write(tmp_path, "".join(lines[:2]), name="jan.txt")  # the repeat comes later
+    whole = write(tmp_path, LOG, name="all.txt")
+    import_interactions(store, first, sender="1", recipient="2", timestamp="3")
+    assert len(traces(db_path)) == 2
+    import_interactions(store, whole, sender="1", recipient="2", timestamp="3")
+    assert traces(db_path) == [
+        ("1", "2", "2004-04-15 14:56:01.000000", "log", "message"),
+        ("1", "2", "2004-04-15 14:56:01.000000", "log", "message"),
+        ("2", "1", "2004-04-19 22:39:51.000000", "log", "message"),
+        ("3", "4", "2004-04-16 22:50:39.000000", "log", "message"),
+    ]

@@ -200,3 +200,29 @@ def test_reader_skips_bodies_and_reads_headers_only(tmp_path):
         (9, ("", "b@x.io"), [("", "a@x.io")]),
     ]
     assert mails[1].subject == "été" and mails[1].when is None
+
+
+def test_the_same_message_in_two_mailboxes_is_one_trace(store, db_path, mbox_file, tmp_path):
+    """A message filed in two folders (Inbox and an archive) is one piece of contact:
+    the second file adds nothing, although its bytes differ from the first's."""
+    import_mbox(store, mbox_file, "ann", me=["ann@acme.io"])
+    before = _rows(db_path, "select count(*) from interaction")
+    archive = tmp_path / "Archive.mbox"
+    write_mbox(
+        archive,
+        [
+            _raw(
+                [
+                    ("From", "Bob Stone <bob@x.io>"),
+                    ("To", "Ann Lee <ann@acme.io>"),
+                    ("Date", "Tue, 16 Jan 2024 08:30:00 -0500"),
+                    ("Message-ID", "<m2@x.io>"),
+                    ("X-Folder", "Archive"),
+                ],
+                body="filed again",
+            )
+        ],
+    )
+    again = import_mbox(store, archive, "ann", me=["ann@acme.io"])
+    assert not again.unchanged  # a different file
+    assert _rows(db_path, "select count(*) from interaction") == before

@@ -99,3 +99,40 @@ def test_calibration_on_labels(store, tmp_path):
         assert result.quality["labels"] >= MIN_LABELS
         assert "calibrated_cross_validated" in result.quality
         assert score_ties(conn, viewer=me).model.name == "calibrated for me"
+
+
+def test_corecipients_of_a_conversation_another_member_imported_first(store, tmp_path, db_path):
+    group = [
+        "g",
+        "",
+        "Ann Lee",
+        url("ann"),
+        "Me Myself,Cy Tran",
+        f"{url('me')},{url('cy')}",
+        "2024-02-01 10:00:00 UTC",
+        "",
+        "hi all",
+        "INBOX",
+        "No",
+        "No",
+    ]
+    messages = {"messages.csv": csv_text(MESSAGES_2024, [group])}
+    ann_files = {"Profile.csv": profile("Ann", "Lee"), **messages}
+    import_linkedin(store, write_files(tmp_path / "ann", ann_files), "ann")
+    mine = [
+        ["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2024"],
+        ["Cy", "Tran", url("cy"), "", "Other", "Ops", "01 Jan 2024"],
+    ]
+    my_files = {
+        "Profile.csv": profile("Me", "Myself"),
+        "Connections.csv": connections(mine),
+        **messages,
+    }
+    import_linkedin(store, write_files(tmp_path / "me", my_files), "me")
+    # the message is stored once, as Ann's import brought it; and I am the person
+    # her export named (found by my name among a group message's recipients)
+    assert rows(db_path, "select count(*) from interaction") == [(2,)]
+    assert rows(db_path, "select count(*) from person where display_name = 'Me Myself'") == [(1,)]
+    with store.engine.begin() as conn:
+        report = infer_ties(conn, resolve_viewer(conn, "me"))
+    assert dict(report.counts) == {"inferred_corecipient": 1}

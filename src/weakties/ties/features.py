@@ -134,10 +134,12 @@ def _social_ties(
         query = query.where(or_(Tie.person_a_id == person, Tie.person_b_id == person))
     if not inferred:
         query = query.where(Tie.source.not_in(list(INFERRED_SOURCES)))
-    rows = conn.execute(query).all()
+    rows = raw_rows(conn, query)
     if not rows:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(rows_array(rows, np.int64), axis=0)
+    found = rows_array(rows, np.int64)
+    keys = np.unique(found[:, 0] * (1 << 32) + found[:, 1])  # one row per pair
+    return np.column_stack((keys >> 32, keys & 0xFFFFFFFF))
 
 
 def _known_before(conn: Connection, as_of: dt.datetime) -> ColumnElement[bool]:
@@ -208,7 +210,6 @@ def compute_features(
         ).astype(np.float64)
 
     share = 1.0 / np.sqrt(np.maximum(group, 1).astype(np.float64))
-    personal = conv & (group <= PERSONAL_GROUP)
     v["contacts"] = count(conv)
     v["contacts_decayed"] = count(conv, share * np.exp(-(at - t) / (DECAY_DAYS * DAY)))
     v["contacts_last_year"] = count(conv & (t >= at - 365 * DAY))
@@ -237,6 +238,8 @@ def compute_features(
     active = np.zeros(n)
     turns = np.zeros(n)
     first_conv = np.full(n, np.nan)
+    last_personal = np.full(n, np.nan)
+    personal_months = np.zeros(n)
     if conv.any():
         ci, ct, cd = idx[conv], t[conv], from_a[conv]
         order = np.lexsort((ct, ci))
@@ -250,6 +253,15 @@ def compute_features(
         active = np.bincount(ci[new_month], minlength=n).astype(np.float64)
         switch = ~boundary & np.r_[False, cd[1:] != cd[:-1]]
         turns = np.bincount(ci[switch], minlength=n).astype(np.float64)
+        # the same, for personal contact only (still sorted by pair, then time)
+        mine = (group[conv] <= PERSONAL_GROUP)[order]
+        if mine.any():
+            pi, pt, pm = ci[mine], ct[mine], months[mine]
+            p_start = np.r_[True, pi[1:] != pi[:-1]]
+            p_end = np.r_[p_start[1:], True]
+            last_personal[pi[p_end]] = pt[p_end]
+            p_new_month = p_start | np.r_[True, pm[1:] != pm[:-1]]
+            personal_months = np.bincount(pi[p_new_month], minlength=n).astype(np.float64)
     v["active_months"] = active
     v["turns"] = turns
     v["days_since_contact"] = (at - last) / DAY  # NaN when never
@@ -258,14 +270,6 @@ def compute_features(
         v["gap_days"] = np.where(
             v["contacts"] >= 2, (last - first_conv) / DAY / np.maximum(v["contacts"] - 1, 1), np.nan
         )
-    last_personal = np.full(n, np.nan)
-    personal_months = np.zeros(n)
-    if personal.any():
-        pi, pt = idx[personal], t[personal]
-        np.fmax.at(last_personal, pi, pt)
-        months = np.floor(pt / MONTH).astype(np.int64)
-        month_keys = np.unique(pi.astype(np.int64) * (1 << 32) + months)
-        personal_months = np.bincount(month_keys >> 32, minlength=n).astype(np.float64)
     v["days_since_personal"] = (at - last_personal) / DAY  # NaN when never
     v["personal_months"] = personal_months
     v["never_in_touch"] = np.isnan(last).astype(np.float64)
@@ -273,7 +277,16 @@ def compute_features(
     start = np.fmin(first_any, since)
     v["days_known"] = np.where(np.isnan(start), 0.0, (at - start) / DAY)
     v["notes"] = _notes(conn, table, viewer_member, as_of) if viewer_member else np.zeros(n)
-    _structure(conn, table, traces, as_of, ego, partial=others is not None, inferred=inferred)
+    _structure(
+        conn,
+        table,
+        traces,
+        as_of,
+        ego,
+        partial=others is not None,
+        inferred=inferred,
+        every_tie=ties if ego is None else None,
+    )
     return table
 
 
@@ -344,6 +357,7 @@ def _structure(
     *,
     partial: bool = False,
     inferred: bool = True,
+    every_tie: np.ndarray | None = None,
 ) -> None:
     """Mutual contacts, shared employers and schools (at the same place at the
     same time, before the date) of each pair.
@@ -352,7 +366,7 @@ def _structure(
     correspondents are read so that mutual contacts count the same."""
     v = table.values
     n = len(table)
-    ties = _all_ties(conn, as_of, inferred)
+    ties = every_tie if every_tie is not None else _all_ties(conn, as_of, inferred)
     conv = traces.conversational
     traced = np.column_stack((traces.a[conv], traces.b[conv]))
     if partial and ego is not None:
@@ -464,9 +478,18 @@ def _shared_organisations(
         if "group" in kinds
     }
 
+    # organisations per person and kind: most pairs share none, and a set test
+    # settles them before any date is compared
+    places = {
+        kind: {pid: set(kinds[kind]) for pid, kinds in held.items() if kind in kinds}
+        for kind in ("job", "study")
+    }
+    employer, school = out["shared_employer"], out["shared_school"]
     for i, (a, b) in enumerate(zip(table.a.tolist(), table.b.tolist(), strict=True)):
-        out["shared_employer"][i] = float(overlap(a, b, "job"))
-        out["shared_school"][i] = float(overlap(a, b, "study"))
+        for kind, column in (("job", employer), ("study", school)):
+            mine, theirs = places[kind].get(a), places[kind].get(b)
+            if mine is not None and theirs is not None and not mine.isdisjoint(theirs):
+                column[i] = float(overlap(a, b, kind))
         if a in groups and b in groups:
             out["shared_groups"][i] = float(len(groups[a] & groups[b]))
         if a in industry and b in industry:

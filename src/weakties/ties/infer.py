@@ -27,7 +27,7 @@ import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, select
+from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from weakties.model.tables import Interaction, Position, Setting, Tie, utcnow
 from weakties.store.clock import data_now
@@ -169,7 +169,20 @@ def infer_ties(
             Interaction.occurred_at,
         ).where(
             and_(
-                Interaction.asserted_by == viewer.member_id,
+                # the member's data, and conversations they took part in that
+                # another member's import brought in first (one row per message)
+                or_(
+                    Interaction.asserted_by == viewer.member_id,
+                    Interaction.conversation.in_(
+                        select(Interaction.conversation).where(
+                            or_(
+                                Interaction.sender_id == viewer.person_id,
+                                Interaction.recipient_id == viewer.person_id,
+                            ),
+                            Interaction.conversation.is_not(None),
+                        )
+                    ),
+                ),
                 Interaction.group_size >= 2,
                 Interaction.group_size <= MAX_GROUP,
                 Interaction.conversation.is_not(None),

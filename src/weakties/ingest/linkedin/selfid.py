@@ -73,8 +73,15 @@ def _from_messages(open_sheet: Callable[[str], Sheet | None], info: SelfInfo) ->
                     info.slugs.add(slug)
                     return
             urls = [u for u in row.get("recipient_profile_urls").split(",") if u.strip()]
-            if len(urls) == 1 and name_key(row.get("to")) in info.names:
-                if slug := linkedin_slug(urls[0]):
+            if len(urls) == 1:
+                named = [row.get("to")]
+            else:
+                # a group message: names and URLs pair up when no name holds a comma
+                named = [n for n in row.get("to").split(",") if n.strip()]
+                if len(named) != len(urls):
+                    continue
+            for name, url in zip(named, urls, strict=True):
+                if name_key(name) in info.names and (slug := linkedin_slug(url)):
                     info.slugs.add(slug)
                     return
         return
