@@ -282,3 +282,43 @@ def test_a_renamed_export_with_a_guessed_earlier_date_is_refused(store, tmp_path
         import_linkedin(store, renamed, "me")
     done = import_linkedin(store, renamed, "me", export_date=dt.date(2024, 9, 1))
     assert done.export_date == dt.date(2024, 9, 1) and not done.unchanged
+
+
+def test_the_members_own_positions_follow_their_latest_list(store, tmp_path, db_path):
+    from tests.support import POSITIONS, connections, csv_text, profile, url, write_files
+
+    def export(date, jobs):
+        files = {
+            "Profile.csv": profile("Me", "Myself"),
+            "Positions.csv": csv_text(POSITIONS, jobs),
+            "Connections.csv": connections(
+                [["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2020"]]
+            ),
+        }
+        return write_files(tmp_path / f"Basic_LinkedInDataExport_{date}", files)
+
+    def mine():
+        with sqlite3.connect(db_path) as conn:
+            return sorted(
+                conn.execute(
+                    "select o.name, p.title, p.is_current from position p "
+                    "join organization o on o.id = p.organization_id "
+                    "join member m on m.person_id = p.person_id where p.kind = 'job'"
+                ).fetchall()
+            )
+
+    first = [
+        ["Acme", "Engineer", "", "", "Jan 2019", "Dec 2021"],
+        ["Globex", "Dev", "", "", "Jan 2022", ""],
+    ]
+    import_linkedin(store, export("01-01-2024", first), "me")
+    # a title edited, a wrong early job deleted
+    new = [["Globex", "Senior Dev", "", "", "Jan 2022", ""]]
+    import_linkedin(store, export("06-01-2024", new), "me")
+    assert mine() == [("Globex", "Senior Dev", 1)]  # one current job, the new title
+    # an older export found late (when Acme was the current job): history, it
+    # adds the past job and takes nothing away from the present
+    older = [["Acme", "Engineer", "", "", "Jan 2019", ""]]
+    assert not import_linkedin(store, export("06-01-2021", older), "me").unchanged
+    assert ("Globex", "Senior Dev", 1) in mine()
+    assert [row for row in mine() if row[2]] == [("Globex", "Senior Dev", 1)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.resolve import insert_ignore, natural_key
@@ -71,8 +71,10 @@ def _own_position(
     start: tuple[object, str] | None,
     end: tuple[object, str] | None,
     location: str | None = None,
-) -> None:
-    """Insert or update one of the member's own positions (keyed by where, what, since)."""
+) -> str:
+    """Insert or update one of the member's own positions (keyed by where, what,
+    since); returns its key. An older export (history) only adds what is
+    missing: it never overwrites what a newer one said."""
     key = natural_key(
         "profile", ctx.self_pid, kind, org_id, fold(title or ""), start[0] if start else None
     )
@@ -94,13 +96,36 @@ def _own_position(
     ctx.flush()  # the organisation may still be queued
     existing = ctx.conn.execute(select(Position.id).where(Position.natural_key == key)).scalar()
     if existing is None:
+        if ctx.connections_mode == "history":
+            # current then; the newer list, which does not hold it, knows it ended
+            values["is_current"] = False
         ctx.conn.execute(insert(Position).values(natural_key=key, **values))
-    else:
+    elif ctx.connections_mode != "history":
         ctx.conn.execute(update(Position).where(Position.id == existing).values(**values))
+    return key
+
+
+def _reconcile(ctx: ImportContext, kind: str, listed: set[str]) -> None:
+    """The member's own list is whole: a position of theirs it no longer holds
+    was edited (a new title, corrected dates) or deleted, and goes. Not for an
+    older export, which is history."""
+    if ctx.connections_mode == "history":
+        return
+    ctx.conn.execute(
+        delete(Position).where(
+            Position.person_id == ctx.self_pid,
+            Position.source == "profile",
+            Position.kind == kind,
+            Position.asserted_by == ctx.member_id,
+            Position.natural_key.not_in(sorted(listed) or [""]),
+        )
+    )
 
 
 def positions(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
-    """Jobs with month or year precision; an empty 'Finished On' is the current job."""
+    """Jobs with month or year precision; an empty 'Finished On' is the current job.
+    The list replaces the member's previous one (see :func:`_reconcile`)."""
+    listed: set[str] = set()
     for row in sheet.rows():
         report.rows += 1
         company = " ".join(row.get("company_name").split())
@@ -108,35 +133,43 @@ def positions(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
         if not company and not title:
             report.skipped["empty"] += 1
             continue
-        _own_position(
-            ctx,
-            kind="job",
-            org_id=ctx.orgs.resolve(company) if company else None,
-            title=title,
-            start=sheet.partial_date(row, "started_on"),
-            end=sheet.partial_date(row, "finished_on"),
-            location=row.get("location") or None,
+        listed.add(
+            _own_position(
+                ctx,
+                kind="job",
+                org_id=ctx.orgs.resolve(company) if company else None,
+                title=title,
+                start=sheet.partial_date(row, "started_on"),
+                end=sheet.partial_date(row, "finished_on"),
+                location=row.get("location") or None,
+            )
         )
         report.traces += 1
+    _reconcile(ctx, "job", listed)
 
 
 def education(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
-    """Schools as positions of kind ``study`` (classmates are inferred from them)."""
+    """Schools as positions of kind ``study`` (classmates are inferred from them);
+    the list replaces the member's previous one."""
+    listed: set[str] = set()
     for row in sheet.rows():
         report.rows += 1
         school = " ".join(row.get("school_name").split())
         if not school:
             report.skipped["no school name"] += 1
             continue
-        _own_position(
-            ctx,
-            kind="study",
-            org_id=ctx.orgs.resolve(school),
-            title=row.get("degree_name").strip(" ,") or None,
-            start=sheet.partial_date(row, "start_date"),
-            end=sheet.partial_date(row, "end_date"),
+        listed.add(
+            _own_position(
+                ctx,
+                kind="study",
+                org_id=ctx.orgs.resolve(school),
+                title=row.get("degree_name").strip(" ,") or None,
+                start=sheet.partial_date(row, "start_date"),
+                end=sheet.partial_date(row, "end_date"),
+            )
         )
         report.traces += 1
+    _reconcile(ctx, "study", listed)
 
 
 def skills(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
