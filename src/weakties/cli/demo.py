@@ -62,7 +62,7 @@ def demo(
     for summary in result.imports:
         added = summary.added
         console.print(
-            f"  imported {summary.member}'s export of {summary.export_date}: "
+            f"  imported {summary.member!r} (export of {summary.export_date}): "
             f"{added['tie']:,} ties, {added['interaction']:,} traces, {added['event']:,} events"
         )
     counts, explain = overview["counts"], overview["explain"]
