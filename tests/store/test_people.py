@@ -111,3 +111,23 @@ def test_person_record_lists_every_one_of_the_viewers_own_events(store, tmp_path
         ("2024-02-15", "new_connection"),
         ("2024-02-01", "connection_gone"),
     ]
+
+
+def test_person_record_shows_only_the_ties_the_viewer_may_see(store, tmp_path):
+    cy = ["Cy", "Tran", url("cy"), "", "Initech", "Analyst", "01 Jan 2020"]
+    dee = ["Dee", "Vo", url("dee"), "", "Hooli", "PM", "01 Jan 2020"]
+    _export(store, tmp_path, "alice", [cy], "01-01-2024")
+    _export(store, tmp_path, "bob", [cy, dee], "01-01-2024")
+
+    def ties_of(viewer_handle, query):
+        with store.engine.connect() as conn:
+            viewer = resolve_viewer(conn, viewer_handle)
+            record = person_record(conn, viewer, find_person(conn, viewer, query))
+        return sorted((t["asserted_by"], t["source"]) for t in record["ties"])
+
+    assert ("bob", "connection") in ties_of("alice", "Cy Tran")
+    with store.engine.begin() as conn:
+        set_sharing(conn, "bob", "nothing")
+    # Bob shares nothing: his connection to Cy is not alice's to see
+    assert ("bob", "connection") not in ties_of("alice", "Cy Tran")
+    assert ("alice", "connection") in ties_of("alice", "Cy Tran")

@@ -60,7 +60,7 @@ def sharing(
         raise typer.BadParameter(f"one of {', '.join(SHARING_LEVELS)}", param_hint="LEVEL")
     with connection(ctx) as conn:
         set_sharing(conn, handle, level)
-    console.print(f"{handle} now shares: {level}")
+    console.print(f"{handle} now shares: {level}", markup=False)
 
 
 matches_app = typer.Typer(help="Proposed matches between person records (never applied alone).")
@@ -179,7 +179,7 @@ def db_info(ctx: typer.Context, as_json: Json = False) -> None:
         print_json(info)
     else:
         for key, value in info.items():
-            console.print(f"{key}: {value}")
+            console.print(f"{key}: {value}", markup=False)
 
 
 @db_app.command("upgrade")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from sqlalchemy import Connection, select
 
 from weakties.cli.context import connection, viewer
-from weakties.cli.output import console, print_json, table
+from weakties.cli.output import console, esc, print_json, table
+from weakties.graph import Graph
+from weakties.graph.errors import NodeNotFound
 from weakties.model.tables import Person
+from weakties.store.errors import InputError
 from weakties.store.people import find_person
 from weakties.store.visibility import Viewer
 
@@ -56,7 +60,7 @@ def stats(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) ->
     if as_json:
         print_json(result)
         return
-    console.print(f"[bold]The network {me.handle} can see[/]")
+    console.print(f"[bold]The network {esc(me.handle)} can see[/]")
     for key in ("nodes", "edges", "isolated", "components", "largest_component", "density"):
         console.print(f"  {key.replace('_', ' '):<18} {result[key]:,}")
     degree = result["degree"]
@@ -70,6 +74,14 @@ def stats(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) ->
     )
 
 
+def _node(g: Graph, pid: int) -> int | None:
+    """The person's node, or None when none of their ties is visible."""
+    try:
+        return g.node_of(pid)
+    except NodeNotFound:
+        return None
+
+
 def degree(
     ctx: typer.Context, person: PersonArg, member: AsViewer = None, as_json: Json = False
 ) -> None:
@@ -77,11 +89,16 @@ def degree(
     with connection(ctx) as conn:
         me = viewer(conn, member)
         pid = find_person(conn, me, person)
+        if pid == me.person_id:
+            raise InputError("that is you: a degree is a distance to someone else")
         g = _snapshot(conn, me)
-        a, b = g.node_of(me.person_id), g.node_of(pid)
-        hops = g.distance(a, b, max_hops=3)
-        shared = g.mutual(a, b)
-        routes = len(g.shortest_paths(a, b)) if hops and hops > 1 else 0
+        a, b = _node(g, me.person_id), _node(g, pid)
+        if a is None or b is None:  # no visible tie: beyond reach
+            hops, shared, routes = None, np.empty(0), 0
+        else:
+            hops = g.distance(a, b, max_hops=3)
+            shared = g.mutual(a, b)
+            routes = len(g.shortest_paths(a, b)) if hops else 0
         name = _names(conn, [pid])[pid]
     result = {
         "person_id": pid,
@@ -95,7 +112,7 @@ def degree(
         print_json(result)
         return
     console.print(
-        f"{name}: [bold]{result['label']}[/] degree — {result['mutual_contacts']} mutual "
+        f"{esc(name)}: [bold]{result['label']}[/] degree — {result['mutual_contacts']} mutual "
         f"contact(s), {routes} shortest path(s)"
     )
 
@@ -115,7 +132,8 @@ def mutual(
         first = find_person(conn, me, a)
         second = find_person(conn, me, b) if b else me.person_id
         g = _snapshot(conn, me)
-        nodes = g.mutual(g.node_of(first), g.node_of(second))
+        x, y = _node(g, first), _node(g, second)
+        nodes = g.mutual(x, y) if x is not None and y is not None else np.empty(0, np.int64)
         ids = [g.person_of(n) for n in nodes.tolist()]
         names = _names(conn, [first, second, *ids])
     rows = [{"id": pid, "name": names.get(pid)} for pid in ids]
@@ -150,7 +168,8 @@ def paths(
         else:
             start, end = find_person(conn, me, a), find_person(conn, me, b)
         g = _snapshot(conn, me)
-        found = g.shortest_paths(g.node_of(start), g.node_of(end), max_len=3)
+        x, y = _node(g, start), _node(g, end)
+        found = g.shortest_paths(x, y, max_len=3) if x is not None and y is not None else []
         ids = [[g.person_of(n) for n in path] for path in found]
         names = _names(conn, sorted({p for path in ids for p in path} | {start, end}))
     rows = [[{"id": p, "name": names.get(p)} for p in path] for path in ids]
@@ -158,8 +177,10 @@ def paths(
         print_json(rows)
         return
     if not rows:
-        console.print(f"No path of 3 hops or fewer from {names[start]} to {names[end]}.")
+        console.print(
+            f"No path of 3 hops or fewer from {names[start]} to {names[end]}.", markup=False
+        )
         return
     for path in rows:
-        console.print(" → ".join(p["name"] or f"#{p['id']}" for p in path))
+        console.print(" → ".join(p["name"] or f"#{p['id']}" for p in path), markup=False)
     console.print(f"[dim]{len(rows)} shortest path(s) of {len(rows[0]) - 1} hop(s)[/]")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from weakties.cli.context import connection, viewer
-from weakties.cli.output import console, print_json, table
+from weakties.cli.output import console, esc, print_json, table
 from weakties.cli.ties import AsOf, AsViewer, Json
 from weakties.store.errors import InputError, NotFoundError, RefusedError
 
@@ -109,7 +109,7 @@ def intro(
         return
     s = result["summary"]
     console.print(
-        f"[bold]{result['target']}[/] — {s['targets']:,} people; "
+        f"[bold]{esc(result['target'])}[/] — {s['targets']:,} people; "
         f"{s['targets_in_network']:,} in the network you can see; you know "
         f"{s['targets_known_directly']:,} yourself; {s['second_degree']:,} more through one of "
         f"your contacts, {s['third_degree']:,} through two ({s['brokers']:,} people can "
@@ -118,17 +118,20 @@ def intro(
     if result["direct"]:
         console.print("\nYou know directly:")
         for d in result["direct"]:
-            console.print(f"  {d['target']['name']} — {d['target']['role'] or ''}".rstrip(" —"))
+            console.print(
+                f"  {d['target']['name']} — {d['target']['role'] or ''}".rstrip(" —"),
+                markup=False,
+            )
     if not result["paths"]:
         console.print("\nNo introduction path: nobody you know knows someone there (yet).")
         return
     console.print(f"\nBest introductions (purpose: {result['purpose']}):")
     for p in result["paths"]:
         flag = "" if p["status"] == "ok" else f" [yellow]({p['status']})[/]"
-        console.print(f"  {p['rank']:>2}. [{p['score']:.2f}] {p['why']}{flag}", soft_wrap=True)
+        console.print(f"  {p['rank']:>2}. [{p['score']:.2f}] {esc(p['why'])}{flag}", soft_wrap=True)
         role = p["target"]["role"]
         if role:
-            console.print(f"      → {p['target']['name']}: {role}", soft_wrap=True)
+            console.print(f"      → {p['target']['name']}: {role}", soft_wrap=True, markup=False)
     first = result["paths"][0]
     console.print(
         "\nDraft a request: weakties draft "
@@ -162,17 +165,20 @@ def draft(
         return
     c = result["context"]
     console.print(
-        f"[bold]How you know {c['broker']['name']}:[/] {c['how_you_know_the_broker']['text']}"
+        f"[bold]How you know {esc(c['broker']['name'])}:[/] "
+        f"{esc(c['how_you_know_the_broker']['text'])}"
     )
     nxt = c["via"] or c["target"]
-    console.print(f"[bold]How they know {nxt['name']}:[/] {c['how_the_broker_knows_them']['text']}")
+    console.print(
+        f"[bold]How they know {esc(nxt['name'])}:[/] {esc(c['how_the_broker_knows_them']['text'])}"
+    )
     for key, label in (
         ("you_and_broker", "you and the broker"),
         ("broker_and_target", "the broker and them"),
         ("you_and_target", f"you and {c['target']['name']}"),
     ):
         if c["shared"][key]:
-            console.print(f"[bold]Shared by {label}:[/] {', '.join(c['shared'][key])}")
+            console.print(f"[bold]Shared by {esc(label)}:[/] {esc(', '.join(c['shared'][key]))}")
     console.print()
     console.print(result["draft"], markup=False, highlight=False)
     console.print(
@@ -205,7 +211,7 @@ def reach(
         print_json(result)
         return
     if org:
-        console.print(result["text"])
+        console.print(result["text"], markup=False)
         table(
             f"Who can introduce you at {result['org']}",
             ["contact", "your tie", "people there they know"],
@@ -285,14 +291,14 @@ def opportunities(
         print_json(feed)
         return
     watched = ", ".join(feed["watched"]) or "nothing yet (weakties target add ORG)"
-    console.print(f"Watching: {watched}", soft_wrap=True)
+    console.print(f"Watching: {watched}", soft_wrap=True, markup=False)
     if not feed["items"]:
         console.print(f"Nothing new in the last {days} days.")
         return
     for item in feed["items"]:
         when = f"{item['date']} " if item["date"] else ""
-        console.print(f"• {when}{item['text']}", soft_wrap=True)
-        console.print(f"  [dim]→ {item['action']}[/]", soft_wrap=True)
+        console.print(f"• {when}{item['text']}", soft_wrap=True, markup=False)
+        console.print(f"  [dim]→ {esc(item['action'])}[/]", soft_wrap=True)
     if feed["total"] > len(feed["items"]):
         console.print(f"({feed['total'] - len(feed['items'])} more: --limit)")
 
@@ -358,7 +364,7 @@ def ask(
     if as_json:
         print_json({"refused": False, **recorded, "draft": drafted})
         return
-    console.print(f"Ask #{recorded['id']} to {recorded['broker']} recorded.")
+    console.print(f"Ask #{recorded['id']} to {recorded['broker']} recorded.", markup=False)
     if drafted:
         console.print("\nThe request (a draft — make it yours before sending):\n")
         console.print(drafted, markup=False, highlight=False)

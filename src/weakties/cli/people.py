@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import connection, viewer
-from weakties.cli.output import console, print_json, table
+from weakties.cli.output import console, esc, print_json, table
 from weakties.store import events as store_events
 from weakties.store import notes as store_notes
 from weakties.store.people import find_person, list_people, person_record
@@ -75,13 +75,13 @@ def person(
         print_json(record)
         return
     degree = {0: "you", 1: "1st degree", 2: "2nd degree"}.get(record["degree"], "not connected")
-    console.print(f"[bold]{record['name']}[/]  #{record['id']}  ({degree})")
+    console.print(f"[bold]{esc(record['name'])}[/]  #{record['id']}  ({degree})")
     for label in ("headline", "location", "industry", "member", "linkedin"):
         if record.get(label):
-            console.print(f"  {label}: {record[label]}")
+            console.print(f"  {label}: {record[label]}", markup=False)
     for kind, values in record["identities"].items():
         if kind != "linkedin":
-            console.print(f"  {kind}: {', '.join(values)}")
+            console.print(f"  {kind}: {', '.join(values)}", markup=False)
     if record["positions"]:
         table(
             "Positions",
@@ -117,7 +117,7 @@ def person(
             caption=f"{len(record['ties'])} ties" if len(record["ties"]) > 50 else None,
         )
     for n in record["notes"]:
-        console.print(f"  [cyan]{n['date']} {n['kind']}[/]: {n['text']}")
+        console.print(f"  [cyan]{n['date']} {n['kind']}[/]: {esc(n['text'])}")
     for e in record["events"]:
         console.print(f"  [magenta]{e['date']} {e['kind']}[/]")
 

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from weakties.cli.context import connection, viewer
-from weakties.cli.output import console, print_json, table
+from weakties.cli.output import console, esc, print_json, table
+from weakties.store.errors import InputError
 from weakties.store.people import find_person
 
 AsViewer = Annotated[
@@ -179,7 +180,7 @@ def _explained(scores: Any, i: int | None, name: str, pid: int) -> dict[str, Any
 
 def _print_explanation(record: dict[str, Any]) -> None:
     if record.get("class") is None:
-        console.print(f"{record['name']}: {record['text']}")
+        console.print(f"{record['name']}: {record['text']}", markup=False)
         return
     console.print(
         f"[bold]{record['name']}[/]: [bold]{record['class']}[/] tie, strength "
@@ -187,7 +188,7 @@ def _print_explanation(record: dict[str, Any]) -> None:
     )
     for reason in record["reasons"]:
         sign = "+" if reason["push"] > 0 else "−"
-        console.print(f"  {sign} {reason['text']}  [dim]({reason['push']:+.2f})[/]")
+        console.print(f"  {sign} {esc(reason['text'])}  [dim]({reason['push']:+.2f})[/]")
 
 
 @app.command("label")
@@ -314,10 +315,17 @@ def report(
     with connection(ctx) as conn:
         me = viewer(conn, member)
         result = network_report(conn, me, as_of=as_of, remember=remember)
-    if html:
-        from weakties.report.html import render_html
+        if html:
+            # written inside the transaction: a page that cannot be written
+            # leaves no remembered report behind
+            from weakties.report.html import render_html
 
-        Path(html).write_text(render_html(result), encoding="utf-8")
+            try:
+                Path(html).write_text(render_html(result), encoding="utf-8")
+            except OSError as exc:
+                raise InputError(
+                    f"cannot write the report: {exc.strerror}", file=str(html)
+                ) from None
     if as_json:
         print_json(result)
         return

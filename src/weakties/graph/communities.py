@@ -16,12 +16,15 @@ would only blur the circles). Seeded, so the same network gives the same circles
 from __future__ import annotations
 
 import random
+import threading
 
 import numpy as np
 
 from weakties.graph.snapshot import Graph
 
 __all__ = ["ego_communities"]
+
+_IGRAPH_RNG = threading.Lock()
 
 
 def ego_communities(
@@ -63,16 +66,19 @@ def ego_communities(
     sub, original = g.subgraph(contacts)
     u, v, w = sub.edges()
     graph = ig.Graph(n=sub.n_nodes, edges=np.column_stack((u, v)).tolist())
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        partition = graph.community_leiden(
-            objective_function="modularity",
-            weights=w.astype(float).tolist() if weighted and u.size else None,
-            resolution=resolution,
-            n_iterations=-1,
-        )
-    finally:
-        ig.set_random_number_generator(random)
+    # igraph's generator is process-wide: one seeded run at a time, so that
+    # concurrent queries (a web server's threads) stay deterministic
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            partition = graph.community_leiden(
+                objective_function="modularity",
+                weights=w.astype(float).tolist() if weighted and u.size else None,
+                resolution=resolution,
+                n_iterations=-1,
+            )
+        finally:
+            ig.set_random_number_generator(random)
     groups = [np.sort(original[np.asarray(members, dtype=np.int64)]) for members in partition]
     groups.sort(key=lambda c: (-c.size, int(c[0])))
     return groups

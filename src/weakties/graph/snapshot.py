@@ -37,10 +37,29 @@ __all__ = ["Graph", "PathSet"]
 _STAMP_LIMIT = 2**31 - 8
 
 
+_SCRATCH_SIZES = 4  # graph sizes whose buffers a thread keeps (most recent first)
+
+
 class _Scratch(threading.local):
     def __init__(self) -> None:
         self.arrays: dict[tuple[int, str], np.ndarray] = {}
         self.stamps: dict[int, int] = {}
+        self.sizes: list[int] = []
+
+    def touch(self, n: int) -> None:
+        """Note a query on a graph of ``n`` nodes; forget the buffers of the least
+        recently used size beyond ``_SCRATCH_SIZES`` (a server holds one graph
+        per viewer: buffers must not pile up with them)."""
+        if self.sizes and self.sizes[0] == n:
+            return
+        if n in self.sizes:
+            self.sizes.remove(n)
+        self.sizes.insert(0, n)
+        for old in self.sizes[_SCRATCH_SIZES:]:
+            for key in [k for k in self.arrays if k[0] == old]:
+                del self.arrays[key]
+            self.stamps.pop(old, None)
+        del self.sizes[_SCRATCH_SIZES:]
 
 
 _scratch = _Scratch()
@@ -115,6 +134,10 @@ class Graph:
         GraphError
             For arrays of different lengths, negative ids or non-finite weights.
         """
+        for ends in (u, v):
+            kind = np.asarray(ends).dtype
+            if np.asarray(ends).size and not np.issubdtype(kind, np.integer):
+                raise GraphError(f"edge ends must be integer node ids, not {kind}")
         a = np.ascontiguousarray(u, dtype=np.int64)
         b = np.ascontiguousarray(v, dtype=np.int64)
         if a.ndim != 1 or a.shape != b.shape:
@@ -255,6 +278,21 @@ class Graph:
             raise NodeNotFound(f"node {node} is not in the graph (0..{self.n_nodes - 1})")
         return value
 
+    def _nodes(self, values: Iterable[int] | np.ndarray) -> np.ndarray:
+        """Node ids as contiguous int32, checked before narrowing (a wide id must
+        not wrap around into another node)."""
+        if isinstance(values, np.ndarray) and values.dtype == np.int32:
+            return np.ascontiguousarray(values)
+        wide = np.asarray(values if isinstance(values, np.ndarray) else list(values))
+        if wide.size == 0:
+            return np.empty(0, dtype=np.int32)
+        if not np.issubdtype(wide.dtype, np.integer):
+            raise GraphError(f"node ids must be integers, not {wide.dtype}")
+        if wide.min() < 0 or wide.max() >= self.n_nodes:
+            bad = wide[(wide < 0) | (wide >= self.n_nodes)][0]
+            raise NodeNotFound(f"node {bad} is not in the graph (0..{self.n_nodes - 1})")
+        return np.ascontiguousarray(wide, dtype=np.int32)
+
     def _scratch_arrays(self, *names: str) -> tuple[list[np.ndarray], int]:
         """Thread-local int32 arrays of size n and one fresh stamp for this query.
 
@@ -262,6 +300,7 @@ class Graph:
         overflow, the arrays are cleared and stamps start again.
         """
         n = self.n_nodes
+        _scratch.touch(n)
         stamp = _scratch.stamps.get(n, 0) + 2
         if stamp >= _STAMP_LIMIT:
             for key in [k for k in _scratch.arrays if k[0] == n]:
@@ -279,6 +318,7 @@ class Graph:
     def _bitmaps(self, *names: str) -> list[np.ndarray]:
         """Thread-local zeroed bitmaps (n bits); the kernels leave them zeroed."""
         words = (self.n_nodes + 63) // 64
+        _scratch.touch(self.n_nodes)
         out = []
         for name in names:
             key = (self.n_nodes, "bits:" + name)
@@ -311,9 +351,7 @@ class Graph:
     def distances(self, source: int, targets: Iterable[int], max_hops: int = 3) -> np.ndarray:
         """Degree badges: hop distance (<= max_hops, else -1) to each target."""
         source = self._check(source)
-        tgt = np.ascontiguousarray(
-            list(targets) if not isinstance(targets, np.ndarray) else targets, dtype=np.int32
-        )
+        tgt = self._nodes(targets)
         bad = _kernels.first_out_of_range(tgt, self.n_nodes)
         if bad >= 0:
             raise NodeNotFound(f"target {tgt[bad]} is not in the graph (0..{self.n_nodes - 1})")
@@ -370,11 +408,7 @@ class Graph:
         if max_len > 3:
             raise GraphError("paths_to enumerates paths of at most 3 hops")
         source = self._check(source)
-        tgt = np.unique(
-            np.ascontiguousarray(
-                list(targets) if not isinstance(targets, np.ndarray) else targets, dtype=np.int32
-            )
-        )
+        tgt = np.unique(self._nodes(targets))
         if tgt.size and (tgt.min() < 0 or tgt.max() >= self.n_nodes):
             raise NodeNotFound("a target is not in the graph")
         (tmark, vmark, vstart), stamp = self._scratch_arrays("mark", "via", "start")
@@ -421,7 +455,7 @@ class Graph:
 
     def subgraph(self, nodes: Sequence[int] | np.ndarray) -> tuple[Graph, np.ndarray]:
         """The induced subgraph on ``nodes`` and the original node of each new node."""
-        keep = np.unique(np.asarray(nodes, dtype=np.int64))
+        keep = np.unique(self._nodes(nodes)).astype(np.int64)
         local = np.full(self.n_nodes, -1, dtype=np.int64)
         local[keep] = np.arange(keep.size)
         u, v, w = self.edges()

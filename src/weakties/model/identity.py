@@ -91,8 +91,11 @@ def linkedin_slug(url: str | None) -> str | None:
         return None
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    host = parts.netloc.lower()
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # "[/]", "[bold]": brackets read as an IPv6 host
+        return None
     if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
         return None
     if profile := _PROFILE_PATH.match(parts.path):

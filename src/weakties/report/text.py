@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["print_report"]
 
 
 def _n(value: Any, digits: int = 2) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
@@ -21,21 +24,23 @@ def _n(value: Any, digits: int = 2) -> str:
 
 
 def _basis(console: Console, text: str) -> None:
-    console.print(f"  [dim]computed from: {text}[/]")
+    console.print(f"  [dim]computed from: {escape(text)}[/]")
 
 
 def _grid(title: str, headers: list[str], rows: list[list[Any]]) -> Table:
-    grid = Table(title=title, title_justify="left", show_lines=False)
+    grid = Table(title=Text(title), title_justify="left", show_lines=False)
     for h in headers:
         grid.add_column(h)
     for row in rows:
-        grid.add_row(*[_n(v) for v in row])
+        grid.add_row(*[Text(_n(v)) for v in row])  # names as written, never markup
     return grid
 
 
 def print_report(report: dict[str, Any], console: Console) -> None:
     """Print every section of :func:`weakties.report.value.network_report`."""
-    console.rule(f"[bold]Network value report — {report['member']}, as of {report['as_of']}")
+    console.rule(
+        f"[bold]Network value report — {escape(report['member'])}, as of {report['as_of']}"
+    )
     head = report["headline"]
     change = report.get("change", {}).get("deltas", {})
     parts = []
@@ -156,6 +161,7 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(f"  given: {given}; received: {received}; balance {rec['balance']:+,}")
     if rec["you_owe"]:
         console.print(
-            "  you owe: " + ", ".join(f"{x['name']} ({x['balance']})" for x in rec["you_owe"])
+            "  you owe: " + ", ".join(f"{x['name']} ({x['balance']})" for x in rec["you_owe"]),
+            markup=False,
         )
     _basis(console, rec["basis"])

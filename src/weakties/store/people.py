@@ -29,9 +29,15 @@ from weakties.model.tables import (
 )
 from weakties.store.errors import AmbiguousError, NotFoundError
 from weakties.store.events import list_events
-from weakties.store.visibility import Viewer, degrees, visible_people
+from weakties.store.visibility import Viewer, degrees, sharing_levels, visible_people
 
 __all__ = ["current_jobs", "find_person", "list_people", "person_record"]
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for "contains ``text``", its own ``%`` and ``_`` taken literally."""
+    quoted = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{quoted}%"
 
 
 def current_jobs(conn: Connection, pids: set[int] | list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -87,9 +93,12 @@ def _org_members(conn: Connection, org: str) -> set[int]:
         conn.execute(select(OrgAlias.organization_id).where(OrgAlias.norm_alias == norm)).scalars()
     )
     if not org_ids:
-        like = f"%{norm}%"
         org_ids = set(
-            conn.execute(select(Organization.id).where(Organization.norm_name.like(like))).scalars()
+            conn.execute(
+                select(Organization.id).where(
+                    Organization.norm_name.like(_contains(norm), escape="\\")
+                )
+            ).scalars()
         )
     if not org_ids:
         return set()
@@ -211,8 +220,8 @@ def find_person(conn: Connection, viewer: Viewer, query: str) -> int:
             pid
             for pid, name in conn.execute(
                 select(Person.id, Person.display_name).where(
-                    func.lower(Person.display_name).like(f"%{text.lower()}%")
-                    | (Person.name_key.like(f"%{needle}%"))
+                    func.lower(Person.display_name).like(_contains(text.lower()), escape="\\")
+                    | (Person.name_key.like(_contains(needle), escape="\\"))
                 )
             )
             if pid in visible
@@ -277,6 +286,8 @@ def person_record(conn: Connection, viewer: Viewer, pid: int) -> dict[str, Any]:
     ]
     visible = visible_people(conn, viewer)
     members = dict(conn.execute(select(Member.id, Member.handle)).all())
+    by_name = {m for m, level in sharing_levels(conn).items() if level == "names"}
+    by_name.add(viewer.member_id)
     ties = []
     for r in conn.execute(
         select(
@@ -293,6 +304,10 @@ def person_record(conn: Connection, viewer: Viewer, pid: int) -> dict[str, Any]:
     ):
         other = r.person_b_id if r.person_a_id == pid else r.person_a_id
         if other not in visible:
+            continue
+        # the same rule as the graph (visible_ties): your own ties, ties of
+        # members who share them by name, and ties with you
+        if r.asserted_by not in by_name and viewer.person_id not in (pid, other):
             continue
         ties.append(
             {

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from weakties.model.tables import SHARING_LEVELS, KnownPerson, Member, Person, Tie
@@ -59,7 +59,7 @@ def resolve_viewer(db: Session | Connection, handle: str | None = None) -> Viewe
     if handle:
         row = conn.execute(query.where(Member.handle == handle)).first()
         if row is None:
-            matches = conn.execute(query.where(Member.handle.ilike(handle))).all()
+            matches = conn.execute(query.where(func.lower(Member.handle) == handle.lower())).all()
             if len(matches) > 1:
                 raise AmbiguousError(
                     f"several members match {handle!r}", [m.handle for m in matches]
