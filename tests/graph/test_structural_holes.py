@@ -378,3 +378,31 @@ def test_facebook_equals_networkx(facebook: tuple[Graph, nx.Graph]) -> None:
     assert e[sample] == approx([want[x] for x in sample])
     want = nx.constraint(reference, nodes=sample[:40])
     assert constraint(g, nodes=sample[:40])[sample[:40]] == approx([want[x] for x in sample[:40]])
+
+
+def test_a_node_whose_ties_all_weigh_zero_as_networkx():
+    """Effective size is the degree (no contact is redundant when nothing is
+    invested), as NetworkX. Constraint is undefined: NaN, as NetworkX's
+    whole-graph path says — its per-node path treats 0/0 as 0 and gives 0, the
+    value of a perfect broker, which nothing here supports."""
+    import warnings
+
+    edges = [(0, 1, 0.0), (0, 2, 0.0), (1, 2, 0.5), (2, 3, 1.0)]
+    u, v, w = (np.array(x) for x in zip(*edges, strict=True))
+    g = Graph.from_edges(u, v, w.astype(np.float32))
+    reference = nx.Graph()
+    reference.add_weighted_edges_from(edges)
+    got_c = constraint(g, weight="strength")
+    got_e = effective_size(g, weight="strength")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for node in range(4):
+            want_c = nx.constraint(reference, nodes=[node], weight="weight")[node]
+            want_e = nx.effective_size(reference, nodes=[node], weight="weight")[node]
+            if node > 0:
+                assert got_c[node] == pytest.approx(want_c), node
+            assert got_e[node] == pytest.approx(want_e), node
+    assert np.isnan(got_c[0]) and got_e[0] == 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert math.isnan(nx.constraint(reference, weight="weight")[0])

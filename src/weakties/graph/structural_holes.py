@@ -21,6 +21,8 @@ Constraint and effective size equal NetworkX's ``nx.constraint`` and
 effective size that is NetworkX's per-node computation, ``nodes=`` given: up to
 NetworkX 3.6 its sparse all-nodes path divides each tie by the wrong node's
 strongest tie, networkx/networkx#8906; unweighted results are unaffected.)
+A node whose ties all have strength 0 has no constraint (NaN: no proportion of
+nothing), as NetworkX's whole-graph path; its per-node path reads 0/0 as 0.
 
 Every measure returns a float64 array indexed by node, NaN for the nodes that were
 not requested and where the measure is undefined (isolated nodes), so that
@@ -102,6 +104,8 @@ def _constraint_node(
     start = indptr[i]
     d = indptr[i + 1] - start
     total = _row_total(indptr, strength, weighted, i)
+    if total <= 0:
+        return np.nan, np.nan  # no strength invested anywhere: proportions undefined
     for a in range(d):
         key[indices[start + a]] = base + a
         w = strength[start + a] if weighted else 1.0
@@ -160,6 +164,8 @@ def _effective_size_node(
     total = _row_total(indptr, strength, weighted, i)
     for a in range(d):
         key[indices[start + a]] = base + a
+        # every tie of strength 0: no contact is redundant, the size is the degree
+        # (as NetworkX's normalised mutual weight, which is 0 over a zero sum)
         pv[a] = strength[start + a] / total if total > 0 else 0.0
     pv[d] = 0.0  # the slot non-contacts read
     size = 0.0
