@@ -142,11 +142,17 @@ def _social_ties(
     return np.column_stack((keys >> 32, keys & 0xFFFFFFFF))
 
 
+def _is_present(conn: Connection, as_of: dt.datetime) -> bool:
+    """Whether ``as_of`` is now (the database's clock, within a day): only then do
+    undated facts — they hold now — count."""
+    return as_of >= data_now(conn) - dt.timedelta(days=1)
+
+
 def _known_before(conn: Connection, as_of: dt.datetime) -> ColumnElement[bool]:
     """A tie that existed before ``as_of``: begun before it; an undated tie (a
     ties file without dates, an inference without a start) only when ``as_of``
     is the present — it cannot be placed in the past."""
-    if as_of >= data_now(conn) - dt.timedelta(days=1):
+    if _is_present(conn, as_of):
         return or_(Tie.since < as_of, Tie.since.is_(None))
     return Tie.since < as_of
 
@@ -414,7 +420,7 @@ def _shared_organisations(
     day = as_of.date()
     # undated positions (a company read from a connections list) are known to
     # hold now; they cannot be placed in the past
-    present = as_of >= data_now(conn) - dt.timedelta(days=1)
+    present = _is_present(conn, as_of)
     # person -> kind -> organisation -> [(first day, last day)] before the date
     held: dict[int, dict[str, dict[int, list[tuple[dt.date, dt.date]]]]] = {}
     rung: dict[int, int] = {}
