@@ -34,6 +34,16 @@ def msg(frm, to, when, conv="c1", to_more=()):
     ]
 
 
+def slugs(conn) -> dict[int, str]:
+    """Person id -> LinkedIn slug, to name the pairs in assertions."""
+    return dict(
+        conn.exec_driver_sql(
+            "select p.id, i.value from person p join identity i on i.person_id=p.id "
+            "where i.kind='linkedin'"
+        ).all()
+    )
+
+
 @pytest.fixture
 def history(store, tmp_path):
     rows = [
@@ -88,12 +98,7 @@ def test_features_of_a_history(history):
     with history.engine.connect() as conn:
         me = resolve_viewer(conn, "me")
         scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
-        names = dict(
-            conn.exec_driver_sql(
-                "select p.id, i.value from person p join identity i on i.person_id=p.id "
-                "where i.kind='linkedin'"
-            ).all()
-        )
+        names = slugs(conn)
     rows = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
     assert set(rows) == {"ann", "bob", "cy", "dee"}  # Cy: tied, and in the group message
     ann = rows["ann"]
@@ -129,12 +134,7 @@ def test_as_of_ignores_the_future(history):
 def test_the_as_of_day_itself_is_the_future(history):
     with history.engine.connect() as conn:
         me = resolve_viewer(conn, "me")
-        names = dict(
-            conn.exec_driver_sql(
-                "select p.id, i.value from person p join identity i on i.person_id=p.id "
-                "where i.kind='linkedin'"
-            ).all()
-        )
+        names = slugs(conn)
         # Bob, Cy and Dee were connected on 1 January 2024: not yet at its first instant
         on = score_ties(conn, viewer=me, as_of=D(2024, 1, 1))
         tied = {names[on.other(i)] for i in range(len(on)) if on.table.tied[i]}
@@ -186,12 +186,7 @@ def test_shared_places_need_time_together_before_the_date(history):
             )
     with history.engine.connect() as conn:
         me = resolve_viewer(conn, "me")
-        names = dict(
-            conn.exec_driver_sql(
-                "select p.id, i.value from person p join identity i on i.person_id=p.id "
-                "where i.kind='linkedin'"
-            ).all()
-        )
+        names = slugs(conn)
         rows = {}
         for when in (D(2017, 1, 1), D(2024, 4, 1)):
             scores = score_ties(conn, viewer=me, as_of=when)
@@ -209,12 +204,7 @@ def test_group_contact_weighs_less(history):
     with history.engine.connect() as conn:
         me = resolve_viewer(conn, "me")
         scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
-        names = dict(
-            conn.exec_driver_sql(
-                "select p.id, i.value from person p join identity i on i.person_id=p.id "
-                "where i.kind='linkedin'"
-            ).all()
-        )
+        names = slugs(conn)
     rows = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
     bob = rows["bob"]  # one message to Bob and Cy together
     age = (D(2024, 4, 1) - D(2024, 2, 1, 9)).total_seconds() / 86400
@@ -267,12 +257,7 @@ def test_groups_industry_and_seniority_on_the_date(history):
     with history.engine.connect() as conn:
         me = resolve_viewer(conn, "me")
         scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
-        names = dict(
-            conn.exec_driver_sql(
-                "select p.id, i.value from person p join identity i on i.person_id=p.id "
-                "where i.kind='linkedin'"
-            ).all()
-        )
+        names = slugs(conn)
     rows_by = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
     assert rows_by["ann"]["shared_groups"] == 1
     assert rows_by["bob"]["shared_groups"] == 0  # he joined after the date
