@@ -113,7 +113,16 @@ def _reach(conn: Connection, viewer: Viewer, past: dt.datetime | None) -> dict[s
             "second_degree": int((dist == 2).sum()),
             "third_degree": int((dist == 3).sum()),
         }
-    _, counted_only = degrees(conn, viewer)
+    if past is None:
+        _, counted_only = degrees(conn, viewer)
+    else:
+        # the same count as the network stood then: second degree through ties
+        # one may count, beyond those one may name
+        counting = Graph.from_store(
+            conn, viewer, level="counts", sources=SOCIAL_TIE_SOURCES, as_of=past
+        )
+        dist = counting.bfs(counting.node_of(viewer.person_id), max_hops=2)
+        counted_only = max(int((dist == 2).sum()) - out["declared"]["second_degree"], 0)
     out["basis"] = (
         "declared: your connections and address book plus the connections other members "
         "share by name; with_inferred: adds colleague, classmate and co-recipient ties "
