@@ -100,14 +100,19 @@ def _num(value: Any, places: int = 0, *, signed: bool = False) -> str:
 
     >>> _num(12345), _num(0.01284, 4), _num(6.5, 1), _num(-3, signed=True), _num(None)
     ('12,345', '0.0128', '6.5', '−3', '—')
+    >>> _num(-0.0004, 3, signed=True), _num(-0.0004, 3)
+    ('±0.000', '0.000')
     """
     if not _finite(value):
         return "—" if isinstance(value, float | None) else str(value)
     if signed and value == 0:
         return "±0"
     out = f"{value:,.{places}f}" if isinstance(value, float) else f"{value:,}"
+    zero = not out.strip("-0.,")  # rounds to zero at these places
+    if zero:
+        return ("±" if signed else "") + out.lstrip("-")
     if out.startswith("-"):
-        return "−" + out[1:] if out.strip("-0.,") else out[1:]
+        return "−" + out[1:]
     return "+" + out if signed else out
 
 
