@@ -18,6 +18,23 @@ def rows(db, sql):
         return conn.execute(sql).fetchall()
 
 
+# Ann writes to me and Cy at once (one row, two recipients)
+GROUP_MESSAGE = [
+    "g",
+    "",
+    "Ann Lee",
+    url("ann"),
+    "Me Myself,Cy Tran",
+    f"{url('me')},{url('cy')}",
+    "2024-02-01 10:00:00 UTC",
+    "",
+    "hi all",
+    "INBOX",
+    "No",
+    "No",
+]
+
+
 def test_inferred_colleagues_and_corecipients(store, tmp_path, db_path):
     contacts = [
         ["Ann", "Lee", url("ann"), "", "Tiny Co", "CTO", "01 Jan 2024"],
@@ -28,20 +45,7 @@ def test_inferred_colleagues_and_corecipients(store, tmp_path, db_path):
         [f"P{i}", "X", url(f"p{i}"), "", "Huge Corp", "", "01 Jan 2024"]
         for i in range(MAX_PLACE + 1)
     ]
-    group = [
-        "g",
-        "",
-        "Ann Lee",
-        url("ann"),
-        "Me Myself,Cy Tran",
-        f"{url('me')},{url('cy')}",
-        "2024-02-01 10:00:00 UTC",
-        "",
-        "hi all",
-        "INBOX",
-        "No",
-        "No",
-    ]
+    group = GROUP_MESSAGE
     files = {
         "Profile.csv": profile("Me", "Myself"),
         "Connections.csv": connections(contacts + big),
@@ -102,20 +106,7 @@ def test_calibration_on_labels(store, tmp_path):
 
 
 def test_corecipients_of_a_conversation_another_member_imported_first(store, tmp_path, db_path):
-    group = [
-        "g",
-        "",
-        "Ann Lee",
-        url("ann"),
-        "Me Myself,Cy Tran",
-        f"{url('me')},{url('cy')}",
-        "2024-02-01 10:00:00 UTC",
-        "",
-        "hi all",
-        "INBOX",
-        "No",
-        "No",
-    ]
+    group = GROUP_MESSAGE
     messages = {"messages.csv": csv_text(MESSAGES_2024, [group])}
     ann_files = {"Profile.csv": profile("Ann", "Lee"), **messages}
     import_linkedin(store, write_files(tmp_path / "ann", ann_files), "ann")

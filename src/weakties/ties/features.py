@@ -461,8 +461,9 @@ def _shared_organisations(
                 rung[pid] = max(level, rung.get(pid, level))
             if org_industry:
                 industry.setdefault(pid, fold(org_industry))
-    for start_at in range(0, len(wanted), 900):
-        chunk = sorted(wanted)[start_at : start_at + 900]
+    everyone = sorted(wanted)
+    for start_at in range(0, len(everyone), 900):
+        chunk = everyone[start_at : start_at + 900]
         for pid, own in conn.execute(
             select(Person.id, Person.industry).where(Person.id.in_(chunk))
         ):
