@@ -1,4 +1,9 @@
-"""Shared fixtures: a fresh database per test, tiny export builders, the real samples."""
+"""Shared fixtures: a fresh database per test, tiny export builders, the real samples.
+
+The ``store`` fixture opens a fresh database on a back end: SQLite everywhere, and
+also PostgreSQL for the tests under ``BOTH_BACKENDS`` (a throwaway server per test
+session, see ``tests/servers.py``; marked ``postgres``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import PostgresServer, Unavailable, in_ci, start_postgres
 from weakties.store.engine import Store, open_store
 
 # ../shared/data next to the repository (set WEAKTIES_SHARED_DATA to look elsewhere)
@@ -16,6 +22,67 @@ SHARED = Path(
     or Path(__file__).resolve().parents[2] / "shared" / "data"
 )
 SAMPLES = SHARED / "linkedin-samples"
+
+# Test folders whose every test that opens a store runs on both back ends.
+BOTH_BACKENDS = ("store", "web")
+_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    try:
+        folder = Path(str(metafunc.definition.path)).resolve().relative_to(_TESTS).parts[0]
+    except ValueError:
+        folder = ""
+    params = [pytest.param("sqlite", id="sqlite")]
+    if folder in BOTH_BACKENDS:
+        params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    metafunc.parametrize("backend", params, indirect=True)
+
+
+def _unavailable(reason: str) -> None:
+    """In CI a missing server fails the test; locally it is skipped with the reason."""
+    if in_ci():
+        pytest.fail(f"PostgreSQL needed in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer | str]:
+    """One throwaway PostgreSQL per test session (per xdist worker), or why there is none."""
+    try:
+        server = start_postgres()
+    except Unavailable as exc:
+        yield str(exc)
+        return
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def postgres(postgres_server: PostgresServer | str) -> PostgresServer:
+    if isinstance(postgres_server, str):
+        _unavailable(postgres_server)
+    assert isinstance(postgres_server, PostgresServer)
+    return postgres_server
+
+
+@pytest.fixture
+def store_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a fresh database at the newest schema on ``backend``."""
+    if backend == "sqlite":
+        yield f"sqlite:///{db_path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    url = server.new_database()
+    yield url
+    server.drop(url)
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +98,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    opened = open_store(db_path)
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
     yield opened
     opened.close()
 

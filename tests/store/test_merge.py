@@ -1,8 +1,7 @@
 """Merging two person records on the user's word."""
 
-import sqlite3
-
 import pytest
+from sqlalchemy import text
 
 from tests.support import MESSAGES_2021, connections, csv_text, profile, url, write_files
 from weakties.ingest.linkedin.importer import import_linkedin
@@ -10,9 +9,9 @@ from weakties.store.errors import InputError
 from weakties.store.merge import list_proposals, merge_persons, reject_proposal
 
 
-def rows(db, sql):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+def rows(store, sql):
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql))]
 
 
 @pytest.fixture
@@ -58,33 +57,33 @@ def two_records(store, tmp_path):
         return list_proposals(conn)
 
 
-def test_accepting_a_proposal_merges_everything(store, db_path, two_records):
+def test_accepting_a_proposal_merges_everything(store, two_records):
     (proposal,) = two_records
     assert proposal["reason"] == "same name 'Cy Tran'"
     with store.engine.begin() as conn:
         merge_persons(conn, proposal["a"]["id"], proposal["b"]["id"])
-    assert rows(db_path, "select count(*) from person where name_key='cy tran'") == [(1,)]
-    cy = rows(db_path, "select id from person where name_key='cy tran'")[0][0]
-    assert rows(
-        db_path, f"select count(*) from tie where person_a_id={cy} or person_b_id={cy}"
-    ) == [(2,)]  # one connection each from me and you
-    assert rows(db_path, f"select count(*) from interaction where sender_id={cy}") == [(1,)]
-    assert rows(db_path, f"select value from identity where person_id={cy}") == [("cy",)]
-    assert rows(db_path, "select count(*) from match_proposal") == [(0,)]
+    assert rows(store, "select count(*) from person where name_key='cy tran'") == [(1,)]
+    cy = rows(store, "select id from person where name_key='cy tran'")[0][0]
+    assert rows(store, f"select count(*) from tie where person_a_id={cy} or person_b_id={cy}") == [
+        (2,)
+    ]  # one connection each from me and you
+    assert rows(store, f"select count(*) from interaction where sender_id={cy}") == [(1,)]
+    assert rows(store, f"select value from identity where person_id={cy}") == [("cy",)]
+    assert rows(store, "select count(*) from match_proposal") == [(0,)]
     with store.engine.connect() as conn:
         assert list_proposals(conn) == []
 
 
-def test_rejecting_keeps_them_apart(store, db_path, two_records):
+def test_rejecting_keeps_them_apart(store, two_records):
     (proposal,) = two_records
     with store.engine.begin() as conn:
         reject_proposal(conn, proposal["id"])
         assert list_proposals(conn) == []
         assert len(list_proposals(conn, status="rejected")) == 1
-    assert rows(db_path, "select count(*) from person where name_key='cy tran'") == [(2,)]
+    assert rows(store, "select count(*) from person where name_key='cy tran'") == [(2,)]
 
 
-def test_two_members_are_never_merged(store, db_path, two_records):
-    me, you = (r[0] for r in rows(db_path, "select person_id from member order by id"))
+def test_two_members_are_never_merged(store, two_records):
+    me, you = (r[0] for r in rows(store, "select person_id from member order by id"))
     with store.engine.begin() as conn, pytest.raises(InputError, match="two members"):
         merge_persons(conn, me, you)

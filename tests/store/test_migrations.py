@@ -1,5 +1,6 @@
-"""The Alembic migrations build exactly the schema the models declare."""
+"""The Alembic migrations build exactly the schema the models declare, on every back end."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -8,19 +9,36 @@ from weakties.model.tables import Base
 from weakties.store.engine import open_store
 
 
-def test_migrated_schema_equals_the_models(tmp_path):
-    store = open_store(tmp_path / "m.sqlite")
-    with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert diff == []
-    assert store.current_revision() == store.head_revision()
+@pytest.fixture
+def empty_url(backend, db_path, request):
+    """A database without any table yet: the migrations start from nothing."""
+    if backend == "sqlite":
+        yield f"sqlite:///{db_path}"
+        return
+    server = request.getfixturevalue("postgres")
+    url = server.empty_database()
+    yield url
+    server.drop(url)
 
 
-def test_opening_again_is_a_no_op_and_upgrade_is_idempotent(tmp_path):
-    path = tmp_path / "m.sqlite"
-    open_store(path).close()
-    store = open_store(path)
-    store.upgrade()
-    with store.engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
-    assert set(Base.metadata.tables) <= tables
+def test_migrated_schema_equals_the_models(empty_url):
+    store = open_store(empty_url)
+    try:
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == []
+        assert store.current_revision() == store.head_revision()
+    finally:
+        store.close()
+
+
+def test_opening_again_is_a_no_op_and_upgrade_is_idempotent(empty_url):
+    open_store(empty_url).close()
+    store = open_store(empty_url)
+    try:
+        store.upgrade()
+        with store.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        store.close()

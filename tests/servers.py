@@ -1,0 +1,216 @@
+"""Throwaway servers for the test session: PostgreSQL 15 and headless Chromium.
+
+Both come from Debian's packages. When a binary is missing and the session runs
+in CI (``WEAKTIES_CI`` or ``CI`` set) as root, the package is installed with
+``apt-get``; elsewhere the tests that need it are skipped with the reason (and
+in CI they fail instead: a missing server must not pass silently).
+
+PostgreSQL runs as the ``postgres`` user (``initdb`` refuses root) in a
+temporary folder, listening only on a unix socket inside that folder, and is
+stopped and removed when the session ends. Each test gets its own database,
+copied from a template that the migrations built once.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "PostgresServer",
+    "Unavailable",
+    "ensure_chromium",
+    "in_ci",
+    "start_postgres",
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_install_lock = threading.Lock()
+
+
+class Unavailable(RuntimeError):
+    """A server the tests need cannot be had here (the message says why)."""
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("WEAKTIES_CI") or os.environ.get("CI"))
+
+
+def _apt_install(package: str) -> None:
+    """``apt-get install -y PACKAGE`` in CI as root; otherwise refuse with the command."""
+    if not in_ci() or os.geteuid() != 0:
+        raise Unavailable(f"Debian package {package!r} is missing (apt-get install {package})")
+    with _install_lock:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", package]):
+            done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise Unavailable(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+
+
+def _pg_bindir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+@dataclass
+class PostgresServer:
+    """A running throwaway cluster; ``new_database()`` gives each test its own."""
+
+    bindir: Path
+    folder: Path
+    user: str
+    template: str = "weakties_template"
+    _counter: itertools.count[int] = field(default_factory=itertools.count, repr=False)
+    _template_ready: bool = False
+
+    @property
+    def data(self) -> str:
+        return str(self.folder / "data")
+
+    @property
+    def socket_dir(self) -> str:
+        return str(self.folder)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://{self.user}@/{database}?host={self.socket_dir}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            host=self.socket_dir, user=self.user, dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+    def _build_template(self) -> None:
+        from weakties.store.engine import open_store
+
+        self._admin(f"CREATE DATABASE {self.template}")
+        open_store(self.url(self.template)).close()
+        self._template_ready = True
+
+    def new_database(self) -> str:
+        """A fresh database at the newest schema (a copy of the migrated template)."""
+        if not self._template_ready:
+            self._build_template()
+        name = f"t{os.getpid()}_{next(self._counter)}"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        return self.url(name)
+
+    def empty_database(self) -> str:
+        """A fresh database with no tables at all (for the migration tests)."""
+        name = f"e{os.getpid()}_{next(self._counter)}"
+        self._admin(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def drop(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_user(
+                self.user,
+                [str(self.bindir / "pg_ctl"), "stop", "-m", "immediate", "-s", "-D", self.data],
+            ),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _as_user(user: str, cmd: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", user, "--", *cmd]
+    return cmd
+
+
+def start_postgres() -> PostgresServer:
+    """initdb + pg_ctl start in a temporary folder; raises :class:`Unavailable`."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise Unavailable("no PostgreSQL driver: pip install 'weakties[postgres]'") from exc
+    bindir = _pg_bindir()
+    if bindir is None:
+        _apt_install("postgresql")
+        bindir = _pg_bindir()
+        if bindir is None:
+            raise Unavailable("postgresql installed but no initdb under /usr/lib/postgresql")
+    user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
+    folder = Path(tempfile.mkdtemp(prefix="weakties-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, user=user)
+    data = folder / "data"
+    server = PostgresServer(bindir, folder, user)
+    atexit.register(server.stop)
+    steps = [
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            user,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            # a socket in our folder only; tests want speed, not durability
+            f"-k {folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB",
+            "start",
+        ],
+    ]
+    for step in steps:
+        done = subprocess.run(_as_user(user, step), capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            log = ""
+            with contextlib.suppress(OSError):
+                log = (folder / "server.log").read_text()[-2000:]
+            server.stop()
+            raise Unavailable(f"{Path(step[0]).name} failed: {done.stderr[-2000:]} {log}")
+    return server
+
+
+def ensure_chromium() -> str:
+    """The path of Debian's chromium, installing it in CI when missing."""
+    if not os.path.exists(CHROMIUM):
+        _apt_install("chromium")
+    if not os.path.exists(CHROMIUM):
+        raise Unavailable(f"chromium installed but {CHROMIUM} is missing")
+    return CHROMIUM
