@@ -10,10 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.servers import PostgresServer, Unavailable, in_ci, start_postgres
+from tests.servers import (
+    CHROMIUM_ARGS,
+    PostgresServer,
+    Unavailable,
+    ensure_chromium,
+    in_ci,
+    start_postgres,
+)
 from weakties.store.engine import Store, open_store
 
 # ../shared/data next to the repository (set WEAKTIES_SHARED_DATA to look elsewhere)
@@ -102,6 +110,39 @@ def store(store_url: str) -> Iterator[Store]:
     opened = open_store(store_url)
     yield opened
     opened.close()
+
+
+ARTIFACTS = _TESTS / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (headless), one per test session.
+
+    Playwright's own browser download is never used: ``executable_path`` points
+    at the system package, installed in CI when missing.
+    """
+    try:
+        executable = ensure_chromium()
+        from playwright.sync_api import sync_playwright
+    except (Unavailable, ImportError) as exc:
+        if in_ci():
+            pytest.fail(f"Chromium needed in CI: {exc}")
+        pytest.skip(str(exc))
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where browser tests write their screenshots (ignored by git, kept after the run)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
 
 
 @pytest.fixture

@@ -113,9 +113,10 @@ app.add_typer(opportunity.etiquette_app, name="etiquette")
 
 
 def _register_optional() -> None:
-    from weakties.cli import demo
+    from weakties.cli import demo, serve
 
     app.command("demo")(demo.demo)
+    app.command("serve")(serve.serve)
 
 
 _register_optional()

@@ -1,0 +1,121 @@
+"""The web app factory: ``create_app(settings)`` builds everything, nothing at import.
+
+Pages are server-rendered (Jinja2, htmx for partial updates, every form working
+without JavaScript); ``/api/v1`` gives the same data as JSON with its OpenAPI
+document at ``/api/v1/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from starlette.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from weakties import __version__
+from weakties.store.engine import Store, open_store
+from weakties.web.i18n import language, negotiate
+from weakties.web.security import VISITOR_COOKIE, Cookies, SecurityHeaders
+from weakties.web.settings import Settings
+
+__all__ = ["create_app", "error_page"]
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+
+
+class VisitorCookie:
+    """Gives every browser a signed random ``wt_visitor`` cookie (the CSRF binding
+    of forms shown before sign-in)."""
+
+    def __init__(self, app: ASGIApp, cookies: Cookies, secure: bool):
+        self.app = app
+        self.cookies = cookies
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(("/static/", "/api/")):
+            await self.app(scope, receive, send)
+            return
+        from http.cookies import SimpleCookie
+
+        raw = dict(scope.get("headers", [])).get(b"cookie", b"").decode("latin-1")
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(raw)
+        except Exception:  # a malformed Cookie header counts as none
+            jar = SimpleCookie()
+        current = jar.get(VISITOR_COOKIE)
+        if current is not None and self.cookies.visitor_token(current.value):
+            await self.app(scope, receive, send)
+            return
+        signed = self.cookies.new_visitor()
+        scope.setdefault("state", {})["visitor"] = self.cookies.visitor_token(signed)
+        attributes = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if self.secure else "")
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"set-cookie", f"{VISITOR_COOKIE}={signed}{attributes}".encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """An error as a page in the visitor's language (no account lookup: it may fail)."""
+    settings: Settings = request.app.state.settings
+    code = request.cookies.get("wt_lang") or negotiate(
+        request.headers.get("accept-language"), settings.default_locale
+    )
+    lang = language(code)
+    templates = request.app.state.templates
+    from weakties.web.render import translators
+
+    body = templates.get_template("error.html").render(
+        **translators(lang),
+        me=None,
+        csrf_token="",
+        status=status,
+        message=message,
+        request=request,
+    )
+    return HTMLResponse(body, status_code=status)
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The platform as an ASGI app, on ``settings.db`` (or the given ``store``)."""
+    from weakties.web.errors import install_error_handlers
+    from weakties.web.render import make_templates
+    from weakties.web.routes import accounts, api, home, profiles
+
+    settings = settings or Settings()
+    if settings.environment == "development" and settings.secret_key.get_secret_value() == (
+        "change-this-secret"
+    ):
+        log.warning("development mode with the default secret: never expose this server")
+    app = FastAPI(
+        title="weakties",
+        summary="A professional network that knows the value of your ties.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        version=__version__,
+    )
+    app.state.settings = settings
+    app.state.store = store or open_store(settings.db)
+    app.state.cookies = cookies = Cookies(settings.secret_key.get_secret_value())
+    app.state.templates = make_templates()
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(home.router)
+    app.include_router(accounts.router)
+    app.include_router(profiles.router)
+    app.include_router(api.router)
+    app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,169 @@
+"""What every route needs, as FastAPI dependencies: who is asking, in which language.
+
+``PageCtx`` serves the HTML pages (session cookie, CSRF field or header on every
+unsafe request); ``ApiCtx`` serves ``/api/v1`` (a personal access token in
+``Authorization: Bearer``, or the session cookie with the CSRF header). A route
+opens its own transaction with ``ctx.tx()`` and makes one call into the service
+layer inside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Connection
+from starlette.exceptions import HTTPException
+
+from weakties.service.accounts import AccountInfo, account_by_session, account_by_token
+from weakties.service.forms import N_
+from weakties.store.engine import Store
+from weakties.web.i18n import Language, language, negotiate
+from weakties.web.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    VISITOR_COOKIE,
+    Cookies,
+)
+from weakties.web.settings import Settings
+
+__all__ = ["Api", "ApiCtx", "Page", "PageCtx", "SignInRequired"]
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LANG_COOKIE = "wt_lang"
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in member (pages redirect, the API answers 401)."""
+
+
+@dataclass
+class Ctx:
+    request: Request
+    settings: Settings
+    store: Store
+    cookies: Cookies
+    account: AccountInfo | None
+    lang: Language
+    binding: str | None  # what the CSRF token is bound to
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back on error."""
+        with self.store.engine.begin() as conn:
+            yield conn
+
+    @property
+    def csrf_token(self) -> str:
+        return self.cookies.csrf_token(self.binding) if self.binding else ""
+
+    def require(self) -> AccountInfo:
+        if self.account is None:
+            raise SignInRequired()
+        return self.account
+
+    def require_operator(self) -> AccountInfo:
+        account = self.require()
+        if not account.is_operator:
+            raise HTTPException(403, N_("Only the operator may do this."))
+        return account
+
+    def _(self, message: str) -> str:
+        return self.lang.gettext(message)
+
+
+class PageCtx(Ctx):
+    """The context of an HTML page."""
+
+
+class ApiCtx(Ctx):
+    """The context of an API call."""
+
+
+def _app_parts(request: Request) -> tuple[Settings, Store, Cookies]:
+    state = request.app.state
+    return state.settings, state.store, state.cookies
+
+
+def _session(
+    request: Request, store: Store, cookies: Cookies
+) -> tuple[str | None, AccountInfo | None]:
+    token = cookies.session_token(request.cookies.get(SESSION_COOKIE))
+    if token is None:
+        return None, None
+    with store.engine.connect() as conn:
+        return token, account_by_session(conn, token)
+
+
+def _language(request: Request, settings: Settings, account: AccountInfo | None) -> Language:
+    code = (account.locale if account else None) or request.cookies.get(LANG_COOKIE)
+    if code not in ("en", "fr"):
+        code = negotiate(request.headers.get("accept-language"), settings.default_locale)
+    return language(code)
+
+
+async def _csrf_ok(request: Request, cookies: Cookies, binding: str | None) -> bool:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+    return cookies.csrf_ok(binding, sent)
+
+
+async def page_ctx(request: Request) -> PageCtx:
+    settings, store, cookies = _app_parts(request)
+    token, account = _session(request, store, cookies)
+    visitor = request.scope.get("state", {}).get("visitor") or cookies.visitor_token(
+        request.cookies.get(VISITOR_COOKIE)
+    )
+    binding = token if account is not None else visitor
+    ctx = PageCtx(
+        request, settings, store, cookies, account, _language(request, settings, account), binding
+    )
+    if request.method in UNSAFE and not await _csrf_ok(request, cookies, binding):
+        raise HTTPException(
+            403, N_("The form expired or came from another site: reload the page and try again.")
+        )
+    return ctx
+
+
+async def api_ctx(request: Request) -> ApiCtx:
+    settings, store, cookies = _app_parts(request)
+    auth = request.headers.get("authorization", "")
+    lang_account: AccountInfo | None
+    if auth.lower().startswith("bearer "):
+        with store.engine.begin() as conn:
+            account = account_by_token(conn, auth[7:].strip())
+        if account is None:
+            raise HTTPException(401, "unknown or revoked access token")
+        binding = None
+        lang_account = account
+    else:
+        token, account = _session(request, store, cookies)
+        binding = token if account is not None else None
+        lang_account = account
+        # a cookie-authenticated write must prove it comes from our own pages
+        if request.method in UNSAFE and account is not None:
+            if not cookies.csrf_ok(binding, request.headers.get(CSRF_HEADER)):
+                raise HTTPException(403, "missing or wrong X-CSRF-Token header")
+    return ApiCtx(
+        request,
+        settings,
+        store,
+        cookies,
+        account,
+        _language(request, settings, lang_account),
+        binding,
+    )
+
+
+Page = Annotated[PageCtx, Depends(page_ctx)]
+Api = Annotated[ApiCtx, Depends(api_ctx)]

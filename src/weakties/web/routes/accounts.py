@@ -1,0 +1,208 @@
+"""Sign-up, sign-in and out, password reset, settings (language, access tokens)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from starlette.responses import Response
+
+from weakties.service import accounts
+from weakties.service.forms import FormError
+from weakties.web.deps import LANG_COOKIE, Page
+from weakties.web.mail import send_mail
+from weakties.web.render import redirect, render, safe_next
+from weakties.web.security import SESSION_COOKIE
+
+__all__ = ["router"]
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+
+FormStr = Annotated[str, Form()]
+
+
+def _client(ctx: Page) -> str:
+    client = ctx.request.client
+    return client.host if client else "unknown"
+
+
+def _signed_in(ctx: Page, account: accounts.AccountInfo, target: str) -> Response:
+    with ctx.tx() as conn:
+        token = accounts.open_session(conn, account.account_id, days=ctx.settings.session_days)
+    response = redirect(target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        ctx.cookies.sign_session(token),
+        max_age=ctx.settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.secure_cookies,
+    )
+    return response
+
+
+@router.get("/signup")
+def signup_form(ctx: Page, invitation: str = "") -> Response:
+    return render(ctx, "signup.html", form={"invitation": invitation})
+
+
+@router.post("/signup")
+def signup(
+    ctx: Page,
+    name: FormStr = "",
+    email: FormStr = "",
+    password: FormStr = "",
+    handle: FormStr = "",
+    invitation: FormStr = "",
+) -> Response:
+    try:
+        with ctx.tx() as conn:
+            account = accounts.sign_up(
+                conn,
+                email=email,
+                password=password,
+                name=name,
+                handle=handle or None,
+                invitation=invitation or None,
+                mode=ctx.settings.signup,
+            )
+            if ctx.lang.code != ctx.settings.default_locale:
+                accounts.change_locale(conn, account, ctx.lang.code)
+    except FormError as exc:
+        form = {"name": name, "email": email, "handle": handle, "invitation": invitation}
+        return render(ctx, "signup.html", status=422, form=form, errors=exc.fields)
+    return _signed_in(ctx, account, f"/in/{account.handle}")
+
+
+@router.get("/signin")
+def signin_form(ctx: Page, next: str = "") -> Response:
+    return render(ctx, "signin.html", form={"next": safe_next(next, "")})
+
+
+@router.post("/signin")
+def signin(ctx: Page, email: FormStr = "", password: FormStr = "", next: FormStr = "") -> Response:
+    window = dt.timedelta(minutes=ctx.settings.sign_in_window_minutes)
+    with ctx.tx() as conn:  # a failure is recorded (the rate limit) before we answer
+        result = accounts.sign_in(
+            conn,
+            email,
+            password,
+            client=_client(ctx),
+            attempts=ctx.settings.sign_in_attempts,
+            window=window,
+        )
+    if result.account is None:
+        status = 429 if result.limited else 401
+        return render(
+            ctx,
+            "signin.html",
+            status=status,
+            form={"email": email, "next": safe_next(next, "")},
+            errors={"form": result.error or ""},
+        )
+    return _signed_in(ctx, result.account, safe_next(next, f"/in/{result.account.handle}"))
+
+
+@router.post("/signout")
+def signout(ctx: Page) -> Response:
+    token = ctx.cookies.session_token(ctx.request.cookies.get(SESSION_COOKIE))
+    if token:
+        with ctx.tx() as conn:
+            accounts.close_session(conn, token)
+    response = redirect("/")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/password/forgot")
+def forgot_form(ctx: Page) -> Response:
+    return render(ctx, "forgot.html", form={}, sent=False)
+
+
+@router.post("/password/forgot")
+def forgot(ctx: Page, email: FormStr = "") -> Response:
+    with ctx.tx() as conn:
+        found = accounts.request_password_reset(conn, email)
+    if found is not None:
+        address, token = found
+        link = f"{ctx.settings.base_url.rstrip('/')}/password/reset?token={token}"
+        send_mail(
+            ctx.settings,
+            address,
+            ctx._("Your weakties password"),
+            ctx._("Choose a new password within an hour with this link:") + f"\n\n{link}\n",
+        )
+    # The same answer whether or not the address has an account.
+    return render(ctx, "forgot.html", form={}, sent=True)
+
+
+@router.get("/password/reset")
+def reset_form(ctx: Page, token: str = "") -> Response:
+    return render(ctx, "reset.html", form={"token": token})
+
+
+@router.post("/password/reset")
+def reset(ctx: Page, token: FormStr = "", password: FormStr = "") -> Response:
+    try:
+        with ctx.tx() as conn:
+            account = accounts.reset_password(conn, token, password)
+    except FormError as exc:
+        return render(ctx, "reset.html", status=422, form={"token": token}, errors=exc.fields)
+    return _signed_in(ctx, account, f"/in/{account.handle}")
+
+
+@router.get("/settings")
+def settings_page(ctx: Page) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        tokens = accounts.list_access_tokens(conn, account)
+    return render(ctx, "settings.html", tokens=tokens, new_token=None)
+
+
+@router.post("/settings/language")
+def settings_language(ctx: Page, locale: FormStr = "") -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        accounts.change_locale(conn, account, locale or None)
+    return redirect("/settings")
+
+
+@router.post("/settings/tokens")
+def settings_new_token(ctx: Page, name: FormStr = "") -> Response:
+    account = ctx.require()
+    try:
+        with ctx.tx() as conn:
+            secret, _info = accounts.create_access_token(conn, account, name)
+    except FormError as exc:
+        with ctx.tx() as conn:
+            tokens = accounts.list_access_tokens(conn, account)
+        return render(ctx, "settings.html", status=422, tokens=tokens, errors=exc.fields)
+    with ctx.tx() as conn:
+        tokens = accounts.list_access_tokens(conn, account)
+    # shown once, on this page only (not in a redirect's URL)
+    return render(ctx, "settings.html", tokens=tokens, new_token=secret)
+
+
+@router.post("/settings/tokens/{token_id}/delete")
+def settings_revoke_token(ctx: Page, token_id: int) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        accounts.revoke_access_token(conn, account, token_id)
+    return redirect("/settings")
+
+
+@router.post("/language")
+def choose_language(ctx: Page, locale: FormStr = "", next: FormStr = "") -> Response:
+    """The language for a visitor who is not signed in (or for the member, saved)."""
+    code = locale if locale in ("en", "fr") else ctx.settings.default_locale
+    if ctx.account is not None:
+        with ctx.tx() as conn:
+            accounts.change_locale(conn, ctx.account, code)
+    response = redirect(safe_next(next))
+    response.set_cookie(
+        LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", secure=ctx.settings.secure_cookies
+    )
+    return response

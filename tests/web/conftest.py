@@ -1,0 +1,75 @@
+"""The web app on a fresh database (SQLite and PostgreSQL), with a test client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from weakties.store.engine import Store
+from weakties.web.app import create_app
+from weakties.web.settings import Settings
+
+SECRET = "test-secret-" + "x" * 40
+PASSWORD = "correct horse battery staple"
+
+
+def make_settings(store_url: str, **overrides: Any) -> Settings:
+    return Settings(environment="test", secret_key=SECRET, db=store_url, **overrides)
+
+
+@pytest.fixture
+def settings(store_url: str) -> Settings:
+    return make_settings(store_url)
+
+
+@pytest.fixture
+def app(settings: Settings, store: Store) -> Any:
+    return create_app(settings, store=store)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def other(app: Any) -> Iterator[TestClient]:
+    """A second browser."""
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+def csrf(client: TestClient, path: str = "/") -> str:
+    """The CSRF token of the forms on ``path`` for this browser."""
+    page = client.get(path)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, f"no form with a CSRF token on {path}"
+    return found.group(1)
+
+
+def post_form(
+    client: TestClient, path: str, data: dict[str, str], *, page: str | None = None
+) -> Any:
+    return client.post(
+        path, data={"csrf_token": csrf(client, page or path), **data}, follow_redirects=False
+    )
+
+
+def sign_up(
+    client: TestClient, name: str, email: str, password: str = PASSWORD, **extra: str
+) -> Any:
+    response = post_form(
+        client, "/signup", {"name": name, "email": email, "password": password, **extra}
+    )
+    assert response.status_code == 303, response.text
+    return response
+
+
+def api_headers(client: TestClient) -> dict[str, str]:
+    """What the pages' scripts send with a write to the API: the CSRF header."""
+    return {"X-CSRF-Token": csrf(client, "/")}

@@ -1,0 +1,13 @@
+"""Every setting of the platform is documented in docs/platform.md."""
+
+from pathlib import Path
+
+from weakties.web.settings import Settings
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "platform.md"
+
+
+def test_every_setting_is_documented():
+    text = DOC.read_text()
+    documented = {line.split("`")[1] for line in text.splitlines() if line.startswith("| `WEAK")}
+    assert documented == {f"WEAKTIES_{name.upper()}" for name in Settings.model_fields}
