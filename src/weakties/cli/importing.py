@@ -3,27 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from weakties.cli.context import store
 from weakties.cli.output import console, err, print_json, table
 from weakties.ingest.context import FileReport
 from weakties.ingest.run import ImportSummary
+from weakties.ingest.run import Progress as ImportProgress
 from weakties.ingest.sources import Limits, MiB
+from weakties.store.engine import Store, discard_new
 
 app = typer.Typer(help="Import data: a LinkedIn export, address books.", no_args_is_help=True)
 
 AsMember = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--as", metavar="NAME", help="The member whose data this is (created on first import)."
+        "--as",
+        metavar="NAME",
+        help="The member whose data this is (created on first import; default: "
+        "$WEAKTIES_MEMBER, else the database's only member).",
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Import even when the data's owner (profile URL, name, e-mail) is not the "
+        "member's known identity.",
+    ),
+]
 
 
 def _progress() -> Progress:
@@ -31,12 +54,44 @@ def _progress() -> Progress:
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,.0f} rows"),
+        DownloadColumn(),
+        TextColumn("{task.fields[rows]:,.0f} rows"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
         disable=not err.is_terminal,
     )
+
+
+@contextmanager
+def importing(ctx: typer.Context) -> Iterator[tuple[Store, ImportProgress]]:
+    """The store and a progress callback for one import command.
+
+    A writer waiting for another one says so on stderr; a database file that
+    this command created is removed again when the import fails (no empty
+    database is left behind)."""
+    opened = store(ctx)
+    opened.notify = lambda message: err.print(f"[yellow]{escape(message)}[/]")
+    with _progress() as progress:
+        task = progress.add_task("reading", total=None, rows=0)
+        rows = [0]
+
+        def tick(name: str, added: int, done: int, total: int) -> None:
+            rows[0] += added
+            progress.update(task, description=name, completed=done, total=total, rows=rows[0])
+
+        try:
+            yield opened, tick
+        except BaseException:
+            discard_new(opened)
+            raise
+
+
+def _run(
+    ctx: typer.Context, call: Callable[[Store, ImportProgress], ImportSummary]
+) -> ImportSummary:
+    with importing(ctx) as (opened, tick):
+        return call(opened, tick)
 
 
 def _summary(summary: ImportSummary, as_json: bool) -> None:
@@ -45,13 +100,19 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
         return
     if summary.unchanged:
         console.print(
-            f"Nothing new: every file was already imported for [bold]{summary.member}[/]."
+            f"Nothing new: every file was already imported for [bold]{escape(summary.member)}[/]."
         )
     files: list[FileReport] = [f for f in summary.files if f.status in ("imported", "unchanged")]
+    if summary.export_date and summary.export_date_source:
+        console.print(
+            f"Export of {summary.export_date} ({summary.export_date_source})", markup=False
+        )
     if files:
+        read_as = any(f.read_as for f in files)
         table(
             f"Import for {summary.member} — export of {summary.export_date}",
-            ["file", "kind", "version", "status", "rows", "skipped", "traces"],
+            ["file", "kind", "version", "status", "rows", "skipped", "traces"]
+            + (["read as"] if read_as else []),
             [
                 (
                     f.name,
@@ -62,9 +123,12 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
                     ", ".join(f"{n} {why}" for why, n in f.skipped.items()),
                     f.traces,
                 )
+                + (("; ".join(f.read_as),) if read_as else ())
                 for f in files
             ],
         )
+    for warning in summary.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
     if not summary.unchanged:
         added = {k: v for k, v in summary.added.items() if v}
         console.print(
@@ -109,26 +173,34 @@ def linkedin(
             metavar="DATE",
             formats=["%Y-%m-%d"],
             help="The day the export was made, when its file name does not say "
-            "(a renamed ZIP or folder).",
+            "(a renamed ZIP or folder; default: the newest date in its files).",
         ),
     ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            metavar="dmy|mdy",
+            help="How to read numeric dates such as 04/07/2023: day first (dmy) or "
+            "month first (mdy). Default: decided per file from its values.",
+        ),
+    ] = None,
+    force: Force = False,
     as_json: Json = False,
 ) -> None:
     """Import a LinkedIn data export (Basic_ or Complete_LinkedInDataExport_*.zip).
 
     One transaction: on bad input nothing is written. Importing the same export
-    again changes nothing; a newer export records what changed (events).
+    again changes nothing; a newer export records what changed (events). An
+    export whose owner is not the member's known identity is refused (--force).
     """
     from weakties.ingest.linkedin.importer import import_linkedin
 
-    with _progress() as progress:
-        task = progress.add_task("reading", total=None)
-
-        def tick(name: str, rows: int) -> None:
-            progress.update(task, description=name, advance=rows)
-
-        summary = import_linkedin(
-            store(ctx),
+    if date_order is not None and date_order not in ("dmy", "mdy"):
+        raise typer.BadParameter("dmy or mdy", param_hint="--date-order")
+    summary = _run(
+        ctx,
+        lambda opened, tick: import_linkedin(
+            opened,
             paths,
             member,
             keep_content=keep_content,
@@ -136,21 +208,29 @@ def linkedin(
             limits=Limits(max_unzipped_total=max_unzipped * MiB),
             progress=tick,
             export_date=export_date.date() if export_date else None,
-        )
+            date_order=date_order,
+            force=force,
+        ),
+    )
     _summary(summary, as_json)
 
 
 def _contacts(
     ctx: typer.Context,
     paths: list[Path],
-    member: str,
+    member: str | None,
     fmt: str,
     as_json: bool,
     encoding: str | None,
 ) -> None:
     from weakties.ingest.contacts import import_contacts
 
-    summary = import_contacts(store(ctx), paths, member, fmt=fmt, encoding=encoding)
+    summary = _run(
+        ctx,
+        lambda opened, tick: import_contacts(
+            opened, paths, member, fmt=fmt, encoding=encoding, progress=tick
+        ),
+    )
     _summary(summary, as_json)
 
 

@@ -6,15 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from weakties.cli.context import store
-from weakties.cli.importing import AsMember, Json, _progress, _summary
-from weakties.ingest.run import ImportSummary
+from weakties.cli.importing import AsMember, Json, _run, _summary
 
 __all__ = ["register"]
 
@@ -63,16 +60,6 @@ Encoding = Annotated[
 ]
 
 
-def _with_progress(run: Callable[[Callable[[str, int], None]], ImportSummary]) -> ImportSummary:
-    with _progress() as progress:
-        task = progress.add_task("reading", total=None)
-
-        def tick(name: str, rows: int) -> None:
-            progress.update(task, description=name, advance=rows)
-
-        return run(tick)
-
-
 def mbox(
     ctx: typer.Context,
     paths: Annotated[
@@ -95,10 +82,11 @@ def mbox(
     """
     from weakties.ingest.mbox import import_mbox
 
-    summary = _with_progress(
-        lambda tick: import_mbox(
-            store(ctx), paths, member, me=me or [], keep_content=keep_content, progress=tick
-        )
+    summary = _run(
+        ctx,
+        lambda opened, tick: import_mbox(
+            opened, paths, member, me=me or [], keep_content=keep_content, progress=tick
+        ),
     )
     _summary(summary, as_json)
 
@@ -123,10 +111,11 @@ def ics(
     """
     from weakties.ingest.ics import import_ics
 
-    summary = _with_progress(
-        lambda tick: import_ics(
-            store(ctx), paths, member, me=me or [], keep_content=keep_content, progress=tick
-        )
+    summary = _run(
+        ctx,
+        lambda opened, tick: import_ics(
+            opened, paths, member, me=me or [], keep_content=keep_content, progress=tick
+        ),
     )
     _summary(summary, as_json)
 
@@ -163,9 +152,10 @@ def interactions(
     """
     from weakties.ingest.generic import import_interactions
 
-    summary = _with_progress(
-        lambda tick: import_interactions(
-            store(ctx),
+    summary = _run(
+        ctx,
+        lambda opened, tick: import_interactions(
+            opened,
             path,
             sender=sender,
             recipient=recipient,
@@ -177,7 +167,7 @@ def interactions(
             no_header=no_header,
             encoding=encoding,
             progress=tick,
-        )
+        ),
     )
     _summary(summary, as_json)
 
@@ -213,9 +203,10 @@ def ties(
     """
     from weakties.ingest.generic import import_ties
 
-    summary = _with_progress(
-        lambda tick: import_ties(
-            store(ctx),
+    summary = _run(
+        ctx,
+        lambda opened, tick: import_ties(
+            opened,
             path,
             a=a,
             b=b,
@@ -228,7 +219,7 @@ def ties(
             no_header=no_header,
             encoding=encoding,
             progress=tick,
-        )
+        ),
     )
     _summary(summary, as_json)
 

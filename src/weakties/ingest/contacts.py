@@ -31,7 +31,7 @@ import vobject
 
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.csvread import CsvFile, Row
-from weakties.ingest.run import ImportSummary, Job, SelfInfo, execute
+from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key, linkedin_slug, phone_key
 from weakties.store.engine import Store
@@ -258,12 +258,12 @@ def _is_vcard(source: SourceFile) -> bool:
 def import_contacts(
     store: Store,
     paths: list[Path] | Path,
-    member: str,
+    member: str | None,
     *,
     fmt: str = "auto",
     encoding: str | None = None,
     limits: Limits | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import address-book files for ``member`` in one transaction.
 

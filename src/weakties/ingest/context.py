@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from weakties.ingest.batch import BatchWriter
-from weakties.ingest.resolve import OrgResolver, PersonResolver, natural_key
+from weakties.ingest.resolve import OrgResolver, PersonResolver, clip, natural_key
 from weakties.model.identity import fold
 from weakties.model.tables import Event, Interaction, Organization, Position, Tie, table_of, utcnow
 
@@ -34,6 +34,7 @@ class FileReport:
     rows: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     traces: int = 0  # interactions, ties or records derived from the rows
+    read_as: list[str] = field(default_factory=list)  # detected: delimiter, encoding, dates
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +42,7 @@ class FileReport:
             "kind": self.kind,
             "status": self.status,
             "version": self.version,
+            "read_as": self.read_as,
             "rows": self.rows,
             "skipped": dict(self.skipped),
             "traces": self.traces,
@@ -108,6 +110,7 @@ class ImportContext:
         self.history_end = history_end
         self.writer = BatchWriter(conn)
         self.people = PersonResolver(conn, member_id, self_pid, run_id=run_id, writer=self.writer)
+        self.clipped = self.people.clipped  # values cut to their column's length
         self.orgs = OrgResolver(conn, self.writer)
         self.events = 0
         self._progress = progress
@@ -115,6 +118,14 @@ class ImportContext:
         self._org_names: dict[int, str] = {}
         self._ties: dict[tuple[int, int, str], list[Any]] | None = None
         self._jobs: dict[int, list[list[Any]]] = {}  # person -> current observed jobs
+
+    def clip(self, value: str | None, limit: int, what: str) -> str | None:
+        """A text cut to its column's length, counted for the summary's warnings."""
+        return clip(value, limit, what, self.clipped)
+
+    def warnings(self) -> list[str]:
+        """What the summary should say was changed on the way in."""
+        return [f"{n:,} {what}: cut to fit" for what, n in sorted(self.clipped.items())]
 
     # -- progress ---------------------------------------------------------------
     def tick(self, rows: int = 1) -> None:
@@ -160,7 +171,7 @@ class ImportContext:
                 group_size,
                 conversation,
                 detail[:500] if detail else None,
-                status,
+                status[:30] if status else None,
                 subject if keep else None,
                 content if keep else None,
                 self.member_id,
@@ -334,7 +345,7 @@ class ImportContext:
             ``False`` records no career event (an older export is history).
         """
         company = " ".join((company or "").split()) or None
-        title = " ".join((title or "").split()) or None
+        title = self.clip(" ".join((title or "").split()) or None, 500, "job title")
         if person not in self._jobs:
             self.prefetch_jobs([person])
         jobs = self._jobs[person]

@@ -19,7 +19,6 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import IO, cast
 
 from weakties.store.errors import InputError
@@ -34,6 +33,18 @@ csv.field_size_limit(MAX_FIELD_CHARS)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # bytes that did not decode, kept by the "surrogateescape" error handler
 _UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _delimiter(line: str) -> str:
+    """The delimiter of a header line: the one of comma, semicolon and tab that
+    splits it most (Excel writes semicolons in locales whose decimal mark is a
+    comma); comma when none does."""
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def norm_header(name: str) -> str:
@@ -147,9 +158,9 @@ class CsvFile:
             if line is None:
                 break
             stripped = line.strip("\r\n")
-            if not stripped.strip(", \t"):
-                continue  # blank preamble line, or Excel's ",,,,,"
-            delimiter = "\t" if stripped.count("\t") > stripped.count(",") else ","
+            if not stripped.strip(",; \t"):
+                continue  # blank preamble line, or Excel's ",,,,," / ";;;;;"
+            delimiter = _delimiter(stripped)
             cells = next(csv.reader([stripped], delimiter=delimiter))
             names = [norm_header(c) for c in cells]
             if names and names[0] == "notes" and not any(names[1:]):
@@ -166,6 +177,7 @@ class CsvFile:
                 self.header = names
                 self.header_line = self._lines[0]
                 self._decode_guard(cells, self.header_line)
+                self._refuse_repeated_columns()
                 return
         raise InputError(
             "no header line found where expected (is this the right file?)",
@@ -173,12 +185,55 @@ class CsvFile:
             line=1,
         )
 
+    @property
+    def detected(self) -> list[str]:
+        """What was found rather than assumed (shown in the import summary)."""
+        notes = []
+        if self.delimiter != ",":
+            notes.append(_DELIMITER_NAMES[self.delimiter])
+        if self.encoding not in ("utf-8", "utf-8-sig"):
+            notes.append(self.encoding.upper().replace("UTF-16-LE", "UTF-16"))
+        return notes
+
+    def _refuse_repeated_columns(self) -> None:
+        first: dict[str, int] = {}
+        for i, name in enumerate(self.header):
+            if not name:
+                continue
+            if name in first:
+                raise InputError(
+                    f"the header names the column {self.raw_header[i]!r} twice "
+                    f"(columns {first[name] + 1} and {i + 1}): which one holds the data?",
+                    file=self.origin,
+                    line=self.header_line,
+                    field=self.raw_header[i],
+                )
+            first[name] = i
+
+    def _checked_lines(self) -> Iterator[str]:
+        """Physical lines, each refused whole when over the cap or holding NUL:
+        a long line is never cut into two records."""
+        for line in _limited_lines(self._text, self.origin, self._lines):
+            if "\x00" in line:
+                raise InputError(
+                    "a NUL character: this is not a text CSV (corrupt or binary data); refused",
+                    file=self.origin,
+                    line=self._lines[0],
+                    field=self._column_at(line, line.index("\x00")),
+                )
+            yield line
+
+    def _column_at(self, line: str, offset: int) -> str | None:
+        index = len(next(csv.reader([line[:offset]], delimiter=self.delimiter), [""])) - 1
+        if 0 <= index < len(self.raw_header):
+            return self.raw_header[index]
+        return None
+
     def rows(self) -> Iterator[Row]:
         """The data rows after the header, skipping lines that are entirely empty."""
-        # readline with a cap: a 2 GB "line" arrives in bounded pieces (and a field
-        # over the csv field limit is refused), never in one string.
-        source = iter(partial(self._text.readline, MAX_LINE_CHARS), "")
-        reader = csv.reader(source, delimiter=self.delimiter)
+        # Lines are read with a cap: a 2 GB "line" is refused at its first 4 MiB,
+        # never loaded, and never split into records either.
+        reader = csv.reader(self._checked_lines(), delimiter=self.delimiter, strict=True)
         width = len(self.header)
         base = self.header_line
         consumed = 0
@@ -193,14 +248,22 @@ class CsvFile:
                     self._check_width(cells, width, line)
                 yield Row(line, dict(zip(self.header, cells, strict=False)))
         except csv.Error as exc:
+            start = base + consumed + 1
             reason = str(exc)
-            if "field larger than field limit" in reason:
+            if "unexpected end of data" in reason or (
+                "field larger than field limit" in reason and self._lines[0] > start
+            ):
+                reason = (
+                    "a quoted field opens here and never closes (an unterminated quote): "
+                    "the rest of the file would be read as one cell"
+                )
+            elif "field larger than field limit" in reason:
                 reason = f"a field over {MAX_FIELD_CHARS // 2**20} MiB: this is not an export CSV"
-            elif "NUL" in reason:
-                reason = "NUL bytes: this is not a text CSV (corrupt or binary data)"
+            elif "expected after" in reason:
+                reason = f"malformed CSV: a quote inside a field must be doubled ({reason})"
             else:
                 reason = f"malformed CSV: {reason}"
-            raise InputError(reason, file=self.origin, line=base + consumed + 1) from exc
+            raise InputError(reason, file=self.origin, line=start) from exc
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"not valid {self.encoding.upper()}: {exc.reason}",
@@ -223,3 +286,9 @@ class CsvFile:
 
     def close(self) -> None:
         self._text.close()
+
+    def __enter__(self) -> CsvFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

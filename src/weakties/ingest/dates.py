@@ -24,7 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["parse_date", "parse_datetime", "parse_partial_date", "zip_export_date"]
+__all__ = [
+    "check_plausible",
+    "day_month_order",
+    "parse_date",
+    "parse_datetime",
+    "parse_partial_date",
+    "zip_export_date",
+]
+
+ORDERS = ("mdy", "dmy")  # month first (LinkedIn's own), day first (Excel in Europe)
 
 _MONTHS = {
     m: i + 1
@@ -49,7 +58,12 @@ _JAVA_DT = re.compile(
 _DMY_TEXT = re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3})[a-z]*\.?[ -](\d{2}|\d{4})$")
 _MDY_TEXT = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _ISO_D = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})$")
-_US_D = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_US_D = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})$")
+# what Excel writes when it re-saves a file: 19/06/2023 14:03, 19.06.2023 14:03:00
+_NUM_DT24 = re.compile(
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$"
+)
+_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\b(.*)$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _ZIP_NAME = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
@@ -86,8 +100,51 @@ def _impossible(text: str, exc: ValueError) -> ValueError:
     return _ImpossibleDate(f"impossible date {text!r}: {exc}")
 
 
-def parse_datetime(text: str) -> dt.datetime:
-    """A timestamp in any export form (see module doc); date-only forms give midnight."""
+def _day_month(a: str, b: str, order: str) -> tuple[int, int]:
+    """(month, day) of the two numbers of a numeric date, in the file's order."""
+    return (int(b), int(a)) if order == "dmy" else (int(a), int(b))
+
+
+def day_month_order(text: str) -> tuple[str | None, bool] | None:
+    """What a date says about the order of its day and month.
+
+    ``None`` when it is not a numeric day/month date; else (order, own) where
+    order is ``"dmy"`` (the first number is over 12), ``"mdy"`` (the second
+    is) or ``None`` (both could be either), and ``own`` tells LinkedIn's own
+    form (``6/14/24, 5:57 AM``: two-digit year, 12-hour clock), always month first.
+
+    >>> day_month_order("19/06/2023"), day_month_order("6/14/24, 5:57 AM")
+    (('dmy', False), ('mdy', True))
+    >>> day_month_order("04/07/2023"), day_month_order("17 Jun 2021")
+    ((None, False), None)
+    """
+    m = _NUMERIC.match(text.strip())
+    if m is None:
+        return None
+    a, _, b, year, rest = m.groups()
+    own = len(year) == 2 and bool(re.search(r"[AaPp][Mm]", rest))
+    if int(a) > 12:
+        return "dmy", own
+    if int(b) > 12:
+        return "mdy", own
+    return None, own
+
+
+def check_plausible(value: dt.date, text: str) -> None:
+    """Refuse a date outside 1900 – today + 1 year (``0001``, ``9999``: not data)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    latest = dt.date.today() + dt.timedelta(days=366)
+    if not dt.date(1900, 1, 1) <= day <= latest:
+        raise _ImpossibleDate(
+            f"implausible date {text!r}: dates are expected between 1900 and {latest.year}"
+        )
+
+
+def parse_datetime(text: str, order: str = "mdy") -> dt.datetime:
+    """A timestamp in any export form (see module doc); date-only forms give midnight.
+
+    ``order`` says how to read numeric dates: ``"mdy"`` (LinkedIn's own
+    ``1/8/18``) or ``"dmy"`` (a file re-saved by Excel in Europe)."""
     value = text.strip()
     if len(value) == 23 and value[4] == "-" and value[10] == " " and value.endswith(" UTC"):
         # "2024-12-16 18:24:37 UTC", the form of every message: no regex needed
@@ -107,16 +164,21 @@ def parse_datetime(text: str) -> dt.datetime:
             y, mo, d, h, mi, s = m.groups()
             return dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
         if m := _US_DT.match(value):
-            mo, d, y, h, mi, s, ampm = m.groups()
+            a, b, y, h, mi, s, ampm = m.groups()
+            mo, d = _day_month(a, b, order)
             hour = _hour12(int(h), ampm)
-            return dt.datetime(_year(y), int(mo), int(d), hour, int(mi), int(s or 0))
+            return dt.datetime(_year(y), mo, d, hour, int(mi), int(s or 0))
+        if m := _NUM_DT24.match(value):
+            a, _, b, y, h, mi, s = m.groups()
+            mo, d = _day_month(a, b, order)
+            return dt.datetime(_year(y), mo, d, int(h), int(mi), int(s or 0))
         if m := _JAVA_DT.match(value):
             mon, d, h, mi, s, y = m.groups()
             return dt.datetime(int(y), _month(mon), int(d), int(h), int(mi), int(s))
     except ValueError as exc:
         raise _impossible(text, exc) from None
     try:
-        day = parse_date(value)
+        day = parse_date(value, order)
     except _ImpossibleDate:
         raise
     except ValueError:
@@ -127,9 +189,9 @@ def parse_datetime(text: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
-def parse_date(text: str) -> dt.date:
+def parse_date(text: str, order: str = "mdy") -> dt.date:
     """A calendar date: ``16 Dec 2024``, ``18-Jun-24``, ``Feb 17, 1998``, ``2024-06-17``,
-    ``3/1/17``."""
+    ``3/1/17`` (numeric dates in ``order``, see :func:`parse_datetime`)."""
     value = text.strip()
     try:
         if m := _DMY_TEXT.match(value):
@@ -142,18 +204,24 @@ def parse_date(text: str) -> dt.date:
             y, mo, d = m.groups()
             return dt.date(int(y), int(mo), int(d))
         if m := _US_D.match(value):
-            mo, d, y = m.groups()
-            return dt.date(_year(y), int(mo), int(d))
+            a, _, b, y = m.groups()
+            mo, d = _day_month(a, b, order)
+            return dt.date(_year(y), mo, d)
     except ValueError as exc:
         raise _impossible(text, exc) from None
-    if _ISO_DT.match(value) or _US_DT.match(value) or _JAVA_DT.match(value):
-        return parse_datetime(value).date()
+    if (
+        _ISO_DT.match(value)
+        or _US_DT.match(value)
+        or _JAVA_DT.match(value)
+        or _NUM_DT24.match(value)
+    ):
+        return parse_datetime(value, order).date()
     raise ValueError(
         f"unrecognised date {text!r} (expected e.g. '16 Dec 2024', '18-Jun-24', '2024-06-17')"
     )
 
 
-def parse_partial_date(text: str) -> tuple[dt.date, str]:
+def parse_partial_date(text: str, order: str = "mdy") -> tuple[dt.date, str]:
     """A month- or year-precision date (``Jun 2018``, ``2017``) as (first day, precision).
 
     Full dates are accepted too, with precision ``"day"``.
@@ -168,7 +236,7 @@ def parse_partial_date(text: str) -> tuple[dt.date, str]:
     except ValueError as exc:
         raise _impossible(text, exc) from None
     try:
-        return parse_date(value), "day"
+        return parse_date(value, order), "day"
     except _ImpossibleDate:
         raise
     except ValueError:

@@ -74,7 +74,7 @@ from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.csvread import MAX_LINE_CHARS, sniff_encoding
 from weakties.ingest.mbox import naive_utc
-from weakties.ingest.run import ImportSummary, Job, SelfInfo, execute
+from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import SourceFile, open_sources
 from weakties.model.identity import email_key
 from weakties.model.tables import Member, utcnow
@@ -656,7 +656,7 @@ def _run(
     kind: str,
     spec: LogSpec,
     job: Callable[[SourceFile], Callable[[ImportContext, FileReport], str]],
-    progress: Callable[[str, int], None] | None,
+    progress: Progress | None,
 ) -> ImportSummary:
     _delimiter_option(spec.delimiter)  # refuse a bad option before anything is read
     source = _single_source(path, kind, spec)
@@ -686,7 +686,7 @@ def import_interactions(
     delimiter: str | None = None,
     no_header: bool = False,
     encoding: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a log of messages (one per row) in one transaction (see the module doc).
 
@@ -748,7 +748,7 @@ def import_ties(
     delimiter: str | None = None,
     no_header: bool = False,
     encoding: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a list of ties (one pair per row) in one transaction (see the module doc).
 

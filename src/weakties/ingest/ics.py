@@ -50,7 +50,7 @@ import vobject
 from weakties.ingest.batch import chunked
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.mbox import AddressBook, digest, naive_utc
-from weakties.ingest.run import ImportSummary, Job, SelfInfo, execute
+from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key
 from weakties.store.engine import Store
@@ -411,13 +411,13 @@ def _looks_like_ics(source: SourceFile) -> bool:
 def import_ics(
     store: Store,
     paths: list[Path] | Path,
-    member: str,
+    member: str | None,
     *,
     me: Iterable[str] = (),
     keep_content: bool = False,
     today: dt.date | None = None,
     limits: Limits | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import the meetings of iCalendar files for ``member`` in one transaction.
 

@@ -51,7 +51,7 @@ from sqlalchemy import select
 
 from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
-from weakties.ingest.run import ImportSummary, Job, SelfInfo, execute
+from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key, name_key, split_credentials
 from weakties.model.tables import Identity
@@ -348,12 +348,12 @@ def _mbox_job(source: SourceFile, me: list[str]) -> Callable[[ImportContext, Fil
 def import_mbox(
     store: Store,
     paths: list[Path] | Path,
-    member: str,
+    member: str | None,
     *,
     me: Iterable[str] = (),
     keep_content: bool = False,
     limits: Limits | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import the e-mail metadata of mbox files for ``member`` in one transaction.
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Collection, Iterable
 
 from sqlalchemy import Connection, select, true, update
@@ -47,9 +48,19 @@ from weakties.model.tables import (
     utcnow,
 )
 
-__all__ = ["OrgResolver", "PersonResolver", "insert_ignore", "natural_key"]
+__all__ = ["OrgResolver", "PersonResolver", "clip", "insert_ignore", "natural_key"]
 
 _CHUNK = 900  # bound parameters per IN (...) query (SQLite's limit is 32766; stay modest)
+
+
+def clip(value: str | None, limit: int, what: str, counter: Counter[str]) -> str | None:
+    """``value`` cut to ``limit`` characters (a column's length), counted under
+    ``what`` so that the import can warn: the same on SQLite, which would store
+    it whole, and PostgreSQL, which would refuse it."""
+    if value is None or len(value) <= limit:
+        return value
+    counter[f"{what} over {limit} characters"] += 1
+    return value[:limit].rstrip()
 
 
 def natural_key(*parts: object) -> str:
@@ -89,6 +100,7 @@ class PersonResolver:
         self._named: set[int] = set()
         self.created = 0
         self.proposals = 0
+        self.clipped: Counter[str] = Counter()  # values cut to their column's length
         self._load_scope()
 
     # -- loading -------------------------------------------------------------
@@ -177,6 +189,9 @@ class PersonResolver:
 
     def add_identity(self, pid: int, kind: str, value: str, raw: str | None = None) -> bool:
         """Attach an identity to a person; returns False (and proposes a match) if taken."""
+        if len(value) > 320:
+            self.clipped[f"{kind} identity over 320 characters (not kept)"] += 1
+            return False
         owner = self.lookup(kind, value)
         if owner == pid:
             return True
@@ -354,7 +369,9 @@ class PersonResolver:
                 return known
         if full_name is not None and first is None and last is None:
             first, last = _split_full_name(full_name)
-        key = name_key(first, last) if (first or last) else ""
+        first = clip(first, 200, "first name", self.clipped)
+        last = clip(last, 200, "last name", self.clipped)
+        key = name_key(first, last)[:300] if (first or last) else ""
         org = org_key(company) if company else None
         past_org = org_key(past_company) if past_company and company is None else None
         # Never a copy of ``exclude``: it grows with the rows of a big list.
@@ -435,10 +452,10 @@ class PersonResolver:
         first = (first or "").strip() or None
         last = (last or "").strip() or None
         now = utcnow()
-        key = name_key(first, last) if (first or last) else ""
+        key = name_key(first, last)[:300] if (first or last) else ""
         pid = self.writer.new_person(
             {
-                "display_name": display_name(first, last) or fallback,
+                "display_name": (display_name(first, last) or fallback)[:300],
                 "first_name": first,
                 "last_name": last,
                 "name_key": key,
@@ -461,10 +478,10 @@ class PersonResolver:
         """Give a name to a person first seen without one (e.g. only a profile URL)."""
         self._named.add(pid)
         values = {
-            "display_name": display_name(first, last),
+            "display_name": display_name(first, last)[:300],
             "first_name": (first or "").strip() or None,
             "last_name": (last or "").strip() or None,
-            "name_key": name_key(first, last),
+            "name_key": name_key(first, last)[:300],
             "updated_at": utcnow(),
         }
         queued = self.writer.queued_person(pid)

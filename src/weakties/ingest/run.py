@@ -18,7 +18,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +36,7 @@ from weakties.model.orgnames import org_key
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
-__all__ = ["ImportSummary", "Job", "SelfInfo", "execute"]
+__all__ = ["ImportSummary", "Job", "Progress", "SelfInfo", "choose_member", "execute"]
 
 COUNTED_TABLES = (
     t.Person,
@@ -61,6 +63,9 @@ class SelfInfo:
     urns: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     companies: list[str] = field(default_factory=list)  # current employers
+    # found only as "the participant of the most conversations": too weak to
+    # refuse an import on (see check_owner)
+    guessed: bool = False
 
     @property
     def display(self) -> str:
@@ -73,6 +78,10 @@ class SelfInfo:
             if self.first is None and self.last is None:
                 first, _, last = full.strip().partition(" ")
                 self.first, self.last = first or None, last or None
+
+
+# (file name, rows read since the last call, bytes read so far, bytes to read)
+Progress = Callable[[str, int, int, int], None]
 
 
 @dataclass
@@ -94,6 +103,8 @@ class ImportSummary:
     run_id: int | None = None
     unchanged: bool = False
     seconds: float = 0.0
+    export_date_source: str | None = None  # how the date was found
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ignored(self) -> list[str]:
@@ -108,12 +119,14 @@ class ImportSummary:
             "member": self.member,
             "source": self.source,
             "export_date": self.export_date.isoformat() if self.export_date else None,
+            "export_date_source": self.export_date_source,
             "run_id": self.run_id,
             "unchanged": self.unchanged,
             "added": self.added,
             "files": [f.as_dict() for f in self.files],
             "ignored": self.ignored,
             "unknown": self.unknown,
+            "warnings": self.warnings,
             "seconds": round(self.seconds, 3),
         }
 
@@ -125,7 +138,89 @@ def count_rows(conn: Connection) -> dict[str, int]:
     }
 
 
-def ensure_member(conn: Connection, handle: str, me: SelfInfo) -> tuple[int, int]:
+def choose_member(conn: Connection, given: str | None) -> str:
+    """The member an import is for: ``--as``, else ``$WEAKTIES_MEMBER``, else the
+    database's only member. With no member yet, or several, a name is required.
+
+    Raises
+    ------
+    InputError
+        No name given and no single member to default to, or a name holding
+        control characters.
+    """
+    handle = (given if given is not None else os.environ.get("WEAKTIES_MEMBER", "")).strip()
+    if not handle:
+        handles = list(conn.execute(select(t.Member.handle).order_by(t.Member.id)).scalars())
+        if len(handles) == 1:
+            handle = handles[0]
+        elif not handles:
+            raise InputError(
+                "this database has no member yet: name the member whose data this is "
+                "with --as NAME (the member is created by this import)"
+            )
+        else:
+            raise InputError(
+                f"this database has {len(handles)} members ({', '.join(handles[:5])}"
+                f"{', ...' if len(handles) > 5 else ''}): say whose data this is with --as NAME"
+            )
+    bad = next((c for c in handle if unicodedata.category(c)[0] == "C"), None)
+    if bad is not None:
+        raise InputError(
+            f"a member name cannot hold control characters (found U+{ord(bad):04X}); "
+            "choose a plain name with --as"
+        )
+    if len(handle) > 200:
+        raise InputError("a member name is at most 200 characters long (--as)")
+    return handle
+
+
+def check_owner(conn: Connection, handle: str, pid: int, me: SelfInfo) -> None:
+    """Refuse an export whose owner is not the member ``handle`` already is.
+
+    The same person shares an identity (profile URL, member URN, e-mail) with
+    the member; without a shared one, two different profile URLs, or else two
+    different names, say the data is someone else's.
+    """
+    if me.guessed:
+        return
+    known: dict[str, set[str]] = {}
+    for kind, value in conn.execute(
+        select(t.Identity.kind, t.Identity.value).where(t.Identity.person_id == pid)
+    ):
+        known.setdefault(kind, set()).add(value)
+    theirs = {"linkedin": me.slugs, "linkedin_urn": me.urns, "email": me.emails}
+    if any(known.get(kind, set()) & values for kind, values in theirs.items()):
+        return
+    person = conn.execute(
+        select(t.Person.display_name, t.Person.first_name, t.Person.last_name).where(
+            t.Person.id == pid
+        )
+    ).one()
+    own_key = (
+        name_key(person.first_name, person.last_name)
+        if (person.first_name or person.last_name)
+        else ""
+    )
+    why = None
+    if known.get("linkedin") and me.slugs:
+        why = (
+            f"profile {sorted(me.slugs)[0]!r}, where {handle!r} is {sorted(known['linkedin'])[0]!r}"
+        )
+    elif own_key and me.names and own_key not in me.names:
+        why = "another name"
+    if why is None:
+        return
+    theirs_name = me.display or "someone else"
+    raise InputError(
+        f"this export belongs to {theirs_name} ({why}), but member {handle!r} is "
+        f"{person.display_name}: import it as another member with --as NAME, or add "
+        "--force if it really is the same person"
+    )
+
+
+def ensure_member(
+    conn: Connection, handle: str, me: SelfInfo, *, force: bool = False
+) -> tuple[int, int]:
     """The (member id, person id) for ``handle``, created on first import.
 
     A new member is looked for among known persons — by profile URL, member URN
@@ -137,6 +232,8 @@ def ensure_member(conn: Connection, handle: str, me: SelfInfo) -> tuple[int, int
     if row is None:
         row = conn.execute(query.where(func.lower(t.Member.handle) == handle.lower())).first()
     if row is not None:
+        if not force:
+            check_owner(conn, handle, row.person_id, me)
         return row.id, row.person_id
     pid = None
     for kind, values in (("linkedin", me.slugs), ("linkedin_urn", me.urns), ("email", me.emails)):
@@ -181,10 +278,12 @@ def ensure_member(conn: Connection, handle: str, me: SelfInfo) -> tuple[int, int
         pid = conn.execute(
             insert(t.Person)
             .values(
-                display_name=shown,
-                first_name=me.first,
-                last_name=me.last,
-                name_key=name_key(me.first, me.last) if (me.first or me.last) else name_key(shown),
+                display_name=shown[:300],
+                first_name=me.first[:200] if me.first else None,
+                last_name=me.last[:200] if me.last else None,
+                name_key=(
+                    name_key(me.first, me.last) if (me.first or me.last) else name_key(shown)
+                )[:300],
                 created_at=now,
                 updated_at=now,
             )
@@ -219,7 +318,7 @@ def _input_hash(jobs: list[Job]) -> str:
 def execute(
     store: Store,
     *,
-    member: str,
+    member: str | None,
     jobs: list[Job],
     other_files: list[FileReport],
     me: SelfInfo,
@@ -227,18 +326,23 @@ def execute(
     source_kind: str,
     source_label: str,
     keep_content: bool = False,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
     export_date_guessed: str | None = None,
+    export_date_source: str | None = None,
+    force: bool = False,
 ) -> ImportSummary:
     """Run the jobs of one import in one transaction (see the module doc).
 
+    ``member`` ``None`` means the database's only member (:func:`choose_member`).
     ``export_date_guessed`` says how the date was guessed when no name gave it;
-    such a date may not make the export older than one already imported."""
+    such a date may not make the export older than one already imported.
+    ``export_date_source`` says how the date was found (recorded with the run).
+    ``force`` imports an export whose owner differs from the member's identity."""
     started = time.perf_counter()
-    handle = member.strip()
-    if not handle:
-        raise InputError("a member name is required (--as NAME)")
+    with store.engine.connect() as conn:
+        handle = choose_member(conn, member)
     summary = ImportSummary(handle, source_label, export_date, [])
+    summary.export_date_source = export_date_source or export_date_guessed
     with contextlib.suppress(_NothingNew):
         _execute(
             store,
@@ -251,6 +355,7 @@ def execute(
             keep_content,
             progress,
             export_date_guessed,
+            force,
         )
     summary.seconds = time.perf_counter() - started
     return summary
@@ -269,14 +374,17 @@ def _execute(
     me: SelfInfo,
     source_kind: str,
     keep_content: bool,
-    progress: Callable[[str, int], None] | None,
+    progress: Progress | None,
     guessed: str | None = None,
+    force: bool = False,
 ) -> None:
     export_date = summary.export_date or dt.date.today()
     source_label = summary.source
-    with store.engine.begin() as conn:
+    # The write lock from the start: what is read to resolve people cannot
+    # change under the import; another writer waits (see store.engine).
+    with store.write(f"import {source_kind} for {handle}") as conn:
         before = count_rows(conn)
-        member_id, self_pid = ensure_member(conn, handle, me)
+        member_id, self_pid = ensure_member(conn, handle, me, force=force)
         done = set(
             conn.execute(
                 select(t.ImportFile.content_hash).where(
@@ -344,15 +452,20 @@ def _execute(
                 path=source_label[:1000],
                 content_hash=_input_hash(jobs),
                 export_date=export_date,
+                export_date_source=(summary.export_date_source or "")[:200] or None,
                 started_at=t.utcnow(),
             )
             .returning(t.ImportRun.id)
         ).scalar_one()
-        current = [""]
+        total = sum(j.source.size for j in pending)
+        finished = [0]
+        current: list[Job | None] = [None]
 
         def tick(rows: int) -> None:
-            if progress is not None:
-                progress(current[0], rows)
+            job = current[0]
+            if progress is not None and job is not None:
+                done = finished[0] + min(job.source.position, job.source.size)
+                progress(job.source.name, rows, done, total)
 
         ctx = ImportContext(
             conn,
@@ -367,7 +480,7 @@ def _execute(
         )
         claim_self(ctx.people, me)
         for job in pending:
-            current[0] = job.source.name
+            current[0] = job
             report = FileReport(job.source.name, job.kind, "imported")
             report.version = job.run(ctx, report)
             ctx.flush()
@@ -385,7 +498,9 @@ def _execute(
                 )
             )
             tick(0)
+            finished[0] += job.source.size
         after = count_rows(conn)
+        summary.warnings.extend(ctx.warnings())
         summary.added = {k: after[k] - before[k] for k in before}
         summary.files = reports + other_files
         summary.run_id = run_id

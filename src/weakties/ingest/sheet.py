@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from weakties.ingest import dates
 from weakties.ingest.csvread import CsvFile, Row
@@ -26,15 +26,89 @@ def clean_text(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-class Sheet:
-    """A CSV file of an export, with its version and helpers to read typed cells."""
+# Columns that hold dates in the files weakties reads (normalised header names):
+# the ones whose numeric day/month values decide a file's date order.
+DATE_COLUMNS = frozenset(
+    {
+        "connected_on",
+        "date",
+        "sent_at",
+        "endorsement_date",
+        "creation_date",
+        "followed_on",
+        "createdat",
+        "created_at",
+        "started_on",
+        "finished_on",
+        "start_date",
+        "end_date",
+        "updated_on",
+    }
+)
 
-    def __init__(self, csv: CsvFile, version: str):
+
+class Sheet:
+    """A CSV file of an export, with its version and helpers to read typed cells.
+
+    Numeric dates (``04/07/2023``) are read in one order for the whole file:
+    ``date_order`` when given (``--date-order``), else decided from the values
+    of the file's date columns — a first number over 12 means day first, a
+    second one over 12 month first. A file where every such date could be
+    either is refused, unless its dates are in LinkedIn's own form
+    (``6/14/24, 5:57 AM``), which is always month first. Never per line.
+    """
+
+    def __init__(
+        self,
+        csv: CsvFile,
+        version: str,
+        *,
+        date_order: str | None = None,
+        reread: Callable[[], Iterator[Row]] | None = None,
+    ):
         self.csv = csv
         self.origin = csv.origin
         self.version = version
         self.columns = set(csv.header)
         self._raw = dict(zip(csv.header, csv.raw_header, strict=False))
+        self.date_order = date_order
+        self.order_note: str | None = None  # how the order was decided
+        self._reread = reread
+
+    @property
+    def detected(self) -> list[str]:
+        """What was found rather than assumed: delimiter, encoding, date order."""
+        return self.csv.detected + ([self.order_note] if self.order_note else [])
+
+    def _decide_order(self, row: Row, column: str, value: str) -> str:
+        """The file's day/month order, from all its numeric dates (see the class doc)."""
+        columns = sorted(DATE_COLUMNS & self.columns)
+        rows = self._reread() if self._reread is not None else iter([row])
+        own = True
+        for other in rows:
+            for name in columns:
+                cell = other.get(name)
+                found = dates.day_month_order(cell) if cell else None
+                if found is None:
+                    continue
+                order, linkedin = found
+                own = own and linkedin
+                if order is not None:
+                    raw = self._raw.get(name, name)
+                    self.order_note = (
+                        f"{'day/month' if order == 'dmy' else 'month/day'} dates "
+                        f"(line {other.line}, {raw}: {cell!r})"
+                    )
+                    return order
+        if own:
+            return "mdy"  # LinkedIn's own form: always month first
+        raise self.error(
+            row,
+            column,
+            f"cannot tell whether the dates of this file are day/month or month/day: "
+            f"every one could be either (e.g. {value!r}); say which with "
+            "--date-order dmy or --date-order mdy",
+        )
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -46,16 +120,27 @@ class Sheet:
         field = self._raw.get(column, column) if column else None
         return InputError(message, file=self.origin, line=row.line, field=field)
 
-    def _parse(self, row: Row, column: str, parser: Callable[[str], T], required: bool) -> T | None:
+    def _parse(
+        self, row: Row, column: str, parser: Callable[[str, str], T], required: bool
+    ) -> T | None:
         value = row.get(column)
         if not value or value.upper() in ("N/A", "NULL"):
             if required:
                 raise self.error(row, column, "a date is required here, the cell is empty")
             return None
+        order = self.date_order
+        if order is None and value[:1].isdigit() and dates.day_month_order(value) is not None:
+            order = self.date_order = self._decide_order(row, column, value)
         try:
-            return parser(value)
+            parsed = parser(value, order or "mdy")
+            day = parsed[0] if isinstance(parsed, tuple) else parsed
+            dates.check_plausible(cast(dt.date, day), value)
         except ValueError as exc:
-            raise self.error(row, column, str(exc)) from exc
+            message = str(exc)
+            if self.order_note and "must be in 1..12" in message:
+                message += f"; this file's dates are {self.order_note}"
+            raise self.error(row, column, message) from exc
+        return parsed
 
     def datetime(self, row: Row, column: str, *, required: bool = False) -> dt.datetime | None:
         return self._parse(row, column, dates.parse_datetime, required)

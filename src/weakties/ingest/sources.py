@@ -8,6 +8,7 @@ actually produced are counted too, since declared sizes can lie.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import os
@@ -16,7 +17,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from weakties.store.errors import InputError
 
@@ -45,23 +46,90 @@ class SourceFile:
     origin: str  # what to call it in messages: "export.zip:Connections.csv"
     _opener: Callable[[], IO[bytes]] = field(repr=False)
     _sha256: str | None = field(default=None, repr=False)
+    # after the hashing pass: None = valid UTF-8, else whether valid non-ASCII
+    # text came before the first invalid byte (then it is damaged UTF-8)
+    _utf8_error: bool | None = field(default=None, repr=False)
+    _scanned: bool = field(default=False, repr=False)
 
     @property
     def basename(self) -> str:
         return PurePosixPath(self.name).name
 
     def open(self) -> IO[bytes]:
-        return self._opener()
+        """A new byte stream of the file; :attr:`position` follows the last one opened."""
+        self.position = 0
+        return io.BufferedReader(_Counting(self._opener(), self), buffer_size=256 * 1024)
+
+    position: int = field(default=0, repr=False)  # bytes read by the last stream opened
 
     def sha256(self) -> str:
         """Content hash, computed once by streaming."""
-        if self._sha256 is None:
-            digest = hashlib.sha256()
-            with self.open() as stream:
-                while chunk := stream.read(1 * MiB):
-                    digest.update(chunk)
-            self._sha256 = digest.hexdigest()
+        if self._sha256 is None or not self._scanned:
+            self._scan()
+        assert self._sha256 is not None
         return self._sha256
+
+    def _scan(self) -> None:
+        """One streaming pass: the content hash, and whether the bytes are UTF-8."""
+        digest = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        error: bool | None = None
+        seen_non_ascii = False
+        with self.open() as stream:
+            while chunk := stream.read(1 * MiB):
+                digest.update(chunk)
+                if error is None:
+                    try:
+                        decoder.decode(chunk)
+                        seen_non_ascii = seen_non_ascii or not chunk.isascii()
+                    except UnicodeDecodeError as exc:
+                        error = seen_non_ascii or not chunk[: exc.start].isascii()
+        if error is None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                error = seen_non_ascii
+        if self._sha256 is None:
+            self._sha256 = digest.hexdigest()
+        self._utf8_error = error
+        self._scanned = True
+
+    def text_encoding(self, head: bytes) -> str:
+        """The encoding of a text file starting with ``head``: a BOM decides
+        (UTF-8, UTF-16), UTF-16 without BOM is seen by its NUL bytes; else UTF-8
+        when every byte is, else Windows-1252 (what Excel writes in western
+        locales) — unless valid UTF-8 text came first: a damaged UTF-8 file is
+        refused where it breaks, never read as another encoding."""
+        from weakties.ingest.csvread import sniff_encoding
+
+        found = sniff_encoding(head)
+        if found != "utf-8":
+            return found
+        if not self._scanned:
+            self._scan()
+        return "cp1252" if self._utf8_error is False else "utf-8"
+
+
+class _Counting(io.RawIOBase):
+    """A byte stream that tells its file how far it has read (for progress)."""
+
+    def __init__(self, raw: IO[bytes], source: SourceFile):
+        super().__init__()
+        self._raw = raw
+        self._source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self._source.position += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _CappedReader(io.RawIOBase):
@@ -71,12 +139,13 @@ class _CappedReader(io.RawIOBase):
     they bound what an input can make us decompress.
     """
 
-    def __init__(self, raw: IO[bytes], origin: str, declared: int):
+    def __init__(self, raw: IO[bytes], origin: str, declared: int, budget: _Budget):
         super().__init__()
         self._raw = raw
         self._origin = origin
         self._declared = declared
         self._read = 0
+        self._budget = budget
 
     def readable(self) -> bool:
         return True
@@ -92,12 +161,37 @@ class _CappedReader(io.RawIOBase):
                 "member is larger than its ZIP header says (possible zip bomb); refused",
                 file=self._origin,
             )
+        self._budget.produced(self._origin, self._read)
         buffer[: len(data)] = data
         return len(data)
 
     def close(self) -> None:
         self._raw.close()
         super().close()
+
+
+class _Budget:
+    """What the members of one ZIP have produced so far, each counted once
+    however often it is read: the total may not pass the limit."""
+
+    def __init__(self, limit: int, archive: str):
+        self.limit = limit
+        self.archive = archive
+        self._high: dict[str, int] = {}
+        self.total = 0
+
+    def produced(self, member: str, read: int) -> None:
+        before = self._high.get(member, 0)
+        if read <= before:
+            return
+        self._high[member] = read
+        self.total += read - before
+        if self.total > self.limit:
+            raise InputError(
+                f"the ZIP unpacks to more than {self.limit // MiB} MiB (possible zip bomb); "
+                "raise the limit with --max-unzipped if the export is genuine",
+                file=self.archive,
+            )
 
 
 def _safe_member_name(name: str, origin: str) -> str:
@@ -113,9 +207,15 @@ def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
     try:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError(f"not a readable ZIP file ({exc})", file=origin) from exc
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise InputError(
+            f"not a complete ZIP file ({exc}): an incomplete download? Download the export again",
+            file=origin,
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the ZIP file: {exc.strerror or exc}", file=origin) from exc
     total = 0
+    packed = 0
     members = []
     for info in infos:
         name = _safe_member_name(info.filename, origin)
@@ -124,6 +224,7 @@ def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
         if info.flag_bits & 0x1:
             raise InputError("encrypted ZIP members are not supported", file=f"{origin}:{name}")
         total += info.file_size
+        packed += info.compress_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_applies_above and ratio > limits.max_ratio:
             raise InputError(
@@ -139,6 +240,16 @@ def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
             "--max-unzipped if the export is genuine",
             file=origin,
         )
+    # Many members each under the ratio can add up to a bomb: the archive as a
+    # whole is held to the same ratio.
+    ratio = total / max(packed, 1)
+    if total > limits.ratio_applies_above and ratio > limits.max_ratio:
+        raise InputError(
+            f"the ZIP's members unpack to {total // MiB} MiB from {packed // 1024} KiB "
+            f"(ratio {ratio:.0f}:1, limit {limits.max_ratio:.0f}:1): a possible zip bomb; refused",
+            file=origin,
+        )
+    budget = _Budget(limits.max_unzipped_total, origin)
     sources = []
     for info, name in members:
 
@@ -147,8 +258,7 @@ def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
                 raw = archive.open(info)
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
                 raise InputError(f"corrupt ZIP member: {exc}", file=f"{origin}:{name}") from exc
-            capped = _CappedReader(raw, f"{origin}:{name}", info.file_size)
-            return io.BufferedReader(capped, buffer_size=256 * 1024)
+            return cast(IO[bytes], _CappedReader(raw, f"{origin}:{name}", info.file_size, budget))
 
         sources.append(SourceFile(name, info.file_size, f"{path.name}:{name}", opener))
     return sources
@@ -156,7 +266,7 @@ def _zip_sources(path: Path, limits: Limits) -> list[SourceFile]:
 
 def _file_source(path: Path, name: str) -> SourceFile:
     def opener(path: Path = path) -> IO[bytes]:
-        return path.open("rb")
+        return path.open("rb", buffering=0)
 
     return SourceFile(name, path.stat().st_size, str(path), opener)
 

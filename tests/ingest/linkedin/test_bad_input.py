@@ -94,17 +94,31 @@ def test_missing_header(store, tmp_path):
     assert err.line == 1 and "header" in str(err)
 
 
-def test_wrong_encoding_names_line_and_field_and_can_be_overridden(
-    store, seeded, tmp_path, db_path
-):
+def test_windows_1252_is_detected_and_said(store, seeded, tmp_path, db_path):
     latin1 = connections([["Zoé", "Müller", url("zoe"), "", "Café SARL", "Chef", "01 Feb 2024"]])
     path = write_files(tmp_path / "x", {"Connections.csv": latin1}, encoding="cp1252")
+    summary = import_linkedin(store, path, "me")
+    assert summary.files[0].traces == 1
+    assert summary.files[0].read_as == ["CP1252"]
+    assert "Zoé Müller" in repr(table_snapshot(db_path)["person"])
+
+
+def test_damaged_utf8_names_line_and_field_and_can_be_overridden(store, seeded, tmp_path, db_path):
+    """Valid UTF-8 text, then a stray byte: damaged UTF-8, never read as cp1252."""
+    text = connections(
+        [
+            ["Zoé", "Lee", url("zoe"), "", "Acme", "CTO", "01 Feb 2024"],
+            ["Bob", "Stone", url("bob"), "", "Globex", "Dev", "02 Feb 2024"],
+        ]
+    ).encode()
+    broken = text.replace(b"Globex", b"Glob\xe9x")
+    path = write_files(tmp_path / "x", {"Connections.csv": broken})
     err = fails(store, path)
-    assert (err.line, err.field) == (5, "First Name")
+    assert (err.line, err.field) == (6, "Company")
     assert "cp1252" in str(err)
     assert table_snapshot(db_path) == seeded
     summary = import_linkedin(store, path, "me", encoding="cp1252")
-    assert summary.files[0].traces == 1
+    assert summary.files[0].traces == 2
 
 
 def test_too_many_fields(store, tmp_path):

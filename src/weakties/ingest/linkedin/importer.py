@@ -10,12 +10,12 @@ again changes nothing; a newer export is a diff that records events.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from weakties.ingest.context import FileReport, ImportContext
-from weakties.ingest.csvread import CsvFile
+from weakties.ingest.csvread import CsvFile, Row
 from weakties.ingest.dates import zip_export_date
 from weakties.ingest.linkedin import network, profile, traces
 from weakties.ingest.linkedin.registry import (
@@ -25,8 +25,8 @@ from weakties.ingest.linkedin.registry import (
     kind_for_header,
 )
 from weakties.ingest.linkedin.selfid import detect_self
-from weakties.ingest.run import ImportSummary, Job, execute
-from weakties.ingest.sheet import Sheet
+from weakties.ingest.run import ImportSummary, Job, Progress, execute
+from weakties.ingest.sheet import DATE_COLUMNS, Sheet
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
@@ -64,23 +64,38 @@ class _Input:
     kind: FileKind
 
 
+def _csv(source: SourceFile, encoding: str | None) -> CsvFile:
+    """A file of the export opened as CSV, its encoding given or detected."""
+    if encoding is None:
+        with source.open() as head:
+            encoding = source.text_encoding(head.read(4))
+    return CsvFile(source.open(), source.origin, encoding=encoding)
+
+
 class _Sheets:
     """Opens the files of an export by kind (re-readable, one stream at a time)."""
 
-    def __init__(self, inputs: list[_Input], encoding: str | None):
+    def __init__(self, inputs: list[_Input], encoding: str | None, date_order: str | None):
         self.inputs = inputs
         self.encoding = encoding
-        self._versions: dict[str, str] = {}
+        self.date_order = date_order
         self._open: list[CsvFile] = []
 
     def open(self, item: _Input) -> Sheet:
-        stream = item.source.open()
-        csv = CsvFile(stream, item.source.origin, encoding=self.encoding)
+        csv = _csv(item.source, self.encoding)
         self._open.append(csv)
         version = detect_version(
             item.kind, csv.header, item.source.origin, csv.header_line, csv.raw_header
         )
-        return Sheet(csv, version)
+
+        def reread() -> Iterator[Row]:
+            again = _csv(item.source, self.encoding)
+            try:
+                yield from again.rows()
+            finally:
+                again.close()
+
+        return Sheet(csv, version, date_order=self.date_order, reread=reread)
 
     def first(self, kind: str) -> Sheet | None:
         for item in self.inputs:
@@ -106,46 +121,87 @@ def _classify(
             continue
         if found.status == "unknown" and source.name.lower().endswith(".csv"):
             # A renamed file is still recognised by its header.
-            with source.open() as stream:
-                try:
-                    header = CsvFile(stream, source.origin, encoding=encoding).header
-                except InputError:
-                    header = []
+            try:
+                with _csv(source, encoding) as csv:
+                    header = csv.header
+            except InputError:
+                header = []
             kind = kind_for_header(header)
             if kind is not None:
                 inputs.append(_Input(source, kind))
                 continue
         reports.append(FileReport(source.name, None, found.status))
+    _refuse_twins(inputs)
     inputs.sort(key=lambda item: (item.kind.order, item.source.name))
     return inputs, reports
 
 
-def _export_date(paths: list[Path], sheets: _Sheets) -> tuple[dt.date, str | None]:
-    """The export's date, and how it was guessed when no name carries it (None
-    when a ZIP or folder name gives it)."""
+def _refuse_twins(inputs: list[_Input]) -> None:
+    """Two files of one export under the same name (``Connections.csv`` and
+    ``sub/Connections.csv``, or a ZIP and its unpacked folder given together)
+    would be merged silently: refused, naming both. Differently named files of
+    one kind (the 2022 export's UTF-16 twin of the endorsements) are read both."""
+    seen: dict[tuple[str, str], _Input] = {}
+    for item in inputs:
+        key = (item.kind.kind, PurePosixPath(item.source.name).name.lower())
+        if key in seen:
+            first = seen[key].source.origin
+            raise InputError(
+                f"two {PurePosixPath(item.source.name).name} files in one import: {first!r} "
+                f"and {item.source.origin!r}; import one of them (or each as its own export)",
+                file=item.source.origin,
+            )
+        seen[key] = item
+
+
+def _newest_date(sheets: _Sheets) -> tuple[dt.date, str] | None:
+    """The newest date in any file of the export, and the file it is in."""
+    newest: tuple[dt.date, str] | None = None
+    for item in sheets.inputs:
+        if item.kind.kind in ("positions", "education"):
+            continue  # "Jun 2018": months of a career, not days of the export
+        sheet = sheets.open(item)
+        columns = sorted(DATE_COLUMNS & sheet.columns)
+        for row in sheet.rows() if columns else ():
+            for column in columns:
+                day = sheet.date(row, column)
+                if day is not None and (newest is None or day > newest[0]):
+                    newest = (day, item.source.basename)
+        sheets.close()
+    return newest
+
+
+def _export_date(paths: list[Path], sheets: _Sheets) -> tuple[dt.date, str, str | None]:
+    """The export's date, how it was found, and how it was guessed when no name
+    carries it (None when a ZIP or folder name gives it)."""
     for path in paths:
         for part in (path.name, *path.parts):
             if found := zip_export_date(part):
-                return found, None
+                return found, f"from the name {part!r}", None
     for item in sheets.inputs:
         if found := zip_export_date(item.source.origin):
-            return found, None
-    if sheet := sheets.first("connections"):
-        if found := network.max_connected_on(sheet):
-            return found, "the newest 'Connected On' of its connections"
-    return dt.datetime.now(dt.UTC).date(), "today (no date in its name or its files)"
+            return found, f"from the name {item.source.origin!r}", None
+    newest = _newest_date(sheets)
+    sheets.close()
+    if newest is not None:
+        how = f"guessed from {newest[1]} (its newest date)"
+        return newest[0], how, how
+    how = "today: no date in its name or its files"
+    return dt.datetime.now(dt.UTC).date(), how, how
 
 
 def import_linkedin(
     store: Store,
     paths: list[Path] | Path,
-    member: str,
+    member: str | None,
     *,
     keep_content: bool = False,
     encoding: str | None = None,
     limits: Limits | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
     export_date: dt.date | None = None,
+    date_order: str | None = None,
+    force: bool = False,
 ) -> ImportSummary:
     """Import a LinkedIn export for ``member`` (created on first use).
 
@@ -155,8 +211,9 @@ def import_linkedin(
         The open database.
     paths : Path or list of Path
         A ZIP, a folder, or CSV files.
-    member : str
-        The handle of the member whose export this is (``--as``).
+    member : str or None
+        The handle of the member whose export this is (``--as``); ``None``:
+        the database's only member.
     keep_content : bool
         Store message bodies, subjects and invitation texts (off by default).
     encoding : str, optional
@@ -168,7 +225,13 @@ def import_linkedin(
         folder's name (``..._LinkedInDataExport_MM-DD-YYYY``), else guessed
         (the newest connection); a guessed date that would make this export
         older than one already imported is refused, since an older export only
-        adds history and would lose this one's changes.
+        adds history and would lose this one's changes. Without a name, the
+        date is the newest date found in any of its files.
+    date_order : {"dmy", "mdy"}, optional
+        How to read numeric dates (``04/07/2023``); by default decided per
+        file from its values (see :class:`~weakties.ingest.sheet.Sheet`).
+    force : bool
+        Import an export whose owner differs from the member's identity.
 
     Raises
     ------
@@ -184,12 +247,17 @@ def import_linkedin(
             "no LinkedIn export file found (expected Connections.csv, messages.csv, ...)",
             file=label,
         )
-    sheets = _Sheets(inputs, encoding)
+    if date_order not in (None, "dmy", "mdy"):
+        raise InputError(f"--date-order {date_order!r}: give dmy or mdy")
+    sheets = _Sheets(inputs, encoding, date_order)
     try:
         me = detect_self(sheets.first)
+        sheets.close()
         guessed: str | None = None
         if export_date is None:
-            export_date, guessed = _export_date(path_list, sheets)
+            export_date, how, guessed = _export_date(path_list, sheets)
+        else:
+            how = "given with --export-date"
         jobs = [Job(item.source, item.kind.kind, _runner(sheets, item)) for item in inputs]
         return execute(
             store,
@@ -199,10 +267,12 @@ def import_linkedin(
             me=me,
             export_date=export_date,
             export_date_guessed=guessed,
+            export_date_source=how,
             source_kind="linkedin",
             source_label=label,
             keep_content=keep_content,
             progress=progress,
+            force=force,
         )
     finally:
         sheets.close()
@@ -212,6 +282,8 @@ def _runner(sheets: _Sheets, item: _Input) -> Callable[[ImportContext, FileRepor
     def run(ctx: ImportContext, report: FileReport) -> str | None:
         sheet = sheets.open(item)
         HANDLERS[item.kind.kind](ctx, sheet, report)
+        report.read_as = sheet.detected
+        sheets.close()
         return sheet.version
 
     return run

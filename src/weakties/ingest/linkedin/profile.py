@@ -22,18 +22,22 @@ def profile(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
         report.rows += 1
         first, last = row.get("first_name"), row.get("last_name")
         values = {
-            "headline": row.get("headline") or None,
+            "headline": ctx.clip(row.get("headline") or None, 500, "headline"),
             "summary": row.get("summary") or None,
-            "industry": row.get("industry") or None,
-            "location": row.get("geo_location") or row.get("country") or None,
+            "industry": ctx.clip(row.get("industry") or None, 200, "industry"),
+            "location": ctx.clip(
+                row.get("geo_location") or row.get("country") or None, 300, "location"
+            ),
             "updated_at": utcnow(),
         }
         if first or last:
+            first = ctx.clip(first, 200, "first name") or ""
+            last = ctx.clip(last, 200, "last name") or ""
             values |= {
                 "first_name": first or None,
                 "last_name": last or None,
-                "display_name": display_name(first, last),
-                "name_key": name_key(first, last),
+                "display_name": display_name(first, last)[:300],
+                "name_key": name_key(first, last)[:300],
             }
         ctx.conn.execute(update(Person).where(Person.id == ctx.self_pid).values(**values))
         report.traces += 1
@@ -138,10 +142,10 @@ def positions(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
                 ctx,
                 kind="job",
                 org_id=ctx.orgs.resolve(company) if company else None,
-                title=title,
+                title=ctx.clip(title, 500, "job title"),
                 start=sheet.partial_date(row, "started_on"),
                 end=sheet.partial_date(row, "finished_on"),
-                location=row.get("location") or None,
+                location=ctx.clip(row.get("location") or None, 300, "location"),
             )
         )
         report.traces += 1
@@ -163,7 +167,7 @@ def education(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
                 ctx,
                 kind="study",
                 org_id=ctx.orgs.resolve(school),
-                title=row.get("degree_name").strip(" ,") or None,
+                title=ctx.clip(row.get("degree_name").strip(" ,") or None, 500, "degree"),
                 start=sheet.partial_date(row, "start_date"),
                 end=sheet.partial_date(row, "end_date"),
             )

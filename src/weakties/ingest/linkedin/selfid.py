@@ -100,6 +100,7 @@ def _from_messages(open_sheet: Callable[[str], Sheet | None], info: SelfInfo) ->
     if not conversations:
         return
     (name, slug), _ = max(conversations.items(), key=lambda item: (len(item[1]), names[item[0]]))
+    info.guessed = True
     if name:
         info.add_name(name)
     if slug:

@@ -1,13 +1,18 @@
-"""Alembic environment: migrations run on the connection the store hands over."""
+"""Alembic environment: migrations run on the connection the store hands over.
+
+Run from the ``alembic`` command, the database is the command line's own
+(``$WEAKTIES_DB``, else the default file; ``alembic -x db=FILE|URL`` names
+another), opened like the application opens it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 
 from weakties.model.tables import Base
+from weakties.store.engine import database_url, open_store
 
 config = context.config
 target_metadata = Base.metadata
@@ -29,19 +34,23 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = engine_from_config(
-        config.get_section(config.config_ini_section) or {},
-        prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    )
-    with engine.connect() as conn:
-        _configure(conn)
-        with context.begin_transaction():
-            context.run_migrations()
+    store = open_store(_database(), upgrade=False)
+    try:
+        with store.write("alembic") as conn:
+            _configure(conn)
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        store.close()
+
+
+def _database() -> str:
+    """``-x db=...``, else the command line's database (``$WEAKTIES_DB`` or the default)."""
+    return context.get_x_argument(as_dictionary=True).get("db") or database_url()
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+    context.configure(url=database_url(_database()), target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()
 else:
