@@ -154,3 +154,31 @@ def connections(rows: list[list[str]], *, version: str = "2024") -> str:
 
 def profile(first: str, last: str, headline: str = "") -> str:
     return csv_text(PROFILE, [[first, last, "", "", "", headline, "", "", "", "Paris", "", "", ""]])
+
+
+def viewer_of(conn, handle: str | None = None, **kwargs):
+    """The service's viewer for a member (the only one when ``handle`` is None)."""
+    from weakties.service import viewer
+
+    return viewer(conn, handle, **kwargs)
+
+
+def reader_of(conn, handle: str | None = None, **kwargs):
+    """The scoped reader of a member, for the engines' tests."""
+    from weakties.service.context import reader, viewer
+
+    return reader(conn, viewer(conn, handle, **kwargs))
+
+
+def operator_reader(conn, **kwargs):
+    """The operator's reader: the whole database (evaluation-style tests)."""
+    from weakties.service.context import operator, reader
+
+    return reader(conn, operator(conn, **kwargs))
+
+
+def set_sharing(conn, handle: str, level: str) -> None:
+    """What a member shares with the others: nothing, counts or names."""
+    from weakties.service.admin import set_sharing as set_level
+
+    set_level(conn, viewer_of(conn, handle), level)

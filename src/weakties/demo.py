@@ -7,26 +7,28 @@ export a year ago, so the newer one shows who changed jobs since.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, insert
 
+from weakties.errors import InputError
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.ingest.run import ImportSummary
-from weakties.model.tables import Setting
-from weakties.store.clock import set_clock
+from weakties.service import transaction, viewer
+from weakties.store.clock import is_demo_database, mark_demo, set_clock
 from weakties.store.engine import Store, open_store
-from weakties.store.errors import InputError
-from weakties.store.visibility import Viewer, resolve_viewer
 from weakties.synth import World, generate, pick_members, write_linkedin_export
-from weakties.ties.infer import infer_ties
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from weakties.service.context import Viewer
 
 __all__ = ["DemoResult", "build_demo", "seed_story"]
 
@@ -42,15 +44,6 @@ class DemoResult:
     seconds: float = 0.0
 
 
-def _is_demo_database(path: Path) -> bool:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            row = conn.execute("select value from setting where key='demo'").fetchone()
-    except sqlite3.Error:
-        return False
-    return row is not None
-
-
 def build_demo(
     db: Path, *, n_people: int = 2000, seed: int = 7, workdir: Path | None = None
 ) -> tuple[Store, DemoResult]:
@@ -63,7 +56,7 @@ def build_demo(
     """
     started = time.perf_counter()
     if db.exists():
-        if not _is_demo_database(db):
+        if not is_demo_database(db):
             raise InputError(
                 "exists and is not a weakties demo database; choose another --db-file",
                 file=str(db),
@@ -76,8 +69,8 @@ def build_demo(
     chosen = [chain[1], chain[0], chain[2]]
     members = dict(zip(MEMBER_HANDLES, chosen, strict=True))
     store = open_store(db)
-    with store.engine.begin() as conn:
-        conn.execute(insert(Setting).values(key="demo", value=f"seed={seed}"))
+    with transaction(store) as conn:
+        mark_demo(conn, seed)
     result = DemoResult(db, world, members)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         folder = Path(tmp)
@@ -87,28 +80,31 @@ def build_demo(
         for handle, pid in members.items():
             export = write_linkedin_export(world, pid, folder / handle, as_of=world.end)
             result.imports.append(import_linkedin(store, export, handle))
-    with store.engine.begin() as conn:
-        for handle in members:
-            infer_ties(conn, resolve_viewer(conn, handle), today=world.end)
+    from weakties.service.ties import infer
+
+    with transaction(store) as conn:
         # the world ends on its export date: the database's "now" is the day after
         set_clock(conn, dt.datetime.combine(world.end, dt.time()) + dt.timedelta(days=1))
+        for handle in members:
+            infer(conn, viewer(conn, handle), today=world.end)
     result.seconds = time.perf_counter() - started
     return store, result
 
 
-def seed_story(conn: Connection, viewer: Viewer, *, candidates: int = 40) -> dict[str, Any] | None:
+def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[str, Any] | None:
     """The seed's story on the demo: an organisation where the viewer knows nobody,
     but a contact knows someone; who can introduce them, why, and a draft.
 
     Among the organisations with the most people in the viewer's network, the one
-    whose best introduction scores highest, and that introduction's draft.
+    whose best introduction scores highest, and that introduction's draft; the
+    organisation becomes one of the viewer's targets.
     """
-    from weakties.opportunity.intro import draft_for, introductions
     from weakties.opportunity.network import build_network
-    from weakties.opportunity.reach import org_reach
-    from weakties.opportunity.targets import TargetSpec, add_target
+    from weakties.service.context import reader
+    from weakties.service.opportunities import draft, introductions, org_reach
+    from weakties.service.outreach import add_target
 
-    net = build_network(conn, viewer)
+    net = build_network(reader(conn, who))
     g = net.graph
     if g.org_indptr is None or g.org_indices is None or g.org_ids is None:
         return None
@@ -124,30 +120,30 @@ def seed_story(conn: Connection, viewer: Viewer, *, candidates: int = 40) -> dic
     ][:candidates]
     # the story wants one broker between the viewer and the organisation: the best
     # two-step introduction, where the most people are one introduction away
-    best: tuple[tuple[int, float], int, dict[str, Any]] | None = None
+    best: tuple[tuple[int, float], int, Any] | None = None
     for i in order:
         oid = int(g.org_ids[i])
-        found = introductions(conn, viewer, TargetSpec(org_ids=(oid,)), net=net, limit=3)
-        two = [p for p in found["paths"] if p["length"] == 2]
+        found = introductions(conn, who, f"#{oid}", net=net, limit=3)
+        two = [p for p in found.paths if p.length == 2]
         if not two:
             continue
-        found["paths"] = [*two, *[p for p in found["paths"] if p["length"] != 2]]
-        for rank, p in enumerate(found["paths"], start=1):
-            p["rank"] = rank
-        key = (min(found["summary"]["second_degree"], 5), float(two[0]["score"]))
+        ranked = [*two, *[p for p in found.paths if p.length != 2]]
+        found = dataclasses.replace(
+            found,
+            paths=[dataclasses.replace(p, rank=rank) for rank, p in enumerate(ranked, start=1)],
+        )
+        key = (min(found.summary.second_degree, 5), float(two[0].score))
         if best is None or key > best[0]:
             best = (key, oid, found)
     if best is None:
         return None
     _key, oid, found = best
-    first = found["paths"][0]
-    draft = draft_for(
-        conn, viewer, first["broker"]["id"], first["target"]["id"], net=net, purpose="job"
-    )
-    add_target(conn, viewer, org_id=oid, purpose="job")
+    first = found.paths[0]
+    drafted = draft(conn, who, f"#{first.broker.id}", f"#{first.target.id}", net=net)
+    add_target(conn, who, f"org:#{oid}", purpose="job")
     return {
         "org_id": oid,
-        "reach": org_reach(conn, viewer, oid, net=net),
+        "reach": org_reach(conn, who, oid, net=net),
         "introductions": found,
-        "draft": draft,
+        "draft": drafted,
     }

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import operator_reader, reader_of
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.model.identity import name_key
 from weakties.store.engine import open_store
-from weakties.store.merge import list_proposals, merge_persons
-from weakties.store.visibility import degrees, resolve_viewer
+from weakties.store.merge import merge_persons
 from weakties.synth import export_truth, generate, pick_members, write_linkedin_export
 
 
@@ -55,7 +55,7 @@ def _accept_true_proposals(store, world) -> int:
     counts = Counter(name_key(_world_name(world, p.id)) for p in world.people)
     accepted = 0
     with store.engine.begin() as conn:
-        for proposal in list_proposals(conn):
+        for proposal in operator_reader(conn).proposals():
             a, b = name_key(proposal["a"]["name"]), name_key(proposal["b"]["name"])
             if a == b and counts[a] == 1:
                 merge_persons(conn, proposal["a"]["id"], proposal["b"]["id"])
@@ -68,7 +68,7 @@ def test_people_ties_and_positions_equal_the_world(world, tmp_path, variant):
     store, members, truths = _import_world(world, tmp_path, variant)
     db = Path(store.url.removeprefix("sqlite:///"))
     with store.engine.connect() as conn:
-        proposals = list_proposals(conn)
+        proposals = operator_reader(conn).proposals()
     if variant == "2024":
         # Every connection has a profile URL: nothing is left to a human to decide.
         assert proposals == []
@@ -123,7 +123,7 @@ def test_people_ties_and_positions_equal_the_world(world, tmp_path, variant):
         second_world |= {t.a if t.b == m else t.b for t in world.ties_of(m, as_of=world.end)}
     second_world -= first | {viewer}
     with store.engine.connect() as conn:
-        named, counted = degrees(conn, resolve_viewer(conn, "m0"))
+        named, counted = reader_of(conn, "m0").degrees()
     second_store = {p for p, d in named.items() if d == 2}
     assert counted == 0
     assert Counter(name_key(names[p]) for p in second_store) == Counter(

@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+from tests.support import operator_reader, viewer_of
 from weakties.model.tables import Organization
 from weakties.opportunity.draft import draft_request, request_context
 from weakties.opportunity.explain import relation
 from weakties.opportunity.network import build_network
 from weakties.opportunity.reach import org_reach, warm_reach
+from weakties.service.context import reader
 from weakties.store.engine import open_store
-from weakties.store.visibility import resolve_viewer
 from weakties.synth import generate
 from weakties.synth.load import load_world, person_id_of
 
@@ -46,7 +47,7 @@ def test_relation_names_the_place_and_the_years(platform):
     world, store = platform
     a, b, org, _start = next(colleagues(world))
     with store.engine.begin() as conn:
-        rel = relation(conn, person_id_of(a), person_id_of(b), today=world.end)
+        rel = relation(operator_reader(conn), person_id_of(a), person_id_of(b), today=world.end)
     assert rel.kind == "colleague"
     # the place named is one where their jobs overlapped
     shared = {world.orgs[o].name for x, y, o, _ in colleagues(world) if (x, y) == (a, b)}
@@ -70,7 +71,7 @@ def test_drafts_are_personal_and_bilingual(platform):
     )
     with store.engine.begin() as conn:
         ctx = request_context(
-            conn,
+            operator_reader(conn),
             person_id_of(viewer),
             person_id_of(a),
             person_id_of(b),
@@ -80,7 +81,7 @@ def test_drafts_are_personal_and_bilingual(platform):
             today=world.end,
         )
         other = request_context(
-            conn,
+            operator_reader(conn),
             person_id_of(stranger),
             person_id_of(c),
             person_id_of(d),
@@ -111,8 +112,8 @@ def test_org_reach_counts_equal_brute_force(platform):
     degree = world.degree()
     v = int(np.argmax(degree))
     with store.engine.begin() as conn:
-        viewer = resolve_viewer(conn, world.people[v].slug)
-        net = build_network(conn, viewer, as_of=dt.datetime.combine(world.end, dt.time()))
+        viewer = viewer_of(conn, world.people[v].slug)
+        net = build_network(reader(conn, viewer), as_of=dt.datetime.combine(world.end, dt.time()))
         mine = {t.other(v) for t in world.ties_of(v)}
         counts = {}
         for pid in mine:
@@ -122,7 +123,7 @@ def test_org_reach_counts_equal_brute_force(platform):
                 if p is not None and x != v and x not in mine:
                     counts.setdefault(p.org, set()).add(x)
         org = max(counts, key=lambda o: len(counts[o]))
-        result = org_reach(conn, viewer, org + 1, net=net)
+        result = org_reach(reader(conn, viewer), org + 1, net=net)
         staff = {
             p.person
             for p in world.positions
@@ -137,7 +138,7 @@ def test_org_reach_counts_equal_brute_force(platform):
         assert result["text"].startswith(
             f"{len(brokers)} of your contacts know {len(counts[org])} people at"
         )
-        ranked = warm_reach(conn, viewer, net=net)
+        ranked = warm_reach(reader(conn, viewer), net=net)
         assert ranked["organisations"] and all(
             o["warm"] <= o["reachable"] for o in ranked["organisations"]
         )

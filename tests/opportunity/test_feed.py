@@ -7,14 +7,19 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert, select
 
-from tests.support import MESSAGES_2024, connections, csv_text, url, write_files
+from tests.support import (
+    MESSAGES_2024,
+    connections,
+    csv_text,
+    url,
+    viewer_of,
+    write_files,
+)
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.model.tables import Organization, Person, Position, Tie
 from weakties.opportunity.feed import opportunity_feed
-from weakties.opportunity.targets import add_target
-from weakties.store.orgs import find_org
-from weakties.store.people import find_person
-from weakties.store.visibility import resolve_viewer
+from weakties.service.context import reader
+from weakties.store.write import add_target
 
 OLD = [
     ["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2020"],
@@ -70,10 +75,10 @@ def feed_world(store, tmp_path):
         )
         import_linkedin(store, folder, "me")
     with store.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
-        globex = find_org(conn, "Globex")
-        add_target(conn, me, org_id=globex, purpose="job")
-        gus = find_person(conn, me, url("gus"))
+        me = viewer_of(conn, "me")
+        globex = reader(conn, me).find_org("Globex")
+        add_target(reader(conn, me), org_id=globex, person_id=None, purpose="job")
+        gus = reader(conn, me).find_person(url("gus"))
         # Zed works at Globex; Gus (a contact) connected with Zed last month
         zed = conn.execute(
             insert(Person).values(display_name="Zed Roe", name_key="zed roe")
@@ -121,8 +126,8 @@ def feed_world(store, tmp_path):
 
 def test_the_feed_items_and_their_actions(feed_world):
     with feed_world.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
-        feed = opportunity_feed(conn, me, as_of=NOW)
+        me = viewer_of(conn, "me")
+        feed = opportunity_feed(reader(conn, me), as_of=NOW)
         names = dict(conn.execute(select(Person.id, Person.display_name)).all())
     by_person = {}
     for item in feed["items"]:
@@ -156,8 +161,8 @@ def test_the_feed_items_and_their_actions(feed_world):
 
 def test_the_window_and_the_watch_list_matter(feed_world):
     with feed_world.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
-        later = opportunity_feed(conn, me, as_of=NOW + dt.timedelta(days=200))
+        me = viewer_of(conn, "me")
+        later = opportunity_feed(reader(conn, me), as_of=NOW + dt.timedelta(days=200))
     kinds = {i["kind"] for i in later["items"]}
     # events and the new tie are out of the 90-day window; standing facts remain
     assert kinds == {"dormant_at_target", "shared_group"}
@@ -165,8 +170,8 @@ def test_the_window_and_the_watch_list_matter(feed_world):
 
 def test_the_feed_at_a_past_date_shows_nothing_that_came_later(feed_world):
     with feed_world.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
-        before = opportunity_feed(conn, me, as_of=dt.datetime(2024, 5, 20))
+        me = viewer_of(conn, "me")
+        before = opportunity_feed(reader(conn, me), as_of=dt.datetime(2024, 5, 20))
     kinds = {i["kind"] for i in before["items"]}
     # the moves were seen in the export of 1 June: not known on 20 May
     assert not kinds & {

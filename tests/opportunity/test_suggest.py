@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.graph.conftest import graphs
+from tests.support import operator_reader, viewer_of
 from weakties.cli.main import app
 from weakties.opportunity.suggest import KATZ_BETA, LinkData, score_rows, suggest_rows
+from weakties.service.context import reader
 
 runner = CliRunner()
 
@@ -119,7 +121,6 @@ def test_suggest_all_uses_only_the_past(tmp_path):
 
 def test_people_sharing_a_name_stay_apart_in_machine_output(store):
     from weakties.model.tables import Identity, Person
-    from weakties.ties.strength import labels_for
 
     with store.engine.begin() as conn:
         ids = []
@@ -135,7 +136,7 @@ def test_people_sharing_a_name_stay_apart_in_machine_output(store):
                 person_id=ids[3], kind="external", value="ann lee", raw="Ann Lee"
             )
         )
-        labels = labels_for(conn, ids)
+        labels = operator_reader(conn).labels(ids)
     assert labels[ids[3]] == "Ann Lee"  # a file's own identifier is kept as written
     assert labels[ids[0]] == f"Ann Lee #{ids[0]}" and labels[ids[1]] == f"Ann Lee #{ids[1]}"
     assert labels[ids[2]] == "Bob Stone"
@@ -151,15 +152,13 @@ def test_a_members_suggestions_at_a_date_ignore_later_ties(store, tmp_path):
     from weakties.ingest.linkedin.importer import import_linkedin
     from weakties.model.tables import Person, Tie
     from weakties.opportunity.suggest import suggest_for
-    from weakties.store.people import find_person
-    from weakties.store.visibility import resolve_viewer
 
     mine = [["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2020"]]
     folder = write_files(tmp_path / "me", {"Connections.csv": connections(mine)})
     import_linkedin(store, folder, "me")
     with store.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
-        ann = find_person(conn, me, url("ann"))
+        me = viewer_of(conn, "me")
+        ann = reader(conn, me).find_person(url("ann"))
         # Ann met Bob in 2019 and Zed in 2023
         for name, since in (("Bob Stone", 2019), ("Zed Roe", 2023)):
             pid = conn.execute(
@@ -175,15 +174,14 @@ def test_a_members_suggestions_at_a_date_ignore_later_ties(store, tmp_path):
                     since=dt.datetime(since, 3, 1),
                 )
             )
-        then = suggest_for(conn, me, as_of=dt.datetime(2022, 1, 1))
-        now = suggest_for(conn, me)
+        then = suggest_for(reader(conn, me), as_of=dt.datetime(2022, 1, 1))
+        now = suggest_for(reader(conn, me))
     assert [r["name"] for r in then] == ["Bob Stone"]
     assert {r["name"] for r in now} == {"Bob Stone", "Zed Roe"}
 
 
 def test_two_logs_identifiers_stay_apart(store):
     from weakties.model.tables import Identity, Person
-    from weakties.ties.strength import labels_for
 
     with store.engine.begin() as conn:
         ids = []
@@ -197,5 +195,5 @@ def test_two_logs_identifiers_stay_apart(store):
                 )
             )
             ids.append(pid)
-        assert labels_for(conn, ids) == {ids[0]: "hr:17", ids[1]: "crm:17"}
-        assert labels_for(conn, ids[:1]) == {ids[0]: "17"}  # as written when alone
+        assert operator_reader(conn).labels(ids) == {ids[0]: "hr:17", ids[1]: "crm:17"}
+        assert operator_reader(conn).labels(ids[:1]) == {ids[0]: "17"}  # as written when alone

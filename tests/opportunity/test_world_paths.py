@@ -7,10 +7,11 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
+from tests.support import viewer_of
 from weakties.opportunity.intro import target_paths
 from weakties.opportunity.targets import TargetSpec
+from weakties.service.context import reader
 from weakties.store.engine import open_store
-from weakties.store.visibility import resolve_viewer
 from weakties.synth import generate
 from weakties.synth.load import load_world, random_sharing
 
@@ -74,7 +75,7 @@ def test_fifty_viewer_organisation_pairs_equal_brute_force(platform):
     checked = nonempty = 0
     with store.engine.begin() as conn:
         for v in viewers:
-            viewer = resolve_viewer(conn, world.people[v].slug)
+            viewer = viewer_of(conn, world.people[v].slug)
             adjacency = visible_adjacency(world, sharing, v)
             # orgs where someone within two steps works, and random ones
             near = sorted(
@@ -93,8 +94,7 @@ def test_fifty_viewer_organisation_pairs_equal_brute_force(platform):
             for k, org in enumerate(orgs):
                 former = k % 2 == 1
                 net, _targets, paths = target_paths(
-                    conn,
-                    viewer,
+                    reader(conn, viewer),
                     TargetSpec(org_ids=(org + 1,), former=former),
                     net=net,
                     as_of=None,

@@ -7,11 +7,19 @@ from collections import Counter
 import pytest
 from rich.console import Console
 
+from tests.support import viewer_of
 from weakties.demo import build_demo
+from weakties.records import to_json
 from weakties.report.text import print_report
-from weakties.report.value import _entropy, network_report
-from weakties.store.visibility import degrees, resolve_viewer
+from weakties.report.value import _entropy
+from weakties.service.context import reader
+from weakties.service.report import network_report as service_report
 from weakties.ties.strength import score_ties
+
+
+def network_report(conn, as_of, remember=False):
+    """The member's report (JSON form) as of a date."""
+    return to_json(service_report(conn, viewer_of(conn, "you", as_of=as_of), remember=remember))
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +32,10 @@ def demo(tmp_path_factory):
 def test_sections_agree_with_the_underlying_queries(demo):
     store, as_of = demo
     with store.engine.begin() as conn:
-        me = resolve_viewer(conn, "you")
-        report = network_report(conn, me, as_of=as_of)
-        scores = score_ties(conn, viewer=me, as_of=as_of)
-        named, counted = degrees(conn, me)
+        me = viewer_of(conn, "you")
+        report = network_report(conn, as_of)
+        scores = score_ties(reader(conn, me), as_of=as_of)
+        named, counted = reader(conn, me).degrees()
     counts = report["classes"]["counts"]
     assert sum(counts.values()) == len(scores)
     assert counts["strong"] == int((scores.classes == "strong").sum())
@@ -66,9 +74,8 @@ def test_sections_agree_with_the_underlying_queries(demo):
 def test_change_since_the_previous_report(demo):
     store, as_of = demo
     with store.engine.begin() as conn:
-        me = resolve_viewer(conn, "you")
-        first = network_report(conn, me, as_of=as_of - dt.timedelta(days=400), remember=True)
-        second = network_report(conn, me, as_of=as_of)
+        first = network_report(conn, as_of - dt.timedelta(days=400), remember=True)
+        second = network_report(conn, as_of)
     assert second["change"]["since"] == first["as_of"]
     deltas = second["change"]["deltas"]
     assert deltas["ties"] == second["headline"]["ties"] - first["headline"]["ties"]
@@ -87,7 +94,7 @@ def test_entropy():
 def test_text_rendering(demo):
     store, as_of = demo
     with store.engine.begin() as conn:
-        report = network_report(conn, resolve_viewer(conn, "you"), as_of=as_of)
+        report = service_report(conn, viewer_of(conn, "you", as_of=as_of), remember=False)
     out = io.StringIO()
     print_report(report, Console(file=out, width=120))
     text = out.getvalue()
@@ -106,11 +113,10 @@ def test_text_rendering(demo):
 def test_a_report_at_an_earlier_date_never_replaces_a_later_baseline(demo):
     store, as_of = demo
     with store.engine.begin() as conn:
-        me = resolve_viewer(conn, "you")
-        network_report(conn, me, as_of=as_of, remember=True)
-        earlier = network_report(conn, me, as_of=as_of - dt.timedelta(days=400), remember=True)
-        again = network_report(conn, me, as_of=as_of + dt.timedelta(days=1))
-    assert "change" not in earlier  # nothing remembered from before its date
+        network_report(conn, as_of, remember=True)
+        earlier = network_report(conn, as_of - dt.timedelta(days=400), remember=True)
+        again = network_report(conn, as_of + dt.timedelta(days=1))
+    assert earlier["change"] is None  # nothing remembered from before its date
     assert again["change"]["since"] == as_of.date().isoformat()
     # the network as it stood: fewer ties 400 days earlier
     assert (

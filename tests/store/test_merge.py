@@ -3,10 +3,26 @@
 import pytest
 from sqlalchemy import text
 
-from tests.support import MESSAGES_2021, connections, csv_text, profile, url, write_files
+from tests.support import (
+    MESSAGES_2021,
+    connections,
+    csv_text,
+    profile,
+    reader_of,
+    url,
+    viewer_of,
+    write_files,
+)
+from weakties.errors import InputError
 from weakties.ingest.linkedin.importer import import_linkedin
-from weakties.store.errors import InputError
-from weakties.store.merge import list_proposals, merge_persons, reject_proposal
+from weakties.service.admin import matches
+from weakties.store.merge import merge_persons, reject_proposal
+
+
+def list_proposals(conn, status="open"):
+    if status == "open":
+        return matches(conn, viewer_of(conn, "me"))
+    return reader_of(conn, "me").proposals(status=status)
 
 
 def rows(store, sql):
@@ -59,9 +75,9 @@ def two_records(store, tmp_path):
 
 def test_accepting_a_proposal_merges_everything(store, two_records):
     (proposal,) = two_records
-    assert proposal["reason"] == "same name 'Cy Tran'"
+    assert proposal.reason == "same name 'Cy Tran'"
     with store.engine.begin() as conn:
-        merge_persons(conn, proposal["a"]["id"], proposal["b"]["id"])
+        merge_persons(conn, proposal.a.id, proposal.b.id)
     assert rows(store, "select count(*) from person where name_key='cy tran'") == [(1,)]
     cy = rows(store, "select id from person where name_key='cy tran'")[0][0]
     assert rows(store, f"select count(*) from tie where person_a_id={cy} or person_b_id={cy}") == [
@@ -77,7 +93,7 @@ def test_accepting_a_proposal_merges_everything(store, two_records):
 def test_rejecting_keeps_them_apart(store, two_records):
     (proposal,) = two_records
     with store.engine.begin() as conn:
-        reject_proposal(conn, proposal["id"])
+        reject_proposal(conn, proposal.id)
         assert list_proposals(conn) == []
         assert len(list_proposals(conn, status="rejected")) == 1
     assert rows(store, "select count(*) from person where name_key='cy tran'") == [(2,)]

@@ -1,9 +1,16 @@
 import pytest
 
-from tests.support import connections, url, write_files
+from tests.support import connections, reader_of, url, viewer_of, write_files
+from weakties.errors import NotFoundError
 from weakties.ingest.linkedin.importer import import_linkedin
-from weakties.store.errors import NotFoundError
-from weakties.store.orgs import find_org, list_orgs, merge_orgs, suggest_merges
+from weakties.service.orgs import orgs as list_orgs
+from weakties.service.orgs import suggest_merges
+from weakties.store.orgs import merge_orgs
+
+
+def find_org(conn, name):
+    return reader_of(conn).find_org(name)
+
 
 COMPANIES = [
     "Accenture",
@@ -25,12 +32,12 @@ def orgs_db(store, tmp_path):
 
 def test_normal_forms_merge_and_close_names_are_only_proposed(orgs_db):
     with orgs_db.engine.connect() as conn:
-        listed = {o["name"]: o for o in list_orgs(conn)}
-        suggestions = suggest_merges(conn)
+        listed = {o.name: o for o in list_orgs(conn, viewer_of(conn))}
+        suggestions = suggest_merges(conn, viewer_of(conn))
     # "Procter & Gamble Co." and "PROCTER AND GAMBLE" are one organisation with two spellings
-    assert listed["Procter & Gamble Co."]["people_now"] == 2
-    assert listed["Procter & Gamble Co."]["aliases"] == ["PROCTER AND GAMBLE"]
-    pairs = {(s.a_name, s.b_name): s.reason for s in suggestions}
+    assert listed["Procter & Gamble Co."].people_now == 2
+    assert listed["Procter & Gamble Co."].aliases == ["PROCTER AND GAMBLE"]
+    pairs = {(s.a.name, s.b.name): s.reason for s in suggestions}
     assert pairs[("Accenture", "Acenture")] == "similar spelling"
     assert pairs[("Accenture", "Accenture Federal Services")] == "contained"
     assert not any("Globex" in pair for pair in pairs)
@@ -47,4 +54,5 @@ def test_merge_and_find(orgs_db):
         with pytest.raises(NotFoundError):
             find_org(conn, "#999")
     with orgs_db.engine.connect() as conn:
-        assert [o["people_now"] for o in list_orgs(conn, search="accenture")] == [2, 1]
+        found = list_orgs(conn, viewer_of(conn), search="accenture")
+        assert [o.people_now for o in found] == [2, 1]

@@ -2,11 +2,10 @@
 
 import pytest
 
-from tests.support import connections, url, write_files
+from tests.support import connections, set_sharing, url, viewer_of, write_files
+from weakties.errors import AmbiguousError, NotFoundError
 from weakties.ingest.linkedin.importer import import_linkedin
-from weakties.store.errors import AmbiguousError, NotFoundError
-from weakties.store.people import find_person, list_people, person_record
-from weakties.store.visibility import resolve_viewer, set_sharing
+from weakties.service.people import find_person, list_people, person
 
 ROWS = [
     ["Ann", "Lee", url("ann-lee"), "ann@lee.io", "Acme", "CTO", "01 Jan 2024"],
@@ -23,7 +22,7 @@ def conn(store, tmp_path):
 
 
 def test_find_person_every_way(conn):
-    me = resolve_viewer(conn, "me")
+    me = viewer_of(conn, "me")
     ann = find_person(conn, me, "https://www.linkedin.com/in/ann-lee/")
     assert find_person(conn, me, f"#{ann}") == ann
     assert find_person(conn, me, "ANN@lee.io") == ann
@@ -39,16 +38,14 @@ def test_find_person_every_way(conn):
 
 
 def test_person_record_and_listing(conn):
-    me = resolve_viewer(conn, "me")
-    record = person_record(conn, me, find_person(conn, me, "Bob Stone"))
-    assert record["degree"] == 1
-    assert [(p["org"], p["title"], p["source"]) for p in record["positions"]] == [
-        ("Globex", "Ops", "observed")
-    ]
-    assert [(t["with"], t["source"]) for t in record["ties"]] == [("me", "connection")]
+    me = viewer_of(conn, "me")
+    record = person(conn, me, "Bob Stone")
+    assert record.degree == 1
+    assert [(p.org, p.title, p.source) for p in record.positions] == [("Globex", "Ops", "observed")]
+    assert [(t.with_, t.source) for t in record.ties] == [("me", "connection")]
     listed = list_people(conn, me, org="globex")
-    assert [p["name"] for p in listed] == ["Ann Leeds", "Bob Stone"]
-    assert list_people(conn, me, limit=1)[0]["name"] == "Ann Lee"
+    assert [p.name for p in listed] == ["Ann Leeds", "Bob Stone"]
+    assert list_people(conn, me, limit=1)[0].name == "Ann Lee"
 
 
 def _export(store, tmp_path, member, rows, date):
@@ -75,9 +72,9 @@ def test_person_record_shows_other_members_events_as_the_feed_does(store, tmp_pa
 
     def kinds(viewer_handle, query):
         with store.engine.connect() as conn:
-            viewer = resolve_viewer(conn, viewer_handle)
-            record = person_record(conn, viewer, find_person(conn, viewer, query))
-        return sorted(e["kind"] for e in record["events"])
+            viewer = viewer_of(conn, viewer_handle)
+            record = person(conn, viewer, query)
+        return sorted(e.kind for e in record.events)
 
     assert kinds("bob", "Cy Tran") == ["career_move", "contact_details_changed"]
     assert kinds("bob", "Dee Vo") == ["connection_gone"]
@@ -104,9 +101,9 @@ def test_person_record_lists_every_one_of_the_viewers_own_events(store, tmp_path
     ):
         _export(store, tmp_path, "me", rows, date)
     with store.engine.connect() as conn:
-        me = resolve_viewer(conn, "me")
-        record = person_record(conn, me, find_person(conn, me, "Fay Xu"))
-    assert [(e["date"], e["kind"]) for e in record["events"]] == [
+        me = viewer_of(conn, "me")
+        record = person(conn, me, "Fay Xu")
+    assert [(e.date, e.kind) for e in record.events] == [
         ("2024-04-01", "connection_gone"),
         ("2024-02-15", "new_connection"),
         ("2024-02-01", "connection_gone"),
@@ -121,9 +118,9 @@ def test_person_record_shows_only_the_ties_the_viewer_may_see(store, tmp_path):
 
     def ties_of(viewer_handle, query):
         with store.engine.connect() as conn:
-            viewer = resolve_viewer(conn, viewer_handle)
-            record = person_record(conn, viewer, find_person(conn, viewer, query))
-        return sorted((t["asserted_by"], t["source"]) for t in record["ties"])
+            viewer = viewer_of(conn, viewer_handle)
+            record = person(conn, viewer, query)
+        return sorted((t.asserted_by, t.source) for t in record.ties)
 
     assert ("bob", "connection") in ties_of("alice", "Cy Tran")
     with store.engine.begin() as conn:

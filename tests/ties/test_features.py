@@ -6,10 +6,18 @@ import numpy as np
 import pytest
 from sqlalchemy import insert
 
-from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
+from tests.support import (
+    MESSAGES_2024,
+    connections,
+    csv_text,
+    profile,
+    url,
+    viewer_of,
+    write_files,
+)
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.model.tables import Interaction, Note
-from weakties.store.visibility import resolve_viewer
+from weakties.service.context import reader
 from weakties.ties.strength import score_ties
 
 D = dt.datetime
@@ -68,7 +76,7 @@ def history(store, tmp_path):
     }
     import_linkedin(store, write_files(tmp_path / "x", files), "me")
     with store.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
+        me = viewer_of(conn, "me")
         ann = conn.exec_driver_sql("select person_id from identity where value='ann'").scalar()
         conn.execute(
             insert(Interaction).values(
@@ -96,8 +104,8 @@ def history(store, tmp_path):
 
 def test_features_of_a_history(history):
     with history.engine.connect() as conn:
-        me = resolve_viewer(conn, "me")
-        scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
+        me = viewer_of(conn, "me")
+        scores = score_ties(reader(conn, me), as_of=D(2024, 4, 1))
         names = slugs(conn)
     rows = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
     assert set(rows) == {"ann", "bob", "cy", "dee"}  # Cy: tied, and in the group message
@@ -124,24 +132,24 @@ def test_features_of_a_history(history):
 
 def test_as_of_ignores_the_future(history):
     with history.engine.connect() as conn:
-        me = resolve_viewer(conn, "me")
-        before = score_ties(conn, viewer=me, as_of=D(2024, 1, 1))
-        after = score_ties(conn, viewer=me, as_of=D(2024, 7, 1))
+        me = viewer_of(conn, "me")
+        before = score_ties(reader(conn, me), as_of=D(2024, 1, 1))
+        after = score_ties(reader(conn, me), as_of=D(2024, 7, 1))
     assert np.all(before.table.values["contacts"] == 0)
     assert after.table.values["contacts"].sum() == 5 + 2  # 5 with Ann, the group message x2
 
 
 def test_the_as_of_day_itself_is_the_future(history):
     with history.engine.connect() as conn:
-        me = resolve_viewer(conn, "me")
+        me = viewer_of(conn, "me")
         names = slugs(conn)
         # Bob, Cy and Dee were connected on 1 January 2024: not yet at its first instant
-        on = score_ties(conn, viewer=me, as_of=D(2024, 1, 1))
+        on = score_ties(reader(conn, me), as_of=D(2024, 1, 1))
         tied = {names[on.other(i)] for i in range(len(on)) if on.table.tied[i]}
         assert tied == {"ann"}
         # the note on Ann is dated 1 March: it counts from the next day
         notes = [
-            score_ties(conn, viewer=me, as_of=when).table
+            score_ties(reader(conn, me), as_of=when).table
             for when in (D(2024, 3, 1, 23), D(2024, 3, 2))
         ]
     ann = [
@@ -155,7 +163,7 @@ def test_shared_places_need_time_together_before_the_date(history):
     from weakties.model.tables import Organization, Position
 
     with history.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
+        me = viewer_of(conn, "me")
         ann = conn.exec_driver_sql("select person_id from identity where value='ann'").scalar()
         bob = conn.exec_driver_sql("select person_id from identity where value='bob'").scalar()
         org, school = (
@@ -185,11 +193,11 @@ def test_shared_places_need_time_together_before_the_date(history):
                 )
             )
     with history.engine.connect() as conn:
-        me = resolve_viewer(conn, "me")
+        me = viewer_of(conn, "me")
         names = slugs(conn)
         rows = {}
         for when in (D(2017, 1, 1), D(2024, 4, 1)):
-            scores = score_ties(conn, viewer=me, as_of=when)
+            scores = score_ties(reader(conn, me), as_of=when)
             rows[when.year] = {
                 names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))
             }
@@ -202,8 +210,8 @@ def test_shared_places_need_time_together_before_the_date(history):
 
 def test_group_contact_weighs_less(history):
     with history.engine.connect() as conn:
-        me = resolve_viewer(conn, "me")
-        scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
+        me = viewer_of(conn, "me")
+        scores = score_ties(reader(conn, me), as_of=D(2024, 4, 1))
         names = slugs(conn)
     rows = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
     bob = rows["bob"]  # one message to Bob and Cy together
@@ -221,7 +229,7 @@ def test_groups_industry_and_seniority_on_the_date(history):
     from weakties.model.tables import Organization, Person, Position
 
     with history.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
+        me = viewer_of(conn, "me")
         ann = conn.exec_driver_sql("select person_id from identity where value='ann'").scalar()
         bob = conn.exec_driver_sql("select person_id from identity where value='bob'").scalar()
         guild = conn.execute(
@@ -255,8 +263,8 @@ def test_groups_industry_and_seniority_on_the_date(history):
             )
         conn.execute(update(Person).where(Person.id == bob).values(industry="Banking"))
     with history.engine.connect() as conn:
-        me = resolve_viewer(conn, "me")
-        scores = score_ties(conn, viewer=me, as_of=D(2024, 4, 1))
+        me = viewer_of(conn, "me")
+        scores = score_ties(reader(conn, me), as_of=D(2024, 4, 1))
         names = slugs(conn)
     rows_by = {names[scores.other(i)]: scores.table.row(i) for i in range(len(scores))}
     assert rows_by["ann"]["shared_groups"] == 1

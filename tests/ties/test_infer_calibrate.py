@@ -4,12 +4,21 @@ import sqlite3
 
 import pytest
 
-from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
+from tests.support import (
+    MESSAGES_2024,
+    connections,
+    csv_text,
+    profile,
+    url,
+    viewer_of,
+    write_files,
+)
+from weakties.errors import InputError
 from weakties.ingest.linkedin.importer import import_linkedin
-from weakties.store.errors import InputError
-from weakties.store.visibility import resolve_viewer
-from weakties.ties.calibrate import MIN_LABELS, calibrate, set_label
-from weakties.ties.infer import MAX_PLACE, infer_ties
+from weakties.service.context import reader
+from weakties.service.ties import calibrate, infer, label
+from weakties.ties.calibrate import MIN_LABELS
+from weakties.ties.infer import MAX_PLACE
 from weakties.ties.strength import score_ties
 
 
@@ -53,9 +62,9 @@ def test_inferred_colleagues_and_corecipients(store, tmp_path, db_path):
     }
     import_linkedin(store, write_files(tmp_path / "x", files), "me")
     with store.engine.begin() as conn:
-        report = infer_ties(conn, resolve_viewer(conn, "me"))
-    assert dict(report.counts) == {"inferred_colleague": 1, "inferred_corecipient": 1}
-    assert report.skipped_places == 1  # Huge Corp: too many people to say anything
+        report = infer(conn, viewer_of(conn, "me"))
+    assert report.ties == {"inferred_colleague": 1, "inferred_corecipient": 1}
+    assert report.skipped_large_organisations == 1  # Huge Corp: too many people to say anything
     got = rows(
         db_path,
         "select pa.display_name, pb.display_name, t.source, t.confidence "
@@ -67,11 +76,11 @@ def test_inferred_colleagues_and_corecipients(store, tmp_path, db_path):
         ("Ann Lee", "Cy Tran", "inferred_corecipient", 0.4),
     ]
     with store.engine.begin() as conn:
-        infer_ties(conn, resolve_viewer(conn, "me"), enabled=False)
+        infer(conn, viewer_of(conn, "me"), enabled=False)
     assert rows(db_path, "select count(*) from tie where source like 'inferred%'") == [(0,)]
     with store.engine.begin() as conn:
-        again = infer_ties(conn, resolve_viewer(conn, "me"))  # still off
-    assert not again.counts
+        again = infer(conn, viewer_of(conn, "me"))  # still off
+    assert not again.ties and not again.enabled
 
 
 def test_calibration_on_labels(store, tmp_path):
@@ -81,8 +90,8 @@ def test_calibration_on_labels(store, tmp_path):
     member = pick_members(world, k=1, seed=5, min_degree=40)[0]
     import_linkedin(store, write_linkedin_export(world, member, tmp_path, as_of=world.end), "me")
     with store.engine.begin() as conn:
-        me = resolve_viewer(conn, "me")
-        scores = score_ties(conn, viewer=me)
+        me = viewer_of(conn, "me")
+        scores = score_ties(reader(conn, me))
         with pytest.raises(InputError, match="at least"):
             calibrate(conn, me)
         slugs = dict(
@@ -96,13 +105,13 @@ def test_calibration_on_labels(store, tmp_path):
             wid = by_slug.get(slugs.get(scores.other(i)))
             truth = world.true_class(member, wid) if wid is not None else None
             if truth:
-                set_label(conn, me, scores.other(i), label=truth)
+                label(conn, me, f"#{scores.other(i)}", klass=truth)
                 labelled += 1
         assert labelled >= MIN_LABELS
         result = calibrate(conn, me)
         assert result.quality["labels"] >= MIN_LABELS
         assert "calibrated_cross_validated" in result.quality
-        assert score_ties(conn, viewer=me).model.name == "calibrated for me"
+        assert score_ties(reader(conn, me)).model.name == "calibrated for me"
 
 
 def test_corecipients_of_a_conversation_another_member_imported_first(store, tmp_path, db_path):
@@ -125,5 +134,5 @@ def test_corecipients_of_a_conversation_another_member_imported_first(store, tmp
     assert rows(db_path, "select count(*) from interaction") == [(2,)]
     assert rows(db_path, "select count(*) from person where display_name = 'Me Myself'") == [(1,)]
     with store.engine.begin() as conn:
-        report = infer_ties(conn, resolve_viewer(conn, "me"))
-    assert dict(report.counts) == {"inferred_corecipient": 1}
+        report = infer(conn, viewer_of(conn, "me"))
+    assert report.ties == {"inferred_corecipient": 1}

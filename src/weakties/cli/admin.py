@@ -2,50 +2,33 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
-from sqlalchemy import func, select
 
-from weakties.cli.context import connection, state
-from weakties.cli.output import console, print_json, table
-from weakties.model.tables import SHARING_LEVELS, ImportRun, KnownPerson, Member, Person, table_of
-from weakties.store.merge import list_proposals, merge_persons, reject_proposal
-from weakties.store.visibility import set_sharing
-
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+from weakties.cli.context import call, state
+from weakties.cli.options import AsViewer, Json
+from weakties.cli.output import console, print_json, shown, table
 
 members_app = typer.Typer(help="Members: the people whose data is in this database.")
 
 
 @members_app.callback(invoke_without_command=True)
-def members(ctx: typer.Context, as_json: Json = False) -> None:
-    """List members with their sharing level and how many people their data knows."""
+def members(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> None:
+    """List members with their sharing level and how many people their data knows
+    (shown for members who share at least counts, and for you)."""
     if ctx.invoked_subcommand is not None:
         return
-    with connection(ctx) as conn:
-        known = (
-            select(KnownPerson.member_id, func.count().label("n"))
-            .group_by(KnownPerson.member_id)
-            .subquery()
-        )
-        rows = [
-            {"handle": h, "name": n, "sharing": s, "people": k or 0}
-            for h, n, s, k in conn.execute(
-                select(Member.handle, Person.display_name, Member.sharing, known.c.n)
-                .join(Person, Person.id == Member.person_id)
-                .outerjoin(known, known.c.member_id == Member.id)
-                .order_by(Member.id)
-            )
-        ]
+    from weakties.service.admin import members as list_members
+
+    rows = call(ctx, list_members, member=member, who="shared")
     if as_json:
         print_json(rows)
         return
     table(
         "Members",
         ["handle", "name", "sharing", "people"],
-        [(r["handle"], r["name"], r["sharing"], r["people"]) for r in rows],
+        [(r.handle, r.name, r.sharing, "–" if r.people is None else r.people) for r in rows],
     )
 
 
@@ -55,24 +38,27 @@ def sharing(
     handle: Annotated[str, typer.Argument(metavar="MEMBER", help="The member.")],
     level: Annotated[str, typer.Argument(metavar="LEVEL", help="nothing, counts or names.")],
 ) -> None:
-    """Set what other members may see of a member's ties: nothing, counts or names."""
+    """Set what other members may see of a member's data: nothing, counts or names."""
+    from weakties.model.kinds import SHARING_LEVELS
+    from weakties.service.admin import set_sharing
+
     if level not in SHARING_LEVELS:
         raise typer.BadParameter(f"one of {', '.join(SHARING_LEVELS)}", param_hint="LEVEL")
-    with connection(ctx) as conn:
-        set_sharing(conn, handle, level)
-    console.print(f"{handle} now shares: {level}", markup=False)
+    call(ctx, set_sharing, level, member=handle)
+    console.print(f"{shown(handle)} now shares: {level}", markup=False)
 
 
 matches_app = typer.Typer(help="Proposed matches between person records (never applied alone).")
 
 
 @matches_app.callback(invoke_without_command=True)
-def matches(ctx: typer.Context, as_json: Json = False) -> None:
-    """List open proposals: records that may be the same person."""
+def matches(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> None:
+    """List open proposals: records (you may see) that may be the same person."""
     if ctx.invoked_subcommand is not None:
         return
-    with connection(ctx) as conn:
-        rows = list_proposals(conn)
+    from weakties.service.admin import matches as list_matches
+
+    rows = call(ctx, list_matches, member=member, who="shared")
     if as_json:
         print_json(rows)
         return
@@ -81,11 +67,11 @@ def matches(ctx: typer.Context, as_json: Json = False) -> None:
         ["#id", "person", "candidate", "confidence", "why"],
         [
             (
-                r["id"],
-                f"#{r['a']['id']} {r['a']['name']}",
-                f"#{r['b']['id']} {r['b']['name']}",
-                f"{r['confidence']:.2f}",
-                r["reason"],
+                r.id,
+                f"#{r.a.id} {shown(r.a.name)}",
+                f"#{r.b.id} {shown(r.b.name)}",
+                f"{r.confidence:.2f}",
+                r.reason,
             )
             for r in rows
         ],
@@ -96,19 +82,12 @@ def matches(ctx: typer.Context, as_json: Json = False) -> None:
 def accept(
     ctx: typer.Context,
     proposal: Annotated[int, typer.Argument(metavar="ID", help="The proposal number.")],
+    member: AsViewer = None,
 ) -> None:
     """Merge the two records of a proposal into one person."""
-    from weakties.model.tables import MatchProposal
+    from weakties.service.admin import accept_match
 
-    with connection(ctx) as conn:
-        row = conn.execute(
-            select(MatchProposal.person_id, MatchProposal.candidate_id).where(
-                MatchProposal.id == proposal, MatchProposal.status == "open"
-            )
-        ).first()
-        if row is None:
-            raise typer.BadParameter(f"no open proposal #{proposal}", param_hint="PROPOSAL")
-        moved = merge_persons(conn, row.person_id, row.candidate_id)
+    moved = call(ctx, accept_match, proposal, member=member)
     console.print("Merged: " + ", ".join(f"{v} {k}" for k, v in moved.items()))
 
 
@@ -116,37 +95,21 @@ def accept(
 def reject(
     ctx: typer.Context,
     proposal: Annotated[int, typer.Argument(metavar="ID", help="The proposal number.")],
+    member: AsViewer = None,
 ) -> None:
     """Mark a proposal as wrong: the two records stay apart."""
-    with connection(ctx) as conn:
-        reject_proposal(conn, proposal)
+    from weakties.service.admin import reject_match
+
+    call(ctx, reject_match, proposal, member=member)
     console.print(f"Proposal #{proposal} rejected.")
 
 
-def imports(ctx: typer.Context, as_json: Json = False) -> None:
-    """The import history: what was imported, when, and what it added."""
-    with connection(ctx) as conn:
-        rows = []
-        for run in conn.execute(
-            select(*table_of(ImportRun).c, Member.handle)
-            .outerjoin(Member, Member.id == ImportRun.member_id)
-            .order_by(ImportRun.id)
-        ):
-            handle = run.handle
-            counts = json.loads(run.counts) if run.counts else {}
-            rows.append(
-                {
-                    "id": run.id,
-                    "member": handle,
-                    "kind": run.source_kind,
-                    "path": run.path,
-                    "export_date": run.export_date.isoformat() if run.export_date else None,
-                    "finished": run.finished_at.isoformat(timespec="seconds")
-                    if run.finished_at
-                    else None,
-                    "added": counts.get("added", {}),
-                }
-            )
+def imports(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> None:
+    """The import history: what was imported, when, and what it added (other
+    members' imports as far as they share)."""
+    from weakties.service.admin import imports as list_imports
+
+    rows = call(ctx, list_imports, member=member, who="shared")
     if as_json:
         print_json(rows)
         return
@@ -155,12 +118,12 @@ def imports(ctx: typer.Context, as_json: Json = False) -> None:
         ["#id", "member", "kind", "export of", "finished", "added"],
         [
             (
-                r["id"],
-                r["member"],
-                r["kind"],
-                r["export_date"],
-                r["finished"],
-                ", ".join(f"{v} {k}" for k, v in r["added"].items() if v),
+                r.id,
+                r.member,
+                r.kind,
+                r.export_date,
+                r.finished,
+                ", ".join(f"{v} {k}" for k, v in r.added.items() if v),
             )
             for r in rows
         ],
@@ -173,13 +136,14 @@ db_app = typer.Typer(help="The database: where it is, its schema version.")
 @db_app.command("info")
 def db_info(ctx: typer.Context, as_json: Json = False) -> None:
     """Where the database is and which schema revision it has."""
-    store = state(ctx).store()
-    info = {"url": store.url, "revision": store.current_revision(), "head": store.head_revision()}
+    from weakties.service.admin import db_info as info_of
+
+    info = info_of(state(ctx).store())
     if as_json:
         print_json(info)
     else:
-        for key, value in info.items():
-            console.print(f"{key}: {value}", markup=False)
+        for key in ("url", "revision", "head"):
+            console.print(f"{key}: {shown(getattr(info, key))}", markup=False)
 
 
 @db_app.command("upgrade")
@@ -187,4 +151,4 @@ def db_upgrade(ctx: typer.Context) -> None:
     """Bring the schema to the newest revision (also done on every open)."""
     store = state(ctx).store()
     store.upgrade()
-    console.print(f"{store.url} at revision {store.current_revision()}")
+    console.print(f"{store.url} at revision {store.current_revision()}", markup=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from weakties.cli.output import console, print_json, table
+from weakties.cli.output import console, esc, print_json, shown, table
 
 
 def demo(
@@ -28,26 +28,25 @@ def demo(
     import datetime as dt
 
     from weakties.demo import build_demo, seed_story
-    from weakties.report.overview import network_overview
+    from weakties.records import to_json
     from weakties.report.text import print_report
-    from weakties.report.value import network_report
-    from weakties.store.visibility import resolve_viewer
+    from weakties.service import transaction, viewer
+    from weakties.service.report import network_report, overview
 
     with console.status("Generating a world and importing three exports..."):
         store, result = build_demo(db_file, n_people=people, seed=seed)
     # the world ends on its export date: the report is as of the day after it
     as_of = dt.datetime.combine(result.world.end, dt.time()) + dt.timedelta(days=1)
-    with store.engine.begin() as conn:
-        viewer = resolve_viewer(conn, "you")
-        overview = network_overview(conn, viewer)
-        report = network_report(conn, viewer, as_of=as_of, remember=True)
-        story = seed_story(conn, viewer)
+    with transaction(store) as conn:
+        first_look = overview(conn, viewer(conn, "you"))
+        report = network_report(conn, viewer(conn, "you", as_of=as_of), remember=True)
+        story = seed_story(conn, viewer(conn, "you"))
     if as_json:
         print_json(
             {
                 "db": str(result.db),
                 "seconds": round(result.seconds, 2),
-                **overview,
+                **to_json(first_look),
                 "report": report,
                 "story": story,
             }
@@ -65,40 +64,38 @@ def demo(
             f"  imported {summary.member!r} (export of {summary.export_date}): "
             f"{added['tie']:,} ties, {added['interaction']:,} traces, {added['event']:,} events"
         )
-    counts, explain = overview["counts"], overview["explain"]
+    counts, explain = first_look.counts, first_look.explain
     console.print()
     console.print(
-        f"[bold]Your network[/] (you are '{overview['viewer']}'; members: "
-        f"{', '.join(overview['members'])})"
+        f"[bold]Your network[/] (you are '{esc(first_look.viewer)}'; members: "
+        f"{esc(', '.join(first_look.members))})"
     )
     for key, value in counts.items():
         console.print(f"  {value:>6,}  {explain[key]}")
     table(
         "The people you are most in touch with",
         ["#id", "name", "messages", "company", "title"],
-        [
-            (c["id"], c["name"], c["messages"], c["company"], c["title"])
-            for c in overview["top_contacts"]
-        ],
+        [(c.id, c.name, c.messages, c.company, c.title) for c in first_look.top_contacts],
     )
     table(
         "Organisations you can reach (people there now)",
         ["organisation", "1st degree", "2nd degree"],
-        [(o["org"], o["first_degree"], o["second_degree"]) for o in overview["top_organisations"]],
+        [(o.org, o.first_degree, o.second_degree) for o in first_look.top_organisations],
     )
     table(
         "Recent career moves among your contacts",
         ["when (seen)", "what"],
-        [(e["date"], e["text"]) for e in overview["recent_career_moves"]],
+        [(e.date, e.text) for e in first_look.recent_career_moves],
     )
+    db = f"--db {result.db}"
     console.print(
-        "\nExplore it:\n"
-        f'  weakties --db {result.db} people --degree 2 --org "<organisation>"\n'
-        f'  weakties --db {result.db} person "<name>"\n'
-        f"  weakties --db {result.db} events\n"
-        f'  weakties --db {result.db} ties --explain "<name>"\n'
-        f"  weakties --db {result.db} report --html report.html\n"
-        f"  weakties --db {result.db} orgs suggest-merges"
+        "\nExplore it (three members share this database: --as names who is looking):\n"
+        f'  weakties {db} people --as you --degree 2 --org "<organisation>"\n'
+        f'  weakties {db} person --as you "<name>"\n'
+        f"  weakties {db} events --as you\n"
+        f'  weakties {db} ties --as you --explain "<name>"\n'
+        f"  weakties {db} report --as you --html report.html\n"
+        f"  weakties {db} orgs suggest-merges"
     )
     if story is not None:
         _print_story(story, str(result.db))
@@ -111,24 +108,29 @@ def _print_story(story: dict[str, Any], db: str) -> None:
     found = story["introductions"]
     reach = story["reach"]
     console.print(
-        f"\n[bold]Looking at {reach['org']}[/] — {reach['people_there']} "
-        f"{'person works' if reach['people_there'] == 1 else 'people work'} there; "
+        f"\n[bold]Looking at {esc(reach.org)}[/] — {reach.people_there} "
+        f"{'person works' if reach.people_there == 1 else 'people work'} there; "
         "you know none of them."
     )
-    console.print(f"  {reach['text']}", soft_wrap=True)
+    console.print(f"  {shown(reach.text)}", soft_wrap=True, markup=False)
     console.print("  Who can introduce you, and why:")
-    for p in found["paths"]:
-        console.print(f"   {p['rank']}. {p['why']}", soft_wrap=True)
-        if p["target"]["role"]:
-            console.print(f"      → {p['target']['name']}: {p['target']['role']}", soft_wrap=True)
-    first = found["paths"][0]
-    console.print(f"\n  A draft to {first['broker']['name']} (nothing is sent):\n")
-    for line in story["draft"]["draft"].splitlines():
-        console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
+    for p in found.paths:
+        console.print(f"   {p.rank}. {shown(p.why)}", soft_wrap=True, markup=False)
+        if p.target.role:
+            console.print(
+                f"      → {shown(p.target.name)}: {shown(p.target.role)}",
+                soft_wrap=True,
+                markup=False,
+            )
+    first = found.paths[0]
+    console.print(f"\n  A draft to {esc(first.broker.name)} (nothing is sent):\n")
+    for line in story["draft"].draft.splitlines():
+        console.print(f"    {shown(line)}", markup=False, highlight=False, soft_wrap=True)
     console.print(
-        f"  {reach['org']} is now one of your targets: the feed watches it.\n"
-        f'  weakties --db {db} intro --to "{reach["org"]}" · '
-        f'weakties --db {db} ask "#{first["broker"]["id"]}" --for "#{first["target"]["id"]}" · '
-        f"weakties --db {db} opportunities",
+        f"  {shown(reach.org)} is now one of your targets: the feed watches it.\n"
+        f'  weakties --db {db} intro --as you --to "{shown(reach.org)}" · '
+        f'weakties --db {db} ask --as you "#{first.broker.id}" --for "#{first.target.id}" · '
+        f"weakties --db {db} opportunities --as you",
         soft_wrap=True,
+        markup=False,
     )

@@ -21,8 +21,8 @@ from weakties.cli import (
     ties,
 )
 from weakties.cli.context import state
-from weakties.cli.output import err
-from weakties.store.errors import AmbiguousError, WeaktiesError
+from weakties.cli.output import err, shown
+from weakties.errors import AmbiguousError, WeaktiesError
 
 
 class _Weakties(TyperGroup):
@@ -34,7 +34,7 @@ class _Weakties(TyperGroup):
         except AmbiguousError as exc:
             err.print(f"[red]error:[/] {exc}", soft_wrap=True)
             for candidate in exc.candidates:
-                err.print(f"  {candidate}", markup=False)
+                err.print(f"  {shown(candidate)}", markup=False)
             raise typer.Exit(exc.exit_code) from exc
         except WeaktiesError as exc:
             err.print("[red]error:[/] ", end="")

@@ -4,14 +4,14 @@ ask / asks, target, do-not-ask, etiquette."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from weakties.cli.context import connection, viewer
-from weakties.cli.output import console, esc, print_json, table
-from weakties.cli.ties import AsOf, AsViewer, Json
-from weakties.store.errors import InputError, NotFoundError, RefusedError
+from weakties.cli.context import call
+from weakties.cli.options import AsOf, AsViewer, Json
+from weakties.cli.output import console, err, esc, print_json, shown, table
+from weakties.errors import RefusedError
 
 Purpose = Annotated[
     str,
@@ -27,21 +27,6 @@ target_app = typer.Typer(
 )
 asks_app = typer.Typer(help="Your asks for introductions: the ledger and its outcomes.")
 etiquette_app = typer.Typer(help="The etiquette rules that refuse an ask too many.")
-
-
-def _spec(conn: Any, me: Any, to: str | None, **filters: Any) -> Any:
-    from weakties.opportunity.targets import TargetSpec, resolve_to
-    from weakties.store.orgs import find_org
-
-    spec = resolve_to(conn, me, to) if to else TargetSpec()
-    group = filters.pop("group")
-    group_id = find_org(conn, group) if group else None
-    return TargetSpec(
-        org_ids=spec.org_ids,
-        person_id=spec.person_id,
-        group_id=group_id,
-        **filters,
-    )
 
 
 def intro(
@@ -80,62 +65,59 @@ def intro(
     as_json: Json = False,
 ) -> None:
     """Who can introduce you to an organisation or a person, ranked and explained."""
-    from weakties.opportunity.intro import introductions
+    from weakties.service.opportunities import introductions
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        spec = _spec(
-            conn,
-            me,
-            to,
-            industry=industry,
-            skill=skill,
-            location=location,
-            group=group,
-            former=former,
-        )
-        result = introductions(
-            conn,
-            me,
-            spec,
-            purpose=purpose,
-            limit=limit,
-            per_broker=per_broker or None,
-            as_of=as_of,
-            inferred=not no_inferred,
-        )
+    result = call(
+        ctx,
+        introductions,
+        to,
+        member=member,
+        as_of=as_of,
+        industry=industry,
+        skill=skill,
+        location=location,
+        group=group,
+        former=former,
+        purpose=purpose,
+        limit=limit,
+        per_broker=per_broker or None,
+        inferred=not no_inferred,
+    )
     if as_json:
         print_json(result)
         return
-    s = result["summary"]
+    s = result.summary
     console.print(
-        f"[bold]{esc(result['target'])}[/] — {s['targets']:,} people; "
-        f"{s['targets_in_network']:,} in the network you can see; you know "
-        f"{s['targets_known_directly']:,} yourself; {s['second_degree']:,} more through one of "
-        f"your contacts, {s['third_degree']:,} through two ({s['brokers']:,} people can "
-        f"introduce you; {s['paths']:,} paths of at most three steps)."
+        f"[bold]{esc(result.target)}[/] — {s.targets:,} people; "
+        f"{s.targets_in_network:,} in the network you can see; you know "
+        f"{s.targets_known_directly:,} yourself; {s.second_degree:,} more through one of "
+        f"your contacts, {s.third_degree:,} through two ({s.brokers:,} people can "
+        f"introduce you; {s.paths:,} paths of at most three steps)."
     )
-    if result["direct"]:
+    if result.direct:
         console.print("\nYou know directly:")
-        for d in result["direct"]:
+        for d in result.direct:
             console.print(
-                f"  {d['target']['name']} — {d['target']['role'] or ''}".rstrip(" —"),
-                markup=False,
+                f"  {shown(d.target.name)} — {shown(d.target.role)}".rstrip(" —"), markup=False
             )
-    if not result["paths"]:
+    if not result.paths:
         console.print("\nNo introduction path: nobody you know knows someone there (yet).")
         return
-    console.print(f"\nBest introductions (purpose: {result['purpose']}):")
-    for p in result["paths"]:
-        flag = "" if p["status"] == "ok" else f" [yellow]({p['status']})[/]"
-        console.print(f"  {p['rank']:>2}. [{p['score']:.2f}] {esc(p['why'])}{flag}", soft_wrap=True)
-        role = p["target"]["role"]
-        if role:
-            console.print(f"      → {p['target']['name']}: {role}", soft_wrap=True, markup=False)
-    first = result["paths"][0]
+    console.print(f"\nBest introductions (purpose: {result.purpose}):")
+    for p in result.paths:
+        flag = "" if p.status == "ok" else f" [yellow]({p.status})[/]"
+        console.print(f"  {p.rank:>2}. [{p.score:.2f}] {esc(p.why)}{flag}", soft_wrap=True)
+        if p.target.role:
+            console.print(
+                f"      → {shown(p.target.name)}: {shown(p.target.role)}",
+                soft_wrap=True,
+                markup=False,
+            )
+    first = result.paths[0]
+    assert first.broker is not None
     console.print(
         "\nDraft a request: weakties draft "
-        f'"#{first["broker"]["id"]}" --for "#{first["target"]["id"]}" --purpose {purpose}'
+        f'"#{first.broker.id}" --for "#{first.target.id}" --purpose {purpose}'
     )
 
 
@@ -152,38 +134,34 @@ def draft(
     as_json: Json = False,
 ) -> None:
     """The context of a request and a short, personal draft (nothing is sent or recorded)."""
-    from weakties.opportunity.intro import draft_for
-    from weakties.store.people import find_person
+    from weakties.service.opportunities import draft as draft_of
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        b = find_person(conn, me, broker)
-        t = find_person(conn, me, target)
-        result = draft_for(conn, me, b, t, purpose=purpose, lang=lang, reason=reason)
+    result = call(
+        ctx, draft_of, broker, target, member=member, purpose=purpose, lang=lang, reason=reason
+    )
     if as_json:
         print_json(result)
         return
-    c = result["context"]
+    c = result.context
     console.print(
-        f"[bold]How you know {esc(c['broker']['name'])}:[/] "
-        f"{esc(c['how_you_know_the_broker']['text'])}"
+        f"[bold]How you know {esc(c.broker.name)}:[/] {esc(c.how_you_know_the_broker.text)}"
     )
-    nxt = c["via"] or c["target"]
+    nxt = c.via or c.target
     console.print(
-        f"[bold]How they know {esc(nxt['name'])}:[/] {esc(c['how_the_broker_knows_them']['text'])}"
+        f"[bold]How they know {esc(nxt.name)}:[/] {esc(c.how_the_broker_knows_them.text)}"
     )
-    for key, label in (
-        ("you_and_broker", "you and the broker"),
-        ("broker_and_target", "the broker and them"),
-        ("you_and_target", f"you and {c['target']['name']}"),
+    for places, label in (
+        (c.shared.you_and_broker, "you and the broker"),
+        (c.shared.broker_and_target, "the broker and them"),
+        (c.shared.you_and_target, f"you and {shown(c.target.name)}"),
     ):
-        if c["shared"][key]:
-            console.print(f"[bold]Shared by {esc(label)}:[/] {esc(', '.join(c['shared'][key]))}")
+        if places:
+            console.print(f"[bold]Shared by {esc(label)}:[/] {esc(', '.join(places))}")
     console.print()
-    console.print(result["draft"], markup=False, highlight=False)
+    console.print(shown(result.draft), markup=False, highlight=False)
     console.print(
         "Record it when you send it: weakties ask "
-        f'"#{c["broker"]["id"]}" --for "#{c["target"]["id"]}" --text FILE'
+        f'"#{c.broker.id}" --for "#{c.target.id}" --text FILE'
     )
 
 
@@ -198,41 +176,39 @@ def reach(
 ) -> None:
     """Whom you can reach warmly: one organisation, or the ranked organisations,
     industries and locations."""
-    from weakties.opportunity.reach import org_reach, warm_reach
-    from weakties.store.orgs import find_org
+    from weakties.service.opportunities import org_reach, warm_reach
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        if org:
-            result = org_reach(conn, me, find_org(conn, org))
-        else:
-            result = warm_reach(conn, me, top=top)
-    if as_json:
-        print_json(result)
-        return
     if org:
-        console.print(result["text"], markup=False)
+        one = call(ctx, org_reach, org, member=member)
+        if as_json:
+            print_json(one)
+            return
+        console.print(shown(one.text), markup=False)
         table(
-            f"Who can introduce you at {result['org']}",
+            f"Who can introduce you at {shown(one.org)}",
             ["contact", "your tie", "people there they know"],
-            [(b["name"], b["tie"], b["knows_there"]) for b in result["top_brokers"]],
+            [(b.name, b.tie, b.knows_there) for b in one.top_brokers],
         )
         return
+    warm = call(ctx, warm_reach, member=member, top=top)
+    if as_json:
+        print_json(warm)
+        return
     console.print(
-        f"{result['people_within_two_steps']:,} people within two steps; "
-        f"{result['warm_people']:,} reached warmly (warmth ≥ {result['warm_at']})."
+        f"{warm.people_within_two_steps:,} people within two steps; "
+        f"{warm.warm_people:,} reached warmly (warmth ≥ {warm.warm_at})."
     )
-    for key, title in (
-        ("organisations", "Organisations"),
-        ("industries", "Industries"),
-        ("locations", "Locations"),
+    for rows, title in (
+        (warm.organisations, "Organisations"),
+        (warm.industries, "Industries"),
+        (warm.locations, "Locations"),
     ):
         table(
             f"{title} you reach warmly",
             ["name", "warm", "reachable", "warmth"],
-            [(r["name"], r["warm"], r["reachable"], r["warmth"]) for r in result[key]],
+            [(r.name, r.warm, r.reachable, r.warmth) for r in rows],
         )
-    console.print(f"[dim]{result['computed_from']}[/]")
+    console.print(f"[dim]{esc(warm.computed_from)}[/]")
 
 
 def suggest(
@@ -242,34 +218,40 @@ def suggest(
         str, typer.Option(metavar="METHOD", help="weakties, ra, aa, cn or katz.")
     ] = "weakties",
     all_people: Annotated[
-        bool, typer.Option("--all", help="Everyone's suggestions (a JSON object).")
+        bool,
+        typer.Option(
+            "--all",
+            help="Everyone's suggestions (a JSON object): with --as, among the people that "
+            "member may see; without, the whole database (operator).",
+        ),
     ] = False,
     as_of: AsOf = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
     """People you may know, from mutual contacts and shared places."""
-    from weakties.opportunity.suggest import suggest_all, suggest_for
-    from weakties.ties.strength import labels_for
+    from weakties.service.opportunities import suggest as suggest_for
+    from weakties.service.opportunities import suggest_all
 
-    with connection(ctx) as conn:
-        if all_people:
-            # everyone with a tie or a trace before the date (people who appear
-            # later are not known yet, and listing them would leak the future)
-            found = suggest_all(conn, as_of=as_of, top=top, method=method)
-            everyone = sorted(set(found) | {p for s in found.values() for p, _ in s})
-            names = labels_for(conn, everyone)
-            print_json({names[p]: [names[q] for q, _ in s] for p, s in found.items()})
-            return
-        me = viewer(conn, member)
-        rows = suggest_for(conn, me, top=top, method=method, as_of=as_of)
+    if all_people:
+        found = call(
+            ctx, suggest_all, member=member, as_of=as_of, who="operator", top=top, method=method
+        )
+        if found.operator:
+            err.print(
+                "[dim]note: the whole database (no --as): every member's data, "
+                "whatever they share[/]"
+            )
+        print_json(found.suggestions)
+        return
+    rows = call(ctx, suggest_for, member=member, as_of=as_of, top=top, method=method)
     if as_json:
         print_json(rows)
         return
     table(
         "People you may know",
         ["#id", "name", "score", "why"],
-        [(r["id"], r["name"], f"{r['score']:.3f}", r["why"]) for r in rows],
+        [(r.id, r.name, f"{r.score:.3f}", r.why) for r in rows],
     )
 
 
@@ -282,25 +264,23 @@ def opportunities(
     as_json: Json = False,
 ) -> None:
     """Your opportunity feed: moves, dormant ties at your targets, new ways in."""
-    from weakties.opportunity.feed import opportunity_feed
+    from weakties.service.opportunities import feed as feed_of
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        feed = opportunity_feed(conn, me, as_of=as_of, days=days, limit=limit)
+    feed = call(ctx, feed_of, member=member, as_of=as_of, days=days, limit=limit)
     if as_json:
         print_json(feed)
         return
-    watched = ", ".join(feed["watched"]) or "nothing yet (weakties target add ORG)"
+    watched = ", ".join(shown(w) for w in feed.watched) or "nothing yet (weakties target add ORG)"
     console.print(f"Watching: {watched}", soft_wrap=True, markup=False)
-    if not feed["items"]:
+    if not feed.items:
         console.print(f"Nothing new in the last {days} days.")
         return
-    for item in feed["items"]:
-        when = f"{item['date']} " if item["date"] else ""
-        console.print(f"• {when}{item['text']}", soft_wrap=True, markup=False)
-        console.print(f"  [dim]→ {esc(item['action'])}[/]", soft_wrap=True)
-    if feed["total"] > len(feed["items"]):
-        console.print(f"({feed['total'] - len(feed['items'])} more: --limit)")
+    for item in feed.items:
+        when = f"{item.date} " if item.date else ""
+        console.print(f"• {when}{shown(item.text)}", soft_wrap=True, markup=False)
+        console.print(f"  [dim]→ {esc(item.action)}[/]", soft_wrap=True)
+    if feed.total > len(feed.items):
+        console.print(f"({feed.total - len(feed.items)} more: --limit)")
 
 
 def ask(
@@ -325,51 +305,34 @@ def ask(
 ) -> None:
     """Record an ask for an introduction — if etiquette allows it; otherwise say why
     and from when it is possible."""
-    from weakties.opportunity.etiquette import record_ask
-    from weakties.opportunity.intro import draft_for
-    from weakties.store.orgs import find_org
-    from weakties.store.people import find_person
+    from weakties.service.outreach import ask as record
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        b = find_person(conn, me, broker)
-        t = find_person(conn, me, target) if target else None
-        org_id = find_org(conn, org) if org else None
-        words = None
-        drafted = None
-        if text is not None:
-            try:
-                words = text.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise InputError(
-                    f"cannot read the request: {exc.strerror}", file=str(text)
-                ) from None
-        elif t is not None:
-            try:
-                drafted = draft_for(conn, me, b, t, purpose=purpose, lang=lang)["draft"]
-            except NotFoundError:
-                # no visible path through this broker: they may still know the
-                # target; the ask is recorded (and checked) without a draft
-                drafted = None
-            words = drafted
-        try:
-            recorded = record_ask(
-                conn, me, b, target=t, target_org=org_id, purpose=purpose, text=words
-            )
-        except RefusedError as exc:
-            if as_json:
-                print_json({"refused": True, "reasons": exc.reasons, "message": str(exc)})
-                raise typer.Exit(exc.exit_code) from exc
-            raise
+    try:
+        recorded = call(
+            ctx,
+            record,
+            broker,
+            member=member,
+            target=target,
+            org=org,
+            purpose=purpose,
+            text_file=text,
+            lang=lang,
+        )
+    except RefusedError as exc:
+        if as_json:
+            print_json({"refused": True, "reasons": exc.reasons, "message": str(exc)})
+            raise typer.Exit(exc.exit_code) from exc
+        raise
     if as_json:
-        print_json({"refused": False, **recorded, "draft": drafted})
+        print_json(recorded)
         return
-    console.print(f"Ask #{recorded['id']} to {recorded['broker']} recorded.", markup=False)
-    if drafted:
+    console.print(f"Ask #{recorded.id} to {shown(recorded.broker)} recorded.", markup=False)
+    if recorded.draft:
         console.print("\nThe request (a draft — make it yours before sending):\n")
-        console.print(drafted, markup=False, highlight=False)
+        console.print(shown(recorded.draft), markup=False, highlight=False)
     console.print(
-        f"When you know the outcome: weakties asks outcome {recorded['id']} "
+        f"When you know the outcome: weakties asks outcome {recorded.id} "
         "introduced|declined|no-answer"
     )
 
@@ -380,10 +343,9 @@ def asks(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> 
     unanswered)."""
     if ctx.invoked_subcommand is not None:
         return
-    from weakties.opportunity.etiquette import list_asks
+    from weakties.service.outreach import asks as ledger
 
-    with connection(ctx) as conn:
-        rows = list_asks(conn, viewer(conn, member))
+    rows = call(ctx, ledger, member=member)
     if as_json:
         print_json(rows)
         return
@@ -391,15 +353,7 @@ def asks(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> 
         "Your asks",
         ["#", "asked on", "broker", "for", "at", "purpose", "status"],
         [
-            (
-                r["id"],
-                r["asked_on"],
-                r["broker"],
-                r["target"] or "",
-                r["org"] or "",
-                r["purpose"],
-                r["status"],
-            )
+            (r.id, r.asked_on, r.broker, r.target or "", r.org or "", r.purpose, r.status)
             for r in rows
         ],
     )
@@ -415,11 +369,10 @@ def asks_outcome(
     member: AsViewer = None,
 ) -> None:
     """Record how an ask ended; outcomes move future path scores."""
-    from weakties.opportunity.etiquette import close_ask
+    from weakties.service.outreach import outcome as record_outcome
 
-    with connection(ctx) as conn:
-        result = close_ask(conn, viewer(conn, member), ask_id, outcome)
-    console.print(f"Ask #{result['id']}: {result['status']}")
+    result = call(ctx, record_outcome, ask_id, outcome, member=member)
+    console.print(f"Ask #{result.id}: {result.status}")
 
 
 def do_not_ask(
@@ -432,17 +385,15 @@ def do_not_ask(
     member: AsViewer = None,
 ) -> None:
     """Mark a person as not to be asked for introductions (yourself: for everyone)."""
-    from weakties.opportunity.etiquette import mark_do_not_ask
-    from weakties.store.people import find_person
+    from weakties.service.outreach import do_not_ask as mark
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        pid = me.person_id if person in ("me", "myself") else find_person(conn, me, person)
-        result = mark_do_not_ask(conn, me, pid, reason=reason, lift=lift)
+    result = call(ctx, mark, person, member=member, reason=reason, lift=lift)
     if lift:
-        console.print("lifted" if result["lifted"] else "there was no such mark")
+        console.print("lifted" if result.changed else "there was no such mark")
     else:
-        console.print(f"Marked: not to be asked (holds for {result['scope']}).")
+        console.print(
+            f"Marked: not to be asked (holds for {shown(result.holds_for)}).", markup=False
+        )
 
 
 @etiquette_app.callback(invoke_without_command=True)
@@ -450,12 +401,11 @@ def etiquette(ctx: typer.Context, member: AsViewer = None, as_json: Json = False
     """Show your etiquette rules."""
     if ctx.invoked_subcommand is not None:
         return
-    from weakties.opportunity.etiquette import load_limits
+    from weakties.service.outreach import etiquette as rules
 
-    with connection(ctx) as conn:
-        limits = load_limits(conn, viewer(conn, member).member_id)
+    limits = call(ctx, rules, member=member)
     if as_json:
-        print_json(limits.as_dict())
+        print_json(limits)
         return
     table(
         "Etiquette",
@@ -472,10 +422,9 @@ def etiquette_set(
     member: AsViewer = None,
 ) -> None:
     """Change one rule (e.g. ``asks_per_week 3``, ``cooldown_declined_days off``)."""
-    from weakties.opportunity.etiquette import save_limits
+    from weakties.service.outreach import set_rule
 
-    with connection(ctx) as conn:
-        limits = save_limits(conn, viewer(conn, member).member_id, rule, value)
+    limits = call(ctx, set_rule, rule, value, member=member)
     new = limits.as_dict()[rule]
     console.print(f"{rule} = {'off' if new is None else new}")
 
@@ -485,17 +434,16 @@ def targets(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) 
     """The organisations and people you target."""
     if ctx.invoked_subcommand is not None:
         return
-    from weakties.opportunity.targets import list_targets
+    from weakties.service.outreach import targets as list_targets
 
-    with connection(ctx) as conn:
-        rows = list_targets(conn, viewer(conn, member))
+    rows = call(ctx, list_targets, member=member)
     if as_json:
         print_json(rows)
         return
     table(
         "Your targets",
         ["#", "organisation", "person", "purpose", "since"],
-        [(r["id"], r["org"] or "", r["person"] or "", r["purpose"], r["since"]) for r in rows],
+        [(r.id, r.org or "", r.person or "", r.purpose, r.since) for r in rows],
     )
 
 
@@ -507,19 +455,10 @@ def target_add(
     member: AsViewer = None,
 ) -> None:
     """Target an organisation or a person (prefix org: or person: to be explicit)."""
-    from weakties.opportunity.targets import add_target, resolve_to
+    from weakties.service.outreach import add_target
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        spec = resolve_to(conn, me, what)
-        result = add_target(
-            conn,
-            me,
-            org_id=spec.org_ids[0] if spec.org_ids else None,
-            person_id=spec.person_id,
-            purpose=purpose,
-        )
-    console.print(("Added" if result["added"] else "Updated") + f" target #{result['id']}.")
+    result = call(ctx, add_target, what, member=member, purpose=purpose)
+    console.print(("Added" if result.added else "Updated") + f" target #{result.id}.")
 
 
 @target_app.command("remove")
@@ -529,12 +468,7 @@ def target_remove(
     member: AsViewer = None,
 ) -> None:
     """Stop targeting an organisation or a person."""
-    from weakties.opportunity.targets import remove_target, resolve_to
+    from weakties.service.outreach import remove_target
 
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        spec = resolve_to(conn, me, what)
-        gone = remove_target(
-            conn, me, org_id=spec.org_ids[0] if spec.org_ids else None, person_id=spec.person_id
-        )
+    gone = call(ctx, remove_target, what, member=member)
     console.print("Removed." if gone else "It was not a target.")

@@ -6,12 +6,11 @@ from typing import Annotated
 
 import typer
 
-from weakties.cli.context import connection
+from weakties.cli.context import call
+from weakties.cli.options import AsViewer, Json
 from weakties.cli.output import console, print_json, table
-from weakties.store.orgs import find_org, list_orgs, merge_orgs, suggest_merges
 
 app = typer.Typer(help="Organisations: list, propose duplicates, merge.")
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 @app.callback(invoke_without_command=True)
@@ -21,23 +20,23 @@ def orgs(
         str | None, typer.Option("--search", "-s", metavar="TEXT", help="Names like TEXT.")
     ] = None,
     limit: Annotated[int | None, typer.Option(metavar="N", min=1, help="At most N.")] = None,
+    member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
-    """List organisations with how many people are there now and ever."""
+    """List organisations with how many people are there now and ever (without
+    --as on a shared database: what every member may see)."""
     if ctx.invoked_subcommand is not None:
         return
-    with connection(ctx) as conn:
-        rows = list_orgs(conn, search=search, limit=limit)
+    from weakties.service.orgs import orgs as list_orgs
+
+    rows = call(ctx, list_orgs, member=member, who="shared", search=search, limit=limit)
     if as_json:
         print_json(rows)
         return
     table(
         "Organisations",
         ["#id", "name", "people now", "ever", "also written"],
-        [
-            (o["id"], o["name"], o["people_now"], o["people_ever"], "; ".join(o["aliases"][:3]))
-            for o in rows
-        ],
+        [(o.id, o.name, o.people_now, o.people_ever, "; ".join(o.aliases[:3])) for o in rows],
         caption=f"{len(rows):,} organisations",
     )
 
@@ -49,18 +48,20 @@ def suggest(
         float, typer.Option(metavar="SCORE", min=50, max=100, help="Minimum similarity (0-100).")
     ] = 88.0,
     limit: Annotated[int, typer.Option(metavar="N", min=1)] = 100,
+    member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
     """Propose organisations that may be duplicates (nothing is merged)."""
-    with connection(ctx) as conn:
-        found = suggest_merges(conn, threshold=threshold, limit=limit)
+    from weakties.service.orgs import suggest_merges
+
+    found = call(ctx, suggest_merges, member=member, who="shared", threshold=threshold, limit=limit)
     if as_json:
-        print_json([s.as_dict() for s in found])
+        print_json(found)
         return
     table(
         "Possible duplicates (merge with: weakties orgs merge '#A' --into '#B')",
         ["#a", "name", "#b", "name", "score", "why"],
-        [(s.a, s.a_name, s.b, s.b_name, f"{s.score:.0f}", s.reason) for s in found],
+        [(s.a.id, s.a.name, s.b.id, s.b.name, f"{s.score:.0f}", s.reason) for s in found],
     )
 
 
@@ -73,12 +74,13 @@ def merge(
     into: Annotated[
         str, typer.Option("--into", metavar="ORG", help="The organisation that stays.")
     ],
+    member: AsViewer = None,
 ) -> None:
     """Merge organisations into one: positions, follows and spellings move over."""
-    with connection(ctx) as conn:
-        target = find_org(conn, into)
-        moved = merge_orgs(conn, [find_org(conn, s) for s in sources], target)
+    from weakties.service.orgs import merge as merge_orgs
+
+    moved = call(ctx, merge_orgs, sources, into, member=member)
     console.print(
-        f"Merged into #{target}: {moved['positions']} positions, {moved['follows']} follows, "
-        f"{moved['aliases']} spellings moved."
+        f"Merged into #{moved.into}: {moved.positions} positions, {moved.follows} follows, "
+        f"{moved.aliases} spellings moved."
     )

@@ -1,4 +1,10 @@
-"""Rendering for the command line: Rich tables for people, JSON for machines."""
+"""Rendering for the command line: Rich tables for people, JSON for machines.
+
+Every string that comes from people's data (names, notes, organisations,
+titles) is shown through :func:`shown`, the one place that turns a value into
+display text; :func:`esc` (inside markup) and :func:`plain` (as a Rich text)
+both go through it.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +19,32 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["console", "err", "esc", "plain", "print_json", "table"]
+__all__ = ["console", "err", "esc", "note", "plain", "print_json", "shown", "table"]
 
-#: Escape a value for a Rich markup string: names, notes and organisations come
-#: from people's own data, and "[he/him]" or "[/]" must print as written.
-esc = escape
+
+def shown(value: Any) -> str:
+    """A value from people's data as display text (None shows as nothing)."""
+    return "" if value is None else str(value)
+
+
+def esc(value: Any) -> str:
+    """A value from people's data inside a Rich markup string: "[he/him]" or "[/]"
+    print as written."""
+    return escape(shown(value))
 
 
 def plain(value: Any) -> Text:
-    """A value shown as written (never read as markup)."""
-    return Text("" if value is None else str(value))
+    """A value from people's data as a Rich text (never read as markup)."""
+    return Text(shown(value))
 
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+
+
+def note(text: str) -> None:
+    """One line about how the answer was computed, on stderr (stdout stays data)."""
+    err.print(f"[dim]note: {esc(text)}[/]", soft_wrap=True)
 
 
 def _finite(value: Any) -> Any:
@@ -41,9 +59,14 @@ def _finite(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """JSON on stdout, UTF-8, stable key order as given (no Rich markup); a
-    number that is not finite is written as null."""
-    text = json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    """JSON on stdout, UTF-8, stable key order as given (no Rich markup): typed
+    results through :func:`weakties.records.to_json`; a number that is not
+    finite is written as null."""
+    from weakties.records import to_json
+
+    text = json.dumps(
+        _finite(to_json(data)), ensure_ascii=False, indent=2, default=str, allow_nan=False
+    )
     sys.stdout.write(text)
     sys.stdout.write("\n")
 

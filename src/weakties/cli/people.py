@@ -1,4 +1,4 @@
-"""People, one person, notes, events, members: the network as the viewer sees it."""
+"""People, one person, notes, events: the network as the viewer sees it."""
 
 from __future__ import annotations
 
@@ -7,22 +7,14 @@ from typing import Annotated
 
 import typer
 
-from weakties.cli.context import connection, viewer
-from weakties.cli.output import console, esc, print_json, table
-from weakties.store import events as store_events
-from weakties.store import notes as store_notes
-from weakties.store.people import find_person, list_people, person_record
+from weakties.cli.context import call
+from weakties.cli.options import AsViewer, Json, PersonArg
+from weakties.cli.output import console, esc, print_json, shown, table
 
-AsViewer = Annotated[
-    str | None,
-    typer.Option(
-        "--as",
-        metavar="NAME",
-        envvar="WEAKTIES_MEMBER",
-        help="The member looking (default: the first member of the database).",
-    ),
+Date = Annotated[
+    dt.datetime | None,
+    typer.Option(metavar="DATE", formats=["%Y-%m-%d"], help="A day (YYYY-MM-DD)."),
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def people(
@@ -42,84 +34,76 @@ def people(
     as_json: Json = False,
 ) -> None:
     """List the people you can see: your contacts first, then the second degree."""
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        rows = list_people(conn, me, org=org, search=search, degree=degree, limit=limit)
+    from weakties.service.people import list_people
+
+    rows = call(ctx, list_people, member=member, org=org, search=search, degree=degree, limit=limit)
     if as_json:
         print_json(rows)
         return
     table(
-        f"People visible to {me.handle}",
+        "People you can see",
         ["#id", "name", "degree", "company", "title", "linkedin"],
-        [
-            (p["id"], p["name"], p["degree"] or "", p["company"], p["title"], p["linkedin"])
-            for p in rows
-        ],
+        [(p.id, p.name, p.degree or "", p.company, p.title, p.linkedin) for p in rows],
         caption=f"{len(rows):,} people",
     )
 
 
 def person(
-    ctx: typer.Context,
-    query: Annotated[
-        str, typer.Argument(metavar="PERSON", help="#id, name, e-mail or LinkedIn URL.")
-    ],
-    member: AsViewer = None,
-    as_json: Json = False,
+    ctx: typer.Context, query: PersonArg, member: AsViewer = None, as_json: Json = False
 ) -> None:
     """Everything about one person: identities, positions, ties, notes, events."""
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        record = person_record(conn, me, find_person(conn, me, query))
+    from weakties.service.people import person as record_of
+
+    record = call(ctx, record_of, query, member=member)
     if as_json:
         print_json(record)
         return
-    degree = {0: "you", 1: "1st degree", 2: "2nd degree"}.get(record["degree"], "not connected")
-    console.print(f"[bold]{esc(record['name'])}[/]  #{record['id']}  ({degree})")
+    labels = {0: "you", 1: "1st degree", 2: "2nd degree"}
+    degree = (
+        labels.get(record.degree, "not connected")
+        if record.degree is not None
+        else ("not connected")
+    )
+    console.print(f"[bold]{esc(record.name)}[/]  #{record.id}  ({degree})")
     for label in ("headline", "location", "industry", "member", "linkedin"):
-        if record.get(label):
-            console.print(f"  {label}: {record[label]}", markup=False)
-    for kind, values in record["identities"].items():
+        value = getattr(record, label)
+        if value:
+            console.print(f"  {label}: {shown(value)}", markup=False)
+    for kind, values in record.identities.items():
         if kind != "linkedin":
-            console.print(f"  {kind}: {', '.join(values)}", markup=False)
-    if record["positions"]:
+            console.print(f"  {kind}: {', '.join(shown(v) for v in values)}", markup=False)
+    if record.positions:
         table(
             "Positions",
             ["organisation", "title", "from", "to", "source"],
             [
                 (
-                    p["org"],
-                    p["title"],
-                    p["start"] or "",
-                    "now" if p["current"] else (p["end"] or ""),
-                    p["source"] + (f" (seen {p['seen_on']})" if p["source"] == "observed" else ""),
+                    p.org,
+                    p.title,
+                    p.start or "",
+                    "now" if p.current else (p.end or ""),
+                    p.source + (f" (seen {p.seen_on})" if p.source == "observed" else ""),
                 )
-                for p in record["positions"]
+                for p in record.positions
             ],
         )
-    if record["interactions_with_you"]:
+    if record.interactions_with_you:
         table(
             "Traces with you",
             ["kind", "n", "first", "last"],
-            [
-                (i["kind"], i["count"], i["first"], i["last"])
-                for i in record["interactions_with_you"]
-            ],
+            [(i.kind, i.count, i.first, i.last) for i in record.interactions_with_you],
         )
-    if record["ties"]:
+    if record.ties:
         table(
             "Ties",
             ["with", "source", "asserted by", "since", "ended"],
-            [
-                (t["with"], t["source"], t["asserted_by"], t["since"], t["ended"] or "")
-                for t in record["ties"][:50]
-            ],
-            caption=f"{len(record['ties'])} ties" if len(record["ties"]) > 50 else None,
+            [(t.with_, t.source, t.asserted_by, t.since, t.ended or "") for t in record.ties[:50]],
+            caption=f"{len(record.ties)} ties" if len(record.ties) > 50 else None,
         )
-    for n in record["notes"]:
-        console.print(f"  [cyan]{n['date']} {n['kind']}[/]: {esc(n['text'])}")
-    for e in record["events"]:
-        console.print(f"  [magenta]{e['date']} {e['kind']}[/]")
+    for n in record.notes:
+        console.print(f"  [cyan]{n.date} {n.kind}[/]: {esc(n.text)}")
+    for e in record.events:
+        console.print(f"  [magenta]{e.date} {e.kind}[/]")
 
 
 def events(
@@ -137,18 +121,23 @@ def events(
     as_json: Json = False,
 ) -> None:
     """What changed: new and lost connections, career moves, new contact details."""
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        rows = store_events.list_events(
-            conn, me, kinds=kind, since=since.date() if since else None, limit=limit
-        )
+    from weakties.service.people import events as list_events
+
+    rows = call(
+        ctx,
+        list_events,
+        member=member,
+        kinds=kind,
+        since=since.date() if since else None,
+        limit=limit,
+    )
     if as_json:
         print_json(rows)
         return
     table(
-        f"Events for {me.handle}",
+        "Events",
         ["date", "kind", "what"],
-        [(e["date"], e["kind"], e["text"]) for e in rows],
+        [(e.date, e.kind, e.text) for e in rows],
         caption=f"{len(rows):,} events",
     )
 
@@ -159,9 +148,7 @@ note_app = typer.Typer(help="Private notes on people (only you see them).", no_a
 @note_app.command("add")
 def note_add(
     ctx: typer.Context,
-    query: Annotated[
-        str, typer.Argument(metavar="PERSON", help="#id, name, e-mail or LinkedIn URL.")
-    ],
+    query: PersonArg,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
     kind: Annotated[
         str, typer.Option(metavar="KIND", help="meeting, call, collaboration or note.")
@@ -173,13 +160,12 @@ def note_add(
     member: AsViewer = None,
 ) -> None:
     """Write a private note about a person: a meeting, a call, a collaboration."""
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        pid = find_person(conn, me, query)
-        note_id = store_notes.add_note(
-            conn, me, pid, text, kind=kind, on=date.date() if date else None
-        )
-    console.print(f"Note #{note_id} saved.")
+    from weakties.service.people import add_note
+
+    saved = call(
+        ctx, add_note, query, text, member=member, kind=kind, on=date.date() if date else None
+    )
+    console.print(f"Note #{saved.id} saved.")
 
 
 @note_app.command("list")
@@ -192,15 +178,14 @@ def note_list(
     as_json: Json = False,
 ) -> None:
     """Your notes, newest first."""
-    with connection(ctx) as conn:
-        me = viewer(conn, member)
-        pid = find_person(conn, me, query) if query else None
-        rows = store_notes.list_notes(conn, me, pid)
+    from weakties.service.people import notes
+
+    rows = call(ctx, notes, query, member=member)
     if as_json:
         print_json(rows)
         return
     table(
         "Notes",
         ["date", "kind", "person", "text"],
-        [(n["date"], n["kind"], n["person"], n["text"]) for n in rows],
+        [(n.date, n.kind, n.person, n.text) for n in rows],
     )

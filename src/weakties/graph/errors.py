@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from weakties.store.errors import NotFoundError, WeaktiesError
+from weakties.errors import NotFoundError, WeaktiesError
 
 __all__ = ["GraphError", "NodeNotFound"]
 

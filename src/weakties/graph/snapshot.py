@@ -190,11 +190,11 @@ class Graph:
         )
 
     @classmethod
-    def from_store(cls, db: Any, viewer: Any = None, **kwargs: Any) -> Graph:
-        """The network a viewer may see, from the database (see :mod:`.fromstore`)."""
+    def from_store(cls, reader: Any, **kwargs: Any) -> Graph:
+        """The network a reader's scope may see, from the database (see :mod:`.fromstore`)."""
         from weakties.graph.fromstore import graph_from_store
 
-        return graph_from_store(db, viewer, **kwargs)
+        return graph_from_store(reader, **kwargs)
 
     # -- basic facts ------------------------------------------------------------
     @property

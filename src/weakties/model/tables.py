@@ -36,6 +36,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+# The vocabularies (allowed values of the string columns) live in
+# weakties.model.kinds; they are re-exported here, next to the tables.
+from weakties.model.kinds import (  # noqa: F401
+    ASK_PURPOSES,
+    ASK_STATUSES,
+    DATE_PRECISIONS,
+    EVENT_KINDS,
+    IDENTITY_KINDS,
+    INTERACTION_KINDS,
+    NOTE_KINDS,
+    ORG_KINDS,
+    POSITION_KINDS,
+    SHARING_LEVELS,
+    TIE_SOURCES,
+)
+
 # Deterministic constraint names, so that Alembic migrations are portable.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -58,46 +74,6 @@ class Base(DeclarativeBase):
 def table_of(model: type[Base]) -> Table:
     """The Core table of a mapped class (typed, for bulk statements)."""
     return cast(Table, model.__table__)
-
-
-# Allowed values of the string enumerations (checked in Python, documented here).
-SHARING_LEVELS = ("nothing", "counts", "names")
-IDENTITY_KINDS = ("linkedin", "linkedin_urn", "email", "phone", "external")
-ORG_KINDS = ("organization", "group")
-POSITION_KINDS = ("job", "study", "group")  # "group": membership of a group (org kind group)
-DATE_PRECISIONS = ("day", "month", "year")
-TIE_SOURCES = (
-    "connection",  # declared LinkedIn connection
-    "address_book",  # the member holds their contact details
-    "inferred_colleague",
-    "inferred_classmate",
-    "inferred_corecipient",
-    "manual",
-    "platform",
-)
-INTERACTION_KINDS = (
-    "message",
-    "email",
-    "meeting",
-    "call",
-    "invitation",
-    "endorsement",
-    "recommendation",
-    "introduction",
-    "comment",
-    "reaction",
-    "share",
-)
-NOTE_KINDS = ("meeting", "call", "collaboration", "note")
-EVENT_KINDS = (
-    "new_connection",
-    "connection_gone",
-    "career_move",  # new employer
-    "title_change",  # same employer, new title
-    "left_company",  # employer gone, no new one
-    "started_job",  # employer appears where there was none
-    "contact_details_changed",
-)
 
 
 class Person(Base):
@@ -463,10 +439,6 @@ class ImportFile(Base):
     run: Mapped[ImportRun] = relationship(back_populates="files")
 
     __table_args__ = (Index("ix_import_file_member_hash", "member_id", "content_hash"),)
-
-
-ASK_STATUSES = ("open", "introduced", "declined", "no_answer", "withdrawn")
-ASK_PURPOSES = ("job", "client", "info")
 
 
 class Target(Base):

@@ -13,7 +13,7 @@ The pieces, each in its module:
 - :mod:`.etiquette` — the ledger of asks and the rules that refuse one too many.
 """
 
-from weakties.opportunity.etiquette import Limits, check_ask, close_ask, list_asks, record_ask
+from weakties.opportunity.etiquette import Limits, check_ask, list_asks
 from weakties.opportunity.feed import opportunity_feed
 from weakties.opportunity.intro import draft_for, introductions, target_paths
 from weakties.opportunity.network import IntroNetwork, build_network, network_from_graph
@@ -31,7 +31,6 @@ __all__ = [
     "TargetSpec",
     "build_network",
     "check_ask",
-    "close_ask",
     "draft_for",
     "find_paths",
     "introductions",
@@ -39,7 +38,6 @@ __all__ = [
     "network_from_graph",
     "opportunity_feed",
     "org_reach",
-    "record_ask",
     "resolve_targets",
     "suggest_all",
     "suggest_for",

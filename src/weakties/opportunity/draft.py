@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
-
-from weakties.model.tables import Organization, Person, Position
 from weakties.opportunity.explain import Relation, relation
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["RequestContext", "draft_request", "request_context"]
 
@@ -62,39 +62,6 @@ class RequestContext:
         }
 
 
-def _person(conn: Connection, pid: int) -> dict[str, Any]:
-    row = conn.execute(
-        select(Person.id, Person.display_name, Person.first_name).where(Person.id == pid)
-    ).one()
-    current = conn.execute(
-        select(Organization.name, Position.title)
-        .join(Organization, Organization.id == Position.organization_id)
-        .where(Position.person_id == pid, Position.is_current.is_(True), Position.kind == "job")
-        .order_by(Position.start_date.desc())
-    ).first()
-    first = row.first_name or (row.display_name.split()[0] if row.display_name else "")
-    return {
-        "id": pid,
-        "name": row.display_name,
-        "first_name": first,
-        "org": current.name if current else None,
-        "title": current.title if current else None,
-    }
-
-
-def _shared_places(conn: Connection, a: int, b: int) -> list[tuple[str, str]]:
-    """(kind, name) of the organisations, schools and groups both were part of."""
-    rows = conn.execute(
-        select(Position.person_id, Organization.name, Position.kind)
-        .join(Organization, Organization.id == Position.organization_id)
-        .where(Position.person_id.in_((a, b)))
-    ).all()
-    mine = {(kind, name) for pid, name, kind in rows if pid == a}
-    theirs = {(kind, name) for pid, name, kind in rows if pid == b}
-    order = {"job": 0, "study": 1, "group": 2}
-    return sorted(mine & theirs, key=lambda x: (order.get(x[0], 3), x[1]))
-
-
 _SHARED_EN = {"job": "worked at {}", "study": "studied at {}", "group": "are in {}"}
 _SHARED_FR = {"job": "travaillé chez {}", "study": "étudié à {}", "group": "fait partie de {}"}
 
@@ -104,7 +71,7 @@ def _shared_text(places: list[tuple[str, str]]) -> list[str]:
 
 
 def request_context(
-    conn: Connection,
+    reader: Reader,
     viewer_person: int,
     broker: int,
     target: int,
@@ -116,25 +83,21 @@ def request_context(
     days_since_contact: float | None = None,
     today: dt.date | None = None,
 ) -> RequestContext:
-    """Everything a personal request can draw on."""
-    names = {
-        pid: p["name"]
-        for pid, p in (
-            (x, _person(conn, x)) for x in {viewer_person, broker, target, *([via] if via else [])}
-        )
-    }
-    people = {pid: _person(conn, pid) for pid in names}
+    """Everything a personal request can draw on (what the reader's scope may see)."""
+    everyone = {viewer_person, broker, target, *([via] if via else [])}
+    people = {pid: reader.person_card(pid) for pid in everyone}
+    names = {pid: p["name"] for pid, p in people.items() if p["name"]}
     nxt = via if via is not None else target
     return RequestContext(
         viewer=people[viewer_person],
         broker=people[broker],
         target=people[target],
         via=people[via] if via is not None else None,
-        broker_knows=relation(conn, broker, nxt, names=names, today=today),
-        viewer_knows_broker=relation(conn, viewer_person, broker, names=names, today=today),
-        shared_viewer_broker=_shared_places(conn, viewer_person, broker),
-        shared_broker_target=_shared_places(conn, broker, nxt),
-        shared_viewer_target=_shared_places(conn, viewer_person, target),
+        broker_knows=relation(reader, broker, nxt, names=names, today=today),
+        viewer_knows_broker=relation(reader, viewer_person, broker, names=names, today=today),
+        shared_viewer_broker=reader.places_in_common(viewer_person, broker),
+        shared_broker_target=reader.places_in_common(broker, nxt),
+        shared_viewer_target=reader.places_in_common(viewer_person, target),
         tie_class=tie_class,
         days_since_contact=days_since_contact,
         purpose=purpose,

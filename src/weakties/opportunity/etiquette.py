@@ -47,38 +47,28 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
-
+from weakties.errors import InputError, NotFoundError
 from weakties.model.identity import fold
-from weakties.model.tables import (
-    ASK_PURPOSES,
-    ASK_STATUSES,
-    Ask,
-    DoNotAsk,
-    Member,
-    Organization,
-    Person,
-    Setting,
-)
-from weakties.store.clock import data_now
-from weakties.store.errors import InputError, NotFoundError, RefusedError
-from weakties.store.visibility import Viewer, first_degree
+from weakties.model.kinds import ASK_STATUSES
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = [
+    "OUTCOMES",
     "Decision",
     "Limits",
+    "ask_fingerprint",
     "check_ask",
-    "close_ask",
+    "closing",
     "effective_status",
     "list_asks",
     "load_limits",
-    "mark_do_not_ask",
-    "record_ask",
     "rest_until",
-    "save_limits",
     "text_fingerprint",
+    "with_rule",
 ]
 
 
@@ -100,12 +90,9 @@ class Limits:
         return dataclasses.asdict(self)
 
 
-def _key(member_id: int) -> str:
-    return f"etiquette:{member_id}"
-
-
-def load_limits(conn: Connection, member_id: int) -> Limits:
-    text = conn.execute(select(Setting.value).where(Setting.key == _key(member_id))).scalar()
+def load_limits(reader: Reader) -> Limits:
+    """The viewer's etiquette rules (the defaults where they changed none)."""
+    text = reader.member_setting("etiquette")
     if not text:
         return Limits()
     stored = json.loads(text)
@@ -113,15 +100,15 @@ def load_limits(conn: Connection, member_id: int) -> Limits:
     return Limits(**{k: v for k, v in stored.items() if k in names})
 
 
-def save_limits(conn: Connection, member_id: int, name: str, value: str) -> Limits:
-    """Change one rule. ``value`` is a number, ``off``, or for ``contacts_only`` on/off.
+def with_rule(current: Limits, name: str, value: str) -> Limits:
+    """``current`` with one rule changed. ``value`` is a number, ``off``, or for
+    ``contacts_only`` on/off.
 
     Raises
     ------
     InputError
         For an unknown rule or a value it cannot take.
     """
-    current = load_limits(conn, member_id)
     fields = {f.name: f for f in dataclasses.fields(Limits)}
     if name not in fields:
         raise InputError(f"no etiquette rule {name!r} (rules: {', '.join(fields)})")
@@ -142,14 +129,7 @@ def save_limits(conn: Connection, member_id: int, name: str, value: str) -> Limi
             raise InputError(f"{name} takes a whole number or 'off', not {value!r}") from None
         if new < 0 or (name == "no_answer_after_days" and new < 1):
             raise InputError(f"{name} must be positive")
-    limits = dataclasses.replace(current, **{name: new})
-    payload = json.dumps(limits.as_dict())
-    updated = conn.execute(
-        update(Setting).where(Setting.key == _key(member_id)).values(value=payload)
-    ).rowcount
-    if not updated:
-        conn.execute(insert(Setting).values(key=_key(member_id), value=payload))
-    return limits
+    return dataclasses.replace(current, **{name: new})
 
 
 def text_fingerprint(text: str, names: Iterable[str] = ()) -> str:
@@ -226,6 +206,16 @@ class Decision:
             return None
         return max(dates) if dates else None  # type: ignore[type-var]
 
+    def reasons_json(self) -> list[dict[str, Any]]:
+        """The reasons with their dates as ISO text."""
+        out = []
+        for reason in self.reasons:
+            item = dict(reason)
+            if isinstance(item.get("possible_on"), dt.date):
+                item["possible_on"] = item["possible_on"].isoformat()
+            out.append(item)
+        return out
+
     def message(self) -> str:
         lines = [r["message"] for r in self.reasons]
         timed = [r for r in self.reasons if r["rule"] != "same_text_recipients"]
@@ -241,25 +231,16 @@ class Decision:
         return "\n".join(lines)
 
 
-def _name(conn: Connection, pid: int | None) -> str:
+def _name(reader: Reader, pid: int | None) -> str:
     if pid is None:
         return ""
-    return str(
-        conn.execute(select(Person.display_name).where(Person.id == pid)).scalar() or f"#{pid}"
-    )
+    return reader.names([pid]).get(pid) or f"#{pid}"
 
 
-def _do_not_ask(conn: Connection, viewer: Viewer, pid: int) -> str | None:
-    """Why ``pid`` may not be asked by ``viewer`` (None if they may)."""
-    own_member = conn.execute(select(Member.id).where(Member.person_id == pid)).scalar()
-    rows = conn.execute(
-        select(DoNotAsk.set_by, DoNotAsk.reason).where(
-            DoNotAsk.person_id == pid,
-            or_(DoNotAsk.set_by == viewer.member_id, DoNotAsk.set_by == own_member),
-        )
-    ).all()
-    for set_by, reason in rows:
-        who = "they asked" if set_by == own_member else "you noted that they asked"
+def _do_not_ask(reader: Reader, pid: int) -> str | None:
+    """Why ``pid`` may not be asked by the viewer (None if they may)."""
+    for themself, reason in reader.do_not_ask_reasons(pid):
+        who = "they asked" if themself else "you noted that they asked"
         return f"{who} not to be asked for introductions" + (f" ({reason})" if reason else "")
     return None
 
@@ -269,8 +250,7 @@ def _day(value: dt.datetime) -> dt.date:
 
 
 def check_ask(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     broker: int,
     *,
     target: int | None = None,
@@ -280,43 +260,33 @@ def check_ask(
 ) -> Decision:
     """Every rule an ask to ``broker`` (for ``target``) would break now (the
     database's clock unless ``now`` is given)."""
-    when = now or data_now(conn)
+    when = now or reader.clock
     today = _today(when)
-    rules = limits or load_limits(conn, viewer.member_id)
+    rules = limits or load_limits(reader)
     reasons: list[dict[str, Any]] = []
-    broker_name = _name(conn, broker)
+    broker_name = _name(reader, broker)
 
     def refuse(rule: str, message: str, possible_on: dt.date | None) -> None:
         reasons.append({"rule": rule, "message": message, "possible_on": possible_on})
 
-    if broker == viewer.person_id:
+    if broker == reader.scope.person_id:
         raise InputError("you cannot ask yourself for an introduction")
     if target is not None and target == broker:
         raise InputError("the broker and the target are the same person: write to them directly")
     for pid, role in ((broker, "broker"), (target, "target")):
         if pid is None:
             continue
-        why = _do_not_ask(conn, viewer, pid)
+        why = _do_not_ask(reader, pid)
         if why:
-            refuse("do_not_ask", f"{_name(conn, pid)} ({role}): {why}.", None)
-    if rules.contacts_only and broker not in first_degree(conn, viewer):
+            refuse("do_not_ask", f"{_name(reader, pid)} ({role}): {why}.", None)
+    if rules.contacts_only and broker not in reader.first_degree():
         refuse(
             "contacts_only",
             f"{broker_name} is not one of your contacts: asking a stranger for an "
             "introduction is solicitation. Ask someone who knows you both.",
             None,
         )
-    asks = conn.execute(
-        select(
-            Ask.id,
-            Ask.broker_id,
-            Ask.target_person_id,
-            Ask.status,
-            Ask.asked_at,
-            Ask.closed_at,
-            Ask.text_hash,
-        ).where(Ask.member_id == viewer.member_id)
-    ).all()
+    asks = reader.asks()
     open_here = []
     for row in asks:
         if row.broker_id != broker:
@@ -344,7 +314,9 @@ def check_ask(
         after = lapse_day(first.asked_at, rules) + dt.timedelta(
             days=rules.cooldown_no_answer_days or 0
         )
-        for_whom = f" (for {_name(conn, first.target_person_id)})" if first.target_person_id else ""
+        for_whom = (
+            f" (for {_name(reader, first.target_person_id)})" if first.target_person_id else ""
+        )
         refuse(
             "open_per_broker",
             f"you already asked {broker_name} on {_day(first.asked_at)}{for_whom} and that ask "
@@ -364,8 +336,8 @@ def check_ask(
             first = min(same_target, key=lambda r: r.asked_at)
             refuse(
                 "open_per_target",
-                f"you already asked {_name(conn, first.broker_id)} on {_day(first.asked_at)} "
-                f"for an introduction to {_name(conn, target)} (ask #{first.id}): asking "
+                f"you already asked {_name(reader, first.broker_id)} on {_day(first.asked_at)} "
+                f"for an introduction to {_name(reader, target)} (ask #{first.id}): asking "
                 "several people for the same favour at once spends everyone's goodwill.",
                 lapse_day(first.asked_at, rules),
             )
@@ -383,7 +355,7 @@ def check_ask(
                 frees,
             )
     if text and rules.same_text_recipients is not None:
-        digest = ask_fingerprint(conn, text, broker, target)
+        digest = ask_fingerprint(reader, text, broker, target)
         sent: dict[int, dt.date] = {}
         for r in asks:
             if r.text_hash != digest or r.broker_id == broker:
@@ -391,7 +363,7 @@ def check_ask(
             if r.asked_at.date() > today - dt.timedelta(days=365):
                 sent[r.broker_id] = max(sent.get(r.broker_id, r.asked_at.date()), r.asked_at.date())
         if len(sent) >= rules.same_text_recipients:
-            names = ", ".join(sorted(_name(conn, pid) for pid in sent))
+            names = ", ".join(sorted(_name(reader, pid) for pid in sent))
             dates = sorted(sent.values())
             reusable = dates[len(dates) - rules.same_text_recipients] + dt.timedelta(days=365)
             refuse(
@@ -404,124 +376,47 @@ def check_ask(
     return Decision(not reasons, reasons)
 
 
-def ask_fingerprint(conn: Connection, text: str, broker: int, target: int | None) -> str:
+def ask_fingerprint(reader: Reader, text: str, broker: int, target: int | None) -> str:
     """The fingerprint of an ask's words, the broker's and target's names left out."""
-    names = [_name(conn, broker)] + ([_name(conn, target)] if target is not None else [])
+    names = [_name(reader, broker)] + ([_name(reader, target)] if target is not None else [])
     return text_fingerprint(text, names)
-
-
-def record_ask(
-    conn: Connection,
-    viewer: Viewer,
-    broker: int,
-    *,
-    target: int | None = None,
-    target_org: int | None = None,
-    purpose: str = "job",
-    text: str | None = None,
-    now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """Put an ask in the ledger, if etiquette allows it.
-
-    Raises
-    ------
-    RefusedError
-        With every rule the ask breaks and the day it becomes possible.
-    """
-    if purpose not in ASK_PURPOSES:
-        raise InputError(f"purpose must be one of {', '.join(ASK_PURPOSES)}")
-    when = now or data_now(conn)
-    decision = check_ask(conn, viewer, broker, target=target, text=text, now=when)
-    if not decision.allowed:
-        raise RefusedError(
-            f"not asking {_name(conn, broker)}:\n" + decision.message(),
-            [_jsonable(r) for r in decision.reasons],
-        )
-    ask_id = conn.execute(
-        insert(Ask).values(
-            member_id=viewer.member_id,
-            broker_id=broker,
-            target_person_id=target,
-            target_org_id=target_org,
-            purpose=purpose,
-            status="open",
-            text_hash=ask_fingerprint(conn, text, broker, target) if text else None,
-            text_length=len(text or ""),
-            asked_at=when,
-        )
-    ).inserted_primary_key[0]  # type: ignore[index]
-    return {"id": int(ask_id), "broker": _name(conn, broker), "asked_at": when.isoformat()}
-
-
-def _jsonable(reason: dict[str, Any]) -> dict[str, Any]:
-    out = dict(reason)
-    if isinstance(out.get("possible_on"), dt.date):
-        out["possible_on"] = out["possible_on"].isoformat()
-    return out
 
 
 OUTCOMES = set(ASK_STATUSES) - {"open"}
 
 
-def close_ask(
-    conn: Connection, viewer: Viewer, ask_id: int, outcome: str, now: dt.datetime | None = None
-) -> dict[str, Any]:
-    """Record the outcome of an ask still open (``no-answer`` is accepted for
-    ``no_answer``). An outcome is final: recording another one would let a
-    "no" or a withdrawal erase a wait.
+def closing(reader: Reader, ask_id: int, outcome: str) -> tuple[str, str]:
+    """``(the outcome to record, the ask's status until now)``: an outcome is
+    recorded once, on an ask still open (``no-answer`` is accepted for
+    ``no_answer``). An outcome is final: recording another one would let a "no"
+    or a withdrawal erase a wait.
 
     Raises
     ------
     InputError
         For an unknown outcome, or an ask whose outcome is already recorded.
+    NotFoundError
+        For an ask that is not the viewer's.
     """
     value = outcome.strip().lower().replace("-", "_").replace(" ", "_")
     if value not in OUTCOMES:
         raise InputError(f"outcome must be one of {', '.join(sorted(OUTCOMES))}")
-    row = conn.execute(
-        select(Ask.id, Ask.status, Ask.closed_at).where(
-            Ask.id == ask_id, Ask.member_id == viewer.member_id
-        )
-    ).first()
+    row = reader.ask(ask_id)
     if row is None:
-        raise NotFoundError(f"no ask #{ask_id} of {viewer.handle}")
+        raise NotFoundError(f"no ask #{ask_id} of yours")
     if row.status != "open":
         closed = f" on {row.closed_at.date().isoformat()}" if row.closed_at else ""
         raise InputError(
             f"ask #{ask_id} is already closed as {row.status}{closed}: an outcome is final"
         )
-    when = now or data_now(conn)
-    conn.execute(update(Ask).where(Ask.id == ask_id).values(status=value, closed_at=when))
-    return {"id": ask_id, "status": value, "was": row.status}
+    return value, str(row.status)
 
 
-def list_asks(
-    conn: Connection, viewer: Viewer, *, now: dt.datetime | None = None
-) -> list[dict[str, Any]]:
+def list_asks(reader: Reader, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The viewer's ledger, newest first, with each ask's effective status."""
-    when = now or data_now(conn)
-    limits = load_limits(conn, viewer.member_id)
-    broker = Person.__table__.alias("broker")
-    target = Person.__table__.alias("target")
-    rows = conn.execute(
-        select(
-            Ask.id,
-            Ask.status,
-            Ask.purpose,
-            Ask.asked_at,
-            Ask.closed_at,
-            Ask.broker_id,
-            broker.c.display_name.label("broker"),
-            Ask.target_person_id,
-            target.c.display_name.label("target"),
-            Organization.name.label("org"),
-        )
-        .join(broker, broker.c.id == Ask.broker_id)
-        .join(target, target.c.id == Ask.target_person_id, isouter=True)
-        .join(Organization, Organization.id == Ask.target_org_id, isouter=True)
-        .where(Ask.member_id == viewer.member_id)
-        .order_by(Ask.asked_at.desc(), Ask.id.desc())
-    ).all()
+    when = now or reader.clock
+    limits = load_limits(reader)
+    rows = reader.ask_ledger()
     return [
         {
             "id": r.id,
@@ -538,38 +433,3 @@ def list_asks(
         }
         for r in rows
     ]
-
-
-def mark_do_not_ask(
-    conn: Connection, viewer: Viewer, person: int, *, reason: str | None = None, lift: bool = False
-) -> dict[str, Any]:
-    """Record (or lift) a "do not ask": for the viewer themself it holds for every
-    member; for anyone else it holds for the viewer."""
-    if lift:
-        gone = conn.execute(
-            delete(DoNotAsk).where(
-                DoNotAsk.person_id == person, DoNotAsk.set_by == viewer.member_id
-            )
-        ).rowcount
-        return {"person_id": person, "lifted": bool(gone)}
-    exists = conn.execute(
-        select(DoNotAsk.id).where(DoNotAsk.person_id == person, DoNotAsk.set_by == viewer.member_id)
-    ).first()
-    if exists is None:
-        conn.execute(
-            insert(DoNotAsk).values(person_id=person, set_by=viewer.member_id, reason=reason)
-        )
-    return {
-        "person_id": person,
-        "scope": "every member" if person == viewer.person_id else viewer.handle,
-    }
-
-
-def do_not_ask_set(conn: Connection, viewer: Viewer) -> set[int]:
-    """Persons the viewer may not ask (marked by themselves or by the viewer)."""
-    own = dict(conn.execute(select(Member.id, Member.person_id)).all())
-    out = set()
-    for pid, set_by in conn.execute(select(DoNotAsk.person_id, DoNotAsk.set_by)):
-        if set_by == viewer.member_id or own.get(set_by) == pid:
-            out.add(pid)
-    return out

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, select
 
-from weakties.model.tables import Organization, Person, Position, Tie
 from weakties.opportunity.paths import STATUS_NAMES, IntroPaths, describe_score
+from weakties.ties.strength import ago
 
-__all__ = ["Relation", "explain_paths", "names_of", "relation"]
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
+
+__all__ = ["Relation", "ego_text", "explain_paths", "relation"]
 
 
 @dataclass(frozen=True)
@@ -39,36 +41,6 @@ class Relation:
         }
 
 
-def names_of(conn: Connection, pids: list[int]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for start in range(0, len(pids), 900):
-        chunk = pids[start : start + 900]
-        out.update(
-            conn.execute(select(Person.id, Person.display_name).where(Person.id.in_(chunk))).all()
-        )
-    return out
-
-
-def _positions(conn: Connection, pids: tuple[int, int]) -> dict[int, list[Any]]:
-    out: dict[int, list[Any]] = {pids[0]: [], pids[1]: []}
-    for row in conn.execute(
-        select(
-            Position.person_id,
-            Position.organization_id,
-            Organization.name,
-            Organization.kind,
-            Position.kind.label("pkind"),
-            Position.start_date,
-            Position.end_date,
-            Position.is_current,
-        )
-        .join(Organization, Organization.id == Position.organization_id)
-        .where(Position.person_id.in_(pids))
-    ):
-        out[row.person_id].append(row)
-    return out
-
-
 def _span(start: int | None, end: int | None) -> str:
     if start is None:
         return ""
@@ -77,7 +49,7 @@ def _span(start: int | None, end: int | None) -> str:
 
 
 def relation(
-    conn: Connection,
+    reader: Reader,
     a: int,
     b: int,
     *,
@@ -86,11 +58,12 @@ def relation(
     today: dt.date | None = None,
 ) -> Relation:
     """How ``a`` knows ``b``: overlapping jobs or studies (with the years), a
-    shared group, both at the same place now, a declared tie, shared conversations."""
-    names = names if names is not None else names_of(conn, [b])
+    shared group, both at the same place now, a declared tie, shared conversations —
+    from what the reader's scope may see."""
+    names = names if names is not None else reader.names([b])
     who = names.get(b, f"#{b}")
-    now = today or dt.date.today()
-    held = _positions(conn, (a, b))
+    now = today or reader.now.date()
+    held = reader.relation_places(a, b)
     best: tuple[tuple[int, ...], Relation] | None = None
     for p in held[a]:
         for q in held[b]:
@@ -132,12 +105,7 @@ def relation(
                 best = (rank, candidate)
     if best is not None:
         return best[1]
-    lo, hi = min(a, b), max(a, b)
-    ties = conn.execute(
-        select(Tie.source, Tie.since).where(
-            and_(Tie.person_a_id == lo, Tie.person_b_id == hi), Tie.ended_at.is_(None)
-        )
-    ).all()
+    ties = reader.pair_ties(a, b)
     sources = {s for s, _ in ties}
     since = min((s for _, s in ties if s is not None), default=None)
     if sources & {"connection", "platform", "manual"}:
@@ -158,16 +126,6 @@ def relation(
     return Relation("knows", f"knows {who}")
 
 
-def _ago(days: float) -> str:
-    if days < 1:
-        return "today"
-    if days < 60:
-        return f"{int(days)} days ago"
-    if days < 730:
-        return f"{int(days / 30.4)} months ago"
-    return f"{days / 365.25:.0f} years ago"
-
-
 def ego_text(klass: str, contacts_year: float, days: float) -> str:
     """The viewer's tie in a few words: "strong tie, 14 exchanges this year"."""
     head = f"{klass} tie"
@@ -175,11 +133,11 @@ def ego_text(klass: str, contacts_year: float, days: float) -> str:
         return f"{head}, {int(contacts_year)} exchange{'s' if contacts_year != 1 else ''} this year"
     if np.isnan(days):
         return f"{head}, never in touch"
-    return f"{head}, last contact {_ago(days)}"
+    return f"{head}, last contact {ago(days)}"
 
 
 def explain_paths(
-    conn: Connection,
+    reader: Reader,
     paths: IntroPaths,
     chosen: np.ndarray,
     *,
@@ -195,7 +153,7 @@ def explain_paths(
             int(x) for x in (paths.target[i], paths.first[i], paths.second[i]) if int(x) >= 0
         )
     pid = {x: g.person_of(x) for x in nodes}
-    names = names_of(conn, list(pid.values()))
+    names = reader.names(pid.values())
     today = net.as_of.date()
     out = []
     for rank, i in enumerate(chosen.tolist(), start=1):
@@ -242,15 +200,15 @@ def explain_paths(
             "mutual_contacts": mutual,
         }
         if n == 2:
-            rel = relation(conn, broker, target, names=names, prefer_org=prefer_org, today=today)
+            rel = relation(reader, broker, target, names=names, prefer_org=prefer_org, today=today)
             record["relation"] = rel.as_dict()
             onward = rel.text
         else:
             m = int(paths.second[i])
             middle = pid[m]
-            first_rel = relation(conn, broker, middle, names=names, today=today)
+            first_rel = relation(reader, broker, middle, names=names, today=today)
             second_rel = relation(
-                conn, middle, target, names=names, prefer_org=prefer_org, today=today
+                reader, middle, target, names=names, prefer_org=prefer_org, today=today
             )
             record["via"] = {
                 "id": middle,

@@ -27,17 +27,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, or_, select
-
-from weakties.model.tables import Follow, Organization, Person, Position, Target, Tie
-from weakties.store.clock import data_now
-from weakties.store.events import CAREER_KINDS, list_events
-from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer, first_degree, sharing_levels
+from weakties.model.kinds import CAREER_KINDS
 from weakties.ties.strength import dormant_ties
 
-__all__ = ["FEED_KINDS", "opportunity_feed", "watched_orgs"]
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
+
+__all__ = ["FEED_KINDS", "opportunity_feed"]
 
 FEED_KINDS = (
     "moved_to_watched",
@@ -61,37 +59,15 @@ BASE_PRIORITY = {
 }
 
 
-def watched_orgs(conn: Connection, viewer: Viewer) -> dict[int, str]:
-    """Organisation id -> why it is watched ("you target it" / "you follow it")."""
-    out: dict[int, str] = {}
-    for oid in conn.execute(
-        select(Follow.organization_id).where(
-            Follow.member_id == viewer.member_id,
-            Follow.organization_id.is_not(None),
-            Follow.active.is_(True),
-        )
-    ).scalars():
-        if oid is not None:
-            out[oid] = "you follow it"
-    for oid, purpose in conn.execute(
-        select(Target.organization_id, Target.purpose).where(
-            Target.member_id == viewer.member_id, Target.organization_id.is_not(None)
-        )
-    ):
-        if oid is not None:
-            out[oid] = f"you target it ({purpose})"
-    return out
-
-
 def _first(name: str | None) -> str:
     return (name or "").split(" ")[0] or "them"
 
 
 def _career_items(
-    conn: Connection, viewer: Viewer, since: dt.date, until: dt.date, watched: dict[int, str]
+    reader: Reader, since: dt.date, until: dt.date, watched: dict[int, str]
 ) -> list[dict[str, Any]]:
     items = []
-    for event in list_events(conn, viewer, kinds=list(CAREER_KINDS), since=since, until=until):
+    for event in reader.events(kinds=list(CAREER_KINDS), since=since, until=until):
         detail = event["detail"]
         to, before = detail.get("to") or {}, detail.get("from") or {}
         who = event["person"]
@@ -152,60 +128,35 @@ def _career_items(
     return items
 
 
-def _current_at(conn: Connection, orgs: list[int]) -> dict[int, tuple[int, str | None]]:
-    """Person -> (organisation, title) for current jobs at ``orgs``."""
-    out: dict[int, tuple[int, str | None]] = {}
-    if not orgs:
-        return out
-    for pid, oid, title in conn.execute(
-        select(Position.person_id, Position.organization_id, Position.title).where(
-            Position.organization_id.in_(orgs),
-            Position.is_current.is_(True),
-            Position.kind == "job",
-        )
-    ):
-        if oid is not None:
-            out[pid] = (oid, title)
-    return out
-
-
 def opportunity_feed(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     *,
     as_of: dt.datetime | None = None,
     days: int = 90,
     limit: int | None = 50,
 ) -> dict[str, Any]:
     """The viewer's feed, highest priority first (see the module doc)."""
-    now = as_of or data_now(conn)
+    viewer = reader.scope.person_id
+    if viewer is None:
+        raise ValueError("a feed is a member's: give a member's reader")
+    now = as_of or reader.now
     since = (now - dt.timedelta(days=days)).date()
-    watched = watched_orgs(conn, viewer)
-    org_names = (
-        dict(
-            conn.execute(
-                select(Organization.id, Organization.name).where(Organization.id.in_(watched))
-            ).all()
-        )
-        if watched
-        else {}
-    )
-    items = _career_items(conn, viewer, since, now.date(), watched)
-    contacts = first_degree(conn, viewer)
-    at_watched = _current_at(conn, list(watched))
+    watched = reader.watched()
+    org_names = reader.org_names(watched)
+    items = _career_items(reader, since, now.date(), watched)
+    contacts = reader.first_degree()
+    at_watched = reader.current_at(watched)
     names: dict[int, str] = {}
 
     def name(pid: int) -> str:
         if pid not in names:
-            names[pid] = str(
-                conn.execute(select(Person.display_name).where(Person.id == pid)).scalar() or ""
-            )
+            names[pid] = reader.names([pid]).get(pid, "")
         return names[pid]
 
     # dormant ties now at a watched organisation (formerly closest first)
     there = [pid for pid in contacts if pid in at_watched]
     if there:
-        dormant = dormant_ties(conn, viewer.person_id, there, now)
+        dormant = dormant_ties(reader, viewer, there, now)
         for pid, facts in sorted(dormant.items(), key=lambda kv: (-kv[1]["contacts"], kv[0])):
             oid, title = at_watched[pid]
             years = facts["days_since_contact"] / 365.25
@@ -228,22 +179,12 @@ def opportunity_feed(
             )
     # new second-degree paths into watched organisations
     if watched and contacts:
-        levels = sharing_levels(conn)
-        shared = [m for m, level in levels.items() if level == "names"]
-        recent = conn.execute(
-            select(Tie.person_a_id, Tie.person_b_id, Tie.since).where(
-                Tie.source.in_(SOCIAL_TIE_SOURCES),
-                Tie.ended_at.is_(None),
-                Tie.since >= dt.datetime.combine(since, dt.time()),
-                Tie.since <= now,
-                or_(Tie.asserted_by == viewer.member_id, Tie.asserted_by.in_(shared)),
-            )
-        ).all()
+        recent = reader.recent_ties(dt.datetime.combine(since, dt.time()), now)
         seen: set[tuple[int, int]] = set()
         for a, b, when in recent:
             for c, t in ((a, b), (b, a)):
                 if c in contacts and t in at_watched and t not in contacts:
-                    if t == viewer.person_id or (c, t) in seen:
+                    if t == viewer or (c, t) in seen:
                         continue
                     seen.add((c, t))
                     oid, title = at_watched[t]
@@ -266,30 +207,11 @@ def opportunity_feed(
                     )
     # people at watched organisations in a group with the viewer
     if watched:
-        my_groups = dict(
-            conn.execute(
-                select(Position.organization_id, Organization.name)
-                .join(Organization, Organization.id == Position.organization_id)
-                .where(
-                    Position.person_id == viewer.person_id,
-                    Position.kind == "group",
-                    Position.is_current.is_(True),
-                )
-            ).all()
-        )
+        my_groups = reader.current_groups(viewer)
         if my_groups:
             fellows: dict[int, list[int]] = defaultdict(list)
-            for pid, gid in conn.execute(
-                select(Position.person_id, Position.organization_id).where(
-                    and_(
-                        Position.organization_id.in_(list(my_groups)),
-                        Position.kind == "group",
-                        Position.is_current.is_(True),
-                        Position.person_id.in_(list(at_watched)),
-                    )
-                )
-            ):
-                if pid != viewer.person_id and gid is not None:
+            for pid, gid in reader.fellows(my_groups, at_watched):
+                if pid != viewer:
                     fellows[pid].append(gid)
             for pid, groups in sorted(fellows.items()):
                 oid, title = at_watched[pid]
@@ -314,7 +236,6 @@ def opportunity_feed(
     items.sort(key=lambda x: (-x["priority"], x["date"] is None, _neg_date(x["date"])))
     total = len(items)
     return {
-        "viewer": viewer.handle,
         "as_of": now.isoformat(timespec="seconds"),
         "days": days,
         "watched": {org_names.get(k, str(k)): v for k, v in watched.items()},

@@ -4,20 +4,19 @@ and why — ranked, explained, ready for a draft."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, select
 
-from weakties.model.tables import Position, held_on
+from weakties.errors import InputError, NotFoundError
 from weakties.opportunity.draft import draft_request, request_context
-from weakties.opportunity.etiquette import do_not_ask_set
 from weakties.opportunity.explain import explain_paths
 from weakties.opportunity.network import IntroNetwork, build_network
 from weakties.opportunity.paths import PURPOSES, IntroPaths, find_paths
 from weakties.opportunity.targets import TargetSet, TargetSpec, resolve_targets
-from weakties.store.errors import InputError, NotFoundError
-from weakties.store.visibility import Viewer
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["draft_for", "introductions", "target_paths"]
 
@@ -31,7 +30,7 @@ def _nodes_of(net: IntroNetwork, pids: list[int]) -> np.ndarray:
     return pos[hit].astype(np.int32)
 
 
-def _tenure(conn: Connection, net: IntroNetwork, org_ids: tuple[int, ...]) -> dict[int, float]:
+def _tenure(reader: Reader, net: IntroNetwork, org_ids: tuple[int, ...]) -> dict[int, float]:
     """Years each of the viewer's contacts has been at one of ``org_ids`` (jobs
     held on the network's date)."""
     if not org_ids:
@@ -43,27 +42,17 @@ def _tenure(conn: Connection, net: IntroNetwork, org_ids: tuple[int, ...]) -> di
     node_of = dict(zip(pids, contacts.tolist(), strict=True))
     out: dict[int, float] = {}
     day = net.as_of.date()
-    for start in range(0, len(pids), 900):
-        for pid, begin in conn.execute(
-            select(Position.person_id, Position.start_date).where(
-                Position.person_id.in_(pids[start : start + 900]),
-                Position.organization_id.in_(org_ids),
-                held_on(day, undated=True),
-                Position.kind == "job",
-                Position.start_date.is_not(None),
-            )
-        ):
-            if begin is None:
-                continue
-            years = max((day - begin).days, 0) / 365.25
-            node = node_of[pid]
-            out[node] = max(out.get(node, 0.0), years)
+    for pid, begin in reader.tenure_rows(pids, org_ids, day):
+        if begin is None:
+            continue
+        years = max((day - begin).days, 0) / 365.25
+        node = node_of[pid]
+        out[node] = max(out.get(node, 0.0), years)
     return out
 
 
 def target_paths(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     spec: TargetSpec,
     *,
     purpose: str = "job",
@@ -75,26 +64,25 @@ def target_paths(
     """The scored paths to a target, with the network and the targets behind them."""
     if purpose not in PURPOSES:
         raise InputError(f"purpose must be one of {', '.join(PURPOSES)}")
-    network = net or build_network(conn, viewer, as_of=as_of, inferred=inferred)
-    targets = resolve_targets(conn, viewer, spec)
+    network = net or build_network(reader, as_of=as_of, inferred=inferred)
+    targets = resolve_targets(reader, spec)
     nodes = _nodes_of(network, targets.person_ids)
-    blocked = do_not_ask_set(conn, viewer)
+    blocked = reader.do_not_ask()
     paths = find_paths(
         network,
         nodes,
         purpose=purpose,
         max_len=max_len,
-        tenure_years=_tenure(conn, network, spec.org_ids),
+        tenure_years=_tenure(reader, network, spec.org_ids),
         do_not_ask=set(_nodes_of(network, sorted(blocked)).tolist()) if blocked else None,
     )
-    paths.targets_total = len(targets.person_ids)
+    paths.targets_total = targets.total
     paths.targets_in_network = int(nodes.size)
     return network, targets, paths
 
 
 def introductions(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     spec: TargetSpec,
     *,
     purpose: str = "job",
@@ -106,17 +94,16 @@ def introductions(
 ) -> dict[str, Any]:
     """Ranked, explained introduction paths to the targets of ``spec``."""
     network, targets, paths = target_paths(
-        conn, viewer, spec, purpose=purpose, net=net, as_of=as_of, inferred=inferred
+        reader, spec, purpose=purpose, net=net, as_of=as_of, inferred=inferred
     )
     chosen = paths.top(limit, per_broker=per_broker)
     explained = explain_paths(
-        conn, paths, chosen, roles=targets.roles, prefer_org=set(spec.org_ids)
+        reader, paths, chosen, roles=targets.roles, prefer_org=set(spec.org_ids)
     )
-    direct = explain_paths(conn, paths, paths.direct()[:limit], roles=targets.roles)
+    direct = explain_paths(reader, paths, paths.direct()[:limit], roles=targets.roles)
     summary = paths.summary()
-    summary["targets"] = len(targets.person_ids)
+    summary["targets"] = targets.total
     return {
-        "viewer": viewer.handle,
         "target": targets.label,
         "purpose": purpose,
         "as_of": network.as_of.isoformat(timespec="seconds"),
@@ -128,8 +115,7 @@ def introductions(
 
 
 def draft_for(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     broker: int,
     target: int,
     *,
@@ -153,7 +139,7 @@ def draft_for(
         raise InputError(f"purpose must be one of {', '.join(PURPOSES)}")
     if lang not in ("en", "fr"):
         raise InputError(f"drafts are written in English (en) or French (fr), not {lang!r}")
-    network = net or build_network(conn, viewer, as_of=as_of)
+    network = net or build_network(reader, as_of=as_of)
     ids = network.graph.person_ids
     assert ids is not None
     nodes = _nodes_of(network, [broker, target])
@@ -171,9 +157,11 @@ def draft_for(
     via = int(paths.second[best])
     facts = network.ego.take(np.array([b_node]))
     days = float(facts["days_since_contact"][0])
+    me = reader.scope.person_id
+    assert me is not None
     ctx = request_context(
-        conn,
-        viewer.person_id,
+        reader,
+        me,
         broker,
         target,
         via=network.graph.person_of(via) if via >= 0 else None,

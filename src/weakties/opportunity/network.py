@@ -21,19 +21,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, select
 
-from weakties.graph.fromstore import _current_orgs
+from weakties.graph.fromstore import current_orgs
 from weakties.graph.snapshot import Graph
-from weakties.model.tables import Ask, Member
+from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
 from weakties.opportunity import _kernels
-from weakties.store.clock import data_now
-from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer, sharing_levels, visible_ties
-from weakties.ties.infer import INFERRED_SOURCES, inference_enabled
+from weakties.ties.infer import inference_enabled
 from weakties.ties.strength import TieScores, score_ties
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = [
     "INFERRED_STRENGTH",
@@ -178,19 +178,16 @@ def _ego_ties(scores: TieScores, graph: Graph) -> EgoTies:
     )
 
 
-def ask_history(conn: Connection, member_id: int, now: dt.datetime) -> dict[int, BrokerHistory]:
-    """A member's asks made before ``now``, by broker person id, with the
+def ask_history(reader: Reader, now: dt.datetime) -> dict[int, BrokerHistory]:
+    """The viewer's asks made before ``now``, by broker person id, with the
     outcomes known at ``now`` and the etiquette wait still running (see
     :mod:`.etiquette`)."""
     from weakties.opportunity.etiquette import load_limits, rest_until
 
-    limits = load_limits(conn, member_id)
+    limits = load_limits(reader)
     out: dict[int, BrokerHistory] = {}
-    for broker, status, asked_at, closed_at in conn.execute(
-        select(Ask.broker_id, Ask.status, Ask.asked_at, Ask.closed_at).where(
-            Ask.member_id == member_id, Ask.asked_at <= now
-        )
-    ):
+    for row in reader.asks(before=now):
+        broker, status, asked_at, closed_at = row.broker_id, row.status, row.asked_at, row.closed_at
         history = out.setdefault(broker, BrokerHistory())
         if closed_at is not None and closed_at > now:
             status, closed_at = "open", None  # the outcome came later
@@ -209,52 +206,46 @@ def ask_history(conn: Connection, member_id: int, now: dt.datetime) -> dict[int,
 
 
 def build_network(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     *,
     as_of: dt.datetime | None = None,
     inferred: bool = True,
 ) -> IntroNetwork:
-    """The viewer's network with tie strengths, as of a date (now by default).
+    """The viewer's network with tie strengths, as of a date (the data's present
+    by default), as far as the reader's scope may name it.
 
     Parameters
     ----------
-    conn : Connection
-    viewer : Viewer
+    reader : Reader
+        A member's reader.
     as_of : datetime, optional
         Tie strengths use the traces before it.
     inferred : bool
         Use inferred contact-to-contact ties (when the viewer has not switched
         inference off).
     """
-    when = as_of or data_now(conn)
+    member, me = reader.scope.member_id, reader.scope.person_id
+    if member is None or me is None:
+        raise ValueError("an introduction network is a member's: give a member's reader")
+    when = as_of or reader.now
     sources = list(SOCIAL_TIE_SOURCES)
-    if inferred and inference_enabled(conn, viewer):
+    if inferred and inference_enabled(reader):
         sources += list(INFERRED_SOURCES)
-    rows = visible_ties(
-        conn, viewer, level="names", sources=sources, with_confidence=True, as_of=as_of
-    )
+    rows = reader.tie_rows("names", sources=sources, as_of=as_of)
     strength = _strength_by_pair(rows)
     # trace-based strengths: the viewer's own, then each member sharing by name
-    own = score_ties(conn, viewer=viewer, as_of=when)
+    own = score_ties(reader, as_of=when)
     scored = _scored_pairs(own)
-    levels = sharing_levels(conn)
-    asserting = {r[3] for r in rows if levels.get(r[3]) == "names"} - {viewer.member_id}
+    asserting = {r[3] for r in rows if r[3] in reader.scope.names} - {member}
     if len(asserting) > PER_MEMBER_SCORING:
         # a platform: one pass over every pair, from the data of members who share
-        everyone = score_ties(
-            conn, as_of=when, all_pairs=True, members=asserting | {viewer.member_id}
-        )
+        everyone = score_ties(reader, as_of=when, all_pairs=True)
         for key, value in _scored_pairs(everyone).items():
             scored.setdefault(key, value)
     elif asserting:
-        members = conn.execute(
-            select(Member.id, Member.person_id, Member.handle).where(
-                Member.id.in_(sorted(asserting))
-            )
-        ).all()
-        for mid, pid, handle in members:
-            theirs = score_ties(conn, viewer=Viewer(mid, pid, handle), as_of=when)
+        persons = reader.member_persons()
+        for mid in sorted(asserting):
+            theirs = score_ties(reader, as_of=when, ego=persons[mid], member=mid)
             for key, value in _scored_pairs(theirs).items():
                 scored[key] = max(value, scored.get(key, value))
     for key, prior in strength.items():
@@ -263,21 +254,20 @@ def build_network(
             strength[key] = max(scored[key], prior)
     pairs = np.array(list(strength), dtype=np.int64).reshape(-1, 2)
     weights = np.array(list(strength.values()), dtype=np.float32)
-    person_ids, inverse = np.unique(
-        np.concatenate([pairs.ravel(), [viewer.person_id]]), return_inverse=True
-    )
+    person_ids, inverse = np.unique(np.concatenate([pairs.ravel(), [me]]), return_inverse=True)
     u = inverse[: pairs.shape[0] * 2 : 2] if pairs.size else np.empty(0, np.int64)
     v = inverse[1 : pairs.shape[0] * 2 : 2] if pairs.size else np.empty(0, np.int64)
     graph = Graph.from_edges(u, v, weights, n_nodes=person_ids.size)
-    org_pairs, org_ids = _current_orgs(conn, person_ids, as_of.date() if as_of else None)
+    org_pairs, org_ids = current_orgs(reader, person_ids, as_of.date() if as_of else None)
     graph = graph.with_labels(person_ids, org_pairs, org_ids)
-    me = int(np.searchsorted(person_ids, viewer.person_id))
+    node = int(np.searchsorted(person_ids, me))
+    inside = set(person_ids.tolist())
     history = {
         int(np.searchsorted(person_ids, pid)): h
-        for pid, h in ask_history(conn, viewer.member_id, when).items()
-        if pid in set(person_ids.tolist())
+        for pid, h in ask_history(reader, when).items()
+        if pid in inside
     }
-    return IntroNetwork(graph, me, _ego_ties(own, graph), when, history, viewer.member_id)
+    return IntroNetwork(graph, node, _ego_ties(own, graph), when, history, member)
 
 
 def network_from_graph(
@@ -292,7 +282,11 @@ def network_from_graph(
         nan = np.full(nodes.size, np.nan)
         klass = np.where(score >= 0.5, "strong", "weak").astype(object)
         ego = EgoTies(nodes, score, klass, nan, nan.copy(), nan.copy())
-    when = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if as_of is None:
+        from weakties.store.clock import utcnow
+
+        as_of = utcnow()
+    when = as_of
     return IntroNetwork(graph, int(viewer), ego, when)
 
 

@@ -12,32 +12,29 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, select
 
-from weakties.model.tables import Organization, Person
 from weakties.opportunity import _kernels
-from weakties.opportunity.explain import names_of
 from weakties.opportunity.intro import target_paths
 from weakties.opportunity.network import IntroNetwork, build_network
 from weakties.opportunity.targets import TargetSpec
-from weakties.store.visibility import Viewer
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["WARM_AT", "org_reach", "warm_reach"]
 
 WARM_AT = 0.25
 
 
-def org_reach(
-    conn: Connection, viewer: Viewer, org_id: int, *, net: IntroNetwork | None = None
-) -> dict[str, Any]:
+def org_reach(reader: Reader, org_id: int, *, net: IntroNetwork | None = None) -> dict[str, Any]:
     """Who at an organisation the viewer can reach, and through whom."""
     network, targets, paths = target_paths(
-        conn, viewer, TargetSpec(org_ids=(org_id,)), net=net, max_len=3
+        reader, TargetSpec(org_ids=(org_id,)), net=net, max_len=3
     )
-    org = conn.execute(select(Organization.name).where(Organization.id == org_id)).scalar()
+    org = reader.org_names([org_id]).get(org_id)
     g = network.graph
     direct = paths.known_directly()
     # brokers: contacts who know someone there the viewer does not know yet
@@ -51,7 +48,7 @@ def org_reach(
     strong = brokers[facts["klass"] == "strong"]
     per_broker = Counter(paths.first[two].tolist())
     pid = {int(x): g.person_of(int(x)) for x in np.concatenate([brokers, direct]).tolist()}
-    names = names_of(conn, list(pid.values()))
+    names = reader.names(pid.values())
     ranking = sorted(
         brokers.tolist(),
         key=lambda b: (-per_broker[b], -np.nan_to_num(network.ego.take(np.array([b]))["score"][0])),
@@ -67,7 +64,7 @@ def org_reach(
     return {
         "org": org,
         "org_id": org_id,
-        "people_there": len(targets.person_ids),
+        "people_there": targets.total,
         "in_your_network": paths.targets_in_network,
         "known_directly": int(direct.size),
         "brokers": int(brokers.size),
@@ -100,15 +97,14 @@ def _entropy(counter: Counter[str]) -> float:
 
 
 def warm_reach(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     *,
     net: IntroNetwork | None = None,
     top: int = 15,
     warm_at: float = WARM_AT,
 ) -> dict[str, Any]:
     """The organisations, industries and locations the viewer reaches warmly, ranked."""
-    network = net or build_network(conn, viewer)
+    network = net or build_network(reader)
     g = network.graph
     nodes, warmth, _via = _kernels.warmest_reach(g.indptr, g.indices, g.strength, network.viewer)
     warm = warmth >= warm_at
@@ -125,16 +121,7 @@ def warm_reach(
             orgs_of[x] = held
             for oid in held:
                 by_org[oid].append(w)
-    org_rows = (
-        conn.execute(
-            select(
-                Organization.id, Organization.name, Organization.industry, Organization.location
-            ).where(Organization.id.in_(list(by_org)))
-        ).all()
-        if by_org
-        else []
-    )
-    info = {r.id: r for r in org_rows}
+    info = reader.org_rows(by_org)
     orgs = []
     industries: dict[str, list[float]] = defaultdict(list)
     for oid, values in by_org.items():
@@ -161,13 +148,7 @@ def warm_reach(
     orgs.sort(key=lambda o: (-o["warm"], -o["warmth"], o["name"]))
     locations: dict[str, list[float]] = defaultdict(list)
     pids = ids[nodes].tolist()
-    where: dict[int, str | None] = {}
-    for start in range(0, len(pids), 900):
-        where.update(
-            conn.execute(
-                select(Person.id, Person.location).where(Person.id.in_(pids[start : start + 900]))
-            ).all()
-        )
+    where = reader.person_fields(pids, "location")
     for pid, w in zip(pids, warmth.tolist(), strict=True):
         place = where.get(pid)
         if place:
@@ -188,7 +169,6 @@ def warm_reach(
 
     warm_orgs = Counter({o["name"]: o["warm"] for o in orgs if o["warm"]})
     return {
-        "viewer": viewer.handle,
         "warm_at": warm_at,
         "people_within_two_steps": int(nodes.size),
         "warm_people": int(warm.sum()),

@@ -24,18 +24,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import Connection, or_, select
 
+from weakties.errors import InputError
 from weakties.graph.snapshot import Graph
-from weakties.model.tables import Interaction, Organization, Position, Tie, held_on
-from weakties.store.clock import data_now
-from weakties.store.engine import rows_array
-from weakties.store.errors import InputError
-from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer
+from weakties.model.kinds import SOCIAL_TIE_SOURCES
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = [
     "METHODS",
@@ -150,90 +149,60 @@ def suggest_rows(
     return out
 
 
-def _when(conn: Connection, as_of: dt.datetime | None) -> dt.datetime:
-    return as_of or data_now(conn)
-
-
 def link_data_from_store(
-    conn: Connection,
+    reader: Reader,
     *,
     as_of: dt.datetime | None = None,
-    viewer: Viewer | None = None,
+    traces: bool = True,
     places: bool = True,
 ) -> LinkData:
-    """The graph of ties and exchanges known before ``as_of``, with shared places.
+    """The graph of ties (and, with ``traces``, exchanges) known before ``as_of``,
+    with shared places, as far as the reader's scope may list them.
 
-    Edges: ties dated before ``as_of`` (undated ties only when no date is given:
-    they cannot be placed in time) and pairs that exchanged any trace before it.
-    With a ``viewer``, only what they may see by name.
+    Edges: social ties dated before ``as_of`` (undated ties only at the data's
+    present: they cannot be placed in time) and, with ``traces``, pairs that
+    exchanged any trace before it. Without ``traces`` (a member's own
+    suggestions), the ties the member may list as they stood at ``as_of``.
     """
-    when = _when(conn, as_of)
-    pairs: list[tuple[Any, ...]] = []
-    if viewer is not None:
-        from weakties.store.visibility import visible_ties
-
-        rows = visible_ties(conn, viewer, sources=SOCIAL_TIE_SOURCES, as_of=as_of)
-        pairs = [(a, b) for a, b, _s, _by in rows]
+    when = as_of or reader.now
+    if traces:
+        pairs = [tuple(p) for p in reader.tie_pairs(when, inferred=False).tolist()]
+        pairs += [(min(a, b), max(a, b)) for a, b in reader.traced_pairs(when)]
     else:
-        tie_query = select(Tie.person_a_id, Tie.person_b_id).where(
-            Tie.source.in_(SOCIAL_TIE_SOURCES),
-            or_(Tie.ended_at.is_(None), Tie.ended_at > when),
-        )
-        tie_query = tie_query.where(
-            Tie.since < when if as_of is not None else or_(Tie.since.is_(None), Tie.since < when)
-        )
-        pairs = [tuple(r) for r in conn.execute(tie_query)]
-        traced: Any = conn.execute(
-            select(Interaction.sender_id, Interaction.recipient_id)
-            .where(
-                Interaction.occurred_at < when,
-                Interaction.sender_id.is_not(None),
-                Interaction.recipient_id.is_not(None),
-                Interaction.sender_id != Interaction.recipient_id,
-            )
-            .distinct()
-        ).all()
-        pairs += [(min(a, b), max(a, b)) for a, b in traced if a is not None and b is not None]
+        rows = reader.tie_rows("names", sources=SOCIAL_TIE_SOURCES, as_of=as_of)
+        pairs = [(a, b) for a, b, _s, _by, _c in rows]
     edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    extra = [viewer.person_id] if viewer is not None else []
+    viewer = reader.scope.person_id
+    extra = [viewer] if viewer is not None and not traces else []
     person_ids, inverse = np.unique(np.concatenate([edges.ravel(), extra]), return_inverse=True)
     u, v = inverse[: edges.size : 2], inverse[1 : edges.size : 2]
     graph = Graph.from_edges(u, v, n_nodes=person_ids.size).with_labels(person_ids)
     matrix = None
     if places:
-        held_rows = conn.execute(
-            select(Position.person_id, Position.organization_id).where(
-                Position.organization_id.is_not(None),
-                held_on(as_of.date() if as_of is not None else None),
+        held = reader.held_org_pairs(person_ids, as_of.date() if as_of is not None else None)
+        if held.size:
+            org_ids, org_col = np.unique(held[:, 1], return_inverse=True)
+            row = np.searchsorted(person_ids, held[:, 0])
+            matrix = sp.csr_array(
+                (np.ones(row.size), (row, org_col)), shape=(person_ids.size, org_ids.size)
             )
-        ).all()
-        if held_rows:
-            held = rows_array(held_rows, np.int64)
-            inside = np.isin(held[:, 0], person_ids)
-            held = held[inside]
-            if held.size:
-                org_ids, org_col = np.unique(held[:, 1], return_inverse=True)
-                row = np.searchsorted(person_ids, held[:, 0])
-                matrix = sp.csr_array(
-                    (np.ones(row.size), (row, org_col)), shape=(person_ids.size, org_ids.size)
-                )
-                matrix.sum_duplicates()
-                matrix.data[:] = 1.0
+            matrix.sum_duplicates()
+            matrix.data[:] = 1.0
     data = LinkData.from_graph(graph, matrix)
     data.person_ids = person_ids
     return data
 
 
 def suggest_all(
-    conn: Connection,
+    reader: Reader,
     *,
     as_of: dt.datetime | None = None,
     top: int = 10,
     method: str = "weakties",
 ) -> dict[int, list[tuple[int, float]]]:
     """Every person's top suggestions (person id -> [(person id, score)]), from the
-    traces and ties before ``as_of``."""
-    data = link_data_from_store(conn, as_of=as_of)
+    traces and ties before ``as_of`` that the reader's scope may list."""
+    data = link_data_from_store(reader, as_of=as_of)
     ids = data.person_ids
     assert ids is not None
     rows = np.arange(data.n)
@@ -245,31 +214,31 @@ def suggest_all(
 
 
 def suggest_for(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
     *,
     top: int = 10,
     method: str = "weakties",
     as_of: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     """The viewer's suggestions among the people they may see, explained."""
-    data = link_data_from_store(conn, as_of=as_of, viewer=viewer)
+    viewer = reader.scope.person_id
+    if viewer is None:
+        raise ValueError("suggestions are a member's: give a member's reader")
+    data = link_data_from_store(reader, as_of=as_of, traces=False)
     ids = data.person_ids
     assert ids is not None
-    me = int(np.searchsorted(ids, viewer.person_id))
+    me = int(np.searchsorted(ids, viewer))
     ((cols, vals),) = suggest_rows(data, np.array([me]), top, method)
     a = data.adjacency
     mine = set(a.indices[a.indptr[me] : a.indptr[me + 1]].tolist())
-    from weakties.opportunity.explain import names_of
-
     candidates = [int(ids[c]) for c in cols.tolist()]
     mutual_nodes = {
         c: sorted(mine & set(a.indices[a.indptr[c] : a.indptr[c + 1]].tolist()))
         for c in cols.tolist()
     }
     everyone = set(candidates) | {int(ids[x]) for m in mutual_nodes.values() for x in m[:3]}
-    names = names_of(conn, sorted(everyone))
-    shared = _shared_places(conn, viewer.person_id, candidates)
+    names = reader.names(everyone)
+    shared = reader.org_names_shared(viewer, candidates)
     out = []
     for c, score in zip(cols.tolist(), vals.tolist(), strict=True):
         pid = int(ids[c])
@@ -293,27 +262,4 @@ def suggest_for(
                 "why": "; ".join(reasons),
             }
         )
-    return out
-
-
-def _shared_places(conn: Connection, me: int, others: list[int]) -> dict[int, list[str]]:
-    if not others:
-        return {}
-    mine = set(
-        conn.execute(
-            select(Position.organization_id).where(
-                Position.person_id == me, Position.organization_id.is_not(None)
-            )
-        ).scalars()
-    )
-    if not mine:
-        return {}
-    out: dict[int, list[str]] = {}
-    for pid, name in conn.execute(
-        select(Position.person_id, Organization.name)
-        .join(Organization, Organization.id == Position.organization_id)
-        .where(Position.person_id.in_(others), Position.organization_id.in_(mine))
-        .distinct()
-    ):
-        out.setdefault(pid, []).append(name)
     return out

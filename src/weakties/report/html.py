@@ -22,6 +22,9 @@ from collections.abc import Collection, Mapping, Sequence
 from html import escape
 from typing import Any, TypeGuard
 
+from weakties.records import to_json
+from weakties.report.model import NetworkReport
+
 __all__ = ["render_html"]
 
 _HEADLINE = (
@@ -490,14 +493,14 @@ def _reciprocity(report: Mapping[str, Any]) -> str:
     )
 
 
-def render_html(report: Mapping[str, Any]) -> str:
+def render_html(typed: NetworkReport | Mapping[str, Any]) -> str:
     """Render a network value report as one self-contained HTML page.
 
     Parameters
     ----------
-    report
-        The dict of :func:`weakties.report.value.network_report` (sections may be
-        missing, lists empty and numbers null).
+    typed
+        The report of :func:`weakties.report.value.network_report`, or its JSON
+        form (sections may be missing, lists empty and numbers null).
 
     Returns
     -------
@@ -507,6 +510,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         layers, reach, diversity, brokerage, circles, dormant and decaying ties
         and reciprocity, each with the data it is computed from.
     """
+    report: Mapping[str, Any] = typed if isinstance(typed, Mapping) else to_json(typed)
     title = (
         f"Network value report — {_text(report.get('member'))}, as of {_text(report.get('as_of'))}"
     )

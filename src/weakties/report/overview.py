@@ -9,46 +9,33 @@ moves among their contacts. Every number says what it counts.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, or_, select
+from weakties.model.kinds import CAREER_KINDS
 
-from weakties.model.tables import Interaction, Member, Person
-from weakties.store.events import CAREER_KINDS, list_events
-from weakties.store.people import current_jobs
-from weakties.store.visibility import Viewer, degrees
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["network_overview"]
 
 
-def network_overview(conn: Connection, viewer: Viewer, *, top: int = 8) -> dict[str, Any]:
+def network_overview(
+    reader: Reader, handle: str, members: list[str], *, top: int = 8
+) -> dict[str, Any]:
     """Counts, most-contacted people, reachable organisations and recent career moves."""
-    named, counted = degrees(conn, viewer)
+    me = reader.scope.person_id
+    if me is None:
+        raise ValueError("an overview is a member's: give a member's reader")
+    named, counted = reader.degrees()
     first = {p for p, d in named.items() if d == 1}
     second = {p for p, d in named.items() if d == 2}
-    me = viewer.person_id
     traffic: Counter[int] = Counter()
-    for sender, recipient, n in conn.execute(
-        select(Interaction.sender_id, Interaction.recipient_id, func.count())
-        .where(
-            Interaction.kind == "message",
-            or_(Interaction.sender_id == me, Interaction.recipient_id == me),
-        )
-        .group_by(Interaction.sender_id, Interaction.recipient_id)
-    ):
+    for sender, recipient, n in reader.message_traffic(me):
         other = recipient if sender == me else sender
         if other is not None and other != me:
             traffic[other] += n
-    jobs = current_jobs(conn, first | second)
-    names = (
-        dict(
-            conn.execute(
-                select(Person.id, Person.display_name).where(Person.id.in_(list(traffic)))
-            ).all()
-        )
-        if traffic
-        else {}
-    )
+    jobs = reader.current_jobs(first | second)
+    names = reader.names(traffic)
     top_contacts = [
         {
             "id": pid,
@@ -70,10 +57,9 @@ def network_overview(conn: Connection, viewer: Viewer, *, top: int = 8) -> dict[
     top_orgs = [
         {"org": org, "first_degree": c[1], "second_degree": c[2]} for org, c in ranked[:top]
     ]
-    moves = list_events(conn, viewer, kinds=list(CAREER_KINDS), limit=top)
-    members = conn.execute(select(Member.handle).order_by(Member.id)).scalars().all()
+    moves = reader.events(kinds=list(CAREER_KINDS), limit=top)
     return {
-        "viewer": viewer.handle,
+        "viewer": handle,
         "members": list(members),
         "counts": {
             "first_degree": len(first),

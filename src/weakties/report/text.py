@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+
+from weakties.records import to_json
+from weakties.report.model import NetworkReport
 
 __all__ = ["print_report"]
 
@@ -36,13 +40,14 @@ def _grid(title: str, headers: list[str], rows: list[list[Any]]) -> Table:
     return grid
 
 
-def print_report(report: dict[str, Any], console: Console) -> None:
+def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> None:
     """Print every section of :func:`weakties.report.value.network_report`."""
+    report: Any = typed if isinstance(typed, Mapping) else to_json(typed)
     console.rule(
         f"[bold]Network value report — {escape(report['member'])}, as of {report['as_of']}"
     )
     head = report["headline"]
-    change = report.get("change", {}).get("deltas", {})
+    change = (report.get("change") or {}).get("deltas") or {}
     parts = []
     for key in ("ties", "strong", "weak", "dormant", "nominal", "second_degree", "third_degree"):
         delta = change.get(key)

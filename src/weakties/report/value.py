@@ -18,27 +18,28 @@ Sections (each number says what it counts and from which data):
 - change since the previous report.
 
 Rendering: :mod:`weakties.report.text` (terminal) and :mod:`weakties.report.html` (a
-self-contained page); JSON is the dict itself.
+self-contained page); JSON is :func:`weakties.records.to_json` of the typed
+report (:mod:`weakties.report.model`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert, or_, select
 
 from weakties.graph import Graph, constraint, effective_size, efficiency, hierarchy
 from weakties.graph.communities import ego_communities
-from weakties.model.tables import Interaction, Person, Setting
-from weakties.store.clock import data_now
-from weakties.store.people import current_jobs
-from weakties.store.visibility import SOCIAL_TIE_SOURCES, Viewer, degrees
+from weakties.model.kinds import SOCIAL_TIE_SOURCES
+from weakties.records import build
+from weakties.report.model import NetworkReport
 from weakties.ties.strength import DUNBAR_LAYERS, TieScores, score_ties
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["network_report"]
 
@@ -58,19 +59,6 @@ def _entropy(counter: Counter[str]) -> dict[str, Any]:
         "evenness": round(evenness, 3),
         "top": [{"name": k, "people": n} for k, n in counter.most_common(8)],
     }
-
-
-def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 900):
-        out.update(
-            conn.execute(
-                select(Person.id, Person.display_name).where(
-                    Person.id.in_(ids[start : start + 900])
-                )
-            ).all()
-        )
-    return out
 
 
 def _classes(scores: TieScores) -> dict[str, Any]:
@@ -101,12 +89,12 @@ def _classes(scores: TieScores) -> dict[str, Any]:
     }
 
 
-def _reach(conn: Connection, viewer: Viewer, past: dt.datetime | None) -> dict[str, Any]:
-    declared = Graph.from_store(conn, viewer, sources=SOCIAL_TIE_SOURCES, as_of=past)
-    with_inferred = Graph.from_store(conn, viewer, as_of=past)
+def _reach(reader: Reader, me_person: int, past: dt.datetime | None) -> dict[str, Any]:
+    declared = Graph.from_store(reader, sources=SOCIAL_TIE_SOURCES, as_of=past)
+    with_inferred = Graph.from_store(reader, as_of=past)
     out: dict[str, Any] = {}
     for label, g in (("declared", declared), ("with_inferred", with_inferred)):
-        me = g.node_of(viewer.person_id)
+        me = g.node_of(me_person)
         dist = g.bfs(me, max_hops=3)
         out[label] = {
             "first_degree": int((dist == 1).sum()),
@@ -114,14 +102,12 @@ def _reach(conn: Connection, viewer: Viewer, past: dt.datetime | None) -> dict[s
             "third_degree": int((dist == 3).sum()),
         }
     if past is None:
-        _, counted_only = degrees(conn, viewer)
+        _, counted_only = reader.degrees()
     else:
         # the same count as the network stood then: second degree through ties
         # one may count, beyond those one may name
-        counting = Graph.from_store(
-            conn, viewer, level="counts", sources=SOCIAL_TIE_SOURCES, as_of=past
-        )
-        dist = counting.bfs(counting.node_of(viewer.person_id), max_hops=2)
+        counting = Graph.from_store(reader, level="counts", sources=SOCIAL_TIE_SOURCES, as_of=past)
+        dist = counting.bfs(counting.node_of(me_person), max_hops=2)
         counted_only = max(int((dist == 2).sum()) - out["declared"]["second_degree"], 0)
     out["basis"] = (
         "declared: your connections and address book plus the connections other members "
@@ -132,8 +118,8 @@ def _reach(conn: Connection, viewer: Viewer, past: dt.datetime | None) -> dict[s
     return out
 
 
-def _diversity(conn: Connection, first: list[int], past: dt.datetime | None) -> dict[str, Any]:
-    jobs = current_jobs(conn, first)
+def _diversity(reader: Reader, first: list[int], past: dt.datetime | None) -> dict[str, Any]:
+    jobs = reader.current_jobs(first)
     orgs: Counter[str] = Counter()
     for entries in jobs.values():
         for job in entries[:1]:
@@ -141,16 +127,12 @@ def _diversity(conn: Connection, first: list[int], past: dt.datetime | None) -> 
                 orgs[job["org"]] += 1
     industries: Counter[str] = Counter()
     locations: Counter[str] = Counter()
-    for start in range(0, len(first), 900):
-        for industry, location in conn.execute(
-            select(Person.industry, Person.location).where(
-                Person.id.in_(first[start : start + 900])
-            )
-        ):
-            if industry:
-                industries[industry] += 1
-            if location:
-                locations[location] += 1
+    for industry in reader.person_fields(first, "industry").values():
+        if industry:
+            industries[industry] += 1
+    for location in reader.person_fields(first, "location").values():
+        if location:
+            locations[location] += 1
     basis = "current employer, industry and location of your first degree, where known"
     if past is not None:
         basis += (
@@ -171,11 +153,9 @@ def _diversity(conn: Connection, first: list[int], past: dt.datetime | None) -> 
     }
 
 
-def _brokerage(
-    conn: Connection, viewer: Viewer, scores: TieScores, past: dt.datetime | None
-) -> dict[str, Any]:
-    g = Graph.from_store(conn, viewer, as_of=past)
-    me = g.node_of(viewer.person_id)
+def _brokerage(reader: Reader, me_person: int, past: dt.datetime | None) -> dict[str, Any]:
+    g = Graph.from_store(reader, as_of=past)
+    me = g.node_of(me_person)
     values = {
         "constraint": float(constraint(g, nodes=me)[me]),
         "effective_size": float(effective_size(g, nodes=me)[me]),
@@ -202,14 +182,14 @@ def _brokerage(
 
 
 def _circles(
-    conn: Connection, viewer: Viewer, scores: TieScores, past: dt.datetime | None
+    reader: Reader, me_person: int, scores: TieScores, past: dt.datetime | None
 ) -> dict[str, Any]:
-    g = Graph.from_store(conn, viewer, as_of=past)
-    me = g.node_of(viewer.person_id)
+    g = Graph.from_store(reader, as_of=past)
+    me = g.node_of(me_person)
     groups = ego_communities(g, me)
     strength = {scores.other(i): float(scores.score[i]) for i in range(len(scores))}
-    jobs = current_jobs(conn, [g.person_of(n) for n in g.neighbors(me).tolist()])
-    names = _names(conn, [g.person_of(n) for n in g.neighbors(me).tolist()])
+    jobs = reader.current_jobs([g.person_of(n) for n in g.neighbors(me).tolist()])
+    names = reader.names([g.person_of(n) for n in g.neighbors(me).tolist()])
     circles = []
     for group in groups[:12]:
         people = [g.person_of(n) for n in group.tolist()]
@@ -236,7 +216,7 @@ def _circles(
                 brokers[x] += 1
                 break
     broker_ids = [g.person_of(n) for n, _ in brokers.most_common(10)]
-    broker_names = _names(conn, broker_ids)
+    broker_names = reader.names(broker_ids)
     return {
         "basis": "Leiden communities of your contacts (ties among them pooled and inferred)",
         "circles": circles,
@@ -256,12 +236,12 @@ def _circles(
     }
 
 
-def _dormant(conn: Connection, scores: TieScores) -> dict[str, Any]:
+def _dormant(reader: Reader, scores: TieScores) -> dict[str, Any]:
     t = scores.table.values
     idx = [i for i in range(len(scores)) if scores.classes[i] == "dormant"]
     idx.sort(key=lambda i: (-t["contacts"][i], -t["active_months"][i]))
     people = [scores.other(i) for i in idx[:15]]
-    names = _names(conn, people)
+    names = reader.names(people)
     return {
         "basis": "no contact for three years or more, formerly regular; Levin, Walter & "
         "Murnighan (2011): reconnected dormant ties give advice as useful as active ones, "
@@ -280,10 +260,8 @@ def _dormant(conn: Connection, scores: TieScores) -> dict[str, Any]:
     }
 
 
-def _decaying(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, Any]:
-    before = score_ties(
-        conn, viewer=viewer, as_of=scores.as_of - dt.timedelta(days=365), model=scores.model
-    )
+def _decaying(reader: Reader, scores: TieScores) -> dict[str, Any]:
+    before = score_ties(reader, as_of=scores.as_of - dt.timedelta(days=365), model=scores.model)
     then = {before.other(i): float(before.score[i]) for i in range(len(before))}
     drops = []
     for i in range(len(scores)):
@@ -292,7 +270,7 @@ def _decaying(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, 
         if was is not None and was >= 0.5 and scores.score[i] < was - 0.15:
             drops.append((was - float(scores.score[i]), p, was, float(scores.score[i])))
     drops.sort(reverse=True)
-    names = _names(conn, [p for _, p, _, _ in drops[:15]])
+    names = reader.names([p for _, p, _, _ in drops[:15]])
     return {
         "basis": "ties that were strong a year ago and lost more than 0.15 of strength since",
         "count": len(drops),
@@ -303,18 +281,11 @@ def _decaying(conn: Connection, viewer: Viewer, scores: TieScores) -> dict[str, 
     }
 
 
-def _reciprocity(conn: Connection, viewer: Viewer, as_of: dt.datetime) -> dict[str, Any]:
-    me = viewer.person_id
+def _reciprocity(reader: Reader, me: int, as_of: dt.datetime) -> dict[str, Any]:
     given: Counter[int] = Counter()
     received: Counter[int] = Counter()
     kinds: Counter[tuple[str, str]] = Counter()
-    for sender, recipient, kind in conn.execute(
-        select(Interaction.sender_id, Interaction.recipient_id, Interaction.kind).where(
-            Interaction.kind.in_(["endorsement", "recommendation", "introduction"]),
-            or_(Interaction.sender_id == me, Interaction.recipient_id == me),
-            Interaction.occurred_at < as_of,
-        )
-    ):
+    for sender, recipient, kind in reader.services(me, as_of):
         weight = 1 if kind == "endorsement" else 3
         if sender == me and recipient is not None:
             given[recipient] += weight
@@ -324,7 +295,7 @@ def _reciprocity(conn: Connection, viewer: Viewer, as_of: dt.datetime) -> dict[s
             kinds[("received", kind)] += 1
     owe = sorted(received, key=lambda p: -(received[p] - given.get(p, 0)))[:8]
     owed = sorted(given, key=lambda p: -(given[p] - received.get(p, 0)))[:8]
-    names = _names(conn, list(set(owe) | set(owed)))
+    names = reader.names(set(owe) | set(owed))
     return {
         "basis": "endorsements (1), recommendations and introductions (3 each), both ways",
         "given": {k: n for (d, k), n in kinds.items() if d == "given"},
@@ -355,42 +326,41 @@ def _headline(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def network_report(
-    conn: Connection,
-    viewer: Viewer,
+    reader: Reader,
+    handle: str,
     *,
     as_of: dt.datetime | None = None,
-    remember: bool = False,
-) -> dict[str, Any]:
-    """The whole report as a JSON-ready dict (see the module doc).
+    previous: dict[str, Any] | None = None,
+) -> NetworkReport:
+    """The whole report (see the module doc) for the reader's member.
 
-    With ``remember``, the headline numbers are kept so that the next report can
-    say what changed. A report at a past date (``as_of``) is computed from the
-    network as it stood then. A report is compared only with a remembered one
-    from before its date, and never replaces a remembered report of a later
-    date.
+    A report at a past date (``as_of``) is computed from the network as it stood
+    then. ``previous`` is a remembered report's ``{"as_of", "headline"}``: when it
+    is from before this report's date, the report says what changed since.
     """
-    when = as_of or data_now(conn)
+    me = reader.scope.person_id
+    if me is None:
+        raise ValueError("a network report is a member's: give a member's reader")
+    when = as_of or reader.now
     past = as_of
-    scores = score_ties(conn, viewer=viewer, as_of=when)
+    scores = score_ties(reader, as_of=when)
     tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
     first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]
     report: dict[str, Any] = {
-        "member": viewer.handle,
+        "member": handle,
         "as_of": when.date().isoformat(),
         "model": scores.model.name,
         "classes": _classes(scores),
-        "reach": _reach(conn, viewer, past),
-        "diversity": _diversity(conn, first, past),
-        "brokerage": _brokerage(conn, viewer, scores, past),
-        "circles": _circles(conn, viewer, scores, past),
-        "dormant": _dormant(conn, scores),
-        "decaying": _decaying(conn, viewer, scores),
-        "reciprocity": _reciprocity(conn, viewer, when),
+        "reach": _reach(reader, me, past),
+        "diversity": _diversity(reader, first, past),
+        "brokerage": _brokerage(reader, me, past),
+        "circles": _circles(reader, me, scores, past),
+        "dormant": _dormant(reader, scores),
+        "decaying": _decaying(reader, scores),
+        "reciprocity": _reciprocity(reader, me, when),
     }
     report["headline"] = _headline(report)
-    key = f"report:{viewer.member_id}"
-    previous = conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
-    old = json.loads(previous) if previous else None
+    old = previous
     if old is not None and old["as_of"] < report["as_of"]:
         report["change"] = {
             "since": old["as_of"],
@@ -403,12 +373,4 @@ def network_report(
                 for k, v in report["headline"].items()
             },
         }
-    if remember and (old is None or old["as_of"] <= report["as_of"]):
-        conn.execute(delete(Setting).where(Setting.key == key))
-        conn.execute(
-            insert(Setting).values(
-                key=key,
-                value=json.dumps({"as_of": report["as_of"], "headline": report["headline"]}),
-            )
-        )
-    return report
+    return build(NetworkReport, report)

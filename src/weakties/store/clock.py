@@ -4,19 +4,29 @@ A generated world ends on a given day; the demo database records that day as its
 clock (setting ``clock``), so that every command sees the world as it stood
 then — recency, dormancy and the feed's window mean what they would have meant
 on that day. A user's own database has no clock: now is now.
+
+Every "now" weakties reads comes from here: :func:`utcnow` for the time a row
+is written, :func:`data_now` for the time an analysis or a rule runs at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert, select
 
 from weakties.model.tables import Setting
 
-__all__ = ["data_now", "set_clock"]
+__all__ = ["data_now", "is_demo_database", "mark_demo", "set_clock", "utcnow"]
 
 KEY = "clock"
+
+
+def utcnow() -> dt.datetime:
+    """The real time, as a naive UTC datetime (the convention of every table)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def data_now(conn: Connection | None = None) -> dt.datetime:
@@ -25,7 +35,7 @@ def data_now(conn: Connection | None = None) -> dt.datetime:
         value = conn.execute(select(Setting.value).where(Setting.key == KEY)).scalar()
         if value:
             return dt.datetime.fromisoformat(value)
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return utcnow()
 
 
 def set_clock(conn: Connection, when: dt.datetime | None) -> None:
@@ -33,3 +43,19 @@ def set_clock(conn: Connection, when: dt.datetime | None) -> None:
     conn.execute(delete(Setting).where(Setting.key == KEY))
     if when is not None:
         conn.execute(insert(Setting).values(key=KEY, value=when.isoformat()))
+
+
+def mark_demo(conn: Connection, seed: int) -> None:
+    """Mark the database as a generated demo (``weakties demo`` recreates only those)."""
+    conn.execute(insert(Setting).values(key="demo", value=f"seed={seed}"))
+
+
+def is_demo_database(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` is a demo database (read-only check: a
+    file that is not one is never opened for writing)."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute("select value from setting where key='demo'").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None

@@ -7,10 +7,9 @@ everything of the second record onto the first.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection, and_, delete, or_, select, update
 
+from weakties.errors import InputError, NotFoundError
 from weakties.model.tables import (
     Ask,
     DoNotAsk,
@@ -28,28 +27,8 @@ from weakties.model.tables import (
     Tie,
     table_of,
 )
-from weakties.store.errors import InputError, NotFoundError
 
-__all__ = ["list_proposals", "merge_persons", "reject_proposal"]
-
-
-def list_proposals(conn: Connection, *, status: str = "open") -> list[dict[str, Any]]:
-    names = dict(conn.execute(select(Person.id, Person.display_name)).all())
-    return [
-        {
-            "id": p.id,
-            "a": {"id": p.person_id, "name": names.get(p.person_id)},
-            "b": {"id": p.candidate_id, "name": names.get(p.candidate_id)},
-            "confidence": p.confidence,
-            "reason": p.reason,
-            "status": p.status,
-        }
-        for p in conn.execute(
-            select(*table_of(MatchProposal).c)
-            .where(MatchProposal.status == status)
-            .order_by(MatchProposal.confidence.desc(), MatchProposal.id)
-        )
-    ]
+__all__ = ["merge_persons", "reject_proposal"]
 
 
 def reject_proposal(conn: Connection, proposal_id: int) -> None:

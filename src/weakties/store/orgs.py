@@ -1,4 +1,4 @@
-"""Organisations: listing, fuzzy duplicate proposals, and merges done only on command.
+"""Organisations: fuzzy duplicate proposals, and merges done only on command.
 
 Names with the same normal form are already one organisation. Names that are
 only *close* ("Accenture" / "Accenture Federal Services", "Procter and Gamble" /
@@ -11,86 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, select, update
 
-from weakties.model.orgnames import org_key
+from weakties.errors import InputError, NotFoundError
 from weakties.model.tables import Ask, Follow, OrgAlias, Organization, Position, Target
-from weakties.store.errors import AmbiguousError, InputError, NotFoundError
+from weakties.store.reader import Reader
 
-__all__ = ["MergeSuggestion", "find_org", "list_orgs", "merge_orgs", "suggest_merges"]
-
-
-def list_orgs(
-    conn: Connection, *, search: str | None = None, limit: int | None = None
-) -> list[dict[str, Any]]:
-    """Organisations with how many people work there now and ever (jobs and studies)."""
-    current = (
-        select(Position.organization_id, func.count(func.distinct(Position.person_id)).label("n"))
-        .where(Position.is_current.is_(True), Position.kind == "job")
-        .group_by(Position.organization_id)
-        .subquery()
-    )
-    ever = (
-        select(Position.organization_id, func.count(func.distinct(Position.person_id)).label("n"))
-        .group_by(Position.organization_id)
-        .subquery()
-    )
-    query = (
-        select(
-            Organization.id,
-            Organization.name,
-            Organization.kind,
-            Organization.industry,
-            func.coalesce(current.c.n, 0),
-            func.coalesce(ever.c.n, 0),
-        )
-        .outerjoin(current, current.c.organization_id == Organization.id)
-        .outerjoin(ever, ever.c.organization_id == Organization.id)
-        .order_by(func.coalesce(current.c.n, 0).desc(), Organization.name)
-    )
-    if search:
-        query = query.where(Organization.norm_name.like(f"%{org_key(search)}%"))
-    if limit:
-        query = query.limit(limit)
-    aliases: dict[int, list[str]] = {}
-    for org_id, alias in conn.execute(select(OrgAlias.organization_id, OrgAlias.alias)):
-        aliases.setdefault(org_id, []).append(alias)
-    return [
-        {
-            "id": oid,
-            "name": name,
-            "kind": kind,
-            "industry": industry,
-            "people_now": now,
-            "people_ever": ever_n,
-            "aliases": sorted(a for a in aliases.get(oid, []) if a != name),
-        }
-        for oid, name, kind, industry, now, ever_n in conn.execute(query)
-    ]
-
-
-def find_org(conn: Connection, query: str) -> int:
-    """An organisation by ``#id``, exact name, alias or normal form."""
-    text = query.strip()
-    if text.lstrip("#").isdigit():
-        oid = int(text.lstrip("#"))
-        if conn.execute(select(Organization.id).where(Organization.id == oid)).first():
-            return oid
-        raise NotFoundError(f"no organisation #{oid}")
-    ids = sorted(
-        set(
-            conn.execute(
-                select(OrgAlias.organization_id).where(OrgAlias.norm_alias == org_key(text))
-            ).scalars()
-        )
-    )
-    if len(ids) == 1:
-        return ids[0]
-    if len(ids) > 1:
-        raise AmbiguousError(f"several organisations are called {query!r}", [f"#{i}" for i in ids])
-    raise NotFoundError(f"no organisation called {query!r} (try weakties orgs --search)")
+__all__ = ["MergeSuggestion", "merge_orgs", "suggest_merges"]
 
 
 @dataclass(frozen=True)
@@ -112,7 +39,7 @@ class MergeSuggestion:
 
 
 def suggest_merges(
-    conn: Connection, *, threshold: float = 88.0, limit: int = 200
+    reader: Reader, *, threshold: float = 88.0, limit: int = 200
 ) -> list[MergeSuggestion]:
     """Pairs of organisations whose normal forms are close, best first.
 
@@ -121,9 +48,10 @@ def suggest_merges(
     Services") scores 100 on token sets and is reported as *contained*, which is
     often a subsidiary rather than a duplicate — hence never merged automatically.
     """
-    rows = conn.execute(
-        select(Organization.id, Organization.name, Organization.norm_name, Organization.kind)
-    ).all()
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    rows = reader.merge_candidates()
     suggestions: list[MergeSuggestion] = []
     for kind in sorted({r.kind for r in rows}):
         group = [r for r in rows if r.kind == kind and r.norm_name]

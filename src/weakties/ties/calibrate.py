@@ -11,51 +11,35 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert, select
 
-from weakties.model.tables import Setting, TieLabel, utcnow
-from weakties.store.errors import InputError
-from weakties.store.visibility import Viewer
+from weakties.errors import InputError
 from weakties.ties.model import CLASSES, DEFAULT, TieModel, transform
 from weakties.ties.strength import score_ties
 
-__all__ = ["MIN_LABELS", "Calibration", "calibrate", "forget_calibration", "set_label"]
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
+
+__all__ = ["MIN_LABELS", "Calibration", "calibrate", "check_label"]
 
 MIN_LABELS = 12
 
 
-def set_label(
-    conn: Connection,
-    viewer: Viewer,
-    person_id: int,
-    *,
-    label: str | None = None,
-    closeness: int | None = None,
-) -> None:
-    """Record (or replace) the viewer's label for their tie with a person."""
+def check_label(label: str | None, closeness: int | None) -> None:
+    """Refuse a label that says nothing or says it wrongly.
+
+    Raises
+    ------
+    InputError
+    """
     if label is None and closeness is None:
         raise InputError("give a class (strong, weak, dormant, nominal) or --closeness 1..5")
     if label is not None and label not in CLASSES:
         raise InputError(f"a tie class is one of {', '.join(CLASSES)}, not {label!r}")
     if closeness is not None and not 1 <= closeness <= 5:
         raise InputError("closeness goes from 1 (distant) to 5 (very close)")
-    conn.execute(
-        delete(TieLabel).where(
-            TieLabel.member_id == viewer.member_id, TieLabel.person_id == person_id
-        )
-    )
-    conn.execute(
-        insert(TieLabel).values(
-            member_id=viewer.member_id,
-            person_id=person_id,
-            label=label,
-            closeness=closeness,
-            created_at=utcnow(),
-        )
-    )
 
 
 def _target(label: str | None, closeness: int | None) -> int | None:
@@ -73,10 +57,8 @@ class Calibration:
     quality: dict[str, Any]
 
 
-def calibrate(
-    conn: Connection, viewer: Viewer, *, as_of: dt.datetime | None = None, save: bool = True
-) -> Calibration:
-    """Fit the weights on the viewer's labels and (with ``save``) keep them.
+def calibrate(reader: Reader, handle: str, *, as_of: dt.datetime | None = None) -> Calibration:
+    """Fit the weights on the viewer's labels (keeping them is the caller's business).
 
     Raises
     ------
@@ -91,13 +73,8 @@ def calibrate(
     from sklearn.metrics import accuracy_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
-    query = select(TieLabel.person_id, TieLabel.label, TieLabel.closeness).where(
-        TieLabel.member_id == viewer.member_id
-    )
-    if as_of is not None:
-        query = query.where(TieLabel.created_at < as_of)
-    labels = conn.execute(query).all()
-    scores = score_ties(conn, viewer=viewer, as_of=as_of, model=DEFAULT)
+    labels = reader.tie_labels(before=as_of)
+    scores = score_ties(reader, as_of=as_of, model=DEFAULT)
     rows, target = [], []
     for pid, label, closeness in labels:
         y = _target(label, closeness)
@@ -132,7 +109,7 @@ def calibrate(
             "accuracy": round(float(accuracy_score(y_all, default_p >= 0.5)), 3),
             "auc": round(float(roc_auc_score(y_all, default_p)), 3),
         },
-        "fitted_date": dt.date.today().isoformat(),
+        "fitted_date": reader.clock.date().isoformat(),
         "calibrated_cross_validated": {
             "accuracy": round(float(accuracy_score(y_all, fitted_p >= 0.5)), 3),
             "auc": round(float(roc_auc_score(y_all, fitted_p)), 3),
@@ -142,16 +119,7 @@ def calibrate(
     model = TieModel(
         {name: round(float(w), 4) for name, w in zip(names, final.coef_[0], strict=True)},
         round(float(final.intercept_[0]), 4),
-        name=f"calibrated for {viewer.handle}",
+        name=f"calibrated for {handle}",
         quality=quality,
     )
-    if save:
-        key = f"tie_model:{viewer.member_id}"
-        conn.execute(delete(Setting).where(Setting.key == key))
-        conn.execute(insert(Setting).values(key=key, value=model.to_json()))
     return Calibration(model, quality)
-
-
-def forget_calibration(conn: Connection, viewer: Viewer) -> None:
-    """Go back to the default model."""
-    conn.execute(delete(Setting).where(Setting.key == f"tie_model:{viewer.member_id}"))

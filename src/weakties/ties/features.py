@@ -22,20 +22,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
-from sqlalchemy import Connection, or_, select
-from sqlalchemy.sql.elements import ColumnElement
 
 from weakties.graph.snapshot import Graph
 from weakties.model.identity import fold
 from weakties.model.seniority import seniority
-from weakties.model.tables import Interaction, Note, Organization, Person, Position, Tie
-from weakties.store.clock import data_now
-from weakties.store.engine import raw_rows, rows_array
-from weakties.ties.infer import INFERRED_SOURCES
-from weakties.ties.traces import CONVERSATION, KIND_CODE, PairTraces, epoch_seconds, epoch_sql
+from weakties.ties.traces import CONVERSATION, KIND_CODE, PairTraces, epoch_seconds
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["DIMENSIONS", "FeatureTable", "compute_features"]
 
@@ -123,62 +121,26 @@ def _group(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniq, inverse
 
 
-def _social_ties(
-    conn: Connection, as_of: dt.datetime, person: int | None, inferred: bool = True
-) -> np.ndarray:
-    query = select(Tie.person_a_id, Tie.person_b_id).where(
-        _known_before(conn, as_of),
-        or_(Tie.ended_at.is_(None), Tie.ended_at > as_of),
-    )
-    if person is not None:
-        query = query.where(or_(Tie.person_a_id == person, Tie.person_b_id == person))
-    if not inferred:
-        query = query.where(Tie.source.not_in(list(INFERRED_SOURCES)))
-    rows = raw_rows(conn, query)
-    if not rows:
-        return np.empty((0, 2), dtype=np.int64)
-    found = rows_array(rows, np.int64)
-    keys = np.unique(found[:, 0] * (1 << 32) + found[:, 1])  # one row per pair
-    return np.column_stack((keys >> 32, keys & 0xFFFFFFFF))
-
-
-def _is_present(conn: Connection, as_of: dt.datetime) -> bool:
-    """Whether ``as_of`` is now (the database's clock, within a day): only then do
-    undated facts — they hold now — count."""
-    return as_of >= data_now(conn) - dt.timedelta(days=1)
-
-
-def _known_before(conn: Connection, as_of: dt.datetime) -> ColumnElement[bool]:
-    """A tie that existed before ``as_of``: begun before it; an undated tie (a
-    ties file without dates, an inference without a start) only when ``as_of``
-    is the present — it cannot be placed in the past."""
-    if _is_present(conn, as_of):
-        return or_(Tie.since < as_of, Tie.since.is_(None))
-    return Tie.since < as_of
-
-
-def _all_ties(conn: Connection, as_of: dt.datetime, inferred: bool = True) -> np.ndarray:
-    return _social_ties(conn, as_of, None, inferred)
-
-
 def compute_features(
-    conn: Connection,
+    reader: Reader,
     traces: PairTraces,
     *,
     as_of: dt.datetime,
     ego: int | None = None,
     include_tied: bool = True,
-    viewer_member: int | None = None,
     others: Collection[int] | None = None,
     inferred: bool = True,
 ) -> FeatureTable:
     """Features of every pair with a trace (and, with ``include_tied``, every tied
-    pair), or only the ego's pairs when ``ego`` is given (and then only those
-    with ``others``, if given). Without ``inferred``, inferred ties (any
-    member's) play no part: the viewer switched inference off."""
+    pair the reader may list), or only the ego's pairs when ``ego`` is given (and
+    then only those with ``others``, if given). Without ``inferred``, inferred
+    ties (any member's) play no part: the viewer switched inference off.
+
+    Structural features count the ties the reader's scope may count; the notes
+    feature reads the viewer's own notes, for the viewer's own ties only."""
     at = epoch_seconds(as_of)
     pair_keys = traces.a * (1 << 32) + traces.b
-    ties = _social_ties(conn, as_of, ego, inferred)
+    ties = reader.tie_pairs(as_of, person=ego, inferred=inferred)
     tie_keys = ties[:, 0] * (1 << 32) + ties[:, 1] if ties.size else np.empty(0, np.int64)
     candidates = [pair_keys]
     if include_tied:
@@ -279,37 +241,34 @@ def compute_features(
     v["days_since_personal"] = (at - last_personal) / DAY  # NaN when never
     v["personal_months"] = personal_months
     v["never_in_touch"] = np.isnan(last).astype(np.float64)
-    since = _tie_since(conn, table, as_of)
+    since = _tie_since(reader, table, as_of)
     start = np.fmin(first_any, since)
     v["days_known"] = np.where(np.isnan(start), 0.0, (at - start) / DAY)
-    v["notes"] = _notes(conn, table, viewer_member, as_of) if viewer_member else np.zeros(n)
+    own = ego is not None and ego == reader.scope.person_id
+    v["notes"] = _notes(reader, table, as_of) if own else np.zeros(n)
+    # the operator's candidate ties are every tie: no second read for the structure
+    every = ties if ego is None and reader.scope.is_operator else None
     _structure(
-        conn,
+        reader,
         table,
         traces,
         as_of,
         ego,
         partial=others is not None,
         inferred=inferred,
-        every_tie=ties if ego is None else None,
+        every_tie=every,
     )
     return table
 
 
-def _tie_since(conn: Connection, table: FeatureTable, as_of: dt.datetime) -> np.ndarray:
-    """Earliest known 'since' of any tie of each pair (NaN when unknown)."""
+def _tie_since(reader: Reader, table: FeatureTable, as_of: dt.datetime) -> np.ndarray:
+    """Earliest known 'since' of any listable tie of each pair (NaN when unknown)."""
     out = np.full(len(table), np.nan)
     if not len(table):
         return out
-    rows = raw_rows(
-        conn,
-        select(Tie.person_a_id, Tie.person_b_id, epoch_sql(conn, Tie.since)).where(
-            Tie.since.is_not(None), Tie.since < as_of
-        ),
-    )
-    if not rows:
+    found = reader.tie_since(as_of)
+    if not found.size:
         return out
-    found = np.array(rows, dtype=np.float64)
     keys = found[:, 0].astype(np.int64) * (1 << 32) + found[:, 1].astype(np.int64)
     seconds = np.round(found[:, 2], 3)
     mine = table.a * (1 << 32) + table.b
@@ -319,43 +278,28 @@ def _tie_since(conn: Connection, table: FeatureTable, as_of: dt.datetime) -> np.
     return out
 
 
-def _notes(conn: Connection, table: FeatureTable, member: int, as_of: dt.datetime) -> np.ndarray:
+def _notes(reader: Reader, table: FeatureTable, as_of: dt.datetime) -> np.ndarray:
     """The viewer's own notes on the other person of each pair."""
     out = np.zeros(len(table))
-    counts: dict[int, int] = {}
-    for pid in conn.execute(
-        select(Note.person_id).where(Note.author_id == member, Note.noted_on < as_of.date())
-    ).scalars():
-        counts[pid] = counts.get(pid, 0) + 1
+    counts = reader.note_counts(as_of.date())
     if counts:
         for i, (a, b) in enumerate(zip(table.a.tolist(), table.b.tolist(), strict=True)):
             out[i] = counts.get(a, 0) + counts.get(b, 0)
     return out
 
 
-def _ego_partners(conn: Connection, ego: int, as_of: dt.datetime) -> np.ndarray:
+def _ego_partners(reader: Reader, ego: int, as_of: dt.datetime) -> np.ndarray:
     """Every pair (ego, x) with a conversational trace before ``as_of``."""
-    kinds = [k for k, code in KIND_CODE.items() if code in CONVERSATION]
-    rows = conn.execute(
-        select(Interaction.sender_id, Interaction.recipient_id)
-        .where(
-            Interaction.kind.in_(kinds),
-            Interaction.occurred_at < as_of,
-            or_(Interaction.sender_id == ego, Interaction.recipient_id == ego),
-            Interaction.sender_id.is_not(None),
-            Interaction.recipient_id.is_not(None),
-        )
-        .distinct()
-    ).all()
+    rows = reader.ego_partners(ego, as_of)
     if not rows:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = rows_array(rows, np.int64)
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     return np.column_stack((pairs.min(axis=1), pairs.max(axis=1)))
 
 
 def _structure(
-    conn: Connection,
+    reader: Reader,
     table: FeatureTable,
     traces: PairTraces,
     as_of: dt.datetime,
@@ -372,11 +316,15 @@ def _structure(
     correspondents are read so that mutual contacts count the same."""
     v = table.values
     n = len(table)
-    ties = every_tie if every_tie is not None else _all_ties(conn, as_of, inferred)
+    ties = (
+        every_tie
+        if every_tie is not None
+        else reader.tie_pairs(as_of, level="counts", inferred=inferred)
+    )
     conv = traces.conversational
     traced = np.column_stack((traces.a[conv], traces.b[conv]))
     if partial and ego is not None:
-        traced = np.concatenate([traced, _ego_partners(conn, ego, as_of)])
+        traced = np.concatenate([traced, _ego_partners(reader, ego, as_of)])
     pairs = (
         np.concatenate([ties, traced])
         if (ties.size or traced.size)
@@ -393,11 +341,11 @@ def _structure(
     v["mutual_contacts"] = _common_counts(
         graph.indptr, graph.indices, ua.astype(np.int64), ub.astype(np.int64)
     ).astype(np.float64)
-    v.update(_shared_organisations(conn, table, as_of))
+    v.update(_shared_organisations(reader, table, as_of))
 
 
 def _shared_organisations(
-    conn: Connection, table: FeatureTable, as_of: dt.datetime
+    reader: Reader, table: FeatureTable, as_of: dt.datetime
 ) -> dict[str, np.ndarray]:
     """Places shared in time (employer, school), groups in common, and the
     social distance of each pair, from what was known before the date.
@@ -420,28 +368,12 @@ def _shared_organisations(
     day = as_of.date()
     # undated positions (a company read from a connections list) are known to
     # hold now; they cannot be placed in the past
-    present = _is_present(conn, as_of)
+    present = reader.is_present(as_of)
     # person -> kind -> organisation -> [(first day, last day)] before the date
     held: dict[int, dict[str, dict[int, list[tuple[dt.date, dt.date]]]]] = {}
     rung: dict[int, int] = {}
     industry: dict[int, str] = {}
-    for pid, org, kind, start, end, current, title, org_industry in conn.execute(
-        select(
-            Position.person_id,
-            Position.organization_id,
-            Position.kind,
-            Position.start_date,
-            Position.end_date,
-            Position.is_current,
-            Position.title,
-            Organization.industry,
-        )
-        .outerjoin(Organization, Organization.id == Position.organization_id)
-        .where(
-            Position.organization_id.is_not(None),
-            Position.kind.in_(("job", "study", "group")),
-        )
-    ):
+    for pid, org, kind, start, end, current, title, org_industry in reader.place_rows(wanted):
         if pid not in wanted or org is None:
             continue
         if end is None and not current and kind == "job":
@@ -461,14 +393,9 @@ def _shared_organisations(
                 rung[pid] = max(level, rung.get(pid, level))
             if org_industry:
                 industry.setdefault(pid, fold(org_industry))
-    everyone = sorted(wanted)
-    for start_at in range(0, len(everyone), 900):
-        chunk = everyone[start_at : start_at + 900]
-        for pid, own in conn.execute(
-            select(Person.id, Person.industry).where(Person.id.in_(chunk))
-        ):
-            if own:
-                industry[pid] = fold(own)  # the person's own word first
+    for pid, own in reader.person_fields(wanted, "industry").items():
+        if own:
+            industry[pid] = fold(own)  # the person's own word first
 
     def overlap(a: int, b: int, kind: str) -> bool:
         mine, theirs = held.get(a, {}).get(kind, {}), held.get(b, {}).get(kind, {})

@@ -26,16 +26,15 @@ import datetime as dt
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from weakties.model.kinds import INFERRED_SOURCES
 
-from weakties.model.tables import Interaction, Position, Setting, Tie, utcnow
-from weakties.store.clock import data_now
-from weakties.store.visibility import Viewer
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["INFERRED_SOURCES", "InferenceReport", "infer_ties", "inference_enabled"]
 
-INFERRED_SOURCES = ("inferred_colleague", "inferred_classmate", "inferred_corecipient")
 MAX_PLACE = 200
 MAX_GROUP = 20
 
@@ -54,17 +53,9 @@ class InferenceReport:
         }
 
 
-def inference_enabled(conn: Connection, viewer: Viewer) -> bool:
-    value = conn.execute(
-        select(Setting.value).where(Setting.key == f"infer_ties:{viewer.member_id}")
-    ).scalar()
-    return value != "off"
-
-
-def _set_enabled(conn: Connection, viewer: Viewer, on: bool) -> None:
-    key = f"infer_ties:{viewer.member_id}"
-    conn.execute(delete(Setting).where(Setting.key == key))
-    conn.execute(insert(Setting).values(key=key, value="on" if on else "off"))
+def inference_enabled(reader: Reader, member: int | None = None) -> bool:
+    """Whether a member (the viewer by default) lets ties be inferred from their data."""
+    return reader.member_setting("infer_ties", member) != "off"
 
 
 def _overlap(
@@ -88,25 +79,11 @@ def _overlap(
 
 
 def _places(
-    conn: Connection, viewer: Viewer, kind: str, today: dt.date
+    reader: Reader, kind: str
 ) -> dict[int, dict[int, tuple[dt.date | None, dt.date | None]]]:
     """organisation -> person -> (start, end) from the member's data."""
     places: dict[int, dict[int, tuple[dt.date | None, dt.date | None]]] = defaultdict(dict)
-    for pid, org, start, end, current, seen, source in conn.execute(
-        select(
-            Position.person_id,
-            Position.organization_id,
-            Position.start_date,
-            Position.end_date,
-            Position.is_current,
-            Position.seen_on,
-            Position.source,
-        ).where(
-            Position.kind == kind,
-            Position.organization_id.is_not(None),
-            Position.asserted_by == viewer.member_id,
-        )
-    ):
+    for pid, org, start, end, current, seen, source in reader.member_places(kind):
         if source == "observed":
             if not current:
                 continue
@@ -124,22 +101,20 @@ def _places(
 
 
 def infer_ties(
-    conn: Connection, viewer: Viewer, *, enabled: bool | None = None, today: dt.date | None = None
-) -> InferenceReport:
-    """Recompute the member's inferred ties (or delete them when switched off)."""
-    if enabled is not None:
-        _set_enabled(conn, viewer, enabled)
-    report = InferenceReport(viewer.handle)
-    conn.execute(
-        delete(Tie).where(Tie.asserted_by == viewer.member_id, Tie.source.in_(INFERRED_SOURCES))
-    )
-    if not inference_enabled(conn, viewer):
-        return report
-    day = today or data_now(conn).date()
+    reader: Reader, handle: str, *, today: dt.date | None = None
+) -> tuple[InferenceReport, list[dict[str, Any]]]:
+    """The ties to infer from the data of the reader's member, and what they are:
+    ``(report, rows)``, each row a tie to store (person_a_id, person_b_id, source,
+    since, confidence). Writing them is the caller's (the service's) business."""
+    member, me = reader.scope.member_id, reader.scope.person_id
+    if member is None or me is None:
+        raise ValueError("inferring ties needs a member's reader")
+    report = InferenceReport(handle)
+    day = today or reader.now.date()
     found: dict[tuple[int, int, str], float] = {}
     since: dict[tuple[int, int, str], dt.datetime | None] = {}
     for kind, source in (("job", "inferred_colleague"), ("study", "inferred_classmate")):
-        for staying in _places(conn, viewer, kind, day).values():
+        for staying in _places(reader, kind).values():
             if len(staying) > MAX_PLACE:
                 report.skipped_places += 1
                 continue
@@ -161,34 +136,7 @@ def infer_ties(
     first: dict[tuple[int, int], dt.datetime] = {}
     groups: dict[str, set[int]] = defaultdict(set)
     group_time: dict[str, dt.datetime] = {}
-    for conversation, sender, recipient, when in conn.execute(
-        select(
-            Interaction.conversation,
-            Interaction.sender_id,
-            Interaction.recipient_id,
-            Interaction.occurred_at,
-        ).where(
-            and_(
-                # the member's data, and conversations they took part in that
-                # another member's import brought in first (one row per message)
-                or_(
-                    Interaction.asserted_by == viewer.member_id,
-                    Interaction.conversation.in_(
-                        select(Interaction.conversation).where(
-                            or_(
-                                Interaction.sender_id == viewer.person_id,
-                                Interaction.recipient_id == viewer.person_id,
-                            ),
-                            Interaction.conversation.is_not(None),
-                        )
-                    ),
-                ),
-                Interaction.group_size >= 2,
-                Interaction.group_size <= MAX_GROUP,
-                Interaction.conversation.is_not(None),
-            )
-        )
-    ):
+    for conversation, sender, recipient, when in reader.group_traces(member, me, MAX_GROUP):
         if conversation is None:
             continue
         groups[conversation].update(p for p in (sender, recipient) if p is not None)
@@ -206,21 +154,16 @@ def infer_ties(
         key = (p, q, "inferred_corecipient")
         found[key] = round(1.0 - 0.6**k, 3)
         since[key] = first.get((p, q))
-    me = viewer.person_id
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "person_a_id": a,
             "person_b_id": b,
             "source": source,
-            "asserted_by": viewer.member_id,
             "since": since.get((a, b, source)),
             "confidence": confidence,
-            "created_at": utcnow(),
         }
         for (a, b, source), confidence in sorted(found.items())
         if me not in (a, b)  # the member's own ties are declared, not guessed
     ]
-    for start in range(0, len(rows), 5000):
-        conn.execute(insert(Tie), rows[start : start + 5000])
     report.counts.update(str(row["source"]) for row in rows)
-    return report
+    return report, rows

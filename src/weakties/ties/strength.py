@@ -7,29 +7,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, case, or_, select
 
-from weakties.model.tables import Identity, Interaction, Person, Setting
-from weakties.store.clock import data_now
-from weakties.store.engine import raw_rows
-from weakties.store.visibility import Viewer
 from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
 from weakties.ties.infer import inference_enabled
 from weakties.ties.model import DEFAULT, TieModel, is_dormant
-from weakties.ties.traces import CONVERSATION, KIND_CODE, epoch_seconds, epoch_sql, load_traces
+from weakties.ties.traces import epoch_seconds, load_traces
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = [
     "DUNBAR_LAYERS",
     "TieScores",
+    "ago",
     "describe",
     "dormant_ties",
-    "labels_for",
     "model_for",
     "score_ties",
 ]
@@ -38,13 +35,13 @@ __all__ = [
 DUNBAR_LAYERS = (5, 15, 50, 150, 500, 1500, 5000)
 
 
-def model_for(conn: Connection, viewer: Viewer | None) -> TieModel:
-    """The viewer's calibrated model if they made one, else the default."""
-    if viewer is None:
+def model_for(reader: Reader, member: int | None = None) -> TieModel:
+    """A member's calibrated model if they made one (the viewer's by default), else
+    the default model."""
+    member = reader.scope.member_id if member is None else member
+    if member is None:
         return DEFAULT
-    text = conn.execute(
-        select(Setting.value).where(Setting.key == f"tie_model:{viewer.member_id}")
-    ).scalar()
+    text = reader.member_setting("tie_model", member)
     return TieModel.from_json(text) if text else DEFAULT
 
 
@@ -110,10 +107,10 @@ def describe(name: str, raw: dict[str, float]) -> str:
             return "never in touch"
         personal = raw.get("days_since_personal", since)
         if np.isnan(personal):
-            return f"only group contact, the last {_ago(since)}"
+            return f"only group contact, the last {ago(since)}"
         if personal > since + 1:
-            return f"last personal contact {_ago(personal)} (group contact {_ago(since)})"
-        return f"last contact {_ago(since)}"
+            return f"last personal contact {ago(personal)} (group contact {ago(since)})"
+        return f"last contact {ago(since)}"
     if name == "duration":
         return f"known for {_span(raw['days_known'])}"
     if name == "intensity":
@@ -145,13 +142,19 @@ def describe(name: str, raw: dict[str, float]) -> str:
     return name
 
 
-def _ago(days: float) -> str:
+def ago(days: float) -> str:
+    """How long ago, in words: the one wording of every "last contact ... ago".
+
+    >>> ago(0.5), ago(1), ago(12), ago(75), ago(400), ago(2000)
+    ('today', '1 day ago', '12 days ago', '2 months ago', '13 months ago', '5.5 years ago')
+    """
     if days < 1:
         return "today"
     if days < 60:
-        return f"{int(days)} day(s) ago"
+        return f"{int(days)} day{'s' if int(days) != 1 else ''} ago"
     if days < 730:
-        return f"{int(days / 30.4)} month(s) ago"
+        months = int(days / 30.4)
+        return f"{months} month{'s' if months != 1 else ''} ago"
     return f"{days / 365.25:.1f} years ago"
 
 
@@ -164,37 +167,41 @@ def _span(days: float) -> str:
 
 
 def score_ties(
-    conn: Connection,
+    reader: Reader,
     *,
-    viewer: Viewer | None = None,
     as_of: dt.datetime | None = None,
     all_pairs: bool = False,
     model: TieModel | None = None,
     others: Collection[int] | None = None,
-    members: Collection[int] | None = None,
+    ego: int | None = None,
+    member: int | None = None,
 ) -> TieScores:
     """Score the viewer's ties (their contacts and everyone they were in touch
     with; only those with ``others`` if given), or with ``all_pairs`` every pair
-    with a trace before ``as_of``.
+    with a trace before ``as_of`` — as far as the reader's scope may see them.
 
-    Dunbar layers rank a viewer's ties among all of them: with ``others`` they
-    are left out (None). ``members`` limits the traces to those members' data."""
-    when = as_of or data_now(conn)
-    ego = None if all_pairs or viewer is None else viewer.person_id
+    ``ego`` and ``member`` score another member's ties (a member who shares
+    them by name) with that member's model and inference setting; by default
+    the reader's viewer. Dunbar layers rank a viewer's ties among all of them:
+    with ``others`` they are left out (None)."""
+    when = as_of or reader.now
+    member = reader.scope.member_id if member is None else member
+    ego = reader.scope.person_id if ego is None else ego
+    if all_pairs:
+        ego = None
     if ego is None:
         others = None
-    traces = load_traces(conn, when, person=ego, others=others, asserted_by=members)
+    traces = load_traces(reader, when, person=ego, others=others)
     table = compute_features(
-        conn,
+        reader,
         traces,
         as_of=when,
         ego=ego,
         include_tied=not all_pairs,
-        viewer_member=viewer.member_id if viewer is not None and ego is not None else None,
         others=others,
-        inferred=inference_enabled(conn, viewer) if viewer is not None else True,
+        inferred=inference_enabled(reader, member) if member is not None else True,
     )
-    chosen = model or model_for(conn, viewer)
+    chosen = model or model_for(reader, member)
     score = chosen.score(table)
     classes = chosen.classify(table, score)
     layer = (
@@ -205,42 +212,8 @@ def score_ties(
     return TieScores(table, score, classes, chosen, when, ego, layer)
 
 
-def labels_for(conn: Connection, person_ids: list[int]) -> dict[int, str]:
-    """How to name each person in machine output: the identifier used in an
-    imported log (an ``external`` identity, as written in the file) when there is
-    one, else the display name — made unique among ``person_ids``: identifiers
-    of two logs that collide are given with their namespace, people who share
-    a display name their record number (``"Ann Lee #12"``), so that no two
-    persons ever collapse into one key."""
-    names: dict[int, str] = {}
-    external: dict[int, str] = {}  # person -> the identity's full value
-    for start in range(0, len(person_ids), 900):
-        chunk = person_ids[start : start + 900]
-        names.update(
-            conn.execute(select(Person.id, Person.display_name).where(Person.id.in_(chunk))).all()
-        )
-        for pid, raw, value in conn.execute(
-            select(Identity.person_id, Identity.raw, Identity.value).where(
-                Identity.person_id.in_(chunk), Identity.kind == "external"
-            )
-        ):
-            names[pid] = raw or value
-            external[pid] = value
-    # two logs' "17" (namespaces "hr:17" and "crm:17"): the full values
-    clashing = Counter(names[pid] for pid in external)
-    for pid, value in external.items():
-        if clashing[names[pid]] > 1:
-            names[pid] = value
-    # a display name shared with anyone else: the record number
-    counts = Counter(names.values())
-    for pid, label in names.items():
-        if counts[label] > 1 and pid not in external:
-            names[pid] = f"{label} #{pid}"
-    return names
-
-
 def dormant_ties(
-    conn: Connection, ego: int, others: Collection[int], as_of: dt.datetime
+    reader: Reader, ego: int, others: Collection[int], as_of: dt.datetime
 ) -> dict[int, dict[str, float]]:
     """Which of ego's ties with ``others`` are dormant as of a date, by the same rule
     as the classes (:func:`weakties.ties.model.is_dormant`), read from the pairs'
@@ -249,29 +222,8 @@ def dormant_ties(
     For a feed that asks about a few hundred contacts, this reads their traces
     and nothing else (no structure, no score).
     """
-    kinds = [k for k, code in KIND_CODE.items() if code in CONVERSATION]
     at = epoch_seconds(as_of)
-    wanted = sorted(set(others))
-    found: list[tuple[float, float]] = []
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        found += raw_rows(
-            conn,
-            select(
-                case(
-                    (Interaction.sender_id == ego, Interaction.recipient_id),
-                    else_=Interaction.sender_id,
-                ),
-                epoch_sql(conn, Interaction.occurred_at),
-            ).where(
-                Interaction.kind.in_(kinds),
-                Interaction.occurred_at < as_of,
-                or_(
-                    (Interaction.sender_id == ego) & Interaction.recipient_id.in_(chunk),
-                    (Interaction.recipient_id == ego) & Interaction.sender_id.in_(chunk),
-                ),
-            ),
-        )
+    found = reader.conversation_times(ego, others, as_of)
     if not found:
         return {}
     table = np.array(found, dtype=np.float64)

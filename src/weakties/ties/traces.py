@@ -10,20 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Connection, case, func, or_, select
 
-from weakties.model.tables import INTERACTION_KINDS, Interaction
-from weakties.store.engine import raw_rows
+from weakties.model.kinds import CONVERSATION_KINDS, KIND_CODE
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
 
 __all__ = ["CONVERSATION", "KIND_CODE", "PairTraces", "epoch_seconds", "load_traces"]
 
-KIND_CODE = {kind: i for i, kind in enumerate(INTERACTION_KINDS)}
 # Traces that are contact between two people, as opposed to clicks
 # (endorsements, reactions) and connection requests.
-CONVERSATION = frozenset(KIND_CODE[k] for k in ("message", "email", "meeting", "call"))
+CONVERSATION = frozenset(KIND_CODE[k] for k in CONVERSATION_KINDS)
 
 
 def epoch_seconds(when: dt.datetime | dt.date) -> float:
@@ -53,62 +53,23 @@ class PairTraces:
         return np.isin(self.kind, np.fromiter(CONVERSATION, dtype=np.int8))
 
 
-def epoch_sql(conn: Connection, column: Any) -> Any:
-    """A datetime column as Unix seconds, computed by the database (no string parsing)."""
-    if conn.dialect.name == "sqlite":
-        return (func.julianday(column) - 2440587.5) * 86400.0
-    return func.extract("epoch", column)
-
-
-def _seconds(conn: Connection) -> Any:
-    return epoch_sql(conn, Interaction.occurred_at)
-
-
 def load_traces(
-    conn: Connection,
+    reader: Reader,
     as_of: dt.datetime,
     *,
     person: int | None = None,
     others: Collection[int] | None = None,
-    asserted_by: Collection[int] | None = None,
 ) -> PairTraces:
-    """The two-party interactions before ``as_of`` (of ``person`` only, if given,
-    and then only with ``others``, if given; only from the data of the members
-    ``asserted_by``, if given).
+    """The two-party interactions before ``as_of`` that the reader's scope may use
+    (of ``person`` only, if given, and then only with ``others``, if given).
 
     One-sided traces (a reaction, a share: no recipient) are left out: they are
-    not between two people. One query whose rows go from the driver straight
-    into numpy (kinds as codes computed by the database), so that millions of
-    rows cost no per-row work in Python.
+    not between two people. The rows go from the driver straight into numpy
+    (kinds as codes computed by the database), so that millions of rows cost no
+    per-row work in Python.
     """
     parts: list[tuple[np.ndarray, ...]] = []
-    code = case(KIND_CODE, value=Interaction.kind, else_=-1)
-    query = select(
-        Interaction.sender_id,
-        Interaction.recipient_id,
-        _seconds(conn),
-        Interaction.group_size,
-        code,
-    ).where(
-        Interaction.occurred_at < as_of,
-        Interaction.sender_id.is_not(None),
-        Interaction.recipient_id.is_not(None),
-    )
-    if asserted_by is not None:
-        query = query.where(Interaction.asserted_by.in_(sorted(asserted_by)))
-    if person is not None and others is not None and len(others) <= 900:
-        with_them = sorted(others)
-        query = query.where(
-            or_(
-                (Interaction.sender_id == person) & Interaction.recipient_id.in_(with_them),
-                (Interaction.recipient_id == person) & Interaction.sender_id.in_(with_them),
-            )
-        )
-    elif person is not None:
-        query = query.where(
-            or_(Interaction.sender_id == person, Interaction.recipient_id == person)
-        )
-    rows = raw_rows(conn, query)
+    rows = reader.trace_rows(as_of, person=person, others=others)
     if rows:
         table = np.array(rows, dtype=np.float64)
         table = table[table[:, 4] >= 0]

@@ -4,11 +4,20 @@ import sqlite3
 
 import pytest
 
-from tests.support import INVITATIONS_2024, connections, csv_text, profile, url, write_files
+from tests.support import (
+    INVITATIONS_2024,
+    connections,
+    csv_text,
+    profile,
+    reader_of,
+    set_sharing,
+    url,
+    viewer_of,
+    write_files,
+)
 from weakties.ingest.linkedin.importer import import_linkedin
+from weakties.service.people import list_people
 from weakties.store.errors import InputError
-from weakties.store.people import list_people
-from weakties.store.visibility import degrees, resolve_viewer, set_sharing
 
 POSITIONS = ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"]
 
@@ -83,10 +92,10 @@ def test_second_member_contacts_are_first_members_second_degree(store, tmp_path,
             == 1
         )
     with store.engine.connect() as conn:
-        me = resolve_viewer(conn, "alice")
-        people = {p["name"]: p["degree"] for p in list_people(conn, me)}
+        me = viewer_of(conn, "alice")
+        people = {p.name: p.degree for p in list_people(conn, me)}
         assert people == {"Bob Stone": 1, "Cy Tran": 1, "Dan Ueda": 2, "Eva Vidal": 2}
-        assert [p["name"] for p in list_people(conn, me, org="ACME")] == ["Dan Ueda", "Eva Vidal"]
+        assert [p.name for p in list_people(conn, me, org="ACME")] == ["Dan Ueda", "Eva Vidal"]
 
 
 def test_member_matched_by_name_and_employer_without_urls(store, tmp_path, db_path):
@@ -98,7 +107,7 @@ def test_member_matched_by_name_and_employer_without_urls(store, tmp_path, db_pa
             == 1
         )
     with store.engine.connect() as conn:
-        named, _ = degrees(conn, resolve_viewer(conn, "alice"))
+        named, _ = reader_of(conn, "alice").degrees()
     assert sorted(named.values()) == [1, 1, 2, 2]
 
 
@@ -131,7 +140,7 @@ def test_sharing_levels(store, tmp_path, level, named, counted):
     with store.engine.begin() as conn:
         set_sharing(conn, "bob", level)
     with store.engine.connect() as conn:
-        names, count = degrees(conn, resolve_viewer(conn, "alice"))
+        names, count = reader_of(conn, "alice").degrees()
     assert sum(1 for d in names.values() if d == 2) == named
     assert count == counted
 

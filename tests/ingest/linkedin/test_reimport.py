@@ -12,13 +12,12 @@ from tests.support import (
     PREAMBLE,
     connections,
     csv_text,
+    reader_of,
     table_snapshot,
     url,
     write_files,
 )
 from weakties.ingest.linkedin.importer import import_linkedin
-from weakties.store.events import list_events
-from weakties.store.visibility import resolve_viewer
 
 OLD = [
     ["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2020"],
@@ -52,7 +51,7 @@ def test_newer_export_records_events(store, tmp_path):
     second = _import(store, tmp_path, NEW, "06-01-2024")
     assert second.export_date == dt.date(2024, 6, 1)
     with store.engine.connect() as conn:
-        events = list_events(conn, resolve_viewer(conn, "me"))
+        events = reader_of(conn, "me").events()
     kinds = {(e["person"], e["kind"]) for e in events}
     assert kinds == {
         ("Ann Lee", "career_move"),
@@ -128,7 +127,7 @@ def test_same_export_twice_and_an_older_one_change_nothing(store, tmp_path, db_p
     assert _import(store, tmp_path, older, "06-01-2023").unchanged
     assert table_snapshot(db_path) == after
     with store.engine.connect() as conn:
-        events = list_events(conn, resolve_viewer(conn, "me"))
+        events = reader_of(conn, "me").events()
     kinds = [e["kind"] for e in events]
     assert kinds.count("career_move") == 1 and kinds.count("title_change") == 1
     assert "Hal Zed" not in {e["person"] for e in events}
@@ -141,7 +140,7 @@ def test_next_export_after_an_older_one_sees_no_false_departures(store, tmp_path
     newer = [*NEW, ["Ivy", "Ng", url("ivy"), "", "Acme", "CEO", "01 Nov 2024"]]
     summary = _import(store, tmp_path, newer, "12-01-2024")
     with store.engine.connect() as conn:
-        events = list_events(conn, resolve_viewer(conn, "me"))
+        events = reader_of(conn, "me").events()
     # Fay and Hal (only in the older list) were already gone: only Ivy is news.
     assert summary.added["event"] == 1
     assert [(e["person"], e["kind"]) for e in events] == [("Ivy Ng", "new_connection")]
@@ -159,7 +158,7 @@ def test_reconnection_is_a_new_connection(store, tmp_path):
     _import(store, tmp_path, OLD[:-1], "02-01-2024")
     _import(store, tmp_path, OLD, "03-01-2024")
     with store.engine.connect() as conn:
-        events = [(e["person"], e["kind"]) for e in list_events(conn, resolve_viewer(conn, "me"))]
+        events = [(e["person"], e["kind"]) for e in reader_of(conn, "me").events()]
     assert events.count(("Fay Xu", "connection_gone")) == 1
     assert events.count(("Fay Xu", "new_connection")) == 1
 
@@ -201,7 +200,7 @@ def test_columns_lost_by_excel_are_never_compared(store, tmp_path, db_path):
     folder = tmp_path / "Complete_LinkedInDataExport_06-01-2024"
     import_linkedin(store, write_files(folder, {"Connections.csv": no_position}), "me")
     with store.engine.connect() as conn:
-        events = list_events(conn, resolve_viewer(conn, "me"))
+        events = reader_of(conn, "me").events()
     assert sorted((e["person"], e["kind"], e["date"]) for e in events) == [
         ("Ann Lee", "career_move", "2024-06-01"),
         ("Bob Stone", "title_change", "2024-03-01"),
@@ -254,7 +253,7 @@ def test_namesake_at_another_company_is_proposed_not_merged(store, tmp_path, db_
         ("same name 'John Smith'", "open")
     ]
     with store.engine.connect() as conn:
-        events = list_events(conn, resolve_viewer(conn, "me"))
+        events = reader_of(conn, "me").events()
     assert sorted((e["person"], e["kind"]) for e in events) == [
         ("John Smith", "connection_gone"),
         ("John Smith", "new_connection"),

@@ -8,9 +8,8 @@ import datetime as dt
 import shutil
 import sqlite3
 
-from tests.support import table_snapshot, write_zip
+from tests.support import table_snapshot, viewer_of, write_zip
 from weakties.ingest.linkedin.importer import import_linkedin
-from weakties.store.visibility import resolve_viewer
 
 
 def _files(summary):
@@ -43,7 +42,7 @@ def test_export_2022_09(store, samples, db_path):
     assert summary.export_date == dt.date(2022, 9, 9)  # newest "Connected On"
     assert summary.unknown == [] and summary.ignored == []
     with store.engine.connect() as conn:
-        me = resolve_viewer(conn, "blake")
+        me = viewer_of(conn, "blake")
     # The owner's profile URL is found in messages.csv (rows sent by "Blake Northcote").
     assert (
         _count(

@@ -1,0 +1,240 @@
+"""The network value report as a typed object: what every renderer takes.
+
+:func:`weakties.report.value.network_report` computes a :class:`NetworkReport`;
+:mod:`weakties.report.text` and :mod:`weakties.report.html` render it, and
+``weakties report --json`` writes it with :func:`weakties.records.to_json`. Its
+JSON form is versioned (:data:`SCHEMA_VERSION`) and described by
+``docs/report-schema.json`` (see docs/report-schema.md): a field is only ever
+added; renaming or removing one raises the version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from weakties.records import json_field
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Brokerage",
+    "Change",
+    "Circles",
+    "Classes",
+    "Decaying",
+    "Diversity",
+    "Dormant",
+    "Headline",
+    "NetworkReport",
+    "Reach",
+    "Reciprocity",
+]
+
+#: the version of the report's JSON form (``schema_version``)
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The numbers remembered from one report to the next."""
+
+    ties: int
+    strong: int
+    weak: int
+    dormant: int
+    nominal: int
+    second_degree: int
+    third_degree: int
+    constraint: float | None
+    organisations: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What changed since an earlier remembered report (None: not comparable)."""
+
+    since: str
+    deltas: dict[str, float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    layer: int
+    ties: int
+    median_contacts_last_year: float
+
+
+@dataclass(frozen=True, slots=True)
+class Classes:
+    """Ties per class and per Dunbar layer."""
+
+    basis: str
+    counts: dict[str, int]
+    layers: list[Layer]
+    layers_caveat: str
+
+
+@dataclass(frozen=True, slots=True)
+class Degrees:
+    first_degree: int
+    second_degree: int
+    third_degree: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Exact 1st, 2nd and 3rd degree, by declared ties and with inferred ones."""
+
+    declared: Degrees
+    with_inferred: Degrees
+    basis: str
+    second_degree_counted_only: int
+
+
+@dataclass(frozen=True, slots=True)
+class Top:
+    name: str
+    people: int
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """How spread a field is over the first degree (Shannon entropy, evenness)."""
+
+    distinct: int
+    entropy_bits: float
+    evenness: float
+    top: list[Top]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    organisations: int
+    industries: int
+    locations: int
+    of: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diversity:
+    basis: str
+    known: Known
+    organisations: Spread
+    industries: Spread
+    locations: Spread
+
+
+@dataclass(frozen=True, slots=True)
+class Brokerage:
+    """Burt's structural holes of the member in their ego network."""
+
+    basis: str
+    constraint: float | None
+    effective_size: float | None
+    efficiency: float | None
+    hierarchy: float | None
+    reading: str
+
+
+@dataclass(frozen=True, slots=True)
+class Strongest:
+    id: int
+    name: str | None
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    size: int
+    organisations: list[str]
+    strongest_tie: Strongest
+
+
+@dataclass(frozen=True, slots=True)
+class OnlyBroker:
+    id: int
+    name: str | None
+    people: int
+    strength: float
+
+
+@dataclass(frozen=True, slots=True)
+class OnlyWayIn:
+    basis: str
+    people: int
+    brokers: list[OnlyBroker]
+
+
+@dataclass(frozen=True, slots=True)
+class Circles:
+    basis: str
+    circles: list[Circle]
+    only_way_in: OnlyWayIn
+
+
+@dataclass(frozen=True, slots=True)
+class DormantTie:
+    id: int
+    name: str | None
+    contacts: int
+    years_since: float
+    months_active: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dormant:
+    basis: str
+    count: int
+    worth_reconnecting: list[DormantTie]
+
+
+@dataclass(frozen=True, slots=True)
+class DecayingTie:
+    id: int
+    name: str | None
+    a_year_ago: float
+    now: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decaying:
+    basis: str
+    count: int
+    ties: list[DecayingTie]
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    id: int
+    name: str | None
+    balance: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reciprocity:
+    basis: str
+    given: dict[str, int]
+    received: dict[str, int]
+    balance: int
+    you_owe: list[Owed]
+    owe_you: list[Owed]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkReport:
+    """What a member's network is worth, every section with what it counts."""
+
+    member: str
+    as_of: str
+    model: str
+    headline: Headline
+    classes: Classes
+    reach: Reach
+    diversity: Diversity
+    brokerage: Brokerage
+    circles: Circles
+    dormant: Dormant
+    decaying: Decaying
+    reciprocity: Reciprocity
+    change: Change | None = None
+    note: str | None = None
+    schema_version: int = json_field("schema_version", SCHEMA_VERSION)

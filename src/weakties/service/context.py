@@ -1,0 +1,233 @@
+"""Who is looking, and at which date: the :class:`Viewer` every service call takes.
+
+A viewer is resolved once per command or request:
+
+- :func:`viewer` — a member (by handle; the only member when the database has
+  one). Their scope: their own data, and other members' as those share it.
+- :func:`shared` — no member: what every member may see (the data of members
+  who share it). Administrative listings made without naming a member use it.
+- :func:`operator` — the whole database, for explicit whole-network work
+  (``ties --all`` and ``suggest --all`` without ``--as``, evaluation,
+  benchmarks). Results computed with it say so.
+
+The date. ``viewer.clock`` is the database's clock (the real time unless the
+database fixes one, like the demo's); asks are recorded and etiquette waits run
+on it. ``viewer.now`` is the data's present: the clock, or — when the member's
+newest export is more than a month older than the clock — the day after that
+export, so that a 2018 export is read as of 2018 rather than as eight years of
+silence; ``viewer.note`` then says so in one line. ``viewer.as_of`` is a date the
+user asked for (``--as-of``); analyses run at ``viewer.when``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from weakties.errors import AmbiguousError, NotFoundError
+from weakties.model.tables import Member
+from weakties.store.clock import data_now
+from weakties.store.engine import Store
+from weakties.store.reader import Reader
+from weakties.store.scope import Scope, member_scope, shared_scope
+
+__all__ = [
+    "STALE_AFTER",
+    "Viewer",
+    "operator",
+    "person_of",
+    "reader",
+    "shared",
+    "transaction",
+    "viewer",
+    "viewer_or_shared",
+]
+
+#: data older than this (its newest export) is analysed as of its own date
+STALE_AFTER = dt.timedelta(days=31)
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is looking (a member, the shared view or the operator) and when.
+
+    Attributes
+    ----------
+    scope : Scope
+        Whose data the viewer's reads may use.
+    handle : str or None
+        The member's handle (None for the shared view and the operator).
+    clock : datetime
+        The database's clock.
+    now : datetime
+        The data's present: analyses default to it (see the module doc).
+    as_of : datetime or None
+        The date the user asked for, if any.
+    data_date : date or None
+        The export date of the viewer's newest import.
+    note : str or None
+        One line to show when ``now`` is not the clock.
+    """
+
+    scope: Scope
+    handle: str | None
+    clock: dt.datetime
+    now: dt.datetime
+    as_of: dt.datetime | None = None
+    data_date: dt.date | None = None
+    note: str | None = None
+
+    @property
+    def member_id(self) -> int | None:
+        return self.scope.member_id
+
+    @property
+    def person_id(self) -> int | None:
+        return self.scope.person_id
+
+    @property
+    def is_operator(self) -> bool:
+        return self.scope.is_operator
+
+    @property
+    def when(self) -> dt.datetime:
+        """The date analyses run at: the one asked for, else the data's present."""
+        return self.as_of or self.now
+
+    @property
+    def label(self) -> str:
+        """How results name the viewer: the handle, "the operator (the whole
+        database)" or "every member"."""
+        if self.handle is not None:
+            return self.handle
+        return "the operator (the whole database)" if self.is_operator else "every member"
+
+
+@contextmanager
+def transaction(store: Store) -> Iterator[Connection]:
+    """One transaction for one command or request: committed on success, rolled
+    back on error."""
+    with store.engine.begin() as conn:
+        yield conn
+
+
+def reader(conn: Connection, who: Viewer) -> Reader:
+    """The scoped reader of a viewer (the engines' only way to the data)."""
+    return Reader(conn, who.scope, now=who.now, clock=who.clock)
+
+
+def _members(conn: Connection) -> list[tuple[int, int, str, str]]:
+    return [
+        (m, p, s, h)
+        for m, p, s, h in conn.execute(
+            select(Member.id, Member.person_id, Member.sharing, Member.handle).order_by(Member.id)
+        )
+    ]
+
+
+def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetime | None) -> Viewer:
+    clock = data_now(conn)
+    data_date = Reader(conn, scope, clock=clock).data_date()
+    now, note = clock, None
+    if data_date is not None:
+        day_after = dt.datetime.combine(data_date, dt.time()) + dt.timedelta(days=1)
+        if clock - day_after > STALE_AFTER:
+            now = day_after
+            whose = "your" if scope.member_id is not None else "the"
+            note = (
+                f"as of {day_after.date().isoformat()}, the day after {whose} newest export "
+                f"({data_date.isoformat()}, more than a month old); --as-of DATE for another date"
+            )
+    return Viewer(scope, handle, clock, now, as_of, data_date, note if as_of is None else None)
+
+
+def viewer(
+    conn: Connection, handle: str | None = None, *, as_of: dt.datetime | None = None
+) -> Viewer:
+    """The member ``handle`` (case-insensitive if unambiguous) — or, without a
+    handle, the database's only member.
+
+    Raises
+    ------
+    NotFoundError
+        No such member, or no member at all yet (nothing imported).
+    AmbiguousError
+        No handle given and several members share the database.
+    """
+    members = _members(conn)
+    rows = [(m, p, s) for m, p, s, _ in members]
+    handles = [h for *_, h in members]
+    if handle:
+        found = [m for m in members if m[3] == handle]
+        if not found:
+            found = [m for m in members if m[3].lower() == handle.lower()]
+            if len(found) > 1:
+                raise AmbiguousError(f"several members match {handle!r}", [m[3] for m in found])
+        if not found:
+            raise NotFoundError(
+                f"no member {handle!r} (members: {', '.join(handles) or 'none yet'})"
+            )
+        chosen = found[0]
+    elif not members:
+        raise NotFoundError(
+            "no member yet: import an export first "
+            "(weakties import linkedin PATH --as NAME) or run weakties demo"
+        )
+    elif len(members) > 1:
+        raise AmbiguousError(
+            f"{len(members)} members share this database: say who is looking with "
+            "--as NAME (or WEAKTIES_MEMBER)",
+            handles,
+        )
+    else:
+        chosen = members[0]
+    return _dated(conn, member_scope(rows, chosen[0]), chosen[3], as_of)
+
+
+def viewer_or_shared(conn: Connection, handle: str | None = None) -> Viewer:
+    """A member if one is named (or the database has only one), else the shared view."""
+    if handle or _count(conn) <= 1:
+        try:
+            return viewer(conn, handle)
+        except NotFoundError:
+            if handle:
+                raise
+    return shared(conn)
+
+
+def _count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(Member)).scalar() or 0)
+
+
+def shared(conn: Connection) -> Viewer:
+    """The shared view: what every member may see."""
+    scope = shared_scope([(m, p, s) for m, p, s, _ in _members(conn)])
+    return _dated(conn, scope, None, None)
+
+
+def operator(conn: Connection, *, as_of: dt.datetime | None = None) -> Viewer:
+    """The operator: the whole database (say so wherever the results are shown)."""
+    return _dated(conn, Scope.operator(), None, as_of)
+
+
+def describe(who: Viewer) -> dict[str, Any]:
+    """The viewer as results carry it (JSON-ready)."""
+    return {"viewer": who.label, "as_of": who.when.isoformat(timespec="seconds")}
+
+
+def person_of(who: Viewer) -> int:
+    """The viewer's person: only a member looks from somewhere in the network.
+
+    Raises
+    ------
+    NotFoundError
+        For the shared view and the operator.
+    """
+    if who.person_id is None:
+        raise NotFoundError("this is a member's view: say who is looking (--as NAME)")
+    return who.person_id

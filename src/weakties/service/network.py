@@ -1,0 +1,199 @@
+"""Graph questions on the network a member sees: its size, a degree badge, mutual
+contacts, every shortest path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import Connection
+
+from weakties.errors import InputError
+from weakties.service.context import Viewer, person_of, reader
+from weakties.store.reader import Reader
+
+if TYPE_CHECKING:
+    from weakties.graph import Graph
+
+__all__ = [
+    "Degree",
+    "GraphStats",
+    "Mutual",
+    "Paths",
+    "PersonRef",
+    "degree",
+    "graph_stats",
+    "mutual",
+    "paths",
+]
+
+DEGREE_LABEL = {0: "you", 1: "1st", 2: "2nd", 3: "3rd"}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """A person named in a result."""
+
+    id: int
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DegreeStats:
+    mean: float
+    median: float
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    first_degree: int
+    second_degree: int
+    third_degree: int
+
+
+@dataclass(frozen=True, slots=True)
+class GraphStats:
+    """The size of the network the viewer sees, and their exact reach."""
+
+    nodes: int
+    edges: int
+    isolated: int
+    components: int
+    largest_component: int
+    density: float
+    degree: DegreeStats
+    reach: Reach
+
+
+@dataclass(frozen=True, slots=True)
+class Degree:
+    """How far someone is (1st, 2nd, 3rd degree; None beyond) and through how many."""
+
+    person_id: int
+    name: str | None
+    degree: int | None
+    label: str
+    mutual_contacts: int
+    shortest_paths: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mutual:
+    """The contacts two people share."""
+
+    a: PersonRef
+    b: PersonRef
+    people: list[PersonRef]
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Every shortest path of at most three hops between two people."""
+
+    start: PersonRef
+    end: PersonRef
+    paths: list[list[PersonRef]]
+
+
+def _snapshot(r: Reader) -> Graph:
+    # the graph engine (numba kernels) is loaded by the commands that use it
+    from weakties.graph import Graph
+
+    return Graph.from_store(r)
+
+
+def _node(g: Graph, pid: int) -> int | None:
+    """The person's node, or None when none of their ties is visible."""
+    from weakties.graph import NodeNotFound
+
+    try:
+        return g.node_of(pid)
+    except NodeNotFound:
+        return None
+
+
+def _ref(r: Reader, pid: int) -> PersonRef:
+    return PersonRef(pid, r.names([pid]).get(pid))
+
+
+def graph_stats(conn: Connection, who: Viewer) -> GraphStats:
+    """Nodes, ties, components and the viewer's exact 1st/2nd/3rd-degree reach."""
+    from weakties.graph.summary import graph_stats as stats
+
+    r = reader(conn, who)
+    g = _snapshot(r)
+    found = stats(g, focus=g.node_of(person_of(who)))
+    return GraphStats(
+        nodes=found["nodes"],
+        edges=found["edges"],
+        isolated=found["isolated"],
+        components=found["components"],
+        largest_component=found["largest_component"],
+        density=found["density"],
+        degree=DegreeStats(**found["degree"]),
+        reach=Reach(**found["reach"]),
+    )
+
+
+def degree(conn: Connection, who: Viewer, query: str) -> Degree:
+    """How far a person is from the viewer and how many contacts they share."""
+    r = reader(conn, who)
+    me = person_of(who)
+    pid = r.find_person(query)
+    if pid == me:
+        raise InputError("that is you: a degree is a distance to someone else")
+    g = _snapshot(r)
+    a, b = _node(g, me), _node(g, pid)
+    if a is None or b is None:  # no visible tie: beyond reach
+        hops, shared, routes = None, np.empty(0), 0
+    else:
+        hops = g.distance(a, b, max_hops=3)
+        shared = g.mutual(a, b)
+        routes = len(g.shortest_paths(a, b)) if hops else 0
+    return Degree(
+        person_id=pid,
+        name=r.names([pid]).get(pid),
+        degree=hops,
+        label=DEGREE_LABEL.get(hops, "beyond 3rd") if hops is not None else "beyond 3rd",
+        mutual_contacts=int(shared.size),
+        shortest_paths=routes,
+    )
+
+
+def mutual(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Mutual:
+    """The contacts two people share (the viewer and ``a``, or ``a`` and ``b``)."""
+    r = reader(conn, who)
+    first = r.find_person(a)
+    second = r.find_person(b) if b else person_of(who)
+    g = _snapshot(r)
+    x, y = _node(g, first), _node(g, second)
+    nodes = g.mutual(x, y) if x is not None and y is not None else np.empty(0, np.int64)
+    ids = [g.person_of(n) for n in nodes.tolist()]
+    names = r.names([first, second, *ids])
+    return Mutual(
+        PersonRef(first, names.get(first)),
+        PersonRef(second, names.get(second)),
+        [PersonRef(pid, names.get(pid)) for pid in ids],
+    )
+
+
+def paths(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Paths:
+    """Every shortest path of at most 3 hops from the viewer to ``a`` (or from ``a``
+    to ``b``), everyone in the middle named."""
+    r = reader(conn, who)
+    if b is None:
+        start, end = person_of(who), r.find_person(a)
+    else:
+        start, end = r.find_person(a), r.find_person(b)
+    g = _snapshot(r)
+    x, y = _node(g, start), _node(g, end)
+    found = g.shortest_paths(x, y, max_len=3) if x is not None and y is not None else []
+    ids = [[g.person_of(n) for n in path] for path in found]
+    names = r.names({p for path in ids for p in path} | {start, end})
+    return Paths(
+        PersonRef(start, names.get(start)),
+        PersonRef(end, names.get(end)),
+        [[PersonRef(p, names.get(p)) for p in path] for path in ids],
+    )

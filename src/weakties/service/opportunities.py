@@ -1,0 +1,433 @@
+"""Opportunities as a member sees them: who can introduce them (and a draft), whom
+they reach warmly, people they may know, the feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from weakties.errors import NotFoundError
+from weakties.records import build, build_list, json_field
+from weakties.service.context import Viewer, person_of, reader
+from weakties.service.network import PersonRef
+from weakties.store.reader import Reader
+
+__all__ = [
+    "Draft",
+    "Feed",
+    "Introductions",
+    "OrgReach",
+    "PathRecord",
+    "Suggestion",
+    "SuggestionsAll",
+    "WarmReach",
+    "draft",
+    "feed",
+    "introductions",
+    "org_reach",
+    "suggest",
+    "suggest_all",
+    "target_spec",
+    "warm_reach",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRef:
+    """How one person knows the next: "worked with Ann Roy at Acme 2019–2022"."""
+
+    kind: str
+    text: str
+    org: str | None = None
+    start: int | None = json_field("from", None)
+    end: int | None = json_field("to", None)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRef:
+    id: int
+    name: str | None
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRef:
+    id: int
+    name: str | None
+    tie: str
+    tie_score: float | None
+    exchanges_this_year: int | None
+    mutual_contacts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ViaRef:
+    id: int
+    name: str | None
+    relation: RelationRef
+
+
+@dataclass(frozen=True, slots=True)
+class PathRecord:
+    """One introduction path, scored and explained (``broker`` None: the viewer
+    knows the target directly)."""
+
+    rank: int
+    length: int
+    target: TargetRef
+    status: str
+    score: float
+    ask: float
+    onward: float
+    weakest_link: float
+    novelty: float
+    only_way: bool
+    freshness: float
+    why: str
+    broker: BrokerRef | None = None
+    via: ViaRef | None = None
+    relation: RelationRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntroSummary:
+    targets: int
+    targets_in_network: int
+    targets_known_directly: int
+    second_degree: int
+    third_degree: int
+    paths: int
+    paths_by_length: dict[str, int]
+    brokers: int
+
+
+@dataclass(frozen=True, slots=True)
+class Introductions:
+    """Who can introduce the viewer to a target, best first."""
+
+    viewer: str
+    target: str
+    purpose: str
+    as_of: str
+    summary: IntroSummary
+    direct: list[PathRecord]
+    paths: list[PathRecord]
+    inferred_ties: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: int
+    name: str | None
+    first_name: str
+    org: str | None
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPlaces:
+    you_and_broker: list[str]
+    broker_and_target: list[str]
+    you_and_target: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftContext:
+    """What the viewer, the broker and the target share."""
+
+    viewer: Card
+    broker: Card
+    target: Card
+    via: Card | None
+    how_the_broker_knows_them: RelationRef
+    how_you_know_the_broker: RelationRef
+    shared: SharedPlaces
+    tie: str
+    days_since_contact: float | None
+    purpose: str
+    org: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The context of a request and a short, personal draft (nothing is sent)."""
+
+    context: DraftContext
+    draft: str
+    lang: str
+    path_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReachBroker:
+    id: int
+    name: str | None
+    tie: str
+    knows_there: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrgReach:
+    """Who at one organisation the viewer can reach, and through whom."""
+
+    org: str | None
+    org_id: int
+    people_there: int
+    in_your_network: int
+    known_directly: int
+    brokers: int
+    strong_brokers: int
+    second_degree: int
+    third_degree: int
+    text: str
+    top_brokers: list[ReachBroker]
+    direct: list[PersonRef]
+
+
+@dataclass(frozen=True, slots=True)
+class WarmOrg:
+    id: int
+    name: str
+    industry: str | None
+    reachable: int
+    warm: int
+    warmth: float
+
+
+@dataclass(frozen=True, slots=True)
+class WarmGroup:
+    name: str
+    reachable: int
+    warm: int
+    warmth: float
+
+
+@dataclass(frozen=True, slots=True)
+class WarmReach:
+    """The organisations, industries and locations the viewer reaches warmly."""
+
+    viewer: str
+    warm_at: float
+    people_within_two_steps: int
+    warm_people: int
+    organisations: list[WarmOrg]
+    industries: list[WarmGroup]
+    locations: list[WarmGroup]
+    organisation_entropy_bits: float
+    computed_from: str
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Someone the viewer may know, and why."""
+
+    id: int
+    name: str | None
+    score: float
+    mutual_contacts: int
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionsAll:
+    """Everyone's suggestions by name — the operator's whole database, or what one
+    member may list."""
+
+    viewer: str
+    operator: bool
+    suggestions: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One piece of news and the polite thing to do about it."""
+
+    kind: str
+    date: str | None
+    person_id: int
+    person: str | None
+    org: str | None
+    org_id: int | None
+    text: str
+    action: str
+    priority: float
+    event_id: int | None = None
+    broker_id: int | None = None
+    broker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """The viewer's opportunity feed, highest priority first."""
+
+    viewer: str
+    as_of: str
+    days: int
+    watched: dict[str, str]
+    total: int
+    items: list[FeedItem]
+    note: str | None = None
+
+
+def target_spec(
+    r: Reader,
+    to: str | None,
+    *,
+    industry: str | None = None,
+    skill: str | None = None,
+    location: str | None = None,
+    group: str | None = None,
+    former: bool = False,
+) -> Any:
+    """What the viewer wants to reach, from what they typed."""
+    from weakties.opportunity.targets import TargetSpec, resolve_to
+
+    spec = resolve_to(r, to) if to else TargetSpec()
+    return TargetSpec(
+        org_ids=spec.org_ids,
+        person_id=spec.person_id,
+        group_id=r.find_org(group) if group else None,
+        industry=industry,
+        skill=skill,
+        location=location,
+        former=former,
+    )
+
+
+def introductions(
+    conn: Connection,
+    who: Viewer,
+    to: str | None = None,
+    *,
+    industry: str | None = None,
+    skill: str | None = None,
+    location: str | None = None,
+    group: str | None = None,
+    former: bool = False,
+    purpose: str = "job",
+    limit: int = 10,
+    per_broker: int | None = 1,
+    inferred: bool = True,
+    net: Any = None,
+) -> Introductions:
+    """Who can introduce the viewer to an organisation or a person (or everyone
+    matching an industry, a skill, a location or a group), ranked and explained."""
+    from weakties.opportunity.intro import introductions as find
+
+    person_of(who)
+    r = reader(conn, who)
+    spec = target_spec(
+        r, to, industry=industry, skill=skill, location=location, group=group, former=former
+    )
+    found = find(
+        r,
+        spec,
+        purpose=purpose,
+        limit=limit,
+        per_broker=per_broker,
+        as_of=who.as_of,
+        inferred=inferred,
+        net=net,
+    )
+    return build(Introductions, {"viewer": who.label, "note": who.note, **found})
+
+
+def draft(
+    conn: Connection,
+    who: Viewer,
+    broker: str,
+    target: str,
+    *,
+    purpose: str = "job",
+    lang: str = "en",
+    reason: str | None = None,
+    net: Any = None,
+) -> Draft:
+    """The context of a request to ``broker`` for ``target`` and a personal draft.
+
+    Raises
+    ------
+    NotFoundError
+        When no path of at most three steps goes through the broker to the target.
+    """
+    from weakties.opportunity.intro import draft_for
+
+    person_of(who)
+    r = reader(conn, who)
+    b, t = r.find_person(broker), r.find_person(target)
+    found = draft_for(r, b, t, purpose=purpose, lang=lang, reason=reason, as_of=who.as_of, net=net)
+    return build(Draft, found)
+
+
+def draft_text(
+    conn: Connection, who: Viewer, broker: int, target: int, *, purpose: str, lang: str
+) -> str | None:
+    """The draft's words for an ask, or None when no visible path goes through the
+    broker to the target (the ask is then checked and recorded without one)."""
+    from weakties.opportunity.intro import draft_for
+
+    try:
+        found = draft_for(reader(conn, who), broker, target, purpose=purpose, lang=lang)
+    except NotFoundError:
+        return None
+    return str(found["draft"])
+
+
+def org_reach(conn: Connection, who: Viewer, org: str | int, *, net: Any = None) -> OrgReach:
+    """Who at one organisation the viewer can reach, and through whom."""
+    from weakties.opportunity.reach import org_reach as reach
+
+    person_of(who)
+    r = reader(conn, who)
+    org_id = org if isinstance(org, int) else r.find_org(org)
+    return build(OrgReach, reach(r, org_id, net=net))
+
+
+def warm_reach(conn: Connection, who: Viewer, *, top: int = 15) -> WarmReach:
+    """The organisations, industries and locations the viewer reaches warmly, ranked."""
+    from weakties.opportunity.reach import warm_reach as reach
+
+    person_of(who)
+    return build(WarmReach, {"viewer": who.label, **reach(reader(conn, who), top=top)})
+
+
+def suggest(
+    conn: Connection, who: Viewer, *, top: int = 10, method: str = "weakties"
+) -> list[Suggestion]:
+    """People the viewer may know, from mutual contacts and shared places."""
+    from weakties.opportunity.suggest import suggest_for
+
+    person_of(who)
+    rows = suggest_for(reader(conn, who), top=top, method=method, as_of=who.as_of)
+    return build_list(Suggestion, rows)
+
+
+def suggest_all(
+    conn: Connection, who: Viewer, *, top: int = 10, method: str = "weakties"
+) -> SuggestionsAll:
+    """Everyone's suggestions (by name), from the ties and traces before the date:
+    the whole database for the operator, what one member may list for a member.
+    People who appear later are not known yet: listing them would leak the future."""
+    from weakties.opportunity.suggest import suggest_all as everyone
+
+    r = reader(conn, who)
+    found = everyone(r, as_of=who.as_of, top=top, method=method)
+    ids = sorted(set(found) | {p for s in found.values() for p, _ in s})
+    names = r.labels(ids)
+    return SuggestionsAll(
+        who.label,
+        who.is_operator,
+        {names[p]: [names[q] for q, _ in s if q in names] for p, s in found.items() if p in names},
+    )
+
+
+def feed(conn: Connection, who: Viewer, *, days: int = 90, limit: int | None = 30) -> Feed:
+    """The viewer's opportunity feed: moves, dormant ties at their targets, new ways in."""
+    from weakties.opportunity.feed import opportunity_feed
+
+    person_of(who)
+    found = opportunity_feed(reader(conn, who), as_of=who.as_of, days=days, limit=limit)
+    return build(Feed, {"viewer": who.label, "note": who.note, **found})

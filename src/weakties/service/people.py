@@ -1,0 +1,288 @@
+"""People as a member sees them: the list, search, one person's record, notes, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from weakties.model.identity import fold
+from weakties.records import build, build_list
+from weakties.service.context import Viewer, reader
+from weakties.store import write
+
+__all__ = [
+    "Event",
+    "Note",
+    "PersonRecord",
+    "PersonRow",
+    "add_note",
+    "events",
+    "find_person",
+    "list_people",
+    "notes",
+    "person",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One person in a list: degree, current job, how to reach them."""
+
+    id: int
+    name: str | None
+    degree: int | None
+    company: str | None
+    title: str | None
+    headline: str | None
+    location: str | None
+    linkedin: str | None
+    emails: list[str]
+    member: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    org: str | None
+    title: str | None
+    kind: str
+    start: str | None
+    end: str | None
+    current: bool
+    seen_on: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class TieRow:
+    """A tie of the person, with whom, from which source and whose data."""
+
+    with_id: int
+    with_: str | None = field(default=None, metadata={"json": "with"})
+    source: str = ""
+    asserted_by: str | None = None
+    since: str | None = None
+    ended: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class TraceSummary:
+    kind: str
+    count: int
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteShort:
+    id: int
+    kind: str
+    date: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventShort:
+    kind: str
+    date: str | None
+    detail: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """Everything a member may see about one person."""
+
+    id: int
+    name: str | None
+    first_name: str | None
+    last_name: str | None
+    headline: str | None
+    location: str | None
+    industry: str | None
+    member: str | None
+    degree: int | None
+    identities: dict[str, list[str]]
+    linkedin: str | None
+    positions: list[PositionRow]
+    ties: list[TieRow]
+    interactions_with_you: list[TraceSummary]
+    notes: list[NoteShort]
+    events: list[EventShort]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A detected change: a new or lost connection, a career move, new details."""
+
+    id: int
+    kind: str
+    date: str | None
+    person_id: int
+    person: str | None
+    found_in: str | None
+    detail: dict[str, Any]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A private note (only its author ever sees it)."""
+
+    id: int
+    kind: str
+    date: str
+    text: str
+    person_id: int
+    person: str | None
+
+
+def _linkedin(slugs: list[str] | None) -> str | None:
+    return f"https://www.linkedin.com/in/{slugs[0]}" if slugs else None
+
+
+def _date(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def find_person(conn: Connection, who: Viewer, query: str) -> int:
+    """The id of the person named by ``query`` (``#id``, profile URL or slug, e-mail,
+    member handle, or a name unique among the people the viewer sees)."""
+    return reader(conn, who).find_person(query)
+
+
+def list_people(
+    conn: Connection,
+    who: Viewer,
+    *,
+    org: str | None = None,
+    search: str | None = None,
+    degree: int | None = None,
+    limit: int | None = None,
+) -> list[PersonRow]:
+    """The people the viewer sees, contacts first, then by name. ``org`` keeps people
+    currently at that organisation; ``search`` matches names (accent- and
+    case-insensitive)."""
+    r = reader(conn, who)
+    seen = r.people_seen()
+    named, _ = r.degrees()
+    if org:
+        seen &= r.people_at(org)
+    if degree is not None:
+        seen = {p for p in seen if named.get(p) == degree}
+    seen.discard(who.person_id)
+    rows = r.person_rows(seen)
+    needle = fold(search) if search else None
+    if needle:
+        rows = {pid: row for pid, row in rows.items() if needle in fold(row.display_name or "")}
+    jobs = r.current_jobs(rows)
+    idents = r.identities(rows)
+    handles = r.member_handles()
+    people = []
+    for pid, row in rows.items():
+        job = jobs.get(pid, [])
+        people.append(
+            PersonRow(
+                id=pid,
+                name=row.display_name,
+                degree=named.get(pid),
+                company=job[0]["org"] if job else None,
+                title=job[0]["title"] if job else None,
+                headline=row.headline,
+                location=row.location,
+                linkedin=_linkedin(idents.get(pid, {}).get("linkedin")),
+                emails=list(idents.get(pid, {}).get("email", [])),
+                member=handles.get(pid),
+            )
+        )
+    people.sort(key=lambda p: (p.degree or 9, fold(p.name or "~")))
+    return people[:limit] if limit else people
+
+
+def person(conn: Connection, who: Viewer, query: str) -> PersonRecord:
+    """Everything the viewer may see about one person: identities, positions, ties
+    (with their source), traces with the viewer, the viewer's notes, events."""
+    r = reader(conn, who)
+    pid = r.find_person(query)
+    p = r.person_full(pid)
+    named, _ = r.degrees()
+    idents = r.identities([pid]).get(pid, {})
+    me = who.person_id
+    traces = r.traces_between(me, pid) if me is not None else []
+    return PersonRecord(
+        id=p.id,
+        name=p.display_name,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        headline=p.headline,
+        location=p.location,
+        industry=p.industry,
+        member=r.member_handles().get(pid),
+        degree=0 if pid == me else named.get(pid),
+        identities={k: list(v) for k, v in idents.items()},
+        linkedin=_linkedin(idents.get("linkedin")),
+        positions=[
+            PositionRow(
+                org=row.name,
+                title=row.title,
+                kind=row.kind,
+                start=_date(row.start_date),
+                end=_date(row.end_date),
+                current=bool(row.is_current),
+                seen_on=_date(row.seen_on),
+                source=row.source,
+            )
+            for row in r.person_positions(pid)
+        ],
+        ties=build_list(TieRow, r.person_ties_shown(pid)),
+        interactions_with_you=[
+            TraceSummary(kind, n, _date(first), _date(last)) for kind, n, first, last in traces
+        ],
+        notes=[NoteShort(n["id"], n["kind"], n["date"], n["text"]) for n in r.notes(pid)],
+        # the same rule as the events list: the viewer's own, and other members'
+        # career events only as those members share them
+        events=[
+            EventShort(e["kind"], e["date"], e["detail"] or None) for e in r.events(person_id=pid)
+        ],
+    )
+
+
+def events(
+    conn: Connection,
+    who: Viewer,
+    *,
+    kinds: list[str] | None = None,
+    since: dt.date | None = None,
+    limit: int | None = None,
+) -> list[Event]:
+    """What changed: the viewer's own events, and career moves of their contacts
+    seen in the data of members who share it by name; newest first."""
+    rows = reader(conn, who).events(kinds=kinds, since=since, limit=limit)
+    return build_list(Event, rows)
+
+
+def notes(conn: Connection, who: Viewer, query: str | None = None) -> list[Note]:
+    """The viewer's notes (on one person, or all), newest first."""
+    r = reader(conn, who)
+    pid = r.find_person(query) if query else None
+    return build_list(Note, r.notes(pid))
+
+
+def add_note(
+    conn: Connection,
+    who: Viewer,
+    query: str,
+    text: str,
+    *,
+    kind: str = "note",
+    on: dt.date | None = None,
+) -> Note:
+    """Write a private note about a person: a meeting, a call, a collaboration."""
+    r = reader(conn, who)
+    pid = r.find_person(query)
+    note_id = write.add_note(r, pid, text, kind=kind, on=on)
+    return build(Note, next(n for n in r.notes(pid) if n["id"] == note_id))

@@ -1,0 +1,91 @@
+"""The network value report and the first look at a network, for one member."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from weakties.records import build, to_json
+from weakties.report.model import NetworkReport
+from weakties.service.context import Viewer, person_of, reader
+from weakties.store import write
+
+__all__ = ["NetworkReport", "Overview", "network_report", "overview"]
+
+
+def network_report(conn: Connection, who: Viewer, *, remember: bool = True) -> NetworkReport:
+    """The member's network value report at ``who.when`` (classes, layers, reach,
+    diversity, brokerage, circles, dormant and decaying ties, reciprocity), with
+    what changed since the last remembered report of an earlier date.
+
+    With ``remember``, its headline numbers are kept for the next report; a
+    report never replaces a remembered report of a later date.
+    """
+    from weakties.report.value import network_report as compute
+
+    person_of(who)
+    r = reader(conn, who)
+    stored = r.member_setting("report")
+    previous = json.loads(stored) if stored else None
+    report = compute(r, who.label, as_of=who.as_of, previous=previous)
+    if who.note:
+        report = dataclasses.replace(report, note=who.note)
+    if remember and (previous is None or previous["as_of"] <= report.as_of):
+        payload = {"as_of": report.as_of, "headline": to_json(report.headline)}
+        write.save_member_setting(r, "report", json.dumps(payload))
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class TopContact:
+    id: int
+    name: str | None
+    messages: int
+    company: str | None
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopOrganisation:
+    org: str
+    first_degree: int
+    second_degree: int
+
+
+@dataclass(frozen=True, slots=True)
+class CareerMove:
+    id: int
+    kind: str
+    date: str | None
+    person_id: int
+    person: str | None
+    found_in: str | None
+    detail: dict[str, Any]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The first look at a network: who, where, through whom, what changed."""
+
+    viewer: str
+    members: list[str]
+    counts: dict[str, int]
+    explain: dict[str, str]
+    top_contacts: list[TopContact]
+    top_organisations: list[TopOrganisation]
+    recent_career_moves: list[CareerMove]
+
+
+def overview(conn: Connection, who: Viewer, *, top: int = 8) -> Overview:
+    """Counts, most-contacted people, reachable organisations, recent career moves."""
+    from weakties.report.overview import network_overview
+
+    person_of(who)
+    r = reader(conn, who)
+    members = [m["handle"] for m in r.members()]
+    return build(Overview, network_overview(r, who.label, members, top=top))

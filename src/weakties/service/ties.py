@@ -1,0 +1,299 @@
+"""Tie strength as a member sees it: their ties explained, every pair (for the
+operator, or within what a member may see), labels, calibration, inference."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from weakties.records import build_list, json_field
+from weakties.service.context import Viewer, person_of, reader
+from weakties.store import write
+
+if TYPE_CHECKING:
+    from weakties.ties.strength import TieScores
+
+__all__ = [
+    "CalibrationResult",
+    "InferenceResult",
+    "PairList",
+    "PairScore",
+    "Reason",
+    "TieExplanation",
+    "TieList",
+    "TieScore",
+    "all_pairs",
+    "calibrate",
+    "explain",
+    "forget_calibration",
+    "infer",
+    "label",
+    "ties",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One input of the model in words, and how far it pushed the score."""
+
+    feature: str
+    push: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TieScore:
+    """One of the viewer's ties: strength, class, Dunbar layer, the reasons."""
+
+    id: int
+    name: str | None
+    score: float
+    klass: str = field(metadata={"json": "class"})
+    layer: int | None
+    contacts: int
+    days_since_contact: float | None
+    mutual_contacts: int
+    reasons: list[Reason]
+
+
+@dataclass(frozen=True, slots=True)
+class TieList:
+    """The viewer's ties, strongest first."""
+
+    viewer: str
+    as_of: str
+    model: str
+    ties: list[TieScore]
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TieExplanation:
+    """One tie in full: every feature and every reason (``klass`` None: no tie and
+    no trace before the date, said in ``text``)."""
+
+    id: int
+    name: str | None
+    klass: str | None = json_field("class", None)
+    score: float | None = None
+    layer: int | None = None
+    contacts: int | None = None
+    days_since_contact: float | None = None
+    mutual_contacts: int | None = None
+    reasons: list[Reason] | None = None
+    features: dict[str, float | None] | None = None
+    model: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """One pair of people in touch before the date."""
+
+    a: str | None
+    b: str | None
+    score: float
+    klass: str = field(metadata={"json": "class"})
+    a_id: int
+    b_id: int
+    contacts: int
+    days_since_contact: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PairList:
+    """Every pair in touch before the date, strongest first, and whose view it is:
+    ``viewer`` is a member's handle, or the operator's whole database."""
+
+    viewer: str
+    operator: bool
+    as_of: str
+    pairs: list[PairScore]
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationResult:
+    weights: dict[str, float]
+    intercept: float
+    quality: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class InferenceResult:
+    member: str
+    ties: dict[str, int]
+    skipped_large_organisations: int
+    enabled: bool = True
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 1)
+
+
+def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) -> dict[str, Any]:
+    t = scores.table
+    return {
+        "id": pid,
+        "name": name,
+        "score": round(float(scores.score[i]), 4),
+        "class": str(scores.classes[i]),
+        "layer": (int(scores.layer[i]) or None) if scores.layer is not None else None,
+        "contacts": int(t.values["contacts"][i]),
+        "days_since_contact": _number(float(t.values["days_since_contact"][i])),
+        "mutual_contacts": int(t.values["mutual_contacts"][i]),
+        "reasons": scores.reasons(i, top=top),
+    }
+
+
+def ties(
+    conn: Connection,
+    who: Viewer,
+    *,
+    klass: str | None = None,
+    layer: int | None = None,
+    limit: int | None = None,
+) -> TieList:
+    """The viewer's ties, strongest first: score, class, Dunbar layer, reasons."""
+    from weakties.ties.strength import score_ties
+
+    person_of(who)
+    r = reader(conn, who)
+    scores = score_ties(r, as_of=who.as_of)
+    assert scores.layer is not None
+    order = sorted(range(len(scores)), key=lambda i: -scores.score[i])
+    if klass:
+        order = [i for i in order if scores.classes[i] == klass]
+    if layer:
+        order = [i for i in order if scores.layer[i] == layer]
+    order = order[:limit] if limit else order
+    others = [scores.other(i) for i in order]
+    names = r.labels(others)
+    rows = [_row(scores, i, names.get(p), p) for i, p in zip(order, others, strict=True)]
+    return TieList(
+        viewer=who.label,
+        as_of=scores.as_of.date().isoformat(),
+        model=scores.model.name,
+        ties=build_list(TieScore, rows),
+        note=who.note,
+    )
+
+
+def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
+    """One of the viewer's ties in full: every feature and the reasons."""
+    from weakties.ties.strength import score_ties
+
+    person_of(who)
+    r = reader(conn, who)
+    pid = r.find_person(query)
+    scores = score_ties(r, as_of=who.as_of)
+    i = scores.index_of_person(pid)
+    name = r.labels([pid]).get(pid, f"#{pid}")
+    if i is None:
+        return TieExplanation(
+            id=pid, name=name, text="no tie and no trace with this person before the date"
+        )
+    row = _row(scores, i, name, pid, top=20)
+    return TieExplanation(
+        id=pid,
+        name=name,
+        klass=row["class"],
+        score=row["score"],
+        layer=row["layer"],
+        contacts=row["contacts"],
+        days_since_contact=row["days_since_contact"],
+        mutual_contacts=row["mutual_contacts"],
+        reasons=build_list(Reason, row["reasons"]),
+        features={k: _number(v) for k, v in scores.table.row(i).items()},
+        model=scores.model.name,
+    )
+
+
+def all_pairs(
+    conn: Connection, who: Viewer, *, klass: str | None = None, limit: int | None = None
+) -> PairList:
+    """Every pair with a trace before the date — the whole database for the
+    operator, only what a member may list for a member."""
+    from weakties.ties.strength import score_ties
+
+    r = reader(conn, who)
+    scores = score_ties(r, as_of=who.as_of, all_pairs=True)
+    t = scores.table
+    order = sorted(range(len(scores)), key=lambda i: (-scores.score[i], int(t.a[i]), int(t.b[i])))
+    if klass:
+        order = [i for i in order if scores.classes[i] == klass]
+    order = order[:limit] if limit else order
+    names = r.labels(sorted({int(t.a[i]) for i in order} | {int(t.b[i]) for i in order}))
+    pairs = [
+        PairScore(
+            a=names.get(int(t.a[i])),
+            b=names.get(int(t.b[i])),
+            score=round(float(scores.score[i]), 4),
+            klass=str(scores.classes[i]),
+            a_id=int(t.a[i]),
+            b_id=int(t.b[i]),
+            contacts=int(t.values["contacts"][i]),
+            days_since_contact=_number(float(t.values["days_since_contact"][i])),
+        )
+        for i in order
+    ]
+    return PairList(who.label, who.is_operator, scores.as_of.date().isoformat(), pairs)
+
+
+def label(
+    conn: Connection,
+    who: Viewer,
+    query: str,
+    *,
+    klass: str | None = None,
+    closeness: int | None = None,
+) -> None:
+    """Record how strong one of the viewer's ties really is (a class or a closeness
+    from 1 to 5): the material of calibration."""
+    from weakties.ties.calibrate import check_label
+
+    check_label(klass, closeness)
+    r = reader(conn, who)
+    write.set_label(r, r.find_person(query), label=klass, closeness=closeness)
+
+
+def calibrate(
+    conn: Connection, who: Viewer, *, as_of: dt.datetime | None = None
+) -> CalibrationResult:
+    """Fit the tie strength model on the viewer's labels and keep it for them."""
+    from weakties.ties.calibrate import calibrate as fit
+
+    r = reader(conn, who)
+    result = fit(r, who.label, as_of=as_of)
+    write.save_member_setting(r, "tie_model", result.model.to_json())
+    return CalibrationResult(result.model.weights, result.model.intercept, result.quality)
+
+
+def forget_calibration(conn: Connection, who: Viewer) -> None:
+    """Back to the default model."""
+    write.save_member_setting(reader(conn, who), "tie_model", None)
+
+
+def infer(
+    conn: Connection,
+    who: Viewer,
+    *,
+    enabled: bool | None = None,
+    today: dt.date | None = None,
+) -> InferenceResult:
+    """Recompute the ties inferred from the viewer's data (colleagues, classmates,
+    co-recipients), or switch inference on or off (off deletes them)."""
+    from weakties.ties.infer import infer_ties, inference_enabled
+
+    r = reader(conn, who)
+    if enabled is not None:
+        write.save_member_setting(r, "infer_ties", "on" if enabled else "off")
+    if not inference_enabled(r):
+        write.replace_inferred_ties(r, [])
+        return InferenceResult(who.label, {}, 0, enabled=False)
+    report, rows = infer_ties(r, who.label, today=today)
+    write.replace_inferred_ties(r, rows)
+    return InferenceResult(who.label, dict(report.counts), report.skipped_places)

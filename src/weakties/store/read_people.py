@@ -1,0 +1,337 @@
+"""Scoped reads of people: names, lists, search, one person's record, events, notes.
+
+A member sees in lists the people their own data mentions, their first and
+(named) second degree, and the members; a name anywhere else (a path, an
+explanation) only for people the scope may show (:mod:`weakties.store._base`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from weakties.errors import AmbiguousError, InputError, NotFoundError
+from weakties.model.identity import email_key, fold, linkedin_slug, name_key
+from weakties.model.kinds import EVENT_KINDS
+from weakties.model.tables import Event, Identity, Member, Note, Person, table_of
+from weakties.store._base import chunks
+from weakties.store.events import CAREER_KINDS, describe_event
+from weakties.store.read_ties import TieReads
+
+__all__ = ["PeopleReads", "contains"]
+
+_ID = re.compile(r"^#?(\d+)$")
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern for "contains ``text``", its own ``%`` and ``_`` taken literally."""
+    quoted = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{quoted}%"
+
+
+def _date(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+
+
+class PeopleReads(TieReads):
+    """People as a scope may see them (mixed into :class:`weakties.store.reader.Reader`)."""
+
+    def names(self, person_ids: Iterable[int]) -> dict[int, str]:
+        """Display names of the people the scope may name (others are left out)."""
+        out: dict[int, str] = {}
+        for chunk in chunks(self.keep_visible(person_ids)):
+            out.update(
+                self.conn.execute(
+                    select(Person.id, Person.display_name).where(Person.id.in_(chunk))
+                ).all()
+            )
+        return out
+
+    def person_rows(self, person_ids: Iterable[int]) -> dict[int, Any]:
+        """Rows (id, display_name, first_name, headline, location, industry) of the
+        people the scope may name."""
+        out: dict[int, Any] = {}
+        for chunk in chunks(self.keep_visible(person_ids)):
+            for row in self.conn.execute(
+                select(
+                    Person.id,
+                    Person.display_name,
+                    Person.first_name,
+                    Person.headline,
+                    Person.location,
+                    Person.industry,
+                ).where(Person.id.in_(chunk))
+            ):
+                out[row.id] = row
+        return out
+
+    def labels(self, person_ids: list[int]) -> dict[int, str]:
+        """How to name each person in machine output: the identifier used in an
+        imported log (an ``external`` identity, as written in the file) when there
+        is one, else the display name — made unique among ``person_ids``:
+        identifiers of two logs that collide are given with their namespace,
+        people who share a display name their record number (``"Ann Lee #12"``),
+        so that no two persons ever collapse into one key."""
+        names: dict[int, str] = {}
+        external: dict[int, str] = {}  # person -> the identity's full value
+        for chunk in chunks(self.keep_visible(person_ids)):
+            names.update(
+                self.conn.execute(
+                    select(Person.id, Person.display_name).where(Person.id.in_(chunk))
+                ).all()
+            )
+            for pid, raw, value in self.conn.execute(
+                select(Identity.person_id, Identity.raw, Identity.value).where(
+                    Identity.person_id.in_(chunk), Identity.kind == "external"
+                )
+            ):
+                names[pid] = raw or value
+                external[pid] = value
+        # two logs' "17" (namespaces "hr:17" and "crm:17"): the full values
+        clashing = Counter(names[pid] for pid in external)
+        for pid, value in external.items():
+            if clashing[names[pid]] > 1:
+                names[pid] = value
+        # a display name shared with anyone else: the record number
+        counts = Counter(names.values())
+        for pid, label in names.items():
+            if counts[label] > 1 and pid not in external:
+                names[pid] = f"{label} #{pid}"
+        return names
+
+    def identities(self, person_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
+        """Identities (kind -> values, oldest first) of the people the scope may name."""
+        found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for chunk in chunks(self.keep_visible(person_ids)):
+            for pid, kind, value in self.conn.execute(
+                select(Identity.person_id, Identity.kind, Identity.value)
+                .where(Identity.person_id.in_(chunk))
+                .order_by(Identity.id)
+            ):
+                found[pid][kind].append(value)
+        return found
+
+    def member_handles(self) -> dict[int, str]:
+        """Person id -> handle of every member."""
+        return dict(self.conn.execute(select(Member.person_id, Member.handle)).all())
+
+    def find_person(self, query: str) -> int:
+        """The person named by ``query``: ``#id``, a profile URL or slug, an e-mail, a
+        member handle, or a name (unique among the people the viewer sees).
+
+        Raises
+        ------
+        NotFoundError, AmbiguousError
+        """
+        text = query.strip()
+        seen = self.people_seen()
+        who = self._who()
+        if m := _ID.match(text):
+            pid = int(m.group(1))
+            if pid in seen:
+                return pid
+            raise NotFoundError(f"no person #{pid} visible to {who}")
+        for kind, value in (
+            ("linkedin", linkedin_slug(text) or (text.lower() if "/" not in text else None)),
+            ("email", email_key(text)),
+        ):
+            if not value:
+                continue
+            found = self.conn.execute(
+                select(Identity.person_id).where(Identity.kind == kind, Identity.value == value)
+            ).scalar()
+            if found is not None and found in seen:
+                return int(found)
+        member = self.conn.execute(select(Member.person_id).where(Member.handle == text)).scalar()
+        if member is not None:
+            return int(member)
+        key = name_key(text)
+        exact = [
+            pid
+            for pid in self.conn.execute(select(Person.id).where(Person.name_key == key)).scalars()
+            if pid in seen
+        ]
+        if len(exact) == 1:
+            return exact[0]
+        candidates = exact
+        if not candidates:
+            needle = fold(text)
+            candidates = [
+                pid
+                for pid in self.conn.execute(
+                    select(Person.id).where(
+                        func.lower(Person.display_name).like(contains(text.lower()), escape="\\")
+                        | (Person.name_key.like(contains(needle), escape="\\"))
+                    )
+                ).scalars()
+                if pid in seen
+            ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise NotFoundError(f"nobody called {query!r} among the people {who} can see")
+        names = self.names(candidates[:20])
+        raise AmbiguousError(
+            f"{len(candidates)} people match {query!r}; use #id",
+            [f"#{pid} {names.get(pid, '')}" for pid in candidates[:20]],
+        )
+
+    def _who(self) -> str:
+        member = self.scope.member_id
+        return self._member_handles_by_id().get(member, "you") if member is not None else "you"
+
+    def _member_handles_by_id(self) -> dict[int, str]:
+        if "handles" not in self._cache:
+            self._cache["handles"] = dict(self.conn.execute(select(Member.id, Member.handle)).all())
+        return self._cache["handles"]
+
+    def person_ties_shown(self, pid: int) -> list[dict[str, Any]]:
+        """One person's ties as the viewer may list them, with whom and from whose data."""
+        seen = self.people_seen()
+        handles = self._member_handles_by_id()
+        ties = []
+        for r in self.person_ties(pid):
+            other = r.person_b_id if r.person_a_id == pid else r.person_a_id
+            if other not in seen:
+                continue
+            ties.append(
+                {
+                    "with_id": other,
+                    "source": r.source,
+                    "asserted_by": handles.get(r.asserted_by),
+                    "since": _date(r.since),
+                    "ended": _date(r.ended_at),
+                    "confidence": r.confidence,
+                }
+            )
+        names = self.names([t["with_id"] for t in ties])
+        for tie in ties:
+            tie["with"] = names.get(tie["with_id"])
+        return ties
+
+    def person_full(self, pid: int) -> Any:
+        """The person's row (every column), if the viewer sees them in lists."""
+        if pid not in self.people_seen():
+            raise NotFoundError(f"no person #{pid}")
+        row = self.conn.execute(select(*table_of(Person).c).where(Person.id == pid)).first()
+        if row is None:
+            raise NotFoundError(f"no person #{pid}")
+        return row
+
+    # -- the member's own ---------------------------------------------------------
+    def events(
+        self,
+        *,
+        kinds: list[str] | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int | None = None,
+        person_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Events found in the viewer's own imports, plus career events about the
+        viewer's contacts found in other members' data (as they share them by name).
+
+        ``person_id`` keeps the events about one person (newest first, like all).
+        Other members' connection and contact-detail events are never shown: they
+        tell about those members' own networks and their contacts' addresses.
+        """
+        for kind in kinds or []:
+            if kind not in EVENT_KINDS:
+                raise InputError(f"unknown event kind {kind!r} (one of {', '.join(EVENT_KINDS)})")
+        me = self.scope.member_id
+        if me is None:
+            return []
+        contacts = self.first_degree()
+        sharing = sorted(self.scope.names - {me})
+        query = (
+            select(*table_of(Event).c, Person.display_name, Member.handle)
+            .join(Person, Person.id == Event.person_id)
+            .join(Member, Member.id == Event.member_id)
+            .where(
+                or_(
+                    Event.member_id == me,
+                    Event.kind.in_(CAREER_KINDS) & Event.member_id.in_(sharing),
+                )
+            )
+            .order_by(Event.occurred_on.desc(), Event.id.desc())
+        )
+        if person_id is not None:
+            query = query.where(Event.person_id == person_id)
+        if kinds:
+            query = query.where(Event.kind.in_(kinds))
+        if since:
+            query = query.where(Event.occurred_on >= since)
+        if until:
+            query = query.where(Event.occurred_on <= until)
+        seen: set[tuple[int, str, str]] = set()
+        events = []
+        for event in self.conn.execute(query):
+            if event.member_id != me and event.person_id not in contacts:
+                continue
+            detail = json.loads(event.detail) if event.detail else {}
+            if event.kind in CAREER_KINDS:
+                # The same move seen in two members' exports is one piece of news;
+                # other kinds are the viewer's own, each one a change of its own.
+                dedup = (event.person_id, event.kind, json.dumps(detail.get("to"), sort_keys=True))
+                if dedup in seen:
+                    continue
+                seen.add(dedup)
+            item = {
+                "id": event.id,
+                "kind": event.kind,
+                "date": event.occurred_on.isoformat() if event.occurred_on else None,
+                "person_id": event.person_id,
+                "person": event.display_name,
+                "found_in": event.handle,
+                "detail": detail,
+            }
+            item["text"] = describe_event(item)
+            events.append(item)
+            if limit and len(events) >= limit:
+                break
+        return events
+
+    def notes(self, person_id: int | None = None) -> list[dict[str, Any]]:
+        """The viewer's own notes (on one person, or all), newest first."""
+        if self.scope.member_id is None:
+            return []
+        query = (
+            select(Note.id, Note.kind, Note.noted_on, Note.text, Person.id, Person.display_name)
+            .join(Person, Person.id == Note.person_id)
+            .where(Note.author_id == self.scope.member_id)
+            .order_by(Note.noted_on.desc(), Note.id.desc())
+        )
+        if person_id is not None:
+            query = query.where(Note.person_id == person_id)
+        return [
+            {
+                "id": nid,
+                "kind": kind,
+                "date": day.isoformat(),
+                "text": text,
+                "person_id": pid,
+                "person": name,
+            }
+            for nid, kind, day, text, pid, name in self.conn.execute(query)
+        ]
+
+    def note_counts(self, before: dt.date) -> dict[int, int]:
+        """Person -> how many notes the viewer wrote about them before ``before``."""
+        if self.scope.member_id is None:
+            return {}
+        counts: dict[int, int] = {}
+        for pid in self.conn.execute(
+            select(Note.person_id).where(
+                Note.author_id == self.scope.member_id, Note.noted_on < before
+            )
+        ).scalars():
+            counts[pid] = counts.get(pid, 0) + 1
+        return counts

@@ -1,0 +1,213 @@
+"""Scoped reads of ties: the network a scope may list or count, degrees, one pair.
+
+Every method filters through :meth:`ReaderBase.tie_visible` (see
+:mod:`weakties.store._base` for the rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
+from weakties.model.tables import KnownPerson, Tie
+from weakties.store._base import ReaderBase
+from weakties.store.engine import raw_rows, rows_array
+
+__all__ = ["TieReads"]
+
+
+def _as_of_clause(as_of: dt.datetime, *, undated: bool) -> ColumnElement[bool]:
+    """Ties as they stood at ``as_of``: begun before it (an undated tie only with
+    ``undated``) and not ended by it."""
+    begun = or_(Tie.since.is_(None), Tie.since < as_of) if undated else Tie.since < as_of
+    return and_(begun, or_(Tie.ended_at.is_(None), Tie.ended_at > as_of))
+
+
+class TieReads(ReaderBase):
+    """The ties a scope may use (mixed into :class:`weakties.store.reader.Reader`)."""
+
+    def tie_rows(
+        self,
+        level: str = "names",
+        *,
+        sources: Iterable[str] | None = None,
+        include_ended: bool = False,
+        as_of: dt.datetime | None = None,
+    ) -> list[tuple[int, int, str, int, float]]:
+        """``(a, b, source, asserted_by, confidence)`` of the ties visible at ``level``.
+
+        With ``as_of``, the ties as they stood then: begun before it (undated
+        ones included: a declared connection without a date is known to exist)
+        and not ended by it; else the active ties (all with ``include_ended``).
+        """
+        key = ("tie_rows", level, tuple(sources) if sources else None, include_ended, as_of)
+        if key in self._cache:
+            return self._cache[key]
+        query = self.where(
+            select(Tie.person_a_id, Tie.person_b_id, Tie.source, Tie.asserted_by, Tie.confidence),
+            self.tie_visible(level),
+        )
+        if sources is not None:
+            query = query.where(Tie.source.in_(list(sources)))
+        if as_of is not None:
+            query = query.where(_as_of_clause(as_of, undated=True))
+        elif not include_ended:
+            query = query.where(Tie.ended_at.is_(None))
+        rows = [tuple(row) for row in self.conn.execute(query)]
+        self._cache[key] = rows
+        return rows
+
+    def first_degree(self) -> set[int]:
+        """The viewer's contacts: persons with an active, visible social tie to them."""
+        me = self.scope.person_id
+        if me is None:
+            return set()
+        if "first_degree" not in self._cache:
+            query = self.where(
+                select(Tie.person_a_id, Tie.person_b_id).where(
+                    or_(Tie.person_a_id == me, Tie.person_b_id == me),
+                    Tie.source.in_(SOCIAL_TIE_SOURCES),
+                    Tie.ended_at.is_(None),
+                ),
+                self.tie_visible("names"),
+            )
+            self._cache["first_degree"] = {b if a == me else a for a, b in self.conn.execute(query)}
+        return set(self._cache["first_degree"])
+
+    def degrees(self) -> tuple[dict[int, int], int]:
+        """Degree (1 or 2) of every person the viewer may name, and how many more
+        second-degree persons the viewer may only count."""
+        if "degrees" in self._cache:
+            cached, how_many = self._cache["degrees"]
+            return dict(cached), how_many
+        first = self.first_degree()
+        named: dict[int, int] = dict.fromkeys(first, 1)
+        counted: set[int] = set()
+        me = self.scope.person_id
+        for level in ("names", "counts"):
+            for a, b, _source, _by, _c in self.tie_rows(level, sources=SOCIAL_TIE_SOURCES):
+                for u, v in ((a, b), (b, a)):
+                    if u in first and v != me and v not in first:
+                        if level == "names":
+                            named.setdefault(v, 2)
+                        elif v not in named:
+                            counted.add(v)
+        result = (named, len(counted - set(named)))
+        self._cache["degrees"] = result
+        return dict(named), result[1]
+
+    def people_seen(self) -> set[int]:
+        """The people a member sees in their lists: the people their own data
+        mentions, their first and (named) second degree, the members, themself."""
+        me = self.scope.person_id
+        out: set[int] = set(self.member_persons().values())
+        if me is None:
+            return out
+        out |= set(
+            self.conn.execute(
+                select(KnownPerson.person_id).where(KnownPerson.member_id == self.scope.member_id)
+            ).scalars()
+        )
+        named, _ = self.degrees()
+        return out | set(named) | {me}
+
+    def pair_ties(self, a: int, b: int) -> list[tuple[str, dt.datetime | None]]:
+        """``(source, since)`` of the active ties between ``a`` and ``b`` that may be
+        listed."""
+        lo, hi = min(a, b), max(a, b)
+        query = self.where(
+            select(Tie.source, Tie.since).where(
+                Tie.person_a_id == lo, Tie.person_b_id == hi, Tie.ended_at.is_(None)
+            ),
+            self.tie_visible("names"),
+        )
+        return [(s, since) for s, since in self.conn.execute(query)]
+
+    def person_ties(self, pid: int) -> list[Any]:
+        """Every tie of one person that may be listed, oldest first (rows with
+        ``person_a_id, person_b_id, source, asserted_by, since, ended_at, confidence``)."""
+        query = self.where(
+            select(
+                Tie.person_a_id,
+                Tie.person_b_id,
+                Tie.source,
+                Tie.asserted_by,
+                Tie.since,
+                Tie.ended_at,
+                Tie.confidence,
+            )
+            .where(or_(Tie.person_a_id == pid, Tie.person_b_id == pid))
+            .order_by(Tie.since),
+            self.tie_visible("names"),
+        )
+        return list(self.conn.execute(query))
+
+    def recent_ties(
+        self, since: dt.datetime, until: dt.datetime
+    ) -> list[tuple[int, int, dt.datetime | None]]:
+        """``(a, b, since)`` of the active social ties begun between the dates."""
+        query = self.where(
+            select(Tie.person_a_id, Tie.person_b_id, Tie.since).where(
+                Tie.source.in_(SOCIAL_TIE_SOURCES),
+                Tie.ended_at.is_(None),
+                Tie.since >= since,
+                Tie.since <= until,
+            ),
+            self.tie_visible("names"),
+        )
+        return [(a, b, s) for a, b, s in self.conn.execute(query)]
+
+    # -- for tie strength ---------------------------------------------------------
+    def is_present(self, as_of: dt.datetime) -> bool:
+        """Whether ``as_of`` is the data's present (within a day): only then do
+        undated facts — they hold now — count."""
+        return as_of >= self.now - dt.timedelta(days=1)
+
+    def tie_pairs(
+        self,
+        as_of: dt.datetime,
+        *,
+        level: str = "names",
+        person: int | None = None,
+        inferred: bool = True,
+    ) -> np.ndarray:
+        """Unique ``(a, b)`` pairs (an n x 2 int64 array) of the ties known before
+        ``as_of`` and not ended by it (undated ones only when ``as_of`` is the
+        present: they cannot be placed in the past), of ``person`` only if given.
+        Without ``inferred``, inferred ties play no part."""
+        query = self.where(
+            select(Tie.person_a_id, Tie.person_b_id).where(
+                _as_of_clause(as_of, undated=self.is_present(as_of))
+            ),
+            self.tie_visible(level),
+        )
+        if person is not None:
+            query = query.where(or_(Tie.person_a_id == person, Tie.person_b_id == person))
+        if not inferred:
+            query = query.where(Tie.source.not_in(list(INFERRED_SOURCES)))
+        rows = raw_rows(self.conn, query)
+        if not rows:
+            return np.empty((0, 2), dtype=np.int64)
+        found = rows_array(rows, np.int64)
+        keys = np.unique(found[:, 0] * (1 << 32) + found[:, 1])  # one row per pair
+        return np.column_stack((keys >> 32, keys & 0xFFFFFFFF))
+
+    def tie_since(self, as_of: dt.datetime) -> np.ndarray:
+        """``(a, b, since)`` as float64 rows (since in Unix seconds) of the listable
+        ties with a start before ``as_of``."""
+        from weakties.store.read_traces import epoch_sql
+
+        query = self.where(
+            select(Tie.person_a_id, Tie.person_b_id, epoch_sql(self.conn, Tie.since)).where(
+                Tie.since.is_not(None), Tie.since < as_of
+            ),
+            self.tie_visible("names"),
+        )
+        rows = raw_rows(self.conn, query)
+        return np.array(rows, dtype=np.float64).reshape(-1, 3)
