@@ -284,9 +284,11 @@ def store_part(people: list[int], queries: int) -> list[dict]:
     from weakties.opportunity.feed import opportunity_feed
     from weakties.opportunity.intro import target_paths
     from weakties.opportunity.network import build_network
-    from weakties.opportunity.targets import TargetSpec, add_target
+    from weakties.opportunity.targets import TargetSpec
+    from weakties.service import viewer as resolve_viewer
+    from weakties.service.context import reader
     from weakties.store.clock import data_now
-    from weakties.store.visibility import resolve_viewer
+    from weakties.store.write import add_target
 
     rows = []
     for size in people:
@@ -295,7 +297,7 @@ def store_part(people: list[int], queries: int) -> list[dict]:
             with store.engine.begin() as conn:
                 me = resolve_viewer(conn, "you")
                 now = data_now(conn)
-                t_build, nets = median_time(lambda _: build_network(conn, me), [0, 1, 2])
+                t_build, nets = median_time(lambda _: build_network(reader(conn, me)), [0, 1, 2])
                 net = nets[-1]
                 # organisations with people in the viewer's network, largest first
                 counts: dict[int, int] = {}
@@ -308,19 +310,18 @@ def store_part(people: list[int], queries: int) -> list[dict]:
                         counts[oid] = counts.get(oid, 0) + 1
                 orgs = sorted(counts, key=lambda o: -counts[o])[:queries]
                 for oid in orgs[:5]:
-                    add_target(conn, me, org_id=oid)
+                    add_target(reader(conn, me), org_id=oid, person_id=None, purpose="job")
 
                 def intro(oid: int) -> int:
-                    _net, targets, paths = target_paths(
-                        conn, me, TargetSpec(org_ids=(oid,)), net=net
-                    )
+                    r = reader(conn, me)
+                    _net, targets, paths = target_paths(r, TargetSpec(org_ids=(oid,)), net=net)
                     chosen = paths.top(10)
-                    explain_paths(conn, paths, chosen, roles=targets.roles, prefer_org={oid})
+                    explain_paths(r, paths, chosen, roles=targets.roles, prefer_org={oid})
                     return len(paths)
 
                 t_intro, path_counts = median_time(intro, orgs)
                 t_feed, feeds = median_time(
-                    lambda _: opportunity_feed(conn, me, as_of=now), list(range(queries))
+                    lambda _: opportunity_feed(reader(conn, me), as_of=now), list(range(queries))
                 )
                 names = [
                     conn.execute(select(Organization.name).where(Organization.id == oid)).scalar()
@@ -357,12 +358,14 @@ def ego_part(sizes: list[int], queries: int) -> list[dict]:
     from weakties.opportunity.feed import opportunity_feed
     from weakties.opportunity.intro import introductions
     from weakties.opportunity.network import build_network
-    from weakties.opportunity.targets import TargetSpec, add_target
+    from weakties.opportunity.targets import TargetSpec
+    from weakties.service import viewer as resolve_viewer
+    from weakties.service.context import reader
+    from weakties.service.ties import infer as infer_ties
     from weakties.store.clock import set_clock
     from weakties.store.engine import open_store
-    from weakties.store.visibility import resolve_viewer
+    from weakties.store.write import add_target
     from weakties.synth import generate_big_ego, write_linkedin_export
-    from weakties.ties.infer import infer_ties
 
     rows = []
     for n in sizes:
@@ -378,23 +381,25 @@ def ego_part(sizes: list[int], queries: int) -> list[dict]:
             import_linkedin(store, newer, "me")
             now = dt.datetime.combine(world.end, dt.time()) + dt.timedelta(days=1)
             with store.engine.begin() as conn:
+                set_clock(conn, now)
                 me = resolve_viewer(conn, "me")
                 infer_ties(conn, me, today=world.end)
-                set_clock(conn, now)
-                t_build, nets = median_time(lambda _: build_network(conn, me), [0, 1, 2])
+                t_build, nets = median_time(lambda _: build_network(reader(conn, me)), [0, 1, 2])
                 net = nets[-1]
                 g = net.graph
                 assert g.org_indices is not None and g.org_ids is not None
                 staff = np.bincount(g.org_indices, minlength=g.org_ids.size)
                 orgs = [int(g.org_ids[i]) for i in np.argsort(-staff)[:queries]]
                 for oid in orgs[:5]:
-                    add_target(conn, me, org_id=oid)
+                    add_target(reader(conn, me), org_id=oid, person_id=None, purpose="job")
                 t_intro, found = median_time(
-                    lambda oid: introductions(conn, me, TargetSpec(org_ids=(oid,)), net=net),
+                    lambda oid: introductions(
+                        reader(conn, me), TargetSpec(org_ids=(oid,)), net=net
+                    ),
                     orgs,
                 )
                 t_feed, feeds = median_time(
-                    lambda _: opportunity_feed(conn, me, as_of=now), list(range(queries))
+                    lambda _: opportunity_feed(reader(conn, me), as_of=now), list(range(queries))
                 )
                 events = conn.exec_driver_sql("select count(*) from event").scalar()
             store.close()

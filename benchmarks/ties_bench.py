@@ -47,8 +47,9 @@ def timed(fn, runs: int) -> tuple[float, object]:  # type: ignore[no-untyped-def
 def ego(sizes: list[int], runs: int) -> list[dict]:
     from weakties.ingest.linkedin.importer import import_linkedin
     from weakties.report.value import network_report
+    from weakties.service import viewer as resolve_viewer
+    from weakties.service.context import reader
     from weakties.store.engine import open_store
-    from weakties.store.visibility import resolve_viewer
     from weakties.synth import generate_big_ego, write_linkedin_export
     from weakties.ties.strength import score_ties
 
@@ -62,9 +63,11 @@ def ego(sizes: list[int], runs: int) -> list[dict]:
             as_of = dt.datetime.combine(world.end, dt.time()) + dt.timedelta(days=1)
             with store.engine.connect() as conn:
                 me = resolve_viewer(conn, "me")
-                score_ties(conn, viewer=me, as_of=as_of)  # warm: numba kernels, caches
-                t_scores, scores = timed(lambda: score_ties(conn, viewer=me, as_of=as_of), runs)
-                t_report, _ = timed(lambda: network_report(conn, me, as_of=as_of), runs)
+                score_ties(reader(conn, me), as_of=as_of)  # warm: numba kernels, caches
+                t_scores, scores = timed(lambda: score_ties(reader(conn, me), as_of=as_of), runs)
+                t_report, _ = timed(
+                    lambda: network_report(reader(conn, me), "me", as_of=as_of), runs
+                )
                 traces = conn.exec_driver_sql("select count(*) from interaction").scalar()
             store.close()
         rows.append(
@@ -84,6 +87,7 @@ def pooled(sizes: list[int], runs: int) -> list[dict]:
     import duckdb
 
     from weakties.ingest.generic import import_interactions, import_ties
+    from weakties.service.context import operator, reader
     from weakties.store.engine import open_store
     from weakties.synth import generate
     from weakties.ties.strength import score_ties
@@ -112,7 +116,10 @@ def pooled(sizes: list[int], runs: int) -> list[dict]:
             setup = time.perf_counter() - start
             as_of = dt.datetime.combine(world.end, dt.time()) + dt.timedelta(days=1)
             with store.engine.connect() as conn:
-                t_all, scores = timed(lambda: score_ties(conn, all_pairs=True, as_of=as_of), runs)
+                t_all, scores = timed(
+                    lambda: score_ties(reader(conn, operator(conn)), all_pairs=True, as_of=as_of),
+                    runs,
+                )
                 n_traces = conn.exec_driver_sql("select count(*) from interaction").scalar()
             store.close()
             con = duckdb.connect()

@@ -150,6 +150,7 @@ def college_msg(seed: int) -> dict:
     from weakties.ingest.generic import import_interactions
     from weakties.model.tables import Identity
     from weakties.opportunity.suggest import link_data_from_store
+    from weakties.service.context import operator, reader
     from weakties.store.engine import open_store
 
     path = SHARED / "CollegeMsg" / "CollegeMsg.txt"
@@ -164,7 +165,7 @@ def college_msg(seed: int) -> dict:
             store, path, sender="0", recipient="1", timestamp="2", no_header=True, delimiter=" "
         )
         with store.engine.connect() as conn:
-            data = link_data_from_store(conn, as_of=split)
+            data = link_data_from_store(reader(conn, operator(conn)), as_of=split)
             ids = data.person_ids
             assert ids is not None
             external = dict(

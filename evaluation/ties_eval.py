@@ -41,8 +41,9 @@ def synthetic(seeds: list[int]) -> dict:
     from sqlalchemy import text
 
     from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.service import viewer as resolve_viewer
+    from weakties.service.context import reader
     from weakties.store.engine import open_store
-    from weakties.store.visibility import resolve_viewer
     from weakties.synth import generate, pick_members, write_linkedin_export
     from weakties.ties.strength import score_ties
 
@@ -66,7 +67,7 @@ def synthetic(seeds: list[int]) -> dict:
                 )
                 when = dt.datetime.combine(world.end, dt.time()) + dt.timedelta(days=1)
                 for i, m in enumerate(members):
-                    scores = score_ties(conn, viewer=resolve_viewer(conn, f"m{i}"), as_of=when)
+                    scores = score_ties(reader(conn, resolve_viewer(conn, f"m{i}")), as_of=when)
                     for k in range(len(scores)):
                         wid = by_slug.get(slugs.get(scores.other(k)))
                         truth = world.true_class(m, wid) if wid is not None else None
