@@ -36,10 +36,11 @@ from weakties.model.tables import (
     utcnow,
 )
 from weakties.service.forms import N_, FormError
-from weakties.store.visibility import Viewer
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+
+    from weakties.service.context import Viewer
 
 __all__ = [
     "AccountInfo",
@@ -87,9 +88,11 @@ class AccountInfo:
     def is_operator(self) -> bool:
         return self.role == "operator"
 
-    @property
-    def viewer(self) -> Viewer:
-        return Viewer(self.member_id, self.person_id, self.handle)
+    def viewer(self, conn: Connection) -> Viewer:
+        """The account's member as the service layer sees them (scope and dates)."""
+        from weakties.service.context import viewer
+
+        return viewer(conn, self.handle)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, or_, select
 
+from weakties.errors import NotFoundError
 from weakties.model.tables import Member, Organization, Person, Position
-from weakties.store.errors import NotFoundError
-from weakties.store.visibility import Viewer, first_degree
+from weakties.service.context import Viewer, reader
 
 __all__ = ["ProfilePosition", "ProfileView", "member_profile"]
 
@@ -93,7 +93,7 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     ).all()
     items = [ProfilePosition(*p) for p in positions]
     is_self = row.pid == viewer.person_id
-    degree = None if is_self else (1 if row.pid in first_degree(conn, viewer) else None)
+    degree = None if is_self else (1 if row.pid in reader(conn, viewer).first_degree() else None)
     return ProfileView(
         handle=row.handle,
         person_id=row.pid,

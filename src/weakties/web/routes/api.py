@@ -19,6 +19,7 @@ from weakties.web.deps import Api
 
 __all__ = ["router"]
 
+
 class ErrorOut(BaseModel):
     """Every error of the API has this shape."""
 
@@ -142,7 +143,7 @@ def _position(p: profiles.ProfilePosition) -> PositionOut:
 def profile(ctx: Api, handle: str) -> ProfileOut:
     account = ctx.require()
     with ctx.tx() as conn:
-        found = profiles.member_profile(conn, account.viewer, handle)
+        found = profiles.member_profile(conn, account.viewer(conn), handle)
     return ProfileOut(
         handle=found.handle,
         name=found.name,

@@ -18,5 +18,5 @@ router = APIRouter(include_in_schema=False)
 def profile_page(ctx: Page, handle: str) -> Response:
     account = ctx.require()
     with ctx.tx() as conn:
-        profile = profiles.member_profile(conn, account.viewer, handle)
+        profile = profiles.member_profile(conn, account.viewer(conn), handle)
     return render(ctx, "profile.html", profile=profile)
