@@ -122,3 +122,24 @@ def test_a_report_at_an_earlier_date_never_replaces_a_later_baseline(demo):
     assert (
         earlier["reach"]["declared"]["first_degree"] <= again["reach"]["declared"]["first_degree"]
     )
+
+
+def test_the_json_report_follows_its_documented_schema(demo):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from weakties.report.schema import json_schema
+
+    committed = Path(__file__).resolve().parents[2] / "docs" / "report-schema.json"
+    schema = json.loads(committed.read_text(encoding="utf-8"))
+    assert schema == json_schema(), "regenerate: python -m weakties.report.schema"
+    store, as_of = demo
+    with store.engine.begin() as conn:
+        report = network_report(conn, as_of)
+    assert report["schema_version"] == 1
+    jsonschema.validate(report, schema)
+    broken = dict(report, classes={**report["classes"], "counts": "many"})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
