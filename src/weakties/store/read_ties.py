@@ -102,6 +102,17 @@ class TieReads(ReaderBase):
         self._cache["degrees"] = result
         return dict(named), result[1]
 
+    def own_people(self) -> set[int]:
+        """The people the member's own data mentions (``known_person``)."""
+        member = self.scope.member_id
+        if member is None:
+            return set()
+        return set(
+            self.conn.execute(
+                select(KnownPerson.person_id).where(KnownPerson.member_id == member)
+            ).scalars()
+        )
+
     def people_seen(self) -> set[int]:
         """The people a member sees in their lists: the people their own data
         mentions, their first and (named) second degree, the members, themself."""
@@ -109,11 +120,7 @@ class TieReads(ReaderBase):
         out: set[int] = set(self.member_persons().values())
         if me is None:
             return out
-        out |= set(
-            self.conn.execute(
-                select(KnownPerson.person_id).where(KnownPerson.member_id == self.scope.member_id)
-            ).scalars()
-        )
+        out |= self.own_people()
         named, _ = self.degrees()
         return out | set(named) | {me}
 

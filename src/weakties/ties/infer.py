@@ -16,8 +16,11 @@ confidence, never mixed with declared ties:
   (at most MAX_GROUP participants): confidence 1 - 0.6^k after k shared ones.
 
 Inference is recomputed per member (``weakties ties infer``), from the data that
-member imported, and can be switched off (``--off``): the inferred ties are then
-deleted and graphs and features use declared ties only.
+member imported, between people that member's own data knows (a tie inferred
+from a conversation another member imported must not outlive that member's
+sharing: it is stored as the member's own), and can be switched off
+(``--off``): the inferred ties are then deleted and graphs and features use
+declared ties only.
 """
 
 from __future__ import annotations
@@ -154,6 +157,10 @@ def infer_ties(
         key = (p, q, "inferred_corecipient")
         found[key] = round(1.0 - 0.6**k, 3)
         since[key] = first.get((p, q))
+    # only people the member's own data knows: a tie inferred while another member
+    # shared their data must not outlive their sharing (it is stored as the
+    # member's own)
+    own = reader.own_people()
     rows: list[dict[str, Any]] = [
         {
             "person_a_id": a,
@@ -164,6 +171,8 @@ def infer_ties(
         }
         for (a, b, source), confidence in sorted(found.items())
         if me not in (a, b)  # the member's own ties are declared, not guessed
+        and a in own
+        and b in own
     ]
     report.counts.update(str(row["source"]) for row in rows)
     return report, rows

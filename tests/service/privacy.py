@@ -1,0 +1,317 @@
+"""The privacy matrix: every service function and every command with ``--json``, run
+as one member, must not show what only another member's private data knows.
+
+Used by ``tests/service/test_privacy_matrix.py`` on a database built in the test,
+and on any two real exports named by ``WEAKTIES_PRIVACY_EXPORTS`` (see
+docs/service.md, "Checking privacy on your own exports").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from weakties.cli.main import app
+from weakties.cli.reference import command_paths
+from weakties.errors import WeaktiesError
+from weakties.records import to_json
+from weakties.store.engine import Store
+
+# Commands left out of the matrix, each with why: they write the importing
+# member's own data (their summaries are that member's), create another
+# database, or serve pages (the web app has its own tests over these services).
+NOT_QUERIES = {
+    ("import",): "imports write the importing member's own data",
+    ("demo",): "creates a new database of generated people",
+    ("serve",): "serves the web app, built on the service functions checked here",
+}
+# Keys whose values are person ids in JSON results.
+ID_KEYS = {"id", "person_id", "a_id", "b_id", "with_id", "broker_id", "target_id"}
+
+
+@dataclass
+class Secrets:
+    """What only the other member's data knows: it must not appear anywhere."""
+
+    names: set[str] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)
+    notes: set[str] = field(default_factory=set)
+    person_ids: set[int] = field(default_factory=set)
+
+    def found_in(self, output: str, data: Any = None) -> list[str]:
+        """Every secret that ``output`` (text) or ``data`` (JSON values) shows."""
+        hits = [s for s in self.names | self.notes if s and s.casefold() in output.casefold()]
+        hits += [d for d in self.dates if re.search(rf"(?<!\d){re.escape(d)}(?!\d)", output)]
+        hits += [f"person #{pid}" for pid in _ids(data) if pid in self.person_ids]
+        return hits
+
+
+def _ids(data: Any) -> Iterator[int]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
+                yield value
+            else:
+                yield from _ids(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _ids(value)
+
+
+def secrets_of(store: Store, private: str, viewer: str) -> Secrets:
+    """What only member ``private``'s data knows, as seen from the data of ``viewer``:
+    the people only their data mentions, the dates of their traces with them that
+    no other data has, and every note ``private`` wrote."""
+    found = Secrets()
+    with store.engine.connect() as conn:
+
+        def rows(sql: str, **params: Any) -> list[Any]:
+            return list(conn.execute(text(sql), params))
+
+        members = dict(rows("select handle, id from member"))
+        mine = {r[0] for r in rows("select person_id from member")}
+        theirs = {
+            r[0]
+            for r in rows(
+                "select person_id from known_person where member_id=:m", m=members[private]
+            )
+        }
+        others = {
+            r[0]
+            for r in rows(
+                "select person_id from known_person where member_id<>:m", m=members[private]
+            )
+        }
+        only = theirs - others - mine
+        found.person_ids = only
+        names = dict(rows("select id, display_name from person"))
+        elsewhere = {n for pid, n in names.items() if pid not in only}
+        # a namesake of someone the viewer may see is not a secret
+        found.names = {names[p] for p in only if names.get(p) and names[p] not in elsewhere}
+        when = rows(
+            "select sender_id, recipient_id, occurred_at from interaction "
+            "where occurred_at is not null"
+        )
+
+        def day(value: Any) -> str:
+            return str(value)[:10]
+
+        private_days = {day(w) for s, r, w in when if s in only or r in only}
+        other_days = {day(w) for s, r, w in when if s not in only and r not in only}
+        for table, column in (
+            ("tie", "since"),
+            ("position", "start_date"),
+            ("position", "end_date"),
+            ("position", "seen_on"),
+            ("event", "occurred_on"),
+            ("import_run", "export_date"),
+            ("note", "noted_on"),
+        ):
+            other_days |= {day(r[0]) for r in rows(f"select {column} from {table}") if r[0]}
+        found.dates = private_days - other_days
+        found.notes = {
+            r[0] for r in rows("select text from note where author_id=:m", m=members[private])
+        }
+    assert viewer in members
+    return found
+
+
+@dataclass
+class Case:
+    """One call: what it is, and how to make it."""
+
+    label: str
+    run: Callable[[], Any]
+
+
+def _cli(db: Path, viewer: str, args: list[str]) -> tuple[str, Any]:
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", str(db), *args], env={"WEAKTIES_MEMBER": viewer})
+    output = result.stdout + (result.stderr or "")
+    try:
+        data = json.loads(result.stdout)
+    except ValueError:
+        data = None
+    return output, data
+
+
+def cli_cases(db: Path, viewer: str, ask: dict[str, str]) -> list[tuple[list[str], list[str]]]:
+    """(command path, arguments) of every command with ``--json`` to run as
+    ``viewer``; ``ask`` names the queries to use (a contact, a broker and a target,
+    an organisation, a date)."""
+    person, broker, target, org, day = (
+        ask["person"],
+        ask["broker"],
+        ask["target"],
+        ask["org"],
+        ask["date"],
+    )
+    table: dict[tuple[str, ...], list[list[str]]] = {
+        ("people",): [[], ["--degree", "2"], ["--org", org]],
+        ("person",): [[person], [f"--as={viewer}", broker]],
+        ("events",): [[]],
+        ("note", "list"): [[]],
+        ("orgs",): [[], [f"--as={viewer}"]],
+        ("orgs", "suggest-merges"): [[], ["--threshold", "50"]],
+        ("members",): [[], [f"--as={viewer}"]],
+        ("matches",): [[], [f"--as={viewer}"]],
+        ("imports",): [[], [f"--as={viewer}"]],
+        ("db", "info"): [[]],
+        ("graph", "stats"): [[]],
+        ("ties",): [
+            [],
+            ["--all"],
+            [f"--as={viewer}", "--all"],
+            ["--explain", person],
+            ["--as-of", day],
+            [f"--as={viewer}", "--all", "--as-of", day],
+        ],
+        ("ties", "calibrate"): [[]],
+        ("ties", "infer"): [[]],
+        ("report",): [[], ["--as-of", day, "--no-remember"]],
+        ("degree",): [[target]],
+        ("mutual",): [[broker]],
+        ("paths",): [[target]],
+        ("intro",): [["--to", org], ["--to", target], ["--to", org, "--as-of", day]],
+        ("draft",): [[broker, "--for", target]],
+        ("reach",): [[], ["--org", org]],
+        ("suggest",): [[], ["--all"], [f"--as={viewer}", "--all"], ["--as-of", day]],
+        ("opportunities",): [[], ["--as-of", day]],
+        ("ask",): [[broker, "--for", target]],
+        ("asks",): [[]],
+        ("target",): [[]],
+        ("etiquette",): [[]],
+    }
+    root = app.registered_commands  # noqa: F841 - the app is built below
+    cases: list[tuple[list[str], list[str]]] = []
+    for path in command_paths():
+        if not path or any(tuple(path[: len(k)]) == k for k in NOT_QUERIES):
+            continue
+        if not _has_json(path):
+            continue
+        key = tuple(path)
+        if key not in table:
+            raise AssertionError(f"the privacy matrix does not run `weakties {' '.join(path)}`")
+        for args in table[key]:
+            # an explicit --as=... replaces the environment's member (same viewer)
+            cases.append((list(path), [*args, "--json"]))
+    return cases
+
+
+def _has_json(path: list[str]) -> bool:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+    return "--json" in result.output
+
+
+def run_cli(db: Path, viewer: str, ask: dict[str, str], secrets: Secrets) -> list[str]:
+    """Every leak the commands show (``command: secret``)."""
+    leaks = []
+    for path, args in cli_cases(db, viewer, ask):
+        output, data = _cli(db, viewer, [*path, *args])
+        leaks += [f"weakties {' '.join(path + args)}: {s}" for s in secrets.found_in(output, data)]
+    return leaks
+
+
+def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets) -> list[str]:
+    """Every leak the service functions show (``function: secret``)."""
+    from weakties import service
+    from weakties.service import (
+        admin,
+        network,
+        opportunities,
+        orgs,
+        outreach,
+        people,
+        profiles,
+        report,
+        ties,
+    )
+
+    person, broker, target, org = ask["person"], ask["broker"], ask["target"], ask["org"]
+    past = dt.datetime.fromisoformat(ask["date"])
+    calls: dict[Any, list[Callable[[Any, Any], Any]]] = {
+        people.find_person: [lambda c, v: people.find_person(c, v, person)],
+        people.list_people: [lambda c, v: people.list_people(c, v)],
+        people.person: [lambda c, v: people.person(c, v, person)],
+        people.events: [lambda c, v: people.events(c, v)],
+        people.notes: [lambda c, v: people.notes(c, v)],
+        people.add_note: [lambda c, v: people.add_note(c, v, person, "met for coffee")],
+        network.graph_stats: [lambda c, v: network.graph_stats(c, v)],
+        network.degree: [lambda c, v: network.degree(c, v, target)],
+        network.mutual: [lambda c, v: network.mutual(c, v, broker)],
+        network.paths: [lambda c, v: network.paths(c, v, target)],
+        ties.ties: [lambda c, v: ties.ties(c, v)],
+        ties.explain: [lambda c, v: ties.explain(c, v, person)],
+        ties.all_pairs: [lambda c, v: ties.all_pairs(c, v)],
+        ties.label: [lambda c, v: ties.label(c, v, person, klass="strong")],
+        ties.calibrate: [lambda c, v: ties.calibrate(c, v)],
+        ties.forget_calibration: [lambda c, v: ties.forget_calibration(c, v)],
+        ties.infer: [lambda c, v: ties.infer(c, v)],
+        opportunities.introductions: [
+            lambda c, v: opportunities.introductions(c, v, org),
+            lambda c, v: opportunities.introductions(c, v, target),
+        ],
+        opportunities.draft: [lambda c, v: opportunities.draft(c, v, broker, target)],
+        opportunities.org_reach: [lambda c, v: opportunities.org_reach(c, v, org)],
+        opportunities.warm_reach: [lambda c, v: opportunities.warm_reach(c, v)],
+        opportunities.suggest: [lambda c, v: opportunities.suggest(c, v)],
+        opportunities.suggest_all: [lambda c, v: opportunities.suggest_all(c, v)],
+        opportunities.feed: [lambda c, v: opportunities.feed(c, v)],
+        outreach.ask: [lambda c, v: outreach.ask(c, v, broker, target=target)],
+        outreach.asks: [lambda c, v: outreach.asks(c, v)],
+        outreach.outcome: [lambda c, v: outreach.outcome(c, v, 1, "declined")],
+        outreach.do_not_ask: [lambda c, v: outreach.do_not_ask(c, v, target)],
+        outreach.targets: [lambda c, v: outreach.targets(c, v)],
+        outreach.add_target: [lambda c, v: outreach.add_target(c, v, org)],
+        outreach.remove_target: [lambda c, v: outreach.remove_target(c, v, org)],
+        outreach.etiquette: [lambda c, v: outreach.etiquette(c, v)],
+        outreach.set_rule: [lambda c, v: outreach.set_rule(c, v, "asks_per_week", "6")],
+        report.network_report: [lambda c, v: report.network_report(c, v, remember=False)],
+        report.overview: [lambda c, v: report.overview(c, v)],
+        orgs.orgs: [lambda c, v: orgs.orgs(c, v)],
+        orgs.suggest_merges: [lambda c, v: orgs.suggest_merges(c, v, threshold=50)],
+        orgs.merge: [lambda c, v: orgs.merge(c, v, [org], org)],
+        admin.members: [lambda c, v: admin.members(c, v)],
+        admin.set_sharing: [lambda c, v: admin.set_sharing(c, v, "counts")],
+        admin.matches: [lambda c, v: admin.matches(c, v)],
+        admin.accept_match: [lambda c, v: admin.accept_match(c, v, 1)],
+        admin.reject_match: [lambda c, v: admin.reject_match(c, v, 1)],
+        admin.imports: [lambda c, v: admin.imports(c, v)],
+        profiles.member_profile: [lambda c, v: profiles.member_profile(c, v, v.handle)],
+    }
+    expected = set()
+    for module in (admin, network, opportunities, orgs, outreach, people, report, ties):
+        for name in module.__all__:
+            fn = getattr(module, name)
+            if callable(fn) and not isinstance(fn, type) and fn.__module__ == module.__name__:
+                expected.add(fn)
+    expected.discard(admin.db_info)  # the database's URL and schema revision, no data
+    expected.discard(opportunities.target_spec)  # a helper that parses what was typed
+    missing = [f"{f.__module__}.{f.__name__}" for f in expected if f not in calls]
+    assert not missing, f"the privacy matrix does not call {missing}"
+    leaks = []
+    for fn, variants in calls.items():
+        for k, call in enumerate(variants):
+            for as_of in (None, past):
+                with store.engine.connect() as conn:
+                    trans = conn.begin()
+                    try:
+                        who = service.viewer(conn, viewer, as_of=as_of)
+                        try:
+                            out = json.dumps(to_json(call(conn, who)), default=str)
+                            data = json.loads(out)
+                        except WeaktiesError as exc:
+                            out, data = str(exc), None
+                    finally:
+                        trans.rollback()  # each call sees the same database
+                label = f"{fn.__module__}.{fn.__name__}#{k}{' as of' if as_of else ''}"
+                leaks += [f"{label}: {s}" for s in secrets.found_in(out, data)]
+    return leaks
