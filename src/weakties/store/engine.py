@@ -175,12 +175,18 @@ class Store:
     def upgrade(self) -> None:
         """Bring the schema to the newest revision (a no-op when already there).
 
+        The "already there" check reads ``alembic_version`` and the head revision
+        named in the package's migration files, without loading Alembic: it runs
+        on every open.
+
         Raises
         ------
         StoreError
             A schema from a newer weakties, or a read-only database that needs
             an upgrade.
         """
+        if _stored_revision(self.engine) == _packaged_head():
+            return
         current = self.current_revision()
         head = self.head_revision()
         if current == head:
@@ -350,6 +356,30 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+_REVISION = re.compile(r"^(down_)?revision\b[^=]*=\s*['\"]?([0-9A-Za-z_]+|None)['\"]?", re.M)
+
+
+def _packaged_head() -> str | None:
+    """The head revision of the migrations shipped with this package, read from
+    their files (the revision no other one names as its ``down_revision``)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The database's ``alembic_version``, read directly (None if none or unreadable)."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("select version_num from alembic_version")).scalar()
+    except SQLAlchemyError:
+        return None
 
 
 def _revision(conn: Connection) -> str | None:
