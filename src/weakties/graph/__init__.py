@@ -7,14 +7,6 @@
 (0.25, 4.0)
 """
 
-import os
-
-# Parallel kernels run on numba's OpenMP pool. Its threads spin between parallel
-# regions by default, which costs milliseconds per region as soon as another
-# process shares the cores (a web server, a database): let them sleep instead.
-# Set before the first parallel call, which is when the runtime reads it.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 from weakties.graph.errors import GraphError, NodeNotFound
 from weakties.graph.snapshot import Graph, PathSet
 from weakties.graph.structural_holes import (

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from weakties.graph import _build, _kernels
+from weakties.graph._threads import before_parallel
 from weakties.graph.errors import GraphError, NodeNotFound
 
 __all__ = ["Graph", "PathSet"]
@@ -113,6 +114,21 @@ class Graph:
     org_ids: np.ndarray | None = None  # int64 organisation ids
     _volume: np.ndarray | None = field(default=None, repr=False)
     _node_of: dict[int, int] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # immutable means its arrays too: a caller writing into a snapshot shared
+        # by a server's requests would change every other answer
+        for array in (
+            self.indptr,
+            self.indices,
+            self.strength,
+            self.person_ids,
+            self.org_indptr,
+            self.org_indices,
+            self.org_ids,
+        ):
+            if array is not None and array.flags.writeable:
+                array.flags.writeable = False
 
     # -- building ---------------------------------------------------------------
     @classmethod
@@ -244,6 +260,7 @@ class Graph:
             degrees = np.diff(self.indptr)
             running = np.concatenate(([0], np.cumsum(degrees[self.indices], dtype=np.int64)))
             volume = running[self.indptr[1:]] - running[self.indptr[:-1]]
+            volume.flags.writeable = False
             object.__setattr__(self, "_volume", volume)
         return self._volume  # type: ignore[return-value]
 
@@ -336,6 +353,7 @@ class Graph:
     def bfs(self, source: int, max_hops: int | None = None) -> np.ndarray:
         """Hop distances from ``source`` (int32; -1 unreachable or beyond ``max_hops``)."""
         limit = -1 if max_hops is None else int(max_hops)
+        before_parallel()  # the frontier steps run in parallel
         return _kernels.bfs(self.indptr, self.indices, self._check(source), limit)
 
     def distance(self, a: int, b: int, max_hops: int = 3) -> int | None:

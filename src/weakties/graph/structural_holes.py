@@ -60,6 +60,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from weakties.graph._threads import before_parallel
 from weakties.graph.errors import GraphError, NodeNotFound
 from weakties.graph.snapshot import Graph
 
@@ -308,6 +309,7 @@ def _check_node(g: Graph, node: int) -> int:
 
 
 def _tasks(count: int) -> int:
+    before_parallel()  # called just before each parallel kernel
     return max(1, min(numba.get_num_threads(), count))
 
 

@@ -4,6 +4,7 @@ and why — ranked, explained, ready for a draft."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from weakties.store.reader import Reader
 
 __all__ = ["draft_for", "introductions", "target_paths"]
+
+log = logging.getLogger(__name__)
 
 
 def _nodes_of(net: IntroNetwork, pids: list[int]) -> np.ndarray:
@@ -78,6 +81,15 @@ def target_paths(
     )
     paths.targets_total = targets.total
     paths.targets_in_network = int(nodes.size)
+    log.info(
+        "%s: %d target(s) counted, %d in the network; %d path(s), %d on hold (%s)",
+        targets.label,
+        targets.total,
+        int(nodes.size),
+        len(paths),
+        int((paths.status != 0).sum()),
+        purpose,
+    )
     return network, targets, paths
 
 

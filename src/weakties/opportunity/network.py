@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,8 @@ __all__ = [
     "IntroNetwork",
     "build_network",
 ]
+
+log = logging.getLogger(__name__)
 
 NOMINAL_STRENGTH = 0.1
 INFERRED_STRENGTH = 0.5
@@ -267,6 +270,15 @@ def build_network(
         for pid, h in ask_history(reader, when).items()
         if pid in inside
     }
+    log.info(
+        "introduction network as of %s: %d people, %d ties (%d scored from traces; "
+        "%d other member(s) sharing by name)",
+        when.date().isoformat(),
+        graph.n_nodes,
+        graph.n_edges,
+        len(scored),
+        len(asserting),
+    )
     return IntroNetwork(graph, node, _ego_ties(own, graph), when, history, member)
 
 

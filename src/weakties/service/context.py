@@ -22,6 +22,7 @@ user asked for (``--as-of``); analyses run at ``viewer.when``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from weakties.store.clock import data_now
 from weakties.store.engine import Store
 from weakties.store.reader import Reader
 from weakties.store.scope import Scope, member_scope, shared_scope
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "STALE_AFTER",
@@ -143,7 +146,18 @@ def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetim
                 f"as of {day_after.date().isoformat()}, the day after {whose} newest export "
                 f"({data_date.isoformat()}, more than a month old); --as-of DATE for another date"
             )
-    return Viewer(scope, handle, clock, now, as_of, data_date, note if as_of is None else None)
+    who = Viewer(scope, handle, clock, now, as_of, data_date, note if as_of is None else None)
+    log.info(
+        "viewer %s: %s; data as of %s (clock %s%s)",
+        who.label,
+        "every row"
+        if scope.is_operator
+        else f"members by name {sorted(scope.names)}, counted {sorted(scope.counts - scope.names)}",
+        who.when.date().isoformat(),
+        clock.date().isoformat(),
+        f", newest export {data_date.isoformat()}" if data_date else "",
+    )
+    return who
 
 
 def viewer(

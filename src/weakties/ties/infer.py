@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from weakties.store.reader import Reader
 
 __all__ = ["INFERRED_SOURCES", "InferenceReport", "infer_ties", "inference_enabled"]
+
+log = logging.getLogger(__name__)
 
 MAX_PLACE = 200
 MAX_GROUP = 20
@@ -175,4 +178,12 @@ def infer_ties(
         and b in own
     ]
     report.counts.update(str(row["source"]) for row in rows)
+    log.info(
+        "inferred for %s: %s; %d organisation(s) too large to say anything; %d pair(s) "
+        "left out (people only another member's data knows)",
+        handle,
+        dict(report.counts) or "nothing",
+        report.skipped_places,
+        sum(1 for a, b, _ in found if me not in (a, b)) - len(rows),
+    )
     return report, rows

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ from weakties.ties.traces import epoch_seconds, load_traces
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DUNBAR_LAYERS",
@@ -208,6 +211,21 @@ def score_ties(
         _layers(score, table.values["never_in_touch"] == 0)
         if ego is not None and others is None
         else None
+    )
+    log.info(
+        "scored %d pair(s) %s as of %s with the %s model: %s",
+        len(table),
+        "of every person" if ego is None else f"of person #{ego}",
+        when.date().isoformat(),
+        chosen.name,
+        ", ".join(
+            f"{k} {int((classes == k).sum())}" for k in ("strong", "weak", "dormant", "nominal")
+        ),
+    )
+    log.debug(
+        "from %d trace(s); inferred ties %s",
+        len(traces),
+        "on" if member is None or inference_enabled(reader, member) else "off",
     )
     return TieScores(table, score, classes, chosen, when, ego, layer)
 
