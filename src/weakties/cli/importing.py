@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,11 +21,13 @@ from rich.progress import (
 
 from weakties.cli.context import store
 from weakties.cli.output import console, err, print_json, table
-from weakties.ingest.context import FileReport
-from weakties.ingest.run import ImportSummary
-from weakties.ingest.run import Progress as ImportProgress
 from weakties.ingest.sources import Limits, MiB
-from weakties.store.engine import Store, discard_new
+
+if TYPE_CHECKING:  # the import pipeline loads when an import runs, not for --help
+    from weakties.ingest.context import FileReport
+    from weakties.ingest.run import ImportSummary
+    from weakties.ingest.run import Progress as ImportProgress
+    from weakties.store.engine import Store
 
 app = typer.Typer(help="Import data: a LinkedIn export, address books.", no_args_is_help=True)
 
@@ -83,6 +85,8 @@ def importing(ctx: typer.Context) -> Iterator[tuple[Store, ImportProgress]]:
         try:
             yield opened, tick
         except BaseException:
+            from weakties.store.engine import discard_new
+
             discard_new(opened)
             raise
 
