@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -154,8 +156,23 @@ def _register_optional() -> None:
 _register_optional()
 
 
+def _numba_cache() -> None:
+    """numba keeps compiled kernels next to their sources (``cache=True``); where
+    those are not writable (a system-wide install) it would compile them again in
+    every process: keep them in the user's cache folder instead. Set at the
+    process's start, never at import."""
+    if "NUMBA_CACHE_DIR" in os.environ:
+        return
+    kernels = Path(__file__).resolve().parents[1] / "graph"
+    if not os.access(kernels, os.W_OK):
+        from platformdirs import user_cache_dir
+
+        os.environ["NUMBA_CACHE_DIR"] = str(Path(user_cache_dir("weakties")) / "numba")
+
+
 def main() -> None:
     """Entry point of the ``weakties`` command."""
+    _numba_cache()
     try:
         app()
     except KeyboardInterrupt:

@@ -1,0 +1,127 @@
+"""Start-up benchmark: how long one ``weakties`` command takes, from outside.
+
+    flock /work/.bench.lock python benchmarks/startup_bench.py   # writes results/startup.md
+
+Each figure is a whole process, start-up included, timed by ``farm-bench`` (the
+median of its runs, after a warm-up run that also fills numba's on-disk cache
+and the disk cache): what a user waits for.
+
+1. ``weakties --help``;
+2. ``weakties people --limit 5`` on a database with one member (the command
+   needs no ``--as``);
+3. ``weakties degree PERSON``: a graph query (the whole visible network read
+   into a snapshot, the distance and the mutual contacts) for a member with
+   5,000 contacts and 300,000 messages.
+
+Goals: 1 and 2 in <= 0.3 s, 3 in <= 1 s. The load average is recorded at the
+start and the end: figures taken on a busy machine are marked and rerun.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GOALS = {"help": 0.3, "people": 0.3, "degree": 1.0}
+
+
+def _weakties() -> str:
+    found = Path(sys.executable).with_name("weakties")
+    return str(found) if found.exists() else "weakties"
+
+
+def _median(report: str) -> float:
+    """The median wall seconds of a farm-bench report."""
+    for line in report.splitlines():
+        if "wall s" in line:
+            numbers = re.findall(r"[\d.]+", line.split("wall", 1)[1])
+            return float(numbers[1])  # min, median, max
+    raise RuntimeError(f"no wall time in:\n{report}")
+
+
+def _bench(args: list[str], runs: int) -> tuple[float, str]:
+    done = subprocess.run(
+        ["farm-bench", "-n", str(runs), "--warmup", "2", "--timeout", "600", "--", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return _median(done.stdout), done.stdout
+
+
+def _database(folder: Path, contacts: int) -> tuple[Path, int]:
+    from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.store.engine import open_store
+    from weakties.synth import generate_big_ego, write_linkedin_export
+
+    world = generate_big_ego(n_connections=contacts, n_messages=60 * contacts, seed=3)
+    db = folder / f"ego-{contacts}.sqlite"
+    store = open_store(db)
+    import_linkedin(
+        store, write_linkedin_export(world, 0, folder / "export", as_of=world.end), "me"
+    )
+    with store.engine.connect() as conn:
+        # the contact with the most messages: a typical degree query
+        person = conn.exec_driver_sql(
+            "select recipient_id from interaction where recipient_id is not null "
+            "group by recipient_id order by count(*) desc limit 1 offset 1"
+        ).scalar()
+    store.close()
+    return db, int(person)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--contacts", type=int, default=5000)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "startup.md")
+    args = parser.parse_args()
+    load_start = os.getloadavg()
+    exe = _weakties()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db, person = _database(Path(tmp), args.contacts)
+        env_db = ["--db", str(db)]
+        cases = {
+            "help": [exe, "--help"],
+            "people": [exe, *env_db, "people", "--limit", "5"],
+            "degree": [exe, *env_db, "degree", f"#{person}"],
+        }
+        for name, command in cases.items():
+            seconds, report = _bench(command, args.runs)
+            rows.append((name, " ".join(command[1:]).replace(str(db), "DB"), seconds, report))
+            print(f"{name}: {seconds:.3f} s (goal {GOALS[name]} s)", flush=True)
+    load_end = os.getloadavg()
+    busy = max(load_start[0], load_end[0]) > 1.0
+    lines = [
+        "# Start-up: one command, start to exit",
+        "",
+        "`flock /work/.bench.lock python benchmarks/startup_bench.py` "
+        f"({args.runs} runs each after 2 warm-up runs, median wall time, farm-bench; "
+        f"a member with {args.contacts:,} contacts and {60 * args.contacts:,} messages).",
+        "",
+        f"Python {platform.python_version()}, {os.cpu_count()} cores. Load average at the "
+        f"start {load_start[0]:.2f}, at the end {load_end[0]:.2f}"
+        + (" — **a busy machine: rerun before quoting**." if busy else "."),
+        "",
+        "| command | median | goal |",
+        "|---|---:|---:|",
+    ]
+    for name, shown, seconds, _report in rows:
+        lines.append(f"| `weakties {shown}` | {seconds:.3f} s | ≤ {GOALS[name]} s |")
+    lines += ["", "## farm-bench reports", ""]
+    for name, _shown, _seconds, report in rows:
+        lines += [f"### {name}", "", "```text", report.strip(), "```", ""]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
