@@ -266,18 +266,23 @@ gc.collect()
 before = status()["VmRSS"]
 exact = reset_peak()
 times = []
+cpu = []
+c = time.process_time()
 t = time.perf_counter()
 graph = build()
 times.append(time.perf_counter() - t)
+cpu.append(time.process_time() - c)
 after = status()
 nbytes = size(graph)
 for _ in range(runs - 1):
     del graph
     gc.collect()
+    c = time.process_time()
     t = time.perf_counter()
     graph = build()
     times.append(time.perf_counter() - t)
-print(json.dumps({"times": times, "peak_kib": after["VmHWM"] - before,
+    cpu.append(time.process_time() - c)
+print(json.dumps({"times": times, "cpu": cpu, "peak_kib": after["VmHWM"] - before,
                   "retained_kib": after["VmRSS"] - before, "peak_exact": exact,
                   "nbytes": nbytes}))
 """
@@ -303,7 +308,9 @@ def build_in_child(lib: str, files: dict[str, Path], n: int, runs: int) -> dict:
     r = json.loads(out.stdout.strip().splitlines()[-1])
     return {
         "seconds": statistics.median(r["times"]),
+        "cpu_seconds": statistics.median(r["cpu"]),
         "times": r["times"],
+        "cpu": r["cpu"],
         "peak_mib": r["peak_kib"] / 1024,
         "retained_mib": r["retained_kib"] / 1024,
         "peak_exact": r["peak_exact"],
@@ -324,19 +331,23 @@ def time_side(
     are kept for the cross-checks."""
     fn(inputs[0])
     times: list[float] = []
+    cpu: list[float] = []
     outs: list[Any] = []
     for x in inputs[1:]:
         gc.disable()
+        c = time.thread_time()
         t = time.perf_counter()
         out = fn(x)
         t = time.perf_counter() - t
+        c = time.thread_time() - c
         gc.enable()
         times.append(t)
+        cpu.append(c)
         outs.append(post(out) if post else out)
         del out
-        if sum(times) > budget and len(times) >= 3:
+        if sum(cpu) > budget and len(times) >= 3:
             break
-    return {"times": times, "outputs": outs}
+    return {"times": times, "cpu": cpu, "outputs": outs}
 
 
 def median(times: list[float]) -> float:
@@ -366,8 +377,10 @@ def run_size(label: str, args: argparse.Namespace, ig_list_bytes_per_edge: float
 
     # ---- 1. builds in fresh processes ---------------------------------------------
     builds: dict[str, dict] = {}
+    # one build at 100 M (minutes on a busy machine), args.build_runs below
+    res["build_runs"] = build_runs = args.build_runs if m <= 30_000_000 else 1
     for lib in ("weakties", "weakties+strength"):
-        builds[lib] = build_in_child(lib, files, n, args.build_runs)
+        builds[lib] = build_in_child(lib, files, n, build_runs)
         log(
             f"  build {lib:18s} {fmt(builds[lib]['seconds']):>9s}  peak +{builds[lib]['peak_mib']:,.0f} MiB, retained {builds[lib]['retained_mib']:,.0f} MiB"
         )
@@ -446,7 +459,10 @@ def run_size(label: str, args: argparse.Namespace, ig_list_bytes_per_edge: float
     res["weakties_scratch_bytes"] = int(scratch)
     res["weakties_volume_bytes"] = int(volume.nbytes)
     for op, r in ours.items():
-        log(f"  weakties {op:11s} {fmt(median(r['times']))} ({len(r['times'])} calls)")
+        log(
+            f"  weakties {op:11s} {fmt(median(r['cpu']))} CPU, {fmt(median(r['times']))} wall "
+            f"({len(r['times'])} calls)"
+        )
     res["second_degree_median"] = statistics.median(len(o[0]) for o in ours["mutual"]["outputs"])
     res["intro_paths_median"] = statistics.median(sum(o) for o in ours["intro"]["outputs"])
     g = volume = None  # free the snapshot before igraph's turn
@@ -456,6 +472,7 @@ def run_size(label: str, args: argparse.Namespace, ig_list_bytes_per_edge: float
     gc.collect()
     before = status()["VmRSS"]
     exact = reset_peak()
+    c = time.process_time()
     t = time.perf_counter()
     if "igraph" in builds:
         ig_g = ig.Graph(n=n, edges=list(zip(u.tolist(), v.tolist(), strict=True)))
@@ -466,9 +483,11 @@ def run_size(label: str, args: argparse.Namespace, ig_list_bytes_per_edge: float
             ig_g.add_edges(np.column_stack((u[i : i + IG_CHUNK], v[i : i + IG_CHUNK])))
         how = f"add_edges in chunks of {IG_CHUNK // 1_000_000} M"
     seconds = time.perf_counter() - t
+    cpu_seconds = time.process_time() - c
     after = status()
     res["igraph_main_build"] = {
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "peak_mib": (after["VmHWM"] - before) / 1024,
         "retained_mib": (after["VmRSS"] - before) / 1024,
         "peak_exact": exact,
@@ -527,7 +546,10 @@ def run_size(label: str, args: argparse.Namespace, ig_list_bytes_per_edge: float
                 else (out == mine if op == "intro" else np.array_equal(out, mine))
             )
             check(same, f"{name} for input {i + 1}: igraph and weakties differ")
-        log(f"  igraph {name:40s} {fmt(median(r['times']))} ({len(r['times'])} calls)")
+        log(
+            f"  igraph {name:40s} {fmt(median(r['cpu']))} CPU, {fmt(median(r['times']))} wall "
+            f"({len(r['times'])} calls)"
+        )
     ig_g = None
     gc.collect()
 
@@ -535,14 +557,31 @@ def run_size(label: str, args: argparse.Namespace, ig_list_bytes_per_edge: float
     for op in ours:
         wt = ours[op]["times"]
         variants = {name: r["times"] for name, r in theirs.items() if name.split(":")[0] == op}
-        best_name = min(variants, key=lambda k: median(variants[k]))
+        cpu_variants = {name: r["cpu"] for name, r in theirs.items() if name.split(":")[0] == op}
+        best_name = min(cpu_variants, key=lambda k: median(cpu_variants[k]))
         it = variants[best_name]
+        wc = ours[op]["cpu"]
+        ic = cpu_variants[best_name]
         ops[op] = {
-            "weakties": {"seconds": median(wt), "calls": len(wt), "times": wt},
-            "igraph": {"seconds": median(it), "calls": len(it), "times": it, "method": best_name},
-            "igraph_variants": {k: median(t) for k, t in variants.items()},
+            "weakties": {
+                "seconds": median(wt),
+                "cpu_seconds": median(wc),
+                "calls": len(wt),
+                "times": wt,
+                "cpu": wc,
+            },
+            "igraph": {
+                "seconds": median(it),
+                "cpu_seconds": median(ic),
+                "calls": len(it),
+                "times": it,
+                "cpu": ic,
+                "method": best_name,
+            },
+            "igraph_variants": {k: median(t) for k, t in cpu_variants.items()},
             # the same inputs on both sides: weakties over the calls igraph made
             "weakties_same_inputs": median(wt[: len(it)]),
+            "weakties_same_inputs_cpu": median(wc[: len(it)]),
         }
     res["ops"] = ops
     return res
@@ -570,12 +609,12 @@ def per_edge(res: dict) -> dict[str, float]:
         "wt_snapshot_w": gr["snapshot_bytes_weighted"] / m,
         "wt_build_peak": b["weakties"]["peak_mib"] * 2**20 / m,
         "wt_build_peak_w": b["weakties+strength"]["peak_mib"] * 2**20 / m,
-        "wt_build_ns": b["weakties"]["seconds"] / m * 1e9,
-        "wt_build_ns_w": b["weakties+strength"]["seconds"] / m * 1e9,
+        "wt_build_ns": b["weakties"]["cpu_seconds"] / m * 1e9,
+        "wt_build_ns_w": b["weakties+strength"]["cpu_seconds"] / m * 1e9,
         "wt_per_node": (8 + 8) + res["weakties_scratch_bytes"] / n,
         "ig_graph": ig_retained / m,
         "ig_build_peak": ig_build["peak_mib"] * 2**20 / m,
-        "ig_build_ns": ig_build["seconds"] / m * 1e9,
+        "ig_build_ns": ig_build["cpu_seconds"] / m * 1e9,
     }
 
 
@@ -596,8 +635,11 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
         f"Load average (1, 5, 15 min) at the start {fmt_load(meta['load_start'])}, at the end "
         f"{fmt_load(meta['load_end'])}; memory available at the start "
         f"{meta['available_start_gib']:.1f} GiB. The machine is shared: with a load above 2 "
-        "(two cores) the times are upper bounds; rerun on a quiet machine with the command "
-        "above.",
+        "(two cores) a process waits for a core, so every time is given twice: **CPU time** "
+        "of the measuring thread (`time.thread_time`; `process_time` for a build), which "
+        "other processes barely move, and wall time in brackets, an upper bound on a busy "
+        "machine (memory bandwidth and caches are still shared: CPU times are not immune "
+        "either). Ratios are of CPU times. Rerun on a quiet machine with the command above.",
         "",
         "Chung-Lu power-law graphs (expected degrees ~ Pareto of exponent 2.3, average "
         "degree 20), the same arrays (int32 ends, float32 strengths) for both sides. "
@@ -624,7 +666,7 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
         ("weakties snapshot, bytes/edge (float32 strengths)", "wt_snapshot_w", "{:.1f}"),
         ("weakties build peak above the input arrays, bytes/edge", "wt_build_peak", "{:.1f}"),
         ("  the same with strengths", "wt_build_peak_w", "{:.1f}"),
-        ("weakties build time, ns/edge (1 thread)", "wt_build_ns", "{:.0f}"),
+        ("weakties build time, CPU ns/edge (1 thread)", "wt_build_ns", "{:.0f}"),
         ("  the same with strengths", "wt_build_ns_w", "{:.0f}"),
         (
             "weakties per node: indptr + two-hop volume + one query thread's scratch, bytes",
@@ -633,7 +675,7 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
         ),
         ("igraph graph held, bytes/edge", "ig_graph", "{:.1f}"),
         ("igraph build peak above the input arrays, bytes/edge", "ig_build_peak", "{:.0f}"),
-        ("igraph build time, ns/edge (1 thread)", "ig_build_ns", "{:.0f}"),
+        ("igraph build time, CPU ns/edge (1 thread)", "ig_build_ns", "{:.0f}"),
     ]
     for title, key, f in rows:
         lines.append(f"| {title} | " + " | ".join(f.format(p[key]) for p in pe) + " |")
@@ -662,16 +704,18 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
         igb = b.get("igraph") or r["igraph_main_build"]
         gr = r["graph"]
         lines.append(
-            f"| {r['n']:,} / {r['m']:,} | {fmt(b['weakties']['seconds'])} | "
-            f"{fmt(b['weakties+strength']['seconds'])} | "
+            f"| {r['n']:,} / {r['m']:,} | {both(b['weakties'])} | "
+            f"{both(b['weakties+strength'])} | "
             f"{gr['snapshot_bytes_unweighted'] / 2**20:,.0f} MiB ({gr['snapshot_bytes_weighted'] / 2**20:,.0f} MiB) | "
-            f"{b['weakties']['peak_mib']:,.0f} MiB | {fmt(igb['seconds'])} | "
+            f"{b['weakties']['peak_mib']:,.0f} MiB | {both(igb)} | "
             f"{r['igraph_main_build']['retained_mib']:,.0f} MiB | {igb['peak_mib']:,.0f} MiB | "
-            f"{igb['seconds'] / b['weakties']['seconds']:.0f}x |"
+            f"{igb['cpu_seconds'] / b['weakties']['cpu_seconds']:.0f}x |"
         )
     lines += [
         "",
-        f"Build times: weakties the median of {args.build_runs} builds in a fresh process; "
+        "Build times (CPU, wall in brackets): weakties the median of "
+        + ", ".join(f"{r['build_runs']} at {r['m'] / 1e6:g} M" for r in results)
+        + " builds in a fresh process; "
         "igraph one build. Peaks are VmHWM above "
         "the RSS with the arrays loaded (reset with `clear_refs`).",
         "",
@@ -695,10 +739,10 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
         for op, title in OPS:
             o = r["ops"][op]
             lines.append(
-                f"| {title} | {fmt(o['weakties']['seconds'])} | {fmt(o['igraph']['seconds'])} | "
+                f"| {title} | {both(o['weakties'])} | {both(o['igraph'])} | "
                 f"{o['igraph']['method'].split(': ', 1)[1]} | "
                 f"{o['weakties']['calls']} / {o['igraph']['calls']} | "
-                f"{ratio(o['igraph']['seconds'], o['weakties_same_inputs'])} |"
+                f"{ratio(o['igraph']['cpu_seconds'], o['weakties_same_inputs_cpu'])} |"
             )
         other = [
             f"{name.split(': ')[1]} {fmt(t)}"
@@ -707,7 +751,7 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
         ]
         lines += [
             "",
-            "igraph badges, both methods (typical, then hub): " + "; ".join(other) + ".",
+            "igraph badges, both methods, CPU time (typical, then hub): " + "; ".join(other) + ".",
             "",
         ]
     if len(results) > 1:
@@ -715,7 +759,7 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
         lines += [
             "## Growth",
             "",
-            f"From {a['m'] / 1e6:g} M to {z['m'] / 1e6:g} M ties: ratio of weakties' times and "
+            f"From {a['m'] / 1e6:g} M to {z['m'] / 1e6:g} M ties: ratio of weakties' CPU times and "
             "log-log slope against the number of edges (1 = linear, 0 = constant).",
             "",
             "| weakties | "
@@ -723,8 +767,10 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
             + " | ratio | slope |",
             "|---|" + "---:|" * (len(results) + 2),
         ]
-        series = [("build", [r["build"]["weakties"]["seconds"] for r in results])]
-        series += [(op, [r["ops"][op]["weakties"]["seconds"] for r in results]) for op, _ in OPS]
+        series = [("build", [r["build"]["weakties"]["cpu_seconds"] for r in results])]
+        series += [
+            (op, [r["ops"][op]["weakties"]["cpu_seconds"] for r in results]) for op, _ in OPS
+        ]
         series += [("snapshot bytes", [r["graph"]["snapshot_bytes_weighted"] for r in results])]
         for name, vals in series:
             slope = np.log(vals[-1] / vals[0]) / np.log(z["m"] / a["m"])
@@ -747,6 +793,11 @@ def write_report(results: list[dict], args: argparse.Namespace, meta: dict) -> N
     ]
     args.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": slim}, indent=2))
     log(f"written {args.out}")
+
+
+def both(entry: dict) -> str:
+    """CPU time, then wall time in brackets."""
+    return f"{fmt(entry['cpu_seconds'])} ({fmt(entry['seconds'])})"
 
 
 def ratio(peer: float, ours: float) -> str:
@@ -777,11 +828,11 @@ def main() -> None:
         "load_start": list(os.getloadavg()),
         "available_start_gib": available_gib(),
     }
-    sizes = sorted(args.sizes, key=lambda s: SIZES[s][1])
-    need = NEED_GIB_PER_100M * SIZES[sizes[-1]][1] / 1e8
+    sizes = list(dict.fromkeys(args.sizes))  # in the order given: the largest first is safest
+    need = NEED_GIB_PER_100M * max(SIZES[s][1] for s in sizes) / 1e8
     if available_gib() < need:
         raise SystemExit(
-            f"{available_gib():.1f} GiB available, {need:.0f} GiB needed for {sizes[-1]}: "
+            f"{available_gib():.1f} GiB available, {need:.0f} GiB needed: "
             "wait for a quieter machine or pass smaller --sizes"
         )
     log(f"load {fmt_load(meta['load_start'])}, {meta['available_start_gib']:.1f} GiB available")
@@ -794,9 +845,10 @@ def main() -> None:
             ig_bpe = res["build"]["igraph"]["peak_mib"] * 2**20 / res["m"] * 1.1
         results.append(res)
         gc.collect()
-    meta["load_end"] = list(os.getloadavg())
-    meta["wall_s"] = time.perf_counter() - start
-    write_report(results, args, meta)
+        # after every size, so that a run cut short keeps what it measured
+        meta["load_end"] = list(os.getloadavg())
+        meta["wall_s"] = time.perf_counter() - start
+        write_report(sorted(results, key=lambda r: r["m"]), args, meta)
 
 
 if __name__ == "__main__":
