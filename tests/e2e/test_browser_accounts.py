@@ -6,6 +6,7 @@ refused by the Content-Security-Policy) or failed asset fails the test.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,7 +72,7 @@ def test_join_sign_out_and_in_again_in_two_languages(chromium, live, artifacts):
     lea.get_by_label("Mot de passe").fill(PASSWORD)
     lea.get_by_role("button", name="Créer mon compte").click()
     lea.wait_for_url(live + "/in/lea-martin")
-    assert lea.get_by_role("link", name="Mon profil").is_visible()
+    assert lea.get_by_role("link", name="Mon profil", exact=True).is_visible()
     lea.screenshot(path=artifacts / "profile-fr.png", full_page=True)
     lea.goto(live + "/in/ana-lima")
     assert lea.get_by_role("heading", level=1).inner_text().startswith("Ana Lima")
@@ -96,4 +97,63 @@ def test_join_sign_out_and_in_again_in_two_languages(chromium, live, artifacts):
     ana.select_option("#locale-choice", "fr")
     ana.get_by_role("button", name="Change").click()
     assert ana.get_by_role("heading", level=1).inner_text() == "Paramètres"
+    assert errors == []
+
+
+def _join(page: Any, live: str, name: str, email: str) -> None:
+    page.goto(live + "/signup")
+    page.locator("#f-name").fill(name)
+    page.locator("#f-email").fill(email)
+    page.locator("#f-password").fill(PASSWORD)
+    page.locator("form[action='/signup'] button[type=submit]").click()
+    page.wait_for_url(live + "/in/**")
+
+
+def test_connect_with_a_note_and_say_how_you_know_each_other(chromium, live, artifacts):
+    errors: list[str] = []
+    ana = _page(chromium, "en-GB", errors)
+    lea = _page(chromium, "fr-FR", errors)
+    _join(ana, live, "Ana Lima", "ana@example.org")
+    _join(lea, live, "Léa Martin", "lea@example.org")
+
+    ana.goto(live + "/in/lea-martin")
+    ana.get_by_role("button", name="Connect").click()
+    assert ana.locator("#e-note").inner_text().startswith("You have no contact in common")
+    ana.get_by_label("A note with your invitation (optional)").fill(
+        "Hello Léa, we met at the Lyon meetup."
+    )
+    ana.get_by_role("button", name="Connect").click()
+    assert ana.get_by_text("Invitation sent.").is_visible()
+    ana.screenshot(path=artifacts / "profile-invited-en.png", full_page=True)
+
+    lea.goto(live + "/network")
+    assert lea.get_by_text("Hello Léa, we met at the Lyon meetup.").is_visible()
+    lea.get_by_label("Comment vous connaissez-vous ?").select_option("met_once")
+    lea.screenshot(path=artifacts / "network-invitation-fr.png", full_page=True)
+    lea.get_by_role("button", name="Accepter").click()
+    lea.wait_for_url(live + "/in/ana-lima")
+    assert lea.locator(".badge").first.inner_text() == "1er"
+    lea.screenshot(path=artifacts / "profile-connected-fr.png", full_page=True)
+
+    ana.goto(live + "/in/lea-martin")
+    assert ana.locator(".badge").first.inner_text() == "1st"
+    ana.get_by_role("link", name="My network").click()
+    assert ana.get_by_role("heading", name="1 connection").is_visible()
+    ana.screenshot(path=artifacts / "network-en.png", full_page=True)
+
+    # Léa takes her data with her, then leaves
+    lea.get_by_role("link", name="Paramètres").click()
+    with lea.expect_download() as download_info:
+        lea.get_by_role("link", name="Télécharger mes données").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("weakties-lea-martin-")
+    with zipfile.ZipFile(download.path()) as archive:
+        assert {"account.json", "profile.json", "ties.csv"} <= set(archive.namelist())
+    lea.get_by_label("Votre mot de passe, pour confirmer").fill(PASSWORD)
+    lea.screenshot(path=artifacts / "settings-delete-fr.png", full_page=True)
+    lea.get_by_role("button", name="Supprimer mon compte pour de bon").click()
+    lea.wait_for_url(live + "/?deleted=1")
+    assert lea.get_by_role("status").inner_text() == "Votre compte et vos données sont supprimés."
+    ana.goto(live + "/in/lea-martin")
+    assert ana.get_by_role("heading", name="Not found").is_visible()
     assert errors == []

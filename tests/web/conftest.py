@@ -21,6 +21,19 @@ def make_settings(store_url: str, **overrides: Any) -> Settings:
     return Settings(environment="test", secret_key=SECRET, db=store_url, **overrides)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with its smallest cost: the tests sign up hundreds of members, and
+    what they check does not depend on the cost (``test_accounts`` checks the
+    real parameters)."""
+    from argon2 import PasswordHasher
+
+    from weakties.service import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
+
+
 @pytest.fixture
 def settings(store_url: str) -> Settings:
     return make_settings(store_url)

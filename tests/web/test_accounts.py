@@ -229,3 +229,19 @@ def test_the_default_secret_is_refused_outside_development(environment):
     with pytest.raises(ValidationError, match="at least 32"):
         Settings(environment=environment, secret_key="short")
     assert Settings(environment="development").environment == "development"
+
+
+def test_passwords_are_argon2id_hashes_with_the_library_defaults(store, monkeypatch):
+    from argon2 import PasswordHasher
+
+    from weakties.service import accounts
+
+    monkeypatch.undo()  # the real hasher, not the tests' cheap one
+    accounts._hasher.cache_clear()
+    with store.engine.begin() as conn:
+        accounts.sign_up(conn, email="ana@example.org", password=PASSWORD, name="Ana Lima")
+        stored = conn.execute(select(Account.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$")
+    defaults = PasswordHasher()
+    assert f"m={defaults.memory_cost},t={defaults.time_cost},p={defaults.parallelism}" in stored
+    assert PASSWORD not in stored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import PASSWORD, csrf, post_form, sign_up
+from tests.web.conftest import PASSWORD, api_headers, csrf, post_form, sign_up
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -59,3 +59,28 @@ def test_sign_up_in_french_keeps_the_language(client):
     assert "Créer mon compte" in page.text
     post_form(client, "/signup", {"name": "Léa", "email": "lea@example.org", "password": PASSWORD})
     assert client.get("/api/v1/me").json()["locale"] == "fr"
+
+
+def test_control_characters_are_refused_at_the_door(client, other):
+    """A NUL byte (which PostgreSQL cannot store) names its field; never a 500."""
+    bad = post_form(
+        client, "/signup", {"name": "Ana\x00", "email": "ana@example.org", "password": PASSWORD}
+    )
+    assert bad.status_code == 422 and 'aria-describedby="e-name"' in bad.text
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    sign_up(other, "Bob Chen", "bob@example.org", handle="bob")
+    assert post_form(other, "/signin", {"email": "a\x00@x.org", "password": "x"}).status_code == 401
+    assert post_form(other, "/password/forgot", {"email": "\x00"}).status_code == 200
+    assert client.get("/in/ana%00").status_code == 404
+    assert client.get("/api/v1/profiles/ana%00").status_code == 404
+    headers = api_headers(client)
+    token = client.post("/api/v1/tokens", json={"name": "\x00"}, headers=headers)
+    assert token.status_code == 422 and list(token.json()["fields"]) == ["name"]
+    note = client.post(
+        "/api/v1/invitations", json={"handle": "bob", "note": "hi\x00"}, headers=headers
+    )
+    assert note.status_code == 422 and list(note.json()["fields"]) == ["note"]
+    fine = client.post(
+        "/api/v1/invitations", json={"handle": "bob", "note": "Hi,\n\tBob"}, headers=headers
+    )
+    assert fine.status_code == 201

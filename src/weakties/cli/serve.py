@@ -59,4 +59,4 @@ def serve(
     shown = make_url(app.state.store.url).render_as_string(hide_password=True)
     console.print(f"weakties serves {shown} at http://{host}:{port}/", markup=False, soft_wrap=True)
     console.print("Ctrl-C stops it.")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, lifespan="off")

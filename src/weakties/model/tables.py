@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -604,3 +605,55 @@ class RateEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bucket: Mapped[str] = mapped_column(String(400))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Platform connections ------------------------------------------------------------
+
+INVITATION_STATUSES = ("pending", "accepted", "ignored", "withdrawn")
+# "How do you know each other?" at acceptance -> the closeness label (1..5) it implies
+HOW_KNOWN = {
+    "friend": 4,
+    "colleague": 3,
+    "worked_together": 3,
+    "classmate": 3,
+    "family": 5,
+    "met_once": 1,
+    "online_only": 1,
+    "other": None,
+}
+
+
+class Invitation(Base):
+    """A member's invitation to connect, with an optional personal note.
+
+    Accepted, it becomes a tie of source ``platform`` asserted by each of the two
+    members and an ``invitation`` interaction in each one's data.
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        Index("ix_invitation_recipient_status", "recipient_id", "status"),
+        Index("ix_invitation_sender_status", "sender_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    note: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    how_known: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class MemberPhoto(Base):
+    """A member's profile photo, re-encoded on upload (JPEG, square, metadata gone)."""
+
+    __tablename__ = "member_photo"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)  # width = height, in pixels
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

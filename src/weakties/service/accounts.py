@@ -35,7 +35,7 @@ from weakties.model.tables import (
     WebSession,
     utcnow,
 )
-from weakties.service.forms import N_, FormError
+from weakties.service.forms import N_, FormError, has_control_characters
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -181,6 +181,13 @@ def sign_up(
         is invitation-only and the invitation is missing, used or expired.
     """
     fields: dict[str, str] = {}
+    for field, value in (("name", name), ("email", email), ("handle", handle or "")):
+        if has_control_characters(value):
+            fields[field] = N_("Remove the control characters.")
+    if invitation and has_control_characters(invitation):
+        invitation = None
+    if fields:
+        raise FormError(fields)
     name = " ".join(name.split())
     key = email_key(email) if EMAIL_RE.match(email.strip()) else None
     if not name:
@@ -299,6 +306,8 @@ def sign_in(
     with the right password. The caller must commit even a failure.
     """
     now = utcnow()
+    if has_control_characters(email):
+        return SignIn(None, N_("Wrong e-mail address or password."))
     key = email_key(email) or email.strip().lower()
     buckets = (f"sign-in:email:{key}", f"sign-in:client:{client}")
     since = now - window
@@ -376,7 +385,7 @@ class TokenInfo:
 def create_access_token(conn: Connection, account: AccountInfo, name: str) -> tuple[str, TokenInfo]:
     """A personal access token for the API; the secret is returned only here."""
     name = " ".join(name.split())
-    if not name or len(name) > 100:
+    if not name or len(name) > 100 or has_control_characters(name):
         raise FormError.one("name", N_("Name the token (at most 100 characters)."))
     secret = "wt_" + secrets.token_urlsafe(32)
     now = utcnow()
@@ -428,6 +437,8 @@ def request_password_reset(conn: Connection, email: str) -> tuple[str, str] | No
 
     None when there is no such account; the caller says the same in both cases.
     """
+    if has_control_characters(email):
+        return None
     key = email_key(email)
     row = conn.execute(select(Account.id, Account.email).where(Account.email == key)).first()
     if row is None:

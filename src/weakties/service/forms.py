@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from weakties.store.errors import InputError
 
-__all__ = ["N_", "FormError"]
+__all__ = ["N_", "FormError", "has_control_characters"]
 
 
 def N_(message: str) -> str:
@@ -30,3 +30,14 @@ class FormError(InputError):
     @classmethod
     def one(cls, field: str, message: str) -> FormError:
         return cls({field: message})
+
+
+def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """Whether ``value`` holds a control character (NUL, escape, ...) that no name,
+    address or note contains; ``multiline`` allows line breaks and tabs.
+
+    PostgreSQL cannot even store a NUL: such input is refused at the door, with
+    the field named, rather than failing in the database.
+    """
+    allowed = "\n\r\t" if multiline else ""
+    return any((ord(ch) < 32 or 127 <= ord(ch) < 160) and ch not in allowed for ch in value)

@@ -12,13 +12,36 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from weakties.errors import NotFoundError
-from weakties.model.tables import Member, Organization, Person, Position
-from weakties.service.context import Viewer, reader
+from weakties.model.identity import name_key
+from weakties.model.tables import Member, MemberPhoto, Organization, Person, Position, utcnow
+from weakties.service.connections import (
+    MemberCard,
+    connection_state,
+    member_of,
+    pending_between,
+)
+from weakties.service.context import Viewer, person_of
+from weakties.service.forms import N_, FormError, has_control_characters
 
-__all__ = ["ProfilePosition", "ProfileView", "member_profile"]
+__all__ = [
+    "PHOTO_SIZE",
+    "ProfileEdit",
+    "ProfilePosition",
+    "ProfileView",
+    "member_photo",
+    "member_profile",
+    "remove_photo",
+    "save_photo",
+    "update_profile",
+]
+
+PHOTO_SIZE = 400  # pixels, square
+PHOTO_MAX_PIXELS = 40_000_000  # larger images are refused before decoding
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+LIMITS = {"name": 200, "headline": 500, "location": 300, "industry": 200, "about": 5000}
 
 
 @dataclass(frozen=True)
@@ -42,10 +65,26 @@ class ProfileView:
     location: str | None
     industry: str | None
     about: str | None
+    member_id: int
     is_self: bool
     degree: int | None  # 1 for a connection, None when not connected (or self)
+    # self / connected / invited (by the viewer) / invited_you / none
+    connection: str
+    invitation_id: int | None  # the pending invitation between the two, if any
+    has_photo: bool = False
     experience: list[ProfilePosition] = field(default_factory=list)
     education: list[ProfilePosition] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProfileEdit:
+    """What a member may change of their own profile (all texts, trimmed)."""
+
+    name: str
+    headline: str = ""
+    location: str = ""
+    industry: str = ""
+    about: str = ""
 
 
 def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView:
@@ -56,6 +95,8 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     NotFoundError
         No member has this handle.
     """
+    if has_control_characters(handle):
+        raise NotFoundError(f"no member {handle!r}")
     row = conn.execute(
         select(
             Member.id,
@@ -93,7 +134,9 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     ).all()
     items = [ProfilePosition(*p) for p in positions]
     is_self = row.pid == viewer.person_id
-    degree = None if is_self else (1 if row.pid in reader(conn, viewer).first_degree() else None)
+    card = MemberCard(row.id, row.pid, row.handle, row.display_name, row.headline)
+    state = connection_state(conn, viewer, card)
+    degree = 1 if state == "connected" else None
     return ProfileView(
         handle=row.handle,
         person_id=row.pid,
@@ -102,8 +145,125 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         location=row.location,
         industry=row.industry,
         about=row.summary,
+        member_id=row.id,
         is_self=is_self,
+        has_photo=conn.execute(
+            select(MemberPhoto.member_id).where(MemberPhoto.member_id == row.id)
+        ).first()
+        is not None,
         degree=degree,
+        connection=state,
+        invitation_id=pending_between(conn, member_of(viewer), row.id),
         experience=[p for p in items if p.kind == "job"],
         education=[p for p in items if p.kind == "study"],
     )
+
+
+def update_profile(conn: Connection, viewer: Viewer, edit: ProfileEdit) -> None:
+    """Change the viewer's own name, headline, location, industry and about text.
+
+    Raises
+    ------
+    FormError
+        A text is too long or holds control characters, or the name is empty.
+    """
+    fields: dict[str, str] = {}
+    values: dict[str, str | None] = {}
+    for name, limit in LIMITS.items():
+        value = getattr(edit, name).strip()
+        if name != "about":
+            value = " ".join(value.split())
+        if has_control_characters(value, multiline=name == "about"):
+            fields[name] = N_("Remove the control characters.")
+        elif len(value) > limit:
+            fields[name] = N_("This text is too long.")
+        values[name] = value or None
+    if not values["name"]:
+        fields["name"] = N_("Give your name.")
+    if fields:
+        raise FormError(fields)
+    name = values.pop("name") or ""
+    first, _, last = name.partition(" ")
+    conn.execute(
+        update(Person)
+        .where(Person.id == person_of(viewer))
+        .values(
+            display_name=name,
+            first_name=first,
+            last_name=last or None,
+            name_key=name_key(first, last or None),
+            headline=values["headline"],
+            location=values["location"],
+            industry=values["industry"],
+            summary=values["about"],
+            updated_at=utcnow(),
+        )
+    )
+
+
+def _reencode(data: bytes) -> bytes:
+    """The image as a square JPEG of PHOTO_SIZE pixels; its metadata is not copied."""
+    import io
+
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in PHOTO_FORMATS:
+                raise FormError.one("photo", N_("Send a JPEG, PNG, WebP or GIF image."))
+            image.seek(0)
+            image.load()
+            square = ImageOps.fit(
+                ImageOps.exif_transpose(image).convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE)
+            )
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        raise FormError.one("photo", N_("Send a JPEG, PNG, WebP or GIF image.")) from None
+    out = io.BytesIO()
+    square.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def save_photo(conn: Connection, viewer: Viewer, data: bytes, *, max_bytes: int) -> None:
+    """Check, re-encode and keep the viewer's profile photo (replacing the old one).
+
+    Raises
+    ------
+    FormError
+        Too large, empty, or not an image (the content decides, not the name).
+    """
+    if not data:
+        raise FormError.one("photo", N_("Choose an image."))
+    if len(data) > max_bytes:
+        raise FormError.one("photo", N_("The image is too large."))
+    content = _reencode(data)
+    conn.execute(delete(MemberPhoto).where(MemberPhoto.member_id == member_of(viewer)))
+    conn.execute(
+        insert(MemberPhoto).values(
+            member_id=member_of(viewer), content=content, size=PHOTO_SIZE, updated_at=utcnow()
+        )
+    )
+
+
+def remove_photo(conn: Connection, viewer: Viewer) -> None:
+    conn.execute(delete(MemberPhoto).where(MemberPhoto.member_id == member_of(viewer)))
+
+
+def member_photo(conn: Connection, viewer: Viewer, handle: str) -> bytes:
+    """The JPEG photo of the member ``handle`` (members see each other's photos).
+
+    Raises
+    ------
+    NotFoundError
+        No such member, or no photo.
+    """
+    if has_control_characters(handle):
+        raise NotFoundError(f"no photo of {handle!r}")
+    content = conn.execute(
+        select(MemberPhoto.content)
+        .join(Member, Member.id == MemberPhoto.member_id)
+        .where(func.lower(Member.handle) == handle.lower())
+    ).scalar()
+    if content is None:
+        raise NotFoundError(f"no photo of {handle!r}")
+    return bytes(content)

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from weakties import __version__
 from weakties.store.engine import Store, open_store
 from weakties.web.i18n import language, negotiate
-from weakties.web.security import VISITOR_COOKIE, Cookies, SecurityHeaders
+from weakties.web.security import VISITOR_COOKIE, BodyLimit, Cookies, SecurityHeaders
 from weakties.web.settings import Settings
 
 __all__ = ["create_app", "error_page"]
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """The platform as an ASGI app, on ``settings.db`` (or the given ``store``)."""
     from weakties.web.errors import install_error_handlers
     from weakties.web.render import make_templates
-    from weakties.web.routes import accounts, api, home, profiles
+    from weakties.web.routes import accounts, api, home, network, profiles
 
     settings = settings or Settings()
     if settings.environment == "development" and settings.secret_key.get_secret_value() == (
@@ -115,7 +115,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(home.router)
     app.include_router(accounts.router)
     app.include_router(profiles.router)
+    app.include_router(network.router)
     app.include_router(api.router)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
+    app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)
     return app

@@ -31,7 +31,7 @@ from weakties.web.security import (
 )
 from weakties.web.settings import Settings
 
-__all__ = ["Api", "ApiCtx", "Page", "PageCtx", "SignInRequired"]
+__all__ = ["Api", "ApiCtx", "ApiMember", "Page", "PageCtx", "SignInRequired"]
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LANG_COOKIE = "wt_lang"
@@ -165,5 +165,12 @@ async def api_ctx(request: Request) -> ApiCtx:
     )
 
 
+async def api_member(ctx: Annotated[ApiCtx, Depends(api_ctx)]) -> ApiCtx:
+    """An API call by a signed-in member: 401 before the input is even validated."""
+    ctx.require()
+    return ctx
+
+
 Page = Annotated[PageCtx, Depends(page_ctx)]
 Api = Annotated[ApiCtx, Depends(api_ctx)]
+ApiMember = Annotated[ApiCtx, Depends(api_member)]

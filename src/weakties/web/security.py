@@ -15,12 +15,14 @@ import hmac
 import secrets
 
 from itsdangerous import BadSignature, Signer
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "SESSION_COOKIE",
     "VISITOR_COOKIE",
+    "BodyLimit",
     "Cookies",
     "SecurityHeaders",
 ]
@@ -109,3 +111,51 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class _TooLarge(HTTPException):
+    """A streamed body went over the limit: the app answers 413 like any HTTP error."""
+
+    def __init__(self) -> None:
+        super().__init__(413, "the request is too large")
+
+
+class BodyLimit:
+    """Refuses a request body larger than ``limit`` bytes with 413, before the app
+    reads it all: by its Content-Length, or by counting when it is streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def _refuse(self, send: Send) -> None:
+        body = b'{"ok": false, "error": "the request is too large", "status": 413, "fields": {}}'
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), *HEADERS],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        await self.app(scope, counting_receive, send)

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     sign_in_window_minutes: int = Field(
         default=15, ge=1, description="the window of sign_in_attempts"
     )
+    photo_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="largest profile photo accepted"
+    )
+    request_max_bytes: int = Field(
+        default=6 * 1024 * 1024, ge=4096, description="largest request body (uploads included)"
+    )
     default_locale: Literal["en", "fr"] = Field(
         default="en", description="language when neither the member nor the browser says"
     )

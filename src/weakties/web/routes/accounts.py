@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from starlette.responses import Response
 
-from weakties.service import accounts
+from weakties.service import accounts, memberdata
 from weakties.service.forms import FormError
+from weakties.store.errors import NotFoundError
 from weakties.web.deps import LANG_COOKIE, Page
 from weakties.web.mail import send_mail
 from weakties.web.render import redirect, render, safe_next
@@ -190,8 +191,43 @@ def settings_new_token(ctx: Page, name: FormStr = "") -> Response:
 def settings_revoke_token(ctx: Page, token_id: int) -> Response:
     account = ctx.require()
     with ctx.tx() as conn:
-        accounts.revoke_access_token(conn, account, token_id)
+        if not accounts.revoke_access_token(conn, account, token_id):
+            raise NotFoundError(f"no token {token_id}")
     return redirect("/settings")
+
+
+@router.get("/settings/export")
+def settings_export(ctx: Page) -> Response:
+    """All the member's data, one ZIP."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        archive = memberdata.export_member_data(conn, account)
+    day = dt.date.today().isoformat()
+    return Response(
+        archive,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="weakties-{account.handle}-{day}.zip"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/settings/delete")
+def settings_delete(ctx: Page, password: FormStr = "") -> Response:
+    account = ctx.require()
+    try:
+        with ctx.tx() as conn:
+            memberdata.delete_account(conn, account, password)
+    except FormError as exc:
+        with ctx.tx() as conn:
+            tokens = accounts.list_access_tokens(conn, account)
+        return render(
+            ctx, "settings.html", status=422, tokens=tokens, new_token=None, errors=exc.fields
+        )
+    response = redirect("/?deleted=1")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
 @router.post("/language")

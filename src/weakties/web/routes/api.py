@@ -9,15 +9,24 @@ the API never returns a row as it is stored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, File, UploadFile
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from starlette.responses import Response
 
-from weakties.service import accounts, profiles
-from weakties.web.deps import Api
+from weakties.service import accounts, connections, memberdata, profiles
+from weakties.web.deps import ApiMember
 
 __all__ = ["router"]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """The tables keep naive UTC; the API says so (RFC 3339 with an offset)."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
 
 
 class ErrorOut(BaseModel):
@@ -34,6 +43,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "not signed in (no session, no valid token)",
         403: "not allowed, or a write without the CSRF header",
         404: "no such thing, or not visible to you",
+        409: "refused by a rule (the message says which, and until when)",
+        413: "the request is too large",
         422: "invalid input; ``fields`` names each wrong field",
     }
     return {code: {"model": ErrorOut, "description": meaning[code]} for code in codes}
@@ -50,15 +61,27 @@ class MeOut(BaseModel):
     locale: str | None
 
 
-class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+class Input(BaseModel):
+    """What a client sends: only the declared fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# at least one character that is not a space (names are trimmed), no control character
+NAME = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+# a note may have line breaks and tabs
+NOTE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+
+
+class TokenIn(Input):
+    name: str = Field(min_length=1, max_length=100, pattern=NAME)
 
 
 class TokenOut(BaseModel):
     id: int
     name: str
-    created_at: dt.datetime
-    last_used_at: dt.datetime | None
+    created_at: UtcDatetime
+    last_used_at: UtcDatetime | None
 
 
 class NewTokenOut(TokenOut):
@@ -84,12 +107,14 @@ class ProfileOut(BaseModel):
     about: str | None
     degree: int | None
     is_self: bool
+    has_photo: bool
+    connection: str = Field(description="self, connected, invited (by you), invited_you or none")
     experience: list[PositionOut]
     education: list[PositionOut]
 
 
 @router.get("/me", response_model=MeOut)
-def me(ctx: Api) -> MeOut:
+def me(ctx: ApiMember) -> MeOut:
     account = ctx.require()
     return MeOut(
         handle=account.handle,
@@ -100,8 +125,32 @@ def me(ctx: Api) -> MeOut:
     )
 
 
+class DeleteIn(Input):
+    password: str = Field(min_length=1, max_length=1024, description="the account's password")
+
+
+@router.get(
+    "/me/export",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "all your data"}},
+)
+def export(ctx: ApiMember) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        archive = memberdata.export_member_data(conn, account)
+    return Response(archive, media_type="application/zip", headers={"Cache-Control": "no-store"})
+
+
+@router.post("/me/delete", status_code=204, responses=_errors(403))
+def delete_me(ctx: ApiMember, body: DeleteIn) -> None:
+    """Delete your account and your data (your password confirms it)."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        memberdata.delete_account(conn, account, body.password)
+
+
 @router.get("/tokens", response_model=list[TokenOut])
-def tokens(ctx: Api) -> list[TokenOut]:
+def tokens(ctx: ApiMember) -> list[TokenOut]:
     account = ctx.require()
     with ctx.tx() as conn:
         found = accounts.list_access_tokens(conn, account)
@@ -109,7 +158,7 @@ def tokens(ctx: Api) -> list[TokenOut]:
 
 
 @router.post("/tokens", response_model=NewTokenOut, status_code=201, responses=_errors(403))
-def new_token(ctx: Api, body: TokenIn) -> NewTokenOut:
+def new_token(ctx: ApiMember, body: TokenIn) -> NewTokenOut:
     account = ctx.require()
     with ctx.tx() as conn:
         secret, info = accounts.create_access_token(conn, account, body.name)
@@ -117,7 +166,7 @@ def new_token(ctx: Api, body: TokenIn) -> NewTokenOut:
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=_errors(403, 404))
-def revoke_token(ctx: Api, token_id: int) -> None:
+def revoke_token(ctx: ApiMember, token_id: int) -> None:
     account = ctx.require()
     with ctx.tx() as conn:
         found = accounts.revoke_access_token(conn, account, token_id)
@@ -140,7 +189,7 @@ def _position(p: profiles.ProfilePosition) -> PositionOut:
 
 
 @router.get("/profiles/{handle}", response_model=ProfileOut, responses=_errors(404))
-def profile(ctx: Api, handle: str) -> ProfileOut:
+def profile(ctx: ApiMember, handle: str) -> ProfileOut:
     account = ctx.require()
     with ctx.tx() as conn:
         found = profiles.member_profile(conn, account.viewer(conn), handle)
@@ -153,6 +202,191 @@ def profile(ctx: Api, handle: str) -> ProfileOut:
         about=found.about,
         degree=found.degree,
         is_self=found.is_self,
+        has_photo=found.has_photo,
+        connection=found.connection,
         experience=[_position(p) for p in found.experience],
         education=[_position(p) for p in found.education],
     )
+
+
+class MemberOut(BaseModel):
+    handle: str
+    name: str
+    headline: str | None
+
+
+class InvitationIn(Input):
+    handle: str = Field(min_length=1, max_length=200, pattern=NAME)
+    note: str | None = Field(default=None, max_length=connections.NOTE_MAX, pattern=NOTE)
+
+
+class AnswerIn(Input):
+    how_known: str | None = Field(
+        default=None,
+        description="how you know each other: "
+        + ", ".join(value for value, _label in connections.HOW_KNOWN_CHOICES),
+    )
+
+
+class InvitationOut(BaseModel):
+    id: int
+    sender: MemberOut
+    recipient: MemberOut
+    note: str | None
+    status: str
+    created_at: UtcDatetime
+    how_known: str | None
+
+
+class InvitationsOut(BaseModel):
+    received: list[InvitationOut]
+    sent: list[InvitationOut]
+
+
+def _member_out(card: connections.MemberCard) -> MemberOut:
+    return MemberOut(handle=card.handle, name=card.name, headline=card.headline)
+
+
+def _invitation_out(view: connections.InvitationView) -> InvitationOut:
+    return InvitationOut(
+        id=view.id,
+        sender=_member_out(view.sender),
+        recipient=_member_out(view.recipient),
+        note=view.note,
+        status=view.status,
+        created_at=view.created_at,
+        how_known=view.how_known,
+    )
+
+
+@router.get("/invitations", response_model=InvitationsOut)
+def invitations(ctx: ApiMember) -> InvitationsOut:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        received, sent = connections.list_invitations(conn, account.viewer(conn))
+    return InvitationsOut(
+        received=[_invitation_out(v) for v in received], sent=[_invitation_out(v) for v in sent]
+    )
+
+
+@router.post(
+    "/invitations", response_model=InvitationOut, status_code=201, responses=_errors(403, 404, 409)
+)
+def invite(ctx: ApiMember, body: InvitationIn) -> InvitationOut:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        view = connections.send_invitation(conn, account.viewer(conn), body.handle, body.note)
+    return _invitation_out(view)
+
+
+@router.post(
+    "/invitations/{invitation_id}/accept",
+    response_model=InvitationOut,
+    responses=_errors(403, 404),
+)
+def accept(ctx: ApiMember, invitation_id: int, body: AnswerIn) -> InvitationOut:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        view = connections.answer_invitation(
+            conn, account.viewer(conn), invitation_id, accept=True, how_known=body.how_known
+        )
+    return _invitation_out(view)
+
+
+@router.post(
+    "/invitations/{invitation_id}/ignore", response_model=InvitationOut, responses=_errors(403, 404)
+)
+def ignore(ctx: ApiMember, invitation_id: int) -> InvitationOut:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        view = connections.answer_invitation(
+            conn, account.viewer(conn), invitation_id, accept=False
+        )
+    return _invitation_out(view)
+
+
+@router.post(
+    "/invitations/{invitation_id}/withdraw",
+    response_model=InvitationOut,
+    responses=_errors(403, 404),
+)
+def withdraw(ctx: ApiMember, invitation_id: int) -> InvitationOut:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        view = connections.withdraw_invitation(conn, account.viewer(conn), invitation_id)
+    return _invitation_out(view)
+
+
+@router.get("/connections", response_model=list[MemberOut])
+def connections_list(ctx: ApiMember) -> list[MemberOut]:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = connections.list_connections(conn, account.viewer(conn))
+    return [_member_out(card) for card in found]
+
+
+@router.delete("/connections/{handle}", status_code=204, responses=_errors(403, 404))
+def remove_connection(ctx: ApiMember, handle: str) -> None:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        connections.remove_connection(conn, account.viewer(conn), handle)
+
+
+TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
+
+
+class ProfileIn(Input):
+    name: str = Field(min_length=1, max_length=200, pattern=NAME)
+    headline: str = Field(default="", max_length=500, pattern=TEXT)
+    location: str = Field(default="", max_length=300, pattern=TEXT)
+    industry: str = Field(default="", max_length=200, pattern=TEXT)
+    about: str = Field(default="", max_length=5000, pattern=NOTE)
+
+
+@router.put("/me/profile", response_model=ProfileOut, responses=_errors(403))
+def edit_profile(ctx: ApiMember, body: ProfileIn) -> ProfileOut:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        profiles.update_profile(
+            conn,
+            account.viewer(conn),
+            profiles.ProfileEdit(
+                body.name, body.headline, body.location, body.industry, body.about
+            ),
+        )
+    return profile(ctx, account.handle)
+
+
+@router.post("/me/photo", status_code=204, responses=_errors(403, 413))
+def upload_photo(
+    ctx: ApiMember, photo: UploadFile = File(description="JPEG, PNG, WebP or GIF")
+) -> None:
+    from weakties.web.routes.profiles import read_upload
+
+    account = ctx.require()
+    with ctx.tx() as conn:
+        profiles.save_photo(
+            conn,
+            account.viewer(conn),
+            read_upload(ctx, photo),
+            max_bytes=ctx.settings.photo_max_bytes,
+        )
+
+
+@router.delete("/me/photo", status_code=204, responses=_errors(403))
+def delete_photo(ctx: ApiMember) -> None:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        profiles.remove_photo(conn, account.viewer(conn))
+
+
+@router.get(
+    "/profiles/{handle}/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "the photo"}, **_errors(404)},
+)
+def photo(ctx: ApiMember, handle: str) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        content = profiles.member_photo(conn, account.viewer(conn), handle)
+    return Response(content, media_type="image/jpeg", headers={"Cache-Control": "private"})

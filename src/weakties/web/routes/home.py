@@ -14,5 +14,5 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(ctx: Page) -> Response:
-    return render(ctx, "home.html")
+def home(ctx: Page, deleted: str = "") -> Response:
+    return render(ctx, "home.html", deleted=deleted == "1" and ctx.account is None)

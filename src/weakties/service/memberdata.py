@@ -1,0 +1,212 @@
+"""A member's own data: download all of it (one ZIP), or delete the account.
+
+The download holds what the member's account and data say — their account,
+profile, positions, skills, identities, ties, traces, notes, labels, events,
+imports, invitations, follows, targets and asks — and nothing that belongs to
+another member: a tie or trace counts as theirs when their data asserts it.
+
+Deleting an account removes the member and everything their data asserts (ties,
+traces, notes, labels, events, imports, invitations, tokens, sessions) and their
+platform connections on both sides. What other members' data says about them
+stays with those members (an imported contact keeps existing in their data),
+but the profile text they wrote themselves is erased.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, exists, func, or_, select, update
+
+from weakties.model.tables import (
+    AccessToken,
+    Account,
+    Ask,
+    DoNotAsk,
+    Event,
+    Follow,
+    Identity,
+    ImportRun,
+    Interaction,
+    Invitation,
+    KnownPerson,
+    Member,
+    Note,
+    Person,
+    Position,
+    Skill,
+    Target,
+    Tie,
+    TieLabel,
+    table_of,
+)
+from weakties.service.accounts import AccountInfo, _hasher
+from weakties.service.forms import N_, FormError
+
+__all__ = ["delete_account", "export_member_data"]
+
+
+def _rows(conn: Connection, model: Any, where: Any, drop: tuple[str, ...] = ()) -> list[dict]:
+    table: Table = table_of(model)
+    columns = [c for c in table.c if c.name not in drop]
+    return [dict(row._mapping) for row in conn.execute(select(*columns).where(where))]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def _csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {
+                    k: v.isoformat() if isinstance(v, dt.datetime | dt.date) else v
+                    for k, v in row.items()
+                }
+            )
+    return out.getvalue()
+
+
+def export_member_data(conn: Connection, account: AccountInfo) -> bytes:
+    """Everything of the member's, as a ZIP of JSON (records) and CSV (long tables)."""
+    member, person = account.member_id, account.person_id
+    records: dict[str, Any] = {
+        "account": _rows(conn, Account, Account.id == account.account_id, drop=("password_hash",)),
+        "member": _rows(conn, Member, Member.id == member),
+        "profile": _rows(conn, Person, Person.id == person),
+        "identities": _rows(
+            conn, Identity, (Identity.person_id == person) & (Identity.asserted_by == member)
+        ),
+        "positions": _rows(
+            conn, Position, (Position.person_id == person) & (Position.asserted_by == member)
+        ),
+        "skills": _rows(conn, Skill, Skill.person_id == person),
+        "access_tokens": _rows(
+            conn, AccessToken, AccessToken.account_id == account.account_id, drop=("token_hash",)
+        ),
+        "invitations": _rows(
+            conn, Invitation, or_(Invitation.sender_id == member, Invitation.recipient_id == member)
+        ),
+        "notes": _rows(conn, Note, Note.author_id == member),
+        "tie_labels": _rows(conn, TieLabel, TieLabel.member_id == member),
+        "events": _rows(conn, Event, Event.member_id == member),
+        "imports": _rows(conn, ImportRun, ImportRun.member_id == member),
+        "follows": _rows(conn, Follow, Follow.member_id == member),
+        "targets": _rows(conn, Target, Target.member_id == member),
+        "asks": _rows(conn, Ask, Ask.member_id == member),
+        "do_not_ask": _rows(conn, DoNotAsk, DoNotAsk.set_by == member),
+    }
+    tables = {
+        "ties.csv": _csv(_rows(conn, Tie, Tie.asserted_by == member)),
+        "interactions.csv": _csv(_rows(conn, Interaction, Interaction.asserted_by == member)),
+        "known_people.csv": _csv(_rows(conn, KnownPerson, KnownPerson.member_id == member)),
+    }
+    names = {
+        pid: name
+        for pid, name in conn.execute(
+            select(Person.id, Person.display_name).where(
+                Person.id.in_(select(KnownPerson.person_id).where(KnownPerson.member_id == member))
+            )
+        )
+    }
+    tables["people.csv"] = _csv([{"id": pid, "name": n} for pid, n in sorted(names.items())])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, value in records.items():
+            archive.writestr(
+                f"{name}.json",
+                json.dumps(value, default=_json_default, indent=1, ensure_ascii=False),
+            )
+        for name, text in tables.items():
+            archive.writestr(name, text)
+        archive.writestr(
+            "README.txt",
+            "Your weakties data, as of "
+            f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}.\n"
+            "JSON files hold your records; CSV files your ties, traces and the people your "
+            "data knows (by id and name).\n",
+        )
+    return buffer.getvalue()
+
+
+def delete_account(conn: Connection, account: AccountInfo, password: str) -> None:
+    """Delete the account and the member's data, after checking their password.
+
+    Raises
+    ------
+    FormError
+        The password is wrong, or this is the platform's only operator.
+    """
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    stored = conn.execute(
+        select(Account.password_hash).where(Account.id == account.account_id)
+    ).scalar_one()
+    try:
+        _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        raise FormError.one("password", N_("Wrong password.")) from None
+    if account.is_operator:
+        operators = conn.execute(
+            select(func.count()).select_from(Account).where(Account.role == "operator")
+        ).scalar_one()
+        if operators <= 1:
+            raise FormError.one(
+                "password", N_("You are the only operator: make another member operator first.")
+            )
+    member, person = account.member_id, account.person_id
+    known = set(
+        conn.execute(select(KnownPerson.person_id).where(KnownPerson.member_id == member)).scalars()
+    )
+    # platform connections end on both sides; positions, identities and skills the
+    # member wrote go (the rest of their data goes with the member row, by cascade)
+    conn.execute(
+        delete(Tie).where(
+            Tie.source == "platform", or_(Tie.person_a_id == person, Tie.person_b_id == person)
+        )
+    )
+    conn.execute(delete(Position).where(Position.asserted_by == member))
+    conn.execute(delete(Identity).where(Identity.asserted_by == member))
+    conn.execute(delete(Skill).where(Skill.person_id == person))
+    conn.execute(delete(Member).where(Member.id == member))
+    conn.execute(
+        update(Person)
+        .where(Person.id == person)
+        .values(headline=None, summary=None, location=None, industry=None)
+    )
+    # the member, and the people only their data knew, go when nobody else knows them
+    for pid in sorted(known | {person}):
+        if not _still_known(conn, pid):
+            conn.execute(delete(Person).where(Person.id == pid))
+
+
+def _still_known(conn: Connection, pid: int) -> bool:
+    """Whether any member's data (or membership) still refers to the person."""
+    return bool(
+        conn.execute(
+            select(
+                or_(
+                    exists().where(Member.person_id == pid),
+                    exists().where(KnownPerson.person_id == pid),
+                    exists().where(or_(Tie.person_a_id == pid, Tie.person_b_id == pid)),
+                    exists().where(
+                        or_(Interaction.sender_id == pid, Interaction.recipient_id == pid)
+                    ),
+                    exists().where(Position.person_id == pid),
+                    exists().where(Note.person_id == pid),
+                    exists().where(Event.person_id == pid),
+                )
+            )
+        ).scalar()
+    )

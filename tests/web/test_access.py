@@ -1,0 +1,234 @@
+"""The access-control matrix: every page and API route × every kind of visitor.
+
+Olga owns the resources. Around her: Cody (her connection), Sara (Cody's
+connection: Olga's second degree), Stan (a stranger), Opal (the operator, first
+account, connected to nobody) and an anonymous visitor. For every route each of
+them gets exactly the status written below; a route added to the app without a
+row here fails ``test_every_route_is_in_the_matrix``.
+
+Rows run their visitors in the order of the table with the ones expected to
+succeed last: a refused request writes nothing, so the visitors before cannot
+change what the last one finds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from tests.web.conftest import PASSWORD, api_headers, csrf, sign_up
+
+ROLES = ("anonymous", "stranger", "second", "connection", "operator", "owner")
+HANDLES = {
+    "operator": "opal",
+    "owner": "olga",
+    "connection": "cody",
+    "second": "sara",
+    "stranger": "stan",
+}
+
+
+@dataclass
+class World:
+    clients: dict[str, TestClient]
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def _invite(client: TestClient, handle: str, note: str | None = "Hello") -> int:
+    sent = client.post(
+        "/api/v1/invitations", json={"handle": handle, "note": note}, headers=api_headers(client)
+    )
+    assert sent.status_code == 201, sent.text
+    return int(sent.json()["id"])
+
+
+def _accept(client: TestClient, invitation: int) -> None:
+    done = client.post(
+        f"/api/v1/invitations/{invitation}/accept", json={}, headers=api_headers(client)
+    )
+    assert done.status_code == 200, done.text
+
+
+@pytest.fixture
+def world(app) -> Any:
+    clients = {role: TestClient(app) for role in ROLES}
+    for client in clients.values():
+        client.__enter__()
+    for role in ("operator", "owner", "connection", "second", "stranger"):
+        handle = HANDLES[role]
+        sign_up(clients[role], handle.title(), f"{handle}@example.org", handle=handle)
+    _accept(clients["connection"], _invite(clients["owner"], "cody"))
+    _accept(clients["second"], _invite(clients["connection"], "sara"))
+    w = World(clients)
+    token = clients["owner"].post(
+        "/api/v1/tokens", json={"name": "olga's"}, headers=api_headers(clients["owner"])
+    )
+    w.ids["token"] = token.json()["id"]
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 64), (10, 20, 30)).save(photo, format="PNG")
+    uploaded = clients["owner"].post(
+        "/api/v1/me/photo",
+        files={"photo": ("olga.png", photo.getvalue(), "image/png")},
+        headers=api_headers(clients["owner"]),
+    )
+    assert uploaded.status_code == 204
+    w.ids["to_stan"] = _invite(clients["owner"], "stan", "Hello Stan")  # Olga -> Stan
+    w.ids["from_sara"] = _invite(clients["second"], "olga", None)  # Sara -> Olga, no note
+    yield w
+    for client in clients.values():
+        client.__exit__(None, None, None)
+
+
+# (method, path template, body kind, {role: status}); unlisted roles: the default
+SIGNED = {"anonymous": 303}  # pages: visitors are sent to sign in
+API = {"anonymous": 401}
+MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
+    # pages anyone may see
+    ("GET", "/", "", {}, 200),
+    ("GET", "/signup", "", {}, 200),
+    ("GET", "/signin", "", {}, 200),
+    ("GET", "/password/forgot", "", {}, 200),
+    ("GET", "/password/reset", "", {}, 200),
+    ("POST", "/signup", "form:signup", {}, 303),
+    ("POST", "/signin", "form:signin", {}, 303),
+    ("POST", "/signout", "form", {}, 303),
+    ("POST", "/password/forgot", "form:email", {}, 200),
+    ("POST", "/password/reset", "form:reset", {}, 422),  # no valid link for anyone
+    ("POST", "/language", "form:locale", {}, 303),
+    # a member's own pages
+    ("GET", "/settings", "", SIGNED, 200),
+    ("POST", "/settings/language", "form:locale", SIGNED, 303),
+    ("POST", "/settings/tokens", "form:token", SIGNED, 200),
+    ("POST", "/settings/tokens/{token}/delete", "form", {**SIGNED, "owner": 303}, 404),
+    ("GET", "/settings/export", "", SIGNED, 200),
+    # each deletes their own account; the only operator cannot leave
+    ("POST", "/settings/delete", "form:password", {**SIGNED, "operator": 422}, 303),
+    ("GET", "/settings/profile", "", SIGNED, 200),
+    ("POST", "/settings/profile", "form:profile", SIGNED, 303),
+    ("POST", "/settings/photo", "form:photo", SIGNED, 422),  # no file: refused for all
+    ("POST", "/settings/photo/delete", "form", SIGNED, 303),
+    ("GET", "/photos/{owner}.jpg", "", SIGNED, 200),
+    ("GET", "/network", "", SIGNED, 200),
+    ("GET", "/in/{owner}", "", SIGNED, 200),
+    # connecting: each action is its recipient's, sender's or party's alone
+    # inviting Olga: herself, her connection, and the two with an invitation pending
+    # between them and her cannot; only the operator (a stranger with a note) can
+    (
+        "POST",
+        "/network/invitations",
+        "form:invite",
+        {**SIGNED, "operator": 303},
+        422,
+    ),
+    ("POST", "/network/invitations/{to_stan}/accept", "form", {**SIGNED, "stranger": 303}, 404),
+    ("POST", "/network/invitations/{to_stan}/ignore", "form", {**SIGNED, "stranger": 303}, 404),
+    ("POST", "/network/invitations/{to_stan}/withdraw", "form", {**SIGNED, "owner": 303}, 404),
+    (
+        "POST",
+        "/network/connections/{owner}/remove",
+        "form",
+        {**SIGNED, "connection": 303},
+        404,
+    ),
+    # the API
+    ("GET", "/api/v1/me", "", API, 200),
+    ("GET", "/api/v1/me/export", "", API, 200),
+    ("PUT", "/api/v1/me/profile", "json:profile", API, 200),
+    ("POST", "/api/v1/me/photo", "", API, 422),  # no file
+    ("DELETE", "/api/v1/me/photo", "", API, 204),
+    ("GET", "/api/v1/profiles/{owner}/photo", "", API, 200),
+    ("POST", "/api/v1/me/delete", "json:password", {**API, "operator": 422}, 204),
+    ("GET", "/api/v1/tokens", "", API, 200),
+    ("POST", "/api/v1/tokens", "json:token", API, 201),
+    ("DELETE", "/api/v1/tokens/{token}", "", {**API, "owner": 204}, 404),
+    ("GET", "/api/v1/profiles/{owner}", "", API, 200),
+    ("GET", "/api/v1/invitations", "", API, 200),
+    ("POST", "/api/v1/invitations", "json:invite", {**API, "operator": 201}, 422),
+    ("POST", "/api/v1/invitations/{from_sara}/accept", "json:answer", {**API, "owner": 200}, 404),
+    ("POST", "/api/v1/invitations/{from_sara}/ignore", "", {**API, "owner": 200}, 404),
+    ("POST", "/api/v1/invitations/{to_stan}/withdraw", "", {**API, "owner": 200}, 404),
+    ("GET", "/api/v1/connections", "", API, 200),
+    ("DELETE", "/api/v1/connections/{owner}", "", {**API, "connection": 204}, 404),
+]
+
+
+def _body(kind: str, role: str) -> dict[str, Any]:
+    me = HANDLES.get(role, "anon")
+    forms = {
+        "signup": {"name": "New One", "email": f"new-{me}@example.org", "password": PASSWORD},
+        "signin": {"email": "olga@example.org", "password": PASSWORD},
+        "email": {"email": "olga@example.org"},
+        "reset": {"token": "not-a-token", "password": PASSWORD},
+        "locale": {"locale": "fr"},
+        "token": {"name": "new"},
+        "invite": {"handle": "olga", "note": "Hello Olga"},
+        "answer": {"how_known": "colleague"},
+        "password": {"password": PASSWORD},
+        "profile": {"name": f"{me.title()} Renamed", "headline": "New headline"},
+        "photo": {},
+    }
+    _, _, name = kind.partition(":")
+    return forms.get(name, {})
+
+
+def _call(world: World, role: str, method: str, path: str, kind: str) -> int:
+    client = world.clients[role]
+    url = path.format(owner="olga", **world.ids)
+    if kind.startswith("form"):
+        data = {"csrf_token": csrf(client, "/"), **_body(kind, role)}
+        return client.request(method, url, data=data, follow_redirects=False).status_code
+    headers = api_headers(client) if role != "anonymous" and method != "GET" else {}
+    json = _body(kind, role) if kind.startswith("json") else None
+    return client.request(
+        method, url, json=json, headers=headers, follow_redirects=False
+    ).status_code
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kind", "special", "default"),
+    MATRIX,
+    ids=[f"{m} {p}" for m, p, *_ in MATRIX],
+)
+def test_access(world, method, path, kind, special, default):
+    expected = {role: special.get(role, default) for role in ROLES}
+    order = sorted(ROLES, key=lambda role: 200 <= expected[role] < 400)
+    got = {role: _call(world, role, method, path, kind) for role in order}
+    assert got == expected
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    listed = {(m, re.sub(r"\{\w+\}", "{}", p)) for m, p, *_ in MATRIX}
+    routes = {(m, re.sub(r"\{\w+\}", "{}", p)) for m, p in routes}
+    routes.discard(("GET", "/api/v1/openapi.json"))
+    assert routes - listed == set()
+
+
+def test_what_each_visitor_reads(world):
+    """Beyond the status: nobody reads another member's e-mail, tokens or invitations."""
+    c = world.clients
+    for role in ("stranger", "second", "connection", "operator"):
+        profile = c[role].get("/api/v1/profiles/olga").json()
+        assert "email" not in profile and "olga@example.org" not in str(profile)
+        assert all(t["name"] != "olga's" for t in c[role].get("/api/v1/tokens").json())
+        listed = c[role].get("/api/v1/invitations").json()
+        ids = {i["id"] for i in listed["received"] + listed["sent"]}
+        expected = {
+            "stranger": {world.ids["to_stan"]},
+            "second": {world.ids["from_sara"]},
+        }.get(role, set())
+        assert ids == expected, role
+    assert c["owner"].get("/api/v1/profiles/cody").json()["degree"] == 1
+    assert c["second"].get("/api/v1/profiles/olga").json()["degree"] is None
