@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from tests.web.conftest import SECRET, post_form
 from weakties.model.tables import Account, Member, Person
+from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD, open_demo_accounts
 from weakties.web.app import create_app
-from weakties.web.demo import DEMO_DOMAIN, DEMO_PASSWORD, open_demo_accounts
 from weakties.web.settings import Settings
 
 pytestmark = pytest.mark.slow

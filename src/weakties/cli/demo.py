@@ -22,6 +22,11 @@ def demo(
     ] = 2000,
     seed: Annotated[int, typer.Option(metavar="N", help="Seed of the generated world.")] = 7,
     as_json: Annotated[bool, typer.Option("--json", help="Print the overview as JSON.")] = False,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="Then serve it as a platform (weakties serve) until Ctrl-C."),
+    ] = False,
+    port: Annotated[int, typer.Option(metavar="N", help="Port for --serve.")] = 8000,
 ) -> None:
     """Generate a professional world, import three members' LinkedIn exports into a
     fresh SQLite file, and show the network of the first one."""
@@ -101,6 +106,10 @@ def demo(
         _print_story(story, str(result.db))
     console.print()
     print_report(report, console)
+    if serve:
+        from weakties.web.demo import serve_demo
+
+        serve_demo(store, port=port)
 
 
 def _print_story(story: dict[str, Any], db: str) -> None:
