@@ -231,4 +231,8 @@ def test_what_each_visitor_reads(world):
         }.get(role, set())
         assert ids == expected, role
     assert c["owner"].get("/api/v1/profiles/cody").json()["degree"] == 1
-    assert c["second"].get("/api/v1/profiles/olga").json()["degree"] is None
+    seen_by_second = c["second"].get("/api/v1/profiles/olga").json()
+    assert seen_by_second["degree"] == 2
+    assert seen_by_second["mutual"] == [{"name": "Cody", "handle": "cody"}]
+    seen_by_stranger = c["stranger"].get("/api/v1/profiles/olga").json()
+    assert (seen_by_stranger["degree"], seen_by_stranger["mutual"]) == (None, [])

@@ -222,3 +222,27 @@ def test_a_platform_connection_is_a_tie_like_an_imported_one(three, store, tmp_p
     # and the platform's traces count: who invited whom, known since the invitation
     assert rows["ana"]["invitation"] == 1.0
     assert rows["ana"]["days_known"] == pytest.approx((as_of - invited).total_seconds() / 86400)
+
+
+def test_second_degree_and_mutual_connections_follow_the_sharing(three, store):
+    from sqlalchemy import update as sql_update
+
+    from weakties.model.tables import Member
+
+    ana, bob, cyd = three
+    connect(ana, bob, "bob")
+    connect(bob, cyd, "cyd")
+    seen = ana.get("/api/v1/profiles/cyd").json()
+    assert seen["degree"] == 2
+    assert seen["mutual"] == [{"name": "Bob Chen", "handle": "bob"}]
+    page = ana.get("/in/cyd").text
+    assert "1 connection in common:" in page and '<a href="/in/bob">Bob Chen</a>' in page
+    assert ">2nd<" in page
+    # Bob and Cyd share nothing of their networks: Ana no longer sees how they connect
+    with store.engine.begin() as conn:
+        conn.execute(
+            sql_update(Member).where(Member.handle.in_(["bob", "cyd"])).values(sharing="nothing")
+        )
+    hidden = ana.get("/api/v1/profiles/cyd").json()
+    assert (hidden["degree"], hidden["mutual"]) == (None, [])
+    assert "in common:" not in ana.get("/in/cyd").text

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.identity import name_key
+from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Member, MemberPhoto, Organization, Person, Position, utcnow
 from weakties.service.connections import (
     MemberCard,
@@ -23,11 +24,12 @@ from weakties.service.connections import (
     member_of,
     pending_between,
 )
-from weakties.service.context import Viewer, person_of
+from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError, has_control_characters
 
 __all__ = [
     "PHOTO_SIZE",
+    "MutualContact",
     "ProfileEdit",
     "ProfilePosition",
     "ProfileView",
@@ -57,6 +59,15 @@ class ProfilePosition:
 
 
 @dataclass(frozen=True)
+class MutualContact:
+    """A person both the viewer and the profile's member are connected with."""
+
+    person_id: int
+    name: str
+    handle: str | None  # when they are a member too
+
+
+@dataclass(frozen=True)
 class ProfileView:
     handle: str
     person_id: int
@@ -72,6 +83,7 @@ class ProfileView:
     connection: str
     invitation_id: int | None  # the pending invitation between the two, if any
     has_photo: bool = False
+    mutual: list[MutualContact] = field(default_factory=list)
     experience: list[ProfilePosition] = field(default_factory=list)
     education: list[ProfilePosition] = field(default_factory=list)
 
@@ -136,7 +148,8 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     is_self = row.pid == viewer.person_id
     card = MemberCard(row.id, row.pid, row.handle, row.display_name, row.headline)
     state = connection_state(conn, viewer, card)
-    degree = 1 if state == "connected" else None
+    mutual = [] if is_self else _mutual(conn, viewer, row.pid)
+    degree = 1 if state == "connected" else (2 if mutual else None)
     return ProfileView(
         handle=row.handle,
         person_id=row.pid,
@@ -152,11 +165,35 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         ).first()
         is not None,
         degree=degree,
+        mutual=mutual,
         connection=state,
         invitation_id=pending_between(conn, member_of(viewer), row.id),
         experience=[p for p in items if p.kind == "job"],
         education=[p for p in items if p.kind == "study"],
     )
+
+
+def _mutual(conn: Connection, viewer: Viewer, pid: int) -> list[MutualContact]:
+    """The viewer's contacts connected with ``pid`` by a tie the viewer may see."""
+    scoped = reader(conn, viewer)
+    mine = scoped.first_degree()
+    if not mine:
+        return []
+    theirs = {
+        b if a == pid else a
+        for a, b, source, _by, _since, ended, _c in scoped.person_ties(pid)
+        if source in SOCIAL_TIE_SOURCES and ended is None
+    }
+    common = sorted(mine & theirs)
+    if not common:
+        return []
+    rows = conn.execute(
+        select(Person.id, Person.display_name, Member.handle)
+        .outerjoin(Member, Member.person_id == Person.id)
+        .where(Person.id.in_(common))
+        .order_by(Person.display_name, Person.id)
+    )
+    return [MutualContact(*r) for r in rows]
 
 
 def update_profile(conn: Connection, viewer: Viewer, edit: ProfileEdit) -> None:

@@ -98,6 +98,11 @@ class PositionOut(BaseModel):
     current: bool
 
 
+class MutualOut(BaseModel):
+    name: str
+    handle: str | None
+
+
 class ProfileOut(BaseModel):
     handle: str
     name: str
@@ -108,6 +113,7 @@ class ProfileOut(BaseModel):
     degree: int | None
     is_self: bool
     has_photo: bool
+    mutual: list[MutualOut] = Field(description="connections in common that you may see")
     connection: str = Field(description="self, connected, invited (by you), invited_you or none")
     experience: list[PositionOut]
     education: list[PositionOut]
@@ -203,6 +209,7 @@ def profile(ctx: ApiMember, handle: str) -> ProfileOut:
         degree=found.degree,
         is_self=found.is_self,
         has_photo=found.has_photo,
+        mutual=[MutualOut(name=m.name, handle=m.handle) for m in found.mutual],
         connection=found.connection,
         experience=[_position(p) for p in found.experience],
         education=[_position(p) for p in found.education],
