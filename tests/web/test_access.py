@@ -106,6 +106,8 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("GET", "/settings", "", SIGNED, 200),
     ("POST", "/settings/language", "form:locale", SIGNED, 303),
     ("POST", "/settings/tokens", "form:token", SIGNED, 200),
+    # sign-up is open in this world: no invitation links to make
+    ("POST", "/settings/invitations", "form", SIGNED, 404),
     ("POST", "/settings/tokens/{token}/delete", "form", {**SIGNED, "owner": 303}, 404),
     ("GET", "/settings/export", "", SIGNED, 200),
     # each deletes their own account; the only operator cannot leave

@@ -186,8 +186,6 @@ def test_another_members_token_cannot_be_revoked(client, other):
 
 
 def test_invitation_only_sign_up(store, store_url):
-    from weakties.service.accounts import create_signup_invitation
-
     app = create_app(make_settings(store_url, signup="invitation"), store=store)
     with TestClient(app) as first, TestClient(app) as second:
         sign_up(first, "Ana Lima", "ana@example.org")  # the operator needs no invitation
@@ -195,12 +193,12 @@ def test_invitation_only_sign_up(store, store_url):
             second, "/signup", {"name": "Bo", "email": "bo@example.org", "password": PASSWORD}
         )
         assert refused.status_code == 422 and "needs a valid invitation" in refused.text
-        with store.engine.begin() as conn:
-            from weakties.service.accounts import account_by_id
-
-            operator = account_by_id(conn, 1)
-            assert operator is not None
-            code = create_signup_invitation(conn, operator)
+        page = post_form(first, "/settings/invitations", {}, page="/settings")
+        assert page.status_code == 200
+        (link,) = re.findall(r'<code class="token">([^<]+)</code>', page.text)
+        code = link.rsplit("invitation=", 1)[1]
+        joining = second.get(f"/signup?invitation={code}")
+        assert f'value="{code}"' in joining.text  # the link fills the form in
         sign_up(second, "Bo Chen", "bo@example.org", invitation=code)
         with TestClient(app) as third:
             reused = post_form(
@@ -210,6 +208,12 @@ def test_invitation_only_sign_up(store, store_url):
             )
             assert reused.status_code == 422
     assert count(store, Account) == 2
+
+
+def test_no_invitation_links_where_sign_up_is_open(client):
+    sign_up(client, "Ana Lima", "ana@example.org")
+    assert "Invite someone to join" not in client.get("/settings").text
+    assert post_form(client, "/settings/invitations", {}, page="/settings").status_code == 404
 
 
 def test_pages_that_need_a_member_send_visitors_to_sign_in(client):

@@ -19,8 +19,9 @@ def test_every_response_carries_the_security_headers(client):
 
 def test_pages_have_no_inline_script_or_style(client):
     sign_up(client, "Ana Lima", "ana@example.org")
-    for path in ("/", "/settings", "/in/ana-lima", "/signup"):
+    for path in ("/", "/settings", "/in/ana-lima", "/signup", "/network", "/settings/profile"):
         html = client.get(path).text
+        assert re.search(r"<title>[^<]+</title>", html), path  # a title is text, once
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert "<style" not in html and " style=" not in html and " on" + "click=" not in html
 

@@ -171,6 +171,19 @@ def settings_language(ctx: Page, locale: FormStr = "") -> Response:
     return redirect("/settings")
 
 
+@router.post("/settings/invitations")
+def settings_new_invitation(ctx: Page) -> Response:
+    """A one-time sign-up link for someone to join an invitation-only platform."""
+    account = ctx.require()
+    if ctx.settings.signup != "invitation":
+        raise NotFoundError("sign-up is open here: no invitation is needed")
+    with ctx.tx() as conn:
+        code = accounts.create_signup_invitation(conn, account)
+        tokens = accounts.list_access_tokens(conn, account)
+    link = f"{ctx.settings.base_url.rstrip('/')}/signup?invitation={code}"
+    return render(ctx, "settings.html", tokens=tokens, new_token=None, new_invitation=link)
+
+
 @router.post("/settings/tokens")
 def settings_new_token(ctx: Page, name: FormStr = "") -> Response:
     account = ctx.require()
