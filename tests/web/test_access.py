@@ -111,7 +111,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/settings/tokens/{token}/delete", "form", {**SIGNED, "owner": 303}, 404),
     ("GET", "/settings/export", "", SIGNED, 200),
     # each deletes their own account; the only operator cannot leave
-    ("POST", "/settings/delete", "form:password", {**SIGNED, "operator": 422}, 303),
+    ("POST", "/settings/delete", "form:password", {**SIGNED, "operator": 409}, 303),
     ("GET", "/settings/profile", "", SIGNED, 200),
     ("POST", "/settings/profile", "form:profile", SIGNED, 303),
     ("POST", "/settings/photo", "form:photo", SIGNED, 422),  # no file: refused for all
@@ -146,7 +146,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/api/v1/me/photo", "", API, 422),  # no file
     ("DELETE", "/api/v1/me/photo", "", API, 204),
     ("GET", "/api/v1/profiles/{owner}/photo", "", API, 200),
-    ("POST", "/api/v1/me/delete", "json:password", {**API, "operator": 422}, 204),
+    ("POST", "/api/v1/me/delete", "json:password", {**API, "operator": 409}, 204),
     ("GET", "/api/v1/tokens", "", API, 200),
     ("POST", "/api/v1/tokens", "json:token", API, 201),
     ("DELETE", "/api/v1/tokens/{token}", "", {**API, "owner": 204}, 404),

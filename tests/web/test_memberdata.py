@@ -103,6 +103,10 @@ def test_a_person_nobody_knows_is_deleted_entirely(members, store):
 def test_the_only_operator_cannot_leave(members):
     ana = members["ana"]
     refused = ana.post("/api/v1/me/delete", json={"password": PASSWORD}, headers=api_headers(ana))
-    assert refused.status_code == 422
-    assert "only operator" in refused.json()["fields"]["password"]
+    assert refused.status_code == 409
+    assert "only operator" in refused.json()["error"]
+    page = post_form(ana, "/settings/delete", {"password": PASSWORD}, page="/settings")
+    assert page.status_code == 409 and "You are the only operator" in page.text
+    wrong = ana.post("/api/v1/me/delete", json={"password": "nope"}, headers=api_headers(ana))
+    assert wrong.status_code == 403 and list(wrong.json()["fields"]) == ["password"]
     assert ana.get("/api/v1/me").status_code == 200

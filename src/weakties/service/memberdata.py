@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, exists, func, or_, select, update
 
+from weakties.errors import RefusedError
 from weakties.model.tables import (
     AccessToken,
     Account,
@@ -48,7 +49,11 @@ from weakties.model.tables import (
 from weakties.service.accounts import AccountInfo, _hasher
 from weakties.service.forms import N_, FormError
 
-__all__ = ["delete_account", "export_member_data"]
+__all__ = ["WrongPassword", "delete_account", "export_member_data"]
+
+
+class WrongPassword(FormError):
+    """The password that confirms an account's deletion is wrong."""
 
 
 def _rows(conn: Connection, model: Any, where: Any, drop: tuple[str, ...] = ()) -> list[dict]:
@@ -145,8 +150,10 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
 
     Raises
     ------
-    FormError
-        The password is wrong, or this is the platform's only operator.
+    WrongPassword
+        The password is wrong.
+    RefusedError
+        This is the platform's only operator.
     """
     from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -156,15 +163,13 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     try:
         _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
-        raise FormError.one("password", N_("Wrong password.")) from None
+        raise WrongPassword({"password": N_("Wrong password.")}) from None
     if account.is_operator:
         operators = conn.execute(
             select(func.count()).select_from(Account).where(Account.role == "operator")
         ).scalar_one()
         if operators <= 1:
-            raise FormError.one(
-                "password", N_("You are the only operator: make another member operator first.")
-            )
+            raise RefusedError(N_("You are the only operator: make another member operator first."))
     member, person = account.member_id, account.person_id
     known = set(
         conn.execute(select(KnownPerson.person_id).where(KnownPerson.member_id == member)).scalars()

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from weakties.service import accounts, memberdata
 from weakties.service.forms import FormError
-from weakties.store.errors import NotFoundError
+from weakties.store.errors import NotFoundError, RefusedError
 from weakties.web.deps import LANG_COOKIE, Page
 from weakties.web.mail import send_mail
 from weakties.web.render import redirect, render, safe_next
@@ -232,11 +232,14 @@ def settings_delete(ctx: Page, password: FormStr = "") -> Response:
     try:
         with ctx.tx() as conn:
             memberdata.delete_account(conn, account, password)
-    except FormError as exc:
+    except (FormError, RefusedError) as exc:
+        status, errors = (
+            (422, exc.fields) if isinstance(exc, FormError) else (409, {"password": str(exc)})
+        )
         with ctx.tx() as conn:
             tokens = accounts.list_access_tokens(conn, account)
         return render(
-            ctx, "settings.html", status=422, tokens=tokens, new_token=None, errors=exc.fields
+            ctx, "settings.html", status=status, tokens=tokens, new_token=None, errors=errors
         )
     response = redirect("/?deleted=1")
     response.delete_cookie(SESSION_COOKIE)

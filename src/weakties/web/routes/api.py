@@ -147,12 +147,20 @@ def export(ctx: ApiMember) -> Response:
     return Response(archive, media_type="application/zip", headers={"Cache-Control": "no-store"})
 
 
-@router.post("/me/delete", status_code=204, responses=_errors(403))
-def delete_me(ctx: ApiMember, body: DeleteIn) -> None:
-    """Delete your account and your data (your password confirms it)."""
+@router.post("/me/delete", status_code=204, response_class=Response, responses=_errors(403, 409))
+def delete_me(ctx: ApiMember, body: DeleteIn) -> Response:
+    """Delete your account and your data (your password confirms it: 403 when wrong)."""
     account = ctx.require()
-    with ctx.tx() as conn:
-        memberdata.delete_account(conn, account, body.password)
+    try:
+        with ctx.tx() as conn:
+            memberdata.delete_account(conn, account, body.password)
+    except memberdata.WrongPassword as exc:
+        from starlette.responses import JSONResponse
+
+        from weakties.web.errors import error_body
+
+        return JSONResponse(error_body(403, "wrong password", exc.fields), status_code=403)
+    return Response(status_code=204)
 
 
 @router.get("/tokens", response_model=list[TokenOut])
