@@ -73,7 +73,7 @@ def importing(ctx: typer.Context) -> Iterator[tuple[Store, ImportProgress]]:
     this command created is removed again when the import fails (no empty
     database is left behind)."""
     opened = store(ctx)
-    opened.notify = lambda message: err.print(f"[yellow]{escape(message)}[/]")
+    opened.notify = lambda message: err.print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
     with _progress() as progress:
         task = progress.add_task("reading", total=None, rows=0)
         rows = [0]
@@ -132,7 +132,7 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
             ],
         )
     for warning in summary.warnings:
-        err.print(f"[yellow]warning:[/] {escape(warning)}")
+        err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     if not summary.unchanged:
         added = {k: v for k, v in summary.added.items() if v}
         console.print(
@@ -153,7 +153,7 @@ def linkedin(
         list[Path],
         typer.Argument(metavar="PATH", help="The export ZIP, its unpacked folder, or CSV files."),
     ],
-    member: AsMember,
+    member: AsMember = None,
     keep_content: Annotated[
         bool,
         typer.Option(
@@ -244,7 +244,7 @@ def vcard(
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH", help=".vcf files (vCard 3.0 or 4.0).")
     ],
-    member: AsMember,
+    member: AsMember = None,
     as_json: Json = False,
 ) -> None:
     """Import an address book exported as vCard (Apple, Google, Outlook, Android)."""
@@ -257,7 +257,7 @@ def google_csv(
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH", help="Google Contacts CSV export(s).")
     ],
-    member: AsMember,
+    member: AsMember = None,
     encoding: Annotated[
         str | None, typer.Option(metavar="ENCODING", help="Force the text encoding.")
     ] = None,
@@ -273,7 +273,7 @@ def outlook_csv(
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH", help="Outlook contacts CSV export(s).")
     ],
-    member: AsMember,
+    member: AsMember = None,
     encoding: Annotated[
         str | None, typer.Option(metavar="ENCODING", help="Force the text encoding.")
     ] = None,
@@ -289,7 +289,7 @@ def contacts(
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH", help="vCard or contacts CSV files.")
     ],
-    member: AsMember,
+    member: AsMember = None,
     encoding: Annotated[
         str | None, typer.Option(metavar="ENCODING", help="Force the text encoding.")
     ] = None,

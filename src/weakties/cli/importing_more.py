@@ -68,7 +68,7 @@ def mbox(
             metavar="FILE", help="mbox files (or a folder or ZIP of them, e.g. Google Takeout)."
         ),
     ],
-    member: AsMember,
+    member: AsMember = None,
     me: Me = None,
     keep_content: KeepContent = False,
     as_json: Json = False,
@@ -97,7 +97,7 @@ def ics(
         list[Path],
         typer.Argument(metavar="FILE", help=".ics files (or a folder or ZIP of them)."),
     ],
-    member: AsMember,
+    member: AsMember = None,
     me: Me = None,
     keep_content: KeepContent = False,
     as_json: Json = False,

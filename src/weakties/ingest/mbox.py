@@ -22,7 +22,8 @@ well: they are traces between other people, which later tie inference uses.
 
 Skipped and counted, never fatal, since real mailboxes have them:
 
-- a message without a readable ``Date`` (``no date``);
+- a message without a readable ``Date`` (``no date``), or with a date outside
+  1900 – next year (``implausible date``: ``1 Jan 0001`` is not read as 2001);
 - mailing-list and bulk mail, recognised by a ``List-Id`` header or
   ``Precedence: bulk | list | junk`` (``mailing list``): a newsletter is no tie;
 - a message without a sender address or without any recipient but the sender.
@@ -51,6 +52,7 @@ from sqlalchemy import select
 
 from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
+from weakties.ingest.dates import check_plausible
 from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key, name_key, split_credentials
@@ -159,6 +161,23 @@ class Mail:
     bulk: bool = False
     subject: str | None = None
     fingerprint: str = ""  # digest of the headers, for messages without an id
+    implausible: bool = False  # a date outside 1900 – next year ("1 Jan 0001")
+
+
+_YEAR = re.compile(r"\b(\d{4})\b")
+
+
+def _plausible(header: str, written: dt.datetime, when: dt.datetime) -> bool:
+    """A date as written, in 1900 – today + 1 year: the mail parser reads the
+    year 0001 as 2001, as it reads two-digit years, so the written year decides."""
+    year = _YEAR.search(header)
+    if year and int(year.group(1)) != written.year:
+        return False
+    try:
+        check_plausible(when, header)
+    except ValueError:
+        return False
+    return True
 
 
 def _decoded(value: str) -> str:
@@ -205,9 +224,12 @@ def parse_headers(raw: bytes, line: int) -> Mail:
     date = msg.get("date")
     if date:
         try:
-            mail.when = naive_utc(parsedate_to_datetime(str(date)))
+            written = parsedate_to_datetime(str(date))
+            mail.when = naive_utc(written)
         except (TypeError, ValueError, IndexError, OverflowError):
             mail.when = None
+        if mail.when is not None and not _plausible(str(date), written, mail.when):
+            mail.when, mail.implausible = None, True
     mail.message_id = _first_id(str(msg.get("message-id") or ""))
     mail.root = _first_id(str(msg.get("references") or "")) or _first_id(
         str(msg.get("in-reply-to") or "")
@@ -296,7 +318,7 @@ def _record(ctx: ImportContext, book: AddressBook, mail: Mail, report: FileRepor
         report.skipped["mailing list"] += 1
         return
     if mail.when is None:
-        report.skipped["no date"] += 1
+        report.skipped["implausible date" if mail.implausible else "no date"] += 1
         return
     if mail.sender is None:
         report.skipped["no sender"] += 1

@@ -431,7 +431,8 @@ def _execute(
             if guessed:
                 raise InputError(
                     f"cannot tell when this export was made: its name carries no date, and "
-                    f"{guessed} ({export_date}) is earlier than the export already imported "
+                    f"its date, {export_date} ({guessed}), is earlier than the export already "
+                    f"imported "
                     f"({latest.export_date}); give its date with --export-date YYYY-MM-DD",
                     file=summary.source,
                 )

@@ -97,7 +97,8 @@ def _sqlite_path(url: str) -> Path | None:
 
 def _operation() -> str:
     """What this process is doing, for the messages of the ones waiting for it."""
-    words = [Path(sys.argv[0]).name if sys.argv else "python"]
+    program = Path(sys.argv[0]).name if sys.argv else ""
+    words = ["weakties" if program in ("", "-c", "main.py", "__main__.py") else program]
     for arg in sys.argv[1:]:
         if arg.startswith("-") or len(words) >= 3:
             break

@@ -277,6 +277,18 @@ def recommendations(
             report.skipped["no one named"] += 1
             continue
         sender, recipient = (other, ctx.self_pid) if received else (ctx.self_pid, other)
+        if row.get("company") and when is not None:
+            # where the recommender (or the recommended) worked that day: a past job,
+            # never the current one nor news
+            ctx.observe_job(
+                other,
+                row.get("company"),
+                row.get("job_title") or None,
+                when.date(),
+                "recommendations",
+                current=False,
+                news=False,
+            )
         text = row.get("text")
         ctx.interaction(
             "recommendation",
