@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-import weakties.cli.context
 from tests.robustness.conftest import GOOD_ROWS, dump, refused, run
 from tests.support import connections, url, write_files
 from weakties.store import engine
@@ -99,7 +98,7 @@ def test_disk_full_writes_nothing(seeded, tmp_path, monkeypatch):
         store.engine.dispose()
         return store
 
-    monkeypatch.setattr(weakties.cli.context, "open_store", full_disk)
+    monkeypatch.setattr(engine, "open_store", full_disk)
     rows = [
         [f"P{i}", f"Q{i}", url(f"p{i}"), "", f"Org {i}", "Dev", "03 Jan 2024"] for i in range(3000)
     ]

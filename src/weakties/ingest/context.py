@@ -9,18 +9,62 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 
 from weakties.ingest.batch import BatchWriter
 from weakties.ingest.resolve import OrgResolver, PersonResolver, clip, natural_key
 from weakties.model.identity import fold
 from weakties.model.tables import Event, Interaction, Organization, Position, Tie, table_of, utcnow
 
-__all__ = ["FileReport", "ImportContext"]
+__all__ = ["CACHE_ENTRIES", "FileReport", "ImportContext", "PidSet"]
+
+# Entries the caches of one import may hold before a checkpoint writes what is
+# queued and forgets them (about 100 MB): 30,000 connections and 300,000
+# messages stay well under it, a 3.5 million-row list does not.
+CACHE_ENTRIES = 300_000
+
+
+class PidSet:
+    """A set of person ids as a bitmap: one bit per id instead of ~60 bytes, for
+    the sets that grow with the rows of a file (who a connections list names).
+
+    >>> ids = PidSet([3, 17]); ids.add(1000); (17 in ids, 4 in ids, sorted(ids))
+    (True, False, [3, 17, 1000])
+    """
+
+    def __init__(self, ids: Iterable[int] = ()):
+        self._bits = bytearray()
+        self._count = 0
+        for pid in ids:
+            self.add(pid)
+
+    def add(self, pid: int) -> None:
+        byte, bit = divmod(pid, 8)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(max(byte + 1 - len(self._bits), len(self._bits))))
+        if not self._bits[byte] >> bit & 1:
+            self._bits[byte] |= 1 << bit
+            self._count += 1
+
+    def __contains__(self, pid: object) -> bool:
+        if not isinstance(pid, int) or pid < 0:
+            return False
+        byte, bit = divmod(pid, 8)
+        return byte < len(self._bits) and bool(self._bits[byte] >> bit & 1)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[int]:
+        for byte, value in enumerate(self._bits):
+            if value:
+                for bit in range(8):
+                    if value >> bit & 1:
+                        yield byte * 8 + bit
 
 
 @dataclass
@@ -117,6 +161,8 @@ class ImportContext:
         self._ticks = 0
         self._org_names: dict[int, str] = {}
         self._ties: dict[tuple[int, int, str], list[Any]] | None = None
+        self._all_ties = False  # every tie of the member is in self._ties
+        self._tie_pairs: set[int] = set()  # others whose ties with the member are loaded
         self._jobs: dict[int, list[list[Any]]] = {}  # person -> current observed jobs
 
     def clip(self, value: str | None, limit: int, what: str) -> str | None:
@@ -180,23 +226,76 @@ class ImportContext:
             ),
         )
 
+    # -- bounded memory ---------------------------------------------------------------
+    def checkpoint(self) -> None:
+        """Between two chunks of rows: when the caches have grown past
+        :data:`CACHE_ENTRIES`, write what is queued and forget them; they are
+        reloaded from the database as needed. Memory stays bounded whatever the
+        size of the file; an import of ordinary size never gets here."""
+        ties = len(self._ties) if self._ties is not None else 0
+        if self.people.cached() + ties + len(self._jobs) < CACHE_ENTRIES:
+            return
+        self.people.trim()  # flushes the writer first
+        self._ties = {}
+        self._all_ties = False
+        self._tie_pairs.clear()
+        self._jobs.clear()
+
     # -- ties -----------------------------------------------------------------------
+    _TIE_COLUMNS = (Tie.id, Tie.person_a_id, Tie.person_b_id, Tie.source, Tie.ended_at, Tie.since)
+
     def _load_ties(self) -> dict[tuple[int, int, str], list[Any]]:
         if self._ties is None:
             self._ties = {
                 (a, b, source): [tid, ended, since]
                 for tid, a, b, source, ended, since in self.conn.execute(
-                    select(
-                        Tie.id,
-                        Tie.person_a_id,
-                        Tie.person_b_id,
-                        Tie.source,
-                        Tie.ended_at,
-                        Tie.since,
-                    ).where(Tie.asserted_by == self.member_id)
+                    select(*self._TIE_COLUMNS).where(Tie.asserted_by == self.member_id)
                 )
             }
+            self._all_ties = True
         return self._ties
+
+    def prefetch_ties(self, others: Collection[int]) -> None:
+        """The member's ties with ``others`` (after a checkpoint, when not every
+        tie is in memory any more): one query for a chunk of rows."""
+        if self._ties is None or self._all_ties:
+            return
+        wanted = sorted({o for o in others if o != self.self_pid} - self._tie_pairs)
+        me = self.self_pid
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            self._tie_pairs.update(chunk)
+            for tid, a, b, source, ended, since in self.conn.execute(
+                select(*self._TIE_COLUMNS).where(
+                    Tie.asserted_by == self.member_id,
+                    or_(
+                        and_(Tie.person_a_id == me, Tie.person_b_id.in_(chunk)),
+                        and_(Tie.person_b_id == me, Tie.person_a_id.in_(chunk)),
+                    ),
+                )
+            ):
+                self._ties[(a, b, source)] = [tid, ended, since]
+
+    def _known_tie(self, a: int, b: int, source: str) -> list[Any] | None:
+        ties = self._load_ties()
+        known = ties.get((a, b, source))
+        if known is not None or self._all_ties:
+            return known
+        other = b if a == self.self_pid else a if b == self.self_pid else None
+        if other is not None and other in self._tie_pairs:
+            return None
+        row = self.conn.execute(
+            select(*self._TIE_COLUMNS).where(
+                Tie.asserted_by == self.member_id,
+                Tie.person_a_id == a,
+                Tie.person_b_id == b,
+                Tie.source == source,
+            )
+        ).first()
+        if row is None:
+            return None
+        ties[(a, b, source)] = [row.id, row.ended_at, row.since]
+        return ties[(a, b, source)]
 
     def tie(
         self,
@@ -220,10 +319,9 @@ class ImportContext:
         if other == me:
             return "known"
         a, b = sorted((me, other))
-        ties = self._load_ties()
-        known = ties.get((a, b, source))
+        known = self._known_tie(a, b, source)
         if known is None:
-            ties[(a, b, source)] = [None, ended, since]
+            self._load_ties()[(a, b, source)] = [None, ended, since]
             self.writer.add(
                 table_of(Tie),
                 {
@@ -253,7 +351,7 @@ class ImportContext:
 
     def end_tie(self, other: int, source: str, when: dt.datetime) -> None:
         a, b = sorted((self.self_pid, other))
-        known = self._load_ties().get((a, b, source))
+        known = self._known_tie(a, b, source)
         if known is None or known[0] is None:
             return
         known[1] = when

@@ -354,6 +354,7 @@ def _mbox_job(source: SourceFile, me: list[str]) -> Callable[[ImportContext, Fil
         book = AddressBook(ctx, me)
         with source.open() as raw:
             for chunk in chunked(read_mbox(raw, source.origin), CHUNK_ROWS):
+                ctx.checkpoint()
                 book.prefetch(
                     person
                     for mail in chunk

@@ -31,7 +31,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import Connection, select, true, update
+from sqlalchemy import Connection, func, select, true, update
 
 from weakties.ingest.batch import BatchWriter, insert_ignore
 from weakties.model.identity import display_name, fold, name_key, split_credentials
@@ -50,6 +50,9 @@ from weakties.model.tables import (
 
 __all__ = ["OrgResolver", "PersonResolver", "clip", "insert_ignore", "natural_key"]
 
+# The people a member knows are all held in memory up to this many (the usual
+# case, and the fastest); beyond it, or after a trim, they are loaded by name.
+SCOPE_IN_MEMORY = 100_000
 _CHUNK = 900  # bound parameters per IN (...) query (SQLite's limit is 32766; stay modest)
 
 
@@ -101,48 +104,125 @@ class PersonResolver:
         self.created = 0
         self.proposals = 0
         self.clipped: Counter[str] = Counter()  # values cut to their column's length
+        self._whole_scope = True
         self._load_scope()
 
     # -- loading -------------------------------------------------------------
-    def _load_scope(self) -> None:
+    # Everything cached here is also in the database once the writer is
+    # flushed: the caches are bounded (see :meth:`trim`) and refilled from the
+    # database per chunk of rows (``prefetch``) or on a miss, so that memory
+    # stays bounded whatever the size of the import.
+    def _load_scope(self, whole: bool = True) -> None:
+        """The member's own identities, and the people they know: all of them
+        when they are not too many (``whole``), else by name as rows need them."""
         for kind, value in self.conn.execute(
             select(Identity.kind, Identity.value).where(Identity.person_id == self.self_pid)
         ):
             self._ident[(kind, value)] = self.self_pid
             if kind == "linkedin":
                 self._slug.setdefault(self.self_pid, value)
-        rows = self.conn.execute(
+        known = self.conn.execute(
+            select(func.count()).where(KnownPerson.member_id == self.member_id)
+        ).scalar_one()
+        self._whole_scope = whole and known <= SCOPE_IN_MEMORY
+        if not self._whole_scope or not known:
+            return
+        for pid, key in self.conn.execute(
             select(Person.id, Person.name_key)
             .join(KnownPerson, KnownPerson.person_id == Person.id)
             .where(KnownPerson.member_id == self.member_id)
-        ).all()
-        for pid, key in rows:
+        ):
             self._scoped_pids.add(pid)
             if key:
                 self._scope.setdefault(key, []).append(pid)
-        if not rows:
-            return
-        idents = self.conn.execute(
+        for pid, kind, value in self.conn.execute(
             select(Identity.person_id, Identity.kind, Identity.value)
             .join(KnownPerson, KnownPerson.person_id == Identity.person_id)
             .where(KnownPerson.member_id == self.member_id)
-        ).all()
-        for pid, kind, value in idents:
+        ):
             self._ident[(kind, value)] = pid
             if kind == "linkedin":
                 self._slug[pid] = value
-        positions = self.conn.execute(
+        for pid, norm in self.conn.execute(
             select(Position.person_id, Organization.norm_name)
             .join(Organization, Organization.id == Position.organization_id)
             .join(KnownPerson, KnownPerson.person_id == Position.person_id)
             .where(KnownPerson.member_id == self.member_id, Position.is_current.is_(True))
-        ).all()
-        for pid, norm in positions:
+        ):
             self._orgs.setdefault(pid, set()).add(norm)
+
+    def _load_names(self, keys: Iterable[str]) -> None:
+        """The people the member knows under these name keys, with their profile
+        slugs and current employers (what a name match compares)."""
+        if self._whole_scope:
+            return  # every known person is in memory: a missing name is unknown
+        wanted = sorted({k for k in keys if k and k not in self._scope})
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for key in chunk:
+                self._scope[key] = []
+            found: list[int] = []
+            for pid, key in self.conn.execute(
+                select(Person.id, Person.name_key)
+                .join(KnownPerson, KnownPerson.person_id == Person.id)
+                .where(KnownPerson.member_id == self.member_id, Person.name_key.in_(chunk))
+            ):
+                self._scope[key].append(pid)
+                self._scoped_pids.add(pid)
+                found.append(pid)
+            if not found:
+                continue
+            for pid, value in self.conn.execute(
+                select(Identity.person_id, Identity.value).where(
+                    Identity.person_id.in_(found), Identity.kind == "linkedin"
+                )
+            ):
+                self._slug[pid] = value
+            for pid, norm in self.conn.execute(
+                select(Position.person_id, Organization.norm_name)
+                .join(Organization, Organization.id == Position.organization_id)
+                .where(Position.person_id.in_(found), Position.is_current.is_(True))
+            ):
+                self._orgs.setdefault(pid, set()).add(norm)
+
+    def cached(self) -> int:
+        """How many entries the caches hold (what :meth:`trim` bounds)."""
+        return (
+            len(self._ident)
+            + len(self._absent)
+            + len(self._by_name)
+            + len(self._scope)
+            + len(self._scoped_pids)
+            + len(self._slug)
+            + len(self._orgs)
+            + len(self._settled)
+            + len(self._created)
+            + len(self._named)
+        )
+
+    def trim(self) -> None:
+        """Write what is queued, then forget the caches (reloaded on demand)."""
+        self.writer.flush()
+        for cache in (
+            self._ident,
+            self._absent,
+            self._by_name,
+            self._scope,
+            self._scoped_pids,
+            self._slug,
+            self._orgs,
+            self._settled,
+            self._created,
+            self._named,
+        ):
+            cache.clear()
+        self._load_scope(whole=False)
 
     # -- identities ------------------------------------------------------------
     def prefetch(self, keys: Iterable[tuple[str, str]], names: Iterable[str] = ()) -> None:
         """Look up many identities (and name keys) at once before resolving a chunk."""
+        names = list(names)
+        self._load_names(names)
         by_kind: dict[str, set[str]] = {}
         for kind, value in keys:
             if (kind, value) not in self._ident and (kind, value) not in self._absent:
@@ -241,13 +321,16 @@ class PersonResolver:
         if pid == self.self_pid:
             return
         if pid not in self._scoped_pids:
-            self._scoped_pids.add(pid)
-            self.writer.add(
-                table_of(KnownPerson),
-                {"member_id": self.member_id, "person_id": pid, "first_seen": utcnow()},
-            )
-            if key:
-                self._scope.setdefault(key, []).append(pid)
+            if key and key not in self._scope:
+                self._load_names([key])
+            if pid not in self._scoped_pids:
+                self._scoped_pids.add(pid)
+                self.writer.add(
+                    table_of(KnownPerson),
+                    {"member_id": self.member_id, "person_id": pid, "first_seen": utcnow()},
+                )
+                if key and pid not in self._scope.setdefault(key, []):
+                    self._scope[key].append(pid)
         if org:
             self._orgs.setdefault(pid, set()).add(org)
 
@@ -267,6 +350,8 @@ class PersonResolver:
         namesake with no known employer), else the employer (only a namesake
         currently known there).
         """
+        if key not in self._scope and not self._whole_scope:
+            self._load_names([key])
         candidates = [
             p
             for p in self._scope.get(key, [])

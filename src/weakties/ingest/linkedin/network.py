@@ -9,7 +9,7 @@ import re
 from sqlalchemy import insert, select, update
 
 from weakties.ingest.batch import CHUNK_ROWS, chunked
-from weakties.ingest.context import FileReport, ImportContext
+from weakties.ingest.context import FileReport, ImportContext, PidSet
 from weakties.ingest.sheet import Sheet
 from weakties.model.identity import email_key, linkedin_slug, name_key, phone_key
 from weakties.model.tables import Follow, Identity, Tie
@@ -27,15 +27,15 @@ def max_connected_on(sheet: Sheet) -> dt.date | None:
     return newest
 
 
-def _active_connections(ctx: ImportContext) -> set[int]:
+def _active_connections(ctx: ImportContext) -> PidSet:
     rows = ctx.conn.execute(
         select(Tie.person_a_id, Tie.person_b_id).where(
             Tie.asserted_by == ctx.member_id,
             Tie.source == "connection",
             Tie.ended_at.is_(None),
         )
-    ).all()
-    return {b if a == ctx.self_pid else a for a, b in rows}
+    )
+    return PidSet(b if a == ctx.self_pid else a for a, b in rows)
 
 
 def _emails_of(ctx: ImportContext, pid: int) -> set[str]:
@@ -69,8 +69,9 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
         f for f, column in (("company", "company"), ("title", "position")) if sheet.has(column)
     ]
     history_end = dt.datetime.combine(ctx.history_end or ctx.export_date, dt.time())
-    seen: set[int] = set()
+    seen = PidSet()  # a bit per person: a list of millions of rows stays small
     for chunk in chunked(sheet.rows(), CHUNK_ROWS):
+        ctx.checkpoint()
         parsed = []
         for row in chunk:
             report.rows += 1
@@ -112,6 +113,7 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
                 continue
             seen.add(pid)
             resolved.append((pid, row, mail, email, since))
+        ctx.prefetch_ties([item[0] for item in resolved])
         if job_fields:
             ctx.prefetch_jobs([item[0] for item in resolved])
         for pid, row, mail, email, since in resolved:
@@ -150,7 +152,7 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
                 )
     if diffing:
         ended = dt.datetime.combine(ctx.export_date, dt.time())
-        for pid in sorted(before - seen):
+        for pid in [p for p in before if p not in seen]:
             ctx.end_tie(pid, "connection", ended)
             ctx.event(pid, "connection_gone", ctx.export_date, {"source": "connections"})
     ctx.flush()

@@ -90,6 +90,7 @@ def messages(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
     self_keys = ctx.people.self_keys
     legacy = sheet.has("direction")  # 2018: From,To,Date,Subject,Content,Direction,Folder
     for chunk in chunked(sheet.rows(), CHUNK_ROWS):
+        ctx.checkpoint()
         _prefetch_people(ctx, chunk)
         for row in chunk:
             _message(ctx, sheet, report, row, legacy, self_keys)
