@@ -100,7 +100,7 @@ def test_a_writer_that_gives_up_says_why_in_one_line(tmp_path):
     db = tmp_path / "shared.sqlite"
     seed = write_files(tmp_path / "seed", {"Connections.csv": connections([])})
     assert run(db, *IMPORT, str(seed), "--as", "me").code == 0
-    big = _export(tmp_path / "big", "a", 30_000)
+    big = _export(tmp_path / "big", "a", 20_000)
     small = _export(tmp_path / "small", "b", 10)
     marker = db.with_name(db.name + "-writer")
     first = _weakties(db, *IMPORT, str(big), "--as", "me")

@@ -1,0 +1,70 @@
+"""The same conditions on PostgreSQL: values too long for their columns are cut
+with the same warning as on SQLite (PostgreSQL would refuse them), and a second
+import waits for the first with the same message."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.robustness.conftest import run
+from tests.robustness.test_parallel import IMPORT, _export, _weakties
+from tests.support import connections, url, write_files
+
+pytestmark = pytest.mark.postgres
+
+LONG = [["C" * 20_001, "Tran", url("cy"), "", "I" * 400, "T" * 900, "03 Jan 2024"]]
+
+
+def _stored(db: str) -> list[tuple]:
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "select p.first_name, o.name, x.title from person p "
+                "join position x on x.person_id = p.id "
+                "join organization o on o.id = x.organization_id"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_long_values_are_cut_alike_on_both_back_ends(tmp_path, postgres):
+    export = write_files(tmp_path / "e", {"Connections.csv": connections(LONG)})
+    results = []
+    for db in (f"sqlite:///{tmp_path / 'w.sqlite'}", postgres.new_database()):
+        ran = run(db, "import", "linkedin", str(export), "--as", "me")
+        assert ran.code == 0, ran.err
+        assert "first name over 200 characters: cut to fit" in ran.err
+        results.append(_stored(db))
+    assert results[0] == results[1]
+    ((first, org, title),) = results[0]
+    assert (len(first), len(org), len(title)) == (200, 300, 500)
+
+
+@pytest.mark.slow
+def test_a_second_import_waits_for_the_first(tmp_path, postgres):
+    db = postgres.new_database()
+    seed = write_files(tmp_path / "seed", {"Connections.csv": connections([])})
+    assert run(db, *IMPORT, str(seed), "--as", "me").code == 0
+    big = _export(tmp_path / "big", "a", 20_000)
+    small = _export(tmp_path / "small", "b", 500)
+    first = _weakties(db, *IMPORT, str(big), "--as", "me")  # type: ignore[arg-type]
+    engine = create_engine(db)
+    locked = text("select count(*) from pg_locks where locktype = 'advisory' and granted")
+    with engine.connect() as conn:
+        while not conn.execute(locked).scalar():
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.05)
+            conn.rollback()
+    engine.dispose()
+    second = _weakties(db, *IMPORT, str(small), "--as", "you")  # type: ignore[arg-type]
+    _, err1 = first.communicate(timeout=600)
+    _, err2 = second.communicate(timeout=600)
+    assert first.returncode == 0 and second.returncode == 0, (err1, err2)
+    waiting = [line for line in err2.splitlines() if line.strip()]
+    assert len(waiting) == 1, err2
+    assert "waiting for the database: 'import linkedin for me' (server process" in waiting[0]
