@@ -1,0 +1,277 @@
+"""People you may know, learned from the ties the network formed before.
+
+At a cut date in the past, every pair not yet in touch (nor tied) has features
+computed from what came before it; the label is whether the two got in touch
+in the next period. A monotone additive model (:mod:`weakties.ties.fit`) is
+fitted on several past cuts and ranks the candidates of today.
+
+Candidates of a person: everyone within three steps of them in the graph of
+contacts and ties, and everyone who shares a place (employer, school, group)
+held at the date — the people a structural score can say anything about.
+
+Features of a candidate pair (u, v), all from before the date:
+
+==============  ==================================================================
+structural      ``cn`` common neighbours, ``jaccard``, ``adamic_adar``,
+                ``resource_allocation`` (Zhou, Lü & Zhang 2009), ``katz``:
+                Katz's index truncated at three steps, β²(A²)ᵤᵥ + β³(A³)ᵤᵥ with
+                β = 0.05 (Liben-Nowell & Kleinberg 2007)
+places          ``places``: places both hold at the date, weighted like Adamic–Adar
+                on the person–place graph (a 10-person firm says more than a
+                10,000-person one)
+activity        ``active_min``/``active_max``: contacts with anyone in the last 30
+                days (the quieter side, the busier); ``new_min``/``new_max``: people
+                met for the first time in the last 30 days; ``idle_min``/
+                ``idle_max``: days since each side's last contact
+size, age      ``degree_min``/``degree_max``: people each side was ever in touch
+                with; ``age_min``/``age_max``: days since each side's first contact
+==============  ==================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from weakties.ties.fit import AdditiveModel, fit_with_validation
+from weakties.ties.history import (
+    DAY,
+    HORIZON_DAYS,
+    Network,
+    Samples,
+    Traces,
+    contact_between,
+    embeddedness,
+    network_at,
+    pair_key,
+    split_key,
+)
+
+__all__ = [
+    "PYMK_FEATURES",
+    "PlaceSpans",
+    "candidate_pairs",
+    "fit_pymk",
+    "formation_samples",
+    "pair_features",
+    "places_at",
+]
+
+KATZ_BETA = 0.05
+
+# feature -> direction (+1 never lowers the chance, -1 never raises it, 0 free)
+PYMK_FEATURES: dict[str, int] = {
+    "cn": 1,
+    "jaccard": 1,
+    "adamic_adar": 1,
+    "resource_allocation": 1,
+    "katz": 1,
+    "places": 1,
+    "active": 1,
+    "new": 1,
+    "idle": -1,
+    "degree": 0,
+    "age": 0,
+}
+PYMK_TRANSFORMS = {name: "identity" if name == "jaccard" else "log1p" for name in PYMK_FEATURES}
+
+
+@dataclass(frozen=True)
+class PlaceSpans:
+    """Who held which place when: ``person``, ``place`` ids and the span
+    ``[start, end]`` in Unix seconds (NaN start: since always; NaN end: still)."""
+
+    person: np.ndarray
+    place: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+def places_at(net: Network, spans: PlaceSpans | None) -> sp.csr_array | None:
+    """People x places held at the network's cut date (0/1), rows as ``net.people``."""
+    if spans is None or not spans.person.size:
+        return None
+    c = net.cut
+    held = (np.isnan(spans.start) | (spans.start < c)) & (np.isnan(spans.end) | (spans.end >= c))
+    rows = net.index(spans.person[held])
+    inside = rows >= 0
+    if not inside.any():
+        return None
+    places, cols = np.unique(spans.place[held][inside], return_inverse=True)
+    matrix = sp.csr_array((np.ones(cols.size), (rows[inside], cols)), shape=(net.n, places.size))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def _place_weights(places: sp.csr_array) -> sp.dia_array:
+    size = np.asarray(places.sum(axis=0)).ravel()
+    weight = np.where(size > 1, 1.0 / np.log(np.maximum(size, 2)), 0.0)
+    return sp.dia_array((weight[None, :], [0]), shape=(size.size, size.size))
+
+
+def candidate_pairs(
+    net: Network,
+    rows: np.ndarray,
+    places: sp.csr_array | None = None,
+    chunk: int = 256,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every candidate of each of ``rows`` (dense indices): within three steps or
+    sharing a place, not the person, not already in touch or tied.
+
+    Returns ``(u, v, katz)``: pairs as dense indices (``u`` from ``rows``) and
+    their truncated Katz index, computed on the way.
+    """
+    a = net.adjacency()
+    us, vs, ks = [], [], []
+    for start in range(0, rows.size, chunk):
+        block = rows[start : start + chunk]
+        one = a[block]
+        two = one @ a
+        katz = sp.csr_array(KATZ_BETA**2 * two + KATZ_BETA**3 * (two @ a))
+        reach = sp.csr_array((katz != 0).astype(np.float64))
+        if places is not None:
+            shared = sp.csr_array(places[block] @ places.T)
+            reach = sp.csr_array(reach + (shared != 0).astype(np.float64))
+        reach = sp.coo_array(reach)
+        r, c = reach.row, reach.col
+        own = block[r]
+        keep = own != c
+        r, c, own = r[keep], c[keep], own[keep]
+        known = _is_neighbour(net, own, c)
+        r, c, own = r[~known], c[~known], own[~known]
+        us.append(own)
+        vs.append(c)
+        ks.append(np.asarray(katz[r, c]).ravel() if r.size else np.zeros(0))
+    if not us:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(us), np.concatenate(vs), np.concatenate(ks)
+
+
+def _is_neighbour(net: Network, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    rows = np.repeat(np.arange(net.n, dtype=np.int64), np.diff(net.indptr))
+    keys = rows * net.n + net.indices
+    want = u.astype(np.int64) * net.n + v
+    pos = np.searchsorted(keys, want)
+    return (pos < keys.size) & (keys[np.minimum(pos, max(keys.size - 1, 0))] == want)
+
+
+def katz_of(net: Network, u: np.ndarray, v: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """Truncated Katz index of arbitrary pairs."""
+    out = np.zeros(u.size)
+    if not u.size:
+        return out
+    a = net.adjacency()
+    owners, local = np.unique(u, return_inverse=True)
+    for start in range(0, owners.size, chunk):
+        block = owners[start : start + chunk]
+        two = a[block] @ a
+        katz = sp.csr_array(KATZ_BETA**2 * two + KATZ_BETA**3 * (two @ a))
+        mine = (local >= start) & (local < start + block.size)
+        idx = np.flatnonzero(mine)
+        out[idx] = np.asarray(katz[local[idx] - start, v[idx]]).ravel()
+    return out
+
+
+def pair_features(
+    net: Network,
+    u: np.ndarray,
+    v: np.ndarray,
+    *,
+    katz: np.ndarray | None = None,
+    places: sp.csr_array | None = None,
+) -> dict[str, np.ndarray]:
+    """The features of :data:`PYMK_FEATURES` for pairs of dense indices."""
+    cn, jaccard, aa, ra = embeddedness(net, u, v)
+    node = net.node
+    c = net.cut
+    out = {
+        "cn": cn,
+        "jaccard": jaccard,
+        "adamic_adar": aa,
+        "resource_allocation": ra,
+        # Katz's index over beta squared: two-step paths, plus three-step walks
+        # at weight beta (the same order as Katz, on a scale a logarithm suits)
+        "katz": (katz_of(net, u, v) if katz is None else katz) / KATZ_BETA**2,
+    }
+    if places is not None:
+        weighted = places @ _place_weights(places)
+        out["places"] = np.asarray(
+            sp.csr_array(weighted[u].multiply(places[v])).sum(axis=1)
+        ).ravel()
+    else:
+        out["places"] = np.zeros(u.size)
+    # the candidate's own activity: the person asking is the same in every row
+    # of their ranking, so what they do themselves cannot order it
+    out["active"] = node["raw30"][v]
+    out["new"] = node["new30"][v]
+    out["idle"] = (c - node["last"][v]) / DAY
+    out["degree"] = node["partners"][v]
+    out["age"] = (c - node["first"][v]) / DAY
+    return out
+
+
+def new_pairs(traces: Traces, net: Network, horizon_days: float) -> np.ndarray:
+    """Keys of the pairs first in touch in the period after the cut, between two
+    people known before it."""
+    later = contact_between(traces, net.cut, net.cut + horizon_days * DAY)
+    later = later[~np.isin(later, net.keys)]
+    lo, hi = split_key(later)
+    known = (net.index(lo) >= 0) & (net.index(hi) >= 0)
+    later = later[known]
+    # a pair tied before the cut (not in touch) is not new either
+    iu, iv = net.index(split_key(later)[0]), net.index(split_key(later)[1])
+    return later[~_is_neighbour(net, iu, iv)]
+
+
+def formation_samples(
+    traces: Traces,
+    cuts: np.ndarray | list[float],
+    *,
+    horizon_days: float = HORIZON_DAYS,
+    ties: np.ndarray | None = None,
+    spans: PlaceSpans | None = None,
+    negatives: int = 100,
+    seed: int = 0,
+) -> Samples:
+    """At each cut: for every person who met someone new in the next period,
+    those new pairs among their candidates (label 1) and up to ``negatives``
+    other candidates drawn at random (label 0), with their features."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for cut in np.asarray(cuts, dtype=np.float64):
+        net = network_at(traces, cut, ties=ties)
+        places = places_at(net, spans)
+        positive = new_pairs(traces, net, horizon_days)
+        lo, hi = split_key(positive)
+        rows = np.unique(np.concatenate([net.index(lo), net.index(hi)]))
+        if not rows.size:
+            continue
+        u, v, katz = candidate_pairs(net, rows, places)
+        key = pair_key(net.people[u], net.people[v])
+        y = np.isin(key, positive)
+        # per person: all positives, and a sample of the rest
+        shuffled = rng.permutation(np.flatnonzero(~y))
+        shuffled = shuffled[np.argsort(u[shuffled], kind="stable")]
+        owner = u[shuffled]
+        first = np.r_[True, owner[1:] != owner[:-1]]
+        start = np.maximum.accumulate(np.where(first, np.arange(owner.size), 0))
+        rank = np.zeros(u.size, dtype=np.int64)
+        rank[shuffled] = np.arange(owner.size) - start
+        keep = y | (rank < negatives)
+        u, v, katz, key, y = u[keep], v[keep], katz[keep], key[keep], y[keep]
+        x = pair_features(net, u, v, katz=katz, places=places)
+        parts.append(Samples(x, y.astype(np.float64), np.full(y.size, cut), key))
+    return Samples.stack(parts)
+
+
+def fit_pymk(samples: Samples) -> AdditiveModel:
+    """The ranker, fitted on formation samples of several past cuts."""
+    model = fit_with_validation(
+        samples.x, samples.y, samples.cut, monotone=PYMK_FEATURES, transforms=PYMK_TRANSFORMS
+    )
+    model.info["task"] = "people you may know: first contact within the next period"
+    return model
