@@ -143,9 +143,9 @@ class OrgReads(PositionReads):
         NotFoundError, AmbiguousError
         """
         text = query.strip()
-        if text.lstrip("#").isdigit():
+        if text.lstrip("#").isdecimal():
             oid = int(text.lstrip("#"))
-            if self.visible_orgs([oid]):
+            if oid < 2**63 and self.visible_orgs([oid]):
                 return oid
             raise NotFoundError(f"no organisation #{oid}")
         ids = sorted(
