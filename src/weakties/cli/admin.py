@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import call, state
-from weakties.cli.options import AsViewer, Json
+from weakties.cli.options import MAX_ID, AsViewer, Json
 from weakties.cli.output import console, print_json, shown, table
 
 members_app = typer.Typer(help="Members: the people whose data is in this database.")
@@ -81,7 +81,9 @@ def matches(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) 
 @matches_app.command("accept")
 def accept(
     ctx: typer.Context,
-    proposal: Annotated[int, typer.Argument(metavar="ID", help="The proposal number.")],
+    proposal: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="The proposal number.")
+    ],
     member: AsViewer = None,
 ) -> None:
     """Merge the two records of a proposal into one person."""
@@ -94,7 +96,9 @@ def accept(
 @matches_app.command("reject")
 def reject(
     ctx: typer.Context,
-    proposal: Annotated[int, typer.Argument(metavar="ID", help="The proposal number.")],
+    proposal: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="The proposal number.")
+    ],
     member: AsViewer = None,
 ) -> None:
     """Mark a proposal as wrong: the two records stay apart."""

@@ -34,14 +34,25 @@ class _Weakties(TyperGroup):
         try:
             return super().invoke(ctx)
         except AmbiguousError as exc:
-            err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+            _error(str(exc))
             for candidate in exc.candidates:
                 err.print(f"  {shown(candidate)}", markup=False)
             raise typer.Exit(exc.exit_code) from exc
         except WeaktiesError as exc:
-            err.print("[red]error:[/] ", end="")
-            err.print(str(exc), markup=False, soft_wrap=True)
+            _error(str(exc))
             raise typer.Exit(exc.exit_code) from exc
+        except typer.BadParameter as exc:
+            # A value out of its range is the user's input, not a usage slip: one
+            # line naming the option, as for any other bad input (exit status 2).
+            _error(exc.format_message())
+            raise typer.Exit(exc.exit_code) from exc
+
+
+def _error(message: str) -> None:
+    """``error: MESSAGE`` on stderr; the message may quote data (a name, a cell), so
+    it is shown like data: never read as markup, control characters made visible."""
+    err.print("[red]error:[/] ", end="")
+    err.print(shown(message), markup=False, soft_wrap=True)
 
 
 app = typer.Typer(

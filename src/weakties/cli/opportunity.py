@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import call
-from weakties.cli.options import AsOf, AsViewer, Json
+from weakties.cli.options import MAX_COUNT, MAX_DAYS, MAX_ID, AsOf, AsViewer, Json
 from weakties.cli.output import console, err, esc, print_json, shown, table
 from weakties.errors import RefusedError
 
@@ -53,9 +53,14 @@ def intro(
     ] = None,
     former: Annotated[bool, typer.Option("--former", help="Former employees too.")] = False,
     purpose: Purpose = "job",
-    limit: Annotated[int, typer.Option(metavar="N", min=1, help="At most N paths.")] = 10,
+    limit: Annotated[
+        int, typer.Option(metavar="N", min=1, max=MAX_COUNT, help="At most N paths.")
+    ] = 10,
     per_broker: Annotated[
-        int, typer.Option(metavar="N", min=0, help="At most N paths per broker (0: no limit).")
+        int,
+        typer.Option(
+            metavar="N", min=0, max=MAX_COUNT, help="At most N paths per broker (0: no limit)."
+        ),
     ] = 1,
     no_inferred: Annotated[
         bool, typer.Option("--no-inferred", help="Declared ties only (no inferred ones).")
@@ -170,7 +175,9 @@ def reach(
     org: Annotated[
         str | None, typer.Option("--org", metavar="ORG", help="One organisation in detail.")
     ] = None,
-    top: Annotated[int, typer.Option(metavar="N", min=1, help="Rows per ranking.")] = 15,
+    top: Annotated[
+        int, typer.Option(metavar="N", min=1, max=MAX_COUNT, help="Rows per ranking.")
+    ] = 15,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -213,7 +220,9 @@ def reach(
 
 def suggest(
     ctx: typer.Context,
-    top: Annotated[int, typer.Option(metavar="K", min=1, help="Suggestions per person.")] = 10,
+    top: Annotated[
+        int, typer.Option(metavar="K", min=1, max=MAX_COUNT, help="Suggestions per person.")
+    ] = 10,
     method: Annotated[
         str, typer.Option(metavar="METHOD", help="weakties, ra, aa, cn or katz.")
     ] = "weakties",
@@ -257,8 +266,12 @@ def suggest(
 
 def opportunities(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(metavar="N", min=1, help="Look back N days.")] = 90,
-    limit: Annotated[int, typer.Option(metavar="N", min=1, help="At most N items.")] = 30,
+    days: Annotated[
+        int, typer.Option(metavar="N", min=1, max=MAX_DAYS, help="Look back N days.")
+    ] = 90,
+    limit: Annotated[
+        int, typer.Option(metavar="N", min=1, max=MAX_COUNT, help="At most N items.")
+    ] = 30,
     as_of: AsOf = None,
     member: AsViewer = None,
     as_json: Json = False,
@@ -362,7 +375,7 @@ def asks(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> 
 @asks_app.command("outcome")
 def asks_outcome(
     ctx: typer.Context,
-    ask_id: Annotated[int, typer.Argument(metavar="ID")],
+    ask_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=MAX_ID)],
     outcome: Annotated[
         str, typer.Argument(metavar="OUTCOME", help="introduced, declined, no-answer or withdrawn.")
     ],

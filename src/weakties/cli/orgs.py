@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import call
-from weakties.cli.options import AsViewer, Json
+from weakties.cli.options import MAX_COUNT, AsViewer, Json
 from weakties.cli.output import console, print_json, table
 
 app = typer.Typer(help="Organisations: list, propose duplicates, merge.")
@@ -19,7 +19,9 @@ def orgs(
     search: Annotated[
         str | None, typer.Option("--search", "-s", metavar="TEXT", help="Names like TEXT.")
     ] = None,
-    limit: Annotated[int | None, typer.Option(metavar="N", min=1, help="At most N.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(metavar="N", min=1, max=MAX_COUNT, help="At most N.")
+    ] = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -47,7 +49,7 @@ def suggest(
     threshold: Annotated[
         float, typer.Option(metavar="SCORE", min=50, max=100, help="Minimum similarity (0-100).")
     ] = 88.0,
-    limit: Annotated[int, typer.Option(metavar="N", min=1)] = 100,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, max=MAX_COUNT)] = 100,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:

@@ -8,13 +8,8 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import call
-from weakties.cli.options import AsViewer, Json, PersonArg
+from weakties.cli.options import MAX_COUNT, AsViewer, Json, PersonArg, parse_day
 from weakties.cli.output import console, esc, print_json, shown, table
-
-Date = Annotated[
-    dt.datetime | None,
-    typer.Option(metavar="DATE", formats=["%Y-%m-%d"], help="A day (YYYY-MM-DD)."),
-]
 
 
 def people(
@@ -29,7 +24,9 @@ def people(
     degree: Annotated[
         int | None, typer.Option(metavar="1|2", min=1, max=2, help="Only 1st or 2nd degree.")
     ] = None,
-    limit: Annotated[int | None, typer.Option(metavar="N", min=1, help="At most N people.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(metavar="N", min=1, max=MAX_COUNT, help="At most N people.")
+    ] = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -114,9 +111,9 @@ def events(
     ] = None,
     since: Annotated[
         dt.datetime | None,
-        typer.Option(metavar="DATE", formats=["%Y-%m-%d"], help="Only events since DATE."),
+        typer.Option(metavar="DATE", parser=parse_day, help="Only events since DATE."),
     ] = None,
-    limit: Annotated[int | None, typer.Option(metavar="N", min=1)] = None,
+    limit: Annotated[int | None, typer.Option(metavar="N", min=1, max=MAX_COUNT)] = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -155,7 +152,7 @@ def note_add(
     ] = "note",
     date: Annotated[
         dt.datetime | None,
-        typer.Option(metavar="DATE", formats=["%Y-%m-%d"], help="When (default: today)."),
+        typer.Option(metavar="DATE", parser=parse_day, help="When (default: today)."),
     ] = None,
     member: AsViewer = None,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import call
-from weakties.cli.options import AsOf, AsViewer, Json, PersonArg
+from weakties.cli.options import MAX_COUNT, AsOf, AsViewer, Json, PersonArg
 from weakties.cli.output import console, err, esc, print_json, shown, table
 from weakties.errors import InputError
 
@@ -26,7 +26,12 @@ def ties(
     ] = None,
     layer: Annotated[
         int | None,
-        typer.Option(metavar="N", help="Only the Dunbar layer N (5, 15, 50, 150, 500, ...)."),
+        typer.Option(
+            metavar="N",
+            min=1,
+            max=MAX_COUNT,
+            help="Only the Dunbar layer N (5, 15, 50, 150, 500, ...).",
+        ),
     ] = None,
     explain: Annotated[
         str | None, typer.Option(metavar="PERSON", help="Explain one tie in full.")
@@ -40,7 +45,9 @@ def ties(
             "pairs that member may see; without, the whole database (operator).",
         ),
     ] = False,
-    limit: Annotated[int | None, typer.Option(metavar="N", min=1, help="At most N.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(metavar="N", min=1, max=MAX_COUNT, help="At most N.")
+    ] = None,
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
@@ -120,7 +127,7 @@ def label(
         typer.Argument(metavar="[CLASS]", help="strong, weak, dormant or nominal."),
     ] = None,
     closeness: Annotated[
-        int | None, typer.Option(metavar="1..5", help="Closeness instead of a class.")
+        int | None, typer.Option(metavar="1..5", min=1, max=5, help="Closeness instead of a class.")
     ] = None,
     member: AsViewer = None,
 ) -> None:

@@ -90,14 +90,76 @@ class Limits:
         return dataclasses.asdict(self)
 
 
-def load_limits(reader: Reader) -> Limits:
-    """The viewer's etiquette rules (the defaults where they changed none)."""
+#: the largest wait (in days) and the largest count a rule takes
+MAX_DAYS = 36_500
+MAX_COUNT = 1_000_000
+
+
+def _checked(name: str, value: Any) -> Any:
+    """``value`` if rule ``name`` may take it, else a ValueError saying what it takes."""
+    if name == "contacts_only":
+        if not isinstance(value, bool):
+            raise ValueError("on or off")
+        return value
+    if value is None and name != "no_answer_after_days":
+        return None
+    days = name.endswith("_days")
+    top = MAX_DAYS if days else MAX_COUNT
+    low = 1 if name == "no_answer_after_days" else 0
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= top:
+        what = (
+            f"a whole number of days from {low} to {top:,}"
+            if days
+            else (f"a whole number from {low} to {top:,}")
+        )
+        raise ValueError(what if name == "no_answer_after_days" else f"{what}, or off")
+    return value
+
+
+def load_limits(reader: Reader, *, lenient: bool = False) -> Limits:
+    """The viewer's etiquette rules (the defaults where they changed none).
+
+    The stored rules are checked as they are read: a hand-edited or damaged
+    setting is refused in one line naming the rule and how to set it again
+    (``lenient`` reads the defaults instead, to let ``etiquette set`` repair it).
+
+    Raises
+    ------
+    InputError
+        For a stored rule that is not valid.
+    """
     text = reader.member_setting("etiquette")
     if not text:
         return Limits()
-    stored = json.loads(text)
-    names = {f.name for f in dataclasses.fields(Limits)}
-    return Limits(**{k: v for k, v in stored.items() if k in names})
+    defaults = Limits()
+    try:
+        stored = json.loads(text)
+    except ValueError:
+        stored = None
+    if not isinstance(stored, dict):
+        if lenient:
+            return defaults
+        raise InputError(
+            "the stored etiquette rules are damaged (not a JSON object): set any rule again "
+            "(weakties etiquette set RULE VALUE) to rewrite them from the defaults"
+        )
+    values: dict[str, Any] = {}
+    for rule in dataclasses.fields(Limits):
+        if rule.name not in stored:
+            continue
+        try:
+            values[rule.name] = _checked(rule.name, stored[rule.name])
+        except ValueError as exc:
+            if lenient:
+                continue
+            default = getattr(defaults, rule.name)
+            shown_default = "off" if default is None else ("on" if default is True else default)
+            raise InputError(
+                f"the stored etiquette rule {rule.name} holds {stored[rule.name]!r}, not {exc}: "
+                f"set it again with weakties etiquette set {rule.name} VALUE "
+                f"(default {shown_default})"
+            ) from None
+    return dataclasses.replace(defaults, **values)
 
 
 def with_rule(current: Limits, name: str, value: str) -> Limits:
@@ -116,19 +178,19 @@ def with_rule(current: Limits, name: str, value: str) -> Limits:
     new: Any
     if name == "contacts_only":
         if text not in ("on", "off", "true", "false", "yes", "no"):
-            raise InputError("contacts_only is on or off")
+            raise InputError(f"{name} is on or off, not {value!r}")
         new = text in ("on", "true", "yes")
     elif text in ("off", "none", "no"):
-        if name == "no_answer_after_days":
-            raise InputError("no_answer_after_days needs a number of days")
         new = None
     else:
         try:
             new = int(text)
         except ValueError:
-            raise InputError(f"{name} takes a whole number or 'off', not {value!r}") from None
-        if new < 0 or (name == "no_answer_after_days" and new < 1):
-            raise InputError(f"{name} must be positive")
+            new = text
+    try:
+        _checked(name, new)
+    except ValueError as exc:
+        raise InputError(f"{name} takes {exc}, not {value!r}") from None
     return dataclasses.replace(current, **{name: new})
 
 

@@ -246,6 +246,6 @@ def set_rule(conn: Connection, who: Viewer, rule: str, value: str) -> Limits:
     from weakties.opportunity.etiquette import load_limits, with_rule
 
     r = reader(conn, who)
-    limits = with_rule(load_limits(r), rule, value)
+    limits = with_rule(load_limits(r, lenient=True), rule, value)
     write.save_member_setting(r, "etiquette", json.dumps(limits.as_dict()))
     return limits
