@@ -26,6 +26,12 @@ account; it holds for every member) or by a member on their behalf (it holds
 for that member). Such a person is never asked, neither as a broker nor as a
 target.
 
+The rules follow the human, not the record: every record that may be the same
+person as the broker or the target (linked by an open match proposal) carries
+its marks, waits and open asks. A rejected proposal says "two people" and links
+nothing; an accepted one was merged. One open ask per target holds for a target
+organisation too.
+
 Waits are counted in calendar days of the database's clock (:func:`data_now`):
 an ask refused "until 2027-01-12" is possible from the first minute of that day.
 An outcome is recorded once, on an ask still open (a late answer to an ask
@@ -34,8 +40,10 @@ undo it — the broker read it — so a withdrawal rests the broker like an
 introduction, or like no answer once the ask had lapsed.
 
 The ledger keeps who was asked, for whom, when, and the outcome; of the text,
-only a fingerprint (to recognise the same words sent to several people, even
-with other names in the greeting) and its length.
+only a fingerprint and its length: a b-bit MinHash of its normalised words
+(:func:`text_words`), enough to recognise the same request sent to several
+people — with other names in the greeting, an extra word, invisible characters
+or look-alike letters — without keeping its words (:func:`same_text`).
 """
 
 from __future__ import annotations
@@ -45,8 +53,10 @@ import datetime as dt
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from weakties.errors import InputError, NotFoundError
@@ -67,7 +77,10 @@ __all__ = [
     "list_asks",
     "load_limits",
     "rest_until",
+    "same_text",
     "text_fingerprint",
+    "text_similarity",
+    "text_words",
     "with_rule",
 ]
 
@@ -194,14 +207,91 @@ def with_rule(current: Limits, name: str, value: str) -> Limits:
     return dataclasses.replace(current, **{name: new})
 
 
-def text_fingerprint(text: str, names: Iterable[str] = ()) -> str:
-    """A hash of the words of a text (case, accents, spacing and punctuation
-    ignored, and the words of ``names`` — the people it is addressed to or
-    about — left out), so that the same request sent to several people is
-    recognised even when only the greeting changes."""
+#: the share of words two texts must have in common (Jaccard) to count as the same
+SAME_TEXT = 0.7
+_PERMUTATIONS = 63  # b-bit MinHash: 63 hashes of 4 bits, 63 hex digits after "~"
+_BITS = 4
+_FINGERPRINT = "~"  # the mark of a similarity fingerprint (older ones are exact hashes)
+
+
+@lru_cache(maxsize=1)
+def _look_alikes() -> dict[int, str]:
+    """Characters of other scripts that look like a Latin letter or digit (Unicode's
+    confusables: Cyrillic ``а`` or Greek ``ο``), mapped to it."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table: dict[int, str] = {}
+    for char, glyphs in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        latin = [g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii()]
+        latin = [c for c in latin if c.isalpha()] or [c for c in latin if c.isdigit()]
+        if latin:
+            table[ord(char)] = latin[0].lower()
+    return table
+
+
+def text_words(text: str, names: Iterable[str] = ()) -> list[str]:
+    """The words of a text as the same-text rule compares them: Unicode NFKC,
+    case and accents folded, look-alike letters of other scripts read as the
+    Latin ones, invisible characters (zero-width spaces, soft hyphens) removed,
+    punctuation ignored, and the words of ``names`` left out.
+
+    >>> text_words("Could you intro\u200bduce me to Аnn?", ["Ann"])
+    ['could', 'you', 'introduce', 'me', 'to']
+    """
+
+    def words(value: str) -> list[str]:
+        value = unicodedata.normalize("NFKC", value)
+        value = "".join(c for c in value if unicodedata.category(c) != "Cf")
+        value = fold(value).translate(_look_alikes())
+        return re.findall(r"[^\W_]+", value)
+
+    drop = {w for name in names for w in words(name)}
+    return [w for w in words(text) if w not in drop]
+
+
+def text_fingerprint(text: str, names: Iterable[str] = ()) -> str | None:
+    """A similarity fingerprint of a text's words (see :func:`text_words`): a
+    b-bit MinHash of its set of words, from which :func:`same_text` estimates
+    how many words two texts share, without keeping the words. ``None`` for a
+    text without words.
+
+    The same request sent to several people is recognised even when the
+    greeting, a word or two, the order or the spelling of letters changes.
+    """
+    import numpy as np
+
+    words = sorted(set(text_words(text, names)))
+    if not words:
+        return None
+    hashes = np.frombuffer(
+        b"".join(hashlib.shake_128(w.encode()).digest(8 * _PERMUTATIONS) for w in words),
+        dtype="<u8",
+    ).reshape(len(words), _PERMUTATIONS)
+    low = hashes.min(axis=0) & ((1 << _BITS) - 1)
+    return _FINGERPRINT + "".join(f"{int(v):x}" for v in low)
+
+
+def _legacy_fingerprint(text: str, names: Iterable[str] = ()) -> str:
+    """The exact hash older versions kept (a SHA-256 of the folded words)."""
     drop = {w for name in names for w in re.findall(r"\w+", fold(name))}
     words = [w for w in re.findall(r"\w+", fold(text)) if w not in drop]
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def text_similarity(a: str | None, b: str | None) -> float:
+    """The estimated share of words (Jaccard) two fingerprints' texts have in common."""
+    if not a or not b or not a.startswith(_FINGERPRINT) or not b.startswith(_FINGERPRINT):
+        return 1.0 if a is not None and a == b else 0.0
+    agree = sum(x == y for x, y in zip(a[1:], b[1:], strict=True)) / _PERMUTATIONS
+    chance = 1 / (1 << _BITS)  # two different words' hashes agree this often
+    return max(0.0, (agree - chance) / (1 - chance))
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """Whether two fingerprints are of the same text, give or take a few words."""
+    return text_similarity(a, b) >= SAME_TEXT
 
 
 def _today(when: dt.datetime) -> dt.date:
@@ -299,11 +389,18 @@ def _name(reader: Reader, pid: int | None) -> str:
     return reader.names([pid]).get(pid) or f"#{pid}"
 
 
-def _do_not_ask(reader: Reader, pid: int) -> str | None:
-    """Why ``pid`` may not be asked by the viewer (None if they may)."""
-    for themself, reason in reader.do_not_ask_reasons(pid):
+def _do_not_ask(reader: Reader, pid: int, records: set[int]) -> str | None:
+    """Why ``pid`` — or a record that may be the same human — may not be asked by
+    the viewer (None if they may)."""
+    marks = sorted(reader.do_not_ask_marks(records), key=lambda mark: mark[0] != pid)
+    for marked, themself, reason in marks:
         who = "they asked" if themself else "you noted that they asked"
-        return f"{who} not to be asked for introductions" + (f" ({reason})" if reason else "")
+        where = ""
+        if marked != pid:
+            shown = f" (#{marked})" if reader.may_show(marked) else ""
+            where = f", on another record{shown} that may be the same person"
+        because = f" ({reason})" if reason else ""
+        return f"{who} not to be asked for introductions{because}{where}"
     return None
 
 
@@ -316,29 +413,37 @@ def check_ask(
     broker: int,
     *,
     target: int | None = None,
+    org: int | None = None,
     text: str | None = None,
     now: dt.datetime | None = None,
     limits: Limits | None = None,
 ) -> Decision:
-    """Every rule an ask to ``broker`` (for ``target``) would break now (the
-    database's clock unless ``now`` is given)."""
+    """Every rule an ask to ``broker`` (for ``target``, at ``org``) would break now
+    (the database's clock unless ``now`` is given).
+
+    The rules follow the human, not the record: the broker's and the target's
+    other records that may be the same person (open match proposals, see
+    :meth:`~weakties.store.read_own.OwnReads.same_human`) count as them.
+    """
     when = now or reader.clock
     today = _today(when)
     rules = limits or load_limits(reader)
     reasons: list[dict[str, Any]] = []
     broker_name = _name(reader, broker)
+    brokers = reader.same_human(broker)
+    targets = reader.same_human(target) if target is not None else set()
 
     def refuse(rule: str, message: str, possible_on: dt.date | None) -> None:
         reasons.append({"rule": rule, "message": message, "possible_on": possible_on})
 
     if broker == reader.scope.person_id:
         raise InputError("you cannot ask yourself for an introduction")
-    if target is not None and target == broker:
+    if target is not None and target in brokers:
         raise InputError("the broker and the target are the same person: write to them directly")
-    for pid, role in ((broker, "broker"), (target, "target")):
+    for pid, role, records in ((broker, "broker", brokers), (target, "target", targets)):
         if pid is None:
             continue
-        why = _do_not_ask(reader, pid)
+        why = _do_not_ask(reader, pid, records)
         if why:
             refuse("do_not_ask", f"{_name(reader, pid)} ({role}): {why}.", None)
     if rules.contacts_only and broker not in reader.first_degree():
@@ -351,7 +456,7 @@ def check_ask(
     asks = reader.asks()
     open_here = []
     for row in asks:
-        if row.broker_id != broker:
+        if row.broker_id not in brokers:
             continue
         status, until = rest_until(row.status, row.asked_at, row.closed_at, when, rules)
         if status == "open":
@@ -359,12 +464,13 @@ def check_ask(
             continue
         if until is not None and today < until:
             closed = _day(row.closed_at) if row.closed_at else None
+            also = "" if row.broker_id == broker else _also(reader, row.broker_id)
             what = {
-                "no_answer": f"{broker_name} did not answer your ask of {_day(row.asked_at)}",
-                "declined": f"{broker_name} declined your ask of {_day(row.asked_at)}",
-                "introduced": f"{broker_name} made an introduction for you on {closed}",
-                "withdrawn": f"you withdrew your ask of {_day(row.asked_at)} to {broker_name} "
-                f"on {closed}, after they had read it",
+                "no_answer": f"{broker_name}{also} did not answer your ask of {_day(row.asked_at)}",
+                "declined": f"{broker_name}{also} declined your ask of {_day(row.asked_at)}",
+                "introduced": f"{broker_name}{also} made an introduction for you on {closed}",
+                "withdrawn": f"you withdrew your ask of {_day(row.asked_at)} to {broker_name}"
+                f"{also} on {closed}, after they had read it",
             }[status]
             refuse(
                 f"cooldown_{status}",
@@ -379,27 +485,39 @@ def check_ask(
         for_whom = (
             f" (for {_name(reader, first.target_person_id)})" if first.target_person_id else ""
         )
+        also = "" if first.broker_id == broker else _also(reader, first.broker_id)
         refuse(
             "open_per_broker",
-            f"you already asked {broker_name} on {_day(first.asked_at)}{for_whom} and that ask "
+            f"you already asked {broker_name}{also} on {_day(first.asked_at)}{for_whom} and "
+            "that ask "
             f"is still open (ask #{first.id}): one open ask per person. Record its outcome "
             f"(weakties asks outcome {first.id} introduced|declined|no-answer) or wait.",
             after,
         )
-    if target is not None and rules.open_per_target is not None:
+    if (target is not None or org is not None) and rules.open_per_target is not None:
         same_target = [
             r
             for r in asks
-            if r.target_person_id == target
-            and r.broker_id != broker
+            if (
+                (target is not None and r.target_person_id in targets)
+                or (org is not None and r.target_org_id == org)
+            )
+            and r.broker_id not in brokers
             and effective_status(r.status, r.asked_at, when, rules) == "open"
         ]
         if len(same_target) >= rules.open_per_target:
             first = min(same_target, key=lambda r: r.asked_at)
+            if target is not None and first.target_person_id in targets:
+                whom = _name(reader, target)
+                if first.target_person_id != target:
+                    whom += _also(reader, first.target_person_id)
+            else:
+                oid = int(first.target_org_id)
+                whom = f"someone at {reader.org_names([oid]).get(oid, f'#{oid}')}"
             refuse(
                 "open_per_target",
                 f"you already asked {_name(reader, first.broker_id)} on {_day(first.asked_at)} "
-                f"for an introduction to {_name(reader, target)} (ask #{first.id}): asking "
+                f"for an introduction to {whom} (ask #{first.id}): asking "
                 "several people for the same favour at once spends everyone's goodwill.",
                 lapse_day(first.asked_at, rules),
             )
@@ -416,11 +534,15 @@ def check_ask(
                 "introductions are favours, not a campaign.",
                 frees,
             )
-    if text and rules.same_text_recipients is not None:
-        digest = ask_fingerprint(reader, text, broker, target)
+    digest = ask_fingerprint(reader, text, broker, target) if text else None
+    if digest is not None and rules.same_text_recipients is not None:
+        assert text is not None
+        legacy = _legacy_fingerprint(text, _names(reader, broker, target))
         sent: dict[int, dt.date] = {}
         for r in asks:
-            if r.text_hash != digest or r.broker_id == broker:
+            if r.broker_id in brokers:
+                continue  # the same person again: the other rules decide
+            if not (same_text(r.text_hash, digest) or r.text_hash == legacy):
                 continue
             if r.asked_at.date() > today - dt.timedelta(days=365):
                 sent[r.broker_id] = max(sent.get(r.broker_id, r.asked_at.date()), r.asked_at.date())
@@ -438,10 +560,22 @@ def check_ask(
     return Decision(not reasons, reasons)
 
 
-def ask_fingerprint(reader: Reader, text: str, broker: int, target: int | None) -> str:
+def _names(reader: Reader, broker: int, target: int | None) -> list[str]:
+    return [_name(reader, broker)] + ([_name(reader, target)] if target is not None else [])
+
+
+def _also(reader: Reader, pid: int) -> str:
+    """How a refusal names another record of the same human."""
+    return (
+        f" (as #{pid}, a record that may be the same person)"
+        if reader.may_show(pid)
+        else (" (as another record that may be the same person)")
+    )
+
+
+def ask_fingerprint(reader: Reader, text: str, broker: int, target: int | None) -> str | None:
     """The fingerprint of an ask's words, the broker's and target's names left out."""
-    names = [_name(reader, broker)] + ([_name(reader, target)] if target is not None else [])
-    return text_fingerprint(text, names)
+    return text_fingerprint(text, _names(reader, broker, target))
 
 
 OUTCOMES = set(ASK_STATUSES) - {"open"}

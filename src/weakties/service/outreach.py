@@ -144,7 +144,10 @@ def ask(
     elif text is None and t is not None:
         drafted = text = draft_text(conn, who, b, t, purpose=purpose, lang=lang)
     when = r.clock
-    decision = check_ask(r, b, target=t, text=text, now=when)
+    # From here to the insert, the ledger is held: twelve asks at once are
+    # checked one after the other, each seeing the asks recorded before it.
+    write.hold_ledger(r)
+    decision = check_ask(r, b, target=t, org=org_id, text=text, now=when)
     name = r.names([b]).get(b) or f"#{b}"
     if not decision.allowed:
         raise RefusedError(f"not asking {name}:\n" + decision.message(), decision.reasons_json())
@@ -174,6 +177,7 @@ def outcome(conn: Connection, who: Viewer, ask_id: int, result: str) -> AskOutco
     from weakties.opportunity.etiquette import closing
 
     r = reader(conn, who)
+    write.hold_ledger(r)  # an outcome is recorded once, even by two commands at once
     value, was = closing(r, ask_id, result)
     write.close_ask(r, ask_id, value, r.clock)
     return AskOutcome(ask_id, value, was)
@@ -192,6 +196,7 @@ def do_not_ask(
     me = person_of(who)
     r = reader(conn, who)
     pid = me if query in ("me", "myself") else r.find_person(query)
+    write.hold_ledger(r)
     changed = write.mark_do_not_ask(r, pid, reason=reason, lift=lift)
     holds = None if lift else ("every member" if pid == me else who.label)
     return DoNotAskMark(pid, holds, changed)
@@ -246,6 +251,7 @@ def set_rule(conn: Connection, who: Viewer, rule: str, value: str) -> Limits:
     from weakties.opportunity.etiquette import load_limits, with_rule
 
     r = reader(conn, who)
+    write.hold_ledger(r)  # two changes at once both count
     limits = with_rule(load_limits(r, lenient=True), rule, value)
     write.save_member_setting(r, "etiquette", json.dumps(limits.as_dict()))
     return limits

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -64,12 +65,13 @@ class OwnReads(OrgReads):
 
     # -- asks, targets, follows, "do not ask" ------------------------------------------
     def asks(self, *, before: dt.datetime | None = None) -> list[Any]:
-        """The member's asks (id, broker_id, target_person_id, status, asked_at,
-        closed_at, text_hash), made before ``before`` if given."""
+        """The member's asks (id, broker_id, target_person_id, target_org_id, status,
+        asked_at, closed_at, text_hash), made before ``before`` if given."""
         query = select(
             Ask.id,
             Ask.broker_id,
             Ask.target_person_id,
+            Ask.target_org_id,
             Ask.status,
             Ask.asked_at,
             Ask.closed_at,
@@ -114,17 +116,50 @@ class OwnReads(OrgReads):
             )
         )
 
-    def do_not_ask_reasons(self, pid: int) -> list[tuple[bool, str | None]]:
-        """Why ``pid`` may not be asked: ``(set by themself, reason)`` of the marks
-        that hold for the member (their own, and the person's own for everyone)."""
-        own_member = self.conn.execute(select(Member.id).where(Member.person_id == pid)).scalar()
+    def same_human(self, pid: int) -> set[int]:
+        """``pid`` and every record that may be the same human: those linked to it,
+        directly or through others, by an open match proposal. A rejected proposal
+        says "not the same person" and links nothing; an accepted one was merged."""
+        found = {pid}
+        frontier = {pid}
+        while frontier:
+            rows = self.conn.execute(
+                select(MatchProposal.person_id, MatchProposal.candidate_id).where(
+                    MatchProposal.status == "open",
+                    or_(
+                        MatchProposal.person_id.in_(frontier),
+                        MatchProposal.candidate_id.in_(frontier),
+                    ),
+                )
+            ).all()
+            linked = {p for row in rows for p in row} - found
+            found |= linked
+            frontier = linked
+        return found
+
+    def do_not_ask_marks(self, pids: Iterable[int]) -> list[tuple[int, bool, str | None]]:
+        """The "do not ask" marks on any of ``pids`` that hold for the member:
+        ``(person, set by themself, reason)`` — the member's own marks, and each
+        person's own mark (it holds for everyone)."""
+        wanted = set(pids)
+        owners = dict(
+            self.conn.execute(
+                select(Member.id, Member.person_id).where(Member.person_id.in_(wanted))
+            ).all()
+        )
         rows = self.conn.execute(
-            select(DoNotAsk.set_by, DoNotAsk.reason).where(
-                DoNotAsk.person_id == pid,
-                or_(DoNotAsk.set_by == self._member(), DoNotAsk.set_by == own_member),
+            select(DoNotAsk.person_id, DoNotAsk.set_by, DoNotAsk.reason)
+            .where(
+                DoNotAsk.person_id.in_(wanted),
+                or_(DoNotAsk.set_by == self._member(), DoNotAsk.set_by.in_(list(owners))),
             )
+            .order_by(DoNotAsk.id)
         ).all()
-        return [(set_by == own_member, reason) for set_by, reason in rows]
+        return [
+            (pid, owners.get(set_by) == pid, reason)
+            for pid, set_by, reason in rows
+            if set_by == self._member() or owners.get(set_by) == pid
+        ]
 
     def do_not_ask(self) -> set[int]:
         """People the member may not ask (marked by themselves or by the member)."""

@@ -33,6 +33,7 @@ __all__ = [
     "add_note",
     "add_target",
     "close_ask",
+    "hold_ledger",
     "insert_ask",
     "mark_do_not_ask",
     "remove_target",
@@ -139,6 +140,21 @@ def remove_target(reader: Reader, *, org_id: int | None, person_id: int | None) 
         delete(Target).where(Target.member_id == _member(reader), column == value)
     ).rowcount
     return bool(gone)
+
+
+def hold_ledger(reader: Reader) -> None:
+    """Hold the member's ledger of asks, marks and rules until the transaction
+    ends, so that the etiquette's checks and the write they allow see the same
+    ledger: another command of the same member that holds it waits (no
+    check-then-insert race between two asks).
+
+    A no-op write on the member's row does it: on SQLite its first write takes
+    the database's write lock (``BEGIN IMMEDIATE``, with the wait and message of
+    :mod:`weakties.store.engine`) before anything is read; on PostgreSQL it takes
+    a lock on that row, and each later statement reads what was committed before
+    it (read committed)."""
+    member = _member(reader)
+    reader.conn.execute(update(Member).where(Member.id == member).values(sharing=Member.sharing))
 
 
 def insert_ask(reader: Reader, **values: Any) -> int:
