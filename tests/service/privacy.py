@@ -8,6 +8,7 @@ docs/service.md, "Checking privacy on your own exports").
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -33,8 +34,29 @@ NOT_QUERIES = {
     ("demo",): "creates a new database of generated people",
     ("serve",): "serves the web app, built on the service functions checked here",
 }
-# Keys whose values are person ids in JSON results.
-ID_KEYS = {"id", "person_id", "a_id", "b_id", "with_id", "broker_id", "target_id"}
+# Keys whose values are person ids wherever they appear in a result.
+PERSON_KEYS = {"person_id", "a_id", "b_id", "with_id", "broker_id", "target_id"}
+# Result types whose ``id`` is not a person's (an organisation, an import, an ask,
+# a note...). Every other result type's ``id`` is taken for a person's record, so a
+# new type is checked until it is named here.
+NOT_PERSONS = {
+    "AskOutcome",
+    "AskRecorded",
+    "AskRow",
+    "CareerMove",
+    "Event",
+    "ImportRow",
+    "InvitationView",
+    "Match",
+    "Note",
+    "NoteShort",
+    "OrgRef",
+    "OrgRow",
+    "TargetChange",
+    "TargetRow",
+    "TokenInfo",
+    "WarmOrg",
+}
 
 
 @dataclass
@@ -47,21 +69,36 @@ class Secrets:
     person_ids: set[int] = field(default_factory=set)
 
     def found_in(self, output: str, data: Any = None) -> list[str]:
-        """Every secret that ``output`` (text) or ``data`` (JSON values) shows."""
+        """Every secret that ``output`` (text) or ``data`` shows: a result as the
+        service returns it (typed, where a record's ``id`` is told from an
+        organisation's by its type) or as JSON (where only the keys that always
+        hold a person's id are read: ``{"id": 2, "name": ...}`` may be either)."""
         hits = [s for s in self.names | self.notes if s and s.casefold() in output.casefold()]
         hits += [d for d in self.dates if re.search(rf"(?<!\d){re.escape(d)}(?!\d)", output)]
         hits += [f"person #{pid}" for pid in _ids(data) if pid in self.person_ids]
         return hits
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _ids(data: Any) -> Iterator[int]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        person = type(data).__name__ not in NOT_PERSONS
+        for f in dataclasses.fields(data):
+            value = getattr(data, f.name)
+            if _is_id(value) and (f.name in PERSON_KEYS or (f.name == "id" and person)):
                 yield value
             else:
                 yield from _ids(value)
-    elif isinstance(data, list):
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key in PERSON_KEYS and _is_id(value):
+                yield value
+            else:
+                yield from _ids(value)
+    elif isinstance(data, list | tuple | set | frozenset):
         for value in data:
             yield from _ids(value)
 
@@ -93,9 +130,13 @@ def secrets_of(store: Store, private: str, viewer: str) -> Secrets:
         only = theirs - others - mine
         found.person_ids = only
         names = dict(rows("select id, display_name from person"))
-        elsewhere = {n for pid, n in names.items() if pid not in only}
-        # a namesake of someone the viewer may see is not a secret
-        found.names = {names[p] for p in only if names.get(p) and names[p] not in elsewhere}
+        # a namesake of someone else is not a secret, matched as the output is
+        # searched (whatever the case, and inside a longer name: "Xen Zeller" is in
+        # "XEN Zeller Çelik", whom the viewer's own messages name)
+        elsewhere = "\n".join(n.casefold() for pid, n in names.items() if pid not in only and n)
+        found.names = {
+            names[p] for p in only if names.get(p) and names[p].casefold() not in elsewhere
+        }
         when = rows(
             "select sender_id, recipient_id, occurred_at from interaction "
             "where occurred_at is not null"
@@ -306,8 +347,8 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
                     try:
                         who = service.viewer(conn, viewer, as_of=as_of)
                         try:
-                            out = json.dumps(to_json(call(conn, who)), default=str)
-                            data = json.loads(out)
+                            data = call(conn, who)
+                            out = json.dumps(to_json(data), default=str)
                         except WeaktiesError as exc:
                             out, data = str(exc), None
                     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.service.privacy import run_cli, run_service, secrets_of
+from tests.service.privacy import Secrets, run_cli, run_service, secrets_of
 from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
 from weakties.cli.main import app
 from weakties.ingest.linkedin.importer import import_linkedin
@@ -117,16 +117,14 @@ def cli(db, *args, member=None):
     return runner.invoke(app, ["--db", str(db), *args], env=env)
 
 
-@pytest.fixture(scope="module")
-def pooled(tmp_path_factory):
+def _pool(tmp: Path, exports: list[Path] | None):
     """The database of the two members, built as they would: import, infer,
-    write notes, choose what they share."""
-    tmp = tmp_path_factory.mktemp("privacy")
+    write notes, choose what they share. ``exports``: two real exports (the first
+    is ``you``'s, the second ``nina``'s), else the hand-made pair of this module."""
     db = tmp / "pooled.sqlite"
-    real = os.environ.get("WEAKTIES_PRIVACY_EXPORTS")
     store = open_store(db)
-    if real:
-        first, second = (Path(p) for p in real.split(os.pathsep))
+    if exports:
+        first, second = exports
         import_linkedin(store, [first], "you")
         import_linkedin(store, [second], "nina")
     else:
@@ -140,6 +138,14 @@ def pooled(tmp_path_factory):
         assert done.exit_code == 0, done.output
     assert cli(db, "members", "sharing", "you", "counts").exit_code == 0
     assert cli(db, "members", "sharing", "nina", "nothing").exit_code == 0
+    return store, db
+
+
+@pytest.fixture(scope="module")
+def pooled(tmp_path_factory):
+    real = os.environ.get("WEAKTIES_PRIVACY_EXPORTS")
+    exports = [Path(p) for p in real.split(os.pathsep)] if real else None
+    store, db = _pool(tmp_path_factory.mktemp("privacy"), exports)
     yield store, db, bool(real)
     store.close()
 
@@ -224,3 +230,36 @@ def _real_queries(store, viewer):
         day = who.now.date().isoformat()
     first = contacts[0]
     return {"person": first, "broker": first, "target": first, "org": orgs[0], "date": day}
+
+
+def test_the_detector_tells_a_persons_record_from_an_organisations():
+    """Record numbers are checked where the result's type says they are a person's:
+    an organisation's number may equal a secret person's (both count from 1)."""
+    from weakties.service.network import PersonRef
+    from weakties.service.orgs import OrgRef
+
+    secret = Secrets(person_ids={5})
+    assert secret.found_in("", [PersonRef(5, "someone")]) == ["person #5"]
+    assert secret.found_in("", {"a": PersonRef(5, "someone")}) == ["person #5"]
+    assert secret.found_in("", [OrgRef(5, "Acme")]) == []
+    assert secret.found_in("", {"person_id": 5}) == ["person #5"]
+    assert secret.found_in("", {"id": 5, "name": "Acme"}) == []  # JSON: either
+    assert secret.found_in("", [PersonRef(6, "someone")]) == []
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(("viewer", "private"), [("you", "nina"), ("nina", "you")])
+def test_the_repositorys_real_exports_pooled_leak_nothing(shared_data, tmp_path, viewer, private):
+    """The two real sample exports (two people, 2024 and 2022 formats) pooled:
+    every service function and every command, as each member in turn."""
+    samples = shared_data / "linkedin-samples"
+    exports = [samples / "export-2024-12", samples / "export-2022-09"]
+    store, db = _pool(tmp_path, exports)
+    try:
+        secrets = secrets_of(store, private, viewer)
+        assert len(secrets.names) > 20  # the other member's data does hold secrets
+        queries = _real_queries(store, viewer)
+        assert run_service(store, viewer, queries, secrets) == []
+        assert run_cli(db, viewer, queries, secrets) == []
+    finally:
+        store.close()
