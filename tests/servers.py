@@ -7,8 +7,10 @@ in CI they fail instead: a missing server must not pass silently).
 
 PostgreSQL runs as the ``postgres`` user (``initdb`` refuses root) in a
 temporary folder, listening only on a unix socket inside that folder, and is
-stopped and removed when the session ends. Each test gets its own database,
-copied from a template that the migrations built once.
+stopped and removed when the session ends — at exit, on SIGTERM or SIGHUP, and,
+should the session die any other way (SIGKILL, a crash), by a small watcher
+process that outlives it. Each test gets its own database, copied from a
+template that the migrations built once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import glob
 import itertools
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -84,6 +87,7 @@ class PostgresServer:
     template: str = "weakties_template"
     _counter: itertools.count[int] = field(default_factory=itertools.count, repr=False)
     _template_ready: bool = False
+    _watcher: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def data(self) -> str:
@@ -131,16 +135,65 @@ class PostgresServer:
         name = make_url(url).database
         self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
-    def stop(self) -> None:
-        subprocess.run(
-            _as_user(
-                self.user,
-                [str(self.bindir / "pg_ctl"), "stop", "-m", "immediate", "-s", "-D", self.data],
-            ),
-            capture_output=True,
-            check=False,
+    def _stop_command(self) -> list[str]:
+        return _as_user(
+            self.user,
+            [str(self.bindir / "pg_ctl"), "stop", "-m", "immediate", "-s", "-D", self.data],
         )
+
+    def watch(self) -> None:
+        """Stop and remove the cluster when this process dies, however it dies."""
+        script = (
+            'while kill -0 "$1" 2>/dev/null; do sleep 1; done; shift; dir="$1"; shift; '
+            '"$@" >/dev/null 2>&1; rm -rf "$dir"'
+        )
+        command = ["sh", "-c", script, "watch", str(os.getpid()), str(self.folder)]
+        self._watcher = subprocess.Popen(
+            [*command, *self._stop_command()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a signal to the session's group does not reach it
+        )
+
+    def stop(self) -> None:
+        if not self.folder.exists():
+            return
+        subprocess.run(self._stop_command(), capture_output=True, check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self._watcher is not None:
+            self._watcher.kill()
+            self._watcher.wait()
+            self._watcher = None
+
+
+_running: list[PostgresServer] = []
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM/SIGHUP: stop the servers, then die of the signal as before."""
+    while _running:
+        _running.pop().stop()
+    previous = _previous_handlers.get(signum, signal.SIG_DFL)
+    if callable(previous):
+        previous(signum, frame)
+        return
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+_previous_handlers: dict[int, object] = {}
+
+
+def _install_signal_handlers() -> None:
+    if _previous_handlers or threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        previous = signal.getsignal(signum)
+        if previous in (signal.SIG_IGN,):
+            continue
+        _previous_handlers[signum] = previous
+        signal.signal(signum, _stop_on_signal)
 
 
 def _as_user(user: str, cmd: list[str]) -> list[str]:
@@ -168,6 +221,8 @@ def start_postgres() -> PostgresServer:
     data = folder / "data"
     server = PostgresServer(bindir, folder, user)
     atexit.register(server.stop)
+    _running.append(server)
+    _install_signal_handlers()
     steps = [
         [
             str(bindir / "initdb"),
@@ -204,6 +259,7 @@ def start_postgres() -> PostgresServer:
                 log = (folder / "server.log").read_text()[-2000:]
             server.stop()
             raise Unavailable(f"{Path(step[0]).name} failed: {done.stderr[-2000:]} {log}")
+    server.watch()
     return server
 
 
