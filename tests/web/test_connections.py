@@ -166,14 +166,34 @@ def test_remove_and_connect_again(three, store):
     assert ana.get("/api/v1/profiles/bob").json()["degree"] == 1
 
 
-def test_the_weekly_limit_says_until_when(three, monkeypatch):
+def _set_invitation_rule(store, handle, value):
+    from weakties import service
+    from weakties.service import outreach
+
+    with service.transaction(store) as conn:
+        outreach.set_rule(conn, service.viewer(conn, handle), "invitations_per_week", value)
+
+
+def test_the_weekly_limit_comes_from_etiquette_and_says_until_when(three, store):
     ana, _bo, _cy = three
-    monkeypatch.setattr(connections_service, "INVITATIONS_PER_WEEK", 1)
+    _set_invitation_rule(store, "ana", "1")  # a member may lower their own limit
     assert invite(ana, "bob", "Hello").status_code == 201
     refused = invite(ana, "cyd", "Hello")
     assert refused.status_code == 409
     next_day = (dt.datetime.now(dt.UTC) + dt.timedelta(days=7)).date().isoformat()
-    assert refused.json()["error"].endswith(f"possible on {next_day}")
+    assert refused.json()["error"] == (
+        f"1 invitation in seven days is the limit: the next one is possible on {next_day}"
+    )
+
+
+@pytest.mark.parametrize("value", ["off", "5000"])
+def test_a_member_cannot_loosen_the_weekly_limit(three, store, value):
+    _set_invitation_rule(store, "ana", value)
+    with store.engine.connect() as conn:
+        from weakties import service
+
+        limit = connections_service.invitations_per_week(conn, service.viewer(conn, "ana"))
+    assert limit == 100
 
 
 def test_a_platform_connection_is_a_tie_like_an_imported_one(three, store, tmp_path):

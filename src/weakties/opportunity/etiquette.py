@@ -98,6 +98,7 @@ class Limits:
     rest_after_intro_days: int | None = 14
     asks_per_week: int | None = 5
     same_text_recipients: int | None = 1
+    invitations_per_week: int | None = 100  # platform invitations to connect
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

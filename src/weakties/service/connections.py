@@ -36,12 +36,12 @@ from weakties.service.forms import N_, FormError, has_control_characters
 
 __all__ = [
     "HOW_KNOWN_CHOICES",
-    "INVITATIONS_PER_WEEK",
     "NOTE_MAX",
     "InvitationView",
     "MemberCard",
     "answer_invitation",
     "connection_state",
+    "invitations_per_week",
     "list_connections",
     "list_invitations",
     "member_of",
@@ -66,8 +66,18 @@ assert {value for value, _label in HOW_KNOWN_CHOICES} == set(HOW_KNOWN)
 
 NOTE_MAX = 300
 _INVITATION = table_of(Invitation)
-# Invitations a member may send in any seven days.
-INVITATIONS_PER_WEEK = 100
+
+
+def invitations_per_week(conn: Connection, viewer: Viewer) -> int:
+    """The invitations the viewer may send in any seven days: the etiquette rule
+    ``invitations_per_week``. A member may tighten it, never loosen it: switched
+    off or raised, the default holds."""
+    from weakties.opportunity.etiquette import Limits, load_limits
+
+    default = Limits().invitations_per_week
+    assert default is not None
+    own = load_limits(reader(conn, viewer)).invitations_per_week
+    return default if own is None else min(own, default)
 
 
 @dataclass(frozen=True)
@@ -219,7 +229,8 @@ def send_invitation(
             Invitation.created_at > now - dt.timedelta(days=7),
         )
     ).scalar_one()
-    if week >= INVITATIONS_PER_WEEK:
+    limit = invitations_per_week(conn, viewer)
+    if week >= limit:
         first = conn.execute(
             select(func.min(Invitation.created_at)).where(
                 Invitation.sender_id == member_of(viewer),
@@ -228,7 +239,7 @@ def send_invitation(
         ).scalar_one()
         day = (first + dt.timedelta(days=7)).date()
         raise RefusedError(
-            f"{INVITATIONS_PER_WEEK} invitations in seven days is the limit: "
+            f"{limit} invitation{'s' if limit != 1 else ''} in seven days is the limit: "
             f"the next one is possible on {day.isoformat()}",
             [{"rule": "invitations_per_week", "possible_on": day.isoformat()}],
         )
