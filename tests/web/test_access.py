@@ -119,6 +119,8 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("GET", "/photos/{owner}.jpg", "", SIGNED, 200),
     ("GET", "/network", "", SIGNED, 200),
     ("GET", "/in/{owner}", "", SIGNED, 200),
+    # only an operator makes another member operator
+    ("POST", "/in/{owner}/operator", "form", {**SIGNED, "operator": 303}, 403),
     # connecting: each action is its recipient's, sender's or party's alone
     # inviting Olga: herself, her connection, and the two with an invitation pending
     # between them and her cannot; only the operator (a stranger with a note) can
@@ -151,6 +153,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/api/v1/tokens", "json:token", API, 201),
     ("DELETE", "/api/v1/tokens/{token}", "", {**API, "owner": 204}, 404),
     ("GET", "/api/v1/profiles/{owner}", "", API, 200),
+    ("POST", "/api/v1/members/{owner}/operator", "", {**API, "operator": 204}, 403),
     ("GET", "/api/v1/invitations", "", API, 200),
     ("POST", "/api/v1/invitations", "json:invite", {**API, "operator": 201}, 422),
     ("POST", "/api/v1/invitations/{from_sara}/accept", "json:answer", {**API, "owner": 200}, 404),

@@ -110,3 +110,21 @@ def test_the_only_operator_cannot_leave(members):
     wrong = ana.post("/api/v1/me/delete", json={"password": "nope"}, headers=api_headers(ana))
     assert wrong.status_code == 403 and list(wrong.json()["fields"]) == ["password"]
     assert ana.get("/api/v1/me").status_code == 200
+
+
+def test_the_only_operator_hands_over_then_leaves(members):
+    ana, bob = members["ana"], members["bob"]
+    # a member cannot make anyone operator, themselves included
+    assert bob.post("/api/v1/members/bob/operator", headers=api_headers(bob)).status_code == 403
+    profile = ana.get("/in/bob")
+    assert "Make operator" in profile.text
+    made = post_form(ana, "/in/bob/operator", {}, page="/in/bob")
+    assert made.status_code == 303
+    assert bob.get("/api/v1/me").json()["role"] == "operator"
+    assert ana.get("/api/v1/profiles/bob").json()["is_operator"] is True
+    assert "Make operator" not in ana.get("/in/bob").text
+    gone = ana.post("/api/v1/me/delete", json={"password": PASSWORD}, headers=api_headers(ana))
+    assert gone.status_code == 204
+    # the new operator is now the only one, and may hand over in turn
+    assert bob.post("/api/v1/members/cyd/operator", headers=api_headers(bob)).status_code == 204
+    assert bob.post("/api/v1/members/nobody/operator", headers=api_headers(bob)).status_code == 404

@@ -52,6 +52,7 @@ __all__ = [
     "create_access_token",
     "create_signup_invitation",
     "list_access_tokens",
+    "make_operator",
     "open_session",
     "request_password_reset",
     "reset_password",
@@ -509,3 +510,33 @@ def change_locale(conn: Connection, account: AccountInfo, locale: str | None) ->
     if locale not in (None, "en", "fr"):
         raise FormError.one("locale", N_("Choose English or French."))
     conn.execute(update(Account).where(Account.id == account.account_id).values(locale=locale))
+
+
+def make_operator(conn: Connection, account: AccountInfo, handle: str) -> bool:
+    """The operator ``account`` makes the member ``handle`` an operator too (so that
+    the only operator can hand over before leaving). True if the role changed.
+
+    Raises
+    ------
+    RefusedError
+        ``account`` is not an operator.
+    NotFoundError
+        No member with an account has this handle.
+    """
+    from weakties.errors import NotFoundError, RefusedError
+
+    if not account.is_operator:
+        raise RefusedError(N_("Only the operator may do this."))
+    if has_control_characters(handle):
+        raise NotFoundError(f"no member {handle!r}")
+    row = conn.execute(
+        select(Account.id, Account.role)
+        .join(Member, Member.id == Account.member_id)
+        .where(func.lower(Member.handle) == handle.lower())
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no member {handle!r}")
+    if row.role == "operator":
+        return False
+    conn.execute(update(Account).where(Account.id == row.id).values(role="operator"))
+    return True

@@ -17,7 +17,15 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from weakties.errors import NotFoundError
 from weakties.model.identity import name_key
 from weakties.model.kinds import SOCIAL_TIE_SOURCES
-from weakties.model.tables import Member, MemberPhoto, Organization, Person, Position, utcnow
+from weakties.model.tables import (
+    Account,
+    Member,
+    MemberPhoto,
+    Organization,
+    Person,
+    Position,
+    utcnow,
+)
 from weakties.service.connections import (
     MemberCard,
     connection_state,
@@ -83,6 +91,7 @@ class ProfileView:
     connection: str
     invitation_id: int | None  # the pending invitation between the two, if any
     has_photo: bool = False
+    is_operator: bool = False  # the member runs the platform
     mutual: list[MutualContact] = field(default_factory=list)
     experience: list[ProfilePosition] = field(default_factory=list)
     education: list[ProfilePosition] = field(default_factory=list)
@@ -119,8 +128,10 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
             Person.location,
             Person.industry,
             Person.summary,
+            Account.role,
         )
         .join(Person, Person.id == Member.person_id)
+        .outerjoin(Account, Account.member_id == Member.id)
         .where(func.lower(Member.handle) == handle.lower())
     ).first()
     if row is None:
@@ -160,6 +171,7 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         about=row.summary,
         member_id=row.id,
         is_self=is_self,
+        is_operator=row.role == "operator",
         has_photo=conn.execute(
             select(MemberPhoto.member_id).where(MemberPhoto.member_id == row.id)
         ).first()

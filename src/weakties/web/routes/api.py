@@ -98,6 +98,20 @@ class PositionOut(BaseModel):
     current: bool
 
 
+@router.post("/members/{handle}/operator", status_code=204, responses=_errors(403, 404))
+def make_operator(ctx: ApiMember, handle: str) -> None:
+    """Make this member an operator (operators only: 403 for anyone else)."""
+    from starlette.exceptions import HTTPException
+
+    from weakties.service.forms import N_
+
+    account = ctx.require()
+    if not account.is_operator:
+        raise HTTPException(403, N_("Only the operator may do this."))
+    with ctx.tx() as conn:
+        accounts.make_operator(conn, account, handle)
+
+
 class MutualOut(BaseModel):
     name: str
     handle: str | None
@@ -112,6 +126,7 @@ class ProfileOut(BaseModel):
     about: str | None
     degree: int | None
     is_self: bool
+    is_operator: bool = Field(description="the member runs the platform")
     has_photo: bool
     mutual: list[MutualOut] = Field(description="connections in common that you may see")
     connection: str = Field(description="self, connected, invited (by you), invited_you or none")
@@ -216,6 +231,7 @@ def profile(ctx: ApiMember, handle: str) -> ProfileOut:
         about=found.about,
         degree=found.degree,
         is_self=found.is_self,
+        is_operator=found.is_operator,
         has_photo=found.has_photo,
         mutual=[MutualOut(name=m.name, handle=m.handle) for m in found.mutual],
         connection=found.connection,

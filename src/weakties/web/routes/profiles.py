@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from starlette.responses import Response
 
-from weakties.service import profiles
+from weakties.service import accounts, profiles
 from weakties.service.forms import FormError
 from weakties.web.deps import Ctx, Page
 from weakties.web.render import redirect, render
@@ -38,6 +38,15 @@ def profile_response(
 @router.get("/in/{handle}")
 def profile_page(ctx: Page, handle: str) -> Response:
     return profile_response(ctx, handle)
+
+
+@router.post("/in/{handle}/operator")
+def make_operator(ctx: Page, handle: str) -> Response:
+    """An operator makes this member an operator too."""
+    account = ctx.require_operator()
+    with ctx.tx() as conn:
+        accounts.make_operator(conn, account, handle)
+    return redirect(f"/in/{handle}")
 
 
 def _edit_page(ctx: Page, *, status: int = 200, form: dict | None = None, errors=None) -> Response:
