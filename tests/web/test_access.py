@@ -79,6 +79,20 @@ def world(app) -> Any:
         headers=api_headers(clients["owner"]),
     )
     assert uploaded.status_code == 204
+    owner = clients["owner"]
+    added = owner.post(
+        "/api/v1/me/positions",
+        json={"organization": "Acme", "title": "Engineer", "start": "2020-01"},
+        headers=api_headers(owner),
+    )
+    w.ids["position"] = added.json()["id"]
+    owner.post("/api/v1/me/skills", json={"skill": "Python"}, headers=api_headers(owner))
+    cody = clients["connection"]
+    endorsed = cody.post(
+        "/api/v1/profiles/olga/endorsements", json={"skill": "Python"}, headers=api_headers(cody)
+    )
+    assert endorsed.status_code == 204
+    w.ids["contact"] = owner.get("/api/v1/profiles/olga").json()["contact"][0]["id"]
     w.ids["to_stan"] = _invite(clients["owner"], "stan", "Hello Stan")  # Olga -> Stan
     w.ids["from_sara"] = _invite(clients["second"], "olga", None)  # Sara -> Olga, no note
     yield w
@@ -121,6 +135,16 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("GET", "/in/{owner}", "", SIGNED, 200),
     # only an operator makes another member operator
     ("POST", "/in/{owner}/operator", "form", {**SIGNED, "operator": 303}, 403),
+    # a profile's sections: each edits their own; endorsing is for connections
+    ("GET", "/settings/career", "", SIGNED, 200),
+    ("POST", "/settings/career", "form:position", SIGNED, 303),
+    ("POST", "/settings/career/{position}", "form:position", {**SIGNED, "owner": 303}, 404),
+    ("POST", "/settings/career/{position}/delete", "form", {**SIGNED, "owner": 303}, 404),
+    ("POST", "/settings/skills", "form:skill", SIGNED, 303),
+    ("POST", "/settings/skills/delete", "form:skill", {**SIGNED, "owner": 303}, 404),
+    ("POST", "/settings/contact/{contact}", "form:visibility", {**SIGNED, "owner": 303}, 404),
+    ("POST", "/in/{owner}/endorse", "form:skill", {**SIGNED, "connection": 303}, 422),
+    ("POST", "/in/{owner}/endorse/withdraw", "form:skill", {**SIGNED, "connection": 303}, 404),
     # connecting: each action is its recipient's, sender's or party's alone
     # inviting Olga: herself, her connection, and the two with an invitation pending
     # between them and her cannot; only the operator (a stranger with a note) can
@@ -161,6 +185,26 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/api/v1/invitations/{to_stan}/withdraw", "", {**API, "owner": 200}, 404),
     ("GET", "/api/v1/connections", "", API, 200),
     ("DELETE", "/api/v1/connections/{owner}", "", {**API, "connection": 204}, 404),
+    ("POST", "/api/v1/me/positions", "json:position", API, 201),
+    ("PUT", "/api/v1/me/positions/{position}", "json:position", {**API, "owner": 204}, 404),
+    ("DELETE", "/api/v1/me/positions/{position}", "", {**API, "owner": 204}, 404),
+    ("POST", "/api/v1/me/skills", "json:skill", API, 201),
+    ("POST", "/api/v1/me/skills/remove", "json:skill", {**API, "owner": 204}, 404),
+    (
+        "POST",
+        "/api/v1/profiles/{owner}/endorsements",
+        "json:skill",
+        {**API, "connection": 204},
+        422,
+    ),
+    (
+        "POST",
+        "/api/v1/profiles/{owner}/endorsements/withdraw",
+        "json:skill",
+        {**API, "connection": 204},
+        404,
+    ),
+    ("PUT", "/api/v1/me/contact/{contact}", "json:visibility", {**API, "owner": 204}, 404),
 ]
 
 
@@ -178,6 +222,9 @@ def _body(kind: str, role: str) -> dict[str, Any]:
         "password": {"password": PASSWORD},
         "profile": {"name": f"{me.title()} Renamed", "headline": "New headline"},
         "photo": {},
+        "position": {"kind": "job", "organization": "Initech", "title": "Analyst"},
+        "skill": {"skill": "Python"},
+        "visibility": {"visibility": "everyone"},
     }
     _, _, name = kind.partition(":")
     return forms.get(name, {})
@@ -224,9 +271,23 @@ def test_every_route_is_in_the_matrix(app):
 def test_what_each_visitor_reads(world):
     """Beyond the status: nobody reads another member's e-mail, tokens or invitations."""
     c = world.clients
-    for role in ("stranger", "second", "connection", "operator"):
+    # Olga's e-mail is hers only until she says otherwise; then her connection sees it
+    owner = c["owner"]
+    olga_mail = f"/api/v1/me/contact/{world.ids['contact']}"
+    assert (
+        owner.put(
+            olga_mail, json={"visibility": "connections"}, headers=api_headers(owner)
+        ).status_code
+        == 204
+    )
+    assert "olga@example.org" in str(c["connection"].get("/api/v1/profiles/olga").json())
+    assert "olga@example.org" in c["connection"].get("/in/olga").text
+    for role in ("stranger", "second", "operator"):
+        assert "olga@example.org" not in c[role].get("/in/olga").text, role
+    for role in ("stranger", "second", "operator"):
         profile = c[role].get("/api/v1/profiles/olga").json()
         assert "email" not in profile and "olga@example.org" not in str(profile)
+    for role in ("stranger", "second", "connection", "operator"):
         assert all(t["name"] != "olga's" for t in c[role].get("/api/v1/tokens").json())
         listed = c[role].get("/api/v1/invitations").json()
         ids = {i["id"] for i in listed["received"] + listed["sent"]}

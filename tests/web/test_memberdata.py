@@ -27,6 +27,10 @@ def members(app):
     )
     cyd.post(f"/api/v1/invitations/{sent.json()['id']}/accept", json={}, headers=api_headers(cyd))
     bob.post("/api/v1/tokens", json={"name": "bob's script"}, headers=api_headers(bob))
+    mail = bob.get("/api/v1/profiles/bob").json()["contact"][0]["id"]
+    bob.put(
+        f"/api/v1/me/contact/{mail}", json={"visibility": "connections"}, headers=api_headers(bob)
+    )
     yield clients
     for client in clients.values():
         client.__exit__(None, None, None)
@@ -50,6 +54,9 @@ def test_download_all_my_data(members):
     assert [t["name"] for t in json.loads(files["access_tokens.json"])] == ["bob's script"]
     assert "token_hash" not in files["access_tokens.json"]
     assert [i["note"] for i in json.loads(files["invitations.json"])] == ["Hi Cyd"]
+    assert [v["visibility"] for v in json.loads(files["contact_visibility.json"])] == [
+        "connections"
+    ]
     ties = list(csv.DictReader(io.StringIO(files["ties.csv"])))
     assert [(t["source"], t["asserted_by"]) for t in ties] == [("platform", "2")]  # his own row
     traces = list(csv.DictReader(io.StringIO(files["interactions.csv"])))

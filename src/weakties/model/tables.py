@@ -657,3 +657,22 @@ class MemberPhoto(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)  # width = height, in pixels
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+CONTACT_VISIBILITY = ("only_me", "connections", "everyone")
+
+
+class ContactVisibility(Base):
+    """Who sees one of a member's contact details (an e-mail address, a phone number,
+    a profile address of theirs): only them (the default), their connections, or
+    every member."""
+
+    __tablename__ = "contact_visibility"
+    __table_args__ = (UniqueConstraint("member_id", "identity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    identity_id: Mapped[int] = mapped_column(
+        ForeignKey("identity.id", ondelete="CASCADE"), index=True
+    )
+    visibility: Mapped[str] = mapped_column(String(12), default="only_me")

@@ -28,6 +28,7 @@ from weakties.model.tables import (
     AccessToken,
     Account,
     Ask,
+    ContactVisibility,
     DoNotAsk,
     Event,
     Follow,
@@ -97,6 +98,7 @@ def export_member_data(conn: Connection, account: AccountInfo) -> bytes:
             conn, Position, (Position.person_id == person) & (Position.asserted_by == member)
         ),
         "skills": _rows(conn, Skill, Skill.person_id == person),
+        "contact_visibility": _rows(conn, ContactVisibility, ContactVisibility.member_id == member),
         "access_tokens": _rows(
             conn, AccessToken, AccessToken.account_id == account.account_id, drop=("token_hash",)
         ),

@@ -26,18 +26,22 @@ from weakties.model.tables import (
     Position,
     utcnow,
 )
+from weakties.service.career import Employer, group_by_employer
 from weakties.service.connections import (
     MemberCard,
     connection_state,
     member_of,
     pending_between,
 )
+from weakties.service.contact import ContactDetail, contact_details
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError, has_control_characters
+from weakties.service.skills import Recommendation, SkillView, recommendations, skills_of
 
 __all__ = [
     "PHOTO_SIZE",
     "MutualContact",
+    "PathStep",
     "ProfileEdit",
     "ProfilePosition",
     "ProfileView",
@@ -64,6 +68,17 @@ class ProfilePosition:
     start: dt.date | None
     end: dt.date | None
     current: bool
+    id: int | None = None
+    source: str | None = None  # profile (imported) / platform (typed here)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """A person on a path between the viewer and a profile's member."""
+
+    person_id: int
+    name: str | None
+    handle: str | None
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,12 @@ class ProfileView:
     mutual: list[MutualContact] = field(default_factory=list)
     experience: list[ProfilePosition] = field(default_factory=list)
     education: list[ProfilePosition] = field(default_factory=list)
+    employers: list[Employer] = field(default_factory=list)  # experience per employer
+    skills: list[SkillView] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    contact: list[ContactDetail] = field(default_factory=list)
+    # "how you're connected": every shortest path (at most 3 hops) the viewer may see
+    paths: list[list[PathStep]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -146,6 +167,8 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
             Position.start_date,
             Position.end_date,
             Position.is_current,
+            Position.id,
+            Position.source,
         )
         .outerjoin(Organization, Organization.id == Position.organization_id)
         .where(
@@ -155,12 +178,33 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         )
         .order_by(Position.is_current.desc(), Position.start_date.desc(), Position.id)
     ).all()
-    items = [ProfilePosition(*p) for p in positions]
+    items = [
+        ProfilePosition(
+            p.kind,
+            p.name,
+            p.organization_id,
+            p.title,
+            p.location,
+            p.start_date,
+            p.end_date,
+            p.is_current,
+            id=p.id,
+            source=p.source,
+        )
+        for p in positions
+    ]
     is_self = row.pid == viewer.person_id
     card = MemberCard(row.id, row.pid, row.handle, row.display_name, row.headline)
     state = connection_state(conn, viewer, card)
     mutual = [] if is_self else _mutual(conn, viewer, row.pid)
-    degree = 1 if state == "connected" else (2 if mutual else None)
+    paths = [] if is_self else _paths(conn, viewer, row.pid)
+    if state == "connected":
+        degree: int | None = 1
+    elif paths:
+        degree = len(paths[0]) - 1
+    else:
+        degree = 2 if mutual else None
+    experience = [p for p in items if p.kind == "job"]
     return ProfileView(
         handle=row.handle,
         person_id=row.pid,
@@ -180,9 +224,29 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         mutual=mutual,
         connection=state,
         invitation_id=pending_between(conn, member_of(viewer), row.id),
-        experience=[p for p in items if p.kind == "job"],
+        experience=experience,
         education=[p for p in items if p.kind == "study"],
+        employers=group_by_employer(experience),
+        skills=skills_of(conn, viewer, row.pid),
+        recommendations=recommendations(conn, viewer, row.pid),
+        contact=contact_details(conn, viewer, row.id, row.pid, connected=state == "connected"),
+        paths=paths,
     )
+
+
+PATHS_SHOWN = 5
+
+
+def _paths(conn: Connection, viewer: Viewer, pid: int) -> list[list[PathStep]]:
+    """The shortest paths (at most three hops) from the viewer to ``pid`` over the
+    ties the viewer may see, each person named; a few of them."""
+    from weakties.service.network import paths
+
+    found = paths(conn, viewer, f"#{pid}").paths[:PATHS_SHOWN]
+    ids = {step.id for path in found for step in path}
+    query = select(Member.person_id, Member.handle).where(Member.person_id.in_(ids))
+    handles = {int(a): b for a, b in conn.execute(query).all()} if ids else {}
+    return [[PathStep(step.id, step.name, handles.get(step.id)) for step in path] for path in found]
 
 
 def _mutual(conn: Connection, viewer: Viewer, pid: int) -> list[MutualContact]:

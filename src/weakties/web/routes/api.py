@@ -89,6 +89,7 @@ class NewTokenOut(TokenOut):
 
 
 class PositionOut(BaseModel):
+    id: int | None = Field(description="to edit it, when it is yours")
     kind: str
     organization: str | None
     title: str | None
@@ -96,6 +97,41 @@ class PositionOut(BaseModel):
     start: dt.date | None
     end: dt.date | None
     current: bool
+
+
+class EmployerOut(BaseModel):
+    organization: str | None
+    start: dt.date | None
+    end: dt.date | None
+    current: bool
+    roles: list[PositionOut]
+
+
+class PersonOut(BaseModel):
+    name: str | None
+    handle: str | None = Field(description="when they are a member")
+
+
+class SkillOut(BaseModel):
+    name: str
+    endorsements: int = Field(description="the endorsements you may see")
+    endorsers: list[PersonOut]
+    endorsed_by_you: bool
+
+
+class RecommendationOut(BaseModel):
+    direction: str = Field(description="received or given")
+    person: PersonOut
+    on: dt.date | None
+    relationship: str | None
+    text: str | None
+
+
+class ContactOut(BaseModel):
+    id: int
+    kind: str = Field(description="email, phone or linkedin")
+    value: str
+    visibility: str = Field(description="only_me, connections or everyone")
 
 
 @router.post("/members/{handle}/operator", status_code=204, responses=_errors(403, 404))
@@ -132,6 +168,13 @@ class ProfileOut(BaseModel):
     connection: str = Field(description="self, connected, invited (by you), invited_you or none")
     experience: list[PositionOut]
     education: list[PositionOut]
+    employers: list[EmployerOut] = Field(description="the experience grouped per employer")
+    skills: list[SkillOut]
+    recommendations: list[RecommendationOut]
+    contact: list[ContactOut] = Field(description="the contact details you may see")
+    paths: list[list[PersonOut]] = Field(
+        description="how you're connected: shortest paths (at most 3 hops) from you"
+    )
 
 
 @router.get("/me", response_model=MeOut)
@@ -207,6 +250,7 @@ def revoke_token(ctx: ApiMember, token_id: int) -> None:
 
 def _position(p: profiles.ProfilePosition) -> PositionOut:
     return PositionOut(
+        id=p.id,
         kind=p.kind,
         organization=p.organization,
         title=p.title,
@@ -237,6 +281,42 @@ def profile(ctx: ApiMember, handle: str) -> ProfileOut:
         connection=found.connection,
         experience=[_position(p) for p in found.experience],
         education=[_position(p) for p in found.education],
+        employers=[
+            EmployerOut(
+                organization=e.organization,
+                start=e.start,
+                end=e.end,
+                current=e.current,
+                roles=[_position(p) for p in e.roles],
+            )
+            for e in found.employers
+        ],
+        skills=[
+            SkillOut(
+                name=s.name,
+                endorsements=s.endorsements,
+                endorsers=[PersonOut(name=e.name, handle=e.handle) for e in s.endorsers],
+                endorsed_by_you=s.endorsed_by_you,
+            )
+            for s in found.skills
+        ],
+        recommendations=[
+            RecommendationOut(
+                direction=r.direction,
+                person=PersonOut(name=r.name, handle=r.handle),
+                on=r.on,
+                relationship=r.relationship,
+                text=r.text,
+            )
+            for r in found.recommendations
+        ],
+        contact=[
+            ContactOut(id=d.id, kind=d.kind, value=d.value, visibility=d.visibility)
+            for d in found.contact
+        ],
+        paths=[
+            [PersonOut(name=step.name, handle=step.handle) for step in path] for path in found.paths
+        ],
     )
 
 

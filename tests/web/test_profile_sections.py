@@ -1,0 +1,191 @@
+"""A complete profile: experience per employer, education, skills with endorsements,
+recommendations, contact details with per-field visibility, how you're connected."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from tests.web.conftest import api_headers, post_form, sign_up
+from weakties.model.tables import Interaction, Member
+
+
+def _put(client, path, json):
+    return client.put(path, json=json, headers=api_headers(client))
+
+
+def _post(client, path, json=None):
+    return client.post(path, json=json, headers=api_headers(client))
+
+
+@pytest.fixture
+def trio(app):
+    """Ana, Bob and Cyd signed in; Ana and Bob are connected, Cyd is a stranger."""
+    clients = {h: TestClient(app) for h in ("ana", "bob", "cyd")}
+    for handle, client in clients.items():
+        client.__enter__()
+        sign_up(client, handle.title() + " Ébert", f"{handle}@example.org", handle=handle)
+    ana, bob = clients["ana"], clients["bob"]
+    sent = _post(ana, "/api/v1/invitations", {"handle": "bob", "note": "Hi"})
+    assert _post(bob, f"/api/v1/invitations/{sent.json()['id']}/accept", {}).status_code == 200
+    yield clients
+    for client in clients.values():
+        client.__exit__(None, None, None)
+
+
+def test_experience_grouped_per_employer_and_edited_by_its_owner(trio):
+    ana, bob = trio["ana"], trio["bob"]
+    jobs = [
+        {"organization": "Acme SA", "title": "Engineer", "start": "2018-01", "end": "2020-06"},
+        {
+            "organization": "ACME",
+            "title": "Lead <b>engineer</b>",
+            "start": "2020-07",
+            "current": True,
+        },
+        {"organization": "Initech", "title": "Intern", "start": "2017", "end": "2017-12"},
+        {"kind": "study", "organization": "École Polytechnique", "title": "MSc", "start": "2012"},
+    ]
+    ids = []
+    for job in jobs:
+        added = _post(ana, "/api/v1/me/positions", job)
+        assert added.status_code == 201, added.text
+        ids.append(added.json()["id"])
+    seen = bob.get("/api/v1/profiles/ana").json()
+    acme, initech = seen["employers"]
+    # "Acme SA" and "ACME" are one organisation: two roles under one employer
+    assert acme["organization"] == "Acme SA" and acme["current"] is True
+    assert [r["title"] for r in acme["roles"]] == ["Lead <b>engineer</b>", "Engineer"]
+    assert acme["start"] == "2018-01-01" and acme["end"] is None
+    assert initech["roles"][0]["start"] == "2017-01-01"
+    assert [e["organization"] for e in seen["education"]] == ["École Polytechnique"]
+    page = bob.get("/in/ana").text
+    assert "Lead &lt;b&gt;engineer&lt;/b&gt;" in page and "<b>engineer" not in page
+    # field-level errors, nothing written
+    bad = _post(ana, "/api/v1/me/positions", {"organization": "X", "start": "2020-13"})
+    assert bad.status_code == 422 and list(bad.json()["fields"]) == ["start"]
+    backwards = _post(
+        ana, "/api/v1/me/positions", {"organization": "X", "start": "2020-05", "end": "2019"}
+    )
+    assert backwards.status_code == 422 and list(backwards.json()["fields"]) == ["end"]
+    form = post_form(ana, "/settings/career", {"kind": "job", "organization": " "})
+    assert form.status_code == 422 and "Name the organisation or the school." in form.text
+    assert len(bob.get("/api/v1/profiles/ana").json()["experience"]) == 3
+    # only the owner edits or removes
+    assert _put(bob, f"/api/v1/me/positions/{ids[2]}", {"organization": "Evil"}).status_code == 404
+    assert bob.delete(f"/api/v1/me/positions/{ids[2]}", headers=api_headers(bob)).status_code == 404
+    edited = _put(
+        ana,
+        f"/api/v1/me/positions/{ids[2]}",
+        {"organization": "Initech", "title": "Trainee", "start": "2017"},
+    )
+    assert edited.status_code == 204
+    removed = post_form(ana, f"/settings/career/{ids[0]}/delete", {}, page="/settings/career")
+    assert removed.status_code == 303
+    after = bob.get("/api/v1/profiles/ana").json()
+    assert [e["roles"][0]["title"] for e in after["employers"]] == [
+        "Lead <b>engineer</b>",
+        "Trainee",
+    ]
+
+
+def test_endorsing_a_connection_is_a_trace_like_an_imported_endorsement(trio, store):
+    from weakties.service.context import reader, viewer
+    from weakties.ties.features import compute_features
+    from weakties.ties.traces import load_traces
+
+    ana, bob, cyd = trio["ana"], trio["bob"], trio["cyd"]
+    assert _post(bob, "/api/v1/me/skills", {"skill": "Python"}).json() == {"skill": "Python"}
+    assert _post(bob, "/api/v1/me/skills", {"skill": "python"}).json() == {"skill": "Python"}
+    post_form(bob, "/settings/skills", {"skill": "Data <script>"}, page="/settings/career")
+
+    def services() -> float:
+        with store.engine.connect() as conn:
+            who = viewer(conn, "ana")
+            scoped = reader(conn, who)
+            as_of = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1)
+            traces = load_traces(scoped, as_of, person=who.person_id)
+            table = compute_features(scoped, traces, as_of=as_of, ego=who.person_id)
+            return float(table.row(0)["services"])
+
+    assert services() == 0.0
+    assert _post(ana, "/api/v1/profiles/bob/endorsements", {"skill": "PYTHON"}).status_code == 204
+    assert _post(ana, "/api/v1/profiles/bob/endorsements", {"skill": "Python"}).status_code == 204
+    assert services() == 1.0
+    with store.engine.connect() as conn:
+        kind, detail, channel = conn.execute(
+            select(Interaction.kind, Interaction.detail, Interaction.channel).where(
+                Interaction.kind == "endorsement"
+            )
+        ).one()
+    assert (kind, detail, channel) == ("endorsement", "Python", "platform")
+    skills = {s["name"]: s for s in bob.get("/api/v1/profiles/bob").json()["skills"]}
+    assert skills["Python"]["endorsements"] == 1
+    assert skills["Python"]["endorsers"] == [{"name": "Ana Ébert", "handle": "ana"}]
+    page = ana.get("/in/bob").text
+    assert "Data &lt;script&gt;" in page and "Withdraw my endorsement" in page
+    # a stranger cannot endorse, and sees no endorsement of a member who shares nothing
+    refused = _post(cyd, "/api/v1/profiles/bob/endorsements", {"skill": "Python"})
+    assert refused.status_code == 422 and list(refused.json()["fields"]) == ["skill"]
+    assert _post(ana, "/api/v1/profiles/bob/endorsements", {"skill": "Cobol"}).status_code == 404
+    with store.engine.begin() as conn:
+        conn.execute(update(Member).where(Member.handle == "ana").values(sharing="nothing"))
+    hidden = {s["name"]: s for s in cyd.get("/api/v1/profiles/bob").json()["skills"]}
+    assert hidden["Python"]["endorsements"] == 0 and hidden["Python"]["endorsers"] == []
+    assert "Ana" not in cyd.get("/in/bob").text.split('id="h-skills"')[1]
+    # the endorser still sees theirs; they can take it back
+    assert (
+        _post(ana, "/api/v1/profiles/bob/endorsements/withdraw", {"skill": "Python"}).status_code
+        == 204
+    )
+    assert services() == 0.0
+
+
+def test_contact_details_show_as_their_member_chose(trio):
+    ana, bob, cyd = trio["ana"], trio["bob"], trio["cyd"]
+    mine = bob.get("/api/v1/profiles/bob").json()["contact"]
+    assert [(d["kind"], d["value"], d["visibility"]) for d in mine] == [
+        ("email", "bob@example.org", "only_me")
+    ]
+    detail = mine[0]["id"]
+    # only Bob by default: neither his connection nor a stranger sees it
+    assert ana.get("/api/v1/profiles/bob").json()["contact"] == []
+    assert "bob@example.org" not in ana.get("/in/bob").text
+    assert (
+        _put(bob, f"/api/v1/me/contact/{detail}", {"visibility": "connections"}).status_code == 204
+    )
+    assert [d["value"] for d in ana.get("/api/v1/profiles/bob").json()["contact"]] == [
+        "bob@example.org"
+    ]
+    assert cyd.get("/api/v1/profiles/bob").json()["contact"] == []
+    assert "bob@example.org" not in cyd.get("/in/bob").text
+    done = post_form(
+        bob, f"/settings/contact/{detail}", {"visibility": "everyone"}, page="/settings/career"
+    )
+    assert done.status_code == 303
+    assert "bob@example.org" in cyd.get("/in/bob").text
+    # someone else's detail, or a visibility that does not exist
+    assert _put(ana, f"/api/v1/me/contact/{detail}", {"visibility": "everyone"}).status_code == 404
+    wrong = _put(bob, f"/api/v1/me/contact/{detail}", {"visibility": "friends"})
+    assert wrong.status_code == 422 and list(wrong.json()["fields"]) == ["visibility"]
+
+
+def test_how_you_are_connected_names_the_paths(trio):
+    ana, bob, cyd = trio["ana"], trio["bob"], trio["cyd"]
+    sent = _post(bob, "/api/v1/invitations", {"handle": "cyd", "note": "Hi"})
+    assert _post(cyd, f"/api/v1/invitations/{sent.json()['id']}/accept", {}).status_code == 200
+    seen = ana.get("/api/v1/profiles/cyd").json()
+    assert seen["degree"] == 2
+    assert seen["paths"] == [
+        [
+            {"name": "Ana Ébert", "handle": "ana"},
+            {"name": "Bob Ébert", "handle": "bob"},
+            {"name": "Cyd Ébert", "handle": "cyd"},
+        ]
+    ]
+    page = ana.get("/in/cyd").text
+    assert "How you&#39;re connected" in page or "How you're connected" in page
+    assert '<a href="/in/bob">Bob Ébert</a>' in page.split('id="h-how"')[1]
