@@ -92,6 +92,12 @@ def world(app) -> Any:
         "/api/v1/profiles/olga/endorsements", json={"skill": "Python"}, headers=api_headers(cody)
     )
     assert endorsed.status_code == 204
+    recommended = cody.post(
+        "/api/v1/profiles/olga/recommendations",
+        json={"text": "Olga delivers"},
+        headers=api_headers(cody),
+    )
+    w.ids["recommendation"] = recommended.json()["id"]
     w.ids["contact"] = owner.get("/api/v1/profiles/olga").json()["contact"][0]["id"]
     w.ids["to_stan"] = _invite(clients["owner"], "stan", "Hello Stan")  # Olga -> Stan
     w.ids["from_sara"] = _invite(clients["second"], "olga", None)  # Sara -> Olga, no note
@@ -145,6 +151,16 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/settings/contact/{contact}", "form:visibility", {**SIGNED, "owner": 303}, 404),
     ("POST", "/in/{owner}/endorse", "form:skill", {**SIGNED, "connection": 303}, 422),
     ("POST", "/in/{owner}/endorse/withdraw", "form:skill", {**SIGNED, "connection": 303}, 404),
+    # recommending is for connections; showing it is its recipient's, taking it back its writer's
+    ("POST", "/in/{owner}/recommend", "form:recommend", {**SIGNED, "connection": 303}, 422),
+    ("POST", "/in/{owner}/recommend/withdraw", "form", {**SIGNED, "connection": 303}, 404),
+    (
+        "POST",
+        "/settings/recommendations/{recommendation}",
+        "form:show",
+        {**SIGNED, "owner": 303},
+        404,
+    ),
     # connecting: each action is its recipient's, sender's or party's alone
     # inviting Olga: herself, her connection, and the two with an invitation pending
     # between them and her cannot; only the operator (a stranger with a note) can
@@ -205,6 +221,21 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
         404,
     ),
     ("PUT", "/api/v1/me/contact/{contact}", "json:visibility", {**API, "owner": 204}, 404),
+    (
+        "POST",
+        "/api/v1/profiles/{owner}/recommendations",
+        "json:recommend",
+        {**API, "connection": 201},
+        422,
+    ),
+    ("DELETE", "/api/v1/profiles/{owner}/recommendations", "", {**API, "connection": 204}, 404),
+    (
+        "PUT",
+        "/api/v1/me/recommendations/{recommendation}",
+        "json:shown",
+        {**API, "owner": 204},
+        404,
+    ),
 ]
 
 
@@ -225,6 +256,9 @@ def _body(kind: str, role: str) -> dict[str, Any]:
         "position": {"kind": "job", "organization": "Initech", "title": "Analyst"},
         "skill": {"skill": "Python"},
         "visibility": {"visibility": "everyone"},
+        "recommend": {"relationship": "Colleague", "text": "Olga delivers"},
+        "show": {"show": "yes"},
+        "shown": {"shown": True},
     }
     _, _, name = kind.partition(":")
     return forms.get(name, {})
@@ -281,6 +315,12 @@ def test_what_each_visitor_reads(world):
         == 204
     )
     assert "olga@example.org" in str(c["connection"].get("/api/v1/profiles/olga").json())
+    # Cody's recommendation waits for Olga: only the two of them read it
+    for role in ("stranger", "second", "operator"):
+        assert "Olga delivers" not in c[role].get("/in/olga").text, role
+        assert "Olga delivers" not in str(c[role].get("/api/v1/profiles/olga").json()), role
+    for role in ("owner", "connection"):
+        assert "Olga delivers" in c[role].get("/in/olga").text, role
     assert "olga@example.org" in c["connection"].get("/in/olga").text
     for role in ("stranger", "second", "operator"):
         assert "olga@example.org" not in c[role].get("/in/olga").text, role

@@ -189,3 +189,89 @@ def test_how_you_are_connected_names_the_paths(trio):
     page = ana.get("/in/cyd").text
     assert "How you&#39;re connected" in page or "How you're connected" in page
     assert '<a href="/in/bob">Bob Ébert</a>' in page.split('id="h-how"')[1]
+
+
+def test_a_recommendation_waits_for_its_recipient(trio, store):
+    ana, bob, cyd = trio["ana"], trio["bob"], trio["cyd"]
+    text = "Bob <b>ships</b>.\nEvery time."
+    # only a connection recommends; each wrong field named, nothing written
+    refused = _post(cyd, "/api/v1/profiles/bob/recommendations", {"text": "Great"})
+    assert refused.status_code == 422 and list(refused.json()["fields"]) == ["text"]
+    empty = post_form(
+        ana, "/in/bob/recommend", {"relationship": "x" * 201, "text": " "}, page="/in/bob"
+    )
+    assert empty.status_code == 422
+    assert "Write the recommendation." in empty.text and "This text is too long." in empty.text
+    assert 'value="' + "x" * 201 + '"' in empty.text  # what was typed is kept
+    sent = _post(
+        ana, "/api/v1/profiles/bob/recommendations", {"relationship": "Managed Bob", "text": text}
+    )
+    assert sent.status_code == 201, sent.text
+    rec = sent.json()["id"]
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(Interaction.kind, Interaction.channel, Interaction.status).where(
+                Interaction.id == rec
+            )
+        ).one()
+    assert tuple(row) == ("recommendation", "platform", "PENDING")
+    # waiting: its writer and its recipient see it, nobody else
+    assert [r["status"] for r in bob.get("/api/v1/profiles/bob").json()["recommendations"]] == [
+        "pending"
+    ]
+    assert [r["status"] for r in ana.get("/api/v1/profiles/ana").json()["recommendations"]] == [
+        "pending"
+    ]
+    assert cyd.get("/api/v1/profiles/bob").json()["recommendations"] == []
+    assert "ships" not in cyd.get("/in/bob").text
+    # someone else cannot show it; Bob can
+    assert _put(cyd, f"/api/v1/me/recommendations/{rec}", {"shown": True}).status_code == 404
+    assert _put(ana, f"/api/v1/me/recommendations/{rec}", {"shown": True}).status_code == 404
+    shown = post_form(bob, f"/settings/recommendations/{rec}", {"show": "yes"}, page="/in/bob")
+    assert shown.status_code == 303
+    seen = cyd.get("/api/v1/profiles/bob").json()["recommendations"]
+    assert [
+        (r["direction"], r["person"]["handle"], r["relationship"], r["text"], r["id"]) for r in seen
+    ] == [("received", "ana", "Managed Bob", text, None)]
+    assert "Bob &lt;b&gt;ships&lt;/b&gt;" in cyd.get("/in/bob").text
+    assert "Bob &lt;b&gt;ships" in cyd.get("/in/ana").text  # given, on Ana's profile
+    # rewriting makes it wait again
+    assert _post(ana, "/api/v1/profiles/bob/recommendations", {"text": "Again"}).json()["id"] == rec
+    assert cyd.get("/api/v1/profiles/bob").json()["recommendations"] == []
+    # a writer who shares nothing is named to nobody else
+    assert _put(bob, f"/api/v1/me/recommendations/{rec}", {"shown": True}).status_code == 204
+    with store.engine.begin() as conn:
+        conn.execute(update(Member).where(Member.handle == "ana").values(sharing="nothing"))
+    assert cyd.get("/api/v1/profiles/bob").json()["recommendations"] == []
+    assert len(bob.get("/api/v1/profiles/bob").json()["recommendations"]) == 1
+    # the writer takes it back
+    assert (
+        bob.delete("/api/v1/profiles/bob/recommendations", headers=api_headers(bob)).status_code
+        == 404
+    )
+    assert (
+        ana.delete("/api/v1/profiles/bob/recommendations", headers=api_headers(ana)).status_code
+        == 204
+    )
+    assert bob.get("/api/v1/profiles/bob").json()["recommendations"] == []
+
+
+def test_a_platform_recommendation_is_a_service_for_the_tie_model(trio, store):
+    from weakties.service.context import reader, viewer
+    from weakties.ties.features import compute_features
+    from weakties.ties.traces import load_traces
+
+    ana = trio["ana"]
+
+    def services() -> float:
+        with store.engine.connect() as conn:
+            who = viewer(conn, "ana")
+            scoped = reader(conn, who)
+            as_of = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1)
+            traces = load_traces(scoped, as_of, person=who.person_id)
+            table = compute_features(scoped, traces, as_of=as_of, ego=who.person_id)
+            return float(table.row(0)["services"])
+
+    assert services() == 0.0
+    assert _post(ana, "/api/v1/profiles/bob/recommendations", {"text": "Solid"}).status_code == 201
+    assert services() == 3.0  # a recommendation weighs three endorsements

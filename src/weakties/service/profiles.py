@@ -36,7 +36,8 @@ from weakties.service.connections import (
 from weakties.service.contact import ContactDetail, contact_details
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError, has_control_characters
-from weakties.service.skills import Recommendation, SkillView, recommendations, skills_of
+from weakties.service.recommendations import Recommendation, recommendations
+from weakties.service.skills import SkillView, skills_of
 
 __all__ = [
     "PHOTO_SIZE",

@@ -1,4 +1,4 @@
-"""Skills with their endorsements, and recommendations, on members' profiles.
+"""Skills with their endorsements on members' profiles.
 
 A skill is on the member's own person (their export's Skills, or added here).
 Endorsing a connection's skill on the platform is recorded as an imported
@@ -6,7 +6,7 @@ endorsement is — an ``endorsement`` interaction from the endorser to the membe
 the skill as its detail, in the endorser's data — so the tie model counts it as
 a service rendered, exactly like one from an export.
 
-Who endorsed whom, and who recommended whom, are traces: a viewer sees those
+Who endorsed whom is a trace: a viewer sees those
 the scope lets them see (their own, those of members who share names, those
 they took part in) and nothing else — not even a count.
 """
@@ -18,7 +18,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from weakties.errors import NotFoundError
 from weakties.model.identity import fold
@@ -29,11 +29,9 @@ from weakties.service.forms import N_, FormError, has_control_characters
 
 __all__ = [
     "Endorser",
-    "Recommendation",
     "SkillView",
     "add_skill",
     "endorse",
-    "recommendations",
     "remove_skill",
     "skills_of",
     "withdraw_endorsement",
@@ -60,19 +58,6 @@ class SkillView:
     @property
     def endorsements(self) -> int:
         return len(self.endorsers)
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """A recommendation the member received (``other`` wrote it) or gave."""
-
-    direction: str  # received / given
-    person_id: int
-    name: str
-    handle: str | None
-    on: dt.date | None
-    relationship: str | None  # the job title it was written for
-    text: str | None  # only when the recommender's data kept the content
 
 
 def _people(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str | None]]:
@@ -248,44 +233,3 @@ def withdraw_endorsement(conn: Connection, viewer: Viewer, handle: str, skill: s
     )
     if not done.rowcount:
         raise NotFoundError(f"you did not endorse {skill!r}")
-
-
-def recommendations(conn: Connection, viewer: Viewer, person_id: int) -> list[Recommendation]:
-    """The recommendations ``person_id`` received and gave that the viewer may see,
-    newest first."""
-    query = select(
-        Interaction.sender_id,
-        Interaction.recipient_id,
-        Interaction.occurred_at,
-        Interaction.detail,
-        Interaction.content,
-    ).where(
-        Interaction.kind == "recommendation",
-        Interaction.sender_id.is_not(None),
-        Interaction.recipient_id.is_not(None),
-        (Interaction.sender_id == person_id) | (Interaction.recipient_id == person_id),
-        and_(Interaction.sender_id != Interaction.recipient_id),
-    )
-    visible = reader(conn, viewer).trace_visible()
-    if visible is not None:
-        query = query.where(visible)
-    rows = conn.execute(query.order_by(Interaction.occurred_at.desc(), Interaction.id)).all()
-    others = {r.sender_id if r.recipient_id == person_id else r.recipient_id for r in rows}
-    people = _people(conn, {int(p) for p in others})
-    out = []
-    for r in rows:
-        received = r.recipient_id == person_id
-        other = int(r.sender_id if received else r.recipient_id)
-        name, handle = people.get(other, ("", None))
-        out.append(
-            Recommendation(
-                direction="received" if received else "given",
-                person_id=other,
-                name=name,
-                handle=handle,
-                on=r.occurred_at.date() if r.occurred_at else None,
-                relationship=r.detail,
-                text=r.content,
-            )
-        )
-    return out

@@ -120,6 +120,12 @@ class SkillOut(BaseModel):
 
 
 class RecommendationOut(BaseModel):
+    id: int | None = Field(
+        description="to answer or withdraw it, when you are its writer or recipient"
+    )
+    status: str = Field(
+        description="visible; pending or hidden (seen by its writer and recipient only)"
+    )
     direction: str = Field(description="received or given")
     person: PersonOut
     on: dt.date | None
@@ -302,6 +308,8 @@ def profile(ctx: ApiMember, handle: str) -> ProfileOut:
         ],
         recommendations=[
             RecommendationOut(
+                id=r.id,
+                status=r.status,
                 direction=r.direction,
                 person=PersonOut(name=r.name, handle=r.handle),
                 on=r.on,

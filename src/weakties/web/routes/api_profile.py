@@ -1,4 +1,5 @@
-"""``/api/v1``: a member's career, skills, endorsements and contact details."""
+"""``/api/v1``: a member's career, skills, endorsements, recommendations and contact
+details."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from weakties.service import career, contact, skills
+from weakties.service import career, contact, recommendations, skills
 from weakties.web.deps import ApiMember
-from weakties.web.routes.api import NAME, TEXT, Input, _errors
+from weakties.web.routes.api import NAME, NOTE, TEXT, Input, _errors
 
 __all__ = ["router"]
 
@@ -101,6 +102,55 @@ def withdraw_endorsement(ctx: ApiMember, handle: str, body: SkillIn) -> None:
     account = ctx.require()
     with ctx.tx() as conn:
         skills.withdraw_endorsement(conn, account.viewer(conn), handle, body.skill)
+
+
+class RecommendationIn(Input):
+    relationship: str = Field(
+        default="",
+        max_length=recommendations.RELATIONSHIP_MAX,
+        pattern=TEXT,
+        description="how you worked together, or their title then",
+    )
+    text: str = Field(min_length=1, max_length=recommendations.TEXT_MAX, pattern=NOTE)
+
+
+@router.post(
+    "/profiles/{handle}/recommendations",
+    response_model=CreatedOut,
+    status_code=201,
+    responses=_errors(403, 404),
+)
+def recommend(ctx: ApiMember, handle: str, body: RecommendationIn) -> CreatedOut:
+    """Recommend a connection (422 naming ``text`` for anyone else). It waits until
+    they show it; writing again replaces yours, which waits again."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        new = recommendations.write(
+            conn, account.viewer(conn), handle, body.relationship, body.text
+        )
+    return CreatedOut(id=new)
+
+
+@router.delete("/profiles/{handle}/recommendations", status_code=204, responses=_errors(403, 404))
+def withdraw_recommendation(ctx: ApiMember, handle: str) -> Response:
+    """Take back your recommendation of this member."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        recommendations.withdraw(conn, account.viewer(conn), handle)
+    return Response(status_code=204)
+
+
+class ShownIn(Input):
+    shown: bool = Field(description="show it on your profile, or hide it")
+
+
+@router.put("/me/recommendations/{recommendation_id}", status_code=204, responses=_errors(403, 404))
+def show_recommendation(ctx: ApiMember, recommendation_id: int, body: ShownIn) -> Response:
+    """Show a recommendation you received on your profile, or hide it."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        recommendations.set_shown(conn, account.viewer(conn), recommendation_id, body.shown)
+    return Response(status_code=204)
 
 
 class VisibilityIn(Input):

@@ -1,5 +1,5 @@
 """A profile's sections a member edits: experience and education, skills and their
-endorsements, who sees each contact detail."""
+endorsements, recommendations, who sees each contact detail."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from starlette.responses import Response
 
-from weakties.service import career, contact, profiles, skills
+from weakties.service import career, contact, profiles, recommendations, skills
 from weakties.service.forms import FormError
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render
@@ -154,3 +154,34 @@ def withdraw_endorsement(ctx: Page, handle: str, skill: FormStr = "") -> Respons
     with ctx.tx() as conn:
         skills.withdraw_endorsement(conn, account.viewer(conn), handle, skill)
     return redirect(f"/in/{handle}#skills")
+
+
+@router.post("/in/{handle}/recommend")
+def recommend(ctx: Page, handle: str, relationship: FormStr = "", text: FormStr = "") -> Response:
+    from weakties.web.routes.profiles import profile_response
+
+    account = ctx.require()
+    try:
+        with ctx.tx() as conn:
+            recommendations.write(conn, account.viewer(conn), handle, relationship, text)
+    except FormError as exc:
+        form = {"relationship": relationship, "text": text}
+        return profile_response(ctx, handle, status=422, errors=exc.fields, form=form)
+    return redirect(f"/in/{handle}#recommendations")
+
+
+@router.post("/in/{handle}/recommend/withdraw")
+def withdraw_recommendation(ctx: Page, handle: str) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        recommendations.withdraw(conn, account.viewer(conn), handle)
+    return redirect(f"/in/{handle}#recommendations")
+
+
+@router.post("/settings/recommendations/{recommendation_id}")
+def show_recommendation(ctx: Page, recommendation_id: int, show: FormStr = "") -> Response:
+    """The recipient shows a recommendation on their profile (``show=yes``) or hides it."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        recommendations.set_shown(conn, account.viewer(conn), recommendation_id, show == "yes")
+    return redirect(f"/in/{account.handle}#recommendations")

@@ -26,12 +26,19 @@ def profile_response(
     status: int = 200,
     errors: dict[str, str] | None = None,
     note: str = "",
+    form: dict[str, str] | None = None,
 ) -> Response:
     account = ctx.require()
     with ctx.tx() as conn:
         profile = profiles.member_profile(conn, account.viewer(conn), handle)
     return render(
-        ctx, "profile.html", status=status, profile=profile, errors=errors or {}, note=note
+        ctx,
+        "profile.html",
+        status=status,
+        profile=profile,
+        errors=errors or {},
+        note=note,
+        form=form or {},
     )
 
 
