@@ -99,6 +99,24 @@ def world(app) -> Any:
     )
     w.ids["recommendation"] = recommended.json()["id"]
     w.ids["contact"] = owner.get("/api/v1/profiles/olga").json()["contact"][0]["id"]
+    w.ids["org"] = owner.get("/api/v1/profiles/olga").json()["experience"][0]["organization_id"]
+    circle = owner.post(
+        "/api/v1/groups",
+        json={"name": "Olga's circle", "access": "request"},
+        headers=api_headers(owner),
+    )
+    w.ids["group"] = circle.json()["id"]
+    for role in ("connection", "second"):
+        asked = clients[role].post(
+            f"/api/v1/groups/{w.ids['group']}/join", headers=api_headers(clients[role])
+        )
+        assert asked.json() == {"state": "requested"}
+    accepted = owner.post(
+        f"/api/v1/groups/{w.ids['group']}/requests/cody",
+        json={"accept": True},
+        headers=api_headers(owner),
+    )
+    assert accepted.status_code == 204
     w.ids["to_stan"] = _invite(clients["owner"], "stan", "Hello Stan")  # Olga -> Stan
     w.ids["from_sara"] = _invite(clients["second"], "olga", None)  # Sara -> Olga, no note
     yield w
@@ -161,6 +179,27 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
         {**SIGNED, "owner": 303},
         404,
     ),
+    # organisations and groups: pages for every member; following for anyone but oneself;
+    # answering requests (Sara's) for moderators, roles for owners; the only owner stays
+    ("GET", "/orgs/{org}", "", SIGNED, 200),
+    ("POST", "/orgs/{org}/follow", "form", SIGNED, 303),
+    ("POST", "/orgs/{org}/unfollow", "form", SIGNED, 404),
+    ("POST", "/in/{owner}/follow", "form", {**SIGNED, "owner": 409}, 303),
+    ("POST", "/in/{owner}/unfollow", "form", {**SIGNED, "owner": 409}, 404),
+    ("GET", "/following", "", SIGNED, 200),
+    ("GET", "/groups", "", SIGNED, 200),
+    ("POST", "/groups", "form:group", SIGNED, 303),
+    ("GET", "/groups/{group}", "", SIGNED, 200),
+    ("POST", "/groups/{group}/join", "form", SIGNED, 303),
+    (
+        "POST",
+        "/groups/{group}/leave",
+        "form",
+        {**SIGNED, "owner": 409, "connection": 303, "second": 303},
+        404,
+    ),
+    ("POST", "/groups/{group}/requests/sara", "form:accept", {**SIGNED, "owner": 303}, 409),
+    ("POST", "/groups/{group}/members/cody/role", "form:role", {**SIGNED, "owner": 303}, 409),
     # connecting: each action is its recipient's, sender's or party's alone
     # inviting Olga: herself, her connection, and the two with an invitation pending
     # between them and her cannot; only the operator (a stranger with a note) can
@@ -221,6 +260,31 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
         404,
     ),
     ("PUT", "/api/v1/me/contact/{contact}", "json:visibility", {**API, "owner": 204}, 404),
+    ("GET", "/api/v1/orgs/{org}", "", API, 200),
+    ("POST", "/api/v1/orgs/{org}/follow", "", API, 204),
+    ("DELETE", "/api/v1/orgs/{org}/follow", "", API, 404),
+    ("POST", "/api/v1/members/{owner}/follow", "", {**API, "owner": 409}, 204),
+    ("DELETE", "/api/v1/members/{owner}/follow", "", {**API, "owner": 409}, 404),
+    ("GET", "/api/v1/following", "", API, 200),
+    ("GET", "/api/v1/groups", "", API, 200),
+    ("POST", "/api/v1/groups", "json:group", API, 201),
+    ("GET", "/api/v1/groups/{group}", "", API, 200),
+    ("POST", "/api/v1/groups/{group}/join", "", API, 200),
+    (
+        "POST",
+        "/api/v1/groups/{group}/leave",
+        "",
+        {**API, "owner": 409, "connection": 204, "second": 204},
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/groups/{group}/requests/sara",
+        "json:accept",
+        {**API, "owner": 204},
+        409,
+    ),
+    ("PUT", "/api/v1/groups/{group}/members/cody", "json:role", {**API, "owner": 204}, 409),
     (
         "POST",
         "/api/v1/profiles/{owner}/recommendations",
@@ -259,6 +323,9 @@ def _body(kind: str, role: str) -> dict[str, Any]:
         "recommend": {"relationship": "Colleague", "text": "Olga delivers"},
         "show": {"show": "yes"},
         "shown": {"shown": True},
+        "group": {"name": f"{me.title()}'s group", "access": "open"},
+        "accept": {"accept": "yes"} if kind.startswith("form") else {"accept": True},
+        "role": {"role": "moderator"},
     }
     _, _, name = kind.partition(":")
     return forms.get(name, {})
@@ -315,6 +382,12 @@ def test_what_each_visitor_reads(world):
         == 204
     )
     assert "olga@example.org" in str(c["connection"].get("/api/v1/profiles/olga").json())
+    # Sara's request to join Olga's group: Olga (its owner) sees it, nobody else
+    group = f"/api/v1/groups/{world.ids['group']}"
+    assert [m["handle"] for m in owner.get(group).json()["requests"]] == ["sara"]
+    for role in ("stranger", "connection", "operator"):
+        assert c[role].get(group).json()["requests"] == [], role
+        assert "sara" not in c[role].get(f"/groups/{world.ids['group']}").text, role
     # Cody's recommendation waits for Olga: only the two of them read it
     for role in ("stranger", "second", "operator"):
         assert "Olga delivers" not in c[role].get("/in/olga").text, role

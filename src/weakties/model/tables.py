@@ -676,3 +676,39 @@ class ContactVisibility(Base):
         ForeignKey("identity.id", ondelete="CASCADE"), index=True
     )
     visibility: Mapped[str] = mapped_column(String(12), default="only_me")
+
+
+GROUP_ACCESS = ("open", "request")  # anyone joins / a moderator accepts each request
+GROUP_ROLES = ("owner", "moderator", "member")
+
+
+class GroupPage(Base):
+    """A group run on the platform: the organisation of kind ``group`` it is, what
+    it is about, and whether anyone may join or a moderator accepts each request."""
+
+    __tablename__ = "group_page"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    about: Mapped[str | None] = mapped_column(Text)
+    access: Mapped[str] = mapped_column(String(10), default="open")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class GroupMember(Base):
+    """A member's place in a platform group: their role, or their pending request.
+
+    A member of the group also holds a current position of kind ``group`` there in
+    their own data, which is what the tie model and the group's audience read."""
+
+    __tablename__ = "group_member"
+    __table_args__ = (UniqueConstraint("organization_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default="member")
+    requested: Mapped[bool] = mapped_column(Boolean, default=False)  # waiting for a moderator
+    since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

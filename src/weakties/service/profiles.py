@@ -35,6 +35,7 @@ from weakties.service.connections import (
 )
 from weakties.service.contact import ContactDetail, contact_details
 from weakties.service.context import Viewer, person_of, reader
+from weakties.service.follows import followers, is_following
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.recommendations import Recommendation, recommendations
 from weakties.service.skills import SkillView, skills_of
@@ -117,6 +118,8 @@ class ProfileView:
     contact: list[ContactDetail] = field(default_factory=list)
     # "how you're connected": every shortest path (at most 3 hops) the viewer may see
     paths: list[list[PathStep]] = field(default_factory=list)
+    following: bool = False  # the viewer follows this member
+    followers: int = 0  # as the viewer may count them
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,8 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         recommendations=recommendations(conn, viewer, row.pid),
         contact=contact_details(conn, viewer, row.id, row.pid, connected=state == "connected"),
         paths=paths,
+        following=not is_self and is_following(conn, viewer, person_id=row.pid),
+        followers=followers(conn, viewer, person_id=row.pid).count,
     )
 
 

@@ -91,7 +91,17 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """The platform as an ASGI app, on ``settings.db`` (or the given ``store``)."""
     from weakties.web.errors import install_error_handlers
     from weakties.web.render import make_templates
-    from weakties.web.routes import accounts, api, api_profile, career, home, network, profiles
+    from weakties.web.routes import (
+        accounts,
+        api,
+        api_orgs,
+        api_profile,
+        career,
+        home,
+        network,
+        orgs,
+        profiles,
+    )
 
     settings = settings or Settings()
     if settings.environment == "development" and settings.secret_key.get_secret_value() == (
@@ -117,8 +127,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(profiles.router)
     app.include_router(network.router)
     app.include_router(career.router)
+    app.include_router(orgs.router)
     app.include_router(api.router)
     app.include_router(api_profile.router)
+    app.include_router(api_orgs.router)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)

@@ -92,6 +92,7 @@ class PositionOut(BaseModel):
     id: int | None = Field(description="to edit it, when it is yours")
     kind: str
     organization: str | None
+    organization_id: int | None = Field(description="its page: /api/v1/orgs/ID")
     title: str | None
     location: str | None
     start: dt.date | None
@@ -181,6 +182,8 @@ class ProfileOut(BaseModel):
     paths: list[list[PersonOut]] = Field(
         description="how you're connected: shortest paths (at most 3 hops) from you"
     )
+    following: bool = Field(description="you follow them")
+    followers: int = Field(description="their followers, as you may count them")
 
 
 @router.get("/me", response_model=MeOut)
@@ -259,6 +262,7 @@ def _position(p: profiles.ProfilePosition) -> PositionOut:
         id=p.id,
         kind=p.kind,
         organization=p.organization,
+        organization_id=p.organization_id,
         title=p.title,
         location=p.location,
         start=p.start,
@@ -325,6 +329,8 @@ def profile(ctx: ApiMember, handle: str) -> ProfileOut:
         paths=[
             [PersonOut(name=step.name, handle=step.handle) for step in path] for path in found.paths
         ],
+        following=found.following,
+        followers=found.followers,
     )
 
 

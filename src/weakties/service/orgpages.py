@@ -1,0 +1,167 @@
+"""Organisation pages: a company or a school as the viewer may see it.
+
+The organisation is the normalised one shared with the importer (its aliases are
+the spellings it was seen under). Its people are those whose positions the
+viewer's scope may show — now and formerly — each with their degree from the
+viewer; "people in your network here" are the first- and second-degree ones.
+Head counts count what the scope may count; names name what it may name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select
+
+from weakties.model.kinds import SOCIAL_TIE_SOURCES
+from weakties.model.tables import Member, OrgAlias, Person, Tie
+from weakties.service.context import Viewer, reader
+from weakties.service.follows import Followers, followers, is_following, visible_org
+
+__all__ = ["OrgPage", "OrgPerson", "degrees_of", "org_page"]
+
+PEOPLE_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class OrgPerson:
+    person_id: int
+    name: str
+    handle: str | None
+    title: str | None
+    start: dt.date | None
+    end: dt.date | None
+    degree: int | None  # 1, 2, or None (3rd+ or unknown); 0 for the viewer
+
+
+@dataclass(frozen=True)
+class OrgPage:
+    id: int
+    name: str
+    kind: str
+    industry: str | None
+    location: str | None
+    aliases: list[str] = field(default_factory=list)
+    followers: Followers = field(default_factory=lambda: Followers(0, []))
+    following: bool = False
+    people_count: int = 0  # now, as the viewer may count them
+    people: list[OrgPerson] = field(default_factory=list)  # now, named, nearest first
+    former_count: int = 0
+    former: list[OrgPerson] = field(default_factory=list)
+    connections_here: int = 0  # the viewer's connections here now
+    has_group_page: bool = False  # a group run on the platform (see /groups/ID)
+
+    @property
+    def network_here(self) -> list[OrgPerson]:
+        """The viewer's first- and second-degree contacts here now."""
+        return [p for p in self.people if p.degree in (1, 2)]
+
+
+def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[int, int]:
+    """The degree (1 or 2; 0 for the viewer) of each of ``person_ids`` that is near
+    the viewer over the ties the viewer may see; a bounded query, not the network."""
+    scoped = reader(conn, viewer)
+    me = viewer.person_id
+    out: dict[int, int] = {}
+    if me is not None and me in person_ids:
+        out[me] = 0
+    first = scoped.first_degree()
+    out.update({p: 1 for p in person_ids & first})
+    rest = sorted(person_ids - set(out))
+    if not rest or not first:
+        return out
+    mine = sorted(first)
+    query = scoped.where(
+        select(Tie.person_a_id, Tie.person_b_id).where(
+            Tie.source.in_(SOCIAL_TIE_SOURCES),
+            Tie.ended_at.is_(None),
+            or_(
+                and_(Tie.person_a_id.in_(rest), Tie.person_b_id.in_(mine)),
+                and_(Tie.person_b_id.in_(rest), Tie.person_a_id.in_(mine)),
+            ),
+        ),
+        scoped.tie_visible("names"),
+    )
+    for a, b in conn.execute(query):
+        out.setdefault(a if a in person_ids else b, 2)
+    return out
+
+
+def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
+    """(count, people) now and formerly: one who is here now is not a former one."""
+    scoped = reader(conn, viewer)
+    named = scoped.positions_at([org_id], former=True, level="names")
+    counted = scoped.positions_at([org_id], former=True, level="counts")
+    now_counted = {r.person_id for r in counted if r.is_current}
+    ever_counted = {r.person_id for r in counted}
+    now = {r.person_id for r in named if r.is_current}
+    latest: dict[int, Any] = {}
+    for r in sorted(named, key=lambda r: (bool(r.is_current), r.start_date or dt.date.min)):
+        latest[r.person_id] = r  # the current one, else the latest started
+    ids = set(latest)
+    degree = degrees_of(conn, viewer, ids)
+    names: dict[int, str] = {
+        int(i): str(n)
+        for i, n in conn.execute(
+            select(Person.id, Person.display_name).where(Person.id.in_(sorted(ids)))
+        )
+    }
+    handles: dict[int, str] = {
+        int(i): str(h)
+        for i, h in conn.execute(
+            select(Member.person_id, Member.handle).where(Member.person_id.in_(sorted(ids)))
+        )
+    }
+    people: dict[bool, list[OrgPerson]] = {True: [], False: []}
+    for pid, r in latest.items():
+        people[pid in now].append(
+            OrgPerson(
+                pid,
+                names.get(pid, ""),
+                handles.get(pid),
+                r.title,
+                r.start_date,
+                None if pid in now else r.end_date,
+                degree.get(pid),
+            )
+        )
+    for group in people.values():
+        group.sort(key=lambda p: (9 if p.degree is None else p.degree, p.name, p.person_id))
+    counts = {True: len(now_counted | now), False: len(ever_counted - now_counted)}
+    return counts, people
+
+
+def org_page(conn: Connection, viewer: Viewer, org_id: int) -> OrgPage:
+    """An organisation's page as the viewer may see it.
+
+    Raises
+    ------
+    NotFoundError
+        No such organisation, or one the viewer may not see.
+    """
+    row = visible_org(conn, viewer, org_id)
+    aliases = sorted(
+        set(
+            conn.execute(select(OrgAlias.alias).where(OrgAlias.organization_id == org_id)).scalars()
+        )
+        - {row.name}
+    )
+    counts, people = _people(conn, viewer, org_id)
+    return OrgPage(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        industry=row.industry,
+        location=row.location,
+        aliases=aliases,
+        followers=followers(conn, viewer, org_id=org_id),
+        following=is_following(conn, viewer, org_id=org_id),
+        people_count=counts[True],
+        people=people[True][:PEOPLE_SHOWN],
+        former_count=counts[False],
+        former=people[False][:PEOPLE_SHOWN],
+        has_group_page=row.page is not None,
+        connections_here=sum(1 for p in people[True] if p.degree == 1),
+    )
