@@ -21,11 +21,18 @@ def empty_url(backend, db_path, request):
     server.drop(url)
 
 
+def _not_search(name, type_, parent_names):
+    """The full-text structures (``search_*``: FTS5 tables, expression indexes) are
+    each back end's own, outside the models (see ``weakties.store.search_ddl``)."""
+    return not (name or "").startswith("search_")
+
+
 def test_migrated_schema_equals_the_models(empty_url):
     store = open_store(empty_url)
     try:
         with store.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            context = MigrationContext.configure(conn, opts={"include_name": _not_search})
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
         assert store.current_revision() == store.head_revision()
     finally:

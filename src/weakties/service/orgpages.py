@@ -84,8 +84,10 @@ def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[i
         ),
         scoped.tie_visible("names"),
     )
+    waiting = set(rest)
     for a, b in conn.execute(query):
-        out.setdefault(a if a in person_ids else b, 2)
+        # the end that is not the viewer's contact (both may be among person_ids)
+        out.setdefault(a if a in waiting and b in first else b, 2)
     return out
 
 

@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         network,
         orgs,
         profiles,
+        search,
     )
 
     settings = settings or Settings()
@@ -131,6 +132,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(api.router)
     app.include_router(api_profile.router)
     app.include_router(api_orgs.router)
+    app.include_router(search.router)
+    app.include_router(search.api_router)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)

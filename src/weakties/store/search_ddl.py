@@ -1,0 +1,163 @@
+"""The full-text search structures of each back end, and the queries over them.
+
+One interface (:func:`match_people`, :func:`match_orgs`), two implementations:
+
+- SQLite: FTS5 external-content tables ``search_person`` (over ``person``:
+  ``display_name``, ``headline``) and ``search_org`` (over ``organization``:
+  ``name``) with the ``unicode61 remove_diacritics 2`` tokenizer, kept current by
+  triggers; ranked by ``bm25``.
+- PostgreSQL: GIN indexes on ``to_tsvector('simple', weakties_fold(...))``, where
+  ``weakties_fold`` lower-cases and strips Latin accents (an immutable SQL
+  function built from Unicode's decompositions); ranked by ``ts_rank``.
+
+A query is folded in Python (:func:`weakties.model.identity.fold`), split into
+words of letters and digits, and each word matches as a prefix (typeahead):
+nothing the user types reaches either engine's query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from weakties.model.identity import fold
+
+__all__ = [
+    "downgrade_statements",
+    "match_orgs",
+    "match_people",
+    "query_words",
+    "upgrade_statements",
+]
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_WORDS = 8
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a query (at most eight, each at most 40 characters).
+
+    >>> query_words("  Ingénieure  d'ÉTAT* ")
+    ['ingenieure', 'd', 'etat']
+    """
+    return [w[:40] for w in _WORD.findall(fold(query))][:MAX_WORDS]
+
+
+def _fold_map() -> tuple[str, str]:
+    """Characters of Latin-1 and Latin Extended-A whose decomposition is one ASCII
+    letter and accents, with that letter (lower case): the arguments of translate()."""
+    src, dst = [], []
+    for code in range(0xC0, 0x180):
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            src.append(ch.lower())
+            dst.append(base.lower())
+    pairs = dict(zip(src, dst, strict=True))
+    return "".join(pairs), "".join(pairs.values())
+
+
+_PG_PERSON = (
+    "to_tsvector('simple', "
+    "weakties_fold(coalesce(display_name, '') || ' ' || coalesce(headline, '')))"
+)
+_PG_ORG = "to_tsvector('simple', weakties_fold(name))"
+
+
+def upgrade_statements(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        out = []
+        for table, source, columns in (
+            ("search_person", "person", ("display_name", "headline")),
+            ("search_org", "organization", ("name",)),
+        ):
+            cols = ", ".join(columns)
+            new = ", ".join(f"new.{c}" for c in columns)
+            old = ", ".join(f"old.{c}" for c in columns)
+            out += [
+                f"CREATE VIRTUAL TABLE {table} USING fts5({cols}, content='{source}', "
+                "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+                f"CREATE TRIGGER {table}_ai AFTER INSERT ON {source} BEGIN "
+                f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
+                f"CREATE TRIGGER {table}_ad AFTER DELETE ON {source} BEGIN "
+                f"INSERT INTO {table}({table}, rowid, {cols}) "
+                f"VALUES ('delete', old.id, {old}); END",
+                f"CREATE TRIGGER {table}_au AFTER UPDATE OF {cols} ON {source} BEGIN "
+                f"INSERT INTO {table}({table}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+                f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
+                f"INSERT INTO {table}({table}) VALUES ('rebuild')",
+            ]
+        return out
+    if dialect == "postgresql":
+        src, dst = _fold_map()
+        return [
+            "CREATE OR REPLACE FUNCTION weakties_fold(text) RETURNS text "
+            "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS "
+            f"$$ SELECT translate(lower($1), '{src}', '{dst}') $$",
+            f"CREATE INDEX search_person_fts ON person USING gin ({_PG_PERSON})",
+            f"CREATE INDEX search_org_fts ON organization USING gin ({_PG_ORG})",
+        ]
+    raise NotImplementedError(f"no full-text search on {dialect}")
+
+
+def downgrade_statements(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        out = []
+        for table in ("search_person", "search_org"):
+            out += [f"DROP TRIGGER IF EXISTS {table}_{t}" for t in ("ai", "ad", "au")]
+            out.append(f"DROP TABLE IF EXISTS {table}")
+        return out
+    return [
+        "DROP INDEX IF EXISTS search_person_fts",
+        "DROP INDEX IF EXISTS search_org_fts",
+        "DROP FUNCTION IF EXISTS weakties_fold(text)",
+    ]
+
+
+def _sqlite_match(words: list[str]) -> str:
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def _pg_match(words: list[str]) -> str:
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def match_people(conn: Connection, query: str, limit: int) -> list[tuple[int, float]]:
+    """(person id, score — higher is better) of the people whose name or headline
+    has every word of ``query`` (as prefixes), best first; no visibility applied."""
+    return _match(conn, query, limit, "person")
+
+
+def match_orgs(conn: Connection, query: str, limit: int) -> list[tuple[int, float]]:
+    """(organisation id, score) of the organisations whose name has every word."""
+    return _match(conn, query, limit, "org")
+
+
+def _match(conn: Connection, query: str, limit: int, what: str) -> list[tuple[int, float]]:
+    words = query_words(query)
+    if not words:
+        return []
+    rows: Any
+    if conn.dialect.name == "sqlite":
+        table = "search_person" if what == "person" else "search_org"
+        rows = conn.execute(
+            text(
+                f"SELECT rowid, -bm25({table}) AS score FROM {table} "
+                f"WHERE {table} MATCH :q ORDER BY score DESC LIMIT :n"
+            ),
+            {"q": _sqlite_match(words), "n": limit},
+        )
+    else:
+        table, vector = ("person", _PG_PERSON) if what == "person" else ("organization", _PG_ORG)
+        rows = conn.execute(
+            text(
+                f"SELECT id, ts_rank({vector}, q) AS score FROM {table}, "
+                "to_tsquery('simple', :q) AS q "
+                f"WHERE {vector} @@ q ORDER BY score DESC, id LIMIT :n"
+            ),
+            {"q": _pg_match(words), "n": limit},
+        )
+    return [(int(i), float(s)) for i, s in rows]
