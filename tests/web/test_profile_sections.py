@@ -275,3 +275,41 @@ def test_a_platform_recommendation_is_a_service_for_the_tie_model(trio, store):
     assert services() == 0.0
     assert _post(ana, "/api/v1/profiles/bob/recommendations", {"text": "Solid"}).status_code == 201
     assert services() == 3.0  # a recommendation weighs three endorsements
+
+
+def test_paths_are_the_graph_engines_shortest_paths(app, store):
+    """The profile finds its paths from the two people's own ties; the graph engine
+    over the whole network finds the same ones."""
+    from weakties.service import network, profiles
+    from weakties.service.context import viewer
+
+    handles = ("ann", "ben", "cat", "dov", "eve", "fay")
+    clients = {h: TestClient(app) for h in handles}
+    for handle, client in clients.items():
+        client.__enter__()
+        sign_up(client, handle.title(), f"{handle}@example.org", handle=handle)
+    for a, b in (("ann", "ben"), ("ben", "cat"), ("cat", "dov"), ("ann", "eve"), ("eve", "cat")):
+        sent = _post(clients[a], "/api/v1/invitations", {"handle": b, "note": "Hi"})
+        assert _post(clients[b], f"/api/v1/invitations/{sent.json()['id']}/accept", {}).is_success
+    try:
+        with store.engine.connect() as conn:
+            for me in handles:
+                who = viewer(conn, me)
+                for other in handles:
+                    if other == me:
+                        continue
+                    seen = profiles.member_profile(conn, who, other)
+                    got = sorted(tuple(s.person_id for s in path) for path in seen.paths)
+                    engine = network.paths(conn, who, f"#{seen.person_id}").paths
+                    assert got == sorted(tuple(s.id for s in path) for path in engine), (me, other)
+                    if got:
+                        assert seen.degree == len(got[0]) - 1
+        # the two shortest paths of three hops from Ann to Dov
+        dov = clients["ann"].get("/api/v1/profiles/dov").json()
+        assert sorted([s["handle"] for s in path] for path in dov["paths"]) == [
+            ["ann", "ben", "cat", "dov"],
+            ["ann", "eve", "cat", "dov"],
+        ]
+    finally:
+        for client in clients.values():
+            client.__exit__(None, None, None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.identity import name_key
@@ -24,6 +24,7 @@ from weakties.model.tables import (
     Organization,
     Person,
     Position,
+    Tie,
     utcnow,
 )
 from weakties.service.career import Employer, group_by_employer
@@ -243,16 +244,63 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
 PATHS_SHOWN = 5
 
 
+def _neighbours(conn: Connection, viewer: Viewer, pid: int) -> set[int]:
+    """The people tied to ``pid`` now by a tie the viewer may see (any source)."""
+    return {
+        b if a == pid else a
+        for a, b, _source, _by, _since, ended, _c in reader(conn, viewer).person_ties(pid)
+        if ended is None
+    }
+
+
+def _bridges(
+    conn: Connection, viewer: Viewer, mine: set[int], theirs: set[int]
+) -> set[tuple[int, int]]:
+    """The (one of mine, one of theirs) pairs tied now by a tie the viewer may see."""
+    scoped = reader(conn, viewer)
+    out: set[tuple[int, int]] = set()
+    left, right = sorted(mine), sorted(theirs)
+    for start in range(0, len(left), 2000):
+        chunk = left[start : start + 2000]
+        query = scoped.where(
+            select(Tie.person_a_id, Tie.person_b_id).where(
+                Tie.ended_at.is_(None),
+                or_(
+                    and_(Tie.person_a_id.in_(chunk), Tie.person_b_id.in_(right)),
+                    and_(Tie.person_b_id.in_(chunk), Tie.person_a_id.in_(right)),
+                ),
+            ),
+            scoped.tie_visible("names"),
+        )
+        for a, b in conn.execute(query):
+            out.add((a, b) if a in mine else (b, a))
+    return out
+
+
 def _paths(conn: Connection, viewer: Viewer, pid: int) -> list[list[PathStep]]:
     """The shortest paths (at most three hops) from the viewer to ``pid`` over the
-    ties the viewer may see, each person named; a few of them."""
-    from weakties.service.network import paths
+    ties the viewer may see, each person named; a few of them.
 
-    found = paths(conn, viewer, f"#{pid}").paths[:PATHS_SHOWN]
-    ids = {step.id for path in found for step in path}
+    Bounded by the two people's own ties (a meet in the middle), not the whole
+    network: one query for each side's neighbours, one for the ties between them."""
+    me = person_of(viewer)
+    mine = _neighbours(conn, viewer, me) - {me}
+    found: list[list[int]]
+    if pid in mine:
+        found = [[me, pid]]
+    else:
+        theirs = _neighbours(conn, viewer, pid) - {pid, me}
+        common = sorted(mine & theirs)
+        if common:
+            found = [[me, m, pid] for m in common]
+        else:
+            found = [[me, a, b, pid] for a, b in sorted(_bridges(conn, viewer, mine, theirs))]
+    found = found[:PATHS_SHOWN]
+    ids = {p for path in found for p in path}
+    names = reader(conn, viewer).names(ids)
     query = select(Member.person_id, Member.handle).where(Member.person_id.in_(ids))
     handles = {int(a): b for a, b in conn.execute(query).all()} if ids else {}
-    return [[PathStep(step.id, step.name, handles.get(step.id)) for step in path] for path in found]
+    return [[PathStep(p, names.get(p), handles.get(p)) for p in path] for path in found]
 
 
 def _mutual(conn: Connection, viewer: Viewer, pid: int) -> list[MutualContact]:
