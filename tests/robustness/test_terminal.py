@@ -216,6 +216,8 @@ def invocations(n: dict[str, int]) -> dict[str, list[tuple[str, ...]]]:
 NOT_RUN = {
     "serve": "runs until stopped; pages escape through Jinja2 (tests/web)",
     "demo": "writes its own generated world, which holds no hostile text",
+    "export": "writes files; prints the viewer, the destination and row counts (tests/scale)",
+    "batch": "reads an export folder and runs Spark, not this database (tests/scale)",
 }
 
 

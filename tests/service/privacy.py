@@ -33,6 +33,8 @@ NOT_QUERIES = {
     ("import",): "imports write the importing member's own data",
     ("demo",): "creates a new database of generated people",
     ("serve",): "serves the web app, built on the service functions checked here",
+    ("export",): "writes files: tests/scale/test_export.py checks what they hold",
+    ("batch",): "reads an export, not the database (tests/scale)",
 }
 # Keys whose values are person ids wherever they appear in a result.
 PERSON_KEYS = {"person_id", "a_id", "b_id", "with_id", "broker_id", "target_id"}

@@ -14,6 +14,8 @@ from typer.core import TyperGroup
 from weakties import __version__
 from weakties.cli import (
     admin,
+    batch,
+    exporting,
     importing,
     importing_more,
     network,
@@ -155,6 +157,8 @@ app.add_typer(opportunity.asks_app, name="asks")
 app.add_typer(opportunity.target_app, name="target")
 app.command("do-not-ask")(opportunity.do_not_ask)
 app.add_typer(opportunity.etiquette_app, name="etiquette")
+app.command("export")(exporting.export)
+app.command("batch")(batch.batch)
 
 
 def _register_optional() -> None:

@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         orgs,
         profiles,
         search,
+        suggestions,
     )
 
     settings = settings or Settings()
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(api_orgs.router)
     app.include_router(search.router)
     app.include_router(search.api_router)
+    app.include_router(suggestions.router)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)

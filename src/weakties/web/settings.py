@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = Field(default=None, description="mail server password")
     smtp_from: str = Field(default="weakties@localhost", description="sender of the e-mails")
     smtp_starttls: bool = Field(default=True, description="use STARTTLS with the mail server")
+    batch_results: str | None = Field(
+        default=None,
+        description="folder of the nightly batch's results (weakties batch --output); "
+        "without one, suggestions are computed on request",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

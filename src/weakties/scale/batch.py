@@ -1,0 +1,153 @@
+"""The nightly batch: tie scores, people you may know, warm reach — on Spark.
+
+``weakties batch ties|suggest|reach|all --source URL --output URL`` reads the
+store (see :mod:`weakties.scale.source`), computes with
+:mod:`weakties.scale.ties`, :mod:`weakties.scale.suggest` and
+:mod:`weakties.scale.reach`, and writes one run (see :mod:`weakties.scale.runs`):
+the results switch only when the run is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from weakties.errors import InputError
+from weakties.scale import runs
+from weakties.scale.suggest import MAX_DEGREE, MAX_PLACE, SALT_ABOVE
+
+__all__ = ["JOBS", "BatchResult", "run_batch"]
+
+log = logging.getLogger(__name__)
+
+JOBS = ("ties", "suggest", "reach", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What a run wrote and how long each part took."""
+
+    run_id: str
+    output: str
+    as_of: str
+    source_viewer: str
+    rows: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+    pruned: list[str] = field(default_factory=list)
+
+
+def run_batch(
+    job: str,
+    source_url: str,
+    output_url: str,
+    *,
+    spark: Any = None,
+    master: str | None = None,
+    top: int = 10,
+    max_degree: int | None = MAX_DEGREE,
+    max_place: int | None = MAX_PLACE,
+    salt_above: int = SALT_ABOVE,
+    as_of: dt.datetime | None = None,
+) -> BatchResult:
+    """Run ``job`` ("ties", "suggest", "reach" or "all") as one run.
+
+    Raises
+    ------
+    InputError
+        An unknown job, or a source that is not a store.
+    SparkUnavailable
+        Without pyspark or Java.
+    """
+    if job not in JOBS:
+        raise InputError(f"batch job must be one of {', '.join(JOBS)}, not {job!r}")
+    from weakties.scale.session import spark_session
+    from weakties.scale.source import load_source
+
+    output = runs.output_path(output_url)
+    output.mkdir(parents=True, exist_ok=True)
+    session = spark or spark_session(master)
+    source = load_source(session, source_url, now=as_of)
+    when = source.now
+    run_id = runs.new_run(output)
+    folder = runs.run_folder(output, run_id)
+    started = dt.datetime.now(dt.UTC)
+    wanted = ("ties", "suggest", "reach") if job == "all" else (job,)
+    rows: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+
+    def write(name: str, frame: Any) -> None:
+        begin = time.perf_counter()
+        frame.write.mode("errorifexists").parquet(str(folder / name))
+        written = session.read.parquet(str(folder / name)).count()
+        rows[name] = int(written)
+        seconds[name] = round(time.perf_counter() - begin, 3)
+        log.info("batch %s: %s, %d row(s) in %.1f s", run_id, name, written, seconds[name])
+
+    from weakties.scale import ties as tie_job
+
+    scores = None
+    if "ties" in wanted or "reach" in wanted:
+        features = tie_job.tie_features(session, source, when)
+        scores = tie_job.tie_scores(features)
+        if "ties" in wanted:
+            write("ties", scores)
+            scores = session.read.parquet(str(folder / "ties"))
+        else:
+            scores = scores.cache()
+    if "suggest" in wanted:
+        from weakties.scale.suggest import suggestions
+
+        write(
+            "suggest",
+            suggestions(
+                source,
+                when,
+                top=top,
+                max_degree=max_degree,
+                max_place=max_place,
+                salt_above=salt_above,
+            ),
+        )
+    if "reach" in wanted:
+        from weakties.scale.reach import reach
+
+        by_org, totals = reach(source, scores, when, salt_above=salt_above)
+        write("reach", by_org)
+        write("reach_totals", totals)
+    finished = dt.datetime.now(dt.UTC)
+    manifest: dict[str, Any] = {
+        "run": run_id,
+        "job": job,
+        "tables": sorted(rows),
+        "rows": rows,
+        "seconds": seconds,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+        "as_of": when.isoformat(timespec="seconds"),
+        "source": source.url,
+        "source_viewer": source.viewer,
+        "source_operator": source.operator,
+        "members_by_name": source.members_by_name,
+        "exported_at": source.exported_at,
+        "parameters": {
+            "top": top,
+            "max_degree": max_degree,
+            "max_place": max_place,
+            "salt_above": salt_above,
+            "master": session.sparkContext.master,
+        },
+    }
+    runs.commit(output, run_id, manifest)
+    pruned = runs.prune(output)
+    return BatchResult(
+        run_id,
+        str(output),
+        str(manifest["as_of"]),
+        source.viewer,
+        rows,
+        seconds,
+        pruned,
+    )

@@ -1,0 +1,145 @@
+"""The batch's work on the embedded engine: the reference of the parity tests and
+the other side of the crossover benchmark.
+
+Each function computes, from a scoped reader, what the Spark job of the same
+name computes from that reader's export, with the engine's own functions
+(:func:`weakties.ties.features.compute_features`, the tie model,
+:func:`weakties.opportunity.suggest.suggest_all`,
+:func:`weakties.opportunity._kernels.warmest_reach`) — no second implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
+from weakties.ties.features import FeatureTable, compute_features
+from weakties.ties.model import DEFAULT, TieModel
+from weakties.ties.traces import load_traces
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
+
+__all__ = ["EmbeddedTies", "reach", "suggestions", "tie_scores"]
+
+
+@dataclass
+class EmbeddedTies:
+    """Features, scores and classes of every pair with a trace or a tie."""
+
+    table: FeatureTable
+    score: np.ndarray
+    classes: np.ndarray
+    traced: np.ndarray  # the pair has a trace (else: a tie only)
+
+
+def tie_scores(
+    reader: Reader, as_of: dt.datetime | None = None, model: TieModel = DEFAULT
+) -> EmbeddedTies:
+    """Every pair with a trace or a tie, as the reader's scope may see them."""
+    when = as_of or reader.now
+    traces = load_traces(reader, when)
+    table = compute_features(reader, traces, as_of=when, ego=None, include_tied=True)
+    score = model.score(table)
+    keys = table.a * (1 << 32) + table.b
+    traced = np.isin(keys, traces.a * (1 << 32) + traces.b)
+    return EmbeddedTies(table, score, model.classify(table, score), traced)
+
+
+def suggestions(reader: Reader, *, top: int = 10) -> dict[int, list[tuple[int, float, int]]]:
+    """Everyone's top suggestions: person -> [(candidate, score, mutual contacts)]."""
+    from weakties.opportunity.suggest import link_data_from_store, suggest_rows
+
+    data = link_data_from_store(reader)
+    ids = data.person_ids
+    assert ids is not None
+    rows = np.arange(data.n)
+    found = suggest_rows(data, rows, top, "weakties")
+    a = data.adjacency
+    out: dict[int, list[tuple[int, float, int]]] = {}
+    for r, (cols, vals) in zip(rows.tolist(), found, strict=True):
+        if not cols.size:
+            continue
+        mine = a.indices[a.indptr[r] : a.indptr[r + 1]]
+        out[int(ids[r])] = [
+            (
+                int(ids[c]),
+                float(s),
+                int(np.intersect1d(mine, a.indices[a.indptr[c] : a.indptr[c + 1]]).size),
+            )
+            for c, s in zip(cols.tolist(), vals.tolist(), strict=True)
+        ]
+    return out
+
+
+def reach(
+    reader: Reader, ties: EmbeddedTies | None = None, *, warm_at: float | None = None
+) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[int, tuple[int, int]]]:
+    """Per (member person, organisation): (reachable, warm); per member person:
+    (within two steps, warm people) — the members with anyone in reach."""
+    from weakties.graph.fromstore import current_orgs
+    from weakties.graph.snapshot import Graph
+    from weakties.opportunity import _kernels
+    from weakties.opportunity.network import _strength_by_pair
+    from weakties.opportunity.reach import WARM_AT
+
+    warm_at = WARM_AT if warm_at is None else warm_at
+    ties = ties or tie_scores(reader)
+    rows = reader.tie_rows("names", sources=[*SOCIAL_TIE_SOURCES, *INFERRED_SOURCES])
+    strength = _strength_by_pair(rows)
+    t = ties.table
+    scored = dict(
+        zip(
+            zip(t.a[ties.traced].tolist(), t.b[ties.traced].tolist(), strict=True),
+            ties.score[ties.traced].tolist(),
+            strict=True,
+        )
+    )
+    for key, prior in strength.items():
+        if key in scored:
+            strength[key] = max(scored[key], prior)
+    pairs = np.array(list(strength), dtype=np.int64).reshape(-1, 2)
+    weights = np.array(list(strength.values()), dtype=np.float32)
+    person_ids, inverse = np.unique(pairs.ravel(), return_inverse=True)
+    graph = Graph.from_edges(inverse[0::2], inverse[1::2], weights, n_nodes=person_ids.size)
+    (org_nodes, org_index), org_ids = current_orgs(reader, person_ids, None)
+    orgs_of: dict[int, list[int]] = {}
+    for node, k in zip(org_nodes.tolist(), org_index.tolist(), strict=True):
+        orgs_of.setdefault(node, []).append(int(org_ids[k]))
+    by_org: dict[tuple[int, int], tuple[int, int]] = {}
+    totals: dict[int, tuple[int, int]] = {}
+    for pid in sorted(set(reader.member_persons().values())):
+        i = int(np.searchsorted(person_ids, pid))
+        if i >= person_ids.size or person_ids[i] != pid:
+            continue
+        nodes, warmth, _via = _kernels.warmest_reach(graph.indptr, graph.indices, graph.strength, i)
+        if not nodes.size:
+            continue
+        warm = np.asarray(warmth, dtype=np.float64) >= warm_at
+        totals[pid] = (int(nodes.size), int(warm.sum()))
+        counts: dict[int, list[int]] = {}
+        for x, w in zip(nodes.tolist(), warm.tolist(), strict=True):
+            for org in orgs_of.get(x, ()):
+                entry = counts.setdefault(org, [0, 0])
+                entry[0] += 1
+                entry[1] += int(w)
+        for org, (n, w) in counts.items():
+            by_org[(pid, org)] = (n, w)
+    return by_org, totals
+
+
+def as_rows(ties: EmbeddedTies) -> list[dict[str, Any]]:
+    """The tie table as rows (a, b, features, score, class), sorted by pair."""
+    t = ties.table
+    out = []
+    for i in range(len(t)):
+        row: dict[str, Any] = {"a": int(t.a[i]), "b": int(t.b[i])}
+        row.update(t.row(i))
+        row["score"] = float(ties.score[i])
+        row["class"] = str(ties.classes[i])
+        out.append(row)
+    return out

@@ -1,0 +1,36 @@
+"""One SparkSession per test process (``local[2]``), and the data both engines read.
+
+Spark tests are marked ``spark``; without pyspark or Java they are skipped with
+the reason, except under ``WEAKTIES_CI`` where they fail: CI installs both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.servers import Unavailable, _apt_install, in_ci
+
+JDBC_JAR = "/usr/share/java/postgresql.jar"
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    from weakties.scale.session import spark_available, spark_session
+
+    why = spark_available()
+    if why is not None:
+        if in_ci():
+            pytest.fail(f"Spark needed in CI: {why}")
+        pytest.skip(why)
+    if not os.path.exists(JDBC_JAR):
+        # the session loads the PostgreSQL driver when it starts, if it is there
+        with contextlib.suppress(Unavailable):
+            _apt_install("libpostgresql-jdbc-java")
+    session = spark_session("local[2]", partitions=2)
+    yield session
+    session.stop()
