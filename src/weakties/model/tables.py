@@ -712,3 +712,295 @@ class GroupMember(Base):
     role: Mapped[str] = mapped_column(String(10), default="member")
     requested: Mapped[bool] = mapped_column(Boolean, default=False)  # waiting for a moderator
     since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Platform: posts, messages, notifications, jobs, moderation ----------------------
+
+POST_AUDIENCES = ("everyone", "connections", "group")
+REACTION_KINDS = ("like", "celebrate", "support", "insightful", "curious")
+
+
+class Post(Base):
+    """A member's post (Markdown source and its sanitised HTML), or a share of another.
+
+    ``audience`` says who may read it: every member, the author's connections, or
+    the members of ``group_id``. A post hidden by the operator stays for its author,
+    with the reason.
+    """
+
+    __tablename__ = "post"
+    __table_args__ = (
+        Index("ix_post_author_created", "author_id", "created_at", "id"),
+        Index("ix_post_created", "created_at", "id"),
+        Index("ix_post_org_created", "organization_id", "created_at", "id"),
+        Index("ix_post_group_created", "group_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    audience: Mapped[str] = mapped_column(String(12), default="everyone")
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    # a post about an organisation the author works at (shows to its followers)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    shared_post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class Comment(Base):
+    """A comment on a post, or a reply to a comment (``parent_id``)."""
+
+    __tablename__ = "comment"
+    __table_args__ = (Index("ix_comment_post", "post_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class Reaction(Base):
+    """One member's reaction to a post (one per post; changing it replaces it)."""
+
+    __tablename__ = "reaction"
+    __table_args__ = (UniqueConstraint("post_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Mention(Base):
+    """A member named with ``@handle`` in a post or a comment."""
+
+    __tablename__ = "mention"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+
+
+class Conversation(Base):
+    """A one-to-one or small-group conversation between members."""
+
+    __tablename__ = "conversation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_message_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# active: in the inbox; request: from a non-connection, waiting for an answer;
+# declined: the request was declined (the sender is not told)
+PARTICIPANT_STATES = ("active", "request", "declined")
+
+
+class Participant(Base):
+    """A member in a conversation, with what they have read."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "member_id"),
+        Index("ix_participant_member", "member_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(10), default="active")
+    last_read_id: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Message(Base):
+    """A platform message; its text stays here (the tie model gets metadata only)."""
+
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_conversation", "conversation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    sender_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class Block(Base):
+    """A member blocks another: no messages, invitations, mentions or search between them."""
+
+    __tablename__ = "block"
+    __table_args__ = (
+        UniqueConstraint("blocker_id", "blocked_id"),
+        Index("ix_block_blocked", "blocked_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+REPORT_KINDS = ("post", "comment", "message", "member")
+REPORT_STATUSES = ("open", "hidden", "suspended", "dismissed")
+
+
+class Report(Base):
+    """A member's report of a post, comment, message or member, for the operator."""
+
+    __tablename__ = "report"
+    __table_args__ = (Index("ix_report_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int] = mapped_column(Integer)
+    # the member whose content (or self) is reported
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decision: Mapped[str | None] = mapped_column(String(500))
+
+
+class Suspension(Base):
+    """A member suspended by the operator: they read, write nothing, and others do
+    not see them; they see the reason."""
+
+    __tablename__ = "suspension"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Notification(Base):
+    """Something a member should know: a comment, a reaction, a message, a career move.
+
+    ``thread`` groups notifications about the same thing (a post, a conversation,
+    a person) so that the page shows one line per thread and kind.
+    """
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_member", "member_id", "id"),
+        Index("ix_notification_unread", "member_id", "read_at"),
+        UniqueConstraint("member_id", "dedup"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation.id", ondelete="CASCADE")
+    )
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job_posting.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    thread: Mapped[str] = mapped_column(String(64))
+    # one notification per fact: a re-run of a fan-out writes nothing twice
+    dedup: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+WORKPLACES = ("on_site", "hybrid", "remote")
+EMPLOYMENT_TYPES = ("full_time", "part_time", "contract", "freelance", "internship")
+JOB_STATUSES = ("open", "closed")
+
+
+class JobPosting(Base):
+    """A job offered at an organisation, posted by a member who works there."""
+
+    __tablename__ = "job_posting"
+    __table_args__ = (
+        Index("ix_job_posting_status_created", "status", "created_at", "id"),
+        Index("ix_job_posting_org", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    poster_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    workplace: Mapped[str] = mapped_column(String(10), default="on_site")
+    employment: Mapped[str] = mapped_column(String(12), default="full_time")
+    description: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SavedJob(Base):
+    __tablename__ = "saved_job"
+    __table_args__ = (UniqueConstraint("member_id", "job_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("job_posting.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class JobApplication(Base):
+    """A member applies to a job with a note; the poster sees it."""
+
+    __tablename__ = "job_application"
+    __table_args__ = (UniqueConstraint("job_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job_posting.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+TASK_STATUSES = ("pending", "running", "done", "failed")
+
+
+class Task(Base):
+    """Background work (notification fan-out, job expiry) as a row that the server's
+    own loop claims and runs: no broker, the same on SQLite and PostgreSQL."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_due", "status", "run_after"),
+        UniqueConstraint("dedup"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    dedup: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    run_after: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(String(1000))

@@ -630,3 +630,38 @@ def list_asks(reader: Reader, *, now: dt.datetime | None = None) -> list[dict[st
         }
         for r in rows
     ]
+
+
+#: members who may receive the same text from one sender in a day (platform messages)
+MESSAGE_BURST_RECIPIENTS = 5
+
+
+def check_message_burst(
+    text: str,
+    recipients: list[int],
+    earlier: list[tuple[str, int]],
+    *,
+    names: Iterable[str] = (),
+    limit: int = MESSAGE_BURST_RECIPIENTS,
+) -> str | None:
+    """Why sending ``text`` to ``recipients`` is a mass mailing, or None.
+
+    ``earlier`` holds the sender's messages of the last day as (text, recipient).
+    The same words (as :func:`text_fingerprint` sees them: the greeting and
+    spacing may change) sent to more than ``limit`` different members is
+    refused: no mass solicitation through the platform's messages. ``names`` are
+    the recipients' names and handles, left out of the comparison ("Hi Ana" and
+    "Hi Bob" are the same text).
+    """
+    names = list(names)
+    mark = text_fingerprint(text, names)
+    if not mark or len(set(re.findall(r"\w+", fold(text)))) < 3:
+        return None  # "thanks!" to many is not a mailing
+    reached = {member for body, member in earlier if text_fingerprint(body, names) == mark}
+    reached.update(recipients)
+    if len(reached) > limit:
+        return (
+            f"the same message to {len(reached)} members in a day: write to each one "
+            f"personally (at most {limit} receive the same text)"
+        )
+    return None

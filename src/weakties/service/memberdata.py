@@ -116,6 +116,9 @@ def export_member_data(conn: Connection, account: AccountInfo) -> bytes:
         "asks": _rows(conn, Ask, Ask.member_id == member),
         "do_not_ask": _rows(conn, DoNotAsk, DoNotAsk.set_by == member),
     }
+    from weakties.service.social_export import social_records
+
+    records.update(social_records(conn, member))
     tables = {
         "ties.csv": _csv(_rows(conn, Tie, Tie.asserted_by == member)),
         "interactions.csv": _csv(_rows(conn, Interaction, Interaction.asserted_by == member)),

@@ -1,0 +1,513 @@
+"""Conversations between members: one-to-one and small groups, message requests.
+
+- Connections write to each other directly. A message to a member who is not a
+  connection arrives as a *request*: the recipient accepts (the conversation
+  joins their inbox) or declines (it disappears for them; the sender is not
+  told). Small groups (up to :data:`GROUP_MAX` members) are between the
+  creator's connections.
+- A block stands between two members: neither can start a conversation with the
+  other or write in one they share.
+- The etiquette engine refuses a burst of the same text to many members
+  (:func:`weakties.opportunity.etiquette.check_message_burst`), and the write
+  limit caps messages per hour.
+- A member reads only the conversations they are in (as a request: only once
+  they were sent one).
+
+Every message is an interaction trace for the tie model, exactly like an
+imported one: kind ``message``, from the sender to each other participant, with
+the group size and a conversation key. The text stays in the ``message`` table
+and is never copied into the trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from weakties.errors import NotFoundError, RefusedError
+from weakties.model.tables import (
+    Conversation,
+    Interaction,
+    Message,
+    Participant,
+    table_of,
+    utcnow,
+)
+from weakties.service.connections import MemberCard, member_of
+from weakties.service.context import Viewer
+from weakties.service.forms import N_, FormError, has_control_characters
+from weakties.service.notifications import notify
+from weakties.service.social import (
+    blocked_members,
+    cards,
+    check_rate,
+    connected_members,
+    member_by_handle,
+    require_active,
+    suspended_members,
+)
+
+__all__ = [
+    "BODY_MAX",
+    "GROUP_MAX",
+    "ConversationView",
+    "InboxItem",
+    "MessageView",
+    "answer_request",
+    "conversation",
+    "inbox",
+    "messages_after",
+    "send",
+    "start_conversation",
+    "unread_total",
+]
+
+BODY_MAX = 5_000
+GROUP_MAX = 10  # members in a conversation, the sender included
+BURST_WINDOW = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    sender: MemberCard
+    body: str | None  # None when the operator hid it
+    created_at: dt.datetime
+    is_mine: bool
+    hidden_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    others: list[MemberCard]
+    last_at: dt.datetime
+    unread: int
+    state: str  # active / request
+    preview: str | None
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    id: int
+    others: list[MemberCard]
+    state: str  # the viewer's: active / request
+    waiting: bool  # the viewer sent a request that is not accepted (yet)
+    messages: list[MessageView]
+    blocked: bool  # a block stands between the viewer and someone in it
+
+
+def _body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise FormError.one("body", N_("Write something first."))
+    if has_control_characters(body, multiline=True):
+        raise FormError.one("body", N_("Remove the control characters."))
+    if len(body) > BODY_MAX:
+        raise FormError.one("body", N_("This text is too long."))
+    return body
+
+
+def _participants(conn: Connection, conversation_id: int) -> dict[int, str]:
+    return dict(
+        conn.execute(
+            select(Participant.member_id, Participant.state).where(
+                Participant.conversation_id == conversation_id
+            )
+        ).all()
+    )
+
+
+def _direct_between(conn: Connection, one: int, other: int) -> int | None:
+    """The one-to-one conversation of two members, if any."""
+    mine = select(Participant.conversation_id).where(Participant.member_id == one)
+    theirs = select(Participant.conversation_id).where(Participant.member_id == other)
+    sizes = (
+        select(Participant.conversation_id)
+        .group_by(Participant.conversation_id)
+        .having(func.count() == 2)
+    )
+    return conn.execute(
+        select(Conversation.id)
+        .where(Conversation.id.in_(mine), Conversation.id.in_(theirs), Conversation.id.in_(sizes))
+        .order_by(Conversation.id)
+    ).scalar()
+
+
+def _burst_check(conn: Connection, viewer: Viewer, body: str, recipients: set[int]) -> None:
+    """Ask the etiquette engine whether this text, sent before to other members in
+    the last day, makes a mass mailing."""
+    from weakties.opportunity.etiquette import check_message_burst
+
+    me = member_of(viewer)
+    since = utcnow() - BURST_WINDOW
+    earlier = conn.execute(
+        select(Message.body, Participant.member_id)
+        .join(Participant, Participant.conversation_id == Message.conversation_id)
+        .where(Message.sender_id == me, Message.created_at > since, Participant.member_id != me)
+        .order_by(Message.id.desc())
+        .limit(2000)
+    ).all()
+    people = cards(conn, {m for _b, m in earlier} | recipients)
+    names = [n for c in people.values() for n in (c.name, c.handle)]
+    decision = check_message_burst(body, sorted(recipients), list(earlier), names=names)
+    if decision is not None:
+        raise RefusedError(decision, [{"rule": "same_text_recipients"}])
+
+
+def _record(
+    conn: Connection, conversation_id: int, sender: int, body: str, members: dict[int, str]
+) -> int:
+    now = utcnow()
+    message_id = conn.execute(
+        insert(Message)
+        .values(conversation_id=conversation_id, sender_id=sender, body=body, created_at=now)
+        .returning(Message.id)
+    ).scalar_one()
+    conn.execute(
+        update(Conversation).where(Conversation.id == conversation_id).values(last_message_at=now)
+    )
+    conn.execute(
+        update(Participant)
+        .where(Participant.conversation_id == conversation_id, Participant.member_id == sender)
+        .values(last_read_id=message_id)
+    )
+    people = cards(conn, members)
+    others = [m for m in members if m != sender]
+    # the traces: as an imported message, one per recipient, metadata only
+    for other in others:
+        conn.execute(
+            insert(Interaction).values(
+                kind="message",
+                channel="platform",
+                sender_id=people[sender].person_id,
+                recipient_id=people[other].person_id,
+                occurred_at=now,
+                group_size=len(others),
+                conversation=f"platform-conversation-{conversation_id}",
+                asserted_by=sender,
+                natural_key=f"platform-message-{message_id}-{other}",
+            )
+        )
+        state = members[other]
+        if state == "declined":
+            continue
+        notify(
+            conn,
+            other,
+            "request" if state == "request" else "message",
+            dedup=f"message-{message_id}",
+            thread=f"conversation-{conversation_id}",
+            actor_id=sender,
+            conversation_id=conversation_id,
+            at=now,
+        )
+    return message_id
+
+
+def start_conversation(conn: Connection, viewer: Viewer, handles: list[str], body: str) -> int:
+    """Write to one member (a request if they are not a connection) or to a small
+    group of connections; returns the conversation's id. A one-to-one message goes
+    into the conversation the two already have.
+
+    Raises
+    ------
+    FormError
+        No recipient, too many, the viewer themself, a group with a non-connection
+        (``to``); empty or too long text (``body``).
+    NotFoundError
+        A recipient who does not exist, is suspended or has a block with the viewer.
+    RefusedError
+        Suspended, too many messages, or the same text to many members.
+    """
+    me = require_active(conn, viewer)
+    wanted = list(dict.fromkeys(h.strip().lstrip("@").lower() for h in handles if h.strip()))
+    if not wanted:
+        raise FormError.one("to", N_("Say who the message is for."))
+    if len(wanted) >= GROUP_MAX:
+        raise FormError.one("to", N_("A conversation has at most 10 members."))
+    body = _body(body)
+    recipients = [member_by_handle(conn, viewer, h) for h in wanted]
+    if any(r.member_id == me for r in recipients):
+        raise FormError.one("to", N_("You cannot write to yourself."))
+    connected = connected_members(conn, viewer)
+    strangers = [r for r in recipients if r.member_id not in connected]
+    if strangers and len(recipients) > 1:
+        raise FormError.one(
+            "to",
+            N_("A group conversation is between your connections: write to others one by one."),
+        )
+    _burst_check(conn, viewer, body, {r.member_id for r in recipients})
+    check_rate(conn, me, "message")
+    if len(recipients) == 1:
+        existing = _direct_between(conn, me, recipients[0].member_id)
+        if existing is not None:
+            members = _participants(conn, existing)
+            if members[me] == "request":  # writing back accepts
+                _set_state(conn, existing, me, "active")
+                members[me] = "active"
+            _record(conn, existing, me, body, members)
+            return existing
+    now = utcnow()
+    conversation_id = conn.execute(
+        insert(Conversation)
+        .values(created_by=me, created_at=now, last_message_at=now)
+        .returning(Conversation.id)
+    ).scalar_one()
+    members = {me: "active"}
+    for r in recipients:
+        members[r.member_id] = "request" if r.member_id not in connected else "active"
+    conn.execute(
+        insert(Participant),
+        [
+            {"conversation_id": conversation_id, "member_id": m, "state": s, "joined_at": now}
+            for m, s in members.items()
+        ],
+    )
+    _record(conn, conversation_id, me, body, members)
+    return conversation_id
+
+
+def _set_state(conn: Connection, conversation_id: int, member_id: int, state: str) -> None:
+    conn.execute(
+        update(Participant)
+        .where(Participant.conversation_id == conversation_id, Participant.member_id == member_id)
+        .values(state=state)
+    )
+
+
+def _mine(conn: Connection, viewer: Viewer, conversation_id: int) -> tuple[int, dict[int, str]]:
+    me = member_of(viewer)
+    members = _participants(conn, conversation_id)
+    if members.get(me) not in ("active", "request"):
+        raise NotFoundError(f"no conversation {conversation_id}")
+    return me, members
+
+
+def send(conn: Connection, viewer: Viewer, conversation_id: int, body: str) -> int:
+    """Write in a conversation the viewer is in; returns the message id.
+
+    Raises
+    ------
+    NotFoundError
+        Not a conversation of the viewer's.
+    RefusedError
+        A block stands between the viewer and someone in it; suspended; too many.
+    """
+    me = require_active(conn, viewer)
+    me, members = _mine(conn, viewer, conversation_id)
+    body = _body(body)
+    blocked = blocked_members(conn, me) | suspended_members(conn)
+    if any(m in blocked for m in members if m != me):
+        raise RefusedError("you cannot write in this conversation any more", [{"rule": "blocked"}])
+    _burst_check(conn, viewer, body, {m for m in members if m != me})
+    check_rate(conn, me, "message")
+    if members[me] == "request":  # answering a request accepts it
+        _set_state(conn, conversation_id, me, "active")
+        members[me] = "active"
+    return _record(conn, conversation_id, me, body, members)
+
+
+def answer_request(conn: Connection, viewer: Viewer, conversation_id: int, *, accept: bool) -> None:
+    """Accept a message request (it joins the inbox) or decline it (it disappears;
+    the sender is not told).
+
+    Raises
+    ------
+    NotFoundError
+        No request with this id for the viewer.
+    """
+    me = member_of(viewer)
+    members = _participants(conn, conversation_id)
+    if members.get(me) != "request":
+        raise NotFoundError(f"no message request {conversation_id}")
+    _set_state(conn, conversation_id, me, "active" if accept else "declined")
+
+
+def _views(
+    conn: Connection, me: int, rows: list[Any], people: dict[int, MemberCard]
+) -> list[MessageView]:
+    return [
+        MessageView(
+            m.id,
+            people[m.sender_id],
+            None if m.hidden_at is not None else m.body,
+            m.created_at,
+            m.sender_id == me,
+            m.hidden_reason if m.hidden_at is not None else None,
+        )
+        for m in rows
+        if m.sender_id in people
+    ]
+
+
+def conversation(
+    conn: Connection, viewer: Viewer, conversation_id: int, *, limit: int = 50, mark: bool = True
+) -> ConversationView:
+    """The newest messages of a conversation the viewer is in; marks them read.
+
+    Raises
+    ------
+    NotFoundError
+        Not a conversation of the viewer's (declined requests included).
+    """
+    me, members = _mine(conn, viewer, conversation_id)
+    people = cards(conn, members)
+    rows = list(
+        conn.execute(
+            select(table_of(Message))
+            .where(Message.conversation_id == conversation_id)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+    )[::-1]
+    if mark and rows:
+        conn.execute(
+            update(Participant)
+            .where(
+                Participant.conversation_id == conversation_id,
+                Participant.member_id == me,
+                Participant.last_read_id < rows[-1].id,
+            )
+            .values(last_read_id=rows[-1].id)
+        )
+    blocked = blocked_members(conn, me)
+    others = [people[m] for m in members if m != me and m in people]
+    return ConversationView(
+        conversation_id,
+        others,
+        members[me],
+        waiting=any(members[m] == "request" for m in members if m != me) and len(members) == 2,
+        messages=_views(conn, me, rows, people),
+        blocked=any(m in blocked for m in members if m != me),
+    )
+
+
+def messages_after(
+    conn: Connection, viewer: Viewer, conversation_id: int, after_id: int
+) -> list[MessageView]:
+    """The messages after ``after_id`` (what a page that is open has not shown yet)."""
+    me, members = _mine(conn, viewer, conversation_id)
+    rows = list(
+        conn.execute(
+            select(table_of(Message))
+            .where(Message.conversation_id == conversation_id, Message.id > after_id)
+            .order_by(Message.id)
+            .limit(200)
+        )
+    )
+    if rows:
+        conn.execute(
+            update(Participant)
+            .where(
+                Participant.conversation_id == conversation_id,
+                Participant.member_id == me,
+                Participant.last_read_id < rows[-1].id,
+            )
+            .values(last_read_id=rows[-1].id)
+        )
+    return _views(conn, me, rows, cards(conn, members))
+
+
+def inbox(
+    conn: Connection, viewer: Viewer, *, state: str = "active", limit: int = 50
+) -> list[InboxItem]:
+    """The viewer's conversations (``active``) or message requests (``request``),
+    the most recent first, with unread counts."""
+    me = member_of(viewer)
+    mine = conn.execute(
+        select(Participant.conversation_id, Participant.last_read_id)
+        .join(Conversation, Conversation.id == Participant.conversation_id)
+        .where(Participant.member_id == me, Participant.state == state)
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .limit(limit)
+    ).all()
+    if not mine:
+        return []
+    ids = [c for c, _ in mine]
+    last_read = dict(mine)
+    others: dict[int, list[int]] = {}
+    for cid, member in conn.execute(
+        select(Participant.conversation_id, Participant.member_id).where(
+            Participant.conversation_id.in_(ids), Participant.member_id != me
+        )
+    ):
+        others.setdefault(cid, []).append(member)
+    people = cards(conn, {m for ms in others.values() for m in ms})
+    latest = {
+        row.conversation_id: row
+        for row in conn.execute(
+            select(
+                Message.conversation_id, Message.body, Message.created_at, Message.hidden_at
+            ).where(
+                Message.id.in_(
+                    select(func.max(Message.id))
+                    .where(Message.conversation_id.in_(ids))
+                    .group_by(Message.conversation_id)
+                )
+            )
+        )
+    }
+    unread = dict(
+        conn.execute(
+            select(Message.conversation_id, func.count())
+            .join(
+                Participant,
+                and_(
+                    Participant.conversation_id == Message.conversation_id,
+                    Participant.member_id == me,
+                ),
+            )
+            .where(
+                Message.conversation_id.in_(ids),
+                Message.id > Participant.last_read_id,
+                Message.sender_id != me,
+            )
+            .group_by(Message.conversation_id)
+        ).all()
+    )
+    items = []
+    for cid in ids:
+        last = latest.get(cid)
+        preview = None
+        if last is not None and last.hidden_at is None:
+            preview = last.body[:120]
+        items.append(
+            InboxItem(
+                cid,
+                [people[m] for m in others.get(cid, []) if m in people],
+                last.created_at if last is not None else dt.datetime.min,
+                int(unread.get(cid, 0)),
+                state,
+                preview,
+            )
+        )
+    del last_read
+    return items
+
+
+def unread_total(conn: Connection, viewer: Viewer) -> tuple[int, int]:
+    """(unread messages in the inbox, open message requests) — the badge."""
+    me = member_of(viewer)
+    unread = conn.execute(
+        select(func.count())
+        .select_from(Message)
+        .join(
+            Participant,
+            and_(
+                Participant.conversation_id == Message.conversation_id,
+                Participant.member_id == me,
+                Participant.state == "active",
+            ),
+        )
+        .where(Message.id > Participant.last_read_id, Message.sender_id != me)
+    ).scalar_one()
+    requests = conn.execute(
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.member_id == me, Participant.state == "request")
+    ).scalar_one()
+    return int(unread), int(requests)

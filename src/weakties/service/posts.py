@@ -1,0 +1,653 @@
+"""Posts, comments, reactions, shares and mentions.
+
+A post has an audience: every member (``everyone``) or the author's connections
+(``connections``). A member never reads a post outside its audience — not on
+its page, in the feed, in a share, a notification or the API: every read goes
+through :func:`visible_posts`. A post hidden by the operator, or written by a
+suspended member, is gone for everyone but its author, who sees the reason.
+Blocks hide each member's posts from the other.
+
+Text is Markdown, rendered then sanitised (:mod:`weakties.service.markup`);
+``@handle`` mentions a member who may read the post and has no block with the
+author (the others stay plain text and are not told).
+
+Comments and reactions are interaction traces for the tie model, like their
+imported counterparts (metadata only: kind, time, who to whom; never the text):
+a comment goes from its author to the post's author (a reply to the comment's
+author), a reaction likewise, with its kind as detail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
+
+from weakties.errors import NotFoundError
+from weakties.model.tables import (
+    POST_AUDIENCES,
+    REACTION_KINDS,
+    Comment,
+    Interaction,
+    Mention,
+    Organization,
+    Position,
+    Post,
+    Reaction,
+    table_of,
+    utcnow,
+)
+from weakties.service.connections import MemberCard, member_of
+from weakties.service.context import Viewer
+from weakties.service.forms import N_, FormError, has_control_characters
+from weakties.service.markup import mentioned_handles, render_markdown
+from weakties.service.notifications import notify
+from weakties.service.social import (
+    blocked_members,
+    cards,
+    check_rate,
+    connected_members,
+    require_active,
+    suspended_members,
+)
+
+__all__ = [
+    "AUDIENCES",
+    "BODY_MAX",
+    "COMMENT_MAX",
+    "REACTIONS",
+    "CommentView",
+    "PostView",
+    "add_comment",
+    "create_post",
+    "delete_post",
+    "member_posts",
+    "post_page",
+    "post_views",
+    "react",
+    "share_post",
+    "visibility",
+]
+
+AUDIENCES = tuple(a for a in POST_AUDIENCES if a != "group")
+BODY_MAX = 10_000
+REACTIONS = (
+    ("like", N_("Like")),
+    ("celebrate", N_("Celebrate")),
+    ("support", N_("Support")),
+    ("insightful", N_("Insightful")),
+    ("curious", N_("Curious")),
+)
+assert tuple(k for k, _label in REACTIONS) == REACTION_KINDS
+COMMENT_MAX = 3_000
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    author: MemberCard
+    html: str
+    created_at: dt.datetime
+    parent_id: int | None
+    hidden_reason: str | None = None  # shown to the author only
+    replies: list[CommentView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: int
+    author: MemberCard
+    audience: str
+    organization: str | None
+    organization_id: int | None
+    html: str
+    created_at: dt.datetime
+    reactions: dict[str, int]
+    my_reaction: str | None
+    comment_count: int
+    shared: PostView | None
+    shared_missing: bool  # a share of a post the viewer may not (or can no longer) read
+    is_mine: bool
+    hidden_reason: str | None  # the operator's reason, shown to the author only
+    why: list[str] = field(default_factory=list)
+    comments: list[CommentView] = field(default_factory=list)
+
+
+@dataclass
+class Visibility:
+    """What decides, for one viewer, which posts they may read."""
+
+    me: int
+    connected: dict[int, int]  # member -> person
+    hidden_authors: set[int]  # blocked either way, or suspended
+
+    def clause(self) -> ColumnElement[bool]:
+        """SQL: the posts this viewer may read."""
+        others = and_(
+            Post.hidden_at.is_(None),
+            Post.author_id.not_in(sorted(self.hidden_authors)) if self.hidden_authors else true(),
+            or_(
+                Post.audience == "everyone",
+                and_(
+                    Post.audience == "connections",
+                    Post.author_id.in_(sorted(self.connected)),
+                ),
+            ),
+        )
+        return or_(Post.author_id == self.me, others)
+
+    def may_read(self, row: Any) -> bool:
+        author = row.author_id
+        if author == self.me:
+            return True
+        if row.hidden_at is not None or author in self.hidden_authors:
+            return False
+        audience = row.audience
+        return audience == "everyone" or (audience == "connections" and author in self.connected)
+
+
+def visibility(conn: Connection, viewer: Viewer) -> Visibility:
+    me = member_of(viewer)
+    hidden = blocked_members(conn, me) | (suspended_members(conn) - {me})
+    return Visibility(me, connected_members(conn, viewer), hidden)
+
+
+def _clean(text: str, field_name: str, limit: int, *, required: bool = True) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise FormError.one(field_name, N_("Write something first."))
+    if has_control_characters(text, multiline=True):
+        raise FormError.one(field_name, N_("Remove the control characters."))
+    if len(text) > limit:
+        raise FormError.one(field_name, N_("This text is too long."))
+    return text
+
+
+def _mention_targets(
+    conn: Connection, author: int, text: str, audience: str, connected_to_author: set[int]
+) -> dict[str, int]:
+    """Handle -> member for the ``@handle`` mentions that may stand: members who can
+    read the post, with no block between them and the author, not suspended."""
+    from weakties.model.tables import Member
+
+    handles = mentioned_handles(text)[:50]
+    if not handles:
+        return {}
+    rows = conn.execute(
+        select(Member.id, func.lower(Member.handle)).where(func.lower(Member.handle).in_(handles))
+    )
+    blocked = blocked_members(conn, author) | suspended_members(conn)
+    out = {}
+    for member_id, handle in rows:
+        if member_id == author or member_id in blocked:
+            continue
+        if audience == "connections" and member_id not in connected_to_author:
+            continue
+        out[handle] = member_id
+    return out
+
+
+def _trace(
+    conn: Connection,
+    kind: str,
+    sender: MemberCard,
+    recipient: MemberCard,
+    when: dt.datetime,
+    key: str,
+    detail: str | None = None,
+) -> None:
+    """One interaction (metadata only) for the tie model, in the actor's data."""
+    if sender.person_id == recipient.person_id:
+        return
+    conn.execute(
+        insert(Interaction).values(
+            kind=kind,
+            channel="platform",
+            sender_id=sender.person_id,
+            recipient_id=recipient.person_id,
+            occurred_at=when,
+            group_size=1,
+            detail=detail,
+            asserted_by=sender.member_id,
+            natural_key=key,
+        )
+    )
+
+
+def _own_org(conn: Connection, viewer: Viewer, organization_id: int) -> str:
+    """The name of an organisation the viewer currently works at (their own data)."""
+    row = conn.execute(
+        select(Organization.name)
+        .join(Position, Position.organization_id == Organization.id)
+        .where(
+            Organization.id == organization_id,
+            Position.person_id == viewer.person_id,
+            Position.asserted_by == member_of(viewer),
+            Position.is_current.is_(True),
+            Position.kind == "job",
+        )
+    ).first()
+    if row is None:
+        raise FormError.one(
+            "organization_id", N_("You can post for an organisation you work at only.")
+        )
+    return str(row[0])
+
+
+def create_post(
+    conn: Connection,
+    viewer: Viewer,
+    body: str,
+    audience: str = "everyone",
+    *,
+    organization_id: int | None = None,
+    shared_post_id: int | None = None,
+) -> PostView:
+    """Publish a post (Markdown) to ``audience``; mentions are notified.
+
+    Raises
+    ------
+    FormError
+        Empty or too long ``body``, an unknown ``audience``, an organisation the
+        viewer does not work at.
+    RefusedError
+        The viewer is suspended, or posted too much in the last hour.
+    """
+    me = require_active(conn, viewer)
+    if audience not in AUDIENCES:
+        raise FormError.one("audience", N_("Choose who may read the post."))
+    body = _clean(body, "body", BODY_MAX, required=shared_post_id is None)
+    if organization_id is not None:
+        _own_org(conn, viewer, organization_id)
+    check_rate(conn, me, "post")
+    seen = visibility(conn, viewer)
+    targets = _mention_targets(conn, me, body, audience, set(_connected_of(conn, viewer, seen)))
+    now = utcnow()
+    post_id = conn.execute(
+        insert(Post)
+        .values(
+            author_id=me,
+            audience=audience,
+            organization_id=organization_id,
+            body=body,
+            html=render_markdown(body, targets) if body else "",
+            shared_post_id=shared_post_id,
+            created_at=now,
+        )
+        .returning(Post.id)
+    ).scalar_one()
+    for member_id in targets.values():
+        conn.execute(insert(Mention).values(post_id=post_id, member_id=member_id))
+        notify(
+            conn,
+            member_id,
+            "mention",
+            dedup=f"mention-post-{post_id}",
+            thread=f"post-{post_id}",
+            actor_id=me,
+            post_id=post_id,
+            at=now,
+        )
+    return post_page(conn, viewer, post_id, with_comments=False)
+
+
+def _connected_of(conn: Connection, viewer: Viewer, seen: Visibility) -> dict[int, int]:
+    return seen.connected
+
+
+def share_post(
+    conn: Connection, viewer: Viewer, post_id: int, body: str = "", audience: str = "everyone"
+) -> PostView:
+    """Share a post the viewer may read, with an optional comment of their own.
+
+    A share of a connections-only post goes to the sharer's connections at most,
+    and only those who may read the original see it inside the share.
+    """
+    original = _readable(conn, viewer, post_id)
+    if original.shared_post_id is not None:  # share the original, not the share
+        original = _readable(conn, viewer, original.shared_post_id)
+    if original.audience != "everyone":
+        audience = "connections"
+    view = create_post(conn, viewer, body, audience, shared_post_id=original.id)
+    cards_ = cards(conn, {member_of(viewer), original.author_id})
+    _trace(
+        conn,
+        "share",
+        cards_[member_of(viewer)],
+        cards_[original.author_id],
+        view.created_at,
+        f"platform-share-{view.id}",
+    )
+    notify(
+        conn,
+        original.author_id,
+        "reaction",
+        dedup=f"share-{view.id}",
+        thread=f"post-{original.id}",
+        actor_id=member_of(viewer),
+        post_id=original.id,
+        detail="share",
+        at=view.created_at,
+    )
+    return view
+
+
+def _readable(
+    conn: Connection, viewer: Viewer, post_id: int, seen: Visibility | None = None
+) -> Any:
+    row = conn.execute(select(table_of(Post)).where(Post.id == post_id)).first()
+    seen = seen or visibility(conn, viewer)
+    if row is None or not seen.may_read(row):
+        raise NotFoundError(f"no post {post_id}")
+    return row
+
+
+def post_views(
+    conn: Connection, viewer: Viewer, rows: list[Any], seen: Visibility
+) -> list[PostView]:
+    """Views of posts already known to be readable by the viewer (one query per kind)."""
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    shared_ids = {r.shared_post_id for r in rows if r.shared_post_id}
+    shared_rows = (
+        {
+            r.id: r
+            for r in conn.execute(select(table_of(Post)).where(Post.id.in_(sorted(shared_ids))))
+            if seen.may_read(r)
+        }
+        if shared_ids
+        else {}
+    )
+    all_ids = ids + sorted(shared_rows)
+    reactions: dict[int, Counter[str]] = {}
+    mine: dict[int, str] = {}
+    for pid, member, kind in conn.execute(
+        select(Reaction.post_id, Reaction.member_id, Reaction.kind).where(
+            Reaction.post_id.in_(all_ids)
+        )
+    ):
+        if member in seen.hidden_authors:
+            continue
+        reactions.setdefault(pid, Counter())[kind] += 1
+        if member == seen.me:
+            mine[pid] = kind
+    counts = dict(
+        conn.execute(
+            select(Comment.post_id, func.count())
+            .where(
+                Comment.post_id.in_(all_ids),
+                Comment.hidden_at.is_(None),
+                Comment.author_id.not_in(sorted(seen.hidden_authors))
+                if seen.hidden_authors
+                else true(),
+            )
+            .group_by(Comment.post_id)
+        ).all()
+    )
+    orgs = {r.organization_id for r in [*rows, *shared_rows.values()] if r.organization_id}
+    org_names = (
+        dict(
+            conn.execute(
+                select(Organization.id, Organization.name).where(Organization.id.in_(sorted(orgs)))
+            ).all()
+        )
+        if orgs
+        else {}
+    )
+    people = cards(conn, {r.author_id for r in [*rows, *shared_rows.values()]})
+
+    def view(r: Any, inner: bool = False) -> PostView:
+        shared = None
+        if r.shared_post_id and not inner and r.shared_post_id in shared_rows:
+            shared = view(shared_rows[r.shared_post_id], inner=True)
+        return PostView(
+            id=r.id,
+            author=people[r.author_id],
+            audience=r.audience,
+            organization=org_names.get(r.organization_id) if r.organization_id else None,
+            organization_id=r.organization_id,
+            html=r.html,
+            created_at=r.created_at,
+            reactions={k: reactions.get(r.id, Counter()).get(k, 0) for k in REACTION_KINDS},
+            my_reaction=mine.get(r.id),
+            comment_count=int(counts.get(r.id, 0)),
+            shared=shared,
+            shared_missing=bool(r.shared_post_id) and shared is None and not inner,
+            is_mine=r.author_id == seen.me,
+            hidden_reason=r.hidden_reason if r.author_id == seen.me and r.hidden_at else None,
+        )
+
+    return [view(r) for r in rows]
+
+
+def post_page(
+    conn: Connection, viewer: Viewer, post_id: int, *, with_comments: bool = True
+) -> PostView:
+    """A post with its comments (and their replies), as the viewer may read them.
+
+    Raises
+    ------
+    NotFoundError
+        No such post, or not one the viewer may read.
+    """
+    seen = visibility(conn, viewer)
+    row = _readable(conn, viewer, post_id, seen)
+    view = post_views(conn, viewer, [row], seen)[0]
+    if not with_comments:
+        return view
+    rows = conn.execute(
+        select(table_of(Comment)).where(Comment.post_id == post_id).order_by(Comment.id)
+    ).all()
+    rows = [
+        c
+        for c in rows
+        if c.author_id == seen.me
+        or (c.hidden_at is None and c.author_id not in seen.hidden_authors)
+    ]
+    people = cards(conn, {c.author_id for c in rows})
+    top: list[CommentView] = []
+    by_id: dict[int, CommentView] = {}
+    for c in rows:
+        item = CommentView(
+            c.id,
+            people[c.author_id],
+            c.html,
+            c.created_at,
+            c.parent_id,
+            c.hidden_reason if c.hidden_at else None,
+        )
+        by_id[c.id] = item
+        parent = by_id.get(c.parent_id) if c.parent_id else None
+        if parent is not None:
+            parent.replies.append(item)
+        elif c.parent_id is None:
+            top.append(item)
+    return PostView(**{**view.__dict__, "comments": top})
+
+
+def add_comment(
+    conn: Connection, viewer: Viewer, post_id: int, body: str, parent_id: int | None = None
+) -> CommentView:
+    """Comment on a post the viewer may read (or reply to a comment on it).
+
+    Raises
+    ------
+    NotFoundError
+        The post, or the comment replied to, is not one the viewer may read.
+    FormError
+        Empty or too long ``body``.
+    RefusedError
+        Suspended, or too many comments in the last hour.
+    """
+    me = require_active(conn, viewer)
+    seen = visibility(conn, viewer)
+    post = _readable(conn, viewer, post_id, seen)
+    body = _clean(body, "body", COMMENT_MAX)
+    parent = None
+    if parent_id is not None:
+        parent = conn.execute(
+            select(table_of(Comment)).where(Comment.id == parent_id, Comment.post_id == post_id)
+        ).first()
+        if parent is None or (
+            parent.author_id != me
+            and (parent.hidden_at is not None or parent.author_id in seen.hidden_authors)
+        ):
+            raise NotFoundError(f"no comment {parent_id} on post {post_id}")
+        if parent.parent_id is not None:  # replies stay one level deep
+            parent = conn.execute(
+                select(table_of(Comment)).where(Comment.id == parent.parent_id)
+            ).first()
+    check_rate(conn, me, "comment")
+    connected_to_author = set(seen.connected) if post.author_id == me else set()
+    if post.author_id != me:
+        # a mention must be able to read the post: for a connections-only post,
+        # the post author's connections (the readers), not the commenter's
+        from weakties.service.context import viewer as member_viewer
+        from weakties.service.social import cards as _cards
+
+        author_card = _cards(conn, [post.author_id])[post.author_id]
+        connected_to_author = set(connected_members(conn, member_viewer(conn, author_card.handle)))
+    targets = _mention_targets(
+        conn, me, body, post.audience, connected_to_author | {post.author_id}
+    )
+    now = utcnow()
+    comment_id = conn.execute(
+        insert(Comment)
+        .values(
+            post_id=post_id,
+            parent_id=parent.id if parent else None,
+            author_id=me,
+            body=body,
+            html=render_markdown(body, targets),
+            created_at=now,
+        )
+        .returning(Comment.id)
+    ).scalar_one()
+    people = cards(conn, {me, post.author_id, *([parent.author_id] if parent else [])})
+    recipient = parent.author_id if parent else post.author_id
+    _trace(conn, "comment", people[me], people[recipient], now, f"platform-comment-{comment_id}")
+    notify(
+        conn,
+        post.author_id,
+        "comment",
+        dedup=f"comment-{comment_id}",
+        thread=f"post-{post_id}",
+        actor_id=me,
+        post_id=post_id,
+        at=now,
+    )
+    if parent and parent.author_id != post.author_id:
+        notify(
+            conn,
+            parent.author_id,
+            "reply",
+            dedup=f"reply-{comment_id}",
+            thread=f"post-{post_id}",
+            actor_id=me,
+            post_id=post_id,
+            at=now,
+        )
+    for member_id in targets.values():
+        conn.execute(
+            insert(Mention).values(post_id=post_id, comment_id=comment_id, member_id=member_id)
+        )
+        notify(
+            conn,
+            member_id,
+            "mention",
+            dedup=f"mention-comment-{comment_id}",
+            thread=f"post-{post_id}",
+            actor_id=me,
+            post_id=post_id,
+            at=now,
+        )
+    return CommentView(
+        comment_id, people[me], render_markdown(body, targets), now, parent.id if parent else None
+    )
+
+
+def react(conn: Connection, viewer: Viewer, post_id: int, kind: str | None) -> PostView:
+    """Set (or with ``None`` remove) the viewer's reaction to a post they may read.
+
+    Raises
+    ------
+    FormError
+        ``kind`` is not one of :data:`~weakties.model.tables.REACTION_KINDS`.
+    """
+    me = require_active(conn, viewer)
+    if kind is not None and kind not in REACTION_KINDS:
+        raise FormError.one("kind", N_("Choose one of the reactions."))
+    seen = visibility(conn, viewer)
+    post = _readable(conn, viewer, post_id, seen)
+    key = f"platform-reaction-{post_id}-{me}"
+    conn.execute(delete(Reaction).where(Reaction.post_id == post_id, Reaction.member_id == me))
+    if kind is None:
+        conn.execute(delete(Interaction).where(Interaction.natural_key == key))
+        return post_page(conn, viewer, post_id, with_comments=False)
+    check_rate(conn, me, "comment")
+    now = utcnow()
+    conn.execute(insert(Reaction).values(post_id=post_id, member_id=me, kind=kind, created_at=now))
+    updated = conn.execute(
+        update(Interaction)
+        .where(Interaction.natural_key == key)
+        .values(detail=kind, occurred_at=now)
+    ).rowcount
+    if not updated:
+        people = cards(conn, {me, post.author_id})
+        _trace(conn, "reaction", people[me], people[post.author_id], now, key, detail=kind)
+    notify(
+        conn,
+        post.author_id,
+        "reaction",
+        dedup=f"reaction-{post_id}-{me}",
+        thread=f"post-{post_id}",
+        actor_id=me,
+        post_id=post_id,
+        detail=kind,
+        at=now,
+    )
+    return post_page(conn, viewer, post_id, with_comments=False)
+
+
+def delete_post(conn: Connection, viewer: Viewer, post_id: int) -> None:
+    """Delete one of the viewer's posts (its comments and reactions go with it).
+
+    Raises
+    ------
+    NotFoundError
+        Not a post of the viewer's.
+    """
+    gone = conn.execute(
+        delete(Post).where(Post.id == post_id, Post.author_id == member_of(viewer))
+    ).rowcount
+    if not gone:
+        raise NotFoundError(f"no post {post_id} of yours")
+
+
+def member_posts(
+    conn: Connection, viewer: Viewer, author_id: int, *, limit: int = 20
+) -> list[PostView]:
+    """A member's recent posts that the viewer may read (their profile's activity)."""
+    seen = visibility(conn, viewer)
+    rows = conn.execute(
+        select(table_of(Post))
+        .where(Post.author_id == author_id, seen.clause())
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(limit)
+    ).all()
+    return post_views(conn, viewer, list(rows), seen)

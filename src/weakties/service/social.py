@@ -1,0 +1,181 @@
+"""What the platform's social features share: who a member is to another (connected,
+blocked, suspended), member cards, and the write limits.
+
+A block is mutual in effect: neither member can message, invite or mention the
+other, and neither finds the other in search, posts or the feed. A suspended
+member may sign in and read (and sees why they are suspended) but writes
+nothing, and nobody else sees what they wrote.
+
+The write limits count events in the database (``rate_event``), so that they hold
+across worker processes; a refusal says from when the next write is possible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, func, insert, or_, select
+
+from weakties.errors import NotFoundError, RefusedError
+from weakties.model.tables import Block, Member, Person, RateEvent, Suspension, utcnow
+from weakties.service.connections import MemberCard, member_of
+from weakties.service.context import Viewer, reader
+from weakties.service.forms import has_control_characters
+
+__all__ = [
+    "LIMITS",
+    "blocked_between",
+    "blocked_members",
+    "cards",
+    "check_rate",
+    "connected_members",
+    "member_by_handle",
+    "require_active",
+    "suspended_members",
+    "suspension_reason",
+]
+
+# writes a member may make: (how many, in how many seconds)
+LIMITS: dict[str, tuple[int, int]] = {
+    "post": (20, 3600),
+    "comment": (60, 3600),
+    "message": (120, 3600),
+    "report": (20, 86400),
+    "job": (20, 86400),
+}
+
+
+def cards(conn: Connection, member_ids: Iterable[int]) -> dict[int, MemberCard]:
+    """Member id -> card (handle, name, headline)."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return {}
+    out: dict[int, MemberCard] = {}
+    for start in range(0, len(ids), 900):
+        rows = conn.execute(
+            select(Member.id, Member.person_id, Member.handle, Person.display_name, Person.headline)
+            .join(Person, Person.id == Member.person_id)
+            .where(Member.id.in_(ids[start : start + 900]))
+        )
+        out.update({row[0]: MemberCard(*row) for row in rows})
+    return out
+
+
+def member_by_handle(conn: Connection, viewer: Viewer, handle: str) -> MemberCard:
+    """The member ``handle``, unless a block stands between them and the viewer.
+
+    Raises
+    ------
+    NotFoundError
+        No such member, a suspended one, or one with a block between them and the viewer.
+    """
+    if not handle or has_control_characters(handle) or len(handle) > 200:
+        raise NotFoundError(f"no member {handle!r}")
+    row = conn.execute(
+        select(Member.id, Member.person_id, Member.handle, Person.display_name, Person.headline)
+        .join(Person, Person.id == Member.person_id)
+        .where(func.lower(Member.handle) == handle.lower())
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no member {handle!r}")
+    card = MemberCard(*row)
+    me = member_of(viewer)
+    if card.member_id != me and (
+        blocked_between(conn, me, card.member_id) or card.member_id in suspended_members(conn)
+    ):
+        raise NotFoundError(f"no member {handle!r}")
+    return card
+
+
+def blocked_members(conn: Connection, member_id: int) -> set[int]:
+    """The members with a block between them and ``member_id`` (either way)."""
+    rows = conn.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            or_(Block.blocker_id == member_id, Block.blocked_id == member_id)
+        )
+    )
+    return {b if a == member_id else a for a, b in rows}
+
+
+def blocked_between(conn: Connection, one: int, other: int) -> bool:
+    return (
+        conn.execute(
+            select(Block.id).where(
+                or_(
+                    (Block.blocker_id == one) & (Block.blocked_id == other),
+                    (Block.blocker_id == other) & (Block.blocked_id == one),
+                )
+            )
+        ).first()
+        is not None
+    )
+
+
+def suspended_members(conn: Connection) -> set[int]:
+    return set(conn.execute(select(Suspension.member_id)).scalars())
+
+
+def suspension_reason(conn: Connection, member_id: int) -> str | None:
+    return conn.execute(select(Suspension.reason).where(Suspension.member_id == member_id)).scalar()
+
+
+def require_active(conn: Connection, viewer: Viewer) -> int:
+    """The viewer's member id, if they may write.
+
+    Raises
+    ------
+    RefusedError
+        The member is suspended (the message gives the operator's reason).
+    """
+    me = member_of(viewer)
+    reason = suspension_reason(conn, me)
+    if reason is not None:
+        raise RefusedError(f"your account is suspended: {reason}", [{"rule": "suspended"}])
+    return me
+
+
+def connected_members(conn: Connection, viewer: Viewer) -> dict[int, int]:
+    """Member id -> person id of the members the viewer is connected with."""
+    first = reader(conn, viewer).first_degree()
+    if not first:
+        return {}
+    out: dict[int, int] = {}
+    people = sorted(first)
+    for start in range(0, len(people), 900):
+        rows = conn.execute(
+            select(Member.id, Member.person_id).where(
+                Member.person_id.in_(people[start : start + 900])
+            )
+        )
+        out.update(dict(rows.all()))
+    return out
+
+
+def check_rate(
+    conn: Connection, member_id: int, action: str, *, now: dt.datetime | None = None
+) -> None:
+    """Count one ``action`` by the member, or refuse it past :data:`LIMITS`.
+
+    Raises
+    ------
+    RefusedError
+        Too many in the window: the message says from when it is possible again.
+    """
+    limit, seconds = LIMITS[action]
+    now = now or utcnow()
+    bucket = f"{action}:{member_id}"
+    since = now - dt.timedelta(seconds=seconds)
+    recent = conn.execute(
+        select(func.count(), func.min(RateEvent.at)).where(
+            RateEvent.bucket == bucket, RateEvent.at > since
+        )
+    ).one()
+    if recent[0] >= limit:
+        again = recent[1] + dt.timedelta(seconds=seconds)
+        raise RefusedError(
+            f"{limit} per {seconds // 3600} hours is the limit for this: "
+            f"the next one is possible at {again.isoformat(timespec='minutes')} UTC",
+            [{"rule": f"{action}_rate", "possible_at": again.isoformat()}],
+        )
+    conn.execute(insert(RateEvent).values(bucket=bucket, at=now))
