@@ -8,6 +8,8 @@ document at ``/api/v1/openapi.json``.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -87,6 +89,22 @@ def error_page(request: Request, status: int, message: str) -> Response:
     return HTMLResponse(body, status_code=status)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The server's own loop for background tasks (notifications, job expiry)."""
+    from weakties.service.tasks import Worker
+
+    interval = app.state.settings.worker_interval
+    worker = Worker(app.state.store, interval) if interval > 0 else None
+    if worker is not None:
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The platform as an ASGI app, on ``settings.db`` (or the given ``store``)."""
     from weakties.web.errors import install_error_handlers
@@ -98,12 +116,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         api_profile,
         career,
         home,
+        messages,
         network,
+        notifications,
         orgs,
+        posts,
         profiles,
+        safety,
         search,
+        social_api,
         suggestions,
     )
+    from weakties.web.routes import jobs as job_pages
 
     settings = settings or Settings()
     if settings.environment == "development" and settings.secret_key.get_secret_value() == (
@@ -117,6 +141,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         version=__version__,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.store = store or open_store(settings.db)
@@ -136,6 +161,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(search.router)
     app.include_router(search.api_router)
     app.include_router(suggestions.router)
+    for social in (posts, messages, notifications, job_pages, safety, social_api):
+        app.include_router(social.router)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         description="folder of the nightly batch's results (weakties batch --output); "
         "without one, suggestions are computed on request",
     )
+    worker_interval: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        description="seconds between two passes of the background loop (0: no loop here)",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
