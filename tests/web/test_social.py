@@ -231,7 +231,9 @@ def test_field_errors_and_nothing_half_written(people, store):
         assert conn.execute(select(func.count()).select_from(Post)).scalar_one() == 0
 
 
-def _employ(store, handle: str, org: str) -> None:
+def _employ(store, handle: str, org: str, kind: str = "job") -> None:
+    """Say in the member's own data that they work at ``org`` now (or, with kind
+    ``group``, that they belong to the group ``org``)."""
     from weakties.model.tables import Member, Organization, Position
 
     with store.engine.begin() as conn:
@@ -242,15 +244,19 @@ def _employ(store, handle: str, org: str) -> None:
         if org_id is None:
             org_id = conn.execute(
                 Organization.__table__.insert()
-                .values(name=org, norm_name=org.lower(), kind="organization")
+                .values(
+                    name=org,
+                    norm_name=org.lower(),
+                    kind="group" if kind == "group" else "organization",
+                )
                 .returning(Organization.id)
             ).scalar_one()
         conn.execute(
             Position.__table__.insert().values(
                 person_id=person,
                 organization_id=org_id,
-                kind="job",
-                title="Engineer",
+                kind=kind,
+                title="Engineer" if kind == "job" else None,
                 is_current=True,
                 asserted_by=member,
                 source="manual",
@@ -415,3 +421,43 @@ def test_pages_render_in_both_languages(people):
     page = ana.get("/feed").text
     assert "Fil d" in page and "Publier" in page
     assert csrf(ana, "/feed")
+
+
+def test_a_group_discussion_reaches_the_groups_members_only(people, store):
+    ana, bo, cy, dee = (people[h] for h in ("ana", "bob", "cyd", "dee"))
+    _employ(store, "ana", "Lyon Data Alumni", kind="group")
+    _employ(store, "cyd", "Lyon Data Alumni", kind="group")
+    with store.engine.connect() as conn:
+        from weakties.model.tables import Organization
+
+        gid = conn.execute(
+            select(Organization.id).where(Organization.name == "Lyon Data Alumni")
+        ).scalar_one()
+    outside = api(dee, "POST", "/posts", {"body": "Me too", "audience": "group", "group_id": gid})
+    assert outside.status_code == 422 and list(outside.json()["fields"]) == ["group_id"]
+    made = api(
+        ana,
+        "POST",
+        "/posts",
+        {"body": "Meetup on Friday, @cyd and @bob?", "audience": "group", "group_id": gid},
+    )
+    assert made.status_code == 201, made.text
+    pid = made.json()["id"]
+    assert made.json()["group"] == "Lyon Data Alumni"
+    # Cy is no connection of Ana's but a member of the group; Bo is her connection but not in it
+    assert '<a href="/in/cyd"' in made.json()["html"] and "/in/bob" not in made.json()["html"]
+    assert api(cy, "GET", f"/posts/{pid}").status_code == 200
+    for outsider in (bo, dee):
+        assert api(outsider, "GET", f"/posts/{pid}").status_code == 404
+        assert pid not in [i["post"]["id"] for i in api(outsider, "GET", "/feed").json()["items"]]
+    item = next(i for i in api(cy, "GET", "/feed").json()["items"] if i["post"]["id"] == pid)
+    assert item["why"] == [{"kind": "group", "name": "Lyon Data Alumni", "link": None, "via": None}]
+    assert "a discussion in your group Lyon Data Alumni" in cy.get("/feed").text
+    page = post_form(
+        ana,
+        "/posts",
+        {"body": "From the form", "audience": "group", "group_id": str(gid)},
+        page="/feed",
+    )
+    assert page.status_code == 303
+    assert "Group: Lyon Data Alumni" in cy.get(page.headers["location"]).text

@@ -1,6 +1,6 @@
 """The feed: posts of the viewer's connections, of the members and organisations
-they follow, their own, and their contacts' career moves — each item saying why
-the viewer sees it.
+they follow, of their groups, their own, and their contacts' career moves — each
+item saying why the viewer sees it.
 
 Pages are cut by a keyset cursor (time, kind, id) rather than an offset: a post
 published while the viewer reads does not shift the next page, and no item is
@@ -33,7 +33,8 @@ PAGE = 20
 @dataclass(frozen=True)
 class Why:
     """One reason an item is in the feed: ``kind`` is own, connection, follow_member,
-    follow_org or contact; ``name`` and ``link`` say which tie or follow."""
+    follow_org, group (a discussion in one of the viewer's groups), contact or
+    own_data; ``name`` and ``link`` say which tie or follow."""
 
     kind: str
     name: str | None = None
@@ -124,6 +125,8 @@ def feed(
     sources: list[ColumnElement[bool]] = [Post.author_id.in_(authors)]
     if followed_orgs:
         sources.append(and_(Post.organization_id.in_(followed_orgs), Post.audience == "everyone"))
+    if seen.groups:
+        sources.append(and_(Post.audience == "group", Post.group_id.in_(sorted(seen.groups))))
     query = select(table_of(Post)).where(or_(*sources), seen.clause())
     if after is not None:
         at, rank, ident = after
@@ -154,6 +157,8 @@ def feed(
                 why.append(Why("follow_member", card.name, f"/in/{card.handle}"))
             if r.organization_id in followed_orgs:
                 why.append(Why("follow_org", org_names.get(r.organization_id), None))
+            if r.audience == "group" and r.group_id in seen.groups:
+                why.append(Why("group", seen.groups[r.group_id], None))
         items.append(
             ((r.created_at, 1, r.id), FeedItem("post", r.created_at, views[r.id], None, why))
         )

@@ -1,7 +1,9 @@
 """Posts, comments, reactions, shares and mentions.
 
-A post has an audience: every member (``everyone``) or the author's connections
-(``connections``). A member never reads a post outside its audience — not on
+A post has an audience: every member (``everyone``), the author's connections
+(``connections``) or the members of a group the author belongs to (``group``: a
+group discussion; membership is what each member's own data says, a current
+position of kind ``group``). A member never reads a post outside its audience — not on
 its page, in the feed, in a share, a notification or the API: every read goes
 through :func:`visible_posts`. A post hidden by the operator, or written by a
 suspended member, is gone for everyone but its author, who sees the reason.
@@ -75,6 +77,8 @@ __all__ = [
     "add_comment",
     "create_post",
     "delete_post",
+    "group_members",
+    "member_groups",
     "member_posts",
     "post_page",
     "post_views",
@@ -83,7 +87,7 @@ __all__ = [
     "visibility",
 ]
 
-AUDIENCES = tuple(a for a in POST_AUDIENCES if a != "group")
+AUDIENCES = POST_AUDIENCES
 BODY_MAX = 10_000
 REACTIONS = (
     ("like", N_("Like")),
@@ -114,6 +118,8 @@ class PostView:
     audience: str
     organization: str | None
     organization_id: int | None
+    group: str | None
+    group_id: int | None
     html: str
     created_at: dt.datetime
     reactions: dict[str, int]
@@ -134,6 +140,7 @@ class Visibility:
     me: int
     connected: dict[int, int]  # member -> person
     hidden_authors: set[int]  # blocked either way, or suspended
+    groups: dict[int, str] = field(default_factory=dict)  # the viewer's groups: id -> name
 
     def clause(self) -> ColumnElement[bool]:
         """SQL: the posts this viewer may read."""
@@ -146,6 +153,7 @@ class Visibility:
                     Post.audience == "connections",
                     Post.author_id.in_(sorted(self.connected)),
                 ),
+                and_(Post.audience == "group", Post.group_id.in_(sorted(self.groups))),
             ),
         )
         return or_(Post.author_id == self.me, others)
@@ -157,13 +165,54 @@ class Visibility:
         if row.hidden_at is not None or author in self.hidden_authors:
             return False
         audience = row.audience
-        return audience == "everyone" or (audience == "connections" and author in self.connected)
+        return (
+            audience == "everyone"
+            or (audience == "connections" and author in self.connected)
+            or (audience == "group" and row.group_id in self.groups)
+        )
 
 
 def visibility(conn: Connection, viewer: Viewer) -> Visibility:
     me = member_of(viewer)
     hidden = blocked_members(conn, me) | (suspended_members(conn) - {me})
-    return Visibility(me, connected_members(conn, viewer), hidden)
+    groups = member_groups(conn, me, viewer.person_id)
+    return Visibility(me, connected_members(conn, viewer), hidden, groups)
+
+
+def member_groups(conn: Connection, member_id: int, person_id: int | None) -> dict[int, str]:
+    """The groups a member belongs to now, as their own data says: id -> name."""
+    if person_id is None:
+        return {}
+    rows = conn.execute(
+        select(Organization.id, Organization.name)
+        .join(Position, Position.organization_id == Organization.id)
+        .where(
+            Position.person_id == person_id,
+            Position.asserted_by == member_id,
+            Position.kind == "group",
+            Position.is_current.is_(True),
+        )
+        .order_by(Organization.name)
+    )
+    return {int(i): str(n) for i, n in rows}
+
+
+def group_members(conn: Connection, group_id: int) -> set[int]:
+    """The members whose own data says they belong to the group now."""
+    from weakties.model.tables import Member
+
+    return set(
+        conn.execute(
+            select(Member.id)
+            .join(Position, Position.person_id == Member.person_id)
+            .where(
+                Position.organization_id == group_id,
+                Position.asserted_by == Member.id,
+                Position.kind == "group",
+                Position.is_current.is_(True),
+            )
+        ).scalars()
+    )
 
 
 def _clean(text: str, field_name: str, limit: int, *, required: bool = True) -> str:
@@ -178,7 +227,12 @@ def _clean(text: str, field_name: str, limit: int, *, required: bool = True) -> 
 
 
 def _mention_targets(
-    conn: Connection, author: int, text: str, audience: str, connected_to_author: set[int]
+    conn: Connection,
+    author: int,
+    text: str,
+    audience: str,
+    connected_to_author: set[int],
+    group_id: int | None = None,
 ) -> dict[str, int]:
     """Handle -> member for the ``@handle`` mentions that may stand: members who can
     read the post, with no block between them and the author, not suspended."""
@@ -191,11 +245,14 @@ def _mention_targets(
         select(Member.id, func.lower(Member.handle)).where(func.lower(Member.handle).in_(handles))
     )
     blocked = blocked_members(conn, author) | suspended_members(conn)
+    readers = group_members(conn, group_id) if audience == "group" and group_id else set()
     out = {}
     for member_id, handle in rows:
         if member_id == author or member_id in blocked:
             continue
         if audience == "connections" and member_id not in connected_to_author:
+            continue
+        if audience == "group" and member_id not in readers:
             continue
         out[handle] = member_id
     return out
@@ -255,6 +312,7 @@ def create_post(
     audience: str = "everyone",
     *,
     organization_id: int | None = None,
+    group_id: int | None = None,
     shared_post_id: int | None = None,
 ) -> PostView:
     """Publish a post (Markdown) to ``audience``; mentions are notified.
@@ -263,7 +321,7 @@ def create_post(
     ------
     FormError
         Empty or too long ``body``, an unknown ``audience``, an organisation the
-        viewer does not work at.
+        viewer does not work at, a group they are not in (``group_id``).
     RefusedError
         The viewer is suspended, or posted too much in the last hour.
     """
@@ -273,9 +331,13 @@ def create_post(
     body = _clean(body, "body", BODY_MAX, required=shared_post_id is None)
     if organization_id is not None:
         _own_org(conn, viewer, organization_id)
-    check_rate(conn, me, "post")
     seen = visibility(conn, viewer)
-    targets = _mention_targets(conn, me, body, audience, set(_connected_of(conn, viewer, seen)))
+    if audience != "group":
+        group_id = None
+    elif group_id is None or group_id not in seen.groups:
+        raise FormError.one("group_id", N_("Choose one of your groups."))
+    check_rate(conn, me, "post")
+    targets = _mention_targets(conn, me, body, audience, set(seen.connected), group_id)
     now = utcnow()
     post_id = conn.execute(
         insert(Post)
@@ -283,6 +345,7 @@ def create_post(
             author_id=me,
             audience=audience,
             organization_id=organization_id,
+            group_id=group_id,
             body=body,
             html=render_markdown(body, targets) if body else "",
             shared_post_id=shared_post_id,
@@ -303,10 +366,6 @@ def create_post(
             at=now,
         )
     return post_page(conn, viewer, post_id, with_comments=False)
-
-
-def _connected_of(conn: Connection, viewer: Viewer, seen: Visibility) -> dict[int, int]:
-    return seen.connected
 
 
 def share_post(
@@ -399,7 +458,12 @@ def post_views(
             .group_by(Comment.post_id)
         ).all()
     )
-    orgs = {r.organization_id for r in [*rows, *shared_rows.values()] if r.organization_id}
+    orgs = {
+        o
+        for r in [*rows, *shared_rows.values()]
+        for o in (r.organization_id, r.group_id)
+        if o is not None
+    }
     org_names = (
         dict(
             conn.execute(
@@ -421,6 +485,8 @@ def post_views(
             audience=r.audience,
             organization=org_names.get(r.organization_id) if r.organization_id else None,
             organization_id=r.organization_id,
+            group=org_names.get(r.group_id) if r.group_id else None,
+            group_id=r.group_id,
             html=r.html,
             created_at=r.created_at,
             reactions={k: reactions.get(r.id, Counter()).get(k, 0) for k in REACTION_KINDS},
@@ -514,16 +580,15 @@ def add_comment(
             ).first()
     check_rate(conn, me, "comment")
     connected_to_author = set(seen.connected) if post.author_id == me else set()
-    if post.author_id != me:
+    if post.author_id != me and post.audience == "connections":
         # a mention must be able to read the post: for a connections-only post,
         # the post author's connections (the readers), not the commenter's
         from weakties.service.context import viewer as member_viewer
-        from weakties.service.social import cards as _cards
 
-        author_card = _cards(conn, [post.author_id])[post.author_id]
+        author_card = cards(conn, [post.author_id])[post.author_id]
         connected_to_author = set(connected_members(conn, member_viewer(conn, author_card.handle)))
     targets = _mention_targets(
-        conn, me, body, post.audience, connected_to_author | {post.author_id}
+        conn, me, body, post.audience, connected_to_author | {post.author_id}, post.group_id
     )
     now = utcnow()
     comment_id = conn.execute(

@@ -28,16 +28,22 @@ def _feed_page(ctx: Page, cursor: str = "", *, status: int = 200, **extra: objec
         me = account.viewer(conn)
         page = feed_service.feed(conn, me, cursor or None)
         orgs = my_organizations(conn, me)
+        groups = posts.member_groups(conn, account.member_id, me.person_id)
     return render(
         ctx,
         "feed.html",
         status=status,
         page=page,
         orgs=orgs,
+        groups=groups,
         reactions=posts.REACTIONS,
         audiences=posts.AUDIENCES,
         **extra,
     )
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 @router.get("/feed")
@@ -47,19 +53,28 @@ def feed(ctx: Page, cursor: str = "") -> Response:
 
 @router.post("/posts")
 def create(
-    ctx: Page, body: FormStr = "", audience: FormStr = "everyone", organization_id: FormStr = ""
+    ctx: Page,
+    body: FormStr = "",
+    audience: FormStr = "everyone",
+    organization_id: FormStr = "",
+    group_id: FormStr = "",
 ) -> Response:
     account = ctx.require()
-    org = int(organization_id) if organization_id.isdigit() and len(organization_id) < 12 else None
+    org = _number(organization_id)
     try:
         with ctx.tx() as conn:
             view = posts.create_post(
-                conn, account.viewer(conn), body, audience, organization_id=org
+                conn,
+                account.viewer(conn),
+                body,
+                audience,
+                organization_id=org,
+                group_id=_number(group_id),
             )
     except FormError as exc:
-        return _feed_page(ctx, status=422, errors=exc.fields, body=body)
+        return _feed_page(ctx, status=422, errors=exc.fields, body=body, audience=audience)
     except RefusedError as exc:
-        return _feed_page(ctx, status=409, errors={"body": str(exc)}, body=body)
+        return _feed_page(ctx, status=409, errors={"body": str(exc)}, body=body, audience=audience)
     return redirect(f"/posts/{view.id}")
 
 

@@ -24,7 +24,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["social"], responses=_errors(401, 422))
 
-Audience = Literal["everyone", "connections"]
+Audience = Literal["everyone", "connections", "group"]
 ReactionKind = Literal["like", "celebrate", "support", "insightful", "curious"]
 Workplace = Literal["on_site", "hybrid", "remote"]
 Employment = Literal["full_time", "part_time", "contract", "freelance", "internship"]
@@ -52,6 +52,7 @@ class PostOut(BaseModel):
     author: MemberOut
     audience: str
     organization: str | None
+    group: str | None = Field(description="the group of a group discussion")
     html: str = Field(description="sanitised HTML rendered from the author's Markdown")
     created_at: UtcDatetime
     reactions: dict[str, int]
@@ -75,7 +76,9 @@ class PostPageOut(PostOut):
 
 
 class WhyOut(BaseModel):
-    kind: str = Field(description="own, connection, follow_member, follow_org, contact, own_data")
+    kind: str = Field(
+        description="own, connection, follow_member, follow_org, group, contact, own_data"
+    )
     name: str | None
     link: str | None
     via: str | None
@@ -116,6 +119,7 @@ def _post(v: posts.PostView) -> PostOut:
         author=_m(v.author),
         audience=v.audience,
         organization=v.organization,
+        group=v.group,
         html=v.html,
         created_at=v.created_at,
         reactions=v.reactions,
@@ -169,6 +173,9 @@ class PostIn(Input):
     body: str = Field(min_length=1, max_length=posts.BODY_MAX, pattern=NOTE)
     audience: Audience = "everyone"
     organization_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    group_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="the group, for the audience group"
+    )
 
 
 class ShareIn(Input):
@@ -194,6 +201,7 @@ def create_post(ctx: ApiMember, body: PostIn) -> PostOut:
             body.body,
             body.audience,
             organization_id=body.organization_id,
+            group_id=body.group_id,
         )
     return _post(view)
 
