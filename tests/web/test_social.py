@@ -180,6 +180,9 @@ def test_messages_requests_and_blocks(people, store):
     assert api(ana, "POST", "/blocks", {"handle": "dee"}).status_code == 201
     again = api(dee, "POST", "/conversations", {"to": ["ana"], "body": "Please answer me"})
     assert again.status_code == 404
+    for one, other in ((dee, "ana"), (ana, "dee")):
+        invited = api(one, "POST", "/invitations", {"handle": other, "note": "Hello there"})
+        assert invited.status_code == 404, invited.text
     pid = api(dee, "POST", "/posts", {"body": "Hey @ana look"}).json()["id"]
     assert "/in/ana" not in api(dee, "GET", f"/posts/{pid}").json()["html"]
     assert api(ana, "GET", f"/posts/{pid}").status_code == 404

@@ -188,14 +188,18 @@ def send_invitation(
     Raises
     ------
     NotFoundError
-        No such member.
+        No such member, or a block between them and the viewer.
     FormError
         The note is too long, or missing for a stranger (``note``); the member is
         the viewer, already connected, or already invited (``handle``).
     RefusedError
         The weekly number of invitations is reached.
     """
+    from weakties.service.social import blocked_between
+
     other = _member(conn, handle)
+    if blocked_between(conn, member_of(viewer), other.member_id):
+        raise NotFoundError(f"no member {handle!r}")  # a block hides each from the other
     note = (note or "").strip() or None
     state = connection_state(conn, viewer, other)
     if state == "self":
