@@ -1,6 +1,6 @@
 """Messaging (pages): the inbox, message requests, a conversation, new messages live.
 
-An open conversation asks ``/messages/{id}/after/{last}`` every second (htmx
+An open conversation asks ``/messages/{id}/after/{last}`` twice a second (htmx
 polling; the answer is the new messages and the next poller). The database is
 the only state, so any number of worker processes serve it alike.
 """
