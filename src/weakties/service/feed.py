@@ -162,7 +162,7 @@ def feed(
         items.append(
             ((r.created_at, 1, r.id), FeedItem("post", r.created_at, views[r.id], None, why))
         )
-    items.extend(_careers(conn, viewer, after, limit + 1))
+    items.extend(_careers(conn, viewer, after, limit + 1, seen.first))
     items.sort(key=lambda pair: pair[0], reverse=True)
     page = items[:limit]
     more = len(items) > limit
@@ -170,7 +170,11 @@ def feed(
 
 
 def _careers(
-    conn: Connection, viewer: Viewer, after: tuple[dt.datetime, int, int] | None, limit: int
+    conn: Connection,
+    viewer: Viewer,
+    after: tuple[dt.datetime, int, int] | None,
+    limit: int,
+    first: set[int],
 ) -> list[tuple[tuple[dt.datetime, int, int], FeedItem]]:
     r = reader(conn, viewer)
     events = r.events(kinds=["career_move"])
@@ -188,7 +192,6 @@ def _careers(
             )
         ).all()
     )
-    first = r.first_degree()
     me = member_of(viewer)
     from weakties.model.tables import Member as M
 

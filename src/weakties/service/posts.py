@@ -54,7 +54,7 @@ from weakties.model.tables import (
     utcnow,
 )
 from weakties.service.connections import MemberCard, member_of
-from weakties.service.context import Viewer
+from weakties.service.context import Viewer, reader
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.markup import mentioned_handles, render_markdown
 from weakties.service.notifications import notify
@@ -141,6 +141,7 @@ class Visibility:
     connected: dict[int, int]  # member -> person
     hidden_authors: set[int]  # blocked either way, or suspended
     groups: dict[int, str] = field(default_factory=dict)  # the viewer's groups: id -> name
+    first: set[int] = field(default_factory=set)  # the viewer's first-degree people
 
     def clause(self) -> ColumnElement[bool]:
         """SQL: the posts this viewer may read."""
@@ -176,7 +177,8 @@ def visibility(conn: Connection, viewer: Viewer) -> Visibility:
     me = member_of(viewer)
     hidden = blocked_members(conn, me) | (suspended_members(conn) - {me})
     groups = member_groups(conn, me, viewer.person_id)
-    return Visibility(me, connected_members(conn, viewer), hidden, groups)
+    first = set(reader(conn, viewer).first_degree())
+    return Visibility(me, connected_members(conn, viewer, first), hidden, groups, first)
 
 
 def member_groups(conn: Connection, member_id: int, person_id: int | None) -> dict[int, str]:

@@ -135,9 +135,13 @@ def require_active(conn: Connection, viewer: Viewer) -> int:
     return me
 
 
-def connected_members(conn: Connection, viewer: Viewer) -> dict[int, int]:
-    """Member id -> person id of the members the viewer is connected with."""
-    first = reader(conn, viewer).first_degree()
+def connected_members(
+    conn: Connection, viewer: Viewer, first: set[int] | None = None
+) -> dict[int, int]:
+    """Member id -> person id of the members the viewer is connected with (``first``:
+    the viewer's first-degree people, when the caller has them already)."""
+    if first is None:
+        first = reader(conn, viewer).first_degree()
     if not first:
         return {}
     out: dict[int, int] = {}
