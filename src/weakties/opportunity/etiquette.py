@@ -647,18 +647,25 @@ def check_message_burst(
     """Why sending ``text`` to ``recipients`` is a mass mailing, or None.
 
     ``earlier`` holds the sender's messages of the last day as (text, recipient).
-    The same words (as :func:`text_fingerprint` sees them: the greeting and
-    spacing may change) sent to more than ``limit`` different members is
-    refused: no mass solicitation through the platform's messages. ``names`` are
-    the recipients' names and handles, left out of the comparison ("Hi Ana" and
-    "Hi Bob" are the same text).
+    The same words (as :func:`same_text` sees them: the greeting, a word or two,
+    the order and look-alike letters may change) sent to more than ``limit``
+    different members is refused: no mass solicitation through the platform's
+    messages. ``names`` are the recipients' names and handles, left out of the
+    comparison ("Hi Ana" and "Hi Bob" are the same text).
     """
     names = list(names)
-    mark = text_fingerprint(text, names)
-    if not mark or len(set(re.findall(r"\w+", fold(text)))) < 3:
+    if len(set(text_words(text, names))) < 3:
         return None  # "thanks!" to many is not a mailing
-    reached = {member for body, member in earlier if text_fingerprint(body, names) == mark}
-    reached.update(recipients)
+    mark = text_fingerprint(text, names)
+    prints: dict[str, str | None] = {}
+    reached = set(recipients)
+    for body, member in earlier:
+        if member in reached:
+            continue
+        if body not in prints:
+            prints[body] = text_fingerprint(body, names)
+        if same_text(prints[body], mark):
+            reached.add(member)
     if len(reached) > limit:
         return (
             f"the same message to {len(reached)} members in a day: write to each one "
