@@ -1,0 +1,468 @@
+"""Social pages under load: the feed, a conversation and a job search, and how
+soon a new message reaches the other member's open page.
+
+    flock /work/.bench.lock .venv/bin/python benchmarks/social_bench.py
+    flock /work/.bench.lock .venv/bin/python benchmarks/social_bench.py --throwaway-postgres
+    # smaller: --members 2000 --ties 100000 --posts 100000   (writes results/social-*.md)
+
+A platform of ``--members`` members (10,000), ``--ties`` connections (1 M pairs,
+each asserted by both members as the platform writes them: 2 M tie rows),
+``--posts`` posts (1 M, over a year, 70 % for everyone, 30 % for connections)
+with comments and reactions, 1,000 organisations where every member works, 5,000
+open jobs, and conversations of 25 messages (those of the measured members have
+200). The rows are written in bulk, not through the service: building the world
+is not what is measured.
+
+Measured through the whole web app in the process (sessions, CSRF, the service,
+the template), by ``--users`` (20) signed-in members at once, each in its own
+thread asking one page after another: ``GET /feed``, ``GET /messages/N`` (one of
+their conversations) and ``GET /jobs?q=engineer&workplace=hybrid``. A figure is
+the time from the request to the whole answer, as the member's thread saw it:
+"server time" without a network. One process serves every thread (as one worker
+of the server does), so the figures include waiting for Python's lock.
+
+Live messages: a member's open conversation asks for new messages every
+``POLL`` seconds, as its page does (htmx); another member sends a message at a
+random moment; the figure is the time from the send's answer until the poll
+that brings the message has its answer.
+
+The load average is recorded at the start and the end: figures taken on a busy
+machine are marked and rerun on a quiet one before they are quoted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PASSWORD = "correct horse battery staple"
+POLL = 0.5  # seconds between two polls of an open conversation (conversation.html)
+ORGS = 1_000
+JOBS = 5_000
+CHUNK = 20_000
+
+
+def _chunks(rows: list[dict[str, Any]], size: int = CHUNK):
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _bulk(store: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    from sqlalchemy import insert
+
+    for part in _chunks(rows):
+        with store.engine.begin() as conn:
+            conn.execute(insert(table), part)
+
+
+def build(store: Any, members: int, ties: int, posts: int, users: int, seed: int) -> dict:
+    """The platform's rows; returns the measured members' handles and conversations."""
+    from sqlalchemy import func, select
+
+    from weakties.model.tables import (
+        Comment,
+        Conversation,
+        JobPosting,
+        Member,
+        Message,
+        Organization,
+        Participant,
+        Person,
+        Position,
+        Post,
+        Reaction,
+        Tie,
+        table_of,
+    )
+    from weakties.service.accounts import sign_up
+
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started = time.perf_counter()
+    handles = [f"user{i:03d}" for i in range(users)]
+    with store.engine.begin() as conn:  # the measured members: real accounts
+        for h in handles:
+            sign_up(conn, email=f"{h}@example.org", password=PASSWORD, name=h.title(), handle=h)
+        first_person = conn.execute(select(func.max(Person.id))).scalar_one() + 1
+        first_member = conn.execute(select(func.max(Member.id))).scalar_one() + 1
+    others = members - users
+    _bulk(
+        store,
+        table_of(Person),
+        [
+            {"id": first_person + i, "display_name": f"Member {i}", "name_key": f"member {i}",
+             "headline": "Engineer" if i % 3 else "Analyst", "created_at": now, "updated_at": now}
+            for i in range(others)
+        ],
+    )  # fmt: skip
+    _bulk(
+        store,
+        table_of(Member),
+        [
+            {"id": first_member + i, "handle": f"member{i}", "person_id": first_person + i,
+             "sharing": "names", "created_at": now}
+            for i in range(others)
+        ],
+    )  # fmt: skip
+    with store.engine.connect() as conn:
+        member_person = dict(conn.execute(select(Member.id, Member.person_id)).all())
+    ids = sorted(member_person)
+    # connections: each pair once, both members assert it (as the platform does);
+    # the measured members get a typical share (a random graph, average degree 2 E / N)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < ties:
+        a, b = rng.sample(ids, 2)
+        pairs.add((min(a, b), max(a, b)))
+    tie_rows = []
+    for a, b in pairs:
+        pa, pb = sorted((member_person[a], member_person[b]))
+        since = now - dt.timedelta(days=rng.randrange(1, 2000))
+        for m in (a, b):
+            tie_rows.append(
+                {"person_a_id": pa, "person_b_id": pb, "source": "platform", "asserted_by": m,
+                 "since": since, "confidence": 1.0, "created_at": now}
+            )  # fmt: skip
+    _bulk(store, table_of(Tie), tie_rows)
+    del tie_rows
+    neighbours: dict[int, list[int]] = {}
+    for a, b in pairs:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    del pairs
+    _bulk(
+        store,
+        table_of(Organization),
+        [
+            {"id": 1_000_000 + o, "name": f"Company {o}", "norm_name": f"company {o}",
+             "kind": "organization", "created_at": now}
+            for o in range(ORGS)
+        ],
+    )  # fmt: skip
+    _bulk(
+        store,
+        table_of(Position),
+        [
+            {"person_id": member_person[m], "organization_id": 1_000_000 + rng.randrange(ORGS),
+             "kind": "job", "title": "Engineer", "is_current": True, "source": "manual",
+             "asserted_by": m, "natural_key": f"bench-{m}"}
+            for m in ids
+        ],
+    )  # fmt: skip
+    day = dt.timedelta(days=365)
+    _bulk(
+        store,
+        table_of(Post),
+        [
+            {"id": i + 1, "author_id": rng.choice(ids),
+             "audience": "everyone" if rng.random() < 0.7 else "connections",
+             "body": f"Post {i} about **data**", "html": f"<p>Post {i} about <strong>data</strong></p>",
+             "created_at": now - day * rng.random()}
+            for i in range(posts)
+        ],
+    )  # fmt: skip
+    _bulk(
+        store,
+        table_of(Comment),
+        [
+            {"post_id": rng.randrange(1, posts + 1), "author_id": rng.choice(ids),
+             "body": "Nice", "html": "<p>Nice</p>", "created_at": now}
+            for _ in range(posts // 10)
+        ],
+    )  # fmt: skip
+    seen: set[tuple[int, int]] = set()
+    reaction_rows = []
+    for _ in range(posts // 4):
+        key = (rng.randrange(1, posts + 1), rng.choice(ids))
+        if key not in seen:
+            seen.add(key)
+            reaction_rows.append(
+                {"post_id": key[0], "member_id": key[1], "kind": "like", "created_at": now}
+            )
+    _bulk(store, table_of(Reaction), reaction_rows)
+    del reaction_rows, seen
+    _bulk(
+        store,
+        table_of(JobPosting),
+        [
+            {"organization_id": 1_000_000 + rng.randrange(ORGS), "poster_id": rng.choice(ids),
+             "title": rng.choice(["Data engineer", "Software engineer", "Analyst", "Designer"]),
+             "location": rng.choice(["Lyon", "Paris", "Berlin"]),
+             "workplace": rng.choice(["on_site", "hybrid", "remote"]), "employment": "full_time",
+             "description": "", "html": "", "status": "open",
+             "expires_on": (now + dt.timedelta(days=30)).date(), "created_at": now}
+            for _ in range(JOBS)
+        ],
+    )  # fmt: skip
+    # conversations: 2 per member with a connection, 25 messages; the measured
+    # members' first conversation has 200
+    measured = {h: first_member - users + i for i, h in enumerate(handles)}
+    conversations, participants, messages = [], [], []
+    mine: dict[str, int] = {}
+    cid = 0
+    message_id = 0
+    for m in ids:
+        for k in range(2):
+            friends = neighbours.get(m)
+            if not friends:
+                continue
+            other = rng.choice(friends)
+            cid += 1
+            conversations.append(
+                {"id": cid, "created_by": m, "created_at": now, "last_message_at": now}
+            )
+            for p in (m, other):
+                participants.append(
+                    {"conversation_id": cid, "member_id": p, "state": "active", "last_read_id": 0,
+                     "joined_at": now}
+                )  # fmt: skip
+            size = 200 if (k == 0 and m in measured.values()) else 25
+            for j in range(size):
+                message_id += 1
+                messages.append(
+                    {"id": message_id, "conversation_id": cid, "sender_id": (m, other)[j % 2],
+                     "body": f"Message {j}", "created_at": now - dt.timedelta(minutes=size - j)}
+                )  # fmt: skip
+            if k == 0 and m in measured.values():
+                mine[next(h for h, v in measured.items() if v == m)] = cid
+    _bulk(store, table_of(Conversation), conversations)
+    _bulk(store, table_of(Participant), participants)
+    _bulk(store, table_of(Message), messages)
+    counts = {
+        "members": members, "connections": ties, "tie_rows": 2 * ties, "posts": posts,
+        "comments": posts // 10, "conversations": cid, "messages": message_id, "jobs": JOBS,
+        "organisations": ORGS, "build_s": round(time.perf_counter() - started, 1),
+    }  # fmt: skip
+    return {"handles": handles, "conversations": mine, "counts": counts}
+
+
+def _signed_in(app: Any, handle: str) -> Any:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    client.__enter__()
+    page = client.get("/signin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    done = client.post(
+        "/signin",
+        data={"csrf_token": token, "email": f"{handle}@example.org", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    return client
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    at = lambda q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
+    return {
+        "n": len(values),
+        "p50_ms": round(1000 * statistics.median(values), 1),
+        "p95_ms": round(1000 * at(0.95), 1),
+        "p99_ms": round(1000 * at(0.99), 1),
+        "max_ms": round(1000 * values[-1], 1),
+    }
+
+
+def measure_pages(clients: dict[str, Any], world: dict, per_user: int) -> dict[str, Any]:
+    paths = {
+        "feed": lambda h: "/feed",
+        "conversation": lambda h: f"/messages/{world['conversations'][h]}",
+        "job search": lambda h: "/jobs?q=engineer&workplace=hybrid",
+    }
+    out: dict[str, Any] = {}
+    for name, path in paths.items():
+        for handle, client in clients.items():  # one untimed call each: warm caches
+            assert client.get(path(handle)).status_code == 200
+        single: list[float] = []
+        first = next(iter(clients))
+        for _ in range(per_user):
+            start = time.perf_counter()
+            answer = clients[first].get(path(first))
+            single.append(time.perf_counter() - start)
+            assert answer.status_code == 200
+        times: list[float] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(len(clients))
+
+        def user(handle: str, client: Any) -> None:
+            barrier.wait()
+            mine = []
+            for _ in range(per_user):
+                start = time.perf_counter()
+                answer = client.get(path(handle))
+                mine.append(time.perf_counter() - start)
+                assert answer.status_code == 200, answer.status_code
+            with lock:
+                times.extend(mine)
+
+        threads = [threading.Thread(target=user, args=item) for item in clients.items()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        out[name] = {"one user": _percentiles(single), f"{len(clients)} users": _percentiles(times)}
+    return out
+
+
+def measure_live(app: Any, rounds: int) -> dict[str, float]:
+    """Two members in one conversation: one polls as the open page does, one writes."""
+    reader, writer = _signed_in(app, "user000"), _signed_in(app, "user001")
+    page = writer.get("/messages")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    sent = writer.post(
+        "/messages", data={"csrf_token": token, "to": "user000", "body": "live 0"},
+        follow_redirects=False,
+    )  # fmt: skip
+    cid = int(sent.headers["location"].split("/")[-1].split("#")[0])
+    opened = reader.get(f"/messages/{cid}")
+    last = max(int(x) for x in re.findall(r'id="m(\d+)"', opened.text))
+    delays: list[float] = []
+    stop = threading.Event()
+    arrived: dict[str, float] = {}
+
+    def poll() -> None:
+        nonlocal last
+        while not stop.is_set():
+            answer = reader.get(f"/messages/{cid}/after/{last}")
+            got = time.perf_counter()
+            for body in re.findall(r'<p class="message-body">([^<]*)</p>', answer.text):
+                arrived.setdefault(body, got)
+            ids = [int(x) for x in re.findall(r'id="m(\d+)"', answer.text)]
+            last = max([last, *ids])
+            stop.wait(POLL)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    rng = random.Random(7)
+    for i in range(1, rounds + 1):
+        time.sleep(rng.uniform(0.2, 1.2))
+        body = f"live {i}"
+        answer = writer.post(
+            f"/messages/{cid}", data={"csrf_token": token, "body": body}, follow_redirects=False
+        )
+        done = time.perf_counter()
+        assert answer.status_code == 303, answer.text
+        deadline = done + 10
+        while body not in arrived and time.perf_counter() < deadline:
+            time.sleep(0.005)
+        delays.append(arrived.get(body, float("inf")) - done)
+    stop.set()
+    poller.join()
+    return _percentiles(delays)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="a database URL (default: a new SQLite file)")
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--ties", type=int, default=1_000_000)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=25, help="pages per user and kind")
+    parser.add_argument("--live-rounds", type=int, default=40)
+    parser.add_argument(
+        "--throwaway-postgres",
+        action="store_true",
+        help="start a PostgreSQL of its own (as the test suite does) and measure on it",
+    )
+    args = parser.parse_args()
+    server = None
+    if args.throwaway_postgres:
+        sys.path.insert(0, str(HERE.parent))
+        from tests.servers import start_postgres
+
+        server = start_postgres()
+        args.db = server.new_database()
+    try:
+        run(args)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(args: argparse.Namespace) -> None:
+
+    from weakties.store.engine import open_store
+    from weakties.web.app import create_app
+    from weakties.web.settings import Settings
+
+    load_start = os.getloadavg()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.db or str(Path(folder) / "platform.sqlite")
+        backend = "postgresql" if url.startswith("postgresql") else "sqlite"
+        store = open_store(url)
+        world = build(store, args.members, args.ties, args.posts, args.users, seed=5)
+        settings = Settings(
+            environment="test", secret_key="bench-" + "x" * 40, db=url, worker_interval=0
+        )
+        app = create_app(settings, store=store)
+        clients = {h: _signed_in(app, h) for h in world["handles"][: args.users]}
+        pages = measure_pages(clients, world, args.requests)
+        live = measure_live(app, args.live_rounds)
+        for client in clients.values():
+            client.__exit__(None, None, None)
+        store.close()
+    load_end = os.getloadavg()
+    result = {
+        "backend": backend,
+        "world": world["counts"],
+        "users": args.users,
+        "requests_per_user": args.requests,
+        "pages": pages,
+        "live_message": {"poll_s": POLL, **live},
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
+        "load_average": {"start": load_start, "end": load_end},
+    }  # fmt: skip
+    name = f"social-{backend}"
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    busy = max(load_start[0], load_end[0]) > (os.cpu_count() or 1)
+    lines = [
+        f"# Feed, conversation and job search under load ({backend})",
+        "",
+        f"`benchmarks/social_bench.py` — {world['counts']['members']:,} members, "
+        f"{world['counts']['connections']:,} connections ({world['counts']['tie_rows']:,} tie "
+        f"rows), {world['counts']['posts']:,} posts, {world['counts']['messages']:,} messages, "
+        f"{JOBS:,} jobs; {args.users} signed-in members at once, {args.requests} pages each "
+        "per kind, through the whole app in one process.",
+        "",
+        f"Load average at start {load_start[0]:.1f}, at end {load_end[0]:.1f} on "
+        f"{os.cpu_count()} cores"
+        + (" — **the machine was busy: rerun before quoting**." if busy else "."),
+        "",
+        "| page | one user p50 / p95 ms | " + f"{args.users} users p50 / p95 / p99 ms |",
+        "|---|---|---|",
+    ]
+    for name_, figures in pages.items():
+        one, many = figures["one user"], figures[f"{args.users} users"]
+        lines.append(
+            f"| {name_} | {one['p50_ms']} / {one['p95_ms']} | "
+            f"{many['p50_ms']} / {many['p95_ms']} / {many['p99_ms']} |"
+        )
+    lines += [
+        "",
+        f"A new message on the other member's open page (polled every {POLL} s): "
+        f"p50 {live['p50_ms']} ms, p95 {live['p95_ms']} ms, max {live['max_ms']} ms "
+        f"({live['n']} messages).",
+        "",
+    ]
+    (HERE / "results" / f"{name}.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
