@@ -46,14 +46,21 @@ NOT_PERSONS = {
     "AskRecorded",
     "AskRow",
     "CareerMove",
+    "ContactDetail",
     "Event",
+    "GroupCard",
+    "GroupView",
     "ImportRow",
     "InvitationView",
     "Match",
     "Note",
     "NoteShort",
+    "OrgHit",
+    "OrgPage",
     "OrgRef",
     "OrgRow",
+    "ProfilePosition",
+    "Recommendation",
     "TargetChange",
     "TargetRow",
     "TokenInfo",
@@ -87,7 +94,9 @@ def _is_id(value: Any) -> bool:
 
 def _ids(data: Any) -> Iterator[int]:
     if dataclasses.is_dataclass(data) and not isinstance(data, type):
-        person = type(data).__name__ not in NOT_PERSONS
+        kind = type(data).__name__
+        # what a member follows is an organisation, a group or a member
+        person = kind not in NOT_PERSONS and (kind != "Followed" or data.kind == "member")
         for f in dataclasses.fields(data):
             value = getattr(data, f.name)
             if _is_id(value) and (f.name in PERSON_KEYS or (f.name == "id" and person)):
@@ -330,6 +339,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         admin.imports: [lambda c, v: admin.imports(c, v)],
         profiles.member_profile: [lambda c, v: profiles.member_profile(c, v, v.handle)],
     }
+    calls.update(_platform_reads(ask, secrets))
     expected = set()
     for module in (admin, network, opportunities, orgs, outreach, people, report, ties):
         for name in module.__all__:
@@ -358,3 +368,54 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
                 label = f"{fn.__module__}.{fn.__name__}#{k}{' as of' if as_of else ''}"
                 leaks += [f"{label}: {s}" for s in secrets.found_in(out, data)]
     return leaks
+
+
+def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Callable[..., Any]]]:
+    """The platform's pages read through these too: search (for the query and for
+    some of the secret names themselves: a namesake may be found, the secret
+    person never), an organisation's page, followers, groups, a contact's skills
+    and recommendations, degree badges of the secret people."""
+    from weakties.service import (
+        follows,
+        groups,
+        orgpages,
+        orgs,
+        people,
+        recommendations,
+        search,
+        skills,
+    )
+
+    person, org = ask["person"], ask["org"]
+
+    def pid(c: Any, v: Any) -> int:
+        return people.find_person(c, v, person)
+
+    def org_id(c: Any, v: Any) -> int:
+        return next(o.id for o in orgs.orgs(c, v) if o.name == org)
+
+    def degrees(c: Any, v: Any) -> list[dict[str, int]]:
+        found = orgpages.degrees_of(c, v, set(secrets.person_ids))
+        return [{"person_id": k, "degree": d} for k, d in found.items()]
+
+    def found(c: Any, v: Any, query: str) -> Any:
+        got = search.search(c, v, query)  # less the query, which the viewer typed
+        return got.people, got.organizations, got.groups
+
+    names = sorted(secrets.names)[:5]
+    return {
+        search.search: [
+            lambda c, v: found(c, v, person),
+            lambda c, v: found(c, v, org),
+            *[lambda c, v, n=n: found(c, v, n) for n in names],
+        ],
+        orgpages.org_page: [lambda c, v: orgpages.org_page(c, v, org_id(c, v))],
+        orgpages.degrees_of: [degrees],
+        follows.followers: [lambda c, v: follows.followers(c, v, org_id=org_id(c, v))],
+        follows.following: [lambda c, v: follows.following(c, v)],
+        groups.groups: [lambda c, v: groups.groups(c, v)],
+        skills.skills_of: [lambda c, v: skills.skills_of(c, v, pid(c, v))],
+        recommendations.recommendations: [
+            lambda c, v: recommendations.recommendations(c, v, pid(c, v))
+        ],
+    }
