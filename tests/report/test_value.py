@@ -39,9 +39,11 @@ def test_sections_agree_with_the_underlying_queries(demo):
     counts = report["classes"]["counts"]
     assert sum(counts.values()) == len(scores)
     assert counts["strong"] == int((scores.classes == "strong").sum())
+    # layers hold the connections one is in touch with: no dormant or nominal tie
     assert sum(layer["ties"] for layer in report["classes"]["layers"]) == int(
-        (scores.classes != "nominal").sum()
+        (scores.layer > 0).sum()
     )
+    assert set(scores.classes[scores.layer > 0]) <= {"strong", "weak"}
     declared = report["reach"]["declared"]
     assert declared["first_degree"] == sum(1 for d in named.values() if d == 1)
     assert declared["second_degree"] == sum(1 for d in named.values() if d == 2)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from weakties.ties.features import DECAY_DAYS, FeatureTable
-from weakties.ties.model import DEFAULT, TieModel
+from weakties.ties.model import DEFAULT, TieModel, transform
 
 
 def profile(every_days, years, last_days_ago, *, both=1.0, group=1):
@@ -81,17 +81,18 @@ def test_documented_figures_and_classes():
         assert cls == klass, name
 
 
-def test_reasons_are_pushes_from_a_stranger():
-    t = table([CASES["weekly"][0], CASES["never"][0]])
-    pushes = dict(DEFAULT.contributions(t, 0))
-    assert pushes["recency"] > 5  # contact three days ago vs never
-    assert pushes["intensity"] > 0
-    # known for 3 years with 5 mutual contacts, never in touch: nothing else pushes
-    assert all(
-        abs(v) < 1e-9 for k, v in DEFAULT.contributions(t, 1) if k not in ("duration", "mutual")
-    )
-    names = [k for k, _ in DEFAULT.contributions(t, 0)]
-    assert names[0] == "recency"
+def test_parts_add_up_to_the_log_odds():
+    t = table([c[0] for c in CASES.values()])
+    z = DEFAULT.z(transform(t))
+    for i, name in enumerate(CASES):
+        parts = dict(DEFAULT.contributions(t, i))
+        assert DEFAULT.intercept + sum(parts.values()) == pytest.approx(z[i], abs=1e-9), name
+        # the longer ago, the more recency takes away: never a positive part
+        assert parts["recency"] <= 0, name
+    weekly = [k for k, _ in DEFAULT.contributions(t, list(CASES).index("weekly"))]
+    never = dict(DEFAULT.contributions(t, list(CASES).index("never")))
+    assert never["recency"] == pytest.approx(-2.0 * np.log1p(10 * 365 / 30.0))
+    assert weekly[0] != "recency"  # contact three days ago takes away little
 
 
 def test_json_round_trip():

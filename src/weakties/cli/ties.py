@@ -11,6 +11,7 @@ from weakties.cli.context import call
 from weakties.cli.options import MAX_COUNT, AsOf, AsViewer, Json, PersonArg
 from weakties.cli.output import console, err, esc, print_json, shown, table
 from weakties.errors import InputError
+from weakties.words import format_strength
 
 app = typer.Typer(help="Tie strength: strong, weak, dormant, nominal — explained.")
 
@@ -74,7 +75,7 @@ def ties(
         table(
             f"Every pair in touch before {found.as_of}, as seen by {found.viewer}",
             ["a", "b", "score", "class", "contacts"],
-            [(p.a, p.b, f"{p.score:.2f}", p.klass, p.contacts) for p in found.pairs],
+            [(p.a, p.b, format_strength(p.score), p.klass, p.contacts) for p in found.pairs],
             caption=f"{len(found.pairs):,} pairs",
         )
         return
@@ -86,13 +87,21 @@ def ties(
         if record.klass is None:
             console.print(f"{shown(record.name)}: {record.text}", markup=False)
             return
+        assert record.score is not None and record.base is not None
+        placed = f"Dunbar layer {record.layer}" if record.layer else "in no Dunbar layer"
         console.print(
             f"[bold]{esc(record.name)}[/]: [bold]{record.klass}[/] tie, strength "
-            f"{record.score:.2f}, Dunbar layer {record.layer or 'beyond 5000'}"
+            f"{format_strength(record.score)}, {placed}"
         )
+        console.print("  how it adds up (log-odds; strength = 1 / (1 + e^−total)):", style="dim")
+        console.print(f"    {_signed(record.base)}  where every tie starts (the intercept)")
         for reason in record.reasons or []:
-            sign = "+" if reason.push > 0 else "−"
-            console.print(f"  {sign} {esc(reason.text)}  [dim]({reason.push:+.2f})[/]")
+            console.print(f"    {_signed(reason.push)}  {esc(reason.text)}")
+        console.print(
+            f"    {_signed(record.log_odds or 0.0)}  total → strength "
+            f"{format_strength(record.score)}",
+            style="bold",
+        )
         return
     listed = call(
         ctx, service.ties, member=member, as_of=as_of, klass=klass, layer=layer, limit=limit
@@ -107,7 +116,7 @@ def ties(
             (
                 t.id,
                 t.name,
-                f"{t.score:.2f}",
+                format_strength(t.score),
                 t.klass,
                 t.layer or "",
                 "; ".join(x.text for x in t.reasons[:2]),
@@ -116,6 +125,11 @@ def ties(
         ],
         caption=f"{len(listed.ties):,} ties (model: {listed.model})",
     )
+
+
+def _signed(value: float) -> str:
+    """A part of the log-odds, aligned, with a true minus sign."""
+    return f"{value:+6.2f}".replace("-", "−")
 
 
 @app.command("label")

@@ -67,7 +67,7 @@ def _classes(scores: TieScores) -> dict[str, Any]:
     layers = []
     assert scores.layer is not None
     for size in DUNBAR_LAYERS:
-        inside = (scores.layer == size) & (scores.classes != "nominal")
+        inside = scores.layer == size
         if not inside.any():
             continue
         layers.append(
@@ -83,7 +83,9 @@ def _classes(scores: TieScores) -> dict[str, Any]:
         "layers": layers,
         "layers_caveat": (
             "Dunbar's layers (5, 15, 50, 150, 500, 1500, 5000) are filled by rank of tie "
-            "strength: they describe your network, they prove nothing — a ratio near 3 "
+            "strength with the connections you are in touch with (strong and weak ties; "
+            "dormant and nominal ties and people you only exchanged messages with are in "
+            "none): they describe your network, they prove nothing — a ratio near 3 "
             "between layers also appears in random heavy-tailed data."
         ),
     }

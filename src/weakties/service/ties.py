@@ -38,7 +38,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One input of the model in words, and how far it pushed the score."""
+    """One input of the model in words, and its signed part of the score's
+    log-odds (``push``)."""
 
     feature: str
     push: float
@@ -73,13 +74,19 @@ class TieList:
 
 @dataclass(frozen=True, slots=True)
 class TieExplanation:
-    """One tie in full: every feature and every reason (``klass`` None: no tie and
-    no trace before the date, said in ``text``)."""
+    """One tie in full: every feature, and how the score adds up (``klass`` None:
+    no tie and no trace before the date, said in ``text``).
+
+    ``base`` plus the ``push`` of every reason is ``log_odds`` (to the
+    hundredth, on the model's scale), and ``score`` is
+    ``1 / (1 + exp(-log_odds))``."""
 
     id: int
     name: str | None
     klass: str | None = json_field("class", None)
     score: float | None = None
+    base: float | None = None
+    log_odds: float | None = None
     layer: int | None = None
     contacts: int | None = None
     days_since_contact: float | None = None
@@ -139,7 +146,8 @@ def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) ->
     return {
         "id": pid,
         "name": name,
-        "score": round(float(scores.score[i]), 4),
+        # four significant digits: a weak or nominal tie's strength is small, never 0
+        "score": float(f"{float(scores.score[i]):.4g}"),
         "class": str(scores.classes[i]),
         "layer": (int(scores.layer[i]) or None) if scores.layer is not None else None,
         "contacts": int(t.values["contacts"][i]),
@@ -196,17 +204,20 @@ def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
         return TieExplanation(
             id=pid, name=name, text="no tie and no trace with this person before the date"
         )
-    row = _row(scores, i, name, pid, top=20)
+    row = _row(scores, i, name, pid)
+    parts = scores.breakdown(i)
     return TieExplanation(
         id=pid,
         name=name,
         klass=row["class"],
         score=row["score"],
+        base=parts["base"],
+        log_odds=parts["total"],
         layer=row["layer"],
         contacts=row["contacts"],
         days_since_contact=row["days_since_contact"],
         mutual_contacts=row["mutual_contacts"],
-        reasons=build_list(Reason, row["reasons"]),
+        reasons=build_list(Reason, parts["parts"]),
         features={k: _number(v) for k, v in scores.table.row(i).items()},
         model=scores.model.name,
     )

@@ -41,7 +41,6 @@ Users may calibrate the weights on their own labels (:mod:`weakties.ties.calibra
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,18 +121,17 @@ class TieModel:
         return out
 
     def contributions(self, table: FeatureTable, i: int) -> list[tuple[str, float]]:
-        """Each input's push on pair ``i``'s score (log-odds), largest first.
+        """Each input's signed part of pair ``i``'s log-odds, largest first.
 
-        Pushes are measured from a "stranger" (no trace, no time known, nothing
-        shared): what in this tie makes it stronger or weaker than that.
+        A part is the input's weight times its value, so that the intercept plus
+        the parts is exactly ``z`` (the score is ``1 / (1 + exp(-z))``): an
+        explanation adds up. Recency's part is never positive (the longer ago,
+        the more it takes away; never in touch counts as ten years), the other
+        default weights never negative.
         """
         x = transform(table)
-        baseline = _STRANGER
-        pushes = [
-            (name, weight * (float(x[name][i]) - baseline[name]))
-            for name, weight in self.weights.items()
-        ]
-        return sorted(pushes, key=lambda item: -abs(item[1]))
+        parts = [(name, weight * float(x[name][i])) for name, weight in self.weights.items()]
+        return sorted(parts, key=lambda item: -abs(item[1]))
 
     def to_json(self) -> str:
         return json.dumps(
@@ -155,23 +153,6 @@ class TieModel:
             data.get("quality", {}),
         )
 
-
-# The inputs of someone never in touch, known for no time, sharing nothing.
-_STRANGER = {
-    "recency": math.log1p(10 * 365 / 30.0),
-    "duration": 0.0,
-    "intensity": 0.0,
-    "active_months": 0.0,
-    "reciprocity": 0.0,
-    "turns": 0.0,
-    "services": 0.0,
-    "one_to_one": 0.0,
-    "meetings": 0.0,
-    "notes": 0.0,
-    "mutual": 0.0,
-    "shared_employer": 0.0,
-    "shared_school": 0.0,
-}
 
 DEFAULT = TieModel(
     weights={

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
 from weakties.ties.infer import inference_enabled
 from weakties.ties.model import DEFAULT, TieModel, is_dormant
 from weakties.ties.traces import epoch_seconds, load_traces
+from weakties.words import counted
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
@@ -50,10 +52,12 @@ def model_for(reader: Reader, member: int | None = None) -> TieModel:
 
 def _layers(score: np.ndarray, in_touch: np.ndarray) -> np.ndarray:
     """Dunbar layer (5, 15, ... 5000; 0 beyond) of each tie by its rank among
-    the ties that were ever in touch. A tie never in touch is in no layer: the
-    layers are of relationships, not of accepted connections. Equal scores
-    share a rank (the number of ties scoring strictly higher), so they are in
-    the same layer."""
+    the ties ``in_touch``: the viewer's connections (a social tie) whose class
+    is strong or weak. The layers are of relationships one keeps: a nominal
+    tie (never in touch), a dormant one (not for three years) and someone one
+    only exchanged messages with (not connected) are in no layer, so a layer
+    never contradicts the class. Equal scores share a rank (the number of ties
+    scoring strictly higher), so they are in the same layer."""
     layers = np.zeros(score.size, dtype=np.int64)
     ranked = np.sort(-score[in_touch])
     rank = np.searchsorted(ranked, -score[in_touch], side="left")
@@ -90,16 +94,57 @@ class TieScores:
         return self.table.index_of(self.ego, person)
 
     def reasons(self, i: int, top: int = 4) -> list[dict[str, Any]]:
-        """The inputs that decided pair ``i``'s score, in words, largest push first."""
+        """The inputs that decided pair ``i``'s score, in words, largest part first
+        (only parts of at least 0.05 in log-odds)."""
         raw = self.table.row(i)
         out = []
-        for name, push in self.model.contributions(self.table, i):
-            if abs(push) < 0.05:
+        for name, part in self.model.contributions(self.table, i):
+            if abs(part) < 0.05:
                 continue
-            out.append({"feature": name, "push": round(push, 2), "text": describe(name, raw)})
+            out.append({"feature": name, "push": round(part, 2), "text": describe(name, raw)})
             if len(out) == top:
                 break
         return out
+
+    def breakdown(self, i: int) -> dict[str, Any]:
+        """How pair ``i``'s score adds up on the model's scale (log-odds): the
+        intercept (``base``) plus every input's signed part is ``total``, and the
+        score is ``1 / (1 + exp(-total))``. Parts are rounded to hundredths so
+        that the shown parts add up to the shown total exactly (largest
+        remainders); parts that round to zero are left out."""
+        raw = self.table.row(i)
+        parts = self.model.contributions(self.table, i)
+        base = self.model.intercept
+        total = base + sum(p for _, p in parts)
+        shown = _rounded_parts([base] + [p for _, p in parts], total)
+        return {
+            "base": shown[0],
+            "total": round(total, 2),
+            "score": float(self.score[i]),
+            "parts": [
+                {"feature": name, "push": value, "text": describe(name, raw)}
+                for (name, _), value in zip(parts, shown[1:], strict=True)
+                if value != 0
+            ],
+        }
+
+
+def _rounded_parts(values: list[float], total: float) -> list[float]:
+    """``values`` rounded to hundredths so that they add up to ``total`` rounded
+    to hundredths (the largest remainder method).
+
+    >>> _rounded_parts([0.004, 0.004, 0.004], 0.012)
+    [0.01, 0.0, 0.0]
+    >>> _rounded_parts([-2.0, -0.416, 1.003], -1.413)
+    [-2.0, -0.41, 1.0]
+    """
+    cents = [v * 100 for v in values]
+    floors = [math.floor(c) for c in cents]
+    short = round(total * 100) - sum(floors)
+    by_remainder = sorted(range(len(cents)), key=lambda k: floors[k] - cents[k])
+    for k in by_remainder[: max(short, 0)]:
+        floors[k] += 1
+    return [f / 100 for f in floors]
 
 
 def describe(name: str, raw: dict[str, float]) -> str:
@@ -118,26 +163,26 @@ def describe(name: str, raw: dict[str, float]) -> str:
         return f"known for {_span(raw['days_known'])}"
     if name == "intensity":
         return (
-            f"{int(raw['contacts_last_year'])} contact(s) in the last year, "
-            f"{int(raw['contacts'])} in all"
+            f"{counted(raw['contacts_last_year'], 'contact', 'contacts')} in the last year, "
+            f"{int(raw['contacts']):,} in all"
         )
     if name == "active_months":
         months = int(raw.get("personal_months", raw["active_months"]))
-        return f"in personal touch in {months} different month(s)"
+        return f"in personal touch in {counted(months, 'different month', 'different months')}"
     if name == "reciprocity":
         return "both sides write" if raw["balance"] >= 0.5 else "mostly one side writes"
     if name == "turns":
-        return f"{int(raw['turns'])} back-and-forth exchange(s)"
+        return counted(raw["turns"], "back-and-forth exchange", "back-and-forth exchanges")
     if name == "services":
         return "endorsements, recommendations or introductions"
     if name == "one_to_one":
         return f"{raw['one_to_one_share']:.0%} of contact one-to-one"
     if name == "meetings":
-        return f"{int(raw['meetings_one_to_one'])} one-to-one meeting(s)"
+        return counted(raw["meetings_one_to_one"], "one-to-one meeting", "one-to-one meetings")
     if name == "notes":
-        return f"{int(raw['notes'])} note(s) of yours"
+        return f"{counted(raw['notes'], 'note', 'notes')} of yours"
     if name == "mutual":
-        return f"{int(raw['mutual_contacts'])} mutual contact(s)"
+        return counted(raw["mutual_contacts"], "mutual contact", "mutual contacts")
     if name == "shared_employer":
         return "same employer"
     if name == "shared_school":
@@ -154,18 +199,22 @@ def ago(days: float) -> str:
     if days < 1:
         return "today"
     if days < 60:
-        return f"{int(days)} day{'s' if int(days) != 1 else ''} ago"
+        return f"{counted(days, 'day', 'days')} ago"
     if days < 730:
-        months = int(days / 30.4)
-        return f"{months} month{'s' if months != 1 else ''} ago"
+        return f"{counted(days / 30.4, 'month', 'months')} ago"
     return f"{days / 365.25:.1f} years ago"
 
 
 def _span(days: float) -> str:
+    """How long, in words.
+
+    >>> _span(1), _span(45), _span(20 * 30.4), _span(1000)
+    ('1 day', '45 days', '20 months', '2.7 years')
+    """
     if days < 60:
-        return f"{int(days)} day(s)"
+        return counted(days, "day", "days")
     if days < 730:
-        return f"{int(days / 30.4)} month(s)"
+        return counted(days / 30.4, "month", "months")
     return f"{days / 365.25:.1f} years"
 
 
@@ -208,7 +257,7 @@ def score_ties(
     score = chosen.score(table)
     classes = chosen.classify(table, score)
     layer = (
-        _layers(score, table.values["never_in_touch"] == 0)
+        _layers(score, np.isin(classes, ("strong", "weak")) & _connected(reader, table, ego, when))
         if ego is not None and others is None
         else None
     )
@@ -228,6 +277,15 @@ def score_ties(
         "on" if member is None or inference_enabled(reader, member) else "off",
     )
     return TieScores(table, score, classes, chosen, when, ego, layer)
+
+
+def _connected(reader: Reader, table: FeatureTable, ego: int, when: dt.datetime) -> np.ndarray:
+    """Which pairs of ``table`` have a social (declared, not inferred) tie with
+    the ego on the date."""
+    ties = reader.tie_pairs(when, person=ego, inferred=False)
+    if not ties.size or not len(table):
+        return np.zeros(len(table), dtype=bool)
+    return np.isin(table.a * (1 << 32) + table.b, ties[:, 0] * (1 << 32) + ties[:, 1])
 
 
 def dormant_ties(
