@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from gettext import NullTranslations
 
-__all__ = ["counted", "format_strength", "plural"]
+__all__ = ["EVENT_WORDS", "counted", "event_words", "format_strength", "plural"]
 
 _ENGLISH = NullTranslations()
 
@@ -41,3 +41,24 @@ def format_strength(score: float) -> str:
     if score >= 0.00095:
         return f"{score:.1g}"
     return "<0.001" if score > 0 else "0"
+
+
+#: each event kind (:data:`weakties.model.kinds.EVENT_KINDS`) as people say it
+EVENT_WORDS = {
+    "new_connection": "new connection",
+    "connection_gone": "connection gone",
+    "career_move": "career move",
+    "title_change": "new title",
+    "left_company": "left the company",
+    "started_job": "started a job",
+    "contact_details_changed": "new contact details",
+}
+
+
+def event_words(kind: str) -> str:
+    """An event kind in words (an unknown kind with its underscores as spaces).
+
+    >>> event_words("connection_gone"), event_words("some_new_kind")
+    ('connection gone', 'some new kind')
+    """
+    return EVENT_WORDS.get(kind, kind.replace("_", " "))

@@ -9,6 +9,7 @@ import typer
 from weakties.cli.context import call
 from weakties.cli.options import AsViewer, Json, PersonArg
 from weakties.cli.output import console, esc, print_json, shown, table
+from weakties.words import counted
 
 graph_app = typer.Typer(help="The network as a graph: size, components, reach.")
 
@@ -45,8 +46,9 @@ def degree(
         print_json(result)
         return
     console.print(
-        f"{esc(result.name)}: [bold]{result.label}[/] degree — {result.mutual_contacts} mutual "
-        f"contact(s), {result.shortest_paths} shortest path(s)"
+        f"{esc(result.name)}: [bold]{result.label}[/] degree — "
+        f"{counted(result.mutual_contacts, 'mutual contact', 'mutual contacts')}, "
+        f"{counted(result.shortest_paths, 'shortest path', 'shortest paths')}"
     )
 
 
@@ -70,7 +72,7 @@ def mutual(
         f"Contacts {shown(result.a.name)} and {shown(result.b.name)} share",
         ["#id", "name"],
         [(p.id, p.name) for p in result.people],
-        caption=f"{len(result.people)} mutual contacts",
+        caption=counted(len(result.people), "mutual contact", "mutual contacts"),
     )
 
 
@@ -103,5 +105,6 @@ def paths(
     for path in result.paths:
         console.print(" → ".join(shown(p.name) or f"#{p.id}" for p in path), markup=False)
     console.print(
-        f"[dim]{len(result.paths)} shortest path(s) of {len(result.paths[0]) - 1} hop(s)[/]"
+        f"[dim]{counted(len(result.paths), 'shortest path', 'shortest paths')} of "
+        f"{counted(len(result.paths[0]) - 1, 'hop', 'hops')}[/]"
     )

@@ -12,6 +12,7 @@ from weakties.cli.context import call
 from weakties.cli.options import MAX_COUNT, MAX_DAYS, MAX_ID, AsOf, AsViewer, Json
 from weakties.cli.output import console, err, esc, print_json, shown, table
 from weakties.errors import RefusedError
+from weakties.words import counted
 
 Purpose = Annotated[
     str,
@@ -93,11 +94,12 @@ def intro(
         return
     s = result.summary
     console.print(
-        f"[bold]{esc(result.target)}[/] — {s.targets:,} people; "
+        f"[bold]{esc(result.target)}[/] — {counted(s.targets, 'person', 'people')}; "
         f"{s.targets_in_network:,} in the network you can see; you know "
         f"{s.targets_known_directly:,} yourself; {s.second_degree:,} more through one of "
-        f"your contacts, {s.third_degree:,} through two ({s.brokers:,} people can "
-        f"introduce you; {s.paths:,} paths of at most three steps)."
+        f"your contacts, {s.third_degree:,} through two ("
+        f"{counted(s.brokers, 'person', 'people')} can introduce you; "
+        f"{counted(s.paths, 'path', 'paths')} of at most three steps)."
     )
     if result.direct:
         console.print("\nYou know directly:")
@@ -202,7 +204,7 @@ def reach(
         print_json(warm)
         return
     console.print(
-        f"{warm.people_within_two_steps:,} people within two steps; "
+        f"{counted(warm.people_within_two_steps, 'person', 'people')} within two steps; "
         f"{warm.warm_people:,} reached warmly (warmth ≥ {warm.warm_at})."
     )
     for rows, title in (

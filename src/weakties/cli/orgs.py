@@ -9,6 +9,7 @@ import typer
 from weakties.cli.context import call
 from weakties.cli.options import MAX_COUNT, AsViewer, Json
 from weakties.cli.output import console, print_json, table
+from weakties.words import counted
 
 app = typer.Typer(help="Organisations: list, propose duplicates, merge.")
 
@@ -39,7 +40,7 @@ def orgs(
         "Organisations",
         ["#id", "name", "people now", "ever", "also written"],
         [(o.id, o.name, o.people_now, o.people_ever, "; ".join(o.aliases[:3])) for o in rows],
-        caption=f"{len(rows):,} organisations",
+        caption=counted(len(rows), "organisation", "organisations"),
     )
 
 

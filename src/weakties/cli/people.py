@@ -10,6 +10,7 @@ import typer
 from weakties.cli.context import call
 from weakties.cli.options import MAX_COUNT, AsViewer, Json, PersonArg, parse_day
 from weakties.cli.output import console, esc, print_json, shown, table
+from weakties.words import counted, event_words
 
 
 def people(
@@ -41,7 +42,7 @@ def people(
         "People you can see",
         ["#id", "name", "degree", "company", "title", "linkedin"],
         [(p.id, p.name, p.degree or "", p.company, p.title, p.linkedin) for p in rows],
-        caption=f"{len(rows):,} people",
+        caption=counted(len(rows), "person", "people"),
     )
 
 
@@ -95,12 +96,12 @@ def person(
             "Ties",
             ["with", "source", "asserted by", "since", "ended"],
             [(t.with_, t.source, t.asserted_by, t.since, t.ended or "") for t in record.ties[:50]],
-            caption=f"{len(record.ties)} ties" if len(record.ties) > 50 else None,
+            caption=counted(len(record.ties), "tie", "ties") if len(record.ties) > 50 else None,
         )
     for n in record.notes:
         console.print(f"  [cyan]{n.date} {n.kind}[/]: {esc(n.text)}")
     for e in record.events:
-        console.print(f"  [magenta]{e.date} {e.kind}[/]")
+        console.print(f"  [magenta]{e.date} {event_words(e.kind)}[/]")
 
 
 def events(
@@ -134,8 +135,8 @@ def events(
     table(
         "Events",
         ["date", "kind", "what"],
-        [(e.date, e.kind, e.text) for e in rows],
-        caption=f"{len(rows):,} events",
+        [(e.date, event_words(e.kind), e.text) for e in rows],
+        caption=counted(len(rows), "event", "events"),
     )
 
 

@@ -11,7 +11,7 @@ from weakties.cli.context import call
 from weakties.cli.options import MAX_COUNT, AsOf, AsViewer, Json, PersonArg
 from weakties.cli.output import console, err, esc, print_json, shown, table
 from weakties.errors import InputError
-from weakties.words import format_strength
+from weakties.words import counted, format_strength
 
 app = typer.Typer(help="Tie strength: strong, weak, dormant, nominal — explained.")
 
@@ -76,7 +76,7 @@ def ties(
             f"Every pair in touch before {found.as_of}, as seen by {found.viewer}",
             ["a", "b", "score", "class", "contacts"],
             [(p.a, p.b, format_strength(p.score), p.klass, p.contacts) for p in found.pairs],
-            caption=f"{len(found.pairs):,} pairs",
+            caption=counted(len(found.pairs), "pair", "pairs"),
         )
         return
     if explain:
@@ -123,7 +123,7 @@ def ties(
             )
             for t in listed.ties
         ],
-        caption=f"{len(listed.ties):,} ties (model: {listed.model})",
+        caption=f"{counted(len(listed.ties), 'tie', 'ties')} (model: {listed.model})",
     )
 
 
@@ -241,10 +241,7 @@ def report(
         # remembered report behind
         from weakties.report.html import render_html
 
-        try:
-            Path(str(html)).write_text(render_html(result), encoding="utf-8")  # type: ignore[arg-type]
-        except OSError as exc:
-            raise InputError(f"cannot write the report: {exc.strerror}", file=str(html)) from None
+        write_whole(Path(str(html)), render_html(result))  # type: ignore[arg-type]
 
     result = call(
         ctx,
@@ -257,8 +254,42 @@ def report(
     if as_json:
         print_json(result)
         return
+    if html:
+        console.print(f"Written: {shown(html)}", markup=False, soft_wrap=True)
+        return
     from weakties.report.text import print_report
 
     print_report(result, console)
-    if html:
-        console.print(f"\nWritten: {shown(html)}", markup=False)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write a file whole or not at all: into a temporary file beside it, then
+    renamed over it — a full disk or an interruption leaves no empty or
+    half-written page (and an older page as it was).
+
+    Raises
+    ------
+    InputError
+        The folder is missing or not writable, or the disk is full.
+    """
+    import os
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path(".")
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", file=str(path)) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # as an ordinary new file would be
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"cannot write the report: {exc.strerror}", file=str(path)) from None

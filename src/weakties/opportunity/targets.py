@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from weakties.errors import InputError, NotFoundError
+from weakties.errors import AmbiguousError, InputError, NotFoundError
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
@@ -91,9 +91,17 @@ class TargetSet:
 
 
 def resolve_to(reader: Reader, text: str) -> TargetSpec:
-    """``--to`` as typed: ``org:NAME``, ``person:NAME``, or a name tried as an
-    organisation first, then as a person (organisations and people the viewer
-    may see)."""
+    """``--to`` as typed: ``org:NAME``, ``person:NAME``, or a name: an
+    organisation's exact name or alias first; else a person
+    (:meth:`~weakties.store.reader.Reader.find_person`: exact, then part of a
+    name) or an organisation whose name contains it — one of them, or a list of
+    the candidates of both kinds to choose from (organisations and people the
+    viewer may see).
+
+    Raises
+    ------
+    NotFoundError, AmbiguousError
+    """
     value = text.strip()
     kind, _, rest = value.partition(":")
     if kind in ("org", "person") and rest:
@@ -104,13 +112,40 @@ def resolve_to(reader: Reader, text: str) -> TargetSpec:
         return TargetSpec(org_ids=(reader.find_org(value),))
     except NotFoundError:
         pass
+    person: int | None = None
+    people: list[str] = []
     try:
-        return TargetSpec(person_id=reader.find_person(value))
+        person = reader.find_person(value)
+    except AmbiguousError as exc:
+        people = exc.candidates
     except NotFoundError:
+        pass
+    orgs = reader.list_orgs(search=value, limit=20)
+    if person is not None and not orgs:
+        return TargetSpec(person_id=person)
+    if person is None and not people and len(orgs) == 1:
+        return TargetSpec(org_ids=(int(orgs[0]["id"]),))
+    if person is not None:
+        people = [f"#{person} {reader.labels([person]).get(person, '')}".rstrip()]
+    if not orgs and not people:
         raise NotFoundError(
             f"no organisation or person called {text!r} (try weakties orgs --search, "
             "or weakties people --search)"
-        ) from None
+        )
+    raise AmbiguousError(
+        f"{text!r} matches {_both(len(orgs), len(people))}: say which (org:NAME, person:#id)",
+        [f"org:{o['name']}" for o in orgs] + [f"person:{p}" for p in people],
+    )
+
+
+def _both(orgs: int, people: int) -> str:
+    from weakties.words import counted
+
+    said = [
+        counted(orgs, "organisation", "organisations") if orgs else "",
+        counted(people, "person", "people") if people else "",
+    ]
+    return " and ".join(x for x in said if x)
 
 
 def _positions_at(reader: Reader, org_ids: list[int], former: bool, level: str) -> dict[int, Role]:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from weakties.records import to_json
 from weakties.report.model import NetworkReport
+from weakties.words import counted
 
 __all__ = ["print_report"]
 
@@ -129,7 +130,7 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
     if way["brokers"]:
         console.print(
             _grid(
-                f"Your only way to {way['people']:,} people",
+                f"Your only way to {counted(way['people'], 'person', 'people')}",
                 ["through", "people only they connect you to", "your tie"],
                 [[x["name"], x["people"], x["strength"]] for x in way["brokers"]],
             )

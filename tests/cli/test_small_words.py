@@ -1,0 +1,102 @@
+"""The small things a new user trips on: plurals, event kinds in words, the report
+page written whole with one line said, targets found by part of a name."""
+
+import errno
+import json
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.support import connections, url, write_files
+from weakties.cli.main import app
+
+runner = CliRunner()
+ROWS = [
+    ["Ann", "Pearson", url("ann"), "", "Acme", "CTO", "01 Jan 2024"],
+    ["Bob", "Stone", url("bob"), "", "Pearson Agency", "Dev", "02 Jan 2024"],
+]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "w.sqlite"
+    export = write_files(tmp_path / "export", {"Connections.csv": connections(ROWS)})
+    done = runner.invoke(app, ["--db", str(path), "import", "linkedin", str(export), "--as", "me"])
+    assert done.exit_code == 0, done.output
+    return path
+
+
+def cli(db, *args):
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+def test_one_person_is_not_one_people(db):
+    one = cli(db, "people", "--search", "stone")
+    assert one.exit_code == 0, one.output
+    assert "1 person" in one.output and "1 people" not in one.output
+    both = cli(db, "people")
+    assert "2 people" in both.output
+    degree = cli(db, "degree", "Bob Stone")
+    assert "0 mutual contacts, 1 shortest path" in degree.output, degree.output
+    assert "(s)" not in degree.output
+
+
+def test_event_kinds_are_words(db, tmp_path):
+    fewer = write_files(tmp_path / "newer", {"Connections.csv": connections(ROWS[:1])})
+    done = cli(db, "import", "linkedin", str(fewer), "--as", "me", "--export-date", "2024-02-01")
+    assert done.exit_code == 0, done.output
+    events = cli(db, "events")
+    assert "connection gone" in events.output and "connection_gone" not in events.output
+    person = cli(db, "person", "Bob Stone")
+    assert "connection gone" in person.output and "connection_gone" not in person.output
+    # machines still read the kind as it is stored
+    kinds = {e["kind"] for e in json.loads(cli(db, "events", "--json").stdout)}
+    assert "connection_gone" in kinds
+
+
+def test_report_page_is_written_and_one_line_said(db, tmp_path):
+    page = tmp_path / "report.html"
+    done = cli(db, "report", "--html", str(page))
+    assert done.exit_code == 0, done.output
+    assert done.stdout.strip().splitlines() == [f"Written: {page}"]
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_a_full_disk_leaves_no_empty_page(db, tmp_path, monkeypatch):
+    page = tmp_path / "report.html"
+    page.write_text("the page of last week", encoding="utf-8")
+    real_fsync = os.fsync
+
+    def full(fd):
+        real_fsync(fd)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    done = cli(db, "report", "--html", str(page))
+    assert done.exit_code != 0
+    assert "cannot write the report: No space left on device" in done.output
+    assert len(done.output.strip().splitlines()) == 1 and "Traceback" not in done.output
+    # the older page as it was, and nothing else left behind
+    assert page.read_text(encoding="utf-8") == "the page of last week"
+    assert [p.name for p in tmp_path.iterdir() if "report" in p.name] == ["report.html"]
+    new = tmp_path / "new.html"
+    assert cli(db, "report", "--html", str(new)).exit_code != 0
+    assert not new.exists()
+
+
+def test_intro_finds_a_target_by_part_of_a_name(db):
+    # "stone" is part of one person's name and of no organisation's
+    one = cli(db, "intro", "--to", "stone", "--json")
+    assert one.exit_code == 0, one.output
+    assert json.loads(one.stdout)["target"] == "Bob Stone"
+    # "pearson": a person and an organisation — both listed, nothing guessed
+    both = cli(db, "intro", "--to", "pearson")
+    assert both.exit_code == 4, both.output
+    assert "1 organisation and 1 person" in both.output
+    assert "org:Pearson Agency" in both.output and "Ann Pearson" in both.output
+    org = cli(db, "intro", "--to", "agency", "--json")
+    assert org.exit_code == 0 and json.loads(org.stdout)["target"] == "Pearson Agency"
+    nobody = cli(db, "intro", "--to", "zzz")
+    assert nobody.exit_code != 0 and "no organisation or person" in nobody.output
