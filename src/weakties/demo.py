@@ -7,7 +7,6 @@ export a year ago, so the newer one shows who changed jobs since.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import tempfile
 import time
@@ -95,16 +94,23 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
     """The seed's story on the demo: an organisation where the viewer knows nobody,
     but a contact knows someone; who can introduce them, why, and a draft.
 
-    Among the organisations with the most people in the viewer's network, the one
-    whose best introduction scores highest, and that introduction's draft; the
-    organisation becomes one of the viewer's targets.
+    The story tells what ``weakties intro --to ORG`` answers (the same call, the
+    same defaults, so the command it prints gives the same first path): among
+    the organisations with the most people in the viewer's network whose name
+    says which one it is, the one whose best introduction goes through a warm
+    broker — a strong tie, else a tie in touch — with a real alternative (a path
+    through a warm broker that shares nobody in the middle with the first one),
+    the best such first path winning. That introduction's draft follows; the organisation
+    becomes one of the viewer's targets.
     """
+    from weakties.errors import WeaktiesError
     from weakties.opportunity.network import build_network
     from weakties.service.context import reader
     from weakties.service.opportunities import draft, introductions, org_reach
     from weakties.service.outreach import add_target
 
-    net = build_network(reader(conn, who))
+    r = reader(conn, who)
+    net = build_network(r)
     g = net.graph
     if g.org_indptr is None or g.org_indices is None or g.org_ids is None:
         return None
@@ -118,32 +124,55 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
     order = [
         int(i) for i in np.argsort(-staff, kind="stable") if known[i] == 0 and int(i) not in mine
     ][:candidates]
-    # the story wants one broker between the viewer and the organisation: the best
-    # two-step introduction, where the most people are one introduction away
-    best: tuple[tuple[int, float], int, Any] | None = None
+    names = r.org_names([int(g.org_ids[i]) for i in order])
+    warmth = {"strong": 2, "weak": 1}
+    best: tuple[tuple[int, float], int, Any, Any] | None = None
     for i in order:
         oid = int(g.org_ids[i])
-        found = introductions(conn, who, f"#{oid}", net=net, limit=3)
-        two = [p for p in found.paths if p.length == 2]
-        if not two:
+        if oid not in names:
             continue
-        ranked = [*two, *[p for p in found.paths if p.length != 2]]
-        found = dataclasses.replace(
-            found,
-            paths=[dataclasses.replace(p, rank=rank) for rank, p in enumerate(ranked, start=1)],
+        try:
+            if r.find_org(names[oid]) != oid:
+                continue
+        except WeaktiesError:
+            continue  # a name shared by several organisations: the command would ask which
+        found = introductions(conn, who, names[oid], net=net)
+        if not found.paths:
+            continue
+        first = found.paths[0]
+        chosen = first.broker
+        if chosen is None:
+            continue
+        warm = warmth.get(chosen.tie, 0)
+        through = {chosen.id} | ({first.via.id} if first.via is not None else set())
+        alternative = next(
+            (
+                p
+                for p in found.paths[1:]
+                if p.broker is not None
+                and warmth.get(p.broker.tie, 0) > 0
+                and not through & {p.broker.id, *([p.via.id] if p.via is not None else [])}
+            ),
+            None,
         )
-        key = (min(found.summary.second_degree, 5), float(two[0].score))
+        if not warm or alternative is None:
+            continue
+        key = (warm, float(first.score))
         if best is None or key > best[0]:
-            best = (key, oid, found)
+            best = (key, oid, found, alternative)
     if best is None:
         return None
-    _key, oid, found = best
+    _key, oid, found, alternative = best
     first = found.paths[0]
+    assert first.broker is not None
     drafted = draft(conn, who, f"#{first.broker.id}", f"#{first.target.id}", net=net)
     add_target(conn, who, f"org:#{oid}", purpose="job")
     return {
         "org_id": oid,
+        "org": names[oid],
         "reach": org_reach(conn, who, oid, net=net),
         "introductions": found,
+        "first": first,
+        "alternative": alternative,
         "draft": drafted,
     }

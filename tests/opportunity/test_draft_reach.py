@@ -2,6 +2,7 @@
 French; company reach counts equal a brute-force count."""
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -57,6 +58,9 @@ def test_relation_names_the_place_and_the_years(platform):
     assert str(rel.start) in rel.text
 
 
+TUTOIEMENT = re.compile(r"\b(?:tu|toi|ton|tes|te)\b|\bt'|-tu\b", re.IGNORECASE)
+
+
 def test_drafts_are_personal_and_bilingual(platform):
     world, store = platform
     pairs = list(colleagues(world))
@@ -98,10 +102,18 @@ def test_drafts_are_personal_and_bilingual(platform):
     assert f"introducing me to {target.first_name}" in en
     assert "[In one sentence" in en  # the viewer's own words are still to come
     assert fr.startswith(f"Bonjour {broker.first_name},")
-    assert "tu as travaillé avec" in fr and "accepterais-tu" in fr.lower()
-    # a weak, old tie: formal French, a different opening, another purpose
+    # one register, vous, throughout: to a strong tie as to a weak one, the note too
+    assert "vous avez travaillé avec" in fr and "accepteriez-vous" in fr.lower()
     fr_other = draft_request(other, lang="fr")
-    assert "vous" in fr_other and "Cela fait longtemps" in fr_other
+    assert "Cela fait longtemps" in fr_other
+    for text in (fr, fr_other):
+        assert not TUTOIEMENT.search(text), TUTOIEMENT.search(text)
+        assert "vous" in text
+    # no opener that says nothing: the tie's own facts
+    assert "Good to have been in touch recently." in en
+    assert "It has been a long while since we last spoke." in draft_request(other)
+    for text in (en, draft_request(other)):
+        assert "I hope you are well" not in text
     assert draft_request(other) != en
     mine = draft_request(ctx, reason="I am moving to Lyon and she leads the Lyon office.")
     assert "Lyon office" in mine and "[In one sentence" not in mine

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from weakties.cli.output import console, esc, print_json, shown, table
+from weakties.words import counted
 
 
 def demo(
@@ -113,31 +114,31 @@ def demo(
 
 
 def _print_story(story: dict[str, Any], db: str) -> None:
-    """The seed's story: an organisation, who can introduce you there, a draft."""
-    found = story["introductions"]
+    """The seed's story: an organisation, who can introduce you there (the best
+    path, and an alternative through someone else), a draft, the commands."""
     reach = story["reach"]
+    first, alternative = story["first"], story["alternative"]
     console.print(
-        f"\n[bold]Looking at {esc(reach.org)}[/] — {reach.people_there} "
-        f"{'person works' if reach.people_there == 1 else 'people work'} there; "
+        f"\n[bold]Looking at {esc(reach.org)}[/] — "
+        f"{counted(reach.people_there, 'person works', 'people work')} there; "
         "you know none of them."
     )
     console.print(f"  {shown(reach.text)}", soft_wrap=True, markup=False)
     console.print("  Who can introduce you, and why:")
-    for p in found.paths:
-        console.print(f"   {p.rank}. {shown(p.why)}", soft_wrap=True, markup=False)
+    for label, p in (("best", first), ("or", alternative)):
+        console.print(f"   {label:>4} (#{p.rank}) {shown(p.why)}", soft_wrap=True, markup=False)
         if p.target.role:
             console.print(
-                f"      → {shown(p.target.name)}: {shown(p.target.role)}",
+                f"          → {shown(p.target.name)}: {shown(p.target.role)}",
                 soft_wrap=True,
                 markup=False,
             )
-    first = found.paths[0]
     console.print(f"\n  A draft to {esc(first.broker.name)} (nothing is sent):\n")
     for line in story["draft"].draft.splitlines():
         console.print(f"    {shown(line)}", markup=False, highlight=False, soft_wrap=True)
     console.print(
         f"  {shown(reach.org)} is now one of your targets: the feed watches it.\n"
-        f'  weakties --db {db} intro --as you --to "{shown(reach.org)}" · '
+        f'  weakties --db {db} intro --as you --to "{shown(story["org"])}" · '
         f'weakties --db {db} ask --as you "#{first.broker.id}" --for "#{first.target.id}" · '
         f"weakties --db {db} opportunities --as you",
         soft_wrap=True,

@@ -131,7 +131,15 @@ def intro(
 def draft(
     ctx: typer.Context,
     broker: Annotated[str, typer.Argument(metavar="BROKER", help="The contact you would ask.")],
-    target: Annotated[str, typer.Option("--for", metavar="PERSON", help="Whom to reach.")],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--for",
+            metavar="PERSON|ORG",
+            help="Whom to reach: a person, or an organisation (the person there the "
+            "best path through BROKER reaches; org:NAME to be explicit).",
+        ),
+    ],
     purpose: Purpose = "job",
     lang: Lang = "en",
     reason: Annotated[

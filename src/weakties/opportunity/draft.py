@@ -7,7 +7,11 @@ leaves a marked place for the one sentence only the viewer can write (why this
 person). It is never sent by weakties, and the same words cannot go to several
 people (see :mod:`.etiquette`).
 
-French uses *tu* with a strong tie or a former colleague, *vous* otherwise.
+French uses *vous* throughout — the draft and the note to the viewer in it: a
+request for an introduction is a professional letter, and weakties cannot know
+whom the viewer tutoie (change it to *tu* where you do). The opener says
+something true of the tie (recent contact, a shared place, how long since the
+last contact, the year of the connection), never a bare "I hope you are well".
 """
 
 from __future__ import annotations
@@ -128,19 +132,9 @@ def _rel_en(rel: Relation, who: str) -> str:
     }.get(rel.kind, f"you know {who}")
 
 
-def _rel_fr(rel: Relation, who: str, tu: bool) -> str:
+def _rel_fr(rel: Relation, who: str) -> str:
     org = rel.org or ""
     years = _years(rel).replace("now", "aujourd'hui")
-    if tu:
-        forms = {
-            "colleague": f"tu as travaillé avec {who} chez {org}{years}",
-            "classmate": f"tu as étudié avec {who} à {org}{years}",
-            "group": f"{who} et toi êtes tous les deux dans {org}",
-            "same_org": f"tu travailles avec {who} chez {org}",
-            "connection": f"tu es en contact avec {who}",
-            "corecipient": f"tu échanges avec {who}",
-        }
-        return forms.get(rel.kind, f"tu connais {who}")
     forms = {
         "colleague": f"vous avez travaillé avec {who} chez {org}{years}",
         "classmate": f"vous avez étudié avec {who} à {org}{years}",
@@ -162,11 +156,15 @@ def _opener_en(ctx: RequestContext) -> str:
             return f"I hope all is well at {mine.org}."
         return f"I hope all is well since our {mine.org} days."
     if days is not None and days > 3 * 365:
-        return "It has been a long while — I hope all is well with you."
-    return "I hope you are well."
+        return "It has been a long while since we last spoke."
+    if days is not None:
+        return "It has been a few months since we last spoke."
+    if mine.start is not None:
+        return f"We have been connected since {mine.start}, though we have not talked much."
+    return "We have not been in touch much, so thank you for reading this."
 
 
-def _opener_fr(ctx: RequestContext, tu: bool) -> str:
+def _opener_fr(ctx: RequestContext) -> str:
     days = ctx.days_since_contact
     mine = ctx.viewer_knows_broker
     if days is not None and days < 60:
@@ -176,12 +174,12 @@ def _opener_fr(ctx: RequestContext, tu: bool) -> str:
             return f"J'espère que tout va bien chez {mine.org}."
         return f"J'espère que tout va bien depuis l'époque de {mine.org}."
     if days is not None and days > 3 * 365:
-        return (
-            "Cela fait longtemps — j'espère que tu vas bien."
-            if tu
-            else "Cela fait longtemps — j'espère que vous allez bien."
-        )
-    return "J'espère que tu vas bien." if tu else "J'espère que vous allez bien."
+        return "Cela fait longtemps que nous n'avons pas échangé."
+    if days is not None:
+        return "Cela fait quelques mois que nous n'avons pas échangé."
+    if mine.start is not None:
+        return f"Nous sommes en contact depuis {mine.start}, sans avoir beaucoup échangé."
+    return "Nous n'avons pas beaucoup échangé : merci de prendre le temps de me lire."
 
 
 def _purpose_en(purpose: str, org: str | None, target_first: str) -> str:
@@ -215,8 +213,6 @@ def draft_request(ctx: RequestContext, *, lang: str = "en", reason: str | None =
     me = ctx.viewer["first_name"] or ctx.viewer["name"]
     target_first = ctx.target["first_name"] or ctx.target["name"]
     if lang == "fr":
-        tu = ctx.tie_class == "strong" or ctx.viewer_knows_broker.kind == "colleague"
-        ask = "accepterais-tu" if tu else "accepteriez-vous"
         role = f" ({nxt['title']})" if nxt.get("title") else ""
         hook = ""
         if ctx.shared_viewer_target and ctx.via is None:
@@ -231,17 +227,14 @@ def draft_request(ctx: RequestContext, *, lang: str = "en", reason: str | None =
             "et pourquoi à cette personne.]"
         )
         close = (
-            "Si ce n'est pas le bon moment, ou si tu préfères ne pas le faire, aucun souci — "
-            "dis-le-moi simplement. Et si je peux t'aider à mon tour, n'hésite pas."
-            if tu
-            else "Si ce n'est pas le bon moment, ou si vous préférez ne pas le faire, aucun "
+            "Si ce n'est pas le bon moment, ou si vous préférez ne pas le faire, aucun "
             "souci — dites-le-moi simplement. Et si je peux vous aider à mon tour, n'hésitez pas."
         )
         return (
             f"Bonjour {broker},\n\n"
-            f"{_opener_fr(ctx, tu)}\n\n"
+            f"{_opener_fr(ctx)}\n\n"
             f"{_purpose_fr(ctx.purpose, ctx.org, target_first)}, et j'ai vu que "
-            f"{_rel_fr(ctx.broker_knows, who, tu)}. {ask.capitalize()} de me présenter à "
+            f"{_rel_fr(ctx.broker_knows, who)}. Accepteriez-vous de me présenter à "
             f"{who_first}{role}{onward} ?{hook}\n\n"
             f"{line}\n\n"
             f"{close}\n\n"

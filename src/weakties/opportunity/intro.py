@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -129,7 +130,7 @@ def introductions(
 def draft_for(
     reader: Reader,
     broker: int,
-    target: int,
+    target: int | Sequence[int],
     *,
     purpose: str = "job",
     lang: str = "en",
@@ -137,15 +138,17 @@ def draft_for(
     as_of: dt.datetime | None = None,
     net: IntroNetwork | None = None,
 ) -> dict[str, Any]:
-    """The context and a draft of a request to ``broker`` for ``target``.
+    """The context and a draft of a request to ``broker`` for ``target`` — one
+    person, or the people of an organisation (the one the best path through the
+    broker reaches).
 
-    The best path from the viewer through ``broker`` to ``target`` decides who
+    The best path from the viewer through ``broker`` to the target decides who
     the broker is asked to introduce (the target, or the person between them).
 
     Raises
     ------
     NotFoundError
-        If no path of length <= 3 goes through ``broker`` to ``target``.
+        If no path of length <= 3 goes through ``broker`` to the target.
     """
     if purpose not in PURPOSES:
         raise InputError(f"purpose must be one of {', '.join(PURPOSES)}")
@@ -154,18 +157,18 @@ def draft_for(
     network = net or build_network(reader, as_of=as_of)
     ids = network.graph.person_ids
     assert ids is not None
-    nodes = _nodes_of(network, [broker, target])
-    if nodes.size < 2:
+    wanted = [target] if isinstance(target, int) else list(target)
+    if not _nodes_of(network, [broker]).size or not _nodes_of(network, wanted).size:
         raise NotFoundError("the broker or the target is not in your visible network")
     b_node = int(np.searchsorted(ids, broker))
-    t_node = int(np.searchsorted(ids, target))
-    paths = find_paths(network, np.array([t_node]), purpose=purpose)
+    paths = find_paths(network, _nodes_of(network, wanted), purpose=purpose)
     through = np.flatnonzero((paths.first == b_node) & (paths.length > 1))
     if through.size == 0:
         raise NotFoundError(
             "no path of at most three steps goes through this broker to this target"
         )
     best = int(through[np.argmax(paths.score[through])])
+    target = network.graph.person_of(int(paths.target[best]))
     via = int(paths.second[best])
     facts = network.ego.take(np.array([b_node]))
     days = float(facts["days_since_contact"][0])

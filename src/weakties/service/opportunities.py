@@ -346,7 +346,9 @@ def draft(
     reason: str | None = None,
     net: Any = None,
 ) -> Draft:
-    """The context of a request to ``broker`` for ``target`` and a personal draft.
+    """The context of a request to ``broker`` for ``target`` (a person, or an
+    organisation: the person there the broker's best path reaches) and a
+    personal draft.
 
     Raises
     ------
@@ -357,9 +359,29 @@ def draft(
 
     person_of(who)
     r = reader(conn, who)
-    b, t = r.find_person(broker), r.find_person(target)
+    b = r.find_person(broker)
+    t = _person_or_people_at(r, target)
     found = draft_for(r, b, t, purpose=purpose, lang=lang, reason=reason, as_of=who.as_of, net=net)
     return build(Draft, found)
+
+
+def _person_or_people_at(r: Any, target: str) -> int | list[int]:
+    """``--for`` as typed: a person (``#id``, name, ...) first; else (or with
+    ``org:``) the people the viewer may name at an organisation."""
+    from weakties.opportunity.targets import resolve_targets, resolve_to
+
+    if not target.strip().startswith("org:"):
+        try:
+            return int(r.find_person(target))
+        except NotFoundError:
+            pass
+    spec = resolve_to(r, target)
+    if spec.person_id is not None:
+        return spec.person_id
+    found = resolve_targets(r, spec).person_ids
+    if not found:
+        raise NotFoundError(f"nobody you can see works at {target!r}")
+    return found
 
 
 def draft_text(
