@@ -22,6 +22,7 @@ from rich.progress import (
 from weakties.cli.context import store
 from weakties.cli.output import console, err, print_json, table
 from weakties.ingest.sources import Limits, MiB
+from weakties.words import counted
 
 if TYPE_CHECKING:  # the import pipeline loads when an import runs, not for --help
     from weakties.ingest.context import FileReport
@@ -95,7 +96,25 @@ def _run(
     ctx: typer.Context, call: Callable[[Store, ImportProgress], ImportSummary]
 ) -> ImportSummary:
     with importing(ctx) as (opened, tick):
-        return call(opened, tick)
+        summary = call(opened, tick)
+    summary.people = _people_now(ctx, summary.member)
+    return summary
+
+
+def _people_now(ctx: typer.Context, member: str) -> dict[str, int]:
+    """The member's people after the import, as LinkedIn counts them."""
+    from dataclasses import asdict
+
+    from weakties.cli.context import session
+    from weakties.errors import NotFoundError
+    from weakties.service.context import viewer
+    from weakties.service.people import people_counts
+
+    with session(ctx) as conn:
+        try:
+            return asdict(people_counts(conn, viewer(conn, member)))
+        except NotFoundError:  # an import that named no member of this database
+            return {}
 
 
 def _summary(summary: ImportSummary, as_json: bool) -> None:
@@ -139,6 +158,15 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
             "Added: "
             + (", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in added.items()) or "nothing")
             + f"  ({summary.seconds:.2f} s)"
+        )
+    if summary.people:
+        from weakties.service.people import PeopleCounts
+
+        counts = PeopleCounts(**summary.people)
+        console.print(
+            f"{escape(summary.member)} now: {counted(counts.total, 'person', 'people')} — "
+            f"{counts.text()}",
+            soft_wrap=True,
         )
     if summary.ignored:
         console.print(f"[dim]Ignored (not used by weakties): {', '.join(summary.ignored)}[/]")

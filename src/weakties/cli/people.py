@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,17 +32,29 @@ def people(
     as_json: Json = False,
 ) -> None:
     """List the people you can see: your contacts first, then the second degree."""
-    from weakties.service.people import list_people
+    from weakties.service.people import list_people, people_counts
 
-    rows = call(ctx, list_people, member=member, org=org, search=search, degree=degree, limit=limit)
+    everyone = not (org or search or degree or limit or as_json)
+
+    def listing(conn: Any, who: Any) -> tuple[list[Any], Any]:
+        rows = list_people(conn, who, org=org, search=search, degree=degree, limit=limit)
+        return rows, people_counts(conn, who) if everyone else None
+
+    rows, counts = call(ctx, listing, member=member)
     if as_json:
         print_json(rows)
         return
+    caption = counted(len(rows), "person", "people")
+    if counts is not None:
+        second = sum(1 for p in rows if p.degree == 2)
+        caption += f" — of your data: {counts.text()}" + (
+            f"; {second:,} second degree" if second else ""
+        )
     table(
         "People you can see",
         ["#id", "name", "degree", "company", "title", "linkedin"],
         [(p.id, p.name, p.degree or "", p.company, p.title, p.linkedin) for p in rows],
-        caption=counted(len(rows), "person", "people"),
+        caption=caption,
     )
 
 

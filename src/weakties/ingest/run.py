@@ -105,6 +105,9 @@ class ImportSummary:
     seconds: float = 0.0
     export_date_source: str | None = None  # how the date was found
     warnings: list[str] = field(default_factory=list)
+    # the member's people after the import, as LinkedIn counts them (connections
+    # first); filled in by the command line, which reads them through the service
+    people: dict[str, int] = field(default_factory=dict)
 
     @property
     def ignored(self) -> list[str]:
@@ -123,6 +126,7 @@ class ImportSummary:
             "run_id": self.run_id,
             "unchanged": self.unchanged,
             "added": self.added,
+            "people": self.people,
             "files": [f.as_dict() for f in self.files],
             "ignored": self.ignored,
             "unknown": self.unknown,

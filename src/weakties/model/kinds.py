@@ -20,6 +20,7 @@ __all__ = [
     "KIND_CODE",
     "NOTE_KINDS",
     "ORG_KINDS",
+    "PEOPLE_ORIGINS",
     "POSITION_KINDS",
     "SHARING_LEVELS",
     "SOCIAL_TIE_SOURCES",
@@ -42,6 +43,8 @@ TIE_SOURCES = (
 )
 # Ties that make someone a first-degree contact (inferred ties do not, on purpose).
 SOCIAL_TIE_SOURCES = ("connection", "address_book", "manual", "platform")
+#: how the people of a member's data are known, in the order LinkedIn counts them
+PEOPLE_ORIGINS = ("connections", "address_book", "only_messaged", "invitations", "others")
 INFERRED_SOURCES = ("inferred_colleague", "inferred_classmate", "inferred_corecipient")
 INTERACTION_KINDS = (
     "message",

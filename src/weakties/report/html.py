@@ -28,7 +28,11 @@ from weakties.report.model import NetworkReport
 __all__ = ["render_html"]
 
 _HEADLINE = (
-    ("ties", "Ties", 0),
+    ("connections", "Connections", 0),
+    ("address_book", "Address book", 0),
+    ("only_messaged", "Only messaged", 0),
+    ("invitations", "Invitations", 0),
+    ("others", "Others", 0),
     ("strong", "Strong", 0),
     ("weak", "Weak", 0),
     ("dormant", "Dormant", 0),
@@ -39,6 +43,7 @@ _HEADLINE = (
     ("organisations", "Organisations", 0),
 )
 _LOWER_IS_BETTER = frozenset({"constraint", "dormant", "nominal"})
+_PEOPLE = frozenset({"connections", "address_book", "only_messaged", "invitations", "others"})
 _CLASSES = ("strong", "weak", "dormant", "nominal")
 _DEGREES = (
     ("first_degree", "1st degree"),
@@ -273,6 +278,8 @@ def _headline(report: Mapping[str, Any]) -> str:
     deltas = _map(change.get("deltas"))
     cards = []
     for key, label, places in _HEADLINE:
+        if key in _PEOPLE and head.get(key) is None:
+            continue  # a report from before people were counted this way
         delta = ""
         if change:
             d = deltas.get(key)

@@ -25,6 +25,7 @@ __all__ = [
     "Dormant",
     "Headline",
     "NetworkReport",
+    "People",
     "Reach",
     "Reciprocity",
 ]
@@ -46,6 +47,27 @@ class Headline:
     third_degree: int
     constraint: float | None
     organisations: int
+    # the people of your data as LinkedIn counts them (absent from older reports)
+    connections: int | None = None
+    address_book: int | None = None
+    only_messaged: int | None = None
+    invitations: int | None = None
+    others: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The people of the member's own data, each counted once, in the order
+    LinkedIn counts them: connections (the rows of Connections.csv), then
+    address-book contacts, people only messaged, invitations, others."""
+
+    connections: int
+    address_book: int
+    only_messaged: int
+    invitations: int
+    others: int
+    total: int
+    basis: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +257,7 @@ class NetworkReport:
     dormant: Dormant
     decaying: Decaying
     reciprocity: Reciprocity
+    people: People | None = None
     change: Change | None = None
     note: str | None = None
     schema_version: int = json_field("schema_version", SCHEMA_VERSION)

@@ -16,7 +16,17 @@ from weakties.model.kinds import CAREER_KINDS
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
 
-__all__ = ["network_overview"]
+__all__ = ["ORIGIN_WORDS", "network_overview"]
+
+#: what each count of :meth:`~weakties.store.reader.Reader.people_by_origin` counts,
+#: in the order LinkedIn counts
+ORIGIN_WORDS = {
+    "connections": "connections (LinkedIn's count; and platform connections)",
+    "address_book": "address-book contacts who are not connections",
+    "only_messaged": "people you were in touch with, not connected",
+    "invitations": "people you only exchanged invitations with",
+    "others": "others your data mentions (endorsements, threads, follows, manual ties)",
+}
 
 
 def network_overview(
@@ -27,6 +37,7 @@ def network_overview(
     if me is None:
         raise ValueError("an overview is a member's: give a member's reader")
     named, counted = reader.degrees()
+    origins = reader.people_by_origin()
     first = {p for p, d in named.items() if d == 1}
     second = {p for p, d in named.items() if d == 2}
     traffic: Counter[int] = Counter()
@@ -62,20 +73,20 @@ def network_overview(
         "viewer": handle,
         "members": list(members),
         "counts": {
-            "first_degree": len(first),
+            **{k: len(v) for k, v in origins.items()},
             "second_degree_named": len(second),
             "second_degree_counted_only": counted,
             "organisations_reached": len(orgs),
             "contacts_messaged": len(traffic),
         },
         "explain": {
-            "first_degree": "people with a connection, address-book or manual tie to you",
+            **ORIGIN_WORDS,
             "second_degree_named": (
                 "contacts of your contacts, from members who share their ties by name"
             ),
             "second_degree_counted_only": "more of them, from members who share counts only",
             "organisations_reached": "current employers of your first and second degree",
-            "contacts_messaged": "people you exchanged LinkedIn messages with",
+            "contacts_messaged": "people you exchanged LinkedIn messages with (any of the above)",
         },
         "top_contacts": top_contacts,
         "top_organisations": top_orgs,

@@ -49,12 +49,20 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
     )
     head = report["headline"]
     change = (report.get("change") or {}).get("deltas") or {}
-    parts = []
-    for key in ("ties", "strong", "weak", "dormant", "nominal", "second_degree", "third_degree"):
-        delta = change.get(key)
-        tail = f" ({delta:+,})" if isinstance(delta, int | float) and delta else ""
-        parts.append(f"{key.replace('_', ' ')} [bold]{_n(head[key])}[/]{tail}")
-    console.print("  " + " · ".join(parts))
+    people = report.get("people")
+    lines: list[tuple[str, ...]] = [
+        ("strong", "weak", "dormant", "nominal", "second_degree", "third_degree")
+    ]
+    if people:
+        lines.insert(0, ("connections", "address_book", "only_messaged", "invitations", "others"))
+    for n, keys in enumerate(lines):
+        parts = []
+        for key in keys:
+            delta = change.get(key)
+            tail = f" ({delta:+,})" if isinstance(delta, int | float) and delta else ""
+            parts.append(f"{key.replace('_', ' ')} [bold]{_n(head.get(key))}[/]{tail}")
+        lead = f"{counted(people['total'], 'person', 'people')}: " if people and n == 0 else ""
+        console.print("  " + lead + " · ".join(parts))
     if report.get("change"):
         console.print(f"  [dim](changes since the report of {report['change']['since']})[/]")
 

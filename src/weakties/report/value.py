@@ -33,7 +33,7 @@ import numpy as np
 
 from weakties.graph import Graph, constraint, effective_size, efficiency, hierarchy
 from weakties.graph.communities import ego_communities
-from weakties.model.kinds import SOCIAL_TIE_SOURCES
+from weakties.model.kinds import PEOPLE_ORIGINS, SOCIAL_TIE_SOURCES
 from weakties.records import build
 from weakties.report.model import NetworkReport
 from weakties.ties.strength import DUNBAR_LAYERS, TieScores, score_ties
@@ -316,7 +316,21 @@ def _reciprocity(reader: Reader, me: int, as_of: dt.datetime) -> dict[str, Any]:
     }
 
 
+def _people(reader: Reader) -> dict[str, Any]:
+    counts = {k: len(v) for k, v in reader.people_by_origin().items()}
+    return {
+        **counts,
+        "total": sum(counts.values()),
+        "basis": (
+            "the people of your own data, each counted once where first found: connections "
+            "(as LinkedIn counts them), address-book contacts, people you were in touch with "
+            "but not connected to, invitations only, others (endorsements, threads, follows)"
+        ),
+    }
+
+
 def _headline(report: dict[str, Any]) -> dict[str, Any]:
+    people = report["people"]
     return {
         "ties": sum(report["classes"]["counts"].values()),
         **report["classes"]["counts"],
@@ -324,6 +338,7 @@ def _headline(report: dict[str, Any]) -> dict[str, Any]:
         "third_degree": report["reach"]["declared"]["third_degree"],
         "constraint": report["brokerage"]["constraint"],
         "organisations": report["diversity"]["organisations"]["distinct"],
+        **{k: people[k] for k in PEOPLE_ORIGINS},
     }
 
 
@@ -360,6 +375,7 @@ def network_report(
         "dormant": _dormant(reader, scores),
         "decaying": _decaying(reader, scores),
         "reciprocity": _reciprocity(reader, me, when),
+        "people": _people(reader),
     }
     report["headline"] = _headline(report)
     old = previous

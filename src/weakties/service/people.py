@@ -16,6 +16,7 @@ from weakties.store import write
 __all__ = [
     "Event",
     "Note",
+    "PeopleCounts",
     "PersonRecord",
     "PersonRow",
     "add_note",
@@ -23,6 +24,7 @@ __all__ = [
     "find_person",
     "list_people",
     "notes",
+    "people_counts",
     "person",
 ]
 
@@ -153,6 +155,50 @@ def find_person(conn: Connection, who: Viewer, query: str) -> int:
     """The id of the person named by ``query`` (``#id``, profile URL or slug, e-mail,
     member handle, or a name unique among the people the viewer sees)."""
     return reader(conn, who).find_person(query)
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleCounts:
+    """The people of the member's own data, each counted once, in the order
+    LinkedIn counts them (see :meth:`~weakties.store.reader.Reader.people_by_origin`)."""
+
+    connections: int
+    address_book: int
+    only_messaged: int
+    invitations: int
+    others: int
+    total: int
+
+    def text(self) -> str:
+        """ "16 connections · 20 address-book contacts · 3 only messaged" (the
+        counts that are not zero, connections always)."""
+        from weakties.words import counted
+
+        parts = [
+            counted(self.connections, "connection", "connections"),
+            counted(self.address_book, "address-book contact", "address-book contacts"),
+            f"{self.only_messaged:,} only messaged",
+            counted(self.invitations, "invitation only", "invitations only"),
+            counted(self.others, "other", "others"),
+        ]
+        values = (
+            self.connections,
+            self.address_book,
+            self.only_messaged,
+            self.invitations,
+            self.others,
+        )
+        return " · ".join(
+            p for k, (p, v) in enumerate(zip(parts, values, strict=True)) if v or not k
+        )
+
+
+def people_counts(conn: Connection, who: Viewer) -> PeopleCounts:
+    """How many people the member's own data holds, as LinkedIn counts them:
+    connections first, then address-book contacts, people only messaged,
+    invitations, others."""
+    found = {k: len(v) for k, v in reader(conn, who).people_by_origin().items()}
+    return PeopleCounts(**found, total=sum(found.values()))
 
 
 def list_people(

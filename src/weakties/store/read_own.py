@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from weakties.errors import NotFoundError
+from weakties.model.kinds import CONVERSATION_KINDS, PEOPLE_ORIGINS, SOCIAL_TIE_SOURCES
 from weakties.model.tables import (
     Ask,
     DoNotAsk,
     Follow,
     ImportRun,
+    Interaction,
     KnownPerson,
     MatchProposal,
     Member,
@@ -28,6 +30,7 @@ from weakties.model.tables import (
     Person,
     Setting,
     Target,
+    Tie,
     TieLabel,
     table_of,
 )
@@ -304,6 +307,55 @@ class OwnReads(OrgReads):
                 }
             )
         return rows
+
+    def people_by_origin(self) -> dict[str, set[int]]:
+        """The people of the member's own data by how they are known, each in the
+        first that applies, in the order LinkedIn counts: ``connections`` (a
+        LinkedIn or platform connection), ``address_book``, ``only_messaged``
+        (in touch — message, e-mail, meeting, call — with no tie),
+        ``invitations`` (an invitation only), ``others`` (everyone else the data
+        mentions: endorsements, recommendations, follows, manual ties, people in
+        the same threads)."""
+        me, member = self.scope.person_id, self.scope.member_id
+        if me is None or member is None:
+            return {k: set() for k in PEOPLE_ORIGINS}
+        by_source: dict[str, set[int]] = {}
+        for a, b, source in self.conn.execute(
+            self.where(
+                select(Tie.person_a_id, Tie.person_b_id, Tie.source).where(
+                    or_(Tie.person_a_id == me, Tie.person_b_id == me),
+                    Tie.source.in_(SOCIAL_TIE_SOURCES),
+                    Tie.ended_at.is_(None),
+                ),
+                self.tie_visible("names"),
+            )
+        ):
+            by_source.setdefault(source, set()).add(b if a == me else a)
+        by_kind: dict[str, set[int]] = {}
+        for sender, recipient, kind in self.conn.execute(
+            select(Interaction.sender_id, Interaction.recipient_id, Interaction.kind)
+            .where(
+                Interaction.asserted_by == member,
+                or_(Interaction.sender_id == me, Interaction.recipient_id == me),
+            )
+            .distinct()
+        ):
+            other = recipient if sender == me else sender
+            if other is not None and other != me:
+                by_kind.setdefault(kind, set()).add(other)
+        out: dict[str, set[int]] = {}
+        out["connections"] = by_source.get("connection", set()) | by_source.get("platform", set())
+        out["address_book"] = by_source.get("address_book", set()) - out["connections"]
+        tied = out["connections"] | out["address_book"]
+        talked = set().union(*(by_kind.get(k, set()) for k in CONVERSATION_KINDS))
+        out["only_messaged"] = talked - tied
+        out["invitations"] = by_kind.get("invitation", set()) - tied - talked
+        seen = set().union(*out.values())
+        everyone = (
+            self.own_people() | by_source.get("manual", set()) | set().union(*by_kind.values())
+        )
+        out["others"] = everyone - seen - {me}
+        return out
 
     def data_date(self) -> dt.date | None:
         """The export date of the member's newest import (of any member's for the
