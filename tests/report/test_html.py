@@ -140,6 +140,11 @@ def sample() -> dict[str, Any]:
             "third_degree": 0,
             "constraint": 0.0128,
             "organisations": 86,
+            "connections": 237,
+            "address_book": 22,
+            "only_messaged": 2,
+            "invitations": 0,
+            "others": 0,
         },
     }
 
@@ -334,7 +339,7 @@ def test_change_since_previous_report() -> None:
     report = copy.deepcopy(report)
     report["change"] = {
         "since": "2024-11-01",
-        "deltas": {"ties": 12, "strong": -2, "constraint": -0.0011, "third_degree": None},
+        "deltas": {"connections": 12, "strong": -2, "constraint": -0.0011, "third_degree": None},
     }
     text = render_html(report)
     assert "2024-11-01" in text

@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from html import escape
 from typing import Any, TypeGuard
 
@@ -69,7 +69,9 @@ h2{font-size:1.15rem;margin:2.25rem 0 .25rem;padding-bottom:.2rem;border-bottom:
 h3{font-size:1rem;margin:1.25rem 0 .25rem}
 p{margin:.4rem 0}
 .meta,.basis,.empty{color:var(--muted)}
-.basis{font-size:.8rem;margin:.1rem 0 .6rem}
+.basis,.needs{font-size:.8rem;margin:.1rem 0 .6rem}
+.needs{color:var(--muted)}
+.missing{border-left:3px solid #b7791f;padding-left:.75rem}
 .empty{font-style:italic}
 .caveat{font-size:.85rem;color:var(--muted);border-left:3px solid var(--rule);padding-left:.75rem}
 .stats{display:flex;flex-wrap:wrap;gap:.5rem;margin:.75rem 0;padding:0}
@@ -130,9 +132,13 @@ def _num_html(value: Any, places: int = 0, *, signed: bool = False) -> str:
 
 
 def _basis(section: Mapping[str, Any]) -> str:
-    """The small "computed from" note of a section (empty without a basis)."""
+    """The small "computed from" note of a section (empty without a basis), and
+    what the section needs when it says so."""
     basis = section.get("basis")
-    return f'<p class="basis">Computed from: {_text(basis)}</p>' if basis else ""
+    needs = section.get("needs")
+    return (f'<p class="basis">Computed from: {_text(basis)}</p>' if basis else "") + (
+        f'<p class="needs">Needs: {_text(needs)}</p>' if needs else ""
+    )
 
 
 def _finite(value: Any) -> TypeGuard[float]:
@@ -359,14 +365,15 @@ def _diversity(report: Mapping[str, Any]) -> str:
         top = ", ".join(
             f"{t.get('name')} ({_num(t.get('people'))})" for t in _list(d.get("top"))[:3]
         )
+        short = d.get("missing")
         rows.append(
             (
                 key.capitalize(),
                 f"{_num(known.get(key))} of {_num(known.get('of'))}",
                 _num(d.get("distinct")),
-                _num(d.get("entropy_bits"), 2),
-                _num(d.get("evenness"), 2),
-                top or "—",
+                "—" if short else _num(d.get("entropy_bits"), 2),
+                "—" if short else _num(d.get("evenness"), 2),
+                str(short) if short else (top or "—"),
             )
         )
     table = _table(
@@ -500,6 +507,32 @@ def _reciprocity(report: Mapping[str, Any]) -> str:
     )
 
 
+def _short(report: Mapping[str, Any], key: str, title: str) -> str:
+    """A section whose data falls short: its heading, what it needs and what is
+    missing (how to get it) instead of figures that would say nothing; empty
+    when the section has what it needs."""
+    section = _map(report.get(key))
+    if not section.get("missing"):
+        return ""
+    return (
+        f'<section id="{key}"><h2>{title}</h2>'
+        f'<p class="needs">Needs: {_text(section.get("needs"))}</p>'
+        f'<p class="missing">{_text(section.get("missing"))}</p></section>'
+    )
+
+
+_SECTIONS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], str]], ...] = (
+    ("classes", "Tie classes", _classes),
+    ("reach", "Reach", _reach),
+    ("diversity", "Diversity", _diversity),
+    ("brokerage", "Brokerage", _brokerage),
+    ("circles", "Circles", _circles),
+    ("dormant", "Dormant ties worth reconnecting", _dormant),
+    ("decaying", "Decaying ties", _decaying),
+    ("reciprocity", "Reciprocity", _reciprocity),
+)
+
+
 def render_html(typed: NetworkReport | Mapping[str, Any]) -> str:
     """Render a network value report as one self-contained HTML page.
 
@@ -530,13 +563,6 @@ def render_html(typed: NetworkReport | Mapping[str, Any]) -> str:
         + (f'<p class="meta">Tie strength model: {_text(model)}</p>' if model else "")
         + _headline(report)
         + "</header>"
-        + _classes(report)
-        + _reach(report)
-        + _diversity(report)
-        + _brokerage(report)
-        + _circles(report)
-        + _dormant(report)
-        + _decaying(report)
-        + _reciprocity(report)
+        + "".join(_short(report, key, title) or render(report) for key, title, render in _SECTIONS)
         + "</main></body></html>\n"
     )

@@ -93,6 +93,10 @@ class Classes:
     counts: dict[str, int]
     layers: list[Layer]
     layers_caveat: str
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,10 @@ class Reach:
     with_inferred: Degrees
     basis: str
     second_degree_counted_only: int
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +134,7 @@ class Spread:
     entropy_bits: float
     evenness: float
     top: list[Top]
+    missing: str | None = None  # "not enough data: ..." when the field is rarely known
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +152,10 @@ class Diversity:
     organisations: Spread
     industries: Spread
     locations: Spread
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +168,10 @@ class Brokerage:
     efficiency: float | None
     hierarchy: float | None
     reading: str
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +208,10 @@ class Circles:
     basis: str
     circles: list[Circle]
     only_way_in: OnlyWayIn
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +228,10 @@ class Dormant:
     basis: str
     count: int
     worth_reconnecting: list[DormantTie]
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +247,10 @@ class Decaying:
     basis: str
     count: int
     ties: list[DecayingTie]
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +268,10 @@ class Reciprocity:
     balance: int
     you_owe: list[Owed]
     owe_you: list[Owed]
+    # what the section needs, and "not enough data: ..." (what is missing, how to
+    # get it) when the data falls short: the figures then say nothing
+    needs: str = ""
+    missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from weakties.records import to_json
 from weakties.report.model import NetworkReport
-from weakties.words import counted
+from weakties.words import counted, format_strength
 
 __all__ = ["print_report"]
 
@@ -32,8 +32,20 @@ def _basis(console: Console, text: str) -> None:
     console.print(f"  [dim]computed from: {escape(text)}[/]")
 
 
+def _section(console: Console, title: str, section: Mapping[str, Any]) -> bool:
+    """A section's heading and what it needs; False (and why) when the data falls
+    short — its figures would say nothing, so they are not shown."""
+    console.print(f"\n[bold]{escape(title)}[/]")
+    if section.get("needs"):
+        console.print(f"  [dim]needs: {escape(section['needs'])}[/]")
+    if section.get("missing"):
+        console.print(f"  [yellow]{escape(section['missing'])}[/]")
+        return False
+    return True
+
+
 def _grid(title: str, headers: list[str], rows: list[list[Any]]) -> Table:
-    grid = Table(title=Text(title), title_justify="left", show_lines=False)
+    grid = Table(title=Text(title) if title else None, title_justify="left", show_lines=False)
     for h in headers:
         grid.add_column(h)
     for row in rows:
@@ -67,115 +79,132 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
         console.print(f"  [dim](changes since the report of {report['change']['since']})[/]")
 
     classes = report["classes"]
-    console.print("\n[bold]Ties by strength[/]")
-    counts = classes["counts"]
-    total = max(sum(counts.values()), 1)
-    for name in ("strong", "weak", "dormant", "nominal"):
-        bar = "█" * round(40 * counts[name] / total)
-        console.print(f"  {name:<8} {counts[name]:>6,} {bar}")
-    _basis(console, classes["basis"])
-    if classes["layers"]:
-        console.print(
-            _grid(
-                "Dunbar layers",
-                ["layer", "ties", "median contacts last year"],
-                [
-                    [x["layer"], x["ties"], x["median_contacts_last_year"]]
-                    for x in classes["layers"]
-                ],
+    if _section(console, "Ties by strength", classes):
+        counts = classes["counts"]
+        total = max(sum(counts.values()), 1)
+        for name in ("strong", "weak", "dormant", "nominal"):
+            bar = "█" * round(40 * counts[name] / total)
+            console.print(f"  {name:<8} {counts[name]:>6,} {bar}")
+        _basis(console, classes["basis"])
+        if classes["layers"]:
+            console.print(
+                _grid(
+                    "Dunbar layers",
+                    ["layer", "ties", "median contacts last year"],
+                    [
+                        [x["layer"], x["ties"], x["median_contacts_last_year"]]
+                        for x in classes["layers"]
+                    ],
+                )
             )
-        )
-        console.print(f"  [dim]{classes['layers_caveat']}[/]")
+            console.print(f"  [dim]{escape(classes['layers_caveat'])}[/]")
 
     reach = report["reach"]
-    console.print("\n[bold]Reach[/]")
-    for label, key in (("declared ties", "declared"), ("with inferred ties", "with_inferred")):
-        r = reach[key]
-        console.print(
-            f"  {label:<19} {r['first_degree']:>6,} 1st  {r['second_degree']:>7,} 2nd  "
-            f"{r['third_degree']:>8,} 3rd degree"
-        )
-    _basis(console, reach["basis"])
+    if _section(console, "Reach", reach):
+        for label, key in (("declared ties", "declared"), ("with inferred ties", "with_inferred")):
+            r = reach[key]
+            console.print(
+                f"  {label:<19} {r['first_degree']:>6,} 1st  {r['second_degree']:>7,} 2nd  "
+                f"{r['third_degree']:>8,} 3rd degree"
+            )
+        _basis(console, reach["basis"])
 
     div = report["diversity"]
-    console.print("\n[bold]Diversity[/]")
-    for key in ("organisations", "industries", "locations"):
-        d = div[key]
-        top = ", ".join(f"{t['name']} ({t['people']})" for t in d["top"][:4])
-        console.print(
-            f"  {key:<14} {d['distinct']:>5,} distinct, entropy {d['entropy_bits']:.2f} bits, "
-            f"evenness {d['evenness']:.2f}  {top}"
-        )
-    _basis(console, div["basis"])
+    if _section(console, "Diversity", div):
+        for key in ("organisations", "industries", "locations"):
+            d = div[key]
+            if d.get("missing"):
+                console.print(f"  {key:<14} [yellow]{escape(d['missing'])}[/]")
+                continue
+            top = ", ".join(f"{t['name']} ({t['people']})" for t in d["top"][:4])
+            console.print(
+                f"  {key:<14} {d['distinct']:>5,} distinct, entropy {d['entropy_bits']:.2f} "
+                f"bits, evenness {d['evenness']:.2f}  {escape(top)}"
+            )
+        _basis(console, div["basis"])
 
     b = report["brokerage"]
-    console.print("\n[bold]Brokerage[/] (Burt)")
-    console.print(
-        f"  constraint {_n(b['constraint'], 3)}, effective size {_n(b['effective_size'], 1)}, "
-        f"efficiency {_n(b['efficiency'], 3)}, hierarchy {_n(b['hierarchy'], 3)}"
-    )
-    console.print(f"  [dim]{b['reading']}[/]")
-    _basis(console, b["basis"])
+    if _section(console, "Brokerage (Burt)", b):
+        console.print(
+            f"  constraint {_n(b['constraint'], 3)}, effective size "
+            f"{_n(b['effective_size'], 1)}, efficiency {_n(b['efficiency'], 3)}, "
+            f"hierarchy {_n(b['hierarchy'], 3)}"
+        )
+        console.print(f"  [dim]{escape(b['reading'])}[/]")
+        _basis(console, b["basis"])
 
     circles = report["circles"]
-    if circles["circles"]:
+    if _section(console, "Your circles", circles):
         console.print(
             _grid(
-                "Your circles",
+                "",
                 ["people", "organisations", "strongest tie", "strength"],
                 [
                     [
                         c["size"],
                         ", ".join(c["organisations"]),
                         c["strongest_tie"]["name"],
-                        c["strongest_tie"]["score"],
+                        format_strength(c["strongest_tie"]["score"]),
                     ]
                     for c in circles["circles"]
                 ],
             )
         )
-    way = circles["only_way_in"]
-    if way["brokers"]:
-        console.print(
-            _grid(
-                f"Your only way to {counted(way['people'], 'person', 'people')}",
-                ["through", "people only they connect you to", "your tie"],
-                [[x["name"], x["people"], x["strength"]] for x in way["brokers"]],
+        way = circles["only_way_in"]
+        if way["brokers"]:
+            console.print(
+                _grid(
+                    f"Your only way to {counted(way['people'], 'person', 'people')}",
+                    ["through", "people only they connect you to", "your tie"],
+                    [
+                        [x["name"], x["people"], format_strength(x["strength"])]
+                        for x in way["brokers"]
+                    ],
+                )
             )
-        )
-    _basis(console, circles["basis"])
+        _basis(console, circles["basis"])
 
     dormant = report["dormant"]
-    if dormant["worth_reconnecting"]:
-        console.print(
-            _grid(
-                f"Dormant ties worth reconnecting ({dormant['count']:,} dormant)",
-                ["name", "contacts", "years since", "months active"],
-                [
-                    [x["name"], x["contacts"], x["years_since"], x["months_active"]]
-                    for x in dormant["worth_reconnecting"]
-                ],
+    title = f"Dormant ties worth reconnecting ({dormant['count']:,} dormant)"
+    if _section(console, title, dormant):
+        if dormant["worth_reconnecting"]:
+            console.print(
+                _grid(
+                    "",
+                    ["name", "contacts", "years since", "months active"],
+                    [
+                        [x["name"], x["contacts"], x["years_since"], x["months_active"]]
+                        for x in dormant["worth_reconnecting"]
+                    ],
+                )
             )
-        )
+        else:
+            console.print("  none: no tie formerly regular is silent for three years")
         _basis(console, dormant["basis"])
     decaying = report["decaying"]
-    if decaying["ties"]:
-        console.print(
-            _grid(
-                f"Decaying ties ({decaying['count']:,})",
-                ["name", "a year ago", "now"],
-                [[x["name"], x["a_year_ago"], x["now"]] for x in decaying["ties"]],
+    if _section(console, f"Decaying ties ({decaying['count']:,})", decaying):
+        if decaying["ties"]:
+            console.print(
+                _grid(
+                    "",
+                    ["name", "a year ago", "now"],
+                    [
+                        [x["name"], format_strength(x["a_year_ago"]), format_strength(x["now"])]
+                        for x in decaying["ties"]
+                    ],
+                )
             )
-        )
+        else:
+            console.print("  none: no tie strong a year ago lost much strength since")
         _basis(console, decaying["basis"])
     rec = report["reciprocity"]
-    console.print("\n[bold]Reciprocity[/]")
-    given = ", ".join(f"{n} {k}" for k, n in rec["given"].items()) or "nothing"
-    received = ", ".join(f"{n} {k}" for k, n in rec["received"].items()) or "nothing"
-    console.print(f"  given: {given}; received: {received}; balance {rec['balance']:+,}")
-    if rec["you_owe"]:
-        console.print(
-            "  you owe: " + ", ".join(f"{x['name']} ({x['balance']})" for x in rec["you_owe"]),
-            markup=False,
-        )
-    _basis(console, rec["basis"])
+    if _section(console, "Reciprocity", rec):
+        given = ", ".join(f"{n} {k}" for k, n in rec["given"].items()) or "nothing"
+        received = ", ".join(f"{n} {k}" for k, n in rec["received"].items()) or "nothing"
+        console.print(f"  given: {given}; received: {received}; balance {rec['balance']:+,}")
+        if rec["you_owe"]:
+            console.print(
+                "  you owe: " + ", ".join(f"{x['name']} ({x['balance']})" for x in rec["you_owe"]),
+                markup=False,
+            )
+        _basis(console, rec["basis"])

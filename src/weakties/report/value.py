@@ -37,6 +37,7 @@ from weakties.model.kinds import PEOPLE_ORIGINS, SOCIAL_TIE_SOURCES
 from weakties.records import build
 from weakties.report.model import NetworkReport
 from weakties.ties.strength import DUNBAR_LAYERS, TieScores, score_ties
+from weakties.words import counted
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
@@ -44,6 +45,17 @@ if TYPE_CHECKING:
 __all__ = ["network_report"]
 
 DAY = 86400.0
+#: a field (employer, industry, location) says something of the first degree when
+#: it is known for at least this share of it
+MOST = 0.5
+#: brokerage and circles say something when at least this share of the contacts
+#: have a known tie to another contact
+TIES_AMONG = 0.2
+POOL = (
+    "ask a colleague to pool their export in this database (weakties import linkedin "
+    "THEIR_EXPORT --as THEM, sharing names), or infer ties from shared employers, schools "
+    "and threads (weakties ties infer)"
+)
 
 
 def _entropy(counter: Counter[str]) -> dict[str, Any]:
@@ -77,8 +89,18 @@ def _classes(scores: TieScores) -> dict[str, Any]:
                 "median_contacts_last_year": float(np.median(per_year[inside])),
             }
         )
+    in_touch = sum(int(counts.get(k, 0)) for k in ("strong", "weak", "dormant"))
     return {
         "basis": "every tie of yours and everyone you were in touch with, scored as of the date",
+        "needs": "contact with your ties: messages, e-mails, meetings or calls",
+        "missing": None
+        if in_touch
+        else (
+            "not enough data: no message, e-mail, meeting or call with anyone before the "
+            "date, so every tie is nominal — the Complete export's messages.csv has your "
+            "LinkedIn messages; add your mail (weakties import mbox) or calendar "
+            "(weakties import ics)"
+        ),
         "counts": {k: int(counts.get(k, 0)) for k in ("strong", "weak", "dormant", "nominal")},
         "layers": layers,
         "layers_caveat": (
@@ -117,6 +139,16 @@ def _reach(reader: Reader, me_person: int, past: dt.datetime | None) -> dict[str
         "inferred from the data (weakties ties infer)"
     )
     out["second_degree_counted_only"] = counted_only
+    out["needs"] = "ties of your contacts: other members' pooled data, or inferred ties"
+    beyond = out["declared"]["second_degree"] + out["with_inferred"]["second_degree"] + counted_only
+    out["missing"] = (
+        None
+        if beyond
+        else (
+            "not enough data: your own export holds your contacts only, none of their "
+            f"ties — {POOL}"
+        )
+    )
     return out
 
 
@@ -141,17 +173,48 @@ def _diversity(reader: Reader, first: list[int], past: dt.datetime | None) -> di
             f" (today's, not those of {past.date().isoformat()}: contacts' jobs are "
             "mostly read from connection lists, without dates)"
         )
+    spreads = {}
+    words = {"organisations": "employer", "industries": "industry", "locations": "location"}
+    how = {
+        "organisations": "the connections list gives each connection's company",
+        "industries": (
+            "LinkedIn's export has no industry for connections; people's industries come "
+            "from address books, pooled exports and platform profiles"
+        ),
+        "locations": (
+            "LinkedIn's export has no location for connections; it comes from address "
+            "books, pooled exports and platform profiles"
+        ),
+    }
+    for key, counter in (
+        ("organisations", orgs),
+        ("industries", industries),
+        ("locations", locations),
+    ):
+        known = sum(counter.values())
+        spread = _entropy(counter)
+        spread["missing"] = (
+            None
+            if first and known >= MOST * len(first)
+            else (
+                f"not enough data: {words[key]} known for {known:,} of {len(first):,} "
+                f"contacts (a spread needs most of them) — {how[key]}"
+            )
+        )
+        spreads[key] = spread
     return {
         "basis": basis,
+        "needs": "the employer, industry or location of most of your first degree",
+        "missing": None
+        if first
+        else "not enough data: no first degree yet — import your connections",
         "known": {
             "organisations": sum(orgs.values()),
             "industries": sum(industries.values()),
             "locations": sum(locations.values()),
             "of": len(first),
         },
-        "organisations": _entropy(orgs),
-        "industries": _entropy(industries),
-        "locations": _entropy(locations),
+        **spreads,
     }
 
 
@@ -165,11 +228,26 @@ def _brokerage(reader: Reader, me_person: int, past: dt.datetime | None) -> dict
         "hierarchy": float(hierarchy(g, nodes=me)[me]),
     }
     contacts = g.neighbors(me)
-    ties_among = 0
+    ties_among = linked = 0
     if contacts.size:
         sub, _ = g.subgraph(contacts)
         ties_among = sub.n_edges
+        linked = int((np.diff(sub.indptr) > 0).sum())
+    enough = contacts.size > 0 and linked >= TIES_AMONG * contacts.size
+    missing = (
+        None
+        if enough
+        else (
+            f"not enough data: ties known among {linked:,} of your {int(contacts.size):,} "
+            "contacts — a single export lists your contacts, not whom they know, so it "
+            f"cannot tell a broker from a closed circle; {POOL}"
+        )
+    )
+    if missing:
+        values = dict.fromkeys(values, math.nan)
     return {
+        "needs": "known ties among most of your contacts",
+        "missing": missing,
         "basis": (
             "Burt's measures on your ego network: your contacts and the ties among them "
             f"that are known ({ties_among:,} ties among {int(contacts.size):,} contacts, "
@@ -193,7 +271,8 @@ def _circles(
     jobs = reader.current_jobs([g.person_of(n) for n in g.neighbors(me).tolist()])
     names = reader.names([g.person_of(n) for n in g.neighbors(me).tolist()])
     circles = []
-    for group in groups[:12]:
+    # a circle of one is not a circle: someone who knows none of your other contacts
+    for group in [x for x in groups if x.size >= 2][:12]:
         people = [g.person_of(n) for n in group.tolist()]
         orgs = Counter(jobs[p][0]["org"] for p in people if jobs.get(p) and jobs[p][0]["org"])
         strongest = max(people, key=lambda p: strength.get(p, 0.0))
@@ -219,9 +298,22 @@ def _circles(
                 break
     broker_ids = [g.person_of(n) for n, _ in brokers.most_common(10)]
     broker_names = reader.names(broker_ids)
+    contacts = g.neighbors(me)
+    linked = 0
+    if contacts.size:
+        sub, _ = g.subgraph(contacts)
+        linked = int((np.diff(sub.indptr) > 0).sum())
+    enough = bool(circles) and linked >= TIES_AMONG * contacts.size
     return {
         "basis": "Leiden communities of your contacts (ties among them pooled and inferred)",
-        "circles": circles,
+        "needs": "known ties among most of your contacts (a circle is two people or more)",
+        "missing": None
+        if enough
+        else (
+            f"not enough data: ties known among {linked:,} of your {int(contacts.size):,} "
+            f"contacts, too few to find circles — {POOL}"
+        ),
+        "circles": circles if enough else [],
         "only_way_in": {
             "basis": "second-degree people you reach through one contact only",
             "people": int(only.size),
@@ -244,10 +336,19 @@ def _dormant(reader: Reader, scores: TieScores) -> dict[str, Any]:
     idx.sort(key=lambda i: (-t["contacts"][i], -t["active_months"][i]))
     people = [scores.other(i) for i in idx[:15]]
     names = reader.names(people)
+    history = _history_days(scores)
     return {
         "basis": "no contact for three years or more, formerly regular; Levin, Walter & "
         "Murnighan (2011): reconnected dormant ties give advice as useful as active ones, "
         "and more novel",
+        "needs": "three years or more of contact history",
+        "missing": None
+        if idx or history >= 3 * 365.25
+        else (
+            f"not enough data: your contact history goes back {_years(history)}; a tie is "
+            "dormant after three years without contact — import older mail (weakties "
+            "import mbox) or keep importing your exports over the years"
+        ),
         "count": len(idx),
         "worth_reconnecting": [
             {
@@ -273,8 +374,16 @@ def _decaying(reader: Reader, scores: TieScores) -> dict[str, Any]:
             drops.append((was - float(scores.score[i]), p, was, float(scores.score[i])))
     drops.sort(reverse=True)
     names = reader.names([p for _, p, _, _ in drops[:15]])
+    history = _history_days(scores)
     return {
         "basis": "ties that were strong a year ago and lost more than 0.15 of strength since",
+        "needs": "a year or more of contact history",
+        "missing": None
+        if drops or history >= 365.25
+        else (
+            f"not enough data: your contact history goes back {_years(history)}; a tie "
+            "decays over a year — import older mail (weakties import mbox) or an older export"
+        ),
         "count": len(drops),
         "ties": [
             {"id": p, "name": names.get(p), "a_year_ago": round(was, 3), "now": round(now, 3)}
@@ -300,6 +409,15 @@ def _reciprocity(reader: Reader, me: int, as_of: dt.datetime) -> dict[str, Any]:
     names = reader.names(set(owe) | set(owed))
     return {
         "basis": "endorsements (1), recommendations and introductions (3 each), both ways",
+        "needs": "endorsements or recommendations given and received",
+        "missing": None
+        if kinds
+        else (
+            "not enough data: no endorsement, recommendation or introduction in your data — "
+            "they are in LinkedIn's Complete export (Endorsement_Given_Info.csv, "
+            "Endorsement_Received_Info.csv, Recommendations_Given.csv, "
+            "Recommendations_Received.csv)"
+        ),
         "given": {k: n for (d, k), n in kinds.items() if d == "given"},
         "received": {k: n for (d, k), n in kinds.items() if d == "received"},
         "balance": sum(given.values()) - sum(received.values()),
@@ -314,6 +432,24 @@ def _reciprocity(reader: Reader, me: int, as_of: dt.datetime) -> dict[str, Any]:
             if given[p] - received.get(p, 0) > 0
         ],
     }
+
+
+def _history_days(scores: TieScores) -> float:
+    """Days from the viewer's first contact with anyone to the date (0 without any)."""
+    v = scores.table.values
+    since_first = v["days_since_contact"] + np.nan_to_num(v["gap_days"]) * np.maximum(
+        v["contacts"] - 1, 0
+    )
+    known = since_first[~np.isnan(since_first)]
+    return float(known.max()) if known.size else 0.0
+
+
+def _years(days: float) -> str:
+    if days <= 0:
+        return "nowhere (no contact at all)"
+    if days < 730:
+        return counted(int(days / 30.4), "month", "months")
+    return f"{days / 365.25:.1f} years"
 
 
 def _people(reader: Reader) -> dict[str, Any]:
