@@ -90,6 +90,11 @@ def build_demo(
     return store, result
 
 
+def _middle(path: Any) -> set[int]:
+    """The people between the viewer and the target on an introduction path."""
+    return {x.id for x in (path.broker, path.via) if x is not None}
+
+
 def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[str, Any] | None:
     """The seed's story on the demo: an organisation where the viewer knows nobody,
     but a contact knows someone; who can introduce them, why, and a draft.
@@ -98,10 +103,11 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
     same defaults, so the command it prints gives the same first path): among
     the organisations with the most people in the viewer's network whose name
     says which one it is, the one whose best introduction goes through a warm
-    broker — a strong tie, else a tie in touch — with a real alternative (a path
-    through a warm broker that shares nobody in the middle with the first one),
-    the best such first path winning. That introduction's draft follows; the organisation
-    becomes one of the viewer's targets.
+    broker — a strong tie, else a tie in touch — with an alternative through
+    another warm broker (one that shares nobody in the middle with the first path
+    if there is one), the warmest first path winning, then the best scored. That
+    introduction's draft follows; the organisation becomes one of the viewer's
+    targets.
     """
     from weakties.errors import WeaktiesError
     from weakties.opportunity.network import build_network
@@ -126,7 +132,7 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
     ][:candidates]
     names = r.org_names([int(g.org_ids[i]) for i in order])
     warmth = {"strong": 2, "weak": 1}
-    best: tuple[tuple[int, float], int, Any, Any] | None = None
+    best: tuple[tuple[int, bool, float], int, Any, Any] | None = None
     for i in order:
         oid = int(g.org_ids[i])
         if oid not in names:
@@ -144,20 +150,20 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
         if chosen is None:
             continue
         warm = warmth.get(chosen.tie, 0)
-        through = {chosen.id} | ({first.via.id} if first.via is not None else set())
-        alternative = next(
-            (
-                p
-                for p in found.paths[1:]
-                if p.broker is not None
-                and warmth.get(p.broker.tie, 0) > 0
-                and not through & {p.broker.id, *([p.via.id] if p.via is not None else [])}
-            ),
-            None,
-        )
-        if not warm or alternative is None:
+        if not warm:
             continue
-        key = (warm, float(first.score))
+        # the alternative: another warm broker, best sharing nobody in the middle
+        through = _middle(first)
+        others = [
+            p
+            for p in found.paths[1:]
+            if p.broker is not None and p.broker.id != chosen.id and warmth.get(p.broker.tie, 0)
+        ]
+        apart = [p for p in others if not through & _middle(p)]
+        if not others:
+            continue
+        alternative = (apart or others)[0]
+        key = (warm, bool(apart), float(first.score))
         if best is None or key > best[0]:
             best = (key, oid, found, alternative)
     if best is None:

@@ -60,7 +60,7 @@ def test_people_graph_and_paths(demo):
     assert "Events" in run(db, "events", "--limit", "5")
     assert re.search(r"\d+ 1st, [\d,]+ 2nd", run(db, "graph", "stats"))
     assert "2nd" in run(db, "degree", far) and "mutual" in run(db, "degree", far)
-    assert "mutual contacts" in run(db, "mutual", far)
+    assert re.search(r"\d+ mutual contacts?\b", run(db, "mutual", far))
     assert "→" in run(db, "paths", far)
     assert "No path" in run(db, "paths", far, someone, member="alex") or "→" in run(
         db, "paths", far, someone, member="alex"
@@ -84,8 +84,9 @@ def test_ties_report_and_calibration(demo, tmp_path):
     assert "Back to the default model." in run(db, "ties", "calibrate", "--forget")
     assert "Inferred:" in run(db, "ties", "infer")
     page = tmp_path / "report.html"
-    report = run(db, "report", "--html", str(page), "--no-remember")
-    assert "Ties by strength" in report and "Written:" in report
+    assert "Ties by strength" in run(db, "report", "--no-remember")
+    written = run(db, "report", "--html", str(page), "--no-remember")
+    assert "Written:" in written and "Ties by strength" not in written
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
