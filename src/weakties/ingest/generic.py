@@ -70,6 +70,7 @@ from typing import IO, Any, NoReturn, cast
 
 from sqlalchemy import select
 
+from weakties.ingest import context
 from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.csvread import MAX_LINE_CHARS, sniff_encoding
@@ -391,7 +392,11 @@ def _cell(layout: Layout, cells: list[str], role: str, line: int, origin: str) -
 
 
 class Identifiers:
-    """Persons named by a file's identifiers (``external`` identities)."""
+    """Persons named by a file's identifiers (``external`` identities).
+
+    Its memory of identifiers is a cache, bounded like the import's own
+    (:data:`weakties.ingest.context.CACHE_ENTRIES`): past the bound it is
+    forgotten, and identifiers are looked up again through the import's people."""
 
     def __init__(self, ctx: ImportContext, namespace: str | None):
         self.ctx = ctx
@@ -431,6 +436,8 @@ class Identifiers:
                     people.add_identity(pid, "email", mail, raw)
             people.add_identity(pid, "external", value, raw)
         people.remember(pid)
+        if len(self._pids) >= context.CACHE_ENTRIES:
+            self._pids.clear()
         self._pids[raw] = pid
         return pid
 
@@ -472,6 +479,7 @@ def _log_rows(
     repeats = 0
     with text:
         for chunk in chunked(rows, CHUNK_ROWS):
+            ctx.checkpoint()
             parties: list[tuple[int, str, str]] = []
             wanted: set[str] = set()
             for line, cells in chunk:
@@ -583,6 +591,7 @@ def _ties_job(
         outcomes: Counter[str] = Counter()
         with text:
             for chunk in chunked(rows, CHUNK_ROWS):
+                ctx.checkpoint()
                 people.prefetch(
                     {
                         cells[layout.index[r]].strip()

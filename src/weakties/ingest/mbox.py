@@ -50,6 +50,7 @@ from typing import IO
 
 from sqlalchemy import select
 
+from weakties.ingest import context
 from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.dates import check_plausible
@@ -109,7 +110,11 @@ def split_display_name(name: str | None) -> tuple[str | None, str | None]:
 
 
 class AddressBook:
-    """People by e-mail address for one import; the owner's addresses are the member."""
+    """People by e-mail address for one import; the owner's addresses are the member.
+
+    Its memory of addresses is a cache, bounded like the import's own
+    (:data:`weakties.ingest.context.CACHE_ENTRIES`): past the bound it is
+    forgotten, and addresses are resolved again through the import's people."""
 
     def __init__(self, ctx: ImportContext, me: Iterable[str]):
         self.ctx = ctx
@@ -141,6 +146,8 @@ class AddressBook:
             return self._known[address]
         first, last = split_display_name(name)
         pid = self.ctx.people.resolve(first, last, emails=[address])
+        if len(self._known) >= context.CACHE_ENTRIES:
+            self._known.clear()
         self._known[address] = pid
         return pid
 
