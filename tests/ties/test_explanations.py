@@ -87,10 +87,13 @@ def test_every_tie_of_the_demo_adds_up(demo):
 @pytest.mark.shared_data
 @pytest.mark.parametrize("folder", ["export-2022-09", "export-2024-12"])
 def test_every_tie_of_a_real_export_adds_up(store, samples, folder, db_path):
-    import_linkedin(store, samples / folder, "me")
+    summary = import_linkedin(store, samples / folder, "me")
     with store.engine.begin() as conn:
         _, scores = _check_every_tie(conn, "me")
         _check_service(conn, "me", scores)
+    # scored at the export's own date, not today's: ties in touch then are in touch
+    assert abs((scores.as_of.date() - summary.export_date).days) <= 1
+    assert int(np.isin(scores.classes, ("strong", "weak")).sum()) > 0
     # what the terminal shows adds up too, for the strongest and the weakest tie
     for i in (int(np.argmax(scores.score)), int(np.argmin(scores.score))):
         shown = CliRunner().invoke(
