@@ -292,6 +292,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
     calls: dict[Any, list[Callable[[Any, Any], Any]]] = {
         people.find_person: [lambda c, v: people.find_person(c, v, person)],
         people.list_people: [lambda c, v: people.list_people(c, v)],
+        people.people_counts: [lambda c, v: people.people_counts(c, v)],
         people.person: [lambda c, v: people.person(c, v, person)],
         people.events: [lambda c, v: people.events(c, v)],
         people.notes: [lambda c, v: people.notes(c, v)],
