@@ -151,12 +151,6 @@ def ask(
     name = r.names([b]).get(b) or f"#{b}"
     if not decision.allowed:
         raise RefusedError(f"not asking {name}:\n" + decision.message(), decision.reasons_json())
-    if t is None and org_id is None:
-        # after the etiquette's refusals (a "do not ask" says more), before the insert
-        raise InputError(
-            f"say whom you ask {name} for: --for PERSON (whom they would introduce you to), "
-            "or --org ORG (where); an ask for nobody is not recorded"
-        )
     ask_id = write.insert_ask(
         r,
         broker_id=b,
