@@ -134,6 +134,14 @@ def interactions(
     channel: Annotated[
         str | None, typer.Option(metavar="COL", help="A channel column (default: 'log').")
     ] = None,
+    message: Annotated[
+        str | None,
+        typer.Option(
+            metavar="COL",
+            help="A message id column: consecutive rows sharing it are one message to "
+            "several recipients (its group size counts).",
+        ),
+    ] = None,
     member: OptionalMember = None,
     namespace: Namespace = None,
     delimiter: Delimiter = None,
@@ -161,6 +169,7 @@ def interactions(
             recipient=recipient,
             timestamp=timestamp,
             channel=channel,
+            message=message,
             member=member,
             namespace=namespace,
             delimiter=delimiter,

@@ -35,6 +35,12 @@ epoch (``20240301`` is a day of 1970). Anything else stops the import with an
 
 **Interactions**: each row is one ``message`` from sender to recipient, channel the
 ``--channel`` column's value or ``log``. Self-messages are skipped and counted.
+With ``--message COL``, consecutive rows sharing a message id are one message to
+several recipients (e-mail corpora list one row per recipient): each row is
+then a trace of that message, its conversation the id, and its group size the
+number of different recipients — so that a message to forty people weighs as a
+group message. Rows of one id are expected together, as such logs write them;
+the same id further down the file is another sending.
 Identical rows are as many messages: the n-th copy of a row gets its own key, and
 the file's version in the summary says how many repeats there were (``whitespace,
 no header, 37 repeats``). Importing the same file again with the same options adds
@@ -473,6 +479,26 @@ def _log_rows(
     origin = source.origin
     people = Identifiers(ctx, spec.namespace)
     has_channel = "channel" in layout.index
+    has_message = "message" in layout.index
+    # with --message: the rows of the message being read, written once it ends
+    sending: list[tuple[int, int, dt.datetime, tuple[object, ...], str]] = []
+    sending_id: str | None = None
+
+    def send() -> None:
+        size = len({b for _, b, *_ in sending})
+        for a, b, when, key, channel in sending:
+            ctx.interaction(
+                "message",
+                a,
+                b,
+                when,
+                key=key,
+                channel=channel,
+                group_size=size,
+                conversation=people.prefix + str(sending_id),
+            )
+        sending.clear()
+
     seen: dict[Any, int] = {}
     moment: dt.datetime | None = None
     direction = 0  # +1 oldest first, -1 newest first
@@ -530,25 +556,29 @@ def _log_rows(
                         ),
                         digest_size=16,
                     ).digest()
+                if has_message:
+                    message = _cell(layout, cells, "message", line, origin)
+                    repeat = (repeat, message)
                 occurrence = seen.get(repeat, 0)
                 seen[repeat] = occurrence + 1
                 repeats += occurrence > 0
-                ctx.interaction(
-                    "message",
-                    a,
-                    b,
+                key: tuple[object, ...] = (
+                    people.prefix + sender,
+                    people.prefix + recipient,
                     when,
-                    key=(
-                        people.prefix + sender,
-                        people.prefix + recipient,
-                        when,
-                        channel,
-                        occurrence,
-                    ),
-                    channel=channel,
+                    channel,
+                    occurrence,
                 )
+                if has_message:
+                    if message != sending_id:
+                        send()
+                        sending_id = message
+                    sending.append((a, b, when, (*key, message), channel))
+                else:
+                    ctx.interaction("message", a, b, when, key=key, channel=channel)
                 report.traces += 1
                 ctx.tick()
+    send()
     # Not a skip: identical rows are kept. Said in the version, the one free text.
     return layout.version + (f", {repeats} repeats" if repeats else "")
 
@@ -690,6 +720,7 @@ def import_interactions(
     recipient: str,
     timestamp: str,
     channel: str | None = None,
+    message: str | None = None,
     member: str | None = None,
     namespace: str | None = None,
     delimiter: str | None = None,
@@ -707,6 +738,9 @@ def import_interactions(
         The delimited text file.
     sender, recipient, timestamp, channel
         Columns: header names, or positions (1-based; 0-based when one is 0).
+    message
+        A message id column: consecutive rows sharing it are one message to
+        several recipients.
     member
         Whose data it is; default ``$WEAKTIES_MEMBER``, the first member, or ``owner``.
     namespace
@@ -724,6 +758,8 @@ def import_interactions(
     columns = {"sender": sender, "recipient": recipient, "timestamp": timestamp}
     if channel:
         columns["channel"] = channel
+    if message:
+        columns["message"] = message
     spec = LogSpec(
         columns={k: v.strip() for k, v in columns.items()},
         typed=("timestamp",),
