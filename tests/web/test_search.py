@@ -117,3 +117,16 @@ def test_organisations_and_groups(people):
     ana.put("/api/v1/me/profile", json={"name": "Anouk Lefèvre"}, headers=api_headers(ana))
     assert [p["handle"] for p in _find(cyd, "anouk")["people"]] == ["ana"]
     assert _find(cyd, "ana lef")["people"] == []
+
+
+def test_a_block_hides_each_member_from_the_others_search(people):
+    ana, bob = people["ana"], people["bob"]
+    assert [p["handle"] for p in _find(ana, "bob martin")["people"]] == ["bob"]
+    assert _post(ana, "/api/v1/blocks", {"handle": "bob"}).status_code == 201
+    assert _find(ana, "bob martin")["people"] == []
+    assert _find(bob, "ana lefevre")["people"] == []  # either way
+    assert "Bob Martin" not in ana.get("/search", params={"q": "bob"}).text
+    # others still find both
+    assert [p["handle"] for p in _find(people["cyd"], "bob martin")["people"]] == ["bob"]
+    assert ana.delete("/api/v1/blocks/bob", headers=api_headers(ana)).status_code == 204
+    assert [p["handle"] for p in _find(ana, "bob martin")["people"]] == ["bob"]

@@ -5,7 +5,8 @@ PostgreSQL full text, see :mod:`weakties.store.search_ddl`), accent- and
 case-insensitive, each word as a prefix ("ingenieure" finds "Ingénieure",
 "ing" too). What the viewer may not see is never returned, nor counted: people
 are those the viewer's scope may name (every member, and the contacts of those
-who share names), organisations those the scope may see, groups the platform's
+who share names) less the members with a block between them and the viewer,
+organisations those the scope may see, groups the platform's
 groups. People are ranked by their degree from the viewer first (the viewer and
 their connections, then the second degree, then everyone else), then by how well
 they match: the same order on both engines, whose text scores differ.
@@ -20,6 +21,7 @@ from sqlalchemy import Connection, select
 from weakties.model.tables import GroupPage, Member, Organization, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.orgpages import degrees_of
+from weakties.service.social import blocked_members
 from weakties.store.search_ddl import match_orgs, match_people, query_words
 
 __all__ = ["KINDS", "SearchResults", "search"]
@@ -65,6 +67,11 @@ def _people(conn: Connection, viewer: Viewer, query: str, limit: int) -> list[Pe
         return []
     scoped = reader(conn, viewer)
     visible = scoped.keep_visible(found, "names")
+    if viewer.member_id is not None:
+        # a block, either way, hides each member from the other's search
+        members = scoped.member_persons()
+        hidden = {members[m] for m in blocked_members(conn, viewer.member_id) if m in members}
+        visible = [p for p in visible if p not in hidden]
     if not visible:
         return []
     degree = degrees_of(conn, viewer, set(visible))
