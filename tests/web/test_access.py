@@ -119,6 +119,8 @@ def world(app) -> Any:
     assert accepted.status_code == 204
     w.ids["to_stan"] = _invite(clients["owner"], "stan", "Hello Stan")  # Olga -> Stan
     w.ids["from_sara"] = _invite(clients["second"], "olga", None)  # Sara -> Olga, no note
+    (tie,) = clients["owner"].get("/api/v1/network/ties").json()["ties"]
+    w.ids["cody_person"] = tie["id"]  # Olga's tie with Cody
     yield w
     for client in clients.values():
         client.__exit__(None, None, None)
@@ -221,7 +223,28 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
         {**SIGNED, "connection": 303},
         404,
     ),
+    # the network pages: each member reads and corrects only their own ties (Cody is
+    # a tie of Olga's and of Sara's; Cody himself and the others have no tie with him)
+    ("GET", "/network/ties", "", SIGNED, 200),
+    ("GET", "/network/ties/{cody_person}", "", {**SIGNED, "owner": 200, "second": 200}, 404),
+    (
+        "POST",
+        "/network/ties/{cody_person}/correct",
+        "form:said",
+        {**SIGNED, "owner": 303, "second": 303},
+        404,
+    ),
     # the API
+    ("GET", "/api/v1/network", "", API, 200),
+    ("GET", "/api/v1/network/ties", "", API, 200),
+    ("GET", "/api/v1/network/ties/{cody_person}", "", {**API, "owner": 200, "second": 200}, 404),
+    (
+        "PUT",
+        "/api/v1/network/ties/{cody_person}/correction",
+        "json:said",
+        {**API, "owner": 200, "second": 200},
+        404,
+    ),
     ("GET", "/api/v1/me", "", API, 200),
     ("GET", "/api/v1/me/export", "", API, 200),
     ("PUT", "/api/v1/me/profile", "json:profile", API, 200),
@@ -328,6 +351,7 @@ def _body(kind: str, role: str) -> dict[str, Any]:
         "group": {"name": f"{me.title()}'s group", "access": "open"},
         "accept": {"accept": "yes"} if kind.startswith("form") else {"accept": True},
         "role": {"role": "moderator"},
+        "said": {"said": "close"},
     }
     _, _, name = kind.partition(":")
     return forms.get(name, {})

@@ -32,6 +32,7 @@ from weakties.store.reader import Reader
 __all__ = [
     "add_note",
     "add_target",
+    "clear_label",
     "close_ask",
     "hold_ledger",
     "insert_ask",
@@ -91,6 +92,16 @@ def set_label(reader: Reader, person_id: int, *, label: str | None, closeness: i
             created_at=utcnow(),
         )
     )
+
+
+def clear_label(reader: Reader, person_id: int) -> bool:
+    """Forget the member's label for their tie with a person (True if there was one)."""
+    done = reader.conn.execute(
+        delete(TieLabel).where(
+            TieLabel.member_id == _member(reader), TieLabel.person_id == person_id
+        )
+    )
+    return bool(done.rowcount)
 
 
 def save_member_setting(reader: Reader, name: str, value: str | None) -> None:

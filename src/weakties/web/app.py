@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         career,
         home,
         messages,
+        my_network,
         network,
         notifications,
         orgs,
@@ -163,6 +164,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(suggestions.router)
     for social in (posts, messages, notifications, job_pages, safety, social_api):
         app.include_router(social.router)
+    app.include_router(my_network.router)
+    app.include_router(my_network.api)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)

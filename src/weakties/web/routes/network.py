@@ -1,4 +1,5 @@
-"""My network: invitations received and sent, connections; connecting from a profile."""
+"""My network: invitations received and sent, the value of the network
+(:mod:`weakties.service.dashboard`), connections; connecting from a profile."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from starlette.responses import Response
 
-from weakties.service import connections
+from weakties.service import connections, dashboard
 from weakties.service.forms import FormError
 from weakties.store.errors import RefusedError
 from weakties.web.deps import Page
@@ -25,6 +26,7 @@ def _network_page(ctx: Page, *, status: int = 200, **extra: object) -> Response:
     with ctx.tx() as conn:
         received, sent = connections.list_invitations(conn, account.viewer(conn))
         members = connections.list_connections(conn, account.viewer(conn))
+        value = dashboard.dashboard(conn, account.viewer(conn))
     return render(
         ctx,
         "network.html",
@@ -32,6 +34,7 @@ def _network_page(ctx: Page, *, status: int = 200, **extra: object) -> Response:
         received=received,
         sent=sent,
         members=members,
+        value=value,
         how_known=list(connections.HOW_KNOWN_CHOICES),
         **extra,
     )

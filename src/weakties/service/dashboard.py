@@ -1,0 +1,101 @@
+"""The "My network" dashboard: the value report, its change over a month, and the
+organisations the member reaches — what the ``/network`` page and
+``/api/v1/network`` show.
+
+The report is :func:`weakties.service.report.network_report` unchanged (the page's
+figures are the figures of ``weakties report --json`` for the same member and
+date). The month's change compares it with the report of the network as it stood
+thirty days earlier; when the member had no tie then, there is no history to
+compare with and :attr:`Dashboard.month` is None with the reason in
+:attr:`Dashboard.month_note`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from weakties.records import build_list, to_json
+from weakties.report.model import NetworkReport
+from weakties.service.context import Viewer, person_of, reader
+
+__all__ = ["MONTH", "Dashboard", "MonthChange", "OrgReachRow", "dashboard"]
+
+#: how far back "since last month" looks
+MONTH = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthChange:
+    """The headline numbers' change since the network as it stood on ``since``."""
+
+    since: str
+    then: dict[str, float | None]
+    deltas: dict[str, float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class OrgReachRow:
+    """An organisation where the member's first and second degree work now."""
+
+    org: str
+    first_degree: int
+    second_degree: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """Everything the "My network" page shows about the value of the network."""
+
+    report: NetworkReport
+    month: MonthChange | None
+    month_note: str | None
+    organisations: list[OrgReachRow]
+
+
+def _month_change(
+    conn: Connection, who: Viewer, report: NetworkReport
+) -> tuple[MonthChange | None, str | None]:
+    from weakties.report.value import network_report as compute
+
+    since = dt.datetime.fromisoformat(report.as_of) - MONTH
+    past = compute(reader(conn, who), who.label, as_of=since)
+    if past.headline.ties == 0:
+        return None, (
+            f"no change to show: you had no tie on {since.date().isoformat()}, "
+            "a month before this report"
+        )
+    now = to_json(report.headline)
+    then = to_json(past.headline)
+    deltas = {
+        k: None if v is None or then.get(k) is None else round(v - then[k], 4)
+        for k, v in now.items()
+    }
+    return MonthChange(since.date().isoformat(), then, deltas), None
+
+
+def dashboard(conn: Connection, who: Viewer, *, organisations: int = 12) -> Dashboard:
+    """The member's value report, its change since a month before, and the
+    organisations where their first and second degree work now (ranked as
+    ``weakties overview`` ranks them: one first-degree person weighs as three
+    second-degree ones).
+
+    The report is not remembered (reading a page changes nothing); the
+    report's own ``change`` still compares with the last report remembered by
+    ``weakties report``.
+    """
+    from weakties.report.overview import network_overview
+    from weakties.service.report import network_report
+
+    person_of(who)
+    report = network_report(conn, who, remember=False)
+    month, note = _month_change(conn, who, report)
+    r = reader(conn, who)
+    found = network_overview(r, who.label, [], top=organisations)
+    orgs = build_list(OrgReachRow, found["top_organisations"])
+    if who.note and report.note is None:
+        report = dataclasses.replace(report, note=who.note)
+    return Dashboard(report, month, note, orgs)

@@ -1,0 +1,204 @@
+"""My network in the browser: the value report as a page and as JSON, the ties with
+their class and reasons, the member's corrections kept as their labels."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from tests.web.conftest import SECRET, api_headers, post_form, sign_up
+from weakties.model.tables import Member, TieLabel
+from weakties.records import to_json
+from weakties.service import viewer
+from weakties.service.report import network_report
+
+
+def _connect(a: TestClient, b: TestClient, handle_b: str) -> None:
+    sent = a.post(
+        "/api/v1/invitations", json={"handle": handle_b, "note": "Hi"}, headers=api_headers(a)
+    )
+    assert sent.status_code == 201, sent.text
+    done = b.post(
+        f"/api/v1/invitations/{sent.json()['id']}/accept", json={}, headers=api_headers(b)
+    )
+    assert done.status_code == 200, done.text
+
+
+@pytest.fixture
+def pair(client, other):
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    sign_up(other, "Bob <b>Chen</b>", "bob@example.org", handle="bob")
+    _connect(client, other, "bob")
+    ties = client.get("/api/v1/network/ties").json()["ties"]
+    assert [t["handle"] for t in ties] == ["bob"]
+    return ties[0]["id"]
+
+
+def test_a_new_member_sees_not_enough_data(client):
+    sign_up(client, "Ana Lima", "ana@example.org")
+    page = client.get("/network")
+    assert page.status_code == 200
+    assert "Not enough data yet" in page.text
+    found = client.get("/api/v1/network").json()
+    assert found["report"]["headline"]["ties"] == 0
+    assert found["month"] is None and "no tie on" in found["month_note"]
+
+
+def test_the_page_shows_the_report_with_links_to_the_people(client, pair):
+    page = client.get("/network").text
+    assert "What your network is worth" in page
+    # each class count is a link to the ties behind it; the chart is SVG, no script
+    assert 'href="/network/ties?class=weak"' in page or 'href="/network/ties?class=strong"' in page
+    assert re.search(r'<svg class="bars" id="chart-classes"[^>]*role="group"', page)
+    # a tie accepted today did not exist a month before: no history to compare with
+    assert "no change to show" in page
+
+
+def test_the_api_report_is_the_command_line_report(client, pair, store, settings):
+    from weakties.cli.main import app as cli_app
+
+    found = client.get("/api/v1/network").json()
+    with store.engine.begin() as conn:
+        expected = to_json(network_report(conn, viewer(conn, "ana"), remember=False))
+    assert found["report"] == expected
+    if settings.db.startswith("postgresql"):
+        return  # the command line's --db takes a SQLite path in this test
+    result = CliRunner().invoke(
+        cli_app,
+        ["--db", settings.db, "report", "--json", "--no-remember", "--as", "ana"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == found["report"]
+
+
+def test_ties_listed_with_class_layer_and_reasons(client, pair):
+    table = client.get("/api/v1/network/ties").json()
+    (bob,) = table["ties"]
+    assert bob["class"] in ("strong", "weak", "dormant", "nominal")
+    assert table["total"] == table["matching"] == 1
+    assert client.get("/api/v1/network/ties?class=strong&class=weak").status_code == 200
+    other_class = next(k for k in ("strong", "weak", "dormant", "nominal") if k != bob["class"])
+    assert client.get(f"/api/v1/network/ties?class={other_class}").json()["ties"] == []
+    assert client.get("/api/v1/network/ties?name=BOB").json()["matching"] == 1
+    assert client.get("/api/v1/network/ties?sort=sideways").status_code == 422
+    page = client.get("/network/ties").text
+    # a name written by its owner is shown as text, never as markup
+    assert "Bob &lt;b&gt;Chen&lt;/b&gt;" in page and "<b>Chen</b>" not in page
+    assert client.get("/network/ties?layer=abc").status_code == 422
+
+
+def test_a_correction_is_kept_as_the_members_label(client, pair, store):
+    said = post_form(
+        client,
+        f"/network/ties/{pair}/correct",
+        {"said": "never_met", "back": "/network/ties?class=weak"},
+        page="/network/ties",
+    )
+    assert (said.status_code, said.headers["location"]) == (303, "/network/ties?class=weak")
+    with store.engine.begin() as conn:
+        rows = conn.execute(
+            select(TieLabel.label, TieLabel.closeness, Member.handle).join(
+                Member, Member.id == TieLabel.member_id
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("nominal", 1, "ana")]
+    table = client.get("/api/v1/network/ties?corrected=yes").json()
+    assert [t["correction"] for t in table["ties"]] == ["never_met"]
+    assert "We never met" in client.get(f"/network/ties/{pair}").text
+    # through the API: "we are close", then forgotten
+    put = client.put(
+        f"/api/v1/network/ties/{pair}/correction",
+        json={"said": "close"},
+        headers=api_headers(client),
+    )
+    assert put.json() == {"person_id": pair, "said": "close", "label": "strong", "closeness": 5}
+    gone = client.put(
+        f"/api/v1/network/ties/{pair}/correction", json={"said": None}, headers=api_headers(client)
+    )
+    assert gone.json()["said"] is None
+    assert client.get("/api/v1/network/ties?corrected=yes").json()["ties"] == []
+    # a back link to another site is not followed
+    away = post_form(
+        client,
+        f"/network/ties/{pair}/correct",
+        {"said": "close", "back": "//evil.example"},
+        page="/network/ties",
+    )
+    assert away.headers["location"] == f"/network/ties/{pair}"
+
+
+def test_nobody_corrects_a_tie_they_do_not_have(client, other, pair, app):
+    with TestClient(app) as third:
+        sign_up(third, "Cy Dorn", "cy@example.org", handle="cyd")
+        refused = third.put(
+            f"/api/v1/network/ties/{pair}/correction",
+            json={"said": "close"},
+            headers=api_headers(third),
+        )
+        assert refused.status_code == 404
+        assert refused.json()["ok"] is False
+        assert third.get("/api/v1/network/ties").json()["ties"] == []
+
+
+def _demo_client(tmp_path_factory: Any) -> tuple[Any, TestClient]:
+    from weakties.demo import build_demo
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD, open_demo_accounts
+    from weakties.web.app import create_app
+    from weakties.web.settings import Settings
+
+    store, result = build_demo(tmp_path_factory.mktemp("demo") / "d.sqlite", n_people=400, seed=5)
+    open_demo_accounts(store)
+    app = create_app(
+        Settings(environment="test", secret_key=SECRET, db=str(result.db)), store=store
+    )
+    browser = TestClient(app)
+    signed = post_form(
+        browser, "/signin", {"email": f"you@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
+    )
+    assert signed.status_code == 303
+    return store, browser
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return _demo_client(tmp_path_factory)
+
+
+@pytest.mark.slow
+def test_every_figure_of_a_real_network_on_the_page(demo):
+    store, browser = demo
+    found = browser.get("/api/v1/network").json()
+    report = found["report"]
+    with store.engine.begin() as conn:
+        assert report == to_json(network_report(conn, viewer(conn, "you"), remember=False))
+    page = browser.get("/network").text
+    for layer in report["classes"]["layers"]:
+        assert f'href="/network/ties?layer={layer["layer"]}"' in page
+    # the people behind a figure: the class count is the number of ties listed
+    for klass, n in report["classes"]["counts"].items():
+        assert browser.get(f"/api/v1/network/ties?class={klass}").json()["matching"] == n
+    for layer in report["classes"]["layers"]:
+        listed = browser.get(f"/api/v1/network/ties?layer={layer['layer']}&limit=1000").json()
+        assert sum(t["class"] != "nominal" for t in listed["ties"]) == layer["ties"]
+    top = report["diversity"]["organisations"]["top"][0]
+    listed = browser.get("/api/v1/network/ties", params={"org": top["name"], "limit": 1000})
+    # everyone counted at the organisation is listed (the list also has the contacts
+    # who work there besides other places)
+    assert listed.json()["matching"] >= top["people"]
+    # the month's change, where the demo's history allows it
+    month = found["month"]
+    assert month is not None and month["since"] < report["as_of"]
+    assert month["deltas"]["ties"] == report["headline"]["ties"] - month["then"]["ties"]
+    # sorting: by name is alphabetical, by strength descending
+    by_name = browser.get("/api/v1/network/ties?sort=name&limit=50").json()["ties"]
+    names = [t["name"].casefold() for t in by_name]
+    assert names == sorted(names)
+    strongest = browser.get("/api/v1/network/ties?limit=50").json()["ties"]
+    assert [t["score"] for t in strongest] == sorted((t["score"] for t in strongest), reverse=True)
