@@ -202,3 +202,40 @@ def test_every_figure_of_a_real_network_on_the_page(demo):
     assert names == sorted(names)
     strongest = browser.get("/api/v1/network/ties?limit=50").json()["ties"]
     assert [t["score"] for t in strongest] == sorted((t["score"] for t in strongest), reverse=True)
+
+
+def test_the_ego_graph_of_a_member_with_one_connection(client, pair):
+    graph = client.get("/api/v1/network/graph").json()
+    (bob,) = graph["nodes"]
+    assert (bob["id"], bob["handle"], bob["bridge"]) == (pair, "bob", False)
+    (ring,) = graph["rings"]
+    assert abs((bob["x"] ** 2 + bob["y"] ** 2) ** 0.5 - ring["radius"]) < 0.5
+    assert graph["edges"] == [] and graph["circles"] == []
+    page = client.get("/network/graph").text
+    assert 'data-src="/api/v1/network/graph"' in page
+    assert "Dunbar rings" in page and "<b>Chen</b>" not in page
+
+
+@pytest.mark.slow
+def test_the_ego_graph_draws_every_tie_on_its_ring(demo):
+    _, browser = demo
+    graph = browser.get("/api/v1/network/graph").json()
+    report = browser.get("/api/v1/network").json()["report"]
+    assert len(graph["nodes"]) == report["headline"]["ties"]
+    radius = {ring["layer"]: ring for ring in graph["rings"]}
+    for node in graph["nodes"]:
+        ring = radius[node["layer"] if node["class"] != "nominal" else None]
+        distance = (node["x"] ** 2 + node["y"] ** 2) ** 0.5
+        assert ring["radius"] - 0.5 <= distance <= ring["radius"] + 14 * ring["rows"]
+    bridges = {n["id"] for n in graph["nodes"] if n["bridge"]}
+    assert {b["id"] for b in report["circles"]["only_way_in"]["brokers"]} <= bridges
+    ids = {n["id"] for n in graph["nodes"]}
+    assert all(e["a"] in ids and e["b"] in ids for e in graph["edges"])
+    # a tie between two circles joins people of two different circles
+    circle = {n["id"]: n["circle"] for n in graph["nodes"]}
+    for e in graph["edges"]:
+        assert e["between"] == (
+            circle[e["a"]] is not None
+            and circle[e["b"]] is not None
+            and circle[e["a"]] != circle[e["b"]]
+        )

@@ -79,8 +79,8 @@ def _month_change(
 
 def dashboard(conn: Connection, who: Viewer, *, organisations: int = 12) -> Dashboard:
     """The member's value report, its change since a month before, and the
-    organisations where their first and second degree work now (ranked as
-    ``weakties overview`` ranks them: one first-degree person weighs as three
+    organisations where their first and second degree work now (ranked as the
+    network overview ranks them: one first-degree person weighs as three
     second-degree ones).
 
     The report is not remembered (reading a page changes nothing); the

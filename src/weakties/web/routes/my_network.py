@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from weakties.errors import InputError
 from weakties.records import to_json
-from weakties.service import dashboard, tie_review
+from weakties.service import dashboard, ego, tie_review
 from weakties.web.deps import ApiMember, Page
 from weakties.web.render import redirect, render
 
@@ -119,6 +119,14 @@ def tie_page(ctx: Page, person_id: int) -> Response:
     )
 
 
+@router.get("/network/graph")
+def graph_page(ctx: Page) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = ego.ego_graph(conn, account.viewer(conn))
+    return render(ctx, "network_graph.html", graph=found)
+
+
 @router.post("/network/ties/{person_id}/correct")
 def correct_tie(ctx: Page, person_id: int, said: FormStr = "", back: FormStr = "") -> Response:
     from weakties.web.render import safe_next
@@ -146,6 +154,16 @@ def network_api(ctx: ApiMember) -> dict[str, Any]:
     account = ctx.require()
     with ctx.tx() as conn:
         found = dashboard.dashboard(conn, account.viewer(conn))
+    return dict(to_json(found))
+
+
+@api.get("/graph", response_model=dict[str, Any])
+def graph_api(ctx: ApiMember) -> dict[str, Any]:
+    """Your ego graph ready to draw: contacts with positions (Dunbar rings, circles as
+    wedges), the ties among them, circles, rings and bridges."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = ego.ego_graph(conn, account.viewer(conn))
     return dict(to_json(found))
 
 

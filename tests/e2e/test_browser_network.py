@@ -1,0 +1,104 @@
+"""In a real browser, on the demo platform: the value dashboard, the ego graph and the
+ties pages render, without a console error, and the ego graph is drawn.
+
+Screenshots go to tests/artifacts/ (network-*.png).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.servers import serve_in_thread
+from tests.web.conftest import SECRET
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def demo_live(tmp_path_factory) -> Iterator[str]:
+    from weakties.demo import build_demo
+    from weakties.service.demo_accounts import open_demo_accounts
+    from weakties.web.app import create_app
+    from weakties.web.settings import Settings
+
+    store, result = build_demo(tmp_path_factory.mktemp("demo") / "d.sqlite", n_people=400, seed=5)
+    open_demo_accounts(store)
+    app = create_app(
+        Settings(environment="test", secret_key=SECRET, db=str(result.db)), store=store
+    )
+    server = serve_in_thread(app)
+    yield server.url
+    server.stop()
+
+
+def _signed_in(chromium: Any, live: str, errors: list[str]) -> Any:
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
+
+    context = chromium.new_context(locale="en-GB", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.goto(live + "/signin")
+    page.get_by_label("E-mail address").fill(f"you@{DEMO_DOMAIN}")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return page
+
+
+def test_dashboard_graph_and_ties_in_chromium(chromium, demo_live, artifacts):
+    from PIL import Image
+
+    errors: list[str] = []
+    page = _signed_in(chromium, demo_live, errors)
+    page.goto(demo_live + "/network")
+    assert page.get_by_role("heading", name="What your network is worth").is_visible()
+    bars = page.locator("svg#chart-classes a")
+    assert bars.count() == 4
+    page.screenshot(path=artifacts / "network-dashboard.png", full_page=True)
+    # a figure leads to the people behind it
+    page.locator('svg#chart-classes a[href="/network/ties?class=weak"]').click()
+    page.wait_for_url("**/network/ties?class=weak")
+    assert page.locator("table.ties tbody tr").count() > 0
+    assert (
+        page.locator("table.ties tbody tr.weak").count()
+        == page.locator("table.ties tbody tr").count()
+    )
+    page.screenshot(path=artifacts / "network-ties.png", full_page=True)
+
+    page.goto(demo_live + "/network/graph")
+    graph = page.locator("#ego-graph")
+    graph.wait_for(state="visible")
+    page.locator("#ego-graph[data-drawn]").wait_for(state="attached", timeout=30_000)
+    drawn = int(graph.get_attribute("data-drawn") or 0)
+    data = page.evaluate("fetch('/api/v1/network/graph').then(r => r.json())")
+    assert drawn == len(data["nodes"]) + 1  # every contact and the member
+    shot = graph.screenshot()
+    page.screenshot(path=artifacts / "network-graph.png", full_page=True)
+    image = Image.open(io.BytesIO(shot)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20) or []
+    painted = sum(n for n, rgb in colours if rgb != (255, 255, 255))
+    assert painted > 0.01 * image.width * image.height, "the ego graph's canvas is blank"
+    assert errors == [], errors
+    # clicking a person opens them (one of the innermost ring: nobody on top)
+    person = next(n for n in data["nodes"] if n["layer"] == 5)
+    x, y = page.evaluate(
+        """(id) => {
+             const box = document.getElementById('ego-graph').getBoundingClientRect();
+             const at = window.egoGraph.getElementById('p' + id).renderedPosition();
+             return [box.left + at.x, box.top + at.y];
+           }""",
+        person["id"],
+    )
+    page.mouse.click(x, y)
+    target = f"/in/{person['handle']}" if person["handle"] else f"/network/ties/{person['id']}"
+    page.wait_for_url("**" + target)
+    assert errors == [], errors
