@@ -1,0 +1,290 @@
+"""Network pages benchmark: a member with 5,000 contacts on their pages.
+
+    flock /work/.bench.lock .venv/bin/python benchmarks/network_pages_bench.py   # ~5 min
+
+A generated store (SQLite): one member with N contacts (5,000 by default), each a
+declared connection made over ten years; a quarter of them with messages (1 to
+40 over the last three years, a heavy tail); ties among the contacts as a
+stochastic block model (20 circles, 8 ties per contact inside their circle, 1 to
+another), asserted as manual ties by the member. Then, in-process and warm (one
+call first, then ``--repeat`` timed calls), the service calls behind each page:
+
+- ``dashboard`` — ``/network``'s value report with its month's change and reach
+  per organisation (two reports: now and a month before);
+- ``tie_table`` — ``/network/ties``, the first hundred by strength;
+- ``ego_graph`` — ``/api/v1/network/graph``, the drawing's data with positions;
+
+and the whole HTTP answer of each page through the app (TestClient, session
+cookie), and the ego graph drawn by cytoscape.js in Debian's Chromium (time from
+navigation until the drawing is done, ``data-drawn`` set), with the number of
+elements drawn.
+
+Figures: median and p95 in milliseconds. ``os.getloadavg()`` at the start and the
+end is recorded: the machine is shared, figures from a busy machine are to be rerun
+(``--contacts``, ``--repeat`` to change the run). Results go to
+benchmarks/results/network_pages.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).with_name("results")
+
+
+def build_store(path: Path, contacts: int, seed: int = 7) -> Any:
+    from sqlalchemy import insert
+
+    from weakties.model.tables import Interaction, KnownPerson, Member, Person, Tie
+    from weakties.store.engine import open_store
+
+    rng = random.Random(seed)
+    store = open_store(str(path))
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    with store.engine.begin() as conn:
+        people = [
+            {"id": i, "display_name": f"Person {i}", "name_key": f"person {i}"}
+            for i in range(1, contacts + 2)
+        ]
+        conn.execute(insert(Person), people)
+        conn.execute(insert(Member), [{"id": 1, "handle": "ego", "person_id": 1}])
+        conn.execute(
+            insert(KnownPerson), [{"member_id": 1, "person_id": i} for i in range(2, contacts + 2)]
+        )
+        ties = [
+            {
+                "person_a_id": 1,
+                "person_b_id": i,
+                "source": "connection",
+                "asserted_by": 1,
+                "since": now - dt.timedelta(days=rng.randrange(30, 3650)),
+            }
+            for i in range(2, contacts + 2)
+        ]
+        circle = {i: rng.randrange(20) for i in range(2, contacts + 2)}
+        members: dict[int, list[int]] = {}
+        for pid, c in circle.items():
+            members.setdefault(c, []).append(pid)
+        pairs: set[tuple[int, int]] = set()
+        for pid, c in circle.items():
+            for _ in range(4):  # 4 started here, 4 received: about 8 per contact inside
+                other = rng.choice(members[c])
+                if other != pid:
+                    pairs.add((min(pid, other), max(pid, other)))
+            if rng.random() < 0.5:
+                other = rng.randrange(2, contacts + 2)
+                if other != pid:
+                    pairs.add((min(pid, other), max(pid, other)))
+        ties += [
+            {
+                "person_a_id": a,
+                "person_b_id": b,
+                "source": "manual",
+                "asserted_by": 1,
+                "since": now - dt.timedelta(days=rng.randrange(30, 3650)),
+            }
+            for a, b in sorted(pairs)
+        ]
+        conn.execute(insert(Tie), ties)
+        traces = []
+        for pid in range(2, contacts + 2):
+            if rng.random() < 0.25:
+                for k in range(min(40, int(rng.paretovariate(1.2)))):
+                    when = now - dt.timedelta(days=rng.randrange(1, 1100))
+                    mine = rng.random() < 0.5
+                    traces.append(
+                        {
+                            "kind": "message",
+                            "sender_id": 1 if mine else pid,
+                            "recipient_id": pid if mine else 1,
+                            "occurred_at": when,
+                            "asserted_by": 1,
+                            "natural_key": f"m-{pid}-{k}",
+                        }
+                    )
+        conn.execute(insert(Interaction), traces)
+    return store, len(pairs), len(traces)
+
+
+def _timed(call: Any, repeat: int) -> dict[str, float]:
+    call()  # warm
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1),
+        "runs": repeat,
+    }
+
+
+def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from weakties.service import dashboard, ego, tie_review, transaction, viewer
+    from weakties.web.app import create_app
+    from weakties.web.settings import Settings
+
+    load_start = os.getloadavg()
+    out: dict[str, Any] = {"contacts": contacts, "load_start": load_start}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite"
+        start = time.perf_counter()
+        store, among, traces = build_store(db, contacts)
+        out["store"] = {
+            "ties_among_contacts": among,
+            "messages": traces,
+            "build_s": round(time.perf_counter() - start, 1),
+        }
+
+        def in_tx(fn: Any, **kw: Any) -> Any:
+            def call() -> Any:
+                with transaction(store) as conn:
+                    return fn(conn, viewer(conn, "ego"), **kw)
+
+            return call
+
+        service: dict[str, Any] = {}
+        service["dashboard"] = _timed(in_tx(dashboard.dashboard), repeat)
+        service["tie_table"] = _timed(in_tx(tie_review.tie_table), repeat)
+        service["ego_graph"] = _timed(in_tx(ego.ego_graph), repeat)
+        with transaction(store) as conn:
+            drawn = ego.ego_graph(conn, viewer(conn, "ego"))
+        out["ego_graph"] = {
+            "nodes": len(drawn.nodes),
+            "edges": len(drawn.edges),
+            "edges_left_out": drawn.edges_left_out,
+            "circles": len(drawn.circles),
+            "bridges": drawn.bridges,
+            "json_bytes": len(json.dumps(__import__("weakties").records.to_json(drawn))),
+        }
+        out["service"] = service
+        settings = Settings(environment="test", secret_key="b" * 48, db=str(db))
+        app = create_app(settings, store=store)
+        from argon2 import PasswordHasher
+        from sqlalchemy import insert
+
+        from weakties.model.tables import Account
+
+        with transaction(store) as conn:
+            conn.execute(
+                insert(Account).values(
+                    member_id=1,
+                    email="ego@example.org",
+                    password_hash=PasswordHasher().hash("x" * 12),
+                    role="operator",
+                )
+            )
+        http: dict[str, Any] = {}
+        with TestClient(app) as client:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text)
+            assert token is not None
+            signed = client.post(
+                "/signin",
+                data={
+                    "csrf_token": token.group(1),
+                    "email": "ego@example.org",
+                    "password": "x" * 12,
+                },
+                follow_redirects=False,
+            )
+            assert signed.status_code == 303, signed.text
+            for path in ("/network", "/network/ties", "/network/graph", "/api/v1/network/graph"):
+
+                def get(path: str = path) -> None:
+                    answer = client.get(path)
+                    assert answer.status_code == 200, (path, answer.status_code)
+
+                http[path] = _timed(get, repeat)
+            out["http"] = http
+            if browser:
+                out["chromium"] = _draw_in_chromium(app, client.cookies, repeat)
+    out["load_end"] = os.getloadavg()
+    return out
+
+
+def _draw_in_chromium(app: Any, cookies: Any, repeat: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.servers import serve_in_thread
+
+    server = serve_in_thread(app)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            context.add_cookies(
+                [
+                    {"name": name, "value": value, "url": server.url}
+                    for name, value in cookies.items()
+                ]
+            )
+            page = context.new_page()
+            times, drawn = [], 0
+            for _ in range(repeat + 1):
+                start = time.perf_counter()
+                page.goto(server.url + "/network/graph")
+                page.locator("#ego-graph[data-drawn]").wait_for(state="attached", timeout=120_000)
+                times.append((time.perf_counter() - start) * 1000)
+                drawn = int(page.locator("#ego-graph").get_attribute("data-drawn") or 0)
+            browser.close()
+    finally:
+        server.stop()
+    times = sorted(times[1:])
+    return {
+        "page_to_drawn_median_ms": round(statistics.median(times), 1),
+        "page_to_drawn_max_ms": round(times[-1], 1),
+        "nodes_drawn": drawn,
+        "runs": len(times),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contacts", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    result = run(args.contacts, args.repeat, not args.no_browser)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "network_pages.json").write_text(json.dumps(result, indent=2) + "\n")
+    lines = [
+        "# Network pages: a member with "
+        f"{result['contacts']:,} contacts (load {result['load_start'][0]:.1f} → "
+        f"{result['load_end'][0]:.1f})",
+        "",
+        f"Store: {result['store']}",
+        f"Ego graph: {result['ego_graph']}",
+        "",
+        "| what | median ms | p95 ms | runs |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, t in {**result["service"], **result["http"]}.items():
+        lines.append(f"| {name} | {t['median_ms']} | {t['p95_ms']} | {t['runs']} |")
+    if "chromium" in result:
+        c = result["chromium"]
+        lines.append(
+            f"| Chromium: /network/graph until drawn | {c['page_to_drawn_median_ms']} | "
+            f"max {c['page_to_drawn_max_ms']} | {c['runs']} ({c['nodes_drawn']} nodes) |"
+        )
+    (RESULTS / "network_pages.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
