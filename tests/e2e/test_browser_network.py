@@ -7,7 +7,9 @@ Screenshots go to tests/artifacts/ (network-*.png).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -102,3 +104,49 @@ def test_dashboard_graph_and_ties_in_chromium(chromium, demo_live, artifacts):
     target = f"/in/{person['handle']}" if person["handle"] else f"/network/ties/{person['id']}"
     page.wait_for_url("**" + target)
     assert errors == [], errors
+
+
+AXE = Path(__file__).with_name("vendor") / "axe-core-4.10.3.min.js"
+
+
+def test_axe_finds_no_serious_violation_on_the_network_pages(chromium, demo_live, artifacts):
+    """axe-core (vendored, test-only) on each network page: no serious or critical
+    violation. The script is injected into a context that bypasses the CSP: what is
+    checked is the page's accessibility, not the policy (the test above checks it)."""
+    import hashlib
+
+    recorded = re.search(r"`([0-9a-f]{64})` \|", AXE.with_name("README.md").read_text())
+    assert recorded and hashlib.sha256(AXE.read_bytes()).hexdigest() == recorded.group(1)
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
+
+    context = chromium.new_context(
+        locale="en-GB", viewport={"width": 1200, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(demo_live + "/signin")
+    page.get_by_label("E-mail address").fill(f"you@{DEMO_DOMAIN}")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    found: dict[str, list[str]] = {}
+    tie = page.evaluate("fetch('/api/v1/network/ties?limit=1').then(r => r.json())")
+    for path in (
+        "/network",
+        "/network/ties",
+        f"/network/ties/{tie['ties'][0]['id']}",
+        "/network/graph",
+    ):
+        page.goto(demo_live + path)
+        if path == "/network/graph":
+            page.locator("#ego-graph[data-drawn]").wait_for(state="attached", timeout=30_000)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found[path] = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} nodes"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    (artifacts / "network-axe.txt").write_text(
+        "\n".join(f"{p}: {v}" for p, vs in found.items() for v in vs) or "none\n"
+    )
+    assert found == {p: [] for p in found}, found
