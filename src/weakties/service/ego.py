@@ -2,9 +2,9 @@
 circles as wedges, the ties among contacts, the bridges.
 
 Positions are computed here, on the server, in one pass over the contacts (no
-force simulation in the browser), so that a network of 5,000 contacts draws at
-once: a contact sits on the ring of their Dunbar layer (5 innermost, then 15,
-50, 150, 500, 1500, 5000, and ties without a layer — nominal ones — outside),
+force simulation in the browser): a contact sits on the ring of their Dunbar
+layer (5 innermost, then 15, 50, 150, 500, 1500, 5000, and ties without a layer
+— nominal ones — outside),
 at an angle inside the wedge of their circle (Leiden communities of the ego
 network, wedges sized by the circle's size), strongest first.
 
