@@ -277,6 +277,8 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
     from weakties import service
     from weakties.service import (
         admin,
+        dashboard,
+        ego,
         network,
         opportunities,
         orgs,
@@ -284,6 +286,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         people,
         profiles,
         report,
+        tie_review,
         ties,
     )
 
@@ -339,10 +342,20 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         admin.reject_match: [lambda c, v: admin.reject_match(c, v, 1)],
         admin.imports: [lambda c, v: admin.imports(c, v)],
         profiles.member_profile: [lambda c, v: profiles.member_profile(c, v, v.handle)],
+        dashboard.dashboard: [lambda c, v: dashboard.dashboard(c, v)],
+        ego.ego_graph: [lambda c, v: ego.ego_graph(c, v)],
+        tie_review.tie_table: [lambda c, v: tie_review.tie_table(c, v, limit=1000)],
+        tie_review.tie_detail: [
+            lambda c, v: tie_review.tie_detail(c, v, people.find_person(c, v, person))
+        ],
+        tie_review.correct: [
+            lambda c, v: tie_review.correct(c, v, people.find_person(c, v, person), "close")
+        ],
     }
     calls.update(_platform_reads(ask, secrets))
     expected = set()
-    for module in (admin, network, opportunities, orgs, outreach, people, report, ties):
+    modules = (admin, dashboard, ego, network, opportunities, orgs, outreach, people, report)
+    for module in (*modules, ties, tie_review):
         for name in module.__all__:
             fn = getattr(module, name)
             if callable(fn) and not isinstance(fn, type) and fn.__module__ == module.__name__:
