@@ -20,11 +20,12 @@ from weakties.records import to_json
 from weakties.service import dashboard, ego, tie_review
 from weakties.web.deps import ApiMember, Page
 from weakties.web.render import redirect, render
+from weakties.web.routes.api import _errors
 
 __all__ = ["api", "router"]
 
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1/network", tags=["network"])
+api = APIRouter(prefix="/api/v1/network", tags=["network"], responses=_errors(401, 404, 422))
 
 FormStr = Annotated[str, Form()]
 PAGE_SIZE = 100
