@@ -48,6 +48,8 @@ from weakties.service.social import (
 )
 
 __all__ = [
+    "EMPLOYMENT_TYPES",
+    "WORKPLACES",
     "ApplicationView",
     "JobDraft",
     "JobView",

@@ -39,6 +39,7 @@ from weakties.service.social import cards, check_rate, member_by_handle
 __all__ = [
     "DECISIONS",
     "KIND_LABELS",
+    "REPORT_KINDS",
     "ReportView",
     "block",
     "decide",

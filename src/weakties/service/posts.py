@@ -72,6 +72,7 @@ __all__ = [
     "BODY_MAX",
     "COMMENT_MAX",
     "REACTIONS",
+    "REACTION_KINDS",
     "CommentView",
     "PostView",
     "add_comment",

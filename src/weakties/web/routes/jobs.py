@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form
 from starlette.responses import Response
 
 from weakties.errors import RefusedError
-from weakties.model.tables import EMPLOYMENT_TYPES, WORKPLACES
 from weakties.service import jobs
 from weakties.service.forms import N_, FormError
+from weakties.service.jobs import EMPLOYMENT_TYPES, WORKPLACES
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render
 

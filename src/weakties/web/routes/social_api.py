@@ -13,10 +13,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from weakties.model.tables import EMPLOYMENT_TYPES, REACTION_KINDS, REPORT_KINDS, WORKPLACES
 from weakties.service import feed as feed_service
 from weakties.service import jobs, messages, moderation, notifications, posts
 from weakties.service.connections import MemberCard
+from weakties.service.jobs import EMPLOYMENT_TYPES, WORKPLACES
+from weakties.service.moderation import REPORT_KINDS
+from weakties.service.posts import REACTION_KINDS
 from weakties.web.deps import ApiMember
 from weakties.web.routes.api import NOTE, Input, MemberOut, UtcDatetime, _errors
 
