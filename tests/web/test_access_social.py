@@ -130,11 +130,19 @@ def social(world: World, store: Any) -> World:  # noqa: F811
         member, person = conn.execute(
             select(Member.id, Member.person_id).where(Member.handle == "olga")
         ).one()
-        org = conn.execute(
-            Organization.__table__.insert()
-            .values(name="Acme", norm_name="acme", kind="organization")
-            .returning(Organization.id)
-        ).scalar_one()
+        # the shared world may know Acme already (Olga's profile names it)
+        org = (
+            conn.execute(
+                select(Organization.id).where(
+                    Organization.norm_name == "acme", Organization.kind == "organization"
+                )
+            ).scalar()
+            or conn.execute(
+                Organization.__table__.insert()
+                .values(name="Acme", norm_name="acme", kind="organization")
+                .returning(Organization.id)
+            ).scalar_one()
+        )
         conn.execute(
             Position.__table__.insert().values(
                 person_id=person,
