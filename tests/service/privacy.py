@@ -393,12 +393,12 @@ def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Cal
         follows,
         groups,
         orgpages,
-        orgs,
         people,
         recommendations,
         search,
         skills,
     )
+    from weakties.service.context import reader
 
     person, org = ask["person"], ask["org"]
 
@@ -406,7 +406,7 @@ def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Cal
         return people.find_person(c, v, person)
 
     def org_id(c: Any, v: Any) -> int:
-        return next(o.id for o in orgs.orgs(c, v) if o.name == org)
+        return reader(c, v).find_org(org)
 
     def degrees(c: Any, v: Any) -> list[dict[str, int]]:
         found = orgpages.degrees_of(c, v, set(secrets.person_ids))
