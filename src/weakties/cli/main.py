@@ -18,6 +18,7 @@ from weakties.cli import (
     exporting,
     importing,
     importing_more,
+    models,
     network,
     opportunity,
     orgs,
@@ -143,6 +144,7 @@ app.command("imports")(admin.imports)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(network.graph_app, name="graph")
 app.add_typer(ties.app, name="ties")
+app.add_typer(models.app, name="model")
 app.command("report")(ties.report)
 app.command("degree")(network.degree)
 app.command("mutual")(network.mutual)

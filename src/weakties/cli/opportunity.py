@@ -234,8 +234,13 @@ def suggest(
         int, typer.Option(metavar="K", min=1, max=MAX_COUNT, help="Suggestions per person.")
     ] = 10,
     method: Annotated[
-        str, typer.Option(metavar="METHOD", help="weakties, ra, aa, cn or katz.")
-    ] = "weakties",
+        str,
+        typer.Option(
+            metavar="METHOD",
+            help="auto (the ranker fitted on your history when it allows one, else katz), "
+            "learned, katz, weakties, ra, aa or cn.",
+        ),
+    ] = "auto",
     all_people: Annotated[
         bool,
         typer.Option(
@@ -248,7 +253,8 @@ def suggest(
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
-    """People you may know, from mutual contacts and shared places."""
+    """People you may know: by default the ranker fitted on your network's history
+    (who got in touch for the first time after past dates), else Katz's index."""
     from weakties.service.opportunities import suggest as suggest_for
     from weakties.service.opportunities import suggest_all
 

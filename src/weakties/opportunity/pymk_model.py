@@ -275,3 +275,76 @@ def fit_pymk(samples: Samples) -> AdditiveModel:
     )
     model.info["task"] = "people you may know: first contact within the next period"
     return model
+
+
+def rank(
+    model: AdditiveModel,
+    net: Network,
+    rows: np.ndarray,
+    top: int,
+    *,
+    places: sp.csr_array | None = None,
+    allowed: np.ndarray | None = None,
+    chunk: int = 256,
+) -> list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
+    """Each row's ``top`` candidates by the fitted ranker: ``(columns, scores,
+    features)`` per row, best first (equal scores by column). ``allowed``: a
+    boolean mask of the people who may be suggested."""
+    out: list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
+    for start in range(0, rows.size, chunk):
+        block = rows[start : start + chunk]
+        u, v, katz = candidate_pairs(net, block, places, chunk=chunk)
+        if allowed is not None:
+            keep = allowed[v]
+            u, v, katz = u[keep], v[keep], katz[keep]
+        x = pair_features(net, u, v, katz=katz, places=places)
+        score = model.score(x) if u.size else np.zeros(0)
+        order = np.lexsort((v, -score, u))
+        u, v, score = u[order], v[order], score[order]
+        x = {k: val[order] for k, val in x.items()}
+        bounds = np.searchsorted(u, block, side="left"), np.searchsorted(u, block, side="right")
+        for lo, hi in zip(*bounds, strict=True):
+            end = min(hi, lo + top)
+            out.append((v[lo:end], score[lo:end], {k: val[lo:end] for k, val in x.items()}))
+    return out
+
+
+def why(model: AdditiveModel, x: dict[str, np.ndarray], j: int, top: int = 3) -> list[str]:
+    """The features that most raised candidate ``j``'s chance, in words."""
+    row = {k: val[j : j + 1] for k, val in x.items()}
+    pushes = sorted(
+        ((float(c[0]), name) for name, c in model.contributions(row).items()),
+        reverse=True,
+    )
+    words: list[str] = []
+    for push, name in pushes:
+        if push < 0.05 or len(words) == top:
+            break
+        text = describe(name, {k: float(val[j]) for k, val in x.items()})
+        if text and text not in words:
+            words.append(text)
+    return words
+
+
+def describe(name: str, raw: dict[str, float]) -> str | None:
+    """One feature of a suggestion in words (None for those that say nothing alone)."""
+    if name in ("cn", "adamic_adar", "resource_allocation", "jaccard"):
+        n = int(raw["cn"])
+        return f"{n} mutual contact{'s' if n != 1 else ''}" if n else None
+    if name == "katz":
+        return "many paths through your contacts' contacts"
+    if name == "places":
+        return "in the same place (employer, school or group) now"
+    if name == "active":
+        return f"active: {int(raw['active'])} contacts in the last month"
+    if name == "new":
+        return f"meeting new people: {int(raw['new'])} in the last month"
+    if name == "idle":
+        from weakties.ties.strength import ago
+
+        return f"last in touch with anyone {ago(raw['idle'])}"
+    if name == "degree":
+        return f"in touch with {int(raw['degree'])} people"
+    if name == "age":
+        return "new here" if raw["age"] < 60 else None
+    return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from weakties.errors import NotFoundError
+from weakties.errors import InputError, NotFoundError
 from weakties.records import build, build_list, json_field
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.network import PersonRef
@@ -417,26 +417,90 @@ def warm_reach(conn: Connection, who: Viewer, *, top: int = 15) -> WarmReach:
 
 
 def suggest(
-    conn: Connection, who: Viewer, *, top: int = 10, method: str = "weakties"
+    conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto"
 ) -> list[Suggestion]:
-    """People the viewer may know, from mutual contacts and shared places."""
+    """People the viewer may know. ``auto``: the ranker fitted on the viewer's
+    history when it allows one (``learned``), else Katz's index — the order the
+    rolling evaluation on real data found (evaluation/results/rolling.md)."""
     from weakties.opportunity.suggest import suggest_for
 
     person_of(who)
+    if method in ("auto", "learned"):
+        learned = _learned_suggestions(conn, who, top, required=method == "learned")
+        if learned is not None:
+            return build_list(Suggestion, learned)
+        method = "katz"
     rows = suggest_for(reader(conn, who), top=top, method=method, as_of=who.as_of)
     return build_list(Suggestion, rows)
 
 
+def _learned_ranking(conn: Connection, who: Viewer, *, required: bool) -> Any:
+    """The fitted ranker and the network it ranks, or None (with ``required``: an
+    error saying why there is no fit)."""
+    from weakties.opportunity.pymk_model import places_at
+    from weakties.service.models import fitted_for
+    from weakties.ties.history import network_at
+
+    fitted, history = fitted_for(conn, who, who.when, places=True)
+    if fitted.pymk is None:
+        if required:
+            raise InputError(
+                "no ranker fitted on this history: "
+                + fitted.notes.get("pymk", "not enough history")
+            )
+        return None
+    net = network_at(history.traces.conversations(), history.when, ties=history.ties)
+    return fitted.pymk, net, places_at(net, history.spans)
+
+
+def _learned_suggestions(
+    conn: Connection, who: Viewer, top: int, *, required: bool
+) -> list[dict[str, Any]] | None:
+    from weakties.opportunity.pymk_model import rank, why
+
+    found = _learned_ranking(conn, who, required=required)
+    if found is None:
+        return None
+    import numpy as np
+
+    model, net, places = found
+    r = reader(conn, who)
+    me = int(net.index(np.array([person_of(who)]))[0])
+    if me < 0:
+        return []
+    shown = r.people("names")
+    allowed = None if shown is None else np.isin(net.people, np.fromiter(shown, np.int64))
+    ((cols, scores, x),) = rank(model, net, np.array([me]), top, places=places, allowed=allowed)
+    ids = [int(p) for p in net.people[cols]]
+    names = r.names(ids)
+    return [
+        {
+            "id": pid,
+            "name": names.get(pid),
+            "score": round(float(score), 4),
+            "mutual_contacts": int(x["cn"][j]),
+            "why": "; ".join(why(model, x, j)) or "the fitted ranker's pick",
+        }
+        for j, (pid, score) in enumerate(zip(ids, scores.tolist(), strict=True))
+    ]
+
+
 def suggest_all(
-    conn: Connection, who: Viewer, *, top: int = 10, method: str = "weakties"
+    conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto"
 ) -> SuggestionsAll:
     """Everyone's suggestions (by name), from the ties and traces before the date:
     the whole database for the operator, what one member may list for a member.
-    People who appear later are not known yet: listing them would leak the future."""
+    People who appear later are not known yet: listing them would leak the future.
+    ``auto``: the fitted ranker when the history allows one, else Katz's index."""
     from weakties.opportunity.suggest import suggest_all as everyone
 
     r = reader(conn, who)
-    found = everyone(r, as_of=who.as_of, top=top, method=method)
+    found: dict[int, list[tuple[int, float]]] | None = None
+    if method in ("auto", "learned"):
+        found = _learned_all(conn, who, top, required=method == "learned")
+        method = "katz"
+    if found is None:
+        found = everyone(r, as_of=who.as_of, top=top, method=method)
     ids = sorted(set(found) | {p for s in found.values() for p, _ in s})
     names = r.labels(ids)
     return SuggestionsAll(
@@ -444,6 +508,27 @@ def suggest_all(
         who.is_operator,
         {names[p]: [names[q] for q, _ in s if q in names] for p, s in found.items() if p in names},
     )
+
+
+def _learned_all(
+    conn: Connection, who: Viewer, top: int, *, required: bool
+) -> dict[int, list[tuple[int, float]]] | None:
+    from weakties.opportunity.pymk_model import rank
+
+    found = _learned_ranking(conn, who, required=required)
+    if found is None:
+        return None
+    import numpy as np
+
+    model, net, places = found
+    rows = np.arange(net.n)
+    ranked = rank(model, net, rows, top, places=places)
+    return {
+        int(net.people[r]): [
+            (int(net.people[c]), float(s)) for c, s in zip(cols, scores, strict=True)
+        ]
+        for r, (cols, scores, _x) in zip(rows.tolist(), ranked, strict=True)
+    }
 
 
 def feed(conn: Connection, who: Viewer, *, days: int = 90, limit: int | None = 30) -> Feed:

@@ -137,6 +137,18 @@ class InferenceResult:
     enabled: bool = True
 
 
+def _model_name(scores: TieScores) -> str:
+    from weakties.ties.learned import LearnedScores
+
+    return scores.name if isinstance(scores, LearnedScores) else scores.model.name
+
+
+def _inputs(scores: TieScores, i: int) -> dict[str, float]:
+    from weakties.ties.learned import LearnedScores
+
+    return scores.inputs(i) if isinstance(scores, LearnedScores) else {}
+
+
 def _number(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 1)
 
@@ -157,6 +169,18 @@ def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) ->
     }
 
 
+def _learned(conn: Connection, who: Viewer, scores: TieScores) -> TieScores:
+    """The scores read by the model fitted on the viewer's history, when there is
+    one and the member has not calibrated on their own labels; else as they are."""
+    from weakties.service.models import fitted_for
+    from weakties.ties.learned import learned_scores
+
+    if scores.model.name != "default" or not len(scores):
+        return scores
+    fitted, history = fitted_for(conn, who, scores.as_of)
+    return learned_scores(scores, fitted, history) or scores
+
+
 def ties(
     conn: Connection,
     who: Viewer,
@@ -170,7 +194,7 @@ def ties(
 
     person_of(who)
     r = reader(conn, who)
-    scores = score_ties(r, as_of=who.as_of)
+    scores = _learned(conn, who, score_ties(r, as_of=who.as_of))
     assert scores.layer is not None
     order = sorted(range(len(scores)), key=lambda i: -scores.score[i])
     if klass:
@@ -184,7 +208,7 @@ def ties(
     return TieList(
         viewer=who.label,
         as_of=scores.as_of.date().isoformat(),
-        model=scores.model.name,
+        model=_model_name(scores),
         ties=build_list(TieScore, rows),
         note=who.note,
     )
@@ -197,7 +221,7 @@ def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
     person_of(who)
     r = reader(conn, who)
     pid = r.find_person(query)
-    scores = score_ties(r, as_of=who.as_of)
+    scores = _learned(conn, who, score_ties(r, as_of=who.as_of))
     i = scores.index_of_person(pid)
     name = r.labels([pid]).get(pid, f"#{pid}")
     if i is None:
@@ -206,20 +230,22 @@ def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
         )
     row = _row(scores, i, name, pid)
     parts = scores.breakdown(i)
+    # the fitted model's reasons are per dimension, the strongest few: no sum to show
+    learned = _inputs(scores, i)
     return TieExplanation(
         id=pid,
         name=name,
         klass=row["class"],
         score=row["score"],
-        base=parts["base"],
-        log_odds=parts["total"],
+        base=None if learned else parts["base"],
+        log_odds=None if learned else parts["total"],
         layer=row["layer"],
         contacts=row["contacts"],
         days_since_contact=row["days_since_contact"],
         mutual_contacts=row["mutual_contacts"],
-        reasons=build_list(Reason, parts["parts"]),
-        features={k: _number(v) for k, v in scores.table.row(i).items()},
-        model=scores.model.name,
+        reasons=build_list(Reason, row["reasons"] if learned else parts["parts"]),
+        features={k: _number(v) for k, v in {**scores.table.row(i), **learned}.items()},
+        model=_model_name(scores),
     )
 
 
@@ -231,7 +257,7 @@ def all_pairs(
     from weakties.ties.strength import score_ties
 
     r = reader(conn, who)
-    scores = score_ties(r, as_of=who.as_of, all_pairs=True)
+    scores = _learned(conn, who, score_ties(r, as_of=who.as_of, all_pairs=True))
     t = scores.table
     order = sorted(range(len(scores)), key=lambda i: (-scores.score[i], int(t.a[i]), int(t.b[i])))
     if klass:

@@ -20,10 +20,11 @@ Everything here works on arrays; the store and the service layer feed it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,16 +38,27 @@ from weakties.ties.history import (
     Traces,
     cut_schedule,
     network_at,
+    pair_key,
     tie_features,
     tie_samples,
 )
+from weakties.ties.strength import TieScores
+
+if TYPE_CHECKING:
+    from weakties.opportunity.pymk_model import PlaceSpans
+    from weakties.store.reader import Reader
 
 __all__ = [
+    "FRESH_DAYS",
     "MIN_POSITIVES",
     "STRONG_AT",
     "FittedModels",
+    "History",
+    "LearnedScores",
     "TieExplanation",
     "fit_models",
+    "learned_scores",
+    "read_history",
     "reasons",
     "score_network",
 ]
@@ -55,6 +67,8 @@ STRONG_AT = 1.0 - math.exp(-0.5)
 # Fewer positive examples than this across the training cuts and the fit is
 # not used (see evaluation/results/min_history.md).
 MIN_POSITIVES = {"ties": 100, "pymk": 50}
+# A kept fit serves dates up to this long after its own; later ones are refitted.
+FRESH_DAYS = 30.0
 
 
 @dataclass
@@ -67,6 +81,15 @@ class FittedModels:
     pymk: AdditiveModel | None
     notes: dict[str, str] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+
+    def usable_at(self, when: float) -> bool:
+        """Whether this fit may serve a date: it saw nothing at or after the date,
+        and is at most :data:`FRESH_DAYS` older than it."""
+        return self.as_of <= when <= self.as_of + FRESH_DAYS * DAY
+
+    @property
+    def date(self) -> str:
+        return dt.datetime.fromtimestamp(self.as_of, dt.UTC).date().isoformat()
 
     def to_json(self) -> str:
         return json.dumps(
@@ -115,6 +138,9 @@ def fit_models(
     from weakties.opportunity.pymk_model import fit_pymk, formation_samples
 
     known = traces.conversations().before(as_of)
+    if ties is not None and len(ties):
+        # an undated tie cannot be placed at a past cut: the fit leaves it out
+        ties = ties[~np.isnan(ties[:, 2])]
     out = FittedModels(as_of, horizon_days, None, None)
     if not len(known):
         out.notes["ties"] = out.notes["pymk"] = "no contact before the date"
@@ -159,6 +185,73 @@ def fit_models(
     return out
 
 
+@dataclass(frozen=True)
+class History:
+    """What a viewer may see before a date, as arrays: traces, ties
+    ``(a, b, since)`` (since NaN when undated), places held."""
+
+    when: float
+    traces: Traces
+    ties: np.ndarray
+    spans: PlaceSpans | None
+
+
+def _seconds(day: dt.date | None) -> float:
+    if day is None:
+        return math.nan
+    return dt.datetime.combine(day, dt.time()).replace(tzinfo=dt.UTC).timestamp()
+
+
+def read_history(reader: Reader, when: dt.datetime, *, places: bool = False) -> History:
+    """The traces, ties (and, with ``places``, positions) the reader's scope may use
+    before ``when``."""
+    from weakties.opportunity.pymk_model import PlaceSpans
+
+    rows = np.array(reader.trace_rows(when), dtype=np.float64).reshape(-1, 5)
+    rows = rows[rows[:, 4] >= 0]
+    traces = Traces.of(
+        rows[:, 0].astype(np.int64),
+        rows[:, 1].astype(np.int64),
+        np.round(rows[:, 2], 3),
+        np.nan_to_num(rows[:, 3], nan=1.0),
+        rows[:, 4],
+    )
+    pairs = reader.tie_pairs(when)
+    dated = np.asarray(reader.tie_since(when), dtype=np.float64).reshape(-1, 3)
+    ties = np.column_stack((pairs.astype(np.float64), np.full(len(pairs), np.nan)))
+    if len(dated) and len(ties):
+        # the earliest start known of each pair
+        keys = pair_key(dated[:, 0].astype(np.int64), dated[:, 1].astype(np.int64))
+        unique, inverse = np.unique(keys, return_inverse=True)
+        earliest = np.full(unique.size, np.inf)
+        np.minimum.at(earliest, inverse, dated[:, 2])
+        mine = pair_key(pairs[:, 0], pairs[:, 1])
+        pos = np.minimum(np.searchsorted(unique, mine), unique.size - 1)
+        ok = unique[pos] == mine
+        ties[ok, 2] = earliest[pos[ok]]
+    spans = None
+    if places:
+        people = np.unique(np.concatenate([traces.sender, traces.recipient, pairs.ravel()]))
+        found = reader.place_rows(people.tolist())
+        person, place, start, end = [], [], [], []
+        for pid, org, kind, begin, finish, current, *_ in found:
+            if finish is None and not current and kind == "job":
+                continue  # an ended job of unknown end: no span to place
+            person.append(pid)
+            place.append(org)
+            start.append(_seconds(begin))
+            end.append(math.nan if current or finish is None else _seconds(finish))
+        if person:
+            spans = PlaceSpans(
+                np.array(person, dtype=np.int64),
+                np.array(place, dtype=np.int64),
+                np.array(start),
+                np.array(end),
+            )
+    at = when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
+    return History(at, traces, ties, spans)
+
+
 def score_network(model: AdditiveModel, net: Network) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The features and fitted strength of every pair in touch before the cut."""
     x = tie_features(net)
@@ -184,23 +277,30 @@ def reasons(
     """
     row = {name: np.asarray(values[i : i + 1]) for name, values in x.items()}
     pushes: dict[str, float] = {}
+    strongest: dict[str, tuple[float, str]] = {}
     for name, value in model.contributions(row).items():
         dimension = TIE_FEATURES[name][0]
-        pushes[dimension] = pushes.get(dimension, 0.0) + float(value[0])
+        push = float(value[0])
+        pushes[dimension] = pushes.get(dimension, 0.0) + push
+        if abs(push) > strongest.get(dimension, (-1.0, ""))[0]:
+            strongest[dimension] = (abs(push), name)
     raw = {name: float(values[i]) for name, values in x.items()}
     raw.update({f"pair:{k}": float(v[i]) for k, v in net.pair.items()})
     out = [
-        TieExplanation(dimension, round(push, 2), describe(dimension, raw))
+        TieExplanation(dimension, round(push, 2), describe(dimension, raw, strongest[dimension][1]))
         for dimension, push in sorted(pushes.items(), key=lambda kv: -abs(kv[1]))
         if abs(push) >= 0.05
     ]
     return out[:top]
 
 
-def describe(dimension: str, raw: dict[str, float]) -> str:
-    """A dimension of a pair's history as a sentence."""
+def describe(dimension: str, raw: dict[str, float], feature: str = "") -> str:
+    """A dimension of a pair's history as a sentence (``feature``: the input that
+    weighs most in it, for the dimensions whose inputs say different things)."""
     if dimension == "recency":
-        return f"last contact {_ago(raw['days_since'])}"
+        from weakties.ties.strength import ago
+
+        return f"last contact {ago(raw['days_since'])}"
     if dimension == "intensity":
         return (
             f"{int(raw['pair:raw30'])} contact(s) in the last month, "
@@ -216,13 +316,13 @@ def describe(dimension: str, raw: dict[str, float]) -> str:
     if dimension == "trajectory":
         now, before = raw["pair:raw30"], raw["pair:n30_60"]
         usual = raw["tie_age"] / max(raw["pair:contact_days"], 1.0)
-        if raw["overdue"] > 2:
-            return f"quiet for {_span(raw['days_since'])}, usually every {_span(usual)}"
-        if raw["trend"] > 0.1:
+        if feature == "overdue":
+            return f"quiet for {_span(raw['days_since'])}, usually in touch every {_span(usual)}"
+        if raw["trend"] > 0:
             return f"more contact this month than the month before ({int(now)} vs {int(before)})"
-        if raw["trend"] < -0.1:
-            return "less contact this month than the month before"
-        return f"in touch about every {_span(usual)}, as usual"
+        if raw["trend"] < 0:
+            return f"less contact this month than the month before ({int(now)} vs {int(before)})"
+        return "as much contact this month as the month before"
     if dimension == "reciprocity":
         if raw["balance"] >= 0.5:
             return "both sides write"
@@ -240,24 +340,21 @@ def describe(dimension: str, raw: dict[str, float]) -> str:
     if dimension == "structural":
         return f"{int(raw['mutual'])} mutual contact(s)"
     if dimension == "context":
-        if raw["elsewhere_max"] >= 1 and raw["days_since"] > 7:
-            return (
-                f"since they last spoke, one of them was in touch with others "
-                f"{int(raw['elsewhere_max'])} time(s)"
-            )
-        if raw["idle_max"] > 30:
-            return f"one of them has been in touch with nobody for {_span(raw['idle_max'])}"
-        return (
-            f"the quieter of the two was in touch {int(raw['active_min'])} time(s) "
-            "with anyone this month"
-        )
+        if feature.startswith("elsewhere"):
+            n = int(raw[feature])
+            side = "one of them" if feature == "elsewhere_max" else "each of them"
+            return f"since they last spoke, {side} was in touch with others {n} time(s)"
+        if feature.startswith("idle"):
+            side = "one of them" if feature == "idle_max" else "both"
+            return f"{side} in touch with nobody for {_span(raw[feature])}"
+        if feature.startswith(("share", "focus")):
+            share = raw[feature]
+            side = "the busier" if feature.endswith("min") else "the quieter"
+            span = "this year" if feature.startswith("share") else "lately"
+            return f"{share:.0%} of {side} one's contact {span} is with the other"
+        side = "the quieter" if feature == "active_min" else "the busier"
+        return f"{side} of the two was in touch {int(raw[feature])} time(s) with anyone this month"
     return dimension
-
-
-def _ago(days: float) -> str:
-    if days < 1:
-        return "today"
-    return f"{_span(days)} ago"
 
 
 def _span(days: float) -> str:
@@ -277,3 +374,84 @@ def strong(score: np.ndarray) -> np.ndarray:
 def fitted_network(traces: Traces, as_of: float, ties: np.ndarray | None = None) -> Network:
     """The network the fitted model scores: conversations before ``as_of``."""
     return network_at(traces.conversations(), as_of, ties=ties)
+
+
+@dataclass
+class LearnedScores(TieScores):
+    """Tie scores read by a fitted model: the same pairs, the fitted strength (the
+    chance of contact within the next 30 days), classes, layers, and reasons
+    from the fitted model's exact contributions.
+
+    Pairs never in touch keep the prior's reading (nominal, score 0): the fitted
+    model learns from contact, and has none to read there.
+    """
+
+    base: TieScores | None = None
+    fitted: AdditiveModel | None = None
+    net: Network | None = None
+    x: dict[str, np.ndarray] = field(default_factory=dict)
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    name: str = ""
+
+    def reasons(self, i: int, top: int = 4) -> list[dict[str, Any]]:
+        """The dimensions that decided pair ``i``'s fitted score, in words."""
+        row = int(self.rows[i])
+        if row < 0 or self.fitted is None or self.net is None:
+            return self.base.reasons(i, top) if self.base is not None else []
+        return [
+            {"feature": e.dimension, "push": e.push, "text": e.text}
+            for e in reasons(self.fitted, self.net, self.x, row, top)
+        ]
+
+    def inputs(self, i: int) -> dict[str, float]:
+        """The fitted model's inputs for pair ``i`` (empty when never in touch)."""
+        row = int(self.rows[i])
+        if row < 0:
+            return {}
+        return {name: float(values[row]) for name, values in self.x.items()}
+
+
+def learned_scores(
+    scores: TieScores, fitted: FittedModels, history: History
+) -> LearnedScores | None:
+    """``scores`` read by the fitted tie model (None when there is none)."""
+    from weakties.ties.strength import _layers
+
+    if fitted.ties is None:
+        return None
+    when = scores.as_of.replace(tzinfo=dt.UTC).timestamp()
+    net = network_at(history.traces.conversations(), when, ties=history.ties)
+    x = tie_features(net)
+    keys = pair_key(scores.table.a, scores.table.b)
+    if net.keys.size and keys.size:
+        pos = np.minimum(np.searchsorted(net.keys, keys), net.keys.size - 1)
+        rows = np.where(net.keys[pos] == keys, pos, -1)
+    else:
+        rows = np.full(keys.size, -1)
+    inside = rows >= 0
+    p = fitted.ties.score(x) if net.keys.size else np.zeros(0)
+    score = np.zeros(len(scores))
+    score[inside] = p[rows[inside]]
+    classes = scores.classes.copy()
+    open_ = np.isin(classes, ("strong", "weak")) & inside
+    classes[open_] = np.where(score[open_] >= STRONG_AT, "strong", "weak")
+    layer = (
+        _layers(score, scores.table.values["never_in_touch"] == 0)
+        if scores.layer is not None
+        else None
+    )
+    return LearnedScores(
+        scores.table,
+        score,
+        classes,
+        scores.model,
+        scores.as_of,
+        scores.ego,
+        layer,
+        base=scores,
+        fitted=fitted.ties,
+        net=net,
+        x=x,
+        rows=rows,
+        name=f"learned from the history to {fitted.date} (chance of contact within 30 days)",
+    )

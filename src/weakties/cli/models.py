@@ -1,0 +1,57 @@
+"""``weakties model fit``: learn from the network's own history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from weakties.cli.context import call
+from weakties.cli.options import AsOf, AsViewer, Json
+from weakties.cli.output import console, print_json
+
+app = typer.Typer(help="Models learned from the network's own history.")
+
+
+@app.command("fit")
+def fit(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    member: AsViewer = None,
+    as_json: Json = False,
+    whole: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Fit on the whole database (operator) and only report it: nothing is kept.",
+        ),
+    ] = False,
+) -> None:
+    """Fit the tie model and the people-you-may-know ranker on past periods of your
+    history (features before each cut date, what happened in the next 30 days), and
+    keep them: `ties` and `suggest` then use them."""
+    from weakties.service.models import fit as fit_models
+
+    who = "operator" if whole else "member"
+    result = call(ctx, fit_models, member=member, as_of=as_of, who=who)
+    if as_json:
+        print_json(result)
+        return
+    console.print(
+        f"Fitted for {result.viewer} as of {result.as_of} on {result.cuts} past "
+        "period(s) of 30 days.",
+        markup=False,
+    )
+    for label, part, prior in (
+        ("tie strength", result.ties, "the default model"),
+        ("people you may know", result.suggestions, "Katz's index"),
+    ):
+        if part.fitted:
+            console.print(
+                f"  {label}: fitted on {part.rows:,} examples ({part.positives:,} positive)",
+                markup=False,
+            )
+        else:
+            console.print(f"  {label}: not fitted ({part.note}); {prior} is used", markup=False)
+    if result.kept:
+        console.print("Kept: `weakties ties` and `weakties suggest` use it.", markup=False)

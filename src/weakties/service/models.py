@@ -1,0 +1,118 @@
+"""Models learned from the history a viewer may see: fit them, keep them, use them.
+
+``weakties model fit`` fits, as of a date, the tie model and the people-you-may-
+know ranker on the viewer's own history (:mod:`weakties.ties.learned`) and keeps
+the fit with the member's settings. ``ties`` and ``suggest`` use a kept fit
+when it may serve their date (it saw nothing after it, and is at most 30 days
+older); otherwise they fit one for that date — kept for the member when the date
+is the present, used once for a past date or for the operator — and fall back
+to the documented priors when the history is too short, saying why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection
+
+from weakties.service.context import Viewer, reader
+from weakties.store import write
+
+if TYPE_CHECKING:
+    from weakties.store.reader import Reader
+    from weakties.ties.learned import FittedModels, History
+
+__all__ = ["FitPart", "FitResult", "fit", "fitted_for"]
+
+SETTING = "fitted_models"
+
+
+@dataclass(frozen=True, slots=True)
+class FitPart:
+    """One model of a fit: fitted or not, on how many examples, and why not."""
+
+    fitted: bool
+    rows: int
+    positives: int
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FitResult:
+    """What ``weakties model fit`` did."""
+
+    viewer: str
+    as_of: str
+    kept: bool
+    cuts: int
+    ties: FitPart
+    suggestions: FitPart
+
+
+def _seconds(when: dt.datetime) -> float:
+    return when.replace(tzinfo=dt.UTC).timestamp()
+
+
+def _kept(r: Reader, who: Viewer) -> FittedModels | None:
+    from weakties.ties.learned import FittedModels
+
+    if who.member_id is None:
+        return None
+    text = r.member_setting(SETTING)
+    return FittedModels.from_json(text) if text else None
+
+
+def fitted_for(
+    conn: Connection, who: Viewer, when: dt.datetime, *, places: bool = False
+) -> tuple[FittedModels, History]:
+    """The fit that serves ``when`` for this viewer, and the history it reads.
+
+    A kept fit is used when it may serve the date; otherwise one is fitted on
+    the history before the date — and kept for a member when the date is the
+    present (no ``--as-of``)."""
+    from weakties.ties.learned import fit_models, read_history
+
+    r = reader(conn, who)
+    history = read_history(r, when, places=places)
+    kept = _kept(r, who)
+    at = _seconds(when)
+    if kept is not None and kept.usable_at(at):
+        return kept, history
+    fitted = fit_models(history.traces, at, ties=history.ties, spans=history.spans)
+    if who.member_id is not None and who.as_of is None:
+        write.save_member_setting(r, SETTING, fitted.to_json())
+    return fitted, history
+
+
+def fit(conn: Connection, who: Viewer) -> FitResult:
+    """Fit both models on the viewer's history before ``who.when`` and keep them
+    (for a member; the operator's fit is only reported)."""
+    from weakties.ties.learned import fit_models, read_history
+
+    r = reader(conn, who)
+    when = who.when
+    history = read_history(r, when, places=True)
+    fitted = fit_models(history.traces, _seconds(when), ties=history.ties, spans=history.spans)
+    kept = who.member_id is not None
+    if kept:
+        write.save_member_setting(r, SETTING, fitted.to_json())
+
+    def part(name: str, model: object) -> FitPart:
+        summary = fitted.summary.get(name, {})
+        return FitPart(
+            model is not None,
+            int(summary.get("rows", 0)),
+            int(summary.get("positives", 0)),
+            fitted.notes.get(name),
+        )
+
+    return FitResult(
+        viewer=who.label,
+        as_of=when.isoformat(timespec="seconds"),
+        kept=kept,
+        cuts=int(fitted.summary.get("cuts", 0)),
+        ties=part("ties", fitted.ties),
+        suggestions=part("pymk", fitted.pymk),
+    )
