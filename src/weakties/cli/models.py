@@ -29,7 +29,8 @@ def fit(
 ) -> None:
     """Fit the tie model and the people-you-may-know ranker on past periods of your
     history (features before each cut date, what happened in the next 30 days), and
-    keep them: `ties` and `suggest` then use them."""
+    keep them: `ties` and `suggest` then use them. Your labels (`ties label`) and the
+    outcomes of your asks for introductions rescale the tie model."""
     from weakties.service.models import fit as fit_models
 
     who = "operator" if whole else "member"
@@ -53,5 +54,16 @@ def fit(
             )
         else:
             console.print(f"  {label}: not fitted ({part.note}); {prior} is used", markup=False)
+    seen = result.evidence
+    if seen.labels or seen.introductions:
+        line = f"  evidence: {seen.labels} label(s), {seen.introductions} introduction outcome(s); "
+        if seen.used:
+            line += (
+                f"{seen.used} on ties in touch rescale the tie model "
+                f"(x{seen.scale:.2f}, {seen.shift:+.2f} in log-odds)"
+            )
+        else:
+            line += seen.note or "not used: the tie model was not fitted"
+        console.print(line, markup=False)
     if result.kept:
         console.print("Kept: `weakties ties` and `weakties suggest` use it.", markup=False)

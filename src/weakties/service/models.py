@@ -22,9 +22,9 @@ from weakties.store import write
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
-    from weakties.ties.learned import FittedModels, History
+    from weakties.ties.learned import Evidence, FittedModels, History
 
-__all__ = ["FitPart", "FitResult", "fit", "fitted_for"]
+__all__ = ["FitEvidence", "FitPart", "FitResult", "fit", "fitted_for"]
 
 SETTING = "fitted_models"
 
@@ -40,6 +40,19 @@ class FitPart:
 
 
 @dataclass(frozen=True, slots=True)
+class FitEvidence:
+    """The member's labels and introduction outcomes, and what they did to the
+    tie model: ``z' = scale z + shift`` (1 and 0 when they were not used)."""
+
+    labels: int
+    introductions: int
+    used: int
+    scale: float
+    shift: float
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FitResult:
     """What ``weakties model fit`` did."""
 
@@ -49,6 +62,7 @@ class FitResult:
     cuts: int
     ties: FitPart
     suggestions: FitPart
+    evidence: FitEvidence
 
 
 def _seconds(when: dt.datetime) -> float:
@@ -64,13 +78,30 @@ def _kept(r: Reader, who: Viewer) -> FittedModels | None:
     return FittedModels.from_json(text) if text else None
 
 
+def _evidence(r: Reader, who: Viewer, when: dt.datetime) -> Evidence | None:
+    """The member's labels given before ``when`` and the outcomes of their asks
+    closed before it (None for the operator and the shared view)."""
+    from weakties.ties.learned import evidence_from
+
+    if who.member_id is None or who.person_id is None:
+        return None
+    labels = [(int(p), label, closeness) for p, label, closeness in r.tie_labels(before=when)]
+    asks = [
+        (int(a.broker_id), str(a.status))
+        for a in r.asks(before=when)
+        if a.closed_at is not None and a.closed_at < when
+    ]
+    return evidence_from(who.person_id, labels, asks)
+
+
 def fitted_for(
     conn: Connection, who: Viewer, when: dt.datetime, *, places: bool = False
 ) -> tuple[FittedModels, History]:
     """The fit that serves ``when`` for this viewer, and the history it reads.
 
-    A kept fit is used when it may serve the date; otherwise one is fitted on
-    the history before the date — and kept for a member when the date is the
+    A kept fit is used when it may serve the date and was made with the same
+    evidence (labels, introduction outcomes); otherwise one is fitted on the
+    history before the date — and kept for a member when the date is the
     present (no ``--as-of``)."""
     from weakties.ties.learned import fit_models, read_history
 
@@ -78,9 +109,17 @@ def fitted_for(
     history = read_history(r, when, places=places)
     kept = _kept(r, who)
     at = _seconds(when)
-    if kept is not None and kept.usable_at(at):
+    evidence = _evidence(r, who, when)
+    digest = evidence.digest() if evidence is not None and len(evidence) else None
+    if (
+        kept is not None
+        and kept.usable_at(at)
+        and kept.summary.get("evidence", {}).get("digest") == digest
+    ):
         return kept, history
-    fitted = fit_models(history.traces, at, ties=history.ties, spans=history.spans)
+    fitted = fit_models(
+        history.traces, at, ties=history.ties, spans=history.spans, evidence=evidence
+    )
     if who.member_id is not None and who.as_of is None:
         write.save_member_setting(r, SETTING, fitted.to_json())
     return fitted, history
@@ -94,7 +133,14 @@ def fit(conn: Connection, who: Viewer) -> FitResult:
     r = reader(conn, who)
     when = who.when
     history = read_history(r, when, places=True)
-    fitted = fit_models(history.traces, _seconds(when), ties=history.ties, spans=history.spans)
+    evidence = _evidence(r, who, when)
+    fitted = fit_models(
+        history.traces,
+        _seconds(when),
+        ties=history.ties,
+        spans=history.spans,
+        evidence=evidence,
+    )
     kept = who.member_id is not None
     if kept:
         write.save_member_setting(r, SETTING, fitted.to_json())
@@ -108,6 +154,7 @@ def fit(conn: Connection, who: Viewer) -> FitResult:
             fitted.notes.get(name),
         )
 
+    seen = fitted.summary.get("evidence", {})
     return FitResult(
         viewer=who.label,
         as_of=when.isoformat(timespec="seconds"),
@@ -115,4 +162,12 @@ def fit(conn: Connection, who: Viewer) -> FitResult:
         cuts=int(fitted.summary.get("cuts", 0)),
         ties=part("ties", fitted.ties),
         suggestions=part("pymk", fitted.pymk),
+        evidence=FitEvidence(
+            int(seen.get("labels", 0)),
+            int(seen.get("introductions", 0)),
+            int(seen.get("used", 0)),
+            float(seen.get("scale", 1.0)),
+            float(seen.get("shift", 0.0)),
+            fitted.notes.get("evidence"),
+        ),
     )
