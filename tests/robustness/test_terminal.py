@@ -185,6 +185,7 @@ def invocations(n: dict[str, int]) -> dict[str, list[tuple[str, ...]]]:
         "ties": [("ties",), ("ties", "--explain", eve), ("ties", "--all")],
         "ties calibrate": [("ties", "calibrate")],
         "ties infer": [("ties", "infer")],
+        "model fit": [("model", "fit")],
         "asks": [("asks",)],
         "target": [("target",)],
         "etiquette": [("etiquette",)],

@@ -228,6 +228,7 @@ def cli_cases(db: Path, viewer: str, ask: dict[str, str]) -> list[tuple[list[str
         ],
         ("ties", "calibrate"): [[]],
         ("ties", "infer"): [[]],
+        ("model", "fit"): [[], ["--as-of", day]],
         ("report",): [[], ["--as-of", day, "--no-remember"]],
         ("degree",): [[target]],
         ("mutual",): [[broker]],
@@ -279,6 +280,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         admin,
         dashboard,
         ego,
+        models,
         network,
         opportunities,
         orgs,
@@ -351,17 +353,19 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         tie_review.correct: [
             lambda c, v: tie_review.correct(c, v, people.find_person(c, v, person), "close")
         ],
+        models.fit: [lambda c, v: models.fit(c, v)],
     }
     calls.update(_platform_reads(ask, secrets))
     expected = set()
-    modules = (admin, dashboard, ego, network, opportunities, orgs, outreach, people, report)
-    for module in (*modules, ties, tie_review):
+    modules = (admin, dashboard, ego, models, network, opportunities, orgs, outreach, people)
+    for module in (*modules, report, ties, tie_review):
         for name in module.__all__:
             fn = getattr(module, name)
             if callable(fn) and not isinstance(fn, type) and fn.__module__ == module.__name__:
                 expected.add(fn)
     expected.discard(admin.db_info)  # the database's URL and schema revision, no data
     expected.discard(opportunities.target_spec)  # a helper that parses what was typed
+    expected.discard(models.fitted_for)  # arrays read through ties and suggest, run above
     missing = [f"{f.__module__}.{f.__name__}" for f in expected if f not in calls]
     assert not missing, f"the privacy matrix does not call {missing}"
     leaks = []
