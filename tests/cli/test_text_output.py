@@ -70,7 +70,8 @@ def test_people_graph_and_paths(demo):
 def test_ties_report_and_calibration(demo, tmp_path):
     db, _ = demo
     listed = run(db, "ties", "--limit", "5")
-    assert "Ties of you as of" in listed and "model: default" in listed
+    # the demo's two years of traces are long enough for the model fitted on them
+    assert "Ties of you as of" in listed and "model: learned from the history" in listed
     strongest = ids(db, "ties", "--limit", "1")[0]
     explained = run(db, "ties", "--explain", f"#{strongest['id']}")
     assert "tie, strength" in explained and "Dunbar layer" in explained
