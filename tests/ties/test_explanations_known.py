@@ -93,16 +93,19 @@ def test_default_model_explains_known_ties(store, db_path, tmp_path):
     assert ties["Dee"]["class"] == "dormant"
     assert ties["Ann"]["score"] > ties["Bob"]["score"] > ties["Cy"]["score"]
     ann = {r["feature"]: r["text"] for r in ties["Ann"]["reasons"]}
-    assert ann["recency"] == "last contact 6 days ago"
-    # connected on 1 January 2020, never in touch: only the duration speaks
-    assert [r["text"] for r in ties["Cy"]["reasons"]] == ["known for 4.4 years"]
+    assert ann["intensity"] == "52 contacts in the last year, 104 in all"
+    assert ann["reciprocity"] == "both sides write"
+    # connected on 1 January 2020, never in touch: that takes away, the years add
+    assert [r["text"] for r in ties["Cy"]["reasons"]] == ["never in touch", "known for 4.4 years"]
     bob = json.loads(cli(db_path, "ties", "--explain", "Bob", "--json"))
     texts = {r["feature"]: r["text"] for r in bob["reasons"]}
     assert texts["recency"] == "last contact 13 months ago"
-    assert texts["active_months"] == "in personal touch in 1 different month(s)"
+    assert texts["active_months"] == "in personal touch in 1 different month"
     assert texts["duration"] == "known for 4.4 years"
-    # one message 400 days ago: too little intensity left to count as a reason
-    assert "intensity" not in texts
+    # one message 400 days ago: little intensity left, and every part is shown
+    pushes = {r["feature"]: r["push"] for r in bob["reasons"]}
+    assert abs(pushes["intensity"]) < pushes["duration"]
+    assert bob["base"] + sum(pushes.values()) == pytest.approx(bob["log_odds"], abs=1e-9)
     assert bob["features"]["contacts"] == 1
     # the text form says the same
     plain = cli(db_path, "ties", "--explain", "Ann")

@@ -229,21 +229,20 @@ def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
             id=pid, name=name, text="no tie and no trace with this person before the date"
         )
     row = _row(scores, i, name, pid)
-    parts = scores.breakdown(i)
-    # the fitted model's reasons are per dimension, the strongest few: no sum to show
+    parts = scores.breakdown(i)  # the fitted model's too: its parts add up
     learned = _inputs(scores, i)
     return TieExplanation(
         id=pid,
         name=name,
         klass=row["class"],
         score=row["score"],
-        base=None if learned else parts["base"],
-        log_odds=None if learned else parts["total"],
+        base=parts["base"],
+        log_odds=parts["total"],
         layer=row["layer"],
         contacts=row["contacts"],
         days_since_contact=row["days_since_contact"],
         mutual_contacts=row["mutual_contacts"],
-        reasons=build_list(Reason, row["reasons"] if learned else parts["parts"]),
+        reasons=build_list(Reason, parts["parts"]),
         features={k: _number(v) for k, v in {**scores.table.row(i), **learned}.items()},
         model=_model_name(scores),
     )

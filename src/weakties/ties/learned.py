@@ -546,8 +546,8 @@ class LearnedScores(TieScores):
     chance of contact within the next 30 days), classes, layers, and reasons
     from the fitted model's exact contributions.
 
-    Pairs never in touch keep the prior's reading (nominal, score 0): the fitted
-    model learns from contact, and has none to read there.
+    Pairs never in touch keep the prior's reading (its score, class and
+    breakdown): the fitted model learns from contact, and has none to read there.
     """
 
     base: TieScores | None = None
@@ -566,6 +566,42 @@ class LearnedScores(TieScores):
             {"feature": e.dimension, "push": e.push, "text": e.text}
             for e in reasons(self.fitted, self.net, self.x, row, top)
         ]
+
+    def breakdown(self, i: int) -> dict[str, Any]:
+        """How pair ``i``'s fitted score adds up on the fitted model's scale
+        (log-odds): the average pair's ``base`` plus every dimension's signed
+        push is ``total``, rounded so that the shown parts add up exactly; a pair
+        the fitted model does not read keeps the prior's breakdown."""
+        from weakties.ties.strength import _rounded_parts
+
+        row = int(self.rows[i])
+        if row < 0 or self.fitted is None or self.net is None:
+            assert self.base is not None
+            return self.base.breakdown(i)
+        one = {name: np.asarray(values[row : row + 1]) for name, values in self.x.items()}
+        pushes: dict[str, float] = {}
+        strongest: dict[str, tuple[float, str]] = {}
+        for name, value in self.fitted.contributions(one).items():
+            dimension = TIE_FEATURES[name][0]
+            pushes[dimension] = pushes.get(dimension, 0.0) + float(value[0])
+            if abs(float(value[0])) > strongest.get(dimension, (-1.0, ""))[0]:
+                strongest[dimension] = (abs(float(value[0])), name)
+        base = self.fitted.base
+        total = base + sum(pushes.values())
+        order = sorted(pushes, key=lambda d: -abs(pushes[d]))
+        shown = _rounded_parts([base] + [pushes[d] for d in order], total)
+        raw = {name: float(values[row]) for name, values in self.x.items()}
+        raw.update({f"pair:{k}": float(v[row]) for k, v in self.net.pair.items()})
+        return {
+            "base": shown[0],
+            "total": round(total, 2),
+            "score": float(self.score[i]),
+            "parts": [
+                {"feature": d, "push": value, "text": describe(d, raw, strongest[d][1])}
+                for d, value in zip(order, shown[1:], strict=True)
+                if value != 0
+            ],
+        }
 
     def inputs(self, i: int) -> dict[str, float]:
         """The fitted model's inputs for pair ``i`` (empty when never in touch)."""
@@ -594,7 +630,8 @@ def learned_scores(
         rows = np.full(keys.size, -1)
     inside = rows >= 0
     p = fitted.ties.score(x) if net.keys.size else np.zeros(0)
-    score = np.zeros(len(scores))
+    # a pair the fitted model does not read keeps the prior's score
+    score = np.array(scores.score, dtype=np.float64, copy=True)
     score[inside] = p[rows[inside]]
     classes = scores.classes.copy()
     open_ = np.isin(classes, ("strong", "weak")) & inside
