@@ -431,14 +431,11 @@ class TieExplanation:
     text: str
 
 
-def reasons(
-    model: AdditiveModel, net: Network, x: dict[str, np.ndarray], i: int, top: int = 4
-) -> list[TieExplanation]:
-    """The dimensions that decided pair ``i``'s fitted score, largest push first.
-
-    Contributions of the features of one dimension add up (the model is
-    additive): a dimension's push is exact, not an approximation.
-    """
+def dimension_pushes(
+    model: AdditiveModel, net: Network, x: dict[str, np.ndarray], i: int
+) -> tuple[dict[str, float], dict[str, str], dict[str, float]]:
+    """Pair ``i``'s exact push on the fitted log-odds per dimension, the input
+    that weighs most in each dimension, and the raw values the sentences read."""
     row = {name: np.asarray(values[i : i + 1]) for name, values in x.items()}
     pushes: dict[str, float] = {}
     strongest: dict[str, tuple[float, str]] = {}
@@ -450,8 +447,20 @@ def reasons(
             strongest[dimension] = (abs(push), name)
     raw = {name: float(values[i]) for name, values in x.items()}
     raw.update({f"pair:{k}": float(v[i]) for k, v in net.pair.items()})
+    return pushes, {d: name for d, (_, name) in strongest.items()}, raw
+
+
+def reasons(
+    model: AdditiveModel, net: Network, x: dict[str, np.ndarray], i: int, top: int = 4
+) -> list[TieExplanation]:
+    """The dimensions that decided pair ``i``'s fitted score, largest push first.
+
+    Contributions of the features of one dimension add up (the model is
+    additive): a dimension's push is exact, not an approximation.
+    """
+    pushes, strongest, raw = dimension_pushes(model, net, x, i)
     out = [
-        TieExplanation(dimension, round(push, 2), describe(dimension, raw, strongest[dimension][1]))
+        TieExplanation(dimension, round(push, 2), describe(dimension, raw, strongest[dimension]))
         for dimension, push in sorted(pushes.items(), key=lambda kv: -abs(kv[1]))
         if abs(push) >= 0.05
     ]
@@ -578,26 +587,17 @@ class LearnedScores(TieScores):
         if row < 0 or self.fitted is None or self.net is None:
             assert self.base is not None
             return self.base.breakdown(i)
-        one = {name: np.asarray(values[row : row + 1]) for name, values in self.x.items()}
-        pushes: dict[str, float] = {}
-        strongest: dict[str, tuple[float, str]] = {}
-        for name, value in self.fitted.contributions(one).items():
-            dimension = TIE_FEATURES[name][0]
-            pushes[dimension] = pushes.get(dimension, 0.0) + float(value[0])
-            if abs(float(value[0])) > strongest.get(dimension, (-1.0, ""))[0]:
-                strongest[dimension] = (abs(float(value[0])), name)
+        pushes, strongest, raw = dimension_pushes(self.fitted, self.net, self.x, row)
         base = self.fitted.base
         total = base + sum(pushes.values())
         order = sorted(pushes, key=lambda d: -abs(pushes[d]))
         shown = _rounded_parts([base] + [pushes[d] for d in order], total)
-        raw = {name: float(values[row]) for name, values in self.x.items()}
-        raw.update({f"pair:{k}": float(v[row]) for k, v in self.net.pair.items()})
         return {
             "base": shown[0],
             "total": round(total, 2),
             "score": float(self.score[i]),
             "parts": [
-                {"feature": d, "push": value, "text": describe(d, raw, strongest[d][1])}
+                {"feature": d, "push": value, "text": describe(d, raw, strongest[d])}
                 for d, value in zip(order, shown[1:], strict=True)
                 if value != 0
             ],
