@@ -135,6 +135,7 @@ def test_axe_finds_no_serious_violation_on_the_network_pages(chromium, demo_live
         "/network/ties",
         f"/network/ties/{tie['ties'][0]['id']}",
         "/network/graph",
+        "/network/keep-in-touch",
     ):
         page.goto(demo_live + path)
         if path == "/network/graph":

@@ -280,6 +280,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         admin,
         dashboard,
         ego,
+        keep_in_touch,
         models,
         network,
         opportunities,
@@ -356,9 +357,10 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         models.fit: [lambda c, v: models.fit(c, v)],
     }
     calls.update(_platform_reads(ask, secrets))
+    calls.update(_care(ask))
     expected = set()
     modules = (admin, dashboard, ego, models, network, opportunities, orgs, outreach, people)
-    for module in (*modules, report, ties, tie_review):
+    for module in (*modules, report, ties, tie_review, keep_in_touch):
         for name in module.__all__:
             fn = getattr(module, name)
             if callable(fn) and not isinstance(fn, type) and fn.__module__ == module.__name__:
@@ -386,6 +388,34 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
                 label = f"{fn.__module__}.{fn.__name__}#{k}{' as of' if as_of else ''}"
                 leaks += [f"{label}: {s}" for s in secrets.found_in(out, data)]
     return leaks
+
+
+def _care(ask: dict[str, str]) -> dict[Any, list[Callable[..., Any]]]:
+    """Keep in touch (every layer due at once: every reminder and its reasons)."""
+    from weakties.service import keep_in_touch as kit
+    from weakties.service import people
+
+    person = ask["person"]
+    every_day = {f"cadence_{layer}": "1" for layer in kit.LAYERS}
+
+    def pid(c: Any, v: Any) -> int:
+        return people.find_person(c, v, person)
+
+    def due(c: Any, v: Any) -> Any:
+        kit.set_cadences(c, v, every_day)
+        return kit.reminders(c, v)
+
+    def later(v: Any) -> dt.date:
+        return v.when.date() + dt.timedelta(days=3)
+
+    return {
+        kit.reminders: [lambda c, v: kit.reminders(c, v), due],
+        kit.cadences: [lambda c, v: kit.cadences(c, v)],
+        kit.set_cadences: [lambda c, v: kit.set_cadences(c, v, every_day)],
+        kit.snooze: [lambda c, v: (kit.snooze(c, v, pid(c, v), later(v)), kit.reminders(c, v))],
+        kit.dismiss: [lambda c, v: (kit.dismiss(c, v, pid(c, v)), kit.reminders(c, v))],
+        kit.restore: [lambda c, v: kit.restore(c, v, pid(c, v))],
+    }
 
 
 def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Callable[..., Any]]]:

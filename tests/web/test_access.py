@@ -13,6 +13,7 @@ change what the last one finds.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -129,6 +130,9 @@ def world(app) -> Any:
 # (method, path template, body kind, {role: status}); unlisted roles: the default
 SIGNED = {"anonymous": 303}  # pages: visitors are sent to sign in
 API = {"anonymous": 401}
+# Cody is a tie of Olga's and of Sara's: only they answer reminders about him
+OWN_TIE_FORM = {**SIGNED, "owner": 303, "second": 303}
+OWN_TIE = {**API, "owner": 200, "second": 200}
 MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     # pages anyone may see
     ("GET", "/", "", {}, 200),
@@ -233,6 +237,24 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
         "/network/ties/{cody_person}/correct",
         "form:said",
         {**SIGNED, "owner": 303, "second": 303},
+        404,
+    ),
+    # keep in touch: each member reads and answers only the reminders of their own ties
+    ("GET", "/network/keep-in-touch", "", SIGNED, 200),
+    ("POST", "/network/keep-in-touch/cadences", "form:cadences", SIGNED, 303),
+    *[
+        ("POST", f"/network/keep-in-touch/{{cody_person}}/{verb}", kind, OWN_TIE_FORM, 404)
+        for verb, kind in (("snooze", "form:until"), ("dismiss", "form"), ("restore", "form"))
+    ],
+    ("GET", "/api/v1/network/keep-in-touch", "", API, 200),
+    ("PUT", "/api/v1/network/keep-in-touch/cadences", "json:cadences", API, 200),
+    ("POST", "/api/v1/network/keep-in-touch/{cody_person}/snooze", "json:until", OWN_TIE, 404),
+    ("POST", "/api/v1/network/keep-in-touch/{cody_person}/dismiss", "", OWN_TIE, 404),
+    (
+        "DELETE",
+        "/api/v1/network/keep-in-touch/{cody_person}",
+        "",
+        {**API, "owner": 204, "second": 204},
         404,
     ),
     # the API
@@ -354,6 +376,8 @@ def _body(kind: str, role: str) -> dict[str, Any]:
         "accept": {"accept": "yes"} if kind.startswith("form") else {"accept": True},
         "role": {"role": "moderator"},
         "said": {"said": "close"},
+        "cadences": {"cadence_5": "20"} if kind.startswith("form") else {"cadence_5": 20},
+        "until": {"until": (dt.date.today() + dt.timedelta(days=10)).isoformat()},
     }
     _, _, name = kind.partition(":")
     return forms.get(name, {})

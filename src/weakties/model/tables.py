@@ -1004,3 +1004,18 @@ class Task(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(String(1000))
+
+
+class TouchReminder(Base):
+    """A member's answer to a keep-in-touch reminder about one person: snoozed until
+    a day, or dismissed on a day (the next reminder then waits a whole cadence)."""
+
+    __tablename__ = "touch_reminder"
+    __table_args__ = (UniqueConstraint("member_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
+    dismissed_on: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

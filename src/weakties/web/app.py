@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         api_profile,
         career,
         home,
+        keep_in_touch,
         messages,
         my_network,
         network,
@@ -166,6 +167,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(social.router)
     app.include_router(my_network.router)
     app.include_router(my_network.api)
+    app.include_router(keep_in_touch.router)
+    app.include_router(keep_in_touch.api)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)

@@ -1,0 +1,209 @@
+"""Keep in touch on a small export whose answers are worked out by hand.
+
+The export is of 1 June 2024, so the data's present is 2 June 2024. Ann wrote
+three days before (not due), Bob last on 28 February (95 days: past the closest
+layer's 14), Cy never (a nominal tie: in no layer), Dee regularly in 2019 and
+never since (dormant) and works at Globex, which the member targets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import insert
+
+from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
+from weakties import service
+from weakties.errors import NotFoundError
+from weakties.ingest.linkedin.importer import import_linkedin
+from weakties.model.tables import Event, Member, Person
+from weakties.service import keep_in_touch as kit
+from weakties.service import outreach
+from weakties.service.forms import FormError
+from weakties.store.engine import open_store
+
+ME = ("Yan Member", "yan")
+ANN = ("Ann Close", "ann-close")
+BOB = ("Bob Far", "bob-far")
+CY = ("Cy Never", "cy-never")
+DEE = ("Dee Dormant", "dee-dormant")
+
+
+def _message(conversation, sender, to, when):
+    return [
+        conversation,
+        "",
+        sender[0],
+        url(sender[1]),
+        to[0],
+        url(to[1]),
+        f"{when} 10:00:00 UTC",
+        "",
+        "",
+        "INBOX",
+        "No",
+        "No",
+    ]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("touch")
+    folder = write_files(
+        tmp / "Complete_LinkedInDataExport_06-01-2024",
+        {
+            "Profile.csv": profile("Yan", "Member"),
+            "Connections.csv": connections(
+                [
+                    ["Ann", "Close", url(ANN[1]), "", "Acme", "CTO", "01 Jan 2020"],
+                    ["Bob", "Far", url(BOB[1]), "", "Initech", "Engineer", "01 Jan 2020"],
+                    ["Cy", "Never", url(CY[1]), "", "Hooli", "Analyst", "01 Jan 2021"],
+                    ["Dee", "Dormant", url(DEE[1]), "", "Globex", "Director", "01 Jan 2015"],
+                ]
+            ),
+            "messages.csv": csv_text(
+                MESSAGES_2024,
+                [
+                    _message("a1", ME, ANN, "2024-05-29"),
+                    _message("a1", ANN, ME, "2024-05-30"),
+                    _message("b1", ME, BOB, "2024-02-27"),
+                    _message("b1", BOB, ME, "2024-02-28"),
+                    _message("d1", ME, DEE, "2019-03-01"),
+                    _message("d1", DEE, ME, "2019-04-01"),
+                    _message("d1", ME, DEE, "2019-05-01"),
+                ],
+            ),
+        },
+    )
+    store = open_store(tmp / "touch.sqlite")
+    import_linkedin(store, [folder], "yan")
+    with store.engine.begin() as conn:
+        who = service.viewer(conn, "yan")
+        outreach.add_target(conn, who, "Globex")
+        ids = dict(
+            conn.execute(
+                Person.__table__.select().with_only_columns(Person.display_name, Person.id)
+            ).all()
+        )
+        member = conn.execute(Member.__table__.select().with_only_columns(Member.id)).scalar()
+        conn.execute(
+            insert(Event).values(
+                member_id=member,
+                person_id=ids[BOB[0]],
+                kind="career_move",
+                occurred_on=dt.date(2024, 3, 15),
+                detail=json.dumps(
+                    {"from": {"org": "Initech"}, "to": {"org": "Umbrella", "title": "CTO"}}
+                ),
+            )
+        )
+    yield store, ids
+    store.close()
+
+
+def _run(store, fn, *args, **kwargs):
+    """Run one service call in a transaction that is rolled back: every test sees
+    the same database."""
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            who = service.viewer(conn, "yan")
+            return fn(conn, who, *args, **kwargs)
+        finally:
+            trans.rollback()
+
+
+def _then(store, steps):
+    """Several calls in one rolled-back transaction; returns the last one's result."""
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            who = service.viewer(conn, "yan")
+            out = None
+            for fn, *args in steps:
+                out = fn(conn, who, *args)
+            return out
+        finally:
+            trans.rollback()
+
+
+def test_the_dormant_tie_at_a_target_first_then_the_overdue_layer_tie(world):
+    store, _ids = world
+    found = _run(store, kit.reminders)
+    assert found.as_of == "2024-06-02"
+    assert [r.name for r in found.due] == [DEE[0], BOB[0]]
+    dee, bob = found.due
+    assert dee.at_target and dee.klass == "dormant" and dee.layer is None
+    assert [r.kind for r in dee.reasons] == ["at_target", "dormant", "last_contact"]
+    assert dee.reasons[0].org == "Globex" and dee.reasons[0].why == "target"
+    assert dee.last_contact == dt.date(2019, 5, 1) and dee.reasons[1].contacts == 3
+    # Bob: 28 February 10:00 to 2 June 00:00 is 94.6 days; the closest layer's cadence is 14
+    assert bob.layer == 5 and bob.cadence_days == 14
+    assert bob.days_since_contact == pytest.approx(94.6, abs=0.05)
+    assert bob.overdue == pytest.approx(94.58 / 14, abs=0.01)
+    kinds = [r.kind for r in bob.reasons]
+    assert kinds == ["last_contact", "cadence", "career_move"]
+    assert bob.reasons[0].text == "last contact 3 months ago (2024-02-28)"
+    assert bob.reasons[2].text == "moved to Umbrella in March 2024"
+    # Ann wrote three days before; Cy was never in touch (in no layer)
+    assert ANN[0] not in {r.name for r in found.due} and CY[0] not in {r.name for r in found.due}
+
+
+def test_a_longer_cadence_lifts_the_reminder(world):
+    store, _ = world
+    found = _then(store, [(kit.set_cadences, {"cadence_5": "120"}), (kit.reminders,)])
+    assert [r.name for r in found.due] == [DEE[0]]
+    assert found.cadences[0] == kit.Cadence(5, 120, 14)
+    # no reminders for the closest layer at all
+    off = _then(store, [(kit.set_cadences, {"cadence_5": ""}), (kit.reminders,)])
+    assert [r.name for r in off.due] == [DEE[0]] and off.cadences[0].days is None
+
+
+def test_bad_cadences_name_their_field_and_save_nothing(world):
+    store, _ = world
+    for value in ("abc", "0", "3651", "1.5"):
+        with pytest.raises(FormError) as err:
+            _run(store, kit.set_cadences, {"cadence_15": "45", "cadence_5": value})
+        assert list(err.value.fields) == ["cadence_5"]
+    assert _run(store, kit.cadences)[1] == kit.Cadence(15, 30, 30)
+
+
+def test_snooze_and_dismiss(world):
+    store, ids = world
+    bob, dee = ids[BOB[0]], ids[DEE[0]]
+    found = _then(
+        store,
+        [(kit.snooze, dee, "2024-07-01"), (kit.dismiss, bob), (kit.reminders,)],
+    )
+    assert found.due == []
+    assert [(r.name, r.snoozed_until) for r in found.snoozed] == [(DEE[0], dt.date(2024, 7, 1))]
+    # a dismissal counts as a contact: Bob is due again after one cadence (14 days)
+    later = dt.datetime(2024, 6, 20)
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            kit.dismiss(conn, service.viewer(conn, "yan"), bob)
+            again = kit.reminders(conn, service.viewer(conn, "yan", as_of=later))
+        finally:
+            trans.rollback()
+    # by then Ann's last contact is 21 days old (21/14 overdue), Bob's dismissal 18 (18/14)
+    assert [r.name for r in again.due] == [DEE[0], ANN[0], BOB[0]]
+    assert again.due[2].dismissed_on == dt.date(2024, 6, 2)
+    assert again.due[2].days_since_contact > 100
+    # restored, the snooze is gone
+    back = _then(store, [(kit.snooze, dee, "2024-07-01"), (kit.restore, dee), (kit.reminders,)])
+    assert [r.name for r in back.due] == [DEE[0], BOB[0]]
+
+
+def test_bad_answers(world):
+    store, ids = world
+    for day in ("2024-06-02", "2027-01-01", "next week", ""):
+        with pytest.raises(FormError) as err:
+            _run(store, kit.snooze, ids[BOB[0]], day)
+        assert list(err.value.fields) == ["until"]
+    with pytest.raises(NotFoundError):
+        _run(store, kit.dismiss, 10**6)
+    with pytest.raises(NotFoundError):
+        _run(store, kit.dismiss, ids[ME[0]])

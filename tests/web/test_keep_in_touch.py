@@ -1,0 +1,134 @@
+"""Keep in touch in the browser: the reminders with their reasons, snooze and dismiss
+as forms without JavaScript, the cadences' form naming its wrong field, the same
+as JSON; a member sees only their own reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import api_headers, post_form, sign_up
+from weakties.store.clock import set_clock, utcnow
+
+PAGE = "/network/keep-in-touch"
+
+
+def _connect(a: TestClient, b: TestClient, handle_b: str) -> None:
+    sent = a.post(
+        "/api/v1/invitations", json={"handle": handle_b, "note": "Hi"}, headers=api_headers(a)
+    )
+    assert sent.status_code == 201, sent.text
+    done = b.post(
+        f"/api/v1/invitations/{sent.json()['id']}/accept", json={}, headers=api_headers(b)
+    )
+    assert done.status_code == 200, done.text
+
+
+@pytest.fixture
+def month_later(client, other, store):
+    """Ana and Bob connected and wrote today; the database's clock is then a month
+    later, when that message is past the closest layer's two weeks."""
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    sign_up(other, "Bob <b>Chen</b>", "bob@example.org", handle="bob")
+    _connect(client, other, "bob")
+    sent = client.post(
+        "/api/v1/conversations",
+        json={"to": ["bob"], "body": "Coffee next week?"},
+        headers=api_headers(client),
+    )
+    assert sent.status_code == 201, sent.text
+    with store.engine.begin() as conn:
+        set_clock(conn, utcnow() + dt.timedelta(days=30))
+    found = client.get("/api/v1/network/keep-in-touch").json()
+    assert [r["handle"] for r in found["due"]] == ["bob"]
+    return found["due"][0]["id"]
+
+
+def test_the_reminder_with_its_reasons(client, month_later):
+    found = client.get("/api/v1/network/keep-in-touch").json()
+    (bob,) = found["due"]
+    assert bob["layer"] == 5 and bob["cadence_days"] == 14
+    assert [r["kind"] for r in bob["reasons"]] == ["last_contact", "cadence"]
+    assert bob["reasons"][0]["text"].startswith("last contact 30 days ago")
+    page = client.get(PAGE).text
+    assert "last contact 30 days ago" in page and "every 14 days" in page
+    # a name written by its owner is text, never markup
+    assert "Bob &lt;b&gt;Chen&lt;/b&gt;" in page and "<b>Chen</b>" not in page
+    assert 'href="/network/keep-in-touch" aria-current="page"' in page
+    post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+    french = client.get(PAGE).text
+    assert "dernier contact il y a 30 jours" in french and "tous les 14 jours" in french
+
+
+def test_snooze_dismiss_and_restore_without_javascript(client, month_later):
+    pid = month_later
+    bad = post_form(client, f"{PAGE}/{pid}/snooze", {"until": "someday"}, page=PAGE)
+    assert bad.status_code == 422
+    assert 'id="e-until-' in bad.text and 'aria-invalid="true"' in bad.text
+    day = (utcnow() + dt.timedelta(days=60)).date().isoformat()
+    done = post_form(client, f"{PAGE}/{pid}/snooze", {"until": day}, page=PAGE)
+    assert (done.status_code, done.headers["location"]) == (303, PAGE)
+    found = client.get("/api/v1/network/keep-in-touch").json()
+    assert found["due"] == [] and found["snoozed"][0]["snoozed_until"] == day
+    post_form(client, f"{PAGE}/{pid}/restore", {}, page=PAGE)
+    assert len(client.get("/api/v1/network/keep-in-touch").json()["due"]) == 1
+    post_form(client, f"{PAGE}/{pid}/dismiss", {}, page=PAGE)
+    found = client.get("/api/v1/network/keep-in-touch").json()
+    assert found["due"] == [] and found["snoozed"] == []
+    # the same through the API
+    headers = api_headers(client)
+    client.delete(f"/api/v1/network/keep-in-touch/{pid}", headers=headers)
+    put = client.post(
+        f"/api/v1/network/keep-in-touch/{pid}/snooze", json={"until": day}, headers=headers
+    )
+    assert put.json() == {"person_id": pid, "snoozed_until": day}
+    late = client.post(
+        f"/api/v1/network/keep-in-touch/{pid}/snooze", json={"until": "2001-01-01"}, headers=headers
+    )
+    assert late.status_code == 422 and "until" in late.json()["fields"]
+
+
+def test_the_cadences_form(client, month_later):
+    bad = post_form(
+        client, f"{PAGE}/cadences", {"cadence_5": "often", "cadence_15": "20"}, page=PAGE
+    )
+    assert bad.status_code == 422
+    assert 'id="e-cadence_5"' in bad.text and 'value="often"' in bad.text
+    # nothing was saved
+    assert client.get("/api/v1/network/keep-in-touch").json()["cadences"][1]["days"] == 30
+    ok = post_form(
+        client,
+        f"{PAGE}/cadences",
+        {"cadence_5": "60", "cadence_15": "30", "cadence_50": "", "cadence_150": "365"},
+        page=PAGE,
+    )
+    assert ok.status_code == 303
+    found = client.get("/api/v1/network/keep-in-touch").json()
+    assert found["due"] == []  # 30 days is within 60
+    assert [c["days"] for c in found["cadences"]] == [60, 30, None, 365]
+    headers = api_headers(client)
+    put = client.put(
+        "/api/v1/network/keep-in-touch/cadences", json={"cadence_5": 7}, headers=headers
+    )
+    assert [c["days"] for c in put.json()] == [7, 30, None, 365]
+    refused = client.put(
+        "/api/v1/network/keep-in-touch/cadences", json={"cadence_5": 0}, headers=headers
+    )
+    assert refused.status_code == 422
+
+
+def test_nobody_answers_anothers_reminders(client, other, month_later, app):
+    pid = month_later
+    # Bob has a reminder about Ana, not about himself; a stranger has none
+    with TestClient(app) as third:
+        sign_up(third, "Cy Dorn", "cy@example.org", handle="cyd")
+        assert third.get("/api/v1/network/keep-in-touch").json()["due"] == []
+        refused = third.post(
+            f"/api/v1/network/keep-in-touch/{pid}/dismiss", headers=api_headers(third)
+        )
+        assert refused.status_code == 404
+    assert [r["handle"] for r in other.get("/api/v1/network/keep-in-touch").json()["due"]] == [
+        "ana"
+    ]
