@@ -130,12 +130,18 @@ def test_axe_finds_no_serious_violation_on_the_network_pages(chromium, demo_live
     page.wait_for_load_state()
     found: dict[str, list[str]] = {}
     tie = page.evaluate("fetch('/api/v1/network/ties?limit=1').then(r => r.json())")
+    members = page.evaluate("fetch('/api/v1/network/ties?limit=1000').then(r => r.json())")
+    member = next((t["handle"] for t in members["ties"] if t["handle"]), None)
     for path in (
         "/network",
         "/network/ties",
         f"/network/ties/{tie['ties'][0]['id']}",
         "/network/graph",
         "/network/keep-in-touch",
+        "/network/people-you-may-know",
+        "/network/opportunities",
+        "/network/opinion-leaders",
+        *([f"/in/{member}/brief"] if member else []),
     ):
         page.goto(demo_live + path)
         if path == "/network/graph":

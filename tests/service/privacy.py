@@ -43,6 +43,9 @@ PERSON_KEYS = {"person_id", "a_id", "b_id", "with_id", "broker_id", "target_id"}
 # new type is checked until it is named here.
 NOT_PERSONS = {
     "AskOutcome",
+    "BriefEvent",
+    "BriefNote",
+    "BriefPost",
     "AskRecorded",
     "AskRow",
     "CareerMove",
@@ -278,9 +281,12 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
     from weakties import service
     from weakties.service import (
         admin,
+        brief,
         dashboard,
+        discover,
         ego,
         keep_in_touch,
+        leaders,
         models,
         network,
         opportunities,
@@ -360,7 +366,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
     calls.update(_care(ask))
     expected = set()
     modules = (admin, dashboard, ego, models, network, opportunities, orgs, outreach, people)
-    for module in (*modules, report, ties, tie_review, keep_in_touch):
+    for module in (*modules, report, ties, tie_review, keep_in_touch, brief, discover, leaders):
         for name in module.__all__:
             fn = getattr(module, name)
             if callable(fn) and not isinstance(fn, type) and fn.__module__ == module.__name__:
@@ -391,9 +397,13 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
 
 
 def _care(ask: dict[str, str]) -> dict[Any, list[Callable[..., Any]]]:
-    """Keep in touch (every layer due at once: every reminder and its reasons)."""
+    """Keep in touch (every layer due at once: every reminder and its reasons) and
+    the person brief (about the other members, and about the person asked), people
+    you may know and opportunities (and their notifications), opinion leaders."""
+    from weakties.service import discover, leaders, people
     from weakties.service import keep_in_touch as kit
-    from weakties.service import people
+    from weakties.service.brief import person_brief
+    from weakties.service.notifications import list_notifications
 
     person = ask["person"]
     every_day = {f"cadence_{layer}": "1" for layer in kit.LAYERS}
@@ -408,7 +418,38 @@ def _care(ask: dict[str, str]) -> dict[Any, list[Callable[..., Any]]]:
     def later(v: Any) -> dt.date:
         return v.when.date() + dt.timedelta(days=3)
 
+    def _members(c: Any) -> list[int]:
+        from sqlalchemy import select
+
+        from weakties.model.tables import Member
+
+        return list(c.execute(select(Member.id)).scalars())
+
+    def _notes(c: Any, v: Any) -> Any:
+        return list_notifications(c, v)
+
+    def others(c: Any, v: Any) -> list[str]:
+        from sqlalchemy import select
+
+        from weakties.model.tables import Member
+
+        return [h for h in c.execute(select(Member.handle)).scalars() if h != v.handle]
+
     return {
+        discover.people_you_may_know: [lambda c, v: discover.people_you_may_know(c, v)],
+        discover.opportunities_page: [lambda c, v: discover.opportunities_page(c, v)],
+        # every member's feed notified, then the viewer's notifications read back
+        discover.notify_opportunities: [
+            lambda c, v: (discover.notify_opportunities(c, _members(c)), _notes(c, v))[1]
+        ],
+        discover.scan_opportunities: [
+            lambda c, v: (discover.scan_opportunities(c), _notes(c, v))[1]
+        ],
+        leaders.opinion_leaders: [lambda c, v: leaders.opinion_leaders(c, v)],
+        person_brief: [
+            lambda c, v: [person_brief(c, v, h) for h in others(c, v)],
+            lambda c, v: person_brief(c, v, person_id=pid(c, v)),
+        ],
         kit.reminders: [lambda c, v: kit.reminders(c, v), due],
         kit.cadences: [lambda c, v: kit.cadences(c, v)],
         kit.set_cadences: [lambda c, v: kit.set_cadences(c, v, every_day)],

@@ -246,6 +246,19 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
         ("POST", f"/network/keep-in-touch/{{cody_person}}/{verb}", kind, OWN_TIE_FORM, 404)
         for verb, kind in (("snooze", "form:until"), ("dismiss", "form"), ("restore", "form"))
     ],
+    # the brief about Olga is each member's own; Olga has none about herself
+    ("GET", "/in/{owner}/brief", "", {**SIGNED, "owner": 404}, 200),
+    ("GET", "/api/v1/profiles/{owner}/brief", "", {**API, "owner": 404}, 200),
+    # people you may know, opportunities, opinion leaders: each member's own lists;
+    # one click invites under the invitation rules (only Opal may still invite Olga)
+    ("GET", "/network/people-you-may-know", "", SIGNED, 200),
+    ("GET", "/network/opportunities", "", SIGNED, 200),
+    ("GET", "/network/opinion-leaders", "", SIGNED, 200),
+    ("POST", "/network/invite", "form:invite", {**SIGNED, "operator": 303}, 422),
+    ("POST", "/network/opinion-leaders/{owner}/follow", "form", {**SIGNED, "owner": 409}, 303),
+    ("GET", "/api/v1/network/people-you-may-know", "", API, 200),
+    ("GET", "/api/v1/network/opportunities", "", API, 200),
+    ("GET", "/api/v1/network/opinion-leaders", "", API, 200),
     ("GET", "/api/v1/network/keep-in-touch", "", API, 200),
     ("PUT", "/api/v1/network/keep-in-touch/cadences", "json:cadences", API, 200),
     ("POST", "/api/v1/network/keep-in-touch/{cody_person}/snooze", "json:until", OWN_TIE, 404),

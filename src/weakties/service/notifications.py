@@ -45,6 +45,7 @@ NOTIFICATION_KINDS = (
     "message",
     "request",
     "career_move",
+    "opportunity",
     "job",
     "application",
     "moderation",
@@ -125,6 +126,8 @@ def _link(row: object) -> str:
         return f"/jobs/{row.job_id}"  # type: ignore[attr-defined]
     if row.kind in ("invitation", "acceptance"):  # type: ignore[attr-defined]
         return "/network"
+    if row.kind == "opportunity":  # type: ignore[attr-defined]
+        return "/network/opportunities"
     return "/feed"
 
 

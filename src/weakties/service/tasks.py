@@ -15,6 +15,8 @@ Kinds:
   ``invitation`` table, past a stored watermark).
 - ``scan_events``: turn career moves found in imports into notifications for
   the members who may see them (the store's event rules decide who).
+- ``scan_opportunities``: notify the next platform members of their opportunity
+  feed's items (:func:`weakties.service.discover.scan_opportunities`).
 
 :func:`tick` is one pass of the loop: it schedules the periodic kinds (one row
 per period, deduplicated) and runs what is due. :class:`Worker` calls it every
@@ -56,7 +58,12 @@ LOCK = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 KEEP_DONE = dt.timedelta(days=1)
 # periodic kinds and their period in seconds
-PERIODIC = {"scan_invitations": 2, "scan_events": 10, "expire_jobs": 3600}
+PERIODIC = {
+    "scan_invitations": 2,
+    "scan_events": 10,
+    "scan_opportunities": 60,
+    "expire_jobs": 3600,
+}
 
 
 def enqueue(
@@ -232,11 +239,18 @@ def _scan_events(conn: Connection, payload: dict[str, Any]) -> None:
         _set_watermark(conn, "events_id", str(top))
 
 
+def _scan_opportunities(conn: Connection, payload: dict[str, Any]) -> None:
+    from weakties.service.discover import scan_opportunities
+
+    scan_opportunities(conn)
+
+
 HANDLERS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
     "job_followers": _job_followers,
     "expire_jobs": _expire_jobs,
     "scan_invitations": _scan_invitations,
     "scan_events": _scan_events,
+    "scan_opportunities": _scan_opportunities,
 }
 
 

@@ -114,9 +114,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         api,
         api_orgs,
         api_profile,
+        brief,
         career,
+        discover,
         home,
         keep_in_touch,
+        leaders,
         messages,
         my_network,
         network,
@@ -169,6 +172,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(my_network.api)
     app.include_router(keep_in_touch.router)
     app.include_router(keep_in_touch.api)
+    app.include_router(brief.router)
+    app.include_router(brief.api)
+    app.include_router(discover.router)
+    app.include_router(discover.api)
+    app.include_router(leaders.router)
+    app.include_router(leaders.api)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
     app.add_middleware(SecurityHeaders)

@@ -1,0 +1,125 @@
+"""People you may know and opportunities in the browser: reasons, one-click
+invitation under the invitation rules, and the feed's items in the notifications,
+once each however often the feed is computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import insert, select
+
+from tests.web.conftest import api_headers, post_form, sign_up
+from weakties.model.tables import Event, Member, Notification
+from weakties.service import discover, tasks
+from weakties.store.clock import utcnow
+
+PYMK = "/network/people-you-may-know"
+OPP = "/network/opportunities"
+
+
+def _connect(a, b, handle_b):
+    sent = a.post(
+        "/api/v1/invitations", json={"handle": handle_b, "note": "Hi"}, headers=api_headers(a)
+    )
+    assert sent.status_code == 201, sent.text
+    done = b.post(
+        f"/api/v1/invitations/{sent.json()['id']}/accept", json={}, headers=api_headers(b)
+    )
+    assert done.status_code == 200, done.text
+
+
+@pytest.fixture
+def trio(client, other, app):
+    """Ana — Bob — Cy: Cy is Ana's second degree, through Bob."""
+    from fastapi.testclient import TestClient
+
+    third = TestClient(app)
+    third.__enter__()
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    sign_up(other, "Bob Chen", "bob@example.org", handle="bob")
+    sign_up(third, "Cy <b>Dorn</b>", "cy@example.org", handle="cyd")
+    _connect(client, other, "bob")
+    _connect(other, third, "cyd")
+    yield third
+    third.__exit__(None, None, None)
+
+
+def test_people_you_may_know_with_reasons_and_one_click(client, trio):
+    found = client.get("/api/v1/network/people-you-may-know").json()
+    (cy,) = [p for p in found["people"] if p["invite"]["handle"] == "cyd"]
+    assert cy["mutual_contacts"] == 1 and cy["mutual_sample"] == ["Bob Chen"]
+    assert cy["invite"] == {"handle": "cyd", "state": "none", "needs_note": False}
+    page = client.get(PYMK).text
+    assert "1 mutual contact (Bob Chen)" in page
+    assert "Cy &lt;b&gt;Dorn&lt;/b&gt;" in page and "<b>Dorn</b>" not in page
+    done = post_form(client, "/network/invite", {"handle": "cyd", "back": PYMK}, page=PYMK)
+    assert (done.status_code, done.headers["location"]) == (303, PYMK)
+    again = client.get("/api/v1/network/people-you-may-know").json()
+    (cy,) = [p for p in again["people"] if p["invite"]["handle"] == "cyd"]
+    assert cy["invite"]["state"] == "invited"
+    assert "Invitation sent" in client.get(PYMK).text
+    # the rules still hold for one click: a second invitation is refused, named
+    twice = post_form(client, "/network/invite", {"handle": "cyd", "back": PYMK}, page=PYMK)
+    assert twice.status_code == 422 and "Your invitation is waiting for an answer." in twice.text
+    assert 'role="alert"' in twice.text
+
+
+def test_a_stranger_needs_a_note(client, trio, app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as fourth:
+        sign_up(fourth, "Dee Far", "dee@example.org", handle="dee")
+        refused = post_form(fourth, "/network/invite", {"handle": "ana", "back": PYMK}, page=PYMK)
+        assert refused.status_code == 422 and 'data-handle="ana"' in refused.text
+        assert "You have no contact in common" in refused.text
+        ok = post_form(
+            fourth,
+            "/network/invite",
+            {"handle": "ana", "note": "We met at the meetup", "back": "//evil.example"},
+            page=PYMK,
+        )
+        # one click goes back to a page of ours, never elsewhere
+        assert (ok.status_code, ok.headers["location"]) == (303, PYMK)
+
+
+def test_opportunities_and_their_notifications_once(client, trio, store):
+    with store.engine.begin() as conn:
+        ana = conn.execute(select(Member.id).where(Member.handle == "ana")).scalar_one()
+        bob = conn.execute(select(Member.person_id).where(Member.handle == "bob")).scalar_one()
+        conn.execute(
+            insert(Event).values(
+                member_id=ana,
+                person_id=bob,
+                kind="career_move",
+                occurred_on=(utcnow() - dt.timedelta(days=10)).date(),
+                detail=json.dumps(
+                    {"from": {"org": "Acme"}, "to": {"org": "Globex", "title": "CTO"}}
+                ),
+            )
+        )
+    found = client.get("/api/v1/network/opportunities").json()
+    assert [(i["kind"], i["person"], i["org"]) for i in found["items"]] == [
+        ("career_move", "Bob Chen", "Globex")
+    ]
+    assert found["items"][0]["invite"]["state"] == "connected"
+    assert "Bob Chen moved to Globex" in client.get(OPP).text
+    # the background task notifies it; computed again, and with the career-event scan,
+    # it is still one notification
+    with store.engine.begin() as conn:
+        # Ana, and Cy: Bob's move is in Ana's data, which she shares by name
+        assert discover.scan_opportunities(conn) == 2
+        assert discover.scan_opportunities(conn) == 0
+        tasks._scan_events(conn, {})
+        about_bob = conn.execute(
+            select(Notification.kind).where(
+                Notification.member_id == ana, Notification.person_id == bob
+            )
+        ).all()
+    assert [k for (k,) in about_bob] == ["opportunity"]
+    notes = client.get("/notifications").text
+    assert notes.count("Bob Chen moved to Globex") == 1
+    assert 'href="/network/opportunities"' in notes
+    listed = client.get("/api/v1/notifications").json()
+    assert [n["kind"] for n in listed].count("opportunity") == 1
