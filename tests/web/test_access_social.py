@@ -63,6 +63,12 @@ SOCIAL_MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/jobs/{job}/save", "form", {}, 303),
     ("POST", "/jobs/{job}/apply", "form:note", {**SIGNED, "owner": 422}, 303),
     ("POST", "/jobs/{job}/close", "form", _page({"owner"}, 303), 404),
+    # a block hides each member's profile from the other (Stan blocked Sara), as if
+    # the handle did not exist; blocking asks first, on a page of its own
+    ("GET", "/in/{blocked}", "", {**SIGNED, "stranger": 404}, 200),
+    ("GET", "/in/{blocker}", "", {**SIGNED, "second": 404}, 200),
+    ("GET", "/in/{blocked}/block", "", {**SIGNED, "stranger": 404}, 200),
+    ("GET", "/in/{blocker}/block", "", {**SIGNED, "second": 404}, 200),
     ("GET", "/blocks", "", SIGNED, 200),
     ("POST", "/blocks", "form:block", {**SIGNED, "owner": 422}, 303),
     ("POST", "/blocks/{blocked}/delete", "form", _page({"stranger"}, 303), 404),
@@ -96,6 +102,8 @@ SOCIAL_MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/api/v1/jobs/{job}/applications", "json:note", {**API, "owner": 422}, 204),
     ("GET", "/api/v1/jobs/{job}/applications", "", _api({"owner"}), 404),
     ("POST", "/api/v1/jobs/{job}/close", "", _api({"owner"}, 204), 404),
+    ("GET", "/api/v1/profiles/{blocked}", "", {**API, "stranger": 404}, 200),
+    ("GET", "/api/v1/profiles/{blocker}", "", {**API, "second": 404}, 200),
     ("GET", "/api/v1/blocks", "", API, 200),
     ("POST", "/api/v1/blocks", "json:block", {**API, "owner": 422}, 201),
     ("DELETE", "/api/v1/blocks/{blocked}", "", _api({"stranger"}, 204), 404),
@@ -166,6 +174,7 @@ def social(world: World, store: Any) -> World:  # noqa: F811
     )["id"]
     call("stranger", "POST", "/api/v1/blocks", {"handle": "sara"})
     world.ids["blocked"] = "sara"  # type: ignore[assignment]
+    world.ids["blocker"] = "stan"  # type: ignore[assignment]
     return world
 
 

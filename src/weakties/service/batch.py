@@ -31,6 +31,7 @@ from sqlalchemy import Connection
 
 from weakties.service.context import Viewer, person_of
 from weakties.service.opportunities import Suggestion, suggest
+from weakties.service.social import blocked_people
 from weakties.store.read_export import ExportReader
 
 __all__ = ["ServedSuggestions", "batch_suggestions"]
@@ -101,6 +102,7 @@ def batch_suggestions(
         entry = (state or {}).get("results", {}).get("suggest")
         why = "no batch run has computed suggestions yet"
     r = _reader(conn, who)
+    hidden = blocked_people(conn, who)  # a block hides each one from the other
     if entry is not None:
         refused = _why_not(r, who, entry)
         if refused is None:
@@ -109,9 +111,11 @@ def batch_suggestions(
             except ImportError:
                 refused = "reading batch results needs pyarrow: pip install 'weakties[export]'"
             else:
+                rows = [row for row in rows if int(row["candidate"]) not in hidden]
                 return _served(r, who, entry, rows, top)
         why = refused
-    embedded = suggest(conn, who, top=top)
+    found = suggest(conn, who, top=top + len(hidden))
+    embedded = [s for s in found if s.id not in hidden][:top]
     return ServedSuggestions(who.label, "embedded", now, None, f"computed now: {why}", embedded)
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "pending_between",
     "remove_connection",
     "send_invitation",
+    "visible_member",
     "withdraw_invitation",
 ]
 
@@ -127,6 +128,25 @@ def _member(conn: Connection, handle: str) -> MemberCard:
     if row is None:
         raise NotFoundError(f"no member {handle!r}")
     return MemberCard(*row)
+
+
+def visible_member(conn: Connection, viewer: Viewer, handle: str) -> MemberCard:
+    """The member ``handle``, as ``_member``, unless a block stands between them and
+    the viewer (either way): then they are not found, with the same answer as a
+    handle nobody has, so that a blocked member learns nothing from it.
+
+    Raises
+    ------
+    NotFoundError
+        No such member, or a block between them and the viewer.
+    """
+    from weakties.service.social import blocked_between
+
+    other = _member(conn, handle)
+    me = viewer.member_id
+    if me is not None and other.member_id != me and blocked_between(conn, me, other.member_id):
+        raise NotFoundError(f"no member {handle!r}")
+    return other
 
 
 def _cards(conn: Connection, member_ids: set[int]) -> dict[int, MemberCard]:

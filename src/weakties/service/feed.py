@@ -23,7 +23,7 @@ from weakties.model.tables import Event, Follow, Member, Post, table_of
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, reader
 from weakties.service.posts import PostView, post_views, visibility
-from weakties.service.social import cards
+from weakties.service.social import blocked_people, cards
 
 __all__ = ["CareerItem", "FeedItem", "FeedPage", "Why", "feed"]
 
@@ -177,7 +177,8 @@ def _careers(
     first: set[int],
 ) -> list[tuple[tuple[dt.datetime, int, int], FeedItem]]:
     r = reader(conn, viewer)
-    events = r.events(kinds=["career_move"])
+    hidden = blocked_people(conn, viewer)  # a block hides each one's moves from the other
+    events = [e for e in r.events(kinds=["career_move"]) if e["person_id"] not in hidden]
     if not events:
         return []
     detected = dict(

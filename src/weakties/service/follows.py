@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from weakties.errors import NotFoundError, RefusedError
 from weakties.model.tables import Follow, GroupPage, Member, Organization, Person, utcnow
-from weakties.service.connections import MemberCard, _member, member_of
+from weakties.service.connections import MemberCard, member_of, visible_member
 from weakties.service.context import Viewer, person_of, reader
 
 __all__ = [
@@ -79,7 +79,7 @@ def visible_org(conn: Connection, viewer: Viewer, org_id: int) -> Any:
 def _target(conn: Connection, viewer: Viewer, kind: str, ref: str | int) -> Any:
     """The column and value a follow of ``kind`` (``organization`` or ``member``) uses."""
     if kind == "member":
-        other = _member(conn, str(ref))
+        other = visible_member(conn, viewer, str(ref))
         if other.member_id == member_of(viewer):
             raise RefusedError("you cannot follow yourself")
         return Follow.person_id, other.person_id

@@ -41,6 +41,7 @@ from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.markup import render_markdown
 from weakties.service.social import (
     blocked_members,
+    blocked_people,
     cards,
     check_rate,
     require_active,
@@ -246,8 +247,9 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
     if not org_ids:
         return {}
     r = reader(conn, viewer)
-    staff = r.current_at(org_ids)  # person -> (org, title), visible ones
-    first = r.first_degree()
+    hidden = blocked_people(conn, viewer)  # a block hides each one from the other
+    staff = {p: at for p, at in r.current_at(org_ids).items() if p not in hidden}
+    first = r.first_degree() - hidden
     me = viewer.person_id
     out: dict[int, list[set[int]]] = {o: [set(), set()] for o in org_ids}
     second_candidates = {p for p in staff if p not in first and p != me}

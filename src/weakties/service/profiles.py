@@ -40,6 +40,7 @@ from weakties.service.follows import followers, is_following
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.recommendations import Recommendation, recommendations
 from weakties.service.skills import SkillView, skills_of
+from weakties.service.social import blocked_people
 
 __all__ = [
     "PHOTO_SIZE",
@@ -140,10 +141,12 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     Raises
     ------
     NotFoundError
-        No member has this handle.
+        No member has this handle, or a block stands between them and the viewer
+        (either way: the same answer, so that a block is not revealed).
     """
     if has_control_characters(handle):
         raise NotFoundError(f"no member {handle!r}")
+    hidden = blocked_people(conn, viewer)
     row = conn.execute(
         select(
             Member.id,
@@ -160,7 +163,7 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         .outerjoin(Account, Account.member_id == Member.id)
         .where(func.lower(Member.handle) == handle.lower())
     ).first()
-    if row is None:
+    if row is None or row.pid in hidden:
         raise NotFoundError(f"no member {handle!r}")
     positions = conn.execute(
         select(
@@ -201,8 +204,8 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     is_self = row.pid == viewer.person_id
     card = MemberCard(row.id, row.pid, row.handle, row.display_name, row.headline)
     state = connection_state(conn, viewer, card)
-    mutual = [] if is_self else _mutual(conn, viewer, row.pid)
-    paths = [] if is_self else _paths(conn, viewer, row.pid)
+    mutual = [] if is_self else _mutual(conn, viewer, row.pid, hidden)
+    paths = [] if is_self else _paths(conn, viewer, row.pid, hidden)
     if state == "connected":
         degree: int | None = 1
     elif paths:
@@ -277,19 +280,23 @@ def _bridges(
     return out
 
 
-def _paths(conn: Connection, viewer: Viewer, pid: int) -> list[list[PathStep]]:
+def _paths(
+    conn: Connection, viewer: Viewer, pid: int, hidden: set[int] | None = None
+) -> list[list[PathStep]]:
     """The shortest paths (at most three hops) from the viewer to ``pid`` over the
-    ties the viewer may see, each person named; a few of them.
+    ties the viewer may see, each person named; a few of them. None goes through
+    the ``hidden`` people (members with a block between them and the viewer).
 
     Bounded by the two people's own ties (a meet in the middle), not the whole
     network: one query for each side's neighbours, one for the ties between them."""
     me = person_of(viewer)
-    mine = _neighbours(conn, viewer, me) - {me}
+    hidden = hidden or set()
+    mine = _neighbours(conn, viewer, me) - {me} - hidden
     found: list[list[int]]
     if pid in mine:
         found = [[me, pid]]
     else:
-        theirs = _neighbours(conn, viewer, pid) - {pid, me}
+        theirs = _neighbours(conn, viewer, pid) - {pid, me} - hidden
         common = sorted(mine & theirs)
         if common:
             found = [[me, m, pid] for m in common]
@@ -303,10 +310,13 @@ def _paths(conn: Connection, viewer: Viewer, pid: int) -> list[list[PathStep]]:
     return [[PathStep(p, names.get(p), handles.get(p)) for p in path] for path in found]
 
 
-def _mutual(conn: Connection, viewer: Viewer, pid: int) -> list[MutualContact]:
-    """The viewer's contacts connected with ``pid`` by a tie the viewer may see."""
+def _mutual(
+    conn: Connection, viewer: Viewer, pid: int, hidden: set[int] | None = None
+) -> list[MutualContact]:
+    """The viewer's contacts connected with ``pid`` by a tie the viewer may see
+    (but the ``hidden`` people)."""
     scoped = reader(conn, viewer)
-    mine = scoped.first_degree()
+    mine = scoped.first_degree() - (hidden or set())
     if not mine:
         return []
     theirs = {
@@ -426,11 +436,12 @@ def member_photo(conn: Connection, viewer: Viewer, handle: str) -> bytes:
     """
     if has_control_characters(handle):
         raise NotFoundError(f"no photo of {handle!r}")
-    content = conn.execute(
-        select(MemberPhoto.content)
+    row = conn.execute(
+        select(MemberPhoto.content, Member.person_id)
         .join(Member, Member.id == MemberPhoto.member_id)
         .where(func.lower(Member.handle) == handle.lower())
-    ).scalar()
+    ).first()
+    content = None if row is None or row.person_id in blocked_people(conn, viewer) else row.content
     if content is None:
         raise NotFoundError(f"no photo of {handle!r}")
     return bytes(content)

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.tables import Interaction, Member, Person
-from weakties.service.connections import _member, connection_state, member_of
+from weakties.service.connections import _member, connection_state, member_of, visible_member
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError, has_control_characters
 
@@ -162,7 +162,7 @@ def write(conn: Connection, viewer: Viewer, handle: str, relationship: str, text
         Empty or too long text (``text``), a wrong ``relationship``, or the member
         is not a connection of the viewer's (``text``).
     """
-    other = _member(conn, handle)
+    other = visible_member(conn, viewer, handle)
     label, body = _checked(relationship, text)
     if connection_state(conn, viewer, other) != "connected":
         raise FormError.one("text", N_("You can recommend your connections only."))

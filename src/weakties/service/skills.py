@@ -160,11 +160,11 @@ def remove_skill(conn: Connection, viewer: Viewer, text: str) -> None:
 
 def _target(conn: Connection, viewer: Viewer, handle: str, skill: str) -> tuple[int, str]:
     """The person of a connection of the viewer's, and their skill's spelling."""
-    from weakties.service.connections import _member, connection_state
+    from weakties.service.connections import connection_state, visible_member
 
     if has_control_characters(handle):
         raise NotFoundError(f"no member {handle!r}")
-    other = _member(conn, handle)
+    other = visible_member(conn, viewer, handle)
     state = connection_state(conn, viewer, other)
     if state != "connected":
         raise FormError.one("skill", N_("You can endorse the skills of your connections only."))

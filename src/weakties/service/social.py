@@ -27,6 +27,7 @@ __all__ = [
     "LIMITS",
     "blocked_between",
     "blocked_members",
+    "blocked_people",
     "cards",
     "check_rate",
     "connected_members",
@@ -98,6 +99,16 @@ def blocked_members(conn: Connection, member_id: int) -> set[int]:
     return {b if a == member_id else a for a, b in rows}
 
 
+def blocked_people(conn: Connection, viewer: Viewer) -> set[int]:
+    """The person ids of the members with a block between them and the viewer
+    (either way): what the viewer is shown of people leaves them out. Empty for a
+    viewer who is not a member."""
+    if viewer.member_id is None:
+        return set()
+    hidden = blocked_members(conn, viewer.member_id)
+    return {card.person_id for card in cards(conn, hidden).values()}
+
+
 def blocked_between(conn: Connection, one: int, other: int) -> bool:
     return (
         conn.execute(
@@ -156,6 +167,11 @@ def connected_members(
     return out
 
 
+def _window(seconds: int) -> str:
+    named = {3600: "hour", 86400: "day"}
+    return named.get(seconds) or f"{seconds / 3600:g} hours"
+
+
 def check_rate(
     conn: Connection, member_id: int, action: str, *, now: dt.datetime | None = None
 ) -> None:
@@ -178,7 +194,7 @@ def check_rate(
     if recent[0] >= limit:
         again = recent[1] + dt.timedelta(seconds=seconds)
         raise RefusedError(
-            f"{limit} per {seconds // 3600} hours is the limit for this: "
+            f"{limit} per {_window(seconds)} is the limit for this: "
             f"the next one is possible at {again.isoformat(timespec='minutes')} UTC",
             [{"rule": f"{action}_rate", "possible_at": again.isoformat()}],
         )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form
 from starlette.responses import Response
 
 from weakties.service import moderation
+from weakties.service.connections import visible_member
 from weakties.service.forms import FormError
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render, safe_next
@@ -39,6 +40,15 @@ def block(ctx: Page, handle: FormStr = "") -> Response:
     except FormError as exc:
         return _blocks_page(ctx, status=422, errors=exc.fields, handle=handle)
     return redirect("/blocks")
+
+
+@router.get("/in/{handle}/block")
+def confirm_block(ctx: Page, handle: str) -> Response:
+    """Blocking asks first (a page, so that it works without JavaScript)."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        member = visible_member(conn, account.viewer(conn), handle)
+    return render(ctx, "block_confirm.html", member=member)
 
 
 @router.post("/blocks/{handle}/delete")
