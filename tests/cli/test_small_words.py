@@ -100,3 +100,17 @@ def test_intro_finds_a_target_by_part_of_a_name(db):
     assert org.exit_code == 0 and json.loads(org.stdout)["target"] == "Pearson Agency"
     nobody = cli(db, "intro", "--to", "zzz")
     assert nobody.exit_code != 0 and "no organisation or person" in nobody.output
+
+
+def test_an_ask_for_nobody_is_refused_and_not_recorded(db):
+    done = cli(db, "ask", "Bob Stone")
+    assert done.exit_code == 2, done.output
+    said = " ".join(done.output.split())
+    assert "say whom you ask Bob Stone to introduce you to: --for PERSON" in said
+    assert "--org ORG" in said and "an ask for nobody is not recorded" in said
+    assert "Traceback" not in done.output
+    assert json.loads(cli(db, "asks", "--json").stdout) == []
+    # naming whom it is for, the same ask is recorded — and --as is not needed with one member
+    recorded = cli(db, "ask", "Bob Stone", "--for", "Ann Pearson", "--json")
+    assert recorded.exit_code == 0, recorded.output
+    assert [a["broker"] for a in json.loads(cli(db, "asks", "--json").stdout)] == ["Bob Stone"]

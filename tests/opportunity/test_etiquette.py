@@ -24,10 +24,9 @@ def at(who, now):
     return dataclasses.replace(who, clock=now, now=now)
 
 
-def record_ask(conn, me, broker, *, target=None, text=None, now):
-    found = outreach.ask(
-        conn, at(me, now), f"#{broker}", target=f"#{target}" if target else None, text=text
-    )
+def record_ask(conn, me, broker, *, target, text=None, now):
+    """An ask names whom it is for: ``target`` is required (an ask for nobody is refused)."""
+    found = outreach.ask(conn, at(me, now), f"#{broker}", target=f"#{target}", text=text)
     return to_json(found)
 
 
@@ -47,11 +46,16 @@ def save_limits(conn, who, rule, value):
 NOW = dt.datetime(2026, 3, 2, 10, 0)
 DAY = dt.timedelta(days=1)
 CONTACTS = ["ann", "bob", "cy", "dee", "eve", "fay", "gus"]
+# people an ask is for, one per broker: no two asks of a test share a target
+# unless the test is about that
+TARGETS = ["ivy", "jon", "kim", "liv", "max", "ned", "oli"]
+FOR = dict(zip(CONTACTS, TARGETS, strict=True))
 
 
 @pytest.fixture
 def world(store, tmp_path):
     rows = [[s.title(), "Lee", url(s), "", "Acme", "Dev", "01 Jan 2024"] for s in CONTACTS]
+    rows += [[s.title(), "Ray", url(s), "", "Initech", "Lead", "01 Jan 2024"] for s in TARGETS]
     import_linkedin(
         store, write_files(tmp_path / "me", {"Connections.csv": connections(rows)}), "me"
     )
@@ -61,7 +65,7 @@ def world(store, tmp_path):
     )
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        people = {s: find_person(conn, me, url(s)) for s in CONTACTS}
+        people = {s: find_person(conn, me, url(s)) for s in CONTACTS + TARGETS}
         her = viewer_of(conn, "her")
         people["zed"] = find_person(conn, her, url("zed"))
     return store, people
@@ -100,7 +104,9 @@ def test_cooldowns_after_each_outcome(world):
         me = viewer_of(conn, "me")
         cases = {"declined": ("ann", 90), "introduced": ("bob", 14), "no_answer": ("cy", 30)}
         for outcome, (who, days) in cases.items():
-            ask = record_ask(conn, me, p[who], text=f"about the {outcome} case", now=NOW)
+            ask = record_ask(
+                conn, me, p[who], target=p[FOR[who]], text=f"about the {outcome} case", now=NOW
+            )
             close_ask(conn, me, ask["id"], outcome.replace("_", "-"), now=NOW + DAY)
             during = check_ask(reader(conn, me), p[who], now=NOW + DAY * days)
             assert rules_of(during) == {f"cooldown_{outcome}"}
@@ -113,7 +119,7 @@ def test_an_open_ask_counts_as_unanswered_after_three_weeks(world):
     store, p = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        record_ask(conn, me, p["ann"], now=NOW)
+        record_ask(conn, me, p["ann"], target=p[FOR["ann"]], now=NOW)
         assert [a["status"] for a in list_asks(reader(conn, me), now=NOW + DAY * 20)] == ["open"]
         assert [a["status"] for a in list_asks(reader(conn, me), now=NOW + DAY * 21)] == [
             "no_answer"
@@ -129,7 +135,14 @@ def test_asks_per_week(world):
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
         for k, who in enumerate(CONTACTS[:5]):
-            record_ask(conn, me, p[who], text=f"note {k}", now=NOW + dt.timedelta(hours=k))
+            record_ask(
+                conn,
+                me,
+                p[who],
+                target=p[FOR[who]],
+                text=f"note {k}",
+                now=NOW + dt.timedelta(hours=k),
+            )
         sixth = check_ask(reader(conn, me), p["fay"], now=NOW + DAY)
         assert rules_of(sixth) == {"asks_per_week"}
         assert sixth.possible_on == (NOW + DAY * 7).date()
@@ -143,7 +156,7 @@ def test_the_same_words_to_two_people_are_refused(world):
     text = "Hello! Could you introduce me to someone at Acme?"
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        record_ask(conn, me, p["ann"], text=text, now=NOW)
+        record_ask(conn, me, p["ann"], target=p[FOR["ann"]], text=text, now=NOW)
         # case, spacing and punctuation do not make it personal
         copy = "hello   could you introduce me to SOMEONE at acme"
         assert text_fingerprint(copy) == text_fingerprint(text)
@@ -198,7 +211,7 @@ def test_limits_are_configurable(world):
         assert load_limits(reader(conn, me)).open_per_broker == 1
         save_limits(conn, me, "open_per_broker", "2")
         save_limits(conn, me, "contacts_only", "off")
-        record_ask(conn, me, p["ann"], now=NOW)
+        record_ask(conn, me, p["ann"], target=p[FOR["ann"]], now=NOW)
         assert check_ask(reader(conn, me), p["ann"], now=NOW + DAY).allowed
         assert check_ask(reader(conn, me), p["zed"], now=NOW).allowed
         save_limits(conn, me, "asks_per_week", "off")
@@ -215,7 +228,9 @@ def test_the_ledger_keeps_no_text(world, db_path):
     store, p = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        record_ask(conn, me, p["ann"], text="a private sentence about Bob", now=NOW)
+        record_ask(
+            conn, me, p["ann"], target=p[FOR["ann"]], text="a private sentence about Bob", now=NOW
+        )
     with sqlite3.connect(db_path) as raw:
         rows = raw.execute("select * from ask").fetchall()
     assert rows and "private sentence" not in repr(rows)
@@ -226,7 +241,7 @@ def test_a_wait_ends_at_the_start_of_the_day_it_names(world):
     late = dt.datetime(2026, 3, 2, 15, 0)
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        ask = record_ask(conn, me, p["ann"], now=late - DAY)
+        ask = record_ask(conn, me, p["ann"], target=p[FOR["ann"]], now=late - DAY)
         close_ask(conn, me, ask["id"], "declined", now=late)
         refused = check_ask(reader(conn, me), p["ann"], now=late + DAY)
         day = refused.possible_on
@@ -243,7 +258,7 @@ def test_an_outcome_is_final(world):
     store, p = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        ask = record_ask(conn, me, p["ann"], now=NOW)
+        ask = record_ask(conn, me, p["ann"], target=p[FOR["ann"]], now=NOW)
         close_ask(conn, me, ask["id"], "declined", now=NOW + DAY)
         # "withdrawn" (or any other outcome) cannot erase the 90 days of a no
         with pytest.raises(InputError, match="already closed as declined"):
@@ -258,13 +273,13 @@ def test_a_withdrawn_ask_still_rests_the_broker(world):
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
         # withdrawn the next day: the broker read it; the short rest applies
-        early = record_ask(conn, me, p["ann"], now=NOW)
+        early = record_ask(conn, me, p["ann"], target=p[FOR["ann"]], now=NOW)
         close_ask(conn, me, early["id"], "withdrawn", now=NOW + DAY)
         refused = check_ask(reader(conn, me), p["ann"], now=NOW + DAY * 2)
         assert rules_of(refused) == {"cooldown_withdrawn"}
         assert refused.possible_on == (NOW + DAY * 15).date()
         # withdrawn after it had lapsed unanswered: the no-answer wait applies
-        late = record_ask(conn, me, p["bob"], now=NOW)
+        late = record_ask(conn, me, p["bob"], target=p[FOR["bob"]], now=NOW)
         assert (
             next(a["status"] for a in list_asks(reader(conn, me), now=NOW + DAY * 25))
             == "no_answer"
@@ -308,7 +323,7 @@ def test_merging_two_records_of_the_broker_keeps_the_ledger(world):
     store, p = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        ask = record_ask(conn, me, p["ann"], now=NOW)
+        ask = record_ask(conn, me, p["ann"], target=p[FOR["ann"]], now=NOW)
         close_ask(conn, me, ask["id"], "declined", now=NOW)
         mark_do_not_ask(conn, me, p["bob"])
         # the user says Ann's and Bob's records are one human, keeping Bob's

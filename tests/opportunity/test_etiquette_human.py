@@ -111,7 +111,7 @@ def test_a_wait_after_a_no_follows_every_record(world):
     store, p, _ = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        first = ask(conn, me, p["ann"], now=NOW)
+        first = ask(conn, me, p["ann"], target=p["fay"], now=NOW)
         outreach.outcome(conn, at(me, NOW + DAY), first["id"], "declined")
         refused = check_ask(reader(conn, me), p["ann2"], now=NOW + DAY * 30)
         assert rules_of(refused) == {"cooldown_declined"}
@@ -123,7 +123,7 @@ def test_one_open_ask_per_person_across_their_records(world):
     store, p, _ = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        ask(conn, me, p["ann"], now=NOW)
+        ask(conn, me, p["ann"], target=p["fay"], now=NOW)
         assert rules_of(check_ask(reader(conn, me), p["ann2"], now=NOW + DAY)) == {
             "open_per_broker"
         }
@@ -239,7 +239,7 @@ def test_the_same_text_with_an_extra_word_to_another_record_is_refused(world):
     store, p, _ = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
-        ask(conn, me, p["bob"], text=REQUEST, now=NOW)
+        ask(conn, me, p["bob"], target=p["fay"], text=REQUEST, now=NOW)
         again = REQUEST.replace("grateful", "very grateful").replace("a", "\u0430", 3)
         refused = check_ask(reader(conn, me), p["cy"], text=again, now=NOW + DAY)
         assert rules_of(refused) == {"same_text_recipients"}

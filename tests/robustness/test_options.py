@@ -142,7 +142,12 @@ def _set_stored(db: Path, value: str) -> None:
 )
 def test_a_hand_edited_setting_is_named_with_how_to_reset_it(db, stored, naming):
     _set_stored(db, stored)
-    for args in (("etiquette",), ("ask", "Ann"), ("asks",), ("intro", "--to", "Acme")):
+    for args in (
+        ("etiquette",),
+        ("ask", "Ann", "--org", "Acme"),
+        ("asks",),
+        ("intro", "--to", "Acme"),
+    ):
         line = refused(db, *args, naming=naming)
         assert "weakties etiquette set" in line
     # setting a rule again repairs the stored rules

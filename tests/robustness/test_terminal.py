@@ -192,7 +192,10 @@ def invocations(n: dict[str, int]) -> dict[str, list[tuple[str, ...]]]:
         "target add": [("target", "add", f"org:{acme}"), ("target", "add", f"person:{zed}")],
         "ask": [("ask", eve, "--for", zed), ("ask", eve, "--for", zed)],
         "asks outcome": [("asks", "outcome", "1", "declined")],
-        "do-not-ask": [("do-not-ask", ann, "--reason", f"said\r{PAYLOAD}"), ("ask", ann)],
+        "do-not-ask": [
+            ("do-not-ask", ann, "--reason", f"said\r{PAYLOAD}"),
+            ("ask", ann, "--for", zed),
+        ],
         "ties label": [("ties", "label", eve, "strong")],
         "etiquette set": [("etiquette", "set", "asks_per_week", "3")],
         "target remove": [("target", "remove", f"person:{zed}")],

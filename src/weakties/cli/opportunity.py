@@ -316,9 +316,14 @@ def ask(
     ctx: typer.Context,
     broker: Annotated[str, typer.Argument(metavar="BROKER", help="The contact you ask.")],
     target: Annotated[
-        str | None, typer.Option("--for", metavar="PERSON", help="Whom you want to meet.")
+        str | None,
+        typer.Option(
+            "--for", metavar="PERSON", help="Whom you want to meet (this or --org is required)."
+        ),
     ] = None,
-    org: Annotated[str | None, typer.Option("--org", metavar="ORG", help="Where.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", metavar="ORG", help="Where you want to meet someone.")
+    ] = None,
     purpose: Purpose = "job",
     text: Annotated[
         Path | None,
@@ -332,8 +337,8 @@ def ask(
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
-    """Record an ask for an introduction — if etiquette allows it; otherwise say why
-    and from when it is possible."""
+    """Record an ask for an introduction to someone (--for) or somewhere (--org) — if
+    etiquette allows it; otherwise say why and from when it is possible."""
     from weakties.service.outreach import ask as record
 
     try:

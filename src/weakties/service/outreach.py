@@ -121,6 +121,8 @@ def ask(
 
     Raises
     ------
+    InputError
+        The ask names nobody it is for (neither ``target`` nor ``org``).
     RefusedError
         With every rule the ask breaks and the day it becomes possible.
     """
@@ -131,6 +133,15 @@ def ask(
     person_of(who)
     r = reader(conn, who)
     b = r.find_person(broker)
+    if not target and not org:
+        # the per-target rules (one open ask per target) need one, and so does
+        # the broker: an introduction is to someone
+        name = r.names([b]).get(b) or f"#{b}"
+        raise InputError(
+            f"say whom you ask {name} to introduce you to: --for PERSON (the person you "
+            "want to meet) or --org ORG (where you want to meet someone); an ask for "
+            "nobody is not recorded"
+        )
     t = r.find_person(target) if target else None
     org_id = r.find_org(org) if org else None
     drafted = None
