@@ -160,6 +160,8 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/settings/profile", "form:profile", SIGNED, 303),
     ("POST", "/settings/photo", "form:photo", SIGNED, 422),  # no file: refused for all
     ("POST", "/settings/photo/delete", "form", SIGNED, 303),
+    ("GET", "/settings/import", "", SIGNED, 200),
+    ("POST", "/settings/import", "form", SIGNED, 422),  # no file: refused for all
     ("GET", "/photos/{owner}.jpg", "", SIGNED, 200),
     ("GET", "/network", "", SIGNED, 200),
     ("GET", "/in/{owner}", "", SIGNED, 200),

@@ -36,7 +36,26 @@ from weakties.model.orgnames import org_key
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
-__all__ = ["ImportSummary", "Job", "Progress", "SelfInfo", "choose_member", "execute"]
+__all__ = [
+    "ImportSummary",
+    "Job",
+    "OwnerMismatch",
+    "Progress",
+    "SelfInfo",
+    "choose_member",
+    "execute",
+]
+
+
+class OwnerMismatch(InputError):
+    """The export is someone else's: ``owner`` (the export's) is not ``member_name``
+    (the member's), so that each face can say what to do in its own words."""
+
+    def __init__(self, message: str, *, owner: str, member_name: str):
+        super().__init__(message)
+        self.owner = owner
+        self.member_name = member_name
+
 
 COUNTED_TABLES = (
     t.Person,
@@ -215,10 +234,12 @@ def check_owner(conn: Connection, handle: str, pid: int, me: SelfInfo) -> None:
     if why is None:
         return
     theirs_name = me.display or "someone else"
-    raise InputError(
+    raise OwnerMismatch(
         f"this export belongs to {theirs_name} ({why}), but member {handle!r} is "
         f"{person.display_name}: import it as another member with --as NAME, or add "
-        "--force if it really is the same person"
+        "--force if it really is the same person",
+        owner=theirs_name,
+        member_name=person.display_name,
     )
 
 

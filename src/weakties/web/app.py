@@ -131,6 +131,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         search,
         social_api,
         suggestions,
+        uploads,
     )
     from weakties.web.routes import jobs as job_pages
 
@@ -178,7 +179,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(discover.api)
     app.include_router(leaders.router)
     app.include_router(leaders.api)
+    app.include_router(uploads.router)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
-    app.add_middleware(BodyLimit, limit=settings.request_max_bytes)
+    # an export upload may be larger than any other request (the form's own bytes aside)
+    larger = {"/settings/import": settings.import_max_bytes + 64 * 1024}
+    app.add_middleware(BodyLimit, limit=settings.request_max_bytes, larger=larger)
     app.add_middleware(SecurityHeaders)
     return app

@@ -124,9 +124,10 @@ class BodyLimit:
     """Refuses a request body larger than ``limit`` bytes with 413, before the app
     reads it all: by its Content-Length, or by counting when it is streamed."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, larger: dict[str, int] | None = None):
         self.app = app
         self.limit = limit
+        self.larger = larger or {}  # path -> its own limit (an upload's page)
 
     async def _refuse(self, send: Send) -> None:
         body = b'{"ok": false, "error": "the request is too large", "status": 413, "fields": {}}'
@@ -143,8 +144,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.limit)
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
+        if length is not None and length.isdigit() and int(length) > limit:
             await self._refuse(send)
             return
         seen = 0
@@ -154,7 +156,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _TooLarge()
             return message
 

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     photo_max_bytes: int = Field(
         default=5 * 1024 * 1024, ge=1024, description="largest profile photo accepted"
     )
+    import_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=4096,
+        description="largest LinkedIn export a member may upload (the ZIP)",
+    )
     request_max_bytes: int = Field(
         default=6 * 1024 * 1024, ge=4096, description="largest request body (uploads included)"
     )

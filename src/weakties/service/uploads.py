@@ -1,0 +1,114 @@
+"""A member's LinkedIn export, uploaded in the browser.
+
+The ZIP goes through the very path of ``weakties import linkedin``
+(:func:`weakties.ingest.linkedin.importer.import_linkedin`) into the member's
+own data: one transaction (bad input writes nothing, and the error names the
+file, the line and the field), the same export again changes nothing, a newer
+one records what changed. The upload is checked first: not empty, not larger
+than the server allows, a ZIP by its content (not its name).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from weakties.errors import InputError
+from weakties.ingest.run import OwnerMismatch
+from weakties.ingest.sources import Limits, MiB
+from weakties.service.forms import N_, FormError
+from weakties.service.people import PeopleCounts, people_counts
+
+if TYPE_CHECKING:
+    from weakties.ingest.run import ImportSummary
+    from weakties.service.accounts import AccountInfo
+    from weakties.store.engine import Store
+
+__all__ = ["ImportRefused", "UploadedExport", "import_linkedin_upload"]
+
+UNZIPPED = Limits(max_unzipped_total=1024 * MiB)  # what an upload may unpack to
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a ZIP with files, an empty ZIP
+FIELD = "export"
+
+
+class ImportRefused(InputError):
+    """The importer refused the export: its message names the file, line and field
+    (within the uploaded ZIP); nothing was written. For an export of someone else,
+    ``owner`` and ``member_name`` say whose it is and who the member is."""
+
+    def __init__(self, message: str, *, owner: str | None = None, member_name: str = ""):
+        super().__init__(message)
+        self.owner = owner
+        self.member_name = member_name
+
+
+@dataclass(frozen=True)
+class UploadedExport:
+    """What an upload did, as ``weakties import linkedin`` reports it."""
+
+    filename: str
+    summary: ImportSummary
+    people: PeopleCounts  # the member's people after the import, as LinkedIn counts them
+
+    @property
+    def added(self) -> dict[str, int]:
+        return {k: v for k, v in self.summary.added.items() if v}
+
+
+def _safe_name(filename: str) -> str:
+    """The upload's own name (its date may tell when the export was made), with
+    nothing that could leave the temporary folder."""
+    name = re.sub(r"[^A-Za-z0-9._() -]", "_", Path(filename.replace("\\", "/")).name)
+    name = name.strip(" .")[:120] or "LinkedInDataExport"
+    return name if name.lower().endswith(".zip") else f"{name}.zip"
+
+
+def import_linkedin_upload(
+    store: Store, account: AccountInfo, filename: str, data: bytes, *, max_bytes: int
+) -> UploadedExport:
+    """Import the uploaded LinkedIn export ``data`` into the member's own data.
+
+    ``data`` holds at most ``max_bytes + 1`` bytes of the upload (one more than
+    allowed says it is too large).
+
+    Raises
+    ------
+    FormError
+        No file, a file too large, or one that is not a ZIP (field ``export``).
+    ImportRefused
+        The importer's refusal, naming the file inside the ZIP, the line and the
+        field; nothing was written.
+    """
+    from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.service.context import viewer
+
+    if not data:
+        raise FormError.one(FIELD, N_("Choose the ZIP file of your LinkedIn export."))
+    if len(data) > max_bytes:
+        raise FormError.one(FIELD, N_("This file is larger than this server accepts."))
+    if not data.startswith(ZIP_MAGIC):
+        raise FormError.one(
+            FIELD,
+            N_(
+                "This is not a ZIP file: upload the ZIP that LinkedIn sends you, as it is "
+                "(not unpacked, not one of its CSV files)."
+            ),
+        )
+    name = _safe_name(filename)
+    with tempfile.TemporaryDirectory(prefix="weakties-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            summary = import_linkedin(store, path, account.handle, limits=UNZIPPED)
+        except OwnerMismatch as exc:
+            raise ImportRefused(str(exc), owner=exc.owner, member_name=exc.member_name) from None
+        except InputError as exc:
+            # the message names the ZIP by its upload name, not the temporary folder
+            message = str(exc).replace(str(path), name).replace(folder + "/", "")
+            raise ImportRefused(message) from None
+    with store.engine.connect() as conn:
+        counts = people_counts(conn, viewer(conn, account.handle))
+    return UploadedExport(name, summary, counts)

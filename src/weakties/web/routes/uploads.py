@@ -1,0 +1,51 @@
+"""``/settings/import``: a member uploads their LinkedIn export (the ZIP LinkedIn
+sends) and sees what it added, as ``weakties import linkedin`` says it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from starlette.responses import Response
+
+from weakties.service.forms import FormError
+from weakties.service.uploads import ImportRefused, import_linkedin_upload
+from weakties.web.deps import Page
+from weakties.web.render import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(ctx: Page, *, status: int = 200, **extra: object) -> Response:
+    ctx.require()
+    shown: dict[str, object] = {
+        "done": None,
+        "errors": {},
+        "problem": "",
+        "refused": None,
+        **extra,
+    }
+    limit_mb = max(1, ctx.settings.import_max_bytes // (1024 * 1024))
+    return render(ctx, "import.html", status=status, limit_mb=limit_mb, **shown)
+
+
+@router.get("/settings/import")
+def import_form(ctx: Page) -> Response:
+    return _page(ctx)
+
+
+@router.post("/settings/import")
+def import_export(ctx: Page, export: Annotated[UploadFile | None, File()] = None) -> Response:
+    account = ctx.require()
+    limit = ctx.settings.import_max_bytes
+    data = export.file.read(limit + 1) if export is not None else b""
+    filename = (export.filename or "") if export is not None else ""
+    try:
+        done = import_linkedin_upload(ctx.store, account, filename, data, max_bytes=limit)
+    except FormError as exc:
+        return _page(ctx, status=422, errors=exc.fields)
+    except ImportRefused as exc:
+        return _page(ctx, status=422, errors={"export": ""}, problem=str(exc), refused=exc)
+    return _page(ctx, done=done)

@@ -1,0 +1,142 @@
+"""A member uploads their LinkedIn export in the browser (``/settings/import``): the
+same import as ``weakties import linkedin``, into their own data, then its summary
+with LinkedIn's breakdown of people. Bad uploads say what is wrong and write
+nothing; the same export again changes nothing.
+
+The export is the real 2024 sample of ../shared/data (skipped when absent), zipped
+here as LinkedIn sends it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.web.conftest import csrf, make_settings, post_form, sign_up
+from weakties.model.tables import ImportRun, Interaction, Person, Position, Tie
+from weakties.service.context import viewer
+from weakties.service.people import people_counts
+
+LIMIT = 200_000
+
+
+@pytest.fixture
+def settings(store_url: str) -> Any:
+    return make_settings(store_url, import_max_bytes=LIMIT)
+
+
+def _zip(folder: Path, replace: dict[str, str] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            data = path.read_bytes()
+            if replace and path.name in replace:
+                data = replace[path.name].encode("utf-8")
+            archive.writestr(path.name, data)
+    return out.getvalue()
+
+
+def _upload(client, data: bytes, name: str = "Basic_LinkedInDataExport_12-20-2024.zip") -> Any:
+    token = csrf(client, "/settings/import")
+    return client.post(
+        "/settings/import",
+        data={"csrf_token": token},
+        files={"export": (name, data, "application/zip")},
+        follow_redirects=False,
+    )
+
+
+def _counts(store) -> tuple[int, ...]:
+    with store.engine.connect() as conn:
+        return tuple(
+            conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (Person, Tie, Interaction, Position, ImportRun)
+        )
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+OWNER = "Lane Lowther"  # the sample's owner, as its files say
+
+
+def test_an_export_uploaded_is_imported_once_with_its_summary(client, store, samples):
+    sign_up(client, OWNER, "lane@example.org", handle="ana")
+    form = client.get("/settings/import").text
+    assert 'enctype="multipart/form-data"' in form and 'name="csrf_token"' in form
+    assert 'type="file" name="export"' in form and "Up to 1 MB" in form
+    assert 'href="/settings/import"' in client.get("/settings").text
+    export = _zip(samples / "export-2024-12")
+    before = _counts(store)
+    # no CSRF token, no import
+    forged = client.post("/settings/import", files={"export": ("x.zip", export, "application/zip")})
+    assert forged.status_code == 403 and _counts(store) == before
+    done = _upload(client, export)
+    assert done.status_code == 200, done.text
+    with store.engine.connect() as conn:
+        counts = people_counts(conn, viewer(conn, "ana"))
+    assert counts.connections > 0 and counts.total > counts.connections
+    page = _text(done.text)
+    assert "Your export is imported" in page
+    assert f"{counts.total} people in your data" in page
+    assert f"{counts.connections} connections" in page
+    assert f"{counts.only_messaged} people only messaged" in page
+    assert "Connections.csv imported" in page and "messages.csv imported" in page
+    after = _counts(store)
+    assert after != before
+    # the profile is filled from the export's positions
+    assert "Experience" in client.get("/in/ana").text
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Position)).scalar_one() > 0
+    # the same export again: nothing new, nothing written
+    again = _upload(client, export)
+    assert again.status_code == 200
+    assert "Nothing new: every file of this export was imported already." in _text(again.text)
+    assert _counts(store) == after
+    # in French too
+    post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+    assert "Importer mes données LinkedIn" in client.get("/settings/import").text
+
+
+def test_a_bad_upload_says_what_is_wrong_and_writes_nothing(client, store, samples):
+    sign_up(client, "Ana Upload", "ana@example.org", handle="ana")
+    before = _counts(store)
+    empty = _upload(client, b"", name="")
+    assert empty.status_code == 422
+    assert "Choose the ZIP file of your LinkedIn export." in empty.text
+    csv = (samples / "export-2024-12" / "Connections.csv").read_bytes()
+    not_zip = _upload(client, csv, name="Connections.csv")
+    assert not_zip.status_code == 422 and "This is not a ZIP file" in not_zip.text
+    large = _upload(client, b"PK\x03\x04" + b"\0" * LIMIT)
+    assert large.status_code == 422 and "larger than this server accepts" in large.text
+    truncated = _upload(client, _zip(samples / "export-2024-12")[:3000])
+    assert truncated.status_code == 422 and "Nothing was imported:" in truncated.text
+    # a bad date in the connections list: the file, the line and the field are named
+    lines = (samples / "export-2024-12" / "Connections.csv").read_text("utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("First Name,"))
+    row = lines[header + 2].rsplit(",", 1)[0] + ",<b>31 Smarch 2024</b>"
+    lines[header + 2] = row
+    broken = _zip(samples / "export-2024-12", {"Connections.csv": "\n".join(lines) + "\n"})
+    refused = _upload(client, broken, name="my export.zip")
+    assert refused.status_code == 422
+    said = _text(refused.text)
+    assert "Nothing was imported:" in said
+    assert "Connections.csv" in said and f"line {header + 3}" in said
+    assert "Connected On" in said and "weakties-upload" not in said
+    assert "<b>31 Smarch" not in refused.text  # the cell is shown, escaped
+    assert _counts(store) == before
+    # someone else's export: whose it is, whose the profile is, nothing written
+    other = _upload(client, _zip(samples / "export-2024-12"))
+    assert other.status_code == 422
+    said = _text(other.text)
+    assert f"this export belongs to {OWNER}, and your profile is Ana Upload's" in said
+    assert "--force" not in said and "--as" not in said
+    assert _counts(store) == before
