@@ -467,6 +467,7 @@ def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Cal
     from weakties.service import (
         follows,
         groups,
+        introductions,
         orgpages,
         people,
         recommendations,
@@ -499,6 +500,11 @@ def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Cal
             *[lambda c, v, n=n: found(c, v, n) for n in names],
         ],
         orgpages.org_page: [lambda c, v: orgpages.org_page(c, v, org_id(c, v))],
+        introductions.who_can_introduce: [
+            lambda c, v: introductions.who_can_introduce(c, v, org_id=org_id(c, v)),
+            lambda c, v: introductions.who_can_introduce(c, v, org_id=org_id(c, v), limit=50),
+        ],
+        introductions.introduction_ledger: [lambda c, v: introductions.introduction_ledger(c, v)],
         orgpages.degrees_of: [degrees],
         follows.followers: [lambda c, v: follows.followers(c, v, org_id=org_id(c, v))],
         follows.following: [lambda c, v: follows.following(c, v)],

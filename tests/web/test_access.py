@@ -122,6 +122,15 @@ def world(app) -> Any:
     w.ids["from_sara"] = _invite(clients["second"], "olga", None)  # Sara -> Olga, no note
     (tie,) = clients["owner"].get("/api/v1/network/ties").json()["ties"]
     w.ids["cody_person"] = tie["id"]  # Olga's tie with Cody
+    # Sara asks Cody to introduce her to Olga: only those two see it before a forward
+    sara = clients["second"]
+    asked = sara.post(
+        "/api/v1/introductions",
+        json={**_body("json:intro", "second"), "body": "Sara's first words to Cody"},
+        headers=api_headers(sara),
+    )
+    assert asked.status_code == 201, asked.text
+    w.ids["intro"] = asked.json()["id"]
     yield w
     for client in clients.values():
         client.__exit__(None, None, None)
@@ -364,6 +373,39 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
         {**API, "owner": 204},
         404,
     ),
+    # introductions: Sara's request through Cody is seen and answered by Cody alone;
+    # a second request is refused by etiquette (Sara's open ask; nobody else's contact),
+    # asking oneself or for oneself is a form error
+    ("GET", "/network/introductions", "", SIGNED, 200),
+    ("GET", "/network/introductions/new", "", SIGNED, 404),  # no broker named
+    (
+        "POST",
+        "/network/introductions",
+        "form:intro",
+        {**SIGNED, "owner": 422, "connection": 422},
+        409,
+    ),
+    (
+        "POST",
+        "/network/introductions/{intro}/forward",
+        "form:note",
+        {**SIGNED, "connection": 303},
+        404,
+    ),
+    ("POST", "/network/introductions/{intro}/decline", "form", {**SIGNED, "connection": 303}, 404),
+    ("GET", "/api/v1/introductions", "", API, 200),
+    ("GET", "/api/v1/introductions/paths", "", API, 422),  # no organisation, member or job
+    (
+        "GET",
+        "/api/v1/introductions/draft?broker=cody&to=olga",
+        "",
+        {**API, "owner": 422, "connection": 422},
+        200,
+    ),
+    ("POST", "/api/v1/introductions", "json:intro", {**API, "owner": 422, "connection": 422}, 409),
+    ("GET", "/api/v1/introductions/{intro}", "", {**API, "second": 200, "connection": 200}, 404),
+    ("POST", "/api/v1/introductions/{intro}/forward", "json:note", {**API, "connection": 200}, 404),
+    ("POST", "/api/v1/introductions/{intro}/decline", "", {**API, "connection": 200}, 404),
 ]
 
 
@@ -393,6 +435,8 @@ def _body(kind: str, role: str) -> dict[str, Any]:
         "said": {"said": "close"},
         "cadences": {"cadence_5": "20"} if kind.startswith("form") else {"cadence_5": 20},
         "until": {"until": (dt.date.today() + dt.timedelta(days=10)).isoformat()},
+        "intro": {"broker": "cody", "to": "olga", "body": f"{me.title()} asks Cody a favour"},
+        "note": {"note": "You two should talk"},
     }
     _, _, name = kind.partition(":")
     return forms.get(name, {})
@@ -432,7 +476,7 @@ def test_every_route_is_in_the_matrix(app):
     }
     from tests.web.test_access_social import SOCIAL_MATRIX
 
-    listed = {(m, re.sub(r"\{\w+\}", "{}", p)) for m, p, *_ in MATRIX + SOCIAL_MATRIX}
+    listed = {(m, re.sub(r"\{\w+\}", "{}", p.split("?")[0])) for m, p, *_ in MATRIX + SOCIAL_MATRIX}
     routes = {(m, re.sub(r"\{\w+\}", "{}", p)) for m, p in routes}
     routes.discard(("GET", "/api/v1/openapi.json"))
     assert routes - listed == set()

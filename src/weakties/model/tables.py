@@ -1019,3 +1019,45 @@ class TouchReminder(Base):
     snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
     dismissed_on: Mapped[dt.date | None] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# sent: waiting for the broker; forwarded: the broker introduced them (a conversation
+# of three); declined: the broker did not forward it (the requester is told no more)
+INTRO_STATUSES = ("sent", "forwarded", "declined")
+
+
+class IntroRequest(Base):
+    """A request for an introduction made on the platform.
+
+    The requester asks a broker; only the broker's forward reaches the target, as
+    a conversation of three. The etiquette's ledger row (``ask``) is the request's
+    record of outcome; its words are messages of the private thread between the
+    requester and the broker (and, once forwarded, of the conversation of three).
+    """
+
+    __tablename__ = "intro_request"
+    __table_args__ = (
+        UniqueConstraint("ask_id"),
+        Index("ix_intro_request_requester", "requester_id", "id"),
+        Index("ix_intro_request_broker", "broker_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("ask.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    broker_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    # the member the broker is asked to introduce (the person they know)
+    target_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL")
+    )
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job_posting.id", ondelete="SET NULL"))
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation.id", ondelete="SET NULL")
+    )
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("conversation.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default="sent")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # from this day a request still "sent" shows as unanswered (the requester's rule)
+    unanswered_on: Mapped[dt.date] = mapped_column(Date)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -57,9 +57,11 @@ __all__ = [
     "InboxItem",
     "MessageView",
     "answer_request",
+    "checked_body",
     "conversation",
     "inbox",
     "messages_after",
+    "open_conversation",
     "send",
     "start_conversation",
     "unread_total",
@@ -159,7 +161,13 @@ def _burst_check(conn: Connection, viewer: Viewer, body: str, recipients: set[in
 
 
 def _record(
-    conn: Connection, conversation_id: int, sender: int, body: str, members: dict[int, str]
+    conn: Connection,
+    conversation_id: int,
+    sender: int,
+    body: str,
+    members: dict[int, str],
+    *,
+    notice: bool = True,
 ) -> int:
     now = utcnow()
     message_id = conn.execute(
@@ -193,7 +201,7 @@ def _record(
             )
         )
         state = members[other]
-        if state == "declined":
+        if state == "declined" or not notice:
             continue
         notify(
             conn,
@@ -268,6 +276,44 @@ def start_conversation(conn: Connection, viewer: Viewer, handles: list[str], bod
         ],
     )
     _record(conn, conversation_id, me, body, members)
+    return conversation_id
+
+
+def checked_body(body: str) -> str:
+    """A message's text, stripped, if it may be sent.
+
+    Raises
+    ------
+    FormError
+        Empty, too long, or with control characters (``body``).
+    """
+    return _body(body)
+
+
+def open_conversation(
+    conn: Connection, members: list[int], bodies: list[tuple[int, str]], *, notice: bool = True
+) -> int:
+    """A new conversation between ``members`` (each in their inbox), written in by
+    each ``(sender, text)`` of ``bodies`` in turn; returns its id. For conversations
+    the platform opens on its members' behalf (an introduction's private thread,
+    its conversation of three): the caller checked who may be in it; the texts
+    are traces like any message. ``notice`` False: the caller notifies."""
+    now = utcnow()
+    conversation_id = conn.execute(
+        insert(Conversation)
+        .values(created_by=members[0], created_at=now, last_message_at=now)
+        .returning(Conversation.id)
+    ).scalar_one()
+    states = dict.fromkeys(members, "active")
+    conn.execute(
+        insert(Participant),
+        [
+            {"conversation_id": conversation_id, "member_id": m, "state": s, "joined_at": now}
+            for m, s in states.items()
+        ],
+    )
+    for sender, text in bodies:
+        _record(conn, conversation_id, sender, text, states, notice=notice)
     return conversation_id
 
 

@@ -49,6 +49,10 @@ NOTIFICATION_KINDS = (
     "job",
     "application",
     "moderation",
+    "intro_request",  # to a broker: a member asks them for an introduction
+    "intro_forwarded",  # to the requester: the broker forwarded it
+    "intro_declined",  # to the requester: not forwarded
+    "intro_made",  # to the target: the broker introduced someone to them
 )
 
 
@@ -118,6 +122,8 @@ class NotificationGroup:
 
 
 def _link(row: object) -> str:
+    if row.kind in ("intro_request", "intro_declined"):  # type: ignore[attr-defined]
+        return "/network/introductions"
     if getattr(row, "post_id", None):
         return f"/posts/{row.post_id}"  # type: ignore[attr-defined]
     if getattr(row, "conversation_id", None):

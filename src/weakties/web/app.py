@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         career,
         discover,
         home,
+        introductions,
         keep_in_touch,
         leaders,
         messages,
@@ -180,6 +181,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(leaders.router)
     app.include_router(leaders.api)
     app.include_router(uploads.router)
+    app.include_router(introductions.router)
+    app.include_router(introductions.api)
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     # an export upload may be larger than any other request (the form's own bytes aside)
     larger = {"/settings/import": settings.import_max_bytes + 64 * 1024}

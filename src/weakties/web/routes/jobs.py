@@ -14,6 +14,7 @@ from weakties.service.forms import N_, FormError
 from weakties.service.jobs import EMPLOYMENT_TYPES, WORKPLACES
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render
+from weakties.web.routes.introductions import who_can_introduce_section
 
 __all__ = ["router"]
 
@@ -138,11 +139,13 @@ def _job_page(ctx: Page, job_id: int, *, status: int = 200, **extra: object) -> 
         me = account.viewer(conn)
         view = jobs.job(conn, me, job_id)
         applicants = jobs.applications(conn, me, job_id) if view.is_mine else []
+        intro = None if view.is_mine else who_can_introduce_section(ctx, conn, job_id=job_id)
     return render(
         ctx,
         "job.html",
         status=status,
         job=view,
+        intro=intro,
         applicants=applicants,
         workplace_labels=jobs.WORKPLACE_LABELS,
         employment_labels=jobs.EMPLOYMENT_LABELS,

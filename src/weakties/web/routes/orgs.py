@@ -12,6 +12,7 @@ from weakties.service.forms import FormError
 from weakties.store.errors import RefusedError
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render
+from weakties.web.routes.introductions import who_can_introduce_section
 
 __all__ = ["router"]
 
@@ -24,9 +25,10 @@ def org_page(ctx: Page, org_id: int) -> Response:
     account = ctx.require()
     with ctx.tx() as conn:
         org = orgpages.org_page(conn, account.viewer(conn), org_id)
+        intro = None if org.has_group_page else who_can_introduce_section(ctx, conn, org_id=org_id)
     if org.has_group_page:
         return redirect(f"/groups/{org_id}")
-    return render(ctx, "org.html", org=org)
+    return render(ctx, "org.html", org=org, intro=intro)
 
 
 @router.post("/orgs/{org_id}/follow")

@@ -11,6 +11,7 @@ from weakties.service import accounts, profiles
 from weakties.service.forms import FormError
 from weakties.web.deps import Ctx, Page
 from weakties.web.render import redirect, render
+from weakties.web.routes.introductions import who_can_introduce_section
 
 FormStr = Annotated[str, Form()]
 
@@ -31,11 +32,13 @@ def profile_response(
     account = ctx.require()
     with ctx.tx() as conn:
         profile = profiles.member_profile(conn, account.viewer(conn), handle)
+        intro = None if profile.is_self else who_can_introduce_section(ctx, conn, handle=handle)
     return render(
         ctx,
         "profile.html",
         status=status,
         profile=profile,
+        intro=intro,
         errors=errors or {},
         note=note,
         form=form or {},

@@ -1,0 +1,739 @@
+"""Introductions with consent: who can introduce the viewer, the request, the
+broker's answer.
+
+1. **Who can introduce me** (:func:`who_can_introduce`): on an organisation's,
+   a person's or a job's page, the viewer's ranked introduction paths with their
+   explanations, each with the etiquette's verdict on asking that broker now.
+   The paths come from the viewer's scoped reader: a broker's ties count only as
+   the broker shares them, so a member who shares nothing is never a path.
+2. **The request** (:func:`request_form`, :func:`send_request`): the member
+   writes it from the draft. Sending it records an ask in the member's ledger
+   (:func:`weakties.service.outreach.ask`: the ledger is held from the check to
+   the insert, so two requests at once cannot both pass a limit of one), opens a
+   private thread between the requester and the broker with the request in it,
+   and notifies the broker. The target is told nothing.
+3. **The broker's answer**: :func:`forward` (optionally with a note) opens a
+   conversation of three — requester, broker, target — with the request in it
+   and notifies the target; :func:`decline` tells the requester "not forwarded"
+   and nothing more. A request left unanswered shows as unanswered from the day
+   the requester's etiquette says so. Each outcome closes the ask in the
+   requester's ledger (introduced / declined; unanswered lapses by itself), so
+   etiquette's waits and the tie model see it; a forward is also an
+   ``introduction`` trace from the broker to each of the two.
+4. **Favours both ways** (:func:`introduction_ledger`): the asks a member
+   received and what they did with them, the asks they sent and their state.
+
+Only the requester and the broker ever see a request; the target sees the
+conversation of three once it is forwarded, and no one else sees anything. A
+block between the requester and the broker or the target hides them from each
+other here as everywhere (no path, no request); a block that arrives later
+stops the forward.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from weakties.errors import InputError, NotFoundError, RefusedError
+from weakties.model.tables import (
+    Interaction,
+    IntroRequest,
+    Member,
+    Message,
+    Organization,
+    table_of,
+)
+from weakties.service.connections import MemberCard, member_of
+from weakties.service.context import Viewer, reader
+from weakties.service.forms import N_, FormError
+from weakties.service.notifications import notify
+from weakties.service.social import (
+    blocked_between,
+    blocked_members,
+    cards,
+    check_rate,
+    member_by_handle,
+    require_active,
+    suspended_members,
+)
+
+__all__ = [
+    "PATHS_SHOWN",
+    "IntroLedger",
+    "IntroView",
+    "Introducer",
+    "Refusal",
+    "RequestForm",
+    "SentRequest",
+    "WhoCanIntroduce",
+    "decline",
+    "forward",
+    "introduction",
+    "introduction_ledger",
+    "possible_on",
+    "refusals_of",
+    "request_form",
+    "send_request",
+    "who_can_introduce",
+]
+
+PATHS_SHOWN = 5
+MAX_BROKERS = 1_000  # brokers ranked per page (each one explained)
+PURPOSES = ("job", "client", "info")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One etiquette rule an ask would break, and the first day it no longer does
+    (None: never, e.g. "do not ask")."""
+
+    rule: str
+    message: str
+    possible_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Introducer:
+    """One way in: the broker, the person they would introduce, and why."""
+
+    rank: int
+    broker_name: str
+    broker: MemberCard | None  # None: not a member of this platform
+    tie: str
+    contact_name: str  # the person the broker knows and would introduce
+    contact: MemberCard | None
+    target_name: str  # the person at the end of the path (the contact, or whom they know)
+    target_role: str | None
+    length: int
+    score: float
+    why: str
+    refusals: list[Refusal] = field(default_factory=list)
+    possible_on: dt.date | None = None
+    # the viewer may send this broker a request here and now
+    askable: bool = False
+
+
+@dataclass(frozen=True)
+class WhoCanIntroduce:
+    """The viewer's ways in to an organisation, a person or a job's organisation."""
+
+    target: str
+    org_id: int | None
+    job_id: int | None
+    purpose: str
+    paths: list[Introducer]
+    known_directly: int  # people there the viewer knows already
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    """What the request form shows: whom, through whom, the draft, and whether
+    etiquette allows it today."""
+
+    broker: MemberCard
+    target: MemberCard
+    org_id: int | None
+    org: str | None
+    job_id: int | None
+    purpose: str
+    draft: str
+    how_they_know: str | None
+    refusals: list[Refusal]
+    possible_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    id: int
+    thread_id: int
+    ask_id: int
+
+
+@dataclass(frozen=True)
+class IntroView:
+    """One request as its requester or its broker sees it.
+
+    ``state``: ``waiting`` (the broker has not answered yet), ``unanswered`` (no
+    answer by ``unanswered_on``), ``forwarded`` or ``declined`` (shown to the
+    requester as "not forwarded").
+    """
+
+    id: int
+    requester: MemberCard
+    broker: MemberCard
+    target: MemberCard
+    org: str | None
+    org_id: int | None
+    job_id: int | None
+    state: str
+    asked_at: dt.datetime
+    unanswered_on: dt.date
+    answered_at: dt.datetime | None
+    thread_id: int | None
+    group_id: int | None
+    sent_by_me: bool
+
+
+@dataclass(frozen=True)
+class IntroLedger:
+    """Favours both ways: the requests a member received, and those they sent."""
+
+    received: list[IntroView]
+    sent: list[IntroView]
+    waiting: int  # received requests the member has not answered yet
+
+
+def _refusals(reasons: list[dict[str, Any]]) -> list[Refusal]:
+    return [
+        Refusal(
+            str(r["rule"]),
+            str(r["message"]),
+            r["possible_on"]
+            if isinstance(r.get("possible_on"), dt.date) or r.get("possible_on") is None
+            else dt.date.fromisoformat(str(r["possible_on"])),
+        )
+        for r in reasons
+    ]
+
+
+def refusals_of(exc: RefusedError) -> list[Refusal]:
+    """The rules an etiquette refusal names, each with the day it lifts."""
+    return _refusals(
+        [r for r in exc.reasons if "message" in r]
+        or [
+            {
+                "rule": str((exc.reasons or [{}])[0].get("rule", "refused")),
+                "message": str(exc),
+                "possible_on": None,
+            }
+        ]
+    )
+
+
+def possible_on(refusals: list[Refusal]) -> dt.date | None:
+    """The first day every refusal is lifted (None if one never is, or none)."""
+    days = [r.possible_on for r in refusals]
+    if not days or any(d is None for d in days):
+        return None
+    return max(d for d in days if d is not None)
+
+
+def _members_of(conn: Connection, person_ids: set[int]) -> dict[int, int]:
+    """Person id -> member id, for the people who are members."""
+    if not person_ids:
+        return {}
+    rows = conn.execute(
+        select(Member.person_id, Member.id).where(Member.person_id.in_(sorted(person_ids)))
+    )
+    return dict(rows.all())
+
+
+def _purpose(purpose: str) -> str:
+    if purpose not in PURPOSES:
+        raise InputError(f"purpose must be one of {', '.join(PURPOSES)}", field="purpose")
+    return purpose
+
+
+def who_can_introduce(
+    conn: Connection,
+    who: Viewer,
+    *,
+    org_id: int | None = None,
+    handle: str | None = None,
+    job_id: int | None = None,
+    purpose: str | None = None,
+    limit: int = PATHS_SHOWN,
+) -> WhoCanIntroduce:
+    """Who can introduce the viewer to an organisation (``org_id``), a member
+    (``handle``) or the organisation of a job (``job_id``), best first, each with
+    the etiquette's verdict on asking that broker today.
+
+    Raises
+    ------
+    NotFoundError
+        An organisation, member or job the viewer may not see.
+    """
+    from weakties.opportunity.etiquette import check_ask
+    from weakties.service import jobs
+    from weakties.service.opportunities import introductions
+
+    me = member_of(who)
+    if sum(x is not None for x in (org_id, handle, job_id)) != 1:
+        raise InputError("say one of: an organisation, a member, a job")
+    r = reader(conn, who)
+    if job_id is not None:
+        org_id = jobs.job(conn, who, job_id).organization_id
+        purpose = purpose or "job"
+    purpose = _purpose(purpose or "job")
+    if handle is not None:
+        card = member_by_handle(conn, who, handle)
+        if card.member_id == me:
+            return WhoCanIntroduce(card.name, None, None, purpose, [], 0)
+        to = f"person:#{card.person_id}"
+        label = card.name
+    else:
+        assert org_id is not None
+        found_org = r.find_org(f"#{org_id}")  # NotFoundError for one the viewer may not see
+        to = f"org:#{found_org}"
+        label = r.org_names([found_org]).get(found_org, f"#{found_org}")
+    try:
+        # every broker's best path: the ones on hold (an open ask, a rest) rank last
+        # but are shown too, with the rule that holds them and the day it lifts
+        found = introductions(conn, who, to, purpose=purpose, limit=MAX_BROKERS, per_broker=1)
+    except NotFoundError:  # not in the viewer's visible network
+        return WhoCanIntroduce(label, org_id, job_id, purpose, [], 0)
+    paths = [p for p in found.paths if p.broker is not None]
+    people = {p.broker.id for p in paths if p.broker} | {
+        (p.via.id if p.via else p.target.id) for p in paths
+    }
+    member_ids = _members_of(conn, people)
+    people_cards = cards(conn, member_ids.values())
+    hidden = blocked_members(conn, me) | suspended_members(conn)
+    known = r.first_degree()
+    out: list[Introducer] = []
+    brokers: set[int] = set()
+    held = 0
+    for p in paths:
+        assert p.broker is not None
+        contact_pid = p.via.id if p.via else p.target.id
+        if contact_pid in known or p.broker.id in brokers:
+            continue  # the viewer knows them already; one way in per broker
+        contact_name = (p.via.name if p.via else p.target.name) or f"#{contact_pid}"
+        broker_member = member_ids.get(p.broker.id)
+        contact_member = member_ids.get(contact_pid)
+        if broker_member in hidden or contact_member in hidden:
+            continue  # blocked either way, or suspended: never a way in
+        if any(m is not None and m not in who.scope.names for m in (broker_member, contact_member)):
+            continue  # a member's ties count only as they share them: by name
+        if p.status != "ok":
+            if held >= limit:
+                continue
+            held += 1
+        elif len(out) - held >= limit:
+            continue
+        brokers.add(p.broker.id)
+        decision = check_ask(r, p.broker.id, target=contact_pid, org=org_id)
+        refusals = _refusals(decision.reasons)
+        out.append(
+            Introducer(
+                rank=len(out) + 1,
+                broker_name=p.broker.name or f"#{p.broker.id}",
+                broker=people_cards.get(broker_member) if broker_member else None,
+                tie=p.broker.tie,
+                contact_name=contact_name,
+                contact=people_cards.get(contact_member) if contact_member else None,
+                target_name=p.target.name or f"#{p.target.id}",
+                target_role=p.target.role,
+                length=p.length,
+                score=p.score,
+                why=p.why,
+                refusals=refusals,
+                possible_on=possible_on(refusals),
+                askable=bool(broker_member and contact_member and not refusals),
+            )
+        )
+    return WhoCanIntroduce(
+        label, org_id, job_id, purpose, out, int(found.summary.targets_known_directly)
+    )
+
+
+def _org_label(conn: Connection, who: Viewer, org_id: int | None) -> str | None:
+    if org_id is None:
+        return None
+    r = reader(conn, who)
+    found = r.find_org(f"#{org_id}")
+    return r.org_names([found]).get(found)
+
+
+def request_form(
+    conn: Connection,
+    who: Viewer,
+    broker: str,
+    target: str,
+    *,
+    org_id: int | None = None,
+    job_id: int | None = None,
+    purpose: str = "job",
+    lang: str = "en",
+) -> RequestForm:
+    """The request to ``broker`` (a handle) for an introduction to ``target`` (a
+    handle), drafted from what the three share, and the etiquette's verdict.
+
+    Raises
+    ------
+    NotFoundError
+        A member the viewer may not see (a block hides them), or an organisation.
+    FormError
+        The viewer themself as broker or target, or the same member twice.
+    """
+    from weakties.opportunity.etiquette import check_ask
+    from weakties.service.opportunities import draft
+
+    _purpose(purpose)
+    me = member_of(who)
+    b = member_by_handle(conn, who, broker)
+    t = member_by_handle(conn, who, target)
+    _distinct(me, b, t)
+    if job_id is not None:
+        from weakties.service import jobs
+
+        org_id = jobs.job(conn, who, job_id).organization_id
+    org = _org_label(conn, who, org_id)
+    text, how = "", None
+    try:
+        made = draft(
+            conn,
+            who,
+            f"#{b.person_id}",
+            f"#{t.person_id}",
+            purpose=purpose,
+            lang=lang if lang in ("en", "fr") else "en",
+        )
+        text, how = made.draft, made.context.how_the_broker_knows_them.text
+    except NotFoundError:
+        pass  # no visible path through them: the member writes it all
+    r = reader(conn, who)
+    try:
+        decision = check_ask(r, b.person_id, target=t.person_id, org=org_id)
+        refusals = _refusals(decision.reasons)
+    except NotFoundError:
+        refusals = []
+    return RequestForm(
+        b, t, org_id, org, job_id, purpose, text, how, refusals, possible_on(refusals)
+    )
+
+
+def _distinct(me: int, broker: MemberCard, target: MemberCard) -> None:
+    if broker.member_id == me:
+        raise FormError.one("broker", N_("You cannot ask yourself for an introduction."))
+    if target.member_id == me:
+        raise FormError.one("target", N_("You cannot ask to be introduced to yourself."))
+    if broker.member_id == target.member_id:
+        raise FormError.one("target", N_("Write to them directly: they are the broker."))
+
+
+def send_request(
+    conn: Connection,
+    who: Viewer,
+    broker: str,
+    target: str,
+    body: str,
+    *,
+    org_id: int | None = None,
+    job_id: int | None = None,
+    purpose: str = "job",
+) -> SentRequest:
+    """Send a request for an introduction: an ask in the viewer's ledger (if
+    etiquette allows it), a private thread with the broker holding the request,
+    a notification to the broker. The target is told nothing.
+
+    Raises
+    ------
+    RefusedError
+        Etiquette refuses it: ``reasons`` hold every rule and the day it lifts.
+    FormError
+        An empty or too long request, the viewer as broker or target.
+    NotFoundError
+        A broker or target the viewer may not see (a block hides them).
+    """
+    from weakties.opportunity.etiquette import load_limits
+    from weakties.service.messages import checked_body, open_conversation
+    from weakties.service.outreach import ask
+
+    _purpose(purpose)
+    me = require_active(conn, who)
+    text = checked_body(body)
+    b = member_by_handle(conn, who, broker)
+    t = member_by_handle(conn, who, target)
+    _distinct(me, b, t)
+    if job_id is not None:
+        from weakties.service import jobs
+
+        org_id = jobs.job(conn, who, job_id).organization_id
+    if org_id is not None:
+        _org_label(conn, who, org_id)  # one the viewer may see
+    # the ledger is held from here: the etiquette's check and the insert see the
+    # same asks, however many requests arrive at once
+    recorded = ask(
+        conn,
+        who,
+        f"#{b.person_id}",
+        target=f"#{t.person_id}",
+        org=f"#{org_id}" if org_id is not None else None,
+        purpose=purpose,
+        text=text,
+    )
+    check_rate(conn, me, "message")
+    now = who.clock
+    limits = load_limits(reader(conn, who))
+    thread = open_conversation(conn, [me, b.member_id], [(me, text)], notice=False)
+    intro_id = int(
+        conn.execute(
+            insert(IntroRequest)
+            .values(
+                ask_id=recorded.id,
+                requester_id=me,
+                broker_id=b.member_id,
+                target_id=t.member_id,
+                organization_id=org_id,
+                job_id=job_id,
+                thread_id=thread,
+                status="sent",
+                created_at=now,
+                unanswered_on=now.date() + dt.timedelta(days=limits.no_answer_after_days),
+            )
+            .returning(IntroRequest.id)
+        ).scalar_one()
+    )
+    notify(
+        conn,
+        b.member_id,
+        "intro_request",
+        dedup=f"intro-{intro_id}-request",
+        thread=f"intro-{intro_id}",
+        actor_id=me,
+        detail=t.name,
+    )
+    return SentRequest(intro_id, thread, recorded.id)
+
+
+def _received(conn: Connection, who: Viewer, intro_id: int) -> tuple[int, Any]:
+    """The viewer (as broker) and their request ``intro_id``."""
+    me = require_active(conn, who)
+    row = conn.execute(
+        select(table_of(IntroRequest)).where(
+            IntroRequest.id == intro_id, IntroRequest.broker_id == me
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no introduction request {intro_id} for you")
+    return me, row
+
+
+def _claim(conn: Connection, who: Viewer, row: Any, status: str) -> dt.datetime:
+    """Answer the request once: the first answer wins, a second is refused."""
+    now = who.clock
+    done = conn.execute(
+        update(IntroRequest)
+        .where(IntroRequest.id == row.id, IntroRequest.status == "sent")
+        .values(status=status, answered_at=now)
+    ).rowcount
+    if done != 1:
+        _answered(row.id)
+    return now
+
+
+def _answered(intro_id: int) -> None:
+    raise RefusedError(
+        f"introduction request {intro_id} is already answered: an answer is final",
+        [{"rule": "answered"}],
+    )
+
+
+def _close_ask(conn: Connection, requester: int, ask_id: int, outcome: str) -> None:
+    """Record the outcome in the requester's ledger (what their etiquette reads)."""
+    from weakties.service.context import viewer
+    from weakties.service.outreach import outcome as record
+
+    handle = conn.execute(select(Member.handle).where(Member.id == requester)).scalar_one()
+    record(conn, viewer(conn, handle), ask_id, outcome)
+
+
+def _ask_open(conn: Connection, ask_id: int) -> bool:
+    from weakties.model.tables import Ask
+
+    return conn.execute(select(Ask.status).where(Ask.id == ask_id)).scalar() == "open"
+
+
+def forward(conn: Connection, who: Viewer, intro_id: int, note: str = "") -> int:
+    """The broker forwards a request: a conversation of three (requester, broker,
+    target) opens with the request in it (and the broker's note), the target and
+    the requester are notified, the ask is recorded as introduced. Returns the
+    conversation's id.
+
+    Raises
+    ------
+    NotFoundError
+        Not a request the viewer received.
+    RefusedError
+        Already answered, withdrawn, or a block stands between two of the three.
+    FormError
+        A note too long or with control characters.
+    """
+    from weakties.service.messages import checked_body, open_conversation
+
+    me, row = _received(conn, who, intro_id)
+    if row.status != "sent":
+        _answered(row.id)
+    written = checked_body(note) if note.strip() else None
+    hidden = blocked_members(conn, me) | suspended_members(conn)
+    if (
+        row.requester_id in hidden
+        or row.target_id in hidden
+        or blocked_between(conn, row.requester_id, row.target_id)
+    ):
+        raise RefusedError(
+            "this request cannot be forwarded: one of them cannot be reached any more",
+            [{"rule": "blocked"}],
+        )
+    if not _ask_open(conn, row.ask_id):
+        raise RefusedError("the request was withdrawn", [{"rule": "withdrawn"}])
+    now = _claim(conn, who, row, "forwarded")
+    request = conn.execute(
+        select(Message.body)
+        .where(Message.conversation_id == row.thread_id, Message.sender_id == row.requester_id)
+        .order_by(Message.id)
+        .limit(1)
+    ).scalar()
+    bodies = [(row.requester_id, request)] if request else []
+    if written:
+        bodies.append((me, written))
+    group = open_conversation(conn, [me, row.requester_id, row.target_id], bodies, notice=False)
+    conn.execute(update(IntroRequest).where(IntroRequest.id == row.id).values(group_id=group))
+    _close_ask(conn, row.requester_id, row.ask_id, "introduced")
+    people = cards(conn, [me, row.requester_id, row.target_id])
+    for other in (row.requester_id, row.target_id):
+        conn.execute(
+            insert(Interaction).values(
+                kind="introduction",
+                channel="platform",
+                sender_id=people[me].person_id,
+                recipient_id=people[other].person_id,
+                occurred_at=now,
+                group_size=2,
+                conversation=f"platform-conversation-{group}",
+                asserted_by=me,
+                natural_key=f"platform-introduction-{row.id}-{other}",
+            )
+        )
+    notify(
+        conn,
+        row.target_id,
+        "intro_made",
+        dedup=f"intro-{row.id}-made",
+        thread=f"intro-{row.id}",
+        actor_id=me,
+        conversation_id=group,
+        detail=people[row.requester_id].name,
+    )
+    notify(
+        conn,
+        row.requester_id,
+        "intro_forwarded",
+        dedup=f"intro-{row.id}-forwarded",
+        thread=f"intro-{row.id}",
+        actor_id=me,
+        conversation_id=group,
+        detail=people[row.target_id].name,
+    )
+    return group
+
+
+def decline(conn: Connection, who: Viewer, intro_id: int) -> None:
+    """The broker does not forward a request: the requester sees "not forwarded"
+    (no reason unless the broker writes one in their thread), the target never
+    hears of it, the ask is recorded as declined.
+
+    Raises
+    ------
+    NotFoundError
+        Not a request the viewer received.
+    RefusedError
+        Already answered.
+    """
+    me, row = _received(conn, who, intro_id)
+    _claim(conn, who, row, "declined")
+    if _ask_open(conn, row.ask_id):
+        _close_ask(conn, row.requester_id, row.ask_id, "declined")
+    notify(
+        conn,
+        row.requester_id,
+        "intro_declined",
+        dedup=f"intro-{row.id}-declined",
+        thread=f"intro-{row.id}",
+        actor_id=me,
+    )
+
+
+def _views(conn: Connection, who: Viewer, rows: list[Any], me: int) -> list[IntroView]:
+    people = cards(conn, {m for r in rows for m in (r.requester_id, r.broker_id, r.target_id)})
+    org_ids = sorted({r.organization_id for r in rows if r.organization_id is not None})
+    orgs = (
+        dict(
+            conn.execute(
+                select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))
+            ).all()
+        )
+        if org_ids
+        else {}
+    )
+    today = who.clock.date()
+    out = []
+    for r in rows:
+        if not {r.requester_id, r.broker_id, r.target_id} <= people.keys():
+            continue
+        state = {"forwarded": "forwarded", "declined": "declined"}.get(r.status)
+        if state is None:
+            state = "unanswered" if today >= r.unanswered_on else "waiting"
+        out.append(
+            IntroView(
+                id=r.id,
+                requester=people[r.requester_id],
+                broker=people[r.broker_id],
+                target=people[r.target_id],
+                org=orgs.get(r.organization_id),
+                org_id=r.organization_id,
+                job_id=r.job_id,
+                state=state,
+                asked_at=r.created_at,
+                unanswered_on=r.unanswered_on,
+                answered_at=r.answered_at,
+                thread_id=r.thread_id,
+                group_id=r.group_id,
+                sent_by_me=r.requester_id == me,
+            )
+        )
+    return out
+
+
+def introduction_ledger(conn: Connection, who: Viewer, *, limit: int = 200) -> IntroLedger:
+    """The requests the viewer received (and what they did with them) and those
+    they sent (and their state), newest first."""
+    me = member_of(who)
+    table = table_of(IntroRequest)
+
+    def rows(column: Any) -> list[Any]:
+        return list(
+            conn.execute(
+                select(table).where(column == me).order_by(IntroRequest.id.desc()).limit(limit)
+            )
+        )
+
+    received = _views(conn, who, rows(IntroRequest.broker_id), me)
+    return IntroLedger(
+        received=received,
+        sent=_views(conn, who, rows(IntroRequest.requester_id), me),
+        waiting=sum(1 for r in received if r.state in ("waiting", "unanswered")),
+    )
+
+
+def introduction(conn: Connection, who: Viewer, intro_id: int) -> IntroView:
+    """One request, for its requester or its broker only.
+
+    Raises
+    ------
+    NotFoundError
+        For anyone else (the target included: they see the conversation of three).
+    """
+    me = member_of(who)
+    row = conn.execute(select(table_of(IntroRequest)).where(IntroRequest.id == intro_id)).first()
+    if row is None or me not in (row.requester_id, row.broker_id):
+        raise NotFoundError(f"no introduction request {intro_id}")
+    found = _views(conn, who, [row], me)
+    if not found:
+        raise NotFoundError(f"no introduction request {intro_id}")
+    return found[0]

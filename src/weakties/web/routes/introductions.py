@@ -1,0 +1,338 @@
+"""Introductions with consent, as pages and as JSON.
+
+Pages: ``/network/introductions`` (the requests received and sent, favours both
+ways), ``/network/introductions/new`` (the request, written from the draft) and
+the broker's answers (forward, decline). "Who can introduce me" itself is on the
+organisation, person and job pages (:func:`who_can_introduce_section`).
+
+API under ``/api/v1/introductions``: the same, as JSON. An etiquette refusal is a
+409 whose body adds to the one error shape every rule broken (``reasons``: rule,
+message, ``possible_on``) and the day the request becomes possible.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Query
+from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse, Response
+
+from weakties.errors import NotFoundError, RefusedError
+from weakties.records import to_json
+from weakties.service import introductions as intro
+from weakties.service.forms import FormError
+from weakties.web.deps import ApiMember, Ctx, Page
+from weakties.web.errors import error_body
+from weakties.web.render import redirect, render
+from weakties.web.routes.api import _errors
+
+__all__ = ["api", "router", "who_can_introduce_section"]
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(
+    prefix="/api/v1/introductions", tags=["introductions"], responses=_errors(401, 404, 422)
+)
+
+FormStr = Annotated[str, Form()]
+Purpose = Literal["job", "client", "info"]
+
+
+def who_can_introduce_section(ctx: Ctx, conn: Any, **target: Any) -> intro.WhoCanIntroduce | None:
+    """The "who can introduce me" section of a page (None when the viewer may not
+    ask for this target: their own profile, a member hidden from them)."""
+    account = ctx.require()
+    try:
+        return intro.who_can_introduce(conn, account.viewer(conn), **target)
+    except NotFoundError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdecimal() else None
+
+
+def _refused(exc: RefusedError) -> list[intro.Refusal]:
+    return intro.refusals_of(exc)
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+@router.get("/network/introductions")
+def ledger_page(ctx: Page) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = intro.introduction_ledger(conn, account.viewer(conn))
+    return render(ctx, "introductions.html", ledger=found)
+
+
+def _form_page(
+    ctx: Page,
+    *,
+    broker: str,
+    to: str,
+    org: int | None,
+    job: int | None,
+    purpose: str,
+    body: str | None = None,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    refusals: list[intro.Refusal] | None = None,
+) -> Response:
+    account = ctx.require()
+    with ctx.tx() as conn:
+        form = intro.request_form(
+            conn,
+            account.viewer(conn),
+            broker,
+            to,
+            org_id=org,
+            job_id=job,
+            purpose=purpose,
+            lang=ctx.lang.code,
+        )
+    shown = refusals if refusals is not None else form.refusals
+    return render(
+        ctx,
+        "introduction_new.html",
+        status=status,
+        form=form,
+        body=form.draft if body is None else body,
+        errors=errors or {},
+        refusals=shown,
+        possible_on=intro.possible_on(shown),
+    )
+
+
+@router.get("/network/introductions/new")
+def new_request(
+    ctx: Page,
+    broker: str = "",
+    to: str = "",
+    org: str | None = None,
+    job: str | None = None,
+    purpose: str = "job",
+) -> Response:
+    return _form_page(ctx, broker=broker, to=to, org=_int(org), job=_int(job), purpose=purpose)
+
+
+@router.post("/network/introductions")
+def send_request(
+    ctx: Page,
+    broker: FormStr = "",
+    to: FormStr = "",
+    body: FormStr = "",
+    org: FormStr = "",
+    job: FormStr = "",
+    purpose: FormStr = "job",
+) -> Response:
+    account = ctx.require()
+    where: dict[str, Any] = {
+        "broker": broker,
+        "to": to,
+        "org": _int(org),
+        "job": _int(job),
+        "purpose": purpose,
+    }
+    try:
+        with ctx.tx() as conn:
+            sent = intro.send_request(
+                conn,
+                account.viewer(conn),
+                broker,
+                to,
+                body,
+                org_id=_int(org),
+                job_id=_int(job),
+                purpose=purpose,
+            )
+    except FormError as exc:
+        return _form_page(ctx, **where, body=body, status=422, errors=exc.fields)
+    except RefusedError as exc:
+        return _form_page(ctx, **where, body=body, status=409, refusals=_refused(exc))
+    return redirect(f"/network/introductions#intro-{sent.id}")
+
+
+@router.post("/network/introductions/{intro_id}/forward")
+def forward(ctx: Page, intro_id: int, note: FormStr = "") -> Response:
+    account = ctx.require()
+    try:
+        with ctx.tx() as conn:
+            group = intro.forward(conn, account.viewer(conn), intro_id, note)
+    except (FormError, RefusedError) as exc:
+        with ctx.tx() as conn:
+            found = intro.introduction_ledger(conn, account.viewer(conn))
+        message = str(exc) if isinstance(exc, RefusedError) else exc.fields.get("body", "")
+        return render(
+            ctx,
+            "introductions.html",
+            status=409 if isinstance(exc, RefusedError) else 422,
+            ledger=found,
+            errors={f"intro-{intro_id}": message},
+            note=note,
+        )
+    return redirect(f"/messages/{group}")
+
+
+@router.post("/network/introductions/{intro_id}/decline")
+def decline(ctx: Page, intro_id: int) -> Response:
+    account = ctx.require()
+    try:
+        with ctx.tx() as conn:
+            intro.decline(conn, account.viewer(conn), intro_id)
+    except RefusedError as exc:
+        with ctx.tx() as conn:
+            found = intro.introduction_ledger(conn, account.viewer(conn))
+        return render(
+            ctx,
+            "introductions.html",
+            status=409,
+            ledger=found,
+            errors={f"intro-{intro_id}": str(exc)},
+        )
+    return redirect(f"/network/introductions#intro-{intro_id}")
+
+
+# -- the API ----------------------------------------------------------------------------
+
+
+class RequestIn(BaseModel):
+    broker: str = Field(max_length=200, description="the broker's handle")
+    to: str = Field(max_length=200, description="the handle of the member to be introduced to")
+    body: str = Field(max_length=20_000, description="the request, in your words")
+    org: int | None = Field(None, description="the organisation the request is about")
+    job: int | None = Field(None, description="the job the request is about")
+    purpose: Purpose = "job"
+
+
+class ForwardIn(BaseModel):
+    note: str = Field("", max_length=20_000, description="a word from you to both (optional)")
+
+
+def _refusal_response(exc: RefusedError) -> JSONResponse:
+    found = _refused(exc)
+    body = error_body(409, str(exc))
+    body["reasons"] = to_json(found)
+    body["possible_on"] = to_json(intro.possible_on(found))
+    return JSONResponse(body, status_code=409)
+
+
+@api.get("/paths", response_model=dict[str, Any])
+def paths_api(
+    ctx: ApiMember,
+    org: Annotated[int | None, Query(description="an organisation's id")] = None,
+    person: Annotated[str | None, Query(max_length=200, description="a member's handle")] = None,
+    job: Annotated[int | None, Query(description="a job's id")] = None,
+    purpose: Purpose | None = None,
+) -> dict[str, Any]:
+    """Who can introduce you to an organisation, a member or a job's organisation
+    (exactly one): ranked, explained, each with etiquette's verdict on asking that
+    broker today (``refusals``: rule, message, ``possible_on``)."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = intro.who_can_introduce(
+            conn, account.viewer(conn), org_id=org, handle=person, job_id=job, purpose=purpose
+        )
+    return dict(to_json(found))
+
+
+@api.get("/draft", response_model=dict[str, Any])
+def draft_api(
+    ctx: ApiMember,
+    broker: Annotated[str, Query(max_length=200)],
+    to: Annotated[str, Query(max_length=200)],
+    org: int | None = None,
+    job: int | None = None,
+    purpose: Purpose = "job",
+    lang: Literal["en", "fr"] = "en",
+) -> dict[str, Any]:
+    """The draft of a request to ``broker`` for an introduction to ``to``, and
+    whether etiquette allows it today."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = intro.request_form(
+            conn,
+            account.viewer(conn),
+            broker,
+            to,
+            org_id=org,
+            job_id=job,
+            purpose=purpose,
+            lang=lang,
+        )
+    return dict(to_json(found))
+
+
+@api.get("", response_model=dict[str, Any])
+def ledger_api(ctx: ApiMember) -> dict[str, Any]:
+    """The requests you received (and what you did with them) and those you sent
+    (and their state: waiting, unanswered, forwarded, declined)."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = intro.introduction_ledger(conn, account.viewer(conn))
+    return dict(to_json(found))
+
+
+@api.post(
+    "",
+    status_code=201,
+    response_model=dict[str, Any],
+    responses={
+        409: {
+            "description": "refused by etiquette: ``reasons`` (rule, message, possible_on) "
+            "and ``possible_on``, the first day every rule is lifted (null: never)"
+        }
+    },
+)
+def send_api(ctx: ApiMember, request: RequestIn) -> Any:
+    """Send a request for an introduction: the broker receives it first (a
+    notification and a private thread); the member to be introduced hears nothing
+    unless the broker forwards it."""
+    account = ctx.require()
+    try:
+        with ctx.tx() as conn:
+            sent = intro.send_request(
+                conn,
+                account.viewer(conn),
+                request.broker,
+                request.to,
+                request.body,
+                org_id=request.org,
+                job_id=request.job,
+                purpose=request.purpose,
+            )
+    except RefusedError as exc:
+        return _refusal_response(exc)
+    return to_json(sent)
+
+
+@api.get("/{intro_id}", response_model=dict[str, Any])
+def one_api(ctx: ApiMember, intro_id: int) -> dict[str, Any]:
+    """One request, for its requester or its broker."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = intro.introduction(conn, account.viewer(conn), intro_id)
+    return dict(to_json(found))
+
+
+@api.post("/{intro_id}/forward", response_model=dict[str, Any], responses=_errors(409))
+def forward_api(ctx: ApiMember, intro_id: int, answer: ForwardIn) -> dict[str, Any]:
+    """Forward a request you received: a conversation of three opens (you, the
+    requester, the member they asked to meet) with the request and your note."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        group = intro.forward(conn, account.viewer(conn), intro_id, answer.note)
+        found = intro.introduction(conn, account.viewer(conn), intro_id)
+    return {**dict(to_json(found)), "conversation_id": group}
+
+
+@api.post("/{intro_id}/decline", response_model=dict[str, Any], responses=_errors(409))
+def decline_api(ctx: ApiMember, intro_id: int) -> dict[str, Any]:
+    """Do not forward a request: the requester sees "not forwarded", nothing more."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        intro.decline(conn, account.viewer(conn), intro_id)
+        found = intro.introduction(conn, account.viewer(conn), intro_id)
+    return dict(to_json(found))

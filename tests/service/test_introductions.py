@@ -1,0 +1,269 @@
+"""Introductions with consent, at the service layer, on the demo platform (every
+person a member): the request's states, etiquette's refusals with their rule and
+the day they lift, who sees what, blocks, and two requests at once."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from tests.intro_world import Way, build_demo_platform, find_way
+from weakties.errors import NotFoundError, RefusedError
+from weakties.model.tables import Ask, Interaction, Notification, Participant
+from weakties.service import introductions as intro
+from weakties.service import messages
+from weakties.service.context import viewer
+from weakties.store.engine import Store, open_store
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_platform(tmp_path_factory.mktemp("intro"))
+
+
+@pytest.fixture
+def store(demo_db: Path, tmp_path: Path) -> Iterator[Store]:
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db, copy)
+    opened = open_store(str(copy))
+    yield opened
+    opened.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def found_way(demo_db: Path) -> Way:
+    opened = open_store(str(demo_db))
+    try:
+        return find_way(opened)
+    finally:
+        opened.engine.dispose()
+
+
+def _as(store: Store, handle: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    with store.engine.begin() as conn:
+        return fn(conn, viewer(conn, handle), *args, **kwargs)
+
+
+def _send(
+    store: Store, way: Way, body: str = "Could you introduce me? I am curious about it."
+) -> Any:
+    return _as(
+        store, way.requester, intro.send_request, way.broker, way.target, body, org_id=way.org_id
+    )
+
+
+def _notifications(store: Store, handle: str) -> list[tuple[str, int | None]]:
+    from weakties.model.tables import Member
+
+    with store.engine.connect() as conn:
+        member = conn.execute(select(Member.id).where(Member.handle == handle)).scalar_one()
+        return [
+            (k, c)
+            for k, c in conn.execute(
+                select(Notification.kind, Notification.conversation_id)
+                .where(Notification.member_id == member)
+                .order_by(Notification.id)
+            )
+        ]
+
+
+def test_the_paths_are_ranked_explained_and_carry_etiquettes_verdict(store, found_way):
+    way = found_way
+    found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+    assert [p.rank for p in found.paths] == list(range(1, len(found.paths) + 1))
+    assert all(p.why for p in found.paths)
+    scores = [p.score for p in found.paths]
+    assert scores == sorted(scores, reverse=True)
+    chosen = next(p for p in found.paths if p.broker and p.broker.handle == way.broker)
+    assert chosen.askable and chosen.refusals == [] and chosen.possible_on is None
+
+
+def test_forwarded_a_request_becomes_a_conversation_of_three(store, found_way):
+    way = found_way
+    sent = _send(store, way)
+    # the broker has it first: a notification and a private thread with the request
+    assert ("intro_request", None) in _notifications(store, way.broker)
+    thread = _as(store, way.broker, messages.conversation, sent.thread_id)
+    assert [m.body for m in thread.messages] == ["Could you introduce me? I am curious about it."]
+    assert {c.handle for c in thread.others} == {way.requester}
+    # the target knows nothing yet
+    assert _notifications(store, way.target) == []
+    with pytest.raises(NotFoundError):
+        _as(store, way.target, intro.introduction, sent.id)
+    with pytest.raises(NotFoundError):
+        _as(store, way.target, messages.conversation, sent.thread_id)
+    assert _as(store, way.target, intro.introduction_ledger).received == []
+    mine = _as(store, way.requester, intro.introduction_ledger)
+    assert [(r.id, r.state) for r in mine.sent] == [(sent.id, "waiting")]
+    theirs = _as(store, way.broker, intro.introduction_ledger)
+    assert [(r.id, r.state, r.sent_by_me) for r in theirs.received] == [(sent.id, "waiting", False)]
+    assert theirs.waiting == 1
+
+    group = _as(store, way.broker, intro.forward, sent.id, "Happy to: you two should talk.")
+    seen = _as(store, way.target, messages.conversation, group)
+    assert {c.handle for c in seen.others} == {way.requester, way.broker}
+    assert [m.body for m in seen.messages] == [
+        "Could you introduce me? I am curious about it.",
+        "Happy to: you two should talk.",
+    ]
+    assert ("intro_made", group) in _notifications(store, way.target)
+    assert ("intro_forwarded", group) in _notifications(store, way.requester)
+    with store.engine.connect() as conn:
+        members = conn.execute(
+            select(Participant.state).where(Participant.conversation_id == group)
+        ).all()
+        assert [s for (s,) in members] == ["active"] * 3
+        assert conn.execute(select(Ask.status).where(Ask.id == sent.ask_id)).scalar() == (
+            "introduced"
+        )
+        traces = conn.execute(
+            select(Interaction.kind).where(
+                Interaction.natural_key.like(f"platform-introduction-{sent.id}-%")
+            )
+        ).all()
+        assert len(traces) == 2
+    assert _as(store, way.requester, intro.introduction_ledger).sent[0].state == "forwarded"
+    assert _as(store, way.broker, intro.introduction_ledger).received[0].state == "forwarded"
+    with pytest.raises(RefusedError, match="already answered"):
+        _as(store, way.broker, intro.decline, sent.id)
+
+    # a second request through the same broker the same day: the rest after an introduction
+    with pytest.raises(RefusedError) as refused:
+        _send(store, way, "Another favour, in other words entirely, please.")
+    rules = {r["rule"]: r["possible_on"] for r in refused.value.reasons}
+    with store.engine.connect() as conn:
+        today = viewer(conn, way.requester).clock.date()
+    assert rules == {"cooldown_introduced": (today + dt.timedelta(days=14)).isoformat()}
+
+
+def test_declined_says_not_forwarded_and_nothing_reaches_the_target(store, found_way):
+    way = found_way
+    sent = _send(store, way)
+    _as(store, way.broker, intro.decline, sent.id)
+    mine = _as(store, way.requester, intro.introduction_ledger).sent[0]
+    assert mine.state == "declined" and mine.group_id is None
+    assert ("intro_declined", None) in _notifications(store, way.requester)
+    assert _notifications(store, way.target) == []
+    with store.engine.connect() as conn:
+        assert conn.execute(select(Ask.status).where(Ask.id == sent.ask_id)).scalar() == "declined"
+    with pytest.raises(RefusedError) as refused:
+        _send(store, way, "Perhaps now, in a fresh way of putting it?")
+    assert [r["rule"] for r in refused.value.reasons] == ["cooldown_declined"]
+    with pytest.raises(RefusedError, match="already answered"):
+        _as(store, way.broker, intro.forward, sent.id)
+
+
+def test_a_second_open_request_through_the_same_broker_is_refused_with_its_day(store, found_way):
+    way = found_way
+    first = _send(store, way)
+    with pytest.raises(RefusedError) as refused:
+        _send(store, way, "Something else entirely, written again from scratch.")
+    reason = next(r for r in refused.value.reasons if r["rule"] == "open_per_broker")
+    with store.engine.connect() as conn:
+        today = viewer(conn, way.requester).clock.date()
+    # unanswered after 21 days, then 30 days' rest
+    assert reason["possible_on"] == (today + dt.timedelta(days=51)).isoformat()
+    # the page says so before the member writes anything
+    again = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+    through = next(p for p in again.paths if p.broker and p.broker.handle == way.broker)
+    assert not through.askable
+    assert [r.rule for r in through.refusals] == ["open_per_broker"]
+    assert through.possible_on == today + dt.timedelta(days=51)
+    assert _as(store, way.requester, intro.introduction_ledger).sent[0].id == first.id
+
+
+def test_an_unanswered_request_shows_as_unanswered_after_the_requesters_days(store, found_way):
+    way = found_way
+    sent = _send(store, way)
+    with store.engine.begin() as conn:
+        later = viewer(conn, way.requester)
+        later = dataclasses.replace(later, clock=later.clock + dt.timedelta(days=21))
+        row = intro.introduction(conn, later, sent.id)
+        assert row.state == "unanswered"
+        assert row.unanswered_on == (later.clock - dt.timedelta(days=21)).date() + dt.timedelta(
+            days=21
+        )
+        earlier = dataclasses.replace(later, clock=later.clock - dt.timedelta(days=1))
+        assert intro.introduction(conn, earlier, sent.id).state == "waiting"
+
+
+def test_nobody_else_sees_or_answers_a_request(store, found_way):
+    way = found_way
+    sent = _send(store, way)
+    assert "sam" not in {way.requester, way.broker, way.target}
+    for handle in ("sam", way.target):
+        with pytest.raises(NotFoundError):
+            _as(store, handle, intro.introduction, sent.id)
+        with pytest.raises(NotFoundError):
+            _as(store, handle, intro.forward, sent.id)
+        with pytest.raises(NotFoundError):
+            _as(store, handle, intro.decline, sent.id)
+    with pytest.raises(NotFoundError):  # the requester cannot answer their own
+        _as(store, way.requester, intro.forward, sent.id)
+
+
+def test_a_member_who_shares_nothing_is_never_a_way_in(store, found_way):
+    from tests.support import set_sharing
+
+    way = found_way
+    with store.engine.begin() as conn:
+        set_sharing(conn, way.broker, "nothing")
+    found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+    assert way.broker not in {p.broker.handle for p in found.paths if p.broker}
+
+
+def test_a_block_hides_the_way_in_and_stops_the_request(store, found_way):
+    from weakties.service.moderation import block
+
+    way = found_way
+    _as(store, way.broker, block, way.requester)
+    found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+    assert way.broker not in {p.broker.handle for p in found.paths if p.broker}
+    with pytest.raises(NotFoundError):
+        _send(store, way)
+
+
+def test_a_block_between_requester_and_target_stops_the_forward(store, found_way):
+    from weakties.service.moderation import block
+
+    way = found_way
+    sent = _send(store, way)
+    _as(store, way.target, block, way.requester)
+    with pytest.raises(RefusedError, match="cannot be forwarded"):
+        _as(store, way.broker, intro.forward, sent.id)
+    assert _as(store, way.requester, intro.introduction, sent.id).state == "waiting"
+
+
+def test_two_requests_at_once_through_one_broker_make_one(store, found_way):
+    way = found_way
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def one(body: str) -> None:
+        barrier.wait()
+        try:
+            _send(store, way, body)
+            outcomes.append("sent")
+        except RefusedError as exc:
+            outcomes.append(exc.reasons[0]["rule"])
+
+    threads = [
+        threading.Thread(target=one, args=(b,))
+        for b in ("A first way of asking for this favour.", "Quite different words for a favour.")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["open_per_broker", "sent"]
+    assert len(_as(store, way.requester, intro.introduction_ledger).sent) == 1

@@ -1,0 +1,274 @@
+"""Introductions with consent in the web app, on the demo platform: "who can
+introduce me" on the organisation, person and job pages, the request written from
+the draft in a form that works without JavaScript (and without a CSRF token, not
+at all), the broker's answers, refusals with their rule and day, the JSON API."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.intro_world import Way, build_demo_platform, find_way
+from tests.web.conftest import SECRET, api_headers, csrf, post_form
+from weakties.store.engine import open_store
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_platform(tmp_path_factory.mktemp("intro-web"))
+
+
+@pytest.fixture(scope="module")
+def way(demo_db: Path) -> Way:
+    opened = open_store(str(demo_db))
+    try:
+        return find_way(opened)
+    finally:
+        opened.engine.dispose()
+
+
+@pytest.fixture
+def app(demo_db: Path, tmp_path: Path) -> Iterator[Any]:
+    from weakties.web.app import create_app
+    from weakties.web.settings import Settings
+
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db, copy)
+    store = open_store(str(copy))
+    yield create_app(
+        Settings(environment="test", secret_key=SECRET, db=str(copy), worker_interval=0),
+        store=store,
+    )
+    store.engine.dispose()
+
+
+def _browser(app: Any, handle: str) -> TestClient:
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
+
+    client = TestClient(app)
+    client.__enter__()
+    signed = post_form(
+        client, "/signin", {"email": f"{handle}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
+    )
+    assert signed.status_code == 303, signed.text
+    return client
+
+
+@pytest.fixture
+def three(app: Any, way: Way) -> Iterator[dict[str, TestClient]]:
+    clients = {
+        role: _browser(app, handle)
+        for role, handle in (
+            ("requester", way.requester),
+            ("broker", way.broker),
+            ("target", way.target),
+        )
+    }
+    yield clients
+    for client in clients.values():
+        client.__exit__(None, None, None)
+
+
+WORDS = "Would you introduce me? <script>alert(1)</script> I'd be grateful & brief."
+
+
+def _request_page(client: TestClient, way: Way) -> Any:
+    return client.get(
+        "/network/introductions/new",
+        params={"broker": way.broker, "to": way.target, "org": way.org_id},
+    )
+
+
+def test_the_request_without_javascript_from_page_to_forward(three, way):
+    requester, broker, target = three["requester"], three["broker"], three["target"]
+    org = requester.get(f"/orgs/{way.org_id}")
+    assert org.status_code == 200
+    section = org.text[org.text.index('id="introducers"') :]
+    assert "Who can introduce me" in org.text
+    link = re.search(
+        r'href="(/network/introductions/new\?broker=' + way.broker + r'[^"]+)"', section
+    )
+    assert link, section[:2000]
+    form = requester.get(link.group(1).replace("&amp;", "&"))
+    assert form.status_code == 200
+    draft = re.search(r'<textarea id="f-body" name="body"[^>]*>([^<]*)</textarea>', form.text)
+    assert draft and draft.group(1).strip(), "the form starts from the draft"
+    assert 'name="csrf_token"' in form.text
+    # no CSRF token, no request
+    forged = requester.post(
+        "/network/introductions",
+        data={"broker": way.broker, "to": way.target, "body": WORDS, "org": str(way.org_id)},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+    empty = post_form(
+        requester,
+        "/network/introductions",
+        {"broker": way.broker, "to": way.target, "body": "  ", "org": str(way.org_id)},
+        page="/network/introductions",
+    )
+    assert empty.status_code == 422 and "Write something first." in empty.text
+    sent = post_form(
+        requester,
+        "/network/introductions",
+        {"broker": way.broker, "to": way.target, "body": WORDS, "org": str(way.org_id)},
+        page="/network/introductions",
+    )
+    assert sent.status_code == 303, sent.text
+    mine = requester.get("/network/introductions")
+    assert "Waiting for an answer" in mine.text
+    # the broker has it first; the target has nothing
+    theirs = broker.get("/network/introductions")
+    intro_id = int(
+        re.search(r'action="/network/introductions/(\d+)/forward"', theirs.text).group(1)
+    )
+    assert f"/network/introductions/{intro_id}/decline" in theirs.text
+    assert broker.get("/api/v1/notifications").status_code in (200, 404)
+    nothing = target.get("/network/introductions")
+    assert "Nobody has asked you" in nothing.text and WORDS not in nothing.text
+    assert target.get(f"/api/v1/introductions/{intro_id}").status_code == 404
+    thread = broker.get(f"/api/v1/introductions/{intro_id}").json()["thread_id"]
+    shown = broker.get(f"/messages/{thread}")
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in shown.text and "<script>alert" not in shown.text
+    )
+
+    forwarded = post_form(
+        broker,
+        f"/network/introductions/{intro_id}/forward",
+        {"note": "You two <b>should</b> talk."},
+        page="/network/introductions",
+    )
+    assert forwarded.status_code == 303
+    group = int(forwarded.headers["location"].rsplit("/", 1)[1])
+    seen = target.get(f"/messages/{group}")
+    assert seen.status_code == 200
+    assert "&lt;script&gt;" in seen.text and "You two &lt;b&gt;should&lt;/b&gt; talk." in seen.text
+    notes = target.get("/notifications").text
+    assert "introduced you" in notes
+    assert "Forwarded" in requester.get("/network/introductions").text
+
+    # the same broker again the same day: refused, with the rule and the day it lifts
+    again = post_form(
+        requester,
+        "/network/introductions",
+        {
+            "broker": way.broker,
+            "to": way.target,
+            "body": "Once more, other words.",
+            "org": str(way.org_id),
+        },
+        page="/network/introductions",
+    )
+    assert again.status_code == 409
+    assert 'data-rule="cooldown_introduced"' in again.text
+    assert "A rest after an introduction" in again.text
+    assert re.search(r"The request becomes possible on \w+ \d+, \d{4}", again.text)
+
+
+def test_declined_shows_not_forwarded_and_the_decline_is_final(three, way):
+    requester, broker = three["requester"], three["broker"]
+    sent = requester.post(
+        "/api/v1/introductions",
+        json={"broker": way.broker, "to": way.target, "body": WORDS, "org": way.org_id},
+        headers=api_headers(requester),
+    )
+    assert sent.status_code == 201, sent.text
+    intro_id = sent.json()["id"]
+    no = post_form(
+        broker, f"/network/introductions/{intro_id}/decline", {}, page="/network/introductions"
+    )
+    assert no.status_code == 303
+    page = requester.get("/network/introductions").text
+    assert "Not forwarded" in page
+    assert "You did not forward it" in broker.get("/network/introductions").text
+    late = post_form(
+        broker,
+        f"/network/introductions/{intro_id}/forward",
+        {"note": ""},
+        page="/network/introductions",
+    )
+    assert late.status_code == 409 and "already answered" in late.text
+
+
+def test_the_api_paths_request_refusal_and_answers(three, way):
+    requester, broker, target = three["requester"], three["broker"], three["target"]
+    paths = requester.get("/api/v1/introductions/paths", params={"org": way.org_id})
+    assert paths.status_code == 200
+    found = paths.json()
+    assert found["known_directly"] == 0
+    chosen = next(p for p in found["paths"] if p["broker"] and p["broker"]["handle"] == way.broker)
+    assert chosen["askable"] is True and chosen["why"] and chosen["refusals"] == []
+    person = requester.get("/api/v1/introductions/paths", params={"person": way.target})
+    assert person.status_code == 200
+    draft = requester.get(
+        "/api/v1/introductions/draft", params={"broker": way.broker, "to": way.target}
+    )
+    assert draft.status_code == 200 and draft.json()["draft"]
+    sent = requester.post(
+        "/api/v1/introductions",
+        json={"broker": way.broker, "to": way.target, "body": WORDS, "org": way.org_id},
+        headers=api_headers(requester),
+    )
+    assert sent.status_code == 201
+    second = requester.post(
+        "/api/v1/introductions",
+        json={
+            "broker": way.broker,
+            "to": way.target,
+            "body": "Other words again.",
+            "org": way.org_id,
+        },
+        headers=api_headers(requester),
+    )
+    assert second.status_code == 409
+    body = second.json()
+    assert body["ok"] is False and body["status"] == 409 and body["fields"] == {}
+    rules = {r["rule"]: r["possible_on"] for r in body["reasons"]}
+    assert rules.get("open_per_broker")
+    assert body["possible_on"] == max(rules.values())
+    mine = requester.get("/api/v1/introductions").json()
+    assert [r["state"] for r in mine["sent"]] == ["waiting"] and mine["received"] == []
+    assert target.get("/api/v1/introductions").json() == {"received": [], "sent": [], "waiting": 0}
+    intro_id = sent.json()["id"]
+    answered = broker.post(
+        f"/api/v1/introductions/{intro_id}/forward",
+        json={"note": "Meet each other"},
+        headers=api_headers(broker),
+    )
+    assert answered.status_code == 200
+    assert answered.json()["state"] == "forwarded"
+    assert target.get(f"/messages/{answered.json()['conversation_id']}").status_code == 200
+    again = broker.post(f"/api/v1/introductions/{intro_id}/decline", headers=api_headers(broker))
+    assert again.status_code == 409
+
+
+def test_who_can_introduce_is_on_person_and_job_pages(app, three, way):
+    from weakties.service import jobs
+    from weakties.service.context import viewer
+
+    requester, target = three["requester"], three["target"]
+    profile = requester.get(f"/in/{way.target}")
+    assert profile.status_code == 200 and 'id="introducers"' in profile.text
+    own = target.get(f"/in/{way.target}")
+    assert 'id="introducers"' not in own.text  # nobody introduces you to yourself
+    with app.state.store.engine.connect() as conn:
+        theirs = jobs.my_organizations(conn, viewer(conn, way.broker))
+    poster = three["broker"]
+    posted = poster.post(  # where the broker works, as their own profile says
+        "/api/v1/jobs",
+        json={"organization": theirs[0][1], "title": "Analyst", "description": "Numbers."},
+        headers=api_headers(poster),
+    )
+    assert posted.status_code == 201, posted.text
+    job = requester.get(f"/jobs/{posted.json()['id']}")
+    assert job.status_code == 200 and 'id="introducers"' in job.text
+    assert csrf(requester, f"/jobs/{posted.json()['id']}")
