@@ -267,3 +267,50 @@ def test_two_requests_at_once_through_one_broker_make_one(store, found_way):
         t.join()
     assert sorted(outcomes) == ["open_per_broker", "sent"]
     assert len(_as(store, way.requester, intro.introduction_ledger).sent) == 1
+
+
+def test_a_broker_who_does_not_want_to_be_asked_is_never_asked(store, found_way):
+    from weakties.service.outreach import do_not_ask
+
+    way = found_way
+    _as(store, way.broker, do_not_ask, "me", reason="too busy this year")
+    found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+    held = next(p for p in found.paths if p.broker and p.broker.handle == way.broker)
+    assert not held.askable and held.possible_on is None
+    assert [r.rule for r in held.refusals] == ["do_not_ask"]
+    with pytest.raises(RefusedError) as refused:
+        _send(store, way)
+    assert [(r["rule"], r["possible_on"]) for r in refused.value.reasons] == [("do_not_ask", None)]
+    assert intro.possible_on(intro.refusals_of(refused.value)) is None
+    assert _as(store, way.requester, intro.introduction_ledger).sent == []
+
+
+def test_the_same_words_to_a_second_broker_are_mass_solicitation(store, found_way):
+    way = found_way
+    words = "Dear friend, would you introduce me to someone at your company? Many thanks."
+    _send(store, way, words)
+    other = _another_broker(store, way)
+    assert other.broker is not None and other.contact is not None
+    with pytest.raises(RefusedError) as refused:
+        _as(
+            store,
+            way.requester,
+            intro.send_request,
+            other.broker.handle,
+            other.contact.handle,
+            words,
+        )
+    assert "same_text_recipients" in {r["rule"] for r in refused.value.reasons}
+
+
+def _another_broker(store: Store, way: Way) -> Any:
+    """An askable path through someone else than the way's broker, at any organisation."""
+    from weakties.model.tables import Organization
+
+    with store.engine.begin() as conn:
+        me = viewer(conn, way.requester)
+        for (oid,) in conn.execute(select(Organization.id).order_by(Organization.id)):
+            for p in intro.who_can_introduce(conn, me, org_id=oid).paths:
+                if p.askable and p.broker and p.contact and p.broker.handle != way.broker:
+                    return p
+    raise AssertionError("no other broker")
