@@ -4,11 +4,16 @@ of them; nobody has a brief about themself."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import insert, select
 
 from tests.web.conftest import api_headers, sign_up
 from weakties import service
+from weakties.model.tables import Event, Member
 from weakties.service import people
 
 
@@ -31,6 +36,16 @@ def pair(client, other, store):
     with store.engine.begin() as conn:
         who = service.viewer(conn, "ana")
         people.add_note(conn, who, "Bob <b>Chen</b>", "Bob <i>hates</i> mornings")
+        bob = conn.execute(select(Member.person_id).where(Member.handle == "bob")).scalar_one()
+        conn.execute(
+            insert(Event).values(
+                member_id=who.member_id,
+                person_id=bob,
+                kind="career_move",
+                occurred_on=dt.date.today() - dt.timedelta(days=3),
+                detail=json.dumps({"from": {"org": "Acme"}, "to": {"org": "Globex"}}),
+            )
+        )
 
 
 def test_the_brief_is_the_viewers_own(client, other, pair, app):
@@ -41,6 +56,7 @@ def test_the_brief_is_the_viewers_own(client, other, pair, app):
     # user text is escaped: the name and the note
     assert "Bob &lt;b&gt;Chen&lt;/b&gt;" in page.text and "<b>Chen</b>" not in page.text
     assert "Bob &lt;i&gt;hates&lt;/i&gt; mornings" in page.text
+    assert "moved to Globex in" in page.text
     found = client.get("/api/v1/profiles/bob/brief").json()
     assert [n["text"] for n in found["notes"]] == ["Bob <i>hates</i> mornings"]
     assert found["conversations"]["total"] == 1 and found["tie"] in ("strong", "weak")
