@@ -20,7 +20,6 @@ Formats, recognised by content whatever the file is called:
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from weakties.ingest.csvread import CsvFile, Row
 from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key, linkedin_slug, phone_key
+from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -292,7 +292,7 @@ def import_contacts(
         jobs=jobs,
         other_files=others,
         me=SelfInfo(),
-        export_date=dt.date.today(),
+        export_date=clock.utcnow().date(),
         source_kind=f"contacts:{fmt}",
         source_label=label,
         progress=progress,

@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from weakties.store import clock
+
 __all__ = [
     "check_plausible",
     "day_month_order",
@@ -133,7 +135,7 @@ def day_month_order(text: str) -> tuple[str | None, bool] | None:
 def check_plausible(value: dt.date, text: str) -> None:
     """Refuse a date outside 1900 – today + 1 year (``0001``, ``9999``: not data)."""
     day = value.date() if isinstance(value, dt.datetime) else value
-    latest = dt.date.today() + dt.timedelta(days=366)
+    latest = clock.utcnow().date() + dt.timedelta(days=366)
     if not dt.date(1900, 1, 1) <= day <= latest:
         raise _ImpossibleDate(
             f"implausible date {text!r}: dates are expected between 1900 and {latest.year}"

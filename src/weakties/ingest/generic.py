@@ -85,6 +85,7 @@ from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import SourceFile, open_sources
 from weakties.model.identity import email_key
 from weakties.model.tables import Member, utcnow
+from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -705,7 +706,7 @@ def _run(
         jobs=[Job(source, kind, job(source))],
         other_files=[],
         me=SelfInfo(),
-        export_date=dt.date.today(),
+        export_date=clock.utcnow().date(),
         source_kind=kind,
         source_label=str(path),
         progress=progress,

@@ -53,6 +53,7 @@ from weakties.ingest.mbox import AddressBook, digest, naive_utc
 from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key
+from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -449,7 +450,7 @@ def import_ics(
     if bad:
         raise InputError(f"--me {bad[0]!r} is not an e-mail address")
     addresses = sorted({m for m in (email_key(v) for v in me) if m})
-    day = today or dt.date.today()
+    day = today or clock.utcnow().date()
     jobs: list[Job] = []
     others: list[FileReport] = []
     for path in path_list:

@@ -33,6 +33,7 @@ from weakties.ingest.sources import SourceFile
 from weakties.model import tables as t
 from weakties.model.identity import display_name, name_key
 from weakties.model.orgnames import org_key
+from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -403,7 +404,7 @@ def _execute(
     guessed: str | None = None,
     force: bool = False,
 ) -> None:
-    export_date = summary.export_date or dt.date.today()
+    export_date = summary.export_date or clock.utcnow().date()
     source_label = summary.source
     # The write lock from the start: what is read to resolve people cannot
     # change under the import; another writer waits (see store.engine).

@@ -18,6 +18,7 @@ from typing import Any
 from weakties.errors import InputError
 from weakties.scale import runs
 from weakties.scale.suggest import MAX_DEGREE, MAX_PLACE, SALT_ABOVE
+from weakties.store import clock
 
 __all__ = ["JOBS", "BatchResult", "run_batch"]
 
@@ -73,7 +74,7 @@ def run_batch(
     when = source.now
     run_id = runs.new_run(output)
     folder = runs.run_folder(output, run_id)
-    started = dt.datetime.now(dt.UTC)
+    started = clock.utcnow().replace(tzinfo=dt.UTC)
     wanted = ("ties", "suggest", "reach") if job == "all" else (job,)
     rows: dict[str, int] = {}
     seconds: dict[str, float] = {}
@@ -117,7 +118,7 @@ def run_batch(
         by_org, totals = reach(source, scores, when, salt_above=salt_above)
         write("reach", by_org)
         write("reach_totals", totals)
-    finished = dt.datetime.now(dt.UTC)
+    finished = clock.utcnow().replace(tzinfo=dt.UTC)
     manifest: dict[str, Any] = {
         "run": run_id,
         "job": job,

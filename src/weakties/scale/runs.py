@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from weakties.errors import InputError
+from weakties.store import clock
 
 __all__ = ["RESULTS", "commit", "current", "new_run", "output_path", "prune", "run_folder"]
 
@@ -60,7 +61,7 @@ def output_path(url: str) -> Path:
 
 def new_run(output: Path, now: dt.datetime | None = None) -> str:
     """A fresh run id (sortable by time) and its empty folder."""
-    when = now or dt.datetime.now(dt.UTC)
+    when = now or clock.utcnow().replace(tzinfo=dt.UTC)
     run_id = f"{when:%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:6]}"
     (output / "runs" / run_id).mkdir(parents=True)
     return run_id

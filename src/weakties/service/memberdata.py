@@ -50,6 +50,7 @@ from weakties.model.tables import (
 )
 from weakties.service.accounts import AccountInfo, _hasher
 from weakties.service.forms import N_, FormError
+from weakties.store import clock
 
 __all__ = ["WrongPassword", "delete_account", "export_member_data"]
 
@@ -145,7 +146,7 @@ def export_member_data(conn: Connection, account: AccountInfo) -> bytes:
         archive.writestr(
             "README.txt",
             "Your weakties data, as of "
-            f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}.\n"
+            f"{clock.utcnow().replace(tzinfo=dt.UTC).isoformat(timespec='seconds')}.\n"
             "JSON files hold your records; CSV files your ties, traces and the people your "
             "data knows (by id and name).\n",
         )

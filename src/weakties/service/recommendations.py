@@ -27,6 +27,7 @@ from weakties.model.tables import Interaction, Member, Person
 from weakties.service.connections import _member, connection_state, member_of, visible_member
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError, has_control_characters
+from weakties.store import clock
 
 __all__ = [
     "RELATIONSHIP_MAX",
@@ -169,7 +170,7 @@ def write(conn: Connection, viewer: Viewer, handle: str, relationship: str, text
     me = person_of(viewer)
     key = _key(me, other.person_id)
     values = {
-        "occurred_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "occurred_at": clock.utcnow(),
         "detail": label,
         "content": body,
         "status": "PENDING",

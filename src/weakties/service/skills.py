@@ -13,7 +13,6 @@ they took part in) and nothing else — not even a count.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from weakties.model.tables import Interaction, Member, Person, Skill
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError, has_control_characters
+from weakties.store import clock
 
 __all__ = [
     "Endorser",
@@ -202,7 +202,7 @@ def endorse(conn: Connection, viewer: Viewer, handle: str, skill: str) -> None:
             channel="platform",
             sender_id=me,
             recipient_id=pid,
-            occurred_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            occurred_at=clock.utcnow(),
             group_size=1,
             detail=name,
             status="ACCEPTED",

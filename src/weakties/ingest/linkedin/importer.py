@@ -28,6 +28,7 @@ from weakties.ingest.linkedin.selfid import detect_self
 from weakties.ingest.run import ImportSummary, Job, Progress, execute
 from weakties.ingest.sheet import DATE_COLUMNS, Sheet
 from weakties.ingest.sources import Limits, SourceFile, open_sources
+from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -187,7 +188,7 @@ def _export_date(paths: list[Path], sheets: _Sheets) -> tuple[dt.date, str, str 
         how = f"guessed from {newest[1]} (its newest date)"
         return newest[0], how, how
     how = "today: no date in its name or its files"
-    return dt.datetime.now(dt.UTC).date(), how, how
+    return clock.utcnow().date(), how, how
 
 
 def import_linkedin(

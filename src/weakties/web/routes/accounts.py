@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from weakties.service import accounts, memberdata
 from weakties.service.forms import FormError
+from weakties.store import clock
 from weakties.store.errors import NotFoundError, RefusedError
 from weakties.web.deps import LANG_COOKIE, Page
 from weakties.web.mail import send_mail
@@ -215,7 +216,7 @@ def settings_export(ctx: Page) -> Response:
     account = ctx.require()
     with ctx.tx() as conn:
         archive = memberdata.export_member_data(conn, account)
-    day = dt.date.today().isoformat()
+    day = clock.utcnow().date().isoformat()
     return Response(
         archive,
         media_type="application/zip",
