@@ -123,6 +123,14 @@ class PostgresServer:
         self._admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
         return self.url(name)
 
+    def copy_of(self, url: str) -> str:
+        """A new database holding what ``url``'s holds (nobody may be connected to it)."""
+        from sqlalchemy.engine import make_url
+
+        name = f"c{os.getpid()}_{next(self._counter)}"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {make_url(url).database}")
+        return self.url(name)
+
     def empty_database(self) -> str:
         """A fresh database with no tables at all (for the migration tests)."""
         name = f"e{os.getpid()}_{next(self._counter)}"

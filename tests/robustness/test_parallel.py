@@ -59,7 +59,7 @@ def test_two_imports_and_readers_at_once(tmp_path):
     db = tmp_path / "shared.sqlite"
     seed = write_files(tmp_path / "seed", {"Connections.csv": connections([])})
     assert run(db, *IMPORT, str(seed), "--as", "me").code == 0
-    big = _export(tmp_path / "big", "a", 50_000)
+    big = _export(tmp_path / "big", "a", 20_000)
     small = _export(tmp_path / "small", "b", 2_000)
     marker = db.with_name(db.name + "-writer")
 
@@ -76,7 +76,7 @@ def test_two_imports_and_readers_at_once(tmp_path):
     listed, listing_err = listing.communicate(timeout=300)
     assert listing.returncode == 0, listing_err
     # It read while the import was writing: what was committed before it (the
-    # member, none of the 50,000 people being imported). A reader that waited
+    # member, none of the 20,000 people being imported). A reader that waited
     # for the import would have seen them.
     assert [(m["handle"], m["people"]) for m in json.loads(listed)] == [("me", 0)]
 
@@ -91,7 +91,7 @@ def test_two_imports_and_readers_at_once(tmp_path):
     waiting = [line for line in err2.splitlines() if line.strip()]
     assert len(waiting) == 1, err2
     assert "waiting for the database: 'import linkedin for me'" in waiting[0]
-    assert json.loads(out1)["added"]["tie"] == 50_000
+    assert json.loads(out1)["added"]["tie"] == 20_000
     assert json.loads(out2)["added"]["tie"] == 2_000
     lines = "\n".join(dump(db) or [])
     assert lines.count('INSERT INTO "member"') == 2
@@ -101,7 +101,7 @@ def test_a_writer_that_gives_up_says_why_in_one_line(tmp_path):
     db = tmp_path / "shared.sqlite"
     seed = write_files(tmp_path / "seed", {"Connections.csv": connections([])})
     assert run(db, *IMPORT, str(seed), "--as", "me").code == 0
-    big = _export(tmp_path / "big", "a", 20_000)
+    big = _export(tmp_path / "big", "a", 8_000)
     small = _export(tmp_path / "small", "b", 10)
     marker = db.with_name(db.name + "-writer")
     first = _weakties(db, *IMPORT, str(big), "--as", "me")

@@ -50,7 +50,7 @@ def test_a_second_import_waits_for_the_first(tmp_path, postgres):
     db = postgres.new_database()
     seed = write_files(tmp_path / "seed", {"Connections.csv": connections([])})
     assert run(db, *IMPORT, str(seed), "--as", "me").code == 0
-    big = _export(tmp_path / "big", "a", 20_000)
+    big = _export(tmp_path / "big", "a", 8_000)
     small = _export(tmp_path / "small", "b", 500)
     first = _weakties(db, *IMPORT, str(big), "--as", "me")  # type: ignore[arg-type]
     engine = create_engine(db)

@@ -36,6 +36,16 @@ def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
 
 
+@pytest.fixture(scope="module")
+def world_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Worlds built once per module and backend, copied for each test (``copies``)."""
+    from tests.web.copies import WorldCopies
+
+    copies = WorldCopies(tmp_path_factory.mktemp("worlds"))
+    yield copies
+    copies.drop_all()
+
+
 @pytest.fixture
 def settings(store_url: str) -> Settings:
     return make_settings(store_url)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from tests.web.conftest import PASSWORD, api_headers, csrf, sign_up
+from tests.web.copies import World
 
 ROLES = ("anonymous", "stranger", "second", "connection", "operator", "owner")
 HANDLES = {
@@ -34,12 +35,6 @@ HANDLES = {
     "second": "sara",
     "stranger": "stan",
 }
-
-
-@dataclass
-class World:
-    clients: dict[str, TestClient]
-    ids: dict[str, int] = field(default_factory=dict)
 
 
 def _invite(client: TestClient, handle: str, note: str | None = "Hello") -> int:
@@ -57,8 +52,8 @@ def _accept(client: TestClient, invitation: int) -> None:
     assert done.status_code == 200, done.text
 
 
-@pytest.fixture
-def world(app) -> Any:
+def build_world(app: Any, store: Any) -> World:
+    """Olga's world, built once per backend (``world`` hands out copies)."""
     clients = {role: TestClient(app) for role in ROLES}
     for client in clients.values():
         client.__enter__()
@@ -131,9 +126,13 @@ def world(app) -> Any:
     )
     assert asked.status_code == 201, asked.text
     w.ids["intro"] = asked.json()["id"]
-    yield w
-    for client in clients.values():
-        client.__exit__(None, None, None)
+    return w
+
+
+@pytest.fixture
+def world(world_copies, backend, request, tmp_path) -> Iterator[World]:
+    with world_copies.copy("access", build_world, request, tmp_path) as (copied, _store):
+        yield copied
 
 
 # (method, path template, body kind, {role: status}); unlisted roles: the default

@@ -10,13 +10,14 @@ these rows too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from tests.web.conftest import api_headers, csrf
-from tests.web.test_access import API, ROLES, SIGNED, World, world  # noqa: F401
+from tests.web.test_access import API, ROLES, SIGNED, World, build_world
 
 OWNER_AND_CONNECTION = {"owner", "connection"}
 
@@ -113,10 +114,11 @@ SOCIAL_MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
 ]
 
 
-@pytest.fixture
-def social(world: World, store: Any) -> World:  # noqa: F811
+def build_social(app: Any, store: Any) -> World:
+    """Olga's world with her posts, conversations, a job, a report and a block."""
     from weakties.model.tables import Member, Organization, Position
 
+    world = build_world(app, store)
     c = world.clients
 
     def call(role: str, method: str, path: str, body: Any = None) -> Any:
@@ -173,12 +175,18 @@ def social(world: World, store: Any) -> World:  # noqa: F811
         {"kind": "post", "target": str(world.ids["post"]), "reason": "spam"},
     )["id"]
     call("stranger", "POST", "/api/v1/blocks", {"handle": "sara"})
-    world.ids["blocked"] = "sara"  # type: ignore[assignment]
-    world.ids["blocker"] = "stan"  # type: ignore[assignment]
+    world.ids["blocked"] = "sara"
+    world.ids["blocker"] = "stan"
     return world
 
 
-def _body(kind: str, world: World) -> dict[str, Any]:  # noqa: F811
+@pytest.fixture
+def social(world_copies, backend, request, tmp_path) -> Iterator[World]:
+    with world_copies.copy("social", build_social, request, tmp_path) as (copied, _store):
+        yield copied
+
+
+def _body(kind: str, world: World) -> dict[str, Any]:
     _, _, name = kind.partition(":")
     bodies: dict[str, dict[str, Any]] = {
         "post": {"body": "Hello all", "audience": "everyone"},
@@ -199,7 +207,7 @@ def _body(kind: str, world: World) -> dict[str, Any]:  # noqa: F811
     return body
 
 
-def _call(world: World, role: str, method: str, path: str, kind: str) -> int:  # noqa: F811
+def _call(world: World, role: str, method: str, path: str, kind: str) -> int:
     client = world.clients[role]
     url = path.format(owner="olga", **world.ids)
     if kind.startswith("form"):

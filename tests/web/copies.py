@@ -1,0 +1,119 @@
+"""Worlds built once per backend and test module, then copied for each test.
+
+Building the access matrix's world takes dozens of requests (sign-ups,
+invitations, a group, a photo, posts, a job …) and the matrix has hundreds of
+rows on two backends. Each row still gets a database of its own: a copy of the
+built one (SQLite's backup API; ``CREATE DATABASE … TEMPLATE`` on PostgreSQL),
+served by a new app, with browsers carrying the built world's cookies (the
+sessions live in the copied database). What one row writes, no other row sees.
+"""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from weakties.store.engine import Store, open_store
+from weakties.web.app import create_app
+
+
+@dataclass
+class World:
+    clients: dict[str, TestClient]
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+# build(app, store) -> World, its clients entered
+Build = Callable[[Any, Store], World]
+
+
+@dataclass
+class _Built:
+    url: str
+    cookies: dict[str, list[Any]]
+    ids: dict[str, Any]
+
+
+class WorldCopies:
+    """Each world built at most once per (name, backend); copies handed out."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.built: dict[tuple[str, str], _Built] = {}
+        self.server: Any = None
+
+    def _new_url(self, name: str, backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{self.folder / name}.sqlite"
+        return str(self.server.new_database())
+
+    def _build(self, name: str, backend: str, build: Build) -> _Built:
+        from tests.web.conftest import make_settings
+
+        url = self._new_url(name, backend)
+        store = open_store(url)
+        try:
+            world = build(create_app(make_settings(url), store=store), store)
+            cookies = {
+                role: [copy.copy(cookie) for cookie in client.cookies.jar]
+                for role, client in world.clients.items()
+            }
+            for client in world.clients.values():
+                client.__exit__(None, None, None)
+        finally:
+            store.close()
+        return _Built(url, cookies, dict(world.ids))
+
+    def _copy(self, built: _Built, backend: str, folder: Path) -> str:
+        if backend == "postgresql":
+            return str(self.server.copy_of(built.url))
+        source = built.url.removeprefix("sqlite:///")
+        target = folder / "world.sqlite"
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return f"sqlite:///{target}"
+
+    @contextmanager
+    def copy(
+        self, name: str, build: Build, request: pytest.FixtureRequest, folder: Path
+    ) -> Iterator[tuple[World, Store]]:
+        from tests.web.conftest import make_settings
+
+        backend = str(request.getfixturevalue("backend"))
+        if backend == "postgresql":
+            self.server = request.getfixturevalue("postgres")
+        built = self.built.get((name, backend))
+        if built is None:
+            built = self.built[(name, backend)] = self._build(name, backend, build)
+        url = self._copy(built, backend, folder)
+        store = open_store(url)
+        app = create_app(make_settings(url), store=store)
+        clients: dict[str, TestClient] = {}
+        try:
+            for role, jar in built.cookies.items():
+                client = clients[role] = TestClient(app, base_url="http://testserver")
+                client.__enter__()
+                for cookie in jar:
+                    client.cookies.jar.set_cookie(copy.copy(cookie))
+            yield World(clients, dict(built.ids)), store
+        finally:
+            for client in clients.values():
+                client.__exit__(None, None, None)
+            store.close()
+            if backend == "postgresql":
+                self.server.drop(url)
+
+    def drop_all(self) -> None:
+        for (_name, backend), built in self.built.items():
+            if backend == "postgresql" and self.server is not None:
+                self.server.drop(built.url)
