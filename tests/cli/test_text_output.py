@@ -72,6 +72,12 @@ def test_ties_report_and_calibration(demo, tmp_path):
     listed = run(db, "ties", "--limit", "5")
     # the demo's two years of traces are long enough for the model fitted on them
     assert "Ties of you as of" in listed and "model: learned from the history" in listed
+    fitted = " ".join(run(db, "model", "fit").split())
+    assert "tie strength: fitted on" in fitted
+    # the line names only what was fitted, and what does not use the fit
+    uses = "`weakties suggest`" in fitted.partition("Kept:")[2]
+    assert uses == ("people you may know: not fitted" not in fitted)
+    assert "still score with the hand-set model" in fitted
     strongest = ids(db, "ties", "--limit", "1")[0]
     explained = run(db, "ties", "--explain", f"#{strongest['id']}")
     assert "tie, strength" in explained and "Dunbar layer" in explained

@@ -65,5 +65,18 @@ def fit(
         else:
             line += seen.note or "not used: the tie model was not fitted"
         console.print(line, markup=False)
-    if result.kept:
-        console.print("Kept: `weakties ties` and `weakties suggest` use it.", markup=False)
+    users = [
+        command
+        for command, part in (
+            ("`weakties ties`", result.ties),
+            ("`weakties suggest`", result.suggestions),
+        )
+        if part.fitted
+    ]
+    if result.kept and users:
+        console.print(
+            f"Kept: {' and '.join(users)} use{'' if len(users) > 1 else 's'} it; the report, "
+            "introduction paths and the network pages still score with the hand-set model "
+            "(or your calibrated one).",
+            markup=False,
+        )

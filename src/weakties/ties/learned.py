@@ -654,5 +654,5 @@ def learned_scores(
         net=net,
         x=x,
         rows=rows,
-        name=f"learned from the history to {fitted.date} (chance of contact within 30 days)",
+        name=f"learned from the history to {fitted.date}: the chance of contact within 30 days",
     )
