@@ -93,13 +93,14 @@ def test_twelve_asks_at_once_record_exactly_five(database, tmp_path):
     ask = ["--db", database, "ask", "--json"]
     started = [
         subprocess.Popen(
-            [sys.executable, str(script), str(flag), str(go), *ask, f"#{pid}"],
+            # each through another broker, for another person (an ask names whom it is for)
+            [sys.executable, str(script), str(flag), str(go), *ask, f"#{pid}", "--for", f"#{to}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
             text=True,
         )
-        for pid, flag in zip(ids, ready, strict=True)
+        for pid, to, flag in zip(ids, ids[1:] + ids[:1], ready, strict=True)
     ]
     deadline = time.monotonic() + 300
     while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
