@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import make_settings
 from weakties.store.engine import Store, open_store
 from weakties.web.app import create_app
 
@@ -56,8 +57,6 @@ class WorldCopies:
         return str(self.server.new_database())
 
     def _build(self, name: str, backend: str, build: Build) -> _Built:
-        from tests.web.conftest import make_settings
-
         url = self._new_url(name, backend)
         store = open_store(url)
         try:
@@ -77,18 +76,14 @@ class WorldCopies:
             return str(self.server.copy_of(built.url))
         source = built.url.removeprefix("sqlite:///")
         target = folder / "world.sqlite"
-        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
-        src.close()
-        dst.close()
         return f"sqlite:///{target}"
 
     @contextmanager
     def copy(
         self, name: str, build: Build, request: pytest.FixtureRequest, folder: Path
     ) -> Iterator[tuple[World, Store]]:
-        from tests.web.conftest import make_settings
-
         backend = str(request.getfixturevalue("backend"))
         if backend == "postgresql":
             self.server = request.getfixturevalue("postgres")
