@@ -16,6 +16,7 @@ import datetime as dt
 from typing import cast
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -1061,3 +1062,17 @@ class IntroRequest(Base):
     # from this day a request still "sent" shows as unanswered (the requester's rule)
     unanswered_on: Mapped[dt.date] = mapped_column(Date)
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ChangeCounter(Base):
+    """Two counters every write bumps in its own transaction (see
+    :mod:`weakties.store.changes`): ``graph`` (ties, members, sharing, people,
+    positions, blocks, settings) and ``traces`` (interactions, messages,
+    comments, reactions, asks, labels). One row, ``id`` 1."""
+
+    __tablename__ = "change_counter"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    graph: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    traces: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

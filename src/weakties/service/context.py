@@ -120,8 +120,18 @@ def transaction(store: Store) -> Iterator[Connection]:
 
 
 def reader(conn: Connection, who: Viewer) -> Reader:
-    """The scoped reader of a viewer (the engines' only way to the data)."""
-    return Reader(conn, who.scope, now=who.now, clock=who.clock)
+    """The scoped reader of a viewer (the engines' only way to the data).
+
+    Its graph-only results (first and second degree, the people it may show) are
+    kept for the viewer's next requests while the graph is unchanged (see
+    :mod:`weakties.service.live`)."""
+    from weakties.service.live import shared_reads
+
+    r = Reader(conn, who.scope, now=who.now, clock=who.clock)
+    kept = shared_reads(conn, who)
+    if kept is not None:
+        r._cache = kept
+    return r
 
 
 def _members(conn: Connection) -> list[tuple[int, int, str, str]]:

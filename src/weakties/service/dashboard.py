@@ -87,10 +87,17 @@ def dashboard(conn: Connection, who: Viewer, *, organisations: int = 12) -> Dash
     report's own ``change`` still compares with the last report remembered by
     ``weakties report``.
     """
+    from weakties.service.live import memo
+
+    person_of(who)
+    key = ("dashboard", organisations)
+    return memo(conn, who, key, lambda: _dashboard(conn, who, organisations))
+
+
+def _dashboard(conn: Connection, who: Viewer, organisations: int) -> Dashboard:
     from weakties.report.overview import network_overview
     from weakties.service.report import network_report
 
-    person_of(who)
     report = network_report(conn, who, remember=False)
     month, note = _month_change(conn, who, report)
     r = reader(conn, who)

@@ -117,7 +117,15 @@ def _only_way(g: object, me: int, contacts: np.ndarray) -> np.ndarray:
 
 
 def ego_graph(conn: Connection, who: Viewer, *, max_edges: int = MAX_EDGES) -> EgoGraph:
-    """The member's ego graph with server-side positions (see the module doc)."""
+    """The member's ego graph with server-side positions (see the module doc),
+    kept while the graph and the traces are unchanged (:mod:`weakties.service.live`)."""
+    from weakties.service.live import memo
+
+    person_of(who)
+    return memo(conn, who, ("ego", max_edges), lambda: _ego_graph(conn, who, max_edges))
+
+
+def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
     from weakties.graph import Graph, NodeNotFound
     from weakties.graph.communities import ego_communities
     from weakties.ties.strength import score_ties

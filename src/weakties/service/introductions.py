@@ -283,7 +283,9 @@ def who_can_introduce(
     try:
         # every broker's best path: the ones on hold (an open ask, a rest) rank last
         # but are shown too, with the rule that holds them and the day it lifts
-        found = introductions(conn, who, to, purpose=purpose, limit=MAX_BROKERS, per_broker=1)
+        found = introductions(
+            conn, who, to, purpose=purpose, limit=MAX_BROKERS, per_broker=1, net=_network(conn, who)
+        )
     except NotFoundError:  # not in the viewer's visible network
         return WhoCanIntroduce(label, org_id, job_id, purpose, [], 0)
     paths = [p for p in found.paths if p.broker is not None]
@@ -339,6 +341,16 @@ def who_can_introduce(
     return WhoCanIntroduce(
         label, org_id, job_id, purpose, out, int(found.summary.targets_known_directly)
     )
+
+
+def _network(conn: Connection, who: Viewer) -> Any:
+    """The viewer's introduction network with tie strengths, kept while the graph
+    and the traces are unchanged (see :mod:`weakties.service.live`)."""
+    from weakties.opportunity.network import build_network
+    from weakties.service.live import memo
+
+    r = reader(conn, who)
+    return memo(conn, who, "introductions", lambda: build_network(r, as_of=who.as_of))
 
 
 def _org_label(conn: Connection, who: Viewer, org_id: int | None) -> str | None:

@@ -97,11 +97,13 @@ class Paths:
     paths: list[list[PersonRef]]
 
 
-def _snapshot(r: Reader) -> Graph:
+def _snapshot(conn: Connection, who: Viewer, r: Reader) -> Graph:
+    """The graph the viewer's scope sees, kept while the graph is unchanged."""
     # the graph engine (numba kernels) is loaded by the commands that use it
     from weakties.graph import Graph
+    from weakties.service.live import memo
 
-    return Graph.from_store(r)
+    return memo(conn, who, "snapshot", lambda: Graph.from_store(r), traces=False)
 
 
 def _node(g: Graph, pid: int) -> int | None:
@@ -123,7 +125,7 @@ def graph_stats(conn: Connection, who: Viewer) -> GraphStats:
     from weakties.graph.summary import graph_stats as stats
 
     r = reader(conn, who)
-    g = _snapshot(r)
+    g = _snapshot(conn, who, r)
     found = stats(g, focus=g.node_of(person_of(who)))
     return GraphStats(
         nodes=found["nodes"],
@@ -144,7 +146,7 @@ def degree(conn: Connection, who: Viewer, query: str) -> Degree:
     pid = r.find_person(query)
     if pid == me:
         raise InputError("that is you: a degree is a distance to someone else")
-    g = _snapshot(r)
+    g = _snapshot(conn, who, r)
     a, b = _node(g, me), _node(g, pid)
     if a is None or b is None:  # no visible tie: beyond reach
         hops, shared, routes = None, np.empty(0), 0
@@ -167,7 +169,7 @@ def mutual(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Mutua
     r = reader(conn, who)
     first = r.find_person(a)
     second = r.find_person(b) if b else person_of(who)
-    g = _snapshot(r)
+    g = _snapshot(conn, who, r)
     x, y = _node(g, first), _node(g, second)
     nodes = g.mutual(x, y) if x is not None and y is not None else np.empty(0, np.int64)
     ids = [g.person_of(n) for n in nodes.tolist()]
@@ -187,7 +189,7 @@ def paths(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Paths:
         start, end = person_of(who), r.find_person(a)
     else:
         start, end = r.find_person(a), r.find_person(b)
-    g = _snapshot(r)
+    g = _snapshot(conn, who, r)
     x, y = _node(g, start), _node(g, end)
     found = g.shortest_paths(x, y, max_len=3) if x is not None and y is not None else []
     ids = [[g.person_of(n) for n in path] for path in found]

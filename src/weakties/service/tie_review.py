@@ -104,6 +104,22 @@ def _fold(text: str | None) -> str:
     return (text or "").casefold().strip()
 
 
+def _scored(conn: Connection, who: Viewer) -> tuple[Any, ...]:
+    """The member's scored ties and what the table shows of each person (kept
+    while the graph and the traces are unchanged: :mod:`weakties.service.live`)."""
+    from weakties.ties.strength import score_ties
+
+    r = reader(conn, who)
+    scores = score_ties(r, as_of=who.as_of)
+    others = [scores.other(i) for i in range(len(scores))]
+    names = r.names(others)
+    people = r.person_rows(others)
+    jobs = r.current_jobs(others)
+    handles = r.member_handles()
+    labels = {row.person_id: row.label for row in r.tie_labels()}
+    return scores, others, names, people, jobs, handles, labels
+
+
 def tie_table(
     conn: Connection,
     who: Viewer,
@@ -129,7 +145,7 @@ def tie_table(
     InputError
         An unknown class or sort order, a negative offset or a limit out of 1..1000.
     """
-    from weakties.ties.strength import DUNBAR_LAYERS, score_ties
+    from weakties.ties.strength import DUNBAR_LAYERS
 
     if klass is not None and klass not in CLASSES:
         raise InputError(f"a tie class is one of {', '.join(CLASSES)}, not {klass!r}")
@@ -139,18 +155,15 @@ def tie_table(
         raise InputError(f"sort by one of {', '.join(SORTS)}, not {sort!r}")
     if offset < 0 or not 1 <= limit <= 1000:
         raise InputError("offset must be 0 or more and limit from 1 to 1000")
+    from weakties.service.live import memo
+
     person_of(who)
-    r = reader(conn, who)
-    scores = score_ties(r, as_of=who.as_of)
+    scores, others, names, people, jobs, handles, labels = memo(
+        conn, who, "tie_table", lambda: _scored(conn, who)
+    )
     layers = scores.layer
     assert layers is not None
     n = len(scores)
-    others = [scores.other(i) for i in range(n)]
-    names = r.names(others)
-    people = r.person_rows(others)
-    jobs = r.current_jobs(others)
-    handles = r.member_handles()
-    labels = {row.person_id: row.label for row in r.tie_labels()}
     t = scores.table.values
 
     def org_of(pid: int) -> str | None:

@@ -560,6 +560,12 @@ def open_store(db: str | os.PathLike[str] | None = None, *, upgrade: bool = True
     except (SQLAlchemyError, OSError) as exc:
         store.close()
         raise StoreError(f"cannot open database {store.name}: {_first_line(exc)}") from exc
+    if not read_only:
+        from weakties.store import changes
+
+        # without counters (a schema not upgraded) nothing is ever reused
+        with contextlib.suppress(SQLAlchemyError, StoreError):
+            changes.install(engine)
     return store
 
 

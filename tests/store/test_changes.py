@@ -1,0 +1,124 @@
+"""Every write bumps the change counters of what it changes (:mod:`weakties.store.changes`).
+
+Rather than a list of write paths (service commands, imports, merges, the demo
+builder), the counters are bumped by the engine for every statement that writes
+a table, so these tests enumerate the tables: each one is classified, and a
+write to each one, through a store's engine, bumps its class (a delete also the
+classes its rows cascade to)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import delete, false, insert, update
+
+from weakties.model.tables import Base, ChangeCounter, Setting
+from weakties.store.changes import (
+    GRAPH_TABLES,
+    TRACE_TABLES,
+    UNTRACKED_TABLES,
+    classes_of,
+    read_counters,
+)
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "weakties"
+
+
+def test_every_table_is_classified_exactly_once():
+    tables = set(Base.metadata.tables) | {"alembic_version"}
+    classified = [GRAPH_TABLES, TRACE_TABLES, UNTRACKED_TABLES]
+    assert set().union(*classified) == tables
+    assert sum(len(c) for c in classified) == len(tables)  # no table in two classes
+
+
+def _expected(table: str, deleting: bool) -> set[str]:
+    own = {"graph"} if table in GRAPH_TABLES else {"traces"} if table in TRACE_TABLES else set()
+    if not deleting:
+        return own
+    reached = set(own)
+    frontier = [table]
+    while frontier:  # the tables whose rows reference the deleted ones, transitively
+        parent = frontier.pop()
+        for child in Base.metadata.tables.values():
+            for fk in child.foreign_keys:
+                if fk.ondelete and fk.column.table.name == parent:
+                    if child.name in GRAPH_TABLES:
+                        reached.add("graph")
+                    if child.name in TRACE_TABLES:
+                        reached.add("traces")
+                    if child.name not in frontier and child.name != parent:
+                        frontier.append(child.name)
+    return reached
+
+
+def _bumped(store, statement) -> set[str]:
+    with store.engine.connect() as conn:
+        before = read_counters(conn)
+    with store.engine.begin() as conn:
+        conn.execute(statement)
+    with store.engine.connect() as conn:
+        after = read_counters(conn)
+    assert before is not None and after is not None
+    return {name for name, a, b in zip(("graph", "traces"), before, after, strict=True) if b != a}
+
+
+def test_a_write_to_each_table_bumps_its_counters(store):
+    wrong = {}
+    for name, table in sorted(Base.metadata.tables.items()):
+        if name == ChangeCounter.__tablename__:
+            continue
+        column = next(c for c in table.columns if not c.primary_key)
+        # statements that touch no row still count: the engine sees the write, not its rows
+        found = (
+            _bumped(store, update(table).where(false()).values({column.name: None})),
+            _bumped(store, delete(table).where(false())),
+        )
+        if found != (_expected(name, False), _expected(name, True)):
+            wrong[name] = found
+    assert wrong == {}
+
+
+def test_once_per_transaction_and_nothing_on_rollback(store):
+    with store.engine.connect() as conn:
+        before = read_counters(conn)
+    assert before is not None
+    with store.engine.begin() as conn:
+        for _ in range(3):
+            conn.execute(update(Base.metadata.tables["tie"]).where(false()).values(confidence=1))
+        conn.execute(delete(Base.metadata.tables["interaction"]).where(false()))
+        assert read_counters(conn) == (before[0] + 1, before[1] + 1)
+    conn = store.engine.connect()
+    conn.begin()
+    conn.execute(update(Base.metadata.tables["tie"]).where(false()).values(confidence=1))
+    assert read_counters(conn) == (before[0] + 2, before[1] + 1)
+    conn.rollback()
+    conn.close()
+    with store.engine.connect() as conn:
+        assert read_counters(conn) == (before[0] + 1, before[1] + 1)
+
+
+def test_background_bookkeeping_in_settings_bumps_nothing(store):
+    assert _bumped(store, insert(Setting).values(key="task:digest", value="x")) == set()
+    assert _bumped(store, insert(Setting).values(key="infer_ties:1", value="off")) == {"graph"}
+
+
+def test_statements_are_read_as_the_drivers_see_them():
+    assert classes_of('INSERT OR IGNORE INTO "tie" (a) VALUES (?)') == {"graph"}
+    assert classes_of("  update interaction set size = 1") == {"traces"}
+    assert classes_of("DELETE FROM post WHERE id = 1") == {"traces"}  # its comments, reactions
+    assert classes_of("INSERT INTO notification (x) VALUES (1)") == set()
+    assert classes_of("SELECT * FROM tie") == set()
+    assert classes_of("INSERT INTO search_people (x) VALUES (1)") == set()
+
+
+def test_no_engine_or_driver_connection_writes_around_the_counters():
+    # every write goes through an engine made by open_store, which bumps the counters
+    for path in SRC.rglob("*.py"):
+        text = path.read_text()
+        rel = path.relative_to(SRC).as_posix()
+        if rel != "store/engine.py":
+            assert "create_engine(" not in text, rel
+            assert "dbapi_connection" not in text, rel
+        if re.search(r"sqlite3\.connect\(", text):
+            assert "mode=ro" in text, f"{rel} opens SQLite without the engine"

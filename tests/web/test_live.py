@@ -1,0 +1,143 @@
+"""What a server process keeps between requests stays current and scoped
+(:mod:`weakties.service.live`): a write through another process (another app on
+the same database, the command line) is seen at the next request; a member who
+stops sharing, or a block, is not served from memory.
+
+The ``people`` of ``test_social``: Ana and Bo are connected, Bo and Cy are
+connected, Dee is a stranger to all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import make_settings
+from tests.web.test_social import _connect, api, people  # noqa: F401
+from weakties.service import live
+from weakties.service.admin import set_sharing
+from weakties.service.context import viewer
+from weakties.service.network import degree, paths
+from weakties.store.changes import read_counters
+from weakties.store.engine import open_store
+from weakties.web.app import create_app
+
+
+def _brokers(client: TestClient, handle: str) -> list[tuple[str, str]]:
+    found = api(client, "GET", f"/introductions/paths?person={handle}")
+    assert found.status_code == 200, found.text
+    return [(p["broker_name"], p["contact_name"]) for p in found.json()["paths"]]
+
+
+def _profile(client: TestClient, handle: str) -> dict[str, Any]:
+    found = api(client, "GET", f"/profiles/{handle}")
+    assert found.status_code == 200, found.text
+    body: dict[str, Any] = found.json()
+    return body
+
+
+def _path_names(body: dict[str, Any]) -> list[list[str]]:
+    return [[p["name"] for p in path] for path in body["paths"]]
+
+
+def _twin(app: Any, store_url: str, client: TestClient) -> TestClient:
+    """The same browser on a second app (another worker process) on the database."""
+    twin = TestClient(create_app(make_settings(store_url)))
+    twin.__enter__()
+    for cookie in client.cookies.jar:
+        twin.cookies.jar.set_cookie(cookie)
+    return twin
+
+
+def test_reading_pages_keeps_the_counters_and_writes_bump_them(people, store):  # noqa: F811
+    ana, bo = people["ana"], people["bob"]
+    with store.engine.connect() as conn:
+        before = read_counters(conn)
+    assert before is not None
+    _profile(ana, "cyd")
+    _brokers(ana, "cyd")
+    ana.get("/network")
+    with store.engine.connect() as conn:
+        assert read_counters(conn) == before  # reading changes nothing
+    sent = api(bo, "POST", "/conversations", {"to": ["ana"], "body": "Hello"})
+    assert sent.status_code in (200, 201), sent.text
+    with store.engine.connect() as conn:
+        after = read_counters(conn)
+    assert after is not None
+    assert after[0] == before[0] and after[1] > before[1]  # a message: traces only
+
+
+def test_an_invitation_accepted_in_one_process_reaches_the_other(people, store_url):  # noqa: F811
+    ana, cy, dee = people["ana"], people["cyd"], people["dee"]
+    other = _twin(None, store_url, ana)
+    try:
+        # the second process has Dee out of reach, and keeps what it computed
+        assert _profile(other, "dee")["degree"] is None
+        assert _brokers(other, "dee") == []
+        assert _profile(other, "cyd")["degree"] == 2
+        # Cy and Dee connect through the first process
+        _connect(cy, dee, "dee")
+        # the second process's next request: Dee at the third degree, through Bo and Cy
+        seen = _profile(other, "dee")
+        assert seen["degree"] == 3
+        assert _path_names(seen) == [["Ana", "Bob", "Cyd", "Dee"]]
+        assert _brokers(other, "dee") == [("Bob", "Cyd")]
+    finally:
+        other.__exit__(None, None, None)
+
+
+def test_a_member_who_stops_sharing_is_not_served_from_memory(people, store, store_url):  # noqa: F811
+    ana = people["ana"]
+    with store.engine.begin() as conn:
+        who = viewer(conn, "ana")
+        assert degree(conn, who, "cyd").degree == 2
+        assert len(paths(conn, who, "cyd").paths) == 1
+    assert _brokers(ana, "cyd") == [("Bob", "Cyd")]
+    # Bo and Cy share nothing any more, from the command line (another process)
+    cli = open_store(store_url)
+    try:
+        for handle in ("bob", "cyd"):
+            with cli.engine.begin() as conn:
+                set_sharing(conn, viewer(conn, handle), "nothing")
+    finally:
+        cli.close()
+    # their tie is theirs alone now: no second degree, no path, no broker
+    with store.engine.begin() as conn:
+        who = viewer(conn, "ana")
+        assert degree(conn, who, "cyd").degree is None
+        assert paths(conn, who, "cyd").paths == []
+    assert _brokers(ana, "cyd") == []
+    assert _profile(ana, "cyd")["degree"] is None
+
+
+def test_a_block_removes_the_paths_and_badges_through_the_blocked(people):  # noqa: F811
+    ana = people["ana"]
+    assert _brokers(ana, "cyd") == [("Bob", "Cyd")]
+    assert _profile(ana, "cyd")["degree"] == 2
+    assert api(ana, "POST", "/blocks", {"handle": "bob"}).status_code == 201
+    assert _brokers(ana, "cyd") == []
+    cy = _profile(ana, "cyd")
+    assert cy["degree"] is None and cy["paths"] == [] and cy["mutual"] == []
+
+
+def test_memory_is_bounded_per_process(people, store, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("WEAKTIES_LIVE_VIEWERS", "2")
+    for handle in ("ana", "bob", "cyd", "dee"):
+        _profile(people[handle], "ana" if handle != "ana" else "bob")
+    assert live.held(store.engine) == 2
+    monkeypatch.setenv("WEAKTIES_LIVE_VIEWERS", "0")
+    live.clear()
+    _profile(people["ana"], "bob")
+    assert live.held(store.engine) == 0
+
+
+def test_the_network_pages_follow_a_new_connection(people):  # noqa: F811
+    ana, dee = people["ana"], people["dee"]
+    shown = ("/network", "/network/ties", "/api/v1/network/graph")
+    for page in shown:
+        first = ana.get(page)
+        assert first.status_code == 200 and "Dee" not in first.text, page
+    _connect(ana, dee, "dee")
+    for page in shown:
+        assert "Dee" in ana.get(page).text, page
