@@ -75,9 +75,9 @@ def test_ties_report_and_calibration(demo, tmp_path):
     fitted = " ".join(run(db, "model", "fit").split())
     assert "tie strength: fitted on" in fitted
     # the line names only what was fitted, and what does not use the fit
-    uses = "`weakties suggest`" in fitted.partition("Kept:")[2]
-    assert uses == ("people you may know: not fitted" not in fitted)
-    assert "still score with the hand-set model" in fitted
+    kept = fitted.partition("Kept:")[2]
+    assert ("`weakties suggest`" in kept) == ("people you may know: not fitted" not in fitted)
+    assert "every command and page that scores your ties" in kept
     strongest = ids(db, "ties", "--limit", "1")[0]
     explained = run(db, "ties", "--explain", f"#{strongest['id']}")
     assert "tie, strength" in explained and "Dunbar layer" in explained

@@ -58,11 +58,11 @@ def _inputs(scores):
     return transform(scores.table)
 
 
-def _check_service(conn, handle, scores):
+def _check_service(conn, handle):
     me = viewer_of(conn, handle)
     # the service reads the ties with the model fitted on the member's history
     # when there is one: its parts add up the same way
-    scores = service._learned(conn, me, scores)
+    scores = service._scored(conn, me, reader(conn, me))
     for i in np.argsort(-scores.score)[:: max(1, len(scores) // 12)]:
         record = service.explain(conn, me, f"#{scores.other(int(i))}")
         assert record.klass == scores.classes[i] and record.id == scores.other(int(i))
@@ -84,7 +84,7 @@ def test_every_tie_of_the_demo_adds_up(demo):
         # both signs appear: recency takes away, contact adds
         pushes = [p["push"] for i in range(len(scores)) for p in scores.breakdown(i)["parts"]]
         assert min(pushes) < 0 < max(pushes)
-        _check_service(conn, "you", scores)
+        _check_service(conn, "you")
 
 
 @pytest.mark.shared_data
@@ -93,7 +93,7 @@ def test_every_tie_of_a_real_export_adds_up(store, samples, folder, db_path):
     summary = import_linkedin(store, samples / folder, "me")
     with store.engine.begin() as conn:
         _, scores = _check_every_tie(conn, "me")
-        _check_service(conn, "me", scores)
+        _check_service(conn, "me")
     # scored at the export's own date, not today's: ties in touch then are in touch
     assert abs((scores.as_of.date() - summary.export_date).days) <= 1
     assert int(np.isin(scores.classes, ("strong", "weak")).sum()) > 0

@@ -122,7 +122,8 @@ def test_model_fit_reports_what_it_fitted(stores):
     assert report["cuts"] == 12
     assert report["kept"] is True
     said = " ".join(cli(db, "model", "fit", "--as-of", "2024-11-05").split())
-    assert "Kept: `weakties ties` and `weakties suggest` use it;" in said
+    assert "Kept: every command and page that scores your ties" in said
+    assert "`weakties suggest` ranks with the fitted ranker" in said
     short = json.loads(cli(db, "model", "fit", "--as-of", "2024-02-01", "--json"))
     assert not short["ties"]["fitted"]
     assert "days of history" in short["ties"]["note"]

@@ -65,18 +65,14 @@ def fit(
         else:
             line += seen.note or "not used: the tie model was not fitted"
         console.print(line, markup=False)
-    users = [
-        command
-        for command, part in (
-            ("`weakties ties`", result.ties),
-            ("`weakties suggest`", result.suggestions),
-        )
-        if part.fitted
-    ]
-    if result.kept and users:
-        console.print(
-            f"Kept: {' and '.join(users)} use{'' if len(users) > 1 else 's'} it; the report, "
-            "introduction paths and the network pages still score with the hand-set model "
-            "(or your calibrated one).",
-            markup=False,
-        )
+    if result.kept and (result.ties.fitted or result.suggestions.fitted):
+        uses = []
+        if result.ties.fitted:
+            uses.append(
+                "every command and page that scores your ties (ties, report, introduction "
+                "paths, keep in touch, briefs, the network pages) scores with the fitted tie "
+                "model, unless you calibrated on your own labels (`weakties ties calibrate`)"
+            )
+        if result.suggestions.fitted:
+            uses.append("`weakties suggest` ranks with the fitted ranker")
+        console.print(f"Kept: {'; '.join(uses)}.", markup=False)

@@ -36,7 +36,7 @@ from weakties.graph.communities import ego_communities
 from weakties.model.kinds import PEOPLE_ORIGINS, SOCIAL_TIE_SOURCES
 from weakties.records import build
 from weakties.report.model import NetworkReport
-from weakties.ties.strength import DUNBAR_LAYERS, TieScores, score_ties
+from weakties.ties.strength import DUNBAR_LAYERS, ModelChoice, TieScores, score_ties
 from weakties.words import counted
 
 if TYPE_CHECKING:
@@ -364,13 +364,17 @@ def _dormant(reader: Reader, scores: TieScores) -> dict[str, Any]:
 
 
 def _decaying(reader: Reader, scores: TieScores) -> dict[str, Any]:
-    before = score_ties(reader, as_of=scores.as_of - dt.timedelta(days=365), model=scores.model)
+    # the same model a year earlier (a fit on the history scores that date too)
+    before = score_ties(
+        reader, as_of=scores.as_of - dt.timedelta(days=365), model=scores.model, fitted=scores.fit
+    )
     then = {before.other(i): float(before.score[i]) for i in range(len(before))}
+    strong_then = {before.other(i) for i in range(len(before)) if before.classes[i] == "strong"}
     drops = []
     for i in range(len(scores)):
         p = scores.other(i)
         was = then.get(p)
-        if was is not None and was >= 0.5 and scores.score[i] < was - 0.15:
+        if was is not None and p in strong_then and scores.score[i] < was - 0.15:
             drops.append((was - float(scores.score[i]), p, was, float(scores.score[i])))
     drops.sort(reverse=True)
     names = reader.names([p for _, p, _, _ in drops[:15]])
@@ -484,25 +488,32 @@ def network_report(
     *,
     as_of: dt.datetime | None = None,
     previous: dict[str, Any] | None = None,
+    model: ModelChoice | None = None,
 ) -> NetworkReport:
     """The whole report (see the module doc) for the reader's member.
 
     A report at a past date (``as_of``) is computed from the network as it stood
     then. ``previous`` is a remembered report's ``{"as_of", "headline"}``: when it
     is from before this report's date, the report says what changed since.
+    ``model`` scores the ties instead of the member's model for the date
+    (:func:`weakties.ties.strength.choose_model`): a comparison of two dates
+    by one model.
     """
     me = reader.scope.person_id
     if me is None:
         raise ValueError("a network report is a member's: give a member's reader")
     when = as_of or reader.now
     past = as_of
-    scores = score_ties(reader, as_of=when)
+    if model is None:
+        scores = score_ties(reader, as_of=when)
+    else:
+        scores = score_ties(reader, as_of=when, model=model.prior, fitted=model.fitted)
     tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
     first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]
     report: dict[str, Any] = {
         "member": handle,
         "as_of": when.date().isoformat(),
-        "model": scores.model.name,
+        "model": scores.model_name,
         "classes": _classes(scores),
         "reach": _reach(reader, me, past),
         "diversity": _diversity(reader, first, past),

@@ -60,9 +60,14 @@ def _month_change(
     conn: Connection, who: Viewer, report: NetworkReport
 ) -> tuple[MonthChange | None, str | None]:
     from weakties.report.value import network_report as compute
+    from weakties.ties.strength import choose_model
 
+    r = reader(conn, who)
     since = dt.datetime.fromisoformat(report.as_of) - MONTH
-    past = compute(reader(conn, who), who.label, as_of=since)
+    # the month before is scored with the model that scored the report: the
+    # change is the network's, not a change of model
+    same = choose_model(r, when=who.as_of or r.now)
+    past = compute(r, who.label, as_of=since, model=same)
     if past.headline.ties == 0:
         return None, (
             f"no change to show: you had no tie on {since.date().isoformat()}, "

@@ -2,11 +2,14 @@
 
 ``weakties model fit`` fits, as of a date, the tie model and the people-you-may-
 know ranker on the viewer's own history (:mod:`weakties.ties.learned`) and keeps
-the fit with the member's settings. ``ties`` and ``suggest`` use a kept fit
-when it may serve their date (it saw nothing after it, and is at most 30 days
-older); otherwise they fit one for that date — kept for the member when the date
-is the present, used once for a past date or for the operator — and fall back
-to the documented priors when the history is too short, saying why.
+the fit with the member's settings. Every command and page that scores the
+member's ties uses a kept fit when it may serve their date (it saw nothing after
+it, and is at most 30 days older; :func:`weakties.ties.strength.choose_model`),
+unless the member calibrated the model on their own labels. ``ties`` and
+``suggest`` also fit one when none serves their date — kept for the member when
+the date is the present (so that everything else then scores with it too), used
+once for a past date or for the operator — and fall back to the documented
+priors when the history is too short, saying why.
 """
 
 from __future__ import annotations
@@ -25,8 +28,6 @@ if TYPE_CHECKING:
     from weakties.ties.learned import Evidence, FittedModels, History
 
 __all__ = ["FitEvidence", "FitPart", "FitResult", "fit", "fitted_for"]
-
-SETTING = "fitted_models"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +71,9 @@ def _seconds(when: dt.datetime) -> float:
 
 
 def _kept(r: Reader, who: Viewer) -> FittedModels | None:
-    from weakties.ties.learned import FittedModels
+    from weakties.ties.learned import kept_fit
 
-    if who.member_id is None:
-        return None
-    text = r.member_setting(SETTING)
-    return FittedModels.from_json(text) if text else None
+    return kept_fit(r, who.member_id) if who.member_id is not None else None
 
 
 def _evidence(r: Reader, who: Viewer, when: dt.datetime) -> Evidence | None:
@@ -103,7 +101,7 @@ def fitted_for(
     evidence (labels, introduction outcomes); otherwise one is fitted on the
     history before the date — and kept for a member when the date is the
     present (no ``--as-of``)."""
-    from weakties.ties.learned import fit_models, read_history
+    from weakties.ties.learned import SETTING, fit_models, read_history
 
     r = reader(conn, who)
     history = read_history(r, when, places=places)
@@ -128,7 +126,7 @@ def fitted_for(
 def fit(conn: Connection, who: Viewer) -> FitResult:
     """Fit both models on the viewer's history before ``who.when`` and keep them
     (for a member; the operator's fit is only reported)."""
-    from weakties.ties.learned import fit_models, read_history
+    from weakties.ties.learned import SETTING, fit_models, read_history
 
     r = reader(conn, who)
     when = who.when

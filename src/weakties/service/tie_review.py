@@ -224,7 +224,7 @@ def tie_table(
     return TieTable(
         viewer=who.label,
         as_of=scores.as_of.date().isoformat(),
-        model=scores.model.name,
+        model=scores.model_name,
         total=n,
         matching=len(chosen),
         offset=offset,

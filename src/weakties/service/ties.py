@@ -15,6 +15,7 @@ from weakties.service.context import Viewer, person_of, reader
 from weakties.store import write
 
 if TYPE_CHECKING:
+    from weakties.store.reader import Reader
     from weakties.ties.strength import TieScores
 
 __all__ = [
@@ -137,12 +138,6 @@ class InferenceResult:
     enabled: bool = True
 
 
-def _model_name(scores: TieScores) -> str:
-    from weakties.ties.learned import LearnedScores
-
-    return scores.name if isinstance(scores, LearnedScores) else scores.model.name
-
-
 def _inputs(scores: TieScores, i: int) -> dict[str, float]:
     from weakties.ties.learned import LearnedScores
 
@@ -169,16 +164,21 @@ def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) ->
     }
 
 
-def _learned(conn: Connection, who: Viewer, scores: TieScores) -> TieScores:
-    """The scores read by the model fitted on the viewer's history, when there is
-    one and the member has not calibrated on their own labels; else as they are."""
+def _scored(conn: Connection, who: Viewer, r: Reader, *, all_pairs: bool = False) -> TieScores:
+    """The viewer's ties (or every pair) scored by the member's model
+    (:func:`weakties.ties.strength.choose_model`); when no kept fit serves the
+    date and the member has not calibrated, one is fitted on the history before
+    it (kept for a member at the present: every other caller then scores with
+    it too)."""
     from weakties.service.models import fitted_for
-    from weakties.ties.learned import learned_scores
+    from weakties.ties.strength import choose_model, score_ties
 
-    if scores.model.name != "default" or not len(scores):
-        return scores
-    fitted, history = fitted_for(conn, who, scores.as_of)
-    return learned_scores(scores, fitted, history) or scores
+    when = who.as_of or r.now
+    choice = choose_model(r, who.member_id, when)
+    if choice.calibrated:
+        return score_ties(r, as_of=who.as_of, all_pairs=all_pairs)
+    fitted, history = fitted_for(conn, who, when)
+    return score_ties(r, as_of=who.as_of, all_pairs=all_pairs, fitted=fitted, history=history)
 
 
 def ties(
@@ -190,11 +190,9 @@ def ties(
     limit: int | None = None,
 ) -> TieList:
     """The viewer's ties, strongest first: score, class, Dunbar layer, reasons."""
-    from weakties.ties.strength import score_ties
-
     person_of(who)
     r = reader(conn, who)
-    scores = _learned(conn, who, score_ties(r, as_of=who.as_of))
+    scores = _scored(conn, who, r)
     assert scores.layer is not None
     order = sorted(range(len(scores)), key=lambda i: -scores.score[i])
     if klass:
@@ -208,7 +206,7 @@ def ties(
     return TieList(
         viewer=who.label,
         as_of=scores.as_of.date().isoformat(),
-        model=_model_name(scores),
+        model=scores.model_name,
         ties=build_list(TieScore, rows),
         note=who.note,
     )
@@ -216,12 +214,10 @@ def ties(
 
 def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
     """One of the viewer's ties in full: every feature and the reasons."""
-    from weakties.ties.strength import score_ties
-
     person_of(who)
     r = reader(conn, who)
     pid = r.find_person(query)
-    scores = _learned(conn, who, score_ties(r, as_of=who.as_of))
+    scores = _scored(conn, who, r)
     i = scores.index_of_person(pid)
     name = r.labels([pid]).get(pid, f"#{pid}")
     if i is None:
@@ -244,7 +240,7 @@ def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
         mutual_contacts=row["mutual_contacts"],
         reasons=build_list(Reason, parts["parts"]),
         features={k: _number(v) for k, v in {**scores.table.row(i), **learned}.items()},
-        model=_model_name(scores),
+        model=scores.model_name,
     )
 
 
@@ -253,10 +249,8 @@ def all_pairs(
 ) -> PairList:
     """Every pair with a trace before the date — the whole database for the
     operator, only what a member may list for a member."""
-    from weakties.ties.strength import score_ties
-
     r = reader(conn, who)
-    scores = _learned(conn, who, score_ties(r, as_of=who.as_of, all_pairs=True))
+    scores = _scored(conn, who, r, all_pairs=True)
     t = scores.table
     order = sorted(range(len(scores)), key=lambda i: (-scores.score[i], int(t.a[i]), int(t.b[i])))
     if klass:

@@ -73,6 +73,7 @@ __all__ = [
     "TieExplanation",
     "evidence_from",
     "fit_models",
+    "kept_fit",
     "learned_scores",
     "read_history",
     "reasons",
@@ -90,6 +91,8 @@ FRESH_DAYS = 30.0
 OUTCOME_WEIGHT = 0.5
 # The prior of the rescaling by evidence: a ~ N(1, sd), b ~ N(0, sd).
 EVIDENCE_SD = 0.5
+# The member setting that keeps a member's fit.
+SETTING = "fitted_models"
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,16 @@ class FittedModels:
             dict(data.get("notes", {})),
             dict(data.get("summary", {})),
         )
+
+
+def kept_fit(reader: Reader, member: int | None = None) -> FittedModels | None:
+    """The fit kept for a member (the reader's viewer by default; a member who
+    shares their ties by name, whose ties are scored with it), if any."""
+    member = reader.scope.member_id if member is None else member
+    if member is None:
+        return None
+    text = reader.member_setting(SETTING, member)
+    return FittedModels.from_json(text) if text else None
 
 
 def fit_models(
@@ -566,6 +579,10 @@ class LearnedScores(TieScores):
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     name: str = ""
 
+    @property
+    def model_name(self) -> str:
+        return self.name
+
     def reasons(self, i: int, top: int = 4) -> list[dict[str, Any]]:
         """The dimensions that decided pair ``i``'s fitted score, in words."""
         row = int(self.rows[i])
@@ -614,9 +631,9 @@ class LearnedScores(TieScores):
 def learned_scores(
     scores: TieScores, fitted: FittedModels, history: History
 ) -> LearnedScores | None:
-    """``scores`` read by the fitted tie model (None when there is none)."""
-    from weakties.ties.strength import _layers
-
+    """``scores`` read by the fitted tie model (None when there is none). Dunbar
+    layers are left to :func:`weakties.ties.strength.score_ties`, which ranks
+    every model's scores by the same rule."""
     if fitted.ties is None:
         return None
     when = scores.as_of.replace(tzinfo=dt.UTC).timestamp()
@@ -636,11 +653,6 @@ def learned_scores(
     classes = scores.classes.copy()
     open_ = np.isin(classes, ("strong", "weak")) & inside
     classes[open_] = np.where(score[open_] >= STRONG_AT, "strong", "weak")
-    layer = (
-        _layers(score, scores.table.values["never_in_touch"] == 0)
-        if scores.layer is not None
-        else None
-    )
     return LearnedScores(
         scores.table,
         score,
@@ -648,7 +660,8 @@ def learned_scores(
         scores.model,
         scores.as_of,
         scores.ego,
-        layer,
+        None,
+        fitted,
         base=scores,
         fitted=fitted.ties,
         net=net,

@@ -23,13 +23,16 @@ from weakties.words import counted
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
+    from weakties.ties.learned import FittedModels, History
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "DUNBAR_LAYERS",
+    "ModelChoice",
     "TieScores",
     "ago",
+    "choose_model",
     "describe",
     "dormant_ties",
     "model_for",
@@ -48,6 +51,49 @@ def model_for(reader: Reader, member: int | None = None) -> TieModel:
         return DEFAULT
     text = reader.member_setting("tie_model", member)
     return TieModel.from_json(text) if text else DEFAULT
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model that scores a member's ties on a date: ``prior`` (their
+    calibration on their own labels, or the documented default) and ``fitted``,
+    the fit on their history that serves the date (None: the prior decides)."""
+
+    prior: TieModel
+    fitted: FittedModels | None = None
+
+    @property
+    def calibrated(self) -> bool:
+        return self.prior.name != DEFAULT.name
+
+
+def choose_model(
+    reader: Reader, member: int | None = None, when: dt.datetime | None = None
+) -> ModelChoice:
+    """The one rule for every caller that scores a member's ties (the viewer's by
+    default) on a date (the reader's present by default):
+
+    1. the member's calibration on their own labels (``weakties ties calibrate``)
+       when they made one;
+    2. else the fit on their history kept by ``weakties model fit`` (or by
+       ``weakties ties``) when it has a tie model and may serve the date — it
+       saw nothing after the date and is at most 30 days older
+       (:meth:`weakties.ties.learned.FittedModels.usable_at`);
+    3. else the documented priors (:data:`weakties.ties.model.DEFAULT`).
+
+    The operator's whole-database view has no member: the priors."""
+    from weakties.ties.learned import kept_fit
+
+    member = reader.scope.member_id if member is None else member
+    prior = model_for(reader, member)
+    if member is None or prior.name != DEFAULT.name:
+        return ModelChoice(prior)
+    fitted = kept_fit(reader, member)
+    when = when or reader.now
+    at = when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
+    if fitted is None or fitted.ties is None or not fitted.usable_at(at):
+        return ModelChoice(prior)
+    return ModelChoice(prior, fitted)
 
 
 def _layers(score: np.ndarray, in_touch: np.ndarray) -> np.ndarray:
@@ -79,9 +125,16 @@ class TieScores:
     as_of: dt.datetime
     ego: int | None = None
     layer: np.ndarray | None = None
+    #: the fit on the member's history that read these scores (None: ``model`` did)
+    fit: FittedModels | None = None
 
     def __len__(self) -> int:
         return len(self.table)
+
+    @property
+    def model_name(self) -> str:
+        """Which model scored: ``default``, a calibration's name, or the fit's."""
+        return self.model.name
 
     def other(self, i: int) -> int:
         """The pair's person who is not the ego."""
@@ -224,6 +277,8 @@ def score_ties(
     as_of: dt.datetime | None = None,
     all_pairs: bool = False,
     model: TieModel | None = None,
+    fitted: FittedModels | None = None,
+    history: History | None = None,
     others: Collection[int] | None = None,
     ego: int | None = None,
     member: int | None = None,
@@ -235,7 +290,14 @@ def score_ties(
     ``ego`` and ``member`` score another member's ties (a member who shares
     them by name) with that member's model and inference setting; by default
     the reader's viewer. Dunbar layers rank a viewer's ties among all of them:
-    with ``others`` they are left out (None)."""
+    with ``others`` they are left out (None).
+
+    The model is the member's, chosen by :func:`choose_model` — the same for
+    every caller. ``model`` (a hand-set or calibrated model) and ``fitted`` (a fit
+    on the history, read over ``model`` or the member's prior) replace that
+    choice: for a calibration, which reads the priors' scores, and for a
+    comparison of two dates by one model. ``history`` is what the fit reads
+    (:func:`weakties.ties.learned.read_history`, read here when not given)."""
     when = as_of or reader.now
     member = reader.scope.member_id if member is None else member
     ego = reader.scope.person_id if ego is None else ego
@@ -253,22 +315,33 @@ def score_ties(
         others=others,
         inferred=inference_enabled(reader, member) if member is not None else True,
     )
-    chosen = model or model_for(reader, member)
+    if model is None:
+        choice = choose_model(reader, member, when)
+        chosen = choice.prior
+        if fitted is None and not choice.calibrated:
+            fitted = choice.fitted
+    else:
+        chosen = model
     score = chosen.score(table)
     classes = chosen.classify(table, score)
-    layer = (
-        _layers(score, np.isin(classes, ("strong", "weak")) & _connected(reader, table, ego, when))
-        if ego is not None and others is None
-        else None
-    )
+    scores = TieScores(table, score, classes, chosen, when, ego)
+    if fitted is not None and fitted.ties is not None and len(table):
+        from weakties.ties.learned import learned_scores, read_history
+
+        found = learned_scores(scores, fitted, history or read_history(reader, when))
+        scores = found if found is not None else scores
+    if ego is not None and others is None:
+        in_touch = np.isin(scores.classes, ("strong", "weak"))
+        scores.layer = _layers(scores.score, in_touch & _connected(reader, table, ego, when))
     log.info(
         "scored %d pair(s) %s as of %s with the %s model: %s",
         len(table),
         "of every person" if ego is None else f"of person #{ego}",
         when.date().isoformat(),
-        chosen.name,
+        scores.model_name,
         ", ".join(
-            f"{k} {int((classes == k).sum())}" for k in ("strong", "weak", "dormant", "nominal")
+            f"{k} {int((scores.classes == k).sum())}"
+            for k in ("strong", "weak", "dormant", "nominal")
         ),
     )
     log.debug(
@@ -276,7 +349,7 @@ def score_ties(
         len(traces),
         "on" if member is None or inference_enabled(reader, member) else "off",
     )
-    return TieScores(table, score, classes, chosen, when, ego, layer)
+    return scores
 
 
 def _connected(reader: Reader, table: FeatureTable, ego: int, when: dt.datetime) -> np.ndarray:

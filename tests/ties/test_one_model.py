@@ -1,0 +1,173 @@
+"""One model scores a member's ties everywhere: after ``weakties model fit``, the
+ties list, the report, the network dashboard, the tie review, the ego graph, keep
+in touch, the person brief and the introduction network all read the ties with
+the fit — and the member's calibration, when they made one, wins over it."""
+
+import datetime as dt
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tests.support import viewer_of
+from weakties.cli.main import app
+from weakties.demo import build_demo
+from weakties.opportunity.network import build_network
+from weakties.service import brief, dashboard, ego, keep_in_touch, models, report, tie_review
+from weakties.service import ties as service
+from weakties.service.context import reader
+from weakties.ties.model import DEFAULT
+from weakties.ties.strength import choose_model, score_ties
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    """The demo world with the member's fit kept, and what the ties list says."""
+    db = tmp_path_factory.mktemp("one-model") / "d.sqlite"
+    store, _ = build_demo(db, n_people=600, seed=5)
+    with store.engine.begin() as conn:
+        me = viewer_of(conn, "you")
+        result = models.fit(conn, me)
+        assert result.kept and result.ties.fitted, result.ties.note
+        scores = service._scored(conn, me, reader(conn, me))
+    return store, db, scores
+
+
+def _same(found, expected, ndigits=None):
+    """Two readings of the same ties ({person: (class, score)}) agree: the same
+    people and classes, scores equal (rounded as shown when ``ndigits``)."""
+    assert found.keys() == expected.keys()
+    assert {p: k for p, (k, _) in found.items()} == {p: k for p, (k, _) in expected.items()}
+    for p, (_, score) in expected.items():
+        want = round(score, ndigits) if ndigits is not None else score
+        assert found[p][1] == pytest.approx(want, abs=1e-12), p
+
+
+def _by_person(scores):
+    return {
+        scores.other(i): (str(scores.classes[i]), float(scores.score[i]))
+        for i in range(len(scores))
+    }
+
+
+def test_the_fit_reads_the_ties_differently_from_the_priors(fitted):
+    """The checks below can tell the fit from the priors on this world."""
+    store, _, scores = fitted
+    assert scores.model_name.startswith("learned from the history")
+    with store.engine.begin() as conn:
+        r = reader(conn, viewer_of(conn, "you"))
+        prior = score_ties(r, model=DEFAULT)
+    learned, hand = _by_person(scores), _by_person(prior)
+    assert learned.keys() == hand.keys()
+    assert sum(learned[p][0] != hand[p][0] for p in learned) >= 2
+    in_touch = [p for p in learned if learned[p][0] != "nominal"]  # the fit reads contact
+    assert sum(abs(learned[p][1] - hand[p][1]) > 0.01 for p in in_touch) > len(in_touch) // 2
+
+
+def test_every_caller_scores_with_the_fit(fitted):
+    store, _, scores = fitted
+    expected = _by_person(scores)
+    layers = {scores.other(i): int(scores.layer[i]) or None for i in range(len(scores))}
+    counts = Counter(klass for klass, _ in expected.values())
+    with store.engine.begin() as conn:
+        me = viewer_of(conn, "you")
+        r = reader(conn, me)
+        assert choose_model(r).fitted is not None
+        # the engine's own default is the fit, for every caller that asks it
+        _same(_by_person(score_ties(r)), expected)
+
+        listed = service.ties(conn, me)
+        assert listed.model == scores.model_name
+        assert Counter(t.klass for t in listed.ties) == counts
+
+        value = report.network_report(conn, me, remember=False)
+        assert value.model == scores.model_name
+        assert value.classes.counts == {k: counts.get(k, 0) for k in value.classes.counts}
+        board = dashboard.dashboard(conn, me)
+        assert board.report.classes == value.classes
+        # the month's change compares with the network a month earlier by the same fit
+        assert board.month is not None
+        since = dt.datetime.fromisoformat(value.as_of) - dashboard.MONTH
+        then = score_ties(r, as_of=since, model=DEFAULT, fitted=choose_model(r).fitted)
+        assert board.month.then["strong"] == int((then.classes == "strong").sum())
+
+        table = tie_review.tie_table(conn, me, limit=1000)
+        assert table.model == scores.model_name
+        _same({t.id: (t.klass, t.score) for t in table.ties}, expected, 4)
+
+        graph = ego.ego_graph(conn, me)
+        assert graph.nodes
+        for node in graph.nodes:
+            klass, score = expected[node.id]
+            assert (node.klass, node.score, node.layer) == (klass, round(score, 4), layers[node.id])
+
+        due = keep_in_touch.reminders(conn, me).due
+        assert due
+        for reminder in due:
+            assert (reminder.klass, reminder.layer) == (
+                expected[reminder.id][0],
+                layers[reminder.id],
+            )
+
+        for pid in sorted(expected)[:: max(1, len(expected) // 6)]:
+            about = brief.person_brief(conn, me, person_id=pid)
+            assert (about.tie, about.score) == (expected[pid][0], round(expected[pid][1], 4))
+
+        network = build_network(r)
+        ids = network.graph.person_ids
+        assert ids is not None and network.ego.nodes.size
+        for node, klass, score in zip(
+            network.ego.nodes, network.ego.klass, network.ego.score, strict=True
+        ):
+            assert (klass, score) == (
+                expected[int(ids[node])][0],
+                pytest.approx(expected[int(ids[node])][1]),
+            )
+
+
+def test_report_and_ties_commands_count_alike(fitted):
+    _, db, _ = fitted
+    runner = CliRunner()
+
+    def run(*args):
+        done = runner.invoke(app, ["--db", str(db), *args, "--as", "you"], catch_exceptions=False)
+        assert done.exit_code == 0, done.output
+        return json.loads(done.stdout)
+
+    listed = run("ties", "--json")
+    value = run("report", "--json")
+    counts = Counter(t["class"] for t in listed)
+    assert value["model"].startswith("learned from the history")
+    assert value["classes"]["counts"] == {k: counts.get(k, 0) for k in value["classes"]["counts"]}
+
+
+def test_a_calibration_wins_over_the_fit(fitted):
+    store, _, scores = fitted
+    with store.engine.connect() as conn:
+        undo = conn.begin()  # the calibration is undone for the other tests
+        me = viewer_of(conn, "you")
+        r = reader(conn, me)
+        strong = [scores.other(i) for i in np.argsort(-scores.score)[:8]]
+        weak = [
+            scores.other(i) for i in np.argsort(scores.score)[:40] if scores.classes[i] == "weak"
+        ]
+        weak = [p for p in weak if p not in strong]
+        for pid in strong:
+            service.label(conn, me, f"#{pid}", klass="strong")
+        for pid in weak[:10]:
+            service.label(conn, me, f"#{pid}", klass="weak")
+        try:
+            service.calibrate(conn, me)
+            choice = choose_model(r)
+            assert choice.calibrated and choice.fitted is None
+            calibrated = score_ties(r)
+            assert calibrated.model_name == choice.prior.name != DEFAULT.name
+            listed = service.ties(conn, me)
+            value = report.network_report(conn, me, remember=False)
+            assert listed.model == value.model == calibrated.model_name
+            counts = Counter(t.klass for t in listed.ties)
+            assert value.classes.counts == {k: counts.get(k, 0) for k in value.classes.counts}
+        finally:
+            undo.rollback()
