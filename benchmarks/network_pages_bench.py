@@ -13,11 +13,18 @@ call first, then ``--repeat`` timed calls), the service calls behind each page:
   per organisation (two reports: now and a month before);
 - ``tie_table`` — ``/network/ties``, the first hundred by strength;
 - ``ego_graph`` — ``/api/v1/network/graph``, the drawing's data with positions;
+- ``who_can_introduce`` — "who can introduce me" on an organisation where 100
+  of the member's 500 second-degree people work;
 
-and the whole HTTP answer of each page through the app (TestClient, session
-cookie), and the ego graph drawn by cytoscape.js in Debian's Chromium (time from
-navigation until the drawing is done, ``data-drawn`` set), with the number of
-elements drawn.
+each warm (what the server process keeps for the member, reused while nothing
+changed: :mod:`weakties.service.live`) and cold (recomputed, as the first
+request after a change is); the whole HTTP answer of each page through the app
+(TestClient, session cookie), warm; the time from accepting an invitation (a
+second member's, through the API) until the next answers show the new degree
+badge and path; the process's resident memory (it is the server's worker) at
+start, after the store is built and after the pages were served; and the ego
+graph drawn by cytoscape.js in Debian's Chromium (time from navigation until
+the drawing is done, ``data-drawn`` set), with the number of elements drawn.
 
 Figures: median and p95 in milliseconds. ``os.getloadavg()`` at the start and the
 end is recorded: the machine is shared, figures from a busy machine are to be rerun
@@ -46,7 +53,15 @@ RESULTS = Path(__file__).with_name("results")
 def build_store(path: Path, contacts: int, seed: int = 7) -> Any:
     from sqlalchemy import insert
 
-    from weakties.model.tables import Interaction, KnownPerson, Member, Person, Tie
+    from weakties.model.tables import (
+        Interaction,
+        KnownPerson,
+        Member,
+        Organization,
+        Person,
+        Position,
+        Tie,
+    )
     from weakties.store.engine import open_store
 
     rng = random.Random(seed)
@@ -114,13 +129,65 @@ def build_store(path: Path, contacts: int, seed: int = 7) -> Any:
                         }
                     )
         conn.execute(insert(Interaction), traces)
+        # the second degree: 500 people, each known to one contact; 100 of them at
+        # the organisation of "who can introduce me"
+        second = range(contacts + 2, contacts + 502)
+        conn.execute(
+            insert(Person),
+            [{"id": i, "display_name": f"Person {i}", "name_key": f"person {i}"} for i in second],
+        )
+        conn.execute(
+            insert(Tie),
+            [
+                {
+                    "person_a_id": rng.randrange(2, contacts + 2),
+                    "person_b_id": i,
+                    "source": "manual",
+                    "asserted_by": 1,
+                    "since": now - dt.timedelta(days=rng.randrange(30, 3650)),
+                }
+                for i in second
+            ],
+        )
+        conn.execute(
+            insert(Organization), [{"id": 1, "name": "Target Org", "norm_name": "target org"}]
+        )
+        conn.execute(
+            insert(Position),
+            [
+                {
+                    "person_id": i,
+                    "organization_id": 1,
+                    "title": "Engineer",
+                    "is_current": True,
+                    "source": "manual",
+                    "asserted_by": 1,
+                    "natural_key": f"p-{i}",
+                }
+                for i in list(second)[:100]
+            ],
+        )
+        # a second member, not connected yet: the invitation of the freshness figure
+        peer = contacts + 502
+        conn.execute(insert(Person), [{"id": peer, "display_name": "Peer", "name_key": "peer"}])
+        conn.execute(insert(Member), [{"id": 2, "handle": "peer", "person_id": peer}])
     return store, len(pairs), len(traces)
 
 
-def _timed(call: Any, repeat: int) -> dict[str, float]:
+def _rss_mb() -> float:
+    """This process's resident memory (it is the server's worker), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def _timed(call: Any, repeat: int, before: Any = None) -> dict[str, float]:
     call()  # warm
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         call()
         times.append((time.perf_counter() - start) * 1000)
@@ -135,7 +202,15 @@ def _timed(call: Any, repeat: int) -> dict[str, float]:
 def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
-    from weakties.service import dashboard, ego, tie_review, transaction, viewer
+    from weakties.service import (
+        dashboard,
+        ego,
+        introductions,
+        live,
+        tie_review,
+        transaction,
+        viewer,
+    )
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
@@ -151,6 +226,8 @@ def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
             "build_s": round(time.perf_counter() - start, 1),
         }
 
+        out["rss_mb"] = {"built": _rss_mb()}
+
         def in_tx(fn: Any, **kw: Any) -> Any:
             def call() -> Any:
                 with transaction(store) as conn:
@@ -158,12 +235,21 @@ def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
 
             return call
 
+        calls = {
+            "dashboard": in_tx(dashboard.dashboard),
+            "tie_table": in_tx(tie_review.tie_table),
+            "ego_graph": in_tx(ego.ego_graph),
+            "who_can_introduce": in_tx(introductions.who_can_introduce, org_id=1),
+        }
         service: dict[str, Any] = {}
-        service["dashboard"] = _timed(in_tx(dashboard.dashboard), repeat)
-        service["tie_table"] = _timed(in_tx(tie_review.tie_table), repeat)
-        service["ego_graph"] = _timed(in_tx(ego.ego_graph), repeat)
+        for name, call in calls.items():
+            service[f"{name} (cold)"] = _timed(call, repeat, before=live.clear)
+        for name, call in calls.items():
+            service[f"{name} (warm)"] = _timed(call, repeat)
         with transaction(store) as conn:
             drawn = ego.ego_graph(conn, viewer(conn, "ego"))
+            paths = introductions.who_can_introduce(conn, viewer(conn, "ego"), org_id=1)
+        out["who_can_introduce"] = {"brokers": len(paths.paths)}
         out["ego_graph"] = {
             "nodes": len(drawn.nodes),
             "edges": len(drawn.edges),
@@ -173,6 +259,7 @@ def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
             "json_bytes": len(json.dumps(__import__("weakties").records.to_json(drawn))),
         }
         out["service"] = service
+        out["rss_mb"]["service_warm"] = _rss_mb()
         settings = Settings(environment="test", secret_key="b" * 48, db=str(db))
         app = create_app(settings, store=store)
         from argon2 import PasswordHasher
@@ -182,12 +269,16 @@ def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
 
         with transaction(store) as conn:
             conn.execute(
-                insert(Account).values(
-                    member_id=1,
-                    email="ego@example.org",
-                    password_hash=PasswordHasher().hash("x" * 12),
-                    role="operator",
-                )
+                insert(Account),
+                [
+                    {
+                        "member_id": m,
+                        "email": f"{h}@example.org",
+                        "password_hash": PasswordHasher().hash("x" * 12),
+                        "role": "operator" if m == 1 else "member",
+                    }
+                    for m, h in ((1, "ego"), (2, "peer"))
+                ],
             )
         http: dict[str, Any] = {}
         with TestClient(app) as client:
@@ -203,7 +294,16 @@ def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
                 follow_redirects=False,
             )
             assert signed.status_code == 303, signed.text
-            for path in ("/network", "/network/ties", "/network/graph", "/api/v1/network/graph"):
+            pages = (
+                "/network",
+                "/network/ties",
+                "/network/graph",
+                "/api/v1/network/graph",
+                "/api/v1/introductions/paths?org=1",
+                "/orgs/1",
+                "/api/v1/profiles/peer",
+            )
+            for path in pages:
 
                 def get(path: str = path) -> None:
                     answer = client.get(path)
@@ -211,10 +311,44 @@ def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
 
                 http[path] = _timed(get, repeat)
             out["http"] = http
+            out["rss_mb"]["pages_served"] = _rss_mb()
+            out["fresh"] = _freshness(store, client)
             if browser:
                 out["chromium"] = _draw_in_chromium(app, client.cookies, repeat)
     out["load_end"] = os.getloadavg()
     return out
+
+
+def _freshness(store: Any, client: Any) -> dict[str, Any]:
+    """Seconds from accepting an invitation (the peer's, through the API) until
+    the member's next answers show the peer at the first degree with a path."""
+    from weakties.service import connections, transaction, viewer
+
+    with transaction(store) as conn:
+        sent = connections.send_invitation(conn, viewer(conn, "peer"), "ego", note="Hello")
+    before = client.get("/api/v1/profiles/peer").json()
+    assert before["degree"] is None, before["degree"]
+    headers = {"X-CSRF-Token": _csrf(client)}
+    start = time.perf_counter()
+    done = client.post(f"/api/v1/invitations/{sent.id}/accept", json={}, headers=headers)
+    assert done.status_code == 200, done.text
+    accepted = time.perf_counter()
+    while True:
+        after = client.get("/api/v1/profiles/peer").json()
+        if after["degree"] == 1 and after["paths"]:
+            break
+        assert time.perf_counter() - start < 60, "the badge never changed"
+    shown = time.perf_counter()
+    return {
+        "accept_s": round(accepted - start, 3),
+        "until_badge_and_path_s": round(shown - start, 3),
+    }
+
+
+def _csrf(client: Any) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text)
+    assert token is not None
+    return token.group(1)
 
 
 def _draw_in_chromium(app: Any, cookies: Any, repeat: int) -> dict[str, Any]:
@@ -270,6 +404,9 @@ def main() -> None:
         "",
         f"Store: {result['store']}",
         f"Ego graph: {result['ego_graph']}",
+        f"Who can introduce me: {result['who_can_introduce']}",
+        f"From an accepted invitation to the badge and path shown: {result['fresh']}",
+        f"Resident memory of the process (MiB): {result['rss_mb']}",
         "",
         "| what | median ms | p95 ms | runs |",
         "| --- | --- | --- | --- |",

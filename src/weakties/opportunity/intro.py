@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -104,12 +104,18 @@ def introductions(
     as_of: dt.datetime | None = None,
     inferred: bool = True,
     net: IntroNetwork | None = None,
+    pick: Callable[[IntroPaths, np.ndarray], np.ndarray] | None = None,
 ) -> dict[str, Any]:
-    """Ranked, explained introduction paths to the targets of ``spec``."""
+    """Ranked, explained introduction paths to the targets of ``spec``.
+
+    ``pick``, given the paths and the ranked choice (indices), returns the ones to
+    explain and return (a page that shows a few explains only those)."""
     network, targets, paths = target_paths(
         reader, spec, purpose=purpose, net=net, as_of=as_of, inferred=inferred
     )
     chosen = paths.top(limit, per_broker=per_broker)
+    if pick is not None:
+        chosen = pick(paths, chosen)
     explained = explain_paths(
         reader, paths, chosen, roles=targets.roles, prefer_org=set(spec.org_ids)
     )

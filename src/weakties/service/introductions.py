@@ -33,8 +33,9 @@ stops the forward.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -60,6 +61,9 @@ from weakties.service.social import (
     require_active,
     suspended_members,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "PATHS_SHOWN",
@@ -259,6 +263,7 @@ def who_can_introduce(
     """
     from weakties.opportunity.etiquette import check_ask
     from weakties.service import jobs
+    from weakties.service.live import memo
     from weakties.service.opportunities import introductions
 
     me = member_of(who)
@@ -280,11 +285,26 @@ def who_can_introduce(
         found_org = r.find_org(f"#{org_id}")  # NotFoundError for one the viewer may not see
         to = f"org:#{found_org}"
         label = r.org_names([found_org]).get(found_org, f"#{found_org}")
+    hidden = blocked_members(conn, me) | suspended_members(conn)
+    known = r.first_degree()
     try:
         # every broker's best path: the ones on hold (an open ask, a rest) rank last
-        # but are shown too, with the rule that holds them and the day it lifts
-        found = introductions(
-            conn, who, to, purpose=purpose, limit=MAX_BROKERS, per_broker=1, net=_network(conn, who)
+        # but are shown too, with the rule that holds them and the day it lifts;
+        # only the ones shown are explained
+        found = memo(
+            conn,
+            who,
+            ("who_can_introduce", to, purpose, limit),
+            lambda: introductions(
+                conn,
+                who,
+                to,
+                purpose=purpose,
+                limit=MAX_BROKERS,
+                per_broker=1,
+                net=_network(conn, who),
+                pick=_shown(conn, who, known, hidden, limit),
+            ),
         )
     except NotFoundError:  # not in the viewer's visible network
         return WhoCanIntroduce(label, org_id, job_id, purpose, [], 0)
@@ -294,8 +314,6 @@ def who_can_introduce(
     }
     member_ids = _members_of(conn, people)
     people_cards = cards(conn, member_ids.values())
-    hidden = blocked_members(conn, me) | suspended_members(conn)
-    known = r.first_degree()
     out: list[Introducer] = []
     brokers: set[int] = set()
     held = 0
@@ -341,6 +359,52 @@ def who_can_introduce(
     return WhoCanIntroduce(
         label, org_id, job_id, purpose, out, int(found.summary.targets_known_directly)
     )
+
+
+def _shown(
+    conn: Connection, who: Viewer, known: set[int], hidden: set[int], limit: int
+) -> Callable[[Any, np.ndarray], np.ndarray]:
+    """The ranked paths :func:`who_can_introduce` shows, picked before they are
+    explained (by the same rules as its loop): one per broker, not to someone the
+    viewer knows, no one behind a block, suspended or not sharing by name,
+    ``limit`` askable and ``limit`` on hold."""
+    import numpy as np
+
+    from weakties.opportunity.paths import STATUS_NAMES
+
+    def pick(paths: Any, chosen: np.ndarray) -> np.ndarray:
+        g = paths.net.graph
+        rows = []
+        for i in chosen.tolist():
+            n = int(paths.length[i])
+            if n < 2:
+                continue  # the viewer's own contact: no broker
+            broker = int(g.person_of(int(paths.first[i])))
+            contact = int(g.person_of(int(paths.second[i] if n == 3 else paths.target[i])))
+            rows.append((i, broker, contact, STATUS_NAMES[int(paths.status[i])]))
+        members = _members_of(conn, {r[1] for r in rows} | {r[2] for r in rows})
+        keep: list[int] = []
+        brokers: set[int] = set()
+        ok = held = 0
+        for i, broker, contact, status in rows:
+            if contact in known or broker in brokers:
+                continue
+            ends = (members.get(broker), members.get(contact))
+            if any(m is not None and (m in hidden or m not in who.scope.names) for m in ends):
+                continue
+            if status != "ok":
+                if held >= limit:
+                    continue
+                held += 1
+            elif ok >= limit:
+                continue
+            else:
+                ok += 1
+            brokers.add(broker)
+            keep.append(i)
+        return np.array(keep, dtype=chosen.dtype)
+
+    return pick
 
 
 def _network(conn: Connection, who: Viewer) -> Any:

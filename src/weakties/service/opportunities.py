@@ -312,9 +312,12 @@ def introductions(
     per_broker: int | None = 1,
     inferred: bool = True,
     net: Any = None,
+    pick: Any = None,
 ) -> Introductions:
     """Who can introduce the viewer to an organisation or a person (or everyone
-    matching an industry, a skill, a location or a group), ranked and explained."""
+    matching an industry, a skill, a location or a group), ranked and explained
+    (only the paths ``pick`` keeps, if given: see
+    :func:`weakties.opportunity.intro.introductions`)."""
     from weakties.opportunity.intro import introductions as find
 
     person_of(who)
@@ -331,6 +334,7 @@ def introductions(
         as_of=who.as_of,
         inferred=inferred,
         net=net,
+        pick=pick,
     )
     return build(Introductions, {"viewer": who.label, "note": who.note, **found})
 

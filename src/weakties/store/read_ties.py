@@ -59,7 +59,9 @@ class TieReads(ReaderBase):
             query = query.where(_as_of_clause(as_of, undated=True))
         elif not include_ended:
             query = query.where(Tie.ended_at.is_(None))
-        rows = [tuple(row) for row in self.conn.execute(query)]
+        # plain driver tuples: these columns need no result processing, and the
+        # network's ties are read whole (one Row object each costs as much again)
+        rows: list[tuple[int, int, str, int, float]] = raw_rows(self.conn, query)
         self._cache[key] = rows
         return rows
 
