@@ -4,6 +4,7 @@ served and a rerun completes; hubs are capped and salted joins change nothing.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import insert
 from weakties import service
 from weakties.model.tables import Member, Person, Tie
 from weakties.scale import embedded, runs
-from weakties.scale.batch import run_batch
+from weakties.scale.batch import MODELS, run_batch
 from weakties.service.context import reader
 from weakties.service.export import export
 from weakties.store.engine import open_store
@@ -69,6 +70,11 @@ def test_salted_joins_change_nothing(spark, star):
     )
     got = _suggestions(folder, result.run_id)
     assert set(got) == set(want)
+    # the run says what it ranked with, in its result and in its manifest
+    assert result.models == {"suggest": MODELS["suggest"]}
+    assert "not the ranker fitted" in MODELS["suggest"]
+    manifest = runs.run_folder(folder / "out", result.run_id) / runs.RUN_MANIFEST
+    assert json.loads(manifest.read_text())["models"] == result.models
     for person, expected in want.items():
         assert [c for c, _, _ in got[person]] == [c for c, _, _ in expected]
         assert np.allclose([s for _, s, _ in got[person]], [s for _, s, _ in expected], atol=1e-9)

@@ -92,6 +92,8 @@ def test_a_member_sharing_by_name_gets_the_batch_list_with_its_date(platform, tm
     assert found.source == "batch" and found.run == run_id
     assert found.computed_at.startswith("2026-03-04")
     assert "batch run of 2026-03-04" in found.note
+    # the page and the API say that the batch ranks with a weaker ranker
+    assert "ranked by the batch's heuristic" in found.note and "less precise" in found.note
     # a candidate already connected is left out; the order is the batch's
     assert [s.id for s in found.suggestions] == [strangers[0], strangers[1]]
     assert found.suggestions[0].mutual_contacts == 3 and found.suggestions[0].name

@@ -48,6 +48,17 @@ def test_person_record_and_listing(conn):
     assert list_people(conn, me, limit=1)[0].name == "Ann Lee"
 
 
+def test_a_limited_listing_is_the_start_of_the_whole_one(conn):
+    """``people --limit`` reads only the shown people's jobs and e-mails: the rows
+    are those of the whole listing, in its order."""
+    me = viewer_of(conn, "me")
+    whole = list_people(conn, me)
+    assert len(whole) == 3 and all(p.company for p in whole) and whole[0].emails
+    for k in range(1, len(whole) + 2):
+        assert list_people(conn, me, limit=k) == whole[:k]
+    assert list_people(conn, me, org="globex", limit=1) == list_people(conn, me, org="globex")[:1]
+
+
 def _export(store, tmp_path, member, rows, date):
     folder = write_files(
         tmp_path / f"{member}-{date}" / f"Complete_LinkedInDataExport_{date}",

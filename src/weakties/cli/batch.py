@@ -66,3 +66,5 @@ def batch(
         f"run {esc(result.run_id)} as of {result.as_of} ({esc(result.source_viewer)}): {rows}; "
         f"served from {esc(result.output)}"
     )
+    for name, model in result.models.items():
+        console.print(f"  {name}: {model}", markup=False)

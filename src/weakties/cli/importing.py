@@ -10,21 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from weakties.cli.context import store
 from weakties.cli.output import console, err, print_json, table
-from weakties.ingest.sources import Limits, MiB
+from weakties.ingest.limits import Limits, MiB
 from weakties.words import counted
 
 if TYPE_CHECKING:  # the import pipeline loads when an import runs, not for --help
+    from rich.progress import Progress
+
     from weakties.ingest.context import FileReport
     from weakties.ingest.run import ImportSummary
     from weakties.ingest.run import Progress as ImportProgress
@@ -53,6 +47,15 @@ Force = Annotated[
 
 
 def _progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),

@@ -19,22 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, cast
 
+from weakties.ingest.limits import GiB, Limits, MiB
 from weakties.store.errors import InputError
 
-__all__ = ["Limits", "SourceFile", "open_sources"]
-
-MiB = 1024 * 1024
-GiB = 1024 * MiB
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Safety limits for reading exports (the total is configurable from the CLI)."""
-
-    max_unzipped_total: int = 4 * GiB
-    # A CSV compresses 5-20x; zeros or repeated bytes compress 1000x and more.
-    max_ratio: float = 200.0
-    ratio_applies_above: int = 8 * MiB
+__all__ = ["GiB", "Limits", "MiB", "SourceFile", "open_sources"]
 
 
 @dataclass

@@ -119,6 +119,14 @@ def batch_suggestions(
     return ServedSuggestions(who.label, "embedded", now, None, f"computed now: {why}", embedded)
 
 
+# What a batch run ranks with (weakties.scale.batch.MODELS says it in each run's
+# manifest): the same words, without loading Spark's modules to serve a page.
+_RANKER = (
+    "the batch's heuristic (shared contacts and places), less precise than the ranker "
+    "fitted on your own history that `weakties suggest` uses when your history allows one"
+)
+
+
 def _served(
     r: ExportReader, who: Viewer, entry: dict[str, Any], rows: list[dict[str, Any]], top: int
 ) -> ServedSuggestions:
@@ -142,6 +150,7 @@ def _served(
         "batch",
         finished,
         str(entry["run"]),
-        f"from the batch run of {finished[:10]} (data as of {str(entry['as_of'])[:10]})",
+        f"from the batch run of {finished[:10]} (data as of {str(entry['as_of'])[:10]}), "
+        f"ranked by {_RANKER}",
         out,
     )

@@ -225,11 +225,16 @@ def list_people(
     needle = fold(search) if search else None
     if needle:
         rows = {pid: row for pid, row in rows.items() if needle in fold(row.display_name or "")}
-    jobs = r.current_jobs(rows)
-    idents = r.identities(rows)
+    # contacts first, then by name; only the rows shown read their jobs and
+    # identities (``people --limit 5`` reads five people's, not everyone's)
+    order = sorted(rows, key=lambda pid: (named.get(pid) or 9, fold(rows[pid].display_name or "~")))
+    shown = order[:limit] if limit else order
+    jobs = r.current_jobs(shown)
+    idents = r.identities(shown)
     handles = r.member_handles()
     people = []
-    for pid, row in rows.items():
+    for pid in shown:
+        row = rows[pid]
         job = jobs.get(pid, [])
         people.append(
             PersonRow(
@@ -245,8 +250,7 @@ def list_people(
                 member=handles.get(pid),
             )
         )
-    people.sort(key=lambda p: (p.degree or 9, fold(p.name or "~")))
-    return people[:limit] if limit else people
+    return people
 
 
 def person(conn: Connection, who: Viewer, query: str) -> PersonRecord:
