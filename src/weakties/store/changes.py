@@ -11,11 +11,11 @@ The ``change_counter`` table holds one row with two counters:
   targets, group memberships and skills.
 
 Every write through a store's engine bumps the counter(s) of the tables it
-touches, in its own transaction, once per transaction (an event on the engine,
-:func:`install`, so that no write path can forget it: service commands, imports,
-merges and the demo builder all write through it). A table's class is declared
-in :data:`GRAPH_TABLES`, :data:`TRACE_TABLES` or :data:`UNTRACKED_TABLES`
-(every table is in exactly one, a test checks it); a delete also bumps the
+touches, in its own transaction (just before it commits), once per transaction
+(an event on the engine, :func:`install`, so that no write path can forget it:
+service commands, imports, merges and the demo builder all write through it).
+A table's class is declared in :data:`GRAPH_TABLES`, :data:`TRACE_TABLES` or
+:data:`UNTRACKED_TABLES` (every table is in exactly one, a test checks it); a delete also bumps the
 class of every table its rows cascade to (``ON DELETE CASCADE`` / ``SET
 NULL``), read from the schema.
 
@@ -119,7 +119,7 @@ _STATEMENT = re.compile(
     re.IGNORECASE,
 )
 _KEPT: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines that bump the counters
-_BUMPED = "weakties_bumped"  # conn.info: the counters this transaction bumped
+_BUMPED = "weakties_bumped"  # conn.info: the counters this transaction will bump
 
 
 def _cascades() -> dict[str, frozenset[str]]:
@@ -207,33 +207,33 @@ def install(engine: Engine) -> bool:
         return False
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _bump(
-        conn: Any, cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+    def _note(
+        conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
     ) -> None:
         classes = classes_of(statement)
         if not classes:
             return
         if "setting" in statement[:40].lower() and _bookkeeping(parameters):
             return
-        done: set[str] = conn.info.setdefault(_BUMPED, set())
-        todo = sorted(classes - done)
+        conn.info.setdefault(_BUMPED, set()).update(classes)
+
+    @event.listens_for(engine, "commit")
+    def _bump(conn: Any) -> None:
+        # just before the commit, in the writer's transaction: the counter row is
+        # locked (PostgreSQL) only from here to the commit, not for a whole import
+        todo = sorted(conn.info.pop(_BUMPED, ()))
         if not todo:
             return
-        done.update(todo)
         sets = ", ".join(f"{name} = {name} + 1" for name in todo)
-        # a cursor of its own on the same DBAPI connection: inside the writer's
-        # transaction (begun by now), before its statement, leaving its results alone
-        own = cursor.connection.cursor()
+        cursor = conn.connection.dbapi_connection.cursor()
         try:
-            own.execute(f"UPDATE change_counter SET {sets} WHERE id = 1")
+            cursor.execute(f"UPDATE change_counter SET {sets} WHERE id = 1")
         finally:
-            own.close()
+            cursor.close()
 
+    @event.listens_for(engine, "rollback")
     def _end(conn: Any) -> None:
         conn.info.pop(_BUMPED, None)
-
-    event.listen(engine, "commit", _end)
-    event.listen(engine, "rollback", _end)
 
     @event.listens_for(engine.pool, "checkin")
     def _checkin(_dbapi: Any, record: Any) -> None:
