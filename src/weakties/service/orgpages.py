@@ -13,10 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, select
 
-from weakties.model.kinds import SOCIAL_TIE_SOURCES
-from weakties.model.tables import Member, OrgAlias, Person, Tie
+from weakties.model.tables import Member, OrgAlias, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.follows import Followers, followers, is_following, visible_org
 
@@ -61,33 +60,16 @@ class OrgPage:
 
 def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[int, int]:
     """The degree (1 or 2; 0 for the viewer) of each of ``person_ids`` that is near
-    the viewer over the ties the viewer may see; a bounded query, not the network."""
+    the viewer over the ties the viewer may see: from the viewer's first and second
+    degree, which the server keeps while the network is unchanged
+    (:mod:`weakties.service.live`)."""
     scoped = reader(conn, viewer)
     me = viewer.person_id
     out: dict[int, int] = {}
     if me is not None and me in person_ids:
         out[me] = 0
-    first = scoped.first_degree()
-    out.update({p: 1 for p in person_ids & first})
-    rest = sorted(person_ids - set(out))
-    if not rest or not first:
-        return out
-    mine = sorted(first)
-    query = scoped.where(
-        select(Tie.person_a_id, Tie.person_b_id).where(
-            Tie.source.in_(SOCIAL_TIE_SOURCES),
-            Tie.ended_at.is_(None),
-            or_(
-                and_(Tie.person_a_id.in_(rest), Tie.person_b_id.in_(mine)),
-                and_(Tie.person_b_id.in_(rest), Tie.person_a_id.in_(mine)),
-            ),
-        ),
-        scoped.tie_visible("names"),
-    )
-    waiting = set(rest)
-    for a, b in conn.execute(query):
-        # the end that is not the viewer's contact (both may be among person_ids)
-        out.setdefault(a if a in waiting and b in first else b, 2)
+    named, _ = scoped.degrees()
+    out.update({p: named[p] for p in person_ids if p != me and p in named})
     return out
 
 
