@@ -102,6 +102,9 @@ def test_same_export_twice_and_an_older_one_change_nothing(store, tmp_path, db_p
     assert summary.added["event"] == 0
     after = table_snapshot(db_path)
     changes = _changes(snapshot, after)
+    # the import wrote, so the change counters moved (their one row is rewritten)
+    assert "change_counter" in changes
+    del changes["change_counter"]
     assert all(not removed for _, removed in changes.values())
     assert set(changes) == {
         "import_run",
