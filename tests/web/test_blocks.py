@@ -139,3 +139,19 @@ def test_message_block_and_report_from_a_profile(people, store):  # noqa: F811
     french = ana.get("/in/dee").text
     assert "Signaler" in french and "Bloquer" in french and "Envoyer un message" in french
     assert "Bloquer Dee ?" in ana.get("/in/dee/block").text
+
+
+def test_a_block_from_the_page_ends_the_connection_and_the_follows(people):  # noqa: F811
+    ana, bo = people["ana"], people["bob"]
+    assert api(bo, "POST", "/members/ana/follow").status_code == 204
+    assert "ana" in {f.get("handle") for f in api(bo, "GET", "/following").json()}
+    assert [c["handle"] for c in api(ana, "GET", "/connections").json()] == ["bob"]
+    blocked = post_form(ana, "/blocks", {"handle": "bob"}, page="/in/bob/block")
+    assert blocked.status_code == 303
+    assert api(ana, "GET", "/connections").json() == []
+    assert [c["handle"] for c in api(bo, "GET", "/connections").json()] == ["cyd"]
+    # lifted, the block gives back neither the connection nor Bo's follow
+    unblocked = post_form(ana, "/blocks/bob/delete", {}, page="/blocks")
+    assert unblocked.status_code == 303
+    assert api(ana, "GET", "/connections").json() == []
+    assert "ana" not in {f.get("handle") for f in api(bo, "GET", "/following").json()}

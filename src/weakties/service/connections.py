@@ -48,6 +48,7 @@ __all__ = [
     "pending_between",
     "remove_connection",
     "send_invitation",
+    "sever",
     "visible_member",
     "withdraw_invitation",
 ]
@@ -431,8 +432,14 @@ def remove_connection(conn: Connection, viewer: Viewer, handle: str) -> None:
         No such member, or no platform connection with them.
     """
     other = _member(conn, handle)
-    low, high = sorted((person_of(viewer), other.person_id))
-    ended = conn.execute(
+    if not _end_platform_ties(conn, person_of(viewer), other.person_id):
+        raise NotFoundError(f"no platform connection with {handle!r}")
+
+
+def _end_platform_ties(conn: Connection, one: int, other: int) -> int:
+    """End the platform tie between two persons, in both members' data."""
+    low, high = sorted((one, other))
+    return conn.execute(
         update(Tie)
         .where(
             Tie.person_a_id == low,
@@ -442,8 +449,35 @@ def remove_connection(conn: Connection, viewer: Viewer, handle: str) -> None:
         )
         .values(ended_at=utcnow())
     ).rowcount
-    if not ended:
-        raise NotFoundError(f"no platform connection with {handle!r}")
+
+
+def sever(conn: Connection, one: MemberCard, other: MemberCard) -> None:
+    """End what binds two members on the platform, both ways: what a block does.
+
+    The platform connection ends in both members' data (as ``remove_connection``
+    ends it), and the invitations still open between them are withdrawn, whoever
+    sent them — an ignored one too, which its sender still sees as waiting. The
+    history stays. Nothing comes back by itself: after the block is lifted the
+    two connect again with a new invitation.
+    """
+    _end_platform_ties(conn, one.person_id, other.person_id)
+    conn.execute(
+        update(Invitation)
+        .where(
+            or_(
+                and_(
+                    Invitation.sender_id == one.member_id,
+                    Invitation.recipient_id == other.member_id,
+                ),
+                and_(
+                    Invitation.sender_id == other.member_id,
+                    Invitation.recipient_id == one.member_id,
+                ),
+            ),
+            Invitation.status.in_(("pending", "ignored")),
+        )
+        .values(status="withdrawn", answered_at=utcnow())
+    )
 
 
 def list_invitations(

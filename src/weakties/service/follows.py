@@ -28,6 +28,7 @@ __all__ = [
     "following",
     "is_following",
     "unfollow",
+    "unfollow_each_other",
     "visible_org",
 ]
 
@@ -127,6 +128,20 @@ def unfollow(conn: Connection, viewer: Viewer, kind: str, ref: str | int) -> Non
     )
     if not done.rowcount:
         raise NotFoundError("you do not follow it")
+
+
+def unfollow_each_other(conn: Connection, one: MemberCard, other: MemberCard) -> None:
+    """Neither member follows the other any more (a block): the rows stay, inactive,
+    and following again after the block is lifted is the follower's own act."""
+    conn.execute(
+        update(Follow)
+        .where(
+            ((Follow.member_id == one.member_id) & (Follow.person_id == other.person_id))
+            | ((Follow.member_id == other.member_id) & (Follow.person_id == one.person_id)),
+            Follow.active.is_(True),
+        )
+        .values(active=False)
+    )
 
 
 def is_following(

@@ -2,7 +2,9 @@
 
 A member blocks another (from their profile or a conversation): from then on
 neither can message, invite or mention the other, and neither sees the other's
-posts, comments or profile in search (see :mod:`weakties.service.social`).
+posts, comments or profile in search (see :mod:`weakties.service.social`). The
+block ends their platform connection, the invitations still open between them
+and their follows of each other, both ways; lifting it restores none of them.
 
 A member reports a post, comment or message they can read, or a member, with a
 reason. The operator's queue lists open reports with the reported text; the
@@ -31,8 +33,9 @@ from weakties.model.tables import (
     table_of,
     utcnow,
 )
-from weakties.service.connections import MemberCard, member_of
+from weakties.service.connections import MemberCard, member_of, sever
 from weakties.service.context import Viewer
+from weakties.service.follows import unfollow_each_other
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.social import cards, check_rate, member_by_handle
 
@@ -60,7 +63,12 @@ KIND_LABELS = {
 
 
 def block(conn: Connection, viewer: Viewer, handle: str) -> MemberCard:
-    """Block the member ``handle`` (again: nothing changes)."""
+    """Block the member ``handle`` (again: nothing changes).
+
+    A block also ends what binds the two, both ways: their platform connection,
+    the invitations still open between them and their follows of each other.
+    Lifting the block restores none of it.
+    """
     me = member_of(viewer)
     other = member_by_handle(conn, viewer, handle) if not _blocks(conn, me, handle) else None
     if other is None:
@@ -70,6 +78,9 @@ def block(conn: Connection, viewer: Viewer, handle: str) -> MemberCard:
     conn.execute(
         insert(Block).values(blocker_id=me, blocked_id=other.member_id, created_at=utcnow())
     )
+    mine = cards(conn, [me])[me]
+    sever(conn, mine, other)
+    unfollow_each_other(conn, mine, other)
     return other
 
 

@@ -1,0 +1,149 @@
+"""A block ends what binds two members, both ways, through the service layer: the
+platform connection (the tie rows the accepted invitation wrote in both members'
+data), the invitations still open between them and their follows of each other.
+Lifting the block restores none of it.
+
+Ana and Bo are connected and follow each other; Cy invited Ana, and Ana invited Dee
+who ignored it. Ana blocks Bo, Cy blocks Ana, Dee blocks Ana.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from weakties.errors import NotFoundError
+from weakties.model.tables import Follow, Invitation, Member, Tie
+from weakties.service import accounts, connections, follows, moderation
+from weakties.service.context import viewer
+from weakties.store.engine import open_store
+
+HANDLES = ("ana", "bob", "cyd", "dee", "eve")
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    from argon2 import PasswordHasher
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
+    opened = open_store(f"sqlite:///{tmp_path / 'blocks.sqlite'}")
+    with opened.engine.begin() as conn:
+        for handle in HANDLES:
+            accounts.sign_up(
+                conn,
+                email=f"{handle}@example.org",
+                password="a long enough password",
+                name=handle.title(),
+                handle=handle,
+            )
+    yield opened
+    opened.close()
+
+
+def _as(store, handle, fn, *args, **kwargs):
+    with store.engine.begin() as conn:
+        return fn(conn, viewer(conn, handle), *args, **kwargs)
+
+
+def _connect(store, a: str, b: str) -> None:
+    sent = _as(store, a, connections.send_invitation, b, "Hello")
+    _as(store, b, connections.answer_invitation, sent.id, accept=True)
+
+
+def _live_ties(store) -> list[tuple[int, int, int]]:
+    with store.engine.connect() as conn:
+        return sorted(
+            conn.execute(
+                select(Tie.person_a_id, Tie.person_b_id, Tie.asserted_by).where(
+                    Tie.source == "platform", Tie.ended_at.is_(None)
+                )
+            ).all()
+        )
+
+
+def _handles(store) -> dict[int, str]:
+    with store.engine.connect() as conn:
+        return dict(conn.execute(select(Member.id, Member.handle)).all())
+
+
+def _invitations(store) -> list[tuple[str, str, str]]:
+    names = _handles(store)
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(Invitation.sender_id, Invitation.recipient_id, Invitation.status).order_by(
+                Invitation.id
+            )
+        ).all()
+    return [(names[s], names[r], status) for s, r, status in rows]
+
+
+def _follows(store) -> set[tuple[str, str]]:
+    names = _handles(store)
+    with store.engine.connect() as conn:
+        person_to_member = {p: m for m, p in conn.execute(select(Member.id, Member.person_id))}
+        rows = conn.execute(
+            select(Follow.member_id, Follow.person_id).where(
+                Follow.active.is_(True), Follow.person_id.is_not(None)
+            )
+        ).all()
+    return {(names[m], names[person_to_member[p]]) for m, p in rows}
+
+
+def _connected(store, handle: str) -> set[str]:
+    return {c.handle for c in _as(store, handle, connections.list_connections)}
+
+
+def test_a_block_ends_the_connection_invitations_and_follows_both_ways(store):
+    _connect(store, "ana", "bob")
+    _connect(store, "bob", "eve")
+    _as(store, "ana", follows.follow, "member", "bob")
+    _as(store, "bob", follows.follow, "member", "ana")
+    _as(store, "ana", follows.follow, "member", "eve")
+    cy_to_ana = _as(store, "cyd", connections.send_invitation, "ana", "Hello")
+    ana_to_dee = _as(store, "ana", connections.send_invitation, "dee", "Hello")
+    _as(store, "dee", connections.answer_invitation, ana_to_dee.id, accept=False)
+    assert _connected(store, "ana") == {"bob"} and _connected(store, "bob") == {"ana", "eve"}
+    assert len(_live_ties(store)) == 4  # each connection asserted by both members
+    assert {v.id for v in _as(store, "ana", connections.list_invitations)[1]} == {ana_to_dee.id}
+
+    _as(store, "ana", moderation.block, "bob")
+    # the connection is gone from both members' data; Bo's other one stays
+    assert _connected(store, "ana") == set() and _connected(store, "bob") == {"eve"}
+    assert len(_live_ties(store)) == 2
+    assert _follows(store) == {("ana", "eve")}  # neither follows the other any more
+    # unfollowing across the block: there is nothing left to unfollow
+    with pytest.raises(NotFoundError):
+        _as(store, "bob", follows.unfollow, "member", "ana")
+
+    # a block withdraws the invitations open between the two, whoever sent them
+    _as(store, "ana", moderation.block, "cyd")
+    _as(store, "dee", moderation.block, "ana")
+    assert _invitations(store) == [
+        ("ana", "bob", "accepted"),
+        ("bob", "eve", "accepted"),
+        ("cyd", "ana", "withdrawn"),
+        ("ana", "dee", "withdrawn"),  # ignored by Dee: Ana saw it waiting
+    ]
+    received, sent = _as(store, "ana", connections.list_invitations)
+    assert received == [] and sent == []
+    with pytest.raises(NotFoundError):
+        _as(store, "ana", connections.answer_invitation, cy_to_ana.id, accept=True)
+
+    # lifted, the blocks restore nothing: connecting again is a new invitation
+    for blocker, blocked in (("ana", "bob"), ("ana", "cyd"), ("dee", "ana")):
+        _as(store, blocker, moderation.unblock, blocked)
+    assert _connected(store, "ana") == set() and len(_live_ties(store)) == 2
+    assert _follows(store) == {("ana", "eve")}
+    assert _as(store, "ana", connections.list_invitations) == ([], [])
+    _connect(store, "bob", "ana")
+    assert _connected(store, "ana") == {"bob"} and len(_live_ties(store)) == 4
+
+
+def test_blocking_a_stranger_changes_nothing_else(store):
+    _connect(store, "ana", "bob")
+    _as(store, "ana", follows.follow, "member", "bob")
+    before = (_live_ties(store), _invitations(store), _follows(store))
+    _as(store, "cyd", moderation.block, "ana")
+    _as(store, "cyd", moderation.block, "ana")  # again: nothing changes
+    assert (_live_ties(store), _invitations(store), _follows(store)) == before
