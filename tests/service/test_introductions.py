@@ -17,10 +17,11 @@ from sqlalchemy import select
 
 from tests.intro_world import Way, build_demo_platform, find_way
 from weakties.errors import NotFoundError, RefusedError
-from weakties.model.tables import Ask, Interaction, Notification, Participant
+from weakties.model.tables import Ask, Interaction, Member, Notification, Participant
 from weakties.service import introductions as intro
 from weakties.service import messages
 from weakties.service.context import viewer
+from weakties.service.forms import FormError
 from weakties.store.engine import Store, open_store
 
 pytestmark = pytest.mark.slow
@@ -63,8 +64,6 @@ def _send(
 
 
 def _notifications(store: Store, handle: str) -> list[tuple[str, int | None]]:
-    from weakties.model.tables import Member
-
     with store.engine.connect() as conn:
         member = conn.execute(select(Member.id).where(Member.handle == handle)).scalar_one()
         return [
@@ -270,19 +269,99 @@ def test_two_requests_at_once_through_one_broker_make_one(store, found_way):
 
 
 def test_a_broker_who_does_not_want_to_be_asked_is_never_asked(store, found_way):
-    from weakties.service.outreach import do_not_ask
+    from weakties.service.outreach import not_to_be_asked, set_do_not_ask_me
 
     way = found_way
-    _as(store, way.broker, do_not_ask, "me", reason="too busy this year")
-    found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
-    held = next(p for p in found.paths if p.broker and p.broker.handle == way.broker)
-    assert not held.askable and held.possible_on is None
-    assert [r.rule for r in held.refusals] == ["do_not_ask"]
+
+    def brokers() -> set[str]:
+        found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+        return {p.broker.handle for p in found.paths if p.broker}
+
+    assert way.broker in brokers()
+    assert _as(store, way.broker, not_to_be_asked) == (False, None)
+    _as(store, way.broker, set_do_not_ask_me, True, "too busy this year")
+    assert _as(store, way.broker, not_to_be_asked) == (True, "too busy this year")
+    # never proposed as a way in ...
+    assert way.broker not in brokers()
+    # ... and a request through them is refused with the rule, which never lifts
     with pytest.raises(RefusedError) as refused:
         _send(store, way)
     assert [(r["rule"], r["possible_on"]) for r in refused.value.reasons] == [("do_not_ask", None)]
-    assert intro.possible_on(intro.refusals_of(refused.value)) is None
+    (refusal,) = intro.refusals_of(refused.value)
+    assert intro.possible_on([refusal]) is None
+    assert refusal.params == {
+        "name": refusal.params["name"],
+        "role": "broker",
+        "themself": 1,
+        "reason": "too busy this year",
+    }
     assert _as(store, way.requester, intro.introduction_ledger).sent == []
+    # a reason too long is refused, naming the field; switched off, they are asked again
+    with pytest.raises(FormError) as wrong:
+        _as(store, way.broker, set_do_not_ask_me, True, "x" * 201)
+    assert set(wrong.value.fields) == {"reason"}
+    _as(store, way.broker, set_do_not_ask_me, False)
+    assert _as(store, way.broker, not_to_be_asked) == (False, None)
+    assert way.broker in brokers()
+
+
+def test_the_requester_withdraws_and_it_still_counts(store, found_way):
+    way = found_way
+    sent = _send(store, way)
+    with pytest.raises(NotFoundError):  # only the requester withdraws
+        _as(store, way.broker, intro.withdraw, sent.id)
+    _as(store, way.requester, intro.withdraw, sent.id)
+    assert _as(store, way.requester, intro.introduction, sent.id).state == "withdrawn"
+    # the broker's thread says so; they can answer neither way any more
+    on_thread = _as(store, way.broker, intro.for_thread, sent.thread_id)
+    assert on_thread is not None and on_thread.id == sent.id and on_thread.state == "withdrawn"
+    assert not on_thread.sent_by_me
+    assert ("intro_withdrawn", sent.thread_id) in _notifications(store, way.broker)
+    assert _as(store, way.broker, intro.introduction_ledger).waiting == 0
+    for answer in (intro.forward, intro.decline):
+        with pytest.raises(RefusedError, match="withdrawn"):
+            _as(store, way.broker, answer, sent.id)
+    with pytest.raises(RefusedError, match="withdrawn"):
+        _as(store, way.requester, intro.withdraw, sent.id)
+    # the target never heard of it; nobody else sees the thread's request
+    assert _notifications(store, way.target) == []
+    assert _as(store, way.target, intro.for_thread, sent.thread_id) is None
+    with store.engine.connect() as conn:
+        assert conn.execute(select(Ask.status).where(Ask.id == sent.ask_id)).scalar() == (
+            "withdrawn"
+        )
+    # withdrawn, it still counts: the broker read it, so they rest as after an introduction
+    with pytest.raises(RefusedError) as refused:
+        _send(store, way, "Asking again at once, in other words.")
+    (reason,) = refused.value.reasons
+    with store.engine.connect() as conn:
+        today = viewer(conn, way.requester).clock.date()
+    assert reason["rule"] == "cooldown_withdrawn"
+    assert reason["possible_on"] == (today + dt.timedelta(days=14)).isoformat()
+    assert reason["params"]["asked_on"] == today.isoformat()
+    assert reason["params"]["until"] == reason["possible_on"]
+
+
+def test_a_refusal_carries_its_parts_for_the_pages(store, found_way):
+    way = found_way
+    _send(store, way)
+    with pytest.raises(RefusedError) as refused:
+        _send(store, way, "Something else entirely, written again from scratch.")
+    (refusal,) = [r for r in intro.refusals_of(refused.value) if r.rule == "open_per_broker"]
+    with store.engine.connect() as conn:
+        today = viewer(conn, way.requester).clock.date()
+        names = intro.cards(
+            conn,
+            [
+                conn.execute(select(Member.id).where(Member.handle == h)).scalar_one()
+                for h in (way.broker, way.target)
+            ],
+        )
+    broker, target = sorted(names.values(), key=lambda c: c.handle != way.broker)
+    assert refusal.params["broker"] == broker.name
+    assert refusal.params["target"] == target.name
+    assert refusal.params["asked_on"] == today  # a date, for the pages to format
+    assert refusal.message.startswith(f"you already asked {broker.name} on {today}")
 
 
 def test_the_same_words_to_a_second_broker_are_mass_solicitation(store, found_way):

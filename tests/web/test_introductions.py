@@ -272,3 +272,111 @@ def test_who_can_introduce_is_on_person_and_job_pages(app, three, way):
     job = requester.get(f"/jobs/{posted.json()['id']}")
     assert job.status_code == 200 and 'id="introducers"' in job.text
     assert csrf(requester, f"/jobs/{posted.json()['id']}")
+
+
+def _send_api(client: TestClient, way: Way, body: str = WORDS) -> Any:
+    sent = client.post(
+        "/api/v1/introductions",
+        json={"broker": way.broker, "to": way.target, "body": body, "org": way.org_id},
+        headers=api_headers(client),
+    )
+    assert sent.status_code == 201, sent.text
+    return sent.json()
+
+
+def test_the_brokers_thread_asks_for_consent_and_the_requester_withdraws(three, way):
+    requester, broker, target = three["requester"], three["broker"], three["target"]
+    sent = _send_api(requester, way)
+    thread = f"/messages/{sent['thread_id']}"
+    page = broker.get(thread).text
+    banner = page[page.index('id="consent"') :]
+    assert "asks you for an introduction" in banner
+    assert "sees nothing of this request unless you forward it" in banner
+    forms = re.findall(
+        r'<form method="post" action="([^"]+)"[^>]*>\s*<input type="hidden" name="csrf_token"',
+        banner,
+    )
+    assert forms[:2] == [
+        f"/network/introductions/{sent['id']}/forward",
+        f"/network/introductions/{sent['id']}/decline",
+    ]
+    assert "Decline privately" in banner
+    # the requester's side: what they asked, and a withdrawal (never without CSRF)
+    mine = requester.get(thread).text
+    assert f'action="/network/introductions/{sent["id"]}/withdraw"' in mine
+    assert "Forward to" not in mine
+    withdraw = f"/network/introductions/{sent['id']}/withdraw"
+    assert requester.post(withdraw, follow_redirects=False).status_code == 403
+    done = post_form(requester, withdraw, {}, page="/network/introductions")
+    assert done.status_code == 303
+    assert "Withdrawn" in requester.get("/network/introductions").text
+    page = broker.get(thread).text
+    assert "withdrew this request" in page and "/forward" not in page
+    assert "withdrew their request for an introduction" in broker.get("/notifications").text
+    late = post_form(
+        broker, f"/network/introductions/{sent['id']}/decline", {}, page="/network/introductions"
+    )
+    assert late.status_code == 409 and "was withdrawn by the member who sent it" in late.text
+    assert target.get("/api/v1/introductions").json()["received"] == []
+    # the API withdraws too; a withdrawn request cannot be withdrawn again
+    again = requester.post(
+        f"/api/v1/introductions/{sent['id']}/withdraw", headers=api_headers(requester)
+    )
+    assert again.status_code == 409
+    # asking again at once is refused, in the member's language
+    post_form(requester, "/settings/language", {"locale": "fr"}, page="/settings")
+    refused = post_form(
+        requester,
+        "/network/introductions",
+        {"broker": way.broker, "to": way.target, "body": "Autres mots.", "org": str(way.org_id)},
+        page="/network/introductions",
+    )
+    assert refused.status_code == 409
+    assert 'data-rule="cooldown_withdrawn"' in refused.text
+    assert "Vous avez retiré votre demande du" in refused.text
+    assert "you withdrew your ask" not in refused.text
+
+
+def test_do_not_ask_me_to_introduce_in_the_settings(three, way):
+    requester, broker = three["requester"], three["broker"]
+
+    def brokers() -> set[str]:
+        page = requester.get(f"/orgs/{way.org_id}").text
+        section = page[page.index('id="introducers"') :]
+        return set(re.findall(r"broker=([\w.-]+)", section))
+
+    assert way.broker in brokers()
+    settings = broker.get("/settings").text
+    assert 'action="/settings/do-not-ask"' in settings
+    assert 'name="do_not_ask" value="on">' in settings  # not checked
+    forged = broker.post("/settings/do-not-ask", data={"do_not_ask": "on"}, follow_redirects=False)
+    assert forged.status_code == 403
+    too_long = post_form(
+        broker, "/settings/do-not-ask", {"do_not_ask": "on", "reason": "x" * 201}, page="/settings"
+    )
+    assert too_long.status_code == 422
+    assert 'id="e-reason"' in too_long.text and "at most 200 characters" in too_long.text
+    assert way.broker in brokers()
+    on = post_form(
+        broker,
+        "/settings/do-not-ask",
+        {"do_not_ask": "on", "reason": "<b>busy</b> this year"},
+        page="/settings",
+    )
+    assert on.status_code == 303
+    settings = broker.get("/settings").text
+    assert 'name="do_not_ask" value="on" checked>' in settings
+    assert "&lt;b&gt;busy&lt;/b&gt; this year" in settings and "<b>busy" not in settings
+    assert way.broker not in brokers()
+    refused = post_form(
+        requester,
+        "/network/introductions",
+        {"broker": way.broker, "to": way.target, "body": WORDS, "org": str(way.org_id)},
+        page="/network/introductions",
+    )
+    assert refused.status_code == 409 and 'data-rule="do_not_ask"' in refused.text
+    assert "asked not to be asked for introductions" in refused.text
+    assert "&lt;b&gt;busy&lt;/b&gt; this year" in refused.text
+    off = post_form(broker, "/settings/do-not-ask", {"reason": ""}, page="/settings")
+    assert off.status_code == 303
+    assert way.broker in brokers()

@@ -1024,7 +1024,7 @@ class TouchReminder(Base):
 
 # sent: waiting for the broker; forwarded: the broker introduced them (a conversation
 # of three); declined: the broker did not forward it (the requester is told no more)
-INTRO_STATUSES = ("sent", "forwarded", "declined")
+INTRO_STATUSES = ("sent", "forwarded", "declined", "withdrawn")
 
 
 class IntroRequest(Base):

@@ -434,8 +434,19 @@ def check_ask(
     brokers = reader.same_human(broker)
     targets = reader.same_human(target) if target is not None else set()
 
-    def refuse(rule: str, message: str, possible_on: dt.date | None) -> None:
-        reasons.append({"rule": rule, "message": message, "possible_on": possible_on})
+    def refuse(
+        rule: str, message: str, possible_on: dt.date | None, **params: str | int | None
+    ) -> None:
+        # ``params``: the parts of the message, for a face that words it in the
+        # member's language (dates as ISO text)
+        reasons.append(
+            {
+                "rule": rule,
+                "message": message,
+                "possible_on": possible_on,
+                "params": {k: v for k, v in params.items() if v is not None},
+            }
+        )
 
     if broker == reader.scope.person_id:
         raise InputError("you cannot ask yourself for an introduction")
@@ -446,13 +457,23 @@ def check_ask(
             continue
         why = _do_not_ask(reader, pid, records)
         if why:
-            refuse("do_not_ask", f"{_name(reader, pid)} ({role}): {why}.", None)
+            marks = reader.do_not_ask_marks(records)
+            refuse(
+                "do_not_ask",
+                f"{_name(reader, pid)} ({role}): {why}.",
+                None,
+                name=_name(reader, pid),
+                role=role,
+                themself=int(any(themself for _p, themself, _r in marks)),
+                reason=next((r for _p, _t, r in marks if r), None),
+            )
     if rules.contacts_only and broker not in reader.first_degree():
         refuse(
             "contacts_only",
             f"{broker_name} is not one of your contacts: asking a stranger for an "
             "introduction is solicitation. Ask someone who knows you both.",
             None,
+            broker=broker_name,
         )
     asks = reader.asks()
     open_here = []
@@ -477,6 +498,11 @@ def check_ask(
                 f"cooldown_{status}",
                 f"{what}: let them rest until {until.isoformat()} before asking again.",
                 until,
+                broker=broker_name,
+                asked_on=_day(row.asked_at).isoformat(),
+                closed_on=closed.isoformat() if closed else None,
+                until=until.isoformat(),
+                other_record=1 if also else None,
             )
     if rules.open_per_broker is not None and len(open_here) >= rules.open_per_broker:
         first = min(open_here, key=lambda r: r.asked_at)
@@ -494,6 +520,11 @@ def check_ask(
             f"is still open (ask #{first.id}): one open ask per person. Record its outcome "
             f"(weakties asks outcome {first.id} introduced|declined|no-answer) or wait.",
             after,
+            broker=broker_name,
+            asked_on=_day(first.asked_at).isoformat(),
+            target=_name(reader, first.target_person_id) if first.target_person_id else None,
+            ask=first.id,
+            other_record=1 if also else None,
         )
     if (target is not None or org is not None) and rules.open_per_target is not None:
         same_target = [
@@ -521,6 +552,10 @@ def check_ask(
                 f"for an introduction to {whom} (ask #{first.id}): asking "
                 "several people for the same favour at once spends everyone's goodwill.",
                 lapse_day(first.asked_at, rules),
+                broker=_name(reader, first.broker_id),
+                asked_on=_day(first.asked_at).isoformat(),
+                whom=whom,
+                ask=first.id,
             )
     if rules.asks_per_week is not None:
         # the last seven calendar days, today included
@@ -534,6 +569,8 @@ def check_ask(
                 f"{len(week)} asks in the last seven days (limit {rules.asks_per_week}): "
                 "introductions are favours, not a campaign.",
                 frees,
+                count=len(week),
+                limit=rules.asks_per_week,
             )
     digest = ask_fingerprint(reader, text, broker, target) if text else None
     if digest is not None and rules.same_text_recipients is not None:
@@ -557,6 +594,8 @@ def check_ask(
                 "person in your own words (weakties draft writes from what you share "
                 f"with them); these words could go out again on {reusable.isoformat()}.",
                 reusable,
+                names=names,
+                reusable=reusable.isoformat(),
             )
     return Decision(not reasons, reasons)
 

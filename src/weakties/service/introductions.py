@@ -20,6 +20,12 @@ broker's answer.
    requester's ledger (introduced / declined; unanswered lapses by itself), so
    etiquette's waits and the tie model see it; a forward is also an
    ``introduction`` trace from the broker to each of the two.
+   Until the broker answers, the requester may :func:`withdraw` the request: the
+   broker's thread says so and neither answer is possible any more. A withdrawn
+   request still counts for the requester's etiquette (it is recorded as
+   ``withdrawn`` in the ledger): the broker has read it, so it rests them like an
+   introduction (or like no answer, once it had lapsed) and stays among the week's
+   asks — otherwise asking, withdrawing and asking again would get round every limit.
 4. **Favours both ways** (:func:`introduction_ledger`): the asks a member
    received and what they did with them, the asks they sent and their state.
 
@@ -75,6 +81,7 @@ __all__ = [
     "SentRequest",
     "WhoCanIntroduce",
     "decline",
+    "for_thread",
     "forward",
     "introduction",
     "introduction_ledger",
@@ -83,6 +90,7 @@ __all__ = [
     "request_form",
     "send_request",
     "who_can_introduce",
+    "withdraw",
 ]
 
 PATHS_SHOWN = 5
@@ -96,8 +104,11 @@ class Refusal:
     (None: never, e.g. "do not ask")."""
 
     rule: str
-    message: str
+    message: str  # in English, as the command line says it
     possible_on: dt.date | None
+    # the message's parts (names, numbers, days), for the pages to word it in the
+    # member's language
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,8 +173,9 @@ class IntroView:
     """One request as its requester or its broker sees it.
 
     ``state``: ``waiting`` (the broker has not answered yet), ``unanswered`` (no
-    answer by ``unanswered_on``), ``forwarded`` or ``declined`` (shown to the
-    requester as "not forwarded").
+    answer by ``unanswered_on``), ``forwarded``, ``declined`` (shown to the
+    requester as "not forwarded") or ``withdrawn`` (by the requester, before an
+    answer).
     """
 
     id: int
@@ -191,14 +203,25 @@ class IntroLedger:
     waiting: int  # received requests the member has not answered yet
 
 
+_DAYS = ("asked_on", "closed_on", "until", "reusable")
+
+
+def _day_of(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
 def _refusals(reasons: list[dict[str, Any]]) -> list[Refusal]:
     return [
         Refusal(
             str(r["rule"]),
             str(r["message"]),
-            r["possible_on"]
-            if isinstance(r.get("possible_on"), dt.date) or r.get("possible_on") is None
-            else dt.date.fromisoformat(str(r["possible_on"])),
+            _day_of(r.get("possible_on")),
+            {
+                key: _day_of(value) if key in _DAYS else value
+                for key, value in (r.get("params") or {}).items()
+            },
         )
         for r in reasons
     ]
@@ -287,6 +310,9 @@ def who_can_introduce(
         label = r.org_names([found_org]).get(found_org, f"#{found_org}")
     hidden = blocked_members(conn, me) | suspended_members(conn)
     known = r.first_degree()
+    # a broker who does not want to be asked (their own wish, or the viewer's note
+    # of it) is never proposed: a request through them would only be refused
+    not_asked = r.do_not_ask()
     try:
         # every broker's best path: the ones on hold (an open ask, a rest) rank last
         # but are shown too, with the rule that holds them and the day it lifts;
@@ -303,7 +329,7 @@ def who_can_introduce(
                 limit=MAX_BROKERS,
                 per_broker=1,
                 net=_network(conn, who),
-                pick=_shown(conn, who, known, hidden, limit),
+                pick=_shown(conn, who, known, hidden, limit, not_asked),
             ),
         )
     except NotFoundError:  # not in the viewer's visible network
@@ -322,6 +348,8 @@ def who_can_introduce(
         contact_pid = p.via.id if p.via else p.target.id
         if contact_pid in known or p.broker.id in brokers:
             continue  # the viewer knows them already; one way in per broker
+        if p.broker.id in not_asked:
+            continue
         contact_name = (p.via.name if p.via else p.target.name) or f"#{contact_pid}"
         broker_member = member_ids.get(p.broker.id)
         contact_member = member_ids.get(contact_pid)
@@ -362,12 +390,17 @@ def who_can_introduce(
 
 
 def _shown(
-    conn: Connection, who: Viewer, known: set[int], hidden: set[int], limit: int
+    conn: Connection,
+    who: Viewer,
+    known: set[int],
+    hidden: set[int],
+    limit: int,
+    not_asked: set[int],
 ) -> Callable[[Any, np.ndarray], np.ndarray]:
     """The ranked paths :func:`who_can_introduce` shows, picked before they are
     explained (by the same rules as its loop): one per broker, not to someone the
-    viewer knows, no one behind a block, suspended or not sharing by name,
-    ``limit`` askable and ``limit`` on hold."""
+    viewer knows, no one behind a block, suspended or not sharing by name, no
+    broker who does not want to be asked, ``limit`` askable and ``limit`` on hold."""
     import numpy as np
 
     from weakties.opportunity.paths import STATUS_NAMES
@@ -387,7 +420,7 @@ def _shown(
         brokers: set[int] = set()
         ok = held = 0
         for i, broker, contact, status in rows:
-            if contact in known or broker in brokers:
+            if contact in known or broker in brokers or broker in not_asked:
                 continue
             ends = (members.get(broker), members.get(contact))
             if any(m is not None and (m in hidden or m not in who.scope.names) for m in ends):
@@ -599,11 +632,17 @@ def _claim(conn: Connection, who: Viewer, row: Any, status: str) -> dt.datetime:
         .values(status=status, answered_at=now)
     ).rowcount
     if done != 1:
-        _answered(row.id)
+        status = conn.execute(select(IntroRequest.status).where(IntroRequest.id == row.id)).scalar()
+        _answered(row.id, status)
     return now
 
 
-def _answered(intro_id: int) -> None:
+def _answered(intro_id: int, status: str | None = None) -> None:
+    if status == "withdrawn":
+        raise RefusedError(
+            f"introduction request {intro_id} was withdrawn by the member who sent it",
+            [{"rule": "withdrawn"}],
+        )
     raise RefusedError(
         f"introduction request {intro_id} is already answered: an answer is final",
         [{"rule": "answered"}],
@@ -636,7 +675,7 @@ def forward(conn: Connection, who: Viewer, intro_id: int, note: str = "") -> int
     NotFoundError
         Not a request the viewer received.
     RefusedError
-        Already answered, withdrawn, or a block stands between two of the three.
+        Already answered or withdrawn, or a block stands between two of the three.
     FormError
         A note too long or with control characters.
     """
@@ -644,7 +683,7 @@ def forward(conn: Connection, who: Viewer, intro_id: int, note: str = "") -> int
 
     me, row = _received(conn, who, intro_id)
     if row.status != "sent":
-        _answered(row.id)
+        _answered(row.id, row.status)
     written = checked_body(note) if note.strip() else None
     hidden = blocked_members(conn, me) | suspended_members(conn)
     if (
@@ -719,7 +758,7 @@ def decline(conn: Connection, who: Viewer, intro_id: int) -> None:
     NotFoundError
         Not a request the viewer received.
     RefusedError
-        Already answered.
+        Already answered, or withdrawn.
     """
     me, row = _received(conn, who, intro_id)
     _claim(conn, who, row, "declined")
@@ -733,6 +772,61 @@ def decline(conn: Connection, who: Viewer, intro_id: int) -> None:
         thread=f"intro-{row.id}",
         actor_id=me,
     )
+
+
+def withdraw(conn: Connection, who: Viewer, intro_id: int) -> None:
+    """The requester takes back a request the broker has not answered: the
+    broker's thread and notifications say it was withdrawn, the target never
+    hears of it, and the ask is recorded as ``withdrawn`` in the requester's ledger
+    (it still counts for their etiquette: see the module's notes).
+
+    Raises
+    ------
+    NotFoundError
+        Not a request the viewer sent.
+    RefusedError
+        Already answered (or withdrawn): an answer is final.
+    """
+    me = require_active(conn, who)
+    row = conn.execute(
+        select(table_of(IntroRequest)).where(
+            IntroRequest.id == intro_id, IntroRequest.requester_id == me
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no introduction request {intro_id} of yours")
+    if row.status != "sent":
+        _answered(row.id, row.status)
+    _claim(conn, who, row, "withdrawn")
+    if _ask_open(conn, row.ask_id):
+        _close_ask(conn, me, row.ask_id, "withdrawn")
+    notify(
+        conn,
+        row.broker_id,
+        "intro_withdrawn",
+        dedup=f"intro-{row.id}-withdrawn",
+        thread=f"intro-{row.id}",
+        actor_id=me,
+        conversation_id=row.thread_id,
+        detail=cards(conn, [row.target_id])[row.target_id].name,
+    )
+
+
+def for_thread(conn: Connection, who: Viewer, conversation_id: int) -> IntroView | None:
+    """The request whose private thread (requester and broker) is
+    ``conversation_id``, for its requester or its broker; None otherwise."""
+    me = member_of(who)
+    rows = list(
+        conn.execute(
+            select(table_of(IntroRequest))
+            .where(IntroRequest.thread_id == conversation_id)
+            .where((IntroRequest.requester_id == me) | (IntroRequest.broker_id == me))
+            .order_by(IntroRequest.id.desc())
+            .limit(1)
+        )
+    )
+    found = _views(conn, who, rows, me)
+    return found[0] if found else None
 
 
 def _views(conn: Connection, who: Viewer, rows: list[Any], me: int) -> list[IntroView]:
@@ -752,7 +846,9 @@ def _views(conn: Connection, who: Viewer, rows: list[Any], me: int) -> list[Intr
     for r in rows:
         if not {r.requester_id, r.broker_id, r.target_id} <= people.keys():
             continue
-        state = {"forwarded": "forwarded", "declined": "declined"}.get(r.status)
+        state = {"forwarded": "forwarded", "declined": "declined", "withdrawn": "withdrawn"}.get(
+            r.status
+        )
         if state is None:
             state = "unanswered" if today >= r.unanswered_on else "waiting"
         out.append(

@@ -53,6 +53,7 @@ NOTIFICATION_KINDS = (
     "intro_forwarded",  # to the requester: the broker forwarded it
     "intro_declined",  # to the requester: not forwarded
     "intro_made",  # to the target: the broker introduced someone to them
+    "intro_withdrawn",  # to the broker: the requester withdrew their request
 )
 
 

@@ -31,8 +31,10 @@ __all__ = [
     "asks",
     "do_not_ask",
     "etiquette",
+    "not_to_be_asked",
     "outcome",
     "remove_target",
+    "set_do_not_ask_me",
     "set_rule",
     "targets",
 ]
@@ -211,6 +213,44 @@ def do_not_ask(
     changed = write.mark_do_not_ask(r, pid, reason=reason, lift=lift)
     holds = None if lift else ("every member" if pid == me else who.label)
     return DoNotAskMark(pid, holds, changed)
+
+
+DO_NOT_ASK_REASON_MAX = 200
+
+
+def not_to_be_asked(conn: Connection, who: Viewer) -> tuple[bool, str | None]:
+    """Whether the viewer asked not to be asked for introductions (their own mark,
+    which holds for every member), and the reason they gave."""
+    me = person_of(who)
+    for pid, themself, reason in reader(conn, who).do_not_ask_marks([me]):
+        if pid == me and themself:
+            return True, reason
+    return False, None
+
+
+def set_do_not_ask_me(conn: Connection, who: Viewer, on: bool, reason: str | None = None) -> None:
+    """Switch the viewer's own "do not ask me to introduce" on (with an optional
+    reason the requesters read) or off: the mark :func:`do_not_ask` sets for
+    ``me``. Switched on, "who can introduce" never proposes the viewer as a
+    broker and a request through them is refused with the rule.
+
+    Raises
+    ------
+    FormError
+        A reason too long or with control characters (``reason``).
+    """
+    from weakties.service.forms import N_, FormError, has_control_characters
+
+    reason = (reason or "").strip() or None
+    if reason is not None and has_control_characters(reason):
+        raise FormError.one("reason", N_("Remove the control characters."))
+    if reason is not None and len(reason) > DO_NOT_ASK_REASON_MAX:
+        raise FormError.one("reason", N_("The reason has at most 200 characters."))
+    was_on, was_reason = not_to_be_asked(conn, who)
+    if was_on and (not on or reason != was_reason):
+        do_not_ask(conn, who, "me", lift=True)
+    if on and not (was_on and reason == was_reason):
+        do_not_ask(conn, who, "me", reason=reason)
 
 
 def targets(conn: Connection, who: Viewer) -> list[TargetRow]:

@@ -1,10 +1,11 @@
-"""Sign-up, sign-in and out, password reset, settings (language, access tokens)."""
+"""Sign-up, sign-in and out, password reset, settings (language, access tokens,
+"do not ask me to introduce")."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from starlette.responses import Response
@@ -156,12 +157,39 @@ def reset(ctx: Page, token: FormStr = "", password: FormStr = "") -> Response:
     return _signed_in(ctx, account, f"/in/{account.handle}")
 
 
-@router.get("/settings")
-def settings_page(ctx: Page) -> Response:
+def _settings(ctx: Page, *, status: int = 200, **extra: Any) -> Response:
+    """The settings page, with what it shows of the member's own settings."""
+    from weakties.service import outreach
+
     account = ctx.require()
     with ctx.tx() as conn:
         tokens = accounts.list_access_tokens(conn, account)
-    return render(ctx, "settings.html", tokens=tokens, new_token=None)
+        not_asked, reason = outreach.not_to_be_asked(conn, account.viewer(conn))
+    extra.setdefault("new_token", None)
+    extra.setdefault("do_not_ask", {"on": not_asked, "reason": reason or ""})
+    return render(ctx, "settings.html", status=status, tokens=tokens, **extra)
+
+
+@router.get("/settings")
+def settings_page(ctx: Page) -> Response:
+    return _settings(ctx)
+
+
+@router.post("/settings/do-not-ask")
+def settings_do_not_ask(ctx: Page, do_not_ask: FormStr = "", reason: FormStr = "") -> Response:
+    """The member's own "do not ask me to introduce" switch (a checkbox: absent is off)."""
+    from weakties.service import outreach
+
+    account = ctx.require()
+    on = do_not_ask == "on"
+    try:
+        with ctx.tx() as conn:
+            outreach.set_do_not_ask_me(conn, account.viewer(conn), on, reason)
+    except FormError as exc:
+        return _settings(
+            ctx, status=422, errors=exc.fields, do_not_ask={"on": on, "reason": reason}
+        )
+    return redirect("/settings#do-not-ask")
 
 
 @router.post("/settings/language")
@@ -180,9 +208,8 @@ def settings_new_invitation(ctx: Page) -> Response:
         raise NotFoundError("sign-up is open here: no invitation is needed")
     with ctx.tx() as conn:
         code = accounts.create_signup_invitation(conn, account)
-        tokens = accounts.list_access_tokens(conn, account)
     link = f"{ctx.settings.base_url.rstrip('/')}/signup?invitation={code}"
-    return render(ctx, "settings.html", tokens=tokens, new_token=None, new_invitation=link)
+    return _settings(ctx, new_invitation=link)
 
 
 @router.post("/settings/tokens")
@@ -192,13 +219,9 @@ def settings_new_token(ctx: Page, name: FormStr = "") -> Response:
         with ctx.tx() as conn:
             secret, _info = accounts.create_access_token(conn, account, name)
     except FormError as exc:
-        with ctx.tx() as conn:
-            tokens = accounts.list_access_tokens(conn, account)
-        return render(ctx, "settings.html", status=422, tokens=tokens, errors=exc.fields)
-    with ctx.tx() as conn:
-        tokens = accounts.list_access_tokens(conn, account)
+        return _settings(ctx, status=422, errors=exc.fields)
     # shown once, on this page only (not in a redirect's URL)
-    return render(ctx, "settings.html", tokens=tokens, new_token=secret)
+    return _settings(ctx, new_token=secret)
 
 
 @router.post("/settings/tokens/{token_id}/delete")
@@ -237,11 +260,7 @@ def settings_delete(ctx: Page, password: FormStr = "") -> Response:
         status, errors = (
             (422, exc.fields) if isinstance(exc, FormError) else (409, {"password": str(exc)})
         )
-        with ctx.tx() as conn:
-            tokens = accounts.list_access_tokens(conn, account)
-        return render(
-            ctx, "settings.html", status=status, tokens=tokens, new_token=None, errors=errors
-        )
+        return _settings(ctx, status=status, errors=errors)
     response = redirect("/?deleted=1")
     response.delete_cookie(SESSION_COOKIE)
     return response

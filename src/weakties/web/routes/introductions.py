@@ -1,9 +1,11 @@
 """Introductions with consent, as pages and as JSON.
 
 Pages: ``/network/introductions`` (the requests received and sent, favours both
-ways), ``/network/introductions/new`` (the request, written from the draft) and
-the broker's answers (forward, decline). "Who can introduce me" itself is on the
-organisation, person and job pages (:func:`who_can_introduce_section`).
+ways), ``/network/introductions/new`` (the request, written from the draft), the
+broker's answers (forward, decline) and the requester's withdrawal. "Who can
+introduce me" itself is on the organisation, person and job pages
+(:func:`who_can_introduce_section`); the broker's private thread with the requester
+shows the request's consent banner (``_intro_consent.html``).
 
 API under ``/api/v1/introductions``: the same, as JSON. An etiquette refusal is a
 409 whose body adds to the one error shape every rule broken (``reasons``: rule,
@@ -21,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from weakties.errors import NotFoundError, RefusedError
 from weakties.records import to_json
 from weakties.service import introductions as intro
-from weakties.service.forms import FormError
+from weakties.service.forms import N_, FormError
 from weakties.web.deps import ApiMember, Ctx, Page
 from weakties.web.errors import error_body
 from weakties.web.render import redirect, render
@@ -55,6 +57,19 @@ def _int(value: str | None) -> int | None:
 
 def _refused(exc: RefusedError) -> list[intro.Refusal]:
     return intro.refusals_of(exc)
+
+
+# why an answer or a withdrawal is refused, as the pages say it (translated there)
+_ANSWER_REFUSED = {
+    "answered": N_("This request is already answered: an answer is final."),
+    "withdrawn": N_("This request was withdrawn by the member who sent it."),
+    "blocked": N_("This request cannot be forwarded: one of them cannot be reached any more."),
+}
+
+
+def _answer_refused(exc: RefusedError) -> str:
+    rule = str((exc.reasons or [{}])[0].get("rule", ""))
+    return _ANSWER_REFUSED.get(rule, str(exc))
 
 
 # -- pages ------------------------------------------------------------------------------
@@ -164,7 +179,9 @@ def forward(ctx: Page, intro_id: int, note: FormStr = "") -> Response:
     except (FormError, RefusedError) as exc:
         with ctx.tx() as conn:
             found = intro.introduction_ledger(conn, account.viewer(conn))
-        message = str(exc) if isinstance(exc, RefusedError) else exc.fields.get("body", "")
+        message = (
+            _answer_refused(exc) if isinstance(exc, RefusedError) else exc.fields.get("body", "")
+        )
         return render(
             ctx,
             "introductions.html",
@@ -190,7 +207,26 @@ def decline(ctx: Page, intro_id: int) -> Response:
             "introductions.html",
             status=409,
             ledger=found,
-            errors={f"intro-{intro_id}": str(exc)},
+            errors={f"intro-{intro_id}": _answer_refused(exc)},
+        )
+    return redirect(f"/network/introductions#intro-{intro_id}")
+
+
+@router.post("/network/introductions/{intro_id}/withdraw")
+def withdraw(ctx: Page, intro_id: int) -> Response:
+    account = ctx.require()
+    try:
+        with ctx.tx() as conn:
+            intro.withdraw(conn, account.viewer(conn), intro_id)
+    except RefusedError as exc:
+        with ctx.tx() as conn:
+            found = intro.introduction_ledger(conn, account.viewer(conn))
+        return render(
+            ctx,
+            "introductions.html",
+            status=409,
+            ledger=found,
+            errors={f"intro-{intro_id}": _answer_refused(exc)},
         )
     return redirect(f"/network/introductions#intro-{intro_id}")
 
@@ -334,5 +370,17 @@ def decline_api(ctx: ApiMember, intro_id: int) -> dict[str, Any]:
     account = ctx.require()
     with ctx.tx() as conn:
         intro.decline(conn, account.viewer(conn), intro_id)
+        found = intro.introduction(conn, account.viewer(conn), intro_id)
+    return dict(to_json(found))
+
+
+@api.post("/{intro_id}/withdraw", response_model=dict[str, Any], responses=_errors(409))
+def withdraw_api(ctx: ApiMember, intro_id: int) -> dict[str, Any]:
+    """Withdraw a request you sent that its broker has not answered: their thread
+    says so, the member you asked to meet never hears of it. It still counts for
+    your etiquette (the broker read it)."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        intro.withdraw(conn, account.viewer(conn), intro_id)
         found = intro.introduction(conn, account.viewer(conn), intro_id)
     return dict(to_json(found))

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form
 from starlette.responses import Response
 
 from weakties.errors import RefusedError
-from weakties.service import messages
+from weakties.service import introductions, messages
 from weakties.service.forms import FormError
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render
@@ -64,9 +64,13 @@ def _conversation(
 ) -> Response:
     account = ctx.require()
     with ctx.tx() as conn:
-        view = messages.conversation(conn, account.viewer(conn), conversation_id)
+        me = account.viewer(conn)
+        view = messages.conversation(conn, me, conversation_id)
+        request = introductions.for_thread(conn, me, conversation_id)
     last = view.messages[-1].id if view.messages else 0
-    return render(ctx, "conversation.html", status=status, c=view, last=last, **extra)
+    return render(
+        ctx, "conversation.html", status=status, c=view, last=last, intro=request, **extra
+    )
 
 
 @router.get("/messages/{conversation_id}")
