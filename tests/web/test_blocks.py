@@ -155,3 +155,29 @@ def test_a_block_from_the_page_ends_the_connection_and_the_follows(people):  # n
     assert unblocked.status_code == 303
     assert api(ana, "GET", "/connections").json() == []
     assert "ana" not in {f.get("handle") for f in api(bo, "GET", "/following").json()}
+
+
+def test_organisation_pages_leave_out_a_blocked_member_both_ways(people, store):  # noqa: F811
+    from weakties.model.tables import Organization
+
+    ana, cy = people["ana"], people["cyd"]
+    for handle in ("ana", "bob", "cyd"):
+        _employ(store, handle, "Globex")
+    with store.engine.connect() as conn:
+        org = conn.execute(select(Organization.id).where(Organization.name == "Globex")).scalar()
+
+    def here(client) -> tuple[set[str], set[str], int]:
+        page = api(client, "GET", f"/orgs/{org}").json()
+        return (
+            {p["handle"] for p in page["network_here"]},
+            {p["handle"] for p in page["people"]},
+            page["people_count"],
+        )
+
+    assert here(ana) == ({"bob", "cyd"}, {"ana", "bob", "cyd"}, 3)  # Cy through Bo
+    assert here(cy)[0] == {"ana", "bob"}
+    assert "Cyd" in ana.get(f"/orgs/{org}").text
+    assert api(ana, "POST", "/blocks", {"handle": "cyd"}).status_code == 201
+    assert here(ana) == ({"bob"}, {"ana", "bob"}, 2)
+    assert here(cy) == ({"bob"}, {"bob", "cyd"}, 2)  # the other way too
+    assert "Cyd" not in ana.get(f"/orgs/{org}").text

@@ -4,7 +4,9 @@ The organisation is the normalised one shared with the importer (its aliases are
 the spellings it was seen under). Its people are those whose positions the
 viewer's scope may show — now and formerly — each with their degree from the
 viewer; "people in your network here" are the first- and second-degree ones.
-Head counts count what the scope may count; names name what it may name.
+Head counts count what the scope may count; names name what it may name. A
+member with a block between them and the viewer (either way) is neither shown
+nor counted here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import Connection, select
 from weakties.model.tables import Member, OrgAlias, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.follows import Followers, followers, is_following, visible_org
+from weakties.service.social import blocked_people
 
 __all__ = ["OrgPage", "OrgPerson", "degrees_of", "org_page"]
 
@@ -62,22 +65,33 @@ def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[i
     """The degree (1 or 2; 0 for the viewer) of each of ``person_ids`` that is near
     the viewer over the ties the viewer may see: from the viewer's first and second
     degree, which the server keeps while the network is unchanged
-    (:mod:`weakties.service.live`)."""
+    (:mod:`weakties.service.live`). A member with a block between them and the
+    viewer has no degree."""
     scoped = reader(conn, viewer)
     me = viewer.person_id
     out: dict[int, int] = {}
     if me is not None and me in person_ids:
         out[me] = 0
+    hidden = blocked_people(conn, viewer)
     named, _ = scoped.degrees()
-    out.update({p: named[p] for p in person_ids if p != me and p in named})
+    out.update({p: named[p] for p in person_ids - hidden if p != me and p in named})
     return out
 
 
 def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
     """(count, people) now and formerly: one who is here now is not a former one."""
     scoped = reader(conn, viewer)
-    named = scoped.positions_at([org_id], former=True, level="names")
-    counted = scoped.positions_at([org_id], former=True, level="counts")
+    hidden = blocked_people(conn, viewer)  # a block hides each one from the other
+    named = [
+        r
+        for r in scoped.positions_at([org_id], former=True, level="names")
+        if r.person_id not in hidden
+    ]
+    counted = [
+        r
+        for r in scoped.positions_at([org_id], former=True, level="counts")
+        if r.person_id not in hidden
+    ]
     now_counted = {r.person_id for r in counted if r.is_current}
     ever_counted = {r.person_id for r in counted}
     now = {r.person_id for r in named if r.is_current}
