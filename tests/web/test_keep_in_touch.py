@@ -132,3 +132,37 @@ def test_nobody_answers_anothers_reminders(client, other, month_later, app):
     assert [r["handle"] for r in other.get("/api/v1/network/keep-in-touch").json()["due"]] == [
         "ana"
     ]
+
+
+def test_a_platform_connection_without_a_message_counts_from_its_day(client, other, store):
+    """Connected on the platform, never written: the connection's day is the last
+    contact, at the outer layer's cadence (yearly by default)."""
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    sign_up(other, "Bob <b>Chen</b>", "bob@example.org", handle="bob")
+    _connect(client, other, "bob")
+    start = utcnow()
+
+    def due(days: int) -> list[dict]:
+        with store.engine.begin() as conn:
+            set_clock(conn, start + dt.timedelta(days=days))
+        return client.get("/api/v1/network/keep-in-touch").json()["due"]
+
+    assert due(200) == []
+    (bob,) = due(366)
+    assert bob["handle"] == "bob" and bob["layer"] == 150 and bob["cadence_days"] == 365
+    assert [r["kind"] for r in bob["reasons"]] == ["connected", "cadence"]
+    assert bob["reasons"][0]["date"] == start.date().isoformat()
+    assert "no message since" in client.get(PAGE).text
+    assert [r["handle"] for r in other.get("/api/v1/network/keep-in-touch").json()["due"]] == [
+        "ana"
+    ]
+    post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+    assert "aucun message depuis" in client.get(PAGE).text
+    # the outer layer switched off: no reminder
+    off = client.put(
+        "/api/v1/network/keep-in-touch/cadences",
+        json={"cadence_150": None},
+        headers=api_headers(client),
+    )
+    assert off.status_code == 200, off.text
+    assert due(366) == []

@@ -14,6 +14,14 @@ Murnighan 2011) are in no layer; those at the member's targets come first,
 formerly closest first. Then the layer ties, the most overdue (time since
 contact over cadence) first.
 
+A connection made on the platform counts as a contact on the day it was made:
+both members chose it. So a platform connection that never exchanged a message
+is not left out as a nominal tie (in no layer) forever — it is kept at the
+outermost layer's cadence (the 150: yearly by default; never if the member
+switched that layer off), counted from the connection day, and its reminder says
+"connected on DATE, no message since". A connection renewed on the platform after
+older contact counts from the newer of the two days.
+
 The member answers a reminder by snoozing it until a day, or dismissing it: a
 dismissal counts as a contact ("we were in touch another way"), so the next
 reminder about that person comes one cadence later. Cadences are the member's
@@ -32,7 +40,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.kinds import CAREER_KINDS
-from weakties.model.tables import TouchReminder, utcnow
+from weakties.model.tables import Tie, TouchReminder, utcnow
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError
@@ -92,7 +100,8 @@ class Cadence:
 class ReminderReason:
     """One reason for a reminder, in words (``text``) and as facts for other languages.
 
-    Kinds: ``last_contact`` (``days``, ``date``), ``no_contact``, ``cadence``
+    Kinds: ``last_contact`` (``days``, ``date``), ``no_contact``, ``connected``
+    (``date``: a platform connection, no message since), ``cadence``
     (``layer``, ``cadence_days``), ``career_move`` / ``started_job`` /
     ``title_change`` / ``left_company`` (``org``, ``title``, ``date``),
     ``at_target`` (``org``, ``why``: follow or target), ``dormant`` (``days``,
@@ -239,6 +248,25 @@ def _ago(days: float) -> str:
     return ago(days)
 
 
+def _connected_on(conn: Connection, who: Viewer, today: dt.date) -> dict[int, dt.date]:
+    """Person -> the day of the viewer's live platform connection with them (the
+    tie the accepted invitation wrote in the viewer's own data)."""
+    me = person_of(who)
+    if who.member_id is None:
+        return {}
+    rows = conn.execute(
+        select(Tie.person_a_id, Tie.person_b_id, Tie.since).where(
+            Tie.source == "platform",
+            Tie.asserted_by == who.member_id,
+            Tie.ended_at.is_(None),
+            (Tie.person_a_id == me) | (Tie.person_b_id == me),
+        )
+    )
+    return {
+        (b if a == me else a): min(since.date(), today) for a, b, since in rows if since is not None
+    }
+
+
 def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
     """The viewer's keep-in-touch reminders as of ``who.when`` (see the module doc)."""
     from weakties.ties.strength import score_ties
@@ -256,6 +284,8 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
     at_watched = r.current_at(watched) if watched else {}
     org_names = r.org_names({oid for oid, _ in at_watched.values()})
     states = _states(conn, member_of(who))
+    connected = _connected_on(conn, who, today)
+    outermost = stored.get(LAYERS[-1])
     picked: list[tuple[int, int, float, bool, int | None, int]] = []
     for i in range(len(scores)):
         pid = scores.other(i)
@@ -266,11 +296,17 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
         days = float(table["days_since_contact"][i])
         dormant_target = klass == "dormant" and pid in at_watched and pid in first
         cadence = DORMANT_CADENCE if dormant_target else stored.get(layer)
+        on = connected.get(pid)
+        if on is not None and not dormant_target and not layer:
+            layer, cadence = LAYERS[-1], outermost  # chosen, then silent: the outer layer
         if cadence is None:
             continue
         state = states.get(pid)
-        # a dismissal counts as a contact on its day
         since = days
+        if on is not None:  # the connection's day counts as a contact
+            joined = float((today - on).days)
+            since = joined if math.isnan(since) else min(since, joined)
+        # a dismissal counts as a contact on its day
         if state is not None and state.dismissed_on is not None:
             after = float((today - state.dismissed_on).days)
             since = after if math.isnan(since) else min(since, after)
@@ -319,6 +355,15 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
                     contacts=contacts,
                 )
             )
+        on = connected.get(pid)
+        if on is not None and (last is None or on > last):
+            reasons.append(
+                ReminderReason(
+                    "connected",
+                    f"connected on {on.isoformat()}, no message since",
+                    date=on,
+                )
+            )
         if known and last is not None:
             reasons.append(
                 ReminderReason(
@@ -328,7 +373,7 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
                     days=round(days, 1),
                 )
             )
-        else:
+        elif on is None:
             reasons.append(ReminderReason("no_contact", "no contact recorded yet"))
         if cadence is not None and not dormant_target:
             reasons.append(
