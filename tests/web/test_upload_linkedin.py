@@ -72,7 +72,7 @@ def test_an_export_uploaded_is_imported_once_with_its_summary(client, store, sam
     sign_up(client, OWNER, "lane@example.org", handle="ana")
     form = client.get("/settings/import").text
     assert 'enctype="multipart/form-data"' in form and 'name="csrf_token"' in form
-    assert 'type="file" name="export"' in form and "Up to 1 MB" in form
+    assert 'type="file" name="export"' in form and "Up to 0.2 MiB" in form
     assert 'href="/settings/import"' in client.get("/settings").text
     export = _zip(samples / "export-2024-12")
     before = _counts(store)
@@ -116,7 +116,8 @@ def test_a_bad_upload_says_what_is_wrong_and_writes_nothing(client, store, sampl
     not_zip = _upload(client, csv, name="Connections.csv")
     assert not_zip.status_code == 422 and "This is not a ZIP file" in not_zip.text
     large = _upload(client, b"PK\x03\x04" + b"\0" * LIMIT)
-    assert large.status_code == 422 and "larger than this server accepts" in large.text
+    assert large.status_code == 422
+    assert "The file is larger than 0.2 MiB, the most this server accepts." in large.text
     truncated = _upload(client, _zip(samples / "export-2024-12")[:3000])
     assert truncated.status_code == 422 and "Nothing was imported:" in truncated.text
     # a bad date in the connections list: the file, the line and the field are named
@@ -140,3 +141,85 @@ def test_a_bad_upload_says_what_is_wrong_and_writes_nothing(client, store, sampl
     assert f"this export belongs to {OWNER}, and your profile is Ana Upload's" in said
     assert "--force" not in said and "--as" not in said
     assert _counts(store) == before
+
+
+def _zip_bytes(folder: Path, replace: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            archive.writestr(path.name, replace.get(path.name, path.read_bytes()))
+    return out.getvalue()
+
+
+def test_the_page_names_its_own_fields_not_the_command_lines_options(client, store, samples):
+    sign_up(client, OWNER, "lane@example.org", handle="ana")
+    before = _counts(store)
+    # far over the limit: not even read, and the page says how large a file may be
+    huge = _upload(client, b"PK\x03\x04" + b"\0" * (LIMIT + 100 * 1024))
+    assert huge.status_code == 303
+    assert huge.headers["location"] == "/settings/import?too_large=1"
+    page = client.get(huge.headers["location"])
+    assert "The file is larger than 0.2 MiB, the most this server accepts." in page.text
+    assert 'id="e-export"' in page.text
+    # a wrong date in the export's date field names that field
+    folder = samples / "export-2024-12"
+    token = csrf(client, "/settings/import")
+    wrong = client.post(
+        "/settings/import",
+        data={"csrf_token": token, "export_date": "20/12/2024"},
+        files={"export": ("export.zip", _zip(folder), "application/zip")},
+    )
+    assert wrong.status_code == 422
+    assert 'id="e-export_date"' in wrong.text and "Give the date as YYYY-MM-DD." in wrong.text
+    assert 'value="20/12/2024"' in wrong.text
+    assert _counts(store) == before
+    # the date given in the field is the export's date
+    token = csrf(client, "/settings/import")
+    dated = client.post(
+        "/settings/import",
+        data={"csrf_token": token, "export_date": "2024-12-21"},
+        files={"export": ("export.zip", _zip(folder), "application/zip")},
+    )
+    assert dated.status_code == 200, dated.text
+    assert "Export of Dec 21, 2024" in _text(dated.text)
+
+
+def test_the_command_lines_advice_in_the_pages_words():
+    """Each piece of the importer's advice that names an option, as the upload page
+    words it (the importer's own text, so that a change there is seen here)."""
+    import inspect
+
+    from weakties.ingest import csvread, run, sources
+    from weakties.service.uploads import web_words
+
+    said_by_importer = "".join(inspect.getsource(m) for m in (csvread, run, sources))
+    for phrase in (
+        "give its date with --export-date YYYY-MM-DD",
+        "if the file was saved by Excel, import it with --encoding cp1252",
+        "raise the limit with --max-unzipped if the export is genuine",
+        "import it with --as {owner!r}",
+    ):
+        assert phrase in said_by_importer
+    for cli, page in (
+        (
+            "its date, 2024-01-02 (guessed), is earlier than the export already imported "
+            "(2024-12-20); give its date with --export-date YYYY-MM-DD",
+            "give its date in the field “Date of the export” and upload it again",
+        ),
+        (
+            "not valid UTF-8 (byte 0xE9); if the file was saved by Excel, import it with "
+            "--encoding cp1252",
+            "save it again as “CSV UTF-8”, put it back in the ZIP and upload that",
+        ),
+        (
+            "the ZIP unpacks to more than 1024 MiB (possible zip bomb); raise the limit with "
+            "--max-unzipped if the export is genuine",
+            "(possible zip bomb): this server accepts no larger export",
+        ),
+        (
+            "this data belongs to 'lane', who is already a member; import it with --as 'lane'",
+            "who is already a member: upload your own export",
+        ),
+    ):
+        said = web_words(cli)
+        assert page in said and "--" not in said

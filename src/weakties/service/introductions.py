@@ -632,8 +632,8 @@ def _claim(conn: Connection, who: Viewer, row: Any, status: str) -> dt.datetime:
         .values(status=status, answered_at=now)
     ).rowcount
     if done != 1:
-        status = conn.execute(select(IntroRequest.status).where(IntroRequest.id == row.id)).scalar()
-        _answered(row.id, status)
+        now_is = conn.execute(select(IntroRequest.status).where(IntroRequest.id == row.id)).scalar()
+        _answered(row.id, now_is)
     return now
 
 

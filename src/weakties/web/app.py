@@ -186,6 +186,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_middleware(VisitorCookie, cookies=cookies, secure=settings.secure_cookies)
     # an export upload may be larger than any other request (the form's own bytes aside)
     larger = {"/settings/import": settings.import_max_bytes + 64 * 1024}
-    app.add_middleware(BodyLimit, limit=settings.request_max_bytes, larger=larger)
+    pages = {"/settings/import": "/settings/import?too_large=1"}
+    app.add_middleware(BodyLimit, limit=settings.request_max_bytes, larger=larger, pages=pages)
     app.add_middleware(SecurityHeaders)
     return app

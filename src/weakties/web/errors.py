@@ -64,6 +64,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
+        location = getattr(exc, "location", None)
+        if location is not None:  # a form too large: back to its page, which says so
+            return RedirectResponse(location, status_code=303)
         detail = exc.detail if isinstance(exc.detail, str) else "error"
         response = _respond(request, exc.status_code, detail)
         for name, value in (exc.headers or {}).items():

@@ -114,22 +114,43 @@ class SecurityHeaders:
 
 
 class _TooLarge(HTTPException):
-    """A streamed body went over the limit: the app answers 413 like any HTTP error."""
+    """A streamed body went over the limit: the app answers 413 like any HTTP error,
+    or sends a browser back to ``location`` (a page that says so in words)."""
 
-    def __init__(self) -> None:
+    def __init__(self, location: str | None = None) -> None:
         super().__init__(413, "the request is too large")
+        self.location = location
 
 
 class BodyLimit:
     """Refuses a request body larger than ``limit`` bytes with 413, before the app
     reads it all: by its Content-Length, or by counting when it is streamed."""
 
-    def __init__(self, app: ASGIApp, limit: int, larger: dict[str, int] | None = None):
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        larger: dict[str, int] | None = None,
+        pages: dict[str, str] | None = None,
+    ):
         self.app = app
         self.limit = limit
         self.larger = larger or {}  # path -> its own limit (an upload's page)
+        # path -> where a browser whose form is too large is sent (303), to a page
+        # that says so in words rather than a bare 413
+        self.pages = pages or {}
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, location: str | None = None) -> None:
+        if location is not None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 303,
+                    "headers": [(b"location", location.encode()), *HEADERS],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
         body = b'{"ok": false, "error": "the request is too large", "status": 413, "fields": {}}'
         await send(
             {
@@ -144,10 +165,12 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.larger.get(scope.get("path", ""), self.limit)
+        path = scope.get("path", "")
+        limit = self.larger.get(path, self.limit)
+        page = self.pages.get(path) if scope.get("method") == "POST" else None
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            await self._refuse(send)
+            await self._refuse(send, page)
             return
         seen = 0
 
@@ -157,7 +180,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _TooLarge()
+                    raise _TooLarge(page)
             return message
 
         await self.app(scope, counting_receive, send)
