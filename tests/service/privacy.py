@@ -334,6 +334,11 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         outreach.asks: [lambda c, v: outreach.asks(c, v)],
         outreach.outcome: [lambda c, v: outreach.outcome(c, v, 1, "declined")],
         outreach.do_not_ask: [lambda c, v: outreach.do_not_ask(c, v, target)],
+        outreach.not_to_be_asked: [lambda c, v: outreach.not_to_be_asked(c, v)],
+        outreach.set_do_not_ask_me: [
+            lambda c, v: outreach.set_do_not_ask_me(c, v, True, "busy"),
+            lambda c, v: outreach.set_do_not_ask_me(c, v, False),
+        ],
         outreach.targets: [lambda c, v: outreach.targets(c, v)],
         outreach.add_target: [lambda c, v: outreach.add_target(c, v, org)],
         outreach.remove_target: [lambda c, v: outreach.remove_target(c, v, org)],
