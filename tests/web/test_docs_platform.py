@@ -11,3 +11,9 @@ def test_every_setting_is_documented():
     text = DOC.read_text()
     documented = {line.split("`")[1] for line in text.splitlines() if line.startswith("| `WEAK")}
     assert documented == {f"WEAKTIES_{name.upper()}" for name in Settings.model_fields}
+
+
+def test_the_live_memory_default_is_the_service_s():
+    from weakties.service.live import DEFAULT_VIEWERS
+
+    assert Settings.model_fields["live_viewers"].default == DEFAULT_VIEWERS

@@ -83,6 +83,14 @@ class Settings(BaseSettings):
         le=3600,
         description="seconds between two passes of the background loop (0: no loop here)",
     )
+    # read by weakties.service.live itself (commands keep pages too); declared here so
+    # that `weakties serve` refuses a bad value at start and the setting is documented
+    live_viewers: int = Field(
+        default=16,
+        ge=0,
+        description="members whose network pages each process keeps in memory between "
+        "requests (0: none)",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
