@@ -52,10 +52,13 @@ def run(contacts: int, repeat: int) -> dict[str, Any]:
         store, among, traces = build_store(Path(tmp) / "bench.sqlite", contacts)
         members = list(range(2, contacts + 2, 10))
         with transaction(store) as conn:
+            # after the members the store has (the viewer, and the peer of the
+            # network pages' freshness figure)
+            first = conn.execute(select(func.max(Member.id))).scalar_one() + 1
             conn.execute(
                 insert(Member),
                 [
-                    {"id": k + 2, "handle": f"m{pid}", "person_id": pid}
+                    {"id": first + k, "handle": f"m{pid}", "person_id": pid}
                     for k, pid in enumerate(members)
                 ],
             )
