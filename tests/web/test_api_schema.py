@@ -33,7 +33,10 @@ def _check_every_operation(app, headers: dict[str, str], examples: int) -> int:
     return checked
 
 
-def test_the_api_as_documented(app):
+def test_the_api_as_documented(app, store):
+    # generated input tests what the routes accept and answer; the database behind
+    # them matters for far fewer cases, so PostgreSQL gets a third of the examples
+    signed_in, anonymous = (30, 10) if store.engine.dialect.name == "sqlite" else (10, 4)
     with TestClient(app) as browser, TestClient(app) as second:
         sign_up(browser, "Ana Lima", "ana@example.org")
         sign_up(second, "Bob Chen", "bob@example.org", handle="bob")
@@ -41,6 +44,6 @@ def test_the_api_as_documented(app):
             "/api/v1/tokens", json={"name": "schemathesis"}, headers=api_headers(browser)
         )
     token = created.json()["token"]
-    operations = _check_every_operation(app, {"Authorization": f"Bearer {token}"}, 30)
+    operations = _check_every_operation(app, {"Authorization": f"Bearer {token}"}, signed_in)
     assert operations >= 5
-    _check_every_operation(app, {}, 10)
+    _check_every_operation(app, {}, anonymous)
