@@ -166,3 +166,43 @@ def test_a_platform_connection_without_a_message_counts_from_its_day(client, oth
     )
     assert off.status_code == 200, off.text
     assert due(366) == []
+
+
+def test_an_old_export_then_the_platform_the_present_is_the_clocks(client, other, store, tmp_path):
+    """Ana's only data is an export two years old: it is read as of its own date.
+    Then she connects with Bob on the platform: her data is live, its present is
+    the clock's — Bob is in her tie table and her dashboard's date is today, and
+    a year later her silent connection with him is reminded."""
+    from tests.support import connections, profile, url, write_files
+    from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.service.context import viewer
+
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    sign_up(other, "Bob Chen", "bob@example.org", handle="bob")
+    export = write_files(
+        tmp_path / "ana",
+        {
+            "Profile.csv": profile("Ana", "Lima"),
+            "Connections.csv": connections([["Dee", "Vo", url("dee"), "", "", "", "02 Mar 2024"]]),
+        },
+    )
+    import_linkedin(store, export, "ana", export_date=dt.date(2024, 3, 10))
+    with store.engine.connect() as conn:
+        alone = viewer(conn, "ana")
+    assert alone.now == dt.datetime(2024, 3, 11) and alone.note is not None
+    _connect(client, other, "bob")
+    start = utcnow()
+    with store.engine.connect() as conn:
+        live = viewer(conn, "ana")
+    assert live.note is None and live.now.date() == start.date()
+    names = {t["name"] for t in client.get("/api/v1/network/ties").json()["ties"]}
+    assert {"Bob Chen", "Dee Vo"} <= names
+    report = client.get("/api/v1/network").json()["report"]
+    assert report["as_of"][:10] == start.date().isoformat()
+    with store.engine.begin() as conn:
+        set_clock(conn, start + dt.timedelta(days=366))
+    due = client.get("/api/v1/network/keep-in-touch").json()["due"]
+    (bob,) = [r for r in due if r["handle"] == "bob"]
+    assert bob["cadence_days"] == 365
+    assert [r["kind"] for r in bob["reasons"]] == ["connected", "cadence"]
+    assert bob["reasons"][0]["date"] == start.date().isoformat()

@@ -133,7 +133,8 @@ AsOf = Annotated[
         parser=parse_moment,
         help="Compute as on DATE (YYYY-MM-DD, or ISO 8601 with a time: "
         "2004-06-01T00:00:00Z), from the traces before it (default: now, or the day after "
-        f"your newest export when it is more than a month old); {_RANGE}.",
+        "your newest export when it is more than a month old and nothing was done "
+        f"since); {_RANGE}.",
     ),
 ]
 Day = Annotated[

@@ -13,10 +13,17 @@ A viewer is resolved once per command or request:
 The date. ``viewer.clock`` is the database's clock (the real time unless the
 database fixes one, like the demo's); asks are recorded and etiquette waits run
 on it. ``viewer.now`` is the data's present: the clock, or — when the member's
-newest export is more than a month older than the clock — the day after that
-export, so that a 2018 export is read as of 2018 rather than as eight years of
-silence; ``viewer.note`` then says so in one line. ``viewer.as_of`` is a date the
-user asked for (``--as-of``); analyses run at ``viewer.when``.
+newest export is more than a month older than the clock *and* nothing of theirs
+was recorded after it — the day after that export, so that a 2018 export
+analysed on its own is read as of 2018 rather than as eight years of silence;
+``viewer.note`` then says so in one line. As soon as the member does something
+on the platform after the export (a connection made, a message or an
+invitation, an ask: :meth:`weakties.store.reader.Reader.active_since`), their
+data is live and its present is the clock's: freezing it would hide everything
+they did since from their scores, dashboard, reminders and ask history. For the
+operator and the shared view, anyone's platform activity after the newest
+export counts. ``viewer.as_of`` is a date the user asked for (``--as-of``);
+analyses run at ``viewer.when``.
 """
 
 from __future__ import annotations
@@ -51,7 +58,8 @@ __all__ = [
     "viewer_or_shared",
 ]
 
-#: data older than this (its newest export) is analysed as of its own date
+#: data older than this (its newest export), with nothing recorded since, is
+#: analysed as of its own date
 STALE_AFTER = dt.timedelta(days=31)
 
 
@@ -144,12 +152,16 @@ def _members(conn: Connection) -> list[tuple[int, int, str, str]]:
 
 
 def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetime | None) -> Viewer:
+    """The viewer at the data's present (see the module doc): the clock, unless
+    the newest export is more than a month old and nothing was recorded after
+    it (:meth:`weakties.store.reader.Reader.active_since`)."""
     clock = data_now(conn)
-    data_date = Reader(conn, scope, clock=clock).data_date()
+    r = Reader(conn, scope, clock=clock)
+    data_date = r.data_date()
     now, note = clock, None
     if data_date is not None:
         day_after = dt.datetime.combine(data_date, dt.time()) + dt.timedelta(days=1)
-        if clock - day_after > STALE_AFTER:
+        if clock - day_after > STALE_AFTER and not r.active_since(day_after):
             now = day_after
             whose = "your" if scope.member_id is not None else "the"
             note = (

@@ -250,7 +250,8 @@ def _ago(days: float) -> str:
 
 def _connected_on(conn: Connection, who: Viewer, today: dt.date) -> dict[int, dt.date]:
     """Person -> the day of the viewer's live platform connection with them (the
-    tie the accepted invitation wrote in the viewer's own data)."""
+    tie the accepted invitation wrote in the viewer's own data), made on or
+    before ``today`` (one made later did not exist yet on that date)."""
     me = person_of(who)
     if who.member_id is None:
         return {}
@@ -263,7 +264,9 @@ def _connected_on(conn: Connection, who: Viewer, today: dt.date) -> dict[int, dt
         )
     )
     return {
-        (b if a == me else a): min(since.date(), today) for a, b, since in rows if since is not None
+        (b if a == me else a): since.date()
+        for a, b, since in rows
+        if since is not None and since.date() <= today
     }
 
 

@@ -66,7 +66,8 @@ class ReaderBase:
         when asks are recorded and etiquette waits run.
     now : datetime
         The present of the data: the clock, or the day after the member's
-        newest export when that is more than a month old (set by the service).
+        newest export when that is more than a month old and nothing was
+        recorded since (set by the service).
         Analyses default to it; undated facts hold at it.
     """
 

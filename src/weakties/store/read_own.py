@@ -367,6 +367,37 @@ class OwnReads(OrgReads):
         value = self.conn.execute(query).scalar()
         return value if isinstance(value, dt.date) else None
 
+    def active_since(self, when: dt.datetime) -> bool:
+        """Whether anything the data's present depends on was recorded at or after
+        ``when``: for a member, a tie of theirs that began then (a connection made
+        on the platform), an interaction they took part in (a message, an
+        invitation) of their own data or of the platform's, or one of their
+        asks; for the operator and the shared view, anyone's platform tie or
+        platform interaction (and, for the operator, anyone's ask)."""
+        me, member = self.scope.person_id, self.scope.member_id
+        ties = select(Tie.id).where(Tie.since >= when)
+        traces = select(Interaction.id).where(Interaction.occurred_at >= when)
+        asks: Any = select(Ask.id).where(Ask.asked_at >= when)
+        if member is not None and me is not None:
+            ties = ties.where(
+                or_(Tie.person_a_id == me, Tie.person_b_id == me),
+                or_(Tie.asserted_by == member, Tie.source == "platform"),
+            )
+            traces = traces.where(
+                or_(Interaction.sender_id == me, Interaction.recipient_id == me),
+                or_(Interaction.asserted_by == member, Interaction.channel == "platform"),
+            )
+            asks = asks.where(Ask.member_id == member)
+        elif not self.scope.is_operator:
+            ties = ties.where(Tie.source == "platform")
+            traces = traces.where(Interaction.channel == "platform")
+            asks = None  # a member's asks are theirs alone
+        return any(
+            self.conn.execute(query.limit(1)).first() is not None
+            for query in (ties, traces, asks)
+            if query is not None
+        )
+
     def proposals(self, *, status: str = "open") -> list[dict[str, Any]]:
         """Match proposals whose two records the scope may both name."""
         rows = []
