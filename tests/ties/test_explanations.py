@@ -61,8 +61,9 @@ def _inputs(scores):
 def _check_service(conn, handle):
     me = viewer_of(conn, handle)
     # the service reads the ties with the model fitted on the member's history
-    # when there is one: its parts add up the same way
-    scores = service._scored(conn, me, reader(conn, me))
+    # when there is one (fitted and kept here, as ``weakties ties`` does): its
+    # parts add up the same way
+    scores = service._scored(conn, me, reader(conn, me), fit=True)
     for i in np.argsort(-scores.score)[:: max(1, len(scores) // 12)]:
         record = service.explain(conn, me, f"#{scores.other(int(i))}")
         assert record.klass == scores.classes[i] and record.id == scores.other(int(i))

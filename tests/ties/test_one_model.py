@@ -1,7 +1,10 @@
 """One model scores a member's ties everywhere: after ``weakties model fit``, the
-ties list, the report, the network dashboard, the tie review, the ego graph, keep
-in touch, the person brief and the introduction network all read the ties with
-the fit — and the member's calibration, when they made one, wins over it."""
+ties list, the report, the network dashboard, the tie review and one tie's page,
+the ego graph, keep in touch, the person brief and the introduction network all
+read the ties with the fit — and the member's calibration, when they made one,
+wins over it. Reading never fits: a fit that no longer serves (the member said
+more about their ties since) is left for every reader alike, until the
+background task fits again."""
 
 import datetime as dt
 import json
@@ -97,6 +100,14 @@ def test_every_caller_scores_with_the_fit(fitted):
         assert table.model == scores.model_name
         _same({t.id: (t.klass, t.score) for t in table.ties}, expected, 4)
 
+        # one tie's page: the same model, the same class and score as the table
+        for pid in sorted(expected)[:: max(1, len(expected) // 5)]:
+            detail = tie_review.tie_detail(conn, me, pid)
+            assert detail.tie.model == scores.model_name
+            assert (detail.tie.klass, detail.row.klass) == (expected[pid][0],) * 2
+            assert detail.tie.score == float(f"{expected[pid][1]:.4g}")
+            assert detail.row.score == pytest.approx(round(expected[pid][1], 4), abs=1e-12)
+
         graph = ego.ego_graph(conn, me)
         assert graph.nodes
         for node in graph.nodes:
@@ -169,5 +180,57 @@ def test_a_calibration_wins_over_the_fit(fitted):
             assert listed.model == value.model == calibrated.model_name
             counts = Counter(t.klass for t in listed.ties)
             assert value.classes.counts == {k: counts.get(k, 0) for k in value.classes.counts}
+        finally:
+            undo.rollback()
+
+
+def test_reading_never_fits_and_every_reader_agrees(fitted):
+    """A label given after the fit: the kept fit no longer serves, for every reader
+    alike (the one rule of choose_model and fitted_for). One tie's page then reads
+    the priors as the table does, and writes nothing; the background task fits
+    again, and every reader has the new fit."""
+    from sqlalchemy import select, update
+
+    from weakties.model.tables import Setting, TieLabel
+    from weakties.service.tasks import fit_due
+    from weakties.ties.learned import SETTING
+
+    store, _, scores = fitted
+    with store.engine.connect() as conn:
+        undo = conn.begin()  # the label and the new fit are undone for the other tests
+        try:
+            me = viewer_of(conn, "you")
+            key = f"{SETTING}:{me.member_id}"
+
+            def kept() -> str:
+                return conn.execute(select(Setting.value).where(Setting.key == key)).scalar_one()
+
+            before = kept()
+            pid = scores.other(int(np.argmax(scores.score)))
+            service.label(conn, me, f"#{pid}", klass="weak")
+            # given on the demo's day (its clock), after the fit was made
+            conn.execute(
+                update(TieLabel)
+                .where(TieLabel.member_id == me.member_id)
+                .values(created_at=me.now - dt.timedelta(hours=1))
+            )
+            r = reader(conn, me)
+            assert choose_model(r).fitted is None
+            assert models.fitted_for(conn, me, r.now) is None
+            table = tie_review.tie_table(conn, me, limit=1000)
+            detail = tie_review.tie_detail(conn, me, pid)
+            assert table.model == detail.tie.model == DEFAULT.name
+            assert kept() == before  # the page fitted nothing, kept nothing
+            assert "you" in fit_due(conn, limit=3)  # and the other members, who had none
+            assert kept() != before and fit_due(conn, limit=3) == []
+            r = reader(conn, me)
+            refit = choose_model(r).fitted
+            assert refit is not None and refit.summary["evidence"]["labels"] >= 1
+            table = tie_review.tie_table(conn, me, limit=1000)
+            detail = tie_review.tie_detail(conn, me, pid)
+            assert table.model == detail.tie.model == score_ties(r).model_name != DEFAULT.name
+            row = next(t for t in table.ties if t.id == pid)
+            assert detail.tie.klass == row.klass
+            assert detail.tie.score == pytest.approx(row.score, abs=1e-4)
         finally:
             undo.rollback()

@@ -260,7 +260,14 @@ def suggest(
 
     if all_people:
         found = call(
-            ctx, suggest_all, member=member, as_of=as_of, who="operator", top=top, method=method
+            ctx,
+            suggest_all,
+            member=member,
+            as_of=as_of,
+            who="operator",
+            top=top,
+            method=method,
+            fit=True,
         )
         if found.operator:
             err.print(
@@ -269,7 +276,7 @@ def suggest(
             )
         print_json(found.suggestions)
         return
-    rows = call(ctx, suggest_for, member=member, as_of=as_of, top=top, method=method)
+    rows = call(ctx, suggest_for, member=member, as_of=as_of, top=top, method=method, fit=True)
     if as_json:
         print_json(rows)
         return

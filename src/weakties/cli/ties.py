@@ -66,6 +66,7 @@ def ties(
             who="operator",
             klass=klass,
             limit=limit,
+            fit=True,
         )
         if found.operator:
             err.print(f"[dim]note: {OPERATOR}[/]")
@@ -80,7 +81,7 @@ def ties(
         )
         return
     if explain:
-        record = call(ctx, service.explain, explain, member=member, as_of=as_of)
+        record = call(ctx, service.explain, explain, member=member, as_of=as_of, fit=True)
         if as_json:
             print_json(record)
             return
@@ -104,7 +105,14 @@ def ties(
         )
         return
     listed = call(
-        ctx, service.ties, member=member, as_of=as_of, klass=klass, layer=layer, limit=limit
+        ctx,
+        service.ties,
+        member=member,
+        as_of=as_of,
+        klass=klass,
+        layer=layer,
+        limit=limit,
+        fit=True,
     )
     if as_json:
         print_json(listed.ties)

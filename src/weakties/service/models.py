@@ -3,13 +3,23 @@
 ``weakties model fit`` fits, as of a date, the tie model and the people-you-may-
 know ranker on the viewer's own history (:mod:`weakties.ties.learned`) and keeps
 the fit with the member's settings. Every command and page that scores the
-member's ties uses a kept fit when it may serve their date (it saw nothing after
-it, and is at most 30 days older; :func:`weakties.ties.strength.choose_model`),
-unless the member calibrated the model on their own labels. ``ties`` and
-``suggest`` also fit one when none serves their date — kept for the member when
-the date is the present (so that everything else then scores with it too), used
-once for a past date or for the operator — and fall back to the documented
-priors when the history is too short, saying why.
+member's ties uses a kept fit when it may serve their date — it saw nothing
+after it, is at most 30 days older, and was made with the member's labels and
+ask outcomes as they are now (:func:`weakties.ties.learned.serving_fit`, the
+one rule of :func:`weakties.ties.strength.choose_model` and of
+:func:`fitted_for`) — unless the member calibrated the model on their own
+labels.
+
+Reading never fits. Pages and the API score with that choice (the priors when
+no kept fit serves): a fit takes seconds on a large network, and a page that
+wrote one would change every other page's model under the member's eyes.
+Fits are made by ``weakties model fit``, by the command line's ``ties`` and
+``suggest`` when none serves their date (kept for the member when the date is
+the present, so that every page then scores with it too; used once for a
+past date or for the operator), and by the server's background task
+(``fit_models`` in :mod:`weakties.service.tasks`) for members whose fit no
+longer serves — after a new label or an ask's outcome, or a month on. Too
+short a history falls back to the documented priors, saying why.
 """
 
 from __future__ import annotations
@@ -24,8 +34,7 @@ from weakties.service.context import Viewer, reader
 from weakties.store import write
 
 if TYPE_CHECKING:
-    from weakties.store.reader import Reader
-    from weakties.ties.learned import Evidence, FittedModels, History
+    from weakties.ties.learned import FittedModels, History
 
 __all__ = ["FitEvidence", "FitPart", "FitResult", "fit", "fitted_for"]
 
@@ -70,53 +79,31 @@ def _seconds(when: dt.datetime) -> float:
     return when.replace(tzinfo=dt.UTC).timestamp()
 
 
-def _kept(r: Reader, who: Viewer) -> FittedModels | None:
-    from weakties.ties.learned import kept_fit
-
-    return kept_fit(r, who.member_id) if who.member_id is not None else None
-
-
-def _evidence(r: Reader, who: Viewer, when: dt.datetime) -> Evidence | None:
-    """The member's labels given before ``when`` and the outcomes of their asks
-    closed before it (None for the operator and the shared view)."""
-    from weakties.ties.learned import evidence_from
-
-    if who.member_id is None or who.person_id is None:
-        return None
-    labels = [(int(p), label, closeness) for p, label, closeness in r.tie_labels(before=when)]
-    asks = [
-        (int(a.broker_id), str(a.status))
-        for a in r.asks(before=when)
-        if a.closed_at is not None and a.closed_at < when
-    ]
-    return evidence_from(who.person_id, labels, asks)
-
-
 def fitted_for(
-    conn: Connection, who: Viewer, when: dt.datetime, *, places: bool = False
-) -> tuple[FittedModels, History]:
+    conn: Connection, who: Viewer, when: dt.datetime, *, places: bool = False, fit: bool = False
+) -> tuple[FittedModels, History] | None:
     """The fit that serves ``when`` for this viewer, and the history it reads.
 
-    A kept fit is used when it may serve the date and was made with the same
-    evidence (labels, introduction outcomes); otherwise one is fitted on the
-    history before the date — and kept for a member when the date is the
-    present (no ``--as-of``)."""
-    from weakties.ties.learned import SETTING, fit_models, read_history
+    The kept fit when it may serve the date
+    (:func:`weakties.ties.learned.serving_fit`); else, with ``fit`` (the
+    command line only), one fitted on the history before the date — kept for a
+    member when the date is the present (no ``--as-of``) — and without it None:
+    reading never fits."""
+    from weakties.ties.learned import SETTING, evidence_of, fit_models, read_history, serving_fit
 
     r = reader(conn, who)
+    kept = serving_fit(r, who.member_id, when)
+    if kept is None and not fit:
+        return None
     history = read_history(r, when, places=places)
-    kept = _kept(r, who)
-    at = _seconds(when)
-    evidence = _evidence(r, who, when)
-    digest = evidence.digest() if evidence is not None and len(evidence) else None
-    if (
-        kept is not None
-        and kept.usable_at(at)
-        and kept.summary.get("evidence", {}).get("digest") == digest
-    ):
+    if kept is not None:
         return kept, history
     fitted = fit_models(
-        history.traces, at, ties=history.ties, spans=history.spans, evidence=evidence
+        history.traces,
+        _seconds(when),
+        ties=history.ties,
+        spans=history.spans,
+        evidence=evidence_of(r, when),
     )
     if who.member_id is not None and who.as_of is None:
         write.save_member_setting(r, SETTING, fitted.to_json())
@@ -126,12 +113,12 @@ def fitted_for(
 def fit(conn: Connection, who: Viewer) -> FitResult:
     """Fit both models on the viewer's history before ``who.when`` and keep them
     (for a member; the operator's fit is only reported)."""
-    from weakties.ties.learned import SETTING, fit_models, read_history
+    from weakties.ties.learned import SETTING, evidence_of, fit_models, read_history
 
     r = reader(conn, who)
     when = who.when
     history = read_history(r, when, places=True)
-    evidence = _evidence(r, who, when)
+    evidence = evidence_of(r, when)
     fitted = fit_models(
         history.traces,
         _seconds(when),

@@ -421,16 +421,20 @@ def warm_reach(conn: Connection, who: Viewer, *, top: int = 15) -> WarmReach:
 
 
 def suggest(
-    conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto"
+    conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto", fit: bool = False
 ) -> list[Suggestion]:
     """People the viewer may know. ``auto``: the ranker fitted on the viewer's
     history when it allows one (``learned``), else Katz's index — the order the
-    rolling evaluation on real data found (evaluation/results/rolling.md)."""
+    rolling evaluation on real data found (evaluation/results/rolling.md).
+
+    The ranker is the member's kept fit when it serves the date
+    (:func:`weakties.ties.learned.serving_fit`); with ``fit`` (the command
+    line) one is fitted when none does. Pages and the API never fit."""
     from weakties.opportunity.suggest import suggest_for
 
     person_of(who)
     if method in ("auto", "learned"):
-        learned = _learned_suggestions(conn, who, top, required=method == "learned")
+        learned = _learned_suggestions(conn, who, top, required=method == "learned", fit=fit)
         if learned is not None:
             return build_list(Suggestion, learned)
         method = "katz"
@@ -438,14 +442,22 @@ def suggest(
     return build_list(Suggestion, rows)
 
 
-def _learned_ranking(conn: Connection, who: Viewer, *, required: bool) -> Any:
+def _learned_ranking(conn: Connection, who: Viewer, *, required: bool, fit: bool) -> Any:
     """The fitted ranker and the network it ranks, or None (with ``required``: an
     error saying why there is no fit)."""
     from weakties.opportunity.pymk_model import places_at
     from weakties.service.models import fitted_for
     from weakties.ties.history import network_at
 
-    fitted, history = fitted_for(conn, who, who.when, places=True)
+    found = fitted_for(conn, who, who.when, places=True, fit=fit)
+    if found is None:
+        if required:
+            raise InputError(
+                "no ranker fitted for this date yet: weakties model fit (or weakties suggest) "
+                "fits one"
+            )
+        return None
+    fitted, history = found
     if fitted.pymk is None:
         if required:
             raise InputError(
@@ -458,11 +470,11 @@ def _learned_ranking(conn: Connection, who: Viewer, *, required: bool) -> Any:
 
 
 def _learned_suggestions(
-    conn: Connection, who: Viewer, top: int, *, required: bool
+    conn: Connection, who: Viewer, top: int, *, required: bool, fit: bool
 ) -> list[dict[str, Any]] | None:
     from weakties.opportunity.pymk_model import rank, why
 
-    found = _learned_ranking(conn, who, required=required)
+    found = _learned_ranking(conn, who, required=required, fit=fit)
     if found is None:
         return None
     import numpy as np
@@ -490,7 +502,7 @@ def _learned_suggestions(
 
 
 def suggest_all(
-    conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto"
+    conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto", fit: bool = False
 ) -> SuggestionsAll:
     """Everyone's suggestions (by name), from the ties and traces before the date:
     the whole database for the operator, what one member may list for a member.
@@ -501,7 +513,7 @@ def suggest_all(
     r = reader(conn, who)
     found: dict[int, list[tuple[int, float]]] | None = None
     if method in ("auto", "learned"):
-        found = _learned_all(conn, who, top, required=method == "learned")
+        found = _learned_all(conn, who, top, required=method == "learned", fit=fit)
         method = "katz"
     if found is None:
         found = everyone(r, as_of=who.as_of, top=top, method=method)
@@ -515,11 +527,11 @@ def suggest_all(
 
 
 def _learned_all(
-    conn: Connection, who: Viewer, top: int, *, required: bool
+    conn: Connection, who: Viewer, top: int, *, required: bool, fit: bool
 ) -> dict[int, list[tuple[int, float]]] | None:
     from weakties.opportunity.pymk_model import rank
 
-    found = _learned_ranking(conn, who, required=required)
+    found = _learned_ranking(conn, who, required=required, fit=fit)
     if found is None:
         return None
     import numpy as np

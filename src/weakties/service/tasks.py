@@ -17,6 +17,11 @@ Kinds:
   the members who may see them (the store's event rules decide who).
 - ``scan_opportunities``: notify the next platform members of their opportunity
   feed's items (:func:`weakties.service.discover.scan_opportunities`).
+- ``fit_models``: fit and keep the models of a few members whose kept fit does
+  not serve their present (none yet, a month old, or made before their newest
+  label or ask outcome; :func:`weakties.ties.learned.serving_fit`) — pages
+  never fit, they score with the fit this keeps
+  (:mod:`weakties.service.models`).
 
 :func:`tick` is one pass of the loop: it schedules the periodic kinds (one row
 per period, deduplicated) and runs what is due. :class:`Worker` calls it every
@@ -50,7 +55,7 @@ from weakties.model.tables import (
 )
 from weakties.store.engine import Store
 
-__all__ = ["Worker", "enqueue", "run_due", "tick"]
+__all__ = ["Worker", "enqueue", "fit_due", "run_due", "tick"]
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +68,10 @@ PERIODIC = {
     "scan_events": 10,
     "scan_opportunities": 60,
     "expire_jobs": 3600,
+    "fit_models": 120,
 }
+#: members fitted per ``fit_models`` pass (a fit takes seconds on a large network)
+FITS_PER_PASS = 2
 
 
 def enqueue(
@@ -245,12 +253,40 @@ def _scan_opportunities(conn: Connection, payload: dict[str, Any]) -> None:
     scan_opportunities(conn)
 
 
+def _fit_models(conn: Connection, payload: dict[str, Any]) -> None:
+    fit_due(conn, limit=int(payload.get("limit", FITS_PER_PASS)))
+
+
+def fit_due(conn: Connection, *, limit: int = FITS_PER_PASS) -> list[str]:
+    """Fit and keep the models of at most ``limit`` members whose kept fit does
+    not serve their present — first those whose fit it retired (their pages
+    read the priors until then), then those who never had one; the handles
+    fitted."""
+    from weakties.service.context import reader, viewer
+    from weakties.service.models import fit
+    from weakties.ties.learned import kept_fit, serving_fit
+
+    due: list[tuple[bool, int, str]] = []
+    for member_id, handle in conn.execute(select(Member.id, Member.handle).order_by(Member.id)):
+        who = viewer(conn, handle)
+        r = reader(conn, who)
+        if serving_fit(r, member_id, who.now) is None:
+            due.append((kept_fit(r, member_id) is None, int(member_id), str(handle)))
+    done = []
+    for _, _, handle in sorted(due)[:limit]:
+        result = fit(conn, viewer(conn, handle))
+        log.info("models fitted for %s as of %s", handle, result.as_of)
+        done.append(handle)
+    return done
+
+
 HANDLERS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
     "job_followers": _job_followers,
     "expire_jobs": _expire_jobs,
     "scan_invitations": _scan_invitations,
     "scan_events": _scan_events,
     "scan_opportunities": _scan_opportunities,
+    "fit_models": _fit_models,
 }
 
 

@@ -164,21 +164,28 @@ def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) ->
     }
 
 
-def _scored(conn: Connection, who: Viewer, r: Reader, *, all_pairs: bool = False) -> TieScores:
+def _scored(
+    conn: Connection, who: Viewer, r: Reader, *, all_pairs: bool = False, fit: bool = False
+) -> TieScores:
     """The viewer's ties (or every pair) scored by the member's model
-    (:func:`weakties.ties.strength.choose_model`); when no kept fit serves the
-    date and the member has not calibrated, one is fitted on the history before
-    it (kept for a member at the present: every other caller then scores with
-    it too)."""
+    (:func:`weakties.ties.strength.choose_model`: their calibration, else the
+    kept fit that serves the date, else the priors). With ``fit`` (the command
+    line's ``weakties ties``), when no kept fit serves the date and the member
+    has not calibrated, one is fitted on the history before it — kept for a
+    member at the present, so that every page then scores with it too. Pages
+    and the API never fit (:mod:`weakties.service.models`)."""
     from weakties.service.models import fitted_for
     from weakties.ties.strength import choose_model, score_ties
 
     when = who.as_of or r.now
-    choice = choose_model(r, who.member_id, when)
-    if choice.calibrated:
-        return score_ties(r, as_of=who.as_of, all_pairs=all_pairs)
-    fitted, history = fitted_for(conn, who, when)
-    return score_ties(r, as_of=who.as_of, all_pairs=all_pairs, fitted=fitted, history=history)
+    if fit and not choose_model(r, who.member_id, when).calibrated:
+        found = fitted_for(conn, who, when, fit=True)
+        if found is not None:
+            fitted, history = found
+            return score_ties(
+                r, as_of=who.as_of, all_pairs=all_pairs, fitted=fitted, history=history
+            )
+    return score_ties(r, as_of=who.as_of, all_pairs=all_pairs)
 
 
 def ties(
@@ -188,11 +195,14 @@ def ties(
     klass: str | None = None,
     layer: int | None = None,
     limit: int | None = None,
+    fit: bool = False,
 ) -> TieList:
-    """The viewer's ties, strongest first: score, class, Dunbar layer, reasons."""
+    """The viewer's ties, strongest first: score, class, Dunbar layer, reasons
+    (``fit``: fit the member's model first when no kept fit serves the date, see
+    :func:`_scored`)."""
     person_of(who)
     r = reader(conn, who)
-    scores = _scored(conn, who, r)
+    scores = _scored(conn, who, r, fit=fit)
     assert scores.layer is not None
     order = sorted(range(len(scores)), key=lambda i: -scores.score[i])
     if klass:
@@ -212,12 +222,13 @@ def ties(
     )
 
 
-def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
-    """One of the viewer's ties in full: every feature and the reasons."""
+def explain(conn: Connection, who: Viewer, query: str, *, fit: bool = False) -> TieExplanation:
+    """One of the viewer's ties in full: every feature and the reasons, scored by
+    the same model as :func:`ties` (``fit``: see :func:`_scored`)."""
     person_of(who)
     r = reader(conn, who)
     pid = r.find_person(query)
-    scores = _scored(conn, who, r)
+    scores = _scored(conn, who, r, fit=fit)
     i = scores.index_of_person(pid)
     name = r.labels([pid]).get(pid, f"#{pid}")
     if i is None:
@@ -245,12 +256,18 @@ def explain(conn: Connection, who: Viewer, query: str) -> TieExplanation:
 
 
 def all_pairs(
-    conn: Connection, who: Viewer, *, klass: str | None = None, limit: int | None = None
+    conn: Connection,
+    who: Viewer,
+    *,
+    klass: str | None = None,
+    limit: int | None = None,
+    fit: bool = False,
 ) -> PairList:
     """Every pair with a trace before the date — the whole database for the
-    operator, only what a member may list for a member."""
+    operator, only what a member may list for a member (``fit``: see
+    :func:`_scored`)."""
     r = reader(conn, who)
-    scores = _scored(conn, who, r, all_pairs=True)
+    scores = _scored(conn, who, r, all_pairs=True, fit=fit)
     t = scores.table
     order = sorted(range(len(scores)), key=lambda i: (-scores.score[i], int(t.a[i]), int(t.b[i])))
     if klass:

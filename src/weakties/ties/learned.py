@@ -72,6 +72,7 @@ __all__ = [
     "LearnedScores",
     "TieExplanation",
     "evidence_from",
+    "evidence_of",
     "fit_models",
     "kept_fit",
     "learned_scores",
@@ -79,6 +80,7 @@ __all__ = [
     "reasons",
     "recalibrate",
     "score_network",
+    "serving_fit",
 ]
 
 STRONG_AT = 1.0 - math.exp(-0.5)
@@ -266,6 +268,58 @@ def kept_fit(reader: Reader, member: int | None = None) -> FittedModels | None:
     return FittedModels.from_json(text) if text else None
 
 
+def evidence_of(reader: Reader, when: dt.datetime) -> Evidence | None:
+    """The reader's member's labels given before ``when`` and the outcomes of their
+    asks closed before it (None for the operator and the shared view)."""
+    ego, member = reader.scope.person_id, reader.scope.member_id
+    if ego is None or member is None:
+        return None
+    labels = [(int(p), label, closeness) for p, label, closeness in reader.tie_labels(before=when)]
+    asks = [
+        (int(a.broker_id), str(a.status))
+        for a in reader.asks(before=when)
+        if a.closed_at is not None and a.closed_at < when
+    ]
+    return evidence_from(ego, labels, asks)
+
+
+def _digest(evidence: Evidence | None) -> str | None:
+    return evidence.digest() if evidence is not None and len(evidence) else None
+
+
+def serving_fit(
+    reader: Reader, member: int | None = None, when: dt.datetime | None = None
+) -> FittedModels | None:
+    """The fit kept for a member (the reader's viewer by default) if it may serve
+    a date (the reader's present by default) — the one rule of every reader of a
+    kept fit (:func:`weakties.ties.strength.choose_model`, the suggestions,
+    ``weakties ties``):
+
+    - it saw nothing at or after the date and is at most :data:`FRESH_DAYS`
+      older (:meth:`FittedModels.usable_at`);
+    - for the viewer's own fit, it was made with the evidence they have now
+      (their labels and the outcomes of their asks before the date): a fit
+      made before they said more about their ties no longer serves. Another
+      member's evidence is theirs alone: their fit is judged by its date.
+
+    Reading a fit never makes one: ``weakties model fit`` does, and the
+    server's background task for members whose fit no longer serves
+    (:mod:`weakties.service.tasks`)."""
+    member = reader.scope.member_id if member is None else member
+    fitted = kept_fit(reader, member)
+    if fitted is None:
+        return None
+    when = when or reader.now
+    at = when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
+    if not fitted.usable_at(at):
+        return None
+    if member == reader.scope.member_id:
+        made_with = fitted.summary.get("evidence", {}).get("digest")
+        if made_with != _digest(evidence_of(reader, when)):
+            return None
+    return fitted
+
+
 def fit_models(
     traces: Traces,
     as_of: float,
@@ -292,7 +346,7 @@ def fit_models(
         ties = ties[~np.isnan(ties[:, 2])]
     out = FittedModels(as_of, horizon_days, None, None)
     if evidence is not None and len(evidence):
-        out.summary["evidence"] = {**evidence.counts(), "digest": evidence.digest()}
+        out.summary["evidence"] = {**evidence.counts(), "digest": _digest(evidence)}
     if not len(known):
         out.notes["ties"] = out.notes["pymk"] = "no contact before the date"
         return out

@@ -76,22 +76,23 @@ def choose_model(
     1. the member's calibration on their own labels (``weakties ties calibrate``)
        when they made one;
     2. else the fit on their history kept by ``weakties model fit`` (or by
-       ``weakties ties``) when it has a tie model and may serve the date — it
-       saw nothing after the date and is at most 30 days older
-       (:meth:`weakties.ties.learned.FittedModels.usable_at`);
+       ``weakties ties``, or the server's background task) when it has a tie
+       model and may serve the date — it saw nothing after the date, is at
+       most 30 days older and was made with the member's labels and ask
+       outcomes as they are (:func:`weakties.ties.learned.serving_fit`, the
+       rule every reader of a kept fit applies);
     3. else the documented priors (:data:`weakties.ties.model.DEFAULT`).
 
-    The operator's whole-database view has no member: the priors."""
-    from weakties.ties.learned import kept_fit
+    Choosing never fits: pages and API reads score with this choice. The
+    operator's whole-database view has no member: the priors."""
+    from weakties.ties.learned import serving_fit
 
     member = reader.scope.member_id if member is None else member
     prior = model_for(reader, member)
     if member is None or prior.name != DEFAULT.name:
         return ModelChoice(prior)
-    fitted = kept_fit(reader, member)
-    when = when or reader.now
-    at = when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
-    if fitted is None or fitted.ties is None or not fitted.usable_at(at):
+    fitted = serving_fit(reader, member, when)
+    if fitted is None or fitted.ties is None:
         return ModelChoice(prior)
     return ModelChoice(prior, fitted)
 
