@@ -189,15 +189,16 @@ def test_the_command_lines_advice_in_the_pages_words():
     words it (the importer's own text, so that a change there is seen here)."""
     import inspect
 
-    from weakties.ingest import csvread, run, sources
+    from weakties.ingest import csvread, run, sheet, sources
     from weakties.service.uploads import web_words
 
-    said_by_importer = "".join(inspect.getsource(m) for m in (csvread, run, sources))
+    said_by_importer = "".join(inspect.getsource(m) for m in (csvread, run, sheet, sources))
     for phrase in (
         "give its date with --export-date YYYY-MM-DD",
         "if the file was saved by Excel, import it with --encoding cp1252",
         "raise the limit with --max-unzipped if the export is genuine",
         "import it with --as {owner!r}",
+        '"--date-order dmy or --date-order mdy"',
     ):
         assert phrase in said_by_importer
     for cli, page in (
@@ -220,6 +221,59 @@ def test_the_command_lines_advice_in_the_pages_words():
             "this data belongs to 'lane', who is already a member; import it with --as 'lane'",
             "who is already a member: upload your own export",
         ),
+        (
+            "cannot tell whether the dates of this file are day/month or month/day: every "
+            "one could be either (e.g. '04/07/2023'); say which with --date-order dmy or "
+            "--date-order mdy",
+            "save the file with its dates written as YYYY-MM-DD (2024-07-04)",
+        ),
     ):
         said = web_words(cli)
         assert page in said and "--" not in said
+
+
+def test_how_the_date_was_found_in_the_pages_words(client, store, tmp_path):
+    """The summary says how the export's date was found in the page's words and
+    language — the field, the file's name, the newest date of a file — and no
+    rendered upload page names a command line option."""
+    from tests.support import connections, profile, url
+
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+
+    def export(*rows: list[str]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("Profile.csv", profile("Ana", "Lima"))
+            archive.writestr("Connections.csv", connections(list(rows)))
+        return out.getvalue()
+
+    def upload(data: bytes, name: str, date: str = "") -> str:
+        token = csrf(client, "/settings/import")
+        done = client.post(
+            "/settings/import",
+            data={"csrf_token": token, "export_date": date},
+            files={"export": (name, data, "application/zip")},
+        )
+        assert done.status_code == 200, done.text
+        return _text(done.text)
+
+    dee = ["Dee", "Vo", url("dee"), "", "", "", "02 Mar 2024"]
+    pages = [client.get("/settings/import").text]
+    given = upload(export(dee), "export.zip", "2024-03-10")
+    assert "Export of Mar 10, 2024 (the date given in the field “Date of the export”)" in given
+    named = upload(
+        export(dee, ["Eli", "Ng", url("eli"), "", "", "", "15 Mar 2024"]),
+        "Basic_LinkedInDataExport_03-20-2024.zip",
+    )
+    assert (
+        "Export of Mar 20, 2024 (from the file's name, Basic_LinkedInDataExport_03-20-2024.zip)"
+        in named
+    )
+    post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+    guessed = upload(
+        export(dee, ["Fay", "Oh", url("fay"), "", "", "", "25 Mar 2024"]), "my export.zip"
+    )
+    assert "(devinée : la date la plus récente de Connections.csv)" in guessed
+    pages += [given, named, guessed, client.get("/settings/import").text]
+    for page in pages:
+        assert "--" not in _text(page)

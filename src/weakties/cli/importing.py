@@ -130,9 +130,12 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
         )
     files: list[FileReport] = [f for f in summary.files if f.status in ("imported", "unchanged")]
     if summary.export_date and summary.export_date_source:
-        console.print(
-            f"Export of {summary.export_date} ({summary.export_date_source})", markup=False
+        how = (
+            "given with --export-date"
+            if summary.export_date_how == "given"
+            else summary.export_date_source
         )
+        console.print(f"Export of {summary.export_date} ({how})", markup=False)
     if files:
         read_as = any(f.read_as for f in files)
         table(

@@ -123,7 +123,12 @@ class ImportSummary:
     run_id: int | None = None
     unchanged: bool = False
     seconds: float = 0.0
-    export_date_source: str | None = None  # how the date was found
+    export_date_source: str | None = None  # how the date was found, in words
+    #: how the date was found, as a code (``given``, ``name``, ``newest``, ``today``:
+    #: :data:`weakties.ingest.linkedin.importer.DATE_FOUND`), and from what (the
+    #: name, or the file whose newest date it is)
+    export_date_how: str | None = None
+    export_date_from: str | None = None
     warnings: list[str] = field(default_factory=list)
     # the member's people after the import, as LinkedIn counts them (connections
     # first); filled in by the command line, which reads them through the service
@@ -143,6 +148,8 @@ class ImportSummary:
             "source": self.source,
             "export_date": self.export_date.isoformat() if self.export_date else None,
             "export_date_source": self.export_date_source,
+            "export_date_how": self.export_date_how,
+            "export_date_from": self.export_date_from,
             "run_id": self.run_id,
             "unchanged": self.unchanged,
             "added": self.added,
@@ -355,6 +362,8 @@ def execute(
     progress: Progress | None = None,
     export_date_guessed: str | None = None,
     export_date_source: str | None = None,
+    export_date_how: str | None = None,
+    export_date_from: str | None = None,
     force: bool = False,
 ) -> ImportSummary:
     """Run the jobs of one import in one transaction (see the module doc).
@@ -362,13 +371,16 @@ def execute(
     ``member`` ``None`` means the database's only member (:func:`choose_member`).
     ``export_date_guessed`` says how the date was guessed when no name gave it;
     such a date may not make the export older than one already imported.
-    ``export_date_source`` says how the date was found (recorded with the run).
+    ``export_date_source`` says how the date was found (recorded with the run);
+    ``export_date_how`` and ``export_date_from`` say it as a code and its subject
+    (see :class:`ImportSummary`), for pages to word.
     ``force`` imports an export whose owner differs from the member's identity."""
     started = time.perf_counter()
     with store.engine.connect() as conn:
         handle = choose_member(conn, member)
     summary = ImportSummary(handle, source_label, export_date, [])
     summary.export_date_source = export_date_source or export_date_guessed
+    summary.export_date_how, summary.export_date_from = export_date_how, export_date_from
     with contextlib.suppress(_NothingNew):
         _execute(
             store,

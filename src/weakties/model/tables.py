@@ -411,7 +411,7 @@ class ImportRun(Base):
     path: Mapped[str] = mapped_column(String(1000))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     export_date: Mapped[dt.date | None] = mapped_column(Date)
-    # how export_date was found: "given with --export-date", "from its name ...",
+    # how export_date was found: "given when importing", "from the name ...",
     # "guessed from messages.csv (its newest date)"
     export_date_source: Mapped[str | None] = mapped_column(String(200))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -8,8 +8,11 @@ one records what changed. The upload is checked first: not empty, not larger
 than the server allows, a ZIP by its content (not its name).
 
 The importer's messages are the command line's: where one names an option
-(``--export-date``, ``--encoding``, ``--as``...), the member is told what to do
-on the page instead — the form's field, or what to change in the file.
+(``--export-date``, ``--encoding``, ``--as``, ``--date-order``...), the member is
+told what to do on the page instead — the form's field, or what to change in the
+file. How the export's date was found is a code
+(:attr:`weakties.ingest.run.ImportSummary.export_date_how`) that the page words
+in the member's language.
 """
 
 from __future__ import annotations
@@ -60,6 +63,11 @@ _WEB_WORDS = (
     (
         re.compile(r"; import it with --as \S+"),
         ": upload your own export",
+    ),
+    (
+        re.compile(r"; say which with --date-order dmy or --date-order mdy"),
+        ": save the file with its dates written as YYYY-MM-DD (2024-07-04), put it "
+        "back in the ZIP and upload that",
     ),
 )
 

@@ -172,23 +172,31 @@ def _newest_date(sheets: _Sheets) -> tuple[dt.date, str] | None:
     return newest
 
 
+#: how an export's date was found (the code an import's summary carries, which
+#: pages word in their language) and how the record of the import says it
+DATE_FOUND = {
+    "given": "given when importing",
+    "name": "from the name {!r}",
+    "newest": "guessed from {} (its newest date)",
+    "today": "today: no date in its name or its files",
+}
+
+
 def _export_date(paths: list[Path], sheets: _Sheets) -> tuple[dt.date, str, str | None]:
-    """The export's date, how it was found, and how it was guessed when no name
-    carries it (None when a ZIP or folder name gives it)."""
+    """The export's date, how it was found (a key of :data:`DATE_FOUND`) and from
+    what (the name, or the file whose newest date it is)."""
     for path in paths:
         for part in (path.name, *path.parts):
             if found := zip_export_date(part):
-                return found, f"from the name {part!r}", None
+                return found, "name", part
     for item in sheets.inputs:
         if found := zip_export_date(item.source.origin):
-            return found, f"from the name {item.source.origin!r}", None
+            return found, "name", item.source.origin
     newest = _newest_date(sheets)
     sheets.close()
     if newest is not None:
-        how = f"guessed from {newest[1]} (its newest date)"
-        return newest[0], how, how
-    how = "today: no date in its name or its files"
-    return clock.utcnow().date(), how, how
+        return newest[0], "newest", newest[1]
+    return clock.utcnow().date(), "today", None
 
 
 def import_linkedin(
@@ -254,11 +262,10 @@ def import_linkedin(
     try:
         me = detect_self(sheets.first)
         sheets.close()
-        guessed: str | None = None
+        how, found_in = "given", None
         if export_date is None:
-            export_date, how, guessed = _export_date(path_list, sheets)
-        else:
-            how = "given with --export-date"
+            export_date, how, found_in = _export_date(path_list, sheets)
+        said = DATE_FOUND[how].format(found_in)
         jobs = [Job(item.source, item.kind.kind, _runner(sheets, item)) for item in inputs]
         return execute(
             store,
@@ -267,8 +274,10 @@ def import_linkedin(
             other_files=others,
             me=me,
             export_date=export_date,
-            export_date_guessed=guessed,
-            export_date_source=how,
+            export_date_guessed=said if how in ("newest", "today") else None,
+            export_date_source=said,
+            export_date_how=how,
+            export_date_from=found_in,
             source_kind="linkedin",
             source_label=label,
             keep_content=keep_content,
