@@ -147,3 +147,72 @@ def test_blocking_a_stranger_changes_nothing_else(store):
     _as(store, "cyd", moderation.block, "ana")
     _as(store, "cyd", moderation.block, "ana")  # again: nothing changes
     assert (_live_ties(store), _invitations(store), _follows(store)) == before
+
+
+def _suspend(store, handle: str) -> None:
+    from weakties.model.tables import Suspension
+
+    with store.engine.begin() as conn:
+        member = conn.execute(select(Member.id).where(Member.handle == handle)).scalar_one()
+        conn.execute(Suspension.__table__.insert().values(member_id=member, reason="spam"))
+
+
+def test_followers_and_group_members_leave_out_blocked_and_suspended_members(store):
+    """Everyone joins Ana's group and follows it and Ana; then Dee blocks Eve and Bo
+    is suspended: Eve is shown neither of them among the group's members (its page
+    and the list of groups) nor among the followers of the group, of its
+    organisation page, or of Ana — by name or in the counts. Dee is not shown Eve."""
+    from weakties.service import groups, orgpages
+
+    gid = _as(store, "ana", groups.create_group, groups.GroupEdit("Chess club"))
+    for handle in HANDLES:
+        if handle != "ana":
+            _as(store, handle, groups.join, gid)
+            _as(store, handle, follows.follow, "member", "ana")
+        _as(store, handle, follows.follow, "organization", gid)
+
+    def seen(handle: str) -> dict[str, object]:
+        page = _as(store, handle, groups.group, gid)
+        org = _as(store, handle, orgpages.org_page, gid)
+        ana = _as(store, handle, follows.followers, person_id=_person(store, "ana"))
+        card = next(g for g in _as(store, handle, groups.groups) if g.id == gid)
+        return {
+            "members": {m.handle for m in page.members},
+            "counts": (page.member_count, card.members),
+            "group followers": ({f.handle for f in page.followers.named}, page.followers.count),
+            "org followers": ({f.handle for f in org.followers.named}, org.followers.count),
+            "ana's followers": ({f.handle for f in ana.named}, ana.count),
+        }
+
+    everyone = set(HANDLES)
+    assert seen("eve") == {
+        "members": everyone,
+        "counts": (5, 5),
+        "group followers": (everyone, 5),
+        "org followers": (everyone, 5),
+        "ana's followers": (everyone - {"ana"}, 4),
+    }
+    _as(store, "dee", moderation.block, "eve")
+    _suspend(store, "bob")
+    shown = everyone - {"bob", "dee"}
+    assert seen("eve") == {
+        "members": shown,
+        "counts": (3, 3),
+        "group followers": (shown, 3),
+        "org followers": (shown, 3),
+        "ana's followers": (shown - {"ana"}, 2),
+    }
+    # the block hides Eve from Dee too; Dee still sees themself
+    assert seen("dee")["members"] == everyone - {"bob", "eve"}
+    # nor is a moderator shown a request to join from a member behind a block
+    go = _as(store, "eve", groups.create_group, groups.GroupEdit("Go club", access="request"))
+    _as(store, "dee", groups.join, go)
+    _as(store, "cyd", groups.join, go)
+    assert {r.handle for r in _as(store, "eve", groups.group, go).requests} == {"cyd"}
+
+
+def _person(store, handle: str) -> int:
+    with store.engine.connect() as conn:
+        return int(
+            conn.execute(select(Member.person_id).where(Member.handle == handle)).scalar_one()
+        )

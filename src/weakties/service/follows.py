@@ -4,8 +4,10 @@ A follow is the follower's own data (an export's "Company Follows" and "Member
 Follows" land in the same rows). Who follows whom is therefore shown as the
 follower's sharing level allows: a follower who shares names is named, one who
 shares counts is only counted, one who shares nothing is neither — to anyone but
-themself. Following never reveals more of what is followed than the viewer could
-see already: an organisation is followed only when the viewer may see it.
+themself. A member with a block between them and the viewer (either way), or a
+suspended one, is neither named nor counted among the followers. Following never
+reveals more of what is followed than the viewer could see already: an
+organisation is followed only when the viewer may see it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from weakties.errors import NotFoundError, RefusedError
 from weakties.model.tables import Follow, GroupPage, Member, Organization, Person, utcnow
 from weakties.service.connections import MemberCard, member_of, visible_member
 from weakties.service.context import Viewer, person_of, reader
+from weakties.service.social import hidden_members
 
 __all__ = [
     "Followed",
@@ -167,12 +170,17 @@ def followers(
     conn: Connection, viewer: Viewer, *, org_id: int | None = None, person_id: int | None = None
 ) -> Followers:
     """Who follows an organisation (``org_id``) or a member (``person_id``), as the
-    viewer may see them."""
+    viewer may see them: a member with a block between them and the viewer
+    (either way) or a suspended one is neither named nor counted, as everywhere a
+    member is shown."""
     column, value = (
         (Follow.organization_id, org_id) if org_id is not None else (Follow.person_id, person_id)
     )
     scope = reader(conn, viewer).scope
     base = select(Follow.member_id).where(column == value, Follow.active.is_(True))
+    hidden = hidden_members(conn, viewer)
+    if hidden:
+        base = base.where(Follow.member_id.not_in(sorted(hidden)))
     if scope.is_operator:
         counted = base
         named = base

@@ -10,7 +10,9 @@ audience — kept in step with their role here; leaving ends it.
 
 Who sees the members: a group's page is open to every signed-in member, and its
 members are listed as any member's profile shows their groups. Pending requests
-are seen by the group's moderators and by the member who asked.
+are seen by the group's moderators and by the member who asked. A member with a block
+between them and the viewer (either way), or a suspended one, is neither listed
+nor counted, among the members or the requests.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from weakties.service.context import Viewer, person_of
 from weakties.service.follows import Followers, followers, is_following
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.orgpages import degrees_of
+from weakties.service.social import hidden_members
 
 __all__ = [
     "GroupCard",
@@ -235,7 +238,10 @@ def groups(conn: Connection, viewer: Viewer, *, mine: bool = False) -> list[Grou
     me = member_of(viewer)
     counts = (
         select(GroupMember.organization_id, func.count().label("n"))
-        .where(GroupMember.requested.is_(False))
+        .where(
+            GroupMember.requested.is_(False),
+            GroupMember.member_id.not_in(sorted(hidden_members(conn, viewer))),
+        )
         .group_by(GroupMember.organization_id)
         .subquery()
     )
@@ -275,9 +281,11 @@ def group(conn: Connection, viewer: Viewer, group_id: int) -> GroupView:
     page = _page(conn, group_id)
     me = member_of(viewer)
     role = _role(conn, group_id, me)
+    hidden = hidden_members(conn, viewer)
     rows = conn.execute(
         select(
             Member.person_id,
+            GroupMember.member_id,
             Member.handle,
             Person.display_name,
             Person.headline,
@@ -289,7 +297,7 @@ def group(conn: Connection, viewer: Viewer, group_id: int) -> GroupView:
         .where(GroupMember.organization_id == group_id)
     ).all()
     moderates = role in ("owner", "moderator")
-    shown = [r for r in rows if not r.requested or moderates]
+    shown = [r for r in rows if r.member_id not in hidden and (not r.requested or moderates)]
     degree = degrees_of(conn, viewer, {int(r.person_id) for r in shown})
     order = {"owner": 0, "moderator": 1, "member": 2}
 

@@ -31,6 +31,7 @@ __all__ = [
     "cards",
     "check_rate",
     "connected_members",
+    "hidden_members",
     "member_by_handle",
     "require_active",
     "suspended_members",
@@ -125,6 +126,15 @@ def blocked_between(conn: Connection, one: int, other: int) -> bool:
 
 def suspended_members(conn: Connection) -> set[int]:
     return set(conn.execute(select(Suspension.member_id)).scalars())
+
+
+def hidden_members(conn: Connection, viewer: Viewer) -> set[int]:
+    """The members the viewer is not shown, named or counted: those with a block
+    between them and the viewer (either way) and the suspended ones (but the
+    viewer themself)."""
+    me = viewer.member_id
+    blocked = blocked_members(conn, me) if me is not None else set()
+    return blocked | (suspended_members(conn) - {me})
 
 
 def suspension_reason(conn: Connection, member_id: int) -> str | None:
