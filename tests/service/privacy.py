@@ -120,7 +120,9 @@ def _ids(data: Any) -> Iterator[int]:
 def secrets_of(store: Store, private: str, viewer: str) -> Secrets:
     """What only member ``private``'s data knows, as seen from the data of ``viewer``:
     the people only their data mentions, the dates of their traces with them that
-    no other data has, and every note ``private`` wrote."""
+    no other data has, and every note ``private`` wrote — and the reason of every
+    "do not ask" mark the viewer may not read (another member's mark on someone
+    else, or a member's own mark when no tie joins them to the viewer)."""
     found = Secrets()
     with store.engine.connect() as conn:
 
@@ -174,6 +176,26 @@ def secrets_of(store: Store, private: str, viewer: str) -> Secrets:
         found.dates = private_days - other_days
         found.notes = {
             r[0] for r in rows("select text from note where author_id=:m", m=members[private])
+        }
+        # the reasons of the "do not ask" marks the viewer may not read: a member's
+        # mark on someone else is their own note, and the reason of a member's mark
+        # on themself is for their contacts (someone no tie joins to the viewer is not)
+        me = rows("select person_id from member where id=:m", m=members[viewer])[0][0]
+        tied = {
+            a if b == me else b
+            for a, b in rows(
+                "select person_a_id, person_b_id from tie where person_a_id=:p or person_b_id=:p",
+                p=me,
+            )
+        }
+        found.notes |= {
+            reason
+            for marked, setter, reason in rows(
+                "select d.person_id, m.person_id, d.reason from do_not_ask d "
+                "join member m on m.id = d.set_by where d.reason is not null and d.set_by <> :v",
+                v=members[viewer],
+            )
+            if marked != setter or setter not in tied
         }
     assert viewer in members
     return found
@@ -497,6 +519,24 @@ def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Cal
         got = search.search(c, v, query)  # less the query, which the viewer typed
         return got.people, got.organizations, got.groups
 
+    def requests(c: Any, v: Any) -> list[Any]:
+        # the request form through every other member for every other one: a
+        # refusal gives a broker's own "do not ask" reason to their contacts only
+        from sqlalchemy import select
+
+        from weakties.model.tables import Member
+
+        handles = [h for h in c.execute(select(Member.handle)).scalars() if h != v.handle]
+        out: list[Any] = []
+        for b in handles:
+            for t in handles:
+                if b != t:
+                    try:
+                        out.append(introductions.request_form(c, v, b, t))
+                    except WeaktiesError as exc:
+                        out.append(str(exc))
+        return out
+
     names = sorted(secrets.names)[:5]
     return {
         search.search: [
@@ -510,6 +550,7 @@ def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Cal
             lambda c, v: introductions.who_can_introduce(c, v, org_id=org_id(c, v), limit=50),
         ],
         introductions.introduction_ledger: [lambda c, v: introductions.introduction_ledger(c, v)],
+        introductions.request_form: [requests],
         orgpages.degrees_of: [degrees],
         follows.followers: [lambda c, v: follows.followers(c, v, org_id=org_id(c, v))],
         follows.following: [lambda c, v: follows.following(c, v)],

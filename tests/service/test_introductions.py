@@ -295,6 +295,17 @@ def test_a_broker_who_does_not_want_to_be_asked_is_never_asked(store, found_way)
         "themself": 1,
         "reason": "too busy this year",
     }
+    # the reason is for the broker's contacts: a member who is not one (whom
+    # contacts_only refuses anyway) reaching the request form is told the rule only
+    stranger = _stranger_of(store, way.broker, way.target)
+    form = _as(store, stranger, intro.request_form, way.broker, way.target)
+    rules = {r.rule: r for r in form.refusals}
+    assert set(rules) >= {"do_not_ask", "contacts_only"}
+    assert "reason" not in rules["do_not_ask"].params
+    assert all("too busy" not in r.message for r in form.refusals)
+    with pytest.raises(RefusedError) as refused:
+        _as(store, stranger, intro.send_request, way.broker, way.target, "Would you introduce me?")
+    assert "too busy" not in str(refused.value.reasons)
     assert _as(store, way.requester, intro.introduction_ledger).sent == []
     # a reason too long is refused, naming the field; switched off, they are asked again
     with pytest.raises(FormError) as wrong:
@@ -303,6 +314,20 @@ def test_a_broker_who_does_not_want_to_be_asked_is_never_asked(store, found_way)
     _as(store, way.broker, set_do_not_ask_me, False)
     assert _as(store, way.broker, not_to_be_asked) == (False, None)
     assert way.broker in brokers()
+
+
+def _stranger_of(store: Store, broker: str, *besides: str) -> str:
+    """A member who is not one of ``broker``'s contacts."""
+    from weakties.service.context import reader
+
+    with store.engine.connect() as conn:
+        person = conn.execute(select(Member.person_id).where(Member.handle == broker)).scalar()
+        for handle in conn.execute(select(Member.handle).order_by(Member.id)).scalars():
+            if handle in (broker, *besides):
+                continue
+            if person not in reader(conn, viewer(conn, handle)).first_degree():
+                return str(handle)
+    raise AssertionError(f"everyone knows {broker}")
 
 
 def test_the_requester_withdraws_and_it_still_counts(store, found_way):

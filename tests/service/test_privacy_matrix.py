@@ -6,7 +6,10 @@ network with ``--all``, past dates with ``--as-of``, explanations, drafts, the
 feed, reports, suggestions, the organisations, members, imports and match
 proposals) runs as each of them, and no name, message date or note that only the
 other one's data knows may appear — nor a tie of those people (a tie shows its
-people). Run on two real exports too: WEAKTIES_PRIVACY_EXPORTS (docs/service.md).
+people). A third member, who joined on the platform and is nobody's contact,
+asked not to be asked for introductions: their reason is for their contacts only,
+and a mark Nina set on someone else is her own note. Run on two real exports too:
+WEAKTIES_PRIVACY_EXPORTS (docs/service.md).
 """
 
 from __future__ import annotations
@@ -52,6 +55,11 @@ OCTAVIO = ("Octavio Brightwater", "octavio")
 URSULA = ("Ursula Onlyyours", "ursula")
 UMBRA = "Umbra Institute of Syracuse"
 NOTE = "Zephyrine confided the Umbra merger plans"
+# a member who is nobody's contact asked not to be asked, with a reason for their
+# contacts only; Nina noted that Zephyrine does not want to be asked, with her own reason
+QUINN = "quinn"
+QUINN_REASON = "Quinn is on sabbatical in Patagonia"
+NINA_MARK = "Zephyrine is negotiating a buyout"
 
 
 def _exports(tmp: Path) -> tuple[Path, Path]:
@@ -133,12 +141,32 @@ def _pool(tmp: Path, exports: list[Path] | None):
         import_linkedin(store, [nina], "nina")
         assert cli(db, "note", "add", ZEPH[0], NOTE, member="nina").exit_code == 0
         assert cli(db, "note", "add", ANN[0], "Ann likes jazz", member="nina").exit_code == 0
+        marked = cli(db, "do-not-ask", ZEPH[0], "--reason", NINA_MARK, member="nina")
+        assert marked.exit_code == 0, marked.output
+    _unasked(store)
     for member in ("you", "nina"):
         done = cli(db, "ties", "infer", member=member)
         assert done.exit_code == 0, done.output
     assert cli(db, "members", "sharing", "you", "counts").exit_code == 0
     assert cli(db, "members", "sharing", "nina", "nothing").exit_code == 0
     return store, db
+
+
+def _unasked(store) -> None:
+    """A third member, joined on the platform and a contact of neither, who asked
+    not to be asked for introductions, with a reason."""
+    from weakties.service import accounts, outreach
+    from weakties.service.context import viewer
+
+    with store.engine.begin() as conn:
+        accounts.sign_up(
+            conn,
+            email="quinn@example.org",
+            password="a long enough password",
+            name="Quinn Unasked",
+            handle=QUINN,
+        )
+        outreach.set_do_not_ask_me(conn, viewer(conn, QUINN), True, QUINN_REASON)
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +207,7 @@ def test_no_command_shows_what_only_the_other_members_data_knows(pooled, viewer,
             assert NOTE in secrets.notes
         else:
             assert URSULA[0] in secrets.names and "2023-11-17" in secrets.dates
+        assert QUINN_REASON in secrets.notes and (NINA_MARK in secrets.notes) == (private == "nina")
     queries = QUERIES[viewer] if not real else _real_queries(store, viewer)
     leaks = run_cli(db, viewer, queries, secrets)
     assert leaks == []

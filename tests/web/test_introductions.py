@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.intro_world import Way, build_demo_platform, find_way
 from tests.web.conftest import SECRET, api_headers, csrf, post_form
@@ -337,7 +338,28 @@ def test_the_brokers_thread_asks_for_consent_and_the_requester_withdraws(three, 
     assert "you withdrew your ask" not in refused.text
 
 
-def test_do_not_ask_me_to_introduce_in_the_settings(three, way):
+def _stranger_of(db: Path, way: Way) -> str:
+    """A member who is none of the three and not one of the broker's contacts."""
+    from weakties.model.tables import Member
+    from weakties.service.context import reader, viewer
+
+    store = open_store(str(db))
+    try:
+        with store.engine.connect() as conn:
+            broker = conn.execute(
+                select(Member.person_id).where(Member.handle == way.broker)
+            ).scalar()
+            for handle in conn.execute(select(Member.handle).order_by(Member.id)).scalars():
+                if handle in (way.requester, way.broker, way.target):
+                    continue
+                if broker not in reader(conn, viewer(conn, handle)).first_degree():
+                    return str(handle)
+    finally:
+        store.engine.dispose()
+    raise AssertionError(f"everyone knows {way.broker}")
+
+
+def test_do_not_ask_me_to_introduce_in_the_settings(app, three, way, tmp_path):
     requester, broker = three["requester"], three["broker"]
 
     def brokers() -> set[str]:
@@ -377,6 +399,15 @@ def test_do_not_ask_me_to_introduce_in_the_settings(three, way):
     assert refused.status_code == 409 and 'data-rule="do_not_ask"' in refused.text
     assert "asked not to be asked for introductions" in refused.text
     assert "&lt;b&gt;busy&lt;/b&gt; this year" in refused.text
+    # a member who is not the broker's contact, reaching the form by its address, is
+    # told the rule without the reason (contacts_only refuses them anyway)
+    stranger = _browser(app, _stranger_of(tmp_path / "demo.sqlite", way))
+    try:
+        form = _request_page(stranger, way).text
+    finally:
+        stranger.__exit__(None, None, None)
+    assert 'data-rule="do_not_ask"' in form and 'data-rule="contacts_only"' in form
+    assert "busy" not in form
     off = post_form(broker, "/settings/do-not-ask", {"reason": ""}, page="/settings")
     assert off.status_code == 303
     assert way.broker in brokers()

@@ -24,7 +24,8 @@ rule                       default  meaning
 A person can also be marked "do not ask": by themselves (their own member
 account; it holds for every member) or by a member on their behalf (it holds
 for that member). Such a person is never asked, neither as a broker nor as a
-target.
+target. The reason a person gives for their own mark is read by their
+contacts only: anyone else is refused with the rule, not the reason.
 
 The rules follow the human, not the record: every record that may be the same
 person as the broker or the target (linked by an open match proposal) carries
@@ -390,10 +391,26 @@ def _name(reader: Reader, pid: int | None) -> str:
     return reader.names([pid]).get(pid) or f"#{pid}"
 
 
+def _marks(reader: Reader, records: set[int]) -> list[tuple[int, bool, str | None]]:
+    """The "do not ask" marks on ``records`` as the viewer may read them. The reason
+    a person gave for their own mark is written for those who may ask them, their
+    contacts: to anyone else the mark says no reason. A mark the viewer set keeps
+    the viewer's own reason."""
+    marks = reader.do_not_ask_marks(records)
+    if not any(themself and reason for _p, themself, reason in marks):
+        return marks
+    contacts = reader.first_degree()
+    return [
+        (marked, themself, reason if not themself or marked in contacts else None)
+        for marked, themself, reason in marks
+    ]
+
+
 def _do_not_ask(reader: Reader, pid: int, records: set[int]) -> str | None:
     """Why ``pid`` — or a record that may be the same human — may not be asked by
-    the viewer (None if they may)."""
-    marks = sorted(reader.do_not_ask_marks(records), key=lambda mark: mark[0] != pid)
+    the viewer (None if they may); a person's own reason only if they are the
+    viewer's contact."""
+    marks = sorted(_marks(reader, records), key=lambda mark: mark[0] != pid)
     for marked, themself, reason in marks:
         who = "they asked" if themself else "you noted that they asked"
         where = ""
@@ -457,7 +474,7 @@ def check_ask(
             continue
         why = _do_not_ask(reader, pid, records)
         if why:
-            marks = reader.do_not_ask_marks(records)
+            marks = _marks(reader, records)
             refuse(
                 "do_not_ask",
                 f"{_name(reader, pid)} ({role}): {why}.",

@@ -230,9 +230,10 @@ def not_to_be_asked(conn: Connection, who: Viewer) -> tuple[bool, str | None]:
 
 def set_do_not_ask_me(conn: Connection, who: Viewer, on: bool, reason: str | None = None) -> None:
     """Switch the viewer's own "do not ask me to introduce" on (with an optional
-    reason the requesters read) or off: the mark :func:`do_not_ask` sets for
-    ``me``. Switched on, "who can introduce" never proposes the viewer as a
-    broker and a request through them is refused with the rule.
+    reason, which only the viewer's contacts read when they ask) or off: the mark
+    :func:`do_not_ask` sets for ``me``. Switched on, "who can introduce" never
+    proposes the viewer as a broker and a request through them is refused with the
+    rule.
 
     Raises
     ------
