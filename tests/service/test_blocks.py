@@ -216,3 +216,49 @@ def _person(store, handle: str) -> int:
         return int(
             conn.execute(select(Member.person_id).where(Member.handle == handle)).scalar_one()
         )
+
+
+def test_a_block_closes_the_introduction_requests_waiting_on_it(store):
+    """Ana asks Bo to introduce her to Cy, Dee asks Bo to introduce her to Eve. Cy
+    blocks Bo (the broker and the target), Dee blocks Bo (the requester and the
+    broker): each request is closed as declined — Bo is offered to forward neither,
+    the asks are closed in the requesters' ledgers, and Ana's one open ask for Cy no
+    longer holds her back from asking someone else."""
+    from weakties.errors import RefusedError
+    from weakties.model.tables import Ask
+    from weakties.service import introductions as intro
+
+    for a, b in (("ana", "bob"), ("bob", "cyd"), ("dee", "bob"), ("ana", "eve"), ("eve", "cyd")):
+        _connect(store, a, b)
+    to_cy = _as(
+        store, "ana", intro.send_request, "bob", "cyd", "Could you put me in touch with Cy?"
+    )
+    to_eve = _as(
+        store, "dee", intro.send_request, "bob", "eve", "Eve runs the meetup I want to join."
+    )
+    with pytest.raises(RefusedError) as held:
+        _as(store, "ana", intro.send_request, "eve", "cyd", "Would you tell Cy about my work?")
+    assert "open_per_target" in {r["rule"] for r in held.value.reasons}
+
+    def states() -> tuple[str, str]:
+        return (
+            _as(store, "ana", intro.introduction, to_cy.id).state,
+            _as(store, "dee", intro.introduction, to_eve.id).state,
+        )
+
+    assert states() == ("waiting", "waiting")
+    _as(store, "cyd", moderation.block, "bob")
+    assert states() == ("declined", "waiting")
+    _as(store, "dee", moderation.block, "bob")
+    assert states() == ("declined", "declined")
+    # the broker's conversation offers no answer any more; nor does the request
+    on_thread = _as(store, "bob", intro.for_thread, to_cy.thread_id)
+    assert on_thread is not None and on_thread.state == "declined"
+    assert _as(store, "bob", intro.introduction_ledger).waiting == 0
+    with pytest.raises(RefusedError):
+        _as(store, "bob", intro.forward, to_cy.id)
+    with store.engine.connect() as conn:
+        asks = conn.execute(select(Ask.status).where(Ask.id.in_([to_cy.ask_id, to_eve.ask_id])))
+        assert sorted(asks.scalars()) == ["declined", "declined"]
+    # no open ask holds Ana's limits: she asks Eve for Cy
+    _as(store, "ana", intro.send_request, "eve", "cyd", "Would you tell Cy about my work?")

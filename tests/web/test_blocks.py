@@ -181,3 +181,34 @@ def test_organisation_pages_leave_out_a_blocked_member_both_ways(people, store):
     assert here(ana) == ({"bob"}, {"ana", "bob"}, 2)
     assert here(cy) == ({"bob"}, {"bob", "cyd"}, 2)  # the other way too
     assert "Cyd" not in ana.get(f"/orgs/{org}").text
+
+
+def test_an_imported_tie_to_a_blocked_member_leads_to_nobody(people, store):  # noqa: F811
+    """Ana's own LinkedIn export holds Bo too: blocking him ends their platform
+    connection, not her data, and yet Bo no longer makes Cy her second degree."""
+    from weakties.model.tables import Organization, Tie
+
+    ana = people["ana"]
+    for handle in ("bob", "cyd"):
+        _employ(store, handle, "Globex")
+    ana_member, ana_person = _ids(store, "ana")
+    _, bo_person = _ids(store, "bob")
+    low, high = sorted((ana_person, bo_person))
+    with store.engine.begin() as conn:
+        conn.execute(
+            Tie.__table__.insert().values(
+                person_a_id=low, person_b_id=high, source="connection", asserted_by=ana_member
+            )
+        )
+        org = conn.execute(select(Organization.id).where(Organization.name == "Globex")).scalar()
+
+    def here() -> tuple[dict[str, int | None], set[str]]:
+        page = api(ana, "GET", f"/orgs/{org}").json()
+        return (
+            {p["handle"]: p["degree"] for p in page["people"]},
+            {p["handle"] for p in page["network_here"]},
+        )
+
+    assert here() == ({"bob": 1, "cyd": 2}, {"bob", "cyd"})
+    assert api(ana, "POST", "/blocks", {"handle": "bob"}).status_code == 201
+    assert here() == ({"cyd": None}, set())

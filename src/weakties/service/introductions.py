@@ -33,7 +33,9 @@ Only the requester and the broker ever see a request; the target sees the
 conversation of three once it is forwarded, and no one else sees anything. A
 block between the requester and the broker or the target hides them from each
 other here as everywhere (no path, no request); a block that arrives later
-stops the forward.
+between the broker and one of the other two closes the request, as declined
+(:func:`close_on_block`); one between the requester and the target stops the
+forward.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from weakties.errors import InputError, NotFoundError, RefusedError
 from weakties.model.tables import (
@@ -80,6 +82,7 @@ __all__ = [
     "RequestForm",
     "SentRequest",
     "WhoCanIntroduce",
+    "close_on_block",
     "decline",
     "for_thread",
     "forward",
@@ -810,6 +813,41 @@ def withdraw(conn: Connection, who: Viewer, intro_id: int) -> None:
         conversation_id=row.thread_id,
         detail=cards(conn, [row.target_id])[row.target_id].name,
     )
+
+
+def close_on_block(conn: Connection, who: Viewer, one: int, other: int) -> int:
+    """Close the requests still waiting for an answer that a block between the
+    members ``one`` and ``other`` stops: those whose broker is one of the two and
+    whose requester or target is the other. Returns how many were closed.
+
+    They are closed as ``declined`` (and the ask as declined in the requester's
+    ledger), whoever blocked whom: the request can no longer go through that broker,
+    and to the requester a decline reads "not forwarded" with nothing more — all a
+    block may tell, since it tells nobody that it happened. ``withdrawn`` would tell
+    the broker that the requester took it back, which is untrue whenever the broker
+    or the target blocked. Once closed, the broker's conversation no longer offers
+    to forward it, and the requester's open ask holds no limit (one open ask per
+    broker, per target). Nobody is notified.
+    """
+    between = [
+        (IntroRequest.requester_id, IntroRequest.broker_id),
+        (IntroRequest.broker_id, IntroRequest.target_id),
+    ]
+    rows = conn.execute(
+        select(IntroRequest.id, IntroRequest.requester_id, IntroRequest.ask_id).where(
+            IntroRequest.status == "sent",
+            or_(*(or_(and_(a == one, b == other), and_(a == other, b == one)) for a, b in between)),
+        )
+    ).all()
+    for row in rows:
+        conn.execute(
+            update(IntroRequest)
+            .where(IntroRequest.id == row.id, IntroRequest.status == "sent")
+            .values(status="declined", answered_at=who.clock)
+        )
+        if _ask_open(conn, row.ask_id):
+            _close_ask(conn, row.requester_id, row.ask_id, "declined")
+    return len(rows)
 
 
 def for_thread(conn: Connection, who: Viewer, conversation_id: int) -> IntroView | None:

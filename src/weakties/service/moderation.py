@@ -3,8 +3,9 @@
 A member blocks another (from their profile or a conversation): from then on
 neither can message, invite or mention the other, and neither sees the other's
 posts, comments or profile in search (see :mod:`weakties.service.social`). The
-block ends their platform connection, the invitations still open between them
-and their follows of each other, both ways; lifting it restores none of them.
+block ends their platform connection, the invitations still open between them,
+their follows of each other and the requests for an introduction waiting on one
+of them as the other's broker, both ways; lifting it restores none of them.
 
 A member reports a post, comment or message they can read, or a member, with a
 reason. The operator's queue lists open reports with the reported text; the
@@ -66,9 +67,12 @@ def block(conn: Connection, viewer: Viewer, handle: str) -> MemberCard:
     """Block the member ``handle`` (again: nothing changes).
 
     A block also ends what binds the two, both ways: their platform connection,
-    the invitations still open between them and their follows of each other.
+    the invitations still open between them, their follows of each other and the
+    requests for an introduction waiting on one of them as the other's broker.
     Lifting the block restores none of it.
     """
+    from weakties.service.introductions import close_on_block
+
     me = member_of(viewer)
     other = member_by_handle(conn, viewer, handle) if not _blocks(conn, me, handle) else None
     if other is None:
@@ -81,6 +85,7 @@ def block(conn: Connection, viewer: Viewer, handle: str) -> MemberCard:
     mine = cards(conn, [me])[me]
     sever(conn, mine, other)
     unfollow_each_other(conn, mine, other)
+    close_on_block(conn, viewer, me, other.member_id)
     return other
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Member, OrgAlias, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.follows import Followers, followers, is_following, visible_org
@@ -66,7 +67,8 @@ def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[i
     the viewer over the ties the viewer may see: from the viewer's first and second
     degree, which the server keeps while the network is unchanged
     (:mod:`weakties.service.live`). A member with a block between them and the
-    viewer has no degree."""
+    viewer has no degree, and is no way to anyone: a contact kept by the viewer's
+    imported data after a block gives nobody the second degree."""
     scoped = reader(conn, viewer)
     me = viewer.person_id
     out: dict[int, int] = {}
@@ -74,7 +76,23 @@ def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[i
         out[me] = 0
     hidden = blocked_people(conn, viewer)
     named, _ = scoped.degrees()
+    if any(named.get(p) == 1 for p in hidden):
+        named = _degrees_without(scoped, hidden)
     out.update({p: named[p] for p in person_ids - hidden if p != me and p in named})
+    return out
+
+
+def _degrees_without(scoped: Any, hidden: set[int]) -> dict[int, int]:
+    """The degrees of :meth:`~weakties.store.read_ties.TieReads.degrees` (by name),
+    from the viewer's first degree less the ``hidden`` people (as the paths on a
+    profile are)."""
+    me = scoped.scope.person_id
+    first = scoped.first_degree() - hidden
+    out: dict[int, int] = dict.fromkeys(first, 1)
+    for a, b, _source, _by, _c in scoped.tie_rows("names", sources=SOCIAL_TIE_SOURCES):
+        for u, v in ((a, b), (b, a)):
+            if u in first and v != me and v not in first:
+                out.setdefault(v, 2)
     return out
 
 
