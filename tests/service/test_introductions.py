@@ -418,3 +418,17 @@ def _another_broker(store: Store, way: Way) -> Any:
                 if p.askable and p.broker and p.contact and p.broker.handle != way.broker:
                     return p
     raise AssertionError("no other broker")
+
+
+def test_an_ask_closed_another_way_is_not_forwarded_nor_called_withdrawn(store, found_way):
+    from weakties.service.outreach import outcome
+
+    way = found_way
+    sent = _send(store, way)
+    # the requester records the outcome themself (as `weakties asks outcome` does)
+    _as(store, way.requester, outcome, sent.ask_id, "no_answer")
+    with pytest.raises(RefusedError) as refused:
+        _as(store, way.broker, intro.forward, sent.id)
+    assert [r["rule"] for r in refused.value.reasons] == ["closed"]
+    assert "withdrawn" not in str(refused.value)
+    assert _notifications(store, way.target) == []

@@ -411,3 +411,31 @@ def test_do_not_ask_me_to_introduce_in_the_settings(app, three, way, tmp_path):
     off = post_form(broker, "/settings/do-not-ask", {"reason": ""}, page="/settings")
     assert off.status_code == 303
     assert way.broker in brokers()
+
+
+def test_forwarding_an_ask_closed_another_way_says_so(three, way, tmp_path):
+    """The requester recorded the ask's outcome on the command line: the broker's
+    Forward is refused as closed, not as withdrawn, in their language."""
+    from weakties.model.tables import IntroRequest
+    from weakties.service.context import viewer
+    from weakties.service.outreach import outcome
+
+    requester, broker = three["requester"], three["broker"]
+    sent = _send_api(requester, way)
+    store = open_store(str(tmp_path / "demo.sqlite"))
+    try:
+        with store.engine.begin() as conn:
+            ask_id = conn.execute(
+                select(IntroRequest.ask_id).where(IntroRequest.id == sent["id"])
+            ).scalar_one()
+            outcome(conn, viewer(conn, way.requester), ask_id, "declined")
+    finally:
+        store.engine.dispose()
+    forward = f"/network/introductions/{sent['id']}/forward"
+    late = post_form(broker, forward, {"note": ""}, page="/network/introductions")
+    assert late.status_code == 409
+    assert "the member who sent it has recorded how it ended" in late.text
+    assert "was withdrawn by the member" not in late.text
+    post_form(broker, "/settings/language", {"locale": "fr"}, page="/settings")
+    late = post_form(broker, forward, {"note": ""}, page="/network/introductions")
+    assert late.status_code == 409 and "a noté comment elle s’est terminée" in late.text

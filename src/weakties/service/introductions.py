@@ -699,7 +699,12 @@ def forward(conn: Connection, who: Viewer, intro_id: int, note: str = "") -> int
             [{"rule": "blocked"}],
         )
     if not _ask_open(conn, row.ask_id):
-        raise RefusedError("the request was withdrawn", [{"rule": "withdrawn"}])
+        # its outcome was recorded another way (`weakties asks outcome`): not a withdrawal
+        raise RefusedError(
+            f"introduction request {row.id} can no longer be forwarded: the member who "
+            "sent it has recorded how it ended",
+            [{"rule": "closed"}],
+        )
     now = _claim(conn, who, row, "forwarded")
     request = conn.execute(
         select(Message.body)

@@ -64,6 +64,9 @@ _ANSWER_REFUSED = {
     "answered": N_("This request is already answered: an answer is final."),
     "withdrawn": N_("This request was withdrawn by the member who sent it."),
     "blocked": N_("This request cannot be forwarded: one of them cannot be reached any more."),
+    "closed": N_(
+        "This request can no longer be forwarded: the member who sent it has recorded how it ended."
+    ),
 }
 
 
