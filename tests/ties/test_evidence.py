@@ -122,7 +122,7 @@ def test_a_members_labels_move_the_line_between_strong_and_weak():
 def test_the_store_gives_labels_and_closed_asks_before_the_date(store):
     from weakties.model.tables import Person, TieLabel
     from weakties.service.context import operator, reader, viewer
-    from weakties.service.models import _evidence
+    from weakties.ties.learned import evidence_of
 
     now = dt.datetime(2024, 6, 1)
     with store.engine.begin() as conn:
@@ -176,9 +176,9 @@ def test_the_store_gives_labels_and_closed_asks_before_the_date(store):
         )  # fmt: skip
     with store.engine.connect() as conn:
         who = viewer(conn, "me", as_of=now + dt.timedelta(days=1))
-        ev = _evidence(reader(conn, who), who, now + dt.timedelta(days=1))
+        ev = evidence_of(reader(conn, who), now + dt.timedelta(days=1))
         assert ev is not None
         rows = sorted(zip(ev.other.tolist(), ev.y.tolist(), ev.source.tolist(), strict=True))
         assert rows == [(ann, 1.0, "label"), (bob, 0.0, "label"), (cy, 1.0, "introduction")]
         everyone = operator(conn)
-        assert _evidence(reader(conn, everyone), everyone, now) is None
+        assert evidence_of(reader(conn, everyone), now) is None
