@@ -25,7 +25,7 @@ from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Account, Event, Member, Setting
 from weakties.service.connections import _is_stranger, connection_state, member_of
 from weakties.service.context import Viewer, person_of, reader
-from weakties.service.social import blocked_members, cards, suspended_members
+from weakties.service.social import cards, hidden_members
 
 __all__ = [
     "Invitable",
@@ -105,7 +105,7 @@ class OpportunityPage:
 def _invitables(conn: Connection, who: Viewer, person_ids: list[int]) -> dict[int, Invitable]:
     """One click's state for each person: members by handle (never one behind a block
     or suspended), everyone else not on the platform."""
-    me = member_of(who)
+    member_of(who)  # a member only (refuses the operator's shared view)
     rows = (
         conn.execute(
             select(Member.id, Member.person_id).where(Member.person_id.in_(sorted(person_ids)))
@@ -113,7 +113,7 @@ def _invitables(conn: Connection, who: Viewer, person_ids: list[int]) -> dict[in
         if person_ids
         else []
     )
-    hidden = blocked_members(conn, me) | suspended_members(conn)
+    hidden = hidden_members(conn, who)
     found = cards(conn, [m for m, _ in rows if m not in hidden])
     out = {pid: Invitable(None, "not_member", False) for pid in person_ids}
     for card in found.values():

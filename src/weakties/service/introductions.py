@@ -62,12 +62,11 @@ from weakties.service.forms import N_, FormError
 from weakties.service.notifications import notify
 from weakties.service.social import (
     blocked_between,
-    blocked_members,
     cards,
     check_rate,
+    hidden_members,
     member_by_handle,
     require_active,
-    suspended_members,
 )
 
 if TYPE_CHECKING:
@@ -311,7 +310,7 @@ def who_can_introduce(
         found_org = r.find_org(f"#{org_id}")  # NotFoundError for one the viewer may not see
         to = f"org:#{found_org}"
         label = r.org_names([found_org]).get(found_org, f"#{found_org}")
-    hidden = blocked_members(conn, me) | suspended_members(conn)
+    hidden = hidden_members(conn, who)
     known = r.first_degree()
     # a broker who does not want to be asked (their own wish, or the viewer's note
     # of it) is never proposed: a request through them would only be refused
@@ -688,7 +687,7 @@ def forward(conn: Connection, who: Viewer, intro_id: int, note: str = "") -> int
     if row.status != "sent":
         _answered(row.id, row.status)
     written = checked_body(note) if note.strip() else None
-    hidden = blocked_members(conn, me) | suspended_members(conn)
+    hidden = hidden_members(conn, who)
     if (
         row.requester_id in hidden
         or row.target_id in hidden

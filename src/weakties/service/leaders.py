@@ -30,7 +30,7 @@ from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Follow, Member
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of, reader
-from weakties.service.social import blocked_members, suspended_members
+from weakties.service.social import hidden_members
 
 __all__ = ["Leader", "OpinionLeaders", "opinion_leaders"]
 
@@ -78,7 +78,7 @@ def opinion_leaders(conn: Connection, who: Viewer, *, top: int = 20) -> OpinionL
         int(p): (int(m), str(h))
         for m, p, h in conn.execute(select(Member.id, Member.person_id, Member.handle))
     }
-    hidden = blocked_members(conn, mine) | suspended_members(conn)
+    hidden = hidden_members(conn, who)
     followed = set(
         conn.execute(
             select(Follow.person_id).where(
