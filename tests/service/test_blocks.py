@@ -262,3 +262,74 @@ def test_a_block_closes_the_introduction_requests_waiting_on_it(store):
         assert sorted(asks.scalars()) == ["declined", "declined"]
     # no open ask holds Ana's limits: she asks Eve for Cy
     _as(store, "ana", intro.send_request, "eve", "cyd", "Would you tell Cy about my work?")
+
+
+def test_a_blocked_member_kept_by_imported_data_is_shown_nowhere(store):
+    """Ana's and Bo's own LinkedIn exports list each other, and Bo is connected with
+    Cy on the platform. Ana blocks Bo: the block ends their platform connection, not
+    the exports — yet neither is shown the other among their connections, people or
+    network overview (named or counted), and Bo leads Ana to nobody: Cy is no longer
+    her second degree. The exports' rows stay as they were."""
+    from weakties.service import people, report
+
+    _connect(store, "ana", "bob")
+    _connect(store, "bob", "cyd")
+    ana, bo = _person(store, "ana"), _person(store, "bob")
+    members = {h: m for m, h in _handles(store).items()}
+    low, high = sorted((ana, bo))
+    with store.engine.begin() as conn:
+        for handle in ("ana", "bob"):
+            conn.execute(
+                Tie.__table__.insert().values(
+                    person_a_id=low,
+                    person_b_id=high,
+                    source="connection",
+                    asserted_by=members[handle],
+                )
+            )
+
+    def seen(handle: str) -> dict[str, object]:
+        with store.engine.connect() as conn:
+            who = viewer(conn, handle)
+            look = report.overview(conn, who)
+            cyd = people.person(conn, who, "cyd") if handle != "cyd" else None
+            return {
+                "connections": _connected(store, handle),
+                "people": {p.name: p.degree for p in people.list_people(conn, who)},
+                "counts": (look.counts["connections"], look.counts["second_degree_named"]),
+                "members": set(look.members),
+                "cyd's ties": {t.with_ for t in cyd.ties} if cyd else None,
+            }
+
+    everyone = set(HANDLES)
+    assert seen("ana") == {
+        "connections": {"bob"},
+        "people": {"Bob": 1, "Cyd": 2, "Dee": None, "Eve": None},
+        "counts": (1, 1),
+        "members": everyone,
+        "cyd's ties": {"Bob"},
+    }
+    _as(store, "ana", moderation.block, "bob")
+    assert seen("ana") == {
+        "connections": set(),
+        "people": {"Cyd": None, "Dee": None, "Eve": None},
+        "counts": (0, 0),
+        "members": everyone - {"bob"},
+        "cyd's ties": set(),
+    }
+    assert seen("bob") == {
+        "connections": {"cyd"},
+        "people": {"Cyd": 1, "Dee": None, "Eve": None},
+        "counts": (1, 0),
+        "members": everyone - {"ana"},
+        "cyd's ties": {"Bob"},
+    }
+    for who, other in (("ana", "bob"), ("bob", "ana"), ("ana", f"#{bo}")):
+        with pytest.raises(NotFoundError):
+            _as(store, who, people.person, other)
+    # the exports are as they were
+    with store.engine.connect() as conn:
+        kept = conn.execute(
+            select(Tie.asserted_by).where(Tie.source == "connection", Tie.ended_at.is_(None))
+        ).scalars()
+        assert sorted(kept) == sorted(members[h] for h in ("ana", "bob"))

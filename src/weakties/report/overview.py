@@ -9,6 +9,7 @@ moves among their contacts. Every number says what it counts.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from weakties.model.kinds import CAREER_KINDS
@@ -30,20 +31,31 @@ ORIGIN_WORDS = {
 
 
 def network_overview(
-    reader: Reader, handle: str, members: list[str], *, top: int = 8
+    reader: Reader,
+    handle: str,
+    members: list[str],
+    *,
+    top: int = 8,
+    hidden: Collection[int] = (),
 ) -> dict[str, Any]:
-    """Counts, most-contacted people, reachable organisations and recent career moves."""
+    """Counts, most-contacted people, reachable organisations and recent career moves.
+
+    ``hidden``: people the viewer is not shown (a block between them, either way):
+    neither counted, listed nor a way to anyone, though the viewer's own data holds
+    them (see :meth:`~weakties.store.read_ties.TieReads.degrees`).
+    """
     me = reader.scope.person_id
     if me is None:
         raise ValueError("an overview is a member's: give a member's reader")
-    named, counted = reader.degrees()
-    origins = reader.people_by_origin()
+    hidden = set(hidden)
+    named, counted = reader.degrees(without=hidden)
+    origins = {k: v - hidden for k, v in reader.people_by_origin().items()}
     first = {p for p, d in named.items() if d == 1}
     second = {p for p, d in named.items() if d == 2}
     traffic: Counter[int] = Counter()
     for sender, recipient, n in reader.message_traffic(me):
         other = recipient if sender == me else sender
-        if other is not None and other != me:
+        if other is not None and other != me and other not in hidden:
             traffic[other] += n
     jobs = reader.current_jobs(first | second)
     names = reader.names(traffic)
@@ -68,7 +80,8 @@ def network_overview(
     top_orgs = [
         {"org": org, "first_degree": c[1], "second_degree": c[2]} for org, c in ranked[:top]
     ]
-    moves = reader.events(kinds=list(CAREER_KINDS), limit=top)
+    moves = reader.events(kinds=list(CAREER_KINDS), limit=None if hidden else top)
+    moves = [m for m in moves if m["person_id"] not in hidden][:top]
     return {
         "viewer": handle,
         "members": list(members),

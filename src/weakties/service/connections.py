@@ -190,7 +190,10 @@ def connection_state(conn: Connection, viewer: Viewer, other: MemberCard) -> str
 
 
 def _is_stranger(conn: Connection, viewer: Viewer, person_id: int) -> bool:
-    named, _counted = reader(conn, viewer).degrees()
+    from weakties.service.social import hidden_people
+
+    # a contact in common behind a block is none the sender may see
+    named, _counted = reader(conn, viewer).degrees(without=hidden_people(conn, viewer))
     if person_id in named:
         return False
     known = conn.execute(
@@ -515,8 +518,12 @@ def list_invitations(
 
 
 def list_connections(conn: Connection, viewer: Viewer) -> list[MemberCard]:
-    """The members the viewer is connected with, by name."""
-    first = reader(conn, viewer).first_degree()
+    """The members the viewer is connected with, by name: never one with a block
+    between them and the viewer, nor a suspended one, even when the viewer's own
+    imported data still lists them (a block ends the platform connection only)."""
+    from weakties.service.social import hidden_people
+
+    first = reader(conn, viewer).first_degree() - hidden_people(conn, viewer)
     if not first:
         return []
     rows = conn.execute(

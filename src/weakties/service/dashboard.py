@@ -102,11 +102,13 @@ def dashboard(conn: Connection, who: Viewer, *, organisations: int = 12) -> Dash
 def _dashboard(conn: Connection, who: Viewer, organisations: int) -> Dashboard:
     from weakties.report.overview import network_overview
     from weakties.service.report import network_report
+    from weakties.service.social import hidden_people
 
     report = network_report(conn, who, remember=False)
     month, note = _month_change(conn, who, report)
     r = reader(conn, who)
-    found = network_overview(r, who.label, [], top=organisations)
+    hidden = hidden_people(conn, who)  # a block hides each one from the other
+    found = network_overview(r, who.label, [], top=organisations, hidden=hidden)
     orgs = build_list(OrgReachRow, found["top_organisations"])
     if who.note and report.note is None:
         report = dataclasses.replace(report, note=who.note)

@@ -151,10 +151,19 @@ def _date(value: dt.date | dt.datetime | None) -> str | None:
     return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
 
 
+def _hidden(conn: Connection, who: Viewer) -> set[int]:
+    """The people the viewer is not shown: the members with a block between them
+    and the viewer (either way) and the suspended ones, even when the viewer's own
+    imported data holds them — it stays as it is, but they are listed nowhere."""
+    from weakties.service.social import hidden_people
+
+    return hidden_people(conn, who)
+
+
 def find_person(conn: Connection, who: Viewer, query: str) -> int:
     """The id of the person named by ``query`` (``#id``, profile URL or slug, e-mail,
     member handle, or a name unique among the people the viewer sees)."""
-    return reader(conn, who).find_person(query)
+    return reader(conn, who).find_person(query, _hidden(conn, who))
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,12 +219,13 @@ def list_people(
     degree: int | None = None,
     limit: int | None = None,
 ) -> list[PersonRow]:
-    """The people the viewer sees, contacts first, then by name. ``org`` keeps people
-    currently at that organisation; ``search`` matches names (accent- and
-    case-insensitive)."""
+    """The people the viewer sees, contacts first, then by name (never a member
+    behind a block, either way, or suspended). ``org`` keeps people currently at
+    that organisation; ``search`` matches names (accent- and case-insensitive)."""
     r = reader(conn, who)
-    seen = r.people_seen()
-    named, _ = r.degrees()
+    hidden = _hidden(conn, who)
+    seen = r.people_seen(hidden)
+    named, _ = r.degrees(without=hidden)
     if org:
         seen &= r.people_at(org)
     if degree is not None:
@@ -257,9 +267,10 @@ def person(conn: Connection, who: Viewer, query: str) -> PersonRecord:
     """Everything the viewer may see about one person: identities, positions, ties
     (with their source), traces with the viewer, the viewer's notes, events."""
     r = reader(conn, who)
-    pid = r.find_person(query)
+    hidden = _hidden(conn, who)
+    pid = r.find_person(query, hidden)
     p = r.person_full(pid)
-    named, _ = r.degrees()
+    named, _ = r.degrees(without=hidden)
     idents = r.identities([pid]).get(pid, {})
     me = who.person_id
     traces = r.traces_between(me, pid) if me is not None else []
@@ -288,7 +299,7 @@ def person(conn: Connection, who: Viewer, query: str) -> PersonRecord:
             )
             for row in r.person_positions(pid)
         ],
-        ties=build_list(TieRow, r.person_ties_shown(pid)),
+        ties=build_list(TieRow, r.person_ties_shown(pid, hidden)),
         interactions_with_you=[
             TraceSummary(kind, n, _date(first), _date(last)) for kind, n, first, last in traces
         ],

@@ -84,8 +84,15 @@ class Overview:
 def overview(conn: Connection, who: Viewer, *, top: int = 8) -> Overview:
     """Counts, most-contacted people, reachable organisations, recent career moves."""
     from weakties.report.overview import network_overview
+    from weakties.service.social import cards, hidden_members
 
     person_of(who)
     r = reader(conn, who)
-    members = [m["handle"] for m in r.members()]
-    return build(Overview, network_overview(r, who.label, members, top=top))
+    # a block hides each one from the other, though their own data holds them
+    hidden = cards(conn, hidden_members(conn, who)).values()
+    gone = {card.handle for card in hidden}
+    members = [m["handle"] for m in r.members() if m["handle"] not in gone]
+    found = network_overview(
+        r, who.label, members, top=top, hidden={card.person_id for card in hidden}
+    )
+    return build(Overview, found)

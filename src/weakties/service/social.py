@@ -32,6 +32,7 @@ __all__ = [
     "check_rate",
     "connected_members",
     "hidden_members",
+    "hidden_people",
     "member_by_handle",
     "require_active",
     "suspended_members",
@@ -135,6 +136,13 @@ def hidden_members(conn: Connection, viewer: Viewer) -> set[int]:
     me = viewer.member_id
     blocked = blocked_members(conn, me) if me is not None else set()
     return blocked | (suspended_members(conn) - {me})
+
+
+def hidden_people(conn: Connection, viewer: Viewer) -> set[int]:
+    """The person ids of :func:`hidden_members`: what the viewer is shown of people
+    leaves them out, also where the viewer's own imported data still holds them
+    (a LinkedIn export listing a member the viewer blocked)."""
+    return {card.person_id for card in cards(conn, hidden_members(conn, viewer)).values()}
 
 
 def suspension_reason(conn: Connection, member_id: int) -> str | None:

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -123,16 +123,17 @@ class PeopleReads(TieReads):
         """Person id -> handle of every member."""
         return dict(self.conn.execute(select(Member.person_id, Member.handle)).all())
 
-    def find_person(self, query: str) -> int:
+    def find_person(self, query: str, without: Collection[int] = ()) -> int:
         """The person named by ``query``: ``#id``, a profile URL or slug, an e-mail, a
-        member handle, or a name (unique among the people the viewer sees).
+        member handle, or a name (unique among the people the viewer sees, less
+        ``without``: see :meth:`~weakties.store.read_ties.TieReads.degrees`).
 
         Raises
         ------
         NotFoundError, AmbiguousError
         """
         text = query.strip()
-        seen = self.people_seen()
+        seen = self.people_seen(without)
         who = self._who()
         if m := _ID.match(text):
             pid = int(m.group(1))
@@ -151,7 +152,7 @@ class PeopleReads(TieReads):
             if found is not None and found in seen:
                 return int(found)
         member = self.conn.execute(select(Member.person_id).where(Member.handle == text)).scalar()
-        if member is not None:
+        if member is not None and int(member) in seen:
             return int(member)
         key = name_key(text)
         exact = [
@@ -193,9 +194,10 @@ class PeopleReads(TieReads):
             self._cache["handles"] = dict(self.conn.execute(select(Member.id, Member.handle)).all())
         return self._cache["handles"]
 
-    def person_ties_shown(self, pid: int) -> list[dict[str, Any]]:
-        """One person's ties as the viewer may list them, with whom and from whose data."""
-        seen = self.people_seen()
+    def person_ties_shown(self, pid: int, without: Collection[int] = ()) -> list[dict[str, Any]]:
+        """One person's ties as the viewer may list them, with whom and from whose
+        data (never with one of ``without``)."""
+        seen = self.people_seen(without)
         handles = self._member_handles_by_id()
         ties = []
         for r in self.person_ties(pid):

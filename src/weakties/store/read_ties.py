@@ -7,7 +7,7 @@ Every method filters through :meth:`ReaderBase.tie_visible` (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import numpy as np
@@ -82,13 +82,30 @@ class TieReads(ReaderBase):
             self._cache["first_degree"] = {b if a == me else a for a, b in self.conn.execute(query)}
         return set(self._cache["first_degree"])
 
-    def degrees(self) -> tuple[dict[int, int], int]:
+    def degrees(self, without: Collection[int] = ()) -> tuple[dict[int, int], int]:
         """Degree (1 or 2) of every person the viewer may name, and how many more
-        second-degree persons the viewer may only count."""
-        if "degrees" in self._cache:
-            cached, how_many = self._cache["degrees"]
-            return dict(cached), how_many
-        first = self.first_degree()
+        second-degree persons the viewer may only count.
+
+        ``without``: people the viewer is not shown (those with a block between
+        them and the viewer): they have no degree, are not counted, and lead to
+        nobody — someone reached only through one of them is no second degree,
+        even when the viewer's own imported data still holds the tie to them.
+        """
+        if "degrees" not in self._cache:
+            self._cache["degrees"] = self._degrees_from(self.first_degree())
+        named, counted = self._cache["degrees"]
+        hidden = set(without)
+        if not hidden:
+            return dict(named), len(counted)
+        if hidden and any(named.get(p) == 1 for p in hidden):
+            key = ("degrees", frozenset(hidden))
+            if key not in self._cache:
+                self._cache[key] = self._degrees_from(self.first_degree() - hidden)
+            named, counted = self._cache[key]
+        return {p: d for p, d in named.items() if p not in hidden}, len(counted - hidden)
+
+    def _degrees_from(self, first: set[int]) -> tuple[dict[int, int], frozenset[int]]:
+        """(degree of each person named, the persons only counted) from ``first``."""
         named: dict[int, int] = dict.fromkeys(first, 1)
         counted: set[int] = set()
         me = self.scope.person_id
@@ -100,9 +117,7 @@ class TieReads(ReaderBase):
                             named.setdefault(v, 2)
                         elif v not in named:
                             counted.add(v)
-        result = (named, len(counted - set(named)))
-        self._cache["degrees"] = result
-        return dict(named), result[1]
+        return named, frozenset(counted - set(named))
 
     def own_people(self) -> set[int]:
         """The people the member's own data mentions (``known_person``)."""
@@ -115,16 +130,18 @@ class TieReads(ReaderBase):
             ).scalars()
         )
 
-    def people_seen(self) -> set[int]:
+    def people_seen(self, without: Collection[int] = ()) -> set[int]:
         """The people a member sees in their lists: the people their own data
-        mentions, their first and (named) second degree, the members, themself."""
+        mentions, their first and (named) second degree, the members, themself —
+        less ``without`` (see :meth:`degrees`)."""
         me = self.scope.person_id
+        hidden = set(without)
         out: set[int] = set(self.member_persons().values())
         if me is None:
-            return out
+            return out - hidden
         out |= self.own_people()
-        named, _ = self.degrees()
-        return out | set(named) | {me}
+        named, _ = self.degrees(without=hidden)
+        return ((out | set(named)) - hidden) | {me}
 
     def pair_ties(self, a: int, b: int) -> list[tuple[str, dt.datetime | None]]:
         """``(source, since)`` of the active ties between ``a`` and ``b`` that may be
