@@ -333,3 +333,43 @@ def test_a_blocked_member_kept_by_imported_data_is_shown_nowhere(store):
             select(Tie.asserted_by).where(Tie.source == "connection", Tie.ended_at.is_(None))
         ).scalars()
         assert sorted(kept) == sorted(members[h] for h in ("ana", "bob"))
+
+
+def test_a_block_between_the_requester_and_the_target_closes_the_request(store):
+    """Ana asks Bo to introduce her to Cy, Dee asks Bo to introduce her to Eve; then
+    Cy blocks Ana (the target the requester), Dee blocks Eve (the requester the
+    target). Each request is closed as declined — the requester reads 'not
+    forwarded', as after any decline, and is notified of nothing — Bo is no longer
+    offered to forward it, and the asks are closed in the requesters' ledgers."""
+    from weakties.model.tables import Ask, Notification
+    from weakties.service import introductions as intro
+
+    for a, b in (("ana", "bob"), ("bob", "cyd"), ("dee", "bob"), ("bob", "eve")):
+        _connect(store, a, b)
+    to_cy = _as(store, "ana", intro.send_request, "bob", "cyd", "Could you put me in touch?")
+    to_eve = _as(store, "dee", intro.send_request, "bob", "eve", "Eve runs the meetup.")
+
+    def states() -> tuple[str, str]:
+        return (
+            _as(store, "ana", intro.introduction, to_cy.id).state,
+            _as(store, "dee", intro.introduction, to_eve.id).state,
+        )
+
+    def notices() -> int:
+        with store.engine.connect() as conn:
+            return len(conn.execute(select(Notification.id)).all())
+
+    assert states() == ("waiting", "waiting")
+    before = notices()
+    _as(store, "cyd", moderation.block, "ana")
+    assert states() == ("declined", "waiting")
+    _as(store, "dee", moderation.block, "eve")
+    assert states() == ("declined", "declined")
+    assert notices() == before  # nobody is told
+    for request in (to_cy, to_eve):
+        on_thread = _as(store, "bob", intro.for_thread, request.thread_id)
+        assert on_thread is not None and on_thread.state == "declined"
+    assert _as(store, "bob", intro.introduction_ledger).waiting == 0
+    with store.engine.connect() as conn:
+        asks = conn.execute(select(Ask.status).where(Ask.id.in_([to_cy.ask_id, to_eve.ask_id])))
+        assert sorted(asks.scalars()) == ["declined", "declined"]

@@ -232,15 +232,15 @@ def test_a_block_hides_the_way_in_and_stops_the_request(store, found_way):
         _send(store, way)
 
 
-def test_a_block_between_requester_and_target_stops_the_forward(store, found_way):
+def test_a_block_between_requester_and_target_closes_the_request(store, found_way):
     from weakties.service.moderation import block
 
     way = found_way
     sent = _send(store, way)
     _as(store, way.target, block, way.requester)
-    with pytest.raises(RefusedError, match="cannot be forwarded"):
+    with pytest.raises(RefusedError, match="already answered"):
         _as(store, way.broker, intro.forward, sent.id)
-    assert _as(store, way.requester, intro.introduction, sent.id).state == "waiting"
+    assert _as(store, way.requester, intro.introduction, sent.id).state == "declined"
 
 
 def test_two_requests_at_once_through_one_broker_make_one(store, found_way):

@@ -33,9 +33,8 @@ Only the requester and the broker ever see a request; the target sees the
 conversation of three once it is forwarded, and no one else sees anything. A
 block between the requester and the broker or the target hides them from each
 other here as everywhere (no path, no request); a block that arrives later
-between the broker and one of the other two closes the request, as declined
-(:func:`close_on_block`); one between the requester and the target stops the
-forward.
+between any two of the three closes the request, as declined
+(:func:`close_on_block`), and stops a forward.
 """
 
 from __future__ import annotations
@@ -821,12 +820,12 @@ def withdraw(conn: Connection, who: Viewer, intro_id: int) -> None:
 
 def close_on_block(conn: Connection, who: Viewer, one: int, other: int) -> int:
     """Close the requests still waiting for an answer that a block between the
-    members ``one`` and ``other`` stops: those whose broker is one of the two and
-    whose requester or target is the other. Returns how many were closed.
+    members ``one`` and ``other`` stops: those where the two are any two of the
+    requester, the broker and the target. Returns how many were closed.
 
     They are closed as ``declined`` (and the ask as declined in the requester's
-    ledger), whoever blocked whom: the request can no longer go through that broker,
-    and to the requester a decline reads "not forwarded" with nothing more — all a
+    ledger), whoever blocked whom: the request can no longer go through, and to
+    the requester a decline reads "not forwarded" with nothing more — all a
     block may tell, since it tells nobody that it happened. ``withdrawn`` would tell
     the broker that the requester took it back, which is untrue whenever the broker
     or the target blocked. Once closed, the broker's conversation no longer offers
@@ -836,6 +835,7 @@ def close_on_block(conn: Connection, who: Viewer, one: int, other: int) -> int:
     between = [
         (IntroRequest.requester_id, IntroRequest.broker_id),
         (IntroRequest.broker_id, IntroRequest.target_id),
+        (IntroRequest.requester_id, IntroRequest.target_id),
     ]
     rows = conn.execute(
         select(IntroRequest.id, IntroRequest.requester_id, IntroRequest.ask_id).where(

@@ -4,8 +4,9 @@ A member blocks another (from their profile or a conversation): from then on
 neither can message, invite or mention the other, and neither sees the other's
 posts, comments or profile in search (see :mod:`weakties.service.social`). The
 block ends their platform connection, the invitations still open between them,
-their follows of each other and the requests for an introduction waiting on one
-of them as the other's broker, both ways; lifting it restores none of them.
+their follows of each other and the requests for an introduction waiting for an
+answer that involve both of them (as requester, broker or person to meet), both
+ways; lifting it restores none of them.
 
 A member reports a post, comment or message they can read, or a member, with a
 reason. The operator's queue lists open reports with the reported text; the
@@ -68,7 +69,7 @@ def block(conn: Connection, viewer: Viewer, handle: str) -> MemberCard:
 
     A block also ends what binds the two, both ways: their platform connection,
     the invitations still open between them, their follows of each other and the
-    requests for an introduction waiting on one of them as the other's broker.
+    requests for an introduction waiting for an answer that involve both of them.
     Lifting the block restores none of it.
     """
     from weakties.service.introductions import close_on_block
