@@ -482,6 +482,49 @@ def edit_profile(ctx: ApiMember, body: ProfileIn) -> ProfileOut:
     return profile(ctx, account.handle)
 
 
+class DoNotAskOut(BaseModel):
+    on: bool = Field(description="you do not want to be asked to introduce anyone")
+    reason: str | None = Field(description="your reason, which only your contacts read")
+
+
+class DoNotAskIn(Input):
+    on: bool = Field(description="do not ask me to introduce anyone")
+    reason: str = Field(
+        default="",
+        max_length=200,
+        description="why (optional): only your contacts read it, when they ask you",
+    )
+
+
+def _do_not_ask_out(conn: Any, who: Any) -> DoNotAskOut:
+    from weakties.service import outreach
+
+    on, reason = outreach.not_to_be_asked(conn, who)
+    return DoNotAskOut(on=on, reason=reason)
+
+
+@router.get("/me/do-not-ask", response_model=DoNotAskOut)
+def do_not_ask(ctx: ApiMember) -> DoNotAskOut:
+    """Whether you asked not to be asked to introduce anyone, and your reason."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        return _do_not_ask_out(conn, account.viewer(conn))
+
+
+@router.put("/me/do-not-ask", response_model=DoNotAskOut, responses=_errors(403))
+def set_do_not_ask(ctx: ApiMember, body: DoNotAskIn) -> DoNotAskOut:
+    """Switch "do not ask me to introduce anyone" on or off, as the settings page
+    does: switched on, you are never proposed as a way in, and a request through
+    you is refused with the rule (and your reason, to your contacts only)."""
+    from weakties.service import outreach
+
+    account = ctx.require()
+    with ctx.tx() as conn:
+        who = account.viewer(conn)
+        outreach.set_do_not_ask_me(conn, who, body.on, body.reason)
+        return _do_not_ask_out(conn, who)
+
+
 @router.post("/me/photo", status_code=204, responses=_errors(403, 413))
 def upload_photo(
     ctx: ApiMember, photo: UploadFile = File(description="JPEG, PNG, WebP or GIF")
