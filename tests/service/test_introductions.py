@@ -135,6 +135,22 @@ def test_forwarded_a_request_becomes_a_conversation_of_three(store, found_way):
     assert _as(store, way.broker, intro.introduction_ledger).received[0].state == "forwarded"
     with pytest.raises(RefusedError, match="already answered"):
         _as(store, way.broker, intro.decline, sent.id)
+    # the conversation of three discusses the request too: each of the three reads it
+    # there, the person to meet only what that conversation already tells them
+    on_group = {
+        handle: _as(store, handle, intro.for_thread, group)
+        for handle in (way.requester, way.broker, way.target)
+    }
+    assert {h: (v.id, v.role, v.state) for h, v in on_group.items() if v} == {
+        way.requester: (sent.id, "requester", "forwarded"),
+        way.broker: (sent.id, "broker", "forwarded"),
+        way.target: (sent.id, "target", "forwarded"),
+    }
+    theirs = on_group[way.target]
+    assert theirs is not None and theirs.thread_id is None and theirs.group_id == group
+    assert (theirs.org, theirs.org_id, theirs.job_id) == (None, None, None)
+    assert on_group[way.broker].thread_id == sent.thread_id
+    assert _as(store, way.target, intro.for_thread, sent.thread_id) is None
 
     # a second request through the same broker the same day: the rest after an introduction
     with pytest.raises(RefusedError) as refused:

@@ -153,6 +153,18 @@ def test_the_request_without_javascript_from_page_to_forward(three, way):
     seen = target.get(f"/messages/{group}")
     assert seen.status_code == 200
     assert "&lt;script&gt;" in seen.text and "You two &lt;b&gt;should&lt;/b&gt; talk." in seen.text
+    # the conversation of three opens with the consent banner too, for each of the three;
+    # the person to meet is told they are free not to answer, and no more
+    banner = seen.text[seen.text.index('id="consent"') :]
+    assert "forwarded the request on" in banner and "You are free to answer or not" in banner
+    assert f'href="/messages/{thread}"' not in seen.text
+    for client, words in (
+        (requester, "forwarded your request to"),
+        (broker, "You forwarded the request of"),
+    ):
+        page = client.get(f"/messages/{group}").text
+        assert words in page[page.index('id="consent"') :]
+        assert f'href="/messages/{thread}"' in page  # back to their private thread
     notes = target.get("/notifications").text
     assert "introduced you" in notes
     assert "Forwarded" in requester.get("/network/introductions").text

@@ -193,6 +193,9 @@ class IntroView:
     thread_id: int | None
     group_id: int | None
     sent_by_me: bool
+    # the viewer's part in it: ``requester``, ``broker`` or ``target`` (who sees it
+    # only in the conversation of three it became: see :func:`for_thread`)
+    role: str = "requester"
 
 
 @dataclass(frozen=True)
@@ -855,14 +858,25 @@ def close_on_block(conn: Connection, who: Viewer, one: int, other: int) -> int:
 
 
 def for_thread(conn: Connection, who: Viewer, conversation_id: int) -> IntroView | None:
-    """The request whose private thread (requester and broker) is
-    ``conversation_id``, for its requester or its broker; None otherwise."""
+    """The request discussed in the conversation ``conversation_id``: its private
+    thread (requester and broker), for either of them, or the conversation of three
+    it became when it was forwarded, for any of the three; None otherwise.
+
+    The person to meet reads only what the conversation of three already tells them
+    — who asked, who forwarded it and when — never the private thread, nor the
+    organisation or job the request was about."""
     me = member_of(who)
+    one_of_two = (IntroRequest.requester_id == me) | (IntroRequest.broker_id == me)
     rows = list(
         conn.execute(
             select(table_of(IntroRequest))
-            .where(IntroRequest.thread_id == conversation_id)
-            .where((IntroRequest.requester_id == me) | (IntroRequest.broker_id == me))
+            .where(
+                ((IntroRequest.thread_id == conversation_id) & one_of_two)
+                | (
+                    (IntroRequest.group_id == conversation_id)
+                    & (one_of_two | (IntroRequest.target_id == me))
+                )
+            )
             .order_by(IntroRequest.id.desc())
             .limit(1)
         )
@@ -893,22 +907,25 @@ def _views(conn: Connection, who: Viewer, rows: list[Any], me: int) -> list[Intr
         )
         if state is None:
             state = "unanswered" if today >= r.unanswered_on else "waiting"
+        role = "requester" if r.requester_id == me else "broker" if r.broker_id == me else "target"
+        hide = role == "target"  # they read the conversation of three, nothing more
         out.append(
             IntroView(
                 id=r.id,
                 requester=people[r.requester_id],
                 broker=people[r.broker_id],
                 target=people[r.target_id],
-                org=orgs.get(r.organization_id),
-                org_id=r.organization_id,
-                job_id=r.job_id,
+                org=None if hide else orgs.get(r.organization_id),
+                org_id=None if hide else r.organization_id,
+                job_id=None if hide else r.job_id,
                 state=state,
                 asked_at=r.created_at,
                 unanswered_on=r.unanswered_on,
                 answered_at=r.answered_at,
-                thread_id=r.thread_id,
+                thread_id=None if hide else r.thread_id,
                 group_id=r.group_id,
                 sent_by_me=r.requester_id == me,
+                role=role,
             )
         )
     return out
