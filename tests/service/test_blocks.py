@@ -373,3 +373,18 @@ def test_a_block_between_the_requester_and_the_target_closes_the_request(store):
     with store.engine.connect() as conn:
         asks = conn.execute(select(Ask.status).where(Ask.id.in_([to_cy.ask_id, to_eve.ask_id])))
         assert sorted(asks.scalars()) == ["declined", "declined"]
+
+
+def test_a_conversation_says_it_is_closed_when_the_other_is_suspended(store):
+    """Ana and Bo write to each other; Bo is suspended: Ana's conversation says she can
+    no longer write in it, as it refuses what she writes (and as after a block)."""
+    from weakties.errors import RefusedError
+    from weakties.service import messages
+
+    _connect(store, "ana", "bob")
+    thread = _as(store, "ana", messages.start_conversation, ["bob"], "Lunch on Friday?")
+    assert _as(store, "ana", messages.conversation, thread).blocked is False
+    _suspend(store, "bob")
+    assert _as(store, "ana", messages.conversation, thread).blocked is True
+    with pytest.raises(RefusedError):
+        _as(store, "ana", messages.send, thread, "Still on?")

@@ -41,13 +41,12 @@ from weakties.service.context import Viewer
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.notifications import notify
 from weakties.service.social import (
-    blocked_members,
     cards,
     check_rate,
     connected_members,
+    hidden_members,
     member_by_handle,
     require_active,
-    suspended_members,
 )
 
 __all__ = [
@@ -99,7 +98,7 @@ class ConversationView:
     state: str  # the viewer's: active / request
     waiting: bool  # the viewer sent a request that is not accepted (yet)
     messages: list[MessageView]
-    blocked: bool  # a block stands between the viewer and someone in it
+    blocked: bool  # a block stands between the viewer and someone in it, or one is suspended
 
 
 def _body(body: str) -> str:
@@ -346,7 +345,7 @@ def send(conn: Connection, viewer: Viewer, conversation_id: int, body: str) -> i
     me = require_active(conn, viewer)
     me, members = _mine(conn, viewer, conversation_id)
     body = _body(body)
-    blocked = blocked_members(conn, me) | suspended_members(conn)
+    blocked = hidden_members(conn, viewer)
     if any(m in blocked for m in members if m != me):
         raise RefusedError("you cannot write in this conversation any more", [{"rule": "blocked"}])
     _burst_check(conn, viewer, body, {m for m in members if m != me})
@@ -420,7 +419,7 @@ def conversation(
             )
             .values(last_read_id=rows[-1].id)
         )
-    blocked = blocked_members(conn, me)
+    blocked = hidden_members(conn, viewer)  # as `send` refuses: a block or a suspension
     others = [people[m] for m in members if m != me and m in people]
     return ConversationView(
         conversation_id,
