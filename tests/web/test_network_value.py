@@ -3,6 +3,7 @@ their class and reasons, the member's corrections kept as their labels."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -58,6 +59,45 @@ def test_the_page_shows_the_report_with_links_to_the_people(client, pair):
     assert re.search(r'<svg class="bars" id="chart-classes"[^>]*role="group"', page)
     # a tie accepted today did not exist a month before: no history to compare with
     assert "no change to show" in page
+
+
+def test_an_old_export_is_told_in_the_pages_words_with_a_date_control(client, store, tmp_path):
+    """Ana's only data is an export two years old: the pages read it as of the day
+    after it and say so in their own words — none names a command or an option of
+    the command line (--as-of) — and /network has a date control that shows the
+    value as of another day; what is not a date is refused on the field."""
+    from tests.support import connections, profile, url, write_files
+    from weakties.ingest.linkedin.importer import import_linkedin
+
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    rows = [
+        ["Dee", "Vo", url("dee"), "", "", "", "02 Mar 2024"],
+        ["Eli", "Ray", url("eli"), "", "", "", "01 Feb 2023"],
+    ]
+    export = write_files(
+        tmp_path / "ana",
+        {"Profile.csv": profile("Ana", "Lima"), "Connections.csv": connections(rows)},
+    )
+    import_linkedin(store, export, "ana", export_date=dt.date(2024, 3, 10))
+    cli_words = re.compile(r"(?<![\w-])--[a-z]|\bweakties (?:import|ties|model|report|suggest)\b")
+    pages = ("/network", "/network/ties", "/network/graph", "/network/keep-in-touch")
+    for path in (*pages, "/network/opportunities"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        said = re.sub(r"<[^>]+>", " ", page.text)  # what the page says, not its markup
+        assert not cli_words.search(said), (path, cli_words.search(said))
+        assert "this is as of 2024-03-11, the day after it" in said, path
+    page = client.get("/network").text
+    assert 'name="as_of" type="date" value="2024-03-11"' in page
+    assert "Choose another date with the date field." in page
+    chosen = client.get("/network", params={"as_of": "2023-06-01"}).text
+    assert "As of 2023-06-01" in chosen and "the day after it" not in chosen
+    assert 'name="as_of" type="date" value="2023-06-01"' in chosen
+    for wrong in ("someday", "0001-01-01"):
+        refused = client.get("/network", params={"as_of": wrong})
+        assert refused.status_code == 422 and 'id="e-as_of"' in refused.text
+    post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+    assert "le lendemain de cet export" in client.get("/network").text
 
 
 def test_the_api_report_is_the_command_line_report(client, pair, store, settings):

@@ -166,7 +166,7 @@ def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetim
             whose = "your" if scope.member_id is not None else "the"
             note = (
                 f"as of {day_after.date().isoformat()}, the day after {whose} newest export "
-                f"({data_date.isoformat()}, more than a month old); --as-of DATE for another date"
+                f"({data_date.isoformat()}, more than a month old)"
             )
     who = Viewer(scope, handle, clock, now, as_of, data_date, note if as_of is None else None)
     log.info(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,18 @@ from starlette.responses import RedirectResponse, Response
 from weakties.web.deps import Ctx
 from weakties.web.i18n import Language
 
-__all__ = ["make_templates", "redirect", "render", "safe_next"]
+__all__ = ["make_templates", "page_words", "redirect", "render", "safe_next"]
 
 TEMPLATES = Path(__file__).with_name("templates")
+# a command of the command line named in a text the core writes for both faces (a
+# report's basis: "inferred from the data (weakties ties infer)")
+_COMMAND = re.compile(r"\s*\(weakties [^()]*\)")
+
+
+def page_words(text: str | None) -> str:
+    """A text the core writes, as a page says it: without the command line's
+    commands, which a page has no use for."""
+    return _COMMAND.sub("", text or "")
 
 
 def make_templates() -> Jinja2Templates:
@@ -28,6 +38,7 @@ def make_templates() -> Jinja2Templates:
         undefined=StrictUndefined,
     )
     env.policies["ext.i18n.trimmed"] = True
+    env.filters["page_words"] = page_words
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return Jinja2Templates(env=env)
 

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form
 from starlette.responses import Response
 
 from weakties.service import connections, dashboard
-from weakties.service.forms import FormError
+from weakties.service.forms import N_, FormError
 from weakties.store.errors import RefusedError
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render
@@ -21,12 +22,46 @@ router = APIRouter(include_in_schema=False)
 FormStr = Annotated[str, Form()]
 
 
-def _network_page(ctx: Page, *, status: int = 200, **extra: object) -> Response:
+#: the dates the page's date control accepts: those of the command line's --as-of
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def _as_of(text: str) -> dt.datetime | None:
+    """The day of the page's date control (None: the data's present).
+
+    Raises
+    ------
+    FormError
+        Not a date (``as_of``), or one out of range.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise FormError.one("as_of", N_("Give the date as YYYY-MM-DD.")) from None
+    if not EARLIEST <= day <= LATEST:
+        raise FormError.one("as_of", N_("Choose a date between 1900-01-01 and 2100-12-31."))
+    return dt.datetime.combine(day, dt.time())
+
+
+def _network_page(ctx: Page, *, status: int = 200, as_of: str = "", **extra: object) -> Response:
+    from weakties.service.context import viewer
+
     account = ctx.require()
+    errors: dict[str, str] = {}
+    try:
+        day = _as_of(as_of)
+    except FormError as exc:
+        day, errors, status = None, exc.fields, 422
     with ctx.tx() as conn:
         received, sent = connections.list_invitations(conn, account.viewer(conn))
         members = connections.list_connections(conn, account.viewer(conn))
-        value = dashboard.dashboard(conn, account.viewer(conn))
+        # the value of the network as of the day chosen with the page's date control
+        value = dashboard.dashboard(conn, viewer(conn, account.handle, as_of=day))
+    if errors:
+        extra.setdefault("errors", errors)
     return render(
         ctx,
         "network.html",
@@ -35,14 +70,16 @@ def _network_page(ctx: Page, *, status: int = 200, **extra: object) -> Response:
         sent=sent,
         members=members,
         value=value,
+        as_of=as_of[:20] if errors else (day.date().isoformat() if day else ""),
         how_known=list(connections.HOW_KNOWN_CHOICES),
         **extra,
     )
 
 
 @router.get("/network")
-def network(ctx: Page) -> Response:
-    return _network_page(ctx)
+def network(ctx: Page, as_of: str = "") -> Response:
+    """My network; ``as_of`` (the page's date control): the value as of that day."""
+    return _network_page(ctx, as_of=as_of)
 
 
 @router.post("/network/invitations")
