@@ -388,3 +388,52 @@ def test_a_conversation_says_it_is_closed_when_the_other_is_suspended(store):
     assert _as(store, "ana", messages.conversation, thread).blocked is True
     with pytest.raises(RefusedError):
         _as(store, "ana", messages.send, thread, "Still on?")
+
+
+def test_keep_in_touch_never_reminds_of_a_member_behind_a_block(store):
+    """Ana's own data holds her LinkedIn connection with Bo and the messages they
+    exchanged a year ago: a word to Bo is due. Bo blocks Ana: Ana is reminded of him
+    no more, and cannot snooze or dismiss a reminder about him; her data stays."""
+    import datetime as dt
+
+    from weakties.model.tables import Interaction, utcnow
+    from weakties.service import keep_in_touch
+
+    ana, bo = _person(store, "ana"), _person(store, "bob")
+    members = {h: m for m, h in _handles(store).items()}
+    now = utcnow()
+    low, high = sorted((ana, bo))
+    with store.engine.begin() as conn:
+        conn.execute(
+            Tie.__table__.insert().values(
+                person_a_id=low,
+                person_b_id=high,
+                source="connection",
+                asserted_by=members["ana"],
+                since=now - dt.timedelta(days=900),
+            )
+        )
+        for k in range(8):
+            conn.execute(
+                Interaction.__table__.insert().values(
+                    kind="message",
+                    sender_id=ana if k % 2 else bo,
+                    recipient_id=bo if k % 2 else ana,
+                    occurred_at=now - dt.timedelta(days=400 + 20 * k),
+                    asserted_by=members["ana"],
+                    natural_key=f"ana-bo-{k}",
+                )
+            )
+
+    def reminded() -> set[int]:
+        found = _as(store, "ana", keep_in_touch.reminders)
+        return {r.id for r in found.due + found.snoozed}
+
+    assert bo in reminded()
+    _as(store, "bob", moderation.block, "ana")
+    assert bo not in reminded()
+    for answer, args in ((keep_in_touch.dismiss, ()), (keep_in_touch.snooze, ("2099-01-01",))):
+        with pytest.raises(NotFoundError):
+            _as(store, "ana", answer, bo, *args)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(Tie.id).where(Tie.source == "connection")).all()

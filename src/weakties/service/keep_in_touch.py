@@ -271,10 +271,13 @@ def _connected_on(conn: Connection, who: Viewer, today: dt.date) -> dict[int, dt
 
 
 def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
-    """The viewer's keep-in-touch reminders as of ``who.when`` (see the module doc)."""
+    """The viewer's keep-in-touch reminders as of ``who.when`` (see the module doc),
+    never about a member with a block between them and the viewer, or suspended."""
+    from weakties.service.social import hidden_people
     from weakties.ties.strength import score_ties
 
     me = person_of(who)
+    hidden = hidden_people(conn, who)  # though the viewer's own data may hold them
     r = reader(conn, who)
     today = who.when.date()
     stored = _stored(r)
@@ -292,7 +295,7 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
     picked: list[tuple[int, int, float, bool, int | None, int]] = []
     for i in range(len(scores)):
         pid = scores.other(i)
-        if pid == me:
+        if pid == me or pid in hidden:
             continue
         layer = int(layers[i])
         klass = str(scores.classes[i])
@@ -425,10 +428,13 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
 
 
 def _tie_of(conn: Connection, who: Viewer, person_id: int) -> int:
-    """``person_id`` if the viewer has a tie or a conversation with them."""
+    """``person_id`` if the viewer has a tie or a conversation with them (and no
+    block stands between them)."""
+    from weakties.service.social import hidden_people
+
     r = reader(conn, who)
     me = person_of(who)
-    if person_id != me and r.may_show(person_id):
+    if person_id != me and r.may_show(person_id) and person_id not in hidden_people(conn, who):
         if person_id in r.first_degree():
             return person_id
         if any(person_id in pair for pair in r.ego_partners(me, who.when)):
