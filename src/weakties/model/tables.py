@@ -939,7 +939,7 @@ class JobPosting(Base):
 
     __tablename__ = "job_posting"
     __table_args__ = (
-        Index("ix_job_posting_status_created", "status", "created_at", "id"),
+        Index("ix_job_posting_status_id", "status", "id"),
         Index("ix_job_posting_org", "organization_id"),
     )
 

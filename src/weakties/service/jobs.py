@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.kinds import SOCIAL_TIE_SOURCES
@@ -29,6 +29,7 @@ from weakties.model.tables import (
     JobApplication,
     JobPosting,
     Organization,
+    Person,
     Position,
     SavedJob,
     Tie,
@@ -47,6 +48,8 @@ from weakties.service.social import (
     require_active,
     suspended_members,
 )
+from weakties.store._base import chunks
+from weakties.store.reader import Reader
 
 __all__ = [
     "EMPLOYMENT_TYPES",
@@ -243,41 +246,75 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
     """For each organisation, the viewer's first- and second-degree contacts who work
     there now — counted with the viewer's scope: positions and ties the viewer may
     count, from the viewer's connections outwards (bounded by the organisations'
-    current staff, not by the whole network)."""
+    current staff, not by the whole network).
+
+    The staff are read once for every organisation of the page; someone with a job
+    at two of them counts at both. A first-degree contact is one the viewer may
+    name (their tie is one the viewer may list); someone of the second degree
+    counts when a tie the viewer may count links them to a first-degree contact
+    and the viewer may name them.
+    """
     if not org_ids:
         return {}
+    orgs = sorted(set(org_ids))
     r = reader(conn, viewer)
     hidden = blocked_people(conn, viewer)  # a block hides each one from the other
-    staff = {p: at for p, at in r.current_at(org_ids).items() if p not in hidden}
     first = r.first_degree() - hidden
     me = viewer.person_id
-    out: dict[int, list[set[int]]] = {o: [set(), set()] for o in org_ids}
-    second_candidates = {p for p in staff if p not in first and p != me}
-    for pid, (oid, _title) in staff.items():
-        if pid in first:
-            out[oid][0].add(pid)
-    if second_candidates and first:
-        # the candidates' ties to the viewer's connections, as the viewer may count them
-        cand = sorted(second_candidates)
-        reached: set[int] = set()
-        for start in range(0, len(cand), 500):
-            part = cand[start : start + 500]
-            query = r.where(
-                select(Tie.person_a_id, Tie.person_b_id).where(
-                    or_(Tie.person_a_id.in_(part), Tie.person_b_id.in_(part)),
+    staff: dict[int, set[int]] = {}  # person -> the organisations they work at now
+    for part in chunks(orgs):
+        for pid, oid in conn.execute(
+            select(Position.person_id, Position.organization_id).where(
+                Position.organization_id.in_(part),
+                Position.is_current.is_(True),
+                Position.kind == "job",
+            )
+        ):
+            if pid not in hidden:
+                staff.setdefault(pid, set()).add(oid)
+    out: dict[int, list[int]] = {o: [0, 0] for o in orgs}
+    for pid in staff.keys() & first:
+        for oid in staff[pid]:
+            out[oid][0] += 1
+    candidates = {p for p in staff if p not in first and p != me}
+    if candidates and first:
+        reached = _linked(r, candidates, first, "counts")
+        if viewer.scope.counts != viewer.scope.names and reached:
+            # reached through a tie the viewer may only count: named only if the
+            # viewer may name them by other means (the reader's rules)
+            named = _linked(r, reached, first, "names")
+            reached = named | set(r.keep_visible(reached - named))
+        for pid in reached:
+            for oid in staff[pid]:
+                out[oid][1] += 1
+    return {o: NetworkAtOrg(*out[o]) for o in org_ids}
+
+
+def _linked(r: Reader, people: set[int], first: set[int], level: str) -> set[int]:
+    """Those of ``people`` with an active social tie to one of ``first`` that the
+    viewer may use at ``level``. Each person's ties are read through the index until
+    the first that links them, never every tie of ``first``."""
+    visible = r.tie_visible(level)
+    found: set[int] = set()
+    for some in chunks(people, 500):
+        for ends in chunks(first, 2000):
+            link = r.where(
+                select(Tie.id).where(
+                    or_(
+                        and_(Tie.person_a_id == Person.id, Tie.person_b_id.in_(ends)),
+                        and_(Tie.person_b_id == Person.id, Tie.person_a_id.in_(ends)),
+                    ),
                     Tie.source.in_(SOCIAL_TIE_SOURCES),
                     Tie.ended_at.is_(None),
                 ),
-                r.tie_visible("counts"),
+                visible,
             )
-            for a, b in conn.execute(query):
-                if a in first and b in second_candidates:
-                    reached.add(b)
-                elif b in first and a in second_candidates:
-                    reached.add(a)
-        for pid in reached:
-            out[staff[pid][0]][1].add(pid)
-    return {o: NetworkAtOrg(len(s[0]), len(s[1])) for o, s in out.items()}
+            found.update(
+                r.conn.execute(
+                    select(Person.id).where(Person.id.in_(some), link.exists())
+                ).scalars()
+            )
+    return found
 
 
 def _views(conn: Connection, viewer: Viewer, rows: list[Any]) -> list[JobView]:
