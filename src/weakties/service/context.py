@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from weakties.errors import AmbiguousError, NotFoundError
 from weakties.model.tables import Member
@@ -142,13 +144,40 @@ def reader(conn: Connection, who: Viewer) -> Reader:
     return r
 
 
+# per open database: the member table as last read, with the graph counter it was
+# read at (members and their sharing are part of the graph: a change bumps it)
+_MEMBERS: weakref.WeakKeyDictionary[Engine, tuple[int, list[tuple[int, int, str, str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_MEMBERS_LOCK = threading.Lock()
+
+
 def _members(conn: Connection) -> list[tuple[int, int, str, str]]:
-    return [
-        (m, p, s, h)
+    """Every member's ``(id, person, sharing, handle)``: what every viewer's scope is
+    made of. Read once per change of the graph and process, not once per request:
+    at 10,000 members reading them is most of what a small page costs. A
+    transaction that wrote to the database reads them itself (it may have changed
+    them and may yet be rolled back)."""
+    from weakties.service.live import counters
+    from weakties.store.changes import wrote_in_transaction
+
+    found = counters(conn)  # read before the members: a later change only re-reads
+    reuse = found is not None and not wrote_in_transaction(conn)
+    if reuse:
+        with _MEMBERS_LOCK:
+            kept = _MEMBERS.get(conn.engine)
+        if kept is not None and found is not None and kept[0] == found[0]:
+            return kept[1]
+    rows = [
+        (int(m), int(p), str(s), str(h))
         for m, p, s, h in conn.execute(
             select(Member.id, Member.person_id, Member.sharing, Member.handle).order_by(Member.id)
         )
     ]
+    if reuse and found is not None:
+        with _MEMBERS_LOCK:
+            _MEMBERS[conn.engine] = (found[0], rows)
+    return rows
 
 
 def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetime | None) -> Viewer:
