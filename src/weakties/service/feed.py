@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, or_, select
 
 from weakties.errors import InputError
-from weakties.model.tables import Event, Follow, Member, Post, table_of
+from weakties.model.tables import Event, Follow, Member, Post, table_of, utcnow
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, reader
 from weakties.service.posts import PostView, post_views, visibility
@@ -28,6 +28,7 @@ from weakties.service.social import blocked_people, cards
 __all__ = ["CareerItem", "FeedItem", "FeedPage", "Why", "feed"]
 
 PAGE = 20
+WINDOWS = (1, 7, 31, 366)  # days before the newest post a page may show
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,7 @@ def feed(
             query = query.where(
                 or_(Post.created_at < at, and_(Post.created_at == at, Post.id < ident))
             )
-    rows = list(
-        conn.execute(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1))
-    )
+    rows = _newest(conn, query, after[0] if after else utcnow(), limit + 1)
     views = {v.id: v for v in post_views(conn, viewer, rows, seen)}
     items: list[tuple[tuple[dt.datetime, int, int], FeedItem]] = []
     org_names = {v.organization_id: v.organization for v in views.values() if v.organization_id}
@@ -167,6 +166,21 @@ def feed(
     page = items[:limit]
     more = len(items) > limit
     return FeedPage([item for _key, item in page], _encode(*page[-1][0]) if more and page else None)
+
+
+def _newest(conn: Connection, query: Any, until: dt.datetime, count: int) -> list[Any]:
+    """The ``count`` newest posts of ``query``, looked for in a widening window before
+    ``until``: the day before, then the week, the month, the year, then all of
+    them. The indexes by author (by organisation, by group) and date then read the
+    posts of the window only, not every post of every source, and a window that
+    holds ``count`` posts holds the newest ``count``: anything outside it is older.
+    """
+    ordered = query.order_by(Post.created_at.desc(), Post.id.desc()).limit(count)
+    for days in WINDOWS:
+        rows = list(conn.execute(ordered.where(Post.created_at >= until - dt.timedelta(days=days))))
+        if len(rows) >= count:
+            return rows
+    return list(conn.execute(ordered))
 
 
 def _careers(

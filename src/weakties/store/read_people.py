@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from weakties.errors import AmbiguousError, InputError, NotFoundError
 from weakties.model.identity import email_key, fold, linkedin_slug, name_key
@@ -252,17 +252,19 @@ class PeopleReads(TieReads):
         if me is None:
             return []
         contacts = self.first_degree()
-        sharing = sorted(self.scope.names - {me})
+        sharing = self.scope.names
+        # others' events about the viewer's contacts, found by person (a contact has
+        # few); whose data they come from is checked on each row below
+        about_contacts = (
+            Event.kind.in_(CAREER_KINDS) & Event.person_id.in_(sorted(contacts))
+            if contacts
+            else false()
+        )
         query = (
             select(*table_of(Event).c, Person.display_name, Member.handle)
             .join(Person, Person.id == Event.person_id)
             .join(Member, Member.id == Event.member_id)
-            .where(
-                or_(
-                    Event.member_id == me,
-                    Event.kind.in_(CAREER_KINDS) & Event.member_id.in_(sharing),
-                )
-            )
+            .where(or_(Event.member_id == me, about_contacts))
             .order_by(Event.occurred_on.desc(), Event.id.desc())
         )
         if person_id is not None:
@@ -276,7 +278,9 @@ class PeopleReads(TieReads):
         seen: set[tuple[int, str, str]] = set()
         events = []
         for event in self.conn.execute(query):
-            if event.member_id != me and event.person_id not in contacts:
+            if event.member_id != me and (
+                event.person_id not in contacts or event.member_id not in sharing
+            ):
                 continue
             detail = json.loads(event.detail) if event.detail else {}
             if event.kind in CAREER_KINDS:
