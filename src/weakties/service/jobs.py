@@ -270,7 +270,7 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
                 Position.kind == "job",
             )
         ):
-            if pid not in hidden:
+            if pid not in hidden and oid is not None:
                 staff.setdefault(pid, set()).add(oid)
     out: dict[int, list[int]] = {o: [0, 0] for o in orgs}
     for pid in staff.keys() & first:
@@ -292,8 +292,10 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
 
 def _linked(r: Reader, people: set[int], first: set[int], level: str) -> set[int]:
     """Those of ``people`` with an active social tie to one of ``first`` that the
-    viewer may use at ``level``. Each person's ties are read through the index until
-    the first that links them, never every tie of ``first``."""
+    viewer may use at ``level``. Each person's ties are read through the index on
+    their own end until the first that links them (``+ 0`` keeps the database from
+    looking up every pair of a person and a contact instead), never every tie of
+    ``first``."""
     visible = r.tie_visible(level)
     found: set[int] = set()
     for some in chunks(people, 500):
@@ -301,8 +303,8 @@ def _linked(r: Reader, people: set[int], first: set[int], level: str) -> set[int
             link = r.where(
                 select(Tie.id).where(
                     or_(
-                        and_(Tie.person_a_id == Person.id, Tie.person_b_id.in_(ends)),
-                        and_(Tie.person_b_id == Person.id, Tie.person_a_id.in_(ends)),
+                        and_(Tie.person_a_id == Person.id, (Tie.person_b_id + 0).in_(ends)),
+                        and_(Tie.person_b_id == Person.id, (Tie.person_a_id + 0).in_(ends)),
                     ),
                     Tie.source.in_(SOCIAL_TIE_SOURCES),
                     Tie.ended_at.is_(None),
