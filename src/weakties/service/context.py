@@ -198,6 +198,9 @@ def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetim
                 f"({data_date.isoformat()}, more than a month old)"
             )
     who = Viewer(scope, handle, clock, now, as_of, data_date, note if as_of is None else None)
+    if not log.isEnabledFor(logging.INFO):
+        # the line lists every member the scope holds: not built for nothing
+        return who
     log.info(
         "viewer %s: %s; data as of %s (clock %s%s)",
         who.label,

@@ -176,17 +176,13 @@ def followers(
     column, value = (
         (Follow.organization_id, org_id) if org_id is not None else (Follow.person_id, person_id)
     )
-    scope = reader(conn, viewer).scope
+    scoped = reader(conn, viewer)
     base = select(Follow.member_id).where(column == value, Follow.active.is_(True))
     hidden = hidden_members(conn, viewer)
     if hidden:
         base = base.where(Follow.member_id.not_in(sorted(hidden)))
-    if scope.is_operator:
-        counted = base
-        named = base
-    else:
-        counted = base.where(Follow.member_id.in_(sorted(scope.counts)))
-        named = base.where(Follow.member_id.in_(sorted(scope.names)))
+    counted = scoped.where(base, scoped.member_filter(Follow.member_id, "counts"))
+    named = scoped.where(base, scoped.member_filter(Follow.member_id, "names"))
     count = conn.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
     rows = conn.execute(
         select(Member.id, Member.person_id, Member.handle, Person.display_name, Person.headline)

@@ -24,7 +24,13 @@ still be rolled back), and a database without counters reuses nothing.
 member and person and the exact sets of members whose data they may see by name
 and by count (recomputed from the ``member`` table by every request), the date
 the analysis runs at, and the date asked for. Privacy stays where it is: what
-is kept was computed by the same scoped readers, for that scope only.
+is kept was computed by the same scoped readers, for that scope only. One
+result is shared between viewers (:func:`common`): the graph snapshot of the
+ties every member may see, which is exactly the snapshot of each member who
+shares by name and with whom no member sharing less has asserted a tie
+(:func:`weakties.service.network._snapshot` checks it per viewer); on a platform
+where nearly everyone shares, the viewers then hold one copy of the network
+instead of one each.
 
 **Bounded.** At most ``WEAKTIES_LIVE_VIEWERS`` viewers (default 16) per
 process and database, the least recently active dropped first; 0 turns the memory off.
@@ -49,6 +55,7 @@ from weakties.store.changes import read_counters, wrote_in_transaction
 __all__ = [
     "DEFAULT_VIEWERS",
     "clear",
+    "common",
     "counters",
     "held",
     "memo",
@@ -61,7 +68,16 @@ T = TypeVar("T")
 DEFAULT_VIEWERS = 16
 _COUNTERS = "weakties_counters"  # conn.info: the counters read in this transaction
 #: the scoped reader's results kept between requests: they depend on the graph only
-_READS = frozenset({"first_degree", "degrees", ("people", "names"), ("people", "counts")})
+_READS = frozenset(
+    {
+        "first_degree",
+        "degrees",
+        ("people", "names"),
+        ("people", "counts"),
+        ("shown", "names"),
+        ("shown", "counts"),
+    }
+)
 
 
 def _limit() -> int:
@@ -72,11 +88,14 @@ def _limit() -> int:
 
 
 class _Viewers:
-    """The per-viewer entries of this process, least recently active first."""
+    """The per-viewer entries of this process, least recently active first, and
+    the entries shared by every viewer (see :func:`common`)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.buckets: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        # the graph counter they were computed at, and the entries, least used first
+        self.common: tuple[int, OrderedDict[Hashable, Any]] = (-1, OrderedDict())
 
     def bucket(self, key: Hashable) -> dict[str, Any] | None:
         limit = _limit()
@@ -192,6 +211,43 @@ def memo(
     value = compute()
     if not wrote_in_transaction(conn):  # computing wrote nothing to roll back
         entries[key] = value
+    return value
+
+
+def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for any viewer while the graph is unchanged.
+
+    Only for a result that ``key`` determines whoever asks — the caller puts in
+    the key everything the result depends on (a scope that names no viewer, the
+    dates) and asks only for viewers who would compute exactly that result. At
+    most ``WEAKTIES_LIVE_VIEWERS`` such entries are kept, the least used dropped
+    first."""
+    found = counters(conn)
+    limit = _limit()
+    if found is None or limit == 0 or wrote_in_transaction(conn):
+        return compute()
+    viewers = _viewers(conn.engine)
+    with viewers.lock:
+        stamp, kept = viewers.common
+        entries: OrderedDict[Hashable, Any] | None = kept
+        if found[0] < stamp:  # a transaction that began before the last change
+            entries = None
+        elif stamp != found[0]:
+            entries = OrderedDict()
+            viewers.common = (found[0], entries)
+        if entries is not None and key in entries:
+            entries.move_to_end(key)
+            return entries[key]
+    value = compute()
+    if entries is None:
+        return value
+    if wrote_in_transaction(conn):  # computing wrote something yet to commit
+        return value
+    with viewers.lock:
+        if viewers.common[1] is entries:
+            entries[key] = value
+            while len(entries) > limit:
+                entries.popitem(last=False)
     return value
 
 

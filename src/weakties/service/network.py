@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Connection
+from sqlalchemy import Connection, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from weakties.errors import InputError
+from weakties.model.tables import Member, Tie
 from weakties.service.context import Viewer, person_of, reader
 from weakties.store.reader import Reader
+from weakties.store.scope import Scope
 
 if TYPE_CHECKING:
     from weakties.graph import Graph
@@ -98,12 +101,66 @@ class Paths:
 
 
 def _snapshot(conn: Connection, who: Viewer, r: Reader) -> Graph:
-    """The graph the viewer's scope sees, kept while the graph is unchanged."""
+    """The graph the viewer's scope sees, kept while the graph is unchanged.
+
+    A member who shares by name, and whose ties no member sharing less has
+    asserted, sees exactly the ties every member may see, and is in them: their
+    snapshot is that of the shared view, built once for all of them
+    (:func:`weakties.service.live.common`) instead of once each."""
     # the graph engine (numba kernels) is loaded by the commands that use it
     from weakties.graph import Graph
-    from weakties.service.live import memo
+    from weakties.service.live import common, memo
 
-    return memo(conn, who, "snapshot", lambda: Graph.from_store(r), traces=False)
+    def build() -> Graph:
+        shared = _shared_view(conn, who)
+        if shared is None:
+            return Graph.from_store(r)
+        key = ("snapshot", shared, who.when.date(), who.as_of, who.now.date())
+        graph = common(
+            conn,
+            key,
+            lambda: Graph.from_store(Reader(conn, shared, now=who.now, clock=who.clock)),
+        )
+        if who.person_id is None or _node(graph, who.person_id) is None:
+            # the viewer's own snapshot holds them, tied to no one
+            return Graph.from_store(r)
+        return graph
+
+    return memo(conn, who, "snapshot", build, traces=False)
+
+
+def _shared_view(conn: Connection, who: Viewer) -> Scope | None:
+    """The shared view's scope when it sees exactly the ties the viewer sees, else None.
+
+    The viewer sees the ties asserted by the members who share by name and by
+    themself, and the ties with them that the member at the other end asserted
+    (:meth:`weakties.store._base.ReaderBase.tie_visible`); the shared view, the
+    first ones less the viewer's own. Both are the same when the viewer shares
+    by name and no member who does not has asserted a tie with them; the people
+    both may show are then the same too."""
+    scope = who.scope
+    if scope.member_id is None or scope.person_id is None:
+        return None
+    sharing = conn.execute(select(Member.sharing).where(Member.id == scope.member_id)).scalar()
+    if sharing != "names":
+        return None
+    me = scope.person_id
+    owner = aliased(Member)
+    others = conn.execute(
+        select(Tie.id)
+        .where(
+            or_(Tie.person_a_id == me, Tie.person_b_id == me),
+            Tie.asserted_by.not_in(select(Member.id).where(Member.sharing == "names")),
+            exists().where(
+                owner.id == Tie.asserted_by,
+                owner.person_id.in_([Tie.person_a_id, Tie.person_b_id]),
+            ),
+        )
+        .limit(1)
+    ).first()
+    if others is not None:
+        return None
+    return Scope(None, None, scope.names, scope.counts)
 
 
 def _node(g: Graph, pid: int) -> int | None:

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Member, OrgAlias, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.follows import Followers, followers, is_following, visible_org
@@ -89,7 +88,7 @@ def _degrees_without(scoped: Any, hidden: set[int]) -> dict[int, int]:
     me = scoped.scope.person_id
     first = scoped.first_degree() - hidden
     out: dict[int, int] = dict.fromkeys(first, 1)
-    for a, b, _source, _by, _c in scoped.tie_rows("names", sources=SOCIAL_TIE_SOURCES):
+    for a, b in scoped.contact_ties(first, "names"):
         for u, v in ((a, b), (b, a)):
             if u in first and v != me and v not in first:
                 out.setdefault(v, 2)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 from weakties.model.tables import GroupPage, Member, Organization, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.orgpages import degrees_of
-from weakties.service.social import blocked_members
+from weakties.service.social import blocked_people
 from weakties.store.search_ddl import match_orgs, match_people, query_words
 
 __all__ = ["KINDS", "SearchResults", "search"]
@@ -67,11 +67,9 @@ def _people(conn: Connection, viewer: Viewer, query: str, limit: int) -> list[Pe
         return []
     scoped = reader(conn, viewer)
     visible = scoped.keep_visible(found, "names")
-    if viewer.member_id is not None:
-        # a block, either way, hides each member from the other's search
-        members = scoped.member_persons()
-        hidden = {members[m] for m in blocked_members(conn, viewer.member_id) if m in members}
-        visible = [p for p in visible if p not in hidden]
+    # a block, either way, hides each member from the other's search
+    hidden = blocked_people(conn, viewer)
+    visible = [p for p in visible if p not in hidden]
     if not visible:
         return []
     degree = degrees_of(conn, viewer, set(visible))

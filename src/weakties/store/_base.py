@@ -36,15 +36,30 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, exists, false, or_, select, union
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from weakties.model.tables import Interaction, KnownPerson, Member, Tie
+from weakties.model.tables import Interaction, KnownPerson, Member, Person, Tie
 from weakties.store.clock import data_now
-from weakties.store.scope import Scope
+from weakties.store.scope import LEVELS, Scope
 
 __all__ = ["ReaderBase", "chunks"]
 
 CHUNK = 900  # ids per IN list: below SQLite's oldest limit on bound parameters
+
+# The tables as the per-row rules name them inside their subqueries: made once,
+# an alias costs more to build than the rest of a query.
+_SHOWN_MEMBER = aliased(Member, name="shown_member")
+_SHOWN_KNOWN = aliased(KnownPerson, name="shown_known")
+_SHOWN_TIE_A = aliased(Tie, name="shown_tie_a")
+_SHOWN_TIE_B = aliased(Tie, name="shown_tie_b")
+_TIE_OWNER = aliased(Member, name="tie_owner")
+# the members whose data a scope may use at each level, besides the viewer's own
+# (never correlated: the members table of an enclosing query is another row)
+_SHARING = {
+    "names": select(Member.id).where(Member.sharing.in_(["names"])).correlate(None),
+    "counts": select(Member.id).where(Member.sharing.in_(list(LEVELS))).correlate(None),
+}
 
 
 def chunks(ids: Any, size: int = CHUNK) -> Any:
@@ -86,30 +101,54 @@ class ReaderBase:
         self._cache: dict[Any, Any] = {}
 
     # -- the rules ---------------------------------------------------------------
-    def tie_visible(self, level: str = "names") -> ColumnElement[bool] | None:
-        """The WHERE clause of the ties the scope may use at ``level`` (None: all)."""
+    def member_filter(self, column: Any, level: str = "names") -> ColumnElement[bool] | None:
+        """``column`` (a member id) is one whose data the scope may use at ``level``
+        (None: all): the viewer's own member, and the members whose sharing level
+        allows it.
+
+        The levels are read from the ``member`` table by the query itself rather
+        than sent as a list of every member id the scope holds: on a platform
+        where nearly every member shares, that list is the whole membership, sent
+        (and matched) again by every read. Within one transaction on SQLite the
+        table is the one the scope was built from; on PostgreSQL a level changed
+        since the request began applies at once, which only ever follows the
+        member's latest choice.
+        """
+        return None if self.scope.is_operator else self._shared_by(column, level)
+
+    def _shared_by(self, column: Any, level: str) -> ColumnElement[bool]:
         scope = self.scope
-        if scope.is_operator:
-            return None
-        members = sorted(scope.members(level))
-        asserted = Tie.asserted_by.in_(members) if members else false()
+        scope.members(level)  # refuses an unknown level
+        sharing = column.in_(_SHARING[level])
+        if scope.member_id is None:
+            return sharing
+        return or_(column == scope.member_id, sharing)
+
+    def tie_visible(self, level: str = "names", tie: Any = Tie) -> ColumnElement[bool] | None:
+        """The WHERE clause of the ties the scope may use at ``level`` (None: all);
+        ``tie`` is the tie table or an alias of it."""
+        return None if self.scope.is_operator else self._tie_rule(level, tie)
+
+    def _tie_rule(self, level: str, tie: Any) -> ColumnElement[bool]:
+        scope = self.scope
+        asserted = self._shared_by(tie.asserted_by, level)
         me = scope.person_id
         if me is None:
             return asserted
         # a member's own tie with the viewer: asserted by the member at its other end
+        owner = _TIE_OWNER if tie is not Tie else Member
         own_tie = exists().where(
-            Member.id == Tie.asserted_by,
-            Member.person_id.in_([Tie.person_a_id, Tie.person_b_id]),
+            owner.id == tie.asserted_by,
+            owner.person_id.in_([tie.person_a_id, tie.person_b_id]),
         )
-        return or_(asserted, and_(or_(Tie.person_a_id == me, Tie.person_b_id == me), own_tie))
+        return or_(asserted, and_(or_(tie.person_a_id == me, tie.person_b_id == me), own_tie))
 
     def trace_visible(self) -> ColumnElement[bool] | None:
         """The WHERE clause of the traces the scope may use (None: all)."""
         scope = self.scope
         if scope.is_operator:
             return None
-        members = sorted(scope.names)
-        asserted = Interaction.asserted_by.in_(members) if members else false()
+        asserted = self._shared_by(Interaction.asserted_by, "names")
         me = scope.person_id
         if me is None:
             return asserted
@@ -125,16 +164,18 @@ class ReaderBase:
         )
 
     def people_query(self, level: str = "names") -> Any:
-        """A SELECT of the person ids the scope may show at ``level`` (None: all)."""
+        """A SELECT of the person ids the scope may show at ``level`` (None: all).
+
+        It reads every visible tie: for the whole set (:meth:`people`); a filter
+        on some rows uses :meth:`people_filter`, which looks up each row's person."""
         scope = self.scope
         if scope.is_operator:
             return None
-        members = sorted(scope.members(level))
         where = self.tie_visible(level)
         parts: list[Any] = [
             select(Member.person_id.label("pid")),
             select(KnownPerson.person_id.label("pid")).where(
-                KnownPerson.member_id.in_(members) if members else false()
+                self._shared_by(KnownPerson.member_id, level)
             ),
             select(Tie.person_a_id.label("pid")).where(where if where is not None else false()),
             select(Tie.person_b_id.label("pid")).where(where if where is not None else false()),
@@ -143,9 +184,22 @@ class ReaderBase:
         return select(found.c.pid)
 
     def people_filter(self, column: Any, level: str = "names") -> ColumnElement[bool] | None:
-        """``column IN (the people the scope may show at level)``, None for all."""
-        query = self.people_query(level)
-        return None if query is None else column.in_(query)
+        """``column`` (a person id) is one the scope may show at ``level`` (None:
+        all): the same people as :meth:`people_query`, found for each row by its
+        own person (a member; known to the data of a member the scope may use; an
+        end of a tie it may use) through the indexes, instead of reading every
+        visible tie of the network for a few rows."""
+        return None if self.scope.is_operator else self._person_rule(column, level)
+
+    def _person_rule(self, column: Any, level: str) -> ColumnElement[bool]:
+        member, known = _SHOWN_MEMBER, _SHOWN_KNOWN
+        as_a, as_b = _SHOWN_TIE_A, _SHOWN_TIE_B
+        return or_(
+            exists().where(member.person_id == column),
+            exists().where(known.person_id == column, self._shared_by(known.member_id, level)),
+            exists().where(as_a.person_a_id == column, self._tie_rule(level, as_a)),
+            exists().where(as_b.person_b_id == column, self._tie_rule(level, as_b)),
+        )
 
     def people(self, level: str = "names") -> frozenset[int] | None:
         """The person ids the scope may show at ``level`` (None: everyone), cached."""
@@ -158,14 +212,34 @@ class ReaderBase:
         return self._cache[key]
 
     def may_show(self, person_id: int, level: str = "names") -> bool:
-        shown = self.people(level)
-        return shown is None or person_id in shown
+        return bool(self.keep_visible([person_id], level))
 
     def keep_visible(self, person_ids: Any, level: str = "names") -> list[int]:
-        """The ids of ``person_ids`` the scope may show (sorted, unique)."""
-        shown = self.people(level)
+        """The ids of ``person_ids`` the scope may show (sorted, unique).
+
+        From the whole set when it is at hand (:meth:`people`), else by looking
+        up these people only, each answer kept with the reader's other results."""
         ids = sorted({int(p) for p in person_ids})
-        return ids if shown is None else [p for p in ids if p in shown]
+        if self.scope.is_operator:
+            return ids
+        if ("people", level) in self._cache:
+            shown = self.people(level)
+            return ids if shown is None else [p for p in ids if p in shown]
+        key = ("shown", level)
+        if key not in self._cache:
+            self._cache[key] = {}
+        known: dict[int, bool] = self._cache[key]
+        todo = [p for p in ids if p not in known]
+        for chunk in chunks(todo):
+            found = set(
+                self.conn.execute(
+                    select(Person.id).where(
+                        Person.id.in_(chunk), self._person_rule(Person.id, level)
+                    )
+                ).scalars()
+            )
+            known.update((p, p in found) for p in chunk)
+        return [p for p in ids if known[p]]
 
     def member_persons(self) -> dict[int, int]:
         """Member id -> person id, for every member (members are visible as members)."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from weakties.errors import AmbiguousError, NotFoundError
 from weakties.model.orgnames import org_key
@@ -23,37 +24,34 @@ from weakties.store.read_positions import PositionReads
 
 __all__ = ["OrgReads"]
 
+# the tables as the organisation rule names them in its subqueries (made once)
+_HELD = aliased(Position, name="org_held")
+_FOLLOW = aliased(Follow, name="org_follow")
+_TARGET = aliased(Target, name="org_target")
+
 
 class OrgReads(PositionReads):
     """Organisations as a scope may see them (mixed into :class:`Reader`)."""
 
-    def orgs_query(self, level: str = "counts") -> Any:
-        """A SELECT of the organisation ids the scope may see (None: all)."""
+    def _org_filter(self, column: Any, level: str = "counts") -> Any:
+        """``column`` (an organisation id) is one the scope may see (None: all):
+        someone the scope may show at ``level`` holds or held a position there,
+        or the member follows or targets it — looked up for each organisation
+        through its own rows rather than by listing every visible one."""
         if self.scope.is_operator:
             return None
-        at = self.where(
-            select(Position.organization_id.label("oid")).where(
-                Position.organization_id.is_not(None)
-            ),
-            self.people_filter(Position.person_id, level),
-        )
-        parts: list[Any] = [at]
+        held = _HELD
+        parts: list[Any] = [
+            exists().where(held.organization_id == column, self._person_rule(held.person_id, level))
+        ]
         member = self.scope.member_id
         if member is not None:
+            follow, target = _FOLLOW, _TARGET
             parts += [
-                select(Follow.organization_id.label("oid")).where(
-                    Follow.member_id == member, Follow.organization_id.is_not(None)
-                ),
-                select(Target.organization_id.label("oid")).where(
-                    Target.member_id == member, Target.organization_id.is_not(None)
-                ),
+                exists().where(follow.organization_id == column, follow.member_id == member),
+                exists().where(target.organization_id == column, target.member_id == member),
             ]
-        found = union(*parts).subquery()
-        return select(found.c.oid)
-
-    def _org_filter(self, column: Any, level: str = "counts") -> Any:
-        query = self.orgs_query(level)
-        return None if query is None else column.in_(query)
+        return or_(*parts)
 
     def visible_orgs(self, org_ids: Iterable[int], level: str = "counts") -> list[int]:
         """The ids of ``org_ids`` the scope may see."""

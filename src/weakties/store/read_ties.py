@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
 from weakties.model.tables import KnownPerson, Tie
-from weakties.store._base import ReaderBase
+from weakties.store._base import ReaderBase, chunks
 from weakties.store.engine import raw_rows, rows_array
 
 __all__ = ["TieReads"]
@@ -105,12 +105,14 @@ class TieReads(ReaderBase):
         return {p: d for p, d in named.items() if p not in hidden}, len(counted - hidden)
 
     def _degrees_from(self, first: set[int]) -> tuple[dict[int, int], frozenset[int]]:
-        """(degree of each person named, the persons only counted) from ``first``."""
+        """(degree of each person named, the persons only counted) from ``first``:
+        only the ties of ``first`` are read (through the indexes on both ends),
+        not the whole network's."""
         named: dict[int, int] = dict.fromkeys(first, 1)
         counted: set[int] = set()
         me = self.scope.person_id
         for level in ("names", "counts"):
-            for a, b, _source, _by, _c in self.tie_rows(level, sources=SOCIAL_TIE_SOURCES):
+            for a, b in self.contact_ties(first, level):
                 for u, v in ((a, b), (b, a)):
                     if u in first and v != me and v not in first:
                         if level == "names":
@@ -118,6 +120,22 @@ class TieReads(ReaderBase):
                         elif v not in named:
                             counted.add(v)
         return named, frozenset(counted - set(named))
+
+    def contact_ties(self, people: Iterable[int], level: str = "names") -> list[tuple[int, int]]:
+        """``(a, b)`` of the active social ties visible at ``level`` with an end
+        among ``people``."""
+        out: list[tuple[int, int]] = []
+        for chunk in chunks(people):
+            query = self.where(
+                select(Tie.person_a_id, Tie.person_b_id).where(
+                    or_(Tie.person_a_id.in_(chunk), Tie.person_b_id.in_(chunk)),
+                    Tie.source.in_(SOCIAL_TIE_SOURCES),
+                    Tie.ended_at.is_(None),
+                ),
+                self.tie_visible(level),
+            )
+            out += raw_rows(self.conn, query)
+        return out
 
     def own_people(self) -> set[int]:
         """The people the member's own data mentions (``known_person``)."""

@@ -1,0 +1,179 @@
+"""The scope's rules read per row give what the whole sets give, and the one snapshot
+kept for several viewers is exactly each one's own.
+
+A small platform: Ann, Bo and Eve share by name, Cy shares counts, Dee shares
+nothing. Dee asserted a tie with Ann (Ann sees it: it is her own tie), Cy one with
+Bo; Eve has no tie asserted by a member sharing less than names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+from sqlalchemy import insert
+
+from weakties.model import tables as t
+from weakties.model.kinds import SOCIAL_TIE_SOURCES
+from weakties.service import live
+from weakties.service.context import shared, viewer
+from weakties.service.network import _shared_view, _snapshot
+from weakties.store.reader import Reader
+
+NOW = dt.datetime(2026, 6, 1)
+MEMBERS = {"ann": (1, "names"), "bo": (2, "names"), "cy": (3, "counts"), "dee": (4, "nothing")}
+MEMBERS["eve"] = (5, "names")
+# (a, b, source, asserted by, ended)
+TIES = [
+    (1, 2, "platform", 1, False),
+    (1, 2, "platform", 2, False),
+    (2, 6, "connection", 2, False),
+    (3, 7, "connection", 3, False),
+    (4, 8, "connection", 4, False),
+    (1, 4, "connection", 4, False),  # Dee's tie with Ann
+    (5, 9, "connection", 5, False),
+    (2, 3, "platform", 3, False),  # Cy's tie with Bo
+    (6, 10, "connection", 2, False),
+    (7, 11, "connection", 3, False),
+    (8, 12, "connection", 4, False),
+    (5, 10, "connection", 5, True),
+    (1, 5, "platform", 1, False),
+    (1, 5, "platform", 5, False),
+    (9, 13, "inferred_colleague", 5, False),
+]
+KNOWN = {2: [6, 10], 3: [7, 11], 4: [8, 12, 14], 1: [2, 5], 5: [9, 13]}
+# (person, organisation, current)
+POSITIONS = [(6, 1, True), (7, 2, True), (8, 3, True), (12, 4, False), (9, 2, True), (14, 5, True)]
+
+
+@pytest.fixture
+def platform(store: Any) -> Any:
+    with store.engine.begin() as conn:
+        conn.execute(insert(t.Person), [{"id": i, "display_name": f"P{i}"} for i in range(1, 15)])
+        conn.execute(
+            insert(t.Member),
+            [
+                {"id": m, "handle": h, "person_id": m, "sharing": s, "created_at": NOW}
+                for h, (m, s) in MEMBERS.items()
+            ],
+        )
+        conn.execute(
+            insert(t.Tie),
+            [
+                {
+                    "person_a_id": a,
+                    "person_b_id": b,
+                    "source": source,
+                    "asserted_by": by,
+                    "since": NOW,
+                    "ended_at": NOW if ended else None,
+                    "confidence": 1.0,
+                }
+                for a, b, source, by, ended in TIES
+            ],
+        )
+        conn.execute(
+            insert(t.KnownPerson),
+            [{"member_id": m, "person_id": p} for m, ps in KNOWN.items() for p in ps],
+        )
+        conn.execute(
+            insert(t.Organization),
+            [
+                {"id": i, "name": f"Org {i}", "norm_name": f"org {i}", "kind": "organization"}
+                for i in range(1, 7)
+            ],
+        )
+        conn.execute(
+            insert(t.Position),
+            [
+                {
+                    "person_id": p,
+                    "organization_id": o,
+                    "kind": "job",
+                    "source": "profile",
+                    "is_current": current,
+                    "natural_key": f"k{p}-{o}",
+                }
+                for p, o, current in POSITIONS
+            ],
+        )
+        # Cy follows organisation 6, where nobody works
+        conn.execute(insert(t.Follow), [{"member_id": 3, "organization_id": 6, "since": NOW}])
+    live.clear()
+    return store
+
+
+def _viewers(conn: Any) -> list[Any]:
+    return [viewer(conn, h) for h in MEMBERS] + [shared(conn)]
+
+
+def test_rows_are_shown_as_the_whole_sets_say(platform):
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            for level in ("names", "counts"):
+                whole = Reader(conn, who.scope).people(level)
+                assert whole is not None
+                rowwise = Reader(conn, who.scope)
+                assert rowwise.keep_visible(range(1, 15), level) == sorted(whole)
+                assert all(rowwise.may_show(p, level) == (p in whole) for p in range(1, 15))
+                follows = {6} if who.member_id == 3 else set()
+                seen = {o for p, o, _ in POSITIONS if p in whole} | follows
+                assert Reader(conn, who.scope).visible_orgs(range(1, 7), level) == sorted(seen)
+        ann = Reader(conn, viewer(conn, "ann").scope)
+        # only Dee's data knows 8, 12 and 14; only Cy's (counts) knows 7 and 11
+        assert ann.keep_visible([7, 8, 11, 12, 14]) == []
+        assert ann.keep_visible([7, 8, 11, 12, 14], "counts") == [7, 11]
+        assert ann.visible_orgs(range(1, 7), "counts") == [1, 2]
+
+
+def _degrees_from_every_tie(r: Reader) -> tuple[dict[int, int], int]:
+    """The second degree from the whole network's ties, as it was first written."""
+    first = r.first_degree()
+    named: dict[int, int] = dict.fromkeys(first, 1)
+    counted: set[int] = set()
+    me = r.scope.person_id
+    for level in ("names", "counts"):
+        for a, b, _s, _by, _c in r.tie_rows(level, sources=SOCIAL_TIE_SOURCES):
+            for u, v in ((a, b), (b, a)):
+                if u in first and v != me and v not in first:
+                    if level == "names":
+                        named.setdefault(v, 2)
+                    elif v not in named:
+                        counted.add(v)
+    return named, len(counted - set(named))
+
+
+def test_degrees_read_from_the_contacts_ties_are_those_of_every_tie(platform):
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            assert Reader(conn, who.scope).degrees() == _degrees_from_every_tie(
+                Reader(conn, who.scope)
+            )
+        named, more = Reader(conn, viewer(conn, "ann").scope).degrees()
+        assert named == {2: 1, 4: 1, 5: 1, 6: 2, 9: 2} and more == 1  # Cy (3) counted only
+
+
+def _same_graph(one: Any, other: Any) -> bool:
+    return all(
+        np.array_equal(getattr(one, name), getattr(other, name))
+        for name in ("indptr", "indices", "person_ids", "org_indptr", "org_indices", "org_ids")
+    )
+
+
+def test_one_snapshot_serves_only_the_viewers_who_see_exactly_its_ties(platform):
+    from weakties.graph import Graph
+
+    with platform.engine.begin() as conn:
+        chosen = {h: _shared_view(conn, viewer(conn, h)) for h in MEMBERS}
+        # Dee asserted a tie with Ann, Cy one with Bo; Cy and Dee share less
+        assert [h for h, scope in chosen.items() if scope is not None] == ["eve"]
+        for h in MEMBERS:
+            who = viewer(conn, h)
+            r = Reader(conn, who.scope)
+            assert _same_graph(_snapshot(conn, who, r), Graph.from_store(r))
+        eve = viewer(conn, "eve")
+        kept = _snapshot(conn, eve, Reader(conn, eve.scope))
+        everyone = shared(conn)
+        assert _same_graph(kept, Graph.from_store(Reader(conn, everyone.scope)))
