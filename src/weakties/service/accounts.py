@@ -418,19 +418,29 @@ def revoke_access_token(conn: Connection, account: AccountInfo, token_id: int) -
     return bool(done.rowcount)
 
 
+#: how stale a token's "last used" may be before a request writes it again
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def account_by_token(conn: Connection, secret: str) -> AccountInfo | None:
+    """The account of a personal access token; its "last used" time kept to the
+    minute (a write for every API call would make each one a writing transaction)."""
     digest = hash_secret(secret)
     row = conn.execute(
         _account_query()
+        .add_columns(AccessToken.last_used_at)
         .join(AccessToken, AccessToken.account_id == Account.id)
         .where(AccessToken.token_hash == digest)
     ).first()
     if row is None:
         return None
-    conn.execute(
-        update(AccessToken).where(AccessToken.token_hash == digest).values(last_used_at=utcnow())
-    )
-    return _info(row)
+    *info, used = tuple(row)
+    now = utcnow()
+    if used is None or not now - TOKEN_USE_RESOLUTION < used <= now:
+        conn.execute(
+            update(AccessToken).where(AccessToken.token_hash == digest).values(last_used_at=now)
+        )
+    return AccountInfo(*info)
 
 
 def request_password_reset(conn: Connection, email: str) -> tuple[str, str] | None:
