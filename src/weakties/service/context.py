@@ -28,6 +28,7 @@ analyses run at ``viewer.when``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -144,40 +145,72 @@ def reader(conn: Connection, who: Viewer) -> Reader:
     return r
 
 
+class _MemberTable:
+    """The member table as one process last read it, at a graph counter: every
+    member's ``(id, person, sharing, handle)``, by handle, and the scopes made of
+    it so far (their member sets shared between viewers whose sets are equal)."""
+
+    def __init__(self, stamp: int | None, rows: list[tuple[int, int, str, str]]) -> None:
+        self.stamp = stamp
+        self.rows = rows
+        self.by_handle = {r[3]: r for r in rows}
+        self._scopes: dict[int, Scope] = {}
+        self._sets: dict[frozenset[int], frozenset[int]] = {}
+        self._lock = threading.Lock()
+
+    def scope(self, member_id: int) -> Scope:
+        with self._lock:
+            found = self._scopes.get(member_id)
+        if found is not None:
+            return found
+        made = member_scope([(m, p, s) for m, p, s, _ in self.rows], member_id)
+        with self._lock:
+            names = self._sets.setdefault(made.names, made.names)
+            counts = self._sets.setdefault(made.counts, made.counts)
+            made = dataclasses.replace(made, names=names, counts=counts)
+            if len(self._scopes) >= _SCOPES:
+                self._scopes.clear()
+            return self._scopes.setdefault(member_id, made)
+
+
+_SCOPES = 4096  # scopes kept per process and database (their sets are shared)
 # per open database: the member table as last read, with the graph counter it was
 # read at (members and their sharing are part of the graph: a change bumps it)
-_MEMBERS: weakref.WeakKeyDictionary[Engine, tuple[int, list[tuple[int, int, str, str]]]] = (
-    weakref.WeakKeyDictionary()
-)
+_MEMBERS: weakref.WeakKeyDictionary[Engine, _MemberTable] = weakref.WeakKeyDictionary()
 _MEMBERS_LOCK = threading.Lock()
 
 
-def _members(conn: Connection) -> list[tuple[int, int, str, str]]:
+def _members(conn: Connection) -> _MemberTable:
     """Every member's ``(id, person, sharing, handle)``: what every viewer's scope is
     made of. Read once per change of the graph and process, not once per request:
-    at 10,000 members reading them is most of what a small page costs. A
-    transaction that wrote to the database reads them itself (it may have changed
-    them and may yet be rolled back)."""
+    at 10,000 members reading them and making a scope of them is most of what a
+    small page costs. A transaction that wrote to the database reads them itself
+    (it may have changed them and may yet be rolled back)."""
     from weakties.service.live import counters
     from weakties.store.changes import wrote_in_transaction
 
     found = counters(conn)  # read before the members: a later change only re-reads
-    reuse = found is not None and not wrote_in_transaction(conn)
-    if reuse:
+    stamp = found[0] if found is not None and not wrote_in_transaction(conn) else None
+    if stamp is not None:
         with _MEMBERS_LOCK:
             kept = _MEMBERS.get(conn.engine)
-        if kept is not None and found is not None and kept[0] == found[0]:
-            return kept[1]
-    rows = [
-        (int(m), int(p), str(s), str(h))
-        for m, p, s, h in conn.execute(
-            select(Member.id, Member.person_id, Member.sharing, Member.handle).order_by(Member.id)
-        )
-    ]
-    if reuse and found is not None:
+        if kept is not None and kept.stamp == stamp:
+            return kept
+    table = _MemberTable(
+        stamp,
+        [
+            (int(m), int(p), str(s), str(h))
+            for m, p, s, h in conn.execute(
+                select(Member.id, Member.person_id, Member.sharing, Member.handle).order_by(
+                    Member.id
+                )
+            )
+        ],
+    )
+    if stamp is not None:
         with _MEMBERS_LOCK:
-            _MEMBERS[conn.engine] = (found[0], rows)
-    return rows
+            _MEMBERS[conn.engine] = table
+    return table
 
 
 def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetime | None) -> Viewer:
@@ -195,7 +228,7 @@ def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetim
             whose = "your" if scope.member_id is not None else "the"
             note = (
                 f"as of {day_after.date().isoformat()}, the day after {whose} newest export "
-                f"({data_date.isoformat()}, more than a month old)"
+                f"({data_date.isoformat()}, more than a month old); --as-of DATE for another date"
             )
     who = Viewer(scope, handle, clock, now, as_of, data_date, note if as_of is None else None)
     if not log.isEnabledFor(logging.INFO):
@@ -227,18 +260,18 @@ def viewer(
     AmbiguousError
         No handle given and several members share the database.
     """
-    members = _members(conn)
-    rows = [(m, p, s) for m, p, s, _ in members]
-    handles = [h for *_, h in members]
+    table = _members(conn)
+    members = table.rows
     if handle:
-        found = [m for m in members if m[3] == handle]
+        exact = table.by_handle.get(handle)
+        found = [exact] if exact is not None else []
         if not found:
             found = [m for m in members if m[3].lower() == handle.lower()]
             if len(found) > 1:
                 raise AmbiguousError(f"several members match {handle!r}", [m[3] for m in found])
         if not found:
             raise NotFoundError(
-                f"no member {handle!r} (members: {', '.join(handles) or 'none yet'})"
+                f"no member {handle!r} (members: {', '.join(m[3] for m in members) or 'none yet'})"
             )
         chosen = found[0]
     elif not members:
@@ -250,11 +283,11 @@ def viewer(
         raise AmbiguousError(
             f"{len(members)} members share this database: say who is looking with "
             "--as NAME (or WEAKTIES_MEMBER)",
-            handles,
+            [m[3] for m in members],
         )
     else:
         chosen = members[0]
-    return _dated(conn, member_scope(rows, chosen[0]), chosen[3], as_of)
+    return _dated(conn, table.scope(chosen[0]), chosen[3], as_of)
 
 
 def viewer_or_shared(conn: Connection, handle: str | None = None) -> Viewer:
@@ -274,7 +307,7 @@ def _count(conn: Connection) -> int:
 
 def shared(conn: Connection) -> Viewer:
     """The shared view: what every member may see."""
-    scope = shared_scope([(m, p, s) for m, p, s, _ in _members(conn)])
+    scope = shared_scope([(m, p, s) for m, p, s, _ in _members(conn).rows])
     return _dated(conn, scope, None, None)
 
 
