@@ -24,6 +24,7 @@ from weakties.service.connections import member_of
 from weakties.service.context import Viewer, reader
 from weakties.service.posts import PostView, post_views, visibility
 from weakties.service.social import blocked_people, cards
+from weakties.store.reader import Reader
 
 __all__ = ["CareerItem", "FeedItem", "FeedPage", "Why", "feed"]
 
@@ -103,7 +104,8 @@ def feed(
     me = member_of(viewer)
     limit = min(max(limit, 1), 50)
     after = _decode(cursor) if cursor else None
-    seen = visibility(conn, viewer)
+    scoped = reader(conn, viewer)  # one reader: the viewer's contacts are read once
+    seen = visibility(conn, viewer, scoped)
     follows = conn.execute(
         select(Follow.person_id, Follow.organization_id).where(
             Follow.member_id == me, Follow.active.is_(True)
@@ -161,7 +163,7 @@ def feed(
         items.append(
             ((r.created_at, 1, r.id), FeedItem("post", r.created_at, views[r.id], None, why))
         )
-    items.extend(_careers(conn, viewer, after, limit + 1, seen.first))
+    items.extend(_careers(conn, viewer, scoped, after, limit + 1, seen.first))
     items.sort(key=lambda pair: pair[0], reverse=True)
     page = items[:limit]
     more = len(items) > limit
@@ -186,11 +188,11 @@ def _newest(conn: Connection, query: Any, until: dt.datetime, count: int) -> lis
 def _careers(
     conn: Connection,
     viewer: Viewer,
+    r: Reader,
     after: tuple[dt.datetime, int, int] | None,
     limit: int,
     first: set[int],
 ) -> list[tuple[tuple[dt.datetime, int, int], FeedItem]]:
-    r = reader(conn, viewer)
     hidden = blocked_people(conn, viewer)  # a block hides each one's moves from the other
     events = [e for e in r.events(kinds=["career_move"]) if e["person_id"] not in hidden]
     if not events:

@@ -66,6 +66,7 @@ from weakties.service.social import (
     require_active,
     suspended_members,
 )
+from weakties.store.reader import Reader
 
 __all__ = [
     "AUDIENCES",
@@ -174,11 +175,13 @@ class Visibility:
         )
 
 
-def visibility(conn: Connection, viewer: Viewer) -> Visibility:
+def visibility(conn: Connection, viewer: Viewer, scoped: Reader | None = None) -> Visibility:
+    """What decides which posts the viewer may read (``scoped``: the viewer's reader,
+    when the caller reads more through it)."""
     me = member_of(viewer)
     hidden = blocked_members(conn, me) | (suspended_members(conn) - {me})
     groups = member_groups(conn, me, viewer.person_id)
-    first = set(reader(conn, viewer).first_degree())
+    first = set((scoped or reader(conn, viewer)).first_degree())
     return Visibility(me, connected_members(conn, viewer, first), hidden, groups, first)
 
 
