@@ -389,6 +389,28 @@ def _views(
     ]
 
 
+def _mark_read(conn: Connection, conversation_id: int, me: int, last_id: int) -> None:
+    """The viewer has read up to ``last_id``. A page read again writes nothing: on
+    SQLite a write waits for every other writer, and reading is what members do
+    most."""
+    read = conn.execute(
+        select(Participant.last_read_id).where(
+            Participant.conversation_id == conversation_id, Participant.member_id == me
+        )
+    ).scalar()
+    if read is not None and read >= last_id:
+        return
+    conn.execute(
+        update(Participant)
+        .where(
+            Participant.conversation_id == conversation_id,
+            Participant.member_id == me,
+            Participant.last_read_id < last_id,
+        )
+        .values(last_read_id=last_id)
+    )
+
+
 def conversation(
     conn: Connection, viewer: Viewer, conversation_id: int, *, limit: int = 50, mark: bool = True
 ) -> ConversationView:
@@ -410,15 +432,7 @@ def conversation(
         )
     )[::-1]
     if mark and rows:
-        conn.execute(
-            update(Participant)
-            .where(
-                Participant.conversation_id == conversation_id,
-                Participant.member_id == me,
-                Participant.last_read_id < rows[-1].id,
-            )
-            .values(last_read_id=rows[-1].id)
-        )
+        _mark_read(conn, conversation_id, me, rows[-1].id)
     blocked = hidden_members(conn, viewer)  # as `send` refuses: a block or a suspension
     others = [people[m] for m in members if m != me and m in people]
     return ConversationView(
@@ -445,15 +459,7 @@ def messages_after(
         )
     )
     if rows:
-        conn.execute(
-            update(Participant)
-            .where(
-                Participant.conversation_id == conversation_id,
-                Participant.member_id == me,
-                Participant.last_read_id < rows[-1].id,
-            )
-            .values(last_read_id=rows[-1].id)
-        )
+        _mark_read(conn, conversation_id, me, rows[-1].id)
     return _views(conn, me, rows, cards(conn, members))
 
 
