@@ -390,14 +390,12 @@ def test_a_conversation_says_it_is_closed_when_the_other_is_suspended(store):
         _as(store, "ana", messages.send, thread, "Still on?")
 
 
-def test_keep_in_touch_never_reminds_of_a_member_behind_a_block(store):
-    """Ana's own data holds her LinkedIn connection with Bo and the messages they
-    exchanged a year ago: a word to Bo is due. Bo blocks Ana: Ana is reminded of him
-    no more, and cannot snooze or dismiss a reminder about him; her data stays."""
+def _imported_tie_with_messages(store) -> int:
+    """Ana's own data: her LinkedIn connection with Bo and the messages they
+    exchanged more than a year ago. Returns Bo's person id."""
     import datetime as dt
 
     from weakties.model.tables import Interaction, utcnow
-    from weakties.service import keep_in_touch
 
     ana, bo = _person(store, "ana"), _person(store, "bob")
     members = {h: m for m, h in _handles(store).items()}
@@ -424,6 +422,16 @@ def test_keep_in_touch_never_reminds_of_a_member_behind_a_block(store):
                     natural_key=f"ana-bo-{k}",
                 )
             )
+    return bo
+
+
+def test_keep_in_touch_never_reminds_of_a_member_behind_a_block(store):
+    """Ana's own data holds her LinkedIn connection with Bo and the messages they
+    exchanged a year ago: a word to Bo is due. Bo blocks Ana: Ana is reminded of him
+    no more, and cannot snooze or dismiss a reminder about him; her data stays."""
+    from weakties.service import keep_in_touch
+
+    bo = _imported_tie_with_messages(store)
 
     def reminded() -> set[int]:
         found = _as(store, "ana", keep_in_touch.reminders)
@@ -437,3 +445,29 @@ def test_keep_in_touch_never_reminds_of_a_member_behind_a_block(store):
             _as(store, "ana", answer, bo, *args)
     with store.engine.connect() as conn:
         assert conn.execute(select(Tie.id).where(Tie.source == "connection")).all()
+
+
+def test_the_tie_table_and_the_ego_graph_leave_out_a_member_behind_a_block(store):
+    """Ana's own data holds her tie with Bo (and Cy is her connection on the
+    platform). Ana blocks Bo: her tie table lists and counts Cy only, Bo's tie can be
+    neither opened nor corrected, and her ego graph draws Cy only."""
+    from weakties.service import ego, tie_review
+
+    bo = _imported_tie_with_messages(store)
+    _connect(store, "ana", "cyd")
+    cy = _person(store, "cyd")
+
+    def table() -> tuple[set[int], int, int]:
+        found = _as(store, "ana", tie_review.tie_table)
+        return {t.id for t in found.ties}, found.total, sum(found.counts.values())
+
+    def drawn() -> set[int]:
+        return {node.id for node in _as(store, "ana", ego.ego_graph).nodes}
+
+    assert table() == ({bo, cy}, 2, 2) and drawn() == {bo, cy}
+    _as(store, "ana", moderation.block, "bob")
+    assert table() == ({cy}, 1, 1) and drawn() == {cy}
+    with pytest.raises(NotFoundError):
+        _as(store, "ana", tie_review.tie_detail, bo)
+    with pytest.raises(NotFoundError):
+        _as(store, "ana", tie_review.correct, bo, "close")

@@ -128,6 +128,7 @@ def ego_graph(conn: Connection, who: Viewer, *, max_edges: int = MAX_EDGES) -> E
 def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
     from weakties.graph import Graph, NodeNotFound
     from weakties.graph.communities import ego_communities
+    from weakties.service.social import hidden_people
     from weakties.ties.strength import score_ties
 
     me_person = person_of(who)
@@ -135,9 +136,13 @@ def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
     scores = score_ties(r, as_of=who.as_of)
     layers = scores.layer
     assert layers is not None
-    n = len(scores)
-    others = [scores.other(i) for i in range(n)]
-    names = r.names([*others, me_person])
+    # a member with a block between them and the viewer (or suspended) is not drawn,
+    # though the viewer's own data holds the tie
+    hidden = hidden_people(conn, who)
+    drawn = [i for i in range(len(scores)) if scores.other(i) not in hidden]
+    n = len(drawn)
+    others = {i: scores.other(i) for i in drawn}
+    names = r.names([*others.values(), me_person])
     handles = r.member_handles()
     g = Graph.from_store(r, as_of=who.as_of)
     node_of: dict[int, int] = {}
@@ -145,7 +150,7 @@ def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
         me = g.node_of(me_person)
     except NodeNotFound:
         me = None
-    for pid in others:
+    for pid in others.values():
         try:
             node_of[pid] = g.node_of(pid)
         except NodeNotFound:
@@ -158,11 +163,12 @@ def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
         found = ego_communities(g, me)
         for k, members in enumerate(found):
             for node in members.tolist():
-                circle_of[g.person_of(node)] = k
+                if g.person_of(node) not in hidden:
+                    circle_of[g.person_of(node)] = k
         contacts = g.neighbors(me).astype(np.int64)
         counts = _only_way(g, me, contacts)
         only = {g.person_of(int(c)): int(k) for c, k in zip(contacts, counts, strict=True) if k}
-    score_of = {others[i]: float(scores.score[i]) for i in range(n)}
+    score_of = {others[i]: float(scores.score[i]) for i in drawn}
     for k in sorted(set(circle_of.values())):
         people = [p for p, c in circle_of.items() if c == k]
         if len(people) < 2:
@@ -175,7 +181,7 @@ def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
     ring_of = {size: j + 1 for j, size in enumerate(RINGS)}
     outer = len(RINGS) + 1
     by_circle: dict[int, int] = {}
-    for i in range(n):
+    for i in drawn:
         key = circle_of.get(others[i], -1)
         by_circle[key] = by_circle.get(key, 0) + 1
     order = sorted(by_circle, key=lambda c: (c == -1, -by_circle[c], c))
@@ -186,7 +192,7 @@ def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
         wedge[c] = (start, width)
         start += width
     placed: dict[int, list[int]] = {}
-    for i in range(n):
+    for i in drawn:
         ring = ring_of.get(int(layers[i]), outer) if scores.classes[i] != "nominal" else outer
         placed.setdefault(ring, []).append(i)
     xy: dict[int, tuple[float, float]] = {}
@@ -225,7 +231,7 @@ def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
             x=xy[i][0],
             y=xy[i][1],
         )
-        for i in range(n)
+        for i in drawn
     ]
     # the ties among contacts, strongest first
     edges: list[EgoEdge] = []

@@ -139,6 +139,8 @@ def tie_table(
     """The member's ties matching every filter given (class, layer, current
     organisation, industry, location — exact, case-insensitive —, a part of the
     name, corrected or not, one person), in ``sort`` order, ``limit`` from ``offset``.
+    A member with a block between them and the viewer, or suspended, is neither
+    listed nor counted, though the viewer's own data holds the tie.
 
     Raises
     ------
@@ -156,6 +158,7 @@ def tie_table(
     if offset < 0 or not 1 <= limit <= 1000:
         raise InputError("offset must be 0 or more and limit from 1 to 1000")
     from weakties.service.live import memo
+    from weakties.service.social import hidden_people
 
     person_of(who)
     scores, others, names, people, jobs, handles, labels = memo(
@@ -163,7 +166,8 @@ def tie_table(
     )
     layers = scores.layer
     assert layers is not None
-    n = len(scores)
+    hidden = hidden_people(conn, who)
+    shown = [i for i in range(len(scores)) if others[i] not in hidden]
     t = scores.table.values
 
     def org_of(pid: int) -> str | None:
@@ -185,7 +189,7 @@ def tie_table(
         )
         return all(checks)
 
-    chosen = [i for i in range(n) if keep(i)]
+    chosen = [i for i in shown if keep(i)]
     keys: dict[str, Callable[[int], Any]] = {
         "strength": lambda i: (-float(scores.score[i]), others[i]),
         "name": lambda i: (_fold(names.get(others[i])) or "~", others[i]),
@@ -198,7 +202,8 @@ def tie_table(
         "mutual": lambda i: (-int(t["mutual_contacts"][i]), -float(scores.score[i]), others[i]),
     }
     chosen.sort(key=keys[sort])
-    counts = {k: int((scores.classes == k).sum()) for k in CLASSES}
+    shown_classes = scores.classes[shown] if hidden else scores.classes
+    counts = {k: int((shown_classes == k).sum()) for k in CLASSES}
     rows = []
     for i in chosen[offset : offset + limit]:
         pid = others[i]
@@ -225,7 +230,7 @@ def tie_table(
         viewer=who.label,
         as_of=scores.as_of.date().isoformat(),
         model=scores.model_name,
-        total=n,
+        total=len(shown),
         matching=len(chosen),
         offset=offset,
         limit=limit,
@@ -281,6 +286,7 @@ def correct(conn: Connection, who: Viewer, person_id: int, said: str | None) -> 
     NotFoundError
         The person is not one of the member's ties.
     """
+    from weakties.service.social import hidden_people
     from weakties.ties.strength import score_ties
 
     if said is not None and said not in CORRECTIONS:
@@ -288,7 +294,7 @@ def correct(conn: Connection, who: Viewer, person_id: int, said: str | None) -> 
     person_of(who)
     r = reader(conn, who)
     scores = score_ties(r, as_of=who.as_of, others=[person_id])
-    if scores.index_of_person(person_id) is None:
+    if scores.index_of_person(person_id) is None or person_id in hidden_people(conn, who):
         raise NotFoundError(f"no tie of yours with person #{person_id}")
     if said is None:
         write.clear_label(r, person_id)
