@@ -96,7 +96,7 @@ def recommendations(conn: Connection, viewer: Viewer, person_id: int) -> list[Re
         or_(Interaction.sender_id == person_id, Interaction.recipient_id == person_id),
         Interaction.sender_id != Interaction.recipient_id,
     )
-    visible = reader(conn, viewer).trace_visible()
+    visible = reader(conn, viewer).trace_visible(whole=False)
     if visible is not None:
         query = query.where(visible)
     rows = conn.execute(query.order_by(Interaction.occurred_at.desc(), Interaction.id)).all()

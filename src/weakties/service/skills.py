@@ -87,7 +87,7 @@ def skills_of(conn: Connection, viewer: Viewer, person_id: int) -> list[SkillVie
         Interaction.recipient_id == person_id,
         Interaction.sender_id.is_not(None),
     )
-    visible = scoped.trace_visible()
+    visible = scoped.trace_visible(whole=False)
     if visible is not None:
         query = query.where(visible)
     by_skill: dict[str, set[int]] = defaultdict(set)

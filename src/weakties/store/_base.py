@@ -60,6 +60,8 @@ _SHARING = {
     "names": select(Member.id).where(Member.sharing.in_(["names"])).correlate(None),
     "counts": select(Member.id).where(Member.sharing.in_(list(LEVELS))).correlate(None),
 }
+_SHARER = aliased(Member, name="sharer")
+_SHARER_LEVELS = {"names": ["names"], "counts": list(LEVELS)}
 
 
 def chunks(ids: Any, size: int = CHUNK) -> Any:
@@ -101,7 +103,9 @@ class ReaderBase:
         self._cache: dict[Any, Any] = {}
 
     # -- the rules ---------------------------------------------------------------
-    def member_filter(self, column: Any, level: str = "names") -> ColumnElement[bool] | None:
+    def member_filter(
+        self, column: Any, level: str = "names", *, whole: bool = False
+    ) -> ColumnElement[bool] | None:
         """``column`` (a member id) is one whose data the scope may use at ``level``
         (None: all): the viewer's own member, and the members whose sharing level
         allows it.
@@ -113,25 +117,39 @@ class ReaderBase:
         table is the one the scope was built from; on PostgreSQL a level changed
         since the request began applies at once, which only ever follows the
         member's latest choice.
-        """
-        return None if self.scope.is_operator else self._shared_by(column, level)
 
-    def _shared_by(self, column: Any, level: str) -> ColumnElement[bool]:
+        ``whole``: for a read of the whole network (every tie, every trace), the
+        sharing members are listed once for the query (``IN (SELECT ...)``);
+        otherwise each row looks its member up by primary key (``EXISTS``), which
+        costs nothing for the few rows an indexed read returns, where listing a
+        platform's members would cost more than the read itself.
+        """
+        return None if self.scope.is_operator else self._shared_by(column, level, whole)
+
+    def _shared_by(self, column: Any, level: str, whole: bool = False) -> ColumnElement[bool]:
         scope = self.scope
         scope.members(level)  # refuses an unknown level
-        sharing = column.in_(_SHARING[level])
+        if whole:
+            sharing = column.in_(_SHARING[level])
+        else:
+            sharing = exists().where(
+                _SHARER.id == column, _SHARER.sharing.in_(_SHARER_LEVELS[level])
+            )
         if scope.member_id is None:
             return sharing
         return or_(column == scope.member_id, sharing)
 
-    def tie_visible(self, level: str = "names", tie: Any = Tie) -> ColumnElement[bool] | None:
+    def tie_visible(
+        self, level: str = "names", tie: Any = Tie, *, whole: bool = False
+    ) -> ColumnElement[bool] | None:
         """The WHERE clause of the ties the scope may use at ``level`` (None: all);
-        ``tie`` is the tie table or an alias of it."""
-        return None if self.scope.is_operator else self._tie_rule(level, tie)
+        ``tie`` is the tie table or an alias of it; ``whole`` for a read of every
+        tie (see :meth:`member_filter`)."""
+        return None if self.scope.is_operator else self._tie_rule(level, tie, whole)
 
-    def _tie_rule(self, level: str, tie: Any) -> ColumnElement[bool]:
+    def _tie_rule(self, level: str, tie: Any, whole: bool = False) -> ColumnElement[bool]:
         scope = self.scope
-        asserted = self._shared_by(tie.asserted_by, level)
+        asserted = self._shared_by(tie.asserted_by, level, whole)
         me = scope.person_id
         if me is None:
             return asserted
@@ -143,12 +161,14 @@ class ReaderBase:
         )
         return or_(asserted, and_(or_(tie.person_a_id == me, tie.person_b_id == me), own_tie))
 
-    def trace_visible(self) -> ColumnElement[bool] | None:
-        """The WHERE clause of the traces the scope may use (None: all)."""
+    def trace_visible(self, *, whole: bool = True) -> ColumnElement[bool] | None:
+        """The WHERE clause of the traces the scope may use (None: all); ``whole``
+        (the default) for a read of every trace, else for a few (see
+        :meth:`member_filter`)."""
         scope = self.scope
         if scope.is_operator:
             return None
-        asserted = self._shared_by(Interaction.asserted_by, "names")
+        asserted = self._shared_by(Interaction.asserted_by, "names", whole)
         me = scope.person_id
         if me is None:
             return asserted
@@ -171,11 +191,11 @@ class ReaderBase:
         scope = self.scope
         if scope.is_operator:
             return None
-        where = self.tie_visible(level)
+        where = self.tie_visible(level, whole=True)
         parts: list[Any] = [
             select(Member.person_id.label("pid")),
             select(KnownPerson.person_id.label("pid")).where(
-                self._shared_by(KnownPerson.member_id, level)
+                self._shared_by(KnownPerson.member_id, level, whole=True)
             ),
             select(Tie.person_a_id.label("pid")).where(where if where is not None else false()),
             select(Tie.person_b_id.label("pid")).where(where if where is not None else false()),

@@ -133,7 +133,7 @@ class ExportReader(Reader):
                 Tie.ended_at,
                 Tie.confidence,
             ).order_by(Tie.id),
-            self.tie_visible("names"),
+            self.tie_visible("names", whole=True),
         )
         return [tuple(row) for row in self.conn.execute(query)]
 

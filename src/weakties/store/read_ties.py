@@ -51,7 +51,7 @@ class TieReads(ReaderBase):
             return self._cache[key]
         query = self.where(
             select(Tie.person_a_id, Tie.person_b_id, Tie.source, Tie.asserted_by, Tie.confidence),
-            self.tie_visible(level),
+            self.tie_visible(level, whole=True),
         )
         if sources is not None:
             query = query.where(Tie.source.in_(list(sources)))
@@ -203,7 +203,7 @@ class TieReads(ReaderBase):
                 Tie.since >= since,
                 Tie.since <= until,
             ),
-            self.tie_visible("names"),
+            self.tie_visible("names", whole=True),
         )
         return [(a, b, s) for a, b, s in self.conn.execute(query)]
 
@@ -229,7 +229,7 @@ class TieReads(ReaderBase):
             select(Tie.person_a_id, Tie.person_b_id).where(
                 _as_of_clause(as_of, undated=self.is_present(as_of))
             ),
-            self.tie_visible(level),
+            self.tie_visible(level, whole=True),
         )
         if person is not None:
             query = query.where(or_(Tie.person_a_id == person, Tie.person_b_id == person))
@@ -251,7 +251,7 @@ class TieReads(ReaderBase):
             select(Tie.person_a_id, Tie.person_b_id, epoch_sql(self.conn, Tie.since)).where(
                 Tie.since.is_not(None), Tie.since < as_of
             ),
-            self.tie_visible("names"),
+            self.tie_visible("names", whole=True),
         )
         rows = raw_rows(self.conn, query)
         return np.array(rows, dtype=np.float64).reshape(-1, 3)
