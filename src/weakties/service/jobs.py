@@ -41,12 +41,11 @@ from weakties.service.context import Viewer, reader
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.markup import render_markdown
 from weakties.service.social import (
-    blocked_members,
     blocked_people,
     cards,
     check_rate,
+    hidden_members,
     require_active,
-    suspended_members,
 )
 from weakties.store._base import chunks
 from weakties.store.reader import Reader
@@ -377,11 +376,6 @@ def _views(conn: Connection, viewer: Viewer, rows: list[Any]) -> list[JobView]:
     ]
 
 
-def _hidden_posters(conn: Connection, viewer: Viewer) -> set[int]:
-    me = member_of(viewer)
-    return blocked_members(conn, me) | (suspended_members(conn) - {me})
-
-
 def job(conn: Connection, viewer: Viewer, job_id: int) -> JobView:
     """One job: open ones for everybody, closed ones for their poster and applicants.
 
@@ -392,7 +386,7 @@ def job(conn: Connection, viewer: Viewer, job_id: int) -> JobView:
     """
     row = conn.execute(select(table_of(JobPosting)).where(JobPosting.id == job_id)).first()
     me = member_of(viewer)
-    if row is None or (row.poster_id != me and row.poster_id in _hidden_posters(conn, viewer)):
+    if row is None or (row.poster_id != me and row.poster_id in hidden_members(conn, viewer)):
         raise NotFoundError(f"no job {job_id}")
     if row.status != "open" and row.poster_id != me:
         applied = conn.execute(
@@ -441,7 +435,7 @@ def search_jobs(
         query = query.where(JobPosting.poster_id == me)
     else:
         query = query.where(JobPosting.status == "open")
-        hidden = _hidden_posters(conn, viewer)
+        hidden = hidden_members(conn, viewer)
         if hidden:
             query = query.where(JobPosting.poster_id.not_in(sorted(hidden)))
     for word in text.lower().split()[:8]:

@@ -63,6 +63,7 @@ from weakties.service.social import (
     cards,
     check_rate,
     connected_members,
+    hidden_members,
     require_active,
     suspended_members,
 )
@@ -179,7 +180,7 @@ def visibility(conn: Connection, viewer: Viewer, scoped: Reader | None = None) -
     """What decides which posts the viewer may read (``scoped``: the viewer's reader,
     when the caller reads more through it)."""
     me = member_of(viewer)
-    hidden = blocked_members(conn, me) | (suspended_members(conn) - {me})
+    hidden = hidden_members(conn, viewer)
     groups = member_groups(conn, me, viewer.person_id)
     first = set((scoped or reader(conn, viewer)).first_degree())
     return Visibility(me, connected_members(conn, viewer, first), hidden, groups, first)
