@@ -26,7 +26,8 @@ from weakties.errors import NotFoundError
 from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Member
 from weakties.service.connections import member_of
-from weakties.service.context import Viewer, person_of, reader
+from weakties.service.context import Viewer, person_of
+from weakties.service.social import shown_reader
 from weakties.store.reader import Reader
 
 __all__ = [
@@ -335,7 +336,7 @@ def person_brief(
     from weakties.service.posts import member_posts
 
     me = person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     if (handle is None) == (person_id is None):
         raise NotFoundError("a brief is about one person: give a handle or a person id")
     pid = _target(conn, who, r, handle, person_id)

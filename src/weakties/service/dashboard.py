@@ -60,9 +60,10 @@ def _month_change(
     conn: Connection, who: Viewer, report: NetworkReport
 ) -> tuple[MonthChange | None, str | None]:
     from weakties.report.value import network_report as compute
+    from weakties.service.social import shown_reader
     from weakties.ties.strength import choose_model
 
-    r = reader(conn, who)
+    r = shown_reader(conn, who)  # the report's own rule: the hidden are not in it
     since = dt.datetime.fromisoformat(report.as_of) - MONTH
     # the month before is scored with the model that scored the report: the
     # change is the network's, not a change of model

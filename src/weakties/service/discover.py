@@ -24,8 +24,8 @@ from sqlalchemy import Connection, insert, select, update
 from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Account, Event, Member, Setting
 from weakties.service.connections import _is_stranger, connection_state, member_of
-from weakties.service.context import Viewer, person_of, reader
-from weakties.service.social import cards, hidden_members
+from weakties.service.context import Viewer, person_of
+from weakties.service.social import cards, hidden_members, shown_reader
 
 __all__ = [
     "Invitable",
@@ -142,7 +142,7 @@ def people_you_may_know(
 
     me = person_of(who)
     served = batch_suggestions(conn, who, results, top=top)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     ids = [s.id for s in served.suggestions]
     invites = _invitables(conn, who, ids)
     first = r.first_degree()

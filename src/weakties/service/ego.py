@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Connection
 
-from weakties.service.context import Viewer, person_of, reader
+from weakties.service.context import Viewer, person_of
 
 __all__ = ["MAX_EDGES", "Circle", "EgoEdge", "EgoGraph", "EgoNode", "Ring", "ego_graph"]
 
@@ -128,11 +128,12 @@ def ego_graph(conn: Connection, who: Viewer, *, max_edges: int = MAX_EDGES) -> E
 def _ego_graph(conn: Connection, who: Viewer, max_edges: int) -> EgoGraph:
     from weakties.graph import Graph, NodeNotFound
     from weakties.graph.communities import ego_communities
-    from weakties.service.social import hidden_people
+    from weakties.service.social import hidden_people, shown_reader
     from weakties.ties.strength import score_ties
 
     me_person = person_of(who)
-    r = reader(conn, who)
+    # rings, circles and bridges of the network the member is shown (the report's)
+    r = shown_reader(conn, who)
     scores = score_ties(r, as_of=who.as_of)
     layers = scores.layer
     assert layers is not None

@@ -1,5 +1,9 @@
 """Graph questions on the network a member sees: its size, a degree badge, mutual
-contacts, every shortest path."""
+contacts, every shortest path.
+
+The people the viewer is not shown (a block either way, a suspended member) are
+not in that network (:func:`weakties.service.social.shown_reader`): they cannot
+be asked about, are counted nowhere, are no mutual contact and carry no path."""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from sqlalchemy.orm import aliased
 
 from weakties.errors import InputError
 from weakties.model.tables import Member, Tie
-from weakties.service.context import Viewer, person_of, reader
+from weakties.service.context import Viewer, person_of
+from weakties.service.social import shown_reader
 from weakties.store.reader import Reader
 from weakties.store.scope import Scope
 
@@ -112,7 +117,8 @@ def _snapshot(conn: Connection, who: Viewer, r: Reader) -> Graph:
     from weakties.service.live import common, memo
 
     def build() -> Graph:
-        shared = _shared_view(conn, who)
+        # the shared view holds everyone: one with hidden people has their own
+        shared = None if r.hidden else _shared_view(conn, who)
         if shared is None:
             return Graph.from_store(r)
         key = ("snapshot", shared, who.when.date(), who.as_of, who.now.date())
@@ -181,7 +187,7 @@ def graph_stats(conn: Connection, who: Viewer) -> GraphStats:
     """Nodes, ties, components and the viewer's exact 1st/2nd/3rd-degree reach."""
     from weakties.graph.summary import graph_stats as stats
 
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     g = _snapshot(conn, who, r)
     found = stats(g, focus=g.node_of(person_of(who)))
     return GraphStats(
@@ -198,7 +204,7 @@ def graph_stats(conn: Connection, who: Viewer) -> GraphStats:
 
 def degree(conn: Connection, who: Viewer, query: str) -> Degree:
     """How far a person is from the viewer and how many contacts they share."""
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     me = person_of(who)
     pid = r.find_person(query)
     if pid == me:
@@ -223,7 +229,7 @@ def degree(conn: Connection, who: Viewer, query: str) -> Degree:
 
 def mutual(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Mutual:
     """The contacts two people share (the viewer and ``a``, or ``a`` and ``b``)."""
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     first = r.find_person(a)
     second = r.find_person(b) if b else person_of(who)
     g = _snapshot(conn, who, r)
@@ -241,7 +247,7 @@ def mutual(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Mutua
 def paths(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Paths:
     """Every shortest path of at most 3 hops from the viewer to ``a`` (or from ``a``
     to ``b``), everyone in the middle named."""
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     if b is None:
         start, end = person_of(who), r.find_person(a)
     else:

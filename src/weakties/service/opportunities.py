@@ -10,8 +10,9 @@ from sqlalchemy import Connection
 
 from weakties.errors import InputError, NotFoundError
 from weakties.records import build, build_list, json_field
-from weakties.service.context import Viewer, person_of, reader
+from weakties.service.context import Viewer, person_of
 from weakties.service.network import PersonRef
+from weakties.service.social import shown_reader
 from weakties.store.reader import Reader
 
 __all__ = [
@@ -321,7 +322,7 @@ def introductions(
     from weakties.opportunity.intro import introductions as find
 
     person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     spec = target_spec(
         r, to, industry=industry, skill=skill, location=location, group=group, former=former
     )
@@ -362,7 +363,7 @@ def draft(
     from weakties.opportunity.intro import draft_for
 
     person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     b = r.find_person(broker)
     t = _person_or_people_at(r, target)
     found = draft_for(r, b, t, purpose=purpose, lang=lang, reason=reason, as_of=who.as_of, net=net)
@@ -396,7 +397,7 @@ def draft_text(
     from weakties.opportunity.intro import draft_for
 
     try:
-        found = draft_for(reader(conn, who), broker, target, purpose=purpose, lang=lang)
+        found = draft_for(shown_reader(conn, who), broker, target, purpose=purpose, lang=lang)
     except NotFoundError:
         return None
     return str(found["draft"])
@@ -407,7 +408,7 @@ def org_reach(conn: Connection, who: Viewer, org: str | int, *, net: Any = None)
     from weakties.opportunity.reach import org_reach as reach
 
     person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     org_id = org if isinstance(org, int) else r.find_org(org)
     return build(OrgReach, reach(r, org_id, net=net))
 
@@ -417,7 +418,7 @@ def warm_reach(conn: Connection, who: Viewer, *, top: int = 15) -> WarmReach:
     from weakties.opportunity.reach import warm_reach as reach
 
     person_of(who)
-    return build(WarmReach, {"viewer": who.label, **reach(reader(conn, who), top=top)})
+    return build(WarmReach, {"viewer": who.label, **reach(shown_reader(conn, who), top=top)})
 
 
 def suggest(
@@ -438,7 +439,7 @@ def suggest(
         if learned is not None:
             return build_list(Suggestion, learned)
         method = "katz"
-    rows = suggest_for(reader(conn, who), top=top, method=method, as_of=who.as_of)
+    rows = suggest_for(shown_reader(conn, who), top=top, method=method, as_of=who.as_of)
     return build_list(Suggestion, rows)
 
 
@@ -480,7 +481,7 @@ def _learned_suggestions(
     import numpy as np
 
     model, net, places = found
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     me = int(net.index(np.array([person_of(who)]))[0])
     if me < 0:
         return []
@@ -510,7 +511,7 @@ def suggest_all(
     ``auto``: the fitted ranker when the history allows one, else Katz's index."""
     from weakties.opportunity.suggest import suggest_all as everyone
 
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     found: dict[int, list[tuple[int, float]]] | None = None
     if method in ("auto", "learned"):
         found = _learned_all(conn, who, top, required=method == "learned", fit=fit)
@@ -552,5 +553,5 @@ def feed(conn: Connection, who: Viewer, *, days: int = 90, limit: int | None = 3
     from weakties.opportunity.feed import opportunity_feed
 
     person_of(who)
-    found = opportunity_feed(reader(conn, who), as_of=who.as_of, days=days, limit=limit)
+    found = opportunity_feed(shown_reader(conn, who), as_of=who.as_of, days=days, limit=limit)
     return build(Feed, {"viewer": who.label, "note": who.note, **found})

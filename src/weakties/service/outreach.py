@@ -14,6 +14,7 @@ from weakties.errors import InputError, RefusedError
 from weakties.model.kinds import ASK_PURPOSES
 from weakties.records import build_list
 from weakties.service.context import Viewer, person_of, reader
+from weakties.service.social import shown_reader
 from weakties.store import write
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def ask(
 
     _purpose(purpose)
     person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)  # nobody the viewer is not shown is asked, or asked for
     b = r.find_person(broker)
     if not target and not org:
         # the per-target rules (one open ask per target) need one, and so does

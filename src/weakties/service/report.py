@@ -24,11 +24,19 @@ def network_report(conn: Connection, who: Viewer, *, remember: bool = True) -> N
 
     With ``remember``, its headline numbers are kept for the next report; a
     report never replaces a remembered report of a later date.
+
+    The people the viewer is not shown (a block either way, a suspended member:
+    :func:`weakties.service.social.hidden_people`) are not in it, in no list and
+    no count, even where the viewer's own imported data holds them: the report
+    is read through :func:`weakties.service.social.shown_reader`. The rule is the
+    same for every face (page, API, command line), so that the figures of one
+    member and date are the same everywhere.
     """
     from weakties.report.value import network_report as compute
+    from weakties.service.social import shown_reader
 
     person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     stored = r.member_setting("report")
     previous = json.loads(stored) if stored else None
     report = compute(r, who.label, as_of=who.as_of, previous=previous)

@@ -22,6 +22,7 @@ from weakties.model.tables import Block, Member, Person, RateEvent, Suspension, 
 from weakties.service.connections import MemberCard, member_of
 from weakties.service.context import Viewer, reader
 from weakties.service.forms import has_control_characters
+from weakties.store.reader import Reader
 
 __all__ = [
     "LIMITS",
@@ -35,6 +36,7 @@ __all__ = [
     "hidden_people",
     "member_by_handle",
     "require_active",
+    "shown_reader",
     "suspended_members",
     "suspension_reason",
 ]
@@ -143,6 +145,28 @@ def hidden_people(conn: Connection, viewer: Viewer) -> set[int]:
     leaves them out, also where the viewer's own imported data still holds them
     (a LinkedIn export listing a member the viewer blocked)."""
     return {card.person_id for card in cards(conn, hidden_members(conn, viewer)).values()}
+
+
+def shown_reader(conn: Connection, viewer: Viewer) -> Reader:
+    """The viewer's scoped reader, reading the network as if :func:`hidden_people`
+    were not in it (:mod:`weakties.store._base`: no tie with one of them at an
+    end, no trace of theirs, not they themselves), also where the viewer's own
+    imported data holds them.
+
+    What is computed from it — tie scores, classes and Dunbar layers, reach,
+    circles and brokers, the people counted by origin, paths and mutual contacts —
+    is the network without them: no list names them and no count changes with
+    them. The value report (on ``/network``, at ``/api/v1/network`` and from
+    ``weakties report``: the same figures everywhere) and the graph commands read
+    through it. With nobody hidden, and for the operator (the whole database,
+    explicitly), it is :func:`weakties.service.context.reader` itself, with the
+    results it shares between requests.
+    """
+    hidden = set() if viewer.is_operator else hidden_people(conn, viewer)
+    if not hidden:
+        return reader(conn, viewer)
+    # its own results: those shared between requests were read with everyone in
+    return Reader(conn, viewer.scope, now=viewer.now, clock=viewer.clock, hidden=hidden)
 
 
 def suspension_reason(conn: Connection, member_id: int) -> str | None:

@@ -107,9 +107,11 @@ def _fold(text: str | None) -> str:
 def _scored(conn: Connection, who: Viewer) -> tuple[Any, ...]:
     """The member's scored ties and what the table shows of each person (kept
     while the graph and the traces are unchanged: :mod:`weakties.service.live`)."""
+    from weakties.service.social import shown_reader
     from weakties.ties.strength import score_ties
 
-    r = reader(conn, who)
+    # the layers rank the ties the member is shown, as the value report's do
+    r = shown_reader(conn, who)
     scores = score_ties(r, as_of=who.as_of)
     others = [scores.other(i) for i in range(len(scores))]
     names = r.names(others)

@@ -1,5 +1,9 @@
 """Tie strength as a member sees it: their ties explained, every pair (for the
-operator, or within what a member may see), labels, calibration, inference."""
+operator, or within what a member may see), labels, calibration, inference.
+
+Whom a member is not shown (a block either way, a suspended member) is in none of
+their lists, even where their own imported data holds them
+(:func:`weakties.service.social.shown_reader`)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlalchemy import Connection
 
 from weakties.records import build_list, json_field
 from weakties.service.context import Viewer, person_of, reader
+from weakties.service.social import shown_reader
 from weakties.store import write
 
 if TYPE_CHECKING:
@@ -201,7 +206,7 @@ def ties(
     (``fit``: fit the member's model first when no kept fit serves the date, see
     :func:`_scored`)."""
     person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     scores = _scored(conn, who, r, fit=fit)
     assert scores.layer is not None
     order = sorted(range(len(scores)), key=lambda i: -scores.score[i])
@@ -226,7 +231,7 @@ def explain(conn: Connection, who: Viewer, query: str, *, fit: bool = False) -> 
     """One of the viewer's ties in full: every feature and the reasons, scored by
     the same model as :func:`ties` (``fit``: see :func:`_scored`)."""
     person_of(who)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     pid = r.find_person(query)
     scores = _scored(conn, who, r, fit=fit)
     i = scores.index_of_person(pid)
@@ -266,7 +271,7 @@ def all_pairs(
     """Every pair with a trace before the date — the whole database for the
     operator, only what a member may list for a member (``fit``: see
     :func:`_scored`)."""
-    r = reader(conn, who)
+    r = shown_reader(conn, who)
     scores = _scored(conn, who, r, all_pairs=True, fit=fit)
     t = scores.table
     order = sorted(range(len(scores)), key=lambda i: (-scores.score[i], int(t.a[i]), int(t.b[i])))
@@ -303,7 +308,7 @@ def label(
     from weakties.ties.calibrate import check_label
 
     check_label(klass, closeness)
-    r = reader(conn, who)
+    r = shown_reader(conn, who)  # nor is someone the viewer is not shown labelled
     write.set_label(r, r.find_person(query), label=klass, closeness=closeness)
 
 

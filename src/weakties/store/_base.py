@@ -27,12 +27,22 @@ about a person (positions, headline, location) are visible with the person.
 **Notes**: their author's only. **Events, asks, targets, settings**: the
 member's own (other members' career events as they share them by name).
 
-The operator scope skips every filter.
+**Hidden people** (a reader's ``hidden``, empty unless the service gives it):
+people the viewer is not shown at all — on the platform, a member with a block
+between them and the viewer, either way, or a suspended member. No tie with
+one of them at an end, no trace they sent or received, and not they themselves
+are read, even from the viewer's own imported data: everything computed from
+such a reader (scores, classes, layers, reach, circles, brokers, the people
+counted by origin) is the network without them, so no list or count can point
+at them.
+
+The operator scope skips every filter (but ``hidden``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, exists, false, or_, select, union
@@ -86,6 +96,9 @@ class ReaderBase:
         newest export when that is more than a month old and nothing was
         recorded since (set by the service).
         Analyses default to it; undated facts hold at it.
+    hidden : frozenset of int
+        Person ids read as if they did not exist (see the module doc; set by the
+        service, empty by default).
     """
 
     def __init__(
@@ -95,11 +108,13 @@ class ReaderBase:
         *,
         now: dt.datetime | None = None,
         clock: dt.datetime | None = None,
+        hidden: Iterable[int] = (),
     ) -> None:
         self.conn = conn
         self.scope = scope
         self.clock = clock or data_now(conn)
         self.now = now or self.clock
+        self.hidden = frozenset(int(p) for p in hidden)
         self._cache: dict[Any, Any] = {}
 
     # -- the rules ---------------------------------------------------------------
@@ -145,43 +160,58 @@ class ReaderBase:
         """The WHERE clause of the ties the scope may use at ``level`` (None: all);
         ``tie`` is the tie table or an alias of it; ``whole`` for a read of every
         tie (see :meth:`member_filter`)."""
-        return None if self.scope.is_operator else self._tie_rule(level, tie, whole)
+        if self.scope.is_operator:
+            return self._not_hidden(tie.person_a_id, tie.person_b_id)
+        return self._tie_rule(level, tie, whole)
+
+    def _not_hidden(self, *columns: Any) -> ColumnElement[bool] | None:
+        """None of ``columns`` (person ids, possibly NULL) is a hidden person (None:
+        nobody is hidden)."""
+        if not self.hidden:
+            return None
+        ids = sorted(self.hidden)
+        return and_(*(or_(c.is_(None), c.not_in(ids)) for c in columns))
 
     def _tie_rule(self, level: str, tie: Any, whole: bool = False) -> ColumnElement[bool]:
         scope = self.scope
         asserted = self._shared_by(tie.asserted_by, level, whole)
         me = scope.person_id
         if me is None:
-            return asserted
-        # a member's own tie with the viewer: asserted by the member at its other end
-        owner = _TIE_OWNER if tie is not Tie else Member
-        own_tie = exists().where(
-            owner.id == tie.asserted_by,
-            owner.person_id.in_([tie.person_a_id, tie.person_b_id]),
-        )
-        return or_(asserted, and_(or_(tie.person_a_id == me, tie.person_b_id == me), own_tie))
+            rule = asserted
+        else:
+            # a member's own tie with the viewer: asserted by the member at its other end
+            owner = _TIE_OWNER if tie is not Tie else Member
+            own_tie = exists().where(
+                owner.id == tie.asserted_by,
+                owner.person_id.in_([tie.person_a_id, tie.person_b_id]),
+            )
+            rule = or_(asserted, and_(or_(tie.person_a_id == me, tie.person_b_id == me), own_tie))
+        unhidden = self._not_hidden(tie.person_a_id, tie.person_b_id)
+        return rule if unhidden is None else and_(rule, unhidden)
 
     def trace_visible(self, *, whole: bool = True) -> ColumnElement[bool] | None:
         """The WHERE clause of the traces the scope may use (None: all); ``whole``
         (the default) for a read of every trace, else for a few (see
         :meth:`member_filter`)."""
         scope = self.scope
+        unhidden = self._not_hidden(Interaction.sender_id, Interaction.recipient_id)
         if scope.is_operator:
-            return None
+            return unhidden
         asserted = self._shared_by(Interaction.asserted_by, "names", whole)
         me = scope.person_id
         if me is None:
-            return asserted
+            return asserted if unhidden is None else and_(asserted, unhidden)
         known = union(
             select(Member.person_id),
             select(KnownPerson.person_id).where(KnownPerson.member_id == scope.member_id),
         ).subquery()
         allowed = select(known.c.person_id)
-        return or_(
+        rule = or_(
             asserted,
             and_(Interaction.sender_id == me, Interaction.recipient_id.in_(allowed)),
             and_(Interaction.recipient_id == me, Interaction.sender_id.in_(allowed)),
         )
+        return rule if unhidden is None else and_(rule, unhidden)
 
     def people_query(self, level: str = "names") -> Any:
         """A SELECT of the person ids the scope may show at ``level`` (None: all).
@@ -201,7 +231,7 @@ class ReaderBase:
             select(Tie.person_b_id.label("pid")).where(where if where is not None else false()),
         ]
         found = union(*parts).subquery()
-        return select(found.c.pid)
+        return self.where(select(found.c.pid), self._not_hidden(found.c.pid))
 
     def people_filter(self, column: Any, level: str = "names") -> ColumnElement[bool] | None:
         """``column`` (a person id) is one the scope may show at ``level`` (None:
@@ -214,12 +244,14 @@ class ReaderBase:
     def _person_rule(self, column: Any, level: str) -> ColumnElement[bool]:
         member, known = _SHOWN_MEMBER, _SHOWN_KNOWN
         as_a, as_b = _SHOWN_TIE_A, _SHOWN_TIE_B
-        return or_(
+        rule = or_(
             exists().where(member.person_id == column),
             exists().where(known.person_id == column, self._shared_by(known.member_id, level)),
             exists().where(as_a.person_a_id == column, self._tie_rule(level, as_a)),
             exists().where(as_b.person_b_id == column, self._tie_rule(level, as_b)),
         )
+        unhidden = self._not_hidden(column)
+        return rule if unhidden is None else and_(rule, unhidden)
 
     def people(self, level: str = "names") -> frozenset[int] | None:
         """The person ids the scope may show at ``level`` (None: everyone), cached."""
@@ -239,7 +271,7 @@ class ReaderBase:
 
         From the whole set when it is at hand (:meth:`people`), else by looking
         up these people only, each answer kept with the reader's other results."""
-        ids = sorted({int(p) for p in person_ids})
+        ids = sorted({int(p) for p in person_ids} - self.hidden)
         if self.scope.is_operator:
             return ids
         if ("people", level) in self._cache:

@@ -316,7 +316,7 @@ class OwnReads(OrgReads):
         (in touch — message, e-mail, meeting, call — with no tie),
         ``invitations`` (an invitation only), ``others`` (everyone else the data
         mentions: endorsements, recommendations, follows, manual ties, people in
-        the same threads)."""
+        the same threads); never a hidden person."""
         me, member = self.scope.person_id, self.scope.member_id
         if me is None or member is None:
             return {k: set() for k in PEOPLE_ORIGINS}
@@ -356,7 +356,7 @@ class OwnReads(OrgReads):
             self.own_people() | by_source.get("manual", set()) | set().union(*by_kind.values())
         )
         out["others"] = everyone - seen - {me}
-        return out
+        return {k: v - self.hidden for k, v in out.items()}
 
     def data_date(self) -> dt.date | None:
         """The export date of the member's newest import (of any member's for the

@@ -138,22 +138,22 @@ class TieReads(ReaderBase):
         return out
 
     def own_people(self) -> set[int]:
-        """The people the member's own data mentions (``known_person``)."""
+        """The people the member's own data mentions (``known_person``), but the
+        hidden ones."""
         member = self.scope.member_id
         if member is None:
             return set()
-        return set(
-            self.conn.execute(
-                select(KnownPerson.person_id).where(KnownPerson.member_id == member)
-            ).scalars()
-        )
+        found = self.conn.execute(
+            select(KnownPerson.person_id).where(KnownPerson.member_id == member)
+        ).scalars()
+        return set(found) - self.hidden
 
     def people_seen(self, without: Collection[int] = ()) -> set[int]:
         """The people a member sees in their lists: the people their own data
         mentions, their first and (named) second degree, the members, themself —
         less ``without`` (see :meth:`degrees`)."""
         me = self.scope.person_id
-        hidden = set(without)
+        hidden = set(without) | self.hidden
         out: set[int] = set(self.member_persons().values())
         if me is None:
             return out - hidden
