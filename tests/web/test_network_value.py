@@ -58,7 +58,7 @@ def test_the_page_shows_the_report_with_links_to_the_people(client, pair):
     assert 'href="/network/ties?class=weak"' in page or 'href="/network/ties?class=strong"' in page
     assert re.search(r'<svg class="bars" id="chart-classes"[^>]*role="group"', page)
     # a tie accepted today did not exist a month before: no history to compare with
-    assert "no change to show" in page
+    assert "No change to show" in page
 
 
 def test_an_old_export_is_told_in_the_pages_words_with_a_date_control(client, store, tmp_path):
@@ -98,6 +98,54 @@ def test_an_old_export_is_told_in_the_pages_words_with_a_date_control(client, st
         assert refused.status_code == 422 and 'id="e-as_of"' in refused.text
     post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
     assert "le lendemain de cet export" in client.get("/network").text
+
+
+def test_the_api_takes_the_pages_date(client, pair):
+    """/api/v1/network?as_of= is the page's date field: the value as of that day, and
+    what is not a date in range is refused naming the field."""
+    found = client.get("/api/v1/network", params={"as_of": "2020-01-01"}).json()
+    assert found["report"]["as_of"] == "2020-01-01"
+    assert found["report"]["headline"]["ties"] == 0  # the connection is today's
+    assert found["month_before"] == "2019-12-02" and "2019-12-02" in found["month_note"]
+    today = client.get("/api/v1/network").json()
+    assert today["report"]["headline"]["ties"] == 1
+    assert client.get("/api/v1/network", params={"as_of": ""}).json() == today
+    for wrong in ("someday", "0001-01-01", "2020-13-01"):
+        refused = client.get("/api/v1/network", params={"as_of": wrong})
+        assert refused.status_code == 422, wrong
+        body = refused.json()
+        assert body["ok"] is False and list(body["fields"]) == ["as_of"], body
+
+
+def test_the_network_page_in_french_says_everything_in_french(client, pair):
+    """The month's note and every caption of the report on /network are in the
+    member's language, and so is the name of the default model there and on the
+    ties' pages."""
+    post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+    page = client.get("/network").text
+    said = re.sub(r"<[^>]+>", " ", page)
+    assert "Aucun changement à montrer" in said and "un mois avant cette date" in said
+    assert "modèle de force des liens : par défaut" in said
+    english = (
+        "No change to show",
+        "no change to show",
+        "a month before",
+        "scored as of the date",
+        "heavy-tailed",
+        "Burt's measures",
+        "Declared ties",
+        "Leiden communities",
+        "through one contact only",
+        "Walter and Murnighan",
+        "lost more than",
+        "where known",
+        "you broker between circles",
+        "model: default",
+    )
+    assert [e for e in english if e in said] == []
+    for path in ("/network/ties", f"/network/ties/{pair}"):
+        shown = re.sub(r"<[^>]+>", " ", client.get(path).text)
+        assert "default" not in shown and "par défaut" in shown, path
 
 
 def test_the_api_report_is_the_command_line_report(client, pair, store, settings):

@@ -7,7 +7,8 @@ figures are the figures of ``weakties report --json`` for the same member and
 date). The month's change compares it with the report of the network as it stood
 thirty days earlier; when the member had no tie then, there is no history to
 compare with and :attr:`Dashboard.month` is None with the reason in
-:attr:`Dashboard.month_note`.
+:attr:`Dashboard.month_note` (in English, for the API; a page writes it in the
+member's language from :attr:`Dashboard.month_before`).
 """
 
 from __future__ import annotations
@@ -48,12 +49,16 @@ class OrgReachRow:
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
-    """Everything the "My network" page shows about the value of the network."""
+    """Everything the "My network" page shows about the value of the network.
+
+    ``month_before`` is the day the month's change starts from (ISO date), with
+    or without a change to show."""
 
     report: NetworkReport
     month: MonthChange | None
     month_note: str | None
     organisations: list[OrgReachRow]
+    month_before: str
 
 
 def _month_change(
@@ -113,4 +118,5 @@ def _dashboard(conn: Connection, who: Viewer, organisations: int) -> Dashboard:
     orgs = build_list(OrgReachRow, found["top_organisations"])
     if who.note and report.note is None:
         report = dataclasses.replace(report, note=who.note)
-    return Dashboard(report, month, note, orgs)
+    since = (dt.datetime.fromisoformat(report.as_of) - MONTH).date().isoformat()
+    return Dashboard(report, month, note, orgs, since)

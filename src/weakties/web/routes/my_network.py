@@ -149,12 +149,26 @@ class CorrectionIn(BaseModel):
 
 
 @api.get("", response_model=dict[str, Any])
-def network_api(ctx: ApiMember) -> dict[str, Any]:
+def network_api(
+    ctx: ApiMember,
+    as_of: Annotated[
+        str,
+        Query(
+            description="the value as of this day (YYYY-MM-DD, 1900-01-01 to 2100-12-31), "
+            "as the /network page's date field; empty: the data's present"
+        ),
+    ] = "",
+) -> dict[str, Any]:
     """The value report (the schema of ``weakties report --json``), its change since a
-    month before, and the organisations your first and second degree work at."""
+    month before, and the organisations your first and second degree work at; with
+    ``as_of``, as the network stood that day."""
+    from weakties.service.context import viewer
+    from weakties.web.routes.network import as_of_day
+
     account = ctx.require()
+    day = as_of_day(as_of)  # a bad date: 422 naming the as_of field, as on the page
     with ctx.tx() as conn:
-        found = dashboard.dashboard(conn, account.viewer(conn))
+        found = dashboard.dashboard(conn, viewer(conn, account.handle, as_of=day))
     return dict(to_json(found))
 
 

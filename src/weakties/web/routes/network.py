@@ -26,8 +26,9 @@ FormStr = Annotated[str, Form()]
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
-def _as_of(text: str) -> dt.datetime | None:
-    """The day of the page's date control (None: the data's present).
+def as_of_day(text: str) -> dt.datetime | None:
+    """The day of the page's date control, or of ``/api/v1/network?as_of=`` (None:
+    the data's present).
 
     Raises
     ------
@@ -52,7 +53,7 @@ def _network_page(ctx: Page, *, status: int = 200, as_of: str = "", **extra: obj
     account = ctx.require()
     errors: dict[str, str] = {}
     try:
-        day = _as_of(as_of)
+        day = as_of_day(as_of)
     except FormError as exc:
         day, errors, status = None, exc.fields, 422
     with ctx.tx() as conn:
