@@ -150,3 +150,26 @@ def test_without_results_the_server_computes_and_says_so(platform, tmp_path):
     assert "no batch results are configured" in none.note
     assert "no batch run has computed suggestions yet" in empty.note
     assert none.suggestions == empty.suggestions
+
+
+def test_a_suspended_member_in_the_batch_rows_is_not_served(platform, tmp_path):
+    """The batch ranks from every tie, so a member suspended before it ran may be in
+    its rows: the server leaves them out, as every page leaves out a suspended
+    member (and someone behind a block)."""
+    from weakties.model.tables import Suspension
+
+    _world, store = platform
+    me = person_id_of(0)
+    with service.transaction(store) as conn:
+        known = _contacts(conn, me)
+        strangers = [p for p in range(2, 81) if p != me and p not in known][:2]
+        member = conn.execute(
+            text("select id from member where person_id = :p"), {"p": strangers[0]}
+        ).scalar()
+        conn.execute(insert(Suspension).values(member_id=member, reason="spam"))
+    rows = [(me, 1, strangers[0], 0.9, 3), (me, 2, strangers[1], 0.5, 0)]
+    run_id = _write_run(tmp_path / "out", rows)
+    with service.transaction(store) as conn:
+        found = batch_suggestions(conn, service.viewer(conn, _handle(conn, me)), tmp_path / "out")
+    assert found.source == "batch" and found.run == run_id
+    assert [s.id for s in found.suggestions] == [strangers[1]]

@@ -31,7 +31,7 @@ from sqlalchemy import Connection
 
 from weakties.service.context import Viewer, person_of
 from weakties.service.opportunities import Suggestion, suggest
-from weakties.service.social import blocked_people
+from weakties.service.social import hidden_people
 from weakties.store.read_export import ExportReader
 
 __all__ = ["ServedSuggestions", "batch_suggestions"]
@@ -102,7 +102,7 @@ def batch_suggestions(
         entry = (state or {}).get("results", {}).get("suggest")
         why = "no batch run has computed suggestions yet"
     r = _reader(conn, who)
-    hidden = blocked_people(conn, who)  # a block hides each one from the other
+    hidden = hidden_people(conn, who)  # a block either way, a suspended member
     if entry is not None:
         refused = _why_not(r, who, entry)
         if refused is None:
