@@ -107,7 +107,13 @@ def _language(request: Request, settings: Settings, account: AccountInfo | None)
     return language(code)
 
 
-async def _csrf_ok(request: Request, cookies: Cookies, binding: str | None) -> bool:
+async def _csrf_sent(request: Request) -> str | None:
+    """The CSRF token an unsafe request sent: its header, else its form's field.
+
+    Async because reading a form awaits the body; it touches no database, so it
+    may run on the event loop (the contexts below may not: they read accounts)."""
+    if request.method not in UNSAFE:
+        return None
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         content_type = request.headers.get("content-type", "")
@@ -115,10 +121,14 @@ async def _csrf_ok(request: Request, cookies: Cookies, binding: str | None) -> b
             form = await request.form()
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
-    return cookies.csrf_ok(binding, sent)
+    return sent
 
 
-async def page_ctx(request: Request) -> PageCtx:
+# The contexts are plain functions: FastAPI runs them in its thread pool, like the
+# routes. They read the database (and an API token's use may write it, waiting for
+# SQLite's write lock): on the event loop that would stop every other request of the
+# process until it is done.
+def page_ctx(request: Request, sent: Annotated[str | None, Depends(_csrf_sent)]) -> PageCtx:
     settings, store, cookies = _app_parts(request)
     token, account = _session(request, store, cookies)
     visitor = request.scope.get("state", {}).get("visitor") or cookies.visitor_token(
@@ -128,14 +138,14 @@ async def page_ctx(request: Request) -> PageCtx:
     ctx = PageCtx(
         request, settings, store, cookies, account, _language(request, settings, account), binding
     )
-    if request.method in UNSAFE and not await _csrf_ok(request, cookies, binding):
+    if request.method in UNSAFE and not cookies.csrf_ok(binding, sent):
         raise HTTPException(
             403, N_("The form expired or came from another site: reload the page and try again.")
         )
     return ctx
 
 
-async def api_ctx(request: Request) -> ApiCtx:
+def api_ctx(request: Request) -> ApiCtx:
     settings, store, cookies = _app_parts(request)
     auth = request.headers.get("authorization", "")
     lang_account: AccountInfo | None
