@@ -59,6 +59,13 @@ _BUSY_MS = 30_000  # SQLite busy timeout for everything but the first write
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 # A constant of our own for pg_advisory_xact_lock: "wkt" + "imp"
 _PG_LOCK = 0x776B74696D70
+# Connections per process: a web worker runs up to 40 requests at once (the thread
+# pool of its routes and dependencies), each holding one connection at a time, so
+# 40 may be open at once; 10 of them stay open between bursts. On PostgreSQL each is
+# a server process: WORKERS x 40 (+ a few) must fit in max_connections (100 by
+# default, enough for two workers).
+POOL_SIZE = 10
+POOL_OVERFLOW = 30
 
 
 class BusyError(StoreError):
@@ -535,7 +542,7 @@ def open_store(db: str | os.PathLike[str] | None = None, *, upgrade: bool = True
                 "PostgreSQL needs the driver: pip install 'weakties[postgres]'"
             ) from exc
     try:
-        engine = create_engine(connect_url)
+        engine = create_engine(connect_url, **_pool_options(connect_url))
     except (SQLAlchemyError, ValueError) as exc:
         raise StoreError(f"cannot open database {url}: {exc}") from exc
     store = Store(
@@ -567,6 +574,19 @@ def open_store(db: str | os.PathLike[str] | None = None, *, upgrade: bool = True
         with contextlib.suppress(SQLAlchemyError, StoreError):
             changes.install(engine)
     return store
+
+
+def _pool_options(url: str) -> dict[str, int]:
+    """The pool's size where connections are pooled (not for SQLite in memory,
+    where every connection is the one database)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import QueuePool
+
+    parsed = make_url(url)
+    dialect: Any = parsed.get_dialect()  # get_pool_class: the default dialect's, not typed
+    if not issubclass(dialect.get_pool_class(parsed), QueuePool):
+        return {}
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
 
 
 def _first_line(exc: BaseException) -> str:
