@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -376,11 +377,18 @@ def tick(store: Store) -> int:
 
 
 class Worker:
-    """The server's own loop: :func:`tick` every ``interval`` seconds in a thread."""
+    """The server's own loop: :func:`tick` every ``interval`` seconds in a thread.
+
+    Once per installation: the loop runs only while its process holds the
+    database's ``tasks`` lock (:class:`weakties.store.exclusive.Exclusive`), so
+    that the worker processes of one server, or several servers on one
+    PostgreSQL database, do not all schedule and poll; the others try again every
+    ``interval`` and take over when the holder stops."""
 
     def __init__(self, store: Store, interval: float):
         self.store = store
         self.interval = interval
+        self.passes = 0  # passes of the loop run by this process
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="weakties-tasks", daemon=True)
 
@@ -392,8 +400,22 @@ class Worker:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                tick(self.store)
-            except Exception:  # the database may be busy or gone for a moment
-                log.exception("background tasks: one pass failed")
+        from weakties.store.exclusive import Exclusive
+
+        lock = Exclusive(self.store, "tasks")
+        holding = False
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    if not lock.acquire():
+                        holding = False
+                        continue  # another process runs them
+                    if not holding:
+                        holding = True
+                        log.info("background tasks: this process (%d) runs them", os.getpid())
+                    tick(self.store)
+                    self.passes += 1
+                except Exception:  # the database may be busy or gone for a moment
+                    log.exception("background tasks: one pass failed")
+        finally:
+            lock.release()

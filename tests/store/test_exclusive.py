@@ -1,0 +1,73 @@
+"""The database's named locks (:mod:`weakties.store.exclusive`): one process at a
+time, on SQLite and PostgreSQL; a holder that dies, however, lets another take it.
+
+Two stores opened on the same database stand for two processes (each has its own
+engine, file handles and connections, as a second process would)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from weakties.store.engine import open_store
+from weakties.store.exclusive import Exclusive
+
+
+def test_one_holder_at_a_time(store, store_url):
+    other = open_store(store_url)
+    mine, theirs = Exclusive(store, "tasks"), Exclusive(other, "tasks")
+    try:
+        assert mine.acquire() and mine.held
+        assert not theirs.acquire() and not theirs.held
+        assert mine.acquire()  # still ours: asking again keeps it
+        # another name is another lock
+        with Exclusive(other, "digest") as digest:
+            assert digest.acquire()
+        mine.release()
+        assert not mine.held
+        assert theirs.acquire()
+        assert not mine.acquire()
+    finally:
+        mine.release()
+        theirs.release()
+        other.close()
+
+
+def test_a_holder_killed_lets_another_take_over(store, store_url):
+    code = (
+        "import sys\n"
+        "from weakties.store.engine import open_store\n"
+        "from weakties.store.exclusive import Exclusive\n"
+        f"lock = Exclusive(open_store({store_url!r}), 'tasks')\n"
+        "print(lock.acquire(), flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    lock = Exclusive(store, "tasks")
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "True"
+        assert not lock.acquire()
+        holder.kill()  # no release, no clean exit
+        holder.wait(timeout=30)
+        deadline = time.monotonic() + 10  # PostgreSQL ends the session a moment later
+        while not lock.acquire():
+            assert time.monotonic() < deadline, "the lock of a killed process stayed held"
+            time.sleep(0.05)
+    finally:
+        lock.release()
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+
+
+def test_an_in_memory_database_is_this_process_alone():
+    store = open_store("sqlite://", upgrade=False)
+    try:
+        with Exclusive(store, "tasks") as lock:
+            assert lock.acquire()
+    finally:
+        store.close()
