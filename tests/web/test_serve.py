@@ -39,6 +39,8 @@ def test_serve_answers_on_the_given_database(store_url, store):
             str(port),
             "--db",
             store_url,
+            "--workers",  # several: tests/web/test_serving.py
+            "1",
         ],
         env=env,
         stdout=subprocess.PIPE,

@@ -7,14 +7,26 @@ refused: sessions, CSRF tokens and reset links would be forgeable.
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_SECRET", "Settings"]
+__all__ = ["DEFAULT_SECRET", "Settings", "default_workers"]
 
 DEFAULT_SECRET = "change-this-secret"  # refused outside development
+
+
+def default_workers() -> int:
+    """Two worker processes, one on a one-core machine (docs/platform.md, "Serving").
+
+    Python runs one request at a time per process: a second process lets two
+    members' pages be computed at once on two cores. More cost one more copy of
+    what each process keeps in memory (its members' networks) each; an operator
+    with the cores and the memory sets WEAKTIES_WORKERS."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(2, cores or 1))
 
 
 class Settings(BaseSettings):
@@ -77,6 +89,13 @@ class Settings(BaseSettings):
         description="folder of the nightly batch's results (weakties batch --output); "
         "without one, suggestions are computed on request",
     )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="worker processes of weakties serve (default: 2, or 1 on a "
+        "one-core machine or an in-memory database)",
+    )
     worker_interval: float = Field(
         default=2.0,
         ge=0,
@@ -104,6 +123,11 @@ class Settings(BaseSettings):
             if len(secret) < 32:
                 raise ValueError("WEAKTIES_SECRET_KEY must have at least 32 characters")
         return self
+
+    @property
+    def serving_workers(self) -> int:
+        """The worker processes to serve with: ``workers``, else the default."""
+        return self.workers or default_workers()
 
     @property
     def secure_cookies(self) -> bool:
