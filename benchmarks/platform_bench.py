@@ -1,20 +1,30 @@
 """The platform under load: profile, organisation and search requests at 20 users.
 
     flock /work/.bench.lock python benchmarks/platform_bench.py                # 10,000 members, 1 M ties
+    flock /work/.bench.lock python benchmarks/platform_bench.py --think 5      # 20 people, then saturation
     flock /work/.bench.lock python benchmarks/platform_bench.py --members 2000 --ties 100000
     flock /work/.bench.lock python benchmarks/platform_bench.py --db postgresql+psycopg://…
+    flock /work/.bench.lock python benchmarks/platform_bench.py --throwaway-postgres
 
 A platform is written straight into a fresh database (SQLite by default, or the
 given PostgreSQL URL, whose tables must be empty): ``--members`` members with
 accounts, one current job each at one of ``members / 20`` organisations, and
 ``--ties`` platform ties between members (each connection is a tie in each of the
 two members' data, as an accepted invitation writes it). The app is then served
-by uvicorn in its own process on 127.0.0.1 (one worker), and ``--users`` client
-threads (default 20), each signed in as a different member with a personal access
-token, send the same mix of requests: ``GET /api/v1/profiles/H`` (a random
-member: degree, mutual connections, paths, sections), ``GET /api/v1/orgs/ID``
-(people here with degrees, followers) and ``GET /api/v1/search?q=…`` (a random
-name's first letters). Bounded: ``--requests`` per route and ``--seconds`` in all.
+as an operator serves it, ``weakties serve --workers N`` in its own process on
+127.0.0.1 (``--workers``, default what ``weakties serve`` uses), and ``--users``
+client threads (default 20), each signed in as a member with a personal access
+token, send the same requests, one route at a time: ``GET /api/v1/profiles/H`` (a
+random member: degree, mutual connections, paths, sections), ``GET
+/api/v1/orgs/ID`` (people here with degrees, followers) and ``GET
+/api/v1/search?q=…`` (a random name's first letters). Bounded: ``--requests`` per
+route and phase, ``--seconds`` in all.
+
+The load model (``benchmarks/served.py``): with ``--think S`` each user waits a
+random time (uniform, S on average, or ``--think MIN:MAX``) between its requests —
+20 people using the site, the goal's figure — and then the same requests are sent
+back to back (saturation: throughput). ``--think 0``, the default, keeps the
+earlier runs' model: back to back only.
 
 Latencies are measured by the client on loopback (server time plus the local
 round trip); the load average at the start and the end is recorded, and a run on
@@ -31,7 +41,6 @@ import os
 import random
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,6 +49,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from served import Think, default_workers, load_model, start_server, stop_server  # noqa: E402
+
 RESULTS = HERE / "results"
 SECRET = "bench-secret-" + "x" * 40
 FIRST = ["Ana", "Léa", "Noé", "Zoë", "Hugo", "Inès", "Jules", "Maël", "Chloé", "Émile", "Sofía"]
@@ -181,17 +193,6 @@ def populate(url: str, members: int, ties: int, seed: int) -> dict[str, Any]:
     }
 
 
-def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
-    code = (
-        "import uvicorn\n"
-        "from weakties.web.app import create_app\n"
-        "from weakties.web.settings import Settings\n"
-        f"app = create_app(Settings(environment='test', secret_key={SECRET!r}, db={url!r}))\n"
-        f"uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning')\n"
-    )
-    return subprocess.Popen([sys.executable, "-c", code])
-
-
 def _free_port() -> int:
     import socket
 
@@ -200,7 +201,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def load(base: str, plan: dict[str, Any], users: int, requests: int, seconds: float, seed: int):
+def load(
+    base: str,
+    plan: dict[str, Any],
+    users: int,
+    requests: int,
+    seconds: float,
+    seed: int,
+    think: Think,
+) -> dict[str, dict[str, Any]]:
+    """Each route in turn, ``requests`` requests shared by ``users`` threads."""
     import httpx
 
     rng = random.Random(seed)
@@ -214,11 +224,14 @@ def load(base: str, plan: dict[str, Any], users: int, requests: int, seconds: fl
         todo = [path() for _ in range(requests)]
         lock = threading.Lock()
         latencies: list[float] = []
-        errors: list[int] = []
+        errors: list[int | str] = []
         deadline = time.monotonic() + seconds / len(routes)
 
         def user(k: int) -> None:
             token = plan["tokens"][k % len(plan["tokens"])]
+            waits = random.Random(seed * 1000 + k)
+            # people do not all arrive at once: each starts within one think time
+            time.sleep(min(think.wait(waits), max(0.0, deadline - time.monotonic())))
             with httpx.Client(
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
             ) as c:
@@ -234,9 +247,13 @@ def load(base: str, plan: dict[str, Any], users: int, requests: int, seconds: fl
                         status = "timeout"
                     elapsed = time.perf_counter() - t0
                     with lock:
-                        (latencies if status == 200 else errors).append(
-                            elapsed if status == 200 else status
-                        )
+                        if status == 200:
+                            latencies.append(elapsed)
+                        else:
+                            errors.append(status)
+                    pause = think.wait(waits)
+                    if pause:
+                        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
 
         started = time.perf_counter()
         threads = [threading.Thread(target=user, args=(k,)) for k in range(users)]
@@ -259,70 +276,8 @@ def load(base: str, plan: dict[str, Any], users: int, requests: int, seconds: fl
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--ties", type=int, default=1_000_000)
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=300, help="per route")
-    parser.add_argument("--seconds", type=float, default=600, help="for all routes together")
-    parser.add_argument("--db", default=None, help="a PostgreSQL URL (empty database)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", default="platform", help="results/NAME.md and .json")
-    args = parser.parse_args()
-    load_start = os.getloadavg()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.db or f"sqlite:///{tmp}/platform.sqlite"
-        plan = populate(url, args.members, args.ties, args.seed)
-        port = _free_port()
-        server = _serve(url, port)
-        try:
-            import httpx
-
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(600):
-                try:
-                    if httpx.get(base + "/", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            results = load(base, plan, args.users, args.requests, args.seconds, args.seed)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    load_end = os.getloadavg()
-    backend = "PostgreSQL" if args.db else "SQLite"
-    record = {
-        "backend": backend,
-        "members": args.members,
-        "ties": plan["ties"],
-        "users": args.users,
-        "populate_s": plan["populate_s"],
-        "results": results,
-        "load_start": load_start,
-        "load_end": load_end,
-        "cpus": os.cpu_count(),
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.out}.json").write_text(json.dumps(record, indent=1) + "\n")
+def _table(results: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
-        f"# Platform under load ({backend}, {args.members:,} members, {plan['ties']:,} tie rows)",
-        "",
-        f"`{' '.join(['python', 'benchmarks/platform_bench.py', *sys.argv[1:]])}` "
-        f"on {record['when']}; {args.users} users on loopback, one uvicorn worker; "
-        f"load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end "
-        f"on {os.cpu_count()} cores"
-        + (
-            " — a busy machine: rerun on a quiet one before quoting."
-            if load_start[0] > 1.5
-            else "."
-        ),
-        "Latencies as the client saw them (server time plus the local round trip), "
-        "of the answered requests; a request unanswered after 60 s is a timeout (an "
-        "error), and requests still waiting when the route's share of the time ran out "
-        "were not sent.",
-        "",
         "| route | answered | errors (timeouts) | not sent | throughput (req/s) "
         "| p50 (ms) | p95 (ms) | p99 (ms) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -333,6 +288,130 @@ def main() -> None:
             f"| {r['throughput_rps']:.1f} | "
             f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |"
         )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--ties", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=300, help="per route and phase")
+    parser.add_argument("--seconds", type=float, default=600, help="for all routes together")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="worker processes of weakties serve (default: what it uses, %(default)s here)",
+    )
+    parser.add_argument(
+        "--think",
+        type=Think.parse,
+        default=Think(),
+        metavar="SECONDS|MIN:MAX",
+        help="wait between a user's requests (default 0: back to back only)",
+    )
+    parser.add_argument("--db", default=None, help="a PostgreSQL URL (empty database)")
+    parser.add_argument(
+        "--throwaway-postgres",
+        action="store_true",
+        help="start a PostgreSQL of its own (as the test suite does) and measure on it",
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", default="platform", help="results/NAME.md and .json")
+    args = parser.parse_args()
+    server = None
+    if args.throwaway_postgres:
+        sys.path.insert(0, str(HERE.parent))
+        from tests.servers import start_postgres
+
+        server = start_postgres()
+        args.db = server.new_database()
+    try:
+        run(args)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(args: argparse.Namespace) -> None:
+    load_start = os.getloadavg()
+    think: Think = args.think
+    phases = {"with think time": think} if think.active else {}
+    phases["saturation"] = Think()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.db or f"sqlite:///{tmp}/platform.sqlite"
+        plan = populate(url, args.members, args.ties, args.seed)
+        port = _free_port()
+        server = start_server(url, port, args.workers, SECRET)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            measured = {
+                phase: load(
+                    base,
+                    plan,
+                    args.users,
+                    args.requests,
+                    args.seconds / len(phases),
+                    args.seed,
+                    model,
+                )
+                for phase, model in phases.items()
+            }
+        finally:
+            stop_server(server)
+    load_end = os.getloadavg()
+    backend = "PostgreSQL" if args.db else "SQLite"
+    model = load_model(
+        args.users,
+        think,
+        args.workers,
+        "`weakties serve` on loopback, its background loop running as on any server",
+    )
+    record = {
+        "backend": backend,
+        "members": args.members,
+        "ties": plan["ties"],
+        "users": args.users,
+        "workers": args.workers,
+        "think_s": [think.low, think.high],
+        "load_model": " ".join(model),
+        "populate_s": plan["populate_s"],
+        # back to back, as every earlier run measured it
+        "results": measured["saturation"],
+        **({"with_think": measured["with think time"]} if think.active else {}),
+        "load_start": load_start,
+        "load_end": load_end,
+        "cpus": os.cpu_count(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(record, indent=1) + "\n")
+    lines = [
+        f"# Platform under load ({backend}, {args.members:,} members, {plan['ties']:,} tie rows)",
+        "",
+        *model,
+        "",
+        f"`{' '.join(['python', 'benchmarks/platform_bench.py', *sys.argv[1:]])}` "
+        f"on {record['when']}; load average {load_start[0]:.1f} at the start, "
+        f"{load_end[0]:.1f} at the end on {os.cpu_count()} cores"
+        + (
+            " — a busy machine: rerun on a quiet one before quoting."
+            if max(load_start[0], load_end[0]) > 1.5
+            else "."
+        ),
+        "Latencies as the client saw them (server time plus the local round trip), "
+        "of the answered requests; a request unanswered after 60 s is a timeout (an "
+        "error), and requests still waiting when the route's share of the time ran out "
+        "were not sent.",
+    ]
+    for phase, results in measured.items():
+        title = (
+            f"{args.users} users with think time ({think})"
+            if phase == "with think time"
+            else f"Saturation: {args.users} users back to back"
+        )
+        lines += ["", f"## {title}", "", *_table(results)]
     (RESULTS / f"{args.out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

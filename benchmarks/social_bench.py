@@ -2,6 +2,7 @@
 soon a new message reaches the other member's open page.
 
     flock /work/.bench.lock .venv/bin/python benchmarks/social_bench.py
+    flock /work/.bench.lock .venv/bin/python benchmarks/social_bench.py --think 5   # 20 people, then saturation
     flock /work/.bench.lock .venv/bin/python benchmarks/social_bench.py --throwaway-postgres
     # smaller: --members 2000 --ties 100000 --posts 100000   (writes results/social-*.md)
 
@@ -13,13 +14,21 @@ open jobs, and conversations of 25 messages (those of the measured members have
 200). The rows are written in bulk, not through the service: building the world
 is not what is measured.
 
-Measured through the whole web app in the process (sessions, CSRF, the service,
-the template), by ``--users`` (20) signed-in members at once, each in its own
-thread asking one page after another: ``GET /feed``, ``GET /messages/N`` (one of
-their conversations) and ``GET /jobs?q=engineer&workplace=hybrid``. A figure is
-the time from the request to the whole answer, as the member's thread saw it:
-"server time" without a network. One process serves every thread (as one worker
-of the server does), so the figures include waiting for Python's lock.
+Measured through the server as an operator runs it, ``weakties serve --workers
+N`` on loopback (``--workers``, default what ``weakties serve`` uses; ``--workers
+0``: the whole app in this process, without HTTP, as the earlier runs measured),
+by ``--users`` (20) signed-in members at once, each in its own thread with its own
+connection asking one page after another: ``GET /feed``, ``GET /messages/N`` (one
+of their conversations) and ``GET /jobs?q=engineer&workplace=hybrid``. A figure
+is the time from the request to the whole answer, as the member's thread saw it:
+server time plus the local round trip.
+
+The load model (``benchmarks/served.py``): with ``--think S`` each member waits a
+random time (uniform, S on average, or ``--think MIN:MAX``) between their pages —
+20 people using the site, the goal's figure — and then asks the same pages back to
+back (saturation: throughput, latencies of a queue). ``--think 0``, the default,
+keeps the earlier runs' model: back to back only. One member alone is measured
+first, as before.
 
 Live messages: a member's open conversation asks for new messages every
 ``POLL`` seconds, as its page does (htmx); another member sends a message at a
@@ -48,6 +57,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from served import Think, default_workers, load_model, start_server, stop_server  # noqa: E402
+
+SECRET = "bench-" + "x" * 40
 PASSWORD = "correct horse battery staple"
 POLL = 0.5  # seconds between two polls of an open conversation (conversation.html)
 ORGS = 1_000
@@ -248,11 +261,21 @@ def build(store: Any, members: int, ties: int, posts: int, users: int, seed: int
     return {"handles": handles, "conversations": mine, "counts": counts}
 
 
-def _signed_in(app: Any, handle: str) -> Any:
+def _client(target: Any) -> Any:
+    """A browser of its own: on the served address, or on the app in this process."""
+    if isinstance(target, str):
+        import httpx
+
+        return httpx.Client(base_url=target, follow_redirects=True, timeout=120)
     from fastapi.testclient import TestClient
 
-    client = TestClient(app)
+    client = TestClient(target)
     client.__enter__()
+    return client
+
+
+def _signed_in(target: Any, handle: str) -> Any:
+    client = _client(target)
     page = client.get("/signin")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     done = client.post(
@@ -276,12 +299,47 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def measure_pages(clients: dict[str, Any], world: dict, per_user: int) -> dict[str, Any]:
+def _together(clients: dict[str, Any], path: Any, per_user: int, think: Think) -> dict[str, float]:
+    """Every member at once, ``per_user`` pages each, ``think`` between two."""
+    times: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(clients))
+
+    def user(k: int, handle: str, client: Any) -> None:
+        waits = random.Random(1000 + k)
+        barrier.wait()
+        time.sleep(think.wait(waits))  # people do not all arrive at once
+        mine = []
+        for _ in range(per_user):
+            start = time.perf_counter()
+            answer = client.get(path(handle))
+            mine.append(time.perf_counter() - start)
+            assert answer.status_code == 200, answer.status_code
+            time.sleep(think.wait(waits))
+        with lock:
+            times.extend(mine)
+
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=user, args=(k, *item)) for k, item in enumerate(clients.items())
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    return {**_percentiles(times), "throughput_rps": round(len(times) / wall, 1)}
+
+
+def measure_pages(
+    clients: dict[str, Any], world: dict, per_user: int, think: Think
+) -> dict[str, Any]:
     paths = {
         "feed": lambda h: "/feed",
         "conversation": lambda h: f"/messages/{world['conversations'][h]}",
         "job search": lambda h: "/jobs?q=engineer&workplace=hybrid",
     }
+    n = len(clients)
     out: dict[str, Any] = {}
     for name, path in paths.items():
         for handle, client in clients.items():  # one untimed call each: warm caches
@@ -293,33 +351,16 @@ def measure_pages(clients: dict[str, Any], world: dict, per_user: int) -> dict[s
             answer = clients[first].get(path(first))
             single.append(time.perf_counter() - start)
             assert answer.status_code == 200
-        times: list[float] = []
-        lock = threading.Lock()
-        barrier = threading.Barrier(len(clients))
-
-        def user(handle: str, client: Any) -> None:
-            barrier.wait()
-            mine = []
-            for _ in range(per_user):
-                start = time.perf_counter()
-                answer = client.get(path(handle))
-                mine.append(time.perf_counter() - start)
-                assert answer.status_code == 200, answer.status_code
-            with lock:
-                times.extend(mine)
-
-        threads = [threading.Thread(target=user, args=item) for item in clients.items()]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        out[name] = {"one user": _percentiles(single), f"{len(clients)} users": _percentiles(times)}
+        out[name] = {"one user": _percentiles(single)}
+        if think.active:
+            out[name][f"{n} users with think time"] = _together(clients, path, per_user, think)
+        out[name][f"{n} users"] = _together(clients, path, per_user, Think())
     return out
 
 
-def measure_live(app: Any, rounds: int) -> dict[str, float]:
+def measure_live(target: Any, rounds: int) -> dict[str, float]:
     """Two members in one conversation: one polls as the open page does, one writes."""
-    reader, writer = _signed_in(app, "user000"), _signed_in(app, "user001")
+    reader, writer = _signed_in(target, "user000"), _signed_in(target, "user001")
     page = writer.get("/messages")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     sent = writer.post(
@@ -361,6 +402,8 @@ def measure_live(app: Any, rounds: int) -> dict[str, float]:
         delays.append(arrived.get(body, float("inf")) - done)
     stop.set()
     poller.join()
+    for client in (reader, writer):
+        client.__exit__(None, None, None)
     return _percentiles(delays)
 
 
@@ -373,6 +416,23 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="pages per user and kind")
     parser.add_argument("--live-rounds", type=int, default=40)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="worker processes of weakties serve (default: what it uses, %(default)s here; "
+        "0: the app in this process, no HTTP)",
+    )
+    parser.add_argument(
+        "--think",
+        type=Think.parse,
+        default=Think(),
+        metavar="SECONDS|MIN:MAX",
+        help="wait between a member's pages (default 0: back to back only)",
+    )
+    parser.add_argument(
+        "--out", default=None, help="results/NAME.md and .json (default social-BACKEND)"
+    )
     parser.add_argument(
         "--throwaway-postgres",
         action="store_true",
@@ -400,26 +460,44 @@ def run(args: argparse.Namespace) -> None:
     from weakties.web.settings import Settings
 
     load_start = os.getloadavg()
+    think: Think = args.think
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or str(Path(folder) / "platform.sqlite")
         backend = "postgresql" if url.startswith("postgresql") else "sqlite"
         store = open_store(url)
         world = build(store, args.members, args.ties, args.posts, args.users, seed=5)
-        settings = Settings(
-            environment="test", secret_key="bench-" + "x" * 40, db=url, worker_interval=0
-        )
-        app = create_app(settings, store=store)
-        clients = {h: _signed_in(app, h) for h in world["handles"][: args.users]}
-        pages = measure_pages(clients, world, args.requests)
-        live = measure_live(app, args.live_rounds)
-        for client in clients.values():
-            client.__exit__(None, None, None)
-        store.close()
+        server = None
+        if args.workers > 0:
+            store.close()
+            port = _free_port()
+            server = start_server(url, port, args.workers, SECRET)
+            target: Any = f"http://127.0.0.1:{port}"
+            how = "`weakties serve` on loopback, its background loop running as on any server"
+        else:
+            settings = Settings(environment="test", secret_key=SECRET, db=url, worker_interval=0)
+            target = create_app(settings, store=store)
+            how = "the whole app in the benchmark's process, without HTTP (no background loop)"
+        try:
+            clients = {h: _signed_in(target, h) for h in world["handles"][: args.users]}
+            pages = measure_pages(clients, world, args.requests, think)
+            live = measure_live(target, args.live_rounds)
+            for client in clients.values():
+                client.__exit__(None, None, None)
+        finally:
+            if server is not None:
+                stop_server(server)
+            else:
+                store.close()
     load_end = os.getloadavg()
+    workers = max(1, args.workers)
+    model = load_model(args.users, think, workers, how)
     result = {
         "backend": backend,
         "world": world["counts"],
         "users": args.users,
+        "workers": args.workers,
+        "think_s": [think.low, think.high],
+        "load_model": " ".join(model),
         "requests_per_user": args.requests,
         "pages": pages,
         "live_message": {"poll_s": POLL, **live},
@@ -427,32 +505,46 @@ def run(args: argparse.Namespace) -> None:
                     "cpus": os.cpu_count()},
         "load_average": {"start": load_start, "end": load_end},
     }  # fmt: skip
-    name = f"social-{backend}"
+    name = args.out or f"social-{backend}"
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     busy = max(load_start[0], load_end[0]) > (os.cpu_count() or 1)
+    n = args.users
     lines = [
         f"# Feed, conversation and job search under load ({backend})",
         "",
-        f"`benchmarks/social_bench.py` — {world['counts']['members']:,} members, "
+        *model,
+        "",
+        f"`{' '.join(['python', 'benchmarks/social_bench.py', *sys.argv[1:]])}` — "
+        f"{world['counts']['members']:,} members, "
         f"{world['counts']['connections']:,} connections ({world['counts']['tie_rows']:,} tie "
         f"rows), {world['counts']['posts']:,} posts, {world['counts']['messages']:,} messages, "
-        f"{JOBS:,} jobs; {args.users} signed-in members at once, {args.requests} pages each "
-        "per kind, through the whole app in one process.",
+        f"{JOBS:,} jobs; {n} signed-in members at once, {args.requests} pages each "
+        "per kind and phase.",
         "",
         f"Load average at start {load_start[0]:.1f}, at end {load_end[0]:.1f} on "
         f"{os.cpu_count()} cores"
         + (" — **the machine was busy: rerun before quoting**." if busy else "."),
         "",
-        "| page | one user p50 / p95 ms | " + f"{args.users} users p50 / p95 / p99 ms |",
-        "|---|---|---|",
     ]
+    header = "| page | one user p50 / p95 ms |"
+    rule = "|---|---|"
+    if think.active:
+        header += f" {n} users, think time: p50 / p95 / p99 ms |"
+        rule += "---|"
+    header += f" {n} users back to back: p50 / p95 / p99 ms | back to back: pages/s |"
+    rule += "---|---:|"
+    lines += [header, rule]
     for name_, figures in pages.items():
-        one, many = figures["one user"], figures[f"{args.users} users"]
-        lines.append(
-            f"| {name_} | {one['p50_ms']} / {one['p95_ms']} | "
-            f"{many['p50_ms']} / {many['p95_ms']} / {many['p99_ms']} |"
+        one, many = figures["one user"], figures[f"{n} users"]
+        row = f"| {name_} | {one['p50_ms']} / {one['p95_ms']} |"
+        if think.active:
+            thought = figures[f"{n} users with think time"]
+            row += f" {thought['p50_ms']} / {thought['p95_ms']} / {thought['p99_ms']} |"
+        row += (
+            f" {many['p50_ms']} / {many['p95_ms']} / {many['p99_ms']} | {many['throughput_rps']} |"
         )
+        lines.append(row)
     lines += [
         "",
         f"A new message on the other member's open page (polled every {POLL} s): "
@@ -462,6 +554,14 @@ def run(args: argparse.Namespace) -> None:
     ]
     (HERE / "results" / f"{name}.md").write_text("\n".join(lines))
     print("\n".join(lines))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 if __name__ == "__main__":
