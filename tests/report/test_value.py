@@ -145,3 +145,17 @@ def test_the_json_report_follows_its_documented_schema(demo):
     broken = dict(report, classes={**report["classes"], "counts": "many"})
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_the_headline_alone_is_the_reports(demo):
+    """What the month's change compares with: the headline of the network as it
+    stood a month before, computed without the report's lists, is the report's."""
+    from weakties.report.value import network_headline
+
+    store, as_of = demo
+    before = as_of - dt.timedelta(days=30)
+    with store.engine.begin() as conn:
+        r = reader(conn, viewer_of(conn, "you", as_of=before))
+        alone = network_headline(r, as_of=before)
+        whole = network_report(conn, before)
+    assert alone == whole["headline"] and alone["ties"] > 0

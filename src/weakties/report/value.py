@@ -42,7 +42,7 @@ from weakties.words import counted
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
 
-__all__ = ["network_report"]
+__all__ = ["network_headline", "network_report"]
 
 DAY = 86400.0
 #: a field (employer, industry, location) says something of the first degree when
@@ -113,9 +113,10 @@ def _classes(scores: TieScores) -> dict[str, Any]:
     }
 
 
-def _reach(reader: Reader, me_person: int, past: dt.datetime | None) -> dict[str, Any]:
+def _reach(
+    reader: Reader, me_person: int, past: dt.datetime | None, with_inferred: Graph
+) -> dict[str, Any]:
     declared = Graph.from_store(reader, sources=SOCIAL_TIE_SOURCES, as_of=past)
-    with_inferred = Graph.from_store(reader, as_of=past)
     out: dict[str, Any] = {}
     for label, g in (("declared", declared), ("with_inferred", with_inferred)):
         me = g.node_of(me_person)
@@ -218,8 +219,7 @@ def _diversity(reader: Reader, first: list[int], past: dt.datetime | None) -> di
     }
 
 
-def _brokerage(reader: Reader, me_person: int, past: dt.datetime | None) -> dict[str, Any]:
-    g = Graph.from_store(reader, as_of=past)
+def _brokerage(g: Graph, me_person: int) -> dict[str, Any]:
     me = g.node_of(me_person)
     values = {
         "constraint": float(constraint(g, nodes=me)[me]),
@@ -261,10 +261,7 @@ def _brokerage(reader: Reader, me_person: int, past: dt.datetime | None) -> dict
     }
 
 
-def _circles(
-    reader: Reader, me_person: int, scores: TieScores, past: dt.datetime | None
-) -> dict[str, Any]:
-    g = Graph.from_store(reader, as_of=past)
+def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dict[str, Any]:
     me = g.node_of(me_person)
     groups = ego_communities(g, me)
     strength = {scores.other(i): float(scores.score[i]) for i in range(len(scores))}
@@ -482,6 +479,46 @@ def _headline(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _measured(
+    reader: Reader, as_of: dt.datetime | None, model: ModelChoice | None
+) -> tuple[int, dt.datetime, TieScores, Graph, dict[str, Any]]:
+    """What the headline numbers are made of: the viewer's person, the date, the
+    scored ties, the graph of every tie as of the date, and the sections
+    ``classes``, ``reach``, ``diversity``, ``brokerage`` and ``people``."""
+    me = reader.scope.person_id
+    if me is None:
+        raise ValueError("a network report is a member's: give a member's reader")
+    when = as_of or reader.now
+    past = as_of
+    if model is None:
+        scores = score_ties(reader, as_of=when)
+    else:
+        scores = score_ties(reader, as_of=when, model=model.prior, fitted=model.fitted)
+    tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
+    first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]
+    # one graph of every tie (pooled and inferred) serves reach, brokerage and circles
+    g = Graph.from_store(reader, as_of=past)
+    sections = {
+        "classes": _classes(scores),
+        "reach": _reach(reader, me, past, g),
+        "diversity": _diversity(reader, first, past),
+        "brokerage": _brokerage(g, me),
+        "people": _people(reader),
+    }
+    return me, when, scores, g, sections
+
+
+def network_headline(
+    reader: Reader, *, as_of: dt.datetime | None = None, model: ModelChoice | None = None
+) -> dict[str, Any]:
+    """The headline numbers of :func:`network_report` for the same arguments (the
+    JSON of its ``headline``), without computing the report's lists (circles,
+    dormant and decaying ties, reciprocity): what a comparison of two dates needs.
+    """
+    _me, _when, _scores, _g, sections = _measured(reader, as_of, model)
+    return _headline(sections)
+
+
 def network_report(
     reader: Reader,
     handle: str,
@@ -499,31 +536,18 @@ def network_report(
     (:func:`weakties.ties.strength.choose_model`): a comparison of two dates
     by one model.
     """
-    me = reader.scope.person_id
-    if me is None:
-        raise ValueError("a network report is a member's: give a member's reader")
-    when = as_of or reader.now
-    past = as_of
-    if model is None:
-        scores = score_ties(reader, as_of=when)
-    else:
-        scores = score_ties(reader, as_of=when, model=model.prior, fitted=model.fitted)
-    tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
-    first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]
-    report: dict[str, Any] = {
-        "member": handle,
-        "as_of": when.date().isoformat(),
-        "model": scores.model_name,
-        "classes": _classes(scores),
-        "reach": _reach(reader, me, past),
-        "diversity": _diversity(reader, first, past),
-        "brokerage": _brokerage(reader, me, past),
-        "circles": _circles(reader, me, scores, past),
-        "dormant": _dormant(reader, scores),
-        "decaying": _decaying(reader, scores),
-        "reciprocity": _reciprocity(reader, me, when),
-        "people": _people(reader),
-    }
+    me, when, scores, g, report = _measured(reader, as_of, model)
+    report.update(
+        {
+            "member": handle,
+            "as_of": when.date().isoformat(),
+            "model": scores.model_name,
+            "circles": _circles(reader, g, me, scores),
+            "dormant": _dormant(reader, scores),
+            "decaying": _decaying(reader, scores),
+            "reciprocity": _reciprocity(reader, me, when),
+        }
+    )
     report["headline"] = _headline(report)
     old = previous
     if old is not None and old["as_of"] < report["as_of"]:

@@ -64,7 +64,7 @@ class Dashboard:
 def _month_change(
     conn: Connection, who: Viewer, report: NetworkReport
 ) -> tuple[MonthChange | None, str | None]:
-    from weakties.report.value import network_report as compute
+    from weakties.report.value import network_headline
     from weakties.service.social import shown_reader
     from weakties.ties.strength import choose_model
 
@@ -73,14 +73,14 @@ def _month_change(
     # the month before is scored with the model that scored the report: the
     # change is the network's, not a change of model
     same = choose_model(r, when=who.as_of or r.now)
-    past = compute(r, who.label, as_of=since, model=same)
-    if past.headline.ties == 0:
+    # its headline only: the month's change shows none of its lists
+    then = network_headline(r, as_of=since, model=same)
+    if then["ties"] == 0:
         return None, (
             f"no change to show: you had no tie on {since.date().isoformat()}, "
             "a month before this report"
         )
     now = to_json(report.headline)
-    then = to_json(past.headline)
     deltas = {
         k: None if v is None or then.get(k) is None else round(v - then[k], 4)
         for k, v in now.items()
