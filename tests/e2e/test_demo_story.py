@@ -21,8 +21,10 @@ def run(args, **kwargs):
 @pytest.fixture(scope="module")
 def told(tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    done = run(["demo", "--db-file", str(db)], env=_wide())
+    theirs = db.with_name("theirs.sqlite")  # a database of --db is never the demo's
+    done = run(["demo", "--db-file", str(db)], env={**_wide(), "WEAKTIES_DB": str(theirs)})
     assert done.returncode == 0, done.stderr
+    assert "not the one of --db" in done.stderr and not theirs.exists()
     return db, done.stdout
 
 

@@ -1,15 +1,18 @@
 """mbox e-mail metadata: headers only, one trace per recipient, people matched by address."""
 
+import datetime as dt
 import mailbox
 import sqlite3
 from email.message import EmailMessage
 
 import pytest
+from sqlalchemy import select
 
-from tests.support import connections, table_snapshot, url, write_files
+from tests.support import connections, reader_of, table_snapshot, url, write_files
 from weakties.ingest.contacts import import_contacts
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.ingest.mbox import import_mbox, read_mbox
+from weakties.model import tables as t
 from weakties.store.errors import InputError
 
 SECRET_BODY = "BODY-SECRET the plan is on"
@@ -226,3 +229,27 @@ def test_the_same_message_in_two_mailboxes_is_one_trace(store, db_path, mbox_fil
     again = import_mbox(store, archive, "ann", me=["ann@acme.io"])
     assert not again.unchanged  # a different file
     assert _rows(db_path, "select count(*) from interaction") == before
+
+
+def test_an_old_mailbox_is_dated_by_its_newest_message_not_today(store, tmp_path, mbox_file):
+    """An mbox of January 2024 imported after a LinkedIn export of July 2024 leaves the
+    data's date at July (it used to become today's, rescoring every tie to today); the
+    import is dated by its newest message (16 January: the list mail of the 17th is not
+    a trace), and an address book, which has no dates, is undated."""
+    rows = [["Bob", "Stone", url("bob"), "bob@x.io", "Globex", "Dev", "02 Jan 2024"]]
+    linkedin = write_files(tmp_path / "li", {"Connections.csv": connections(rows)})
+    july = dt.date(2024, 7, 1)
+    import_linkedin(store, linkedin, "ann", export_date=july)
+    mail = import_mbox(store, [mbox_file], "ann")
+    assert (mail.export_date, mail.export_date_how) == (dt.date(2024, 1, 16), "records")
+    book = import_contacts(store, write_files(tmp_path / "ab", {"c.vcf": VCARD}) / "c.vcf", "ann")
+    assert (book.export_date, book.export_date_how) == (None, "undated")
+    with store.engine.connect() as conn:
+        assert reader_of(conn, "ann").data_date() == july
+        dates = conn.execute(
+            select(t.ImportRun.source_kind, t.ImportRun.export_date).order_by(t.ImportRun.id)
+        ).all()
+    assert [tuple(d) for d in dates][1:] == [
+        ("mbox", dt.date(2024, 1, 16)),
+        ("contacts:auto", None),
+    ]

@@ -168,3 +168,38 @@ def test_a_contradiction_in_the_date_order_names_the_deciding_line(seeded, tmp_p
     )
     refused(_import(db, _one(tmp_path, text)), 2, "line 3", "day/month dates (line 2")
     assert dump(db) == before
+
+
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00Z", "9999-01-01", "1850-03-12"])
+def test_implausible_timestamps_in_an_interaction_log_refused(seeded, tmp_path, stamp):
+    db, before = seeded
+    log = tmp_path / "log.csv"
+    log.write_text(f"from,to,at\nann,bob,2024-01-02\nann,cy,{stamp}\n", encoding="utf-8")
+    args = ("--sender", "from", "--recipient", "to", "--timestamp", "at", "--as", "me")
+    ran = run(db, "import", "interactions", str(log), *args)
+    refused(ran, 2, "log.csv", "line 3", "'at'", "implausible date")
+    assert dump(db) == before
+
+
+def test_a_meeting_in_year_9999_or_0001_is_skipped_and_counted(seeded, tmp_path):
+    """A calendar's single events are kept whatever their date, but not 0001 or
+    9999: skipped with their reason, as the mbox reader skips such a mail."""
+    db, _ = seeded
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:{uid}\nDTSTART:{day}T100000Z\nORGANIZER:mailto:me@x.io\n"
+        f"ATTENDEE;CN=Bo:mailto:bo@x.io\nEND:VEVENT\n"
+        for uid, day in (("far", "99990101"), ("old", "00010101"), ("ok", "20240105"))
+    )
+    cal = tmp_path / "cal.ics"
+    cal.write_text(
+        ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\n" + events + "END:VCALENDAR\n").replace(
+            "\n", "\r\n"
+        ),
+        encoding="utf-8",
+    )
+    ran = run(db, "import", "ics", str(cal), "--as", "me", "--me", "me@x.io", "--json")
+    assert ran.code == 0, ran.err
+    summary = json.loads(ran.out)
+    (report,) = [f for f in summary["files"] if f["kind"] == "icalendar"]
+    assert report["skipped"] == {"implausible date": 2}, report
+    assert report["traces"] == 1 and summary["export_date"] == "2024-01-05"

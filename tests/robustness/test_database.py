@@ -173,3 +173,27 @@ def test_read_only_folder_reads_work(public_dir):
     _one_line(_as_user(db, "import", "linkedin", str(export), "--as", "you"), 3, "read-only")
     assert dump(db) == before
     assert sorted(p.name for p in public_dir.iterdir()) == files
+
+
+def test_report_and_export_never_replace_a_device_a_pipe_or_a_link(seeded, tmp_path):
+    """``report --html`` and ``export`` write into a temporary file renamed over the
+    destination: given a pipe, a folder or a symbolic link (or /dev/full) they
+    refused nothing and replaced it with a regular file. Now: one line, exit 2,
+    the destination as it was."""
+    import os
+
+    db, _ = seeded
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    page = tmp_path / "page.html"
+    page.write_text("mine", encoding="utf-8")
+    link = tmp_path / "link.html"
+    link.symlink_to(page)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for target in (pipe, link, folder):
+        refused(run(db, "report", "--html", str(target), "--as", "me"), 2, str(target))
+    refused(run(db, "export", "graphml", str(pipe), "--replace"), 2, "not a regular file")
+    refused(run(db, "export", "graphml", str(link), "--replace"), 2, "not a regular file")
+    assert pipe.is_fifo() and link.is_symlink() and folder.is_dir()
+    assert page.read_text(encoding="utf-8") == "mine"

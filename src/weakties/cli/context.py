@@ -91,5 +91,5 @@ def call(
         if after is not None:
             after(result)
     if viewer.note:
-        note(f"{viewer.note}; --as-of DATE for another date")
+        note(viewer.note)  # it already says: --as-of DATE for another date
     return result

@@ -7,11 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
-from weakties.cli.output import console, esc, print_json, shown, table
+from weakties.cli.context import state
+from weakties.cli.output import console, esc, note, print_json, shown, table
 from weakties.words import counted
 
 
 def demo(
+    ctx: typer.Context,
     db_file: Annotated[
         Path,
         typer.Option(
@@ -39,6 +41,9 @@ def demo(
     from weakties.service import transaction, viewer
     from weakties.service.report import network_report, overview
 
+    if state(ctx).db is not None:
+        # a database given with --db (or WEAKTIES_DB) is never recreated by the demo
+        note(f"the demo writes its own database, {db_file} (--db-file), not the one of --db")
     with console.status("Generating a world and importing three exports..."):
         store, result = build_demo(db_file, n_people=people, seed=seed)
     # the world ends on its export date: the report is as of the day after it

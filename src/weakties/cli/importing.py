@@ -129,7 +129,14 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
             f"Nothing new: every file was already imported for [bold]{escape(summary.member)}[/]."
         )
     files: list[FileReport] = [f for f in summary.files if f.status in ("imported", "unchanged")]
-    if summary.export_date and summary.export_date_source:
+    if summary.export_date_how == "records" and summary.export_date:
+        console.print(f"Data up to {summary.export_date} (its newest record)", markup=False)
+    elif summary.export_date_how == "undated":
+        console.print(
+            "No date in these files: the date of your data stays that of your other imports",
+            markup=False,
+        )
+    elif summary.export_date and summary.export_date_source:
         how = (
             "given with --export-date"
             if summary.export_date_how == "given"
@@ -139,7 +146,8 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
     if files:
         read_as = any(f.read_as for f in files)
         table(
-            f"Import for {summary.member} — export of {summary.export_date}",
+            f"Import for {summary.member} — "
+            + (f"export of {summary.export_date}" if summary.export_date else "undated"),
             ["file", "kind", "version", "status", "rows", "skipped", "traces"]
             + (["read as"] if read_as else []),
             [

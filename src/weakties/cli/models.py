@@ -9,6 +9,7 @@ import typer
 from weakties.cli.context import call
 from weakties.cli.options import AsOf, AsViewer, Json
 from weakties.cli.output import console, print_json
+from weakties.words import counted
 
 app = typer.Typer(help="Models learned from the network's own history.")
 
@@ -39,8 +40,8 @@ def fit(
         print_json(result)
         return
     console.print(
-        f"Fitted for {result.viewer} as of {result.as_of} on {result.cuts} past "
-        "period(s) of 30 days.",
+        f"Fitted for {result.viewer} as of {result.as_of} on "
+        f"{counted(result.cuts, 'past period', 'past periods')} of 30 days.",
         markup=False,
     )
     for label, part, prior in (
@@ -56,7 +57,10 @@ def fit(
             console.print(f"  {label}: not fitted ({part.note}); {prior} is used", markup=False)
     seen = result.evidence
     if seen.labels or seen.introductions:
-        line = f"  evidence: {seen.labels} label(s), {seen.introductions} introduction outcome(s); "
+        line = (
+            f"  evidence: {counted(seen.labels, 'label', 'labels')}, "
+            f"{counted(seen.introductions, 'introduction outcome', 'introduction outcomes')}; "
+        )
         if seen.used:
             line += (
                 f"{seen.used} on ties in touch rescale the tie model "

@@ -278,11 +278,20 @@ def write_whole(path: Path, text: str) -> None:
     Raises
     ------
     InputError
-        The folder is missing or not writable, or the disk is full.
+        The folder is missing or not writable, the disk is full, or ``path`` is
+        something other than a regular file (a device such as ``/dev/full``, a
+        folder, a pipe, a symbolic link): it is never replaced.
     """
     import os
     import tempfile
 
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # renamed over, a device (/dev/full), a pipe or a link would become a file
+        raise InputError(
+            "cannot write the report: not a regular file (a device, a folder, a pipe or a "
+            "link): give the name of a file",
+            file=str(path),
+        )
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path(".")

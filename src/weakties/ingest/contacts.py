@@ -33,7 +33,6 @@ from weakties.ingest.csvread import CsvFile, Row
 from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key, linkedin_slug, phone_key
-from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -292,7 +291,7 @@ def import_contacts(
         jobs=jobs,
         other_files=others,
         me=SelfInfo(),
-        export_date=clock.utcnow().date(),
+        export_date=None,  # dated by its newest record
         source_kind=f"contacts:{fmt}",
         source_label=label,
         progress=progress,

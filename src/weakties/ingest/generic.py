@@ -80,12 +80,12 @@ from weakties.ingest import context
 from weakties.ingest.batch import CHUNK_ROWS, chunked
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.csvread import MAX_LINE_CHARS, sniff_encoding
+from weakties.ingest.dates import check_plausible
 from weakties.ingest.mbox import naive_utc
 from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import SourceFile, open_sources
 from weakties.model.identity import email_key
 from weakties.model.tables import Member, utcnow
-from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -124,19 +124,23 @@ def parse_timestamp(text: str) -> dt.datetime:
         if _INTEGER.fullmatch(value):
             number = int(value)
             if abs(number) > 10**11:
-                return _EPOCH + dt.timedelta(milliseconds=number)
-            return _EPOCH + dt.timedelta(seconds=number)
-        if _NUMBER.fullmatch(value):
+                when = _EPOCH + dt.timedelta(milliseconds=number)
+            else:
+                when = _EPOCH + dt.timedelta(seconds=number)
+        elif _NUMBER.fullmatch(value):
             seconds = float(value)
             if abs(seconds) > 1e11:
                 seconds /= 1000
-            return _EPOCH + dt.timedelta(seconds=seconds)
-        return naive_utc(dt.datetime.fromisoformat(value))
+            when = _EPOCH + dt.timedelta(seconds=seconds)
+        else:
+            when = naive_utc(dt.datetime.fromisoformat(value))
     except (ValueError, OverflowError) as exc:
         raise ValueError(
             f"unrecognised timestamp {value!r}: expected ISO 8601 (2024-03-01T09:30:00Z) "
             "or Unix epoch seconds or milliseconds"
         ) from exc
+    check_plausible(when, value)  # 0001 and 9999 are not data: refused, as in every reader
+    return when
 
 
 def default_member(store: Store) -> str:
@@ -706,7 +710,7 @@ def _run(
         jobs=[Job(source, kind, job(source))],
         other_files=[],
         me=SelfInfo(),
-        export_date=clock.utcnow().date(),
+        export_date=None,  # dated by its newest record
         source_kind=kind,
         source_label=str(path),
         progress=progress,

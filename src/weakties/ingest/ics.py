@@ -49,6 +49,7 @@ import vobject
 
 from weakties.ingest.batch import chunked
 from weakties.ingest.context import FileReport, ImportContext
+from weakties.ingest.dates import check_plausible
 from weakties.ingest.mbox import AddressBook, digest, naive_utc
 from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
@@ -274,6 +275,11 @@ def meeting(
     if not isinstance(start, dt.date):
         found.skipped["no start"] += 1
         return found
+    try:  # 0001 or 9999 is not a meeting (the mbox and LinkedIn readers say the same)
+        check_plausible(_utc(start), str(start))
+    except ValueError:
+        found.skipped["implausible date"] += 1
+        return found
     if organizer is None:
         found.skipped["no organizer"] += 1
         return found
@@ -473,7 +479,7 @@ def import_ics(
         jobs=jobs,
         other_files=others,
         me=SelfInfo(emails=set(addresses)),
-        export_date=day,
+        export_date=None,  # dated by its newest meeting
         source_kind="icalendar",
         source_label=label,
         keep_content=keep_content,

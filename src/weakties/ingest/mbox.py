@@ -58,7 +58,6 @@ from weakties.ingest.run import ImportSummary, Job, Progress, SelfInfo, execute
 from weakties.ingest.sources import Limits, SourceFile, open_sources
 from weakties.model.identity import email_key, name_key, split_credentials
 from weakties.model.tables import Identity
-from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
@@ -442,7 +441,7 @@ def import_mbox(
         jobs=jobs,
         other_files=others,
         me=SelfInfo(emails=set(addresses)),
-        export_date=clock.utcnow().date(),
+        export_date=None,  # dated by its newest record
         source_kind="mbox",
         source_label=label,
         keep_content=keep_content,

@@ -355,7 +355,7 @@ def execute(
     jobs: list[Job],
     other_files: list[FileReport],
     me: SelfInfo,
-    export_date: dt.date,
+    export_date: dt.date | None,
     source_kind: str,
     source_label: str,
     keep_content: bool = False,
@@ -369,6 +369,10 @@ def execute(
     """Run the jobs of one import in one transaction (see the module doc).
 
     ``member`` ``None`` means the database's only member (:func:`choose_member`).
+    ``export_date`` ``None`` dates the import by its newest record (a message, a
+    meeting, a trace; never later than today), or leaves it undated when its
+    files carry no date (an address book): an old mailbox then never makes the
+    member's data look as of today.
     ``export_date_guessed`` says how the date was guessed when no name gave it;
     such a date may not make the export older than one already imported.
     ``export_date_source`` says how the date was found (recorded with the run);
@@ -399,6 +403,27 @@ def execute(
     return summary
 
 
+def _date_by_records(conn: Connection, summary: ImportSummary, run_id: int, today: dt.date) -> None:
+    """Date an import that names no date by its newest record (see :func:`execute`)."""
+    newest = conn.execute(
+        select(func.max(t.Interaction.occurred_at)).where(t.Interaction.import_run_id == run_id)
+    ).scalar()
+    if isinstance(newest, dt.datetime):
+        day = min(newest.date(), today)
+        summary.export_date = day
+        summary.export_date_how = "records"
+        summary.export_date_source = "its newest record"
+    else:
+        summary.export_date = None
+        summary.export_date_how = "undated"
+        summary.export_date_source = None
+    conn.execute(
+        update(t.ImportRun)
+        .where(t.ImportRun.id == run_id)
+        .values(export_date=summary.export_date, export_date_source=summary.export_date_source)
+    )
+
+
 class _NothingNew(Exception):
     """Every file was imported before: the transaction is rolled back."""
 
@@ -416,6 +441,7 @@ def _execute(
     guessed: str | None = None,
     force: bool = False,
 ) -> None:
+    by_records = summary.export_date is None
     export_date = summary.export_date or clock.utcnow().date()
     source_label = summary.source
     # The write lock from the start: what is read to resolve people cannot
@@ -538,6 +564,8 @@ def _execute(
             )
             tick(0)
             finished[0] += job.source.size
+        if by_records:
+            _date_by_records(conn, summary, run_id, export_date)
         after = count_rows(conn)
         summary.warnings.extend(ctx.warnings())
         summary.added = {k: after[k] - before[k] for k in before}

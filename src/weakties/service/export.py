@@ -111,6 +111,12 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     target = Path(dest)
+    if target.is_symlink() or (target.exists() and not (target.is_file() or target.is_dir())):
+        # a device (/dev/full), a pipe or a link would be replaced by a file
+        raise InputError(
+            f"{target} is not a regular file or folder: choose a file name to write",
+            file=str(target),
+        )
     if target.exists() and not replace:
         raise InputError(f"{target} exists: choose another destination or --replace it")
     reader = _reader(conn, who)

@@ -55,6 +55,7 @@ from weakties.ties.history import (
     tie_samples,
 )
 from weakties.ties.strength import TieScores
+from weakties.words import counted
 
 if TYPE_CHECKING:
     from weakties.opportunity.pymk_model import PlaceSpans
@@ -543,7 +544,7 @@ def describe(dimension: str, raw: dict[str, float], feature: str = "") -> str:
         return f"last contact {ago(raw['days_since'])}"
     if dimension == "intensity":
         return (
-            f"{int(raw['pair:raw30'])} contact(s) in the last month, "
+            f"{counted(raw['pair:raw30'], 'contact', 'contacts')} in the last month, "
             f"{int(raw['pair:raw365'])} in the last year, {int(raw['pair:count'])} in all"
         )
     if dimension == "duration":
@@ -552,7 +553,7 @@ def describe(dimension: str, raw: dict[str, float], feature: str = "") -> str:
         weeks = int(min(52, math.floor(raw["tie_age"] / 7) + 1))
         active = round(raw["regularity"] * weeks)
         rhythm = " in bursts" if raw["burstiness"] > 0.3 else ""
-        return f"in touch in {active} of the last {weeks} week(s){rhythm}"
+        return f"in touch in {active} of the last {counted(weeks, 'week', 'weeks')}{rhythm}"
     if dimension == "trajectory":
         now, before = raw["pair:raw30"], raw["pair:n30_60"]
         usual = raw["tie_age"] / max(raw["pair:contact_days"], 1.0)
@@ -578,12 +579,13 @@ def describe(dimension: str, raw: dict[str, float], feature: str = "") -> str:
         group = 1.0 / max(raw["closeness"], 1e-6) ** 2
         return f"mostly in groups (about {group:.0f} recipients)"
     if dimension == "structural":
-        return f"{int(raw['mutual'])} mutual contact(s)"
+        return counted(raw["mutual"], "mutual contact", "mutual contacts")
     if dimension == "context":
         if feature.startswith("elsewhere"):
             n = int(raw[feature])
             side = "one of them" if feature == "elsewhere_max" else "each of them"
-            return f"since they last spoke, {side} was in touch with others {n} time(s)"
+            times = counted(n, "time", "times")
+            return f"since they last spoke, {side} was in touch with others {times}"
         if feature.startswith("idle"):
             side = "one of them" if feature == "idle_max" else "both"
             return f"{side} in touch with nobody for {_span(raw[feature])}"
@@ -593,7 +595,8 @@ def describe(dimension: str, raw: dict[str, float], feature: str = "") -> str:
             span = "this year" if feature.startswith("share") else "lately"
             return f"{share:.0%} of {side} one's contact {span} is with the other"
         side = "the quieter" if feature == "active_min" else "the busier"
-        return f"{side} of the two was in touch {int(raw[feature])} time(s) with anyone this month"
+        times = counted(raw[feature], "time", "times")
+        return f"{side} of the two was in touch {times} with anyone this month"
     return dimension
 
 
@@ -601,9 +604,9 @@ def _span(days: float) -> str:
     if days < 1:
         return "less than a day"
     if days < 60:
-        return f"{int(days)} day(s)"
+        return counted(days, "day", "days")
     if days < 730:
-        return f"{int(days / 30.4)} month(s)"
+        return counted(days / 30.4, "month", "months")
     return f"{days / 365.25:.1f} years"
 
 
