@@ -177,3 +177,39 @@ def test_one_snapshot_serves_only_the_viewers_who_see_exactly_its_ties(platform)
         kept = _snapshot(conn, eve, Reader(conn, eve.scope))
         everyone = shared(conn)
         assert _same_graph(kept, Graph.from_store(Reader(conn, everyone.scope)))
+
+
+def test_degrees_among_some_people_are_those_of_the_whole_second_degree(platform):
+    everyone = range(1, 15)
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            for without in ((), (2,), (5, 9), (6,)):
+                named, _ = Reader(conn, who.scope).degrees(without=without)
+                # read from the ties of these people only, or from the kept degrees
+                fresh = Reader(conn, who.scope)
+                assert fresh.degrees_among(everyone, without=without) == named
+                assert fresh.degrees_among([6, 9, 13], without=without) == {
+                    p: d for p, d in named.items() if p in (6, 9, 13)
+                }
+                kept = Reader(conn, who.scope)
+                kept.degrees()
+                assert kept.degrees_among(everyone, without=without) == named
+
+
+def test_ties_between_two_groups_are_those_of_every_tie(platform):
+    groups = ([1, 2, 3], [4, 5, 6, 10], [9, 13])
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            r = Reader(conn, who.scope)
+            for social in (True, False):
+                sources = SOCIAL_TIE_SOURCES if social else None
+                every = {(a, b) for a, b, *_ in r.tie_rows("names", sources=sources)}
+                for one in groups:
+                    for other in groups:
+                        want = {
+                            (a, b)
+                            for a, b in every
+                            if (a in one and b in other) or (b in one and a in other)
+                        }
+                        got = set(r.ties_between(one, other, "names", social=social))
+                        assert got == want

@@ -63,35 +63,17 @@ class OrgPage:
 
 def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[int, int]:
     """The degree (1 or 2; 0 for the viewer) of each of ``person_ids`` that is near
-    the viewer over the ties the viewer may see: from the viewer's first and second
-    degree, which the server keeps while the network is unchanged
-    (:mod:`weakties.service.live`). A member with a block between them and the
-    viewer has no degree, and is no way to anyone: a contact kept by the viewer's
-    imported data after a block gives nobody the second degree."""
+    the viewer over the ties the viewer may see: the viewer's contacts, and those
+    tied to one of them (:meth:`~weakties.store.read_ties.TieReads.degrees_among`,
+    which reads the ties of these people only). A member with a block between
+    them and the viewer has no degree, and is no way to anyone: a contact kept by
+    the viewer's imported data after a block gives nobody the second degree."""
     scoped = reader(conn, viewer)
     me = viewer.person_id
     out: dict[int, int] = {}
     if me is not None and me in person_ids:
         out[me] = 0
-    hidden = blocked_people(conn, viewer)
-    named, _ = scoped.degrees()
-    if any(named.get(p) == 1 for p in hidden):
-        named = _degrees_without(scoped, hidden)
-    out.update({p: named[p] for p in person_ids - hidden if p != me and p in named})
-    return out
-
-
-def _degrees_without(scoped: Any, hidden: set[int]) -> dict[int, int]:
-    """The degrees of :meth:`~weakties.store.read_ties.TieReads.degrees` (by name),
-    from the viewer's first degree less the ``hidden`` people (as the paths on a
-    profile are)."""
-    me = scoped.scope.person_id
-    first = scoped.first_degree() - hidden
-    out: dict[int, int] = dict.fromkeys(first, 1)
-    for a, b in scoped.contact_ties(first, "names"):
-        for u, v in ((a, b), (b, a)):
-            if u in first and v != me and v not in first:
-                out.setdefault(v, 2)
+    out.update(scoped.degrees_among(person_ids, without=blocked_people(conn, viewer)))
     return out
 
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.identity import name_key
-from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import (
     Account,
     Member,
@@ -24,7 +23,6 @@ from weakties.model.tables import (
     Organization,
     Person,
     Position,
-    Tie,
     utcnow,
 )
 from weakties.service.career import Employer, group_by_employer
@@ -41,6 +39,7 @@ from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.recommendations import Recommendation, recommendations
 from weakties.service.skills import SkillView, skills_of
 from weakties.service.social import blocked_people
+from weakties.store.reader import Reader
 
 __all__ = [
     "PHOTO_SIZE",
@@ -204,8 +203,13 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     is_self = row.pid == viewer.person_id
     card = MemberCard(row.id, row.pid, row.handle, row.display_name, row.headline)
     state = connection_state(conn, viewer, card)
-    mutual = [] if is_self else _mutual(conn, viewer, row.pid, hidden)
-    paths = [] if is_self else _paths(conn, viewer, row.pid, hidden)
+    if is_self:
+        mutual, paths = [], []
+    else:
+        # the member's ties the viewer may see, read once for both
+        theirs = reader(conn, viewer).neighbours(row.pid)
+        mutual = _mutual(conn, viewer, row.pid, hidden, theirs)
+        paths = _paths(conn, viewer, row.pid, hidden, theirs)
     if state == "connected":
         degree: int | None = 1
     elif paths:
@@ -247,84 +251,83 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
 PATHS_SHOWN = 5
 
 
-def _neighbours(conn: Connection, viewer: Viewer, pid: int) -> set[int]:
-    """The people tied to ``pid`` now by a tie the viewer may see (any source)."""
-    return {
-        b if a == pid else a
-        for a, b, _source, _by, _since, ended, _c in reader(conn, viewer).person_ties(pid)
-        if ended is None
-    }
-
-
-def _bridges(
-    conn: Connection, viewer: Viewer, mine: set[int], theirs: set[int]
-) -> set[tuple[int, int]]:
-    """The (one of mine, one of theirs) pairs tied now by a tie the viewer may see."""
-    scoped = reader(conn, viewer)
-    out: set[tuple[int, int]] = set()
-    left, right = sorted(mine), sorted(theirs)
-    for start in range(0, len(left), 2000):
-        chunk = left[start : start + 2000]
-        query = scoped.where(
-            select(Tie.person_a_id, Tie.person_b_id).where(
-                Tie.ended_at.is_(None),
-                or_(
-                    and_(Tie.person_a_id.in_(chunk), Tie.person_b_id.in_(right)),
-                    and_(Tie.person_b_id.in_(chunk), Tie.person_a_id.in_(right)),
-                ),
-            ),
-            scoped.tie_visible("names"),
-        )
-        for a, b in conn.execute(query):
-            out.add((a, b) if a in mine else (b, a))
-    return out
-
-
 def _paths(
-    conn: Connection, viewer: Viewer, pid: int, hidden: set[int] | None = None
+    conn: Connection,
+    viewer: Viewer,
+    pid: int,
+    hidden: set[int] | None = None,
+    theirs: dict[int, bool] | None = None,
 ) -> list[list[PathStep]]:
     """The shortest paths (at most three hops) from the viewer to ``pid`` over the
-    ties the viewer may see, each person named; a few of them. None goes through
-    the ``hidden`` people (members with a block between them and the viewer).
+    ties the viewer may see (any source), each person named; a few of them. None
+    goes through the ``hidden`` people (members with a block between them and the
+    viewer). ``theirs``: ``pid``'s neighbours, when the caller has them.
 
     Bounded by the two people's own ties (a meet in the middle), not the whole
     network: one query for each side's neighbours, one for the ties between them."""
     me = person_of(viewer)
     hidden = hidden or set()
-    mine = _neighbours(conn, viewer, me) - {me} - hidden
+    scoped = reader(conn, viewer)
+    mine = set(scoped.neighbours(me)) - {me} - hidden
     found: list[list[int]]
     if pid in mine:
         found = [[me, pid]]
     else:
-        theirs = _neighbours(conn, viewer, pid) - {pid, me} - hidden
-        common = sorted(mine & theirs)
+        if theirs is None:
+            theirs = scoped.neighbours(pid)
+        others = set(theirs) - {pid, me} - hidden
+        common = sorted(mine & others)
         if common:
             found = [[me, m, pid] for m in common]
         else:
-            found = [[me, a, b, pid] for a, b in sorted(_bridges(conn, viewer, mine, theirs))]
+            found = [[me, a, b, pid] for a, b in _bridges(scoped, mine, others)]
     found = found[:PATHS_SHOWN]
     ids = {p for path in found for p in path}
-    names = reader(conn, viewer).names(ids)
+    names = scoped.names(ids)
     query = select(Member.person_id, Member.handle).where(Member.person_id.in_(ids))
     handles = {int(a): b for a, b in conn.execute(query).all()} if ids else {}
     return [[PathStep(p, names.get(p), handles.get(p)) for p in path] for path in found]
 
 
+#: the viewer's contacts whose ties to the member's are read at once
+BRIDGE_CHUNK = 16
+
+
+def _bridges(scoped: Reader, mine: set[int], theirs: set[int]) -> list[tuple[int, int]]:
+    """The first :data:`PATHS_SHOWN` (one of mine, one of theirs) pairs, in order,
+    tied now by a tie the viewer may see: the viewer's contacts are walked in
+    order, a few at a time, until enough are found."""
+    out: list[tuple[int, int]] = []
+    walk = sorted(mine)
+    for start in range(0, len(walk), BRIDGE_CHUNK):
+        chunk = set(walk[start : start + BRIDGE_CHUNK])
+        found = {
+            (a, b) if a in chunk else (b, a)
+            for a, b in scoped.ties_between(chunk, theirs, "names", social=False)
+        }
+        out += sorted(found)
+        if len(out) >= PATHS_SHOWN:
+            break
+    return out
+
+
 def _mutual(
-    conn: Connection, viewer: Viewer, pid: int, hidden: set[int] | None = None
+    conn: Connection,
+    viewer: Viewer,
+    pid: int,
+    hidden: set[int] | None = None,
+    theirs: dict[int, bool] | None = None,
 ) -> list[MutualContact]:
-    """The viewer's contacts connected with ``pid`` by a tie the viewer may see
-    (but the ``hidden`` people)."""
+    """The viewer's contacts connected with ``pid`` by a social tie the viewer may
+    see (but the ``hidden`` people). ``theirs``: ``pid``'s neighbours, when the
+    caller has them."""
     scoped = reader(conn, viewer)
     mine = scoped.first_degree() - (hidden or set())
     if not mine:
         return []
-    theirs = {
-        b if a == pid else a
-        for a, b, source, _by, _since, ended, _c in scoped.person_ties(pid)
-        if source in SOCIAL_TIE_SOURCES and ended is None
-    }
-    common = sorted(mine & theirs)
+    if theirs is None:
+        theirs = scoped.neighbours(pid)
+    common = sorted(mine & {p for p, social in theirs.items() if social})
     if not common:
         return []
     rows = conn.execute(

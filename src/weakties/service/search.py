@@ -15,21 +15,21 @@ they match: the same order on both engines, whose text scores differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from weakties.model.tables import GroupPage, Member, Organization, Person
 from weakties.service.context import Viewer, reader
-from weakties.service.orgpages import degrees_of
 from weakties.service.social import blocked_people
-from weakties.store.search_ddl import match_orgs, match_people, query_words
+from weakties.store._base import chunks
+from weakties.store.search_ddl import match_orgs, match_people_named, query_words
 
 __all__ = ["KINDS", "SearchResults", "search"]
 
 KINDS = ("people", "organizations", "groups")
 #: candidates read from the text index per kind before visibility and ranking
 CANDIDATES = 2000
-NEAR = {0: 0, 1: 0, 2: 1}  # degree -> rank bucket; anyone else: 2
 
 
 @dataclass(frozen=True)
@@ -61,66 +61,107 @@ class SearchResults:
         return not (self.people or self.organizations or self.groups)
 
 
+#: at most so many candidates looked at together when walking down the matches
+BATCH = 200
+
+
 def _people(conn: Connection, viewer: Viewer, query: str, limit: int) -> list[PersonHit]:
-    found = dict(match_people(conn, query, CANDIDATES))
+    """The ``limit`` best people: walked down the text matches, best first, a batch
+    at a time, until the viewer's nearest ones fill the page; only the people
+    walked are checked (visibility, second degree), and only those shown are read."""
+    found = match_people_named(conn, query, CANDIDATES)
     if not found:
         return []
     scoped = reader(conn, viewer)
-    visible = scoped.keep_visible(found, "names")
     # a block, either way, hides each member from the other's search
     hidden = blocked_people(conn, viewer)
-    visible = [p for p in visible if p not in hidden]
-    if not visible:
-        return []
-    degree = degrees_of(conn, viewer, set(visible))
+    me = viewer.person_id
+    first = scoped.first_degree() - hidden if me is not None else set()
+    order = [
+        pid
+        for pid, _score, _name in sorted(found, key=lambda f: (-f[1], f[2], f[0]))
+        if pid not in hidden
+    ]
+    # the viewer and their contacts are shown (a tie they may see), nearest of all
+    degree: dict[int, int] = {p: 0 if p == me else 1 for p in order if p == me or p in first}
+    near = [p for p in order if p in degree]
+    second: list[int] = []
+    others: list[int] = []
+    rest = [p for p in order if p not in degree]
+    # twice what the page still needs, then more at each step: the second degree
+    # is most of a well-connected member's matches
+    start, size = 0, min(BATCH, max(2 * (limit - len(near)), 1))
+    while start < len(rest):
+        if len(near) + len(second) >= limit or (not first and len(near) + len(others) >= limit):
+            break  # the page is full of nearer people than any left to walk
+        part = rest[start : start + size]
+        start, size = start + size, min(2 * size, BATCH)
+        shown = set(scoped.keep_visible(part, "names"))
+        found_degrees = scoped.degrees_among(shown, without=hidden) if first else {}
+        for pid in part:
+            if pid not in shown:
+                continue
+            if found_degrees.get(pid) == 2:
+                degree[pid] = 2
+                second.append(pid)
+            else:
+                others.append(pid)
+    ranked = (near + second + others)[:limit]
     rows = {
         r.id: r
         for r in conn.execute(
             select(Person.id, Person.display_name, Person.headline, Member.handle)
             .outerjoin(Member, Member.person_id == Person.id)
-            .where(Person.id.in_(visible))
+            .where(Person.id.in_(ranked))
         )
     }
-
-    def rank(pid: int) -> tuple[int, float, str, int]:
-        return (NEAR.get(degree.get(pid, -1), 2), -found[pid], rows[pid].display_name, pid)
-
-    ranked = sorted(rows, key=rank)
     return [
         PersonHit(
             pid, rows[pid].display_name, rows[pid].handle, rows[pid].headline, degree.get(pid)
         )
-        for pid in ranked[:limit]
+        for pid in ranked
+        if pid in rows
     ]
 
 
 def _orgs(
     conn: Connection, viewer: Viewer, query: str, limit: int
 ) -> tuple[list[OrgHit], list[OrgHit]]:
-    found = dict(match_orgs(conn, query, CANDIDATES))
+    """The ``limit`` best organisations and groups, walked down the text matches
+    a batch at a time until both lists are full: a platform group is always
+    shown, any other organisation as the scope allows."""
+    found = match_orgs(conn, query, CANDIDATES)
     if not found:
         return [], []
-    ids = sorted(found)
-    rows = conn.execute(
-        select(
-            Organization.id,
-            Organization.name,
-            Organization.kind,
-            Organization.industry,
-            GroupPage.organization_id.label("page"),
-        )
-        .outerjoin(GroupPage, GroupPage.organization_id == Organization.id)
-        .where(Organization.id.in_(ids))
-    ).all()
-    seen = set(reader(conn, viewer).visible_orgs(ids))
+    score = dict(found)
+    rows: list[Any] = []
+    for chunk in chunks(score):
+        rows += conn.execute(
+            select(
+                Organization.id,
+                Organization.name,
+                Organization.kind,
+                Organization.industry,
+                GroupPage.organization_id.label("page"),
+            )
+            .outerjoin(GroupPage, GroupPage.organization_id == Organization.id)
+            .where(Organization.id.in_(chunk))
+        ).all()
+    rows.sort(key=lambda r: (-score[r.id], r.name, r.id))
+    scoped = reader(conn, viewer)
     orgs: list[OrgHit] = []
     groups: list[OrgHit] = []
-    for r in sorted(rows, key=lambda r: (-found[r.id], r.name, r.id)):
-        hit = OrgHit(r.id, r.name, r.kind, r.industry)
-        if r.page is not None:
-            groups.append(hit)
-        elif r.id in seen:
-            (groups if r.kind == "group" else orgs).append(hit)
+    for start in range(0, len(rows), BATCH):
+        if len(orgs) >= limit and len(groups) >= limit:
+            break
+        batch = rows[start : start + BATCH]
+        seen = set(scoped.visible_orgs([r.id for r in batch if r.page is None]))
+        for r in batch:
+            hit = OrgHit(r.id, r.name, r.kind, r.industry)
+            if r.page is not None:
+                groups.append(hit)
+            elif r.id in seen:
+                (groups if r.kind == "group" else orgs).append(hit)
     return orgs[:limit], groups[:limit]
 
 

@@ -42,7 +42,7 @@ The operator scope skips every filter (but ``hidden``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, exists, false, or_, select, union
@@ -72,6 +72,45 @@ _SHARING = {
 }
 _SHARER = aliased(Member, name="sharer")
 _SHARER_LEVELS = {"names": ["names"], "counts": list(LEVELS)}
+
+
+#: the rules built so far, reused by the next reads (see :func:`_kept`)
+_RULES: dict[tuple[Any, ...], tuple[Any, ColumnElement[bool]]] = {}
+_RULES_KEPT = 2048
+
+
+def _kept(build: Callable[..., ColumnElement[bool]]) -> Callable[..., ColumnElement[bool]]:
+    """A rule method whose clause is built once per scope, hidden people and
+    arguments, then reused: a rule is a small tree of SQL expressions that costs
+    more to build than most indexed reads it filters take to run. What a rule
+    depends on is all in the key: the viewer's member and person (the sharing
+    levels are read by the query itself), the hidden people, the column or table
+    it applies to (kept with the clause, so that the key's identity holds) and
+    the other arguments."""
+
+    def kept(self: ReaderBase, anchor: Any, *args: Any, **kwargs: Any) -> ColumnElement[bool]:
+        scope = self.scope
+        key = (
+            build.__name__,
+            id(anchor),
+            args,
+            tuple(sorted(kwargs.items())),
+            scope.member_id,
+            scope.person_id,
+            scope.is_operator,
+            self.hidden,
+        )
+        found = _RULES.get(key)
+        if found is not None and found[0] is anchor:
+            return found[1]
+        rule = build(self, anchor, *args, **kwargs)
+        if len(_RULES) >= _RULES_KEPT:
+            _RULES.clear()
+        _RULES[key] = (anchor, rule)
+        return rule
+
+    kept.__name__, kept.__doc__ = build.__name__, build.__doc__
+    return kept
 
 
 def chunks(ids: Any, size: int = CHUNK) -> Any:
@@ -141,6 +180,7 @@ class ReaderBase:
         """
         return None if self.scope.is_operator else self._shared_by(column, level, whole)
 
+    @_kept
     def _shared_by(self, column: Any, level: str, whole: bool = False) -> ColumnElement[bool]:
         scope = self.scope
         scope.members(level)  # refuses an unknown level
@@ -173,6 +213,10 @@ class ReaderBase:
         return and_(*(or_(c.is_(None), c.not_in(ids)) for c in columns))
 
     def _tie_rule(self, level: str, tie: Any, whole: bool = False) -> ColumnElement[bool]:
+        return self._tie_rule_of(tie, level, whole)
+
+    @_kept
+    def _tie_rule_of(self, tie: Any, level: str, whole: bool) -> ColumnElement[bool]:
         scope = self.scope
         asserted = self._shared_by(tie.asserted_by, level, whole)
         me = scope.person_id
@@ -241,6 +285,7 @@ class ReaderBase:
         visible tie of the network for a few rows."""
         return None if self.scope.is_operator else self._person_rule(column, level)
 
+    @_kept
     def _person_rule(self, column: Any, level: str) -> ColumnElement[bool]:
         member, known = _SHOWN_MEMBER, _SHOWN_KNOWN
         as_a, as_b = _SHOWN_TIE_A, _SHOWN_TIE_B

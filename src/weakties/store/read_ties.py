@@ -137,6 +137,80 @@ class TieReads(ReaderBase):
             out += raw_rows(self.conn, query)
         return out
 
+    def ties_between(
+        self,
+        one: Iterable[int],
+        other: Iterable[int],
+        level: str = "names",
+        *,
+        social: bool = True,
+    ) -> list[tuple[int, int]]:
+        """``(a, b)`` of the active ties visible at ``level`` with one end in ``one``
+        and the other in ``other`` (social ones only with ``social``).
+
+        Both ends are read from the index of the pair (``person_a_id`` first): the
+        database walks the index entries of each person of both groups once and
+        reads a tie's row only for a pair that matches. The second end is matched
+        as an expression (``person_b_id + 0``) so that the database does not look
+        up every combination of the two lists and the sources instead (on the
+        10,000-member benchmark platform, a quarter less time for twenty people and
+        a hundred contacts, half for a hundred of each)."""
+        left, right = sorted({int(p) for p in one}), sorted({int(p) for p in other})
+        out: list[tuple[int, int]] = []
+        if not left or not right:
+            return out
+        visible = self.tie_visible(level)
+        for xs in chunks(left):
+            for ys in chunks(right):
+                for lows, highs in ((xs, ys), (ys, xs)):
+                    query = select(Tie.person_a_id, Tie.person_b_id).where(
+                        Tie.person_a_id.in_(lows),
+                        (Tie.person_b_id + 0).in_(highs),
+                        Tie.ended_at.is_(None),
+                    )
+                    if social:
+                        query = query.where(Tie.source.in_(SOCIAL_TIE_SOURCES))
+                    out += raw_rows(self.conn, self.where(query, visible))
+        return out
+
+    def degrees_among(self, people: Iterable[int], without: Collection[int] = ()) -> dict[int, int]:
+        """The degree (1 or 2) of each of ``people`` the viewer may name at that
+        distance: exactly what :meth:`degrees` (``without`` the same people) gives
+        for them, read from the ties between them and the viewer's contacts only.
+        A page of twenty people then costs the ties of twenty people, not the
+        whole second degree of the viewer."""
+        me = self.scope.person_id
+        hidden = set(without)
+        wanted = {int(p) for p in people} - hidden - {me}
+        if me is None or not wanted:
+            return {}
+        first = self.first_degree() - hidden
+        out = dict.fromkeys(wanted & first, 1)
+        rest = wanted - first
+        if "degrees" in self._cache and not (hidden & self.first_degree()):
+            # the whole second degree is at hand (kept for this viewer)
+            named, _ = self._cache["degrees"]
+            out.update({p: 2 for p in rest if named.get(p) == 2})
+            return out
+        for a, b in self.ties_between(rest, first, "names"):
+            out[a if a in rest else b] = 2
+        return out
+
+    def neighbours(self, pid: int) -> dict[int, bool]:
+        """The people tied now to ``pid`` by a tie that may be listed (any source),
+        each with whether one of those ties is social (see :meth:`first_degree`)."""
+        query = self.where(
+            select(Tie.person_a_id, Tie.person_b_id, Tie.source).where(
+                or_(Tie.person_a_id == pid, Tie.person_b_id == pid), Tie.ended_at.is_(None)
+            ),
+            self.tie_visible("names"),
+        )
+        out: dict[int, bool] = {}
+        for a, b, source in raw_rows(self.conn, query):
+            other = b if a == pid else a
+            out[other] = out.get(other, False) or source in SOCIAL_TIE_SOURCES
+        return out
+
     def own_people(self) -> set[int]:
         """The people the member's own data mentions (``known_person``), but the
         hidden ones."""

@@ -29,6 +29,7 @@ __all__ = [
     "downgrade_statements",
     "match_orgs",
     "match_people",
+    "match_people_named",
     "query_words",
     "upgrade_statements",
 ]
@@ -128,36 +129,50 @@ def _pg_match(words: list[str]) -> str:
 def match_people(conn: Connection, query: str, limit: int) -> list[tuple[int, float]]:
     """(person id, score — higher is better) of the people whose name or headline
     has every word of ``query`` (as prefixes), best first; no visibility applied."""
+    return [(pid, score) for pid, score, _name in _match(conn, query, limit, "person")]
+
+
+def match_people_named(conn: Connection, query: str, limit: int) -> list[tuple[int, float, str]]:
+    """(person id, score, display name) as :func:`match_people`, the name read with
+    the match (the order among equal scores goes by name)."""
     return _match(conn, query, limit, "person")
 
 
 def match_orgs(conn: Connection, query: str, limit: int) -> list[tuple[int, float]]:
     """(organisation id, score) of the organisations whose name has every word."""
-    return _match(conn, query, limit, "org")
+    return [(oid, score) for oid, score, _name in _match(conn, query, limit, "org")]
 
 
-def _match(conn: Connection, query: str, limit: int, what: str) -> list[tuple[int, float]]:
+def _match(conn: Connection, query: str, limit: int, what: str) -> list[tuple[int, float, str]]:
     words = query_words(query)
     if not words:
         return []
     rows: Any
+    source, name = ("person", "display_name") if what == "person" else ("organization", "name")
     if conn.dialect.name == "sqlite":
         table = "search_person" if what == "person" else "search_org"
         rows = conn.execute(
             text(
-                f"SELECT rowid, -bm25({table}) AS score FROM {table} "
+                f"SELECT m.id, m.score, s.{name} FROM ("
+                f"SELECT rowid AS id, -bm25({table}) AS score FROM {table} "
                 f"WHERE {table} MATCH :q ORDER BY score DESC LIMIT :n"
+                f") AS m JOIN {source} AS s ON s.id = m.id ORDER BY m.score DESC"
             ),
             {"q": _sqlite_match(words), "n": limit},
         )
     else:
-        table, vector = ("person", _PG_PERSON) if what == "person" else ("organization", _PG_ORG)
+        vector = _PG_PERSON if what == "person" else _PG_ORG
         rows = conn.execute(
             text(
-                f"SELECT id, ts_rank({vector}, q) AS score FROM {table}, "
+                f"SELECT id, ts_rank({vector}, q) AS score, {name} FROM {source}, "
                 "to_tsquery('simple', :q) AS q "
                 f"WHERE {vector} @@ q ORDER BY score DESC, id LIMIT :n"
             ),
             {"q": _pg_match(words), "n": limit},
         )
-    return [(int(i), float(s)) for i, s in rows]
+    # the driver's rows as they are: a common prefix matches thousands of people
+    try:
+        found = rows.cursor.fetchall() if rows.cursor is not None else []
+    finally:
+        rows.close()
+    return [(int(i), float(s), str(n or "")) for i, s, n in found]
