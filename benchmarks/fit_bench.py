@@ -81,28 +81,28 @@ def member(n: int, runs: int) -> dict:
         "scores_learned_wall_s": round(learned_wall, 3),
         "scores_learned_cpu_s": round(learned_cpu, 3),
         "ties_scored": len(learned),
-        "model": learned.name,
+        "model": learned.model_name,
     }
     print(json.dumps(row), flush=True)
     return row
 
 
 def _scored(conn, who, *, learned: bool):  # type: ignore[no-untyped-def]
-    """What ``weakties ties`` computes for every tie of the member: the default
-    model's scores, classes, layers and reasons — and, with ``learned``, the kept
-    fit's reading of them (the history read again, the fitted features, scores,
-    classes, layers and reasons)."""
+    """What ``weakties ties`` computes for every tie of the member: scores, classes,
+    layers and reasons — with ``learned``, as it does once a fit is kept (the
+    kept fit chosen, the history read for its features); without, with the
+    default model given explicitly (the priors, nothing of the fit read)."""
     from weakties.service.context import reader
-    from weakties.service.models import fitted_for
-    from weakties.ties.learned import learned_scores
-    from weakties.ties.strength import score_ties
+    from weakties.ties.strength import choose_model, score_ties
 
-    scores = score_ties(reader(conn, who), as_of=who.as_of)
+    r = reader(conn, who)
     if learned:
-        fitted, history = fitted_for(conn, who, scores.as_of)
-        learned = learned_scores(scores, fitted, history)
-        assert learned is not None, fitted.notes  # the sizes here are long enough to fit
-        scores = learned
+        scores = score_ties(r, as_of=who.as_of)
+        assert scores.model_name.startswith("learned"), scores.model_name  # long enough to fit
+    else:
+        prior = choose_model(r, who.member_id, who.as_of).prior
+        scores = score_ties(r, as_of=who.as_of, model=prior)
+        assert not scores.model_name.startswith("learned"), scores.model_name
     for i in range(len(scores)):
         scores.reasons(i)
     return scores

@@ -500,16 +500,28 @@ class TieExplanation:
 
 
 def dimension_pushes(
-    model: AdditiveModel, net: Network, x: dict[str, np.ndarray], i: int
+    model: AdditiveModel,
+    net: Network,
+    x: dict[str, np.ndarray],
+    i: int,
+    contributions: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, float], dict[str, str], dict[str, float]]:
     """Pair ``i``'s exact push on the fitted log-odds per dimension, the input
-    that weighs most in each dimension, and the raw values the sentences read."""
-    row = {name: np.asarray(values[i : i + 1]) for name, values in x.items()}
+    that weighs most in each dimension, and the raw values the sentences read
+    (``contributions``: ``model.contributions(x)`` of every pair, computed once
+    by a caller that explains many pairs)."""
+    if contributions is None:
+        contributions = model.contributions(
+            {name: np.asarray(values[i : i + 1]) for name, values in x.items()}
+        )
+        at = 0
+    else:
+        at = i
     pushes: dict[str, float] = {}
     strongest: dict[str, tuple[float, str]] = {}
-    for name, value in model.contributions(row).items():
+    for name, value in contributions.items():
         dimension = TIE_FEATURES[name][0]
-        push = float(value[0])
+        push = float(value[at])
         pushes[dimension] = pushes.get(dimension, 0.0) + push
         if abs(push) > strongest.get(dimension, (-1.0, ""))[0]:
             strongest[dimension] = (abs(push), name)
@@ -519,14 +531,19 @@ def dimension_pushes(
 
 
 def reasons(
-    model: AdditiveModel, net: Network, x: dict[str, np.ndarray], i: int, top: int = 4
+    model: AdditiveModel,
+    net: Network,
+    x: dict[str, np.ndarray],
+    i: int,
+    top: int = 4,
+    contributions: dict[str, np.ndarray] | None = None,
 ) -> list[TieExplanation]:
     """The dimensions that decided pair ``i``'s fitted score, largest push first.
 
     Contributions of the features of one dimension add up (the model is
     additive): a dimension's push is exact, not an approximation.
     """
-    pushes, strongest, raw = dimension_pushes(model, net, x, i)
+    pushes, strongest, raw = dimension_pushes(model, net, x, i, contributions)
     out = [
         TieExplanation(dimension, round(push, 2), describe(dimension, raw, strongest[dimension]))
         for dimension, push in sorted(pushes.items(), key=lambda kv: -abs(kv[1]))
@@ -635,6 +652,19 @@ class LearnedScores(TieScores):
     x: dict[str, np.ndarray] = field(default_factory=dict)
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     name: str = ""
+    # every pair's contributions, computed at the first explanation (a list of
+    # ties explains them all: one vectorised pass instead of one per pair)
+    _contributions: dict[str, np.ndarray] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def contributions(self) -> dict[str, np.ndarray]:
+        """Every pair's push per feature on the fitted log-odds (see
+        :meth:`AdditiveModel.contributions`), kept once computed."""
+        assert self.fitted is not None
+        if self._contributions is None:
+            self._contributions = self.fitted.contributions(self.x)
+        return self._contributions
 
     @property
     def model_name(self) -> str:
@@ -647,7 +677,7 @@ class LearnedScores(TieScores):
             return self.base.reasons(i, top) if self.base is not None else []
         return [
             {"feature": e.dimension, "push": e.push, "text": e.text}
-            for e in reasons(self.fitted, self.net, self.x, row, top)
+            for e in reasons(self.fitted, self.net, self.x, row, top, self.contributions())
         ]
 
     def breakdown(self, i: int) -> dict[str, Any]:
@@ -661,7 +691,9 @@ class LearnedScores(TieScores):
         if row < 0 or self.fitted is None or self.net is None:
             assert self.base is not None
             return self.base.breakdown(i)
-        pushes, strongest, raw = dimension_pushes(self.fitted, self.net, self.x, row)
+        pushes, strongest, raw = dimension_pushes(
+            self.fitted, self.net, self.x, row, self.contributions()
+        )
         base = self.fitted.base
         total = base + sum(pushes.values())
         order = sorted(pushes, key=lambda d: -abs(pushes[d]))
