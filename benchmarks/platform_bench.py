@@ -50,7 +50,14 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from served import Think, default_workers, load_model, start_server, stop_server  # noqa: E402
+from served import (  # noqa: E402
+    Think,
+    advance_sequences,
+    default_workers,
+    load_model,
+    start_server,
+    stop_server,
+)
 
 RESULTS = HERE / "results"
 SECRET = "bench-secret-" + "x" * 40
@@ -182,6 +189,8 @@ def populate(url: str, members: int, ties: int, seed: int) -> dict[str, Any]:
                 batch = []
         if batch:
             conn.execute(insert(t.Tie), batch)
+    # rows written with their own ids: the platform's next ones come after them
+    advance_sequences(store, ["person", "member", "account", "organization"])
     store.close()
     return {
         "handles": [f"m{i + 1}" for i in range(members)],

@@ -24,7 +24,33 @@ import sys
 import time
 from dataclasses import dataclass
 
-__all__ = ["Think", "default_workers", "load_model", "start_server", "stop_server"]
+__all__ = [
+    "Think",
+    "advance_sequences",
+    "default_workers",
+    "load_model",
+    "start_server",
+    "stop_server",
+]
+
+
+def advance_sequences(store: object, tables: list[str]) -> None:
+    """After rows written with their own ids, PostgreSQL's id sequences are moved past
+    them (SQLite needs nothing): else the platform's next row of such a table — a
+    new conversation, a message — would take an id already used."""
+    from sqlalchemy import text
+
+    engine = store.engine  # type: ignore[attr-defined]
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        for table in tables:
+            conn.execute(
+                text(
+                    f"select setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"coalesce((select max(id) from {table}), 0) + 1, false)"
+                )
+            )
 
 
 def default_workers() -> int:

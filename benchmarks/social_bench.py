@@ -58,7 +58,14 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from served import Think, default_workers, load_model, start_server, stop_server  # noqa: E402
+from served import (  # noqa: E402
+    Think,
+    advance_sequences,
+    default_workers,
+    load_model,
+    start_server,
+    stop_server,
+)
 
 SECRET = "bench-" + "x" * 40
 PASSWORD = "correct horse battery staple"
@@ -253,6 +260,10 @@ def build(store: Any, members: int, ties: int, posts: int, users: int, seed: int
     _bulk(store, table_of(Conversation), conversations)
     _bulk(store, table_of(Participant), participants)
     _bulk(store, table_of(Message), messages)
+    # rows written with their own ids: the platform's next ones come after them
+    advance_sequences(
+        store, ["person", "member", "organization", "post", "conversation", "message"]
+    )
     counts = {
         "members": members, "connections": ties, "tie_rows": 2 * ties, "posts": posts,
         "comments": posts // 10, "conversations": cid, "messages": message_id, "jobs": JOBS,
