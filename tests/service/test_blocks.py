@@ -471,3 +471,23 @@ def test_the_tie_table_and_the_ego_graph_leave_out_a_member_behind_a_block(store
         _as(store, "ana", tie_review.tie_detail, bo)
     with pytest.raises(NotFoundError):
         _as(store, "ana", tie_review.correct, bo, "close")
+
+
+def test_a_suspended_member_is_found_by_no_search_and_named_on_no_profile(store):
+    """Ana–Bo and Bo–Cyd are connected: Cyd finds Bo by name and Ana's profile
+    names Bo as the contact she shares with Cyd. Bo is suspended: Cyd's search
+    finds him no more and Ana's profile names nobody shared (search, profiles,
+    organisation pages and job counts left out only members behind a block)."""
+    from weakties.service import profiles, search
+
+    _connect(store, "ana", "bob")
+    _connect(store, "bob", "cyd")
+
+    def seen() -> tuple[set[str | None], list[str]]:
+        found = _as(store, "cyd", search.search, "bob", kinds=("people",))
+        shared = _as(store, "cyd", profiles.member_profile, "ana").mutual
+        return {p.handle for p in found.people}, [m.name for m in shared]
+
+    assert seen() == ({"bob"}, ["Bob"])
+    _suspend(store, "bob")
+    assert seen() == (set(), [])

@@ -23,7 +23,7 @@ from weakties.model.tables import Event, Follow, Member, Post, table_of, utcnow
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, reader
 from weakties.service.posts import PostView, post_views, visibility
-from weakties.service.social import blocked_people, cards
+from weakties.service.social import cards, hidden_people
 from weakties.store.reader import Reader
 
 __all__ = ["CareerItem", "FeedItem", "FeedPage", "Why", "feed"]
@@ -193,7 +193,8 @@ def _careers(
     limit: int,
     first: set[int],
 ) -> list[tuple[tuple[dt.datetime, int, int], FeedItem]]:
-    hidden = blocked_people(conn, viewer)  # a block hides each one's moves from the other
+    # a block hides each one's moves from the other; a suspended member's from all
+    hidden = hidden_people(conn, viewer)
     events = [e for e in r.events(kinds=["career_move"]) if e["person_id"] not in hidden]
     if not events:
         return []

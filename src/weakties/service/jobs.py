@@ -41,10 +41,10 @@ from weakties.service.context import Viewer, reader
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.markup import render_markdown
 from weakties.service.social import (
-    blocked_people,
     cards,
     check_rate,
     hidden_members,
+    hidden_people,
     require_active,
 )
 from weakties.store._base import chunks
@@ -257,7 +257,7 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
         return {}
     orgs = sorted(set(org_ids))
     r = reader(conn, viewer)
-    hidden = blocked_people(conn, viewer)  # a block hides each one from the other
+    hidden = hidden_people(conn, viewer)  # a block either way, a suspension
     first = r.first_degree() - hidden
     me = viewer.person_id
     staff: dict[int, set[int]] = {}  # person -> the organisations they work at now

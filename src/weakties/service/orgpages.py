@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select
 from weakties.model.tables import Member, OrgAlias, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.follows import Followers, followers, is_following, visible_org
-from weakties.service.social import blocked_people
+from weakties.service.social import hidden_people
 
 __all__ = ["OrgPage", "OrgPerson", "degrees_of", "org_page"]
 
@@ -73,14 +73,15 @@ def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[i
     out: dict[int, int] = {}
     if me is not None and me in person_ids:
         out[me] = 0
-    out.update(scoped.degrees_among(person_ids, without=blocked_people(conn, viewer)))
+    out.update(scoped.degrees_among(person_ids, without=hidden_people(conn, viewer)))
     return out
 
 
 def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
     """(count, people) now and formerly: one who is here now is not a former one."""
     scoped = reader(conn, viewer)
-    hidden = blocked_people(conn, viewer)  # a block hides each one from the other
+    # a block hides each one from the other, a suspension from everyone
+    hidden = hidden_people(conn, viewer)
     named = [
         r
         for r in scoped.positions_at([org_id], former=True, level="names")

@@ -38,7 +38,7 @@ from weakties.service.follows import followers, is_following
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.recommendations import Recommendation, recommendations
 from weakties.service.skills import SkillView, skills_of
-from weakties.service.social import blocked_people
+from weakties.service.social import blocked_people, hidden_people
 from weakties.store.reader import Reader
 
 __all__ = [
@@ -208,8 +208,12 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     else:
         # the member's ties the viewer may see, read once for both
         theirs = reader(conn, viewer).neighbours(row.pid)
-        mutual = _mutual(conn, viewer, row.pid, hidden, theirs)
-        paths = _paths(conn, viewer, row.pid, hidden, theirs)
+        # nobody behind a block or suspended is named among the people shared
+        # or on a path (the profile itself stays open to a suspended member's
+        # URL: the moderators read it)
+        unseen = hidden | hidden_people(conn, viewer)
+        mutual = _mutual(conn, viewer, row.pid, unseen, theirs)
+        paths = _paths(conn, viewer, row.pid, unseen, theirs)
     if state == "connected":
         degree: int | None = 1
     elif paths:

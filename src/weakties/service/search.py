@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 
 from weakties.model.tables import GroupPage, Member, Organization, Person
 from weakties.service.context import Viewer, reader
-from weakties.service.social import blocked_people
+from weakties.service.social import hidden_people
 from weakties.store._base import chunks
 from weakties.store.search_ddl import match_orgs, match_people_named, query_words
 
@@ -73,8 +73,9 @@ def _people(conn: Connection, viewer: Viewer, query: str, limit: int) -> list[Pe
     if not found:
         return []
     scoped = reader(conn, viewer)
-    # a block, either way, hides each member from the other's search
-    hidden = blocked_people(conn, viewer)
+    # a block, either way, hides each member from the other's search; a
+    # suspended member is in nobody's
+    hidden = hidden_people(conn, viewer)
     me = viewer.person_id
     first = scoped.first_degree() - hidden if me is not None else set()
     order = [
