@@ -403,10 +403,11 @@ def run(args: argparse.Namespace) -> None:
         "",
         f"`{' '.join(['python', 'benchmarks/platform_bench.py', *sys.argv[1:]])}` "
         f"on {record['when']}; load average {load_start[0]:.1f} at the start, "
-        f"{load_end[0]:.1f} at the end on {os.cpu_count()} cores"
+        f"{load_end[0]:.1f} at the end on {os.cpu_count()} cores (the end counts the "
+        "benchmark's own server and clients)"
         + (
             " — a busy machine: rerun on a quiet one before quoting."
-            if max(load_start[0], load_end[0]) > 1.5
+            if load_start[0] > 1.0  # what ran before: the end is the run's own load
             else "."
         ),
         "Latencies as the client saw them (server time plus the local round trip), "
