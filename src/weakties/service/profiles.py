@@ -211,7 +211,7 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         # nobody behind a block or suspended is named among the people shared
         # or on a path (the profile itself stays open to a suspended member's
         # URL: the moderators read it)
-        unseen = hidden | hidden_people(conn, viewer)
+        unseen = hidden_people(conn, viewer)  # the blocked ones among them
         mutual = _mutual(conn, viewer, row.pid, unseen, theirs)
         paths = _paths(conn, viewer, row.pid, unseen, theirs)
     if state == "connected":
