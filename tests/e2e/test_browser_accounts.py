@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.servers import serve_in_thread
 from tests.web.conftest import PASSWORD, make_settings
@@ -55,7 +56,7 @@ def test_join_sign_out_and_in_again_in_two_languages(chromium, live, artifacts):
     ana.get_by_label("E-mail address").fill("ana@example.org")
     ana.get_by_label("Password").fill("short")
     ana.get_by_role("button", name="Create my account").click()
-    assert ana.get_by_text("The password needs at least 10 characters.").is_visible()
+    expect(ana.get_by_text("The password needs at least 10 characters.")).to_be_visible()
     ana.screenshot(path=artifacts / "signup-error-en.png", full_page=True)
     ana.get_by_label("Password").fill(PASSWORD)
     ana.get_by_role("button", name="Create my account").click()
@@ -72,7 +73,7 @@ def test_join_sign_out_and_in_again_in_two_languages(chromium, live, artifacts):
     lea.get_by_label("Mot de passe").fill(PASSWORD)
     lea.get_by_role("button", name="Créer mon compte").click()
     lea.wait_for_url(live + "/in/lea-martin")
-    assert lea.get_by_role("link", name="Mon profil", exact=True).is_visible()
+    expect(lea.get_by_role("link", name="Mon profil", exact=True)).to_be_visible()
     lea.screenshot(path=artifacts / "profile-fr.png", full_page=True)
     lea.goto(live + "/in/ana-lima")
     assert lea.get_by_role("heading", level=1).inner_text().startswith("Ana Lima")
@@ -123,11 +124,11 @@ def test_connect_with_a_note_and_say_how_you_know_each_other(chromium, live, art
         "Hello Léa, we met at the Lyon meetup."
     )
     ana.get_by_role("button", name="Connect").click()
-    assert ana.get_by_text("Invitation sent.").is_visible()
+    expect(ana.get_by_text("Invitation sent.")).to_be_visible()
     ana.screenshot(path=artifacts / "profile-invited-en.png", full_page=True)
 
     lea.goto(live + "/network")
-    assert lea.get_by_text("Hello Léa, we met at the Lyon meetup.").is_visible()
+    expect(lea.get_by_text("Hello Léa, we met at the Lyon meetup.")).to_be_visible()
     lea.get_by_label("Comment vous connaissez-vous ?").select_option("met_once")
     lea.screenshot(path=artifacts / "network-invitation-fr.png", full_page=True)
     lea.get_by_role("button", name="Accepter").click()
@@ -138,7 +139,7 @@ def test_connect_with_a_note_and_say_how_you_know_each_other(chromium, live, art
     ana.goto(live + "/in/lea-martin")
     assert ana.locator(".badge").first.inner_text() == "1st"
     ana.get_by_role("link", name="My network").click()
-    assert ana.get_by_role("heading", name="1 connection").is_visible()
+    expect(ana.get_by_role("heading", name="1 connection")).to_be_visible()
     ana.screenshot(path=artifacts / "network-en.png", full_page=True)
 
     # Léa takes her data with her, then leaves
@@ -155,5 +156,5 @@ def test_connect_with_a_note_and_say_how_you_know_each_other(chromium, live, art
     lea.wait_for_url(live + "/?deleted=1")
     assert lea.get_by_role("status").inner_text() == "Votre compte et vos données sont supprimés."
     ana.goto(live + "/in/lea-martin")
-    assert ana.get_by_role("heading", name="Not found").is_visible()
+    expect(ana.get_by_role("heading", name="Not found")).to_be_visible()
     assert errors == []

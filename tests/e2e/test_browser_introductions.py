@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.intro_world import Way, build_demo_platform, find_way
 from tests.servers import serve_in_thread
@@ -59,7 +60,7 @@ def test_an_introduction_with_consent_in_chromium(chromium, live, artifacts):
     requester = _member(chromium, url, way.requester, errors)
     requester.goto(f"{url}/orgs/{way.org_id}")
     section = requester.locator("#introducers")
-    assert section.get_by_role("heading", name="Who can introduce me").is_visible()
+    expect(section.get_by_role("heading", name="Who can introduce me")).to_be_visible()
     path = section.locator(f'li.path[data-broker="{way.broker}"]')
     assert path.locator("p.why").inner_text().strip()
     requester.screenshot(path=artifacts / "introduction-org.png", full_page=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.servers import serve_in_thread
 from tests.web.conftest import SECRET
@@ -62,7 +63,7 @@ def test_dashboard_graph_and_ties_in_chromium(chromium, demo_live, artifacts):
     errors: list[str] = []
     page = _signed_in(chromium, demo_live, errors)
     page.goto(demo_live + "/network")
-    assert page.get_by_role("heading", name="What your network is worth").is_visible()
+    expect(page.get_by_role("heading", name="What your network is worth")).to_be_visible()
     bars = page.locator("svg#chart-classes a")
     assert bars.count() == 4
     page.screenshot(path=artifacts / "network-dashboard.png", full_page=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_browser_accounts import _join, _page
 from tests.servers import serve_in_thread
@@ -69,7 +70,7 @@ def test_degrees_organisation_group_and_search(chromium, live, artifacts):
     lea.wait_for_url(live + "/orgs/*")
     network = lea.locator("#network")
     assert network.get_by_role("heading").inner_text() == "Les personnes de votre réseau ici"
-    assert network.get_by_role("link", name="Cyd Ökonom").is_visible()
+    expect(network.get_by_role("link", name="Cyd Ökonom")).to_be_visible()
     lea.screenshot(path=artifacts / "organisation-fr.png", full_page=True)
 
     # Ana creates a group; Léa joins it
@@ -83,15 +84,15 @@ def test_degrees_organisation_group_and_search(chromium, live, artifacts):
     lea.get_by_role("link", name="Lyon Data").click()
     lea.get_by_role("button", name="Rejoindre le groupe").click()
     members = lea.locator("#members")
-    assert members.get_by_role("link", name="Léa Martin").is_visible()
-    assert members.get_by_role("link", name="Ana Lima").is_visible()
+    expect(members.get_by_role("link", name="Léa Martin")).to_be_visible()
+    expect(members.get_by_role("link", name="Ana Lima")).to_be_visible()
     lea.screenshot(path=artifacts / "group-joined-fr.png", full_page=True)
 
     # search finds Léa by an unaccented part of her name, from the box on every page
     cyd.locator("#q-top").fill("lea mar")
     cyd.locator("#q-top").press("Enter")
     cyd.wait_for_url(live + "/search?q=lea+mar")
-    assert cyd.locator("#results").get_by_role("link", name="Léa Martin").is_visible()
+    expect(cyd.locator("#results").get_by_role("link", name="Léa Martin")).to_be_visible()
     # and, with htmx, as one types on the search page
     cyd.locator("#q-page").fill("okono")
     cyd.locator("#results").get_by_role("link", name="Cyd Ökonom").wait_for()

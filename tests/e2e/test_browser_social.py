@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.test_browser_accounts import _join, _page
@@ -107,7 +108,7 @@ def test_a_day_on_the_platform(chromium, live, store, tmp_path, artifacts):
     bo.goto(post_url)
     bo.get_by_label("Your comment").fill("Great news, @ana-lima!")
     bo.get_by_role("button", name="Comment", exact=True).click()
-    assert bo.locator("#comments .post-body a[href='/in/ana-lima']").is_visible()
+    expect(bo.locator("#comments .post-body a[href='/in/ana-lima']")).to_be_visible()
     bo.screenshot(path=artifacts / "social-post-comment.png", full_page=True)
     ana.goto(live + "/notifications")
     notices = ana.locator("ul.notifications").inner_text()
@@ -124,9 +125,9 @@ def test_a_day_on_the_platform(chromium, live, store, tmp_path, artifacts):
     ana.wait_for_url(live + "/messages/*")
     conversation = ana.url.split("#")[0]
     bo.goto(live + "/messages")
-    assert bo.locator("li.unread").get_by_text("1 unread").is_visible()
+    expect(bo.locator("li.unread").get_by_text("1 unread")).to_be_visible()
     bo.get_by_role("link", name="Ana Lima").click()
-    assert bo.get_by_text("Lunch on Friday?").is_visible()
+    expect(bo.get_by_text("Lunch on Friday?")).to_be_visible()
     loads = []
     ana.on("load", lambda _page: loads.append(1))
     bo.get_by_label("Your message").fill("Yes, at noon")
@@ -142,15 +143,15 @@ def test_a_day_on_the_platform(chromium, live, store, tmp_path, artifacts):
         "Hello Ana, may I ask you about Lyon?"
     )
     dee.get_by_role("button", name="Send").click()
-    assert dee.get_by_text("Your message waits until they accept your request.").is_visible()
+    expect(dee.get_by_text("Your message waits until they accept your request.")).to_be_visible()
     ana.goto(live + "/messages")
     assert "Dee Stranger" not in ana.locator("section[aria-label='Conversations']").inner_text()
     ana.get_by_role("link", name="1 message request").click()
     ana.get_by_role("link", name="Dee Stranger").click()
-    assert ana.get_by_role("heading", name="A message request").is_visible()
+    expect(ana.get_by_role("heading", name="A message request")).to_be_visible()
     ana.screenshot(path=artifacts / "social-message-request.png", full_page=True)
     ana.get_by_role("button", name="Accept").click()
-    assert ana.get_by_label("Your message").is_visible()
+    expect(ana.get_by_label("Your message")).to_be_visible()
 
     # a contact's career move, found in Ana's newer LinkedIn export
     before = [["Carla", "Ruiz", url("carla"), "", "Initech", "Analyst", "01 Jan 2020"]]
@@ -201,7 +202,9 @@ def test_a_day_on_the_platform(chromium, live, store, tmp_path, artifacts):
     ana.goto(rude)
     ana.get_by_label("Report this post: what is wrong?").fill("Insulting the members")
     ana.get_by_role("button", name="Report").last.click()
-    assert ana.get_by_role("heading", name="Thank you: the operator will look at it").is_visible()
+    expect(
+        ana.get_by_role("heading", name="Thank you: the operator will look at it")
+    ).to_be_visible()
     opal.goto(live + "/moderation")
     report = opal.locator("article.report").first
     assert "Everyone here is an idiot" in report.inner_text()
@@ -209,10 +212,10 @@ def test_a_day_on_the_platform(chromium, live, store, tmp_path, artifacts):
     report.get_by_label("Reason the member will read").fill("Insults are not welcome here")
     opal.screenshot(path=artifacts / "social-moderation.png", full_page=True)
     report.get_by_role("button", name="Decide").click()
-    assert opal.get_by_text("No open report.").is_visible()
+    expect(opal.get_by_text("No open report.")).to_be_visible()
     ana.goto(rude)
-    assert ana.get_by_role("heading", name="Not found").is_visible()
+    expect(ana.get_by_role("heading", name="Not found")).to_be_visible()
     dee.goto(rude)
-    assert dee.get_by_text("Hidden by the operator: Insults are not welcome here").is_visible()
+    expect(dee.get_by_text("Hidden by the operator: Insults are not welcome here")).to_be_visible()
     dee.screenshot(path=artifacts / "social-hidden-for-author.png", full_page=True)
     assert errors == [], errors
