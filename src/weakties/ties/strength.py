@@ -18,7 +18,7 @@ import numpy as np
 from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
 from weakties.ties.infer import inference_enabled
 from weakties.ties.model import DEFAULT, TieModel, is_dormant
-from weakties.ties.traces import epoch_seconds, load_traces
+from weakties.ties.traces import epoch_seconds, load_traces, pair_traces
 from weakties.words import counted
 
 if TYPE_CHECKING:
@@ -306,7 +306,24 @@ def score_ties(
         ego = None
     if ego is None:
         others = None
-    traces = load_traces(reader, when, person=ego, others=others)
+    if model is None:
+        choice = choose_model(reader, member, when)
+        chosen = choice.prior
+        if fitted is None and not choice.calibrated:
+            fitted = choice.fitted
+    else:
+        chosen = model
+    if fitted is not None and fitted.ties is not None:
+        from weakties.ties.learned import read_history
+
+        # the fit reads every visible trace: the ego's are taken from them, not read again
+        history = history or read_history(reader, when)
+        seen = history.traces
+        traces = pair_traces(
+            when, seen.sender, seen.recipient, seen.t, seen.kind, seen.group_size, person=ego
+        )
+    else:
+        traces = load_traces(reader, when, person=ego, others=others)
     table = compute_features(
         reader,
         traces,
@@ -316,20 +333,13 @@ def score_ties(
         others=others,
         inferred=inference_enabled(reader, member) if member is not None else True,
     )
-    if model is None:
-        choice = choose_model(reader, member, when)
-        chosen = choice.prior
-        if fitted is None and not choice.calibrated:
-            fitted = choice.fitted
-    else:
-        chosen = model
     score = chosen.score(table)
     classes = chosen.classify(table, score)
     scores = TieScores(table, score, classes, chosen, when, ego)
-    if fitted is not None and fitted.ties is not None and len(table):
-        from weakties.ties.learned import learned_scores, read_history
+    if fitted is not None and fitted.ties is not None and history is not None and len(table):
+        from weakties.ties.learned import learned_scores
 
-        found = learned_scores(scores, fitted, history or read_history(reader, when))
+        found = learned_scores(scores, fitted, history)
         scores = found if found is not None else scores
     if ego is not None and others is None:
         in_touch = np.isin(scores.classes, ("strong", "weak"))

@@ -19,7 +19,14 @@ from weakties.model.kinds import CONVERSATION_KINDS, KIND_CODE
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
 
-__all__ = ["CONVERSATION", "KIND_CODE", "PairTraces", "epoch_seconds", "load_traces"]
+__all__ = [
+    "CONVERSATION",
+    "KIND_CODE",
+    "PairTraces",
+    "epoch_seconds",
+    "load_traces",
+    "pair_traces",
+]
 
 # Traces that are contact between two people, as opposed to clicks
 # (endorsements, reactions) and connection requests.
@@ -68,40 +75,43 @@ def load_traces(
     (kinds as codes computed by the database), so that millions of rows cost no
     per-row work in Python.
     """
-    parts: list[tuple[np.ndarray, ...]] = []
     rows = reader.trace_rows(as_of, person=person, others=others)
-    if rows:
-        table = np.array(rows, dtype=np.float64)
-        table = table[table[:, 4] >= 0]
-        parts.append(
-            (
-                table[:, 0].astype(np.int64),
-                table[:, 1].astype(np.int64),
-                np.round(table[:, 2], 3),
-                table[:, 4].astype(np.int8),
-                np.nan_to_num(table[:, 3], nan=1.0).astype(np.int32),
-            )
-        )
-    if not parts:
-        empty_i = np.empty(0, dtype=np.int64)
-        return PairTraces(
-            epoch_seconds(as_of),
-            empty_i,
-            empty_i,
-            np.empty(0, dtype=bool),
-            np.empty(0, dtype=np.float64),
-            np.empty(0, dtype=np.int8),
-            np.empty(0, dtype=np.int32),
-        )
-    s, r, seconds, codes, sizes = (np.concatenate(column) for column in zip(*parts, strict=True))
+    table = np.array(rows, dtype=np.float64).reshape(-1, 5)
+    table = table[table[:, 4] >= 0]
+    return pair_traces(
+        as_of,
+        table[:, 0].astype(np.int64),
+        table[:, 1].astype(np.int64),
+        np.round(table[:, 2], 3),
+        table[:, 4].astype(np.int8),
+        np.nan_to_num(table[:, 3], nan=1.0).astype(np.int32),
+    )
+
+
+def pair_traces(
+    as_of: dt.datetime | dt.date,
+    sender: np.ndarray,
+    recipient: np.ndarray,
+    seconds: np.ndarray,
+    kind: np.ndarray,
+    group_size: np.ndarray,
+    *,
+    person: int | None = None,
+) -> PairTraces:
+    """Traces as :class:`PairTraces` (each pair low id first, self-traces left
+    out), of ``person`` only if given: for a caller that read every trace
+    already (the fitted model's history), so that they are not read twice."""
+    s, r = np.asarray(sender, dtype=np.int64), np.asarray(recipient, dtype=np.int64)
     keep = s != r
+    if person is not None:
+        keep &= (s == person) | (r == person)
     low = np.minimum(s, r)
     return PairTraces(
         epoch_seconds(as_of),
         low[keep],
         np.maximum(s, r)[keep],
         (s == low)[keep],
-        seconds[keep],
-        codes[keep],
-        np.maximum(sizes[keep], 1),
+        np.asarray(seconds, dtype=np.float64)[keep],
+        np.asarray(kind, dtype=np.int8)[keep],
+        np.maximum(np.asarray(group_size, dtype=np.int32)[keep], 1),
     )
