@@ -15,6 +15,12 @@ and the disk cache): what a user waits for.
 
 Goals: 1 and 2 in <= 0.3 s, 3 in <= 1 s. The load average is recorded at the
 start and the end: figures taken on a busy machine are marked and rerun.
+
+Where the time goes: each command runs once more under ``python -X importtime``,
+and the report gives the time spent importing (all of it, and the heaviest
+libraries' share, each counted where it is first imported) beside the wall time
+of that run; the rest is the command's own work (the database, numba's cached
+kernels, the answer). ``-X importtime`` itself adds a little to every import.
 """
 
 from __future__ import annotations
@@ -77,6 +83,39 @@ def _database(folder: Path, contacts: int) -> tuple[Path, int]:
     return db, int(person)
 
 
+#: libraries whose import time the report shows (cumulative, where first imported)
+HEAVY = ("sqlalchemy", "numpy", "numba", "scipy", "typer", "rich", "pydantic", "igraph")
+
+
+def _imports(command: list[str]) -> dict[str, float]:
+    """Seconds spent importing in one run of ``command`` (a weakties command):
+    ``total``, each package of :data:`HEAVY` and ``weakties`` (the modules' own
+    times summed, so that nothing counts twice), ``tables`` (of which SQLAlchemy
+    declaring the mapped tables) and ``wall`` (that run, start to exit)."""
+    import time
+
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", *command],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, float] = {"total": 0.0, "wall": time.perf_counter() - start}
+    for line in run.stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \| +(\S+)$", line)
+        if not match:
+            continue
+        own, name = int(match.group(1)) / 1e6, match.group(2)
+        found["total"] += own
+        package = name.split(".")[0]
+        if package in (*HEAVY, "weakties"):
+            found[package] = found.get(package, 0.0) + own
+        if name == "weakties.model.tables":
+            found["tables"] = own
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -94,9 +133,11 @@ def main() -> None:
             "people": [exe, *env_db, "people", "--limit", "5"],
             "degree": [exe, *env_db, "degree", f"#{person}"],
         }
+        spent = {}
         for name, command in cases.items():
             seconds, report = _bench(command, args.runs)
             rows.append((name, " ".join(command[1:]).replace(str(db), "DB"), seconds, report))
+            spent[name] = _imports(command)
             print(f"{name}: {seconds:.3f} s (goal {GOALS[name]} s)", flush=True)
     load_end = os.getloadavg()
     busy = max(load_start[0], load_end[0]) > 1.0
@@ -116,6 +157,27 @@ def main() -> None:
     ]
     for name, shown, seconds, _report in rows:
         lines.append(f"| `weakties {shown}` | {seconds:.3f} s | ≤ {GOALS[name]} s |")
+    lines += [
+        "",
+        "## Where the time goes",
+        "",
+        "One more run of each under `python -X importtime` (which adds a little to every "
+        "import): its wall time in seconds, the time spent importing, and the heaviest "
+        "packages' share of it (the own times of their modules, summed; `tables` is the "
+        "tables module of weakties, where SQLAlchemy declares the mapped tables).",
+        "",
+        "| command | wall | imports | " + " | ".join(HEAVY) + " | tables | the rest |",
+        "|---|" + "---:|" * (len(HEAVY) + 4),
+    ]
+    for name, *_ in rows:
+        got = spent[name]
+        cells = [f"{got[k]:.3f}" if k in got else "–" for k in HEAVY]
+        lines.append(
+            f"| {name} | {got['wall']:.3f} | {got['total']:.3f} | "
+            + " | ".join(cells)
+            + f" | {got.get('weakties', 0):.3f} | {got.get('tables', 0):.3f}"
+            + f" | {got['wall'] - got['total']:.3f} |"
+        )
     lines += ["", "## farm-bench reports", ""]
     for name, _shown, _seconds, report in rows:
         lines += [f"### {name}", "", "```text", report.strip(), "```", ""]
