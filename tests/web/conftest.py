@@ -20,6 +20,8 @@ PASSWORD = "correct horse battery staple"
 def make_settings(store_url: str, **overrides: Any) -> Settings:
     # no background loop unless a test asks for one: tests run the tasks themselves
     overrides.setdefault("worker_interval", 0)
+    # nor kernels loaded in the background (test_warm_kernels checks that)
+    overrides.setdefault("warm_kernels", False)
     return Settings(environment="test", secret_key=SECRET, db=store_url, **overrides)
 
 

@@ -91,9 +91,14 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The server's own loop for background tasks (notifications, job expiry)."""
+    """The server's own loop for background tasks (notifications, job expiry), and
+    the graph kernels loaded in the background (:mod:`weakties.web.serving`)."""
     from weakties.service.tasks import Worker
 
+    if app.state.settings.warm_kernels:
+        from weakties.web.serving import start_warming
+
+        start_warming()
     interval = app.state.settings.worker_interval
     worker = Worker(app.state.store, interval) if interval > 0 else None
     if worker is not None:

@@ -110,6 +110,11 @@ class Settings(BaseSettings):
         description="members whose network pages each process keeps in memory between "
         "requests (0: none)",
     )
+    warm_kernels: bool = Field(
+        default=True,
+        description="load the graph engine's compiled kernels in the background when a "
+        "server process starts (its first network page is then not slowed by them)",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
