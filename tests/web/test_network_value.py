@@ -86,18 +86,21 @@ def test_an_old_export_is_told_in_the_pages_words_with_a_date_control(client, st
         assert page.status_code == 200, path
         said = re.sub(r"<[^>]+>", " ", page.text)  # what the page says, not its markup
         assert not cli_words.search(said), (path, cli_words.search(said))
-        assert "this is as of 2024-03-11, the day after it" in said, path
+        assert "this is as of Mar 11, 2024, the day after it" in said, path
     page = client.get("/network").text
     assert 'name="as_of" type="date" value="2024-03-11"' in page
     assert "Choose another date with the date field." in page
     chosen = client.get("/network", params={"as_of": "2023-06-01"}).text
-    assert "As of 2023-06-01" in chosen and "the day after it" not in chosen
+    assert "As of Jun 1, 2023" in chosen and "the day after it" not in chosen
     assert 'name="as_of" type="date" value="2023-06-01"' in chosen
     for wrong in ("someday", "0001-01-01"):
         refused = client.get("/network", params={"as_of": wrong})
         assert refused.status_code == 422 and 'id="e-as_of"' in refused.text
     post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
-    assert "le lendemain de cet export" in client.get("/network").text
+    for path in pages:  # the dates in the member's language, not in ISO form
+        said = " ".join(re.sub(r"<[^>]+>", " ", client.get(path).text).split())
+        assert "à la date du 11 mars 2024, le lendemain de cet export" in said, path
+        assert not re.search(r"\b\d{4}-\d\d-\d\d\b", said), (path, said)
 
 
 def test_the_api_takes_the_pages_date(client, pair):

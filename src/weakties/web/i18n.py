@@ -50,10 +50,14 @@ class Language:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return _translations(self.code).ngettext(singular, plural, n)
 
-    def date(self, value: dt.date | dt.datetime | None, form: str = "medium") -> str:
-        if value is None:
+    def date(self, value: dt.date | dt.datetime | str | None, form: str = "medium") -> str:
+        """A day in this locale's words; ``value`` may be an ISO date or date-time
+        (what the services give as their dates' text)."""
+        if value is None or value == "":
             return ""
-        if isinstance(value, dt.datetime):
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
+        elif isinstance(value, dt.datetime):
             value = value.date()
         return format_date(value, format=form, locale=self.code)
 
