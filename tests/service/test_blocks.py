@@ -491,3 +491,44 @@ def test_a_suspended_member_is_found_by_no_search_and_named_on_no_profile(store)
     assert seen() == ({"bob"}, ["Bob"])
     _suspend(store, "bob")
     assert seen() == (set(), [])
+
+
+def test_the_events_leave_out_whom_a_block_or_a_suspension_hides(store):
+    """Ana is connected with Cy and Dee. Her own data tells that Bo moved; Cy's
+    data, shared by name, that Dee moved; Eve's, that Cy moved. Ana blocks Bo, then
+    Eve is suspended: the events Ana is listed lose Bo's move (her own data still
+    holds it), then the one found in Eve's data — and not the others."""
+    import datetime as dt
+    import json
+
+    from weakties.model.tables import Event, Suspension
+    from weakties.service import people
+
+    _connect(store, "ana", "cyd")
+    _connect(store, "ana", "dee")
+    members = {h: m for m, h in _handles(store).items()}
+    moves = (("ana", "bob", "Acme"), ("cyd", "dee", "Globex"), ("eve", "cyd", "Initech"))
+    with store.engine.begin() as conn:
+        for i, (found_in, about, org) in enumerate(moves):
+            conn.execute(
+                Event.__table__.insert().values(
+                    member_id=members[found_in],
+                    person_id=_person(store, about),
+                    kind="career_move",
+                    occurred_on=dt.date(2026, 1, 1 + i),
+                    detail=json.dumps({"to": {"org": org}}),
+                )
+            )
+
+    def listed(**kwargs: object) -> list[tuple[str, str]]:
+        found = _as(store, "ana", people.events, kinds=["career_move"], **kwargs)
+        return [(e.person, e.found_in) for e in found]
+
+    assert listed() == [("Cyd", "eve"), ("Dee", "cyd"), ("Bob", "ana")]
+    _as(store, "ana", moderation.block, "bob")
+    assert listed() == [("Cyd", "eve"), ("Dee", "cyd")]
+    with store.engine.begin() as conn:
+        conn.execute(Suspension.__table__.insert().values(member_id=members["eve"], reason="spam"))
+    assert listed() == [("Dee", "cyd")]
+    assert listed(limit=1) == [("Dee", "cyd")]  # the limit counts what is shown
+    assert _as(store, "ana", people.person, "cyd").events == []  # Eve's data, hidden

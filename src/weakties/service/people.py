@@ -307,7 +307,8 @@ def person(conn: Connection, who: Viewer, query: str) -> PersonRecord:
         # the same rule as the events list: the viewer's own, and other members'
         # career events only as those members share them
         events=[
-            EventShort(e["kind"], e["date"], e["detail"] or None) for e in r.events(person_id=pid)
+            EventShort(e["kind"], e["date"], e["detail"] or None)
+            for e in _shown_events(r.events(person_id=pid), _hidden_cards(conn, who))
         ],
     )
 
@@ -321,9 +322,36 @@ def events(
     limit: int | None = None,
 ) -> list[Event]:
     """What changed: the viewer's own events, and career moves of their contacts
-    seen in the data of members who share it by name; newest first."""
-    rows = reader(conn, who).events(kinds=kinds, since=since, limit=limit)
-    return build_list(Event, rows)
+    seen in the data of members who share it by name; newest first.
+
+    Whom the viewer is not shown (:func:`weakties.service.social.shown_reader`: a
+    block either way, a suspended member) is in none: no event about them, even
+    from the viewer's own imported data, and none found in their data."""
+    from weakties.service.social import shown_reader
+
+    r = shown_reader(conn, who)
+    hidden = _hidden_cards(conn, who)
+    if not hidden:
+        return build_list(Event, r.events(kinds=kinds, since=since, limit=limit))
+    rows = _shown_events(r.events(kinds=kinds, since=since), hidden)
+    return build_list(Event, rows[:limit] if limit else rows)
+
+
+def _hidden_cards(conn: Connection, who: Viewer) -> list[Any]:
+    """The members the viewer is not shown, as cards (none for the operator, who
+    reads the whole database, as :func:`~weakties.service.social.shown_reader`)."""
+    from weakties.service.social import cards, hidden_members
+
+    if who.is_operator:
+        return []
+    return list(cards(conn, hidden_members(conn, who)).values())
+
+
+def _shown_events(rows: list[dict[str, Any]], hidden: list[Any]) -> list[dict[str, Any]]:
+    """``rows`` but those about a hidden member or found in one's data."""
+    people = {card.person_id for card in hidden}
+    handles = {card.handle for card in hidden}
+    return [e for e in rows if e["person_id"] not in people and e["found_in"] not in handles]
 
 
 def notes(conn: Connection, who: Viewer, query: str | None = None) -> list[Note]:
