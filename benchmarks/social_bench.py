@@ -445,11 +445,21 @@ def main() -> None:
         "--out", default=None, help="results/NAME.md and .json (default social-BACKEND)"
     )
     parser.add_argument(
+        "--reuse",
+        type=Path,
+        metavar="WORLD.json",
+        help="with --db: build the world into that database once and describe it in this "
+        "file; a later run with the same file measures the database as it is (the build is "
+        "never timed; the measured run adds its own messages and reactions)",
+    )
+    parser.add_argument(
         "--throwaway-postgres",
         action="store_true",
         help="start a PostgreSQL of its own (as the test suite does) and measure on it",
     )
     args = parser.parse_args()
+    if args.reuse and not args.db:
+        parser.error("--reuse needs --db: the database the world is built into and kept in")
     server = None
     if args.throwaway_postgres:
         sys.path.insert(0, str(HERE.parent))
@@ -476,7 +486,14 @@ def run(args: argparse.Namespace) -> None:
         url = args.db or str(Path(folder) / "platform.sqlite")
         backend = "postgresql" if url.startswith("postgresql") else "sqlite"
         store = open_store(url)
-        world = build(store, args.members, args.ties, args.posts, args.users, seed=5)
+        if args.reuse and args.reuse.exists():
+            world = json.loads(args.reuse.read_text(encoding="utf-8"))
+            print(f"measuring the world described in {args.reuse}", flush=True)
+        else:
+            world = build(store, args.members, args.ties, args.posts, args.users, seed=5)
+            if args.reuse:
+                args.reuse.write_text(json.dumps(world), encoding="utf-8")
+                print(f"built; described in {args.reuse}", flush=True)
         server = None
         if args.workers > 0:
             store.close()
