@@ -46,6 +46,9 @@ def _check_every_tie(conn, handle):
         if layer:
             # a layer only for a connection one is in touch with
             assert klass in ("strong", "weak") and pair in social, (klass, pair)
+        if layer in (5, 15):
+            # the inner layers are strong ties only, however few there are
+            assert klass == "strong", (klass, layer)
     layered = scores.layer[scores.layer > 0]
     for size in DUNBAR_LAYERS:
         assert int((layered <= size).sum()) <= size

@@ -28,8 +28,10 @@ def _connect(a: TestClient, b: TestClient, handle_b: str) -> None:
 
 @pytest.fixture
 def month_later(client, other, store):
-    """Ana and Bob connected and wrote today; the database's clock is then a month
-    later, when that message is past the closest layer's two weeks."""
+    """Ana and Bob connected and wrote today: a weak tie, in the 50 however few
+    ties Ana has (the closest 5 and 15 are strong ties only). A month later that
+    message is past the closest layer's two weeks but within the 50's quarter:
+    nobody is due. The database's clock is then 100 days later, past the quarter."""
     sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
     sign_up(other, "Bob <b>Chen</b>", "bob@example.org", handle="bob")
     _connect(client, other, "bob")
@@ -39,8 +41,12 @@ def month_later(client, other, store):
         headers=api_headers(client),
     )
     assert sent.status_code == 201, sent.text
+    start = utcnow()
     with store.engine.begin() as conn:
-        set_clock(conn, utcnow() + dt.timedelta(days=30))
+        set_clock(conn, start + dt.timedelta(days=30))
+    assert client.get("/api/v1/network/keep-in-touch").json()["due"] == []
+    with store.engine.begin() as conn:
+        set_clock(conn, start + dt.timedelta(days=100))
     found = client.get("/api/v1/network/keep-in-touch").json()
     assert [r["handle"] for r in found["due"]] == ["bob"]
     return found["due"][0]["id"]
@@ -49,17 +55,18 @@ def month_later(client, other, store):
 def test_the_reminder_with_its_reasons(client, month_later):
     found = client.get("/api/v1/network/keep-in-touch").json()
     (bob,) = found["due"]
-    assert bob["layer"] == 5 and bob["cadence_days"] == 14
+    assert (bob["class"], bob["layer"], bob["cadence_days"]) == ("weak", 50, 91)
     assert [r["kind"] for r in bob["reasons"]] == ["last_contact", "cadence"]
-    assert bob["reasons"][0]["text"].startswith("last contact 30 days ago")
+    assert bob["reasons"][0]["text"].startswith("last contact 3 months ago")
     page = client.get(PAGE).text
-    assert "last contact 30 days ago" in page and "every 14 days" in page
+    assert "last contact 3 months ago" in page and "closest 50 every 91 days" in page
     # a name written by its owner is text, never markup
     assert "Bob &lt;b&gt;Chen&lt;/b&gt;" in page and "<b>Chen</b>" not in page
     assert 'href="/network/keep-in-touch" aria-current="page"' in page
     post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
     french = client.get(PAGE).text
-    assert "dernier contact il y a 30 jours" in french and "tous les 14 jours" in french
+    assert "dernier contact il y a 3 mois" in french
+    assert "vos 50 plus proches tous les 91 jours" in french
 
 
 def test_snooze_dismiss_and_restore_without_javascript(client, month_later):
@@ -67,7 +74,8 @@ def test_snooze_dismiss_and_restore_without_javascript(client, month_later):
     bad = post_form(client, f"{PAGE}/{pid}/snooze", {"until": "someday"}, page=PAGE)
     assert bad.status_code == 422
     assert 'id="e-until-' in bad.text and 'aria-invalid="true"' in bad.text
-    day = (utcnow() + dt.timedelta(days=60)).date().isoformat()
+    today = client.get("/api/v1/network/keep-in-touch").json()["as_of"]
+    day = (dt.date.fromisoformat(today) + dt.timedelta(days=60)).isoformat()
     done = post_form(client, f"{PAGE}/{pid}/snooze", {"until": day}, page=PAGE)
     assert (done.status_code, done.headers["location"]) == (303, PAGE)
     found = client.get("/api/v1/network/keep-in-touch").json()
@@ -106,7 +114,7 @@ def test_the_cadences_form(client, month_later):
     )
     assert ok.status_code == 303
     found = client.get("/api/v1/network/keep-in-touch").json()
-    assert found["due"] == []  # 30 days is within 60
+    assert found["due"] == []  # no reminders about the 50, where Bob is
     assert [c["days"] for c in found["cadences"]] == [60, 30, None, 365]
     headers = api_headers(client)
     put = client.put(

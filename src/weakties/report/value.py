@@ -105,10 +105,11 @@ def _classes(scores: TieScores) -> dict[str, Any]:
         "layers": layers,
         "layers_caveat": (
             "Dunbar's layers (5, 15, 50, 150, 500, 1500, 5000) are filled by rank of tie "
-            "strength with the connections you are in touch with (strong and weak ties; "
-            "dormant and nominal ties and people you only exchanged messages with are in "
-            "none): they describe your network, they prove nothing — a ratio near 3 "
-            "between layers also appears in random heavy-tailed data."
+            "strength with the connections you are in touch with, the 5 and the 15 with "
+            "strong ties only (a weak tie is in the 50 or further out; dormant and "
+            "nominal ties and people you only exchanged messages with are in none): "
+            "they describe your network, they prove nothing — a ratio near 3 between "
+            "layers also appears in random heavy-tailed data."
         ),
     }
 

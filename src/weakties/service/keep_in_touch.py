@@ -9,6 +9,15 @@ traces: the last contact and its date, the cadence it is past, the person's
 career events since then ("moved to Acme in March 2026"), and for a dormant tie
 at an organisation the member follows or targets, that it is there.
 
+Layers follow the classes (:func:`weakties.ties.strength.score_ties`): the
+closest 5 and 15 are strong ties only, a weak tie is in the 50 or further out.
+Silence is what makes a strong tie weak, so a tie is reminded at the cadence
+of the closest layer it held now or a quarter before (``LOOKBACK_DAYS``, the
+same model scoring both dates): a strong tie that went weak because nobody
+wrote is still due at its former layer's cadence ("in your closest 5 on
+DATE"), not left to wait for the 50's quarter. After a quarter of weak
+silence it is past the 50's default cadence anyway.
+
 Dormant ties (no contact for three years after regular contact: Levin, Walter &
 Murnighan 2011) are in no layer; those at the member's targets come first,
 formerly closest first. Then the layer ties, the most overdue (time since
@@ -34,7 +43,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -45,6 +54,9 @@ from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError
 from weakties.store.reader import Reader
+
+if TYPE_CHECKING:
+    from weakties.ties.strength import TieScores
 
 __all__ = [
     "DEFAULT_CADENCES",
@@ -66,6 +78,8 @@ DEFAULT_CADENCES: dict[int, int] = {5: 14, 15: 30, 50: 91, 150: 365}
 LAYERS = tuple(DEFAULT_CADENCES)
 MAX_CADENCE = 3650
 MAX_SNOOZE = 730
+#: a tie is reminded at the cadence of the closest layer it held now or this long before
+LOOKBACK_DAYS = 91
 #: a dormant tie at a target is reminded again this long after a dismissal
 DORMANT_CADENCE = 365
 #: career events older than this are not news any more
@@ -102,8 +116,10 @@ class ReminderReason:
 
     Kinds: ``last_contact`` (``days``, ``date``), ``no_contact``, ``connected``
     (``date``: a platform connection, no message since), ``cadence``
-    (``layer``, ``cadence_days``), ``career_move`` / ``started_job`` /
-    ``title_change`` / ``left_company`` (``org``, ``title``, ``date``),
+    (``layer``, ``cadence_days``), ``closer_before`` (``layer``, ``date``: the
+    closer layer the tie held a quarter before, whose cadence applies),
+    ``career_move`` / ``started_job`` / ``title_change`` / ``left_company``
+    (``org``, ``title``, ``date``),
     ``at_target`` (``org``, ``why``: follow or target), ``dormant`` (``days``,
     ``contacts``: exchanges before).
     """
@@ -270,6 +286,20 @@ def _connected_on(conn: Connection, who: Viewer, today: dt.date) -> dict[int, dt
     }
 
 
+def _layers_before(r: Reader, scores: TieScores, when: dt.datetime) -> dict[int, int]:
+    """Person -> the Dunbar layer of the viewer's tie with them on an earlier day,
+    scored by the same model as ``scores`` (so that a change of layer is the
+    tie's, not the model's); empty when no tie is in a layer now."""
+    from weakties.ties.strength import score_ties
+
+    assert scores.layer is not None
+    if not scores.layer.any():
+        return {}
+    then = score_ties(r, as_of=when, model=scores.model, fitted=scores.fit)
+    assert then.layer is not None
+    return {then.other(i): int(then.layer[i]) for i in range(len(then)) if then.layer[i]}
+
+
 def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
     """The viewer's keep-in-touch reminders as of ``who.when`` (see the module doc),
     never about a member with a block between them and the viewer, or suspended."""
@@ -284,6 +314,7 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
     scores = score_ties(r, as_of=who.as_of)
     layers = scores.layer
     assert layers is not None
+    before = _layers_before(r, scores, who.when - dt.timedelta(days=LOOKBACK_DAYS))
     table = scores.table.values
     watched = r.watched()
     first = r.first_degree()
@@ -292,19 +323,22 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
     states = _states(conn, member_of(who))
     connected = _connected_on(conn, who, today)
     outermost = stored.get(LAYERS[-1])
-    picked: list[tuple[int, int, float, bool, int | None, int]] = []
+    picked: list[tuple[int, int, float, bool, int | None, int, int]] = []
     for i in range(len(scores)):
         pid = scores.other(i)
         if pid == me or pid in hidden:
             continue
         layer = int(layers[i])
+        # the closest layer held now or a quarter before: silence makes a tie weaker
+        kept = before[pid] if layer and 0 < before.get(pid, 0) < layer else layer
         klass = str(scores.classes[i])
         days = float(table["days_since_contact"][i])
         dormant_target = klass == "dormant" and pid in at_watched and pid in first
-        cadence = DORMANT_CADENCE if dormant_target else stored.get(layer)
+        cadence = DORMANT_CADENCE if dormant_target else stored.get(kept)
         on = connected.get(pid)
         if on is not None and not dormant_target and not layer:
-            layer, cadence = LAYERS[-1], outermost  # chosen, then silent: the outer layer
+            layer = kept = LAYERS[-1]  # chosen, then silent: the outer layer
+            cadence = outermost
         if cadence is None:
             continue
         state = states.get(pid)
@@ -320,7 +354,7 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
         if not due:
             continue
         overdue = (since / cadence) if not math.isnan(since) else math.inf
-        picked.append((i, pid, overdue, dormant_target, cadence if layer else None, layer))
+        picked.append((i, pid, overdue, dormant_target, cadence if kept else None, kept, layer))
     ids = [p[1] for p in picked]
     names = r.names(ids)
     handles = r.member_handles()
@@ -334,7 +368,7 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
                 news.setdefault(event["person_id"], []).append(event)
     due_list: list[tuple[tuple[Any, ...], Reminder]] = []
     snoozed: list[tuple[tuple[Any, ...], Reminder]] = []
-    for i, pid, overdue, dormant_target, cadence, layer in picked:
+    for i, pid, overdue, dormant_target, cadence, kept, layer in picked:
         days = float(table["days_since_contact"][i])
         contacts = int(table["contacts"][i])
         known = not math.isnan(days)
@@ -381,12 +415,22 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
             )
         elif on is None:
             reasons.append(ReminderReason("no_contact", "no contact recorded yet"))
+        if cadence is not None and not dormant_target and kept != layer:
+            day = (who.when - dt.timedelta(days=LOOKBACK_DAYS)).date()
+            reasons.append(
+                ReminderReason(
+                    "closer_before",
+                    f"in your closest {kept} on {day.isoformat()}",
+                    date=day,
+                    layer=kept,
+                )
+            )
         if cadence is not None and not dormant_target:
             reasons.append(
                 ReminderReason(
                     "cadence",
-                    f"you keep in touch with your closest {layer} every {cadence} days",
-                    layer=layer,
+                    f"you keep in touch with your closest {kept} every {cadence} days",
+                    layer=kept,
                     cadence_days=cadence,
                 )
             )

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "DUNBAR_LAYERS",
+    "WEAK_INNERMOST",
     "ModelChoice",
     "TieScores",
     "ago",
@@ -41,6 +42,8 @@ __all__ = [
 
 # Dunbar's layers: each about three times the one inside it.
 DUNBAR_LAYERS = (5, 15, 50, 150, 500, 1500, 5000)
+#: the innermost layer a weak tie may be in: the 5 and the 15 are strong ties only
+WEAK_INNERMOST = 50
 
 
 def model_for(reader: Reader, member: int | None = None) -> TieModel:
@@ -97,20 +100,31 @@ def choose_model(
     return ModelChoice(prior, fitted)
 
 
-def _layers(score: np.ndarray, in_touch: np.ndarray) -> np.ndarray:
+def _layers(score: np.ndarray, in_touch: np.ndarray, strong: np.ndarray) -> np.ndarray:
     """Dunbar layer (5, 15, ... 5000; 0 beyond) of each tie by its rank among
     the ties ``in_touch``: the viewer's connections (a social tie) whose class
     is strong or weak. The layers are of relationships one keeps: a nominal
     tie (never in touch), a dormant one (not for three years) and someone one
-    only exchanged messages with (not connected) are in no layer, so a layer
+    only exchanged messages with (not connected) are in no layer. The two
+    inner layers (5 and 15) hold ``strong`` ties only: a weak tie keeps its
+    rank but is placed from the 50 outward, so that with few strong ties the
+    inner layers stay partly empty rather than hold weak ties, and a layer
     never contradicts the class. Equal scores share a rank (the number of ties
-    scoring strictly higher), so they are in the same layer."""
+    scoring strictly higher), so they are in the same layer.
+
+    >>> _layers(np.array([0.9, 0.6, 0.3, 0.2, 0.1]),
+    ...         np.array([True, True, True, True, False]),
+    ...         np.array([True, True, False, False, False]))
+    array([ 5,  5, 50, 50,  0])
+    """
     layers = np.zeros(score.size, dtype=np.int64)
     ranked = np.sort(-score[in_touch])
     rank = np.searchsorted(ranked, -score[in_touch], side="left")
     inner = np.zeros(rank.size, dtype=np.int64)
     for size in reversed(DUNBAR_LAYERS):
         inner[rank < size] = size
+    weak = ~strong[in_touch]
+    inner[weak & (inner > 0)] = np.maximum(inner[weak & (inner > 0)], WEAK_INNERMOST)
     layers[in_touch] = inner
     return layers
 
@@ -343,7 +357,11 @@ def score_ties(
         scores = found if found is not None else scores
     if ego is not None and others is None:
         in_touch = np.isin(scores.classes, ("strong", "weak"))
-        scores.layer = _layers(scores.score, in_touch & _connected(reader, table, ego, when))
+        scores.layer = _layers(
+            scores.score,
+            in_touch & _connected(reader, table, ego, when),
+            scores.classes == "strong",
+        )
     log.info(
         "scored %d pair(s) %s as of %s with the %s model: %s",
         len(table),
