@@ -191,6 +191,9 @@ def populate(url: str, members: int, ties: int, seed: int) -> dict[str, Any]:
             conn.execute(insert(t.Tie), batch)
     # rows written with their own ids: the platform's next ones come after them
     advance_sequences(store, ["person", "member", "account", "organization"])
+    # the planner's statistics of what was just loaded, as after any bulk load
+    # (PostgreSQL; autovacuum would gather them only a minute or more into the run)
+    store.analyze()
     store.close()
     return {
         "handles": [f"m{i + 1}" for i in range(members)],

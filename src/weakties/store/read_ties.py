@@ -148,24 +148,30 @@ class TieReads(ReaderBase):
         """``(a, b)`` of the active ties visible at ``level`` with one end in ``one``
         and the other in ``other`` (social ones only with ``social``).
 
-        Both ends are read from the index of the pair (``person_a_id`` first): the
-        database walks the index entries of each person of both groups once and
-        reads a tie's row only for a pair that matches. The second end is matched
-        as an expression (``person_b_id + 0``) so that the database does not look
-        up every combination of the two lists and the sources instead (on the
+        On SQLite both ends are read from the index of the pair (``person_a_id``
+        first): the database walks the index entries of each person of both groups
+        once and reads a tie's row only for a pair that matches. The second end is
+        matched as an expression (``person_b_id + 0``) so that the database does not
+        look up every combination of the two lists and the sources instead (on the
         10,000-member benchmark platform, a quarter less time for twenty people and
-        a hundred contacts, half for a hundred of each)."""
+        a hundred contacts, half for a hundred of each). PostgreSQL reads the tie
+        rows of the index entries, not the index, for such an expression: there
+        both ends are plain columns, and it intersects the entries of the two
+        indexes (the pair's and ``person_b_id``'s) before reading any row (at 2,000
+        members, 1.7 ms instead of 9.7 for a hundred contacts and twenty-six
+        people)."""
         left, right = sorted({int(p) for p in one}), sorted({int(p) for p in other})
         out: list[tuple[int, int]] = []
         if not left or not right:
             return out
         visible = self.tie_visible(level)
+        second = Tie.person_b_id + 0 if self.conn.dialect.name == "sqlite" else Tie.person_b_id
         for xs in chunks(left):
             for ys in chunks(right):
                 for lows, highs in ((xs, ys), (ys, xs)):
                     query = select(Tie.person_a_id, Tie.person_b_id).where(
                         Tie.person_a_id.in_(lows),
-                        (Tie.person_b_id + 0).in_(highs),
+                        second.in_(highs),
                         Tie.ended_at.is_(None),
                     )
                     if social:

@@ -1,0 +1,112 @@
+"""What keeps the platform's reads fast on PostgreSQL, and leaves SQLite as it was.
+
+- Search: the text vectors are a stored generated column with the GIN index on it
+  (revision 0016), followed by every write of a name or a headline; SQLite keeps
+  its FTS5 tables.
+- The store's connections compile no query to machine code (``jit = off``).
+- ``Store.analyze()`` after a bulk load gathers the planner's statistics (nothing
+  on SQLite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import insert, inspect, text, update
+
+from weakties.model import tables as t
+from weakties.store.engine import open_store
+from weakties.store.search_ddl import VECTOR, match_orgs, match_people
+
+NOW = dt.datetime(2026, 6, 1)
+
+
+def test_a_search_follows_names_through_the_stored_vectors(store, backend):
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(t.Person),
+            [
+                {"id": 1, "display_name": "Zoë Ingénieure", "headline": "Müller engineer"},
+                {"id": 2, "display_name": "Ana Roy", "headline": None},
+            ],
+        )
+        conn.execute(
+            insert(t.Organization), [{"id": 1, "name": "Société Générale", "norm_name": "sg"}]
+        )
+    with store.engine.begin() as conn:
+        assert [p for p, _ in match_people(conn, "ingenieure zoe", 10)] == [1]
+        assert [p for p, _ in match_people(conn, "mull", 10)] == [1]
+        assert [o for o, _ in match_orgs(conn, "societe gen", 10)] == [1]
+        conn.execute(update(t.Person).where(t.Person.id == 1).values(display_name="Léa Roy"))
+        conn.execute(update(t.Organization).values(name="Acme"))
+    with store.engine.begin() as conn:
+        assert match_people(conn, "zoe", 10) == []
+        assert sorted(p for p, _ in match_people(conn, "roy", 10)) == [1, 2]
+        assert match_orgs(conn, "societe", 10) == []
+        assert [o for o, _ in match_orgs(conn, "acme", 10)] == [1]
+        columns = {
+            table: {c["name"] for c in inspect(conn).get_columns(table)}
+            for table in ("person", "organization")
+        }
+        if backend == "sqlite":
+            assert all(VECTOR not in names for names in columns.values())
+            return
+        assert all(VECTOR in names for names in columns.values())
+        generated = conn.execute(
+            text(
+                "SELECT table_name, is_generated FROM information_schema.columns "
+                "WHERE column_name = :c ORDER BY table_name"
+            ),
+            {"c": VECTOR},
+        ).all()
+        assert generated == [("organization", "ALWAYS"), ("person", "ALWAYS")]
+        indexes = dict(
+            conn.execute(
+                text(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE indexname IN ('search_person_fts', 'search_org_fts')"
+                )
+            ).all()
+        )
+        assert set(indexes) == {"search_person_fts", "search_org_fts"}
+        assert all(f"gin ({VECTOR})" in d for d in indexes.values()), indexes
+
+
+@pytest.mark.postgres
+def test_postgres_connections_compile_no_query_and_analyze_gathers_statistics(postgres):
+    url = postgres.new_database()
+    store = open_store(url)
+    try:
+        with store.engine.begin() as conn:
+            assert conn.execute(text("SHOW jit")).scalar() == "off"
+            conn.execute(
+                insert(t.Person), [{"id": i, "display_name": f"P {i}"} for i in range(1, 41)]
+            )
+            conn.execute(insert(t.Member), [{"id": 1, "handle": "m1", "person_id": 1}])
+            conn.execute(
+                insert(t.Tie),
+                [
+                    {"person_a_id": 1, "person_b_id": b, "source": "platform", "asserted_by": 1}
+                    for b in range(2, 41)
+                ],
+            )
+        store.analyze()
+        with store.engine.connect() as conn:
+            analysed = conn.execute(
+                text("SELECT count(*) FROM pg_stats WHERE tablename = 'tie'")
+            ).scalar()
+        assert analysed  # the tie table's columns have statistics
+    finally:
+        store.close()
+        postgres.drop(url)
+
+
+def test_analyze_leaves_sqlite_without_statistics(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    try:
+        store.analyze()
+        with store.engine.connect() as conn:
+            assert not inspect(conn).has_table("sqlite_stat1")
+    finally:
+        store.close()
