@@ -161,19 +161,34 @@ def _cards(conn: Connection, member_ids: set[int]) -> dict[int, MemberCard]:
     return {row[0]: MemberCard(*row) for row in rows}
 
 
-def _pending(conn: Connection, sender: int, recipient: int) -> int | None:
-    return conn.execute(
-        select(Invitation.id).where(
-            Invitation.sender_id == sender,
-            Invitation.recipient_id == recipient,
+def _pending(conn: Connection, one: int, other: int) -> tuple[int | None, int | None]:
+    """The pending invitation from ``one`` to ``other`` and the one the other way,
+    read together (one query: a profile asks for both, twice)."""
+    sent: int | None = None
+    received: int | None = None
+    rows = conn.execute(
+        select(Invitation.id, Invitation.sender_id)
+        .where(
+            or_(
+                and_(Invitation.sender_id == one, Invitation.recipient_id == other),
+                and_(Invitation.sender_id == other, Invitation.recipient_id == one),
+            ),
             Invitation.status == "pending",
         )
-    ).scalar()
+        .order_by(Invitation.id)
+    )
+    for invitation, sender in rows:
+        if sender == one:
+            sent = sent or invitation
+        else:
+            received = received or invitation
+    return sent, received
 
 
 def pending_between(conn: Connection, one: int, other: int) -> int | None:
     """The pending invitation between two members (either way), if there is one."""
-    return _pending(conn, one, other) or _pending(conn, other, one)
+    sent, received = _pending(conn, one, other)
+    return sent or received
 
 
 def connection_state(conn: Connection, viewer: Viewer, other: MemberCard) -> str:
@@ -182,9 +197,10 @@ def connection_state(conn: Connection, viewer: Viewer, other: MemberCard) -> str
         return "self"
     if other.person_id in reader(conn, viewer).first_degree():
         return "connected"
-    if _pending(conn, member_of(viewer), other.member_id):
+    sent, received = _pending(conn, member_of(viewer), other.member_id)
+    if sent:
         return "invited"
-    if _pending(conn, other.member_id, member_of(viewer)):
+    if received:
         return "invited_you"
     return "none"
 

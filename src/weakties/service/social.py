@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select
 
@@ -109,8 +110,32 @@ def blocked_people(conn: Connection, viewer: Viewer) -> set[int]:
     viewer who is not a member."""
     if viewer.member_id is None:
         return set()
-    hidden = blocked_members(conn, viewer.member_id)
-    return {card.person_id for card in cards(conn, hidden).values()}
+    me = viewer.member_id
+    return set(
+        _kept(
+            conn,
+            viewer,
+            "blocked_people",
+            lambda: frozenset(
+                card.person_id for card in cards(conn, _blocked_of(conn, viewer, me)).values()
+            ),
+        )
+    )
+
+
+def _kept(conn: Connection, viewer: Viewer, what: str, compute: Any) -> frozenset[int]:
+    """``compute()``, read once for the viewer while the graph (blocks and
+    suspensions are part of it) is unchanged, and not again by every part of the
+    same page that leaves these people out: a profile asked three times, an
+    organisation page three (:func:`weakties.service.live.memo`)."""
+    from weakties.service.live import memo
+
+    found: frozenset[int] = memo(conn, viewer, ("social", what), compute, traces=False)
+    return found
+
+
+def _blocked_of(conn: Connection, viewer: Viewer, me: int) -> frozenset[int]:
+    return _kept(conn, viewer, "blocked", lambda: frozenset(blocked_members(conn, me)))
 
 
 def blocked_between(conn: Connection, one: int, other: int) -> bool:
@@ -136,15 +161,25 @@ def hidden_members(conn: Connection, viewer: Viewer) -> set[int]:
     between them and the viewer (either way) and the suspended ones (but the
     viewer themself)."""
     me = viewer.member_id
-    blocked = blocked_members(conn, me) if me is not None else set()
-    return blocked | (suspended_members(conn) - {me})
+    blocked = _blocked_of(conn, viewer, me) if me is not None else frozenset()
+    suspended = _kept(conn, viewer, "suspended", lambda: frozenset(suspended_members(conn)))
+    return set(blocked | (suspended - {me}))
 
 
 def hidden_people(conn: Connection, viewer: Viewer) -> set[int]:
     """The person ids of :func:`hidden_members`: what the viewer is shown of people
     leaves them out, also where the viewer's own imported data still holds them
     (a LinkedIn export listing a member the viewer blocked)."""
-    return {card.person_id for card in cards(conn, hidden_members(conn, viewer)).values()}
+    return set(
+        _kept(
+            conn,
+            viewer,
+            "hidden_people",
+            lambda: frozenset(
+                card.person_id for card in cards(conn, hidden_members(conn, viewer)).values()
+            ),
+        )
+    )
 
 
 def shown_reader(conn: Connection, viewer: Viewer) -> Reader:
