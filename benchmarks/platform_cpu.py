@@ -7,16 +7,19 @@
 The platform of :mod:`platform_bench` (``--members`` members, ``--ties`` tie rows,
 written by its ``populate``) is built into ``--file`` once — with its plan (handles,
 organisations, tokens) beside it as ``FILE.json`` — and reused by the next runs
-(without ``--file``, into a temporary folder). The app is then called in this
+(without ``--file``, into a temporary folder); with ``--throwaway-postgres`` it is
+written into a PostgreSQL of its own (as the test suite starts one), removed at
+the end, or with ``--db`` into the given empty PostgreSQL database. The app is then called in this
 process through FastAPI's test client: ``--viewers`` members (20 by default, each
 with their own personal access token) take turns, request after request, so that
 what the server keeps per viewer is tried as the load generator tries it. Each
 route is first called once by every viewer (the server's memory then holds what
 a running server holds), then ``--requests`` times; the CPU time of this process
 per request (the test client's own share included) is reported, its mean and
-quantiles, with the load average at the start and the end (on a busy machine the
+quantiles, and the SQL statements each request sent, with the load average at the start and the end (on a busy machine the
 figures are not to be quoted). ``--profile ROUTE`` prints the functions that
-took the time (cProfile) for one route.
+took the time (cProfile) for one route; ``--statements ROUTE`` the statements one
+request of it sent, with the time each took as this process waited for it.
 
 This measures server work, not latency under load: that is ``platform_bench.py``'s.
 """
@@ -73,7 +76,22 @@ def measure(url: str, plan: dict[str, Any], args: argparse.Namespace) -> dict[st
         "organisation": lambda: f"/api/v1/orgs/{rng.choice(plan['orgs'])}",
         "search": lambda: f"/api/v1/search?q={rng.choice(plan['prefixes'])}",
     }
-    app = create_app(Settings(environment="test", secret_key=SECRET, db=url))
+    from sqlalchemy import event
+
+    # no background loop in this process: what is measured is the requests' work
+    settings = Settings(environment="test", secret_key=SECRET, db=url, worker_interval=0)
+    app = create_app(settings)
+    sent: list[tuple[str, float]] = []  # (statement, seconds) of the current request
+    started_at: dict[int, float] = {}
+
+    @event.listens_for(app.state.store.engine, "before_cursor_execute")
+    def _before(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        started_at[id(cursor)] = time.perf_counter()
+
+    @event.listens_for(app.state.store.engine, "after_cursor_execute")
+    def _after(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        sent.append((statement, time.perf_counter() - started_at.pop(id(cursor), 0.0)))
+
     viewers = [{"Authorization": f"Bearer {tok}"} for tok in plan["tokens"][: args.viewers]]
     results: dict[str, Any] = {}
     with TestClient(app) as client:
@@ -91,13 +109,20 @@ def measure(url: str, plan: dict[str, Any], args: argparse.Namespace) -> dict[st
                 get(todo[k % len(todo)], headers)
             profiler = cProfile.Profile() if args.profile == name else None
             per: list[float] = []
+            statements: list[int] = []
             started = time.perf_counter()
             if profiler is not None:
                 profiler.enable()
             for i, target in enumerate(todo):
+                sent.clear()
                 t0 = time.process_time()
                 get(target, viewers[i % len(viewers)])
                 per.append(time.process_time() - t0)
+                statements.append(len(sent))
+                if args.statements == name and i == len(todo) - 1:
+                    print(f"{target}: {len(sent)} statements")
+                    for sql, took in sent:
+                        print(f"{took * 1000:8.1f} ms  {' '.join(sql.split())[:160]}")
             if profiler is not None:
                 profiler.disable()
             wall = time.perf_counter() - started
@@ -108,6 +133,8 @@ def measure(url: str, plan: dict[str, Any], args: argparse.Namespace) -> dict[st
                 "cpu_ms_p50": q[49] * 1000,
                 "cpu_ms_p95": q[94] * 1000,
                 "wall_ms_mean": wall / len(per) * 1000,
+                "statements_mean": statistics.fmean(statements),
+                "statements_max": max(statements),
             }
             if profiler is not None:
                 out = io.StringIO()
@@ -128,25 +155,55 @@ def main() -> None:
     parser.add_argument("--only", choices=["profile", "organisation", "search"])
     parser.add_argument("--profile", choices=["profile", "organisation", "search"])
     parser.add_argument("--top", type=int, default=30, help="functions shown by --profile")
+    parser.add_argument(
+        "--statements",
+        choices=["profile", "organisation", "search"],
+        help="print the statements of one request of this route",
+    )
+    parser.add_argument("--db", default=None, help="an empty PostgreSQL database's URL")
+    parser.add_argument(
+        "--throwaway-postgres",
+        action="store_true",
+        help="measure on a PostgreSQL of its own (as the test suite starts one)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     load_start = os.getloadavg()
-    with tempfile.TemporaryDirectory() as tmp:
-        url, plan = _plan(args.file or Path(tmp) / "platform.sqlite", args)
-        started = time.perf_counter()
-        results = measure(url, plan, args)
+    server = None
+    if args.throwaway_postgres:
+        sys.path.insert(0, str(HERE.parent))
+        from tests.servers import start_postgres
+
+        server = start_postgres()
+        args.db = server.new_database()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.db:
+                url, plan = args.db, populate(args.db, args.members, args.ties, args.seed)
+            else:
+                url, plan = _plan(args.file or Path(tmp) / "platform.sqlite", args)
+            started = time.perf_counter()
+            results = measure(url, plan, args)
+    finally:
+        if server is not None:
+            server.stop()
     load_end = os.getloadavg()
     print(
+        f"{'PostgreSQL' if args.db else 'SQLite'}, "
         f"{args.members:,} members, {plan['ties']:,} tie rows, {args.viewers} viewers in turn; "
         f"load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end "
         f"on {os.cpu_count()} cores ({time.perf_counter() - started:.0f} s)"
     )
-    print("| route | requests | CPU ms/request (mean) | p50 | p95 | wall ms/request |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| route | requests | CPU ms/request (mean) | p50 | p95 | wall ms/request "
+        "| statements/request (mean, max) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         print(
             f"| {name} | {r['requests']} | {r['cpu_ms_mean']:.1f} | {r['cpu_ms_p50']:.1f} "
-            f"| {r['cpu_ms_p95']:.1f} | {r['wall_ms_mean']:.1f} |"
+            f"| {r['cpu_ms_p95']:.1f} | {r['wall_ms_mean']:.1f} "
+            f"| {r['statements_mean']:.1f}, {r['statements_max']} |"
         )
 
 
