@@ -14,6 +14,7 @@ def test_every_setting_is_documented():
 
 
 def test_the_live_memory_default_is_the_service_s():
-    from weakties.service.live import DEFAULT_VIEWERS
+    from weakties.service.live import DEFAULT_MB, DEFAULT_VIEWERS
 
     assert Settings.model_fields["live_viewers"].default == DEFAULT_VIEWERS
+    assert Settings.model_fields["live_mb"].default == DEFAULT_MB

@@ -132,6 +132,39 @@ def test_memory_is_bounded_per_process(people, store, monkeypatch):  # noqa: F81
     assert live.held(store.engine) == 0
 
 
+def test_memory_is_bounded_by_its_size_the_newest_viewer_kept(people, store, monkeypatch):  # noqa: F811
+    """Over the budget, the least recently active viewers are dropped first; the
+    most recent one is kept even alone over it (else every page would rebuild)."""
+    monkeypatch.setenv("WEAKTIES_LIVE_MB", "1024")
+    live.clear()
+    for handle in ("ana", "bob", "cyd", "dee"):
+        _profile(people[handle], "ana" if handle != "ana" else "bob")
+    assert live.held(store.engine) == 4
+    four = live.held_bytes(store.engine)
+    assert four > 0
+    # room for about two of them (their sizes differ: the budget falls between)
+    monkeypatch.setenv("WEAKTIES_LIVE_MB", str(four / 2**20 * 0.6))
+    live.clear()
+    for handle in ("ana", "bob", "cyd", "dee"):
+        _profile(people[handle], "ana" if handle != "ana" else "bob")
+    assert 1 <= live.held(store.engine) < 4
+    assert live.held_bytes(store.engine) <= four * 0.6
+    monkeypatch.setenv("WEAKTIES_LIVE_MB", "0")
+    live.clear()
+    _profile(people["cyd"], "ana")
+    assert live.held(store.engine) == 1  # the newest viewer, over a budget of nothing
+
+
+def test_a_size_counts_each_array_once_and_what_is_shared_not_at_all():
+    import numpy as np
+
+    array = np.zeros(1_000_000)  # 8 MB
+    assert 8_000_000 <= live.size_of(array) < 8_100_000
+    assert 8_000_000 <= live.size_of({"a": array, "b": [array, array[10:]]}) < 8_100_000
+    assert live.size_of([array], shared=[id(array)]) < 1_000
+    assert live.size_of([str(i) for i in range(1000)]) > 50_000
+
+
 def test_the_network_pages_follow_a_new_connection(people):  # noqa: F811
     ana, dee = people["ana"], people["dee"]
     shown = ("/network", "/network/ties", "/api/v1/network/graph")

@@ -32,19 +32,30 @@ shares by name and with whom no member sharing less has asserted a tie
 where nearly everyone shares, the viewers then hold one copy of the network
 instead of one each.
 
-**Bounded.** At most ``WEAKTIES_LIVE_VIEWERS`` viewers (default 16) per
-process and database, the least recently active dropped first; 0 turns the memory off.
-For a member with 5,000 contacts a viewer's entries hold a few MB to a few
-tens of MB (docs/network-pages.md gives the measured figures).
+**Bounded by memory.** What is kept per process and database is bounded by its
+size, ``WEAKTIES_LIVE_MB`` (default 512 MiB), the least recently active viewer
+dropped first — the most recent one always kept, whatever its size — and by a
+number of viewers, ``WEAKTIES_LIVE_VIEWERS`` (default 500; 0 turns the memory
+off). A count alone fitted nobody: a member with 5,000 contacts holds a few tens
+of MB, most hold far less, and with 16 viewers at most (the former bound) a
+server with more active members than that rebuilt a snapshot on nearly every
+page — the least recently active is exactly who asks next when members take
+turns. Each entry's size is estimated once, when it is kept (numpy arrays by
+their bytes, Python objects by ``sys.getsizeof`` through the containers and
+records that hold them); a result shared between viewers (:func:`common`) is
+counted once, not in each viewer's entries. docs/network-pages.md gives the
+measured figures.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
+import types
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -53,19 +64,26 @@ from weakties.service.context import Viewer
 from weakties.store.changes import read_counters, wrote_in_transaction
 
 __all__ = [
+    "DEFAULT_MB",
     "DEFAULT_VIEWERS",
     "clear",
     "common",
     "counters",
     "held",
+    "held_bytes",
     "memo",
     "shared_reads",
+    "size_of",
 ]
 
 T = TypeVar("T")
 
 #: viewers kept per process unless WEAKTIES_LIVE_VIEWERS says otherwise
-DEFAULT_VIEWERS = 16
+DEFAULT_VIEWERS = 500
+#: MiB kept per process unless WEAKTIES_LIVE_MB says otherwise
+DEFAULT_MB = 512
+#: results shared between viewers kept at most (one per scope and dates asked)
+COMMON = 16
 _COUNTERS = "weakties_counters"  # conn.info: the counters read in this transaction
 #: the scoped reader's results kept between requests: they depend on the graph only
 _READS = frozenset(
@@ -87,15 +105,89 @@ def _limit() -> int:
         return DEFAULT_VIEWERS
 
 
+def _budget() -> int:
+    """The bytes this process keeps at most per database."""
+    try:
+        return max(0, int(float(os.environ.get("WEAKTIES_LIVE_MB", DEFAULT_MB)) * 2**20))
+    except ValueError:
+        return DEFAULT_MB * 2**20
+
+
+#: objects whose size is their own only (what they refer to is not the result's)
+_LEAVES = (
+    *(str, bytes, int, float, complex, bool, type(None), range, type),
+    *(types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType),
+)
+_SAMPLE = 64  # a larger collection's items are estimated from this many of them
+
+
+def size_of(value: Any, shared: Collection[int] = ()) -> int:
+    """Bytes ``value`` holds, estimated: numpy arrays by their data, other objects
+    by ``sys.getsizeof`` through the containers, records and objects they hold,
+    each object once; those whose ``id`` is in ``shared`` count nothing. The
+    items of a collection of more than :data:`_SAMPLE` are estimated from as many
+    of them, evenly spread (the rows of a result are alike): the estimate costs
+    about the same for 500 rows as for 50,000."""
+    import numpy as np
+
+    seen = set(shared)
+    stack: list[tuple[Any, float]] = [(value, 1.0)]
+    total = 0.0
+    while stack:
+        obj, weight = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            total += weight * (sys.getsizeof(obj) if obj.base is None else 112)
+            if obj.base is not None:
+                stack.append((obj.base, weight))
+            elif obj.dtype == object:
+                stack.extend(_items(obj.ravel().tolist(), weight))
+            continue
+        total += weight * sys.getsizeof(obj, 64)
+        if isinstance(obj, _LEAVES):
+            continue
+        if isinstance(obj, dict):
+            stack.extend(_items(list(obj.items()), weight, pairs=True))
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            stack.extend(_items(list(obj), weight))
+        elif type(obj).__module__.startswith(("sqlalchemy", "threading")):
+            continue  # a connection or a lock: not part of the result
+        else:
+            found = getattr(obj, "__dict__", None)
+            if found is not None:
+                stack.append((found, weight))
+            for cls in type(obj).__mro__:
+                for name in getattr(cls, "__slots__", ()):
+                    if name not in ("__dict__", "__weakref__") and hasattr(obj, name):
+                        stack.append((getattr(obj, name), weight))
+    return int(total)
+
+
+def _items(items: list[Any], weight: float, pairs: bool = False) -> list[tuple[Any, float]]:
+    """A collection's items to estimate, each with its weight (a sample's stand for all)."""
+    if len(items) > _SAMPLE:
+        step = len(items) / _SAMPLE
+        weight *= step
+        items = [items[int(i * step)] for i in range(_SAMPLE)]
+    if pairs:
+        return [(part, weight) for pair in items for part in pair]
+    return [(item, weight) for item in items]
+
+
 class _Viewers:
     """The per-viewer entries of this process, least recently active first, and
-    the entries shared by every viewer (see :func:`common`)."""
+    the entries shared by every viewer (see :func:`common`), with their sizes."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.buckets: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        # bytes per viewer and kind of slot ("graph", "both")
+        self.sizes: dict[Hashable, dict[str, int]] = {}
         # the graph counter they were computed at, and the entries, least used first
         self.common: tuple[int, OrderedDict[Hashable, Any]] = (-1, OrderedDict())
+        self.common_sizes: dict[Hashable, int] = {}
 
     def bucket(self, key: Hashable) -> dict[str, Any] | None:
         limit = _limit()
@@ -106,10 +198,38 @@ class _Viewers:
             if found is None:
                 found = {}
                 self.buckets[key] = found
+                self.sizes[key] = {}
             self.buckets.move_to_end(key)
             while len(self.buckets) > limit:
-                self.buckets.popitem(last=False)
+                self._drop_oldest()
             return found
+
+    def _drop_oldest(self) -> None:
+        key, _ = self.buckets.popitem(last=False)
+        self.sizes.pop(key, None)
+
+    def total(self) -> int:
+        viewers = sum(n for sizes in self.sizes.values() for n in sizes.values())
+        return viewers + sum(self.common_sizes.values())
+
+    def account(self, key: Hashable, kind: str, entries: dict[Hashable, Any], size: int) -> None:
+        """``size`` more bytes in the viewer's ``kind`` slot (if it is still
+        ``entries``); then the least recently active others dropped while the
+        whole is over the budget."""
+        with self.lock:
+            bucket = self.buckets.get(key)
+            if bucket is None or bucket.get(kind, (None, None))[1] is not entries:
+                return  # dropped or replaced meanwhile
+            sizes = self.sizes.setdefault(key, {})
+            sizes[kind] = sizes.get(kind, 0) + size
+            budget = _budget()
+            while self.total() > budget and next(iter(self.buckets)) != key:
+                self._drop_oldest()
+
+    def shared_ids(self) -> list[int]:
+        """The ids of the results shared between viewers (counted there only)."""
+        with self.lock:
+            return [id(v) for v in self.common[1].values()]
 
 
 # per open database (a server process opens one): two stores on the same file
@@ -135,6 +255,13 @@ def clear() -> None:
 def held(engine: Engine) -> int:
     """How many viewers this process keeps entries for on ``engine``'s database."""
     return len(_viewers(engine).buckets)
+
+
+def held_bytes(engine: Engine) -> int:
+    """The estimated bytes this process keeps for ``engine``'s database."""
+    found = _viewers(engine)
+    with found.lock:
+        return found.total()
 
 
 def counters(conn: Connection) -> tuple[int, int] | None:
@@ -174,13 +301,35 @@ def _viewer_key(who: Viewer) -> Hashable:
     return (who.scope, who.when.date(), who.as_of, who.now.date())
 
 
-def _slot(conn: Connection, who: Viewer, traces: bool) -> dict[Hashable, Any] | None:
+class _Slot:
+    """A viewer's entries of one kind, valid at the database's counters, and where
+    to account for what is added to them."""
+
+    __slots__ = ("entries", "key", "kind", "viewers")
+
+    def __init__(
+        self, viewers: _Viewers, key: Hashable, kind: str, entries: dict[Hashable, Any]
+    ) -> None:
+        self.viewers = viewers
+        self.key = key
+        self.kind = kind
+        self.entries = entries
+
+    def keep(self, name: Hashable, value: Any) -> None:
+        """Keep ``value`` as ``name``, its size counted against the budget."""
+        self.entries[name] = value
+        size = size_of(value, shared=self.viewers.shared_ids())
+        self.viewers.account(self.key, self.kind, self.entries, size)
+
+
+def _slot(conn: Connection, who: Viewer, traces: bool) -> _Slot | None:
     """The viewer's entries valid at the database's counters (None: keep nothing)."""
     found = counters(conn)
     if found is None or wrote_in_transaction(conn):
         return None
     viewers = _viewers(conn.engine)
-    bucket = viewers.bucket(_viewer_key(who))
+    key = _viewer_key(who)
+    bucket = viewers.bucket(key)
     if bucket is None:
         return None
     kind, stamp = ("both", found) if traces else ("graph", found[0])
@@ -189,8 +338,9 @@ def _slot(conn: Connection, who: Viewer, traces: bool) -> dict[Hashable, Any] | 
         if slot is None or slot[0] != stamp:
             slot = (stamp, {})
             bucket[kind] = slot
+            viewers.sizes.setdefault(key, {})[kind] = 0  # what it replaced is gone
         entries: dict[Hashable, Any] = slot[1]
-    return entries
+    return _Slot(viewers, key, kind, entries)
 
 
 def memo(
@@ -203,14 +353,14 @@ def memo(
 ) -> T:
     """``compute()``, or what it gave for this viewer while nothing it depends on
     changed: the graph alone (``traces=False``) or the graph and the traces."""
-    entries = _slot(conn, who, traces)
-    if entries is None:
+    slot = _slot(conn, who, traces)
+    if slot is None:
         return compute()
-    if key in entries:
-        return entries[key]
+    if key in slot.entries:
+        return slot.entries[key]
     value = compute()
     if not wrote_in_transaction(conn):  # computing wrote nothing to roll back
-        entries[key] = value
+        slot.keep(key, value)
     return value
 
 
@@ -220,11 +370,10 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
     Only for a result that ``key`` determines whoever asks — the caller puts in
     the key everything the result depends on (a scope that names no viewer, the
     dates) and asks only for viewers who would compute exactly that result. At
-    most ``WEAKTIES_LIVE_VIEWERS`` such entries are kept, the least used dropped
-    first."""
+    most :data:`COMMON` such entries are kept, the least used dropped first; their
+    size counts against the budget once (viewers are dropped first)."""
     found = counters(conn)
-    limit = _limit()
-    if found is None or limit == 0 or wrote_in_transaction(conn):
+    if found is None or _limit() == 0 or wrote_in_transaction(conn):
         return compute()
     viewers = _viewers(conn.engine)
     with viewers.lock:
@@ -235,6 +384,7 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
         elif stamp != found[0]:
             entries = OrderedDict()
             viewers.common = (found[0], entries)
+            viewers.common_sizes = {}
         if entries is not None and key in entries:
             entries.move_to_end(key)
             return entries[key]
@@ -243,20 +393,26 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
         return value
     if wrote_in_transaction(conn):  # computing wrote something yet to commit
         return value
+    size = size_of(value)
     with viewers.lock:
         if viewers.common[1] is entries:
             entries[key] = value
-            while len(entries) > limit:
-                entries.popitem(last=False)
+            viewers.common_sizes[key] = size
+            while len(entries) > COMMON or (len(entries) > 1 and viewers.total() > _budget()):
+                if viewers.buckets and len(entries) <= COMMON:
+                    viewers._drop_oldest()  # the viewers' own entries go first
+                    continue
+                dropped, _ = entries.popitem(last=False)
+                viewers.common_sizes.pop(dropped, None)
     return value
 
 
 def shared_reads(conn: Connection, who: Viewer) -> dict[Any, Any] | None:
     """A reader's memory backed by the viewer's graph-only entries, or None."""
-    entries = _slot(conn, who, traces=False)
-    if entries is None:
+    slot = _slot(conn, who, traces=False)
+    if slot is None:
         return None
-    return _ReadsView(conn, entries)
+    return _ReadsView(conn, slot)
 
 
 class _ReadsView(dict[Any, Any]):
@@ -264,10 +420,11 @@ class _ReadsView(dict[Any, Any]):
     (:data:`_READS`) among the viewer's entries, for the next requests (not once
     its transaction wrote: those may yet be rolled back)."""
 
-    def __init__(self, conn: Connection, entries: dict[Hashable, Any]) -> None:
+    def __init__(self, conn: Connection, slot: _Slot) -> None:
         super().__init__()
         self.conn = conn
-        self.entries = entries
+        self.slot = slot
+        self.entries = slot.entries
 
     def _shared(self, key: object) -> bool:
         return key in _READS and not wrote_in_transaction(self.conn)
@@ -285,4 +442,4 @@ class _ReadsView(dict[Any, Any]):
     def __setitem__(self, key: Any, value: Any) -> None:
         super().__setitem__(key, value)
         if self._shared(key):
-            self.entries[("reads", key)] = value
+            self.slot.keep(("reads", key), value)

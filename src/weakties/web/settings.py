@@ -105,10 +105,16 @@ class Settings(BaseSettings):
     # read by weakties.service.live itself (commands keep pages too); declared here so
     # that `weakties serve` refuses a bad value at start and the setting is documented
     live_viewers: int = Field(
-        default=16,
+        default=500,
         ge=0,
         description="members whose network pages each process keeps in memory between "
-        "requests (0: none)",
+        "requests, at most (0: none)",
+    )
+    live_mb: float = Field(
+        default=512,
+        ge=0,
+        description="MiB of network pages each process keeps in memory between requests, "
+        "at most (the least recently active members' dropped first)",
     )
     warm_kernels: bool = Field(
         default=True,
