@@ -494,6 +494,7 @@ def run(args: argparse.Namespace) -> None:
             if args.reuse:
                 args.reuse.write_text(json.dumps(world), encoding="utf-8")
                 print(f"built; described in {args.reuse}", flush=True)
+        store.analyze()  # PostgreSQL's planner statistics, as after any bulk load
         server = None
         if args.workers > 0:
             store.close()
