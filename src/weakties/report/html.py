@@ -45,6 +45,8 @@ _HEADLINE = (
 _LOWER_IS_BETTER = frozenset({"constraint", "dormant", "nominal"})
 _PEOPLE = frozenset({"connections", "address_book", "only_messaged", "invitations", "others"})
 _CLASSES = ("strong", "weak", "dormant", "nominal")
+#: headline numbers that say nothing when the reach section has not enough data
+_UNKNOWN_WITHOUT_REACH = ("second_degree", "third_degree")
 _DEGREES = (
     ("first_degree", "1st degree"),
     ("second_degree", "2nd degree"),
@@ -283,9 +285,15 @@ def _headline(report: Mapping[str, Any]) -> str:
     change = _map(report.get("change"))
     deltas = _map(change.get("deltas"))
     cards = []
+    # one's own export holds no contact's ties: the degrees beyond the first are
+    # not known (the Reach section says why), not zero
+    reach_missing = bool(_map(report.get("reach")).get("missing"))
     for key, label, places in _HEADLINE:
         if key in _PEOPLE and head.get(key) is None:
             continue  # a report from before people were counted this way
+        if reach_missing and key in _UNKNOWN_WITHOUT_REACH:
+            cards.append(f'<div><dt>{label}</dt><dd class="unknown">not known</dd></div>')
+            continue
         delta = ""
         if change:
             d = deltas.get(key)
@@ -314,13 +322,17 @@ def _classes(report: Mapping[str, Any]) -> str:
         [(k.capitalize(), [counts.get(k)]) for k in _CLASSES], title="Ties per class"
     )
     layers = _list(section.get("layers"))
-    layer_chart = _bar_chart(
-        [(f"Layer {_num(row.get('layer'))}", [row.get("ties")]) for row in layers],
-        title="Ties per Dunbar layer",
-        notes=[
-            f"ties · median contacts last year: {_num(row.get('median_contacts_last_year'), 1)}"
-            for row in layers
-        ],
+    layer_chart = (
+        _bar_chart(
+            [(f"Layer {_num(row.get('layer'))}", [row.get("ties")]) for row in layers],
+            title="Ties per Dunbar layer",
+            notes=[
+                f"ties · median contacts last year: {_num(row.get('median_contacts_last_year'), 1)}"
+                for row in layers
+            ],
+        )
+        if layers or not section.get("layers_missing")
+        else f'<p class="missing">{_text(section.get("layers_missing"))}</p>'
     )
     caveat = section.get("layers_caveat")
     return (

@@ -97,6 +97,8 @@ class Classes:
     # get it) when the data falls short: the figures then say nothing
     needs: str = ""
     missing: str | None = None
+    # "not enough data: ..." when no tie is in a layer (why, and how to get one)
+    layers_missing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,9 @@ from weakties.words import counted, format_strength
 
 __all__ = ["print_report"]
 
+#: headline numbers that say nothing when the reach section has not enough data
+_UNKNOWN_WITHOUT_REACH = ("second_degree", "third_degree")
+
 
 def _n(value: Any, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -67,9 +70,15 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
     ]
     if people:
         lines.insert(0, ("connections", "address_book", "only_messaged", "invitations", "others"))
+    # one's own export holds no contact's ties: the degrees beyond the first are
+    # not known (the Reach section says why), not zero
+    unknown = set(_UNKNOWN_WITHOUT_REACH) if (report.get("reach") or {}).get("missing") else set()
     for n, keys in enumerate(lines):
         parts = []
         for key in keys:
+            if key in unknown:
+                parts.append(f"{key.replace('_', ' ')} [bold]not known[/]")
+                continue
             delta = change.get(key)
             tail = f" ({delta:+,})" if isinstance(delta, int | float) and delta else ""
             parts.append(f"{key.replace('_', ' ')} [bold]{_n(head.get(key))}[/]{tail}")
@@ -98,6 +107,8 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
                 )
             )
             console.print(f"  [dim]{escape(classes['layers_caveat'])}[/]")
+        elif classes.get("layers_missing"):
+            console.print(f"  Dunbar layers: [yellow]{escape(classes['layers_missing'])}[/]")
 
     reach = report["reach"]
     if _section(console, "Reach", reach):

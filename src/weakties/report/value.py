@@ -73,6 +73,28 @@ def _entropy(counter: Counter[str]) -> dict[str, Any]:
     }
 
 
+def _no_layers(counts: Counter[str]) -> str:
+    """Why no tie is in a Dunbar layer: the layers hold the connections one is in
+    touch with (strong and weak ties), and there is none."""
+    current = int(counts.get("strong", 0)) + int(counts.get("weak", 0))
+    if current:
+        why = (
+            f"the {counted(current, 'person', 'people')} you are in touch with "
+            f"{'is' if current == 1 else 'are'} not among your connections (you only "
+            "exchanged messages)"
+        )
+    elif counts.get("dormant"):
+        why = "every tie you were in touch with is dormant (no contact for three years)"
+    else:
+        why = "you are in touch with none of your ties"
+    return (
+        "not enough data: the layers hold the connections you are in touch with (strong "
+        f"and weak ties), and {why} — import your connections (weakties import linkedin "
+        "with the export's Connections.csv) or your address book (weakties import contacts), "
+        "and your mail (weakties import mbox) for contact with them"
+    )
+
+
 def _classes(scores: TieScores) -> dict[str, Any]:
     counts = Counter(scores.classes.tolist())
     per_year = scores.table.values["contacts_last_year"]
@@ -91,6 +113,7 @@ def _classes(scores: TieScores) -> dict[str, Any]:
         )
     in_touch = sum(int(counts.get(k, 0)) for k in ("strong", "weak", "dormant"))
     return {
+        "layers_missing": None if layers else _no_layers(counts),
         "basis": "every tie of yours and everyone you were in touch with, scored as of the date",
         "needs": "contact with your ties: messages, e-mails, meetings or calls",
         "missing": None
