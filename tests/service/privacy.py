@@ -351,6 +351,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         opportunities.warm_reach: [lambda c, v: opportunities.warm_reach(c, v)],
         opportunities.suggest: [lambda c, v: opportunities.suggest(c, v)],
         opportunities.suggest_all: [lambda c, v: opportunities.suggest_all(c, v)],
+        opportunities.suggestions: [lambda c, v: opportunities.suggestions(c, v)],
         opportunities.feed: [lambda c, v: opportunities.feed(c, v)],
         outreach.ask: [lambda c, v: outreach.ask(c, v, broker, target=target)],
         outreach.asks: [lambda c, v: outreach.asks(c, v)],

@@ -255,8 +255,7 @@ def suggest(
 ) -> None:
     """People you may know: by default the ranker fitted on your network's history
     (who got in touch for the first time after past dates), else Katz's index."""
-    from weakties.service.opportunities import suggest as suggest_for
-    from weakties.service.opportunities import suggest_all
+    from weakties.service.opportunities import suggest_all, suggestions
 
     if all_people:
         found = call(
@@ -276,14 +275,19 @@ def suggest(
             )
         print_json(found.suggestions)
         return
-    rows = call(ctx, suggest_for, member=member, as_of=as_of, top=top, method=method, fit=True)
+    listed = call(ctx, suggestions, member=member, as_of=as_of, top=top, method=method, fit=True)
     if as_json:
-        print_json(rows)
+        print_json(listed)
+        return
+    if not listed.suggestions:
+        console.print(
+            f"Nobody to suggest: {shown(listed.none_because)}.", soft_wrap=True, markup=False
+        )
         return
     table(
         "People you may know",
         ["#id", "name", "score", "why"],
-        [(r.id, r.name, f"{r.score:.3f}", r.why) for r in rows],
+        [(r.id, r.name, f"{r.score:.3f}", r.why) for r in listed.suggestions],
     )
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "suggest_all",
     "suggest_for",
     "top_k",
+    "why_none",
 ]
 
 METHODS = ("weakties", "ra", "aa", "cn", "katz")
@@ -263,3 +264,56 @@ def suggest_for(
             }
         )
     return out
+
+
+def why_none(data: LinkData, viewer: int) -> str:
+    """Why the viewer has no suggestion in ``data`` (the ties they may list): what
+    is missing, and how to get it. Every method suggests people two or three
+    steps away (or, ``weakties``, sharing a place), so there is none when
+
+    - the viewer has no tie at all;
+    - nobody beyond their contacts is known — their own export holds their
+      contacts, not whom the contacts know; or the ties their contacts have are
+      all with one another or with the viewer;
+    - everyone they may see is already a contact.
+
+    >>> ring = LinkData.from_edges(np.array([0, 0, 1]), np.array([1, 2, 2]), 3)
+    >>> ring.person_ids = np.array([7, 8, 9])
+    >>> why_none(ring, 7)
+    'everyone you may see is already one of your contacts (2 people)'
+    """
+    from weakties.words import counted
+
+    ids = data.person_ids
+    assert ids is not None
+    at = int(np.searchsorted(ids, viewer))
+    a = data.adjacency
+    mine = (
+        set()
+        if at >= ids.size or ids[at] != viewer
+        else set(a.indices[a.indptr[at] : a.indptr[at + 1]].tolist())
+    )
+    if not mine:
+        return (
+            "you have no connection yet: import your connections (weakties import linkedin "
+            "EXPORT) or your address book (weakties import contacts), or connect with "
+            "members on the platform"
+        )
+    others = data.n - 1 - len(mine)
+    if others <= 0:
+        among = sum(int(a.indptr[c + 1] - a.indptr[c]) - 1 for c in mine)  # ties besides yours
+        if among > 0:
+            return (
+                "everyone you may see is already one of your contacts "
+                f"({counted(len(mine), 'person', 'people')})"
+            )
+        return (
+            "no second degree is known: your own data holds your contacts, not whom they "
+            "know — ask a colleague to pool their export (weakties import linkedin "
+            "THEIR_EXPORT --as THEM, sharing names), or infer ties from shared employers, "
+            "schools and threads (weakties ties infer)"
+        )
+    return (
+        f"none of the {counted(others, 'person', 'people')} beyond your contacts whom you "
+        "may see is linked to you through your contacts' ties"
+    )

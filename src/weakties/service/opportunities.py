@@ -22,6 +22,7 @@ __all__ = [
     "OrgReach",
     "PathRecord",
     "Suggestion",
+    "SuggestionList",
     "SuggestionsAll",
     "WarmReach",
     "draft",
@@ -30,6 +31,7 @@ __all__ = [
     "org_reach",
     "suggest",
     "suggest_all",
+    "suggestions",
     "target_spec",
     "warm_reach",
 ]
@@ -233,6 +235,18 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class SuggestionList:
+    """The viewer's people you may know, the method that ranked them, and when
+    there are none, why (``none_because``: what is missing, how to get it)."""
+
+    viewer: str
+    as_of: str
+    method: str
+    suggestions: list[Suggestion]
+    none_because: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SuggestionsAll:
     """Everyone's suggestions by name — the operator's whole database, or what one
     member may list."""
@@ -431,16 +445,42 @@ def suggest(
     The ranker is the member's kept fit when it serves the date
     (:func:`weakties.ties.learned.serving_fit`); with ``fit`` (the command
     line) one is fitted when none does. Pages and the API never fit."""
+    return _suggest(conn, who, top=top, method=method, fit=fit)[1]
+
+
+def _suggest(
+    conn: Connection, who: Viewer, *, top: int, method: str, fit: bool
+) -> tuple[str, list[Suggestion]]:
+    """The method that ranked, and the suggestions (see :func:`suggest`)."""
     from weakties.opportunity.suggest import suggest_for
 
     person_of(who)
     if method in ("auto", "learned"):
         learned = _learned_suggestions(conn, who, top, required=method == "learned", fit=fit)
-        if learned is not None:
-            return build_list(Suggestion, learned)
+        # the ranker has nothing for someone it does not read: auto falls back
+        if learned is not None and (learned or method == "learned"):
+            return "learned", build_list(Suggestion, learned)
         method = "katz"
     rows = suggest_for(shown_reader(conn, who), top=top, method=method, as_of=who.as_of)
-    return build_list(Suggestion, rows)
+    return method, build_list(Suggestion, rows)
+
+
+def suggestions(
+    conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto", fit: bool = False
+) -> SuggestionList:
+    """:func:`suggest`, with the method that ranked and, when nobody is
+    suggested, why (from the ties the viewer may list as of the date): no
+    connection yet, no second degree known (one's own export holds one's
+    contacts, not whom they know), everyone already a contact, or nobody beyond
+    the contacts linked through them."""
+    from weakties.opportunity.suggest import link_data_from_store, why_none
+
+    used, found = _suggest(conn, who, top=top, method=method, fit=fit)
+    because = None
+    if not found:
+        data = link_data_from_store(shown_reader(conn, who), as_of=who.as_of, traces=False)
+        because = why_none(data, person_of(who))
+    return SuggestionList(who.label, who.when.date().isoformat(), used, found, because)
 
 
 def _learned_ranking(conn: Connection, who: Viewer, *, required: bool, fit: bool) -> Any:
