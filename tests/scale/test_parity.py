@@ -69,6 +69,14 @@ def test_the_run_is_served_with_every_table(world):
     assert state["results"]["ties"]["source_operator"] is True
 
 
+def test_the_run_times_each_of_its_steps(world):
+    # the steps cover the run from reading the export to the switch; the session
+    # was started before (by the fixture), so it is not one of them
+    seconds = world["result"].seconds
+    assert list(seconds) == ["read", "ties", "suggest", "reach", "switch"]
+    assert all(s >= 0 for s in seconds.values())
+
+
 def test_tie_features_equal_to_1e_9(world):
     ties = world["ties"]
     rows = sorted(

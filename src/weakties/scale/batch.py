@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +31,13 @@ JOBS = ("ties", "suggest", "reach", "all")
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    """What a run wrote and how long each part took."""
+    """What a run wrote and how long each step took.
+
+    ``seconds`` covers the whole run, step by step: ``session`` (only when the
+    run started Spark), ``read`` (opening the source), ``ties``, ``suggest``,
+    ``reach`` (computing and writing their tables) and ``switch`` (serving
+    the run and removing old ones).
+    """
 
     run_id: str
     output: str
@@ -82,57 +90,67 @@ def run_batch(
     from weakties.scale.session import spark_session
     from weakties.scale.source import load_source
 
+    seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        yield
+        seconds[name] = round(time.perf_counter() - begin, 3)
+        log.info("batch: %s in %.1f s", name, seconds[name])
+
     output = runs.output_path(output_url)
     output.mkdir(parents=True, exist_ok=True)
-    session = spark or spark_session(master)
-    source = load_source(session, source_url, now=as_of)
-    when = source.now
-    run_id = runs.new_run(output)
-    folder = runs.run_folder(output, run_id)
+    if spark is None:
+        with step("session"):
+            spark = spark_session(master)
+    session = spark
+    with step("read"):
+        source = load_source(session, source_url, now=as_of)
+        when = source.now
+        run_id = runs.new_run(output)
+        folder = runs.run_folder(output, run_id)
     started = clock.utcnow().replace(tzinfo=dt.UTC)
     wanted = ("ties", "suggest", "reach") if job == "all" else (job,)
     rows: dict[str, int] = {}
-    seconds: dict[str, float] = {}
 
     def write(name: str, frame: Any) -> None:
-        begin = time.perf_counter()
         frame.write.mode("errorifexists").parquet(str(folder / name))
-        written = session.read.parquet(str(folder / name)).count()
-        rows[name] = int(written)
-        seconds[name] = round(time.perf_counter() - begin, 3)
-        log.info("batch %s: %s, %d row(s) in %.1f s", run_id, name, written, seconds[name])
+        rows[name] = int(session.read.parquet(str(folder / name)).count())
+        log.info("batch %s: %s, %d row(s)", run_id, name, rows[name])
 
     from weakties.scale import ties as tie_job
 
     scores = None
-    if "ties" in wanted or "reach" in wanted:
-        features = tie_job.tie_features(session, source, when)
-        scores = tie_job.tie_scores(features)
-        if "ties" in wanted:
-            write("ties", scores)
-            scores = session.read.parquet(str(folder / "ties"))
-        else:
-            scores = scores.cache()
+    if "ties" in wanted:
+        with step("ties"):
+            features = tie_job.tie_features(session, source, when)
+            write("ties", tie_job.tie_scores(features))
+        scores = session.read.parquet(str(folder / "ties"))
     if "suggest" in wanted:
         from weakties.scale.suggest import suggestions
 
-        write(
-            "suggest",
-            suggestions(
+        with step("suggest"):
+            found = suggestions(
                 source,
                 when,
                 top=top,
                 max_degree=max_degree,
                 max_place=max_place,
                 salt_above=salt_above,
-            ),
-        )
+            )
+            write("suggest", found)
     if "reach" in wanted:
         from weakties.scale.reach import reach
 
-        by_org, totals = reach(source, scores, when, salt_above=salt_above)
-        write("reach", by_org)
-        write("reach_totals", totals)
+        with step("reach"):
+            if scores is None:
+                # the scores are read once, by the strengths that reach checkpoints
+                features = tie_job.tie_features(session, source, when)
+                scores = tie_job.tie_scores(features)
+            by_org, totals = reach(source, scores, when, salt_above=salt_above)
+            write("reach", by_org)
+            write("reach_totals", totals)
     finished = clock.utcnow().replace(tzinfo=dt.UTC)
     models = {name: MODELS[name] for name in wanted}
     manifest: dict[str, Any] = {
@@ -158,8 +176,11 @@ def run_batch(
             "master": session.sparkContext.master,
         },
     }
-    runs.commit(output, run_id, manifest)
-    pruned = runs.prune(output)
+    with step("switch"):
+        # the time of the switch itself is known only after RUN.json is written:
+        # the manifest holds every step but this one
+        runs.commit(output, run_id, manifest)
+        pruned = runs.prune(output)
     return BatchResult(
         run_id,
         str(output),

@@ -8,13 +8,20 @@ pass the master URL (``spark://host:7077``, ``yarn``) or set ``WEAKTIES_SPARK_MA
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from typing import Any
 
 from weakties.errors import WeaktiesError
 
-__all__ = ["SparkUnavailable", "postgres_driver_jar", "spark_available", "spark_session"]
+__all__ = [
+    "SparkUnavailable",
+    "local_cores",
+    "postgres_driver_jar",
+    "spark_available",
+    "spark_session",
+]
 
 DEFAULT_MASTER = "local[2]"
 
@@ -36,11 +43,31 @@ def spark_available() -> str | None:
     return None
 
 
+def local_cores(master: str) -> int | None:
+    """The cores a ``local``, ``local[N]`` or ``local[*]`` master runs on; None on a
+    cluster.
+
+    >>> local_cores("local[2]"), local_cores("local"), local_cores("yarn")
+    (2, 1, None)
+    """
+    found = re.fullmatch(r"local(?:\[(\d+|\*)(?:,\s*\d+)?\])?", master.strip())
+    if found is None:
+        return None
+    if found.group(1) in (None, ""):
+        return 1
+    return os.cpu_count() or 1 if found.group(1) == "*" else int(found.group(1))
+
+
 def spark_session(master: str | None = None, *, partitions: int | None = None) -> Any:
     """The batch's SparkSession (an existing one is reused).
 
     Times are UTC throughout (the store keeps naive UTC datetimes); the web UI
     is off; on ``local[N]`` the driver binds to the loopback address.
+
+    Shuffles are cut into ``partitions`` parts: by default four per core on
+    ``local[N]`` (Spark's 200 would make 200 tasks of a few rows each), the
+    cluster's own setting elsewhere; adaptive execution then merges parts that
+    came out small and turns joins with a small side into broadcasts.
 
     Raises
     ------
@@ -63,13 +90,24 @@ def spark_session(master: str | None = None, *, partitions: int | None = None) -
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", os.environ.get("WEAKTIES_SPARK_MEMORY", "2g"))
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(partitions or 8))
         .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+        .config("spark.sql.adaptive.skewJoin.enabled", "true")
         .config("spark.sql.execution.pythonUDF.arrow.enabled", "false")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
-    if master.startswith("local"):
+    cores = local_cores(master)
+    if partitions is None and cores is not None:
+        partitions = 4 * cores
+    if partitions is not None:
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+    if cores is not None:
+        # adaptive execution merges a shuffle's parts into ones of at least
+        # this size (1 MiB by default): on one machine's data that leaves one
+        # task, and a join that makes many rows from a small table (the
+        # suggestions' two and three steps) then runs on one core of N
+        builder = builder.config("spark.sql.adaptive.coalescePartitions.minPartitionSize", "64k")
         builder = builder.config("spark.driver.host", "127.0.0.1").config(
             "spark.driver.bindAddress", "127.0.0.1"
         )

@@ -301,8 +301,11 @@ def _places(spark: Any, source: Source, when: dt.datetime, pairs: Any, *, presen
     lit_day = F.lit(day)
     people = pairs.select(F.col("a").alias("pid")).union(pairs.select(F.col("b").alias("pid")))
     people = people.distinct()
-    org = source["organization"].select(
-        F.col("id").alias("organization_id"), F.col("industry").alias("org_industry")
+    # organisations are few next to positions: every task gets a copy of them
+    org = F.broadcast(
+        source["organization"].select(
+            F.col("id").alias("organization_id"), F.col("industry").alias("org_industry")
+        )
     )
     pos = (
         source["position"]
@@ -430,13 +433,14 @@ def _places(spark: Any, source: Source, when: dt.datetime, pairs: Any, *, presen
 def _lookup(spark: Any, values: Any, column: str, fn: Any, name: str) -> Any:
     """``column -> fn(column)`` for the distinct values of a column, computed by
     the engine's own Python function on the driver (titles and industries are
-    few next to people) and joined back as a small table."""
+    few next to people) and joined back as a small table, broadcast."""
+    from pyspark.sql import functions as F
     from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 
     distinct = [row[0] for row in values.distinct().collect()]
     kind = IntegerType() if fn is _rung else StringType()
     schema = StructType([StructField(column, StringType()), StructField(name, kind)])
-    return spark.createDataFrame([(v, fn(v)) for v in distinct], schema)
+    return F.broadcast(spark.createDataFrame([(v, fn(v)) for v in distinct], schema))
 
 
 def _fold(text: str | None) -> str | None:
