@@ -4,13 +4,14 @@
   (revision 0016), followed by every write of a name or a headline; SQLite keeps
   its FTS5 tables.
 - The store's connections compile no query to machine code (``jit = off``).
-- ``Store.analyze()`` after a bulk load gathers the planner's statistics (nothing
-  on SQLite).
+- ``Store.analyze()`` after a bulk load gathers the planner's statistics and moves
+  the new rows from the search indexes' pending lists into them (nothing on SQLite).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, inspect, text, update
@@ -96,6 +97,9 @@ def test_postgres_connections_compile_no_query_and_analyze_gathers_statistics(po
             analysed = conn.execute(
                 text("SELECT count(*) FROM pg_stats WHERE tablename = 'tie'")
             ).scalar()
+            # the new people are in the search index itself, not its pending list
+            pending = conn.execute(text("SELECT gin_clean_pending_list('search_person_fts')"))
+            assert pending.scalar() == 0
         assert analysed  # the tie table's columns have statistics
     finally:
         store.close()
@@ -110,3 +114,60 @@ def test_analyze_leaves_sqlite_without_statistics(tmp_path):
             assert not inspect(conn).has_table("sqlite_stat1")
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_postgres_looks_up_each_tie_s_member_rather_than_hashing_them_all(postgres):
+    """The visibility rules look up the member of each tie a read returns (by
+    primary key); PostgreSQL's planner would rather hash every member for a few
+    ties, which a platform of thousands of members pays on every read."""
+    from sqlalchemy import event
+
+    from weakties.service.context import viewer
+    from weakties.store.reader import Reader
+
+    url = postgres.new_database()
+    store = open_store(url)
+    n = 1000
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(
+                insert(t.Person), [{"id": i, "display_name": f"P {i}"} for i in range(1, n + 1)]
+            )
+            conn.execute(
+                insert(t.Member),
+                [{"id": i, "handle": f"m{i}", "person_id": i} for i in range(1, n + 1)],
+            )
+            # m1 has 300 contacts, as many as the planner wants to hash the members for
+            pairs = [(1, b) for b in range(2, 302)] + [(a, a + 1) for a in range(302, n)]
+            conn.execute(
+                insert(t.Tie),
+                [
+                    {"person_a_id": a, "person_b_id": b, "source": "platform", "asserted_by": by}
+                    for a, b in pairs
+                    for by in (a, b)
+                ],
+            )
+        store.analyze()
+        sent: list[tuple[str, Any]] = []
+
+        def keep(_conn: Any, _cursor: Any, statement: str, params: Any, *_rest: Any) -> None:
+            sent.append((statement, params))
+
+        with store.engine.connect() as conn:
+            reader = Reader(conn, viewer(conn, "m1").scope)
+            event.listen(store.engine, "before_cursor_execute", keep)
+            try:
+                assert reader.first_degree() == set(range(2, 302))
+                assert reader.keep_visible(range(200, 700)) == list(range(200, 700))
+            finally:
+                event.remove(store.engine, "before_cursor_execute", keep)
+            cursor = conn.connection.dbapi_connection.cursor()
+            for statement, params in sent:
+                cursor.execute("EXPLAIN " + statement, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "hashed SubPlan" not in plan, plan
+                assert "Seq Scan on member" not in plan, plan
+    finally:
+        store.close()
+        postgres.drop(url)
