@@ -45,11 +45,15 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One input of the model in words, and its signed part of the score's
-    log-odds (``push``)."""
+    log-odds (``push``). ``text`` is in English; ``key`` and ``params`` are the
+    facts it words (:mod:`weakties.ties.reasons`), which a page words in the
+    member's language."""
 
     feature: str
     push: float
     text: str
+    key: str = ""
+    params: dict[str, float | int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,8 +54,8 @@ from weakties.ties.history import (
     tie_features,
     tie_samples,
 )
+from weakties.ties.reasons import english
 from weakties.ties.strength import TieScores
-from weakties.words import counted
 
 if TYPE_CHECKING:
     from weakties.opportunity.pymk_model import PlaceSpans
@@ -497,6 +497,18 @@ class TieExplanation:
     dimension: str
     push: float  # log-odds, from the average pair of the training cuts
     text: str
+    key: str = ""  # the facts the text words (weakties.ties.reasons)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+_WORDED = ("text", "key", "params")
+
+
+def _worded(dimension: str, raw: dict[str, float], feature: str) -> tuple[str, str, dict[str, Any]]:
+    """A dimension's words (English) and facts: ``text``, ``key``, ``params``."""
+    key, params = reason_facts(dimension, raw, feature)
+    params = {k: float(v) if isinstance(v, float) else v for k, v in params.items()}
+    return english(key, params), key, params
 
 
 def dimension_pushes(
@@ -545,7 +557,7 @@ def reasons(
     """
     pushes, strongest, raw = dimension_pushes(model, net, x, i, contributions)
     out = [
-        TieExplanation(dimension, round(push, 2), describe(dimension, raw, strongest[dimension]))
+        TieExplanation(dimension, round(push, 2), *_worded(dimension, raw, strongest[dimension]))
         for dimension, push in sorted(pushes.items(), key=lambda kv: -abs(kv[1]))
         if abs(push) >= 0.05
     ]
@@ -555,76 +567,67 @@ def reasons(
 def describe(dimension: str, raw: dict[str, float], feature: str = "") -> str:
     """A dimension of a pair's history as a sentence (``feature``: the input that
     weighs most in it, for the dimensions whose inputs say different things)."""
-    if dimension == "recency":
-        from weakties.ties.strength import ago
+    return english(*reason_facts(dimension, raw, feature))
 
-        return f"last contact {ago(raw['days_since'])}"
+
+def reason_facts(
+    dimension: str, raw: dict[str, float], feature: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """A dimension of a pair's history as facts: a message key and its
+    parameters (:mod:`weakties.ties.reasons` words them)."""
+    if dimension == "recency":
+        return "last_contact", {"days": raw["days_since"]}
     if dimension == "intensity":
-        return (
-            f"{counted(raw['pair:raw30'], 'contact', 'contacts')} in the last month, "
-            f"{int(raw['pair:raw365'])} in the last year, {int(raw['pair:count'])} in all"
-        )
+        return "contacts_in_month", {
+            "last_month": int(raw["pair:raw30"]),
+            "last_year": int(raw["pair:raw365"]),
+            "all": int(raw["pair:count"]),
+        }
     if dimension == "duration":
-        return f"in touch for {_span(raw['tie_age'])}"
+        return "in_touch_for", {"days": raw["tie_age"]}
     if dimension == "regularity":
         weeks = int(min(52, math.floor(raw["tie_age"] / 7) + 1))
         active = round(raw["regularity"] * weeks)
-        rhythm = " in bursts" if raw["burstiness"] > 0.3 else ""
-        return f"in touch in {active} of the last {counted(weeks, 'week', 'weeks')}{rhythm}"
+        key = "weeks_active_bursts" if raw["burstiness"] > 0.3 else "weeks_active"
+        return key, {"active": int(active), "weeks": weeks}
     if dimension == "trajectory":
-        now, before = raw["pair:raw30"], raw["pair:n30_60"]
-        usual = raw["tie_age"] / max(raw["pair:contact_days"], 1.0)
+        now, before = int(raw["pair:raw30"]), int(raw["pair:n30_60"])
         if feature == "overdue":
-            return f"quiet for {_span(raw['days_since'])}, usually in touch every {_span(usual)}"
+            usual = raw["tie_age"] / max(raw["pair:contact_days"], 1.0)
+            return "overdue", {"days": raw["days_since"], "usual_days": usual}
         if raw["trend"] > 0:
-            return f"more contact this month than the month before ({int(now)} vs {int(before)})"
+            return "more_this_month", {"now": now, "before": before}
         if raw["trend"] < 0:
-            return f"less contact this month than the month before ({int(now)} vs {int(before)})"
-        return "as much contact this month as the month before"
+            return "less_this_month", {"now": now, "before": before}
+        return "same_this_month", {}
     if dimension == "reciprocity":
         if raw["balance"] >= 0.5:
-            return "both sides write"
+            return "both_write", {}
         if raw["balance"] > 0:
-            return "mostly one side writes"
-        return "only one side writes"
+            return "mostly_one_side_writes", {}
+        return "only_one_side_writes", {}
     if dimension == "channel":
-        n = int(raw["channels"])
-        return f"in touch by {n} channel{'s' if n != 1 else ''}"
+        return "channels", {"n": int(raw["channels"])}
     if dimension == "intimacy":
         if raw["closeness"] >= 0.99:
-            return "one-to-one contact"
-        group = 1.0 / max(raw["closeness"], 1e-6) ** 2
-        return f"mostly in groups (about {group:.0f} recipients)"
+            return "one_to_one", {}
+        return "mostly_in_groups", {"recipients": 1.0 / max(raw["closeness"], 1e-6) ** 2}
     if dimension == "structural":
-        return counted(raw["mutual"], "mutual contact", "mutual contacts")
+        return "mutual", {"n": int(raw["mutual"])}
     if dimension == "context":
         if feature.startswith("elsewhere"):
-            n = int(raw[feature])
-            side = "one of them" if feature == "elsewhere_max" else "each of them"
-            times = counted(n, "time", "times")
-            return f"since they last spoke, {side} was in touch with others {times}"
+            side = "one" if feature == "elsewhere_max" else "each"
+            return f"elsewhere_{side}", {"n": int(raw[feature])}
         if feature.startswith("idle"):
-            side = "one of them" if feature == "idle_max" else "both"
-            return f"{side} in touch with nobody for {_span(raw[feature])}"
+            side = "one" if feature == "idle_max" else "both"
+            return f"idle_{side}", {"days": raw[feature]}
         if feature.startswith(("share", "focus")):
-            share = raw[feature]
-            side = "the busier" if feature.endswith("min") else "the quieter"
-            span = "this year" if feature.startswith("share") else "lately"
-            return f"{share:.0%} of {side} one's contact {span} is with the other"
-        side = "the quieter" if feature == "active_min" else "the busier"
-        times = counted(raw[feature], "time", "times")
-        return f"{side} of the two was in touch {times} with anyone this month"
-    return dimension
-
-
-def _span(days: float) -> str:
-    if days < 1:
-        return "less than a day"
-    if days < 60:
-        return counted(days, "day", "days")
-    if days < 730:
-        return counted(days / 30.4, "month", "months")
-    return f"{days / 365.25:.1f} years"
+            side = "busier" if feature.endswith("min") else "quieter"
+            span = "year" if feature.startswith("share") else "lately"
+            return f"share_{span}_{side}", {"share": raw[feature]}
+        side = "quieter" if feature == "active_min" else "busier"
+        return f"active_{side}", {"n": int(raw[feature])}
+    return dimension, {}
 
 
 def strong(score: np.ndarray) -> np.ndarray:
@@ -676,7 +679,13 @@ class LearnedScores(TieScores):
         if row < 0 or self.fitted is None or self.net is None:
             return self.base.reasons(i, top) if self.base is not None else []
         return [
-            {"feature": e.dimension, "push": e.push, "text": e.text}
+            {
+                "feature": e.dimension,
+                "push": e.push,
+                "text": e.text,
+                "key": e.key,
+                "params": e.params,
+            }
             for e in reasons(self.fitted, self.net, self.x, row, top, self.contributions())
         ]
 
@@ -703,7 +712,11 @@ class LearnedScores(TieScores):
             "total": round(total, 2),
             "score": float(self.score[i]),
             "parts": [
-                {"feature": d, "push": value, "text": describe(d, raw, strongest[d])}
+                {
+                    "feature": d,
+                    "push": value,
+                    **dict(zip(_WORDED, _worded(d, raw, strongest[d]), strict=True)),
+                }
                 for d, value in zip(order, shown[1:], strict=True)
                 if value != 0
             ],

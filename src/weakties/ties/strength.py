@@ -18,6 +18,7 @@ import numpy as np
 from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
 from weakties.ties.infer import inference_enabled
 from weakties.ties.model import DEFAULT, TieModel, is_dormant
+from weakties.ties.reasons import english
 from weakties.ties.traces import epoch_seconds, load_traces, pair_traces
 from weakties.words import counted
 
@@ -37,6 +38,7 @@ __all__ = [
     "describe",
     "dormant_ties",
     "model_for",
+    "reason_facts",
     "score_ties",
 ]
 
@@ -169,7 +171,7 @@ class TieScores:
         for name, part in self.model.contributions(self.table, i):
             if abs(part) < 0.05:
                 continue
-            out.append({"feature": name, "push": round(part, 2), "text": describe(name, raw)})
+            out.append({"feature": name, "push": round(part, 2), **_worded(name, raw)})
             if len(out) == top:
                 break
         return out
@@ -190,11 +192,17 @@ class TieScores:
             "total": round(total, 2),
             "score": float(self.score[i]),
             "parts": [
-                {"feature": name, "push": value, "text": describe(name, raw)}
+                {"feature": name, "push": value, **_worded(name, raw)}
                 for (name, _), value in zip(parts, shown[1:], strict=True)
                 if value != 0
             ],
         }
+
+
+def _worded(name: str, raw: dict[str, float]) -> dict[str, Any]:
+    """A reason's words and facts: ``text`` (English), ``key`` and ``params``."""
+    key, params = reason_facts(name, raw)
+    return {"text": english(key, params), "key": key, "params": params}
 
 
 def _rounded_parts(values: list[float], total: float) -> list[float]:
@@ -217,45 +225,50 @@ def _rounded_parts(values: list[float], total: float) -> list[float]:
 
 def describe(name: str, raw: dict[str, float]) -> str:
     """One input of the model as a sentence about the tie."""
+    return english(*reason_facts(name, raw))
+
+
+def reason_facts(name: str, raw: dict[str, float]) -> tuple[str, dict[str, Any]]:
+    """One input of the model as facts about the tie: a message key and its
+    parameters (:mod:`weakties.ties.reasons` words them)."""
     since = raw["days_since_contact"]
     if name == "recency":
         if np.isnan(since):
-            return "never in touch"
+            return "never_in_touch", {}
         personal = raw.get("days_since_personal", since)
         if np.isnan(personal):
-            return f"only group contact, the last {ago(since)}"
+            return "group_contact_only", {"days": float(since)}
         if personal > since + 1:
-            return f"last personal contact {ago(personal)} (group contact {ago(since)})"
-        return f"last contact {ago(since)}"
+            return "last_personal_contact", {"personal_days": float(personal), "days": float(since)}
+        return "last_contact", {"days": float(since)}
     if name == "duration":
-        return f"known for {_span(raw['days_known'])}"
+        return "known_for", {"days": float(raw["days_known"])}
     if name == "intensity":
-        return (
-            f"{counted(raw['contacts_last_year'], 'contact', 'contacts')} in the last year, "
-            f"{int(raw['contacts']):,} in all"
-        )
+        return "contacts_in_year", {
+            "last_year": int(raw["contacts_last_year"]),
+            "all": int(raw["contacts"]),
+        }
     if name == "active_months":
-        months = int(raw.get("personal_months", raw["active_months"]))
-        return f"in personal touch in {counted(months, 'different month', 'different months')}"
+        return "personal_months", {"months": int(raw.get("personal_months", raw["active_months"]))}
     if name == "reciprocity":
-        return "both sides write" if raw["balance"] >= 0.5 else "mostly one side writes"
+        return ("both_write" if raw["balance"] >= 0.5 else "mostly_one_side_writes"), {}
     if name == "turns":
-        return counted(raw["turns"], "back-and-forth exchange", "back-and-forth exchanges")
+        return "turns", {"n": int(raw["turns"])}
     if name == "services":
-        return "endorsements, recommendations or introductions"
+        return "services", {}
     if name == "one_to_one":
-        return f"{raw['one_to_one_share']:.0%} of contact one-to-one"
+        return "one_to_one_share", {"share": float(raw["one_to_one_share"])}
     if name == "meetings":
-        return counted(raw["meetings_one_to_one"], "one-to-one meeting", "one-to-one meetings")
+        return "meetings", {"n": int(raw["meetings_one_to_one"])}
     if name == "notes":
-        return f"{counted(raw['notes'], 'note', 'notes')} of yours"
+        return "notes", {"n": int(raw["notes"])}
     if name == "mutual":
-        return counted(raw["mutual_contacts"], "mutual contact", "mutual contacts")
+        return "mutual", {"n": int(raw["mutual_contacts"])}
     if name == "shared_employer":
-        return "same employer"
+        return "same_employer", {}
     if name == "shared_school":
-        return "same school"
-    return name
+        return "same_school", {}
+    return name, {}
 
 
 def ago(days: float) -> str:
@@ -271,19 +284,6 @@ def ago(days: float) -> str:
     if days < 730:
         return f"{counted(days / 30.4, 'month', 'months')} ago"
     return f"{days / 365.25:.1f} years ago"
-
-
-def _span(days: float) -> str:
-    """How long, in words.
-
-    >>> _span(1), _span(45), _span(20 * 30.4), _span(1000)
-    ('1 day', '45 days', '20 months', '2.7 years')
-    """
-    if days < 60:
-        return counted(days, "day", "days")
-    if days < 730:
-        return counted(days / 30.4, "month", "months")
-    return f"{days / 365.25:.1f} years"
 
 
 def score_ties(
