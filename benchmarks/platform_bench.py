@@ -10,7 +10,9 @@ A platform is written straight into a fresh database (SQLite by default, or the
 given PostgreSQL URL, whose tables must be empty): ``--members`` members with
 accounts, one current job each at one of ``members / 20`` organisations, and
 ``--ties`` platform ties between members (each connection is a tie in each of the
-two members' data, as an accepted invitation writes it). The app is then served
+two members' data, as an accepted invitation writes it); on PostgreSQL the tables are
+then vacuumed and analysed (``Store.analyze()``), as after any bulk load: autovacuum
+would do it only a minute or more into the run. The app is then served
 as an operator serves it, ``weakties serve --workers N`` in its own process on
 127.0.0.1 (``--workers``, default what ``weakties serve`` uses), and ``--users``
 client threads (default 20), each signed in as a member with a personal access
@@ -191,8 +193,9 @@ def populate(url: str, members: int, ties: int, seed: int) -> dict[str, Any]:
             conn.execute(insert(t.Tie), batch)
     # rows written with their own ids: the platform's next ones come after them
     advance_sequences(store, ["person", "member", "account", "organization"])
-    # the planner's statistics of what was just loaded, as after any bulk load
-    # (PostgreSQL; autovacuum would gather them only a minute or more into the run)
+    # the planner's statistics of what was just loaded and the search indexes'
+    # pending rows, as after any bulk load (PostgreSQL; autovacuum would do it only
+    # a minute or more into the run)
     store.analyze()
     store.close()
     return {
