@@ -114,3 +114,24 @@ def test_every_tie_of_a_real_export_adds_up(store, samples, folder, db_path):
         assert len(numbers) >= 3, shown.output
         assert sum(numbers[:-1]) == pytest.approx(numbers[-1], abs=1e-9), shown.output
         assert f"total → strength {format_strength(float(scores.score[i]))}" in shown.output
+
+
+def test_a_blocked_member_is_no_tie_with_the_fitted_model_either(demo):
+    """``weakties ties`` scores with the model fitted on the member's history: the
+    member ``you`` blocked is listed neither with it nor without it (the history
+    the fit reads is not where the listed pairs come from). Rolled back: the
+    demo world stays as the other tests find it."""
+    from weakties.service import moderation
+
+    with demo.engine.connect() as conn:
+        change = conn.begin()
+        try:
+            me = viewer_of(conn, "you")
+            moderation.block(conn, me, "sam")
+            sam = viewer_of(conn, "sam").person_id
+            for fit in (False, True):
+                listed = service.ties(conn, viewer_of(conn, "you"), fit=fit)
+                assert sam not in {t.id for t in listed.ties}, fit
+                assert listed.model.startswith("learned") or not fit  # a kept fit serves both
+        finally:
+            change.rollback()

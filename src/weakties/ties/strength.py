@@ -327,11 +327,13 @@ def score_ties(
             fitted = choice.fitted
     else:
         chosen = model
-    if fitted is not None and fitted.ties is not None:
+    if fitted is not None and fitted.ties is not None and history is None:
         from weakties.ties.learned import read_history
 
-        # the fit reads every visible trace: the ego's are taken from them, not read again
-        history = history or read_history(reader, when)
+        # the fit reads every trace this reader may use before the date: the ego's
+        # are taken from them, not read again (a caller's history may have been
+        # read by another scope or to another date: the pairs are never taken from it)
+        history = read_history(reader, when)
         seen = history.traces
         traces = pair_traces(
             when, seen.sender, seen.recipient, seen.t, seen.kind, seen.group_size, person=ego
