@@ -497,7 +497,9 @@ def test_the_events_leave_out_whom_a_block_or_a_suspension_hides(store):
     """Ana is connected with Cy and Dee. Her own data tells that Bo moved; Cy's
     data, shared by name, that Dee moved; Eve's, that Cy moved. Ana blocks Bo, then
     Eve is suspended: the events Ana is listed lose Bo's move (her own data still
-    holds it), then the one found in Eve's data — and not the others."""
+    holds it), then the one found in Eve's data — and not the others. Eve's data
+    also tells, later, of Dee's move: listed from Eve's data while she is shown,
+    then from Cy's (a hidden copy never stands for a visible one)."""
     import datetime as dt
     import json
 
@@ -507,7 +509,12 @@ def test_the_events_leave_out_whom_a_block_or_a_suspension_hides(store):
     _connect(store, "ana", "cyd")
     _connect(store, "ana", "dee")
     members = {h: m for m, h in _handles(store).items()}
-    moves = (("ana", "bob", "Acme"), ("cyd", "dee", "Globex"), ("eve", "cyd", "Initech"))
+    moves = (
+        ("ana", "bob", "Acme"),
+        ("cyd", "dee", "Globex"),
+        ("eve", "cyd", "Initech"),
+        ("eve", "dee", "Globex"),
+    )
     with store.engine.begin() as conn:
         for i, (found_in, about, org) in enumerate(moves):
             conn.execute(
@@ -524,11 +531,89 @@ def test_the_events_leave_out_whom_a_block_or_a_suspension_hides(store):
         found = _as(store, "ana", people.events, kinds=["career_move"], **kwargs)
         return [(e.person, e.found_in) for e in found]
 
-    assert listed() == [("Cyd", "eve"), ("Dee", "cyd"), ("Bob", "ana")]
+    assert listed() == [("Dee", "eve"), ("Cyd", "eve"), ("Bob", "ana")]
     _as(store, "ana", moderation.block, "bob")
-    assert listed() == [("Cyd", "eve"), ("Dee", "cyd")]
+    assert listed() == [("Dee", "eve"), ("Cyd", "eve")]
     with store.engine.begin() as conn:
         conn.execute(Suspension.__table__.insert().values(member_id=members["eve"], reason="spam"))
     assert listed() == [("Dee", "cyd")]
     assert listed(limit=1) == [("Dee", "cyd")]  # the limit counts what is shown
     assert _as(store, "ana", people.person, "cyd").events == []  # Eve's data, hidden
+
+
+def test_no_output_tells_a_career_move_of_someone_hidden_or_found_in_their_data(store):
+    """Ana is connected with Cy and Dee. Her own data tells that Bo moved to Acme;
+    Cy's, shared by name, that Dee moved to Globex; Eve's, that Cy moved to
+    Initech. The notifications are written while everyone is shown; then Ana
+    blocks Bo and Eve is suspended. Every output that tells career moves — the
+    events, the opportunities, the home feed, Cy's brief, the notifications and
+    their badge, and a new scan — tells Dee's move only."""
+    import datetime as dt
+    import json
+
+    from weakties.model.tables import Event, Notification, Suspension
+    from weakties.service import brief, notifications, opportunities, people, tasks
+    from weakties.service import feed as home_feed
+    from weakties.store.clock import utcnow
+
+    _connect(store, "ana", "cyd")
+    _connect(store, "ana", "dee")
+    members = {h: m for m, h in _handles(store).items()}
+    today = utcnow().date()
+    moves = (("ana", "bob", "Acme"), ("cyd", "dee", "Globex"), ("eve", "cyd", "Initech"))
+    with store.engine.begin() as conn:
+        for i, (found_in, about, org) in enumerate(moves):
+            conn.execute(
+                Event.__table__.insert().values(
+                    member_id=members[found_in],
+                    person_id=_person(store, about),
+                    kind="career_move",
+                    occurred_on=today - dt.timedelta(days=3 - i),
+                    detected_at=utcnow(),
+                    detail=json.dumps({"to": {"org": org}}),
+                )
+            )
+        tasks._scan_events(conn, {})
+
+    def told() -> dict[str, list[str]]:
+        def orgs(texts: list[str]) -> list[str]:
+            return sorted(o for o in ("Acme", "Globex", "Initech") if any(o in t for t in texts))
+
+        news = _as(store, "ana", notifications.list_notifications)
+        return {
+            "events": orgs([str(e.detail) for e in _as(store, "ana", people.events)]),
+            "opportunities": orgs([i.text for i in _as(store, "ana", opportunities.feed).items]),
+            "feed": orgs(
+                [str(i.career) for i in _as(store, "ana", home_feed.feed).items if i.career]
+            ),
+            "brief": orgs(
+                [str(e.org) for e in _as(store, "ana", brief.person_brief, "cyd").events]
+            ),
+            "notifications": orgs([str(n.detail) for n in news if n.kind == "career_move"]),
+        }
+
+    everything = ["Acme", "Globex", "Initech"]
+    assert told() == {
+        "events": everything,
+        "opportunities": everything,
+        "feed": everything,
+        "brief": ["Initech"],
+        "notifications": everything,
+    }
+    assert _as(store, "ana", notifications.unread_count) == 3
+    _as(store, "ana", moderation.block, "bob")
+    with store.engine.begin() as conn:
+        conn.execute(Suspension.__table__.insert().values(member_id=members["eve"], reason="spam"))
+    assert told() == {
+        "events": ["Globex"],
+        "opportunities": ["Globex"],
+        "feed": ["Globex"],
+        "brief": [],
+        "notifications": ["Globex"],
+    }
+    assert _as(store, "ana", notifications.unread_count) == 1
+    with store.engine.begin() as conn:  # a scan after the block writes nothing hidden
+        conn.execute(Notification.__table__.delete())
+        tasks._set_watermark(conn, "events_id", "0")
+        tasks._scan_events(conn, {})
+    assert told()["notifications"] == ["Globex"]

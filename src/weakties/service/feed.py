@@ -194,8 +194,7 @@ def _careers(
     first: set[int],
 ) -> list[tuple[tuple[dt.datetime, int, int], FeedItem]]:
     # a block hides each one's moves from the other; a suspended member's from all
-    hidden = hidden_people(conn, viewer)
-    events = [e for e in r.events(kinds=["career_move"]) if e["person_id"] not in hidden]
+    events = r.events(kinds=["career_move"], hide=hidden_people(conn, viewer))
     if not events:
         return []
     detected = dict(

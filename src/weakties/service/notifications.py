@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, and_, func, or_, select, update
 
-from weakties.model.tables import Notification, Person, table_of, utcnow
+from weakties.model.tables import Event, Notification, Person, table_of, utcnow
 from weakties.service.connections import MemberCard, member_of
 from weakties.service.context import Viewer
-from weakties.service.social import blocked_members, cards
+from weakties.service.social import blocked_members, cards, hidden_members, hidden_people
 
 __all__ = [
     "NOTIFICATION_KINDS",
@@ -143,25 +143,23 @@ def list_notifications(
 ) -> list[NotificationGroup]:
     """The viewer's newest notifications, grouped by thread and kind, newest first.
 
-    A notification whose actor is now blocked is left out.
+    Left out: a notification whose actor is now blocked, and a career move of
+    someone the viewer is now not shown (a block either way, a suspension) or
+    found in such a member's data (:func:`_shown`).
     """
     me = member_of(viewer)
-    rows = list(
-        conn.execute(
-            select(*table_of(Notification).c, Person.display_name)
-            .outerjoin(Person, Person.id == Notification.person_id)
-            .where(Notification.member_id == me)
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        )
+    query = (
+        select(*table_of(Notification).c, Person.display_name)
+        .outerjoin(Person, Person.id == Notification.person_id)
+        .where(Notification.member_id == me)
+        .order_by(Notification.id.desc())
+        .limit(limit)
     )
-    blocked = blocked_members(conn, me)
+    rows = list(conn.execute(_shown(conn, viewer, query)))
     people = cards(conn, {r.actor_id for r in rows if r.actor_id})
     groups: dict[tuple[str, str], list[tuple[Any, str | None]]] = {}
     for row in rows:
         n = row
-        if n.actor_id in blocked:
-            continue
         groups.setdefault((n.thread, n.kind), []).append((n, row.display_name))
     out = []
     for (thread, kind), items in groups.items():
@@ -187,15 +185,47 @@ def list_notifications(
     return out
 
 
+def _shown(conn: Connection, viewer: Viewer, query: Any) -> Any:
+    """``query`` (on the viewer's notifications) but those whose actor the viewer
+    blocked, and the career moves of someone the viewer is not shown or found in
+    such a member's data: the list and the badge count the same ones. (A move
+    noticed in a hidden member's data is left out even if a member still shown
+    holds it too: its notification was written once, from the first found.)"""
+    blocked = sorted(blocked_members(conn, member_of(viewer)))
+    if blocked:
+        query = query.where(
+            or_(Notification.actor_id.is_(None), Notification.actor_id.not_in(blocked))
+        )
+    people = sorted(hidden_people(conn, viewer))
+    if people:
+        found_in = select(Event.member_id).where(Event.id == Notification.event_id)
+        query = query.where(
+            or_(
+                Notification.kind != "career_move",
+                and_(
+                    or_(Notification.person_id.is_(None), Notification.person_id.not_in(people)),
+                    or_(
+                        Notification.event_id.is_(None),
+                        func.coalesce(found_in.scalar_subquery(), -1).not_in(
+                            sorted(hidden_members(conn, viewer))
+                        ),
+                    ),
+                ),
+            )
+        )
+    return query
+
+
 def unread_count(conn: Connection, viewer: Viewer) -> int:
-    """How many notifications the viewer has not read (the badge)."""
-    return int(
-        conn.execute(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.member_id == member_of(viewer), Notification.read_at.is_(None))
-        ).scalar_one()
+    """How many notifications the viewer has not read (the badge): of those
+    :func:`list_notifications` shows."""
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.member_id == member_of(viewer), Notification.read_at.is_(None))
     )
+    query = _shown(conn, viewer, query)
+    return int(conn.execute(query).scalar_one())
 
 
 def mark_read(conn: Connection, viewer: Viewer, ids: Iterable[int] | None = None) -> int:

@@ -308,7 +308,7 @@ def person(conn: Connection, who: Viewer, query: str) -> PersonRecord:
         # career events only as those members share them
         events=[
             EventShort(e["kind"], e["date"], e["detail"] or None)
-            for e in _shown_events(r.events(person_id=pid), _hidden_cards(conn, who))
+            for e in r.events(person_id=pid, hide=hidden)
         ],
     )
 
@@ -330,28 +330,7 @@ def events(
     from weakties.service.social import shown_reader
 
     r = shown_reader(conn, who)
-    hidden = _hidden_cards(conn, who)
-    if not hidden:
-        return build_list(Event, r.events(kinds=kinds, since=since, limit=limit))
-    rows = _shown_events(r.events(kinds=kinds, since=since), hidden)
-    return build_list(Event, rows[:limit] if limit else rows)
-
-
-def _hidden_cards(conn: Connection, who: Viewer) -> list[Any]:
-    """The members the viewer is not shown, as cards (none for the operator, who
-    reads the whole database, as :func:`~weakties.service.social.shown_reader`)."""
-    from weakties.service.social import cards, hidden_members
-
-    if who.is_operator:
-        return []
-    return list(cards(conn, hidden_members(conn, who)).values())
-
-
-def _shown_events(rows: list[dict[str, Any]], hidden: list[Any]) -> list[dict[str, Any]]:
-    """``rows`` but those about a hidden member or found in one's data."""
-    people = {card.person_id for card in hidden}
-    handles = {card.handle for card in hidden}
-    return [e for e in rows if e["person_id"] not in people and e["found_in"] not in handles]
+    return build_list(Event, r.events(kinds=kinds, since=since, limit=limit))
 
 
 def notes(conn: Connection, who: Viewer, query: str | None = None) -> list[Note]:

@@ -194,8 +194,9 @@ def _scan_invitations(conn: Connection, payload: dict[str, Any]) -> None:
 def _scan_events(conn: Connection, payload: dict[str, Any]) -> None:
     """Career moves found by imports -> notifications for each member whose scoped
     reader lists the event (the store's event rules, not a copy of them)."""
-    from weakties.service.context import reader, viewer
+    from weakties.service.context import viewer
     from weakties.service.notifications import notify
+    from weakties.service.social import shown_reader
 
     last_id = int(_watermark(conn, "events_id"))
     events = conn.execute(
@@ -227,7 +228,9 @@ def _scan_events(conn: Connection, payload: dict[str, Any]) -> None:
             if candidate not in handles or person_member.get(person_id) == candidate:
                 continue
             who = viewer(conn, handles[candidate])
-            seen = reader(conn, who).events(kinds=["career_move"], person_id=person_id)
+            # read as the candidate is shown the network: nothing about whom a block
+            # or a suspension hides from them, nor found in such a member's data
+            seen = shown_reader(conn, who).events(kinds=["career_move"], person_id=person_id)
             if not any(e["id"] == event_id for e in seen) and not any(
                 e["detail"].get("to") == to for e in seen
             ):

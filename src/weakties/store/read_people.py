@@ -237,6 +237,7 @@ class PeopleReads(TieReads):
         until: dt.date | None = None,
         limit: int | None = None,
         person_id: int | None = None,
+        hide: Collection[int] = (),
     ) -> list[dict[str, Any]]:
         """Events found in the viewer's own imports, plus career events about the
         viewer's contacts found in other members' data (as they share them by name).
@@ -244,6 +245,10 @@ class PeopleReads(TieReads):
         ``person_id`` keeps the events about one person (newest first, like all).
         Other members' connection and contact-detail events are never shown: they
         tell about those members' own networks and their contacts' addresses.
+        None is about a hidden person (the reader's ``hidden``, and ``hide``) or
+        found in the data of a member who is one: they are left out before the
+        same move seen in two members' data counts once, so that a hidden copy
+        never stands for a visible one.
         """
         for kind in kinds or []:
             if kind not in EVENT_KINDS:
@@ -253,6 +258,7 @@ class PeopleReads(TieReads):
             return []
         contacts = self.first_degree()
         sharing = self.scope.names
+        hidden = self.hidden | frozenset(hide)
         # others' events about the viewer's contacts, found by person (a contact has
         # few); whose data they come from is checked on each row below
         about_contacts = (
@@ -261,7 +267,7 @@ class PeopleReads(TieReads):
             else false()
         )
         query = (
-            select(*table_of(Event).c, Person.display_name, Member.handle)
+            select(*table_of(Event).c, Person.display_name, Member.handle, Member.person_id)
             .join(Person, Person.id == Event.person_id)
             .join(Member, Member.id == Event.member_id)
             .where(or_(Event.member_id == me, about_contacts))
@@ -282,6 +288,8 @@ class PeopleReads(TieReads):
                 event.person_id not in contacts or event.member_id not in sharing
             ):
                 continue
+            if event.person_id in hidden or event[-1] in hidden:
+                continue  # about a hidden person, or found in one's data
             detail = json.loads(event.detail) if event.detail else {}
             if event.kind in CAREER_KINDS:
                 # The same move seen in two members' exports is one piece of news;
