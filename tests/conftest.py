@@ -24,6 +24,11 @@ from tests.servers import (
 )
 from weakties.store.engine import Store, open_store
 
+# No server the suite starts (in process, in a thread or as `weakties serve`) loads
+# the graph kernels in the background: each would spend seconds of CPU the tests
+# share. tests/web/test_warm_kernels.py turns it on where it checks it.
+os.environ.setdefault("WEAKTIES_WARM_KERNELS", "0")
+
 # ../shared/data next to the repository (set WEAKTIES_SHARED_DATA to look elsewhere)
 SHARED = Path(
     os.environ.get("WEAKTIES_SHARED_DATA")

@@ -263,3 +263,15 @@ def test_bad_answers(world):
         _run(store, kit.dismiss, 10**6)
     with pytest.raises(NotFoundError):
         _run(store, kit.dismiss, ids[ME[0]])
+
+
+def test_only_a_strong_ties_earlier_layer_is_kept():
+    """A tie is reminded at the closer of its layer now and a quarter before only
+    when that earlier layer was the 5 or the 15 (strong ties only)."""
+    assert [kit.kept_layer(now, then) for now, then in ((50, 5), (150, 15), (50, 15))] == [
+        5,
+        15,
+        15,
+    ]
+    # a weak tie moved by others' ranks, a tie closer now, one in no layer now
+    assert [kit.kept_layer(now, then) for now, then in ((150, 50), (5, 15), (0, 5))] == [150, 5, 0]

@@ -13,10 +13,12 @@ Layers follow the classes (:func:`weakties.ties.strength.score_ties`): the
 closest 5 and 15 are strong ties only, a weak tie is in the 50 or further out.
 Silence is what makes a strong tie weak, so a tie is reminded at the cadence
 of the closest layer it held now or a quarter before (``LOOKBACK_DAYS``, the
-same model scoring both dates): a strong tie that went weak because nobody
-wrote is still due at its former layer's cadence ("in your closest 5 on
-DATE"), not left to wait for the 50's quarter. After a quarter of weak
-silence it is past the 50's default cadence anyway.
+same model scoring both dates) when that was a strong tie's layer (the 5 or
+the 15): a strong tie that went weak because nobody wrote is still due at its
+former layer's cadence ("in your closest 5 on DATE"), not left to wait for the
+50's quarter. After a quarter of weak silence it is past the 50's default
+cadence anyway. A weak tie whose rank others' ties moved (from the 50 to the
+150) keeps its layer of today: the change was not its own.
 
 Dormant ties (no contact for three years after regular contact: Levin, Walter &
 Murnighan 2011) are in no layer; those at the member's targets come first,
@@ -286,6 +288,21 @@ def _connected_on(conn: Connection, who: Viewer, today: dt.date) -> dict[int, dt
     }
 
 
+def kept_layer(now: int, then: int) -> int:
+    """The layer whose cadence a tie in layer ``now`` (0: none) is reminded at,
+    having been in ``then`` a quarter before: the closer of the two if ``then`` was
+    a strong tie's (the 5 or the 15) — silence makes a tie weaker — else ``now``
+    (a weak tie that others' ties moved from the 50 to the 150 is not reminded at
+    the 50's cadence for it).
+
+    >>> kept_layer(50, 5), kept_layer(150, 15), kept_layer(150, 50), kept_layer(0, 5)
+    (5, 15, 150, 0)
+    """
+    from weakties.ties.strength import WEAK_INNERMOST
+
+    return then if now and 0 < then < min(now, WEAK_INNERMOST) else now
+
+
 def _layers_before(r: Reader, scores: TieScores, when: dt.datetime) -> dict[int, int]:
     """Person -> the Dunbar layer of the viewer's tie with them on an earlier day,
     scored by the same model as ``scores`` (so that a change of layer is the
@@ -329,8 +346,7 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
         if pid == me or pid in hidden:
             continue
         layer = int(layers[i])
-        # the closest layer held now or a quarter before: silence makes a tie weaker
-        kept = before[pid] if layer and 0 < before.get(pid, 0) < layer else layer
+        kept = kept_layer(layer, before.get(pid, 0))
         klass = str(scores.classes[i])
         days = float(table["days_since_contact"][i])
         dormant_target = klass == "dormant" and pid in at_watched and pid in first

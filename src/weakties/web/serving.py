@@ -132,7 +132,8 @@ def start_warming() -> threading.Thread:
     global _warming
     with _warming_lock:
         if _warming is None:
-            _warming = threading.Thread(target=_warm, name="weakties-warm-kernels")
+            # a daemon: a process that stops while it loads does not wait for it
+            _warming = threading.Thread(target=_warm, name="weakties-warm-kernels", daemon=True)
             _warming.start()
         return _warming
 
