@@ -378,7 +378,10 @@ def reminders(conn: Connection, who: Viewer) -> KeepInTouch:
     if ids:
         wanted = set(ids)
         for event in r.events(
-            kinds=list(CAREER_KINDS), since=today - dt.timedelta(days=NEWS_DAYS), until=today
+            kinds=list(CAREER_KINDS),
+            since=today - dt.timedelta(days=NEWS_DAYS),
+            until=today,
+            hide=hidden,  # nor a move found in a hidden member's data
         ):
             if event["person_id"] in wanted:
                 news.setdefault(event["person_id"], []).append(event)
