@@ -24,7 +24,13 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 from weakties.model.tables import Event, Notification, Person, table_of, utcnow
 from weakties.service.connections import MemberCard, member_of
 from weakties.service.context import Viewer
-from weakties.service.social import blocked_members, cards, hidden_members, hidden_people
+from weakties.service.social import (
+    blocked_members,
+    cards,
+    hidden_members,
+    hidden_people,
+    viewer_blocks,
+)
 
 __all__ = [
     "NOTIFICATION_KINDS",
@@ -191,7 +197,7 @@ def _shown(conn: Connection, viewer: Viewer, query: Any) -> Any:
     such a member's data: the list and the badge count the same ones. (A move
     noticed in a hidden member's data is left out even if a member still shown
     holds it too: its notification was written once, from the first found.)"""
-    blocked = sorted(blocked_members(conn, member_of(viewer)))
+    blocked = sorted(viewer_blocks(conn, viewer))
     if blocked:
         query = query.where(
             or_(Notification.actor_id.is_(None), Notification.actor_id.not_in(blocked))

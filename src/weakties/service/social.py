@@ -134,6 +134,14 @@ def _kept(conn: Connection, viewer: Viewer, what: str, compute: Any) -> frozense
     return found
 
 
+def viewer_blocks(conn: Connection, viewer: Viewer) -> frozenset[int]:
+    """:func:`blocked_members` of the viewer, read once per viewer until a block
+    changes (for what every page reads, such as the notifications' badge)."""
+    if viewer.member_id is None:
+        return frozenset()
+    return _blocked_of(conn, viewer, viewer.member_id)
+
+
 def _blocked_of(conn: Connection, viewer: Viewer, me: int) -> frozenset[int]:
     return _kept(conn, viewer, "blocked", lambda: frozenset(blocked_members(conn, me)))
 

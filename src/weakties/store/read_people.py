@@ -267,7 +267,12 @@ class PeopleReads(TieReads):
             else false()
         )
         query = (
-            select(*table_of(Event).c, Person.display_name, Member.handle, Member.person_id)
+            select(
+                *table_of(Event).c,
+                Person.display_name,
+                Member.handle,
+                Member.person_id.label("finder_person_id"),
+            )
             .join(Person, Person.id == Event.person_id)
             .join(Member, Member.id == Event.member_id)
             .where(or_(Event.member_id == me, about_contacts))
@@ -288,7 +293,7 @@ class PeopleReads(TieReads):
                 event.person_id not in contacts or event.member_id not in sharing
             ):
                 continue
-            if event.person_id in hidden or event[-1] in hidden:
+            if event.person_id in hidden or event.finder_person_id in hidden:
                 continue  # about a hidden person, or found in one's data
             detail = json.loads(event.detail) if event.detail else {}
             if event.kind in CAREER_KINDS:
