@@ -26,6 +26,13 @@ start, after the store is built and after the pages were served; and the ego
 graph drawn by cytoscape.js in Debian's Chromium (time from navigation until
 the drawing is done, ``data-drawn`` set), with the number of elements drawn.
 
+With ``--platform N`` (10,000 in the issue's bar; 0 by default) the member lives on
+a platform of N members: their first contacts are members too, the others are new
+people, and ``--platform-ties`` tie rows (1,000,000 by default; two rows, one per
+side, for each platform connection) join the N - 2 other members at random, as
+the platform benchmark's world does — so the member's second degree and the ties
+among their contacts are the platform's, not only their own data's.
+
 Figures: median and p95 in milliseconds. ``os.getloadavg()`` at the start and the
 end is recorded: the machine is shared, figures from a busy machine are to be rerun
 (``--contacts``, ``--repeat`` to change the run). Results go to
@@ -174,6 +181,60 @@ def build_store(path: Path, contacts: int, seed: int = 7) -> Any:
     return store, len(pairs), len(traces)
 
 
+def add_platform(store: Any, contacts: int, members: int, tie_rows: int, seed: int = 11) -> int:
+    """Make the store a platform of ``members`` members (the member and the peer
+    of :func:`build_store` among them): the first contacts become members, new
+    people fill the rest, and random platform connections between those others
+    (two tie rows each, one asserted by each side) until ``tie_rows``. Returns
+    the number of tie rows written."""
+    from sqlalchemy import insert
+
+    from weakties.model.tables import Member, Person, Tie
+
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    others = members - 2
+    from_contacts = list(range(2, 2 + min(contacts, others)))
+    first_new = contacts + 503  # after the contacts, the second degree and the peer
+    new = list(range(first_new, first_new + others - len(from_contacts)))
+    people = from_contacts + new
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(Person),
+            [{"id": i, "display_name": f"Person {i}", "name_key": f"person {i}"} for i in new],
+        )
+        conn.execute(
+            insert(Member),
+            [{"id": k + 3, "handle": f"m{pid}", "person_id": pid} for k, pid in enumerate(people)],
+        )
+        pairs: set[tuple[int, int]] = set()
+        while len(pairs) * 2 < tie_rows:
+            a, b = rng.choice(people), rng.choice(people)
+            if a != b:
+                pairs.add((min(a, b), max(a, b)))
+        member_of = {pid: k + 3 for k, pid in enumerate(people)}
+        rows: list[dict[str, Any]] = []
+        for a, b in sorted(pairs):
+            since = now - dt.timedelta(days=rng.randrange(30, 3650))
+            for by in (a, b):
+                rows.append(
+                    {
+                        "person_a_id": a,
+                        "person_b_id": b,
+                        "source": "platform",
+                        "asserted_by": member_of[by],
+                        "since": since,
+                    }
+                )
+            if len(rows) >= 50_000:
+                conn.execute(insert(Tie), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(Tie), rows)
+    store.analyze()
+    return len(pairs) * 2
+
+
 def _rss_mb() -> float:
     """This process's resident memory (it is the server's worker), in MiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -199,7 +260,9 @@ def _timed(call: Any, repeat: int, before: Any = None) -> dict[str, float]:
     }
 
 
-def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
+def run(
+    contacts: int, repeat: int, browser: bool, platform: int = 0, platform_ties: int = 0
+) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from weakties.service import (
@@ -223,8 +286,13 @@ def run(contacts: int, repeat: int, browser: bool) -> dict[str, Any]:
         out["store"] = {
             "ties_among_contacts": among,
             "messages": traces,
-            "build_s": round(time.perf_counter() - start, 1),
         }
+        if platform:
+            out["store"]["platform_members"] = platform
+            out["store"]["platform_tie_rows"] = add_platform(
+                store, contacts, platform, platform_ties
+            )
+        out["store"]["build_s"] = round(time.perf_counter() - start, 1)
 
         out["rss_mb"] = {"built": _rss_mb()}
 
@@ -393,14 +461,27 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--platform", type=int, default=0, help="members of the platform around (0: none)"
+    )
+    parser.add_argument("--platform-ties", type=int, default=1_000_000)
+    parser.add_argument("--out", default="network_pages", help="results file name")
     args = parser.parse_args()
-    result = run(args.contacts, args.repeat, not args.no_browser)
+    result = run(args.contacts, args.repeat, not args.no_browser, args.platform, args.platform_ties)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "network_pages.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = [
         "# Network pages: a member with "
-        f"{result['contacts']:,} contacts (load {result['load_start'][0]:.1f} → "
+        f"{result['contacts']:,} contacts"
+        + (
+            f" on a platform of {result['store']['platform_members']:,} members"
+            if "platform_members" in result["store"]
+            else ""
+        )
+        + f" (load {result['load_start'][0]:.1f} → "
         f"{result['load_end'][0]:.1f})",
+        "",
+        "`python benchmarks/network_pages_bench.py " + " ".join(sys.argv[1:]) + "`",
         "",
         f"Store: {result['store']}",
         f"Ego graph: {result['ego_graph']}",
@@ -419,7 +500,7 @@ def main() -> None:
             f"| Chromium: /network/graph until drawn | {c['page_to_drawn_median_ms']} | "
             f"max {c['page_to_drawn_max_ms']} | {c['runs']} ({c['nodes_drawn']} nodes) |"
         )
-    (RESULTS / "network_pages.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"{args.out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
