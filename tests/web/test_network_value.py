@@ -103,6 +103,38 @@ def test_an_old_export_is_told_in_the_pages_words_with_a_date_control(client, st
         assert not re.search(r"\b\d{4}-\d\d-\d\d\b", said), (path, said)
 
 
+def test_a_figure_from_missing_data_says_not_enough_data(client, pair):
+    """One connection who knows nobody else: the degrees beyond the first, the
+    bridges, brokerage, circles, dormant and decaying ties come from missing
+    data, and the page says so wherever they appear, never a 0 or a "None"."""
+    report = client.get("/api/v1/network").json()["report"]
+    assert report["reach"]["missing"] and report["headline"]["second_degree"] == 0
+    missing = [k for k in ("brokerage", "circles", "dormant", "decaying") if report[k]["missing"]]
+    assert missing == ["brokerage", "circles", "dormant", "decaying"]
+    page = client.get("/network").text
+    figures = re.search(r'<dl class="figures">.*?</dl>', page, re.S)
+    assert figures
+    for label in ("2nd degree", "3rd degree"):
+        shown = re.search(rf"<dt>{label}</dt><dd>(.*?)</dd>", figures.group(0), re.S)
+        assert shown and re.sub(r"<[^>]+>", "", shown.group(1)).strip() == "not enough data"
+    reach = re.search(r"<h3>Reach</h3>.*?<h3>", page, re.S)
+    assert reach and 'id="reach-missing"' in reach.group(0)
+    cells = re.findall(r"<td>(.*?)</td>", reach.group(0), re.S)
+    row = ["1", "not enough data", "not enough data"]
+    assert [re.sub(r"<[^>]+>", "", c) for c in cells] == row + row
+    said = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "through one contact only: 0" not in said
+    assert "None." not in said  # neither dormant nor decaying ties say "none" from no history
+    for words in (
+        "Not enough data: your second degree is not known",
+        "Not enough data: brokerage needs known ties among most of your contacts",
+        "Not enough data: ties are known among too few of your contacts",
+        "Not enough data: your contact history is shorter than three years",
+        "Not enough data: your contact history is shorter than a year",
+    ):
+        assert words in said, words
+
+
 def test_the_api_takes_the_pages_date(client, pair):
     """/api/v1/network?as_of= is the page's date field: the value as of that day, and
     what is not a date in range is refused naming the field."""

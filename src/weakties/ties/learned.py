@@ -54,7 +54,7 @@ from weakties.ties.history import (
     tie_features,
     tie_samples,
 )
-from weakties.ties.reasons import english
+from weakties.ties.reasons import FITTED_MODEL, english
 from weakties.ties.strength import TieScores
 
 if TYPE_CHECKING:
@@ -769,5 +769,5 @@ def learned_scores(
         net=net,
         x=x,
         rows=rows,
-        name=f"learned from the history to {fitted.date}: the chance of contact within 30 days",
+        name=FITTED_MODEL.format(date=fitted.date),
     )

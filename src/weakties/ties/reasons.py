@@ -4,7 +4,10 @@ A reason is said once, as facts (``key`` and ``params``: numbers of days,
 counts, shares), and worded from them: :func:`english` for the command line and
 the JSON's ``text``; the web pages word the same facts in the member's language
 (``web/templates/_tie_reasons.html``, one message per key). So the words on a
-French page and on the terminal cannot say different things.
+French page and on the terminal cannot say different things. A tie model's name
+is said the same way: the command line and the JSON give it in English
+(:data:`FITTED_MODEL`, ``calibrated for <handle>``), and :func:`model_facts`
+reads it back as facts for a page to word.
 
 >>> english("last_contact", {"days": 75})
 'last contact 2 months ago'
@@ -14,14 +17,23 @@ French page and on the terminal cannot say different things.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from weakties.words import counted
 
-__all__ = ["KEYS", "english", "span"]
+__all__ = ["FITTED_MODEL", "KEYS", "english", "model_facts", "span"]
 
 Params = dict[str, Any]
+
+#: the name of the model fitted on the member's history (``date``: the ISO day of
+#: the history it was fitted to)
+FITTED_MODEL = "learned from the history to {date}: the chance of contact within 30 days"
+_FITTED = re.compile(
+    "^" + re.escape(FITTED_MODEL).replace(re.escape("{date}"), r"(\d{4}-\d{2}-\d{2})") + "$"
+)
+_CALIBRATED = "calibrated for "
 
 
 def _ago(days: float) -> str:
@@ -141,3 +153,23 @@ def english(key: str, params: Params) -> str:
     """A reason's facts in English words (an unknown key: the key itself)."""
     words = _ENGLISH.get(key)
     return words(params) if words is not None else key
+
+
+def model_facts(name: str) -> Params:
+    """A tie model's name as facts: ``kind`` (``default``, ``fitted`` with its
+    ``date``, ``calibrated`` with the ``handle`` whose labels it learned from, or
+    ``other`` with the ``name`` as it is).
+
+    >>> model_facts(FITTED_MODEL.format(date="2024-12-02"))
+    {'kind': 'fitted', 'date': '2024-12-02'}
+    >>> model_facts("calibrated for ana"), model_facts("default")
+    ({'kind': 'calibrated', 'handle': 'ana'}, {'kind': 'default'})
+    """
+    if name == "default":
+        return {"kind": "default"}
+    found = _FITTED.match(name)
+    if found:
+        return {"kind": "fitted", "date": found.group(1)}
+    if name.startswith(_CALIBRATED) and len(name) > len(_CALIBRATED):
+        return {"kind": "calibrated", "handle": name[len(_CALIBRATED) :]}
+    return {"kind": "other", "name": name}

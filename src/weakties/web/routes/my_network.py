@@ -18,6 +18,7 @@ from starlette.responses import Response
 from weakties.errors import InputError
 from weakties.records import to_json
 from weakties.service import dashboard, ego, tie_review
+from weakties.ties.reasons import model_facts
 from weakties.web.deps import ApiMember, Page
 from weakties.web.render import redirect, render
 from weakties.web.routes.api import _errors
@@ -103,6 +104,7 @@ def ties_page(
         sorts=tie_review.SORTS,
         corrections=list(tie_review.CORRECTIONS),
         query={k: v for k, v in table.filters.items() if v is not None},
+        model_facts=model_facts,
     )
 
 
@@ -117,6 +119,7 @@ def tie_page(ctx: Page, person_id: int) -> Response:
         tie=found.tie,
         row=found.row,
         corrections=list(tie_review.CORRECTIONS),
+        model_facts=model_facts,
     )
 
 

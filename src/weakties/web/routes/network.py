@@ -12,6 +12,7 @@ from starlette.responses import Response
 from weakties.service import connections, dashboard
 from weakties.service.forms import N_, FormError
 from weakties.store.errors import RefusedError
+from weakties.ties.reasons import model_facts
 from weakties.web.deps import Page
 from weakties.web.render import redirect, render
 
@@ -73,6 +74,7 @@ def _network_page(ctx: Page, *, status: int = 200, as_of: str = "", **extra: obj
         value=value,
         as_of=as_of[:20] if errors else (day.date().isoformat() if day else ""),
         how_known=list(connections.HOW_KNOWN_CHOICES),
+        model_facts=model_facts,
         **extra,
     )
 
