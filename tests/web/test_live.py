@@ -9,6 +9,7 @@ connected, Dee is a stranger to all.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -163,6 +164,54 @@ def test_a_size_counts_each_array_once_and_what_is_shared_not_at_all():
     assert 8_000_000 <= live.size_of({"a": array, "b": [array, array[10:]]}) < 8_100_000
     assert live.size_of([array], shared=[id(array)]) < 1_000
     assert live.size_of([str(i) for i in range(1000)]) > 50_000
+
+
+def test_arrays_of_different_sizes_are_each_counted_not_sampled():
+    """A collection's rows stand for each other only when alike: an array among
+    many small ones (an ego graph's largest community) is counted once, wherever
+    it falls, and one object listed many times is one object."""
+    import numpy as np
+
+    big = 8_000_000
+    for where in (0, 1, 2, 50, 99):
+        arrays: list[Any] = [np.zeros(1) for _ in range(100)]
+        arrays[where] = np.zeros(big // 8)
+        assert big <= live.size_of(arrays) < big * 1.01, where
+        assert big <= live.size_of(dict(enumerate(arrays))) < big * 1.02, where
+    assert 80_000 <= live.size_of([np.zeros(10_000)] * 100) < 90_000
+    # rows that are alike are still estimated from a sample, within a few percent
+    rows = [(i, f"person {i}") for i in range(20_000)]
+    exact = sum(sys.getsizeof(r) + sys.getsizeof(r[0]) + sys.getsizeof(r[1]) for r in rows)
+    assert 0.9 * exact <= live.size_of(rows) - sys.getsizeof(rows) <= 1.1 * exact
+
+
+class _Who:
+    """What the memory keys a viewer by (see ``live._viewer_key``)."""
+
+    def __init__(self, name: str, day: int) -> None:
+        import datetime as dt
+
+        self.scope = (name,)
+        self.now = self.when = dt.datetime(2024, 1, day)
+        self.as_of = None
+
+
+def test_a_shared_result_over_the_budget_never_drops_the_viewer_asking(store, monkeypatch):
+    """The viewer whose request keeps a shared result is the most recently active
+    one: over the budget, the older viewers and the older shared results go, not
+    them (their page would be rebuilt at their next request)."""
+    import numpy as np
+
+    monkeypatch.setenv("WEAKTIES_LIVE_MB", "1")
+    live.clear()
+    with store.engine.connect() as conn:
+        for day, name in ((1, "ana"), (2, "bob")):
+            who: Any = _Who(name, day)
+            kept = live.memo(conn, who, "page", lambda: np.zeros(10))
+            assert kept.size == 10
+            live.common(conn, ("snapshot", day), lambda: np.zeros(100_000))  # 0.8 MB each
+        assert live.held(store.engine) == 1  # the older viewer went, not bob
+        assert live.memo(conn, _Who("bob", 2), "page", lambda: np.ones(10))[0] == 0  # kept
 
 
 def test_the_network_pages_follow_a_new_connection(people):  # noqa: F811

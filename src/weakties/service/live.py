@@ -127,7 +127,8 @@ def size_of(value: Any, shared: Collection[int] = ()) -> int:
     each object once; those whose ``id`` is in ``shared`` count nothing. The
     items of a collection of more than :data:`_SAMPLE` are estimated from as many
     of them, evenly spread (the rows of a result are alike): the estimate costs
-    about the same for 500 rows as for 50,000."""
+    about the same for 500 rows as for 50,000. The arrays among a collection's
+    items are each counted, never sampled (see :func:`_items`)."""
     import numpy as np
 
     seen = set(shared)
@@ -166,14 +167,40 @@ def size_of(value: Any, shared: Collection[int] = ()) -> int:
 
 
 def _items(items: list[Any], weight: float, pairs: bool = False) -> list[tuple[Any, float]]:
-    """A collection's items to estimate, each with its weight (a sample's stand for all)."""
-    if len(items) > _SAMPLE:
-        step = len(items) / _SAMPLE
-        weight *= step
-        items = [items[int(i * step)] for i in range(_SAMPLE)]
+    """A collection's items to estimate, each with its weight (a sample's stand for all).
+
+    Only rows that are alike may stand for each other: the arrays among the items
+    (a dict's values for ``pairs``) are each counted once at the collection's own
+    weight — their sizes differ by orders of magnitude (the communities of an ego
+    graph: one of thousands of people, many of two), so a sample would miss the
+    one that holds nearly all the bytes or count it once per row it stands for —
+    and an object listed many times is one object, counted once; the sample is
+    drawn from the others."""
+    import numpy as np
+
+    if len(items) <= _SAMPLE:
+        rows = items
+        step = 1.0
+    else:
+        if not pairs:
+            items = list({id(item): item for item in items}.values())
+        arrays = [item for item in items if isinstance(item[1] if pairs else item, np.ndarray)]
+        if arrays:
+            inside = {id(item) for item in arrays}
+            items = [item for item in items if id(item) not in inside]
+        step = max(len(items) / _SAMPLE, 1.0)
+        rows = [items[int(i * step)] for i in range(min(_SAMPLE, len(items)))]
+        if arrays:
+            kept = [(item, weight) for item in arrays]
+            sampled = [(item, weight * step) for item in rows]
+            return _parts(kept + sampled, pairs)
+    return _parts([(item, weight * step) for item in rows], pairs)
+
+
+def _parts(rows: list[tuple[Any, float]], pairs: bool) -> list[tuple[Any, float]]:
     if pairs:
-        return [(part, weight) for pair in items for part in pair]
-    return [(item, weight) for item in items]
+        return [(part, weight) for pair, weight in rows for part in pair]
+    return rows
 
 
 class _Viewers:
@@ -399,8 +426,11 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
             entries[key] = value
             viewers.common_sizes[key] = size
             while len(entries) > COMMON or (len(entries) > 1 and viewers.total() > _budget()):
-                if viewers.buckets and len(entries) <= COMMON:
-                    viewers._drop_oldest()  # the viewers' own entries go first
+                # the viewers' own entries go first, the most recently active
+                # viewer's never (the one asking now: as over the budget in
+                # account(), it is kept whatever its size)
+                if len(viewers.buckets) > 1 and len(entries) <= COMMON:
+                    viewers._drop_oldest()
                     continue
                 dropped, _ = entries.popitem(last=False)
                 viewers.common_sizes.pop(dropped, None)
