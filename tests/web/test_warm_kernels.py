@@ -1,11 +1,10 @@
 """A server process loads numba's compiled kernels in the background as it starts
-(:mod:`weakties.web.serving`): what numba keeps on disk is loaded, nothing is
-compiled, the server is ready before the loading ends, and a failure is logged
-and changes nothing else."""
+(:mod:`weakties.web.serving`), by running the network pages once on a tiny world
+of its own: every kernel the pages call is loaded, the server is ready before the
+loading ends, and a failure is logged and changes nothing else."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 import threading
@@ -19,41 +18,55 @@ from weakties.store.engine import open_store
 from weakties.web import serving
 from weakties.web.app import create_app
 
-KERNEL = """
-from numba import njit
+#: in a fresh interpreter: the warm-up, then the network pages for a member of
+#: another world (the pages' own calls); what the pages compiled or loaded more
+PAGES_AFTER_WARMING = """
+import json
+from weakties.web import serving
 
-
-@njit(cache=True)
-def total(values):
-    found = 0
-    for v in values:
-        found += v
-    return found
+warmed = serving.warm_kernels()
+after = serving._compiled()
+serving.warm_kernels(people=45, seed=11)  # another world: the pages' calls again
+print(json.dumps({"warmed": warmed, "more": serving._compiled() - after}))
 """
 
 
-def test_warming_loads_what_numba_keeps_and_compiles_nothing(tmp_path, monkeypatch):
-    """A kernel compiled by an earlier process (here: an earlier import of its
-    module) is loaded from numba's cache by a fresh one, without compiling; a
-    module whose kernels were never compiled loads nothing."""
-    import numpy as np
+@pytest.mark.slow
+def test_warming_loads_every_kernel_the_network_pages_call():
+    """A fresh process warmed at start holds every kernel version the network
+    pages call (with the types they call it with): the pages of another member
+    of another world load or compile nothing more."""
+    import json
+    import subprocess
 
-    (tmp_path / "warm_probe.py").write_text(KERNEL)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    first = importlib.import_module("warm_probe")
-    assert serving.warm_kernels(("warm_probe",)) == 0  # never compiled: nothing to load
-    assert first.total.signatures == []
-    assert first.total(np.arange(4, dtype=np.int64)) == 6  # compiled and kept on disk
+    done = subprocess.run(
+        [sys.executable, "-c", PAGES_AFTER_WARMING],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["warmed"] >= 10  # the report's, the ego graph's, the paths' kernels …
+    assert found["more"] == 0
 
-    del sys.modules["warm_probe"]  # as a new process would see it: nothing loaded
-    fresh = importlib.import_module("warm_probe")
-    assert fresh.total is not first.total and fresh.total.signatures == []
-    assert serving.warm_kernels(("warm_probe",)) == 1
-    assert len(fresh.total.signatures) == 1
-    assert fresh.total.stats.cache_hits and not fresh.total.stats.cache_misses
-    assert fresh.total(np.arange(5, dtype=np.int64)) == 10
-    assert len(fresh.total.signatures) == 1  # the loaded one served the call
-    monkeypatch.delitem(sys.modules, "warm_probe")
+
+def test_warming_reads_and_writes_nothing_of_the_servers_database(tmp_path, monkeypatch):
+    """The warm-up's world is its own, in memory: the server's database is not
+    opened by it."""
+    opened: list[str] = []
+    real = serving.open_store
+
+    def watch(db: Any = None, **kwargs: Any) -> Any:
+        opened.append(str(db))
+        return real(db, **kwargs)
+
+    monkeypatch.setattr(serving, "open_store", watch)
+    monkeypatch.setenv("WEAKTIES_DB", str(tmp_path / "server.sqlite"))
+    serving.warm_kernels(people=20, seed=3)
+    assert opened == ["sqlite://"]
+    assert not (tmp_path / "server.sqlite").exists()
 
 
 def test_a_failure_is_logged_and_changes_nothing(monkeypatch, caplog):

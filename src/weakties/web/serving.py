@@ -22,12 +22,16 @@ process (the app's lifespan: every worker, or the one process) therefore loads
 them in a background thread as it starts (:func:`start_warming`; the setting
 ``WEAKTIES_WARM_KERNELS``, on by default): the server answers at once, and a
 request that needs a kernel still being loaded waits for numba's own lock, as
-before. What is loaded is every compiled version numba keeps on disk for the
-kernels of :data:`KERNELS` and that matches the current source and machine —
-those this installation's pages have used; nothing is compiled or run (a
-kernel not compiled yet is left to its first use) — and imports the modules
-behind the network pages (:data:`PAGES`). A failure is logged and
-changes nothing else: the kernels then load on first use.
+before. The loading is done the way a page does it, through numba's public
+face only: the network pages' computations (:data:`PAGES`: the value report,
+the ego graph, the tie table, keep in touch, people you may know, who can
+introduce me) run once for a member of a tiny world of their own, generated in
+an in-memory database that nothing else sees. Every kernel they call is then
+loaded with the types the pages give it: from numba's cache on disk, or
+compiled (and kept there) when it is not yet — the first start of an
+installation compiles in the background what its first member would have
+waited for. A failure is logged and changes nothing else: the kernels then load
+on first use.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: the modules whose compiled kernels a server process loads as it starts
+#: the modules of the compiled kernels a server process loads as it starts (what
+#: :func:`warm_kernels` counts)
 KERNELS = (
     "weakties.graph._build",
     "weakties.graph._kernels",
@@ -63,7 +68,7 @@ KERNELS = (
     "weakties.ties.history",
     "weakties.opportunity._kernels",
 )
-#: the modules behind the network pages, imported with the kernels (their first
+#: the modules behind the network pages, which the warm-up runs (their first
 #: import costs the first page about half a second more)
 PAGES = (
     "weakties.graph.communities",
@@ -83,37 +88,73 @@ _warming: threading.Thread | None = None
 _warming_lock = threading.Lock()
 
 
-def warm_kernels(modules: tuple[str, ...] = KERNELS + PAGES) -> int:
-    """Import ``modules`` and load every compiled kernel numba keeps on disk for
-    those defined in them (the versions that match the current source and
-    machine) into this process; the number of kernel versions loaded.
+def warm_kernels(people: int = 30, seed: int = 7) -> int:
+    """Run the network pages' computations once, for the best-connected member of
+    a world of ``people`` generated in an in-memory database of its own; the
+    number of compiled kernel versions this process holds more afterwards (of
+    the kernels defined in :data:`KERNELS`: each loaded from numba's cache, or
+    compiled when not there yet).
 
-    Nothing is compiled and no kernel runs: only what is in numba's cache index
-    (numba's own cache files, read through its dispatchers) is loaded."""
+    The pages' own code gives the kernels their arguments, so what is loaded is
+    exactly what a page needs — with the same types — and nothing but numba's
+    public face is used (a kernel's ``signatures``)."""
     import importlib
 
-    from numba.core.registry import CPUDispatcher
+    from weakties.service import (
+        dashboard,
+        discover,
+        ego,
+        introductions,
+        keep_in_touch,
+        network,
+        tie_review,
+    )
+    from weakties.service.context import viewer
+    from weakties.synth.generate import generate
+    from weakties.synth.load import load_world
 
-    loaded = 0
-    for name in modules:
+    for name in PAGES:
+        importlib.import_module(name)
+    before = _compiled()
+    world = generate(n_people=people, seed=seed)
+    tied: dict[int, set[int]] = {p.id: {p.id} for p in world.people}
+    for t in world.ties:
+        tied[t.a].add(t.b)
+        tied[t.b].add(t.a)
+    # the best-connected member with someone they are not tied to (the paths to a
+    # stranger are part of the pages too)
+    me = max((p for p in tied if len(tied[p]) < len(tied)), key=lambda p: (len(tied[p]), -p))
+    handle = world.people[me].slug
+    other = next(p.slug for p in reversed(world.people) if p.id not in tied[me])
+    store = open_store("sqlite://")
+    try:
+        load_world(store, world)
+        with store.engine.begin() as conn:
+            who = viewer(conn, handle)
+            dashboard.dashboard(conn, who)
+            ego.ego_graph(conn, who)
+            tie_review.tie_table(conn, who)
+            keep_in_touch.reminders(conn, who)
+            discover.people_you_may_know(conn, who)
+            network.degree(conn, who, other)
+            introductions.who_can_introduce(conn, who, handle=other)
+    finally:
+        store.close()
+    return _compiled() - before
+
+
+def _compiled() -> int:
+    """The compiled versions of the kernels of :data:`KERNELS` this process holds."""
+    import importlib
+
+    count = 0
+    for name in KERNELS:
         module = importlib.import_module(name)
         for kernel in vars(module).values():
-            if isinstance(kernel, CPUDispatcher) and kernel.py_func.__module__ == name:
-                loaded += _load_cached(kernel)
-    return loaded
-
-
-def _load_cached(kernel: Any) -> int:
-    cache = kernel._cache
-    if not hasattr(cache, "_cache_file"):  # a kernel without an on-disk cache
-        return 0
-    codegen = kernel.targetctx.codegen()
-    count = 0
-    for key in cache._cache_file._load_index():
-        # an entry for another machine or an older source would be compiled, not loaded
-        if key == cache._index_key(key[0], codegen):
-            kernel.compile(key[0])
-            count += 1
+            # numba's dispatchers: a Python function and the versions compiled of it
+            py_func = getattr(kernel, "py_func", None)
+            if py_func is not None and py_func.__module__ == name:
+                count += len(getattr(kernel, "signatures", ()))
     return count
 
 
