@@ -81,6 +81,8 @@ def test_postgres_connections_compile_no_query_and_analyze_gathers_statistics(po
     try:
         with store.engine.begin() as conn:
             assert conn.execute(text("SHOW jit")).scalar() == "off"
+            # planned for their parameters each time (no prepared statements)
+            assert conn.connection.dbapi_connection.prepare_threshold is None  # type: ignore[union-attr]
             conn.execute(
                 insert(t.Person), [{"id": i, "display_name": f"P {i}"} for i in range(1, 41)]
             )
@@ -168,6 +170,80 @@ def test_postgres_looks_up_each_tie_s_member_rather_than_hashing_them_all(postgr
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 assert "hashed SubPlan" not in plan, plan
                 assert "Seq Scan on member" not in plan, plan
+    finally:
+        store.close()
+        postgres.drop(url)
+
+
+@pytest.mark.postgres
+def test_the_second_degree_on_a_job_is_read_from_the_index_of_active_ties(postgres):
+    """Whether each of an organisation's people has a tie with one of the viewer's
+    contacts can be answered from the indexes of the active ties (revision 0017),
+    one end at a time: no tie row need be read to learn that it has not ended.
+    (On a platform of 1 M ties the planner chooses them; on this small one it
+    would read the few pages of the table instead, so reading rows is turned
+    off to show that the indexes are enough.)"""
+    from sqlalchemy import event
+
+    from weakties.service.context import viewer
+    from weakties.service.jobs import _linked
+    from weakties.store.reader import Reader
+
+    url = postgres.new_database()
+    store = open_store(url)
+    n = 1000
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(
+                insert(t.Person), [{"id": i, "display_name": f"P {i}"} for i in range(1, n + 1)]
+            )
+            conn.execute(
+                insert(t.Member),
+                [{"id": i, "handle": f"m{i}", "person_id": i} for i in range(1, n + 1)],
+            )
+            # m1's 300 contacts; ten of them know one of 402..411 (one tie of
+            # those ended), the others are tied in a chain
+            pairs = [(1, b) for b in range(2, 302)] + [(a, a + 1) for a in range(302, n)]
+            pairs += [(b, 400 + b) for b in range(2, 12)]
+            conn.execute(
+                insert(t.Tie),
+                [
+                    {
+                        "person_a_id": a,
+                        "person_b_id": b,
+                        "source": "platform",
+                        "asserted_by": by,
+                        "ended_at": NOW if (a, b) == (11, 411) else None,
+                    }
+                    for a, b in pairs
+                    for by in (a, b)
+                ],
+            )
+        store.analyze()
+        sent: list[tuple[str, Any]] = []
+
+        def keep(_conn: Any, _cursor: Any, statement: str, params: Any, *_rest: Any) -> None:
+            sent.append((statement, params))
+
+        with store.engine.connect() as conn:
+            reader = Reader(conn, viewer(conn, "m1").scope)
+            first = reader.first_degree()
+            event.listen(store.engine, "before_cursor_execute", keep)
+            try:
+                found = _linked(reader, set(range(302, 701)), first, "names")
+            finally:
+                event.remove(store.engine, "before_cursor_execute", keep)
+            assert found == set(range(402, 411))  # 411's tie with 11 has ended
+            cursor = conn.connection.dbapi_connection.cursor()
+            for setting in ("seqscan", "bitmapscan", "indexscan"):
+                cursor.execute(f"SET enable_{setting} = off")
+            assert sent
+            for statement, params in sent:
+                cursor.execute("EXPLAIN " + statement, params)
+                plan = [row[0].strip() for row in cursor.fetchall()]
+                reads = [line.split(" using ")[0] for line in plan if " on tie " in line]
+                assert reads == ["->  Index Only Scan"] * 2, plan
+                assert all("_active on tie" in line for line in plan if " on tie " in line)
     finally:
         store.close()
         postgres.drop(url)

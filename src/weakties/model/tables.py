@@ -258,6 +258,23 @@ class Tie(Base):
         UniqueConstraint("person_a_id", "person_b_id", "source", "asserted_by"),
         CheckConstraint("person_a_id < person_b_id", name="ordered_pair"),
         Index("ix_tie_b", "person_b_id"),
+        # the active ties from either end, with what the visibility rules read: is
+        # one of a person's ties with one of a set of people? is answered from the
+        # index alone (migration 0017)
+        *(
+            Index(
+                name,
+                *columns,
+                "source",
+                "asserted_by",
+                sqlite_where=text("ended_at IS NULL"),
+                postgresql_where=text("ended_at IS NULL"),
+            )
+            for name, columns in (
+                ("ix_tie_a_active", ("person_a_id", "person_b_id")),
+                ("ix_tie_b_active", ("person_b_id", "person_a_id")),
+            )
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

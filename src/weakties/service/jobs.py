@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.kinds import SOCIAL_TIE_SOURCES
@@ -47,7 +47,7 @@ from weakties.service.social import (
     hidden_people,
     require_active,
 )
-from weakties.store._base import chunks
+from weakties.store._base import chunks, one_of
 from weakties.store.reader import Reader
 
 __all__ = [
@@ -291,28 +291,36 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
 
 def _linked(r: Reader, people: set[int], first: set[int], level: str) -> set[int]:
     """Those of ``people`` with an active social tie to one of ``first`` that the
-    viewer may use at ``level``. Each person's ties are read through the index on
-    their own end until the first that links them (``+ 0`` keeps the database from
-    looking up every pair of a person and a contact instead), never every tie of
-    ``first``."""
+    viewer may use at ``level``. Each person's ties are read from each end through
+    the index of the active ties (migration 0017) until the first that links them
+    — the other end matched as an expression (``+ 0``), so that the database does
+    not look up every pair of a person and a contact instead —, never every tie of
+    ``first``. One ``EXISTS`` per end rather than one for both: with both ends in
+    one, PostgreSQL gathers the two ends' ties into a bitmap and reads every row
+    (whether a tie ended is in the row), about a hundred per person; each alone is
+    answered from the index."""
     visible = r.tie_visible(level)
     found: set[int] = set()
     for some in chunks(people, 500):
         for ends in chunks(first, 2000):
-            link = r.where(
-                select(Tie.id).where(
-                    or_(
-                        and_(Tie.person_a_id == Person.id, (Tie.person_b_id + 0).in_(ends)),
-                        and_(Tie.person_b_id == Person.id, (Tie.person_a_id + 0).in_(ends)),
+            links = [
+                r.where(
+                    select(Tie.id).where(
+                        end == Person.id,
+                        one_of(r.conn, other + 0, ends),
+                        Tie.source.in_(SOCIAL_TIE_SOURCES),
+                        Tie.ended_at.is_(None),
                     ),
-                    Tie.source.in_(SOCIAL_TIE_SOURCES),
-                    Tie.ended_at.is_(None),
-                ),
-                visible,
-            )
+                    visible,
+                ).exists()
+                for end, other in (
+                    (Tie.person_a_id, Tie.person_b_id),
+                    (Tie.person_b_id, Tie.person_a_id),
+                )
+            ]
             found.update(
                 r.conn.execute(
-                    select(Person.id).where(Person.id.in_(some), link.exists())
+                    select(Person.id).where(one_of(r.conn, Person.id, some), or_(*links))
                 ).scalars()
             )
     return found

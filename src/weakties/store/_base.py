@@ -53,7 +53,7 @@ from weakties.model.tables import Interaction, KnownPerson, Member, Person, Tie
 from weakties.store.clock import data_now
 from weakties.store.scope import LEVELS, Scope
 
-__all__ = ["ReaderBase", "chunks"]
+__all__ = ["ReaderBase", "chunks", "one_of"]
 
 CHUNK = 900  # ids per IN list: below SQLite's oldest limit on bound parameters
 
@@ -119,6 +119,21 @@ def chunks(ids: Any, size: int = CHUNK) -> Any:
     values = sorted({int(x) for x in ids})
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def one_of(conn: Connection, column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column IN ids``: on PostgreSQL ``column = ANY(:ids)``, the ids sent as one
+    array, so that neither the statement's text nor the work of building, sending
+    and parsing it grows with the list (at a few hundred ids, the bound parameters
+    of an ``IN`` list cost more than the read they filter: 25 ms of Python for 390
+    ids); elsewhere an ``IN`` list (callers keep it within :data:`CHUNK`)."""
+    values = sorted({int(x) for x in ids})
+    if conn.dialect.name != "postgresql":
+        return column.in_(values)
+    from sqlalchemy import Integer, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
 
 
 class ReaderBase:
