@@ -33,7 +33,7 @@ import datetime as dt
 import logging
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +41,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from weakties.errors import AmbiguousError, NotFoundError
-from weakties.model.tables import Member
+from weakties.model.tables import Member, Setting
+from weakties.store.clock import KEY as CLOCK_KEY
 from weakties.store.clock import data_now
 from weakties.store.engine import Store
 from weakties.store.reader import Reader
@@ -213,17 +214,72 @@ def _members(conn: Connection) -> _MemberTable:
     return table
 
 
+# per open database: what dates a viewer, as this process last read it — the
+# clock setting, each scope's newest export (both part of the graph: a change
+# bumps its counter) and whether a member did something after their export (ties
+# and traces): key -> (the counters it was read at, the value)
+_DATES: weakref.WeakKeyDictionary[Engine, dict[Hashable, tuple[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+_DATES_KEPT = 4096  # entries per process and database
+_DATES_LOCK = threading.Lock()
+
+
+def _remembered(
+    conn: Connection, key: Hashable, compute: Callable[[], Any], *, traces: bool = False
+) -> Any:
+    """``compute()``, reused by this process while the counters it depends on (the
+    graph's, and the traces' with ``traces``) are the database's: a request then
+    reads neither the clock setting nor the newest import again. A transaction
+    that wrote computes it itself (what it wrote may yet be rolled back), and a
+    database without counters reuses nothing."""
+    from weakties.service.live import counters
+    from weakties.store.changes import wrote_in_transaction
+
+    found = counters(conn)  # read before the value: a later change only re-reads
+    if found is None or wrote_in_transaction(conn):
+        return compute()
+    stamp = found if traces else found[0]
+    with _DATES_LOCK:
+        entries = _DATES.setdefault(conn.engine, {})
+        hit = entries.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    value = compute()
+    with _DATES_LOCK:
+        if len(entries) >= _DATES_KEPT:
+            entries.clear()
+        entries[key] = (stamp, value)
+    return value
+
+
+def _clock(conn: Connection) -> dt.datetime:
+    """The database's clock (:func:`data_now`), its setting read once per change."""
+    fixed = _remembered(
+        conn,
+        "clock",
+        lambda: conn.execute(select(Setting.value).where(Setting.key == CLOCK_KEY)).scalar(),
+    )
+    return dt.datetime.fromisoformat(fixed) if fixed else data_now()
+
+
 def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetime | None) -> Viewer:
     """The viewer at the data's present (see the module doc): the clock, unless
     the newest export is more than a month old and nothing was recorded after
     it (:meth:`weakties.store.reader.Reader.active_since`)."""
-    clock = data_now(conn)
+    clock = _clock(conn)
     r = Reader(conn, scope, clock=clock)
-    data_date = r.data_date()
+    seen_by = (scope.member_id, scope.person_id, scope.is_operator)
+    data_date = _remembered(conn, ("data_date", seen_by), r.data_date)
     now, note = clock, None
     if data_date is not None:
         day_after = dt.datetime.combine(data_date, dt.time()) + dt.timedelta(days=1)
-        if clock - day_after > STALE_AFTER and not r.active_since(day_after):
+        if clock - day_after > STALE_AFTER and not _remembered(
+            conn,
+            ("active_since", seen_by, day_after),
+            lambda: r.active_since(day_after),
+            traces=True,
+        ):
             now = day_after
             whose = "your" if scope.member_id is not None else "the"
             note = (
