@@ -422,9 +422,15 @@ def revoke_access_token(conn: Connection, account: AccountInfo, token_id: int) -
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def account_by_token(conn: Connection, secret: str) -> AccountInfo | None:
+def account_by_token(
+    conn: Connection, secret: str, *, commit_use: bool = False
+) -> AccountInfo | None:
     """The account of a personal access token; its "last used" time kept to the
-    minute (a write for every API call would make each one a writing transaction)."""
+    minute (a write for every API call would make each one a writing transaction).
+
+    ``commit_use``: when the time is written, commit it at once, so that the
+    request that goes on in the same connection does not hold the write (on
+    SQLite, the database's write lock) for as long as it runs."""
     digest = hash_secret(secret)
     row = conn.execute(
         _account_query()
@@ -440,6 +446,8 @@ def account_by_token(conn: Connection, secret: str) -> AccountInfo | None:
         conn.execute(
             update(AccessToken).where(AccessToken.token_hash == digest).values(last_used_at=now)
         )
+        if commit_use:
+            conn.commit()
     return AccountInfo(*info)
 
 
