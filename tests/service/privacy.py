@@ -78,6 +78,7 @@ class Secrets:
     names: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
     notes: set[str] = field(default_factory=set)
+    contacts: set[str] = field(default_factory=set)
     person_ids: set[int] = field(default_factory=set)
 
     def found_in(self, output: str, data: Any = None) -> list[str]:
@@ -85,7 +86,8 @@ class Secrets:
         service returns it (typed, where a record's ``id`` is told from an
         organisation's by its type) or as JSON (where only the keys that always
         hold a person's id are read: ``{"id": 2, "name": ...}`` may be either)."""
-        hits = [s for s in self.names | self.notes if s and s.casefold() in output.casefold()]
+        shown = output.casefold()
+        hits = [s for s in self.names | self.notes | self.contacts if s and s.casefold() in shown]
         hits += [d for d in self.dates if re.search(rf"(?<!\d){re.escape(d)}(?!\d)", output)]
         hits += [f"person #{pid}" for pid in _ids(data) if pid in self.person_ids]
         return hits
@@ -196,6 +198,15 @@ def secrets_of(store: Store, private: str, viewer: str) -> Secrets:
                 v=members[viewer],
             )
             if marked != setter or setter not in tied
+        }
+        # how to reach someone, as the other member's data has it: the addresses and
+        # numbers it lists (their own included: nobody chose to show them here)
+        found.contacts = {
+            value
+            for (value,) in rows(
+                "select value from identity where asserted_by=:m and kind in ('email', 'phone')",
+                m=members[private],
+            )
         }
     assert viewer in members
     return found

@@ -4,9 +4,9 @@ Two members pool their LinkedIn exports: "you" shares counts, "nina" shares
 nothing. Every service function and every command with ``--json`` (the whole
 network with ``--all``, past dates with ``--as-of``, explanations, drafts, the
 feed, reports, suggestions, the organisations, members, imports and match
-proposals) runs as each of them, and no name, message date or note that only the
-other one's data knows may appear — nor a tie of those people (a tie shows its
-people). A third member, who joined on the platform and is nobody's contact,
+proposals) runs as each of them, and no name, message date, note or e-mail address
+that only the other one's data knows may appear — nor a tie of those people (a
+tie shows its people). A third member, who joined on the platform and is nobody's contact,
 asked not to be asked for introductions: their reason is for their contacts only,
 and a mark Nina set on someone else is her own note. Run on two real exports too:
 WEAKTIES_PRIVACY_EXPORTS (docs/service.md).
@@ -54,6 +54,7 @@ ZEPH = ("Zephyrine Quillfeather", "zephyrine")
 OCTAVIO = ("Octavio Brightwater", "octavio")
 URSULA = ("Ursula Onlyyours", "ursula")
 UMBRA = "Umbra Institute of Syracuse"
+ANN_BY_NINA = "ann.shared@nina-side.example"
 NOTE = "Zephyrine confided the Umbra merger plans"
 # a member who is nobody's contact asked not to be asked, with a reason for their
 # contacts only; Nina noted that Zephyrine does not want to be asked, with her own reason
@@ -91,7 +92,8 @@ def _exports(tmp: Path) -> tuple[Path, Path]:
             "Profile.csv": profile("Nina", "Member"),
             "Connections.csv": connections(
                 [
-                    ["Ann", "Shared", url(ANN[1]), "", "Acme", "CTO", "01 Jan 2020"],
+                    # the address Nina has for Ann is Nina's (Yara's export has none)
+                    ["Ann", "Shared", url(ANN[1]), ANN_BY_NINA, "Acme", "CTO", "01 Jan 2020"],
                     ["Yara", "Viewer", url(YARA[1]), "", "Acme", "Advisor", "01 Jan 2021"],
                     [
                         "Zephyrine",

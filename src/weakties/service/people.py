@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from weakties.model.identity import fold
+from weakties.errors import NotFoundError
+from weakties.model.identity import email_key, fold
 from weakties.records import build, build_list
 from weakties.service.context import Viewer, reader
 from weakties.store import write
@@ -160,10 +161,29 @@ def _hidden(conn: Connection, who: Viewer) -> set[int]:
     return hidden_people(conn, who)
 
 
+def _identities(conn: Connection, who: Viewer, ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """What the viewer may see of how to reach these people: their own data's, a
+    member's details as that member chose (:func:`weakties.service.contact.shown_identities`)."""
+    from weakties.service.contact import shown_identities
+
+    return shown_identities(conn, who, ids)
+
+
+def _find(conn: Connection, who: Viewer, query: str, hidden: set[int]) -> int:
+    """:meth:`~weakties.store.read_people.PeopleReads.find_person`, but an e-mail
+    address finds its person only when the viewer may see it: asking for someone
+    by an address the viewer is not shown must not tell whose it is."""
+    pid = reader(conn, who).find_person(query, hidden)
+    mail = email_key(query)
+    if mail is not None and mail not in _identities(conn, who, [pid]).get(pid, {}).get("email", []):
+        raise NotFoundError(f"no person {query!r} visible to {who.handle or 'you'}")
+    return pid
+
+
 def find_person(conn: Connection, who: Viewer, query: str) -> int:
     """The id of the person named by ``query`` (``#id``, profile URL or slug, e-mail,
     member handle, or a name unique among the people the viewer sees)."""
-    return reader(conn, who).find_person(query, _hidden(conn, who))
+    return _find(conn, who, query, _hidden(conn, who))
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +260,7 @@ def list_people(
     order = sorted(rows, key=lambda pid: (named.get(pid) or 9, fold(rows[pid].display_name or "~")))
     shown = order[:limit] if limit else order
     jobs = r.current_jobs(shown)
-    idents = r.identities(shown)
+    idents = _identities(conn, who, shown)
     handles = r.member_handles()
     people = []
     for pid in shown:
@@ -268,10 +288,10 @@ def person(conn: Connection, who: Viewer, query: str) -> PersonRecord:
     (with their source), traces with the viewer, the viewer's notes, events."""
     r = reader(conn, who)
     hidden = _hidden(conn, who)
-    pid = r.find_person(query, hidden)
+    pid = _find(conn, who, query, hidden)
     p = r.person_full(pid)
     named, _ = r.degrees(without=hidden)
-    idents = r.identities([pid]).get(pid, {})
+    idents = _identities(conn, who, [pid]).get(pid, {})
     me = who.person_id
     traces = r.traces_between(me, pid) if me is not None else []
     return PersonRecord(
