@@ -617,3 +617,60 @@ def test_no_output_tells_a_career_move_of_someone_hidden_or_found_in_their_data(
         tasks._set_watermark(conn, "events_id", "0")
         tasks._scan_events(conn, {})
     assert told()["notifications"] == ["Globex"]
+
+
+def test_a_block_hides_each_members_messages_from_the_other_in_a_group(store):
+    """Ana, Bo and Eve are in a group; Eve blocks Bo. Neither of them is shown the
+    other's name or messages in it (nor counts them unread), neither can write in it
+    any more; Ana still reads everyone. A conversation of two between them is shown
+    to neither."""
+    from weakties.errors import RefusedError
+    from weakties.service import messages
+
+    _connect(store, "ana", "bob")
+    _connect(store, "ana", "eve")
+    _connect(store, "bob", "eve")
+    group = _as(store, "ana", messages.start_conversation, ["bob", "eve"], "Hello both")
+    _as(store, "eve", messages.send, group, "EVE IN THE GROUP")
+    _as(store, "bob", messages.send, group, "BO IN THE GROUP")
+    pair = _as(store, "bob", messages.start_conversation, ["eve"], "BO TO EVE ALONE")
+    _as(store, "ana", messages.send, group, "Ana again")
+    _as(store, "eve", moderation.block, "bob")
+
+    def seen(handle: str) -> tuple[set[str], list[str], int, list[int], tuple[int, int]]:
+        view = _as(store, handle, messages.conversation, group, mark=False)
+        (item,) = [i for i in _as(store, handle, messages.inbox) if i.id == group]
+        return (
+            {c.handle for c in view.others},
+            [m.body for m in view.messages],
+            item.unread,
+            [i.id for i in _as(store, handle, messages.inbox)],
+            _as(store, handle, messages.unread_total),
+        )
+
+    assert seen("eve") == (
+        {"ana"},
+        ["Hello both", "EVE IN THE GROUP", "Ana again"],
+        1,  # Ana's, not Bo's
+        [group],  # not the conversation of the two
+        (1, 0),
+    )
+    assert seen("bob") == (
+        {"ana"},
+        ["Hello both", "BO IN THE GROUP", "Ana again"],
+        1,
+        [group],
+        (1, 0),
+    )
+    ana = _as(store, "ana", messages.conversation, group)
+    assert {c.handle for c in ana.others} == {"bob", "eve"} and len(ana.messages) == 4
+    later = _as(store, "eve", messages.messages_after, group, 0)
+    assert "BO IN THE GROUP" not in [m.body for m in later]
+    for handle in ("bob", "eve"):
+        assert _as(store, handle, messages.conversation, group).blocked is True
+        with pytest.raises(RefusedError):
+            _as(store, handle, messages.send, group, "Anyone?")
+        with pytest.raises(NotFoundError):
+            _as(store, handle, messages.conversation, pair)
+        with pytest.raises(NotFoundError):
+            _as(store, handle, messages.send, pair, "Still there?")

@@ -212,3 +212,37 @@ def test_an_imported_tie_to_a_blocked_member_leads_to_nobody(people, store):  # 
     assert here() == ({"bob": 1, "cyd": 2}, {"bob", "cyd"})
     assert api(ana, "POST", "/blocks", {"handle": "bob"}).status_code == 201
     assert here() == ({"cyd": None}, set())
+
+
+def test_a_block_hides_the_conversation_of_the_two_both_ways(people):  # noqa: F811
+    """Dee writes to Ana (a request: they are not connected), Ana blocks Dee: the
+    request is shown to neither — not in the requests, the counts or the badge, and
+    its page and API answer as for a conversation that does not exist. It is hidden,
+    not deleted: lifting the block shows it again."""
+    ana, dee = people["ana"], people["dee"]
+    sent = api(dee, "POST", "/conversations", {"to": ["ana"], "body": "DEEWRITES to Ana"})
+    rid = sent.json()["id"]
+    assert api(ana, "GET", "/notifications/counts").json()["requests"] == 1
+    assert 'href="/messages">Messages <span' in ana.get("/badges").text
+    assert api(ana, "POST", "/blocks", {"handle": "dee"}).status_code == 201
+
+    counts = api(ana, "GET", "/notifications/counts").json()
+    assert (counts["messages"], counts["requests"]) == (0, 0)
+    assert 'href="/messages">Messages</a>' in ana.get("/badges").text
+    for client, other in ((ana, "dee"), (dee, "ana")):
+        for state in ("active", "request"):
+            assert api(client, "GET", f"/conversations?state={state}").json() == []
+        for page in ("/messages", "/messages/requests"):
+            shown = client.get(page)
+            assert shown.status_code == 200
+            assert "DEEWRITES" not in shown.text and f"/in/{other}" not in shown.text
+        assert api(client, "GET", f"/conversations/{rid}").status_code == 404
+        assert client.get(f"/messages/{rid}").status_code == 404
+        assert client.get(f"/messages/{rid}/after/0").status_code == 404
+    assert api(ana, "POST", f"/conversations/{rid}/accept").status_code == 404
+    assert "DEEWRITES" not in json.dumps(api(ana, "GET", "/notifications").json())
+
+    assert api(ana, "DELETE", "/blocks/dee").status_code == 204
+    assert [c["id"] for c in api(ana, "GET", "/conversations?state=request").json()] == [rid]
+    again = api(ana, "GET", f"/conversations/{rid}").json()
+    assert [m["body"] for m in again["messages"]] == ["DEEWRITES to Ana"]

@@ -6,7 +6,14 @@
   told). Small groups (up to :data:`GROUP_MAX` members) are between the
   creator's connections.
 - A block stands between two members: neither can start a conversation with the
-  other or write in one they share.
+  other or write in one they share, and neither is shown the other here. Their
+  conversation of two (a message request included) is shown to neither while
+  the block stands: not in the inbox or the requests, not counted in the badge,
+  and its page answers as for a conversation that does not exist. It is hidden,
+  not deleted or declined — each member's own messages stay their data (their
+  export holds them) and lifting the block shows it again as it was. In a group
+  both are in, neither is shown the other's name or messages (nor counted as
+  unread); the others see everyone.
 - The etiquette engine refuses a burst of the same text to many members
   (:func:`weakties.opportunity.etiquette.check_message_burst`), and the write
   limit caps messages per hour.
@@ -47,6 +54,7 @@ from weakties.service.social import (
     hidden_members,
     member_by_handle,
     require_active,
+    viewer_blocks,
 )
 
 __all__ = [
@@ -324,10 +332,44 @@ def _set_state(conn: Connection, conversation_id: int, member_id: int, state: st
     )
 
 
+def _blocked(conn: Connection, viewer: Viewer) -> list[int]:
+    """The members with a block between them and the viewer (either way), sorted."""
+    return sorted(viewer_blocks(conn, viewer))
+
+
+def _behind_block(me: int, members: dict[int, str], blocked: list[int]) -> bool:
+    """A conversation of two whose other member has a block with the viewer."""
+    return len(members) == 2 and any(m in blocked for m in members if m != me)
+
+
+def _hidden_conversations(conn: Connection, me: int, blocked: list[int]) -> list[int]:
+    """The viewer's conversations of two with a member behind a block: shown to
+    neither of them while the block stands."""
+    if not blocked:
+        return []
+    mine = select(Participant.conversation_id).where(Participant.member_id == me)
+    pairs = (
+        select(Participant.conversation_id)
+        .group_by(Participant.conversation_id)
+        .having(func.count() == 2)
+    )
+    return sorted(
+        conn.execute(
+            select(Participant.conversation_id).where(
+                Participant.member_id.in_(blocked),
+                Participant.conversation_id.in_(mine),
+                Participant.conversation_id.in_(pairs),
+            )
+        ).scalars()
+    )
+
+
 def _mine(conn: Connection, viewer: Viewer, conversation_id: int) -> tuple[int, dict[int, str]]:
     me = member_of(viewer)
     members = _participants(conn, conversation_id)
-    if members.get(me) not in ("active", "request"):
+    if members.get(me) not in ("active", "request") or _behind_block(
+        me, members, _blocked(conn, viewer)
+    ):
         raise NotFoundError(f"no conversation {conversation_id}")
     return me, members
 
@@ -367,7 +409,7 @@ def answer_request(conn: Connection, viewer: Viewer, conversation_id: int, *, ac
     """
     me = member_of(viewer)
     members = _participants(conn, conversation_id)
-    if members.get(me) != "request":
+    if members.get(me) != "request" or _behind_block(me, members, _blocked(conn, viewer)):
         raise NotFoundError(f"no message request {conversation_id}")
     _set_state(conn, conversation_id, me, "active" if accept else "declined")
 
@@ -422,10 +464,11 @@ def conversation(
         Not a conversation of the viewer's (declined requests included).
     """
     me, members = _mine(conn, viewer, conversation_id)
-    people = cards(conn, members)
+    unseen = _blocked(conn, viewer)  # in a group: their name and messages
+    people = {m: card for m, card in cards(conn, members).items() if m not in unseen}
     rows = list(
         conn.execute(
-            select(table_of(Message))
+            _shown_messages(select(table_of(Message)), unseen)
             .where(Message.conversation_id == conversation_id)
             .order_by(Message.id.desc())
             .limit(limit)
@@ -445,14 +488,20 @@ def conversation(
     )
 
 
+def _shown_messages(query: Any, unseen: list[int]) -> Any:
+    """``query`` on messages, but those of a member with a block with the viewer."""
+    return query.where(Message.sender_id.not_in(unseen)) if unseen else query
+
+
 def messages_after(
     conn: Connection, viewer: Viewer, conversation_id: int, after_id: int
 ) -> list[MessageView]:
     """The messages after ``after_id`` (what a page that is open has not shown yet)."""
     me, members = _mine(conn, viewer, conversation_id)
+    unseen = _blocked(conn, viewer)
     rows = list(
         conn.execute(
-            select(table_of(Message))
+            _shown_messages(select(table_of(Message)), unseen)
             .where(Message.conversation_id == conversation_id, Message.id > after_id)
             .order_by(Message.id)
             .limit(200)
@@ -460,22 +509,30 @@ def messages_after(
     )
     if rows:
         _mark_read(conn, conversation_id, me, rows[-1].id)
-    return _views(conn, me, rows, cards(conn, members))
+    people = {m: card for m, card in cards(conn, members).items() if m not in unseen}
+    return _views(conn, me, rows, people)
 
 
 def inbox(
     conn: Connection, viewer: Viewer, *, state: str = "active", limit: int = 50
 ) -> list[InboxItem]:
     """The viewer's conversations (``active``) or message requests (``request``),
-    the most recent first, with unread counts."""
+    the most recent first, with unread counts. A conversation of two with a member
+    behind a block is not among them, and a group's shows neither the name nor the
+    messages of such a member (see the module's doc)."""
     me = member_of(viewer)
-    mine = conn.execute(
+    unseen = _blocked(conn, viewer)
+    query = (
         select(Participant.conversation_id, Participant.last_read_id)
         .join(Conversation, Conversation.id == Participant.conversation_id)
         .where(Participant.member_id == me, Participant.state == state)
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
         .limit(limit)
-    ).all()
+    )
+    hidden = _hidden_conversations(conn, me, unseen)
+    if hidden:
+        query = query.where(Participant.conversation_id.not_in(hidden))
+    mine = conn.execute(query).all()
     if not mine:
         return []
     ids = [c for c, _ in mine]
@@ -487,7 +544,11 @@ def inbox(
         )
     ):
         others.setdefault(cid, []).append(member)
-    people = cards(conn, {m for ms in others.values() for m in ms})
+    people = {
+        m: card
+        for m, card in cards(conn, {m for ms in others.values() for m in ms}).items()
+        if m not in unseen
+    }
     latest = {
         row.conversation_id: row
         for row in conn.execute(
@@ -495,7 +556,7 @@ def inbox(
                 Message.conversation_id, Message.body, Message.created_at, Message.hidden_at
             ).where(
                 Message.id.in_(
-                    select(func.max(Message.id))
+                    _shown_messages(select(func.max(Message.id)), unseen)
                     .where(Message.conversation_id.in_(ids))
                     .group_by(Message.conversation_id)
                 )
@@ -504,7 +565,7 @@ def inbox(
     }
     unread = dict(
         conn.execute(
-            select(Message.conversation_id, func.count())
+            _shown_messages(select(Message.conversation_id, func.count()), unseen)
             .join(
                 Participant,
                 and_(
@@ -541,10 +602,13 @@ def inbox(
 
 
 def unread_total(conn: Connection, viewer: Viewer) -> tuple[int, int]:
-    """(unread messages in the inbox, open message requests) — the badge."""
+    """(unread messages in the inbox, open message requests) — the badge: of what
+    :func:`inbox` shows (nothing from a member behind a block)."""
     me = member_of(viewer)
-    unread = conn.execute(
-        select(func.count())
+    unseen = _blocked(conn, viewer)
+    hidden = _hidden_conversations(conn, me, unseen)
+    unread = (
+        _shown_messages(select(func.count()), unseen)
         .select_from(Message)
         .join(
             Participant,
@@ -555,10 +619,13 @@ def unread_total(conn: Connection, viewer: Viewer) -> tuple[int, int]:
             ),
         )
         .where(Message.id > Participant.last_read_id, Message.sender_id != me)
-    ).scalar_one()
-    requests = conn.execute(
+    )
+    requests = (
         select(func.count())
         .select_from(Participant)
         .where(Participant.member_id == me, Participant.state == "request")
-    ).scalar_one()
-    return int(unread), int(requests)
+    )
+    if hidden:
+        unread = unread.where(Message.conversation_id.not_in(hidden))
+        requests = requests.where(Participant.conversation_id.not_in(hidden))
+    return int(conn.execute(unread).scalar_one()), int(conn.execute(requests).scalar_one())
