@@ -47,15 +47,22 @@ DATE_COLUMNS = frozenset(
 )
 
 
+_ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}
+
+
 class Sheet:
     """A CSV file of an export, with its version and helpers to read typed cells.
 
-    Numeric dates (``04/07/2023``) are read in one order for the whole file:
-    ``date_order`` when given (``--date-order``), else decided from the values
-    of the file's date columns — a first number over 12 means day first, a
-    second one over 12 month first. A file where every such date could be
-    either is refused, unless its dates are in LinkedIn's own form
-    (``6/14/24, 5:57 AM``), which is always month first. Never per line.
+    Numeric dates (``04/07/2023``) are read in one order for the whole file,
+    decided from the values of the file's date columns — a first number over
+    12 means day first, a second one over 12 month first; never per line.
+    LinkedIn's own form (``6/14/24, 5:57 AM``: two-digit year, 12-hour clock)
+    is decided apart from the other numeric dates of the file: when none of
+    its values settles the order it is month first, as LinkedIn writes it.
+    Only the other numeric dates, when every one of them could be either
+    (``04/07/2023`` in a file re-saved by Excel), take ``date_order``
+    (``--date-order``); without it the file is refused. ``date_order`` never
+    overrides what a file's own values settle.
     """
 
     def __init__(
@@ -71,37 +78,38 @@ class Sheet:
         self.version = version
         self.columns = set(csv.header)
         self._raw = dict(zip(csv.header, csv.raw_header, strict=False))
-        self.date_order = date_order
-        self.order_note: str | None = None  # how the order was decided
+        self.date_order = date_order  # for the dates no value of the file settles
+        # the order of the file's numeric dates, by form (True: LinkedIn's own)
+        self._orders: dict[bool, str] = {}
+        self._notes: dict[bool, str] = {}  # how each order was decided
         self._reread = reread
 
     @property
     def detected(self) -> list[str]:
         """What was found rather than assumed: delimiter, encoding, date order."""
-        return self.csv.detected + ([self.order_note] if self.order_note else [])
+        return self.csv.detected + [self._notes[own] for own in sorted(self._notes)]
 
-    def _decide_order(self, row: Row, column: str, value: str) -> str:
-        """The file's day/month order, from all its numeric dates (see the class doc)."""
+    def _decide_order(self, row: Row, column: str, value: str, own: bool) -> str:
+        """The order of the file's numeric dates of one form (see the class doc)."""
         columns = sorted(DATE_COLUMNS & self.columns)
         rows = self._reread() if self._reread is not None else iter([row])
-        own = True
         for other in rows:
             for name in columns:
                 cell = other.get(name)
                 found = dates.day_month_order(cell) if cell else None
-                if found is None:
+                if found is None or found[1] != own or found[0] is None:
                     continue
-                order, linkedin = found
-                own = own and linkedin
-                if order is not None:
-                    raw = self._raw.get(name, name)
-                    self.order_note = (
-                        f"{'day/month' if order == 'dmy' else 'month/day'} dates "
-                        f"(line {other.line}, {raw}: {cell!r})"
-                    )
-                    return order
+                order = found[0]
+                raw = self._raw.get(name, name)
+                self._notes[own] = (
+                    f"{_ORDER_WORDS[order]} dates (line {other.line}, {raw}: {cell!r})"
+                )
+                return order
         if own:
-            return "mdy"  # LinkedIn's own form: always month first
+            return "mdy"  # LinkedIn's own form: month first
+        if self.date_order is not None:
+            self._notes[own] = f"{_ORDER_WORDS[self.date_order]} dates (--date-order)"
+            return self.date_order
         raise self.error(
             row,
             column,
@@ -128,17 +136,21 @@ class Sheet:
             if required:
                 raise self.error(row, column, "a date is required here, the cell is empty")
             return None
-        order = self.date_order
-        if order is None and value[:1].isdigit() and dates.day_month_order(value) is not None:
-            order = self.date_order = self._decide_order(row, column, value)
+        order, own = "mdy", None  # the order is read only for numeric dates
+        if value[:1].isdigit() and (found := dates.day_month_order(value)) is not None:
+            own = found[1]
+            if own not in self._orders:
+                self._orders[own] = self._decide_order(row, column, value, own)
+            order = self._orders[own]
         try:
-            parsed = parser(value, order or "mdy")
+            parsed = parser(value, order)
             day = parsed[0] if isinstance(parsed, tuple) else parsed
             dates.check_plausible(cast(dt.date, day), value)
         except ValueError as exc:
             message = str(exc)
-            if self.order_note and "must be in 1..12" in message:
-                message += f"; this file's dates are {self.order_note}"
+            note = self._notes.get(own) if own is not None else None
+            if note and "must be in 1..12" in message:
+                message += f"; this file's dates are {note}"
             raise self.error(row, column, message) from exc
         return parsed
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
 import sqlite3
 
 import pytest
@@ -158,3 +159,47 @@ def test_an_all_ambiguous_excel_file_is_refused(store, samples, tmp_path, db_pat
         assert conn.execute("select count(*) from member").fetchone() == (0,)
     summary = import_linkedin(store, folder, "lane", date_order="dmy")
     assert summary.files[0].traces == len(ambiguous)
+
+
+def test_date_order_leaves_linkedins_own_dates_of_a_real_export_alone(
+    store, samples, tmp_path, db_path
+):
+    """The 2022 export with its Connections.csv re-saved by Excel, day first,
+    every date one that could be either: refused until --date-order dmy, which
+    reads that file's dates and leaves Invitations.csv's '8/26/22, 8:56 PM' and
+    Contacts.csv's '3/1/17, 5:25 AM' month first, as LinkedIn writes them."""
+    source = samples / "export-2022-09"
+    folder = tmp_path / "export"
+    shutil.copytree(source, folder)
+    header, rows = _rows(source / "Connections.csv")
+    at = header.index("Connected On")
+    kept, days = [], []
+    for row in rows:
+        day = parse_date(row[at])
+        if day.day <= 12:
+            row[at] = f"{day:%d/%m/%Y}"
+            kept.append(row)
+            days += [day] if row[0] else []  # a hidden member's row gives no tie
+    assert len(days) > 3 and any(d.day != d.month for d in days)
+    (folder / "Connections.csv").write_text(_csv(header, kept), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        import_linkedin(store, folder, "amb")
+    assert info.value.field == "Connected On" and "--date-order dmy" in str(info.value)
+
+    summary = import_linkedin(store, folder, "amb", date_order="dmy")
+    read_as = {f.name: f.read_as for f in summary.files}
+    assert read_as["Connections.csv"] == ["day/month dates (--date-order)"]
+    assert read_as["Invitations.csv"][0].startswith("month/day dates (line 2")
+    header, rows = _rows(source / "Invitations.csv")
+    sent = sorted(parse_datetime(row[header.index("Sent At")]) for row in rows)
+    with sqlite3.connect(db_path) as conn:
+        since = sorted(
+            dt.date.fromisoformat(r[0][:10]) for r in conn.execute("select since from tie")
+        )
+        invited = sorted(
+            dt.datetime.fromisoformat(r[0])
+            for r in conn.execute("select occurred_at from interaction where kind='invitation'")
+        )
+    assert set(days) <= set(since)
+    assert invited == sent
+    assert import_linkedin(store, folder, "amb", date_order="dmy").unchanged

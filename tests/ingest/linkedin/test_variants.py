@@ -666,3 +666,58 @@ def test_profile_url_suffixes_and_accent_forms_are_one_person(store, tmp_path, d
         "select count(*) from interaction i join tie t "
         "on i.sender_id in (t.person_a_id, t.person_b_id) where t.source='connection'",
     ) == [(2,)]
+
+
+def test_date_order_reads_only_the_dates_no_value_settles(store, tmp_path, db_path):
+    """--date-order dmy reads an Excel file whose every date could be either;
+    LinkedIn's own '3/1/22, 5:25 AM' in another file stays month first."""
+    invitations = csv_text(
+        INVITATIONS_2024,
+        [
+            ["Me Myself", "Ann Lee", "3/1/22, 5:25 AM", "", "OUTGOING", url("me"), url("ann")],
+            ["Me Myself", "Bob Stone", "4/2/22, 6:00 PM", "", "OUTGOING", url("me"), url("bob")],
+        ],
+    )
+    folder = write_files(
+        tmp_path / "x",
+        {
+            "Connections.csv": connections(
+                [
+                    ["Cy", "Roe", url("cy"), "", "Acme", "CTO", "04/07/2023"],
+                    ["Di", "Fox", url("di"), "", "Globex", "CEO", "05/06/2023"],
+                ]
+            ),
+            "Invitations.csv": invitations,
+        },
+    )
+    summary = import_linkedin(store, folder, "me", date_order="dmy")
+    read_as = {f.name: f.read_as for f in summary.files}
+    assert read_as["Connections.csv"] == ["day/month dates (--date-order)"]
+    assert rows(db_path, "select since from tie order by since") == [
+        ("2023-06-05 00:00:00.000000",),
+        ("2023-07-04 00:00:00.000000",),
+    ]
+    assert rows(db_path, "select occurred_at from interaction order by occurred_at") == [
+        ("2022-03-01 05:25:00.000000",),
+        ("2022-04-02 18:00:00.000000",),
+    ]
+
+
+def test_a_file_whose_values_settle_its_order_follows_them(store, tmp_path, db_path):
+    folder = write_files(
+        tmp_path / "x",
+        {
+            "Connections.csv": connections(
+                [
+                    ["Cy", "Roe", url("cy"), "", "Acme", "CTO", "04/07/2023"],
+                    ["Di", "Fox", url("di"), "", "Globex", "CEO", "19/06/2023"],
+                ]
+            )
+        },
+    )
+    summary = import_linkedin(store, folder, "me", date_order="mdy")
+    assert summary.files[0].read_as == ["day/month dates (line 6, Connected On: '19/06/2023')"]
+    assert rows(db_path, "select since from tie order by since") == [
+        ("2023-06-19 00:00:00.000000",),
+        ("2023-07-04 00:00:00.000000",),
+    ]
