@@ -113,7 +113,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The platform as an ASGI app, on ``settings.db`` (or the given ``store``)."""
     from weakties.web.errors import install_error_handlers
-    from weakties.web.render import make_templates
+    from weakties.web.render import ShownJSON, make_templates
     from weakties.web.routes import (
         accounts,
         api,
@@ -154,6 +154,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         openapi_url="/api/v1/openapi.json",
         version=__version__,
         lifespan=_lifespan,
+        default_response_class=ShownJSON,
     )
     app.state.settings = settings
     app.state.store = store or open_store(settings.db)

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from weakties.service.forms import FormError
 from weakties.store.errors import (
@@ -24,6 +24,7 @@ from weakties.store.errors import (
     WeaktiesError,
 )
 from weakties.web.deps import SignInRequired
+from weakties.web.render import ShownJSON as JSONResponse
 
 __all__ = ["error_body", "install_error_handlers"]
 

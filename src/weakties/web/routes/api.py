@@ -222,9 +222,8 @@ def delete_me(ctx: ApiMember, body: DeleteIn) -> Response:
         with ctx.tx() as conn:
             memberdata.delete_account(conn, account, body.password)
     except memberdata.WrongPassword as exc:
-        from starlette.responses import JSONResponse
-
         from weakties.web.errors import error_body
+        from weakties.web.render import ShownJSON as JSONResponse
 
         return JSONResponse(error_body(403, "wrong password", exc.fields), status_code=403)
     return Response(status_code=204)

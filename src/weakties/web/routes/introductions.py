@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query
 from pydantic import BaseModel, Field
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from weakties.errors import NotFoundError, RefusedError
 from weakties.records import to_json
@@ -26,6 +26,7 @@ from weakties.service import introductions as intro
 from weakties.service.forms import N_, FormError
 from weakties.web.deps import ApiMember, Ctx, Page
 from weakties.web.errors import error_body
+from weakties.web.render import ShownJSON as JSONResponse
 from weakties.web.render import redirect, render
 from weakties.web.routes.api import _errors
 

@@ -20,7 +20,7 @@ from weakties.records import to_json
 from weakties.service import dashboard, ego, tie_review
 from weakties.ties.reasons import model_facts
 from weakties.web.deps import ApiMember, Page
-from weakties.web.render import redirect, render
+from weakties.web.render import json_bytes, redirect, render
 from weakties.web.routes.api import _errors
 
 __all__ = ["api", "router"]
@@ -179,8 +179,6 @@ def network_api(
 def graph_api(ctx: ApiMember) -> Response:
     """Your ego graph ready to draw: contacts with positions (Dunbar rings, circles as
     wedges), the ties among them, circles, rings and bridges."""
-    import json
-
     from weakties.service.live import memo
 
     account = ctx.require()
@@ -191,8 +189,7 @@ def graph_api(ctx: ApiMember) -> Response:
             found = to_json(ego.ego_graph(conn, who))
             # as FastAPI's JSON response writes it; 2 MB at 5,000 contacts, so the
             # bytes are kept with the graph instead of validated again per request
-            text = json.dumps(found, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-            return text.encode()
+            return json_bytes(found)
 
         body = memo(conn, who, ("ego", "json"), encoded)
     return Response(body, media_type="application/json")
