@@ -21,6 +21,11 @@ rule                       default  meaning
 ``same_text_recipients``   1        people who may receive the same words (a year)
 =========================  =======  ==================================================
 
+Platform messages have one rule of their own, not a member's to change: the
+same words to more than 5 members in a sliding day are refused as a mass
+mailing (``same_message_recipients``, :func:`check_message_burst`), with the
+moment they could go to another member.
+
 A person can also be marked "do not ask": by themselves (their own member
 account; it holds for every member) or by a member on their behalf (it holds
 for that member). Such a person is never asked, neither as a broker nor as a
@@ -690,41 +695,78 @@ def list_asks(reader: Reader, *, now: dt.datetime | None = None) -> list[dict[st
 
 #: members who may receive the same text from one sender in a day (platform messages)
 MESSAGE_BURST_RECIPIENTS = 5
+#: how long a message counts towards that limit: a sliding day
+MESSAGE_BURST_WINDOW = dt.timedelta(hours=24)
 
 
 def check_message_burst(
     text: str,
     recipients: list[int],
-    earlier: list[tuple[str, int]],
+    earlier: Iterable[tuple[str, int] | tuple[str, int, dt.datetime]],
     *,
     names: Iterable[str] = (),
     limit: int = MESSAGE_BURST_RECIPIENTS,
-) -> str | None:
-    """Why sending ``text`` to ``recipients`` is a mass mailing, or None.
+) -> dict[str, Any] | None:
+    """The refusal of sending ``text`` to ``recipients`` as a mass mailing, or None.
 
-    ``earlier`` holds the sender's messages of the last day as (text, recipient).
-    The same words (as :func:`same_text` sees them: the greeting, a word or two,
-    the order and look-alike letters may change) sent to more than ``limit``
-    different members is refused: no mass solicitation through the platform's
-    messages. ``names`` are the recipients' names and handles, left out of the
-    comparison ("Hi Ana" and "Hi Bob" are the same text).
+    ``earlier`` holds the sender's messages of the last day as (text, recipient,
+    sent at). The same words (as :func:`same_text` sees them: the greeting, a
+    word or two, the order and look-alike letters may change) sent to more than
+    ``limit`` different members in :data:`MESSAGE_BURST_WINDOW` is refused: no
+    mass solicitation through the platform's messages. ``names`` are the
+    recipients' names and handles, left out of the comparison ("Hi Ana" and "Hi
+    Bob" are the same text).
+
+    The refusal is shaped as :func:`check_ask`'s reasons: its rule
+    (``same_message_recipients``), its message, the first day it lifts
+    (``possible_on``: the day from whose first minute enough of the earlier
+    messages have left the window; None when the recipients of this one alone
+    are too many, or a time is missing) and its parts (``params``: ``count``,
+    ``limit`` and ``possible_at``, the moment it lifts, ISO text in UTC).
     """
     names = list(names)
     if len(set(text_words(text, names))) < 3:
         return None  # "thanks!" to many is not a mailing
     mark = text_fingerprint(text, names)
     prints: dict[str, str | None] = {}
-    reached = set(recipients)
-    for body, member in earlier:
-        if member in reached:
+    new = set(recipients)
+    # each earlier recipient of the same text, with the last time they received it
+    # (None: not known)
+    last: dict[int, dt.datetime | None] = {}
+    for item in earlier:
+        body, member = item[0], item[1]
+        at = item[2] if len(item) > 2 else None
+        if member in new:
             continue
         if body not in prints:
             prints[body] = text_fingerprint(body, names)
         if same_text(prints[body], mark):
-            reached.add(member)
-    if len(reached) > limit:
-        return (
-            f"the same message to {len(reached)} members in a day: write to each one "
-            f"personally (at most {limit} receive the same text)"
-        )
-    return None
+            before = last.get(member, at)
+            last[member] = None if at is None or before is None else max(before, at)
+    count = len(new) + len(last)
+    if count <= limit:
+        return None
+    lifts: dt.datetime | None = None
+    if len(new) <= limit:
+        # enough of the earlier recipients must leave the window, oldest first
+        times = sorted(last.values(), key=lambda t: (t is None, t or dt.datetime.min))
+        leaving = times[count - limit - 1]
+        lifts = leaving + MESSAGE_BURST_WINDOW if leaving is not None else None
+    day = None
+    if lifts is not None:
+        day = lifts.date() if lifts.time() == dt.time() else lifts.date() + dt.timedelta(days=1)
+    message = (
+        f"the same message to {count} members in a day: write to each one "
+        f"personally (at most {limit} receive the same text)"
+    )
+    if lifts is not None:
+        message += f"; it could go to another member from {lifts:%Y-%m-%d %H:%M} UTC"
+    params: dict[str, Any] = {"count": count, "limit": limit}
+    if lifts is not None:
+        params["possible_at"] = lifts.isoformat(timespec="seconds")
+    return {
+        "rule": "same_message_recipients",
+        "message": message,
+        "possible_on": day,
+        "params": params,
+    }

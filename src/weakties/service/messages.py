@@ -154,17 +154,17 @@ def _burst_check(conn: Connection, viewer: Viewer, body: str, recipients: set[in
     me = member_of(viewer)
     since = utcnow() - BURST_WINDOW
     earlier = conn.execute(
-        select(Message.body, Participant.member_id)
+        select(Message.body, Participant.member_id, Message.created_at)
         .join(Participant, Participant.conversation_id == Message.conversation_id)
         .where(Message.sender_id == me, Message.created_at > since, Participant.member_id != me)
         .order_by(Message.id.desc())
         .limit(2000)
     ).all()
-    people = cards(conn, {m for _b, m in earlier} | recipients)
+    people = cards(conn, {m for _b, m, _at in earlier} | recipients)
     names = [n for c in people.values() for n in (c.name, c.handle)]
-    decision = check_message_burst(body, sorted(recipients), list(earlier), names=names)
-    if decision is not None:
-        raise RefusedError(decision, [{"rule": "same_text_recipients"}])
+    refusal = check_message_burst(body, sorted(recipients), earlier, names=names)
+    if refusal is not None:
+        raise RefusedError(refusal["message"], [refusal])
 
 
 def _record(
