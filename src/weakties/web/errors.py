@@ -2,7 +2,8 @@
 
 Every ``/api/v1`` error is ``{"ok": false, "error": MESSAGE, "status": CODE,
 "fields": {FIELD: MESSAGE}}`` (``fields`` empty when no field is to blame);
-``tests/web/test_errors.py`` locks the shape.
+``tests/web/test_errors.py`` locks the shape. A refusal (409) adds the rules it
+breaks and when they lift (:func:`refusal_body`), whatever refused.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from weakties.store.errors import (
 from weakties.web.deps import SignInRequired
 from weakties.web.render import ShownJSON as JSONResponse
 
-__all__ = ["error_body", "install_error_handlers"]
+__all__ = ["error_body", "install_error_handlers", "refusal_body"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,20 @@ def _is_api(request: Request) -> bool:
 
 def error_body(status: int, error: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     return {"ok": False, "error": error, "status": status, "fields": fields or {}}
+
+
+def refusal_body(exc: RefusedError) -> dict[str, Any]:
+    """A refusal as the API says it: the error, each rule it breaks (``reasons``:
+    rule, message, ``possible_on``, params) and the first day every one has lifted
+    (``possible_on``; null if one never does by itself)."""
+    from weakties.records import to_json
+    from weakties.service.introductions import possible_on, refusals_of
+
+    found = refusals_of(exc)
+    body = error_body(409, str(exc))
+    body["reasons"] = to_json(found)
+    body["possible_on"] = to_json(possible_on(found))
+    return body
 
 
 def _validation_fields(exc: RequestValidationError) -> dict[str, str]:
@@ -105,6 +120,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RefusedError)
     async def _refused(request: Request, exc: RefusedError) -> Response:
+        if _is_api(request):
+            return JSONResponse(refusal_body(exc), status_code=409)
         return _respond(request, 409, str(exc))
 
     @app.exception_handler(WeaktiesError)

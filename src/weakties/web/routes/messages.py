@@ -55,7 +55,9 @@ def start(ctx: Page, to: FormStr = "", body: FormStr = "") -> Response:
     except FormError as exc:
         return _inbox(ctx, status=422, errors=exc.fields, to=to, body=body)
     except RefusedError as exc:
-        return _inbox(ctx, status=409, errors={"body": str(exc)}, to=to, body=body)
+        refusals = introductions.refusals_of(exc)
+        errors = {"body": str(exc)}
+        return _inbox(ctx, status=409, to=to, body=body, errors=errors, refusals=refusals)
     return redirect(f"/messages/{conversation_id}")
 
 
@@ -87,7 +89,11 @@ def send(ctx: Page, conversation_id: int, body: FormStr = "") -> Response:
     except FormError as exc:
         return _conversation(ctx, conversation_id, status=422, errors=exc.fields, body=body)
     except RefusedError as exc:
-        return _conversation(ctx, conversation_id, status=409, errors={"body": str(exc)}, body=body)
+        refusals = introductions.refusals_of(exc)
+        errors = {"body": str(exc)}
+        return _conversation(
+            ctx, conversation_id, status=409, body=body, errors=errors, refusals=refusals
+        )
     return redirect(f"/messages/{conversation_id}#m{message_id}")
 
 
