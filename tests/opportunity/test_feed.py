@@ -91,6 +91,7 @@ def feed_world(store, tmp_path):
                 title="Recruiter",
                 is_current=True,
                 source="manual",
+                asserted_by=me.member_id,
                 natural_key="zed-globex",
             )
         )
@@ -118,6 +119,7 @@ def feed_world(store, tmp_path):
                     kind="group",
                     is_current=True,
                     source="manual",
+                    asserted_by=me.member_id,
                     natural_key=f"guild-{pid}",
                 )
             )

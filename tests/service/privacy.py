@@ -208,6 +208,33 @@ def secrets_of(store: Store, private: str, viewer: str) -> Secrets:
                 m=members[private],
             )
         }
+        # jobs that only the private member's data states, of people the viewer may
+        # see too (a member's own career, on their own profile, is theirs to show):
+        # the title, and the organisation when no other data names it
+        theirs_only = rows(
+            "select p.person_id, p.title, o.name from position p "
+            "left join organization o on o.id = p.organization_id "
+            "where p.asserted_by = :m and p.person_id not in "
+            "(select person_id from member where id = :m)",
+            m=members[private],
+        )
+        stated = rows(
+            "select p.person_id, p.title, o.name from position p "
+            "left join organization o on o.id = p.organization_id "
+            "where p.asserted_by is null or p.asserted_by <> :m",
+            m=members[private],
+        )
+        said = (
+            "\n".join(str(x).casefold() for row in stated for x in row[1:] if x)
+            + "\n"
+            + "\n".join(n.casefold() for n in names.values() if n)
+        )
+        for pid, title, org in theirs_only:
+            if pid in only:
+                continue  # the person is a secret already
+            for value in (title, org):
+                if value and len(value) > 3 and value.casefold() not in said:
+                    found.notes.add(value)
     assert viewer in members
     return found
 

@@ -233,7 +233,12 @@ def test_a_member_who_shares_nothing_is_never_a_way_in(store, found_way):
     way = found_way
     with store.engine.begin() as conn:
         set_sharing(conn, way.broker, "nothing")
-    found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+    try:
+        found = _as(store, way.requester, intro.who_can_introduce, org_id=way.org_id)
+    except NotFoundError:
+        # the target's job there was known from the broker's data only: without
+        # it, the organisation itself is not one the requester may see
+        return
     assert way.broker not in {p.broker.handle for p in found.paths if p.broker}
 
 

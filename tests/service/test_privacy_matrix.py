@@ -53,6 +53,10 @@ ANN = ("Ann Shared", "ann-shared")
 ZEPH = ("Zephyrine Quillfeather", "zephyrine")
 OCTAVIO = ("Octavio Brightwater", "octavio")
 URSULA = ("Ursula Onlyyours", "ursula")
+# someone both know, whose employer and title only Nina's data states
+PIA = ("Pia Bothknown", "pia")
+QUASAR = "Quasar Secretworks"
+ALCHEMIST = "Chief Alchemist"
 UMBRA = "Umbra Institute of Syracuse"
 ANN_BY_NINA = "ann.shared@nina-side.example"
 NOTE = "Zephyrine confided the Umbra merger plans"
@@ -82,6 +86,7 @@ def _exports(tmp: Path) -> tuple[Path, Path]:
                     _message("y1", ANN, [YARA], "2024-03-06"),
                     _message("y2", YARA, [NINA], "2024-03-07"),
                     _message("y3", YARA, [URSULA], "2023-11-17"),
+                    _message("y4", YARA, [PIA], "2024-02-02"),
                 ],
             ),
         },
@@ -105,6 +110,7 @@ def _exports(tmp: Path) -> tuple[Path, Path]:
                         "01 Jan 2019",
                     ],
                     ["Octavio", "Brightwater", url(OCTAVIO[1]), "", UMBRA, "Fellow", "01 Jan 2019"],
+                    ["Pia", "Bothknown", url(PIA[1]), "", QUASAR, ALCHEMIST, "01 Jan 2018"],
                 ]
             ),
             "messages.csv": csv_text(
@@ -207,6 +213,8 @@ def test_no_command_shows_what_only_the_other_members_data_knows(pooled, viewer,
         if private == "nina":
             assert {ZEPH[0], OCTAVIO[0]} <= secrets.names and "2019-07-13" in secrets.dates
             assert NOTE in secrets.notes
+            # Pia is the viewer's contact too: her job, stated by Nina's data alone, is not
+            assert PIA[0] not in secrets.names and {QUASAR, ALCHEMIST} <= secrets.notes
         else:
             assert URSULA[0] in secrets.names and "2023-11-17" in secrets.dates
         assert QUINN_REASON in secrets.notes and (NINA_MARK in secrets.notes) == (private == "nina")

@@ -92,7 +92,9 @@ def platform(store: Any) -> Any:
                     "person_id": p,
                     "organization_id": o,
                     "kind": "job",
-                    "source": "profile",
+                    "source": "observed",
+                    # stated by the data of the member who knows the person
+                    "asserted_by": next(m for m, ps in KNOWN.items() if p in ps),
                     "is_current": current,
                     "natural_key": f"k{p}-{o}",
                 }

@@ -189,6 +189,7 @@ def test_shared_places_need_time_together_before_the_date(history):
                     end_date=end,
                     is_current=end is None,
                     source="manual",
+                    asserted_by=me.member_id,
                     natural_key=f"span-{k}",
                 )
             )
@@ -258,6 +259,7 @@ def test_groups_industry_and_seniority_on_the_date(history):
                     end_date=end,
                     is_current=end is None,
                     source="manual",
+                    asserted_by=me.member_id,
                     natural_key=f"g-{k}",
                 )
             )

@@ -405,6 +405,10 @@ class ImportContext:
                     Position.person_id.in_(chunk),
                     Position.source == "observed",
                     Position.is_current.is_(True),
+                    # each member's data keeps its own observations: another
+                    # member's (which may be shared with nobody) neither stands
+                    # for this one's nor is ended by it
+                    Position.asserted_by == self.member_id,
                 )
             ):
                 self._jobs[pid].append([pos_id, org_id, title, seen_on])
@@ -486,7 +490,9 @@ class ImportContext:
                 "seen_on": seen_on,
                 "source": "observed",
                 "asserted_by": self.member_id,
-                "natural_key": natural_key("observed", person, org_id, fold(title or ""), seen_on),
+                "natural_key": natural_key(
+                    "observed", person, org_id, fold(title or ""), seen_on, self.member_id
+                ),
             },
         )
         if not current:

@@ -263,10 +263,13 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
     staff: dict[int, set[int]] = {}  # person -> the organisations they work at now
     for part in chunks(orgs):
         for pid, oid in conn.execute(
-            select(Position.person_id, Position.organization_id).where(
-                Position.organization_id.in_(part),
-                Position.is_current.is_(True),
-                Position.kind == "job",
+            r.where(
+                select(Position.person_id, Position.organization_id).where(
+                    Position.organization_id.in_(part),
+                    Position.is_current.is_(True),
+                    Position.kind == "job",
+                ),
+                r.position_visible("counts"),
             )
         ):
             if pid not in hidden and oid is not None:

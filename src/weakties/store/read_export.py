@@ -102,12 +102,14 @@ class ExportReader(Reader):
             .where(Position.organization_id.is_not(None))
             .order_by(Position.person_id, Position.id)
         )
-        return self._listed(query, Position.person_id)
+        return self._listed(self.where(query, self.position_visible()), Position.person_id)
 
     def export_organizations(self) -> list[tuple[Any, ...]]:
         """The organisations of the exported positions."""
         held = select(Position.organization_id).where(Position.organization_id.is_not(None))
-        held = self.where(held, self.people_filter(Position.person_id, "names"))
+        held = self.where(
+            held, self.people_filter(Position.person_id, "names"), self.position_visible()
+        )
         query = (
             select(
                 Organization.id,

@@ -42,7 +42,11 @@ class OrgReads(PositionReads):
             return None
         held = _HELD
         parts: list[Any] = [
-            exists().where(held.organization_id == column, self._person_rule(held.person_id, level))
+            exists().where(
+                held.organization_id == column,
+                self._person_rule(held.person_id, level),
+                self.position_visible(level, held),
+            )
         ]
         member = self.scope.member_id
         if member is not None:
@@ -71,6 +75,7 @@ class OrgReads(PositionReads):
         """Organisations with how many people work there now and ever (jobs and
         studies), among the people the scope may count."""
         counted = self.people_filter(Position.person_id, "counts")
+        stated = self.position_visible("counts")
         current = (
             self.where(
                 select(
@@ -78,6 +83,7 @@ class OrgReads(PositionReads):
                     func.count(func.distinct(Position.person_id)).label("n"),
                 ).where(Position.is_current.is_(True), Position.kind == "job"),
                 counted,
+                stated,
             )
             .group_by(Position.organization_id)
             .subquery()
@@ -89,6 +95,7 @@ class OrgReads(PositionReads):
                     func.count(func.distinct(Position.person_id)).label("n"),
                 ),
                 counted,
+                stated,
             )
             .group_by(Position.organization_id)
             .subquery()

@@ -1,8 +1,13 @@
 """Scoped reads of positions: where the people a scope may see work and study.
 
-A position is a fact about a person, visible with the person (at ``names`` to
-show it, at ``counts`` to count it); every method keeps the people the scope
-may show and drops the rest.
+A position is a fact about a person that some member's data states: it is
+visible with the person (at ``names`` to show it, at ``counts`` to count it)
+and only when the scope may use the data that states it — the viewer's own, a
+member's who shares at that level, or a member's own account of themself (their
+profile, their platform career). Someone two members know, whose employer only
+the data of a member who shares nothing states, is shown without it. Each
+member's import keeps its own observations (:mod:`weakties.ingest.context`), so
+the same job seen in two members' data is two rows: the reads keep one.
 """
 
 from __future__ import annotations
@@ -14,30 +19,61 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from weakties.model.identity import fold
-from weakties.model.tables import Organization, Person, Position, Skill, held_on
+from weakties.model.tables import Member, Organization, Person, Position, Skill, held_on
 from weakties.store._base import chunks
 from weakties.store.read_people import PeopleReads
 
 __all__ = ["PositionReads"]
 
+_OWNER = aliased(Member, name="position_owner")
+
 
 class PositionReads(PeopleReads):
     """Positions as a scope may see them (mixed into :class:`weakties.store.reader.Reader`)."""
 
+    def position_visible(self, level: str = "names", held: Any = Position) -> Any:
+        """The WHERE clause of the positions whose source the scope may use at
+        ``level`` (None: all): stated by the viewer's own data, by a member who
+        shares at that level, or by a member about themself. ``held`` is the
+        position table or an alias of it."""
+        shared = self.member_filter(held.asserted_by, level)
+        if shared is None:
+            return None
+        own = self._looked_up(
+            _OWNER.id, _OWNER.id == held.asserted_by, _OWNER.person_id == held.person_id
+        )
+        return or_(shared, own)
+
     def _rows_of(
-        self, query: Any, column: Any, person_ids: Iterable[int], level: str = "names"
+        self,
+        query: Any,
+        column: Any,
+        person_ids: Iterable[int],
+        level: str = "names",
+        held: Any = Position,
     ) -> list[Any]:
-        """``query`` run for the visible people among ``person_ids``, 900 at a time."""
+        """``query`` run for the visible people among ``person_ids``, 900 at a time;
+        ``held``: the positions it reads, kept to those the scope may use (None:
+        it reads none)."""
+        if held is not None:
+            query = self.where(query, self.position_visible(level, held))
         rows: list[Any] = []
         for chunk in chunks(self.keep_visible(person_ids, level)):
             rows.extend(self.conn.execute(query.where(column.in_(chunk))).all())
         return rows
 
-    def _visible_rows(self, query: Any, column: Any, level: str = "names") -> list[Any]:
-        """``query`` restricted to the people the scope may show, in SQL."""
-        return list(self.conn.execute(self.where(query, self.people_filter(column, level))))
+    def _visible_rows(
+        self, query: Any, column: Any, level: str = "names", held: Any = Position
+    ) -> list[Any]:
+        """``query`` restricted to the people the scope may show, in SQL (and to
+        the positions it may use, as :meth:`_rows_of`)."""
+        rules = [self.people_filter(column, level)]
+        if held is not None:
+            rules.append(self.position_visible(level, held))
+        return list(self.conn.execute(self.where(query, *rules)))
 
     def current_jobs(self, person_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
         """Current jobs per person: their own profile's if they have one, else observed ones."""
@@ -61,14 +97,17 @@ class PositionReads(PeopleReads):
             by_person[row.person_id].append(row)
         for pid, items in by_person.items():
             own = [r for r in items if r.source == "profile"]
+            seen: set[tuple[Any, Any]] = set()
             for r in own or items:
-                if r.name or r.title:
+                if (r.name or r.title) and (r.id, r.title) not in seen:
+                    seen.add((r.id, r.title))
                     jobs[pid].append({"org_id": r.id, "org": r.name, "title": r.title})
         return jobs
 
     def person_positions(self, pid: int) -> list[Any]:
-        """One person's positions, current first, with the organisation's name."""
-        return self._rows_of(
+        """One person's positions, current first, with the organisation's name (a
+        job that several members' data saw, once: its latest sighting)."""
+        rows = self._rows_of(
             select(
                 Position.kind,
                 Position.title,
@@ -86,6 +125,11 @@ class PositionReads(PeopleReads):
             Position.person_id,
             [pid],
         )
+        kept: dict[tuple[Any, ...], Any] = {}
+        for row in rows:  # the latest sighting first (the order above)
+            key = (row.kind, row.name, row.title, row.start_date, row.end_date, row.is_current)
+            kept.setdefault(key, row)
+        return list(kept.values())
 
     def job_org_pairs(
         self, person_ids: np.ndarray, day: dt.date | None, level: str = "names"
@@ -97,16 +141,19 @@ class PositionReads(PeopleReads):
         if shown is not None:
             wanted = wanted[np.isin(wanted, np.fromiter(shown, np.int64, len(shown)))]
         fetched = self.conn.execute(
-            select(Position.person_id, Position.organization_id).where(
-                held_on(day, undated=True),
-                Position.kind == "job",
-                Position.organization_id.is_not(None),
+            self.where(
+                select(Position.person_id, Position.organization_id).where(
+                    held_on(day, undated=True),
+                    Position.kind == "job",
+                    Position.organization_id.is_not(None),
+                ),
+                self.position_visible(level),
             )
         ).all()
         if not fetched:
             return np.empty((0, 2), dtype=np.int64)
         pairs = np.array([tuple(r) for r in fetched], dtype=np.int64).reshape(-1, 2)
-        return pairs[np.isin(pairs[:, 0], wanted)]
+        return np.unique(pairs[np.isin(pairs[:, 0], wanted)], axis=0).reshape(-1, 2)
 
     def held_org_pairs(self, person_ids: np.ndarray, day: dt.date | None) -> np.ndarray:
         """``(person, organisation)`` rows of every position (jobs, studies, groups)
@@ -116,14 +163,17 @@ class PositionReads(PeopleReads):
         if shown is not None:
             wanted = wanted[np.isin(wanted, np.fromiter(shown, np.int64, len(shown)))]
         rows = self.conn.execute(
-            select(Position.person_id, Position.organization_id).where(
-                Position.organization_id.is_not(None), held_on(day)
+            self.where(
+                select(Position.person_id, Position.organization_id).where(
+                    Position.organization_id.is_not(None), held_on(day)
+                ),
+                self.position_visible("names"),
             )
         ).all()
         if not rows:
             return np.empty((0, 2), dtype=np.int64)
         pairs = np.array([tuple(r) for r in rows], dtype=np.int64).reshape(-1, 2)
-        return pairs[np.isin(pairs[:, 0], wanted)]
+        return np.unique(pairs[np.isin(pairs[:, 0], wanted)], axis=0).reshape(-1, 2)
 
     def place_rows(self, person_ids: Iterable[int]) -> list[Any]:
         """Jobs, studies and group memberships of ``person_ids`` (person, org, kind,
@@ -143,7 +193,8 @@ class PositionReads(PeopleReads):
             .where(
                 Position.organization_id.is_not(None),
                 Position.kind.in_(("job", "study", "group")),
-            ),
+            )
+            .distinct(),
             Position.person_id,
             person_ids,
         )
@@ -153,7 +204,9 @@ class PositionReads(PeopleReads):
         column = {"industry": Person.industry, "location": Person.location}[field]
         return {
             pid: value
-            for pid, value in self._rows_of(select(Person.id, column), Person.id, person_ids)
+            for pid, value in self._rows_of(
+                select(Person.id, column), Person.id, person_ids, held=None
+            )
         }
 
     def relation_places(self, a: int, b: int) -> dict[int, list[Any]]:
@@ -224,12 +277,14 @@ class PositionReads(PeopleReads):
         return [
             (pid, begin)
             for pid, begin in self._rows_of(
-                select(Position.person_id, Position.start_date).where(
+                select(Position.person_id, Position.start_date)
+                .where(
                     Position.organization_id.in_(orgs),
                     held_on(day, undated=True),
                     Position.kind == "job",
                     Position.start_date.is_not(None),
-                ),
+                )
+                .distinct(),
                 Position.person_id,
                 person_ids,
             )
@@ -254,7 +309,7 @@ class PositionReads(PeopleReads):
         )
         if not former:
             query = query.where(Position.is_current.is_(True))
-        return self._visible_rows(query, Position.person_id, level)
+        return self._visible_rows(query.distinct(), Position.person_id, level)
 
     def current_roles(self, person_ids: Iterable[int]) -> list[Any]:
         """Current jobs (person_id, organization_id, name, title, start_date, is_current)."""
@@ -268,7 +323,8 @@ class PositionReads(PeopleReads):
                 Position.is_current,
             )
             .join(Organization, Organization.id == Position.organization_id, isouter=True)
-            .where(Position.is_current.is_(True), Position.kind == "job"),
+            .where(Position.is_current.is_(True), Position.kind == "job")
+            .distinct(),
             Position.person_id,
             person_ids,
         )
@@ -310,6 +366,7 @@ class PositionReads(PeopleReads):
                 select(Skill.person_id, Skill.name).where(func.lower(Skill.name).like(like)),
                 Skill.person_id,
                 level,
+                held=None,
             ):
                 if needle in fold(name):
                     found.add(pid)
@@ -323,7 +380,8 @@ class PositionReads(PeopleReads):
             raise ValueError(f"no filter {what!r}")
         for query in queries:
             column = query.selected_columns[0]
-            found |= {r[0] for r in self._visible_rows(query, column, level)}
+            held = Position if getattr(column, "table", None) is Position.__table__ else None
+            found |= {r[0] for r in self._visible_rows(query, column, level, held)}
         return found
 
     def group_members(self, group_id: int, level: str = "names") -> set[int]:
@@ -378,11 +436,13 @@ class PositionReads(PeopleReads):
         return [
             (pid, gid)
             for pid, gid in self._rows_of(
-                select(Position.person_id, Position.organization_id).where(
+                select(Position.person_id, Position.organization_id)
+                .where(
                     Position.organization_id.in_(groups),
                     Position.kind == "group",
                     Position.is_current.is_(True),
-                ),
+                )
+                .distinct(),
                 Position.person_id,
                 person_ids,
             )
