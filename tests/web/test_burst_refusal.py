@@ -59,6 +59,9 @@ def test_the_burst_refusal_says_its_rule_and_when_it_lifts(app, client, monkeypa
     page = post_form(client, "/messages", {"to": "member5", "body": f"Dear member5 {SPAM}"})
     assert page.status_code == 409
     assert 'data-rule="same_message_recipients"' in page.text
+    # the rule named in words, its detail from its parts
+    assert "The same message to a few members a day" in page.text
+    assert "write to each one personally (at most 5 receive the same text)" in page.text
     assert "Possible from Dec 8, 2026." in page.text
     assert "The request becomes possible" not in page.text  # an introduction's words
 
