@@ -89,3 +89,23 @@ def test_facebook_paths_and_mutual_counts(facebook):
     targets = rng.integers(0, g.n_nodes, 40).tolist()
     found = g.paths_to(686, targets, max_len=2)
     assert Counter(map(tuple, found.as_lists())) == brute_paths_to(reference, 686, set(targets), 2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(graphs(max_nodes=20), st.data())
+def test_one_pair_in_numpy_answers_as_the_compiled_kernels(pair, data):
+    """weakties.graph.pairs (numpy, for a process that asks one question) gives
+    what the Graph methods (compiled kernels) give, and NetworkX."""
+    from weakties.graph import pairs
+
+    g, reference = pair
+    a = data.draw(st.integers(0, g.n_nodes - 1))
+    b = data.draw(st.integers(0, g.n_nodes - 1))
+    for hops in (1, 2, 3):
+        assert pairs.distance(g, a, b, hops) == g.distance(a, b, hops)
+        assert pairs.shortest_paths(g, a, b, hops) == g.shortest_paths(a, b, hops)
+    if a != b:
+        assert pairs.shortest_paths(g, a, b) == nx_shortest(reference, a, b)
+    found = pairs.mutual(g, a, b)
+    assert found.dtype == g.mutual(a, b).dtype
+    assert found.tolist() == g.mutual(a, b).tolist()

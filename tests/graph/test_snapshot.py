@@ -57,3 +57,28 @@ def test_subgraph_and_scipy():
     assert sub.n_edges == 2
     assert sub.strength.tolist() == pytest.approx([2, 2, 3, 3])
     assert g.to_scipy().toarray()[0].tolist() == [0, 1, 0, 4]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_small_and_large_builds_give_the_same_arrays(seed):
+    """Up to SMALL_BUILD edges a snapshot is built with numpy, above it with the
+    compiled kernel: both give the same CSR (repeats keep their largest weight)."""
+    from weakties.graph import _build, pairs
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    m = int(rng.integers(0, 400))
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)  # self-loops and repeats
+    w = rng.choice([0.25, 0.5, 1.0], m).astype(np.float32)
+    for has_weights in (True, False):
+        small = pairs.csr_from_edges(u, v, w, n, has_weights)
+        large = _build.csr_from_edges(u, v, w, n, has_weights)
+        for got, want in zip(small, large, strict=True):
+            assert got.dtype == want.dtype and got.tolist() == want.tolist()
+    owner, item = rng.integers(0, n, m), rng.integers(0, 9, m)
+    for got, want in zip(
+        pairs.csr_from_members(owner, item, n),
+        _build.csr_from_members(owner, item, n),
+        strict=True,
+    ):
+        assert got.dtype == want.dtype and got.tolist() == want.tolist()

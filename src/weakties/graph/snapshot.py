@@ -19,6 +19,7 @@ strength (float32, 1.0 when unknown). Queries never touch the database.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from weakties.graph import _build, _kernels
+from weakties.graph import pairs
 from weakties.graph._threads import before_parallel
 from weakties.graph.errors import GraphError, NodeNotFound
 
@@ -64,6 +65,14 @@ class _Scratch(threading.local):
 
 
 _scratch = _Scratch()
+
+
+def _numpy_build(size: int) -> bool:
+    """Whether to sort ``size`` edges into CSR with numpy rather than the compiled
+    kernel: for a small snapshot, in a process that has not loaded the kernel
+    (a command line call; a server loads it as it starts). Both give the same
+    arrays."""
+    return size <= pairs.SMALL_BUILD and "weakties.graph._build" not in sys.modules
 
 
 @dataclass(frozen=True)
@@ -174,7 +183,12 @@ class Graph:
         )
         if has_weights and (w.shape != a.shape or not np.isfinite(w).all()):
             raise GraphError("weight must be finite and as long as u and v")
-        indptr, indices, weights = _build.csr_from_edges(a, b, w, n, has_weights)
+        if _numpy_build(a.size):
+            indptr, indices, weights = pairs.csr_from_edges(a, b, w, n, has_weights)
+        else:
+            from weakties.graph import _build
+
+            indptr, indices, weights = _build.csr_from_edges(a, b, w, n, has_weights)
         if not has_weights:
             # every strength is 1: a read-only view of one value costs no memory
             weights = np.broadcast_to(np.float32(1.0), indices.shape)
@@ -194,7 +208,12 @@ class Graph:
         if org_pairs is not None and org_ids is not None:
             owner = np.ascontiguousarray(org_pairs[0], dtype=np.int64)
             item = np.ascontiguousarray(org_pairs[1], dtype=np.int64)
-            org_indptr, org_indices = _build.csr_from_members(owner, item, self.n_nodes)
+            if _numpy_build(owner.size):
+                org_indptr, org_indices = pairs.csr_from_members(owner, item, self.n_nodes)
+            else:
+                from weakties.graph import _build
+
+                org_indptr, org_indices = _build.csr_from_members(owner, item, self.n_nodes)
         return Graph(
             self.indptr,
             self.indices,
@@ -251,6 +270,8 @@ class Graph:
         return self.indices[self.indptr[node] : self.indptr[node + 1]]
 
     def has_edge(self, a: int, b: int) -> bool:
+        from weakties.graph import _kernels
+
         return bool(_kernels._adjacent(self.indptr, self.indices, self._check(a), self._check(b)))
 
     @property
@@ -352,12 +373,16 @@ class Graph:
     # -- queries (see weakties.graph.traversal, .paths, .mutual) -------------------
     def bfs(self, source: int, max_hops: int | None = None) -> np.ndarray:
         """Hop distances from ``source`` (int32; -1 unreachable or beyond ``max_hops``)."""
+        from weakties.graph import _kernels
+
         limit = -1 if max_hops is None else int(max_hops)
         before_parallel()  # the frontier steps run in parallel
         return _kernels.bfs(self.indptr, self.indices, self._check(source), limit)
 
     def distance(self, a: int, b: int, max_hops: int = 3) -> int | None:
         """Hop distance between a and b, or None if farther than ``max_hops``."""
+        from weakties.graph import _kernels
+
         a, b = self._check(a), self._check(b)
         if max_hops <= 3:
             mark, stamp = self._scratch()
@@ -368,6 +393,8 @@ class Graph:
 
     def distances(self, source: int, targets: Iterable[int], max_hops: int = 3) -> np.ndarray:
         """Degree badges: hop distance (<= max_hops, else -1) to each target."""
+        from weakties.graph import _kernels
+
         source = self._check(source)
         tgt = self._nodes(targets)
         bad = _kernels.first_out_of_range(tgt, self.n_nodes)
@@ -386,11 +413,15 @@ class Graph:
 
     def mutual(self, a: int, b: int) -> np.ndarray:
         """The contacts a and b share (sorted nodes)."""
+        from weakties.graph import _kernels
+
         return _kernels.common_neighbours(self.indptr, self.indices, self._check(a), self._check(b))
 
     def mutual_counts(self, a: int) -> tuple[np.ndarray, np.ndarray]:
         """``(nodes, counts)``: a's second-degree nodes (sorted) and how many of a's
         contacts each shares with a."""
+        from weakties.graph import _kernels
+
         (counts,), _ = self._scratch_arrays("counts")
         (bits,) = self._bitmaps("one")
         return _kernels.mutual_counts_bits(
@@ -402,6 +433,8 @@ class Graph:
         each a list of nodes from a to b, sorted; ``[]`` if none."""
         if max_len > 3:
             raise GraphError("shortest_paths enumerates paths of at most 3 hops")
+        from weakties.graph import _kernels
+
         a, b = self._check(a), self._check(b)
         (bits,) = self._bitmaps("one")
         hops, first, second = _kernels.shortest_paths3(
@@ -425,6 +458,8 @@ class Graph:
         strength of every link along each path (``PathSet.links``)."""
         if max_len > 3:
             raise GraphError("paths_to enumerates paths of at most 3 hops")
+        from weakties.graph import _kernels
+
         source = self._check(source)
         tgt = np.unique(self._nodes(targets))
         if tgt.size and (tgt.min() < 0 or tgt.max() >= self.n_nodes):

@@ -204,6 +204,9 @@ def graph_stats(conn: Connection, who: Viewer) -> GraphStats:
 
 def degree(conn: Connection, who: Viewer, query: str) -> Degree:
     """How far a person is from the viewer and how many contacts they share."""
+    # one question of one snapshot: numpy answers it without loading numba
+    from weakties.graph import pairs
+
     r = shown_reader(conn, who)
     me = person_of(who)
     pid = r.find_person(query)
@@ -214,9 +217,9 @@ def degree(conn: Connection, who: Viewer, query: str) -> Degree:
     if a is None or b is None:  # no visible tie: beyond reach
         hops, shared, routes = None, np.empty(0), 0
     else:
-        hops = g.distance(a, b, max_hops=3)
-        shared = g.mutual(a, b)
-        routes = len(g.shortest_paths(a, b)) if hops else 0
+        hops = pairs.distance(g, a, b, max_hops=3)
+        shared = pairs.mutual(g, a, b)
+        routes = len(pairs.shortest_paths(g, a, b)) if hops else 0
     return Degree(
         person_id=pid,
         name=r.names([pid]).get(pid),
@@ -229,12 +232,14 @@ def degree(conn: Connection, who: Viewer, query: str) -> Degree:
 
 def mutual(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Mutual:
     """The contacts two people share (the viewer and ``a``, or ``a`` and ``b``)."""
+    from weakties.graph import pairs
+
     r = shown_reader(conn, who)
     first = r.find_person(a)
     second = r.find_person(b) if b else person_of(who)
     g = _snapshot(conn, who, r)
     x, y = _node(g, first), _node(g, second)
-    nodes = g.mutual(x, y) if x is not None and y is not None else np.empty(0, np.int64)
+    nodes = pairs.mutual(g, x, y) if x is not None and y is not None else np.empty(0, np.int64)
     ids = [g.person_of(n) for n in nodes.tolist()]
     names = r.names([first, second, *ids])
     return Mutual(
@@ -247,6 +252,8 @@ def mutual(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Mutua
 def paths(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Paths:
     """Every shortest path of at most 3 hops from the viewer to ``a`` (or from ``a``
     to ``b``), everyone in the middle named."""
+    from weakties.graph import pairs
+
     r = shown_reader(conn, who)
     if b is None:
         start, end = person_of(who), r.find_person(a)
@@ -254,7 +261,7 @@ def paths(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Paths:
         start, end = r.find_person(a), r.find_person(b)
     g = _snapshot(conn, who, r)
     x, y = _node(g, start), _node(g, end)
-    found = g.shortest_paths(x, y, max_len=3) if x is not None and y is not None else []
+    found = pairs.shortest_paths(g, x, y, max_len=3) if x is not None and y is not None else []
     ids = [[g.person_of(n) for n in path] for path in found]
     names = r.names({p for path in ids for p in path} | {start, end})
     return Paths(
