@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import sys
@@ -187,11 +188,57 @@ def _numba_cache() -> None:
         os.environ["NUMBA_CACHE_DIR"] = str(Path(user_cache_dir("weakties")) / "numba")
 
 
+#: root options that take a value (the command's name is the first word after them)
+_ROOT_VALUES = ("--db",)
+
+
+def _named(args: list[str]) -> str | None:
+    """The command ``args`` run (``people`` in ``--db x.sqlite -v people --limit 5``),
+    None when they ask the root itself for something (``--help``, ``--version``)."""
+    rest = iter(args)
+    for arg in rest:
+        if arg in _ROOT_VALUES:
+            next(rest, None)
+        elif _root_flag(arg):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+def _root_flag(arg: str) -> bool:
+    """``--db=FILE``, ``--verbose``, ``-v``, ``-vv``…: a root option in one word."""
+    if arg.startswith(tuple(f"{o}=" for o in _ROOT_VALUES)) or arg == "--verbose":
+        return True
+    return arg.startswith("-v") and set(arg[1:]) == {"v"}
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command ``args`` run, else the whole app.
+
+    Typer turns every registered command into a click command, reading its
+    parameters' annotations, before it parses anything: for the sixty commands
+    about a twentieth of a second, on every call. A call that names its command
+    needs only that one, with the same root options and error handling; the
+    root's help, a mistyped name (answered with the names it may have meant) and
+    anything else get the whole app."""
+    name = _named(args)
+    commands = [c for c in app.registered_commands if c.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if name is None or not (commands or groups):
+        return app
+    only = copy.copy(app)
+    only.registered_commands, only.registered_groups = commands, groups
+    return only
+
+
 def main() -> None:
     """Entry point of the ``weakties`` command."""
     _numba_cache()
     try:
-        app()
+        app_for(sys.argv[1:])()
     except KeyboardInterrupt:
         err.print("interrupted: an unfinished import writes nothing")
         sys.exit(130)

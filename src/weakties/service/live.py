@@ -129,8 +129,9 @@ def size_of(value: Any, shared: Collection[int] = ()) -> int:
     of them, evenly spread (the rows of a result are alike): the estimate costs
     about the same for 500 rows as for 50,000. The arrays among a collection's
     items are each counted, never sampled (see :func:`_items`)."""
-    import numpy as np
-
+    # no value is an array unless numpy is loaded: a command that never used it
+    # does not import it here (a tenth of a second) to learn so
+    np = sys.modules.get("numpy")
     seen = set(shared)
     stack: list[tuple[Any, float]] = [(value, 1.0)]
     total = 0.0
@@ -139,7 +140,7 @@ def size_of(value: Any, shared: Collection[int] = ()) -> int:
         if id(obj) in seen:
             continue
         seen.add(id(obj))
-        if isinstance(obj, np.ndarray):
+        if np is not None and isinstance(obj, np.ndarray):
             total += weight * (sys.getsizeof(obj) if obj.base is None else 112)
             if obj.base is not None:
                 stack.append((obj.base, weight))
@@ -176,15 +177,18 @@ def _items(items: list[Any], weight: float, pairs: bool = False) -> list[tuple[A
     one that holds nearly all the bytes or count it once per row it stands for —
     and an object listed many times is one object, counted once; the sample is
     drawn from the others."""
-    import numpy as np
-
+    np = sys.modules.get("numpy")  # as in size_of: no array without numpy
     if len(items) <= _SAMPLE:
         rows = items
         step = 1.0
     else:
         if not pairs:
             items = list({id(item): item for item in items}.values())
-        arrays = [item for item in items if isinstance(item[1] if pairs else item, np.ndarray)]
+        arrays = (
+            [item for item in items if isinstance(item[1] if pairs else item, np.ndarray)]
+            if np is not None
+            else []
+        )
         if arrays:
             inside = {id(item) for item in arrays}
             items = [item for item in items if id(item) not in inside]

@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -25,6 +24,9 @@ from weakties.model.identity import fold
 from weakties.model.tables import Member, Organization, Person, Position, Skill, held_on
 from weakties.store._base import chunks
 from weakties.store.read_people import PeopleReads
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["PositionReads"]
 
@@ -136,6 +138,8 @@ class PositionReads(PeopleReads):
     ) -> np.ndarray:
         """``(person, organisation)`` rows (an n x 2 int64 array) of the jobs held on
         ``day`` (None: now; undated current jobs count) by ``person_ids``."""
+        import numpy as np
+
         wanted = np.asarray(person_ids, dtype=np.int64)
         shown = self.people(level)
         if shown is not None:
@@ -158,6 +162,8 @@ class PositionReads(PeopleReads):
     def held_org_pairs(self, person_ids: np.ndarray, day: dt.date | None) -> np.ndarray:
         """``(person, organisation)`` rows of every position (jobs, studies, groups)
         held on ``day`` (None: now; undated ones only then) by ``person_ids``."""
+        import numpy as np
+
         wanted = np.asarray(person_ids, dtype=np.int64)
         shown = self.people("names")
         if shown is not None:

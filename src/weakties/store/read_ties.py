@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -18,6 +17,9 @@ from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
 from weakties.model.tables import KnownPerson, Tie
 from weakties.store._base import ReaderBase, chunks
 from weakties.store.engine import raw_rows, rows_array
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["TieReads"]
 
@@ -305,6 +307,8 @@ class TieReads(ReaderBase):
         ``as_of`` and not ended by it (undated ones only when ``as_of`` is the
         present: they cannot be placed in the past), of ``person`` only if given.
         Without ``inferred``, inferred ties play no part."""
+        import numpy as np
+
         query = self.where(
             select(Tie.person_a_id, Tie.person_b_id).where(
                 _as_of_clause(as_of, undated=self.is_present(as_of))
@@ -325,6 +329,8 @@ class TieReads(ReaderBase):
     def tie_since(self, as_of: dt.datetime) -> np.ndarray:
         """``(a, b, since)`` as float64 rows (since in Unix seconds) of the listable
         ties with a start before ``as_of``."""
+        import numpy as np
+
         from weakties.store.read_traces import epoch_sql
 
         query = self.where(
