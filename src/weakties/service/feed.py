@@ -24,6 +24,7 @@ from weakties.service.connections import member_of
 from weakties.service.context import Viewer, reader
 from weakties.service.posts import PostView, post_views, visibility
 from weakties.service.social import cards, hidden_people
+from weakties.store._base import one_of
 from weakties.store.reader import Reader
 
 __all__ = ["CareerItem", "FeedItem", "FeedPage", "Why", "feed"]
@@ -125,12 +126,14 @@ def feed(
         else {}
     )
     authors = sorted((set(seen.connected) | set(followed_members) | {me}) - seen.hidden_authors)
-    sources: list[ColumnElement[bool]] = [Post.author_id.in_(authors)]
+    # the viewer's connections and follows as one array each on PostgreSQL: at a
+    # few hundred, their bound parameters cost more than the posts' read
+    sources: list[ColumnElement[bool]] = [one_of(conn, Post.author_id, authors)]
     if followed_orgs:
         sources.append(and_(Post.organization_id.in_(followed_orgs), Post.audience == "everyone"))
     if seen.groups:
         sources.append(and_(Post.audience == "group", Post.group_id.in_(sorted(seen.groups))))
-    query = select(table_of(Post)).where(or_(*sources), seen.clause())
+    query = select(table_of(Post)).where(or_(*sources), seen.clause(conn))
     if after is not None:
         at, rank, ident = after
         # at one instant posts (rank 1) come before career events (rank 0): after an

@@ -67,6 +67,7 @@ from weakties.service.social import (
     require_active,
     suspended_members,
 )
+from weakties.store._base import one_of
 from weakties.store.reader import Reader
 
 __all__ = [
@@ -146,8 +147,11 @@ class Visibility:
     groups: dict[int, str] = field(default_factory=dict)  # the viewer's groups: id -> name
     first: set[int] = field(default_factory=set)  # the viewer's first-degree people
 
-    def clause(self) -> ColumnElement[bool]:
-        """SQL: the posts this viewer may read."""
+    def clause(self, conn: Connection | None = None) -> ColumnElement[bool]:
+        """SQL: the posts this viewer may read (``conn``: its database's way of
+        matching the viewer's connections, one array on PostgreSQL; see
+        :func:`weakties.store._base.one_of`)."""
+        connected = sorted(self.connected)
         others = and_(
             Post.hidden_at.is_(None),
             Post.author_id.not_in(sorted(self.hidden_authors)) if self.hidden_authors else true(),
@@ -155,7 +159,9 @@ class Visibility:
                 Post.audience == "everyone",
                 and_(
                     Post.audience == "connections",
-                    Post.author_id.in_(sorted(self.connected)),
+                    Post.author_id.in_(connected)
+                    if conn is None
+                    else one_of(conn, Post.author_id, connected),
                 ),
                 and_(Post.audience == "group", Post.group_id.in_(sorted(self.groups))),
             ),
