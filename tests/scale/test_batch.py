@@ -86,6 +86,7 @@ def test_a_hub_above_the_cap_is_no_middle_step(spark, star):
         "suggest", str(folder / "export"), str(folder / "out"), spark=spark, top=5, max_degree=5
     )
     got = _suggestions(folder, result.run_id)
+    assert result.capped == {"people": 1, "places": 0}
     # leaves meet only through the hub: without it, leaf 4 has nobody to suggest
     assert 4 in want and 4 not in got
     # people who meet through a small node still do

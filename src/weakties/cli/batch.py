@@ -68,3 +68,10 @@ def batch(
     )
     for name, model in result.models.items():
         console.print(f"  {name}: {model}", markup=False)
+    if any(result.capped.values()):
+        console.print(
+            f"  suggest: {result.capped.get('people', 0):,} people and "
+            f"{result.capped.get('places', 0):,} places above the caps were not used as a "
+            "middle step (--max-degree): these lists differ from the embedded engine's",
+            markup=False,
+        )

@@ -47,6 +47,9 @@ class BatchResult:
     seconds: dict[str, float] = field(default_factory=dict)
     pruned: list[str] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)
+    #: middle persons (``people``) and places the suggestions' caps left out;
+    #: with both 0 the suggestions are exactly the embedded engine's
+    capped: dict[str, int] = field(default_factory=dict)
 
 
 #: What a run scores and ranks with (kept in its manifest and said by ``weakties
@@ -113,6 +116,7 @@ def run_batch(
     started = clock.utcnow().replace(tzinfo=dt.UTC)
     wanted = ("ties", "suggest", "reach") if job == "all" else (job,)
     rows: dict[str, int] = {}
+    capped: dict[str, int] = {}
 
     def write(name: str, frame: Any) -> None:
         frame.write.mode("errorifexists").parquet(str(folder / name))
@@ -138,6 +142,7 @@ def run_batch(
                 max_degree=max_degree,
                 max_place=max_place,
                 salt_above=salt_above,
+                capped=capped,
             )
             write("suggest", found)
     if "reach" in wanted:
@@ -159,6 +164,7 @@ def run_batch(
         "models": models,
         "tables": sorted(rows),
         "rows": rows,
+        "capped": capped,
         "seconds": seconds,
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": finished.isoformat(timespec="seconds"),
@@ -190,4 +196,5 @@ def run_batch(
         seconds,
         pruned,
         models,
+        capped,
     )

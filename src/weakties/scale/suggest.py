@@ -6,18 +6,38 @@ pairs that exchanged any trace, for a candidate ``v`` of ``u``
 
     RA(u, v) + 0.001 · (β² (A²)_uv + β³ (A³)_uv) + 2 · Σ_shared places 1 / log |place|
 
-with β = 0.05 and places the organisations held now. The sums are joins:
+with β = 0.05 and places the organisations held now.
 
-- two steps: ``(u, z) ⋈ (z, v)`` on the middle person ``z`` gives the common
-  neighbours and the resource allocation ``Σ 1/deg(z)``;
-- three steps: the two-step counts ``⋈ (w, v)``;
-- places: ``(u, o) ⋈ (o, v)`` on the organisation.
+**The work grows with the two-step volume, not with n² · d.** The embedded
+engine multiplies sparse matrices; written as joins, the three-step term
+``(A³)_uv`` over every pair makes the two-step pairs times the degree in
+rows — ``n² · d`` once two steps reach most of the graph. Here:
+
+- one aggregation of the two-step walks ``u - z - v`` (each unordered pair
+  once), the shared places' rows and the ties gives, per pair two steps apart
+  or sharing a place, the common neighbours, the resource allocation
+  ``Σ 1/deg(z)`` and the places term: the candidates and their *base* score
+  (everything but the three-step term);
+- the three-step term is ``β³/1000 = 1.25e-7`` per walk, and ``(A³)_uv`` is at
+  most the two-step walks from either end (``w2(u) = Σ deg(z)`` over u's
+  contacts) and ``deg(u) · deg(v)``. Per person, ``kth`` is the ``top``-th
+  best base; a candidate whose base plus that bound stays below ``kth`` (by
+  more than the ranking's rounding) cannot enter the top ``top`` and is
+  dropped before its walks are counted; the others' ``(A³)_uv`` is summed
+  over the lower-degree end's contacts, as mutual contacts are;
+- someone three steps away and no closer scores at most ``1.25e-7 · w2(u)``:
+  they are looked for (all three-step walks, as before) only for the people
+  with fewer than ``top`` candidates or whose ``kth`` that bound reaches —
+  people with few candidates, whose three steps are few too.
+
+The result is the embedded one, candidate for candidate (the parity tests).
 
 **Hubs.** A middle person (or place) of degree ``d`` makes ``d²`` rows. Middle
 persons above ``max_degree`` (and places above ``max_place``) are skipped —
-through a hub, a pair's share is at most ``1/max_degree`` anyway; the parity
-tests run with caps above every degree, where the result is exactly the
-embedded one. Below the cap, a middle key of degree over ``salt_above`` is
+through a hub, a pair's share is at most ``1/max_degree`` anyway; the
+embedded engine has no cap, and the run reports how many people and places
+its caps left out (``capped``), zero at the sizes the parity tests and the
+benchmark run. Below the cap, a middle key of degree over ``salt_above`` is
 *salted*: its left rows are spread over ``ceil(deg / salt_above)`` buckets
 and its right rows copied to each, so that no single task joins a hub alone.
 """
@@ -36,6 +56,10 @@ __all__ = ["link_edges", "salted_join", "suggestions"]
 MAX_DEGREE = 5_000
 MAX_PLACE = 20_000
 SALT_ABOVE = 2_000
+#: what one three-step walk adds to a score
+THREE = KATZ_WEIGHT * KATZ_BETA**3
+#: above the rounding of scores to 1e-12 before ranking
+MARGIN = 1e-9
 
 
 def link_edges(source: Source, when: dt.datetime) -> Any:
@@ -84,81 +108,167 @@ def suggestions(
     max_degree: int | None = MAX_DEGREE,
     max_place: int | None = MAX_PLACE,
     salt_above: int = SALT_ABOVE,
+    capped: dict[str, int] | None = None,
 ) -> Any:
     """Everyone's top ``top`` candidates: ``person, rank, candidate, score, mutual``
-    (``mutual``: contacts in common), ranked by score, then candidate id."""
+    (``mutual``: contacts in common), ranked by score, then candidate id.
+
+    ``capped``, if given, receives how many middle persons (``people``) and
+    places (``places``) the caps left out: with both 0 the result is exactly the
+    embedded engine's."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     when = as_of or source.now
     adj = link_edges(source, when).localCheckpoint()
     degree = adj.groupBy("u").agg(F.count("*").alias("deg")).localCheckpoint()
-    middle = adj.join(degree, "u")  # u is the middle person here
+    zdeg = degree.select(F.col("u").alias("z"), "deg")
+    # the middle steps: (z, p) for z a contact of p, hubs above the cap left out
+    middle = adj.select(F.col("x").alias("z"), F.col("u").alias("p")).join(zdeg, "z")
     if max_degree is not None:
         middle = middle.where(F.col("deg") <= max_degree)
-    # two steps: u - z - v
-    left = middle.select(F.col("u").alias("z"), F.col("x").alias("p"), F.col("deg"))
-    right = adj.select(F.col("u").alias("z"), F.col("x").alias("v"))
-    zdeg = degree.select(F.col("u").alias("z"), "deg")
-    two_rows = salted_join(left.drop("deg"), right, "z", zdeg, salt_above=salt_above)
-    two_rows = two_rows.join(zdeg, "z")
-    two = (
-        two_rows.where(F.col("p") != F.col("v"))
+    middle = middle.localCheckpoint()
+    if capped is not None:
+        capped["people"] = (
+            0 if max_degree is None else degree.where(F.col("deg") > max_degree).count()
+        )
+    # every pair two steps apart or sharing a place, in one aggregation of the
+    # walks p - z - v, the shared places' rows and the ties (to tell them
+    # apart); each unordered pair once (p < v), then both ways
+    walks = (
+        salted_join(
+            middle, middle.select("z", F.col("p").alias("v")), "z", zdeg, salt_above=salt_above
+        )
+        .where(F.col("p") < F.col("v"))
+        .select("p", "v", F.lit(1).alias("cn"), (1.0 / F.col("deg")).alias("ra"))
+        .withColumn("org", F.lit(0.0))
+        .withColumn("tied", F.lit(0))
+    )
+    places = _place_rows(source, degree, max_place, salt_above, capped).select(
+        "p", "v", F.lit(0).alias("cn"), F.lit(0.0).alias("ra"), "org", F.lit(0).alias("tied")
+    )
+    ties = adj.where(F.col("u") < F.col("x")).select(
+        F.col("u").alias("p"),
+        F.col("x").alias("v"),
+        F.lit(0).alias("cn"),
+        F.lit(0.0).alias("ra"),
+        F.lit(0.0).alias("org"),
+        F.lit(1).alias("tied"),
+    )
+    pairs = (
+        walks.unionByName(places)
+        .unionByName(ties)
         .groupBy("p", "v")
-        .agg(F.count("*").alias("cn"), F.sum(1.0 / F.col("deg")).alias("ra"))
+        .agg(
+            F.sum("cn").alias("cn"),
+            F.sum("ra").alias("ra"),
+            F.sum("org").alias("org"),
+            F.max("tied").alias("tied"),
+        )
+        .where((F.col("cn") > 0) | (F.col("org") > 0))
+    )
+    pairs = pairs.unionByName(
+        pairs.select(F.col("v").alias("p"), F.col("p").alias("v"), "cn", "ra", "org", "tied")
+    ).localCheckpoint()
+    # The three-step term adds THREE x (A^3)_pv to a score, and (A^3)_pv is at
+    # most the walks of two steps from either end (w2: the contacts' degrees
+    # summed) and deg(p) x deg(v). A person's candidates that cannot reach
+    # their top-th best without it (kth) are dropped before it is counted.
+    # Someone three steps away and no closer scores at most THREE x w2(p):
+    # such people are looked for only for a person with fewer than `top`
+    # candidates or whose kth that could reach ("far" people: few).
+    ends = (
+        middle.groupBy("p")
+        .agg(F.sum("deg").cast("double").alias("w2"))
+        .join(degree.select(F.col("u").alias("p"), F.col("deg").alias("dp")), "p", "right")
+        .fillna(0.0, subset=["w2"])
         .localCheckpoint()
     )
-    # three steps: (A²)_pw · A_wv (w = p adds nothing: v would be p's contact)
-    a2 = two.select("p", F.col("v").alias("w"), "cn")
-    wdeg = degree.select(F.col("u").alias("w"), "deg")
-    step = adj.select(F.col("u").alias("w"), F.col("x").alias("v")).join(wdeg, "w")
-    if max_degree is not None:
-        step = step.where(F.col("deg") <= max_degree)
+    base = (
+        pairs.where(F.col("tied") == 0)
+        .withColumn(
+            "base",
+            F.col("ra") + KATZ_WEIGHT * KATZ_BETA**2 * F.col("cn") + ORG_WEIGHT * F.col("org"),
+        )
+        .join(F.broadcast(ends), "p")
+        .join(
+            F.broadcast(
+                ends.select(
+                    F.col("p").alias("v"), F.col("w2").alias("w2v"), F.col("dp").alias("dv")
+                )
+            ),
+            "v",
+        )
+    )
+    whole = (
+        Window.partitionBy("p")
+        .orderBy(F.desc("base"))
+        .rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    )
+    kth = F.nth_value("base", top).over(whole)
+    bound = F.least(F.col("w2"), F.col("w2v"), F.col("dp").cast("double") * F.col("dv"))
+    kept = (
+        base.withColumn("kth", kth)
+        .withColumn("far", F.col("kth").isNull() | (THREE * F.col("w2") >= F.col("kth") - MARGIN))
+        .where(F.col("far") | (F.col("base") + THREE * bound >= F.col("kth") - MARGIN))
+        .select("p", "v", "cn", "base", "far", "dp", "dv")
+        .localCheckpoint()
+    )
+    # (A^3)_pv of the near candidates kept: over the lower-degree end's contacts
+    # x (under the cap), the other end's common neighbours with x (the walks
+    # p - z - w - v with both middles under the cap, from either end)
+    low_p = F.col("dp") <= F.col("dv")
+    near = kept.where(~F.col("far")).select(
+        "p",
+        "v",
+        "cn",
+        "base",
+        F.when(low_p, F.col("p")).otherwise(F.col("v")).alias("e"),
+        F.when(low_p, F.col("v")).otherwise(F.col("p")).alias("o"),
+    )
+    a3_near = (
+        near.join(middle.select(F.col("p").alias("e"), F.col("z").alias("x")), "e")
+        .join(
+            pairs.select(F.col("p").alias("x"), F.col("v").alias("o"), F.col("cn").alias("c2")),
+            ["x", "o"],
+        )
+        .groupBy("p", "v")
+        .agg(F.sum("c2").cast("double").alias("a3"))
+    )
+    scored_near = near.join(a3_near, ["p", "v"], "left").fillna(0.0, subset=["a3"])
+    # everyone three steps away, for the far people
+    far = F.broadcast(kept.where(F.col("far")).select("p").distinct())
+    a2 = (
+        pairs.where(F.col("cn") > 0)
+        .join(far, "p", "left_semi")
+        .select("p", F.col("v").alias("w"), "cn")
+    )
     three = (
-        salted_join(a2, step.drop("deg"), "w", wdeg, salt_above=salt_above)
+        salted_join(
+            a2,
+            middle.select(F.col("z").alias("w"), F.col("p").alias("v")),
+            "w",
+            zdeg.withColumnRenamed("z", "w"),
+            salt_above=salt_above,
+        )
         .where(F.col("p") != F.col("v"))
         .groupBy("p", "v")
         .agg(F.sum("cn").cast("double").alias("a3"))
-        .localCheckpoint()
     )
-    # places held now, by people in the graph
-    nodes = degree.select(F.col("u").alias("p"))
-    held = (
-        source["position"]
-        .where(F.col("organization_id").isNotNull() & F.coalesce(F.col("is_current"), F.lit(False)))
-        .select(F.col("person_id").alias("p"), F.col("organization_id").alias("o"))
-        .join(nodes, "p", "left_semi")
-        .distinct()
-    )
-    size = held.groupBy("o").agg(F.count("*").alias("size"))
-    weighted = held.join(size.where(F.col("size") > 1), "o")
-    if max_place is not None:
-        weighted = weighted.where(F.col("size") <= max_place)
-    places = (
-        salted_join(
-            weighted.select("o", "p"),
-            weighted.select("o", F.col("p").alias("v")),
-            "o",
-            size.withColumnRenamed("size", "deg"),
-            salt_above=salt_above,
-        )
-        .join(size, "o")
-        .where(F.col("p") != F.col("v"))
-        .groupBy("p", "v")
-        .agg(F.sum(1.0 / F.log(F.col("size"))).alias("org"))
-        .localCheckpoint()
-    )
-    scored = (
-        two.join(three, ["p", "v"], "full")
-        .join(places, ["p", "v"], "full")
+    scored_far = (
+        kept.where(F.col("far"))
+        .select("p", "v", "cn", "base")
+        .join(three, ["p", "v"], "full")
         .join(adj.select(F.col("u").alias("p"), F.col("x").alias("v")), ["p", "v"], "left_anti")
-        .fillna(0.0, subset=["ra", "a3", "org"])
+        .fillna(0.0, subset=["base", "a3"])
         .fillna(0, subset=["cn"])
     )
-    katz = KATZ_BETA**2 * F.col("cn") + KATZ_BETA**3 * F.col("a3")
-    scored = scored.withColumn(
-        "score", F.col("ra") + KATZ_WEIGHT * katz + ORG_WEIGHT * F.col("org")
-    ).where(F.col("score") != 0)
+    scored = (
+        scored_near.select("p", "v", "cn", "base", "a3")
+        .union(scored_far.select("p", "v", "cn", "base", "a3"))
+        .withColumn("score", F.col("base") + THREE * F.col("a3"))
+        .where(F.col("score") != 0)
+    )
     # rank by score then id; scores equal to 1e-12 count as equal (sums taken in
     # another order differ in the last bits)
     rank = Window.partitionBy("p").orderBy(F.desc(F.round("score", 12)), F.col("v"))
@@ -172,4 +282,42 @@ def suggestions(
             "score",
             F.col("cn").cast("long").alias("mutual"),
         )
+    )
+
+
+def _place_rows(
+    source: Source,
+    degree: Any,
+    max_place: int | None,
+    salt_above: int,
+    capped: dict[str, int] | None = None,
+) -> Any:
+    """``p, v, org`` (``p < v``), one row per place both hold now: 1 / log |place| (places of
+    one person, or above ``max_place`` people, left out)."""
+    from pyspark.sql import functions as F
+
+    nodes = degree.select(F.col("u").alias("p"))
+    held = (
+        source["position"]
+        .where(F.col("organization_id").isNotNull() & F.coalesce(F.col("is_current"), F.lit(False)))
+        .select(F.col("person_id").alias("p"), F.col("organization_id").alias("o"))
+        .join(nodes, "p", "left_semi")
+        .distinct()
+    )
+    size = held.groupBy("o").agg(F.count("*").alias("size"))
+    weighted = held.join(size.where(F.col("size") > 1), "o")
+    if max_place is not None:
+        weighted = weighted.where(F.col("size") <= max_place)
+    if capped is not None:
+        capped["places"] = 0 if max_place is None else size.where(F.col("size") > max_place).count()
+    return (
+        salted_join(
+            weighted.select("o", "p", "size"),
+            weighted.select("o", F.col("p").alias("v")),
+            "o",
+            size.withColumnRenamed("size", "deg"),
+            salt_above=salt_above,
+        )
+        .where(F.col("p") < F.col("v"))
+        .select("p", "v", (1.0 / F.log(F.col("size"))).alias("org"))
     )
