@@ -29,11 +29,29 @@ intercepts come out negative, and the crossover it gives is meaningless.)
     flock /work/.bench.lock .venv/bin/python benchmarks/batch_bench.py --sizes 500 1000 2000
     .venv/bin/python benchmarks/batch_bench.py --render     # the .md again from the .json
 
+``--platform sparse`` draws instead a platform in the issue's proportions (10
+ties and 30 traces a person, as 1 M people / 10 M ties / 30 M traces) with
+numpy (:func:`build_sparse_platform`), which reaches larger sizes in bounded
+time; its results go to their own file:
+
+    flock /work/.bench.lock .venv/bin/python benchmarks/batch_bench.py --platform sparse
+        --sizes 3000 10000 30000 --out benchmarks/results/batch_sparse.json   # one line
+
+Besides the row counts, the benchmark compares every person's top-10 list on
+both sides (``same_suggestions``: the share of lists equal) and reports how
+many people and places the suggestions' hub caps left out (0: the lists are
+the uncapped definition's).
+
 ``--event-log DIR`` also writes Spark's event log there (the web UI is off):
 every job, stage and task with its times, for finding where a step's time goes
 (the log is zstd-compressed JSON lines, one event a line).
 
-Time: about 12 minutes on two cores (Spark 5 min at 2,000 people).
+Time: about 12 minutes on two cores for 500 / 1,000 / 2,000 people of the dense
+world before the suggestions stopped counting three-step walks for every pair
+(Spark 5 min at 2,000 people), less since. The sparse sizes above are meant for
+12-15 minutes on two quiet cores, an estimate scaled from runs at 1,000 and
+3,000 people on a machine with a load of 20-30 (Spark 6 and 9 minutes there,
+its session alone a minute instead of 5 s; the embedded side 2 and 5 s of CPU).
 Memory: under 4 GiB at these sizes (Spark's driver is given 2 GiB).
 """
 
@@ -58,6 +76,7 @@ from sqlalchemy import insert
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
+PLATFORMS = ("synth", "sparse")
 
 
 def build_platform(folder: Path, n_people: int, seed: int = 7) -> tuple[Any, dict[str, int]]:
@@ -113,6 +132,246 @@ def build_platform(folder: Path, n_people: int, seed: int = 7) -> tuple[Any, dic
     return store, counts
 
 
+INDUSTRIES = (
+    "Software",
+    "Banking",
+    "Retail",
+    "Health Care",
+    "Education",
+    "Consulting",
+    "Energy",
+    "Media",
+    "Logistics",
+    "Public Administration",
+)
+TITLES = (
+    "Intern",
+    "Engineer",
+    "Analyst",
+    "Senior Engineer",
+    "Consultant",
+    "Manager",
+    "Senior Manager",
+    "Director",
+    "Vice President",
+    "Chief Executive Officer",
+)
+
+
+def build_sparse_platform(
+    folder: Path,
+    n_people: int,
+    seed: int = 7,
+    *,
+    ties_per_person: int = 10,
+    traces_per_person: int = 30,
+) -> tuple[Any, dict[str, int]]:
+    """A platform in the proportions of the issue's 1 M people / 10 M ties / 30 M
+    traces, written straight into SQLite with numpy (``weakties.synth`` draws
+    careers and conversations person by person, which takes minutes past a few
+    thousand people, and its worlds are denser: ~57 ties, ~500 traces a person).
+
+    Everyone is a member sharing by name, with a current job (organisations of
+    lognormal sizes, ~40 people on average, each in an industry), half a past
+    job, a school for most; ``ties_per_person`` declared ties a person, half
+    with colleagues of the current employer, half between people drawn by a
+    heavy-tailed activity (Pareto 2.5: a few people with hundreds of ties);
+    ``traces_per_person`` traces a person over two years: messages on ties
+    (a tenth between people not tied), one in ten an endorsement.
+    """
+    from weakties.store.clock import set_clock
+    from weakties.store.engine import open_store
+
+    rng = np.random.default_rng(seed)
+    n = n_people
+    now = dt.datetime(2026, 12, 1)
+    day0 = now.date()
+    store = open_store(folder / "platform.sqlite")
+
+    def stamp(seconds_ago: np.ndarray) -> list[str]:
+        # the store's text form of a naive UTC datetime
+        when = np.datetime64(now, "us") - seconds_ago.astype("timedelta64[s]")
+        return [t.replace("T", " ") for t in when.astype(str).tolist()]
+
+    def days_ago(days: np.ndarray) -> list[str]:
+        return [(day0 - dt.timedelta(days=int(d))).isoformat() for d in days]
+
+    n_orgs = max(2, n // 40)
+    n_schools = max(2, n // 400)
+    org_weight = rng.lognormal(0.0, 1.0, n_orgs)
+    employer = rng.choice(n_orgs, size=n, p=org_weight / org_weight.sum())
+    industry_of_org = rng.integers(0, len(INDUSTRIES), n_orgs + n_schools)
+    created = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    with store.engine.begin() as conn:
+        run = conn.exec_driver_sql
+        people = [
+            (
+                i + 1,
+                f"Person {i + 1}",
+                f"person {i + 1}",
+                created,
+                created,
+                INDUSTRIES[industry_of_org[employer[i]]] if rng.random() < 0.6 else None,
+            )
+            for i in range(n)
+        ]
+        conn.exec_driver_sql(
+            "INSERT INTO person (id, display_name, name_key, created_at, updated_at, industry) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            people,
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO member (id, handle, person_id, sharing, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(i + 1, f"m{i + 1}", i + 1, "names", created) for i in range(n)],
+        )
+        orgs = [
+            (
+                k + 1,
+                f"Company {k + 1}",
+                f"company {k + 1}",
+                "organization",
+                INDUSTRIES[industry_of_org[k]],
+                created,
+            )
+            for k in range(n_orgs)
+        ] + [
+            (
+                n_orgs + k + 1,
+                f"School {k + 1}",
+                f"school {k + 1}",
+                "school",
+                INDUSTRIES[industry_of_org[n_orgs + k]],
+                created,
+            )
+            for k in range(n_schools)
+        ]
+        conn.exec_driver_sql(
+            "INSERT INTO organization (id, name, norm_name, kind, industry, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            orgs,
+        )
+        position_sql = (
+            "INSERT INTO position (person_id, organization_id, kind, title, start_date, end_date, "
+            "is_current, source, asserted_by, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        started = rng.integers(30, 3000, n)
+        title = rng.integers(0, len(TITLES), n)
+        rows = [
+            (
+                i + 1,
+                int(employer[i]) + 1,
+                "job",
+                TITLES[title[i]],
+                d,
+                None,
+                1,
+                "platform",
+                i + 1,
+                f"j{i}",
+            )
+            for i, d in enumerate(days_ago(started))
+        ]
+        past = np.flatnonzero(rng.random(n) < 0.5)
+        past_org = rng.integers(0, n_orgs, past.size)
+        past_end = started[past] + rng.integers(0, 60, past.size)
+        past_start = past_end + rng.integers(200, 2500, past.size)
+        rows += [
+            (
+                int(i) + 1,
+                int(o) + 1,
+                "job",
+                TITLES[max(0, title[i] - 1)],
+                s,
+                e,
+                0,
+                "platform",
+                int(i) + 1,
+                f"p{i}",
+            )
+            for i, o, s, e in zip(
+                past, past_org, days_ago(past_start), days_ago(past_end), strict=True
+            )
+        ]
+        study = np.flatnonzero(rng.random(n) < 0.7)
+        school = n_orgs + rng.integers(0, n_schools, study.size)
+        study_end = 3000 + rng.integers(0, 5000, study.size)
+        rows += [
+            (int(i) + 1, int(o) + 1, "study", "Student", s, e, 0, "platform", int(i) + 1, f"s{i}")
+            for i, o, s, e in zip(
+                study, school, days_ago(study_end + 1100), days_ago(study_end), strict=True
+            )
+        ]
+        run(position_sql, rows)
+        # ties: half among colleagues, half between people drawn by activity
+        half = ties_per_person * n // 2
+        order = np.argsort(employer, kind="stable")
+        bounds = np.searchsorted(employer[order], np.arange(n_orgs + 1))
+        a = rng.integers(0, n, half)
+        lo, hi = bounds[employer[a]], bounds[employer[a] + 1]
+        b = order[lo + (rng.random(half) * (hi - lo)).astype(np.int64)]
+        activity = rng.pareto(2.5, n) + 1.0
+        p = activity / activity.sum()
+        c, d = rng.choice(n, size=half, p=p), rng.choice(n, size=half, p=p)
+        u, v = np.concatenate([a, c]), np.concatenate([b, d])
+        keep = u != v
+        pairs = np.unique(np.sort(np.stack([u[keep], v[keep]], axis=1), axis=1), axis=0)
+        since = stamp(rng.integers(86_400, 6 * 365 * 86_400, len(pairs)))
+        run(
+            "INSERT INTO tie (person_a_id, person_b_id, source, asserted_by, since, confidence, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (int(x) + 1, int(y) + 1, "connection", int(x) + 1, s, 1.0, created)
+                for (x, y), s in zip(pairs.tolist(), since, strict=True)
+            ],
+        )
+        # traces: on ties (weighted: a few ties carry most), a tenth between strangers
+        m = traces_per_person * n
+        on_ties = int(m * 0.9)
+        weight = rng.lognormal(0.0, 1.5, len(pairs))
+        pick = rng.choice(len(pairs), size=on_ties, p=weight / weight.sum())
+        ends = np.concatenate([pairs[pick], rng.integers(0, n, (m - on_ties, 2))])
+        ends = ends[ends[:, 0] != ends[:, 1]]
+        flip = rng.random(len(ends)) < 0.5
+        sender = np.where(flip, ends[:, 0], ends[:, 1])
+        recipient = np.where(flip, ends[:, 1], ends[:, 0])
+        ago = (rng.random(len(ends)) ** 1.5 * 730 * 86_400).astype(np.int64) + 60
+        endorse = rng.random(len(ends)) < 0.1
+        sql = (
+            "INSERT INTO interaction (kind, channel, sender_id, recipient_id, occurred_at, "
+            "group_size, conversation, asserted_by, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        for start in range(0, len(ends), 200_000):
+            part = slice(start, start + 200_000)
+            run(
+                sql,
+                [
+                    (
+                        "endorsement" if e else "message",
+                        "linkedin",
+                        int(s) + 1,
+                        int(r) + 1,
+                        when,
+                        1,
+                        None if e else f"c{min(s, r)}-{max(s, r)}",
+                        int(s) + 1,
+                        f"t{start + k}",
+                    )
+                    for k, (s, r, e, when) in enumerate(
+                        zip(
+                            sender[part].tolist(),
+                            recipient[part].tolist(),
+                            endorse[part].tolist(),
+                            stamp(ago[part]),
+                            strict=True,
+                        )
+                    )
+                ],
+            )
+        set_clock(conn, now)
+    counts = {"people": n, "ties": len(pairs), "traces": len(ends)}
+    return store, counts
+
+
 def embedded_side(store: Any) -> dict[str, Any]:
     from weakties import service
     from weakties.scale import embedded
@@ -133,6 +392,7 @@ def embedded_side(store: Any) -> dict[str, Any]:
         out["reach_s"] = time.perf_counter() - t0
     out["wall_s"] = time.perf_counter() - wall
     out["cpu_s"] = time.process_time() - cpu
+    out["suggestions"] = suggestions
     out["rows"] = {
         "ties": len(ties.table),
         "suggest": sum(len(v) for v in suggestions.values()),
@@ -142,17 +402,40 @@ def embedded_side(store: Any) -> dict[str, Any]:
     return out
 
 
+def same_suggestions(
+    embedded_lists: dict[int, list[tuple[int, float, int]]], folder: Path
+) -> float:
+    """The share of people whose Spark list names the embedded list's candidates
+    in the same order (1.0: every list equal)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(folder / "suggest", columns=["person", "rank", "candidate"])
+    spark_lists: dict[int, list[tuple[int, int]]] = {}
+    for p, r, c in zip(*(table.column(k).to_pylist() for k in table.column_names), strict=True):
+        spark_lists.setdefault(p, []).append((r, c))
+    people = set(embedded_lists) | set(spark_lists)
+    same = sum(
+        [c for c, _s, _m in embedded_lists.get(p, [])]
+        == [c for _r, c in sorted(spark_lists.get(p, []))]
+        for p in people
+    )
+    return same / max(len(people), 1)
+
+
 def spark_side(spark: Any, export: Path, output: Path) -> dict[str, Any]:
     from weakties.scale.batch import run_batch
+    from weakties.scale.runs import run_folder
 
     wall = time.perf_counter()
     result = run_batch("all", str(export), str(output), spark=spark)
     wall = time.perf_counter() - wall
     return {
+        "folder": str(run_folder(output, result.run_id)),
         "wall_s": wall,
         "parts_s": result.seconds,
         "outside_parts_s": wall - sum(result.seconds.values()),
         "rows": result.rows,
+        "capped": result.capped,
     }
 
 
@@ -181,6 +464,13 @@ def summarise(report: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[500, 1000, 2000])
+    parser.add_argument(
+        "--platform",
+        choices=PLATFORMS,
+        default="synth",
+        help="synth: weakties.synth's world (dense: ~57 ties and ~500 traces a person); "
+        "sparse: the issue's proportions (10 ties, 30 traces a person), for larger sizes",
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=RESULTS / "batch.json")
     parser.add_argument(
@@ -216,7 +506,10 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tempfile.mkdtemp(prefix=f"batch-{n}-", dir=args.workdir))
         try:
             t0 = time.perf_counter()
-            store, counts = build_platform(folder, n)
+            if args.platform == "sparse":
+                store, counts = build_sparse_platform(folder, n)
+            else:
+                store, counts = build_platform(folder, n)
             build_s = time.perf_counter() - t0
             from weakties import service
             from weakties.service.export import export
@@ -227,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
             export_s = time.perf_counter() - t0
             emb = embedded_side(store)
             sp = spark_side(spark, folder / "export", folder / "out")
+            same_lists = same_suggestions(emb.pop("suggestions"), Path(sp.pop("folder")))
             store.close()
             row = {
                 "people": n,
@@ -236,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
                 "embedded": emb,
                 "spark": sp,
                 "same_rows": emb["rows"] == sp["rows"],
+                "same_suggestions": same_lists,
                 "loadavg_after": os.getloadavg(),
             }
             sizes.append(row)
@@ -244,8 +539,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     load_end = os.getloadavg()
     report = {
-        "command": "flock /work/.bench.lock .venv/bin/python benchmarks/batch_bench.py --sizes "
-        + " ".join(str(n) for n in args.sizes),
+        "command": "flock /work/.bench.lock .venv/bin/python benchmarks/batch_bench.py "
+        + ("--platform sparse " if args.platform == "sparse" else "")
+        + "--sizes "
+        + " ".join(str(n) for n in args.sizes)
+        + ("" if args.out == RESULTS / "batch.json" else f" --out {args.out}"),
+        "platform": args.platform,
         "started": started.isoformat(timespec="seconds"),
         "machine": {
             "platform": platform.platform(),
@@ -262,6 +561,21 @@ def main(argv: list[str] | None = None) -> int:
     write_markdown(report, args.out.with_suffix(".md"))
     spark.stop()
     return 0
+
+
+PLATFORM_TEXT = {
+    "synth": "The platform: `weakties.synth`'s world (careers, conversations, endorsements; "
+    "about 57 ties and 500 traces a person), every person a member sharing by name.",
+    "sparse": "The platform: the issue's proportions (10 ties and 30 traces a person, "
+    "as 1 M people / 10 M ties / 30 M traces), written with numpy "
+    "(`build_sparse_platform`): organisations of lognormal sizes, half the ties among "
+    "colleagues and half between people drawn by a heavy-tailed activity, every person "
+    "a member sharing by name.",
+}
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f} %"
 
 
 def write_markdown(report: dict[str, Any], path: Path) -> None:
@@ -285,16 +599,28 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
         "Parquet export, writing a run. Wall-clock seconds; the Spark session's start "
         f"({report['spark_session_s']:.1f} s) is not in the runs.",
         "",
+        PLATFORM_TEXT[report.get("platform", "synth")],
+        "",
+        "Same rows: the same number of rows in every table; same lists: the share of "
+        "people whose top 10 names the same candidates in the same order on both sides "
+        "(the suggestions' hub caps left out "
+        + ", ".join(
+            f"{s.get('spark', {}).get('capped', {}).get('people', '?')} people"
+            for s in report["sizes"]
+        )
+        + " at these sizes).",
+        "",
         "| people | ties | traces | embedded | (CPU) | Spark local[2] | Spark / embedded "
-        "| export to Parquet | same rows |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+        "| export to Parquet | same rows | same lists |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|",
     ]
     for s in report["sizes"]:
         e, sp = s["embedded"], s["spark"]
         lines.append(
             f"| {s['people']:,} | {s['ties']:,} | {s['traces']:,} | {e['wall_s']:.1f} s "
             f"| {e['cpu_s']:.1f} s | {sp['wall_s']:.1f} s | {sp['wall_s'] / e['wall_s']:.1f}x "
-            f"| {s['export_s']:.1f} s | {'yes' if s['same_rows'] else 'NO'} |"
+            f"| {s['export_s']:.1f} s | {'yes' if s['same_rows'] else 'NO'} "
+            f"| {_share(s.get('same_suggestions'))} |"
         )
     lines += [
         "",
