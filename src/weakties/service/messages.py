@@ -76,7 +76,6 @@ __all__ = [
 
 BODY_MAX = 5_000
 GROUP_MAX = 10  # members in a conversation, the sender included
-BURST_WINDOW = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -149,10 +148,10 @@ def _direct_between(conn: Connection, one: int, other: int) -> int | None:
 def _burst_check(conn: Connection, viewer: Viewer, body: str, recipients: set[int]) -> None:
     """Ask the etiquette engine whether this text, sent before to other members in
     the last day, makes a mass mailing."""
-    from weakties.opportunity.etiquette import check_message_burst
+    from weakties.opportunity.etiquette import MESSAGE_BURST_WINDOW, check_message_burst
 
     me = member_of(viewer)
-    since = utcnow() - BURST_WINDOW
+    since = utcnow() - MESSAGE_BURST_WINDOW
     earlier = conn.execute(
         select(Message.body, Participant.member_id, Message.created_at)
         .join(Participant, Participant.conversation_id == Message.conversation_id)

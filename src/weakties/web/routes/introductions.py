@@ -25,7 +25,7 @@ from weakties.records import to_json
 from weakties.service import introductions as intro
 from weakties.service.forms import N_, FormError
 from weakties.web.deps import ApiMember, Ctx, Page
-from weakties.web.errors import error_body
+from weakties.web.errors import refusal_body
 from weakties.web.render import ShownJSON as JSONResponse
 from weakties.web.render import redirect, render
 from weakties.web.routes.api import _errors
@@ -252,11 +252,7 @@ class ForwardIn(BaseModel):
 
 
 def _refusal_response(exc: RefusedError) -> JSONResponse:
-    found = _refused(exc)
-    body = error_body(409, str(exc))
-    body["reasons"] = to_json(found)
-    body["possible_on"] = to_json(intro.possible_on(found))
-    return JSONResponse(body, status_code=409)
+    return JSONResponse(refusal_body(exc), status_code=409)
 
 
 @api.get("/paths", response_model=dict[str, Any])
