@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.web.conftest import SECRET, post_form
-from weakties.model.tables import Organization, Person
+from weakties.model.tables import Organization, Person, Position
 
 pytestmark = pytest.mark.slow
 
@@ -48,6 +48,7 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from weakties.demo import build_demo
     from weakties.service import viewer
     from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD, open_demo_accounts
+    from weakties.service.introductions import who_can_introduce
     from weakties.service.models import fit
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
@@ -56,12 +57,20 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     open_demo_accounts(store)
     with store.engine.begin() as conn:
         assert fit(conn, viewer(conn, "you")).ties.fitted  # the model learned on the history
+        # an organisation with ways in of two and three steps: "who can introduce me"
+        org = next(
+            oid
+            for (oid,) in conn.execute(select(Organization.id).order_by(Organization.id))
+            if {p.length for p in who_can_introduce(conn, viewer(conn, "you"), org_id=oid).paths}
+            == {2, 3}
+        )
         data = set()
         for row in conn.execute(
             select(Person.display_name, Person.headline, Person.location, Person.industry)
         ):
             data.update(" ".join(v.split()) for v in row if v)
         data.update(" ".join(n.split()) for (n,) in conn.execute(select(Organization.name)) if n)
+        data.update(" ".join(t.split()) for (t,) in conn.execute(select(Position.title)) if t)
     app = create_app(
         Settings(environment="test", secret_key=SECRET, db=str(result.db), warm_kernels=False),
         store=store,
@@ -87,11 +96,12 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "/network/keep-in-touch",
             "/network/opinion-leaders",
             f"/in/{handle}/brief",
+            f"/orgs/{org}",
         )
     }
     # the longest first: a name inside a longer one goes with it
     said = sorted(data, key=len, reverse=True)
-    return {"pages": pages, "data": said, "tie": tie}
+    return {"pages": pages, "data": said, "tie": tie, "org": org}
 
 
 def _own_words(text: str, data: list[str]) -> str:
@@ -118,6 +128,19 @@ def test_a_reasons_push_is_a_french_number(french):
     pushes = re.findall(r"\(([+−-]?\d+(?:[.,]\d+)?)\)", said)
     assert pushes, said
     assert not [p for p in pushes if "." in p or p.startswith("-")], pushes
+
+
+def test_who_can_introduce_me_gives_its_reasons_in_french(french):
+    page = french["pages"][f"/orgs/{french['org']}"].text
+    section = page[
+        page.index('id="introducers"') : page.index("</section>", page.index('id="introducers"'))
+    ]
+    reasons = [_text(r) for r in re.findall(r'<p class="why">(.*?)</p>', section, flags=re.S)]
+    assert len(reasons) >= 2, section
+    for reason in reasons:
+        assert re.search(r"\d+ contacts? en commun", reason), reason
+        assert "mutual" not in reason and " tie, " not in reason, reason
+    assert any(", qui " in r for r in reasons), reasons  # a way in of three steps
 
 
 def test_every_network_page_is_french_throughout(french):

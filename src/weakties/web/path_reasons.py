@@ -1,0 +1,196 @@
+"""An introduction path's reason as facts, for the pages to word in the member's
+language.
+
+"Who can introduce me" (:class:`weakties.service.introductions.Introducer`) carries
+each path's reason as the one English line the command line prints
+(:func:`weakties.opportunity.explain.explain_paths`)::
+
+    Sam Lee — strong tie, 14 exchanges this year — worked with Ann Roy at Acme
+    2019–2022, 3 mutual contacts; your only way to Ann Roy
+
+That line is made of a few fixed forms around names the introducer also holds
+(broker, contact, target), so it reads back into its facts exactly:
+:func:`path_reason` does, and ``_introducers.html`` words them with gettext. A line
+that does not read back (a form this module does not know) gives None, and the
+page shows the line as it is; ``tests/web/test_path_reasons.py`` reads back every
+form :mod:`weakties.opportunity.explain` writes, so a new one fails there first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Hop", "PathReason", "path_reason"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """How one person on the path knows the next (``who``): ``kind`` is one of
+    ``group``, ``worked_with``, ``studied_with``, ``works_with``, ``studies_with``,
+    ``connected``, ``corecipient``, ``address_book``, ``same_place``,
+    ``same_school``, ``knows``; ``start``/``end`` the years they overlapped
+    (``end`` None with a ``start``: until now)."""
+
+    kind: str
+    who: str
+    org: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PathReason:
+    """The facts of one path's reason: the viewer's tie with the broker, how the
+    broker reaches the contact (one hop, or two through the contact), their mutual
+    contacts, and what holds the path."""
+
+    tie: str  # the viewer's tie with the broker: strong, weak, dormant, nominal
+    exchanges: int | None  # this year, when there were any
+    days_since_contact: float | None  # None: never in touch (when no exchange this year)
+    hops: list[Hop]
+    mutual: int
+    only_way: str | None  # the target's name when the broker is the only way to them
+    held: str | None = None  # pending, resting, do_not_ask
+    held_on: dt.date | None = None  # pending since / resting until
+    held_by: str | None = None  # who does not want to be asked
+
+
+_EGO = re.compile(
+    r"(?P<tie>[a-z]+) tie, (?:(?P<ex>\d+) exchanges? this year|(?P<never>never in touch)"
+    r"|last contact (?P<ago>today|(?P<n>\d+(?:\.\d+)?) (?P<unit>day|days|month|months|years) ago))"
+)
+_YEARS = r"(?: (?P<start>\d{4})(?:–(?P<end>\d{4}|now))?)?"
+
+
+def _hop_forms(who: str) -> list[tuple[str, re.Pattern[str]]]:
+    w = re.escape(who)
+    forms = [
+        ("group", rf"is in (?P<org>.+) with {w}"),
+        ("worked_with", rf"worked with {w} at (?P<org>.+?){_YEARS}"),
+        ("studied_with", rf"studied with {w} at (?P<org>.+?){_YEARS}"),
+        ("works_with", rf"works with {w} at (?P<org>.+)"),
+        ("studies_with", rf"studies with {w} at (?P<org>.+)"),
+        ("connected", rf"has been connected with {w} since (?P<start>\d{{4}})"),
+        ("connected", rf"is connected with {w}"),
+        ("corecipient", rf"was in the same conversations or meetings as {w}"),
+        ("address_book", rf"has {w} in their address book"),
+        ("same_place", rf"was at the same place at the same time as {w}"),
+        ("same_school", rf"was at the same school at the same time as {w}"),
+        ("knows", rf"knows {w}"),
+    ]
+    return [(kind, re.compile(form)) for kind, form in forms]
+
+
+def _hop(text: str, who: str) -> Hop | None:
+    for kind, form in _hop_forms(who):
+        found = form.fullmatch(text)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        start = int(parts["start"]) if parts.get("start") else None
+        end = parts.get("end")
+        if start is not None and end is None and "end" in parts:
+            end = str(start)  # "2019": there that one year
+        return Hop(
+            kind,
+            who,
+            parts.get("org"),
+            start,
+            int(end) if end and end != "now" else None,
+        )
+    return None
+
+
+def _hops(onward: str, contact: str, target: str, length: int) -> list[Hop] | None:
+    if length == 2:
+        one = _hop(onward, target)
+        return [one] if one else None
+    # three steps: how the broker knows the contact, "who" how the contact knows the target
+    for at in (m.start() for m in re.finditer(", who ", onward)):
+        first, second = _hop(onward[:at], contact), _hop(onward[at + 6 :], target)
+        if first and second:
+            return [first, second]
+    return None
+
+
+def _days(found: re.Match[str]) -> float | None:
+    if found["never"]:
+        return None
+    if found["ago"] == "today":
+        return 0.5
+    n, unit = float(found["n"]), found["unit"]
+    if unit.startswith("day"):
+        return n
+    if unit.startswith("month"):
+        return n * 30.4 + 0.5  # words back as the same number of months
+    return n * 365.25
+
+
+def _tail(tail: str, target: str) -> dict[str, Any] | None:
+    found = re.fullmatch(
+        rf"(?P<mutual>\d+) mutual contacts?(?P<only>; your only way to {re.escape(target)})?"
+        r"(?:; (?:ask pending since (?P<pending>\d{4}-\d{2}-\d{2}|\?)"
+        r"|let them rest until (?P<resting>\d{4}-\d{2}-\d{2}|\?) after your last ask"
+        r"|(?P<by>.+) does not want to be asked|(?P<dna>not to be asked)))?",
+        tail,
+    )
+    if found is None:
+        return None
+    held, day = None, None
+    if found["pending"]:
+        held, day = "pending", found["pending"]
+    elif found["resting"]:
+        held, day = "resting", found["resting"]
+    elif found["by"] or found["dna"]:
+        held = "do_not_ask"
+    return {
+        "mutual": int(found["mutual"]),
+        "only_way": target if found["only"] else None,
+        "held": held,
+        "held_on": dt.date.fromisoformat(day) if day and day != "?" else None,
+        "held_by": found["by"],
+    }
+
+
+def path_reason(path: Any) -> PathReason | None:
+    """The facts of an introducer's reason (``path``: an
+    :class:`~weakties.service.introductions.Introducer`), or None when its line
+    is not in a form this module reads."""
+    why = str(path.why)
+    head = f"{path.broker_name} — "
+    found = None
+    if why.startswith(head):
+        rest = why[len(head) :]
+        found = _EGO.match(rest)
+    if found is None or not rest[found.end() :].startswith(" — "):
+        _unread(why)
+        return None
+    rest = rest[found.end() + 3 :]
+    # the tail is after the last ", N mutual contact(s)"
+    tails = list(re.finditer(r", (?=\d+ mutual contacts?\b)", rest))
+    for split in reversed(tails):
+        tail = _tail(rest[split.end() :], path.target_name)
+        hops = tail and _hops(
+            rest[: split.start()], path.contact_name, path.target_name, path.length
+        )
+        if tail and hops:
+            return PathReason(
+                tie=found["tie"],
+                exchanges=int(found["ex"]) if found["ex"] else None,
+                days_since_contact=None if found["ex"] else _days(found),
+                hops=hops,
+                **tail,
+            )
+    _unread(why)
+    return None
+
+
+def _unread(why: str) -> None:
+    log.warning("an introduction path's reason in an unknown form: %r", why)
+    return None
