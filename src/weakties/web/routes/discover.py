@@ -16,6 +16,7 @@ from weakties.records import to_json
 from weakties.service import connections, discover
 from weakties.service.forms import FormError
 from weakties.web.deps import ApiMember, Page
+from weakties.web.pymk_reasons import ranker_reasons
 from weakties.web.render import redirect, render, safe_next
 from weakties.web.routes.api import _errors
 
@@ -34,7 +35,17 @@ def _pymk(ctx: Page, *, status: int = 200, **extra: Any) -> Response:
     extra = {"failed": None, "note": "", **extra}
     with ctx.tx() as conn:
         found = discover.people_you_may_know(conn, account.viewer(conn), ctx.settings.batch_results)
-    return render(ctx, "pymk.html", status=status, found=found, **extra)
+    # what the ranker fitted on the member's history weighed, where it ranked (the
+    # nightly batch never uses it)
+    ranked = {
+        p.id: reasons
+        for p in (found.people if found.source != "batch" else [])
+        if (reasons := ranker_reasons(p.why)) is not None
+    }
+    fitted = bool(ranked) and len(ranked) == len(found.people)
+    return render(
+        ctx, "pymk.html", status=status, found=found, ranked=ranked, fitted=fitted, **extra
+    )
 
 
 def _opportunities(ctx: Page, *, status: int = 200, **extra: Any) -> Response:
