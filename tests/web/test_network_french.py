@@ -58,12 +58,14 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with store.engine.begin() as conn:
         assert fit(conn, viewer(conn, "you")).ties.fitted  # the model learned on the history
         # an organisation with ways in of two and three steps: "who can introduce me"
-        org = next(
-            oid
+        ways = (
+            (oid, who_can_introduce(conn, viewer(conn, "you"), org_id=oid).paths)
             for (oid,) in conn.execute(select(Organization.id).order_by(Organization.id))
-            if {p.length for p in who_can_introduce(conn, viewer(conn, "you"), org_id=oid).paths}
-            == {2, 3}
         )
+        org, paths = next((oid, ps) for oid, ps in ways if {p.length for p in ps} == {2, 3})
+        # the request through the first broker who can be asked: how they know the target
+        way = next(p for p in paths if p.askable and p.length == 2)
+        request = f"/network/introductions/new?broker={way.broker.handle}&to={way.contact.handle}"
         data = set()
         for row in conn.execute(
             select(Person.display_name, Person.headline, Person.location, Person.industry)
@@ -97,6 +99,7 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "/network/opinion-leaders",
             f"/in/{handle}/brief",
             f"/orgs/{org}",
+            f"{request}&org={org}",
         )
     }
     # the longest first: a name inside a longer one goes with it

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from weakties.opportunity.explain import ego_text, relation
-from weakties.web.path_reasons import Hop, PathReason, path_reason
+from weakties.web.path_reasons import Hop, PathReason, link_facts, path_reason
 
 TODAY = dt.date(2024, 12, 2)
 NAMES = {1: "Sam Lee", 2: "Ann Roy, Jr.", 3: "Bo Kim"}
@@ -118,6 +118,7 @@ def test_every_link_reads_back(reader, hop):
     ego = ego_text("weak", 14.0, 3.0)
     found = path_reason(_path(f"Sam Lee — {ego} — {text}, 3 mutual contacts"))
     assert found == PathReason("weak", 14, None, [hop], 3, None)
+    assert link_facts(text, "Ann Roy, Jr.") == hop  # the request form's "how they know"
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Hop", "PathReason", "path_reason"]
+__all__ = ["Hop", "PathReason", "link_facts", "path_reason"]
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,13 @@ def _hop(text: str, who: str) -> Hop | None:
             int(end) if end and end != "now" else None,
         )
     return None
+
+
+def link_facts(text: str | None, who: str) -> Hop | None:
+    """How someone knows ``who``, from the command line's words for it
+    (:attr:`weakties.opportunity.explain.Relation.text`, without its subject:
+    "works with Ann Roy at Acme"), or None when it is in another form."""
+    return _hop(text, who) if text else None
 
 
 def _hops(onward: str, contact: str, target: str, length: int) -> list[Hop] | None:

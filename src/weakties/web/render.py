@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from weakties.model.text import shown
 from weakties.web.deps import Ctx
 from weakties.web.i18n import Language
-from weakties.web.path_reasons import path_reason
+from weakties.web.path_reasons import link_facts, path_reason
 
 __all__ = [
     "ShownJSON",
@@ -68,6 +68,7 @@ def make_templates() -> Jinja2Templates:
     env.policies["ext.i18n.trimmed"] = True
     env.filters["page_words"] = page_words
     env.filters["path_reason"] = path_reason
+    env.filters["link_facts"] = link_facts
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return Jinja2Templates(env=env)
 
