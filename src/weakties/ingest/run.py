@@ -83,9 +83,12 @@ class SelfInfo:
     urns: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     companies: list[str] = field(default_factory=list)  # current employers
-    # found only as "the participant of the most conversations": too weak to
-    # refuse an import on (see check_owner)
+    # found only as "the participant of the most conversations" (see check_owner)
     guessed: bool = False
+    # with a guess: everyone the sampled messages name (profile slugs, name keys),
+    # so that a member who takes part in them is never refused on a wrong guess
+    seen_slugs: set[str] = field(default_factory=set)
+    seen_names: set[str] = field(default_factory=set)
 
     @property
     def display(self) -> str:
@@ -211,9 +214,12 @@ def check_owner(conn: Connection, handle: str, pid: int, me: SelfInfo) -> None:
     The same person shares an identity (profile URL, member URN, e-mail) with
     the member; without a shared one, two different profile URLs, or else two
     different names, say the data is someone else's.
+
+    An owner only guessed from messages.csv (the participant of the most
+    conversations) is held to the same test, except when the member takes part
+    in those messages at all: then the guess may be a frequent correspondent,
+    and the export the member's own.
     """
-    if me.guessed:
-        return
     known: dict[str, set[str]] = {}
     for kind, value in conn.execute(
         select(t.Identity.kind, t.Identity.value).where(t.Identity.person_id == pid)
@@ -232,6 +238,10 @@ def check_owner(conn: Connection, handle: str, pid: int, me: SelfInfo) -> None:
         if (person.first_name or person.last_name)
         else ""
     )
+    if me.guessed and (
+        known.get("linkedin", set()) & me.seen_slugs or (own_key and own_key in me.seen_names)
+    ):
+        return
     why = None
     if known.get("linkedin") and me.slugs:
         why = (

@@ -203,3 +203,42 @@ def test_date_order_leaves_linkedins_own_dates_of_a_real_export_alone(
     assert set(days) <= set(since)
     assert invited == sent
     assert import_linkedin(store, folder, "amb", date_order="dmy").unchanged
+
+
+def test_another_persons_export_with_a_guessed_owner_is_refused(store, samples, tmp_path, db_path):
+    """No Profile.csv, no Invitations.csv: the owner is guessed from messages.csv,
+    and a guess that names another profile than the member's is refused too."""
+    import_linkedin(store, samples / "export-2022-09", "me")
+    folder = tmp_path / "partial"
+    folder.mkdir()
+    for name in ("Connections.csv", "messages.csv", "Positions.csv"):
+        shutil.copy(samples / "export-2024-12" / name, folder / name)
+    with sqlite3.connect(db_path) as conn:
+        before = conn.execute("select count(*) from interaction").fetchone()
+    with pytest.raises(InputError) as info:
+        import_linkedin(store, folder, "me")
+    message = str(info.value)
+    assert "Lane Lowther" in message and "Blake Northcote" in message
+    assert "--as NAME" in message and "--force" in message
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("select count(*) from interaction").fetchone() == before
+        slugs = {
+            row[0]
+            for row in conn.execute(
+                "select value from identity join member on member.person_id = identity.person_id"
+                " where kind = 'linkedin'"
+            )
+        }
+    assert len(slugs) == 1
+
+
+def test_a_members_own_partial_export_with_a_guessed_owner_is_accepted(store, samples, tmp_path):
+    import_linkedin(store, samples / "export-2022-09", "me")
+    folder = tmp_path / "partial"
+    folder.mkdir()
+    for name in ("Connections.csv", "messages.csv"):
+        shutil.copy(samples / "export-2022-09" / name, folder / name)
+    (folder / "messages.csv").write_text(
+        (folder / "messages.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )  # new bytes, so the file is read again
+    import_linkedin(store, folder, "me")

@@ -95,12 +95,17 @@ def _from_messages(open_sheet: Callable[[str], Sheet | None], info: SelfInfo) ->
         conversations[sender].add(conv)
         names[sender] += 1
         urls = [u for u in row.get("recipient_profile_urls").split(",") if u.strip()]
+        info.seen_slugs.update(slug for u in urls if (slug := linkedin_slug(u)))
+        to = row.get("to")
+        info.seen_names.update(key for n in (to, *to.split(",")) if (key := name_key(n)))
         if len(urls) == 1:
             conversations[(row.get("to"), linkedin_slug(urls[0]) or "")].add(conv)
     if not conversations:
         return
     (name, slug), _ = max(conversations.items(), key=lambda item: (len(item[1]), names[item[0]]))
     info.guessed = True
+    info.seen_slugs.update(slug for _, slug in conversations if slug)
+    info.seen_names.update(key for name, _ in conversations if (key := name_key(name)))
     if name:
         info.add_name(name)
     if slug:
