@@ -123,3 +123,30 @@ def test_opportunities_and_their_notifications_once(client, trio, store):
     assert 'href="/network/opportunities"' in notes
     listed = client.get("/api/v1/notifications").json()
     assert [n["kind"] for n in listed].count("opportunity") == 1
+
+
+def test_the_weekly_limit_says_its_rule_and_day_in_the_members_language(client, trio, app, store):
+    from fastapi.testclient import TestClient
+
+    from weakties import service
+    from weakties.service import outreach
+
+    with service.transaction(store) as conn:
+        # Ana invited Bob already: one more this week
+        outreach.set_rule(conn, service.viewer(conn, "ana"), "invitations_per_week", "2")
+    post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+    with TestClient(app) as fourth:
+        sign_up(fourth, "Dee Far", "dee@example.org", handle="dee")
+    sent = post_form(client, "/network/invite", {"handle": "cyd", "back": PYMK}, page=PYMK)
+    assert sent.status_code == 303
+    refused = post_form(
+        client, "/network/invite", {"handle": "dee", "note": "Bonjour", "back": PYMK}, page=PYMK
+    )
+    assert refused.status_code == 409
+    day = utcnow().date() + dt.timedelta(days=7)
+    months = "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.".split()
+    said = f"{day.day} {months[day.month - 1]} {day.year}"
+    assert (
+        "2 invitations en sept jours, c’est la limite : la suivante est possible le " + said
+    ) in refused.text
+    assert "is the limit" not in refused.text and day.isoformat() not in refused.text

@@ -48,6 +48,24 @@ def _pymk(ctx: Page, *, status: int = 200, **extra: Any) -> Response:
     )
 
 
+def invitation_refused(ctx: Page, exc: RefusedError) -> str:
+    """An invitation's refusal in the member's language, with its rule and the day
+    it lifts (the weekly limit); another refusal as the service says it."""
+    reason = (exc.reasons or [{}])[0]
+    day = reason.get("possible_on")
+    if reason.get("rule") != "invitations_per_week" or not isinstance(day, str):
+        return str(exc)
+    account = ctx.require()
+    with ctx.tx() as conn:
+        limit = connections.invitations_per_week(conn, account.viewer(conn))
+    words = ctx.lang.ngettext(
+        "%(num)s invitation in seven days is the limit: the next one is possible on %(day)s.",
+        "%(num)s invitations in seven days is the limit: the next one is possible on %(day)s.",
+        limit,
+    )
+    return words % {"num": ctx.lang.number(limit), "day": ctx.lang.date(day)}
+
+
 def _opportunities(ctx: Page, *, status: int = 200, **extra: Any) -> Response:
     account = ctx.require()
     extra = {"failed": None, "note": "", **extra}
@@ -77,7 +95,9 @@ def invite(ctx: Page, handle: FormStr = "", note: FormStr = "", back: FormStr = 
     except FormError as exc:
         return page(ctx, status=422, errors=exc.fields, failed=handle, note=note)
     except RefusedError as exc:
-        return page(ctx, status=409, errors={"note": str(exc)}, failed=handle, note=note)
+        return page(
+            ctx, status=409, errors={"note": invitation_refused(ctx, exc)}, failed=handle, note=note
+        )
     return redirect(safe_next(back, PYMK))
 
 

@@ -96,9 +96,11 @@ def invite(ctx: Page, handle: FormStr = "", note: FormStr = "") -> Response:
 
         return profile_response(ctx, handle, status=422, errors=exc.fields, note=note)
     except RefusedError as exc:
+        from weakties.web.routes.discover import invitation_refused
         from weakties.web.routes.profiles import profile_response
 
-        return profile_response(ctx, handle, status=409, errors={"note": str(exc)}, note=note)
+        refused = invitation_refused(ctx, exc)
+        return profile_response(ctx, handle, status=409, errors={"note": refused}, note=note)
     return redirect(f"/in/{handle}")
 
 
