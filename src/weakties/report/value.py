@@ -48,9 +48,10 @@ DAY = 86400.0
 #: a field (employer, industry, location) says something of the first degree when
 #: it is known for at least this share of it
 MOST = 0.5
-#: brokerage and circles say something when at least this share of the contacts
-#: have a known tie to another contact
-TIES_AMONG = 0.2
+#: brokerage and circles say something when most of the contacts have a known
+#: tie to another contact: with ties among a few only, every other contact looks
+#: like a circle of their own and the member like a broker between them
+TIES_AMONG = MOST
 POOL = (
     "ask a colleague to pool their export in this database (weakties import linkedin "
     "THEIR_EXPORT --as THEM, sharing names), or infer ties from shared employers, schools "
@@ -166,6 +167,7 @@ def _reach(
     out["second_degree_counted_only"] = counted_only
     out["needs"] = "ties of your contacts: other members' pooled data, or inferred ties"
     beyond = out["declared"]["second_degree"] + out["with_inferred"]["second_degree"] + counted_only
+    among = _ties_among(with_inferred, me_person)[0]
     out["missing"] = (
         None
         if beyond
@@ -173,8 +175,24 @@ def _reach(
             "not enough data: your own export holds your contacts only, none of their "
             f"ties — {POOL}"
         )
+        if not among
+        else (
+            "not enough data: the ties known among your contacts "
+            f"({counted(among, 'tie', 'ties')}) join people you already know and lead to "
+            f"nobody beyond them — {POOL}"
+        )
     )
     return out
+
+
+def _ties_among(g: Graph, me_person: int) -> tuple[int, int, int]:
+    """(ties among the member's contacts, contacts with a tie to another contact,
+    contacts) in ``g``."""
+    contacts = g.neighbors(g.node_of(me_person))
+    if not contacts.size:
+        return 0, 0, 0
+    sub, _ = g.subgraph(contacts)
+    return int(sub.n_edges), int((np.diff(sub.indptr) > 0).sum()), int(contacts.size)
 
 
 def _diversity(reader: Reader, first: list[int], past: dt.datetime | None) -> dict[str, Any]:
@@ -251,20 +269,16 @@ def _brokerage(g: Graph, me_person: int) -> dict[str, Any]:
         "efficiency": float(efficiency(g, nodes=me)[me]),
         "hierarchy": float(hierarchy(g, nodes=me)[me]),
     }
-    contacts = g.neighbors(me)
-    ties_among = linked = 0
-    if contacts.size:
-        sub, _ = g.subgraph(contacts)
-        ties_among = sub.n_edges
-        linked = int((np.diff(sub.indptr) > 0).sum())
-    enough = contacts.size > 0 and linked >= TIES_AMONG * contacts.size
+    ties_among, linked, n_contacts = _ties_among(g, me_person)
+    enough = n_contacts > 0 and linked >= TIES_AMONG * n_contacts
     missing = (
         None
         if enough
         else (
-            f"not enough data: ties known among {linked:,} of your {int(contacts.size):,} "
-            "contacts — a single export lists your contacts, not whom they know, so it "
-            f"cannot tell a broker from a closed circle; {POOL}"
+            f"not enough data: ties known among {linked:,} of your {n_contacts:,} "
+            "contacts (a verdict needs them among most) — a single export lists your "
+            "contacts, not whom they know, so it cannot tell a broker from a closed "
+            f"circle; {POOL}"
         )
     )
     if missing:
@@ -274,7 +288,7 @@ def _brokerage(g: Graph, me_person: int) -> dict[str, Any]:
         "missing": missing,
         "basis": (
             "Burt's measures on your ego network: your contacts and the ties among them "
-            f"that are known ({ties_among:,} ties among {int(contacts.size):,} contacts, "
+            f"that are known ({ties_among:,} ties among {n_contacts:,} contacts, "
             "pooled and inferred)"
         ),
         **{k: (round(v, 4) if not math.isnan(v) else None) for k, v in values.items()},
@@ -304,7 +318,7 @@ def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dic
                 "strongest_tie": {
                     "id": strongest,
                     "name": names.get(strongest),
-                    "score": round(strength.get(strongest, 0.0), 3),
+                    "score": round(strength.get(strongest, 0.0), 6),
                 },
             }
         )
@@ -319,19 +333,15 @@ def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dic
                 break
     broker_ids = [g.person_of(n) for n, _ in brokers.most_common(10)]
     broker_names = reader.names(broker_ids)
-    contacts = g.neighbors(me)
-    linked = 0
-    if contacts.size:
-        sub, _ = g.subgraph(contacts)
-        linked = int((np.diff(sub.indptr) > 0).sum())
-    enough = bool(circles) and linked >= TIES_AMONG * contacts.size
+    _, linked, n_contacts = _ties_among(g, me_person)
+    enough = bool(circles) and linked >= TIES_AMONG * n_contacts
     return {
         "basis": "Leiden communities of your contacts (ties among them pooled and inferred)",
         "needs": "known ties among most of your contacts (a circle is two people or more)",
         "missing": None
         if enough
         else (
-            f"not enough data: ties known among {linked:,} of your {int(contacts.size):,} "
+            f"not enough data: ties known among {linked:,} of your {n_contacts:,} "
             f"contacts, too few to find circles — {POOL}"
         ),
         "circles": circles if enough else [],
@@ -343,7 +353,7 @@ def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dic
                     "id": g.person_of(n),
                     "name": broker_names.get(g.person_of(n)),
                     "people": k,
-                    "strength": round(strength.get(g.person_of(n), 0.0), 3),
+                    "strength": round(strength.get(g.person_of(n), 0.0), 6),
                 }
                 for n, k in brokers.most_common(10)
             ],
@@ -411,7 +421,7 @@ def _decaying(reader: Reader, scores: TieScores) -> dict[str, Any]:
         ),
         "count": len(drops),
         "ties": [
-            {"id": p, "name": names.get(p), "a_year_ago": round(was, 3), "now": round(now, 3)}
+            {"id": p, "name": names.get(p), "a_year_ago": round(was, 6), "now": round(now, 6)}
             for _, p, was, now in drops[:15]
         ],
     }
