@@ -310,6 +310,8 @@ def test_every_figure_of_a_real_network_on_the_page(demo):
     for layer in report["classes"]["layers"]:
         listed = browser.get(f"/api/v1/network/ties?layer={layer['layer']}&limit=1000").json()
         assert sum(t["class"] != "nominal" for t in listed["ties"]) == layer["ties"]
+    # the headline's organisations: the spread of them, each linked to its people
+    assert 'href="#diversity-organisations"' in page and 'id="diversity-organisations"' in page
     top = report["diversity"]["organisations"]["top"][0]
     listed = browser.get("/api/v1/network/ties", params={"org": top["name"], "limit": 1000})
     # everyone counted at the organisation is listed (the list also has the contacts
