@@ -197,3 +197,42 @@ def test_report_and_export_never_replace_a_device_a_pipe_or_a_link(seeded, tmp_p
     refused(run(db, "export", "graphml", str(link), "--replace"), 2, "not a regular file")
     assert pipe.is_fifo() and link.is_symlink() and folder.is_dir()
     assert page.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["report"], "Network value report"),
+        (["ties"], "Ann Lee"),
+        (["ties", "--explain", "Ann Lee"], "Ann Lee"),
+        (["suggest"], "suggest"),
+    ],
+)
+def test_read_only_database_reports_and_scores_without_keeping_anything(
+    seeded, monkeypatch, args, said
+):
+    """``report``, ``ties`` (and ``--explain``) and ``suggest`` only read, yet
+    failed on a read-only database ("is read-only: reading works, writing does
+    not") because they keep the report's headline or a fitted model. Now they
+    answer, and one note says what was not kept; ``model fit``, whose work is to
+    keep, refuses in one line. The file is opened read-only by SQLite itself
+    (``mode=ro``), as for a user without write access."""
+    db, before = seeded
+    real_access = os.access
+
+    def access(path, mode, *rest, **kwargs):
+        if mode == os.W_OK and Path(path) in (db, db.parent):
+            return False
+        return real_access(path, mode, *rest, **kwargs)
+
+    monkeypatch.setattr(engine.os, "access", access)
+    ran = run(db, *args)
+    assert ran.code == 0, (args, ran.err)
+    assert said in ran.out
+    notes = [x for x in ran.err.splitlines() if "read-only" in x]
+    assert len(notes) == 1 and "error" not in ran.err, ran.err
+    if args == ["report"]:
+        assert "not remembered" in notes[0]
+    else:
+        refused(run(db, "model", "fit"), 3, "read-only")
+    assert dump(db) == before

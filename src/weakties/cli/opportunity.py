@@ -255,6 +255,7 @@ def suggest(
 ) -> None:
     """People you may know: by default the ranker fitted on your network's history
     (who got in touch for the first time after past dates), else Katz's index."""
+    from weakties.cli.ties import can_keep_fit
     from weakties.service.opportunities import suggest_all, suggestions
 
     if all_people:
@@ -266,7 +267,7 @@ def suggest(
             who="operator",
             top=top,
             method=method,
-            fit=True,
+            fit=can_keep_fit(ctx),
         )
         if found.operator:
             err.print(
@@ -275,7 +276,9 @@ def suggest(
             )
         print_json(found.suggestions)
         return
-    listed = call(ctx, suggestions, member=member, as_of=as_of, top=top, method=method, fit=True)
+    listed = call(
+        ctx, suggestions, member=member, as_of=as_of, top=top, method=method, fit=can_keep_fit(ctx)
+    )
     if as_json:
         print_json(listed)
         return

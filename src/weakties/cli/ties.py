@@ -7,15 +7,29 @@ from typing import Annotated
 
 import typer
 
-from weakties.cli.context import call
+from weakties.cli.context import call, store
 from weakties.cli.options import MAX_COUNT, AsOf, AsViewer, Json, PersonArg
-from weakties.cli.output import console, err, esc, print_json, shown, table
+from weakties.cli.output import console, err, esc, note, print_json, shown, table
 from weakties.errors import InputError
 from weakties.words import counted, format_strength
 
 app = typer.Typer(help="Tie strength: strong, weak, dormant, nominal — explained.")
 
 OPERATOR = "the whole database (no --as): every member's data, whatever they share"
+
+
+def can_keep_fit(ctx: typer.Context) -> bool:
+    """Whether a command may fit the member's model and keep it: not on a
+    database that cannot be written, where reading must still work — the ties
+    are then scored with the model already kept, else the default one (said in
+    one note)."""
+    db = store(ctx)
+    if db.read_only:
+        note(
+            f"{db.name} is read-only: no new model is fitted and kept; scored with the "
+            "model already kept, else the default one"
+        )
+    return not db.read_only
 
 
 @app.callback(invoke_without_command=True)
@@ -66,7 +80,7 @@ def ties(
             who="operator",
             klass=klass,
             limit=limit,
-            fit=True,
+            fit=can_keep_fit(ctx),
         )
         if found.operator:
             err.print(f"[dim]note: {OPERATOR}[/]")
@@ -81,7 +95,9 @@ def ties(
         )
         return
     if explain:
-        record = call(ctx, service.explain, explain, member=member, as_of=as_of, fit=True)
+        record = call(
+            ctx, service.explain, explain, member=member, as_of=as_of, fit=can_keep_fit(ctx)
+        )
         if as_json:
             print_json(record)
             return
@@ -112,7 +128,7 @@ def ties(
         klass=klass,
         layer=layer,
         limit=limit,
-        fit=True,
+        fit=can_keep_fit(ctx),
     )
     if as_json:
         print_json(listed.ties)
@@ -251,6 +267,12 @@ def report(
 
         write_whole(Path(str(html)), render_html(result))  # type: ignore[arg-type]
 
+    if remember and store(ctx).read_only:
+        remember = False
+        note(
+            f"{store(ctx).name} is read-only: this report is not remembered, so the next "
+            "one cannot say what changed since"
+        )
     result = call(
         ctx,
         network_report,
