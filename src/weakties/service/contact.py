@@ -10,7 +10,6 @@ member). The rule is applied here, once, for the profile page, the API and searc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,12 +20,11 @@ from weakties.model.tables import (
     CONTACT_VISIBILITY,
     ContactVisibility,
     Identity,
-    KnownPerson,
-    Member,
 )
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError
+from weakties.store.read_people import CONTACT_KINDS
 
 __all__ = [
     "CONTACT_KINDS",
@@ -35,9 +33,6 @@ __all__ = [
     "set_visibility",
     "shown_identities",
 ]
-
-# identity kinds shown as contact details, in this order
-CONTACT_KINDS = ("email", "phone", "linkedin")
 
 
 @dataclass(frozen=True)
@@ -93,87 +88,17 @@ def contact_details(
     return [d for d in details if d.visibility in allowed]
 
 
-def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def shown_identities(
     conn: Connection, viewer: Viewer, person_ids: Iterable[int]
 ) -> dict[int, dict[str, list[str]]]:
     """The identities (kind -> values, oldest first) of ``person_ids`` that
-    ``viewer`` may see — the one rule for every list, record and command:
-
-    - what the viewer's own data asserts (their import lists the address);
-    - a member's own contact details (e-mail, phone, profile address: what their
-      export lists or they signed up with) as :func:`contact_details` shows them:
-      to everyone, or to the member's connections, as the member chose (only to
-      themself until they do);
-    - the profile address of someone who is not a member (how the people the
-      viewer may name are named), and of a member the viewer's own data knows;
-    - nothing else: an address, a number or an identifier from another member's
-      data stays theirs, whatever they share of their ties.
-
-    The people ``viewer``'s scope may not show are left out; the operator's
-    whole-database scope sees everything.
-    """
-    r = reader(conn, viewer)
-    ids = r.keep_visible(person_ids)
-    found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    if not ids:
-        return found
-    me = viewer.member_id
-    everything = viewer.is_operator
-    connected = r.first_degree() if not everything else set()
-    for chunk in _chunks(ids):
-        members: dict[int, int] = dict(
-            conn.execute(
-                select(Member.person_id, Member.id).where(Member.person_id.in_(chunk))
-            ).all()
-        )
-        known = (
-            set(
-                conn.execute(
-                    select(KnownPerson.person_id).where(
-                        KnownPerson.member_id == me, KnownPerson.person_id.in_(chunk)
-                    )
-                ).scalars()
-            )
-            if me is not None
-            else set()
-        )
-        rows = conn.execute(
-            select(
-                Identity.person_id,
-                Identity.kind,
-                Identity.value,
-                Identity.asserted_by,
-                ContactVisibility.visibility,
-            )
-            .outerjoin(
-                ContactVisibility,
-                (ContactVisibility.identity_id == Identity.id)
-                & (ContactVisibility.member_id == Identity.asserted_by),
-            )
-            .where(Identity.person_id.in_(chunk))
-            .order_by(Identity.id)
-        )
-        for pid, kind, value, asserted_by, visibility in rows:
-            member = members.get(pid)
-            if everything or (me is not None and asserted_by == me):
-                shown = True
-            elif member is not None and asserted_by == member and kind in CONTACT_KINDS:
-                chosen = visibility or "only_me"
-                shown = chosen == "everyone" or (chosen == "connections" and pid in connected)
-                # a member's profile address: also to whom the viewer's own data names
-                shown = shown or (kind == "linkedin" and pid in known)
-            elif kind == "linkedin":
-                shown = member is None or pid in known
-            else:
-                shown = False
-            if shown:
-                found[pid][kind].append(value)
-    return found
+    ``viewer`` may see: the viewer's own data's, a member's own details as
+    :func:`contact_details` shows them, profile addresses of people who are not
+    members — the rule of
+    :meth:`weakties.store.read_people.PeopleReads.shown_identities`, which a
+    look-up by address (``weakties person ADDRESS``, ``note add``, ``ties
+    --explain``...) and the labels of machine output apply too."""
+    return reader(conn, viewer).shown_identities(person_ids)
 
 
 def set_visibility(conn: Connection, viewer: Viewer, detail_id: int, visibility: str) -> None:

@@ -19,12 +19,24 @@ from sqlalchemy import false, func, or_, select
 from weakties.errors import AmbiguousError, InputError, NotFoundError
 from weakties.model.identity import email_key, fold, linkedin_slug, name_key
 from weakties.model.kinds import EVENT_KINDS
-from weakties.model.tables import Event, Identity, Member, Note, Person, table_of
+from weakties.model.tables import (
+    ContactVisibility,
+    Event,
+    Identity,
+    KnownPerson,
+    Member,
+    Note,
+    Person,
+    table_of,
+)
 from weakties.store._base import chunks
 from weakties.store.events import CAREER_KINDS, describe_event
 from weakties.store.read_ties import TieReads
 
-__all__ = ["PeopleReads", "contains"]
+__all__ = ["CONTACT_KINDS", "PeopleReads", "contains"]
+
+#: identity kinds a member shows as contact details, in this order
+CONTACT_KINDS = ("email", "phone", "linkedin")
 
 _ID = re.compile(r"^#?(\d+)$")
 
@@ -107,16 +119,87 @@ class PeopleReads(TieReads):
                 names[pid] = f"{label} #{pid}"
         return names
 
-    def identities(self, person_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
-        """Identities (kind -> values, oldest first) of the people the scope may name."""
+    def shown_identities(
+        self, person_ids: Iterable[int], kinds: Collection[str] | None = None
+    ) -> dict[int, dict[str, list[str]]]:
+        """The identities (kind -> values, oldest first; only ``kinds`` when given)
+        of ``person_ids`` that the scope may show — the one rule for every list,
+        record, label and look-up by address:
+
+        - what the viewer's own data states (their import lists the address);
+        - a member's own contact details (e-mail, phone, profile address: what
+          their export lists or they signed up with) as that member chose: to
+          everyone, or to their connections (:data:`CONTACT_KINDS`; only to
+          themself until they choose);
+        - the profile address of someone who is not a member (how the people the
+          viewer may name are named), and of a member the viewer's own data knows;
+        - nothing else: an address, a number or an identifier from another
+          member's data stays theirs, whatever they share of their ties.
+
+        The people the scope may not name are left out; the operator's
+        whole-database scope sees everything.
+        """
         found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        me = self.scope.member_id
+        everything = self.scope.is_operator
+        connected: set[int] | None = None
         for chunk in chunks(self.keep_visible(person_ids)):
-            for pid, kind, value in self.conn.execute(
-                select(Identity.person_id, Identity.kind, Identity.value)
+            query = (
+                select(
+                    Identity.person_id,
+                    Identity.kind,
+                    Identity.value,
+                    Identity.asserted_by,
+                    ContactVisibility.visibility,
+                )
+                .outerjoin(
+                    ContactVisibility,
+                    (ContactVisibility.identity_id == Identity.id)
+                    & (ContactVisibility.member_id == Identity.asserted_by),
+                )
                 .where(Identity.person_id.in_(chunk))
                 .order_by(Identity.id)
-            ):
-                found[pid][kind].append(value)
+            )
+            if kinds is not None:
+                query = query.where(Identity.kind.in_(sorted(kinds)))
+            rows = self.conn.execute(query).all()
+            if not everything:
+                members = dict(
+                    self.conn.execute(
+                        select(Member.person_id, Member.id).where(Member.person_id.in_(chunk))
+                    ).all()
+                )
+                known = (
+                    set(
+                        self.conn.execute(
+                            select(KnownPerson.person_id).where(
+                                KnownPerson.member_id == me, KnownPerson.person_id.in_(chunk)
+                            )
+                        ).scalars()
+                    )
+                    if me is not None
+                    else set()
+                )
+            for pid, kind, value, asserted_by, visibility in rows:
+                if everything or (me is not None and asserted_by == me):
+                    shown = True
+                elif (member := members.get(pid)) is not None and asserted_by == member:
+                    shown = False
+                    if kind in CONTACT_KINDS:
+                        chosen = visibility or "only_me"
+                        if chosen == "connections" and connected is None:
+                            connected = self.first_degree()
+                        shown = chosen == "everyone" or (
+                            chosen == "connections" and pid in (connected or set())
+                        )
+                        # a member's profile address: also to whom the viewer's data names
+                        shown = shown or (kind == "linkedin" and pid in known)
+                elif kind == "linkedin":
+                    shown = member is None or pid in known
+                else:
+                    shown = False
+                if shown:
+                    found[pid][kind].append(value)
         return found
 
     def member_handles(self) -> dict[int, str]:
@@ -149,7 +232,13 @@ class PeopleReads(TieReads):
             found = self.conn.execute(
                 select(Identity.person_id).where(Identity.kind == kind, Identity.value == value)
             ).scalar()
-            if found is not None and found in seen:
+            # an address or profile the viewer is not shown finds nobody: asking
+            # by it must not tell whose it is
+            if (
+                found is not None
+                and found in seen
+                and value in self.shown_identities([found], (kind,)).get(found, {}).get(kind, [])
+            ):
                 return int(found)
         member = self.conn.execute(select(Member.person_id).where(Member.handle == text)).scalar()
         if member is not None and int(member) in seen:
