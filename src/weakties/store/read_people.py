@@ -87,8 +87,9 @@ class PeopleReads(TieReads):
 
     def labels(self, person_ids: list[int]) -> dict[int, str]:
         """How to name each person in machine output: the identifier used in an
-        imported log (an ``external`` identity, as written in the file) when there
-        is one, else the display name — made unique among ``person_ids``:
+        imported log (an ``external`` identity, as written in the file) when the
+        scope may show one (:meth:`shown_identities`: the viewer's own log's),
+        else the display name — made unique among ``person_ids``:
         identifiers of two logs that collide are given with their namespace,
         people who share a display name their record number (``"Ann Lee #12"``),
         so that no two persons ever collapse into one key."""
@@ -100,13 +101,17 @@ class PeopleReads(TieReads):
                     select(Person.id, Person.display_name).where(Person.id.in_(chunk))
                 ).all()
             )
+            # only an identifier the scope may show (the viewer's own log's): another
+            # member's log names a person as that member's data does
+            shown = self.shown_identities(chunk, ("external",))
             for pid, raw, value in self.conn.execute(
                 select(Identity.person_id, Identity.raw, Identity.value).where(
                     Identity.person_id.in_(chunk), Identity.kind == "external"
                 )
             ):
-                names[pid] = raw or value
-                external[pid] = value
+                if value in shown.get(pid, {}).get("external", []):
+                    names[pid] = raw or value
+                    external[pid] = value
         # two logs' "17" (namespaces "hr:17" and "crm:17"): the full values
         clashing = Counter(names[pid] for pid in external)
         for pid, value in external.items():
