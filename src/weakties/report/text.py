@@ -35,6 +35,15 @@ def _basis(console: Console, text: str) -> None:
     console.print(f"  [dim]computed from: {escape(text)}[/]")
 
 
+def _kinds_counted(counts: Mapping[str, int]) -> str:
+    """Traces counted by kind, each kind in the number's words.
+
+    >>> _kinds_counted({"endorsement": 30, "recommendation": 1}), _kinds_counted({})
+    ('30 endorsements, 1 recommendation', 'nothing')
+    """
+    return ", ".join(counted(n, kind, f"{kind}s") for kind, n in counts.items()) or "nothing"
+
+
 def _section(console: Console, title: str, section: Mapping[str, Any]) -> bool:
     """A section's heading and what it needs; False (and why) when the data falls
     short — its figures would say nothing, so they are not shown."""
@@ -210,8 +219,7 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
         _basis(console, decaying["basis"])
     rec = report["reciprocity"]
     if _section(console, "Reciprocity", rec):
-        given = ", ".join(f"{n} {k}" for k, n in rec["given"].items()) or "nothing"
-        received = ", ".join(f"{n} {k}" for k, n in rec["received"].items()) or "nothing"
+        given, received = _kinds_counted(rec["given"]), _kinds_counted(rec["received"])
         console.print(f"  given: {given}; received: {received}; balance {rec['balance']:+,}")
         if rec["you_owe"]:
             console.print(
