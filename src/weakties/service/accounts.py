@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ class SignIn:
     account: AccountInfo | None
     error: str | None = None  # a marked message (N_)
     limited: bool = False  # refused by the rate limit, whatever the password
+    retry_after: int | None = None  # when limited: seconds until the limit lifts
 
 
 @cache
@@ -283,12 +285,21 @@ def sign_up(
     return info
 
 
-def _recent(conn: Connection, bucket: str, since: dt.datetime) -> int:
-    return conn.execute(
-        select(func.count())
-        .select_from(RateEvent)
-        .where(RateEvent.bucket == bucket, RateEvent.at > since)
-    ).scalar_one()
+def _lifts_at(
+    conn: Connection, bucket: str, since: dt.datetime, limit: int, window: dt.timedelta
+) -> dt.datetime | None:
+    """When ``bucket`` holds fewer than ``limit`` failures within ``window`` again
+    (None: it does now): once the oldest ones in the window have left it."""
+    times = list(
+        conn.execute(
+            select(RateEvent.at)
+            .where(RateEvent.bucket == bucket, RateEvent.at > since)
+            .order_by(RateEvent.at)
+        ).scalars()
+    )
+    if len(times) < limit:
+        return None
+    return times[len(times) - limit] + window
 
 
 def sign_in(
@@ -304,7 +315,9 @@ def sign_in(
 
     ``attempts`` failures per e-mail address (and four times as many per client)
     within ``window`` refuse further attempts until the window has passed, even
-    with the right password. The caller must commit even a failure.
+    with the right password; the refusal says in how many seconds the oldest of
+    those failures leave the window (``retry_after``). The caller must commit even
+    a failure.
     """
     now = utcnow()
     if has_control_characters(email):
@@ -312,11 +325,17 @@ def sign_in(
     key = email_key(email) or email.strip().lower()
     buckets = (f"sign-in:email:{key}", f"sign-in:client:{client}")
     since = now - window
-    if (
-        _recent(conn, buckets[0], since) >= attempts
-        or _recent(conn, buckets[1], since) >= 4 * attempts
-    ):
-        return SignIn(None, N_("Too many failed attempts: try again in a few minutes."), True)
+    lifts = [
+        at
+        for at in (
+            _lifts_at(conn, buckets[0], since, attempts, window),
+            _lifts_at(conn, buckets[1], since, 4 * attempts, window),
+        )
+        if at is not None
+    ]
+    if lifts:
+        wait = math.ceil((max(lifts) - now).total_seconds())
+        return SignIn(None, N_("Too many failed attempts."), True, max(wait, 1))
     row = conn.execute(
         select(Account.id, Account.password_hash).where(Account.email == key)
     ).first()

@@ -99,13 +99,19 @@ def signin(ctx: Page, email: FormStr = "", password: FormStr = "", next: FormStr
         )
     if result.account is None:
         status = 429 if result.limited else 401
-        return render(
+        wait = result.retry_after
+        response = render(
             ctx,
             "signin.html",
             status=status,
             form={"email": email, "next": safe_next(next, "")},
             errors={"form": result.error or ""},
+            # the page says it in minutes, the header (RFC 9110) in seconds
+            wait_minutes=-(-wait // 60) if wait else None,
         )
+        if wait:
+            response.headers["Retry-After"] = str(wait)
+        return response
     return _signed_in(ctx, result.account, safe_next(next, f"/in/{result.account.handle}"))
 
 
