@@ -74,8 +74,11 @@ class DbInfo:
 
 
 def members(conn: Connection, who: Viewer) -> list[MemberRow]:
-    """The members of the database, with what each shares."""
-    return build_list(MemberRow, reader(conn, who).members())
+    """The members of the database, with what each shares — but those the viewer is
+    not shown (a block either way, a suspension), as in search and every list."""
+    from weakties.service.social import shown_reader
+
+    return build_list(MemberRow, shown_reader(conn, who).members())
 
 
 def set_sharing(conn: Connection, who: Viewer, level: str) -> str:

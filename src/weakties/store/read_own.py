@@ -245,20 +245,31 @@ class OwnReads(OrgReads):
 
     # -- administration ----------------------------------------------------------------
     def members(self) -> list[dict[str, Any]]:
-        """Every member, with how many people their data knows — a figure shown only
-        for the viewer and for members who share at least counts."""
+        """Every member the reader may show (not one of its ``hidden`` people: a
+        member behind a block, either way, or suspended), with how many people
+        their data knows — a figure shown only for the viewer and for members who
+        share at least counts."""
         known = (
             select(KnownPerson.member_id, func.count().label("n"))
             .group_by(KnownPerson.member_id)
             .subquery()
         )
         rows = []
-        for mid, handle, name, sharing, n in self.conn.execute(
-            select(Member.id, Member.handle, Person.display_name, Member.sharing, known.c.n)
+        for mid, pid, handle, name, sharing, n in self.conn.execute(
+            select(
+                Member.id,
+                Member.person_id,
+                Member.handle,
+                Person.display_name,
+                Member.sharing,
+                known.c.n,
+            )
             .join(Person, Person.id == Member.person_id)
             .outerjoin(known, known.c.member_id == Member.id)
             .order_by(Member.id)
         ):
+            if pid in self.hidden and pid != self.scope.person_id:
+                continue
             shown = self.scope.is_operator or mid in self.scope.counts
             rows.append(
                 {
