@@ -67,12 +67,12 @@ def demo(
     console.print(
         f"[bold]weakties demo[/] — a world of {len(world.people):,} people and "
         f"{len(world.orgs):,} organisations (seed {seed}), generated and imported in "
-        f"{result.seconds:.1f} s into [cyan]{result.db}[/]"
+        f"{result.seconds:.1f} s into [cyan]{esc(result.db)}[/]"
     )
     for summary in result.imports:
         added = summary.added
         console.print(
-            f"  imported {summary.member!r} (export of {summary.export_date}): "
+            f"  imported {esc(repr(summary.member))} (export of {summary.export_date}): "
             f"{added['tie']:,} ties, {added['interaction']:,} traces, {added['event']:,} events"
         )
     counts, explain = first_look.counts, first_look.explain

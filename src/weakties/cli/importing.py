@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from weakties.cli.context import store
-from weakties.cli.output import console, err, print_json, table
+from weakties.cli.output import console, err, esc, print_json, table
 from weakties.ingest.limits import Limits, MiB
 from weakties.words import counted
 
@@ -77,14 +76,16 @@ def importing(ctx: typer.Context) -> Iterator[tuple[Store, ImportProgress]]:
     this command created is removed again when the import fails (no empty
     database is left behind)."""
     opened = store(ctx)
-    opened.notify = lambda message: err.print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
+    opened.notify = lambda message: err.print(f"[yellow]{esc(message)}[/]", soft_wrap=True)
     with _progress() as progress:
         task = progress.add_task("reading", total=None, rows=0)
         rows = [0]
 
         def tick(name: str, added: int, done: int, total: int) -> None:
             rows[0] += added
-            progress.update(task, description=name, completed=done, total=total, rows=rows[0])
+            # the description is Rich markup: a member named "[link=...]x[/link].csv"
+            # must show as written, never as a hyperlink or a markup error
+            progress.update(task, description=esc(name), completed=done, total=total, rows=rows[0])
 
         try:
             yield opened, tick
@@ -126,7 +127,7 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
         return
     if summary.unchanged:
         console.print(
-            f"Nothing new: every file was already imported for [bold]{escape(summary.member)}[/]."
+            f"Nothing new: every file was already imported for [bold]{esc(summary.member)}[/]."
         )
     files: list[FileReport] = [f for f in summary.files if f.status in ("imported", "unchanged")]
     if summary.export_date_how == "records" and summary.export_date:
@@ -165,7 +166,7 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
             ],
         )
     for warning in summary.warnings:
-        err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+        err.print(f"[yellow]warning:[/] {esc(warning)}", soft_wrap=True)
     if not summary.unchanged:
         added = {k: v for k, v in summary.added.items() if v}
         console.print(
@@ -178,14 +179,20 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
 
         counts = PeopleCounts(**summary.people)
         console.print(
-            f"{escape(summary.member)} now: {counted(counts.total, 'person', 'people')} — "
+            f"{esc(summary.member)} now: {counted(counts.total, 'person', 'people')} — "
             f"{counts.text()}",
             soft_wrap=True,
         )
     if summary.ignored:
-        console.print(f"[dim]Ignored (not used by weakties): {', '.join(summary.ignored)}[/]")
+        console.print(
+            f"[dim]Ignored (not used by weakties): {esc(', '.join(summary.ignored))}[/]",
+            soft_wrap=True,
+        )
     if summary.unknown:
-        console.print(f"[yellow]Unknown files (not read): {', '.join(summary.unknown)}[/]")
+        console.print(
+            f"[yellow]Unknown files (not read): {esc(', '.join(summary.unknown))}[/]",
+            soft_wrap=True,
+        )
 
 
 @app.command("linkedin")

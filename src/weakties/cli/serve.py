@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import state
-from weakties.cli.output import console, err
+from weakties.cli.output import console, err, esc
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -76,7 +76,7 @@ def serve(
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         for problem in exc.errors():
-            err.print(f"[red]error:[/] {problem['msg']}", markup=True, soft_wrap=True)
+            err.print(f"[red]error:[/] {esc(problem['msg'])}", markup=True, soft_wrap=True)
         raise typer.Exit(2) from exc
     from sqlalchemy.engine import make_url
 
