@@ -27,7 +27,7 @@ from weakties.cli import (
     ties,
 )
 from weakties.cli.context import state
-from weakties.cli.output import err, shown
+from weakties.cli.output import err, shown, visible
 from weakties.errors import AmbiguousError, WeaktiesError
 
 
@@ -130,6 +130,11 @@ class _Stderr(logging.StreamHandler):
     @stream.setter
     def stream(self, _value: Any) -> None:
         pass
+
+    def format(self, record: logging.LogRecord) -> str:
+        # a log line may quote data (a name, the other writer's command line):
+        # its control characters are shown, never sent to the terminal
+        return visible(super().format(record))
 
 
 importing_more.register(importing.app)

@@ -106,9 +106,18 @@ def _operation() -> str:
     """What this process is doing, for the messages of the ones waiting for it."""
     program = Path(sys.argv[0]).name if sys.argv else ""
     words = ["weakties" if program in ("", "-c", "main.py", "__main__.py") else program]
-    for arg in sys.argv[1:]:
-        if arg.startswith("-") or len(words) >= 3:
+    rest = iter(sys.argv[1:])
+    for arg in rest:
+        if len(words) >= 3:
             break
+        if arg.startswith("-"):
+            if len(words) > 1:
+                break  # the command's own options: its name is known
+            # options before the command (``--db FILE -v import …``) are skipped,
+            # so that the command is named, not the program alone
+            if arg == "--db":
+                next(rest, None)
+            continue
         words.append(arg)
     return " ".join(words)
 
