@@ -39,6 +39,8 @@ from weakties.store.errors import InputError
 __all__ = ["Contact", "import_contacts", "read_csv_contacts", "read_vcards"]
 
 MAX_VCARD_BYTES = 512 * 1024 * 1024
+MAX_LINE_CHARS = 4 * 1024 * 1024  # as for CSV, iCalendar and mbox
+MAX_CARD_CHARS = 4 * 1024 * 1024  # what is kept of one card
 _MULTI = re.compile(r"\s*:::\s*|\s*[;,]\s*")
 
 
@@ -67,38 +69,104 @@ def _text(value: object) -> str:
     return str(value or "").strip()
 
 
-def read_vcards(stream: io.TextIOBase, origin: str) -> Iterator[Contact]:
-    """Contacts of a vCard file, streamed (vCard 2.1, 3.0 and 4.0)."""
-    try:
-        for card in vobject.readComponents(stream, allowQP=True, ignoreUnreadable=False):
-            if card.name != "VCARD":
+# What a contact is made of; every other property (photos, notes, keys, sounds)
+# is dropped while reading, so that a card's size stays that of its names.
+_KEPT = {"BEGIN", "END", "VERSION", "N", "FN", "EMAIL", "TEL", "URL", "X-SOCIALPROFILE"}
+_KEPT |= {"ORG", "TITLE"}
+
+
+def _property(line: str) -> tuple[str, str, str]:
+    """(name without its group, parameters, value) of a property's first line."""
+    head, _, value = line.partition(":")
+    name, _, params = head.partition(";")
+    return name.rsplit(".", 1)[-1].strip().upper(), params.upper(), value.strip()
+
+
+def _cards(text: io.TextIOBase, origin: str) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each card of a vCard file, read line by line.
+
+    A line is read at most :data:`MAX_LINE_CHARS` at a time (a longer one is
+    refused, never loaded), the properties weakties does not use are dropped as
+    they are read, and a card that still exceeds :data:`MAX_CARD_CHARS` is
+    refused: memory stays bounded whatever the file's size.
+    """
+    number = depth = start = size = 0
+    block: list[str] = []
+    keep = soft_break = False  # soft_break: a quoted-printable line ending in "="
+    while line := text.readline(MAX_LINE_CHARS):
+        number += 1
+        if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise InputError(
+                f"line longer than {MAX_LINE_CHARS // 2**20} MiB: not a vCard file",
+                file=origin,
+                line=number,
+            )
+        if soft_break or line[:1] in (" ", "\t"):  # the property goes on
+            soft_break = soft_break and line.rstrip("\r\n").endswith("=")
+        else:
+            stripped = line.strip()
+            if not stripped:
+                keep = False
                 continue
-            contact = Contact(line=0)
-            for child in card.getChildren():
-                name = child.name.upper()
-                value = child.value
-                if name == "N" and hasattr(value, "given"):
-                    contact.first = _text(value.given) or None
-                    contact.last = _text(value.family) or None
-                elif name == "FN":
-                    contact.full = _text(value) or None
-                elif name == "EMAIL" and (mail := email_key(_text(value))):
-                    contact.emails.append(mail)
-                elif name == "TEL" and (phone := phone_key(_text(value).removeprefix("tel:"))):
-                    contact.phones.append(phone)
-                elif name in ("URL", "X-SOCIALPROFILE") and (slug := linkedin_slug(_text(value))):
-                    contact.slugs.append(slug)
-                elif name == "ORG":
-                    contact.company = (
-                        value[0] if isinstance(value, list) else _text(value)
-                    ) or None
-                elif name == "TITLE":
-                    contact.title = _text(value) or None
-            yield contact
-    except vobject.base.VObjectError as exc:
-        raise InputError(
-            f"not a valid vCard: {exc}", file=origin, line=getattr(exc, "lineNumber", None)
-        ) from exc
+            name, params, value = _property(stripped)
+            soft_break = "QUOTED-PRINTABLE" in params and stripped.endswith("=")
+            if name == "BEGIN" and value.upper() == "VCARD":
+                depth += 1
+                if depth == 1:
+                    block, start, size = [], number, 0
+            elif depth == 0:
+                raise InputError("not a vCard file: BEGIN:VCARD expected", file=origin, line=number)
+            keep = depth == 1 and name in _KEPT
+            if name == "END" and value.upper() == "VCARD":
+                depth -= 1
+                if depth == 0:
+                    block.append(line)
+                    yield start, "".join(block)
+                    block = []
+                    continue
+        if keep:
+            block.append(line)
+            size += len(line)
+            if size > MAX_CARD_CHARS:
+                raise InputError(
+                    f"one card exceeds {MAX_CARD_CHARS // 2**20} MiB", file=origin, line=start
+                )
+    if depth:
+        raise InputError("unexpected end of file: END:VCARD missing", file=origin, line=number)
+
+
+def read_vcards(stream: io.TextIOBase, origin: str) -> Iterator[Contact]:
+    """Contacts of a vCard file, streamed card by card (vCard 2.1, 3.0 and 4.0)."""
+    for start, block in _cards(stream, origin):
+        try:
+            card = vobject.readOne(block, allowQP=True, ignoreUnreadable=False)
+        except vobject.base.VObjectError as exc:
+            where = getattr(exc, "lineNumber", None)
+            raise InputError(
+                f"not a valid vCard: {exc}",
+                file=origin,
+                line=start + where - 1 if isinstance(where, int) else start,
+            ) from exc
+        contact = Contact(line=start)
+        for child in card.getChildren():
+            name = child.name.upper()
+            value = child.value
+            if name == "N" and hasattr(value, "given"):
+                contact.first = _text(value.given) or None
+                contact.last = _text(value.family) or None
+            elif name == "FN":
+                contact.full = _text(value) or None
+            elif name == "EMAIL" and (mail := email_key(_text(value))):
+                contact.emails.append(mail)
+            elif name == "TEL" and (phone := phone_key(_text(value).removeprefix("tel:"))):
+                contact.phones.append(phone)
+            elif name in ("URL", "X-SOCIALPROFILE") and (slug := linkedin_slug(_text(value))):
+                contact.slugs.append(slug)
+            elif name == "ORG":
+                contact.company = (value[0] if isinstance(value, list) else _text(value)) or None
+            elif name == "TITLE":
+                contact.title = _text(value) or None
+        yield contact
 
 
 def _columns(header: list[str], pattern: str) -> list[str]:
