@@ -8,13 +8,18 @@ be translated.
 ('1 person', '2 paths', '1,200 ties')
 >>> format_strength(0.123), format_strength(0.0017), format_strength(0.00004)
 ('0.12', '0.002', '<0.001')
+>>> format_strength(0.4954), format_strength(0.4954, strong_from=0.3935)
+('0.495', '0.50')
 """
 
 from __future__ import annotations
 
 from gettext import NullTranslations
 
-__all__ = ["EVENT_WORDS", "counted", "event_words", "format_strength", "plural"]
+__all__ = ["EVENT_WORDS", "counted", "event_words", "format_line", "format_strength", "plural"]
+
+#: the default tie model's line between weak and strong (weakties.ties.model.STRONG_AT)
+STRONG_FROM = 0.5
 
 _ENGLISH = NullTranslations()
 
@@ -29,18 +34,37 @@ def counted(n: int | float, singular: str, plural_form: str) -> str:
     return f"{int(n):,} {plural(n, singular, plural_form)}"
 
 
-def format_strength(score: float) -> str:
+def format_strength(score: float, strong_from: float | None = STRONG_FROM) -> str:
     """A tie strength in [0, 1] as text that never reads 0.00 for a tie that has
     any strength: two decimals from 0.01, one significant digit from 0.001.
 
-    >>> format_strength(0.0)
-    '0'
+    With ``strong_from`` (the line between weak and strong the score was
+    classed by), as many more decimals as it takes for the text to fall on the
+    same side of the line as the score: a weak tie of 0.4954 reads 0.495, not
+    0.50, the strong line.
+
+    >>> format_strength(0.0), format_strength(0.49996), format_strength(0.3936, 0.3935)
+    ('0', '0.49996', '0.394')
     """
     if score >= 0.00995:
+        if strong_from is not None:
+            for places in range(2, 16):
+                if (round(score, places) >= strong_from) == (score >= strong_from):
+                    return f"{score:.{places}f}"
         return f"{score:.2f}"
     if score >= 0.00095:
         return f"{score:.1g}"
     return "<0.001" if score > 0 else "0"
+
+
+def format_line(strong_from: float) -> str:
+    """The line between weak and strong as text, to four significant digits
+    (so that no score read by :func:`format_strength` seems on its wrong side).
+
+    >>> format_line(0.5), format_line(0.3934693402873666)
+    ('0.5', '0.3935')
+    """
+    return f"{strong_from:.4g}"
 
 
 #: each event kind (:data:`weakties.model.kinds.EVENT_KINDS`) as people say it

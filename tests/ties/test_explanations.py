@@ -38,7 +38,11 @@ def _check_every_tie(conn, handle):
             float(scores.score[i]), abs=0.00125
         )
         klass, layer, score = str(scores.classes[i]), int(scores.layer[i]), scores.score[i]
-        assert (klass == "nominal") == bool(v["never_in_touch"][i])
+        # nominal: a connection never in touch; anyone else never in touch is weak
+        never, tied = bool(v["never_in_touch"][i]), bool(scores.table.tied[i])
+        assert (klass == "nominal") == (never and tied)
+        if never and not tied:
+            assert klass == "weak"
         if klass in ("strong", "weak"):
             assert (klass == "strong") == (score >= 0.5)
         assert format_strength(float(score)) not in ("0", "0.00")

@@ -99,3 +99,23 @@ def test_json_round_trip():
     model = TieModel({"recency": -1.0, "intensity": 0.5}, 0.3, "calibrated", {"labels": 20})
     again = TieModel.from_json(model.to_json())
     assert again == model
+
+
+def test_never_in_touch_is_nominal_only_for_a_connection():
+    """Nominal is a connection never in touch: someone never in touch and not
+    connected (an invitation, an endorsement) was called a nominal tie."""
+    never = profile(None, 3, 0)
+    t = table([never, never])
+    t.tied = np.array([True, False])
+    assert DEFAULT.classify(t, DEFAULT.score(t)).tolist() == ["nominal", "weak"]
+
+
+@pytest.mark.parametrize("line", [0.5, 1.0 - np.exp(-0.5)])
+def test_a_shown_strength_is_on_the_same_side_of_the_strong_line_as_the_score(line):
+    from weakties.words import format_line, format_strength
+
+    assert format_strength(0.4954) == "0.495"  # weak: not the strong line's "0.50"
+    for score in np.concatenate([np.linspace(0.01, 1.0, 4001), [line - 1e-9, line, line + 1e-9]]):
+        shown = float(format_strength(float(score), line))
+        assert (shown >= line) == (score >= line), (score, shown)
+        assert (shown >= float(format_line(line))) == (score >= line), (score, shown)

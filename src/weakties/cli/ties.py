@@ -11,7 +11,7 @@ from weakties.cli.context import call, store
 from weakties.cli.options import MAX_COUNT, AsOf, AsViewer, Json, PersonArg
 from weakties.cli.output import console, err, esc, note, print_json, shown, table
 from weakties.errors import InputError
-from weakties.words import counted, format_strength
+from weakties.words import counted, format_line, format_strength
 
 app = typer.Typer(help="Tie strength: strong, weak, dormant, nominal — explained.")
 
@@ -106,9 +106,11 @@ def ties(
             return
         assert record.score is not None and record.base is not None
         placed = f"Dunbar layer {record.layer}" if record.layer else "in no Dunbar layer"
+        line = record.strong_from if record.strong_from is not None else 0.5
         console.print(
             f"[bold]{esc(record.name)}[/]: [bold]{record.klass}[/] tie, strength "
-            f"{format_strength(record.score)}, {placed}"
+            f"{format_strength(record.score, line)} (strong from {format_line(line)}, "
+            f"{record.line_of or 'default'}), {placed}"
         )
         console.print("  how it adds up (log-odds; strength = 1 / (1 + e^−total)):", style="dim")
         console.print(f"    {_signed(record.base)}  where every tie starts (the intercept)")
@@ -116,7 +118,7 @@ def ties(
             console.print(f"    {_signed(reason.push)}  {esc(reason.text)}")
         console.print(
             f"    {_signed(record.log_odds or 0.0)}  total → strength "
-            f"{format_strength(record.score)}",
+            f"{format_strength(record.score, line)}",
             style="bold",
         )
         return
@@ -140,14 +142,19 @@ def ties(
             (
                 t.id,
                 t.name,
-                format_strength(t.score),
+                format_strength(t.score, t.strong_from),
                 t.klass,
                 t.layer or "",
                 "; ".join(x.text for x in t.reasons[:2]),
             )
             for t in listed.ties
         ],
-        caption=f"{counted(len(listed.ties), 'tie', 'ties')} (model: {listed.model})",
+        caption=f"{counted(len(listed.ties), 'tie', 'ties')} (model: {listed.model}; strong from "
+        + ", ".join(
+            f"{format_line(v)} ({k})" if k != listed.model else format_line(v)
+            for k, v in (listed.strong_from or {}).items()
+        )
+        + ")",
     )
 
 

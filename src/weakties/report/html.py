@@ -335,8 +335,16 @@ def _classes(report: Mapping[str, Any]) -> str:
         else f'<p class="missing">{_text(section.get("layers_missing"))}</p>'
     )
     caveat = section.get("layers_caveat")
+    lines = _map(section.get("strong_from"))
+    line = (
+        "<p>"
+        + _text(", ".join(f"strong from {v:.4g} ({k})" for k, v in lines.items() if _finite(v)))
+        + "</p>"
+        if lines
+        else ""
+    )
     return (
-        f'<section id="classes"><h2>Tie classes</h2>{_basis(section)}{chart}</section>'
+        f'<section id="classes"><h2>Tie classes</h2>{_basis(section)}{chart}{line}</section>'
         f'<section id="layers"><h2>Dunbar layers</h2>{_basis(section)}{layer_chart}'
         + (f'<p class="caveat">{_text(caveat)}</p>' if caveat else "")
         + "</section>"

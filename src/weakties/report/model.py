@@ -99,6 +99,8 @@ class Classes:
     missing: str | None = None
     # "not enough data: ..." when no tie is in a layer (why, and how to get one)
     layers_missing: str | None = None
+    # model -> the score from which a tie is strong (a fitted model's line is lower)
+    strong_from: dict[str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)

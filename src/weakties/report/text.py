@@ -13,7 +13,7 @@ from rich.text import Text
 
 from weakties.records import to_json
 from weakties.report.model import NetworkReport
-from weakties.words import counted, format_strength
+from weakties.words import counted, format_line, format_strength
 
 __all__ = ["print_report"]
 
@@ -103,6 +103,15 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
         for name in ("strong", "weak", "dormant", "nominal"):
             bar = "█" * round(40 * counts[name] / total)
             console.print(f"  {name:<8} {counts[name]:>6,} {bar}")
+        if classes.get("strong_from"):
+            console.print(
+                "  "
+                + ", ".join(
+                    f"strong from {format_line(v)} ({k} model)"
+                    for k, v in classes["strong_from"].items()
+                ),
+                markup=False,
+            )
         _basis(console, classes["basis"])
         if classes["layers"]:
             console.print(

@@ -126,6 +126,7 @@ def _classes(scores: TieScores) -> dict[str, Any]:
             "(weakties import ics)"
         ),
         "counts": {k: int(counts.get(k, 0)) for k in ("strong", "weak", "dormant", "nominal")},
+        "strong_from": scores.strong_lines,
         "layers": layers,
         "layers_caveat": (
             "Dunbar's layers (5, 15, 50, 150, 500, 1500, 5000) are filled by rank of tie "

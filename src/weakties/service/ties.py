@@ -69,6 +69,8 @@ class TieScore:
     days_since_contact: float | None
     mutual_contacts: int
     reasons: list[Reason]
+    # the score from which this tie is strong (the fitted model's line is lower)
+    strong_from: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,8 @@ class TieList:
     model: str
     ties: list[TieScore]
     note: str | None = None
+    # model -> the score from which a tie is strong, for the models that classed
+    strong_from: dict[str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,9 @@ class TieExplanation:
     features: dict[str, float | None] | None = None
     model: str | None = None
     text: str | None = None
+    # the score from which this tie is strong, and whose line it is
+    strong_from: float | None = None
+    line_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,13 +164,28 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 1)
 
 
+def _line_of(scores: TieScores, i: int) -> str:
+    """Whose line between weak and strong classed pair ``i``: fitted, or the
+    prior's (default, or the member's calibration)."""
+    from weakties.ties.learned import LearnedScores
+
+    if isinstance(scores, LearnedScores) and int(scores.rows[i]) >= 0:
+        return "fitted"
+    base = scores.base if isinstance(scores, LearnedScores) and scores.base else scores
+    return "default" if base.model.name == "default" else "calibrated"
+
+
 def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) -> dict[str, Any]:
     t = scores.table
+    score, line = float(scores.score[i]), scores.strong_line(i)
+    shown = float(f"{score:.4g}")
     return {
         "id": pid,
         "name": name,
-        # four significant digits: a weak or nominal tie's strength is small, never 0
-        "score": float(f"{float(scores.score[i]):.4g}"),
+        # four significant digits: a weak or nominal tie's strength is small, never
+        # 0; more when four would put it on the other side of the strong line
+        "score": shown if (shown >= line) == (score >= line) else score,
+        "strong_from": line,
         "class": str(scores.classes[i]),
         "layer": (int(scores.layer[i]) or None) if scores.layer is not None else None,
         "contacts": int(t.values["contacts"][i]),
@@ -228,6 +250,7 @@ def ties(
         model=scores.model_name,
         ties=build_list(TieScore, rows),
         note=who.note,
+        strong_from=scores.strong_lines,
     )
 
 
@@ -261,6 +284,8 @@ def explain(conn: Connection, who: Viewer, query: str, *, fit: bool = False) -> 
         reasons=build_list(Reason, parts["parts"]),
         features={k: _number(v) for k, v in {**scores.table.row(i), **learned}.items()},
         model=scores.model_name,
+        strong_from=row["strong_from"],
+        line_of=_line_of(scores, i),
     )
 
 

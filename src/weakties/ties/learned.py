@@ -673,6 +673,20 @@ class LearnedScores(TieScores):
     def model_name(self) -> str:
         return self.name
 
+    def strong_line(self, i: int) -> float:
+        """The fitted line for a pair the fitted model reads, else the prior's."""
+        if int(self.rows[i]) < 0 and self.base is not None:
+            return self.base.strong_line(i)
+        return STRONG_AT
+
+    @property
+    def strong_lines(self) -> dict[str, float]:
+        lines = {"fitted": STRONG_AT}
+        prior = (self.rows < 0) & np.isin(self.classes, ("strong", "weak"))
+        if self.base is not None and prior.any():
+            lines.update(self.base.strong_lines)
+        return lines
+
     def reasons(self, i: int, top: int = 4) -> list[dict[str, Any]]:
         """The dimensions that decided pair ``i``'s fitted score, in words."""
         row = int(self.rows[i])

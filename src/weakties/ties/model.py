@@ -31,6 +31,9 @@ That evaluation is therefore not out of sample for this one choice: see
 
 Classes.
 - ``nominal``: connected, never in touch (no message, e-mail, meeting or call);
+  someone never in touch and not connected (known from an invitation, an
+  endorsement or an inferred tie) is not a nominal tie but a weak one, as the
+  score says: an acquaintance at most;
 - ``dormant``: in touch at least three times (or in two different months) and
   not for three years or more (Levin, Walter & Murnighan 2011);
 - ``strong``: score >= 0.5; ``weak``: the rest.
@@ -117,7 +120,13 @@ class TieModel:
         dormant = ~never & is_dormant(v["contacts"], v["active_months"], v["days_since_contact"])
         out = np.where(score >= STRONG_AT, "strong", "weak").astype(object)
         out[dormant] = "dormant"
-        out[never] = "nominal"
+        if table.tied is None:
+            out[never] = "nominal"
+        else:
+            # nominal is a connection never in touch; anyone else never in touch
+            # is at most an acquaintance
+            out[never & table.tied] = "nominal"
+            out[never & ~table.tied] = "weak"
         return out
 
     def contributions(self, table: FeatureTable, i: int) -> list[tuple[str, float]]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
 from weakties.ties.infer import inference_enabled
-from weakties.ties.model import DEFAULT, TieModel, is_dormant
+from weakties.ties.model import DEFAULT, STRONG_AT, TieModel, is_dormant
 from weakties.ties.reasons import english
 from weakties.ties.traces import epoch_seconds, load_traces, pair_traces
 from weakties.words import counted
@@ -157,6 +157,16 @@ class TieScores:
         """The pair's person who is not the ego."""
         a, b = int(self.table.a[i]), int(self.table.b[i])
         return b if a == self.ego else a
+
+    def strong_line(self, i: int) -> float:
+        """The score from which pair ``i`` is strong: the model's line."""
+        return STRONG_AT
+
+    @property
+    def strong_lines(self) -> dict[str, float]:
+        """The lines the scores were classed by: model name -> score from which a
+        tie is strong."""
+        return {self.model.name: STRONG_AT}
 
     def index_of_person(self, person: int) -> int | None:
         if self.ego is None:
