@@ -101,6 +101,12 @@ def _cards(text: io.TextIOBase, origin: str) -> Iterator[tuple[int, str]]:
                 file=origin,
                 line=number,
             )
+        if "\x00" in line:
+            raise InputError(
+                "a NUL character: this is not a text vCard file (corrupt or binary data); refused",
+                file=origin,
+                line=number,
+            )
         if soft_break or line[:1] in (" ", "\t"):  # the property goes on
             soft_break = soft_break and line.rstrip("\r\n").endswith("=")
         else:
@@ -166,6 +172,13 @@ def read_vcards(stream: io.TextIOBase, origin: str) -> Iterator[Contact]:
                 contact.company = (value[0] if isinstance(value, list) else _text(value)) or None
             elif name == "TITLE":
                 contact.title = _text(value) or None
+            if "\x00" in str(value):  # decoded from quoted-printable "=00" or base64
+                raise InputError(
+                    "a NUL character in a decoded value: corrupt data; refused",
+                    file=origin,
+                    line=start,
+                    field=name,
+                )
         yield contact
 
 

@@ -171,7 +171,12 @@ class ImportContext:
 
     def warnings(self) -> list[str]:
         """What the summary should say was changed on the way in."""
-        return [f"{n:,} {what}: cut to fit" for what, n in sorted(self.clipped.items())]
+        # a counter's name says what became of the values ("...: not kept"),
+        # else they were cut to their column's length
+        return [
+            f"{n:,} {what}" if ": " in what else f"{n:,} {what}: cut to fit"
+            for what, n in sorted(self.clipped.items())
+        ]
 
     # -- progress ---------------------------------------------------------------
     def tick(self, rows: int = 1) -> None:

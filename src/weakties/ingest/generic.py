@@ -248,6 +248,12 @@ def _lines(text: io.TextIOBase, origin: str, skipped: list[int]) -> Iterator[str
             raise InputError(
                 "line longer than 4 MiB: not a delimited text file", file=origin, line=number
             )
+        if "\x00" in line:
+            raise InputError(
+                "a NUL character: this is not a text file (corrupt or binary data); refused",
+                file=origin,
+                line=number,
+            )
         if leading:
             stripped = line.strip()
             if not stripped or stripped.startswith(("#", "%")):

@@ -91,6 +91,13 @@ def _blocks(text: io.TextIOBase, origin: str) -> Iterator[tuple[str, int, str]]:
             raise InputError(
                 "line longer than 4 MiB: not an iCalendar file", file=origin, line=number
             )
+        if "\x00" in line:
+            raise InputError(
+                "a NUL character: this is not a text iCalendar file (corrupt or binary "
+                "data); refused",
+                file=origin,
+                line=number,
+            )
         keep = block is not None and (len(stack) == 2 or stack[1] == "VTIMEZONE")
         if line[:1] in (" ", "\t"):  # a folded continuation line
             if keep and not dropping and block is not None:

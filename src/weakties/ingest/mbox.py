@@ -169,6 +169,7 @@ class Mail:
     subject: str | None = None
     fingerprint: str = ""  # digest of the headers, for messages without an id
     implausible: bool = False  # a date outside 1900 – next year ("1 Jan 0001")
+    dropped: list[str] = field(default_factory=list)  # values holding a NUL character
 
 
 _YEAR = re.compile(r"\b(\d{4})\b")
@@ -197,7 +198,7 @@ def _decoded(value: str) -> str:
         return value.strip()
 
 
-def _addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
+def _addresses(msg: Message, dropped: list[str], *names: str) -> list[tuple[str, str]]:
     values: list[str] = []
     for header in names:
         values.extend(str(v) for v in msg.get_all(header, []))
@@ -205,8 +206,18 @@ def _addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
     for name, address in getaddresses(values):
         key = email_key(address)
         if key:
-            found.append((_decoded(name), key))
+            found.append((_kept(_decoded(name), "display name", dropped) or "", key))
     return found
+
+
+def _kept(value: str, what: str, dropped: list[str]) -> str | None:
+    """``value``, or None when it holds a NUL character (written as ``=00`` in an
+    encoded word, or raw): mail is messy, so the value is dropped and counted for
+    the summary's warnings, and the message kept, on every back end alike."""
+    if "\x00" not in value:
+        return value
+    dropped.append(what)
+    return None
 
 
 def _first_id(value: str | None) -> str | None:
@@ -225,9 +236,10 @@ def parse_headers(raw: bytes, line: int) -> Mail:
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     msg = HeaderParser(policy=compat32).parsestr(text, headersonly=True)
-    senders = _addresses(msg, "from") or _addresses(msg, "sender")
-    mail = Mail(line=line, sender=senders[0] if senders else None)
-    mail.recipients = _addresses(msg, "to", "cc", "bcc")
+    dropped: list[str] = []
+    senders = _addresses(msg, dropped, "from") or _addresses(msg, dropped, "sender")
+    mail = Mail(line=line, sender=senders[0] if senders else None, dropped=dropped)
+    mail.recipients = _addresses(msg, dropped, "to", "cc", "bcc")
     date = msg.get("date")
     if date:
         try:
@@ -244,7 +256,9 @@ def parse_headers(raw: bytes, line: int) -> Mail:
     precedence = str(msg.get("precedence") or "").strip().lower()
     mail.bulk = msg.get("list-id") is not None or precedence in _BULK
     subject = msg.get("subject")
-    mail.subject = _decoded(str(subject)) if subject is not None else None
+    mail.subject = (
+        _kept(_decoded(str(subject)), "subject", dropped) if subject is not None else None
+    )
     mail.fingerprint = digest(
         "\x1f".join(str(msg.get(h) or "") for h in ("from", "to", "cc", "date", "subject"))
     )
@@ -321,6 +335,8 @@ def _looks_like_mbox(source: SourceFile) -> bool:
 def _record(ctx: ImportContext, book: AddressBook, mail: Mail, report: FileReport) -> None:
     report.rows += 1
     ctx.tick()
+    for what in mail.dropped:
+        ctx.clipped[f"mail {what} holding a NUL character: not kept"] += 1
     if mail.bulk:
         report.skipped["mailing list"] += 1
         return
