@@ -39,6 +39,7 @@ def test_long_values_are_cut_alike_on_both_back_ends(tmp_path, postgres):
         ran = run(db, "import", "linkedin", str(export), "--as", "me")
         assert ran.code == 0, ran.err
         assert "first name over 200 characters: cut to fit" in ran.err
+        assert "organisation name over 300 characters: cut to fit" in ran.err
         results.append(_stored(db))
     assert results[0] == results[1]
     ((first, org, title),) = results[0]

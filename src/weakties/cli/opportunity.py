@@ -433,8 +433,16 @@ def do_not_ask(
     member: AsViewer = None,
 ) -> None:
     """Mark a person as not to be asked for introductions (yourself: for everyone)."""
+    from weakties.service.outreach import DO_NOT_ASK_REASON_MAX
     from weakties.service.outreach import do_not_ask as mark
 
+    if reason is not None and len(reason) > DO_NOT_ASK_REASON_MAX:
+        # the same limit as the web form's, within the column's (PostgreSQL refuses more)
+        raise typer.BadParameter(
+            f"a reason is at most {DO_NOT_ASK_REASON_MAX} characters (this one has "
+            f"{len(reason):,})",
+            param_hint="'--reason'",
+        )
     result = call(ctx, mark, person, member=member, reason=reason, lift=lift)
     if lift:
         console.print("lifted" if result.changed else "there was no such mark")

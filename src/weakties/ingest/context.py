@@ -155,7 +155,7 @@ class ImportContext:
         self.writer = BatchWriter(conn)
         self.people = PersonResolver(conn, member_id, self_pid, run_id=run_id, writer=self.writer)
         self.clipped = self.people.clipped  # values cut to their column's length
-        self.orgs = OrgResolver(conn, self.writer)
+        self.orgs = OrgResolver(conn, self.writer, self.clipped)
         self.events = 0
         self._progress = progress
         self._ticks = 0

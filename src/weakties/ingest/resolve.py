@@ -610,9 +610,16 @@ def _split_full_name(full: str) -> tuple[str, str]:
 class OrgResolver:
     """Find or create organisations by normal form, keeping every spelling as an alias."""
 
-    def __init__(self, conn: Connection, writer: BatchWriter | None = None):
+    def __init__(
+        self,
+        conn: Connection,
+        writer: BatchWriter | None = None,
+        clipped: Counter[str] | None = None,
+    ):
         self.conn = conn
         self.writer = writer or BatchWriter(conn)
+        # names cut to their column's length, for the import's warnings
+        self.clipped: Counter[str] = Counter() if clipped is None else clipped
         self._by_norm: dict[tuple[str, str], int] = {}
         self._aliases: set[tuple[str, str]] = set()
         self.names: dict[int, str] = {}  # organisations created by this import
@@ -645,6 +652,8 @@ class OrgResolver:
             self.names[org_id] = raw
             self.created += 1
         if (kind, raw) not in self._aliases:
+            if len(raw) > 300:  # each spelling cut once, as names and titles are
+                self.clipped["organisation name over 300 characters"] += 1
             self.writer.add(
                 table_of(OrgAlias),
                 {
