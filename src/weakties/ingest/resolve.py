@@ -270,7 +270,7 @@ class PersonResolver:
     def add_identity(self, pid: int, kind: str, value: str, raw: str | None = None) -> bool:
         """Attach an identity to a person; returns False (and proposes a match) if taken."""
         if len(value) > 320:
-            self.clipped[f"{kind} identity over 320 characters (not kept)"] += 1
+            self.clipped[f"{kind} identity over 320 characters: not kept"] += 1
             return False
         owner = self.lookup(kind, value)
         if owner == pid:

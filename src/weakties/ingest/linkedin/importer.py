@@ -147,6 +147,12 @@ def _refuse_twins(inputs: list[_Input]) -> None:
         key = (item.kind.kind, PurePosixPath(item.source.name).name.lower())
         if key in seen:
             first = seen[key].source.origin
+            if first == item.source.origin:  # one ZIP with two entries of one name
+                raise InputError(
+                    f"the archive holds {PurePosixPath(item.source.name).name} twice (two "
+                    "entries of the same name), which would be merged silently; keep one",
+                    file=first,
+                )
             raise InputError(
                 f"two {PurePosixPath(item.source.name).name} files in one import: {first!r} "
                 f"and {item.source.origin!r}; import one of them (or each as its own export)",
