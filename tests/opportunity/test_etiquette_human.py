@@ -3,7 +3,7 @@
 A second record of the same person — a vCard with another e-mail and another
 employer, linked to the LinkedIn record by an open match proposal — carries
 the first record's "do not ask", its waits and its open ask; a rejected
-proposal ("not the same person") stops linking them. One open ask per target
+proposal ("not the same person") keeps them apart for merging only. One open ask per target
 organisation too, and the same words are recognised through invisible
 characters, look-alike letters and an extra word.
 """
@@ -133,16 +133,18 @@ def test_one_open_ask_per_person_across_their_records(world):
         assert rules_of(refused) == {"open_per_target"}
 
 
-def test_a_rejected_proposal_means_two_people(world):
-    """A member who says "not the same person" is taken at their word: the
-    records stop sharing a ledger (and the proposal is never merged)."""
+def test_a_rejected_proposal_still_links_for_refusals(world):
+    """ "Not the same person" keeps the records apart for merging, but does not
+    lift a refusal that came through the other record: rejecting the proposal is
+    not a way around a "do not ask"."""
     store, p, proposals = world
     with store.engine.begin() as conn:
         me = viewer_of(conn, "me")
         outreach.do_not_ask(conn, me, f"#{p['ann']}")
         assert rules_of(check_ask(reader(conn, me), p["ann2"], now=NOW)) == {"do_not_ask"}
         admin.reject_match(conn, me, proposals[frozenset((p["ann"], p["ann2"]))])
-        assert check_ask(reader(conn, me), p["ann2"], now=NOW).allowed
+        assert rules_of(check_ask(reader(conn, me), p["ann2"], now=NOW)) == {"do_not_ask"}
+        assert reader(conn, me).find_person("ann.lee@home.example") == p["ann2"] != p["ann"]
 
 
 def test_proposals_link_for_refusals_never_merge(world):

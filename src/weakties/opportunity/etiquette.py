@@ -238,19 +238,40 @@ def _look_alikes() -> dict[int, str]:
     return table
 
 
+# Blanks that are not spaces: letters or symbols that show as a blank (the braille
+# blank, the Hangul fillers, Khmer's inherent vowels), used to cut a word in two or
+# to stand for the spaces of a text.
+_BLANKS = frozenset("\u2800\u3164\u115f\u1160\uffa0\u17b4\u17b5")
+
+
+def _removed(char: str) -> bool:
+    """Whether a character is left out of a text's words: invisible (format
+    characters) or punctuation (a word's hyphen or dots included, which would
+    otherwise cut it in two)."""
+    category = unicodedata.category(char)
+    return category == "Cf" or category[0] == "P"
+
+
 def text_words(text: str, names: Iterable[str] = ()) -> list[str]:
     """The words of a text as the same-text rule compares them: Unicode NFKC,
     case and accents folded, look-alike letters of other scripts read as the
-    Latin ones, invisible characters (zero-width spaces, soft hyphens) removed,
-    punctuation ignored, and the words of ``names`` left out.
+    Latin ones, invisible characters (zero-width spaces, soft hyphens) and
+    punctuation removed — inside a word too, so that "intro-duce" and
+    "i.n.t.r.o" are "introduce" and "intro" —, blanks that are not spaces (the
+    braille blank U+2800, the Hangul fillers) removed too in a text that has
+    spaces (they are then cutting words), read as spaces in a text that has none
+    (they then stand for its spaces), and the words of ``names`` left out.
 
     >>> text_words("Could you intro\u200bduce me to Аnn?", ["Ann"])
     ['could', 'you', 'introduce', 'me', 'to']
+    >>> text_words("intro-duce in.tro\u2800duce"), text_words("intro-duce\u2800in.tro.duce")
+    (['introduce', 'introduce'], ['introduce', 'introduce'])
     """
 
     def words(value: str) -> list[str]:
         value = unicodedata.normalize("NFKC", value)
-        value = "".join(c for c in value if unicodedata.category(c) != "Cf")
+        blank = "" if any(c.isspace() for c in value) else " "
+        value = "".join(blank if c in _BLANKS else c for c in value if not _removed(c))
         value = fold(value).translate(_look_alikes())
         return re.findall(r"[^\W_]+", value)
 

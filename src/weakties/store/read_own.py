@@ -121,15 +121,17 @@ class OwnReads(OrgReads):
         )
 
     def same_human(self, pid: int) -> set[int]:
-        """``pid`` and every record that may be the same human: those linked to it,
-        directly or through others, by an open match proposal. A rejected proposal
-        says "not the same person" and links nothing; an accepted one was merged."""
+        """``pid`` and every record that may be the same human, for the refusals of
+        etiquette: those linked to it, directly or through others, by a match
+        proposal, open or rejected. A rejection means "do not merge", not "lift
+        the other record's refusals": the member who asks could otherwise reject
+        a proposal to get around a "no" (an accepted proposal was merged)."""
         found = {pid}
         frontier = {pid}
         while frontier:
             rows = self.conn.execute(
                 select(MatchProposal.person_id, MatchProposal.candidate_id).where(
-                    MatchProposal.status == "open",
+                    MatchProposal.status.in_(("open", "rejected")),
                     or_(
                         MatchProposal.person_id.in_(frontier),
                         MatchProposal.candidate_id.in_(frontier),
