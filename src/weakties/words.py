@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from gettext import NullTranslations
 
-__all__ = ["EVENT_WORDS", "counted", "event_words", "format_line", "format_strength", "plural"]
+__all__ = [
+    "EVENT_WORDS",
+    "counted",
+    "event_words",
+    "first_degree_words",
+    "format_line",
+    "format_strength",
+    "plural",
+]
 
 #: the default tie model's line between weak and strong (weakties.ties.model.STRONG_AT)
 STRONG_FROM = 0.5
@@ -65,6 +73,24 @@ def format_line(strong_from: float) -> str:
     ('0.5', '0.3935')
     """
     return f"{strong_from:.4g}"
+
+
+def first_degree_words(first: int, connections: int, address_book: int) -> str:
+    """A first degree as LinkedIn counts it: connections first, then address-book
+    contacts, then the other ties (manual, platform), the counts that are not zero.
+
+    >>> first_degree_words(44, 24, 20)
+    '24 connections · 20 address-book contacts'
+    >>> first_degree_words(3, 1, 0)
+    '1 connection · 2 other ties'
+    """
+    others = max(first - connections - address_book, 0)
+    parts = [counted(connections, "connection", "connections")]
+    if address_book:
+        parts.append(counted(address_book, "address-book contact", "address-book contacts"))
+    if others:
+        parts.append(counted(others, "other tie", "other ties"))
+    return " · ".join(parts)
 
 
 #: each event kind (:data:`weakties.model.kinds.EVENT_KINDS`) as people say it

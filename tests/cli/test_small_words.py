@@ -114,3 +114,44 @@ def test_an_ask_for_nobody_is_refused_and_not_recorded(db):
     recorded = cli(db, "ask", "Bob Stone", "--for", "Ann Pearson", "--json")
     assert recorded.exit_code == 0, recorded.output
     assert [a["broker"] for a in json.loads(cli(db, "asks", "--json").stdout)] == ["Bob Stone"]
+
+
+def _imported_with_hidden_members(tmp_path):
+    """The import table and summary, graph stats and ties infer: "2 hidden
+    member", "75 person, 71 identity", "1 colleague ties" and "your reach 3 1st"
+    (connections and address book together, where LinkedIn says 2 connections)."""
+    rows = [*ROWS, ["", "", "", "", "", "", "03 Jan 2024"], ["", "", "", "", "", "", "04 Jan 2024"]]
+    contacts = (
+        "Source,FirstName,LastName,Companies,Title,Emails,PhoneNumbers,CreatedAt\n"
+        'GOOGLE_CONTACTS,Cid,Ray,,,cid@ray.io,,"3/21/17, 5:25 AM"\n'
+    )
+    export = write_files(
+        tmp_path / "export",
+        {"Connections.csv": connections(rows), "Contacts.csv": contacts},
+    )
+    db = tmp_path / "w.sqlite"
+    done = cli(db, "import", "linkedin", str(export), "--as", "me")
+    assert done.exit_code == 0, done.output
+    text = " ".join(done.stdout.split())
+    assert "Added: 4 people, 3 identities, 2 organisations" in text, text
+    return db
+
+
+def test_counts_say_what_they_count_in_words(tmp_path):
+    from weakties.cli.importing import skipped_words
+
+    # rows of Connections.csv with no name: members LinkedIn counts and does not name
+    assert skipped_words("hidden member", 2) == (
+        "2 hidden members (LinkedIn members counted, not named)"
+    )
+    assert skipped_words("duplicate row", 1) == "1 duplicate row"
+    db = _imported_with_hidden_members(tmp_path)
+    infer = cli(db, "ties", "infer")
+    assert infer.exit_code == 0, infer.output
+    assert " 1 colleague ties" not in infer.stdout
+
+
+def test_graph_stats_counts_the_first_degree_as_linkedin_does(tmp_path):
+    db = _imported_with_hidden_members(tmp_path)
+    stats = " ".join(cli(db, "graph", "stats").stdout.split())
+    assert "3 1st (2 connections · 1 address-book contact)" in stats, stats

@@ -25,6 +25,47 @@ if TYPE_CHECKING:  # the import pipeline loads when an import runs, not for --he
 
 app = typer.Typer(help="Import data: a LinkedIn export, address books.", no_args_is_help=True)
 
+#: the tables an import adds rows to, as people say them (singular, plural)
+TABLE_WORDS = {
+    "person": ("person", "people"),
+    "identity": ("identity", "identities"),
+    "organization": ("organisation", "organisations"),
+    "position": ("position", "positions"),
+    "tie": ("tie", "ties"),
+    "interaction": ("interaction", "interactions"),
+    "event": ("event", "events"),
+    "follow": ("follow", "follows"),
+    "skill": ("skill", "skills"),
+    "match_proposal": ("match proposal", "match proposals"),
+}
+#: the reasons a row is skipped that are things, counted (singular, plural)
+SKIPPED_WORDS = {
+    # a row of Connections.csv with no name: LinkedIn counts these members in the
+    # connections it announces, and names none of them
+    "hidden member": (
+        "hidden member (a LinkedIn member counted, not named)",
+        "hidden members (LinkedIn members counted, not named)",
+    ),
+    "duplicate row": ("duplicate row", "duplicate rows"),
+    "empty contact": ("empty contact", "empty contacts"),
+    "self-message": ("self-message", "self-messages"),
+    "implausible date": ("implausible date", "implausible dates"),
+    "mailing list": ("mailing list", "mailing lists"),
+    "declined attendee": ("declined attendee", "declined attendees"),
+    "draft": ("draft", "drafts"),
+    "personal entry": ("personal entry", "personal entries"),
+    "unknown sender": ("unknown sender", "unknown senders"),
+}
+
+
+def skipped_words(why: str, n: int) -> str:
+    """A count of skipped rows and why, in words: "2 hidden members (...)",
+    "1 no name"."""
+    if why in SKIPPED_WORDS:
+        return counted(n, *SKIPPED_WORDS[why])
+    return f"{n:,} {why}"
+
+
 AsMember = Annotated[
     str | None,
     typer.Option(
@@ -158,7 +199,7 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
                     f.version,
                     f.status,
                     f.rows,
-                    ", ".join(f"{n} {why}" for why, n in f.skipped.items()),
+                    ", ".join(skipped_words(why, n) for why, n in f.skipped.items()),
                     f.traces,
                 )
                 + (("; ".join(f.read_as),) if read_as else ())
@@ -171,7 +212,10 @@ def _summary(summary: ImportSummary, as_json: bool) -> None:
         added = {k: v for k, v in summary.added.items() if v}
         console.print(
             "Added: "
-            + (", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in added.items()) or "nothing")
+            + (
+                ", ".join(counted(v, *TABLE_WORDS.get(k, (k, k))) for k, v in added.items())
+                or "nothing"
+            )
             + f"  ({summary.seconds:.2f} s)"
         )
     if summary.people:

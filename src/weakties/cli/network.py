@@ -9,7 +9,7 @@ import typer
 from weakties.cli.context import call
 from weakties.cli.options import AsViewer, Json, PersonArg
 from weakties.cli.output import console, esc, print_json, shown, table
-from weakties.words import counted
+from weakties.words import counted, first_degree_words
 
 graph_app = typer.Typer(help="The network as a graph: size, components, reach.")
 
@@ -18,11 +18,13 @@ graph_app = typer.Typer(help="The network as a graph: size, components, reach.")
 def stats(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> None:
     """Nodes, ties, components and your exact 1st/2nd/3rd-degree reach."""
     from weakties.service.network import graph_stats
+    from weakties.service.people import people_counts
 
     result = call(ctx, graph_stats, member=member)
     if as_json:
         print_json(result)
         return
+    people = call(ctx, people_counts, member=member)
     console.print("[bold]The network you can see[/]")
     for key in ("nodes", "edges", "isolated", "components", "largest_component", "density"):
         console.print(f"  {key.replace('_', ' '):<18} {getattr(result, key):,}")
@@ -30,8 +32,10 @@ def stats(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) ->
     console.print(f"  {'degree':<18} mean {degree.mean}, median {degree.median}, max {degree.max}")
     r = result.reach
     console.print(
-        f"  {'your reach':<18} {r.first_degree:,} 1st, {r.second_degree:,} 2nd, "
-        f"{r.third_degree:,} 3rd degree"
+        f"  {'your reach':<18} {r.first_degree:,} 1st "
+        f"({first_degree_words(r.first_degree, people.connections, people.address_book)}), "
+        f"{r.second_degree:,} 2nd, {r.third_degree:,} 3rd degree",
+        markup=False,
     )
 
 

@@ -239,7 +239,11 @@ def infer(
     console.print(
         "Inferred: "
         + (
-            ", ".join(f"{n:,} {s.removeprefix('inferred_')} ties" for s, n in report.ties.items())
+            ", ".join(
+                counted(n, f"{kind} tie", f"{kind} ties")
+                for s, n in report.ties.items()
+                if (kind := s.removeprefix("inferred_"))
+            )
             or "nothing"
         )
         + (

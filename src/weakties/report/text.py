@@ -13,7 +13,7 @@ from rich.text import Text
 
 from weakties.records import to_json
 from weakties.report.model import NetworkReport
-from weakties.words import counted, format_line, format_strength
+from weakties.words import counted, first_degree_words, format_line, format_strength
 
 __all__ = ["print_report"]
 
@@ -136,6 +136,11 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
                 f"  {label:<19} {r['first_degree']:>6,} 1st  {r['second_degree']:>7,} 2nd  "
                 f"{r['third_degree']:>8,} 3rd degree"
             )
+        people = report.get("people")
+        if people:
+            first = reach["declared"]["first_degree"]
+            words = first_degree_words(first, people["connections"], people["address_book"])
+            console.print(f"  1st degree: {words}", markup=False)
         _basis(console, reach["basis"])
 
     div = report["diversity"]
