@@ -139,7 +139,10 @@ def test_an_export_is_never_half_written(platform, tmp_path, monkeypatch):
 
     real = export_module._write_parquet
     monkeypatch.setattr(export_module, "_write_parquet", failing)
-    with service.transaction(store) as conn, pytest.raises(OSError, match="disk full"):
+    with (
+        service.transaction(store) as conn,
+        pytest.raises(InputError, match="cannot write the export: disk full"),
+    ):
         export(conn, service.operator(conn), "parquet", tmp_path / "out")
     assert list(tmp_path.iterdir()) == []  # neither the export nor its staging folder
 

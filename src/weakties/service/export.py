@@ -104,7 +104,9 @@ def export(
     Raises
     ------
     InputError
-        An unknown format, or ``dest`` exists and ``replace`` is not given.
+        An unknown format, ``dest`` exists and ``replace`` is not given, or it
+        cannot be written (a full disk, a read-only folder): nothing is left
+        behind, an older export stays as it was.
     WeaktiesError
         The format's library is not installed.
     """
@@ -122,6 +124,25 @@ def export(
     reader = _reader(conn, who)
     tables = {name: reader.export_table(name) for name in EXPORT_COLUMNS}
     counts = {name: len(rows) for name, rows in tables.items()}
+    try:
+        _write(tables, counts, who, fmt, target)
+    except OSError as exc:
+        # a full disk, a folder that cannot be written: one line, and nothing left
+        # behind (what was written went to a temporary file or folder, removed)
+        raise InputError(
+            f"cannot write the export: {exc.strerror or exc}", file=str(target)
+        ) from None
+    return ExportResult(who.label, who.is_operator, fmt, str(target), counts)
+
+
+def _write(
+    tables: dict[str, list[tuple[Any, ...]]],
+    counts: dict[str, int],
+    who: Viewer,
+    fmt: str,
+    target: Path,
+) -> None:
+    """Write the export beside ``target``, then rename it into place whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt in ("parquet", "csv"):
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -146,7 +167,6 @@ def export(
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
-    return ExportResult(who.label, who.is_operator, fmt, str(target), counts)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
