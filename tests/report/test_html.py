@@ -347,3 +347,10 @@ def test_change_since_previous_report() -> None:
     assert '<span class="delta bad">−2</span>' in text
     assert '<span class="delta good">−0.0011</span>' in text  # less constraint is better
     assert '<span class="delta flat">n/a</span>' in text
+
+
+def test_the_note_on_the_date_is_rendered() -> None:
+    note = "as of 2022-09-10, the day after your newest export (2022-09-09)"
+    page = render_html({**sample(), "note": note})
+    assert note in page
+    assert 'class="note"' not in render_html({**sample(), "note": None})

@@ -581,6 +581,9 @@ def render_html(typed: NetworkReport | Mapping[str, Any]) -> str:
         f"<title>{title}</title><style>{_CSS}</style></head><body><main>"
         f"<header><h1>{title}</h1>"
         + (f'<p class="meta">Tie strength model: {_text(model)}</p>' if model else "")
+        # how the date was chosen ("as of the day after your newest export"): the
+        # page says it as the terminal does
+        + (f'<p class="note">{_text(report.get("note"))}</p>' if report.get("note") else "")
         + _headline(report)
         + "</header>"
         + "".join(_short(report, key, title) or render(report) for key, title, render in _SECTIONS)

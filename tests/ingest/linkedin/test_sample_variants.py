@@ -242,3 +242,23 @@ def test_a_members_own_partial_export_with_a_guessed_owner_is_accepted(store, sa
         (folder / "messages.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )  # new bytes, so the file is read again
     import_linkedin(store, folder, "me")
+
+
+def test_the_export_date_reads_the_files_weakties_does_not_import(store, samples, tmp_path):
+    """Logins.csv (not imported) holds the sign-in of the day of the export, days
+    after the newest connection or message: the export is dated by it."""
+    folder = tmp_path / "my-linkedin-data"
+    folder.mkdir()
+    for name in ("Connections.csv", "messages.csv"):
+        shutil.copy(samples / "export-2022-09" / name, folder / name)
+    logins = (
+        '"Login Date"\t"IP Address"\t"User Agent"\t"Login Type"\n'
+        '"2022/09/12 08:01:02 UTC"\t"0.0.0.0"\t"Mozilla/5.0"\t"WEB"\n'
+        '"2022/08/30 18:16:55 UTC"\t"0.0.0.0"\t"Mozilla/5.0"\t"WEB"\n'
+    )
+    (folder / "Logins.csv").write_bytes(b"\xff\xfe" + logins.encode("utf-16-le"))
+    (folder / "SearchQueries.csv").write_text("Time,Search Query\nnot a date,x\n")
+    summary = import_linkedin(store, folder, "me")
+    assert summary.export_date == dt.date(2022, 9, 12)
+    assert "Logins.csv" in summary.export_date_source
+    assert "Logins.csv" in summary.ignored or any("Logins" in f for f in summary.ignored)

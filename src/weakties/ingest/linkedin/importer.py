@@ -188,9 +188,62 @@ DATE_FOUND = {
 }
 
 
-def _export_date(paths: list[Path], sheets: _Sheets) -> tuple[dt.date, str, str | None]:
+#: rows of a file weakties does not import read for its newest date, at most
+IGNORED_ROWS = 20_000
+
+
+def _is_date_column(name: str) -> bool:
+    return "date" in name or name in ("time", "timestamp") or name.endswith(("_on", "_at"))
+
+
+def _newest_ignored(sources: list[SourceFile], encoding: str | None) -> tuple[dt.date, str] | None:
+    """The newest date in the files of the export weakties does not import
+    (Logins.csv, SearchQueries.csv, Learning.csv, ...), and the file it is in:
+    they often hold the dates closest to the day of the export — the export
+    itself is asked for after a sign-in. Their rows are read for dates only,
+    and a file or a cell that cannot be read is passed over: they import
+    nothing, so they refuse nothing."""
+    from weakties.ingest.dates import parse_datetime
+
+    latest = clock.utcnow().date() + dt.timedelta(days=1)
+    newest: tuple[dt.date, str] | None = None
+    for source in sources:
+        if not source.name.lower().endswith(".csv"):
+            continue
+        try:
+            csv = _csv(source, encoding)
+        except (InputError, OSError, UnicodeError):
+            continue
+        try:
+            columns = [c for c in csv.header if _is_date_column(c)]
+            for n, row in enumerate(csv.rows() if columns else ()):
+                if n >= IGNORED_ROWS:
+                    break
+                for column in columns:
+                    text = row.get(column)
+                    if not text:
+                        continue
+                    try:
+                        day = parse_datetime(text).date()
+                    except ValueError:
+                        continue
+                    if day <= latest and (newest is None or day > newest[0]):
+                        newest = (day, source.basename)
+        except (InputError, OSError, UnicodeError, ValueError):
+            pass
+        finally:
+            csv.close()
+    return newest
+
+
+def _export_date(
+    paths: list[Path],
+    sheets: _Sheets,
+    ignored: list[SourceFile] | None = None,
+) -> tuple[dt.date, str, str | None]:
     """The export's date, how it was found (a key of :data:`DATE_FOUND`) and from
-    what (the name, or the file whose newest date it is)."""
+    what (the name, or the file whose newest date it is: a file imported, or one
+    of the ``ignored`` files of the export)."""
     for path in paths:
         for part in (path.name, *path.parts):
             if found := zip_export_date(part):
@@ -200,6 +253,9 @@ def _export_date(paths: list[Path], sheets: _Sheets) -> tuple[dt.date, str, str 
             return found, "name", item.source.origin
     newest = _newest_date(sheets)
     sheets.close()
+    other = _newest_ignored(ignored or [], sheets.encoding)
+    if other is not None and (newest is None or other[0] > newest[0]):
+        newest = other
     if newest is not None:
         return newest[0], "newest", newest[1]
     return clock.utcnow().date(), "today", None
@@ -270,7 +326,9 @@ def import_linkedin(
         sheets.close()
         how, found_in = "given", None
         if export_date is None:
-            export_date, how, found_in = _export_date(path_list, sheets)
+            used = {id(item.source) for item in inputs}
+            ignored = [s for s in sources if id(s) not in used]
+            export_date, how, found_in = _export_date(path_list, sheets, ignored)
         said = DATE_FOUND[how].format(found_in)
         jobs = [Job(item.source, item.kind.kind, _runner(sheets, item)) for item in inputs]
         return execute(
