@@ -126,8 +126,8 @@ class Viewer:
 @contextmanager
 def transaction(store: Store) -> Iterator[Connection]:
     """One transaction for one command or request: committed on success, rolled
-    back on error."""
-    with store.engine.begin() as conn:
+    back on error; a damaged database said in one line (:meth:`Store.checked`)."""
+    with store.checked(), store.engine.begin() as conn:
         yield conn
 
 

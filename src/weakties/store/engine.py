@@ -167,8 +167,43 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on error."""
-        with self.sessions.begin() as session:
+        with self.checked(), self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def checked(self) -> Iterator[None]:
+        """Around a transaction: a row the schema requires that is not there (or is
+        there twice), read from a file that fails SQLite's own check, is a damaged
+        database, said in one line (:func:`_friendly`), not a traceback. A damaged
+        page can read as an empty one without any error from SQLite."""
+        from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
+
+        try:
+            yield
+        except (NoResultFound, MultipleResultsFound, IntegrityError) as exc:
+            damaged = self._damage()
+            if damaged is None:
+                raise
+            raise damaged from exc
+
+    def _damage(self) -> StoreError | None:
+        """The one-line "damaged" error when the SQLite file fails ``quick_check``."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        try:
+            with self.engine.connect() as conn:
+                found = [str(r) for r in conn.exec_driver_sql("PRAGMA quick_check(3)").scalars()]
+        except StoreError as exc:  # the check itself met the damage (_friendly)
+            return exc
+        except SQLAlchemyError as exc:
+            found = [str(getattr(exc, "orig", exc))]
+        if found == ["ok"]:
+            return None
+        said = " ".join("; ".join(found).split())[:300]  # SQLite's report, on one line
+        return StoreError(
+            f"{self.name} is damaged ({said}); check it with "
+            f"`sqlite3 {self.name} 'PRAGMA integrity_check'` and restore a backup"
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -258,7 +293,7 @@ class Store:
         """
         if operation:
             self.operation = operation
-        with self.engine.connect() as conn, conn.begin():
+        with self.checked(), self.engine.connect() as conn, conn.begin():
             # conn.begin() sends nothing on SQLite (the driver begins implicitly);
             # BEGIN IMMEDIATE is sent here instead, and COMMIT at the end.
             if self.engine.dialect.name == "sqlite":
