@@ -43,7 +43,7 @@ from sqlalchemy import Connection, Engine, func, select
 from weakties.errors import AmbiguousError, NotFoundError
 from weakties.model.tables import Member, Setting
 from weakties.store.clock import KEY as CLOCK_KEY
-from weakties.store.clock import data_now
+from weakties.store.clock import data_now, parse_clock
 from weakties.store.engine import Store
 from weakties.store.reader import Reader
 from weakties.store.scope import Scope, member_scope, shared_scope
@@ -260,7 +260,7 @@ def _clock(conn: Connection) -> dt.datetime:
         "clock",
         lambda: conn.execute(select(Setting.value).where(Setting.key == CLOCK_KEY)).scalar(),
     )
-    return dt.datetime.fromisoformat(fixed) if fixed else data_now()
+    return parse_clock(fixed) if fixed else data_now()
 
 
 def _dated(conn: Connection, scope: Scope, handle: str | None, as_of: dt.datetime | None) -> Viewer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +39,7 @@ def network_report(conn: Connection, who: Viewer, *, remember: bool = True) -> N
     person_of(who)
     r = shown_reader(conn, who)
     stored = r.member_setting("report")
-    previous = json.loads(stored) if stored else None
+    previous = _previous(stored, f"report:{who.member_id}") if stored else None
     report = compute(r, who.label, as_of=who.as_of, previous=previous)
     if who.note:
         report = dataclasses.replace(report, note=who.note)
@@ -46,6 +47,31 @@ def network_report(conn: Connection, who: Viewer, *, remember: bool = True) -> N
         payload = {"as_of": report.as_of, "headline": to_json(report.headline)}
         write.save_member_setting(r, "report", json.dumps(payload))
     return report
+
+
+def _previous(stored: str, key: str) -> dict[str, Any] | None:
+    """The remembered report (``{"as_of": "YYYY-MM-DD", "headline": {name: number}}``),
+    or None, with one warning, when the setting does not read as one."""
+    from weakties.store.damaged import finite, ignored_setting
+
+    try:
+        previous = json.loads(stored)
+        headline = previous["headline"]
+        dt.date.fromisoformat(previous["as_of"])
+        sound = isinstance(headline, dict) and all(
+            v is None or finite(v) for v in headline.values()
+        )
+    except (ValueError, KeyError, TypeError):
+        sound = False
+    if sound:
+        return dict(previous)
+    ignored_setting(
+        key,
+        stored,
+        "the remembered report",
+        "this report shows no change since it, and is remembered in its place",
+    )
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert, select
 
+from weakties.errors import StoreError
 from weakties.model.tables import Setting
+from weakties.store.damaged import reset_hint
 
-__all__ = ["data_now", "is_demo_database", "mark_demo", "set_clock", "utcnow"]
+__all__ = ["data_now", "is_demo_database", "mark_demo", "parse_clock", "set_clock", "utcnow"]
 
 KEY = "clock"
 
@@ -34,8 +36,31 @@ def data_now(conn: Connection | None = None) -> dt.datetime:
     if conn is not None:
         value = conn.execute(select(Setting.value).where(Setting.key == KEY)).scalar()
         if value:
-            return dt.datetime.fromisoformat(value)
+            return parse_clock(value)
     return utcnow()
+
+
+def parse_clock(value: str) -> dt.datetime:
+    """The stored clock as a time, or a one-line error naming the setting: a
+    damaged clock is refused rather than ignored, since it decides what every
+    answer means (recency, dormancy, the feed's window).
+
+    Raises
+    ------
+    StoreError
+        The setting is not an ISO date and time from 1900 to 2100.
+    """
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is not None or not 1900 <= when.year <= 2100:
+        raise StoreError(
+            f"the database's clock (setting '{KEY}') is damaged: {value[:60]!r} is not "
+            f"a date and time from 1900 to 2100; {reset_hint(KEY)} (the real time is "
+            "then used)"
+        )
+    return when
 
 
 def set_clock(conn: Connection, when: dt.datetime | None) -> None:

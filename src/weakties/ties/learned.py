@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from weakties.store.damaged import finite, ignored_setting
 from weakties.ties.fit import AdditiveModel, fit_with_validation
 from weakties.ties.history import (
     DAY,
@@ -266,7 +267,22 @@ def kept_fit(reader: Reader, member: int | None = None) -> FittedModels | None:
     if member is None:
         return None
     text = reader.member_setting(SETTING, member)
-    return FittedModels.from_json(text) if text else None
+    if not text:
+        return None
+    try:
+        fit: FittedModels | None = FittedModels.from_json(text)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        fit = None
+    # a fit of 1900 - 2100 (epoch seconds), else its dates cannot be computed
+    if fit is None or not (finite(fit.as_of, fit.horizon_days) and -2.3e9 < fit.as_of < 4.2e9):
+        ignored_setting(
+            f"{SETTING}:{member}",
+            text,
+            "the kept model fit",
+            "ties are scored with the priors; `weakties model fit` keeps a new fit",
+        )
+        return None
+    return fit
 
 
 def evidence_of(reader: Reader, when: dt.datetime) -> Evidence | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from weakties.store.damaged import finite, ignored_setting
 from weakties.ties.features import DAY, MONTH, FeatureTable, compute_features
 from weakties.ties.infer import inference_enabled
 from weakties.ties.model import DEFAULT, STRONG_AT, TieModel, is_dormant
@@ -55,7 +56,21 @@ def model_for(reader: Reader, member: int | None = None) -> TieModel:
     if member is None:
         return DEFAULT
     text = reader.member_setting("tie_model", member)
-    return TieModel.from_json(text) if text else DEFAULT
+    if not text:
+        return DEFAULT
+    try:
+        model: TieModel | None = TieModel.from_json(text)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        model = None
+    if model is None or not finite(model.intercept, *model.weights.values()):
+        ignored_setting(
+            f"tie_model:{member}",
+            text,
+            "the calibrated tie model",
+            "ties are scored with the default model; `weakties ties calibrate` makes a new one",
+        )
+        return DEFAULT
+    return model
 
 
 @dataclass(frozen=True)
