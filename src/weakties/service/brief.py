@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from weakties.errors import NotFoundError
-from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import Member
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of
@@ -279,13 +278,11 @@ def _own_tie(r: Reader, who: Viewer, pid: int) -> tuple[tuple[str, float] | None
 def _mutual(
     conn: Connection, who: Viewer, r: Reader, me: int, pid: int
 ) -> tuple[list[BriefMutual], int]:
-    mine = r.first_degree()
-    theirs = {
-        b if a == pid else a
-        for a, b, source, _by, _since, ended, _c in r.person_ties(pid)
-        if source in SOCIAL_TIE_SOURCES and ended is None
-    }
-    common = sorted((mine & theirs) - {me, pid})
+    # the people the network snapshot says both know, as `mutual`, `degree` and
+    # the tie page count them: every tie the viewer may see, inferred ones included
+    from weakties.service.network import mutual
+
+    common = sorted({p.id for p in mutual(conn, who, f"#{pid}").people} - {me, pid})
     if not common:
         return [], 0
     yours = _scores(r, who, me, common, None)
