@@ -132,7 +132,7 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
     ][:candidates]
     names = r.org_names([int(g.org_ids[i]) for i in order])
     warmth = {"strong": 2, "weak": 1}
-    best: tuple[tuple[int, bool, float], int, Any, Any] | None = None
+    best: tuple[tuple[int, int, bool, float], int, Any, Any] | None = None
     for i in order:
         oid = int(g.org_ids[i])
         if oid not in names:
@@ -152,18 +152,19 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
         warm = warmth.get(chosen.tie, 0)
         if not warm:
             continue
-        # the alternative: another warm broker, best sharing nobody in the middle
+        # the alternative: another broker (no path goes on through the viewer's
+        # own contact: intro lists none), warm first, best sharing nobody in the
+        # middle; a story without one says there is no other way in
         through = _middle(first)
-        others = [
-            p
-            for p in found.paths[1:]
-            if p.broker is not None and p.broker.id != chosen.id and warmth.get(p.broker.tie, 0)
-        ]
-        apart = [p for p in others if not through & _middle(p)]
-        if not others:
-            continue
-        alternative = (apart or others)[0]
-        key = (warm, bool(apart), float(first.score))
+        others = [p for p in found.paths[1:] if p.broker is not None and p.broker.id != chosen.id]
+        ranked = sorted(
+            others,
+            key=lambda p: (-warmth.get(p.broker.tie, 0), bool(through & _middle(p))),
+        )
+        alternative = ranked[0] if ranked else None
+        alt_warm = warmth.get(alternative.broker.tie, 0) if alternative is not None else -1
+        apart = alternative is not None and not through & _middle(alternative)
+        key = (warm, alt_warm, apart, float(first.score))
         if best is None or key > best[0]:
             best = (key, oid, found, alternative)
     if best is None:

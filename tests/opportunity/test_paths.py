@@ -20,7 +20,8 @@ def brute(reference: nx.Graph, source: int, targets, max_len: int = 3) -> set[tu
     out = set()
     for t in set(targets) - {source}:
         out |= {tuple(p) for p in nx.all_simple_paths(reference, source, t, cutoff=max_len)}
-    return out
+    # a third step through one of the source's own contacts is no introduction
+    return {p for p in out if len(p) < 4 or not reference.has_edge(source, p[2])}
 
 
 @settings(max_examples=60, deadline=None)
@@ -50,6 +51,8 @@ def test_paths_on_real_data_equal_brute_force(facebook):  # noqa: F811
             expected |= {(source, a)} if a in targets else set()
             for b in adjacency[a] - {source}:
                 expected |= {(source, a, b)} if b in targets else set()
+                if b in adjacency[source]:
+                    continue  # the source's own contact: asked directly, not through a
                 for c in adjacency[b] - {source, a}:
                     expected |= {(source, a, b, c)} if c in targets else set()
         assert paths.as_node_paths() == expected
@@ -135,6 +138,14 @@ def test_three_step_paths_are_discounted_and_direct_ties_listed_apart():
     assert paths.top(5, skip_known=False).tolist() == [three]
     assert paths.top(5).tolist() == []  # no introduction to someone you know yourself
     assert paths.direct().tolist() == [int(np.flatnonzero(paths.length == 1)[0])]
+
+
+def test_no_path_goes_on_through_the_viewers_own_contact():
+    """0 knows 1 and 2, who know each other; 2 knows the target 3. Asking 1 to ask
+    2, the viewer's own contact, is no introduction: the path is 0-2-3 only."""
+    g = weighted({(0, 1): 0.9, (0, 2): 0.05, (1, 2): 0.9, (2, 3): 0.9}, 4)
+    paths = find_paths(network_from_graph(g, 0), np.array([3]))
+    assert paths.as_node_paths() == {(0, 2, 3)}
 
 
 def test_outcomes_feed_back_and_an_open_ask_puts_the_path_on_hold():

@@ -48,6 +48,8 @@ def brute_paths(adjacency, source: int, targets: set[int]) -> set[tuple[int, ...
                 continue
             if b in targets:
                 found.add((source, a, b))
+            if b in adjacency[source]:
+                continue  # the source's own contact: asked directly, not through a
             for c in adjacency[b]:
                 if c in (source, a):
                     continue

@@ -131,6 +131,9 @@ def _print_story(story: dict[str, Any], db: str) -> None:
     console.print(f"  {shown(reach.text)}", soft_wrap=True, markup=False)
     console.print("  Who can introduce you, and why:")
     for label, p in (("best", first), ("or", alternative)):
+        if p is None:
+            console.print("     or: nobody else — this is the only way in", markup=False)
+            continue
         console.print(f"   {label:>4} (#{p.rank}) {shown(p.why)}", soft_wrap=True, markup=False)
         if p.target.role:
             console.print(

@@ -222,6 +222,13 @@ def find_paths(
     t, a, b, n = found.target, found.first, found.second, found.length
     assert found.links is not None
     ask, onward, last = found.links
+    # a third step through one of the viewer's own contacts is no introduction:
+    # the viewer can ask that contact, whose own path is the two-step one
+    own = (n == 3) & np.isin(b, net.contacts)
+    if own.any():
+        keep = ~own
+        t, a, b, n = t[keep], a[keep], b[keep], n[keep]
+        ask, onward, last = ask[keep], onward[keep], last[keep]
     # the broker: the viewer's contact on the path (the target itself if direct)
     broker = np.where(n == 1, t, a)
     contacts = net.contacts
