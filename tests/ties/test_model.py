@@ -119,3 +119,24 @@ def test_a_shown_strength_is_on_the_same_side_of_the_strong_line_as_the_score(li
         shown = float(format_strength(float(score), line))
         assert (shown >= line) == (score >= line), (score, shown)
         assert (shown >= float(format_line(line))) == (score >= line), (score, shown)
+
+
+def test_one_way_messages_from_someone_not_connected_never_make_a_tie_strong():
+    """Sponsored InMail and marketing senders ("Angela from LinkedIn Premium")
+    write weekly, the member never answers: the strongest "ties" of a 2018
+    export. Not connected and one way only, they are weak, and the explanation
+    still adds up (reciprocity takes the difference)."""
+    from weakties.ties.model import one_way_strangers
+
+    marketing = profile(7, 2, 3, both=0.0)
+    friend = profile(7, 2, 3)
+    t = table([marketing, marketing, friend])
+    t.tied = np.array([False, True, False])
+    assert one_way_strangers(t).tolist() == [True, False, False]
+    score = DEFAULT.score(t)
+    classes = DEFAULT.classify(t, score)
+    assert classes.tolist() == ["weak", "strong", "strong"]
+    assert score[0] < 0.5 <= score[1]
+    parts = dict(DEFAULT.contributions(t, 0))
+    assert DEFAULT.intercept + sum(parts.values()) == pytest.approx(DEFAULT.z(transform(t))[0])
+    assert parts["reciprocity"] <= -2.5

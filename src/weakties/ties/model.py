@@ -38,6 +38,12 @@ Classes.
   not for three years or more (Levin, Walter & Murnighan 2011);
 - ``strong``: score >= 0.5; ``weak``: the rest.
 
+One-way exchanges with someone not connected (sponsored InMail, marketing
+senders, unanswered cold messages: :func:`one_way_strangers`) count far below
+no reciprocity (the reciprocity input is ``balance - 5``, −3 in log-odds), so
+that however many such messages they never make a tie strong; the
+explanation says so as "mostly one side writes".
+
 Users may calibrate the weights on their own labels (:mod:`weakties.ties.calibrate`).
 """
 
@@ -69,6 +75,23 @@ def is_dormant(
         return regular & (np.nan_to_num(days_since_contact, nan=-1.0) >= DORMANT_DAYS)
 
 
+#: how much a one-way exchange with someone not connected takes from reciprocity
+#: (in units of balance: with the default weight, 0.6 x 5 = 3 in log-odds)
+ONE_WAY_STRANGER = 5.0
+
+
+def one_way_strangers(table: FeatureTable) -> np.ndarray:
+    """Pairs not connected (no social tie) whose messages went one way only: one
+    side wrote, the other never answered — LinkedIn's sponsored InMail and
+    marketing senders ("... from LinkedIn Premium", a cloud provider), cold
+    recruiters, or the member's own unanswered messages. However many, they
+    are no relationship: they never make a tie strong."""
+    v = table.values
+    if table.tied is None:
+        return np.zeros(len(table), dtype=bool)
+    return ~table.tied & (v["contacts"] > 0) & (v["balance"] <= 0)
+
+
 def transform(table: FeatureTable) -> dict[str, np.ndarray]:
     """The model's inputs from raw features (all finite)."""
     v = table.values
@@ -81,7 +104,9 @@ def transform(table: FeatureTable) -> dict[str, np.ndarray]:
         "duration": np.log1p(np.maximum(v["days_known"], 0) / 365.0),
         "intensity": np.log1p(v["contacts_decayed"]),
         "active_months": np.log1p(v["personal_months"]),
-        "reciprocity": v["balance"],
+        # reciprocity: the balance of who writes, and far below none for a one-way
+        # exchange with someone not connected (see one_way_strangers)
+        "reciprocity": v["balance"] - ONE_WAY_STRANGER * one_way_strangers(table),
         "turns": np.log1p(v["turns"]),
         "services": np.log1p(v["services"]),
         "one_to_one": v["one_to_one_share"] * (v["contacts"] > 0),
@@ -118,7 +143,9 @@ class TieModel:
         v = table.values
         never = v["never_in_touch"] > 0
         dormant = ~never & is_dormant(v["contacts"], v["active_months"], v["days_since_contact"])
-        out = np.where(score >= STRONG_AT, "strong", "weak").astype(object)
+        out = np.where((score >= STRONG_AT) & ~one_way_strangers(table), "strong", "weak").astype(
+            object
+        )
         out[dormant] = "dormant"
         if table.tied is None:
             out[never] = "nominal"
