@@ -375,14 +375,17 @@ def test_a_block_between_the_requester_and_the_target_closes_the_request(store):
         assert sorted(asks.scalars()) == ["declined", "declined"]
 
 
-def test_a_conversation_says_it_is_closed_when_the_other_is_suspended(store):
-    """Ana and Bo write to each other; Bo is suspended: Ana's conversation says she can
-    no longer write in it, as it refuses what she writes (and as after a block)."""
+def test_a_conversation_says_it_is_closed_when_someone_in_it_is_suspended(store):
+    """Ana, Bo and Eve write to each other; Bo is suspended: Ana's conversation says
+    she can no longer write in it, as it refuses what she writes (and as after a
+    block). Their conversation of two is not shown to her at all
+    (tests/service/test_suspended_messages.py)."""
     from weakties.errors import RefusedError
     from weakties.service import messages
 
     _connect(store, "ana", "bob")
-    thread = _as(store, "ana", messages.start_conversation, ["bob"], "Lunch on Friday?")
+    _connect(store, "ana", "eve")
+    thread = _as(store, "ana", messages.start_conversation, ["bob", "eve"], "Lunch on Friday?")
     assert _as(store, "ana", messages.conversation, thread).blocked is False
     _suspend(store, "bob")
     assert _as(store, "ana", messages.conversation, thread).blocked is True

@@ -14,6 +14,10 @@
   export holds them) and lifting the block shows it again as it was. In a group
   both are in, neither is shown the other's name or messages (nor counted as
   unread); the others see everyone.
+- A suspended member is, for everyone else, as behind a block (nobody else sees
+  them or what they wrote): their conversations of two are hidden from the other
+  member and their name and messages from a group's others, until the
+  suspension is lifted. They still read their own conversations, and write in none.
 - The etiquette engine refuses a burst of the same text to many members
   (:func:`weakties.opportunity.etiquette.check_message_burst`), and the write
   limit caps messages per hour.
@@ -54,7 +58,6 @@ from weakties.service.social import (
     hidden_members,
     member_by_handle,
     require_active,
-    viewer_blocks,
 )
 
 __all__ = [
@@ -332,8 +335,10 @@ def _set_state(conn: Connection, conversation_id: int, member_id: int, state: st
 
 
 def _blocked(conn: Connection, viewer: Viewer) -> list[int]:
-    """The members with a block between them and the viewer (either way), sorted."""
-    return sorted(viewer_blocks(conn, viewer))
+    """The members the viewer is not shown here, sorted: those with a block between
+    them and the viewer (either way) and the suspended ones (:func:`hidden_members`:
+    nobody else sees a suspended member or what they wrote)."""
+    return sorted(hidden_members(conn, viewer))
 
 
 def _behind_block(me: int, members: dict[int, str], blocked: list[int]) -> bool:
