@@ -201,11 +201,18 @@ def secrets_of(store: Store, private: str, viewer: str) -> Secrets:
         }
         # how to reach someone, as the other member's data has it: the addresses and
         # numbers it lists (their own included: nobody chose to show them here)
+        # (what the viewer's own data states too is the viewer's as well)
+        stated = (
+            "(i.asserted_by = {m} or exists (select 1 from identity_statement s "
+            "where s.kind = i.kind and s.value = i.value and s.member_id = {m}))"
+        )
         found.contacts = {
             value
             for (value,) in rows(
-                "select value from identity where asserted_by=:m and kind in ('email', 'phone')",
+                "select i.value from identity i where i.kind in ('email', 'phone') and "
+                f"{stated.format(m=':m')} and not {stated.format(m=':v')}",
                 m=members[private],
+                v=members[viewer],
             )
         }
         # jobs that only the private member's data states, of people the viewer may

@@ -42,6 +42,7 @@ _ORDER: tuple[Table, ...] = (
     table_of(t.OrgAlias),
     table_of(t.Person),
     table_of(t.Identity),
+    table_of(t.IdentityStatement),
     table_of(t.KnownPerson),
     table_of(t.MatchProposal),
     table_of(t.Tie),

@@ -38,6 +38,7 @@ from weakties.model.identity import display_name, fold, name_key, split_credenti
 from weakties.model.orgnames import org_key
 from weakties.model.tables import (
     Identity,
+    IdentityStatement,
     KnownPerson,
     MatchProposal,
     OrgAlias,
@@ -101,6 +102,7 @@ class PersonResolver:
         self._slug: dict[int, str] = {}
         self._orgs: dict[int, set[str]] = {}
         self._named: set[int] = set()
+        self._stated: set[tuple[str, str]] = set()  # identities this import stated
         self.created = 0
         self.proposals = 0
         self.clipped: Counter[str] = Counter()  # values cut to their column's length
@@ -274,6 +276,7 @@ class PersonResolver:
             return False
         owner = self.lookup(kind, value)
         if owner == pid:
+            self._state(kind, value)  # another member's data may have stated it first
             return True
         if owner is not None:
             self.propose(pid, owner, 0.8, f"both known by {kind} {value}")
@@ -289,11 +292,25 @@ class PersonResolver:
                 "created_at": utcnow(),
             },
         )
+        self._state(kind, value)
         self._absent.discard((kind, value))
         self._ident[(kind, value)] = pid
         if kind == "linkedin":
             self._slug.setdefault(pid, value)
         return True
+
+    def _state(self, kind: str, value: str) -> None:
+        """Record that this member's data states the identity (once per import; a
+        statement already stored is left as it is, so re-importing adds nothing)."""
+        if (kind, value) in self._stated:
+            return
+        if len(self._stated) >= SCOPE_IN_MEMORY:
+            self._stated.clear()
+        self._stated.add((kind, value))
+        self.writer.add(
+            table_of(IdentityStatement),
+            {"kind": kind, "value": value, "member_id": self.member_id},
+        )
 
     def propose(self, pid: int, candidate: int, confidence: float, reason: str) -> None:
         a, b = sorted((pid, candidate))

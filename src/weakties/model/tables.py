@@ -119,6 +119,22 @@ class Identity(Base):
     person: Mapped[Person] = relationship(back_populates="identities")
 
 
+class IdentityStatement(Base):
+    """A member whose data states an identity, by its natural key (kind, value): the
+    member who stated it first (``Identity.asserted_by``) and every member whose
+    import states it since, for the same person. How to reach someone is shown to
+    the members whose own data states it (see
+    :meth:`weakties.store.read_people.PeopleReads.shown_identities`)."""
+
+    __tablename__ = "identity_statement"
+    __table_args__ = (UniqueConstraint("kind", "value", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(320))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+
+
 class Member(Base):
     """A person who owns a space: the ego of personal mode, or a platform account."""
 

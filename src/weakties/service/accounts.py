@@ -28,6 +28,7 @@ from weakties.model.tables import (
     AccessToken,
     Account,
     Identity,
+    IdentityStatement,
     Member,
     PasswordReset,
     Person,
@@ -264,6 +265,9 @@ def sign_up(
                 asserted_by=member_id,
                 created_at=now,
             )
+        )
+        conn.execute(
+            insert(IdentityStatement).values(kind="email", value=key, member_id=member_id)
         )
     account_id = conn.execute(
         insert(Account)

@@ -24,7 +24,7 @@ from weakties.model.tables import (
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of, reader
 from weakties.service.forms import N_, FormError
-from weakties.store.read_people import CONTACT_KINDS
+from weakties.store.read_people import CONTACT_KINDS, stated_by
 
 __all__ = [
     "CONTACT_KINDS",
@@ -55,7 +55,7 @@ def _own_details(conn: Connection, member_id: int, person_id: int) -> list[Conta
         )
         .where(
             Identity.person_id == person_id,
-            Identity.asserted_by == member_id,
+            stated_by(member_id),
             Identity.kind.in_(CONTACT_KINDS),
         )
         .order_by(Identity.id)

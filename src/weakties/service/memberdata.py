@@ -34,6 +34,7 @@ from weakties.model.tables import (
     Follow,
     GroupMember,
     Identity,
+    IdentityStatement,
     ImportRun,
     Interaction,
     Invitation,
@@ -51,6 +52,7 @@ from weakties.model.tables import (
 from weakties.service.accounts import AccountInfo, _hasher
 from weakties.service.forms import N_, FormError
 from weakties.store import clock
+from weakties.store.read_people import stated_by
 
 __all__ = ["WrongPassword", "delete_account", "export_member_data"]
 
@@ -93,9 +95,7 @@ def export_member_data(conn: Connection, account: AccountInfo) -> bytes:
         "account": _rows(conn, Account, Account.id == account.account_id, drop=("password_hash",)),
         "member": _rows(conn, Member, Member.id == member),
         "profile": _rows(conn, Person, Person.id == person),
-        "identities": _rows(
-            conn, Identity, (Identity.person_id == person) & (Identity.asserted_by == member)
-        ),
+        "identities": _rows(conn, Identity, (Identity.person_id == person) & stated_by(member)),
         "positions": _rows(
             conn, Position, (Position.person_id == person) & (Position.asserted_by == member)
         ),
@@ -190,7 +190,7 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
         )
     )
     conn.execute(delete(Position).where(Position.asserted_by == member))
-    conn.execute(delete(Identity).where(Identity.asserted_by == member))
+    _forget_identities(conn, member)
     conn.execute(delete(Skill).where(Skill.person_id == person))
     conn.execute(delete(Member).where(Member.id == member))
     conn.execute(
@@ -202,6 +202,27 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     for pid in sorted(known | {person}):
         if not _still_known(conn, pid):
             conn.execute(delete(Person).where(Person.id == pid))
+
+
+def _forget_identities(conn: Connection, member: int) -> None:
+    """The member's data no longer states any identity: one that another member's
+    data states too stays, theirs (the first of them becomes its first stater); the
+    others go."""
+    conn.execute(delete(IdentityStatement).where(IdentityStatement.member_id == member))
+    others = (
+        select(func.min(IdentityStatement.member_id))
+        .where(
+            IdentityStatement.kind == Identity.kind,
+            IdentityStatement.value == Identity.value,
+        )
+        .scalar_subquery()
+    )
+    conn.execute(
+        update(Identity)
+        .where(Identity.asserted_by == member, others.is_not(None))
+        .values(asserted_by=others)
+    )
+    conn.execute(delete(Identity).where(Identity.asserted_by == member))
 
 
 def _still_known(conn: Connection, pid: int) -> bool:

@@ -50,6 +50,7 @@ GRAPH_TABLES = frozenset(
         "block",
         "contact_visibility",
         "identity",
+        "identity_statement",
         "import_file",
         "import_run",
         "known_person",

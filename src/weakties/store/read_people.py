@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import ColumnElement, exists, false, func, or_, select
 
 from weakties.errors import AmbiguousError, InputError, NotFoundError
 from weakties.model.identity import email_key, fold, linkedin_slug, name_key
@@ -23,6 +23,7 @@ from weakties.model.tables import (
     ContactVisibility,
     Event,
     Identity,
+    IdentityStatement,
     KnownPerson,
     Member,
     Note,
@@ -33,7 +34,7 @@ from weakties.store._base import chunks
 from weakties.store.events import CAREER_KINDS, describe_event
 from weakties.store.read_ties import TieReads
 
-__all__ = ["CONTACT_KINDS", "PeopleReads", "contains"]
+__all__ = ["CONTACT_KINDS", "PeopleReads", "contains", "stated_by"]
 
 #: identity kinds a member shows as contact details, in this order
 CONTACT_KINDS = ("email", "phone", "linkedin")
@@ -45,6 +46,19 @@ def contains(text: str) -> str:
     """A LIKE pattern for "contains ``text``", its own ``%`` and ``_`` taken literally."""
     quoted = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{quoted}%"
+
+
+def stated_by(member_id: int) -> ColumnElement[bool]:
+    """An ``identity`` row that member ``member_id``'s data states: they stated it
+    first, or their import states it since (``identity_statement``)."""
+    return or_(
+        Identity.asserted_by == member_id,
+        exists().where(
+            IdentityStatement.kind == Identity.kind,
+            IdentityStatement.value == Identity.value,
+            IdentityStatement.member_id == member_id,
+        ),
+    )
 
 
 def _date(value: dt.date | dt.datetime | None) -> str | None:
@@ -131,7 +145,8 @@ class PeopleReads(TieReads):
         of ``person_ids`` that the scope may show — the one rule for every list,
         record, label and look-up by address:
 
-        - what the viewer's own data states (their import lists the address);
+        - what the viewer's own data states (their import lists the address,
+          whichever member's import stated it first: ``identity_statement``);
         - a member's own contact details (e-mail, phone, profile address: what
           their export lists or they signed up with) as that member chose: to
           everyone, or to their connections (:data:`CONTACT_KINDS`; only to
@@ -155,12 +170,15 @@ class PeopleReads(TieReads):
                     Identity.kind,
                     Identity.value,
                     Identity.asserted_by,
+                    Member.id.label("member"),
                     ContactVisibility.visibility,
                 )
+                # the person's own member, and what they chose for this detail
+                .outerjoin(Member, Member.person_id == Identity.person_id)
                 .outerjoin(
                     ContactVisibility,
                     (ContactVisibility.identity_id == Identity.id)
-                    & (ContactVisibility.member_id == Identity.asserted_by),
+                    & (ContactVisibility.member_id == Member.id),
                 )
                 .where(Identity.person_id.in_(chunk))
                 .order_by(Identity.id)
@@ -168,27 +186,27 @@ class PeopleReads(TieReads):
             if kinds is not None:
                 query = query.where(Identity.kind.in_(sorted(kinds)))
             rows = self.conn.execute(query).all()
-            if not everything:
-                members = dict(
+            if everything:
+                for row in rows:
+                    found[row.person_id][row.kind].append(row.value)
+                continue
+            stated = self._stated_by(chunk, kinds)
+            known = (
+                set(
                     self.conn.execute(
-                        select(Member.person_id, Member.id).where(Member.person_id.in_(chunk))
-                    ).all()
+                        select(KnownPerson.person_id).where(
+                            KnownPerson.member_id == me, KnownPerson.person_id.in_(chunk)
+                        )
+                    ).scalars()
                 )
-                known = (
-                    set(
-                        self.conn.execute(
-                            select(KnownPerson.person_id).where(
-                                KnownPerson.member_id == me, KnownPerson.person_id.in_(chunk)
-                            )
-                        ).scalars()
-                    )
-                    if me is not None
-                    else set()
-                )
-            for pid, kind, value, asserted_by, visibility in rows:
-                if everything or (me is not None and asserted_by == me):
+                if me is not None
+                else set()
+            )
+            for pid, kind, value, asserted_by, member, visibility in rows:
+                staters = stated.get((kind, value), set()) | {asserted_by}
+                if me is not None and me in staters:
                     shown = True
-                elif (member := members.get(pid)) is not None and asserted_by == member:
+                elif member is not None and member in staters:
                     shown = False
                     if kind in CONTACT_KINDS:
                         chosen = visibility or "only_me"
@@ -206,6 +224,27 @@ class PeopleReads(TieReads):
                 if shown:
                     found[pid][kind].append(value)
         return found
+
+    def _stated_by(
+        self, person_ids: list[int], kinds: Collection[str] | None = None
+    ) -> dict[tuple[str, str], set[int]]:
+        """(kind, value) -> the members whose data states it, of these people's
+        identities (besides the first stater, ``Identity.asserted_by``)."""
+        query = (
+            select(IdentityStatement.kind, IdentityStatement.value, IdentityStatement.member_id)
+            .join(
+                Identity,
+                (Identity.kind == IdentityStatement.kind)
+                & (Identity.value == IdentityStatement.value),
+            )
+            .where(Identity.person_id.in_(person_ids))
+        )
+        if kinds is not None:
+            query = query.where(Identity.kind.in_(sorted(kinds)))
+        stated: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for kind, value, member in self.conn.execute(query):
+            stated[(kind, value)].add(member)
+        return stated
 
     def member_handles(self) -> dict[int, str]:
         """Person id -> handle of every member."""

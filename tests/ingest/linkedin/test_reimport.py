@@ -111,6 +111,7 @@ def test_same_export_twice_and_an_older_one_change_nothing(store, tmp_path, db_p
         "import_file",
         "person",  # Hal
         "identity",  # his profile URL
+        "identity_statement",  # stated by the member's data
         "known_person",
         "organization",  # Vandelay
         "org_alias",

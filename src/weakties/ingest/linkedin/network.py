@@ -139,6 +139,8 @@ def connections(ctx: ImportContext, sheet: Sheet, report: FileReport) -> None:
                         ctx.export_date,
                         {"email": {"from": sorted(_emails_of(ctx, pid) - {mail}), "to": mail}},
                     )
+            elif mail:  # known already: this member's data states it too
+                ctx.people.add_identity(pid, "email", mail, email)
             if job_fields:
                 ctx.observe_job(
                     pid,
