@@ -41,3 +41,32 @@ def test_the_reciprocity_counts_agree_with_their_number(tmp_path):
     out = io.StringIO()
     print_report(report, Console(file=out, width=200))
     assert "given: 30 endorsements; received: 1 endorsement, 1 recommendation;" in out.getvalue()
+
+
+def test_the_import_history_counts_in_words(tmp_path):
+    from typer.testing import CliRunner
+
+    from weakties.cli.main import app
+
+    export = write_files(
+        tmp_path / "Complete_LinkedInDataExport_06-01-2024",
+        {
+            "Profile.csv": profile("Yara", "Viewer"),
+            "Connections.csv": connections(
+                [
+                    ["Ann", "Shared", url("ann"), "", "Acme", "CTO", "01 Jan 2020"],
+                    ["Bo", "Other", url("bo"), "", "Acme", "CFO", "01 Jan 2020"],
+                ]
+            ),
+        },
+    )
+    db = tmp_path / "imports.sqlite"
+    store = open_store(db)
+    try:
+        import_linkedin(store, [export], "me")
+    finally:
+        store.close()
+    shown = CliRunner().invoke(app, ["--db", str(db), "imports"], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert "3 people" in shown.output and "identities" in shown.output
+    assert "identity," not in shown.output

@@ -111,7 +111,9 @@ def reject(
 def imports(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) -> None:
     """The import history: what was imported, when, and what it added (other
     members' imports as far as they share)."""
+    from weakties.cli.importing import TABLE_WORDS
     from weakties.service.admin import imports as list_imports
+    from weakties.words import counted
 
     rows = call(ctx, list_imports, member=member, who="shared")
     if as_json:
@@ -127,7 +129,7 @@ def imports(ctx: typer.Context, member: AsViewer = None, as_json: Json = False) 
                 r.kind,
                 r.export_date,
                 r.finished,
-                ", ".join(f"{v} {k}" for k, v in r.added.items() if v),
+                ", ".join(counted(v, *TABLE_WORDS.get(k, (k, k))) for k, v in r.added.items() if v),
             )
             for r in rows
         ],
