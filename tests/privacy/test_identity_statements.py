@@ -53,7 +53,7 @@ def world(tmp_path, monkeypatch):
             )
         admin.set_sharing(conn, viewer(conn, "nina"), "nothing")
     import_linkedin(store, [_export(tmp_path, "Nina", [ZED, ANN])], "nina")
-    yours = _export(tmp_path, "Yara", [ZED, ANN[:3] + [""] + ANN[4:]])
+    yours = _export(tmp_path, "Yara", [ZED, [*ANN[:3], "", *ANN[4:]]])
     import_linkedin(store, [yours], "yara")
     yield store, signed, yours
     store.close()
@@ -87,7 +87,7 @@ def test_importing_again_states_nothing_new(world, tmp_path):
     before = _statements(store)
     import_linkedin(store, [yours], "yara")
     # the same rows read as another export (another file's hash): stated once still
-    again = _export(tmp_path / "again", "Yara", [ZED, ANN[:3] + [""] + ANN[4:]])
+    again = _export(tmp_path / "again", "Yara", [ZED, [*ANN[:3], "", *ANN[4:]]])
     import_linkedin(store, [again], "yara")
     assert _statements(store) == before
 

@@ -266,9 +266,7 @@ def sign_up(
                 created_at=now,
             )
         )
-        conn.execute(
-            insert(IdentityStatement).values(kind="email", value=key, member_id=member_id)
-        )
+        conn.execute(insert(IdentityStatement).values(kind="email", value=key, member_id=member_id))
     account_id = conn.execute(
         insert(Account)
         .values(
