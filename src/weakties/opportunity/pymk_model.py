@@ -81,12 +81,19 @@ PYMK_TRANSFORMS = {name: "identity" if name == "jaccard" else "log1p" for name i
 @dataclass(frozen=True)
 class PlaceSpans:
     """Who held which place when: ``person``, ``place`` ids and the span
-    ``[start, end]`` in Unix seconds (NaN start: since always; NaN end: still)."""
+    ``[start, end]`` in Unix seconds (NaN end: still).
+
+    A NaN start is an undated place (a contact's company read from a connections
+    list). With ``seen`` (Unix seconds, per row: the day it was observed) it is
+    held only from that day on — at an earlier cut it was not yet known, and
+    using it would read the future; NaN ``seen``: never placed in time. Without
+    ``seen``, a NaN start means since always (generated worlds)."""
 
     person: np.ndarray
     place: np.ndarray
     start: np.ndarray
     end: np.ndarray
+    seen: np.ndarray | None = None
 
 
 def places_at(net: Network, spans: PlaceSpans | None) -> sp.csr_array | None:
@@ -94,7 +101,11 @@ def places_at(net: Network, spans: PlaceSpans | None) -> sp.csr_array | None:
     if spans is None or not spans.person.size:
         return None
     c = net.cut
-    held = (np.isnan(spans.start) | (spans.start < c)) & (np.isnan(spans.end) | (spans.end >= c))
+    undated = np.isnan(spans.start)
+    # a dated place counts once begun; an undated one once observed (see PlaceSpans)
+    begun = spans.start < c
+    begun |= undated if spans.seen is None else undated & (spans.seen <= c)
+    held = begun & (np.isnan(spans.end) | (spans.end >= c))
     rows = net.index(spans.person[held])
     inside = rows >= 0
     if not inside.any():

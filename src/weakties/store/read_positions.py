@@ -181,20 +181,24 @@ class PositionReads(PeopleReads):
         pairs = np.array([tuple(r) for r in rows], dtype=np.int64).reshape(-1, 2)
         return np.unique(pairs[np.isin(pairs[:, 0], wanted)], axis=0).reshape(-1, 2)
 
-    def place_rows(self, person_ids: Iterable[int]) -> list[Any]:
+    def place_rows(self, person_ids: Iterable[int], *, seen: bool = False) -> list[Any]:
         """Jobs, studies and group memberships of ``person_ids`` (person, org, kind,
-        start, end, current, title, the organisation's industry)."""
+        start, end, current, title, the organisation's industry; with ``seen``, then
+        the day the position was observed: an undated one is known from then on)."""
+        columns = [
+            Position.person_id,
+            Position.organization_id,
+            Position.kind,
+            Position.start_date,
+            Position.end_date,
+            Position.is_current,
+            Position.title,
+            Organization.industry,
+        ]
+        if seen:
+            columns.append(Position.seen_on)
         return self._rows_of(
-            select(
-                Position.person_id,
-                Position.organization_id,
-                Position.kind,
-                Position.start_date,
-                Position.end_date,
-                Position.is_current,
-                Position.title,
-                Organization.industry,
-            )
+            select(*columns)
             .outerjoin(Organization, Organization.id == Position.organization_id)
             .where(
                 Position.organization_id.is_not(None),

@@ -477,26 +477,31 @@ def read_history(reader: Reader, when: dt.datetime, *, places: bool = False) -> 
         pos = np.minimum(np.searchsorted(unique, mine), unique.size - 1)
         ok = unique[pos] == mine
         ties[ok, 2] = earliest[pos[ok]]
+    at = when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
     spans = None
     if places:
         people = np.unique(np.concatenate([traces.sender, traces.recipient, pairs.ravel()]))
-        found = reader.place_rows(people.tolist())
-        person, place, start, end = [], [], [], []
-        for pid, org, kind, begin, finish, current, *_ in found:
+        found = reader.place_rows(people.tolist(), seen=True)
+        person, place, start, end, seen = [], [], [], [], []
+        for pid, org, kind, begin, finish, current, _title, _industry, seen_on in found:
             if finish is None and not current and kind == "job":
                 continue  # an ended job of unknown end: no span to place
             person.append(pid)
             place.append(org)
             start.append(_seconds(begin))
             end.append(math.nan if current or finish is None else _seconds(finish))
+            # an undated place (a contact's job read from a connections list) is
+            # known from the day it was observed, not since always: at an earlier
+            # cut it is the future; never observed at a date, it is known now only
+            seen.append(at if seen_on is None else _seconds(seen_on))
         if person:
             spans = PlaceSpans(
                 np.array(person, dtype=np.int64),
                 np.array(place, dtype=np.int64),
                 np.array(start),
                 np.array(end),
+                np.array(seen),
             )
-    at = when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
     return History(at, traces, ties, spans)
 
 
