@@ -182,3 +182,54 @@ def test_the_store_gives_labels_and_closed_asks_before_the_date(store):
         assert rows == [(ann, 1.0, "label"), (bob, 0.0, "label"), (cy, 1.0, "introduction")]
         everyone = operator(conn)
         assert evidence_of(reader(conn, everyone), now) is None
+
+
+def test_labels_given_on_a_store_with_a_fixed_clock_reach_its_fit(db_path):
+    """A fixed clock (the demo's) or an old export's day is the data's present,
+    while labels are given on the real day: they speak of the tie at that present
+    and reach the fit made there, never one at an earlier cut."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from weakties.cli.main import app
+    from weakties.model.tables import Interaction, KnownPerson, Person
+    from weakties.store.clock import set_clock
+    from weakties.store.engine import open_store
+
+    clock = dt.datetime(2024, 6, 1, 12)
+    store = open_store(f"sqlite:///{db_path}")
+    with store.engine.begin() as conn:
+        set_clock(conn, clock)
+        me, ann, bob = (
+            conn.execute(insert(Person).values(display_name=n)).inserted_primary_key[0]
+            for n in ("Me", "Ann Roy", "Bob Lee")
+        )
+        member = conn.execute(
+            insert(Member).values(person_id=me, handle="me")
+        ).inserted_primary_key[0]
+        for k, other in enumerate((ann, bob)):
+            conn.execute(insert(KnownPerson).values(member_id=member, person_id=other))
+            conn.execute(
+                insert(Interaction).values(
+                    kind="message", sender_id=me, recipient_id=other,
+                    occurred_at=dt.datetime(2024, 5, 1 + k), group_size=1,
+                    asserted_by=member, natural_key=f"m{k}",
+                )
+            )  # fmt: skip
+    store.close()
+    runner = CliRunner()
+
+    def cli(*args: str) -> str:
+        done = runner.invoke(app, ["--db", str(db_path), *args], catch_exceptions=False)
+        assert done.exit_code == 0, done.output
+        return done.stdout
+
+    cli("ties", "label", "Ann Roy", "strong", "--as", "me")
+    cli("ties", "label", "Bob Lee", "--closeness", "1", "--as", "me")
+    now = json.loads(cli("model", "fit", "--as", "me", "--json"))
+    assert now["as_of"].startswith("2024-06-01")
+    assert (now["evidence"]["labels"], now["evidence"]["introductions"]) == (2, 0)
+    # a cut before the data the labels were given on: they were not known then
+    earlier = json.loads(cli("model", "fit", "--as", "me", "--as-of", "2024-05-20", "--json"))
+    assert earlier["evidence"]["labels"] == 0

@@ -237,12 +237,14 @@ class OwnReads(OrgReads):
         return None if found is None else int(found)
 
     def tie_labels(self, *, before: dt.datetime | None = None) -> list[Any]:
-        """The member's labels (person_id, label, closeness), given before ``before``."""
+        """The member's labels (person_id, label, closeness); with ``before``, those
+        made on the data of that date or earlier (a label is stamped with the
+        data's present when given)."""
         query = select(TieLabel.person_id, TieLabel.label, TieLabel.closeness).where(
             TieLabel.member_id == self._member()
         )
         if before is not None:
-            query = query.where(TieLabel.created_at < before)
+            query = query.where(TieLabel.created_at <= before)
         return list(self.conn.execute(query))
 
     # -- administration ----------------------------------------------------------------

@@ -78,7 +78,10 @@ def add_note(
 
 
 def set_label(reader: Reader, person_id: int, *, label: str | None, closeness: int | None) -> None:
-    """Record (or replace) the member's label for their tie with a person."""
+    """Record (or replace) the member's label for their tie with a person, stamped
+    with the data's present (``reader.now``: the clock, or the day after an old
+    export): the label speaks of the tie as that data shows it, so it may inform
+    a fit at that date or later, never one at an earlier cut."""
     member = _member(reader)
     reader.conn.execute(
         delete(TieLabel).where(TieLabel.member_id == member, TieLabel.person_id == person_id)
@@ -89,7 +92,7 @@ def set_label(reader: Reader, person_id: int, *, label: str | None, closeness: i
             person_id=person_id,
             label=label,
             closeness=closeness,
-            created_at=utcnow(),
+            created_at=reader.now,
         )
     )
 

@@ -286,18 +286,35 @@ def kept_fit(reader: Reader, member: int | None = None) -> FittedModels | None:
 
 
 def evidence_of(reader: Reader, when: dt.datetime) -> Evidence | None:
-    """The reader's member's labels given before ``when`` and the outcomes of their
-    asks closed before it (None for the operator and the shared view)."""
+    """The reader's member's labels and ask outcomes that may inform a fit at
+    ``when`` (None for the operator and the shared view).
+
+    A label is the member's word on a tie as they know it, and they know it at
+    the data's present (``reader.now``): a fit at that present (or later) reads
+    every label and every closed ask, whenever recorded — the present may be the
+    day after an old export or a fixed clock, while labels are given on the real
+    day. A fit at an earlier cut (``--as-of``, rolling evaluation) reads only the
+    labels made on the data of that cut or before (a label is stamped with the
+    data's present when given: :func:`weakties.store.write.set_label`) and the
+    asks closed before it."""
     ego, member = reader.scope.person_id, reader.scope.member_id
     if ego is None or member is None:
         return None
-    labels = [(int(p), label, closeness) for p, label, closeness in reader.tie_labels(before=when)]
-    asks = [
-        (int(a.broker_id), str(a.status))
-        for a in reader.asks(before=when)
-        if a.closed_at is not None and a.closed_at < when
-    ]
+    if _naive(when) >= _naive(reader.now):
+        found, closed = reader.tie_labels(), [a for a in reader.asks() if a.closed_at is not None]
+    else:
+        found = reader.tie_labels(before=when)
+        closed = [
+            a for a in reader.asks(before=when) if a.closed_at is not None and a.closed_at < when
+        ]
+    labels = [(int(p), label, closeness) for p, label, closeness in found]
+    asks = [(int(a.broker_id), str(a.status)) for a in closed]
     return evidence_from(ego, labels, asks)
+
+
+def _naive(when: dt.datetime) -> dt.datetime:
+    """A time as naive UTC, the convention of every table."""
+    return when if when.tzinfo is None else when.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _digest(evidence: Evidence | None) -> str | None:
