@@ -128,7 +128,8 @@ def tie_pairs(
 def tie_features(
     spark: Any, source: Source, as_of: dt.datetime | None = None, *, present: bool = True
 ) -> Any:
-    """One row per pair with a trace or a tie: ``a, b, traced`` and :data:`FEATURES`."""
+    """One row per pair with a trace or a tie: ``a, b, traced, tied`` and :data:`FEATURES`
+    (``tied``: the pair has a tie, which a nominal tie needs)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -142,8 +143,14 @@ def tie_features(
         traces.select("a", "b")
         .distinct()
         .withColumn("traced", F.lit(True))
-        .join(ties, ["a", "b"], "full")
-        .select("a", "b", F.coalesce(F.col("traced"), F.lit(False)).alias("traced"))
+        .join(ties.withColumn("tied", F.lit(True)), ["a", "b"], "full")
+        .select(
+            "a",
+            "b",
+            F.coalesce(F.col("traced"), F.lit(False)).alias("traced"),
+            # a nominal tie is a tie never in touch; anyone else never in touch is weak
+            F.coalesce(F.col("tied"), F.lit(False)).alias("tied"),
+        )
         .localCheckpoint()
     )
 
@@ -225,6 +232,7 @@ def tie_features(
         "a",
         "b",
         "traced",
+        "tied",
         F.when(start.isNull(), 0.0).otherwise((F.lit(at) - start) / DAY).alias("days_known"),
         F.coalesce((F.lit(at) - c("last")) / DAY, nan).alias("days_since_contact"),
         F.coalesce((F.lit(at) - c("last_personal")) / DAY, nan).alias("days_since_personal"),
@@ -259,7 +267,7 @@ def tie_features(
     frame = frame.withColumn("same_industry", F.coalesce(c("same_industry"), nan)).withColumn(
         "seniority_gap", F.coalesce(c("seniority_gap"), nan)
     )
-    return frame.select("a", "b", "traced", *FEATURES)
+    return frame.select("a", "b", "traced", "tied", *FEATURES)
 
 
 def _mutual_contacts(source: Source, when: dt.datetime, traces: Any, ties: Any, pairs: Any) -> Any:
@@ -488,9 +496,10 @@ def tie_scores(features: Any, model: TieModel = DEFAULT) -> Any:
     regular = (c("contacts") >= 3) | (c("active_months") >= 2)
     dormant = regular & (nan_to(c("days_since_contact"), -1.0) >= DORMANT_DAYS)
     klass = (
-        F.when(never, "nominal")
+        F.when(never & c("tied"), "nominal")
+        .when(never, "weak")
         .when(dormant, "dormant")
         .when(c("score") >= STRONG_AT, "strong")
         .otherwise("weak")
     )
-    return features.withColumn("score", score).withColumn("class", klass)
+    return features.withColumn("score", score).withColumn("class", klass).drop("tied")
