@@ -19,6 +19,7 @@ from weakties.ingest.batch import BatchWriter
 from weakties.ingest.resolve import OrgResolver, PersonResolver, clip, natural_key
 from weakties.model.identity import fold
 from weakties.model.tables import Event, Interaction, Organization, Position, Tie, table_of, utcnow
+from weakties.store.events import career_event
 
 __all__ = ["CACHE_ENTRIES", "FileReport", "ImportContext", "PidSet"]
 
@@ -505,7 +506,7 @@ class ImportContext:
         self._jobs[person] = [[None, org_id, title, seen_on]]
         if last is not None and news:
             before = last
-            kind = _career_event(before[1], before[2], org_id, title)
+            kind = career_event(before[1], before[2], org_id, title)
             if kind:
                 self.event(
                     person,
@@ -522,17 +523,3 @@ class ImportContext:
                         "source": source,
                     },
                 )
-
-
-def _career_event(
-    old_org: int | None, old_title: str | None, new_org: int | None, new_title: str | None
-) -> str | None:
-    if old_org != new_org:
-        if new_org is None:
-            return "left_company"
-        if old_org is None:
-            return "started_job"
-        return "career_move"
-    if fold(old_title or "") != fold(new_title or ""):
-        return "title_change"
-    return None

@@ -7,11 +7,24 @@ positions and adds new ones; a newer export replaces the imported ones (its list
 is whole), never what was typed on the platform. Organisations are the
 normalised ones shared with the importer: a name typed here finds the same
 organisation as its spelling in an export, and a new spelling is kept as an alias.
+
+A career move made here is an event like one an import finds, by the importer's
+rule (:func:`weakties.store.events.career_event`) between the member's job
+before the edit and the current job it saves: a current job at an organisation
+where the member held no current job is a ``career_move`` from their latest job
+(``started_job`` when they had none); a new title, description or dates at the
+same organisation is no move and writes nothing, nor does a past job, nor one
+started more than a year before today (a career filled in, not news). The event is
+written once per destination: saving the same move again adds nothing. Who hears
+of it is the events' business, as for an import's: the member's connections as the
+reader shows them the event (their sharing level, blocks), in the feed and, through
+the background task ``scan_events``, in their notifications.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -21,10 +34,11 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from weakties.errors import NotFoundError
 from weakties.model.orgnames import org_key
-from weakties.model.tables import OrgAlias, Organization, Position, utcnow
+from weakties.model.tables import Event, OrgAlias, Organization, Position, utcnow
 from weakties.service.connections import member_of
 from weakties.service.context import Viewer, person_of
 from weakties.service.forms import N_, FormError, has_control_characters
+from weakties.store.events import career_event
 
 __all__ = [
     "KINDS",
@@ -197,7 +211,8 @@ def add_position(conn: Connection, viewer: Viewer, edit: PositionEdit) -> int:
         A field is missing, too long or malformed (each one named).
     """
     values = _values(conn, edit)
-    return int(
+    before = _jobs(conn, viewer)
+    position_id = int(
         conn.execute(
             insert(Position)
             .values(
@@ -211,6 +226,8 @@ def add_position(conn: Connection, viewer: Viewer, edit: PositionEdit) -> int:
             .returning(Position.id)
         ).scalar_one()
     )
+    _record_move(conn, viewer, before, values)
+    return position_id
 
 
 def _own(conn: Connection, viewer: Viewer, position_id: int) -> int:
@@ -240,7 +257,9 @@ def update_position(conn: Connection, viewer: Viewer, position_id: int, edit: Po
     """
     own = _own(conn, viewer, position_id)
     values = _values(conn, edit)
+    before = _jobs(conn, viewer)
     conn.execute(update(Position).where(Position.id == own).values(**values))
+    _record_move(conn, viewer, before, values)
 
 
 def delete_position(conn: Connection, viewer: Viewer, position_id: int) -> None:
@@ -253,3 +272,102 @@ def delete_position(conn: Connection, viewer: Viewer, position_id: int) -> None:
     """
     own = _own(conn, viewer, position_id)
     conn.execute(delete(Position).where(Position.id == own))
+
+
+#: a current job that began longer ago than this is history filled in, not a move
+NEWS = dt.timedelta(days=366)
+
+
+def _jobs(conn: Connection, viewer: Viewer) -> list[Any]:
+    """The viewer's own jobs as their data says them now (before an edit)."""
+    return list(
+        conn.execute(
+            select(
+                Position.organization_id,
+                Position.title,
+                Position.start_date,
+                Position.end_date,
+                Position.is_current,
+            ).where(
+                Position.person_id == person_of(viewer),
+                Position.asserted_by == member_of(viewer),
+                Position.kind == "job",
+            )
+        )
+    )
+
+
+def _latest(jobs: list[Any]) -> Any | None:
+    """The job a move leaves: the newest current one, else the one that ended last."""
+    if not jobs:
+        return None
+    current = [j for j in jobs if j.is_current]
+    if current:
+        return max(current, key=lambda j: j.start_date or dt.date.min)
+    return max(jobs, key=lambda j: j.end_date or j.start_date or dt.date.min)
+
+
+def _record_move(
+    conn: Connection, viewer: Viewer, before: list[Any], values: dict[str, Any]
+) -> None:
+    """The event of a move to the current job ``values``, as an import would write
+    it, unless it is no move (see the module doc) or was written already."""
+    if values["kind"] != "job" or not values["is_current"]:
+        return
+    today = viewer.clock.date()
+    start = values["start_date"]
+    if start is not None and start < today - NEWS:
+        return
+    org = values["organization_id"]
+    if any(j.is_current and j.organization_id == org for j in before):
+        return  # the same employer: a new title or dates, not a move
+    last = _latest(before)
+    kind = career_event(
+        last.organization_id if last else None, last.title if last else None, org, values["title"]
+    )
+    if kind not in ("career_move", "started_job"):
+        return
+    me, person = member_of(viewer), person_of(viewer)
+    for (detail,) in conn.execute(
+        select(Event.detail).where(
+            Event.member_id == me, Event.person_id == person, Event.kind == kind
+        )
+    ):
+        if ((json.loads(detail) if detail else {}).get("to") or {}).get("org_id") == org:
+            return  # this move was told already
+    names = dict(
+        conn.execute(
+            select(Organization.id, Organization.name).where(
+                Organization.id.in_([o for o in (org, last and last.organization_id) if o])
+            )
+        ).all()
+    )
+    came_from = (
+        {
+            "org": names.get(last.organization_id),
+            "org_id": last.organization_id,
+            "title": last.title,
+        }
+        if last
+        else None
+    )
+    conn.execute(
+        insert(Event).values(
+            member_id=me,
+            person_id=person,
+            kind=kind,
+            occurred_on=today,
+            detected_at=utcnow(),
+            detail=json.dumps(
+                {
+                    "from": came_from,
+                    "to": {"org": names.get(org), "org_id": org, "title": values["title"]},
+                    "between": [
+                        (last.start_date.isoformat() if last and last.start_date else None),
+                        today.isoformat(),
+                    ],
+                    "source": "platform",
+                }
+            ),
+        )
+    )

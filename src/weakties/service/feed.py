@@ -227,7 +227,10 @@ def _careers(
                 "contact" if e["person_id"] in first else "own_data",
                 e["person"],
                 f"/in/{handles[e['person_id']]}" if e["person_id"] in handles else None,
-                via=None if e["found_in"] == my_handle else e["found_in"],
+                # a member's own move, made on the platform, is no one else's data
+                via=None
+                if e["found_in"] in (my_handle, handles.get(e["person_id"]))
+                else e["found_in"],
             )
         ]
         detail = e["detail"] or {}

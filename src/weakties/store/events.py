@@ -4,9 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from weakties.model.identity import fold
 from weakties.model.kinds import CAREER_KINDS
 
-__all__ = ["CAREER_KINDS", "describe_event"]
+__all__ = ["CAREER_KINDS", "career_event", "describe_event"]
+
+
+def career_event(
+    old_org: int | None, old_title: str | None, new_org: int | None, new_title: str | None
+) -> str | None:
+    """The event of a change of current job, the one rule of imports and of the
+    platform's own edits: another employer is a move, a title at the same one a
+    title change, nothing else is news.
+
+    >>> career_event(1, "Engineer", 2, "Engineer"), career_event(1, "Engineer", 1, "engineer")
+    ('career_move', None)
+    >>> career_event(None, None, 2, "CTO"), career_event(1, "Engineer", 1, "CTO")
+    ('started_job', 'title_change')
+    """
+    if old_org != new_org:
+        if new_org is None:
+            return "left_company"
+        if old_org is None:
+            return "started_job"
+        return "career_move"
+    if fold(old_title or "") != fold(new_title or ""):
+        return "title_change"
+    return None
 
 
 def _job(part: dict[str, Any] | None) -> str:
