@@ -9,6 +9,14 @@ sessions live in the copied database) and the CSRF token each one's forms carry
 (the token is bound to the session, so each browser's is read once, when the
 world is built, instead of from a page before every request). What one row
 writes, no other row sees.
+
+Rows that only read (GET) share one more copy per module and backend, served by
+one app kept for the module (``reading``): a page that computes the network
+(the dashboard, the ego graph, reminders) then finds the process's snapshot warm
+as a running server does, instead of building it again for every row, which
+made most of the matrix's time. A GET may remember what it computed (a page
+read, a reminder listed) but grants nothing, so what one reading row leaves
+cannot change who may read what in the next.
 """
 
 from __future__ import annotations
@@ -72,6 +80,8 @@ class WorldCopies:
         self.folder = folder
         self.built: dict[tuple[str, str], _Built] = {}
         self.server: Any = None
+        # (name, backend) -> the shared reading copy, entered until drop_all
+        self.readers: dict[tuple[str, str], tuple[World, Any]] = {}
 
     def _new_url(self, name: str, backend: str) -> str:
         if backend == "sqlite":
@@ -103,16 +113,17 @@ class WorldCopies:
             src.backup(dst)
         return f"sqlite:///{target}"
 
-    @contextmanager
-    def copy(
-        self, name: str, build: Build, request: pytest.FixtureRequest, folder: Path
-    ) -> Iterator[tuple[World, Store]]:
+    def _built(self, name: str, build: Build, request: pytest.FixtureRequest) -> tuple[str, _Built]:
         backend = str(request.getfixturevalue("backend"))
         if backend == "postgresql":
             self.server = request.getfixturevalue("postgres")
         built = self.built.get((name, backend))
         if built is None:
             built = self.built[(name, backend)] = self._build(name, backend, build)
+        return backend, built
+
+    @contextmanager
+    def _served(self, built: _Built, backend: str, folder: Path) -> Iterator[tuple[World, Store]]:
         url = self._copy(built, backend, folder)
         store = open_store(url)
         app = create_app(make_settings(url), store=store)
@@ -131,7 +142,30 @@ class WorldCopies:
             if backend == "postgresql":
                 self.server.drop(url)
 
+    @contextmanager
+    def copy(
+        self, name: str, build: Build, request: pytest.FixtureRequest, folder: Path
+    ) -> Iterator[tuple[World, Store]]:
+        backend, built = self._built(name, build, request)
+        with self._served(built, backend, folder) as served:
+            yield served
+
+    def reading(self, name: str, build: Build, request: pytest.FixtureRequest) -> World:
+        """The copy shared by the rows that only read, served until ``drop_all``."""
+        backend, built = self._built(name, build, request)
+        reader = self.readers.get((name, backend))
+        if reader is None:
+            folder = self.folder / f"{name}-{backend}-reading"
+            folder.mkdir(exist_ok=True)
+            served = self._served(built, backend, folder)
+            world, _store = served.__enter__()
+            reader = self.readers[(name, backend)] = (world, served)
+        return reader[0]
+
     def drop_all(self) -> None:
+        for _world, served in self.readers.values():
+            served.__exit__(None, None, None)
+        self.readers.clear()
         for (_name, backend), built in self.built.items():
             if backend == "postgresql" and self.server is not None:
                 self.server.drop(built.url)
