@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -127,7 +128,32 @@ def build_world(app: Any, store: Any) -> World:
     )
     assert asked.status_code == 201, asked.text
     w.ids["intro"] = asked.json()["id"]
+    # Olga uploads her LinkedIn export: its import's page is hers only
+    w.ids["upload"] = _upload_export(owner)
     return w
+
+
+def _upload_export(client: TestClient) -> int:
+    from tests.support import connections, profile, url
+    from weakties.service.uploads import wait_for_imports
+
+    export = io.BytesIO()
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("Profile.csv", profile("Olga", ""))
+        archive.writestr(
+            "Connections.csv", connections([["Dee", "Vo", url("dee"), "", "", "", "2 Mar 2024"]])
+        )
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/settings/import").text)
+    assert token is not None
+    posted = client.post(
+        "/settings/import",
+        data={"csrf_token": token.group(1)},
+        files={"export": ("export.zip", export.getvalue(), "application/zip")},
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    assert wait_for_imports(60)
+    return int(posted.headers["location"].rsplit("/", 1)[1])
 
 
 @pytest.fixture
@@ -172,6 +198,8 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/settings/photo/delete", "form", SIGNED, 303),
     ("GET", "/settings/import", "", SIGNED, 200),
     ("POST", "/settings/import", "form", SIGNED, 422),  # no file: refused for all
+    # an uploaded export's import: its uploader's only
+    ("GET", "/settings/import/{upload}", "", {**SIGNED, "owner": 200}, 404),
     ("GET", "/photos/{owner}.jpg", "", SIGNED, 200),
     ("GET", "/network", "", SIGNED, 200),
     ("GET", "/in/{owner}", "", SIGNED, 200),

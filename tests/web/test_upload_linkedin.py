@@ -10,6 +10,7 @@ here as LinkedIn sends it.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from html import unescape
@@ -17,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.web.conftest import csrf, make_settings, post_form, sign_up
-from weakties.model.tables import ImportRun, Interaction, Person, Position, Tie
+from weakties.model.tables import ImportRun, Interaction, Person, Position, Task, Tie
 from weakties.service.context import viewer
 from weakties.service.people import people_counts
+from weakties.service.uploads import wait_for_imports
 
 LIMIT = 200_000
 
@@ -43,14 +46,24 @@ def _zip(folder: Path, replace: dict[str, str] | None = None) -> bytes:
     return out.getvalue()
 
 
+def _finished(client, posted: Any) -> Any:
+    """The import's page once it has ended, for an upload accepted (else the answer)."""
+    where = posted.headers.get("location", "")
+    if posted.status_code != 303 or not where.startswith("/settings/import/"):
+        return posted
+    assert wait_for_imports(60)
+    return client.get(where)
+
+
 def _upload(client, data: bytes, name: str = "Basic_LinkedInDataExport_12-20-2024.zip") -> Any:
     token = csrf(client, "/settings/import")
-    return client.post(
+    posted = client.post(
         "/settings/import",
         data={"csrf_token": token},
         files={"export": (name, data, "application/zip")},
         follow_redirects=False,
     )
+    return _finished(client, posted)
 
 
 def _counts(store) -> tuple[int, ...]:
@@ -120,27 +133,56 @@ def test_a_bad_upload_says_what_is_wrong_and_writes_nothing(client, store, sampl
     assert "The file is larger than 0.2 MiB, the most this server accepts." in large.text
     truncated = _upload(client, _zip(samples / "export-2024-12")[:3000])
     assert truncated.status_code == 422 and "Nothing was imported:" in truncated.text
-    # a bad date in the connections list: the file, the line and the field are named
+    # what the importer refuses before reading a row is refused at once, naming the file
+    for files, expected in (
+        ({"../evil.csv": b"x"}, "unsafe path '../evil.csv' in ZIP"),
+        ({"Connections.csv": b"First Name," + b"a" * 30_000_000}, "looks like a zip bomb"),
+        ({"notes.txt": b"hello"}, "no LinkedIn export file found"),
+        ({"Connections.csv": b"Who,When\nAna,today\n"}, "Connections.csv"),
+    ):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member, content in files.items():
+                archive.writestr(member, content)
+        at_once = _upload(client, out.getvalue(), name="mine.zip")
+        assert at_once.status_code == 422, (expected, at_once.status_code)
+        said = _text(at_once.text)
+        assert "Nothing was imported:" in said and expected in said, (expected, said[-600:])
+        assert "weakties-upload" not in said
+    assert _counts(store) == before
+    # someone else's export: refused at once, saying whose it is and whose the profile is
+    other_s = _upload(client, _zip(samples / "export-2024-12"))
+    assert other_s.status_code == 422
+    said = _text(other_s.text)
+    assert f"this export belongs to {OWNER}, and your profile is Ana Upload's" in said
+    assert "--force" not in said and "--as" not in said
+    assert _counts(store) == before
+
+
+def test_a_bad_row_fails_the_import_in_the_background_and_writes_nothing(client, store, samples):
+    """What only reading the rows finds (a bad date on one line) fails the import
+    after the upload was accepted: its page names the file, the line and the field."""
+    sign_up(client, OWNER, "lane@example.org", handle="lane")
+    before = _counts(store)
     lines = (samples / "export-2024-12" / "Connections.csv").read_text("utf-8").splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("First Name,"))
     row = lines[header + 2].rsplit(",", 1)[0] + ",<b>31 Smarch 2024</b>"
     lines[header + 2] = row
     broken = _zip(samples / "export-2024-12", {"Connections.csv": "\n".join(lines) + "\n"})
     refused = _upload(client, broken, name="my export.zip")
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     said = _text(refused.text)
-    assert "Nothing was imported:" in said
+    assert "Your export was not imported" in said and "Nothing was imported:" in said
     assert "Connections.csv" in said and f"line {header + 3}" in said
     assert "Connected On" in said and "weakties-upload" not in said
     assert "<b>31 Smarch" not in refused.text  # the cell is shown, escaped
+    assert 'hx-trigger="every' not in refused.text  # finished: no more polling
     assert _counts(store) == before
-    # someone else's export: whose it is, whose the profile is, nothing written
-    other = _upload(client, _zip(samples / "export-2024-12"))
-    assert other.status_code == 422
-    said = _text(other.text)
-    assert f"this export belongs to {OWNER}, and your profile is Ana Upload's" in said
-    assert "--force" not in said and "--as" not in said
-    assert _counts(store) == before
+    # the upload page links to it
+    assert (
+        f'href="/settings/import/{refused.url.path.rsplit("/", 1)[1]}"'
+        in client.get("/settings/import").text
+    )
 
 
 def _zip_bytes(folder: Path, replace: dict[str, bytes]) -> bytes:
@@ -175,10 +217,14 @@ def test_the_page_names_its_own_fields_not_the_command_lines_options(client, sto
     assert _counts(store) == before
     # the date given in the field is the export's date
     token = csrf(client, "/settings/import")
-    dated = client.post(
-        "/settings/import",
-        data={"csrf_token": token, "export_date": "2024-12-21"},
-        files={"export": ("export.zip", _zip(folder), "application/zip")},
+    dated = _finished(
+        client,
+        client.post(
+            "/settings/import",
+            data={"csrf_token": token, "export_date": "2024-12-21"},
+            files={"export": ("export.zip", _zip(folder), "application/zip")},
+            follow_redirects=False,
+        ),
     )
     assert dated.status_code == 200, dated.text
     assert "Export of Dec 21, 2024" in _text(dated.text)
@@ -249,10 +295,14 @@ def test_how_the_date_was_found_in_the_pages_words(client, store, tmp_path):
 
     def upload(data: bytes, name: str, date: str = "") -> str:
         token = csrf(client, "/settings/import")
-        done = client.post(
-            "/settings/import",
-            data={"csrf_token": token, "export_date": date},
-            files={"export": (name, data, "application/zip")},
+        done = _finished(
+            client,
+            client.post(
+                "/settings/import",
+                data={"csrf_token": token, "export_date": date},
+                files={"export": (name, data, "application/zip")},
+                follow_redirects=False,
+            ),
         )
         assert done.status_code == 200, done.text
         return _text(done.text)
@@ -277,3 +327,114 @@ def test_how_the_date_was_found_in_the_pages_words(client, store, tmp_path):
     pages += [given, named, guessed, client.get("/settings/import").text]
     for page in pages:
         assert "--" not in _text(page)
+
+
+def _small_export(first: str, last: str) -> bytes:
+    from tests.support import connections, profile, url
+
+    rows = [
+        ["Dee", "Vo", url("dee"), "", "Globex", "CTO", "02 Mar 2024"],
+        ["Eli", "Ng", url("eli"), "", "Initech", "Analyst", "15 Mar 2024"],
+    ]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("Profile.csv", profile(first, last))
+        archive.writestr("Connections.csv", connections(rows))
+    return out.getvalue()
+
+
+def test_the_progress_page_follows_the_import_for_its_uploader_only(
+    client, other, store, monkeypatch
+):
+    """While the import runs, its page says the stage and the counts and asks
+    again (htmx every second, a refresh without JavaScript); anyone but the
+    uploader gets 404; once done it links to the filled profile and stops asking."""
+    import threading
+
+    from weakties.ingest.linkedin import importer
+    from weakties.service import uploads
+
+    real = importer.import_linkedin
+    reading, go_on = threading.Event(), threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        kwargs["progress"]("Connections.csv", 2_000, 400, 1_000)
+        reading.set()
+        assert go_on.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_linkedin", held)
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    sign_up(other, "Bob Chen", "bob@example.org", handle="bob")
+    token = csrf(client, "/settings/import")
+    posted = client.post(
+        "/settings/import",
+        data={"csrf_token": token},
+        files={"export": ("Basic_LinkedInDataExport_03-20-2024.zip", _small_export("Ana", "Lima"))},
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303
+    where = posted.headers["location"]
+    try:
+        assert reading.wait(30)
+        running = client.get(where)
+        assert running.status_code == 200
+        said = _text(running.text)
+        assert "Importing Basic_LinkedInDataExport_03-20-2024.zip" in said
+        assert "Reading your export: 40 %" in said and "2000 rows read" in said.replace(",", "")
+        assert "now Connections.csv" in said
+        assert f'hx-get="{where}" hx-trigger="every 1s"' in running.text
+        assert '<noscript><meta http-equiv="refresh" content="1"></noscript>' in running.text
+        assert "see its progress" in _text(client.get("/settings/import").text)
+        # another process of the server reads the same progress from the upload's folder
+        with store.engine.connect() as conn:
+            (payload,) = conn.execute(
+                select(Task.payload).where(Task.id == int(where.rsplit("/", 1)[1]))
+            ).one()
+        folder = json.loads(payload)["folder"]
+        assert uploads._live_progress(-1, folder)["percent"] == 40
+        # nobody else sees it
+        assert other.get(where).status_code == 404
+        assert "see its progress" not in other.get("/settings/import").text
+        anonymous = TestClient(client.app)
+        assert anonymous.get(where, follow_redirects=False).status_code == 303
+    finally:
+        go_on.set()
+    assert wait_for_imports(60)
+    done = client.get(where)
+    said = _text(done.text)
+    assert "Your export is imported" in said and "2 connections" in said
+    assert 'href="/in/ana"' in done.text and 'hx-trigger="every' not in done.text
+    assert "<noscript><meta" not in done.text
+    assert not Path(folder).exists()  # the upload's folder is gone
+    assert other.get(where).status_code == 404
+
+
+def test_an_import_whose_server_stopped_is_failed_by_the_loop(client, store, monkeypatch):
+    """A process that stopped during an import (here: never ran it) wrote nothing;
+    once the row's lock expires the server's loop says so on the import's page."""
+    import datetime as dt
+
+    from weakties.service import tasks, uploads
+
+    monkeypatch.setattr(uploads._IMPORTS, "submit", lambda job: None)
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    before = _counts(store)
+    token = csrf(client, "/settings/import")
+    posted = client.post(
+        "/settings/import",
+        data={"csrf_token": token},
+        files={"export": ("export.zip", _small_export("Ana", "Lima"))},
+        follow_redirects=False,
+    )
+    where = posted.headers["location"]
+    assert "Waiting for its turn" in _text(client.get(where).text)
+    assert tasks.run_due(store) == 0  # its lock holds: the loop leaves it alone
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + uploads.IMPORT_LOCK * 2
+    assert tasks.run_due(store, now=later) == 1
+    said = _text(client.get(where).text)
+    assert "The server stopped during the import of export.zip. Upload the export again." in said
+    assert _counts(store) == before
+    with store.engine.connect() as conn:
+        (payload,) = conn.execute(select(Task.payload).where(Task.kind == uploads.KIND)).one()
+    assert "folder" not in json.loads(payload)

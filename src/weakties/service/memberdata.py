@@ -165,6 +165,8 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     """
     from argon2.exceptions import InvalidHashError, VerificationError
 
+    from weakties.service.uploads import forget_imports
+
     stored = conn.execute(
         select(Account.password_hash).where(Account.id == account.account_id)
     ).scalar_one()
@@ -192,6 +194,7 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     conn.execute(delete(Position).where(Position.asserted_by == member))
     _forget_identities(conn, member)
     conn.execute(delete(Skill).where(Skill.person_id == person))
+    forget_imports(conn, member)  # the status of their uploads (kept in task rows)
     conn.execute(delete(Member).where(Member.id == member))
     conn.execute(
         update(Person)

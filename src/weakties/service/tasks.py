@@ -17,6 +17,10 @@ Kinds:
   the members who may see them (the store's event rules decide who).
 - ``scan_opportunities``: notify the next platform members of their opportunity
   feed's items (:func:`weakties.service.discover.scan_opportunities`).
+- ``linkedin_upload``: a LinkedIn export uploaded in the browser, imported by a
+  thread of the process that received it (:mod:`weakties.service.uploads`); the
+  loop only claims one whose lock expired — its process stopped during the
+  import — and records it as failed.
 - ``fit_models``: fit and keep the models of a few members whose kept fit does
   not serve their present (none yet, a month old, or made before their newest
   label or ask outcome; :func:`weakties.ties.learned.serving_fit`) — pages
@@ -257,6 +261,12 @@ def _scan_opportunities(conn: Connection, payload: dict[str, Any]) -> None:
     scan_opportunities(conn)
 
 
+def _linkedin_upload(conn: Connection, payload: dict[str, Any]) -> None:
+    from weakties.service.uploads import stopped_import
+
+    stopped_import(conn, payload)
+
+
 def _fit_models(conn: Connection, payload: dict[str, Any]) -> None:
     fit_due(conn, limit=int(payload.get("limit", FITS_PER_PASS)))
 
@@ -291,6 +301,7 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
     "scan_events": _scan_events,
     "scan_opportunities": _scan_opportunities,
     "fit_models": _fit_models,
+    "linkedin_upload": _linkedin_upload,
 }
 
 

@@ -1,11 +1,40 @@
-"""A member's LinkedIn export, uploaded in the browser.
+"""A member's LinkedIn export, uploaded in the browser, imported in the background.
 
 The ZIP goes through the very path of ``weakties import linkedin``
 (:func:`weakties.ingest.linkedin.importer.import_linkedin`) into the member's
 own data: one transaction (bad input writes nothing, and the error names the
 file, the line and the field), the same export again changes nothing, a newer
-one records what changed. The upload is checked first: not empty, not larger
-than the server allows, a ZIP by its content (not its name).
+one records what changed.
+
+**At once, then in the background.** :func:`start_linkedin_import` checks the
+upload while the member waits: not empty, not larger than the server allows, a
+ZIP by its content (not its name), then what the importer refuses before it
+reads a row (:func:`weakties.ingest.linkedin.importer.check_linkedin`: an unsafe
+path in the ZIP, a zip bomb, no LinkedIn file, a header of no known version,
+someone else's export). A refusal raises (:class:`FormError`,
+:class:`ImportRefused`) and writes nothing. An upload that passes is kept in a
+temporary folder, recorded as a row of the ``task`` table (kind :data:`KIND`:
+whose it is, its stage and, once finished, its summary or the importer's
+refusal) and imported by this process's import thread; the member follows it on
+a page that reads :func:`import_status`, theirs only (anyone else: ``None``).
+
+**What each worker process holds.** One daemon thread, started with the first
+upload the process receives, that runs the process's imports one after the
+other in the order received (the database's write lock serialises the imports of
+all processes anyway); the temporary folder of each upload it has not finished
+(removed when its import ends); and the progress of the import it runs (the
+file being read, the rows read, the share of the bytes), in memory and in
+``progress.json`` in that folder, so that every process of the same server shows
+it. The progress cannot go in the database: the import is one transaction, and
+on SQLite it holds the write lock until it commits; the row says the stage
+(waiting, then done or failed), written before and after that transaction.
+
+A process that stops during an import writes nothing of it (its transaction is
+rolled back) and leaves its row unfinished: once the row's lock
+(:data:`IMPORT_LOCK`) expires, the server's loop (:mod:`weakties.service.tasks`)
+marks it failed, saying to upload the export again. A finished row is kept a day
+(the loop deletes finished tasks after :data:`weakties.service.tasks.KEEP_DONE`);
+deleting an account deletes its rows (:func:`forget_imports`).
 
 The importer's messages are the command line's: where one names an option
 (``--export-date``, ``--encoding``, ``--as``, ``--date-order``...), the member is
@@ -17,25 +46,51 @@ in the member's language.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+import logging
+import os
+import queue
 import re
+import shutil
 import tempfile
-from dataclasses import dataclass
+import threading
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, insert, select, update
 
 from weakties.errors import InputError
 from weakties.ingest.run import OwnerMismatch
 from weakties.ingest.sources import Limits, MiB
+from weakties.model.tables import Task, utcnow
 from weakties.service.forms import N_, FormError
 from weakties.service.people import PeopleCounts, people_counts
 
 if TYPE_CHECKING:
-    from weakties.ingest.run import ImportSummary
     from weakties.service.accounts import AccountInfo
     from weakties.store.engine import Store
 
-__all__ = ["TOO_LARGE", "ImportRefused", "UploadedExport", "import_linkedin_upload", "web_words"]
+__all__ = [
+    "IMPORT_LOCK",
+    "KIND",
+    "TOO_LARGE",
+    "ImportRefused",
+    "ImportStatus",
+    "UploadedExport",
+    "forget_imports",
+    "import_status",
+    "latest_import",
+    "start_linkedin_import",
+    "stopped_import",
+    "wait_for_imports",
+    "web_words",
+]
+
+log = logging.getLogger(__name__)
 
 UNZIPPED = Limits(max_unzipped_total=1024 * MiB)  # what an upload may unpack to
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a ZIP with files, an empty ZIP
@@ -43,6 +98,15 @@ FIELD = "export"
 DATE_FIELD = "export_date"
 #: the form says how large, in MiB (the page fills ``size`` in)
 TOO_LARGE = N_("The file is larger than %(size)s MiB, the most this server accepts.")
+#: the ``task`` rows of uploaded imports
+KIND = "linkedin_upload"
+#: how long an import may run before the server's loop takes its process for
+#: stopped (far more than the largest export accepted takes)
+IMPORT_LOCK = dt.timedelta(hours=2)
+#: an import's stages, in order
+STAGES = ("waiting", "reading", "saving", "done", "failed")
+_FOLDER_PREFIX = "weakties-upload-"
+_PROGRESS_FILE = "progress.json"
 
 # what the command line's advice becomes on the page (the form has the file and
 # the export's date)
@@ -93,15 +157,49 @@ class ImportRefused(InputError):
 
 @dataclass(frozen=True)
 class UploadedExport:
-    """What an upload did, as ``weakties import linkedin`` reports it."""
+    """What an upload did, as ``weakties import linkedin`` reports it: the
+    import's summary (:meth:`weakties.ingest.run.ImportSummary.as_dict`, its
+    ``export_date`` a date) and the member's people after it."""
 
     filename: str
-    summary: ImportSummary
+    summary: dict[str, Any]
     people: PeopleCounts  # the member's people after the import, as LinkedIn counts them
 
     @property
     def added(self) -> dict[str, int]:
-        return {k: v for k, v in self.summary.added.items() if v}
+        return {k: v for k, v in self.summary.get("added", {}).items() if v}
+
+
+@dataclass(frozen=True)
+class ImportStatus:
+    """Where one uploaded import is, as its page shows it.
+
+    ``stage`` is one of :data:`STAGES`; while reading, ``file`` is the file being
+    read, ``rows`` the rows read so far (all files) and ``percent`` the share of
+    the export's bytes read. Once ``done``, ``result`` is what it did; once
+    ``failed``, ``problem`` is the importer's refusal (``owner`` and
+    ``member_name`` set for someone else's export), or ``stopped`` says the
+    server stopped during it, or ``crashed`` that it failed on the server's side.
+    Nothing of a failed import was written."""
+
+    id: int
+    filename: str
+    stage: str
+    started_at: dt.datetime
+    file: str | None = None
+    rows: int = 0
+    percent: int = 0
+    files_read: int = 0
+    result: UploadedExport | None = None
+    problem: str = ""
+    owner: str | None = None
+    member_name: str = ""
+    stopped: bool = False
+    crashed: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.stage in ("done", "failed")
 
 
 def _safe_name(filename: str) -> str:
@@ -122,33 +220,16 @@ def _export_date(value: str | None) -> dt.date | None:
         raise FormError.one(DATE_FIELD, N_("Give the date as YYYY-MM-DD.")) from None
 
 
-def import_linkedin_upload(
-    store: Store,
-    account: AccountInfo,
-    filename: str,
-    data: bytes,
-    *,
-    max_bytes: int,
-    export_date: str | None = None,
-) -> UploadedExport:
-    """Import the uploaded LinkedIn export ``data`` into the member's own data.
+def _refused(exc: InputError, path: Path, name: str) -> ImportRefused:
+    """The importer's refusal, the ZIP named by its upload name (not the
+    temporary folder) and the command line's advice in the page's words."""
+    if isinstance(exc, OwnerMismatch):
+        return ImportRefused(str(exc), owner=exc.owner, member_name=exc.member_name)
+    message = str(exc).replace(str(path), name).replace(str(path.parent) + "/", "")
+    return ImportRefused(web_words(message))
 
-    ``data`` holds at most ``max_bytes + 1`` bytes of the upload (one more than
-    allowed says it is too large). ``export_date`` (YYYY-MM-DD, optional) is when
-    the export was made, for one whose name carries no date.
 
-    Raises
-    ------
-    FormError
-        No file, a file too large, or one that is not a ZIP (field ``export``); a
-        date that is not one (field ``export_date``).
-    ImportRefused
-        The importer's refusal, naming the file inside the ZIP, the line and the
-        field; nothing was written.
-    """
-    from weakties.ingest.linkedin.importer import import_linkedin
-    from weakties.service.context import viewer
-
+def _checked_upload(data: bytes, max_bytes: int) -> None:
     if not data:
         raise FormError.one(FIELD, N_("Choose the ZIP file of your LinkedIn export."))
     if len(data) > max_bytes:
@@ -161,21 +242,318 @@ def import_linkedin_upload(
                 "(not unpacked, not one of its CSV files)."
             ),
         )
+
+
+def start_linkedin_import(
+    store: Store,
+    account: AccountInfo,
+    filename: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    export_date: str | None = None,
+) -> int:
+    """Check the uploaded LinkedIn export ``data`` at once, then import it into the
+    member's own data in the background; the import's id (for :func:`import_status`).
+
+    ``data`` holds at most ``max_bytes + 1`` bytes of the upload (one more than
+    allowed says it is too large). ``export_date`` (YYYY-MM-DD, optional) is when
+    the export was made, for one whose name carries no date.
+
+    Raises
+    ------
+    FormError
+        No file, a file too large, or one that is not a ZIP (field ``export``); a
+        date that is not one (field ``export_date``). Nothing was written.
+    ImportRefused
+        The importer's refusal of what it checks before reading the rows (see the
+        module doc), naming the file inside the ZIP; nothing was written.
+    """
+    from weakties.ingest.linkedin.importer import check_linkedin
+
+    _checked_upload(data, max_bytes)
     made = _export_date(export_date)
     name = _safe_name(filename)
-    with tempfile.TemporaryDirectory(prefix="weakties-upload-") as folder:
-        path = Path(folder) / name
+    folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
+    try:
+        path = folder / name
         path.write_bytes(data)
         try:
-            summary = import_linkedin(
-                store, path, account.handle, limits=UNZIPPED, export_date=made
-            )
-        except OwnerMismatch as exc:
-            raise ImportRefused(str(exc), owner=exc.owner, member_name=exc.member_name) from None
+            check_linkedin(store, path, account.handle, limits=UNZIPPED)
         except InputError as exc:
-            # the message names the ZIP by its upload name, not the temporary folder
-            message = str(exc).replace(str(path), name).replace(folder + "/", "")
-            raise ImportRefused(web_words(message)) from None
-    with store.engine.connect() as conn:
-        counts = people_counts(conn, viewer(conn, account.handle))
-    return UploadedExport(name, summary, counts)
+            raise _refused(exc, path, name) from None
+        now = utcnow()
+        dedup = f"upload-{account.member_id}-{uuid.uuid4().hex}"
+        payload = {
+            "dedup": dedup,
+            "member_id": account.member_id,
+            "handle": account.handle,
+            "filename": name,
+            "folder": str(folder),
+            "export_date": made.isoformat() if made else None,
+            "stage": "waiting",
+        }
+        with store.engine.begin() as conn:
+            task_id = int(
+                conn.execute(
+                    insert(Task)
+                    .values(
+                        kind=KIND,
+                        payload=json.dumps(payload),
+                        dedup=dedup,
+                        status="running",  # never claimed by the loop while it runs
+                        attempts=1,
+                        run_after=now,
+                        locked_until=now + IMPORT_LOCK,
+                        created_at=now,
+                    )
+                    .returning(Task.id)
+                ).scalar_one()
+            )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _IMPORTS.submit(_Job(store, task_id, folder, name, account.handle, made))
+    return task_id
+
+
+@dataclass
+class _Job:
+    store: Store
+    task_id: int
+    folder: Path
+    name: str
+    handle: str
+    export_date: dt.date | None
+    progress: dict[str, Any] = field(default_factory=lambda: {"stage": "waiting"})
+
+    def report(self, **values: Any) -> None:
+        """Keep the progress: in memory, and in the folder for the other processes
+        (the importer tells it every 2,000 rows and at the end of each file)."""
+        self.progress.update(values)
+        part = self.folder / f"{_PROGRESS_FILE}.part"
+        try:
+            part.write_text(json.dumps(self.progress), "utf-8")
+            os.replace(part, self.folder / _PROGRESS_FILE)
+        except OSError:  # the other processes then show less; the import goes on
+            log.warning("could not write the progress of import %s", self.task_id)
+
+
+def _run(job: _Job) -> None:
+    """Import one upload and record how it ended (never raises)."""
+    from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.service.context import viewer
+
+    path = job.folder / job.name
+    rows = [0]
+    files: set[str] = set()
+
+    def progress(file: str, read: int, done: int, total: int) -> None:
+        rows[0] += read
+        files.add(file)
+        finished = total > 0 and done >= total
+        job.report(
+            stage="saving" if finished else "reading",
+            file=file,
+            rows=rows[0],
+            percent=int(100 * done / total) if total else 0,
+            files_read=len(files),
+        )
+
+    outcome: dict[str, Any]
+    try:
+        job.report(stage="reading")
+        summary = import_linkedin(
+            job.store,
+            path,
+            job.handle,
+            limits=UNZIPPED,
+            export_date=job.export_date,
+            progress=progress,
+        )
+        with job.store.engine.connect() as conn:
+            counts = people_counts(conn, viewer(conn, job.handle))
+        outcome = {
+            "stage": "done",
+            "summary": summary.as_dict(),
+            "people": dataclasses.asdict(counts),
+            "rows": rows[0],
+        }
+    except InputError as exc:
+        refused = _refused(exc, path, job.name)
+        outcome = {
+            "stage": "failed",
+            "problem": str(refused),
+            "owner": refused.owner,
+            "member_name": refused.member_name,
+        }
+    except Exception:  # the transaction was rolled back: nothing written
+        log.exception("import %s (%s) failed", job.task_id, job.handle)
+        outcome = {"stage": "failed", "crashed": True}
+    finally:
+        shutil.rmtree(job.folder, ignore_errors=True)
+    try:
+        _finish(job.store, job.task_id, outcome)
+    except Exception:  # the loop marks it stopped once its lock expires
+        log.exception("could not record how import %s ended", job.task_id)
+
+
+def _finish(store: Store, task_id: int, outcome: dict[str, Any]) -> None:
+    with store.write(f"record the end of upload {task_id}") as conn:
+        found = conn.execute(select(Task.payload).where(Task.id == task_id)).scalar()
+        if found is None:  # the account was deleted meanwhile
+            return
+        payload = {**json.loads(found), **outcome}
+        payload.pop("folder", None)
+        conn.execute(
+            update(Task)
+            .where(Task.id == task_id)
+            .values(
+                payload=json.dumps(payload, default=str),
+                status="done",
+                finished_at=utcnow(),
+                locked_until=None,
+            )
+        )
+
+
+class _Imports:
+    """This process's import thread, its queue and the progress of what it runs."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._queue: queue.Queue[_Job] = queue.Queue()
+        self._jobs: dict[int, _Job] = {}
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: _Job) -> None:
+        with self._lock:
+            self._jobs[job.task_id] = job
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="weakties-imports", daemon=True
+                )
+                self._thread.start()
+        self._queue.put(job)
+
+    def progress(self, task_id: int) -> dict[str, Any] | None:
+        with self._lock:
+            job = self._jobs.get(task_id)
+            return dict(job.progress) if job is not None else None
+
+    def wait(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._jobs, timeout)
+
+    def _loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            try:
+                _run(job)
+            finally:
+                with self._idle:
+                    self._jobs.pop(job.task_id, None)
+                    self._idle.notify_all()
+
+
+_IMPORTS = _Imports()
+
+
+def wait_for_imports(timeout: float = 60.0) -> bool:
+    """Wait until this process has no import running or waiting; False on timeout
+    (for tests and commands that must see an upload's end)."""
+    return _IMPORTS.wait(timeout)
+
+
+def _live_progress(task_id: int, folder: str | None) -> dict[str, Any]:
+    """The progress of a running import: this process's, else the one its process
+    writes in the upload's folder (another process of this server)."""
+    mine = _IMPORTS.progress(task_id)
+    if mine is not None:
+        return mine
+    if not folder or not Path(folder).name.startswith(_FOLDER_PREFIX):
+        return {}
+    try:
+        said = json.loads((Path(folder) / _PROGRESS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return said if isinstance(said, dict) else {}
+
+
+def _result(payload: dict[str, Any]) -> UploadedExport:
+    summary = dict(payload["summary"])
+    if summary.get("export_date"):
+        summary["export_date"] = dt.date.fromisoformat(summary["export_date"])
+    return UploadedExport(
+        str(payload.get("filename", "")), summary, PeopleCounts(**payload["people"])
+    )
+
+
+def _owned(member_id: int) -> Any:
+    return (Task.kind == KIND) & Task.dedup.startswith(f"upload-{member_id}-")
+
+
+def import_status(conn: Connection, account: AccountInfo, task_id: int) -> ImportStatus | None:
+    """The import ``task_id`` as the member who uploaded it sees it; ``None`` when
+    there is none or it is not theirs."""
+    row = conn.execute(
+        select(Task.payload, Task.created_at).where(Task.id == task_id, _owned(account.member_id))
+    ).first()
+    if row is None:
+        return None
+    payload = json.loads(row.payload)
+    if payload.get("member_id") != account.member_id:
+        return None
+    stage = str(payload.get("stage", "waiting"))
+    live: dict[str, Any] = {}
+    if stage not in ("done", "failed"):
+        live = _live_progress(task_id, payload.get("folder"))
+        stage = str(live.get("stage", stage))
+        if stage not in STAGES[:3]:
+            stage = "waiting"
+    return ImportStatus(
+        id=task_id,
+        filename=str(payload.get("filename", "")),
+        stage=stage,
+        started_at=row.created_at,
+        file=live.get("file"),
+        rows=int(payload.get("rows", live.get("rows", 0))),
+        percent=100 if stage == "done" else int(live.get("percent", 0)),
+        files_read=int(live.get("files_read", 0)),
+        result=_result(payload) if stage == "done" else None,
+        problem=str(payload.get("problem") or ""),
+        owner=payload.get("owner"),
+        member_name=str(payload.get("member_name") or ""),
+        stopped=bool(payload.get("stopped")),
+        crashed=bool(payload.get("crashed")),
+    )
+
+
+def latest_import(conn: Connection, account: AccountInfo) -> ImportStatus | None:
+    """The member's latest uploaded import still kept (see the module doc)."""
+    newest = conn.execute(
+        select(Task.id).where(_owned(account.member_id)).order_by(Task.id.desc()).limit(1)
+    ).scalar()
+    return None if newest is None else import_status(conn, account, int(newest))
+
+
+def stopped_import(conn: Connection, payload: dict[str, Any]) -> None:
+    """Record an import whose process stopped during it (the server's loop found
+    its lock expired) as failed: nothing of it was written. Its folder, if still
+    there, is removed."""
+    folder = payload.pop("folder", None)
+    if folder and Path(folder).name.startswith(_FOLDER_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
+    if payload.get("stage") in ("done", "failed"):
+        return
+    conn.execute(
+        update(Task)
+        .where(Task.kind == KIND, Task.dedup == payload.get("dedup"))
+        .values(payload=json.dumps({**payload, "stage": "failed", "stopped": True}))
+    )
+
+
+def forget_imports(conn: Connection, member_id: int) -> None:
+    """Delete the rows of the member's uploaded imports (their account goes)."""
+    conn.execute(delete(Task).where(_owned(member_id)))

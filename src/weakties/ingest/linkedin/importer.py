@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sqlalchemy import select
+
 from weakties.ingest.context import FileReport, ImportContext
 from weakties.ingest.csvread import CsvFile, Row
 from weakties.ingest.dates import zip_export_date
@@ -25,14 +27,15 @@ from weakties.ingest.linkedin.registry import (
     kind_for_header,
 )
 from weakties.ingest.linkedin.selfid import detect_self
-from weakties.ingest.run import ImportSummary, Job, Progress, execute
+from weakties.ingest.run import ImportSummary, Job, Progress, check_owner, execute
 from weakties.ingest.sheet import DATE_COLUMNS, Sheet
 from weakties.ingest.sources import Limits, SourceFile, open_sources
+from weakties.model.tables import Member
 from weakties.store import clock
 from weakties.store.engine import Store
 from weakties.store.errors import InputError
 
-__all__ = ["ImportSummary", "import_linkedin"]
+__all__ = ["ImportSummary", "check_linkedin", "import_linkedin"]
 
 Handler = Callable[[ImportContext, Sheet, FileReport], None]
 
@@ -259,6 +262,53 @@ def _export_date(
     if newest is not None:
         return newest[0], "newest", newest[1]
     return clock.utcnow().date(), "today", None
+
+
+def check_linkedin(
+    store: Store,
+    paths: list[Path] | Path,
+    member: str | None,
+    *,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    force: bool = False,
+) -> list[str]:
+    """What :func:`import_linkedin` refuses before it reads any row, checked
+    without writing anything: an unsafe or corrupt ZIP (traversal, zip bomb,
+    encryption), no LinkedIn file in it, a file whose header is no known version,
+    an export of someone else than ``member``. Quick even for a large export (the
+    headers and the few files that say whose the export is); the rows are read
+    by the import. Returns the names of the files the import will read.
+
+    Raises
+    ------
+    InputError
+        The import's refusal, naming the file (and line) at fault.
+    OwnerMismatch
+        The export is someone else's (see :func:`weakties.ingest.run.check_owner`).
+    """
+    path_list = [paths] if isinstance(paths, Path) else list(paths)
+    sources = open_sources(path_list, limits)
+    inputs, _others = _classify(sources, encoding)
+    if not inputs:
+        raise InputError(
+            "no LinkedIn export file found (expected Connections.csv, messages.csv, ...)",
+            file=", ".join(str(p) for p in path_list),
+        )
+    sheets = _Sheets(inputs, encoding, None)
+    try:
+        for item in inputs:  # each header is a known version of its file
+            sheets.open(item)
+            sheets.close()
+        me = detect_self(sheets.first)
+    finally:
+        sheets.close()
+    if member is not None and not force:
+        with store.engine.connect() as conn:
+            pid = conn.execute(select(Member.person_id).where(Member.handle == member)).scalar()
+            if pid is not None:
+                check_owner(conn, member, pid, me)
+    return [item.source.name for item in inputs]
 
 
 def import_linkedin(

@@ -1,5 +1,8 @@
 """``/settings/import``: a member uploads their LinkedIn export (the ZIP LinkedIn
-sends) and sees what it added, as ``weakties import linkedin`` says it."""
+sends); it is checked at once, then imported in the background while the member
+follows it on ``/settings/import/{id}`` (htmx asks again every second; without
+JavaScript the page refreshes itself), which ends with what the import added,
+as ``weakties import linkedin`` says it."""
 
 from __future__ import annotations
 
@@ -8,29 +11,40 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from starlette.responses import Response
 
+from weakties.errors import NotFoundError
 from weakties.service.forms import FormError
-from weakties.service.uploads import TOO_LARGE, ImportRefused, import_linkedin_upload
+from weakties.service.uploads import (
+    TOO_LARGE,
+    ImportRefused,
+    import_status,
+    latest_import,
+    start_linkedin_import,
+)
 from weakties.web.deps import Page
-from weakties.web.render import render
+from weakties.web.render import redirect, render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
+#: seconds between two looks at a running import (htmx, or the page's refresh)
+POLL_SECONDS = 1
+
 
 def _page(ctx: Page, *, status: int = 200, **extra: object) -> Response:
-    ctx.require()
+    account = ctx.require()
     shown: dict[str, object] = {
-        "done": None,
         "errors": {},
         "problem": "",
         "refused": None,
         "export_date": "",
         **extra,
     }
+    with ctx.tx() as conn:
+        latest = latest_import(conn, account)
     # the largest upload in MiB, as the hint and the error say it (0.2, 100)
     limit_size = round(ctx.settings.import_max_bytes / (1024 * 1024), 1)
-    return render(ctx, "import.html", status=status, limit_size=limit_size, **shown)
+    return render(ctx, "import.html", status=status, limit_size=limit_size, latest=latest, **shown)
 
 
 @router.get("/settings/import")
@@ -51,7 +65,7 @@ def import_export(
     data = export.file.read(limit + 1) if export is not None else b""
     filename = (export.filename or "") if export is not None else ""
     try:
-        done = import_linkedin_upload(
+        started = start_linkedin_import(
             ctx.store, account, filename, data, max_bytes=limit, export_date=export_date
         )
     except FormError as exc:
@@ -65,4 +79,15 @@ def import_export(
             refused=exc,
             export_date=export_date,
         )
-    return _page(ctx, done=done)
+    return redirect(f"/settings/import/{started}")
+
+
+@router.get("/settings/import/{import_id}")
+def import_progress(ctx: Page, import_id: int) -> Response:
+    """Where the import is; htmx takes the ``#import-status`` part of it."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = import_status(conn, account, import_id)
+    if found is None:
+        raise NotFoundError("no such import")
+    return render(ctx, "import_status.html", job=found, poll=POLL_SECONDS)
