@@ -95,10 +95,10 @@ def test_before_the_fit_the_reasons_are_the_facts_katz_ranks_by(seen):
 
 # how the page says each feature the fitted ranker names (pymk_model.describe)
 SAID = [
-    (r"(\d+) mutual contacts?", r"{0} mutual contacts?( \(.+\))?"),
-    (r"in touch with (\d+) people", r"in touch with {0} (person|people) in all"),
+    (r"([\d,]+) mutual contacts?", r"{0} mutual contacts?( \(.+\))?"),
+    (r"in touch with ([\d,]+) (?:person|people)", r"in touch with {0} (person|people) in all"),
     (
-        r"active: (\d+) contacts in the last month",
+        r"active: ([\d,]+) contacts? in the last month",
         r"active: {0} contacts? with anyone in the last month",
     ),
     (

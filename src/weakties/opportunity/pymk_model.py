@@ -48,6 +48,7 @@ from weakties.ties.history import (
     pair_key,
     split_key,
 )
+from weakties.words import counted
 
 __all__ = [
     "PYMK_FEATURES",
@@ -341,13 +342,13 @@ def describe(name: str, raw: dict[str, float]) -> str | None:
     """One feature of a suggestion in words (None for those that say nothing alone)."""
     if name in ("cn", "adamic_adar", "resource_allocation", "jaccard"):
         n = int(raw["cn"])
-        return f"{n} mutual contact{'s' if n != 1 else ''}" if n else None
+        return f"{counted(n, 'mutual contact', 'mutual contacts')}" if n else None
     if name == "katz":
         return "many paths through your contacts' contacts"
     if name == "places":
         return "in the same place (employer, school or group) now"
     if name == "active":
-        return f"active: {int(raw['active'])} contacts in the last month"
+        return f"active: {counted(raw['active'], 'contact', 'contacts')} in the last month"
     if name == "new":
         return f"meeting new people: {int(raw['new'])} in the last month"
     if name == "idle":
@@ -355,7 +356,7 @@ def describe(name: str, raw: dict[str, float]) -> str | None:
 
         return f"last in touch with anyone {ago(raw['idle'])}"
     if name == "degree":
-        return f"in touch with {int(raw['degree'])} people"
+        return f"in touch with {counted(raw['degree'], 'person', 'people')}"
     if name == "age":
         return "new here" if raw["age"] < 60 else None
     return None
