@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,4 +158,90 @@ def test_connect_with_a_note_and_say_how_you_know_each_other(chromium, live, art
     assert lea.get_by_role("status").inner_text() == "Votre compte et vos données sont supprimés."
     ana.goto(live + "/in/lea-martin")
     expect(ana.get_by_role("heading", name="Not found")).to_be_visible()
+    assert errors == []
+
+
+def _synthetic_export(folder: Path) -> tuple[Path, str, int]:
+    """A LinkedIn export in the real format, as the demo writes it: the ZIP, its
+    owner's name and how many named connections its Connections.csv lists (the
+    rows LinkedIn leaves empty for hidden members are not connections)."""
+    import csv
+    import io
+
+    import numpy as np
+
+    from weakties.synth import generate, write_linkedin_export
+
+    world = generate(n_people=90, seed=3)
+    degree = world.degree()
+    person = int(np.argmin(np.abs(degree - 40)))  # tens of contacts: a quick import
+    path = write_linkedin_export(world, person, folder)
+    with zipfile.ZipFile(path) as archive:
+        text = archive.read("Connections.csv").decode("utf-8")
+    lines = text.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("First Name,"))
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[header:]))))
+    named = sum(1 for row in rows if row["First Name"].strip() or row["Last Name"].strip())
+    who = world.people[person]
+    return path, f"{who.first_name} {who.last_name}", named
+
+
+def test_upload_a_linkedin_export_and_follow_it_to_a_filled_profile(
+    chromium, live, artifacts, tmp_path, monkeypatch
+):
+    """A member uploads their export in the real format; the progress page updates
+    itself (htmx, no reload) until the import ends, then links to their profile,
+    filled with the export's positions and skills; the import counted the export's
+    connections, and the network report reads them."""
+    import threading
+
+    from weakties.ingest.linkedin import importer
+
+    export, name, named = _synthetic_export(tmp_path / "export")
+    # the import waits for the test's word, so that the page is seen running
+    go_on = threading.Event()
+    real = importer.import_linkedin
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert go_on.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_linkedin", held)
+    errors: list[str] = []
+    member = _page(chromium, "en-GB", errors)
+    _join(member, live, name, "member@example.org")
+    member.get_by_role("link", name="Settings").click()
+    member.get_by_role("link", name="Import my LinkedIn data").click()
+    member.get_by_label("Your LinkedIn export (ZIP)").set_input_files(export)
+    member.screenshot(path=artifacts / "import-form-en.png", full_page=True)
+    member.get_by_role("button", name="Import").click()
+    member.wait_for_url(live + "/settings/import/*")
+    expect(member.get_by_role("heading", name=f"Importing {export.name}")).to_be_visible()
+    expect(member.get_by_role("status")).to_have_text("Reading your export: 0 %")
+    expect(member.get_by_text("0 rows read")).to_be_visible()
+    member.screenshot(path=artifacts / "import-progress-en.png", full_page=True)
+    member.evaluate("window.stillThisPage = true")
+    go_on.set()
+    expect(member.get_by_role("heading", name="Your export is imported")).to_be_visible(
+        timeout=60_000
+    )
+    assert member.evaluate("window.stillThisPage") is True  # htmx swapped it in place
+    expect(member.get_by_text(f"{named} connections", exact=True)).to_be_visible()
+    member.screenshot(path=artifacts / "import-done-en.png", full_page=True)
+
+    with zipfile.ZipFile(export) as archive:
+        positions = archive.read("Positions.csv").decode("utf-8").splitlines()
+        skills = archive.read("Skills.csv").decode("utf-8").splitlines()
+    title = positions[1].split(",")[1]
+    member.get_by_role("link", name="See my profile").click()
+    member.wait_for_url(live + "/in/**")
+    experience = member.locator("section", has=member.locator("#h-experience"))
+    expect(experience.get_by_text(title).first).to_be_visible()
+    skill_list = member.locator("section", has=member.locator("#h-skills"))
+    expect(skill_list.get_by_text(skills[1], exact=True).first).to_be_visible()
+    member.screenshot(path=artifacts / "profile-imported-en.png", full_page=True)
+    member.goto(live + "/network")  # the report on the imported network
+    expect(member.get_by_role("heading", name="What your network is worth")).to_be_visible()
+    expect(member.get_by_text(f"of your {named} contacts").first).to_be_visible()
+    member.screenshot(path=artifacts / "network-imported-en.png", full_page=True)
     assert errors == []
