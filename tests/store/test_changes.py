@@ -104,6 +104,20 @@ def test_background_bookkeeping_in_settings_bumps_nothing(store):
     assert _bumped(store, insert(Setting).values(key="infer_ties:1", value="off")) == {"graph"}
 
 
+def test_a_kept_model_fit_bumps_the_traces_only(store):
+    """A fit changes how ties are scored, not the graph: the snapshots and degrees
+    kept per viewer stay (the background task keeps fits every two minutes)."""
+    fit = '{"as_of": 1.0, "ties": {"w": [0.5]}}'
+    assert _bumped(store, insert(Setting).values(key="fitted_models:1", value=fit)) == {"traces"}
+    changed = update(Setting).where(Setting.key == "fitted_models:1").values(value=fit)
+    assert _bumped(store, changed) == {"traces"}
+    assert _bumped(store, delete(Setting).where(Setting.key == "fitted_models:1")) == {"traces"}
+    # another setting written with it is the graph's
+    rows = [{"key": "fitted_models:1", "value": fit}, {"key": "clock", "value": "2024-01-01"}]
+    both = insert(Setting).values(rows)
+    assert _bumped(store, both) == {"graph"}
+
+
 def test_statements_are_read_as_the_drivers_see_them():
     assert classes_of('INSERT OR IGNORE INTO "tie" (a) VALUES (?)') == {"graph"}
     assert classes_of("  update interaction set size = 1") == {"traces"}

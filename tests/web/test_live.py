@@ -223,3 +223,27 @@ def test_the_network_pages_follow_a_new_connection(people):  # noqa: F811
     _connect(ana, dee, "dee")
     for page in shown:
         assert "Dee" in ana.get(page).text, page
+
+
+def test_background_work_keeps_nothing_and_pushes_no_member_out(people, store, monkeypatch):  # noqa: F811
+    """The server's background tasks read many members' networks in turn (a fit
+    check goes through every member): they keep nothing per viewer, so the
+    member using the pages keeps their entries however many members there are."""
+    monkeypatch.setenv("WEAKTIES_LIVE_VIEWERS", "1")
+    live.clear()
+    _profile(people["ana"], "bob")
+
+    def kept() -> list[int | None]:
+        return [key[0].member_id for key in live._viewers(store.engine).buckets]
+
+    ana = kept()
+    assert len(ana) == 1
+    size = live.held_bytes(store.engine)
+    with live.background(), store.engine.begin() as conn:
+        for handle in ("bob", "cyd", "dee"):
+            assert degree(conn, viewer(conn, handle), "ana") is not None
+    assert kept() == ana and live.held_bytes(store.engine) == size
+    # outside background work, the newest viewer takes the only place
+    with store.engine.begin() as conn:
+        degree(conn, viewer(conn, "dee"), "ana")
+    assert kept() != ana

@@ -155,6 +155,8 @@ class _MemberTable:
         self.stamp = stamp
         self.rows = rows
         self.by_handle = {r[3]: r for r in rows}
+        self.persons = {r[0]: r[1] for r in rows}
+        self._shared: Scope | None = None
         self._scopes: dict[int, Scope] = {}
         self._sets: dict[frozenset[int], frozenset[int]] = {}
         self._lock = threading.Lock()
@@ -164,7 +166,7 @@ class _MemberTable:
             found = self._scopes.get(member_id)
         if found is not None:
             return found
-        made = member_scope([(m, p, s) for m, p, s, _ in self.rows], member_id)
+        made = self._member_scope(member_id)
         with self._lock:
             names = self._sets.setdefault(made.names, made.names)
             counts = self._sets.setdefault(made.counts, made.counts)
@@ -172,6 +174,21 @@ class _MemberTable:
             if len(self._scopes) >= _SCOPES:
                 self._scopes.clear()
             return self._scopes.setdefault(member_id, made)
+
+    def _member_scope(self, member_id: int) -> Scope:
+        """:func:`member_scope` of the table's rows, the members who share read
+        once per table rather than once per member (a pass over the 10,000
+        members of a platform read the 10,000 rows for each)."""
+        person = self.persons.get(member_id)
+        if person is None:
+            return member_scope([(m, p, s) for m, p, s, _ in self.rows], member_id)
+        with self._lock:
+            base = self._shared
+            if base is None:
+                base = self._shared = shared_scope([(m, p, s) for m, p, s, _ in self.rows])
+        names = base.names if member_id in base.names else base.names | {member_id}
+        counts = base.counts if member_id in base.counts else base.counts | {member_id}
+        return Scope(member_id, person, names, counts)
 
 
 _SCOPES = 4096  # scopes kept per process and database (their sets are shared)

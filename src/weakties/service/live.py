@@ -45,6 +45,15 @@ their bytes, Python objects by ``sys.getsizeof`` through the containers and
 records that hold them); a result shared between viewers (:func:`common`) is
 counted once, not in each viewer's entries. docs/network-pages.md gives the
 measured figures.
+
+**Not for background work.** The server's background tasks (:mod:`weakties.service.tasks`)
+read the network of many members in turn — a model fit's check goes through
+every member, a notification scan through a hundred at a time. They run inside
+:func:`background`: they keep nothing per viewer and touch no viewer's entries,
+so a scan of a 10,000-member platform does not push the members using the
+pages out of the memory (it did: the viewers taking turns dropped everyone
+else's entries every two minutes, and each page was computed again). They may
+reuse a result shared between viewers (:func:`common`) but never add one.
 """
 
 from __future__ import annotations
@@ -55,7 +64,9 @@ import threading
 import types
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -66,6 +77,7 @@ from weakties.store.changes import read_counters, wrote_in_transaction
 __all__ = [
     "DEFAULT_MB",
     "DEFAULT_VIEWERS",
+    "background",
     "clear",
     "common",
     "counters",
@@ -96,6 +108,21 @@ _READS = frozenset(
         ("shown", "counts"),
     }
 )
+
+
+# set while background work runs in this thread (or task): see the module doc
+_BACKGROUND: ContextVar[bool] = ContextVar("weakties_live_background", default=False)
+
+
+@contextmanager
+def background() -> Iterator[None]:
+    """Run the block as background work: nothing kept per viewer, no viewer's
+    entries read or moved, no shared result added (see the module doc)."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
 
 
 def _limit() -> int:
@@ -355,6 +382,8 @@ class _Slot:
 
 def _slot(conn: Connection, who: Viewer, traces: bool) -> _Slot | None:
     """The viewer's entries valid at the database's counters (None: keep nothing)."""
+    if _BACKGROUND.get():
+        return None
     found = counters(conn)
     if found is None or wrote_in_transaction(conn):
         return None
@@ -420,7 +449,7 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
             entries.move_to_end(key)
             return entries[key]
     value = compute()
-    if entries is None:
+    if entries is None or _BACKGROUND.get():
         return value
     if wrote_in_transaction(conn):  # computing wrote something yet to commit
         return value

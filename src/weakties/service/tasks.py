@@ -275,19 +275,37 @@ def fit_due(conn: Connection, *, limit: int = FITS_PER_PASS) -> list[str]:
     """Fit and keep the models of at most ``limit`` members whose kept fit does
     not serve their present — first those whose fit it retired (their pages
     read the priors until then), then those who never had one; the handles
-    fitted."""
+    fitted.
+
+    Which members have a kept fit is read in one query: only theirs are
+    checked one by one (a platform of 10,000 members without fits built 10,000
+    viewers every pass to learn that each had none)."""
     from weakties.service.context import reader, viewer
     from weakties.service.models import fit
-    from weakties.ties.learned import kept_fit, serving_fit
+    from weakties.ties.learned import SETTING, kept_fit, serving_fit
 
-    due: list[tuple[bool, int, str]] = []
+    prefix = f"{SETTING}:"
+    with_fit = {
+        key[len(prefix) :]
+        for key in conn.execute(
+            select(Setting.key).where(Setting.key.startswith(prefix, autoescape=True))
+        ).scalars()
+    }
+    retired: list[tuple[int, str]] = []
+    never: list[tuple[int, str]] = []
     for member_id, handle in conn.execute(select(Member.id, Member.handle).order_by(Member.id)):
+        if str(member_id) not in with_fit:
+            never.append((int(member_id), str(handle)))
+            continue
         who = viewer(conn, handle)
         r = reader(conn, who)
         if serving_fit(r, member_id, who.now) is None:
-            due.append((kept_fit(r, member_id) is None, int(member_id), str(handle)))
+            # a damaged fit is as none
+            (never if kept_fit(r, member_id) is None else retired).append(
+                (int(member_id), str(handle))
+            )
     done = []
-    for _, _, handle in sorted(due)[:limit]:
+    for _, handle in (retired + never)[:limit]:
         result = fit(conn, viewer(conn, handle))
         log.info("models fitted for %s as of %s", handle, result.as_of)
         done.append(handle)
@@ -339,13 +357,18 @@ def _claim(store: Store, now: dt.datetime, limit: int) -> list[tuple[int, str, s
 
 
 def run_due(store: Store, *, limit: int = 50, now: dt.datetime | None = None) -> int:
-    """Claim and run the due tasks; returns how many ran (successfully or not)."""
+    """Claim and run the due tasks; returns how many ran (successfully or not).
+
+    Each runs as background work (:func:`weakties.service.live.background`): it
+    keeps nothing in the memory of the members' pages, nor pushes them out."""
+    from weakties.service.live import background
+
     now = now or utcnow()
     ran = 0
     for task_id, kind, payload, attempts in _claim(store, now, limit):
         ran += 1
         try:
-            with store.engine.begin() as conn:
+            with background(), store.engine.begin() as conn:
                 HANDLERS[kind](conn, json.loads(payload))
                 conn.execute(
                     update(Task)

@@ -22,7 +22,11 @@ NULL``), read from the schema.
 A reader reads both counters with one query (:func:`read_counters`): equal
 counters mean that nothing its cached results depend on has changed since.
 Writes to ``setting`` that are bookkeeping of the background tasks
-(``task:...`` keys) bump nothing.
+(``task:...`` keys) bump nothing; a member's kept model fit
+(``fitted_models:...``) bumps ``traces`` only: it changes how ties are scored,
+not who is tied to whom nor who may see what, so the snapshots, degrees and
+people kept per viewer stay (the server's background task keeps fits of a few
+members every two minutes; each one emptied every process's memory).
 """
 
 from __future__ import annotations
@@ -113,6 +117,8 @@ UNTRACKED_TABLES = frozenset(
 )
 #: setting keys that are the background tasks' bookkeeping, not anybody's setting
 _BOOKKEEPING = ("task:",)
+#: setting keys that change how ties are scored only (a kept fit), not the graph
+_SCORING = ("fitted_models:",)
 
 _STATEMENT = re.compile(
     r"^\s*(?:(INSERT)(?:\s+OR\s+\w+)?\s+INTO|(UPDATE)(?:\s+OR\s+\w+)?|(DELETE)\s+FROM"
@@ -188,14 +194,23 @@ def classes_of(statement: str) -> frozenset[str]:
     return classes
 
 
-def _bookkeeping(parameters: Any) -> bool:
-    """Whether a write to ``setting`` only touches background-task bookkeeping."""
+def _setting_classes(parameters: Any) -> frozenset[str] | None:
+    """The counters a write to ``setting`` bumps, read from the values it is
+    given (None: the table's own class): nothing for background-task
+    bookkeeping; ``traces`` when it writes kept model fits only (every text it
+    is given is such a key, or a JSON document: a fit)."""
     rows = parameters if isinstance(parameters, list) else [parameters]
-    keys: list[str] = []
+    texts: list[str] = []
     for row in rows:
         values = row.values() if isinstance(row, dict) else (row or ())
-        keys += [v for v in values if isinstance(v, str) and ":" in v]
-    return bool(keys) and any(k.startswith(_BOOKKEEPING) for k in keys)
+        texts += [v for v in values if isinstance(v, str)]
+    if any(":" in v and v.startswith(_BOOKKEEPING) for v in texts):
+        return frozenset()
+    if any(v.startswith(_SCORING) for v in texts) and all(
+        v.startswith(_SCORING) or v.startswith(("{", "[")) for v in texts
+    ):
+        return frozenset({"traces"})
+    return None
 
 
 def install(engine: Engine) -> bool:
@@ -214,8 +229,12 @@ def install(engine: Engine) -> bool:
         classes = classes_of(statement)
         if not classes:
             return
-        if "setting" in statement[:40].lower() and _bookkeeping(parameters):
-            return
+        if "setting" in statement[:40].lower():
+            named = _setting_classes(parameters)
+            if named is not None:
+                if not named:
+                    return
+                classes = named
         conn.info.setdefault(_BUMPED, set()).update(classes)
 
     @event.listens_for(engine, "commit")
