@@ -200,6 +200,17 @@ class TieReads(ReaderBase):
             named, _ = self._cache["degrees"]
             out.update({p: 2 for p in rest if named.get(p) == 2})
             return out
+        if len(rest) <= len(first):
+            # fewer people asked about than contacts (an organisation's page: a
+            # hundred people, 5,000 contacts): their own ties, read through the
+            # indexes of both ends, are fewer than the contacts' — the cost
+            # follows the page, not the size of the viewer's network
+            for a, b in self.contact_ties(rest, "names"):
+                if a in rest and b in first:
+                    out[a] = 2
+                if b in rest and a in first:
+                    out[b] = 2
+            return out
         for a, b in self.ties_between(rest, first, "names"):
             out[a if a in rest else b] = 2
         return out
