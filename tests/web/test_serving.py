@@ -277,3 +277,75 @@ def test_the_loop_runs_in_one_process_at_a_time(store, store_url):
         for loop in loops:
             loop.stop()
         other.close()
+
+
+def test_a_loop_told_to_stop_gives_back_the_tasks_it_did_not_run(store, monkeypatch):
+    """The loop stops after the task it runs: the tasks it claimed with it are
+    pending again, as before the claim, for the next pass here or elsewhere."""
+    import threading
+
+    from sqlalchemy import select
+
+    from weakties.model.tables import Task
+    from weakties.service import tasks
+
+    stop = threading.Event()
+    ran: list[int] = []
+
+    def probe(conn: Any, payload: dict[str, Any]) -> None:
+        ran.append(payload["n"])
+        stop.set()  # the process is told to stop while this one runs
+
+    monkeypatch.setitem(tasks.HANDLERS, "probe", probe)
+    with store.engine.begin() as conn:
+        for n in range(3):
+            tasks.enqueue(conn, "probe", {"n": n})
+    assert tasks.run_due(store, stop=stop) == 1
+    assert ran == [0]
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(Task.status, Task.attempts, Task.locked_until)
+            .where(Task.kind == "probe")
+            .order_by(Task.id)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("done", 1, None),
+        ("pending", 0, None),
+        ("pending", 0, None),
+    ]
+    stop.clear()
+    assert tasks.run_due(store, stop=stop) == 1 and ran == [0, 1]
+
+
+def test_a_process_waits_at_exit_for_the_task_its_loop_runs(tmp_path):
+    """A daemon thread still running when the interpreter shuts down is ended
+    inside what it runs (numba's kernels: the process aborted, status 134): the
+    process waits for the loop's task, which ends, then exits cleanly."""
+    done = tmp_path / "done"
+    script = f"""
+import time
+from weakties.service import tasks
+from weakties.store.engine import open_store
+
+store = open_store("sqlite:///{tmp_path / "exit.sqlite"}")
+
+def slow(conn, payload):
+    started.write_text("yes")
+    time.sleep(1.0)
+    open({str(done)!r}, "w").write("finished")
+
+import pathlib
+started = pathlib.Path({str(tmp_path / "started")!r})
+tasks.HANDLERS["slow"] = slow
+with store.engine.begin() as conn:
+    tasks.enqueue(conn, "slow")
+loop = tasks.Worker(store, 0.05)
+loop.start()
+while not started.exists():
+    time.sleep(0.02)
+"""  # the script ends while the task runs, without stopping the loop
+    finished = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert done.read_text() == "finished"

@@ -34,11 +34,13 @@ per period, deduplicated) and runs what is due. :class:`Worker` calls it every
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -356,7 +358,13 @@ def _claim(store: Store, now: dt.datetime, limit: int) -> list[tuple[int, str, s
     return claimed
 
 
-def run_due(store: Store, *, limit: int = 50, now: dt.datetime | None = None) -> int:
+def run_due(
+    store: Store,
+    *,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+    stop: threading.Event | None = None,
+) -> int:
     """Claim and run the due tasks; returns how many ran (successfully or not).
 
     Each runs as background work (:func:`weakties.service.live.background`): it
@@ -365,7 +373,11 @@ def run_due(store: Store, *, limit: int = 50, now: dt.datetime | None = None) ->
 
     now = now or utcnow()
     ran = 0
-    for task_id, kind, payload, attempts in _claim(store, now, limit):
+    claimed = _claim(store, now, limit)
+    for n, (task_id, kind, payload, attempts) in enumerate(claimed):
+        if stop is not None and stop.is_set():
+            _release(store, claimed[n:])  # for the next pass, here or elsewhere
+            break
         ran += 1
         try:
             with background(), store.engine.begin() as conn:
@@ -393,6 +405,17 @@ def run_due(store: Store, *, limit: int = 50, now: dt.datetime | None = None) ->
     return ran
 
 
+def _release(store: Store, claimed: list[tuple[int, str, str, int]]) -> None:
+    """Give back tasks claimed and not run, as they were before the claim."""
+    with store.engine.begin() as conn:
+        for task_id, _kind, _payload, attempts in claimed:
+            conn.execute(
+                update(Task)
+                .where(Task.id == task_id, Task.status == "running")
+                .values(status="pending", locked_until=None, attempts=attempts - 1)
+            )
+
+
 def schedule_periodic(store: Store, now: dt.datetime | None = None) -> None:
     """One row per periodic kind and period (the dedup key holds it across workers)."""
     now = now or utcnow()
@@ -407,10 +430,36 @@ def schedule_periodic(store: Store, now: dt.datetime | None = None) -> None:
         conn.execute(delete(Task).where(Task.status == "done", Task.finished_at < now - KEEP_DONE))
 
 
-def tick(store: Store) -> int:
-    """One pass of the loop: schedule the periodic work, run what is due."""
+def tick(store: Store, stop: threading.Event | None = None) -> int:
+    """One pass of the loop: schedule the periodic work, run what is due (until
+    ``stop`` is set)."""
     schedule_periodic(store)
-    return run_due(store)
+    return run_due(store, stop=stop)
+
+
+_WORKERS: weakref.WeakSet[Worker] = weakref.WeakSet()
+
+
+def _finish_at_exit(worker: Worker) -> None:
+    """Have the process wait at exit for ``worker``'s task running then.
+
+    The loop's thread is a daemon (a process stops without waiting for its next
+    pass), but a daemon thread still running when the interpreter shuts down is
+    ended inside whatever it runs — for a fit, numba's compiled kernels and their
+    OpenMP threads — and the process aborted (exit status 134) after its work
+    was done. At exit (before the interpreter shuts down) every loop is told to
+    stop and is waited for: it ends after the task it runs."""
+    if not _WORKERS:
+        atexit.register(_stop_workers)
+    _WORKERS.add(worker)
+
+
+def _stop_workers() -> None:
+    workers = list(_WORKERS)
+    for worker in workers:
+        worker._stop.set()
+    for worker in workers:
+        worker.stop(timeout=None)
 
 
 class Worker:
@@ -430,11 +479,15 @@ class Worker:
         self._thread = threading.Thread(target=self._run, name="weakties-tasks", daemon=True)
 
     def start(self) -> None:
+        _finish_at_exit(self)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = 10) -> None:
+        """Stop after the task running now (waiting ``timeout`` seconds for it; a
+        process that exits waits for it to the end, see :func:`_finish_at_exit`)."""
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():
+            self._thread.join(timeout=timeout)
 
     def _run(self) -> None:
         from weakties.store.exclusive import Exclusive
@@ -450,7 +503,7 @@ class Worker:
                     if not holding:
                         holding = True
                         log.info("background tasks: this process (%d) runs them", os.getpid())
-                    tick(self.store)
+                    tick(self.store, stop=self._stop)
                     self.passes += 1
                 except Exception:  # the database may be busy or gone for a moment
                     log.exception("background tasks: one pass failed")

@@ -32,10 +32,17 @@ compiled (and kept there) when it is not yet — the first start of an
 installation compiles in the background what its first member would have
 waited for. A failure is logged and changes nothing else: the kernels then load
 on first use.
+
+**Exit.** The warm-up and the background loop run in daemon threads, and the
+process waits for both at exit (an ``atexit`` hook: the loop is told to stop and
+ends after the task it runs): a thread still inside numba's compiled code when
+the interpreter shuts down is ended there, and the process aborted (exit
+status 134) after its work was done.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -173,8 +180,11 @@ def start_warming() -> threading.Thread:
     global _warming
     with _warming_lock:
         if _warming is None:
-            # a daemon: a process that stops while it loads does not wait for it
+            # a daemon, waited for at exit (before the interpreter shuts down): a
+            # daemon thread still inside numba (compiling, or in a kernel) when the
+            # interpreter shuts down is ended there and the process aborts
             _warming = threading.Thread(target=_warm, name="weakties-warm-kernels", daemon=True)
+            atexit.register(_warming.join)
             _warming.start()
         return _warming
 
