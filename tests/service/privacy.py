@@ -563,7 +563,7 @@ def _platform_reads(ask: dict[str, str], secrets: Secrets) -> dict[Any, list[Cal
 
     def found(c: Any, v: Any, query: str) -> Any:
         got = search.search(c, v, query)  # less the query, which the viewer typed
-        return got.people, got.organizations, got.groups
+        return got.people, got.organizations, got.groups, got.posts, got.jobs
 
     def requests(c: Any, v: Any) -> list[Any]:
         # the request form through every other member for every other one: a

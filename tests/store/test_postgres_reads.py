@@ -61,7 +61,12 @@ def test_a_search_follows_names_through_the_stored_vectors(store, backend):
             ),
             {"c": VECTOR},
         ).all()
-        assert generated == [("organization", "ALWAYS"), ("person", "ALWAYS")]
+        assert generated == [
+            ("job_posting", "ALWAYS"),
+            ("organization", "ALWAYS"),
+            ("person", "ALWAYS"),
+            ("post", "ALWAYS"),
+        ]
         indexes = dict(
             conn.execute(
                 text(

@@ -254,6 +254,18 @@ def test_nobody_reads_what_is_not_theirs(social):
         assert social.ids["request"] not in {x["id"] for x in requests}
         assert "Olga's news" not in c[role].get("/feed").text
         assert "Hi Cody" not in c[role].get("/messages").text
+        # nor does search find the post, on the page or through the API
+        found = c[role].get("/api/v1/search?q=olga+news").json()
+        assert social.ids["post"] not in {p["id"] for p in found["posts"]}, role
+        assert "Olga&#39;s news" not in c[role].get("/search?q=olga+news&kind=posts").text
+    for role in ("owner", "connection"):
+        found = c[role].get("/api/v1/search?q=olga+news&kind=posts").json()
+        assert [p["id"] for p in found["posts"]] == [social.ids["post"]], role
+        assert "Olga&#39;s news" in c[role].get("/search?q=olga+news").text, role
+    # the job is found by its title by every member, with the network line
+    for role in ("stranger", "connection"):
+        jobs = c[role].get("/api/v1/search?q=engineer&kind=jobs").json()["jobs"]
+        assert social.ids["job"] in {j["id"] for j in jobs}, role
     assert "Hello Olga" not in c["connection"].get("/messages/requests").text
     assert [x["id"] for x in c["owner"].get("/api/v1/conversations?state=request").json()] == [
         social.ids["request"]

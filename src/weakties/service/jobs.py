@@ -49,6 +49,7 @@ from weakties.service.social import (
 )
 from weakties.store._base import chunks, one_of
 from weakties.store.reader import Reader
+from weakties.store.search_ddl import match_orgs, matches
 
 __all__ = [
     "EMPLOYMENT_TYPES",
@@ -61,6 +62,7 @@ __all__ = [
     "apply",
     "close_job",
     "job",
+    "match_jobs",
     "post_job",
     "save_job",
     "search_jobs",
@@ -476,6 +478,31 @@ def search_jobs(
         query = query.where(JobPosting.id < before_id)
     rows = conn.execute(query.order_by(JobPosting.id.desc()).limit(min(max(limit, 1), 100)))
     return _views(conn, viewer, list(rows))
+
+
+def match_jobs(conn: Connection, viewer: Viewer, query: str, *, limit: int = 20) -> list[JobView]:
+    """The newest open jobs whose title and place, or whose organisation's name,
+    have every word of ``query`` (as prefixes, accents and case ignored), as the
+    jobs page lists them: open and not past their expiry day, none posted by a
+    member hidden from the viewer (a block either way, a suspension)."""
+    found = matches(conn, "job", query)
+    if found is None:
+        return []
+    orgs = [o for o, _score in match_orgs(conn, query, ORG_MATCHES)]
+    query_ = select(table_of(JobPosting)).where(
+        or_(found, JobPosting.organization_id.in_(orgs)) if orgs else found,
+        JobPosting.status == "open",
+        JobPosting.expires_on >= utcnow().date(),
+    )
+    hidden = hidden_members(conn, viewer)
+    if hidden:
+        query_ = query_.where(JobPosting.poster_id.not_in(sorted(hidden)))
+    rows = conn.execute(query_.order_by(JobPosting.id.desc()).limit(min(max(limit, 1), 100)))
+    return _views(conn, viewer, list(rows))
+
+
+#: organisations whose name matches, read for a search of jobs
+ORG_MATCHES = 200
 
 
 def save_job(conn: Connection, viewer: Viewer, job_id: int, *, save: bool = True) -> None:

@@ -22,6 +22,8 @@ author), a reaction likewise, with its kind as detail.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +40,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.orm import aliased
 
 from weakties.errors import NotFoundError
 from weakties.model.tables import (
@@ -69,6 +72,7 @@ from weakties.service.social import (
 )
 from weakties.store._base import one_of
 from weakties.store.reader import Reader
+from weakties.store.search_ddl import matches
 
 __all__ = [
     "AUDIENCES",
@@ -81,12 +85,15 @@ __all__ = [
     "add_comment",
     "create_post",
     "delete_post",
+    "excerpt",
     "group_members",
     "member_groups",
     "member_posts",
+    "post_excerpt",
     "post_page",
     "post_views",
     "react",
+    "search_posts",
     "share_post",
     "visibility",
 ]
@@ -729,3 +736,58 @@ def member_posts(
         .limit(limit)
     ).all()
     return post_views(conn, viewer, list(rows), seen)
+
+
+def search_posts(
+    conn: Connection, viewer: Viewer, query: str, *, limit: int = 20
+) -> list[PostView]:
+    """The newest posts having every word of ``query`` (accents and case ignored)
+    that the viewer may read: inside their audience, never one hidden by the
+    operator (the viewer's own neither), none by, naming or sharing a post of a
+    member hidden from the viewer (a block either way, a suspension)."""
+    found = matches(conn, "post", query)
+    if found is None:
+        return []
+    seen = visibility(conn, viewer)
+    q = select(table_of(Post)).where(found, Post.hidden_at.is_(None), seen.clause(conn))
+    hidden = sorted(seen.hidden_authors)
+    if hidden:
+        shared = aliased(Post)
+        q = q.where(
+            ~select(Mention.id)
+            .where(
+                Mention.post_id == Post.id,
+                Mention.comment_id.is_(None),
+                Mention.member_id.in_(hidden),
+            )
+            .exists(),
+            ~select(shared.id)
+            .where(shared.id == Post.shared_post_id, shared.author_id.in_(hidden))
+            .exists(),
+        )
+    rows = conn.execute(
+        q.order_by(Post.created_at.desc(), Post.id.desc()).limit(min(max(limit, 1), 100))
+    ).all()
+    return post_views(conn, viewer, list(rows), seen)
+
+
+#: characters of a post's text shown where a list only quotes it (search, an organisation)
+EXCERPT = 280
+_BLOCK = re.compile(r"</?(?:p|li|ul|ol|br|hr|h\d|pre|blockquote|table|tr|td|th)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def excerpt(sanitised: str, size: int = EXCERPT) -> str:
+    """The text of a post's sanitised HTML, without markup, at most ``size``
+    characters (the page escapes it again, as any text).
+
+    >>> excerpt("<p>Hello <em>you</em>. &amp; &lt;b&gt;me&lt;/b&gt;</p>\\n<p>Bye</p>")
+    'Hello you. & <b>me</b> Bye'
+    """
+    plain = " ".join(html.unescape(_TAG.sub("", _BLOCK.sub(" ", sanitised))).split())
+    return plain if len(plain) <= size else plain[: size - 1].rstrip() + "…"
+
+
+def post_excerpt(view: PostView) -> str:
+    """The text of a post (of the post it shares, when it has none) as plain text, cut."""
+    return excerpt(view.html or (view.shared.html if view.shared else ""))

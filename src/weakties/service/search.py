@@ -1,4 +1,4 @@
-"""Search: people, organisations and groups in one box, as the viewer may see them.
+"""Search: people, organisations, groups, posts and jobs in one box, as the viewer may see them.
 
 The words are matched by the database's full-text engine (SQLite FTS5 or
 PostgreSQL full text, see :mod:`weakties.store.search_ddl`), accent- and
@@ -10,6 +10,12 @@ organisations those the scope may see, groups the platform's
 groups. People are ranked by their degree from the viewer first (the viewer and
 their connections, then the second degree, then everyone else), then by how well
 they match: the same order on both engines, whose text scores differ.
+
+Posts are those the viewer may read (:func:`weakties.service.posts.search_posts`:
+their audience, never a hidden one, none by or about a member hidden from the
+viewer), newest first; jobs the open ones the jobs page lists
+(:func:`weakties.service.jobs.match_jobs`), newest first, each with the people of
+the viewer's network who work there.
 """
 
 from __future__ import annotations
@@ -20,14 +26,17 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from weakties.model.tables import GroupPage, Member, Organization, Person
+from weakties.service.connections import MemberCard
 from weakties.service.context import Viewer, reader
+from weakties.service.jobs import JobView, match_jobs
+from weakties.service.posts import PostView, post_excerpt, search_posts
 from weakties.service.social import hidden_people
 from weakties.store._base import chunks
 from weakties.store.search_ddl import match_orgs, match_people_named, query_words
 
 __all__ = ["KINDS", "SearchResults", "search"]
 
-KINDS = ("people", "organizations", "groups")
+KINDS = ("people", "organizations", "groups", "posts", "jobs")
 #: candidates read from the text index per kind before visibility and ranking
 CANDIDATES = 2000
 
@@ -50,15 +59,40 @@ class OrgHit:
 
 
 @dataclass(frozen=True)
+class PostHit:
+    id: int
+    author: MemberCard
+    audience: str
+    group: str | None
+    group_id: int | None
+    created_at: Any  # datetime
+    excerpt: str  # plain text: the sanitised post without its markup, cut
+
+
+@dataclass(frozen=True)
 class SearchResults:
     query: str
     people: list[PersonHit] = field(default_factory=list)
     organizations: list[OrgHit] = field(default_factory=list)
     groups: list[OrgHit] = field(default_factory=list)
+    posts: list[PostHit] = field(default_factory=list)
+    jobs: list[JobView] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.people or self.organizations or self.groups)
+        return not (self.people or self.organizations or self.groups or self.posts or self.jobs)
+
+
+def _post_hit(view: PostView) -> PostHit:
+    return PostHit(
+        view.id,
+        view.author,
+        view.audience,
+        view.group,
+        view.group_id,
+        view.created_at,
+        post_excerpt(view),
+    )
 
 
 #: at most so many candidates looked at together when walking down the matches
@@ -169,8 +203,9 @@ def _orgs(
 def search(
     conn: Connection, viewer: Viewer, query: str, *, kinds: tuple[str, ...] = KINDS, limit: int = 20
 ) -> SearchResults:
-    """People, organisations and groups matching every word of ``query``, as the
-    viewer may see them; nothing for a query without a letter or a digit."""
+    """People, organisations, groups, posts and jobs matching every word of
+    ``query``, as the viewer may see them; nothing for a query without a letter
+    or a digit."""
     text = query.strip()[:200]
     if not query_words(text):
         return SearchResults(text)
@@ -185,4 +220,8 @@ def search(
         people,
         orgs if "organizations" in kinds else [],
         groups if "groups" in kinds else [],
+        [_post_hit(p) for p in search_posts(conn, viewer, text, limit=limit)]
+        if "posts" in kinds
+        else [],
+        match_jobs(conn, viewer, text, limit=limit) if "jobs" in kinds else [],
     )

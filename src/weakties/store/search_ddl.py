@@ -15,6 +15,13 @@ One interface (:func:`match_people`, :func:`match_orgs`), two implementations:
   the index finds, and ranked, and both read the stored vector (revision 0016;
   0010 indexed the expression, which both recomputed, about 25 µs a row).
 
+Posts (``body``) and jobs (``title``, ``location``) are indexed the same way
+since revision 0019 (:func:`post_job_statements`): FTS5 tables ``search_post``
+and ``search_job`` on SQLite, the stored ``search_vector`` on PostgreSQL. Their
+matches are a condition (:func:`matches`) that the caller joins with what the
+viewer may read, so that the database finds the newest readable ones without
+reading every match.
+
 A query is folded in Python (:func:`weakties.model.identity.fold`), split into
 words of letters and digits, and each word matches as a prefix (typeahead):
 nothing the user types reaches either engine's query syntax.
@@ -36,6 +43,8 @@ __all__ = [
     "match_orgs",
     "match_people",
     "match_people_named",
+    "matches",
+    "post_job_statements",
     "query_words",
     "stored_vector_statements",
     "upgrade_statements",
@@ -140,6 +149,79 @@ def stored_vector_statements(dialect: str, *, downgrade: bool = False) -> list[s
                 f"CREATE INDEX {index} ON {table} USING gin ({VECTOR})",
             ]
     return out
+
+
+#: revision 0019: (FTS5 table, indexed table, columns) of posts and jobs
+_POST_JOB = (
+    ("search_post", "post", ("body",)),
+    ("search_job", "job_posting", ("title", "location")),
+)
+
+
+def _pg_vector(columns: tuple[str, ...]) -> str:
+    joined = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+    return f"to_tsvector('simple', weakties_fold({joined}))"
+
+
+def post_job_statements(dialect: str, *, downgrade: bool = False) -> list[str]:
+    """Revision 0019: the full-text index of posts and jobs (``downgrade``: gone)."""
+    out: list[str] = []
+    for table, source, columns in _POST_JOB:
+        if dialect == "sqlite":
+            if downgrade:
+                out += [f"DROP TRIGGER IF EXISTS {table}_{t}" for t in ("ai", "ad", "au")]
+                out.append(f"DROP TABLE IF EXISTS {table}")
+                continue
+            cols = ", ".join(columns)
+            new = ", ".join(f"new.{c}" for c in columns)
+            old = ", ".join(f"old.{c}" for c in columns)
+            out += [
+                f"CREATE VIRTUAL TABLE {table} USING fts5({cols}, content='{source}', "
+                "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+                f"CREATE TRIGGER {table}_ai AFTER INSERT ON {source} BEGIN "
+                f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
+                f"CREATE TRIGGER {table}_ad AFTER DELETE ON {source} BEGIN "
+                f"INSERT INTO {table}({table}, rowid, {cols}) "
+                f"VALUES ('delete', old.id, {old}); END",
+                f"CREATE TRIGGER {table}_au AFTER UPDATE OF {cols} ON {source} BEGIN "
+                f"INSERT INTO {table}({table}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+                f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
+                f"INSERT INTO {table}({table}) VALUES ('rebuild')",
+            ]
+        elif dialect == "postgresql":
+            index = f"{table}_fts"
+            if downgrade:
+                out += [
+                    f"DROP INDEX IF EXISTS {index}",
+                    f"ALTER TABLE {source} DROP COLUMN IF EXISTS {VECTOR}",
+                ]
+                continue
+            out += [
+                f"ALTER TABLE {source} ADD COLUMN {VECTOR} tsvector "
+                f"GENERATED ALWAYS AS ({_pg_vector(columns)}) STORED",
+                f"CREATE INDEX {index} ON {source} USING gin ({VECTOR})",
+            ]
+        else:
+            raise NotImplementedError(f"no full-text search on {dialect}")
+    return out
+
+
+def matches(conn: Connection, what: str, query: str) -> Any | None:
+    """A condition on ``post.id`` (``what`` "post") or ``job_posting.id`` ("job"):
+    the rows having every word of ``query`` as prefixes, accents and case ignored;
+    None for a query without a word. The caller adds what the viewer may read and
+    the order (no text score: newest first reads the index the least)."""
+    words = query_words(query)
+    if not words:
+        return None
+    table, source, _columns = _POST_JOB[0] if what == "post" else _POST_JOB[1]
+    if conn.dialect.name == "sqlite":
+        return text(
+            f"{source}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH :{table}_q)"
+        ).bindparams(**{f"{table}_q": _sqlite_match(words)})
+    return text(f"{source}.{VECTOR} @@ to_tsquery('simple', :{table}_q)").bindparams(
+        **{f"{table}_q": _pg_match(words)}
+    )
 
 
 def downgrade_statements(dialect: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Search: one box for people, organisations and groups (``/search``, typeahead by htmx)."""
+"""Search: one box for people, organisations, groups, posts and jobs (``/search``,
+typeahead by htmx)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from weakties.service import search as search_service
+from weakties.service.jobs import EMPLOYMENT_LABELS, WORKPLACE_LABELS
 from weakties.web.deps import ApiMember, Page
 from weakties.web.render import render
-from weakties.web.routes.api import _errors
+from weakties.web.routes.api import MemberOut, UtcDatetime, _errors
+from weakties.web.routes.social_api import JobOut, _job, _m
 
 __all__ = ["api_router", "router"]
 
@@ -27,7 +30,14 @@ def search_page(ctx: Page, q: str = Query("", max_length=200), kind: str = "") -
     account = ctx.require()
     with ctx.tx() as conn:
         found = search_service.search(conn, account.viewer(conn), q, kinds=_kinds(kind))
-    return render(ctx, "search.html", results=found, kind=kind)
+    return render(
+        ctx,
+        "search.html",
+        results=found,
+        kind=kind,
+        workplace_labels=WORKPLACE_LABELS,
+        employment_labels=EMPLOYMENT_LABELS,
+    )
 
 
 class PersonHitOut(BaseModel):
@@ -44,22 +54,34 @@ class OrgHitOut(BaseModel):
     industry: str | None
 
 
+class PostHitOut(BaseModel):
+    id: int
+    author: MemberOut
+    audience: str = Field(description="everyone, connections or group")
+    group: str | None
+    created_at: UtcDatetime
+    excerpt: str = Field(description="the post's text without its markup, cut (plain text)")
+
+
 class SearchOut(BaseModel):
     query: str
     people: list[PersonHitOut]
     organizations: list[OrgHitOut]
     groups: list[OrgHitOut]
+    posts: list[PostHitOut] = Field(description="those you may read, newest first")
+    jobs: list[JobOut] = Field(description="open ones, newest first")
 
 
 @api_router.get("/search", response_model=SearchOut)
 def search(
     ctx: ApiMember,
     q: str = Query("", max_length=200, description="words; each matches as a prefix"),
-    kind: str = Query("", pattern="^(|people|organizations|groups)$"),
+    kind: str = Query("", pattern="^(|people|organizations|groups|posts|jobs)$"),
     limit: int = Query(20, ge=1, le=100),
 ) -> SearchOut:
-    """People, organisations and groups matching every word, as you may see them;
-    accents and case ignored; people nearer to you first among equals."""
+    """People, organisations, groups, posts and jobs matching every word, as you
+    may see them; accents and case ignored; people nearer to you first among
+    equals; posts you may read and open jobs, newest first."""
     account = ctx.require()
     with ctx.tx() as conn:
         found = search_service.search(
@@ -78,4 +100,16 @@ def search(
         groups=[
             OrgHitOut(id=o.id, name=o.name, kind=o.kind, industry=o.industry) for o in found.groups
         ],
+        posts=[
+            PostHitOut(
+                id=p.id,
+                author=_m(p.author),
+                audience=p.audience,
+                group=p.group,
+                created_at=p.created_at,
+                excerpt=p.excerpt,
+            )
+            for p in found.posts
+        ],
+        jobs=[_job(j) for j in found.jobs],
     )

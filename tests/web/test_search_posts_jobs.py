@@ -1,0 +1,135 @@
+"""Search finds posts and jobs too: a post only by the members inside its audience,
+never a hidden one, never by or about a member hidden from the viewer; jobs open
+and not expired, with the network that works there; accents and case ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select, update
+
+from tests.web.test_social import _employ, api, people  # noqa: F401
+from weakties.model.tables import JobPosting, Organization, Post
+
+
+def _posts(client: Any, q: str) -> list[str]:
+    found = api(client, "GET", f"/search?q={q}&kind=posts")
+    assert found.status_code == 200, found.text
+    return sorted(p["excerpt"] for p in found.json()["posts"])
+
+
+def test_posts_are_found_inside_their_audience_only(people, store):  # noqa: F811
+    ana, bo, cy, dee = (people[h] for h in ("ana", "bob", "cyd", "dee"))
+    _employ(store, "ana", "Lyon Data Alumni", kind="group")
+    _employ(store, "cyd", "Lyon Data Alumni", kind="group")
+    with store.engine.connect() as conn:
+        gid = conn.execute(
+            select(Organization.id).where(Organization.name == "Lyon Data Alumni")
+        ).scalar_one()
+    for body, audience in (
+        ("Ingénieure **publique**", "everyone"),
+        ("Ingénieure pour mes relations", "connections"),
+        ("Ingénieure du groupe", "group"),
+    ):
+        extra = {"group_id": gid} if audience == "group" else {}
+        made = api(ana, "POST", "/posts", {"body": body, "audience": audience, **extra})
+        assert made.status_code == 201, made.text
+    hidden = api(bo, "POST", "/posts", {"body": "Ingénieure cachée"}).json()["id"]
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(Post).where(Post.id == hidden).values(hidden_at=dt.datetime(2026, 1, 1))
+        )
+    # accents and case ignored, each word a prefix
+    assert _posts(bo, "INGENIEURE") == ["Ingénieure pour mes relations", "Ingénieure publique"]
+    assert _posts(bo, "ingen relat") == ["Ingénieure pour mes relations"]
+    assert _posts(cy, "ingénieure") == ["Ingénieure du groupe", "Ingénieure publique"]
+    assert _posts(dee, "ingenieure") == ["Ingénieure publique"]
+    assert _posts(ana, "ingenieure") == sorted(
+        ["Ingénieure publique", "Ingénieure pour mes relations", "Ingénieure du groupe"]
+    )
+    # a post hidden by the operator: nobody finds it, its author neither
+    for client in (ana, bo, cy, dee):
+        assert "Ingénieure cachée" not in _posts(client, "cachee")
+    # a block hides each one's posts from the other's search
+    assert api(dee, "POST", "/blocks", {"handle": "ana"}).status_code == 201
+    assert _posts(dee, "ingenieure") == []
+    assert api(dee, "POST", "/posts", {"body": "Ingénieure aussi"}).status_code == 201
+    assert "Ingénieure aussi" not in _posts(ana, "ingenieure")
+    assert "Ingénieure aussi" in _posts(bo, "ingenieure")
+
+
+def test_a_post_about_a_member_hidden_from_the_viewer_is_not_found(people):  # noqa: F811
+    ana, bo, cy = (people[h] for h in ("ana", "bob", "cyd"))
+    made = api(bo, "POST", "/posts", {"body": "Bravo @cyd pour le prix"})
+    assert made.status_code == 201, made.text
+    assert _posts(ana, "bravo prix") == ["Bravo @cyd pour le prix"]
+    # Cy blocks Ana: the post naming Cy is no longer found by her
+    assert api(cy, "POST", "/blocks", {"handle": "ana"}).status_code == 201
+    assert _posts(ana, "bravo prix") == []
+    assert _posts(people["dee"], "bravo prix") == ["Bravo @cyd pour le prix"]
+
+
+def test_the_page_escapes_what_members_wrote(people):  # noqa: F811
+    ana, bo = people["ana"], people["bob"]
+    body = "<script>alert(1)</script> Réseau <b>gras</b> [lien](javascript:alert(2))"
+    assert api(ana, "POST", "/posts", {"body": body}).status_code == 201
+    page = bo.get("/search?q=reseau").text
+    assert "<script>alert" not in page and "<b>gras" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Réseau &lt;b&gt;gras&lt;/b&gt;" in page
+    assert 'href="javascript' not in page
+    assert 'href="/in/ana"' in page and "Posts" in page
+
+
+def test_open_jobs_are_found_with_the_network_that_works_there(people, store):  # noqa: F811
+    ana, cy, dee = (people[h] for h in ("ana", "cyd", "dee"))
+    _employ(store, "cyd", "Globex Énergie")
+    _employ(store, "bob", "Globex Énergie")
+    with store.engine.connect() as conn:
+        org = conn.execute(
+            select(Organization.id).where(Organization.name == "Globex Énergie")
+        ).scalar_one()
+    ids = {}
+    for title in ("Ingénieur données", "Ingénieur fermé", "Ingénieur expiré"):
+        made = api(
+            cy,
+            "POST",
+            "/jobs",
+            {"organization": f"#{org}", "title": title, "location": "Lyon"},
+        )
+        assert made.status_code == 201, made.text
+        ids[title] = made.json()["id"]
+    assert api(cy, "POST", f"/jobs/{ids['Ingénieur fermé']}/close").status_code == 204
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(JobPosting)
+            .where(JobPosting.id == ids["Ingénieur expiré"])
+            .values(expires_on=dt.date(2020, 1, 1))
+        )
+    found = api(ana, "GET", "/search?q=ingenieur&kind=jobs").json()
+    assert [j["id"] for j in found["jobs"]] == [ids["Ingénieur données"]]
+    assert found["jobs"][0]["network"] == {"first": 1, "second": 1, "total": 2}
+    assert found["people"] == [] and found["posts"] == []
+    # by the organisation's name, without its accents; or by place
+    by_org = api(ana, "GET", "/search?q=globex+energie").json()
+    assert [j["id"] for j in by_org["jobs"]] == [ids["Ingénieur données"]]
+    assert [j["id"] for j in api(ana, "GET", "/search?q=ingen+lyon").json()["jobs"]] == [
+        ids["Ingénieur données"]
+    ]
+    page = ana.get("/search?q=ingenieur").text
+    assert "Ingénieur données" in page and "2 people in your network work there" in page
+    assert "Ingénieur fermé" not in page and "Ingénieur expiré" not in page
+    # a block hides the poster's jobs
+    assert api(dee, "POST", "/blocks", {"handle": "cyd"}).status_code == 201
+    assert api(dee, "GET", "/search?q=ingenieur&kind=jobs").json()["jobs"] == []
+    assert api(ana, "GET", "/search?q=x&kind=moon").status_code == 422
+
+
+def test_french_page_names_the_new_kinds(people):  # noqa: F811
+    from tests.web.conftest import post_form
+
+    ana = people["ana"]
+    assert api(ana, "POST", "/posts", {"body": "Ingénieure"}).status_code == 201
+    post_form(ana, "/settings/language", {"locale": "fr"}, page="/settings")
+    page = ana.get("/search?q=ingenieure").text
+    assert "Publications" in page and "Offres d’emploi" in page
