@@ -438,3 +438,36 @@ def test_an_import_whose_server_stopped_is_failed_by_the_loop(client, store, mon
     with store.engine.connect() as conn:
         (payload,) = conn.execute(select(Task.payload).where(Task.kind == uploads.KIND)).one()
     assert "folder" not in json.loads(payload)
+
+
+def test_an_import_running_when_the_server_stops_gives_up_and_says_so(client, store, monkeypatch):
+    """At the process's exit the running import gives up at its next progress
+    report: its transaction rolls back, and its page says to upload it again."""
+    import threading
+
+    from weakties.ingest.linkedin import importer
+    from weakties.service import uploads
+
+    real = importer.import_linkedin
+    started = threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:  # runs on once the exit has begun
+        started.set()
+        assert uploads._IMPORTS._stopping.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_linkedin", held)
+    sign_up(client, "Ana Lima", "ana@example.org", handle="ana")
+    before = _counts(store)
+    token = csrf(client, "/settings/import")
+    posted = client.post(
+        "/settings/import",
+        data={"csrf_token": token},
+        files={"export": ("export.zip", _small_export("Ana", "Lima"))},
+        follow_redirects=False,
+    )
+    assert started.wait(30)
+    assert uploads._IMPORTS.stop(30)  # what the exit runs
+    said = _text(client.get(posted.headers["location"]).text)
+    assert "The server stopped during the import of export.zip. Upload the export again." in said
+    assert _counts(store) == before

@@ -29,10 +29,12 @@ it. The progress cannot go in the database: the import is one transaction, and
 on SQLite it holds the write lock until it commits; the row says the stage
 (waiting, then done or failed), written before and after that transaction.
 
-A process that stops during an import writes nothing of it (its transaction is
-rolled back) and leaves its row unfinished: once the row's lock
+A process that exits has its imports give up (the running one at its next
+progress report, every 2,000 rows: its transaction rolls back) and records them
+as stopped, so that their pages say to upload the export again. One that is
+killed writes nothing either, but leaves its row unfinished: once the row's lock
 (:data:`IMPORT_LOCK`) expires, the server's loop (:mod:`weakties.service.tasks`)
-marks it failed, saying to upload the export again. A finished row is kept a day
+marks it failed in the same words. A finished row is kept a day
 (the loop deletes finished tasks after :data:`weakties.service.tasks.KEEP_DONE`);
 deleting an account deletes its rows (:func:`forget_imports`).
 
@@ -46,6 +48,7 @@ in the member's language.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime as dt
 import json
@@ -339,8 +342,14 @@ class _Job:
             log.warning("could not write the progress of import %s", self.task_id)
 
 
-def _run(job: _Job) -> None:
-    """Import one upload and record how it ended (never raises)."""
+class _Stopping(Exception):
+    """The process is stopping: the import gives up (its transaction rolls back)."""
+
+
+def _run(job: _Job, stopping: threading.Event) -> None:
+    """Import one upload and record how it ended (never raises). When ``stopping``
+    is set (the process exits) the import gives up at its next progress report —
+    every 2,000 rows — writing nothing, and is recorded as stopped."""
     from weakties.ingest.linkedin.importer import import_linkedin
     from weakties.service.context import viewer
 
@@ -349,6 +358,8 @@ def _run(job: _Job) -> None:
     files: set[str] = set()
 
     def progress(file: str, read: int, done: int, total: int) -> None:
+        if stopping.is_set():
+            raise _Stopping
         rows[0] += read
         files.add(file)
         finished = total > 0 and done >= total
@@ -362,6 +373,8 @@ def _run(job: _Job) -> None:
 
     outcome: dict[str, Any]
     try:
+        if stopping.is_set():
+            raise _Stopping
         job.report(stage="reading")
         summary = import_linkedin(
             job.store,
@@ -379,6 +392,8 @@ def _run(job: _Job) -> None:
             "people": dataclasses.asdict(counts),
             "rows": rows[0],
         }
+    except _Stopping:
+        outcome = {"stage": "failed", "stopped": True}
     except InputError as exc:
         refused = _refused(exc, path, job.name)
         outcome = {
@@ -418,7 +433,15 @@ def _finish(store: Store, task_id: int, outcome: dict[str, Any]) -> None:
 
 
 class _Imports:
-    """This process's import thread, its queue and the progress of what it runs."""
+    """This process's import thread, its queue and the progress of what it runs.
+
+    At the process's exit (:func:`atexit`), :meth:`stop` has the import running
+    give up — rolled back, recorded as stopped, like those still waiting — so that
+    its page says to upload the export again at once rather than when the loop
+    finds its lock expired."""
+
+    #: seconds the exit waits for the imports to record that they stopped
+    STOP_WAIT = 10.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -426,6 +449,8 @@ class _Imports:
         self._queue: queue.Queue[_Job] = queue.Queue()
         self._jobs: dict[int, _Job] = {}
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._hooked = False
 
     def submit(self, job: _Job) -> None:
         with self._lock:
@@ -435,6 +460,9 @@ class _Imports:
                     target=self._loop, name="weakties-imports", daemon=True
                 )
                 self._thread.start()
+            if not self._hooked:
+                self._hooked = True
+                atexit.register(self.stop)
         self._queue.put(job)
 
     def progress(self, task_id: int) -> dict[str, Any] | None:
@@ -446,11 +474,20 @@ class _Imports:
         with self._idle:
             return self._idle.wait_for(lambda: not self._jobs, timeout)
 
+    def stop(self, timeout: float | None = None) -> bool:
+        """Have every import of this process give up, writing nothing, and record it
+        as stopped; False if they did not all end within ``timeout`` seconds."""
+        self._stopping.set()
+        try:
+            return self.wait(self.STOP_WAIT if timeout is None else timeout)
+        finally:
+            self._stopping.clear()  # the next uploads (a test's) run again
+
     def _loop(self) -> None:
         while True:
             job = self._queue.get()
             try:
-                _run(job)
+                _run(job, self._stopping)
             finally:
                 with self._idle:
                     self._jobs.pop(job.task_id, None)
