@@ -317,7 +317,7 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         ("/network", ("note",)),
         ("/network/ties", ()),
         ("/in/bob/brief", ("private-note",)),
-        ("/search?q=alert", ("name", "group", "org")),
+        ("/search?q=alert", ("name", "group", "org", "post", "job")),
     ):
         wrong += _check_page(ana, path, fields)
     for path, fields in (
@@ -332,7 +332,7 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         ("/following", ("org",)),
         (f"/groups/{group}", ("group", "group-about", "name")),
         (f"/jobs/{job}", ("job", "job-text", "org")),
-        ("/search?q=alert", ("name", "group", "org")),
+        ("/search?q=alert", ("name", "group", "org", "post", "job")),
     ):
         wrong += _check_page(bob, path, fields)
     for who, path, fields in (
@@ -349,7 +349,7 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         (ana, "/tokens", ("token",)),
         (ana, "/me/do-not-ask", ("reason",)),
         (ana, "/profiles/bob/brief", ("private-note",)),
-        (ana, "/search?q=alert", ("name",)),
+        (ana, "/search?q=alert", ("name", "group", "org", "post", "job")),
         (bob, "/conversations", ("message",)),
         (bob, "/notifications", ("job",)),
         (bob, "/network/ties", ("name",)),
