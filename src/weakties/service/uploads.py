@@ -51,6 +51,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -62,7 +63,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -232,12 +233,28 @@ def _refused(exc: InputError, path: Path, name: str) -> ImportRefused:
     return ImportRefused(web_words(message))
 
 
-def _checked_upload(data: bytes, max_bytes: int) -> None:
-    if not data:
+_CHUNK = 1024 * 1024
+
+
+def _spool(source: bytes | BinaryIO, path: Path, max_bytes: int) -> None:
+    """Copy the upload to ``path`` a chunk at a time (never whole in memory), at
+    most one byte more than allowed, and check it: not empty, not too large, a
+    ZIP by its first bytes."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    size, head = 0, b""
+    with path.open("wb") as out:
+        while size <= max_bytes:
+            chunk = stream.read(min(_CHUNK, max_bytes + 1 - size))
+            if not chunk:
+                break
+            head = (head + chunk[:4])[:4] if len(head) < 4 else head
+            out.write(chunk)
+            size += len(chunk)
+    if not size:
         raise FormError.one(FIELD, N_("Choose the ZIP file of your LinkedIn export."))
-    if len(data) > max_bytes:
+    if size > max_bytes:
         raise FormError.one(FIELD, TOO_LARGE)
-    if not data.startswith(ZIP_MAGIC):
+    if not head.startswith(ZIP_MAGIC):
         raise FormError.one(
             FIELD,
             N_(
@@ -251,7 +268,7 @@ def start_linkedin_import(
     store: Store,
     account: AccountInfo,
     filename: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     max_bytes: int,
     export_date: str | None = None,
@@ -259,8 +276,8 @@ def start_linkedin_import(
     """Check the uploaded LinkedIn export ``data`` at once, then import it into the
     member's own data in the background; the import's id (for :func:`import_status`).
 
-    ``data`` holds at most ``max_bytes + 1`` bytes of the upload (one more than
-    allowed says it is too large). ``export_date`` (YYYY-MM-DD, optional) is when
+    ``data`` is the upload (its bytes, or a stream read a chunk at a time); more
+    than ``max_bytes`` is refused. ``export_date`` (YYYY-MM-DD, optional) is when
     the export was made, for one whose name carries no date.
 
     Raises
@@ -274,13 +291,12 @@ def start_linkedin_import(
     """
     from weakties.ingest.linkedin.importer import check_linkedin
 
-    _checked_upload(data, max_bytes)
-    made = _export_date(export_date)
     name = _safe_name(filename)
     folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
     try:
         path = folder / name
-        path.write_bytes(data)
+        _spool(data, path, max_bytes)
+        made = _export_date(export_date)
         try:
             check_linkedin(store, path, account.handle, limits=UNZIPPED)
         except InputError as exc:

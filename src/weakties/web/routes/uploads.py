@@ -61,12 +61,15 @@ def import_export(
     export_date: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     account = ctx.require()
-    limit = ctx.settings.import_max_bytes
-    data = export.file.read(limit + 1) if export is not None else b""
     filename = (export.filename or "") if export is not None else ""
     try:
         started = start_linkedin_import(
-            ctx.store, account, filename, data, max_bytes=limit, export_date=export_date
+            ctx.store,
+            account,
+            filename,
+            export.file if export is not None else b"",
+            max_bytes=ctx.settings.import_max_bytes,
+            export_date=export_date,
         )
     except FormError as exc:
         return _page(ctx, status=422, errors=exc.fields, export_date=export_date)
