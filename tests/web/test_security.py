@@ -320,8 +320,10 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         ("/search?q=alert", ("name", "group", "org", "post", "job")),
     ):
         wrong += _check_page(ana, path, fields)
+    (tie,) = api(bob, "GET", "/network/ties", {})["ties"]  # Bob's tie: Ana
     for path, fields in (
         ("/in/ana", (*profile, "relationship", "recommendation")),
+        (f"/network/ties/{tie['id']}", ("name",)),
         (f"/orgs/{org}", ("org", "name")),
         ("/feed", ("post", "share", "name")),
         ("/in/ana/brief", ("name", "post")),
@@ -353,6 +355,8 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         (bob, "/conversations", ("message",)),
         (bob, "/notifications", ("job",)),
         (bob, "/network/ties", ("name",)),
+        (bob, f"/network/ties/{tie['id']}", ("name",)),
+        (bob, "/network/graph", ("name",)),
         (bob, "/profiles/ana", ("name", "headline", "relationship", "recommendation")),
     ):
         wrong += _check_json(who, "/api/v1" + path, fields)
