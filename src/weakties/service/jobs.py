@@ -63,6 +63,7 @@ __all__ = [
     "close_job",
     "job",
     "match_jobs",
+    "org_jobs",
     "post_job",
     "save_job",
     "search_jobs",
@@ -498,6 +499,22 @@ def match_jobs(conn: Connection, viewer: Viewer, query: str, *, limit: int = 20)
     if hidden:
         query_ = query_.where(JobPosting.poster_id.not_in(sorted(hidden)))
     rows = conn.execute(query_.order_by(JobPosting.id.desc()).limit(min(max(limit, 1), 100)))
+    return _views(conn, viewer, list(rows))
+
+
+def org_jobs(conn: Connection, viewer: Viewer, org_id: int, *, limit: int = 10) -> list[JobView]:
+    """The newest open jobs at an organisation, as the jobs page lists them (open,
+    not past their expiry day, none posted by a member hidden from the viewer), at
+    most ``limit``; the network that works there is counted once for all."""
+    query = select(table_of(JobPosting)).where(
+        JobPosting.organization_id == org_id,
+        JobPosting.status == "open",
+        JobPosting.expires_on >= utcnow().date(),
+    )
+    hidden = hidden_members(conn, viewer)
+    if hidden:
+        query = query.where(JobPosting.poster_id.not_in(sorted(hidden)))
+    rows = conn.execute(query.order_by(JobPosting.id.desc()).limit(min(max(limit, 1), 50)))
     return _views(conn, viewer, list(rows))
 
 

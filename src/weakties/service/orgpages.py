@@ -7,6 +7,12 @@ viewer; "people in your network here" are the first- and second-degree ones.
 Head counts count what the scope may count; names name what it may name. A
 member with a block between them and the viewer (either way) is neither shown
 nor counted here.
+
+The page also says what the organisation is about when the data has a text for
+it (a platform group's), its newest open jobs with the people of the viewer's
+network who work there (as the jobs page counts them) and its newest posts the
+viewer may read (their audiences, blocks): each a bounded query, the network
+counted once for every job.
 """
 
 from __future__ import annotations
@@ -17,14 +23,19 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from weakties.model.tables import Member, OrgAlias, Person
+from weakties.model.tables import GroupPage, Member, OrgAlias, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.follows import Followers, followers, is_following, visible_org
+from weakties.service.jobs import JobView, org_jobs
+from weakties.service.posts import org_posts
+from weakties.service.search import PostHit, post_hit
 from weakties.service.social import hidden_people
 
 __all__ = ["OrgPage", "OrgPerson", "degrees_of", "org_page"]
 
 PEOPLE_SHOWN = 50
+JOBS_SHOWN = 10
+POSTS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,9 @@ class OrgPage:
     former: list[OrgPerson] = field(default_factory=list)
     connections_here: int = 0  # the viewer's connections here now
     has_group_page: bool = False  # a group run on the platform (see /groups/ID)
+    about: str | None = None  # what the data says the organisation is about, if anything
+    jobs: list[JobView] = field(default_factory=list)  # open, newest first
+    posts: list[PostHit] = field(default_factory=list)  # readable by the viewer, newest first
 
     @property
     def network_here(self) -> list[OrgPerson]:
@@ -162,4 +176,9 @@ def org_page(conn: Connection, viewer: Viewer, org_id: int) -> OrgPage:
         former=people[False][:PEOPLE_SHOWN],
         has_group_page=row.page is not None,
         connections_here=sum(1 for p in people[True] if p.degree == 1),
+        about=conn.execute(
+            select(GroupPage.about).where(GroupPage.organization_id == org_id)
+        ).scalar(),
+        jobs=org_jobs(conn, viewer, org_id, limit=JOBS_SHOWN),
+        posts=[post_hit(p) for p in org_posts(conn, viewer, org_id, limit=POSTS_SHOWN)],
     )

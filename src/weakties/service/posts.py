@@ -89,6 +89,7 @@ __all__ = [
     "group_members",
     "member_groups",
     "member_posts",
+    "org_posts",
     "post_excerpt",
     "post_page",
     "post_views",
@@ -791,3 +792,16 @@ def excerpt(sanitised: str, size: int = EXCERPT) -> str:
 def post_excerpt(view: PostView) -> str:
     """The text of a post (of the post it shares, when it has none) as plain text, cut."""
     return excerpt(view.html or (view.shared.html if view.shared else ""))
+
+
+def org_posts(conn: Connection, viewer: Viewer, org_id: int, *, limit: int = 5) -> list[PostView]:
+    """The newest posts for an organisation (written by people who work there, see
+    :func:`create_post`) that the viewer may read, at most ``limit``."""
+    seen = visibility(conn, viewer)
+    rows = conn.execute(
+        select(table_of(Post))
+        .where(Post.organization_id == org_id, Post.hidden_at.is_(None), seen.clause(conn))
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(min(max(limit, 1), 50))
+    ).all()
+    return post_views(conn, viewer, list(rows), seen)

@@ -34,7 +34,7 @@ from weakties.service.social import hidden_people
 from weakties.store._base import chunks
 from weakties.store.search_ddl import match_orgs, match_people_named, query_words
 
-__all__ = ["KINDS", "SearchResults", "search"]
+__all__ = ["KINDS", "PostHit", "SearchResults", "post_hit", "search"]
 
 KINDS = ("people", "organizations", "groups", "posts", "jobs")
 #: candidates read from the text index per kind before visibility and ranking
@@ -83,7 +83,8 @@ class SearchResults:
         return not (self.people or self.organizations or self.groups or self.posts or self.jobs)
 
 
-def _post_hit(view: PostView) -> PostHit:
+def post_hit(view: PostView) -> PostHit:
+    """A post as a list quotes it: who, when, for whom, its text as plain text."""
     return PostHit(
         view.id,
         view.author,
@@ -220,7 +221,7 @@ def search(
         people,
         orgs if "organizations" in kinds else [],
         groups if "groups" in kinds else [],
-        [_post_hit(p) for p in search_posts(conn, viewer, text, limit=limit)]
+        [post_hit(p) for p in search_posts(conn, viewer, text, limit=limit)]
         if "posts" in kinds
         else [],
         match_jobs(conn, viewer, text, limit=limit) if "jobs" in kinds else [],

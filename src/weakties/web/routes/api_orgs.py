@@ -12,6 +12,8 @@ from weakties.service import follows, groups, orgpages
 from weakties.web.deps import ApiMember
 from weakties.web.routes.api import NAME, NOTE, Input, _errors
 from weakties.web.routes.api_profile import CreatedOut
+from weakties.web.routes.search import PostHitOut, _post_hit
+from weakties.web.routes.social_api import JobOut, _job
 
 __all__ = ["router"]
 
@@ -52,6 +54,9 @@ class OrgOut(BaseModel):
     connections_here: int
     former_count: int
     former: list[OrgPersonOut]
+    about: str | None = Field(description="what it is about, when the data says it")
+    jobs: list[JobOut] = Field(description="open jobs, newest first (at most 10)")
+    posts: list[PostHitOut] = Field(description="posts for it you may read, newest first (5)")
 
 
 def _followers(f: follows.Followers) -> FollowersOut:
@@ -87,6 +92,9 @@ def org(ctx: ApiMember, org_id: int) -> OrgOut:
         connections_here=found.connections_here,
         former_count=found.former_count,
         former=[_person(p) for p in found.former],
+        about=found.about,
+        jobs=[_job(j) for j in found.jobs],
+        posts=[_post_hit(p) for p in found.posts],
     )
 
 

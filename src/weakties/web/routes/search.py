@@ -63,6 +63,17 @@ class PostHitOut(BaseModel):
     excerpt: str = Field(description="the post's text without its markup, cut (plain text)")
 
 
+def _post_hit(p: search_service.PostHit) -> PostHitOut:
+    return PostHitOut(
+        id=p.id,
+        author=_m(p.author),
+        audience=p.audience,
+        group=p.group,
+        created_at=p.created_at,
+        excerpt=p.excerpt,
+    )
+
+
 class SearchOut(BaseModel):
     query: str
     people: list[PersonHitOut]
@@ -100,16 +111,6 @@ def search(
         groups=[
             OrgHitOut(id=o.id, name=o.name, kind=o.kind, industry=o.industry) for o in found.groups
         ],
-        posts=[
-            PostHitOut(
-                id=p.id,
-                author=_m(p.author),
-                audience=p.audience,
-                group=p.group,
-                created_at=p.created_at,
-                excerpt=p.excerpt,
-            )
-            for p in found.posts
-        ],
+        posts=[_post_hit(p) for p in found.posts],
         jobs=[_job(j) for j in found.jobs],
     )
