@@ -35,6 +35,7 @@ def test_a_real_export_is_too_short_a_history_and_says_so(samples, tmp_path, exp
     assert "the default model is used" in text and "Katz's index is used" in text
     ties = json.loads(cli(db, "ties", "--explain", _someone(db), "--json"))
     assert ties["model"] == "default"
+    assert {row["model"] for row in json.loads(cli(db, "ties", "--json"))} == {"default"}
 
 
 def _someone(db) -> str:

@@ -152,6 +152,14 @@ def test_report_and_ties_commands_count_alike(fitted):
     counts = Counter(t["class"] for t in listed)
     assert value["model"].startswith("learned from the history")
     assert value["classes"]["counts"] == {k: counts.get(k, 0) for k in value["classes"]["counts"]}
+    # each row says which model scored it: the fit, or the priors for a pair
+    # never in touch (which the fitted model does not read)
+    models = Counter(t["model"] for t in listed)
+    assert models[value["model"]] > 0 and set(models) <= {value["model"], "default"}
+    assert all(t["model"] == value["model"] for t in listed if t["contacts"] > 0)
+    pairs = run("ties", "--all", "--json")
+    assert {p["model"] for p in pairs} <= {value["model"], "default"}
+    assert all(p["model"] == value["model"] for p in pairs if p["contacts"] > 0)
 
 
 def test_a_calibration_wins_over_the_fit(fitted):

@@ -71,6 +71,8 @@ class TieScore:
     reasons: list[Reason]
     # the score from which this tie is strong (the fitted model's line is lower)
     strong_from: float = 0.5
+    # the model that scored it (a fit leaves the pairs never in touch to the priors)
+    model: str = "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,8 @@ class PairScore:
     b_id: int
     contacts: int
     days_since_contact: float | None
+    # the model that scored it (a fit leaves the pairs never in touch to the priors)
+    model: str = "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,7 @@ def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) ->
         "days_since_contact": _number(float(t.values["days_since_contact"][i])),
         "mutual_contacts": int(t.values["mutual_contacts"][i]),
         "reasons": scores.reasons(i, top=top),
+        "model": scores.model_of(i),
     }
 
 
@@ -318,6 +323,7 @@ def all_pairs(
             b_id=int(t.b[i]),
             contacts=int(t.values["contacts"][i]),
             days_since_contact=_number(float(t.values["days_since_contact"][i])),
+            model=scores.model_of(i),
         )
         for i in order
     ]

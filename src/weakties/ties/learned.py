@@ -717,6 +717,12 @@ class LearnedScores(TieScores):
             return self.base.strong_line(i)
         return STRONG_AT
 
+    def model_of(self, i: int) -> str:
+        """The fit's name for a pair the fitted model reads, else the prior's."""
+        if int(self.rows[i]) < 0 and self.base is not None:
+            return self.base.model_of(i)
+        return self.name
+
     @property
     def strong_lines(self) -> dict[str, float]:
         lines = {"fitted": STRONG_AT}

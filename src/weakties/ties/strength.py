@@ -177,6 +177,10 @@ class TieScores:
         """The score from which pair ``i`` is strong: the model's line."""
         return STRONG_AT
 
+    def model_of(self, i: int) -> str:
+        """The name of the model that scored pair ``i``."""
+        return self.model.name
+
     @property
     def strong_lines(self) -> dict[str, float]:
         """The lines the scores were classed by: model name -> score from which a
