@@ -211,8 +211,8 @@ def _check_json(client: Any, path: str, fields: tuple[str, ...]) -> list[Any]:
 
 def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app, store):
     """Every text a member writes — name, headline, location, industry, about,
-    experience title and organisation (an organisation's name comes from there:
-    it has no other text a member writes), skill, group name and description,
+    experience title and organisation (an organisation's name comes from there,
+    its about text from a group's description), skill, group name and description,
     post, share, comment, message, job title and description, invitation note,
     recommendation, private note, token, do-not-ask reason — written as markup
     that would run a script, then every page and JSON route that shows it: the
@@ -271,6 +271,8 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         ana, "POST", "/groups", {"name": hostile("group"), "about": hostile("group-about")}, 201
     )["id"]
     post = api(ana, "POST", "/posts", {"body": hostile("post")}, 201)["id"]
+    org_post = {"body": hostile("org-post"), "organization_id": org}
+    api(ana, "POST", "/posts", org_post, 201)
     api(bob, "POST", f"/posts/{post}/comments", {"body": hostile("comment")}, 201)
     api(bob, "POST", f"/posts/{post}/shares", {"body": hostile("share")}, 201)
     chat = api(ana, "POST", "/conversations", {"to": ["bob"], "body": hostile("message")}, 201)
@@ -304,7 +306,8 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         ("/settings", ("token",)),
         ("/settings/profile", ("name", "headline", "location", "industry", "about")),
         ("/settings/career", ("title", "org")),
-        (f"/orgs/{org}", ("org", "name", "title")),
+        (f"/orgs/{org}", ("org", "name", "title", "job", "org-post")),
+        (f"/orgs/{group}", ("group", "group-about")),  # a group is an organisation too
         (f"/groups/{group}", ("group", "group-about", "name")),
         ("/groups", ("group",)),
         ("/feed", ("post", "name")),
@@ -340,7 +343,8 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
     for who, path, fields in (
         (ana, "/me", ("name",)),
         (ana, "/profiles/ana", (*profile, "relationship", "recommendation")),
-        (ana, f"/orgs/{org}", ("org",)),
+        (ana, f"/orgs/{org}", ("org", "job", "org-post")),
+        (ana, f"/orgs/{group}", ("group", "group-about")),
         (ana, f"/groups/{group}", ("group", "group-about")),
         (ana, f"/posts/{post}", ("post", "comment")),
         (ana, "/feed", ("post", "share")),
