@@ -386,6 +386,10 @@ def test_the_progress_page_follows_the_import_for_its_uploader_only(
         assert f'hx-get="{where}" hx-trigger="every 1s"' in running.text
         assert '<noscript><meta http-equiv="refresh" content="1"></noscript>' in running.text
         assert "see its progress" in _text(client.get("/settings/import").text)
+        post_form(client, "/settings/language", {"locale": "fr"}, page="/settings")
+        en_francais = _text(client.get(where).text).replace("\u202f", " ")
+        assert "Lecture de votre export : 40 %" in en_francais and "lignes lues" in en_francais
+        post_form(client, "/settings/language", {"locale": "en"}, page="/settings")
         # another process of the server reads the same progress from the upload's folder
         with store.engine.connect() as conn:
             (payload,) = conn.execute(
