@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from weakties.cli.context import store
-from weakties.cli.output import console, err, esc, print_json, table
+from weakties.cli.output import console, err, esc, made, print_json, table
 from weakties.ingest.limits import Limits, MiB
 from weakties.words import counted
 
@@ -103,7 +103,7 @@ def _progress() -> Progress:
         DownloadColumn(),
         TextColumn("{task.fields[rows]:,.0f} rows"),
         TimeElapsedColumn(),
-        console=err,
+        console=made(err),
         transient=True,
         disable=not err.is_terminal,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import logging
 import os
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ from weakties.cli import (
     ties,
 )
 from weakties.cli.context import state
-from weakties.cli.output import err, shown, visible
+from weakties.cli.output import err, shown
 from weakties.errors import AmbiguousError, WeaktiesError
 
 
@@ -100,41 +99,10 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
+    from weakties.cli.log import log_to_stderr
+
     state(ctx).db = db
-    _log_to_stderr(verbose)
-
-
-def _log_to_stderr(verbose: int) -> None:
-    """weakties' own log on stderr at the chosen level: one handler on the
-    ``weakties`` logger, none on the root logger (libraries keep theirs)."""
-    logger = logging.getLogger("weakties")
-    levels = {0: logging.WARNING, 1: logging.INFO}
-    logger.setLevel(levels.get(verbose, logging.DEBUG))
-    if not any(isinstance(h, _Stderr) for h in logger.handlers):
-        handler = _Stderr()
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-
-
-class _Stderr(logging.StreamHandler):
-    """A handler that writes to whatever ``sys.stderr`` is when a record comes
-    (a test runner swaps it between commands)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    @property
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
-
-    def format(self, record: logging.LogRecord) -> str:
-        # a log line may quote data (a name, the other writer's command line):
-        # its control characters are shown, never sent to the terminal
-        return visible(super().format(record))
+    log_to_stderr(verbose)
 
 
 importing_more.register(importing.app)

@@ -11,6 +11,10 @@ colour, a window title, a hyperlink — is shown, never obeyed. Newlines stay
 The consoles below apply the same rule once more to whatever text reaches them,
 so that a string that skipped :func:`shown` cannot drive the terminal either;
 only Rich's own styling (when writing to a terminal) sends escape sequences.
+
+Rich is imported when something is first shown, not when a command module is
+imported: ``weakties --help`` and a typo answered with the names it may have
+meant never load it (with :mod:`logging`, a fifth of the help's CPU time).
 """
 
 from __future__ import annotations
@@ -20,13 +24,11 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from rich.console import Console
-from rich.markup import escape
-from rich.segment import Segment
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 __all__ = [
     "console",
@@ -74,27 +76,67 @@ def shown(value: Any) -> str:
 def esc(value: Any) -> str:
     """A value from people's data inside a Rich markup string: "[he/him]" or "[/]"
     print as written."""
+    from rich.markup import escape
+
     return escape(shown(value))
 
 
 def plain(value: Any) -> Text:
     """A value from people's data as a Rich text (never read as markup)."""
+    from rich.text import Text
+
     return Text(shown(value))
 
 
-class _Console(Console):
-    """A console whose text can only show: control characters that reach it
-    inside text (not Rich's own control segments and styles) are made visible."""
+def __getattr__(name: str) -> Any:
+    if name == "_Console":  # the console class, for a console of one's own
+        from weakties.cli.terminal import SafeConsole
 
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        return super()._render_buffer(
-            segment if segment.control else Segment(visible(segment.text), segment.style)
-            for segment in buffer
-        )
+        return SafeConsole
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-console: Console = _Console(highlight=False)
-err: Console = _Console(stderr=True, highlight=False)
+class _Deferred:
+    """A console made on first use: every attribute read or set goes to it (its
+    ``__dict__`` too, so that a test may patch an attribute and put it back)."""
+
+    __slots__ = ("_made", "_options")
+
+    def __init__(self, **options: Any) -> None:
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_made", None)
+
+    def _console(self) -> Console:
+        made = object.__getattribute__(self, "_made")
+        if made is None:
+            from weakties.cli.terminal import SafeConsole
+
+            made = SafeConsole(**object.__getattribute__(self, "_options"))
+            object.__setattr__(self, "_made", made)
+        return cast("Console", made)
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        return self._console().__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._console(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._console(), name)
+
+
+console: Console = cast("Console", _Deferred(highlight=False))
+err: Console = cast("Console", _Deferred(stderr=True, highlight=False))
+
+
+def made(shown_on: Console) -> Console:
+    """The console behind :data:`console` or :data:`err` itself, for a Rich object
+    that is given a console rather than printing to one (a progress bar)."""
+    return shown_on._console() if isinstance(shown_on, _Deferred) else shown_on
 
 
 def note(text: str) -> None:
@@ -136,6 +178,8 @@ def table(
     *,
     caption: str | None = None,
 ) -> None:
+    from rich.table import Table
+
     grid = Table(
         title=plain(title) if title is not None else None,
         caption=plain(caption) if caption is not None else None,
