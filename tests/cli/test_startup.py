@@ -66,19 +66,26 @@ def test_a_listing_and_a_pair_question_load_no_compiled_kernels(tmp_path):
         runner.invoke(app, ["--db", db, "import", "linkedin", str(export), "--as", "me"]).exit_code
         == 0
     )
-    loaded = {}
-    for command in (["people", "--limit", "5"], ["degree", "Ann Lee"]):
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                PROBE,
-                json.dumps(["--db", db, *command]),
-                json.dumps([*HEAVY, "numpy"]),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        loaded[command[0]] = json.loads(done.stdout.splitlines()[-1])
+    # numpy.ma: numpy loads it for np.unique, which a pair question does without
+    watched = [*HEAVY, "numpy", "numpy.ma"]
+    loaded = {
+        command[0]: _loaded(["--db", db, *command], watched)
+        for command in (["people", "--limit", "5"], ["degree", "Ann Lee"])
+    }
     assert loaded == {"people": [], "degree": ["numpy"]}
+
+
+def test_the_help_loads_neither_the_database_nor_the_renderer():
+    watched = ["sqlalchemy", "rich", "pydantic", "logging", "numpy"]
+    assert _loaded(["--help"], watched) == []
+
+
+def _loaded(args, watched):
+    """Which of the ``watched`` modules ``weakties ARGS`` loaded, run in a process of its own."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(watched)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.splitlines()[-1])
