@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -12,19 +12,6 @@ import typer
 from typer.core import TyperGroup
 
 from weakties import __version__
-from weakties.cli import (
-    admin,
-    batch,
-    exporting,
-    importing,
-    importing_more,
-    models,
-    network,
-    opportunity,
-    orgs,
-    people,
-    ties,
-)
 from weakties.cli.context import state
 from weakties.cli.output import err, shown
 from weakties.errors import AmbiguousError, WeaktiesError
@@ -58,23 +45,12 @@ def _error(message: str) -> None:
     err.print(shown(message), markup=False, soft_wrap=True)
 
 
-app = typer.Typer(
-    cls=_Weakties,
-    name="weakties",
-    help="weakties — know the value of your ties. Import your LinkedIn export, see your network.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"weakties {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -105,46 +81,94 @@ def root(
     log_to_stderr(verbose)
 
 
-importing_more.register(importing.app)
-app.add_typer(importing.app, name="import")
-app.command("people")(people.people)
-app.command("person")(people.person)
-app.command("events")(people.events)
-app.add_typer(people.note_app, name="note")
-app.add_typer(orgs.app, name="orgs")
-app.add_typer(admin.members_app, name="members")
-app.add_typer(admin.matches_app, name="matches")
-app.command("imports")(admin.imports)
-app.add_typer(admin.db_app, name="db")
-app.add_typer(network.graph_app, name="graph")
-app.add_typer(ties.app, name="ties")
-app.add_typer(models.app, name="model")
-app.command("report")(ties.report)
-app.command("degree")(network.degree)
-app.command("mutual")(network.mutual)
-app.command("paths")(network.paths)
-app.command("intro")(opportunity.intro)
-app.command("draft")(opportunity.draft)
-app.command("reach")(opportunity.reach)
-app.command("suggest")(opportunity.suggest)
-app.command("opportunities")(opportunity.opportunities)
-app.command("ask")(opportunity.ask)
-app.add_typer(opportunity.asks_app, name="asks")
-app.add_typer(opportunity.target_app, name="target")
-app.command("do-not-ask")(opportunity.do_not_ask)
-app.add_typer(opportunity.etiquette_app, name="etiquette")
-app.command("export")(exporting.export)
-app.command("batch")(batch.batch)
+#: the root's commands in the order the help lists them: the name, its module in
+#: weakties.cli (imported only when the command is built) and the attribute there
+#: (a function, or the Typer of a group of commands)
+_COMMANDS = (
+    ("import", "importing", "app"),
+    ("people", "people", "people"),
+    ("person", "people", "person"),
+    ("events", "people", "events"),
+    ("note", "people", "note_app"),
+    ("orgs", "orgs", "app"),
+    ("members", "admin", "members_app"),
+    ("matches", "admin", "matches_app"),
+    ("imports", "admin", "imports"),
+    ("db", "admin", "db_app"),
+    ("graph", "network", "graph_app"),
+    ("ties", "ties", "app"),
+    ("model", "models", "app"),
+    ("report", "ties", "report"),
+    ("degree", "network", "degree"),
+    ("mutual", "network", "mutual"),
+    ("paths", "network", "paths"),
+    ("intro", "opportunity", "intro"),
+    ("draft", "opportunity", "draft"),
+    ("reach", "opportunity", "reach"),
+    ("suggest", "opportunity", "suggest"),
+    ("opportunities", "opportunity", "opportunities"),
+    ("ask", "opportunity", "ask"),
+    ("asks", "opportunity", "asks_app"),
+    ("target", "opportunity", "target_app"),
+    ("do-not-ask", "opportunity", "do_not_ask"),
+    ("etiquette", "opportunity", "etiquette_app"),
+    ("export", "exporting", "export"),
+    ("batch", "batch", "batch"),
+    ("demo", "demo", "demo"),
+    ("serve", "serve", "serve"),
+)
 
 
-def _register_optional() -> None:
-    from weakties.cli import demo, serve
+def _command(module: str, attribute: str) -> Any:
+    """A command's function or a group's Typer, its module imported now."""
+    found = getattr(importlib.import_module(f"weakties.cli.{module}"), attribute)
+    if module == "importing" and not any(
+        c.name == "mbox" for c in found.registered_commands
+    ):  # the other sources' commands live in their own module
+        from weakties.cli import importing_more
 
-    app.command("demo")(demo.demo)
-    app.command("serve")(serve.serve)
+        importing_more.register(found)
+    return found
 
 
-_register_optional()
+def _built(only: str | None = None) -> typer.Typer:
+    """The root command with all its commands, or with ``only`` that one."""
+    built = typer.Typer(
+        cls=_Weakties,
+        name="weakties",
+        help=(
+            "weakties — know the value of your ties. Import your LinkedIn export, see your network."
+        ),
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    built.callback()(root)
+    for name, module, attribute in _COMMANDS:
+        if only is None or name == only:
+            found = _command(module, attribute)
+            if isinstance(found, typer.Typer):
+                built.add_typer(found, name=name)
+            else:
+                built.command(name)(found)
+    return built
+
+
+_WHOLE: list[typer.Typer] = []
+
+
+def _whole() -> typer.Typer:
+    """The root command with every command, built once."""
+    if not _WHOLE:
+        _WHOLE.append(_built())
+    return _WHOLE[0]
+
+
+def __getattr__(name: str) -> Any:
+    # ``app``, the whole command, is built (its modules imported) when first asked for
+    if name == "app":
+        return _whole()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _numba_cache() -> None:
@@ -196,15 +220,12 @@ def app_for(args: list[str]) -> typer.Typer:
     about a twentieth of a second, on every call. A call that names its command
     needs only that one, with the same root options and error handling; the
     root's help, a mistyped name (answered with the names it may have meant) and
-    anything else get the whole app."""
+    anything else get the whole app. Only the named command's module is imported
+    (the others' imports are a few hundredths of a second more)."""
     name = _named(args)
-    commands = [c for c in app.registered_commands if c.name == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if name is None or not (commands or groups):
-        return app
-    only = copy.copy(app)
-    only.registered_commands, only.registered_groups = commands, groups
-    return only
+    if name is None or name not in {n for n, _module, _attribute in _COMMANDS}:
+        return _whole()
+    return _built(only=name)
 
 
 def main() -> None:
