@@ -380,6 +380,12 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
         network.degree: [lambda c, v: network.degree(c, v, target)],
         network.mutual: [lambda c, v: network.mutual(c, v, broker)],
         network.paths: [lambda c, v: network.paths(c, v, target)],
+        network.people_behind: [
+            lambda c, v: network.people_behind(c, v, "second_degree"),
+            lambda c, v: network.people_behind(c, v, "third_degree", inferred=True),
+            lambda c, v: network.people_behind(c, v, "only_way_in"),
+            lambda c, v: network.people_behind(c, v, "circle", circle=1),
+        ],
         ties.ties: [lambda c, v: ties.ties(c, v)],
         ties.explain: [lambda c, v: ties.explain(c, v, person)],
         ties.all_pairs: [lambda c, v: ties.all_pairs(c, v)],

@@ -271,6 +271,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     # a tie of Olga's and of Sara's; Cody himself and the others have no tie with him)
     ("GET", "/network/ties", "", SIGNED, 200),
     ("GET", "/network/graph", "", SIGNED, 200),
+    ("GET", "/network/people?figure=second_degree", "", SIGNED, 200),
     ("GET", "/network/ties/{cody_person}", "", {**SIGNED, "owner": 200, "second": 200}, 404),
     (
         "POST",
@@ -313,6 +314,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     # the API
     ("GET", "/api/v1/network", "", API, 200),
     ("GET", "/api/v1/network/ties", "", API, 200),
+    ("GET", "/api/v1/network/people?figure=second_degree", "", API, 200),
     ("GET", "/api/v1/network/graph", "", API, 200),
     ("GET", "/api/v1/network/ties/{cody_person}", "", {**API, "owner": 200, "second": 200}, 404),
     (

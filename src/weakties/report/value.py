@@ -42,7 +42,7 @@ from weakties.words import counted
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
 
-__all__ = ["network_headline", "network_report"]
+__all__ = ["FIGURES", "figure_people", "network_headline", "network_report"]
 
 DAY = 86400.0
 #: a field (employer, industry, location) says something of the first degree when
@@ -52,6 +52,10 @@ MOST = 0.5
 #: tie to another contact: with ties among a few only, every other contact looks
 #: like a circle of their own and the member like a broker between them
 TIES_AMONG = MOST
+#: the circles a report lists at most
+CIRCLES_SHOWN = 12
+#: the figures whose people :func:`figure_people` lists
+FIGURES = ("second_degree", "third_degree", "only_way_in", "circle")
 POOL = (
     "ask a colleague to pool their export in this database (weakties import linkedin "
     "THEIR_EXPORT --as THEM, sharing names), or infer ties from shared employers, schools "
@@ -300,15 +304,71 @@ def _brokerage(g: Graph, me_person: int) -> dict[str, Any]:
     }
 
 
+def _shown_circles(g: Graph, me_person: int) -> tuple[list[np.ndarray], bool]:
+    """The circles a report lists (nodes of ``g``, largest first) and whether
+    enough ties are known among the contacts to show them at all."""
+    me = g.node_of(me_person)
+    # a circle of one is not a circle: someone who knows none of your other contacts
+    groups = [x for x in ego_communities(g, me) if x.size >= 2][:CIRCLES_SHOWN]
+    _, linked, n_contacts = _ties_among(g, me_person)
+    return groups, bool(groups) and linked >= TIES_AMONG * n_contacts
+
+
+def figure_people(
+    reader: Reader,
+    figure: str,
+    *,
+    as_of: dt.datetime | None = None,
+    inferred: bool = False,
+    circle: int | None = None,
+) -> list[int]:
+    """The people a figure of :func:`network_report` counts (person ids), read
+    from the same graphs by the same rules, so that their number is the figure:
+
+    - ``second_degree``, ``third_degree``: the reach at two or three hops, over
+      the declared ties (``reach.declared``) or, with ``inferred``, every tie
+      (``reach.with_inferred``);
+    - ``only_way_in``: the second-degree people reached through one contact only
+      (``circles.only_way_in.people``);
+    - ``circle``: the contacts in the report's circle number ``circle`` (1 is the
+      first listed; ``circles.circles[circle - 1].size``).
+
+    Raises
+    ------
+    ValueError
+        An unknown figure, or a circle the report does not list.
+    """
+    me = reader.scope.person_id
+    if me is None:
+        raise ValueError("a network report is a member's: give a member's reader")
+    if figure not in FIGURES:
+        raise ValueError(f"no figure {figure!r} (one of {', '.join(FIGURES)})")
+    if figure in ("second_degree", "third_degree"):
+        sources = None if inferred else SOCIAL_TIE_SOURCES
+        g = Graph.from_store(reader, sources=sources, as_of=as_of)
+        dist = g.bfs(g.node_of(me), max_hops=3)
+        nodes = np.flatnonzero(dist == (2 if figure == "second_degree" else 3))
+    else:
+        g = Graph.from_store(reader, as_of=as_of)
+        if figure == "only_way_in":
+            found, counts = g.mutual_counts(g.node_of(me))
+            nodes = found[counts == 1]
+        else:
+            groups, enough = _shown_circles(g, me)
+            if not enough or circle is None or not 1 <= circle <= len(groups):
+                raise ValueError(f"the report lists no circle {circle}")
+            nodes = groups[circle - 1]
+    return [g.person_of(n) for n in nodes.tolist()]
+
+
 def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dict[str, Any]:
     me = g.node_of(me_person)
-    groups = ego_communities(g, me)
+    shown, enough = _shown_circles(g, me_person)
     strength = {scores.other(i): float(scores.score[i]) for i in range(len(scores))}
     jobs = reader.current_jobs([g.person_of(n) for n in g.neighbors(me).tolist()])
     names = reader.names([g.person_of(n) for n in g.neighbors(me).tolist()])
     circles = []
-    # a circle of one is not a circle: someone who knows none of your other contacts
-    for group in [x for x in groups if x.size >= 2][:12]:
+    for group in shown:
         people = [g.person_of(n) for n in group.tolist()]
         orgs = Counter(jobs[p][0]["org"] for p in people if jobs.get(p) and jobs[p][0]["org"])
         strongest = max(people, key=lambda p: strength.get(p, 0.0))
@@ -335,7 +395,6 @@ def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dic
     broker_ids = [g.person_of(n) for n, _ in brokers.most_common(10)]
     broker_names = reader.names(broker_ids)
     _, linked, n_contacts = _ties_among(g, me_person)
-    enough = bool(circles) and linked >= TIES_AMONG * n_contacts
     return {
         "basis": "Leiden communities of your contacts (ties among them pooled and inferred)",
         "needs": "known ties among most of your contacts (a circle is two people or more)",

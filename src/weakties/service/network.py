@@ -25,18 +25,27 @@ if TYPE_CHECKING:
     from weakties.graph import Graph
 
 __all__ = [
+    "FIGURES",
+    "PEOPLE_PAGE",
+    "BehindPerson",
     "Degree",
     "GraphStats",
     "Mutual",
     "Paths",
+    "PeopleBehind",
     "PersonRef",
     "degree",
     "graph_stats",
     "mutual",
     "paths",
+    "people_behind",
 ]
 
 DEGREE_LABEL = {0: "you", 1: "1st", 2: "2nd", 3: "3rd"}
+#: the figures of the value report whose people :func:`people_behind` lists
+FIGURES = ("second_degree", "third_degree", "only_way_in", "circle")
+#: people listed per page behind a figure
+PEOPLE_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +103,34 @@ class Mutual:
     a: PersonRef
     b: PersonRef
     people: list[PersonRef]
+
+
+@dataclass(frozen=True, slots=True)
+class BehindPerson:
+    """One of the people behind a figure: ``handle`` when they are a member (their
+    profile), ``degree`` their distance from the viewer (1, 2 or 3)."""
+
+    id: int
+    name: str | None
+    handle: str | None
+    degree: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleBehind:
+    """A page of the people a figure of the value report counts, by name.
+
+    ``total`` is the figure itself; ``people`` the ``limit`` of them from
+    ``offset``, ordered by name."""
+
+    figure: str
+    inferred: bool
+    circle: int | None
+    as_of: str
+    total: int
+    offset: int
+    limit: int
+    people: list[BehindPerson]
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,3 +306,90 @@ def paths(conn: Connection, who: Viewer, a: str, b: str | None = None) -> Paths:
         PersonRef(end, names.get(end)),
         [[PersonRef(p, names.get(p)) for p in path] for path in ids],
     )
+
+
+def people_behind(
+    conn: Connection,
+    who: Viewer,
+    figure: str,
+    *,
+    inferred: bool = False,
+    circle: int | None = None,
+    offset: int = 0,
+    limit: int = PEOPLE_PAGE,
+) -> PeopleBehind:
+    """The people behind a figure of the viewer's value report (``/network``), by
+    name and a page at a time: ``second_degree`` and ``third_degree`` (over the
+    declared ties, or every tie with ``inferred``), ``only_way_in`` (the second
+    degree reached through one contact only) and ``circle`` (the contacts of the
+    report's circle number ``circle``, 1 the first listed).
+
+    They are read by the report's own rules from the network the report reads
+    (:func:`weakties.report.value.figure_people`; the people a block or a
+    suspension hides are not in it), so that ``total`` is the figure; names are
+    those the viewer's scope may show. The list is kept for the viewer while the
+    graph is unchanged (:func:`weakties.service.live.memo`): the next pages read it.
+
+    Raises
+    ------
+    InputError
+        An unknown figure, a circle without its number, a bad page.
+    NotFoundError
+        A circle the report does not list.
+    """
+    from weakties.errors import NotFoundError
+    from weakties.graph import NodeNotFound
+    from weakties.report.value import figure_people
+    from weakties.service.live import memo
+
+    person_of(who)  # a member's report only
+    if figure not in FIGURES:
+        raise InputError(f"no figure {figure!r}: one of {', '.join(FIGURES)}", field="figure")
+    if figure == "circle" and circle is None:
+        raise InputError("say which circle (1 is the first listed)", field="circle")
+    if figure != "circle":
+        circle = None
+    if figure not in ("second_degree", "third_degree"):
+        inferred = False
+    if offset < 0 or limit < 1:
+        raise InputError("a page starts at 0 or more and holds one person or more")
+    r = shown_reader(conn, who)
+
+    def listed() -> list[BehindPerson]:
+        try:
+            ids = figure_people(r, figure, as_of=who.as_of, inferred=inferred, circle=circle)
+        except NodeNotFound:  # not a tie visible: nobody at any degree
+            ids = []
+        except ValueError as exc:
+            raise NotFoundError(str(exc)) from None
+        names = r.names(ids)
+        handles = _handles(conn, ids)
+        hops = {"second_degree": 2, "third_degree": 3, "only_way_in": 2, "circle": 1}[figure]
+        people = [BehindPerson(p, names.get(p), handles.get(p), hops) for p in ids]
+        people.sort(key=lambda p: (p.name is None, (p.name or "").casefold(), p.id))
+        return people
+
+    found = memo(conn, who, ("people_behind", figure, inferred, circle), listed, traces=False)
+    return PeopleBehind(
+        figure=figure,
+        inferred=inferred,
+        circle=circle,
+        as_of=who.when.date().isoformat(),
+        total=len(found),
+        offset=offset,
+        limit=limit,
+        people=found[offset : offset + limit],
+    )
+
+
+def _handles(conn: Connection, ids: list[int]) -> dict[int, str]:
+    """The handles of those of ``ids`` who are members."""
+    from weakties.store._base import chunks
+
+    out: dict[int, str] = {}
+    for chunk in chunks(ids):
+        rows = conn.execute(
+            select(Member.person_id, Member.handle).where(Member.person_id.in_(chunk))
+        )
+        out.update({int(p): str(h) for p, h in rows})
+    return out

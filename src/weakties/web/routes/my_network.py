@@ -1,5 +1,7 @@
 """The member's network as pages and as JSON: its ties (``/network/ties``), one tie
-(``/network/ties/<person id>``) with the member's correction, and the same data
+(``/network/ties/<person id>``) with the member's correction, the people behind a
+figure of the value report (``/network/people``: the second and third degree,
+the second degree reached through one contact only, a circle), and the same data
 under ``/api/v1/network``. The value report itself is on ``/network``
 (:mod:`weakties.web.routes.network`) and at ``/api/v1/network``.
 
@@ -10,6 +12,7 @@ viewer: a member only ever reads their own ties.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query
 from pydantic import BaseModel, Field
@@ -18,6 +21,7 @@ from starlette.responses import Response
 from weakties.errors import InputError
 from weakties.records import to_json
 from weakties.service import dashboard, ego, tie_review
+from weakties.service import network as network_service
 from weakties.ties.reasons import model_facts
 from weakties.web.deps import ApiMember, Page
 from weakties.web.render import json_bytes, redirect, render
@@ -34,6 +38,7 @@ PAGE_SIZE = 100
 ClassParam = Literal["strong", "weak", "dormant", "nominal"]
 SortParam = Literal["strength", "name", "contacts", "recent", "mutual"]
 SaidParam = Literal["close", "acquaintance", "lost_touch", "never_met"]
+FigureParam = Literal["second_degree", "third_degree", "only_way_in", "circle"]
 
 
 def _blank(value: str | None) -> str | None:
@@ -123,6 +128,57 @@ def tie_page(ctx: Page, person_id: int) -> Response:
     )
 
 
+def _people_behind(
+    ctx: Any,
+    figure: str,
+    inferred: bool,
+    circle: int | None,
+    as_of: str,
+    offset: int,
+    limit: int,
+) -> network_service.PeopleBehind:
+    from weakties.service.context import viewer
+    from weakties.web.routes.network import as_of_day
+
+    account = ctx.require()
+    day = as_of_day(as_of)  # a bad date: 422 naming the as_of field
+    with ctx.tx() as conn:
+        return network_service.people_behind(
+            conn,
+            viewer(conn, account.handle, as_of=day),
+            figure,
+            inferred=inferred,
+            circle=circle,
+            offset=offset,
+            limit=limit,
+        )
+
+
+@router.get("/network/people")
+def people_page(
+    ctx: Page,
+    figure: Annotated[str, Query(max_length=40)] = "second_degree",
+    ties: Annotated[str, Query(max_length=40)] = "declared",
+    circle: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    as_of: Annotated[str, Query(max_length=40)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The people behind a figure of /network, by name, a page at a time."""
+    found = _people_behind(
+        ctx, figure, ties == "inferred", circle, as_of, offset, network_service.PEOPLE_PAGE
+    )
+    query: dict[str, Any] = {"figure": found.figure}
+    if found.inferred:
+        query["ties"] = "inferred"
+    if found.circle is not None:
+        query["circle"] = found.circle
+    if as_of.strip():
+        query["as_of"] = as_of.strip()
+    return render(
+        ctx, "network_people.html", found=found, as_of=as_of.strip(), base=urlencode(query)
+    )
+
+
 @router.get("/network/graph")
 def graph_page(ctx: Page) -> Response:
     account = ctx.require()
@@ -193,6 +249,27 @@ def graph_api(ctx: ApiMember) -> Response:
 
         body = memo(conn, who, ("ego", "json"), encoded)
     return Response(body, media_type="application/json")
+
+
+@api.get("/people", response_model=dict[str, Any])
+def people_api(
+    ctx: ApiMember,
+    figure: FigureParam,
+    inferred: Annotated[
+        bool, Query(description="the reach over every tie, inferred ones too")
+    ] = False,
+    circle: Annotated[
+        int | None, Query(ge=1, le=1000, description="the circle's number (1: the first)")
+    ] = None,
+    as_of: Annotated[str, Query(description="as the network stood this day (YYYY-MM-DD)")] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = network_service.PEOPLE_PAGE,
+) -> dict[str, Any]:
+    """The people behind a figure of your value report, by name: the second or third
+    degree (``inferred``: over every tie), the second degree you reach through one
+    contact only, or a circle; ``total`` is the figure."""
+    found = _people_behind(ctx, figure, inferred, circle, as_of, offset, limit)
+    return dict(to_json(found))
 
 
 @api.get("/ties", response_model=dict[str, Any])
