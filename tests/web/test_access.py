@@ -234,6 +234,7 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/in/{owner}/unfollow", "form", {**SIGNED, "owner": 409}, 404),
     ("GET", "/following", "", SIGNED, 200),
     ("GET", "/search", "", SIGNED, 200),
+    ("GET", "/search/suggest", "", SIGNED, 200),
     ("GET", "/groups", "", SIGNED, 200),
     ("POST", "/groups", "form:group", SIGNED, 303),
     ("GET", "/groups/{group}", "", SIGNED, 200),

@@ -40,6 +40,20 @@ def search_page(ctx: Page, q: str = Query("", max_length=200), kind: str = "") -
     )
 
 
+#: results of each kind in the header box's suggestions
+SUGGESTED = 3
+
+
+@router.get("/search/suggest")
+def search_suggest(ctx: Page, q: str = Query("", max_length=200)) -> Response:
+    """The search box of every page suggests as one types (htmx swaps this fragment
+    under it); without JavaScript the box is a plain form to ``/search``."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        found = search_service.search(conn, account.viewer(conn), q, limit=SUGGESTED)
+    return render(ctx, "_search_suggest.html", results=found)
+
+
 class PersonHitOut(BaseModel):
     name: str
     handle: str | None = Field(description="when they are a member")
