@@ -1,6 +1,7 @@
 """In a real browser: the network around members — mutual connections and degrees,
 an organisation page's "people in your network here", a group created and joined,
-search by an unaccented part of a name (typed into the box, with and without htmx).
+search by an unaccented part of a name (typed into the box, suggested as one types
+with htmx, and submitted as a plain form).
 
 Screenshots of each page go to tests/artifacts/; any console error or failed asset
 fails the test.
@@ -90,6 +91,10 @@ def test_degrees_organisation_group_and_search(chromium, live, artifacts):
 
     # search finds Léa by an unaccented part of her name, from the box on every page
     cyd.locator("#q-top").fill("lea mar")
+    # with htmx the box suggests as one types, on every page
+    suggested = cyd.locator("#q-top-suggest")
+    expect(suggested.get_by_role("link", name="Léa Martin")).to_be_visible()
+    cyd.screenshot(path=artifacts / "search-suggest-en.png")
     cyd.locator("#q-top").press("Enter")
     cyd.wait_for_url(live + "/search?q=lea+mar")
     expect(cyd.locator("#results").get_by_role("link", name="Léa Martin")).to_be_visible()
