@@ -215,3 +215,23 @@ def test_ties_between_two_groups_are_those_of_every_tie(platform):
                         }
                         got = set(r.ties_between(one, other, "names", social=social))
                         assert got == want
+
+
+def test_the_ties_of_some_sources_are_read_once_with_those_of_every_source(platform):
+    """A reader that read the ties of every source keeps those of some sources
+    from them (a report reads both): the same rows as read by themselves."""
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            for level in ("names", "counts"):
+                for as_of in (None, dt.datetime(2020, 1, 1)):
+                    fresh = Reader(conn, who.scope).tie_rows(
+                        level, sources=SOCIAL_TIE_SOURCES, as_of=as_of
+                    )
+                    r = Reader(conn, who.scope)
+                    every = r.tie_rows(level, as_of=as_of)
+                    kept = r.tie_rows(level, sources=SOCIAL_TIE_SOURCES, as_of=as_of)
+                    assert sorted(kept) == sorted(fresh)
+                    assert len(kept) <= len(every)
+                    assert r.tie_rows(level, sources=("manual",), as_of=as_of) == [
+                        row for row in every if row[2] == "manual"
+                    ]

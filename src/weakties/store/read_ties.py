@@ -51,6 +51,15 @@ class TieReads(ReaderBase):
         key = ("tie_rows", level, tuple(sources) if sources else None, include_ended, as_of)
         if key in self._cache:
             return self._cache[key]
+        every = ("tie_rows", level, None, include_ended, as_of)
+        if sources is not None and every in self._cache:
+            # the same rows of every source were read already (a report reads the
+            # network of every tie, then the declared ones): keep those of these
+            # sources instead of reading the network's ties again
+            wanted = set(key[2] or ())
+            kept = [row for row in self._cache[every] if row[2] in wanted]
+            self._cache[key] = kept
+            return kept
         query = self.where(
             select(Tie.person_a_id, Tie.person_b_id, Tie.source, Tie.asserted_by, Tie.confidence),
             self.tie_visible(level, whole=True),
