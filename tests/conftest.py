@@ -8,7 +8,9 @@ session, see ``tests/servers.py``; marked ``postgres``).
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +96,27 @@ def postgres(postgres_server: PostgresServer | str) -> PostgresServer:
     return postgres_server
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at the newest schema, migrated once per test session (per
+    xdist worker): a fresh database is a copy of it, as on PostgreSQL (where
+    ``new_database`` copies a migrated template), instead of every migration run
+    again for each of the hundreds of tests that open a store."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    open_store(path).close()
+    return path
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 @pytest.fixture
 def store_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a fresh database at the newest schema on ``backend``."""
     if backend == "sqlite":
+        _copy_sqlite(request.getfixturevalue("sqlite_template"), db_path)
         yield f"sqlite:///{db_path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
