@@ -174,7 +174,8 @@ def _answers(port: int) -> bool:
 def _one_per_worker(served: Served) -> dict[int, Browser]:
     """A kept-alive connection to each worker (new ones until each has one)."""
     found: dict[int, Browser] = {}
-    deadline = time.monotonic() + 30  # a worker still starting takes no connection
+    # a worker still starting takes no connection (minutes on a loaded machine)
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         browser = Browser(served)
         status, _, pid = browser.call("ana", "GET", "/profiles/ana")
