@@ -186,7 +186,8 @@ def test_a_day_on_the_platform(chromium, live, store, tmp_path, artifacts):
     ana.goto(live + "/jobs")
     ana.get_by_label("Title or organisation").fill("data")
     ana.get_by_label("Workplace").select_option("hybrid")
-    ana.get_by_role("button", name="Search").click()
+    # the page's own Search button (the header's search box has one too)
+    ana.locator("#main").get_by_role("button", name="Search").click()
     found = ana.locator("li.job").first
     assert "Data engineer" in found.inner_text()
     # Bo (her connection) and Carla (her imported contact, now at Globex)
