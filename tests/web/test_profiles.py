@@ -118,6 +118,29 @@ def test_a_decompression_bomb_is_refused(ana):
     assert refused.status_code == 422
 
 
+def test_an_image_over_the_pixel_limit_is_refused_before_decoding(ana):
+    # 6500 x 6500 = 42 M pixels (over the 40 M limit, under Pillow's own 2x threshold):
+    # a few kB of PNG that would decode to some 120 MB
+    out = io.BytesIO()
+    Image.new("1", (6500, 6500)).save(out, format="PNG")
+    assert len(out.getvalue()) < 20_000
+    api = ana.post(
+        "/api/v1/me/photo",
+        files={"photo": ("huge.png", out.getvalue(), "image/png")},
+        headers=api_headers(ana),
+    )
+    assert api.status_code == 422
+    assert api.json()["fields"] == {"photo": "The image is too large."}
+    page = _upload(ana, out.getvalue())
+    assert page.status_code == 422 and 'aria-describedby="e-photo"' in page.text
+    assert "The image is too large." in page.text
+    bomb = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(bomb, format="PNG")  # over Pillow's threshold too
+    refused = _upload(ana, bomb.getvalue())
+    assert refused.status_code == 422 and "The image is too large." in refused.text
+    assert ana.get("/photos/ana.jpg").status_code == 404
+
+
 def test_removing_the_photo(ana):
     _upload(ana, _image("PNG"))
     removed = ana.post(

@@ -400,20 +400,31 @@ def update_profile(conn: Connection, viewer: Viewer, edit: ProfileEdit) -> None:
 def _reencode(data: bytes) -> bytes:
     """The image as a square JPEG of PHOTO_SIZE pixels; its metadata is not copied."""
     import io
+    import warnings
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+    # Over the limit, Pillow warns on opening (and raises only above twice the limit):
+    # the size is checked below and such an image is refused before it is decoded.
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in PHOTO_FORMATS:
                 raise FormError.one("photo", N_("Send a JPEG, PNG, WebP or GIF image."))
+            # Only the header is read so far: the size is known before any pixel is
+            # decoded (Pillow itself refuses only above twice MAX_IMAGE_PIXELS).
+            width, height = image.size
+            if width * height > PHOTO_MAX_PIXELS:
+                raise FormError.one("photo", N_("The image is too large."))
             image.seek(0)
             image.load()
             square = ImageOps.fit(
                 ImageOps.exif_transpose(image).convert("RGB"), (PHOTO_SIZE, PHOTO_SIZE)
             )
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+    except Image.DecompressionBombError:
+        raise FormError.one("photo", N_("The image is too large.")) from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise FormError.one("photo", N_("Send a JPEG, PNG, WebP or GIF image.")) from None
     out = io.BytesIO()
     square.save(out, format="JPEG", quality=85, optimize=True)
