@@ -6,6 +6,12 @@ on the export (``run_batch("all")``, results written and read back); the
 embedded engine computes the same from the database. Features to 1e-9, the same
 classes, the same top-K suggestions (candidates, order, scores to 1e-9, mutual
 contacts), the same reach counts per member and organisation.
+
+In that world one member keeps a fit (``weakties model fit``): the operator's
+run still scores with the priors, as the embedded engine scores the operator's
+view; the member's own export, run through the batch's ties job, is scored with
+the fit where it reads a pair — its inputs, scores, classes and model names
+equal to the embedded engine's.
 """
 
 from __future__ import annotations
@@ -19,9 +25,13 @@ import pytest
 from weakties import service
 from weakties.scale import embedded, runs
 from weakties.scale.batch import run_batch
+from weakties.scale.fitted import FIT_FEATURES
 from weakties.scale.ties import FEATURES
-from weakties.service.context import reader
+from weakties.service import models
+from weakties.service.context import reader, viewer
 from weakties.service.export import export
+from weakties.ties.model import DEFAULT
+from weakties.ties.reasons import FITTED_MODEL
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 pq = pytest.importorskip("pyarrow.parquet")
@@ -33,14 +43,24 @@ def world(tmp_path_factory, spark):
 
     folder = tmp_path_factory.mktemp("parity")
     store, _demo = build_demo(folder / "demo.sqlite", n_people=300, seed=7)
+    with store.engine.begin() as conn:
+        kept = models.fit(conn, viewer(conn, "you"))
+        assert kept.kept and kept.ties.fitted, kept.ties.note
     with service.transaction(store) as conn:
         export(conn, service.operator(conn), "parquet", folder / "export")
         r = reader(conn, service.operator(conn))
         ties = embedded.tie_scores(r)
         suggestions = embedded.suggestions(r)
         by_org, totals = embedded.reach(r, ties)
+        me = viewer(conn, "you")
+        export(conn, me, "parquet", folder / "mine")
+        mine = embedded.tie_scores(reader(conn, me))
     result = run_batch("all", str(folder / "export"), str(folder / "out"), spark=spark)
+    # the member's export: the ties job only (the fit changes nothing else the batch computes)
+    fitted = run_batch("ties", str(folder / "mine"), str(folder / "out-mine"), spark=spark)
     yield {
+        "mine": mine,
+        "fitted": fitted,
         "folder": folder,
         "store": store,
         "ties": ties,
@@ -143,3 +163,86 @@ def test_same_reach_counts(world):
     assert by_org == world["by_org"]
     assert totals == world["totals"]
     assert len(totals) == 3 and all(w > 0 for _n, w in totals.values())
+
+
+def _rows(folder: Path, run: str, name: str = "ties") -> list[dict]:
+    return sorted(
+        pq.read_table(runs.run_folder(folder, run) / name).to_pylist(),
+        key=lambda r: (r["a"], r["b"]),
+    )
+
+
+def test_the_operators_run_scores_with_the_priors_though_a_member_keeps_a_fit(world):
+    # the embedded engine scores the operator's view with the priors (no member:
+    # choose_model), whoever keeps a fit; so does the run, and says so
+    rows = _table(world["folder"], world["result"].run_id, "ties")
+    assert {r["model"] for r in rows} == {DEFAULT.name}
+    assert set(world["ties"].models.tolist()) == {DEFAULT.name}
+    assert "priors" in world["result"].models["ties"]
+
+
+def test_the_members_run_applies_their_kept_fit_as_the_embedded_engine(world):
+    want = world["mine"]
+    rows = _rows(world["folder"] / "out-mine", world["fitted"].run_id)
+    assert [(r["a"], r["b"]) for r in rows] == list(
+        zip(want.table.a.tolist(), want.table.b.tolist(), strict=True)
+    )
+    # the same model per row: the fit where it reads the pair, the priors elsewhere
+    names = [r["model"] for r in rows]
+    assert names == want.models.tolist()
+    fit_name = FITTED_MODEL.format(date=want.scores.fit.date)
+    assert fit_name in world["fitted"].models["ties"]
+    assert 50 < names.count(fit_name) < len(names)
+    score = np.array([r["score"] for r in rows])
+    assert np.max(np.abs(score - want.score)) <= 1e-9
+    assert [r["class"] for r in rows] == want.classes.tolist()
+    # the fit's inputs, to 1e-9 (null where the fit does not read the pair)
+    read = want.scores.rows
+    inside = read >= 0
+    for name in FIT_FEATURES:
+        got = np.array([np.nan if r[f"fit_{name}"] is None else r[f"fit_{name}"] for r in rows])
+        expected = np.full(len(rows), np.nan)
+        expected[inside] = want.scores.x[name][read[inside]]
+        same = (np.isnan(got) & np.isnan(expected)) | (np.abs(got - expected) <= 1e-9)
+        assert same.all(), (name, got[~same][:5], expected[~same][:5])
+    # a constant column proves nothing: only what LinkedIn messages cannot vary
+    # is constant here (one channel, one recipient each)
+    constant = {n for n in FIT_FEATURES if not np.nanstd(want.scores.x[n]) > 0}
+    assert constant <= {"channels", "closeness"}
+
+
+def test_the_fit_decides_what_the_priors_would_not(world):
+    """The checks above can tell the fit from the priors: on the pairs the fit
+    reads, the priors' scores of the same pairs differ, and some classes too."""
+    want = world["mine"]
+    prior = want.scores.base
+    inside = want.scores.rows >= 0
+    assert np.max(np.abs(want.score[inside] - prior.score[inside])) > 0.1
+    assert (want.classes[inside] != prior.classes[inside]).any()
+    assert (want.score[~inside] == prior.score[~inside]).all()
+
+
+def test_the_reference_is_what_ties_all_shows(world):
+    """The embedded reference scores as ``weakties ties --all`` does for the member
+    (the pairs with a trace, the same model name and score per pair)."""
+    from weakties.service import ties as tie_service
+
+    want = world["mine"]
+    with service.transaction(world["store"]) as conn:
+        listed = tie_service.all_pairs(conn, viewer(conn, "you"))
+    by_pair = {
+        (a, b): (float(s), m)
+        for a, b, s, m in zip(
+            want.table.a.tolist(),
+            want.table.b.tolist(),
+            want.score,
+            want.models.tolist(),
+            strict=True,
+        )
+    }
+    assert len(listed.pairs) > 100
+    for pair in listed.pairs:
+        score, name = by_pair[(pair.a_id, pair.b_id)]
+        assert pair.model == name
+        assert pair.klass == str(want.classes[want.table.index_of(pair.a_id, pair.b_id)])
+        assert pair.score == pytest.approx(round(score, 4), abs=1e-12)

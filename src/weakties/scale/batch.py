@@ -5,6 +5,11 @@ store (see :mod:`weakties.scale.source`), computes with
 :mod:`weakties.scale.ties`, :mod:`weakties.scale.suggest` and
 :mod:`weakties.scale.reach`, and writes one run (see :mod:`weakties.scale.runs`):
 the results switch only when the run is complete.
+
+The tie scores are the priors' for the operator's whole-database view; on a
+member's own export they are read by the model the embedded engine scores that
+member's ties with — their calibration, or their kept fit where it reads a pair
+(:mod:`weakties.scale.fitted`) — and each row names its model (``model``).
 """
 
 from __future__ import annotations
@@ -53,16 +58,18 @@ class BatchResult:
 
 
 #: What a run scores and ranks with (kept in its manifest and said by ``weakties
-#: batch``): the documented priors, for every pair of the export at once — not a
-#: member's calibration or the models fitted on a member's history, which
-#: ``weakties ties`` and ``weakties suggest`` use (docs/scale.md).
+#: batch``). Ties: the documented priors, or — on a member's own export — the
+#: model the embedded engine scores their ties with (their calibration, or the
+#: fit kept by ``weakties model fit`` that serves the date, applied by
+#: :mod:`weakties.scale.fitted`); the run says which (:func:`weakties.scale.fitted.run_model`).
+#: Suggestions: the heuristic, not the ranker fitted on a member's history
+#: (docs/scale.md).
 MODELS = {
-    "ties": "the documented priors: the hand-set default tie model, not a member's "
-    "calibration or fit",
+    "ties": "the documented priors: the hand-set default tie model",
     "suggest": "the weakties heuristic (resource allocation, shared organisations, a little "
     "Katz), not the ranker fitted on a member's history, which ranks better "
     "(precision@10 0.0060 vs 0.0249 on CollegeMsg's rolling splits)",
-    "reach": "tie strengths of the documented priors",
+    "reach": "tie strengths scored with the run's tie model",
 }
 
 
@@ -123,13 +130,28 @@ def run_batch(
         rows[name] = int(session.read.parquet(str(folder / name)).count())
         log.info("batch %s: %s, %d row(s)", run_id, name, rows[name])
 
+    from pyspark.sql import functions as F
+
+    from weakties.scale import fitted as fit_job
     from weakties.scale import ties as tie_job
+    from weakties.ties.reasons import FITTED_MODEL
+
+    prior, fit, tie_model = fit_job.run_model(source, when)
+
+    def scored() -> Any:
+        """Every pair's score: the prior's, read by the kept fit where it applies."""
+        features = tie_job.tie_features(session, source, when)
+        frame = tie_job.tie_scores(features, prior)
+        if fit is None or fit.ties is None:
+            return frame.withColumn("model", F.lit(prior.name))
+        name = FITTED_MODEL.format(date=fit.date)
+        inputs = fit_job.fitted_features(source, when)
+        return fit_job.fitted_scores(frame, inputs, fit.ties, name, prior.name)
 
     scores = None
     if "ties" in wanted:
         with step("ties"):
-            features = tie_job.tie_features(session, source, when)
-            write("ties", tie_job.tie_scores(features))
+            write("ties", scored())
         scores = session.read.parquet(str(folder / "ties"))
     if "suggest" in wanted:
         from weakties.scale.suggest import suggestions
@@ -151,13 +173,16 @@ def run_batch(
         with step("reach"):
             if scores is None:
                 # the scores are read once, by the strengths that reach checkpoints
-                features = tie_job.tie_features(session, source, when)
-                scores = tie_job.tie_scores(features)
+                scores = scored()
             by_org, totals = reach(source, scores, when, salt_above=salt_above)
             write("reach", by_org)
             write("reach_totals", totals)
     finished = clock.utcnow().replace(tzinfo=dt.UTC)
     models = {name: MODELS[name] for name in wanted}
+    if "ties" in models:
+        models["ties"] = tie_model
+    if "reach" in models:
+        models["reach"] = f"tie strengths scored with {tie_model}"
     manifest: dict[str, Any] = {
         "run": run_id,
         "job": job,

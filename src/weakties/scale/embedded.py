@@ -18,11 +18,12 @@ import numpy as np
 
 from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
 from weakties.ties.features import FeatureTable, compute_features
-from weakties.ties.model import DEFAULT, TieModel
+from weakties.ties.model import TieModel
 from weakties.ties.traces import load_traces
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
+    from weakties.ties.strength import TieScores
 
 __all__ = ["EmbeddedTies", "reach", "suggestions", "tie_scores"]
 
@@ -35,19 +36,37 @@ class EmbeddedTies:
     score: np.ndarray
     classes: np.ndarray
     traced: np.ndarray  # the pair has a trace (else: a tie only)
+    #: the name of the model that scored each pair
+    models: np.ndarray | None = None
+    #: the scores as the engine reads them (a fit's inputs and reasons too)
+    scores: TieScores | None = None
 
 
 def tie_scores(
-    reader: Reader, as_of: dt.datetime | None = None, model: TieModel = DEFAULT
+    reader: Reader, as_of: dt.datetime | None = None, model: TieModel | None = None
 ) -> EmbeddedTies:
-    """Every pair with a trace or a tie, as the reader's scope may see them."""
+    """Every pair with a trace or a tie, as the reader's scope may see them, scored
+    by the reader's member's model as every page scores their ties
+    (:func:`weakties.ties.strength.choose_model`: their calibration, else their
+    kept fit that serves the date, else the priors — the priors for the
+    operator), or by ``model`` when given."""
+    from weakties.ties.learned import learned_scores, read_history
+    from weakties.ties.strength import ModelChoice, TieScores, choose_model
+
     when = as_of or reader.now
+    choice = choose_model(reader, None, when) if model is None else ModelChoice(model)
+    prior = choice.prior
     traces = load_traces(reader, when)
     table = compute_features(reader, traces, as_of=when, ego=None, include_tied=True)
-    score = model.score(table)
+    score = prior.score(table)
+    scores = TieScores(table, score, prior.classify(table, score), prior, when)
+    if choice.fitted is not None and len(table):
+        found = learned_scores(scores, choice.fitted, read_history(reader, when))
+        scores = found if found is not None else scores
     keys = table.a * (1 << 32) + table.b
     traced = np.isin(keys, traces.a * (1 << 32) + traces.b)
-    return EmbeddedTies(table, score, model.classify(table, score), traced)
+    models = np.array([scores.model_of(i) for i in range(len(table))], dtype=object)
+    return EmbeddedTies(table, scores.score, scores.classes, traced, models, scores)
 
 
 def suggestions(reader: Reader, *, top: int = 10) -> dict[int, list[tuple[int, float, int]]]:

@@ -34,6 +34,12 @@ class Source:
     url: str
     members_by_name: list[int]
     exported_at: str | None = None
+    #: the model that scores the viewer's ties, as the export chose it
+    #: (``{"calibration": ..., "fit": ...}``, :func:`weakties.service.export.tie_model_choice`);
+    #: None for the operator's view, the shared view and JDBC: the priors
+    tie_model: dict[str, Any] | None = None
+    #: the data's present as exported (``now`` is the run's date, which may differ)
+    present: dt.datetime | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self.tables[name]
@@ -76,6 +82,8 @@ def load_source(spark: Any, url: str, *, now: dt.datetime | None = None) -> Sour
         url,
         [int(m) for m in manifest.get("members_by_name", [])],
         manifest.get("exported_at"),
+        manifest.get("tie_model"),
+        dt.datetime.fromisoformat(manifest["now"]),
     )
 
 

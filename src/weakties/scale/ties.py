@@ -26,7 +26,14 @@ from weakties.model.kinds import CONVERSATION_KINDS, INFERRED_SOURCES, KIND_CODE
 from weakties.model.seniority import seniority
 from weakties.scale.source import Source
 from weakties.ties.features import DAY, DECAY_DAYS, MONTH, PERSONAL_GROUP
-from weakties.ties.model import DEFAULT, DORMANT_DAYS, GROUP_AGE_DAYS, STRONG_AT, TieModel
+from weakties.ties.model import (
+    DEFAULT,
+    DORMANT_DAYS,
+    GROUP_AGE_DAYS,
+    ONE_WAY_STRANGER,
+    STRONG_AT,
+    TieModel,
+)
 from weakties.ties.traces import epoch_seconds
 
 __all__ = ["FEATURES", "pair_traces", "tie_features", "tie_pairs", "tie_scores"]
@@ -460,7 +467,9 @@ def _rung(title: str | None) -> int | None:
 
 
 def tie_scores(features: Any, model: TieModel = DEFAULT) -> Any:
-    """Score and class of every pair (as :class:`weakties.ties.model.TieModel`)."""
+    """Score and class of every pair (as :class:`weakties.ties.model.TieModel`:
+    the documented priors, or a member's calibration). A member's kept fit is
+    applied over these by :func:`weakties.scale.fitted.fitted_scores`."""
     from pyspark.sql import functions as F
 
     c = F.col
@@ -473,12 +482,14 @@ def tie_scores(features: Any, model: TieModel = DEFAULT) -> Any:
         nan_to(c("days_since_contact"), float("inf")) + GROUP_AGE_DAYS,
     )
     since = F.when(since == float("inf"), 10 * 365.0).otherwise(since)
+    # someone not connected whose messages went one way only (one_way_strangers)
+    stranger = ~c("tied") & (c("contacts") > 0) & (c("balance") <= 0)
     x = {
         "recency": F.log1p(F.greatest(since, F.lit(0.0)) / 30.0),
         "duration": F.log1p(F.greatest(c("days_known"), F.lit(0.0)) / 365.0),
         "intensity": F.log1p(c("contacts_decayed")),
         "active_months": F.log1p(c("personal_months")),
-        "reciprocity": c("balance"),
+        "reciprocity": c("balance") - F.when(stranger, ONE_WAY_STRANGER).otherwise(0.0),
         "turns": F.log1p(c("turns")),
         "services": F.log1p(c("services")),
         "one_to_one": c("one_to_one_share") * F.when(c("contacts") > 0, 1.0).otherwise(0.0),
@@ -499,7 +510,7 @@ def tie_scores(features: Any, model: TieModel = DEFAULT) -> Any:
         F.when(never & c("tied"), "nominal")
         .when(never, "weak")
         .when(dormant, "dormant")
-        .when(c("score") >= STRONG_AT, "strong")
+        .when((c("score") >= STRONG_AT) & ~stranger, "strong")
         .otherwise("weak")
     )
     return features.withColumn("score", score).withColumn("class", klass).drop("tied")

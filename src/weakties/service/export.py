@@ -8,8 +8,10 @@ the batch pipeline (:mod:`weakties.scale`).
 
 - ``parquet`` / ``csv``: a folder with one file per table (``person``,
   ``member``, ``organization``, ``position``, ``tie``, ``interaction``) and
-  ``manifest.json`` (whose view, the data's present, row counts). The batch
-  pipeline reads the Parquet folder.
+  ``manifest.json`` (whose view, the data's present, row counts; for a
+  member's Parquet export, ``tie_model``: their calibration or the kept fit
+  that serves the present, which the batch scores with — see
+  :func:`tie_model_choice`). The batch pipeline reads the Parquet folder.
 - ``graphml`` / ``gexf``: one file, people as nodes (name, headline, industry,
   location, current employers) and the active ties as edges (their sources,
   earliest start, largest confidence). NetworkX reads the GraphML; Gephi opens
@@ -38,7 +40,14 @@ from weakties.service.context import Viewer
 from weakties.store.clock import utcnow
 from weakties.store.read_export import EXPORT_COLUMNS, ExportReader
 
-__all__ = ["FORMATS", "MANIFEST", "ExportResult", "export", "read_manifest"]
+__all__ = [
+    "FORMATS",
+    "MANIFEST",
+    "ExportResult",
+    "export",
+    "read_manifest",
+    "tie_model_choice",
+]
 
 FORMATS = ("parquet", "csv", "graphml", "gexf")
 MANIFEST = "manifest.json"
@@ -60,7 +69,34 @@ def _reader(conn: Connection, who: Viewer) -> ExportReader:
     return ExportReader(conn, who.scope, now=who.now, clock=who.clock)
 
 
-def _manifest(who: Viewer, counts: dict[str, int], fmt: str) -> dict[str, Any]:
+def tie_model_choice(reader: ExportReader, who: Viewer) -> dict[str, Any] | None:
+    """The model that scores the viewer's ties at the export's present, for the
+    batch to score with (:mod:`weakties.scale.fitted`): their calibration, else
+    the kept fit that serves the date — chosen here, by
+    :func:`weakties.ties.strength.choose_model`, because the rule reads what an
+    export never holds (the member's labels and ask outcomes a fit must have
+    been made with). None for the operator and the shared view: no member, the
+    priors (as ``choose_model`` decides for them too)."""
+    if who.scope.member_id is None:
+        return None
+    from weakties.ties.strength import choose_model
+
+    choice = choose_model(reader, who.scope.member_id, _present(who))
+    calibration = json.loads(choice.prior.to_json()) if choice.calibrated else None
+    fit = json.loads(choice.fitted.to_json()) if choice.fitted is not None else None
+    if calibration is None and fit is None:
+        return None
+    return {"calibration": calibration, "fit": fit}
+
+
+def _present(who: Viewer) -> dt.datetime:
+    """The export's present as the manifest writes it (to the second)."""
+    return dt.datetime.fromisoformat(who.when.isoformat(timespec="seconds"))
+
+
+def _manifest(
+    who: Viewer, counts: dict[str, int], fmt: str, tie_model: dict[str, Any] | None = None
+) -> dict[str, Any]:
     scope = who.scope
     return {
         "format": f"weakties-export-{fmt}",
@@ -73,6 +109,8 @@ def _manifest(who: Viewer, counts: dict[str, int], fmt: str) -> dict[str, Any]:
         # the real time (not the data's clock): changes recorded later are newer
         "exported_at": utcnow().isoformat(),
         "tables": counts,
+        # what scores the viewer's ties (None: the priors): the batch applies it
+        "tie_model": tie_model,
     }
 
 
@@ -125,7 +163,9 @@ def export(
     tables = {name: reader.export_table(name) for name in EXPORT_COLUMNS}
     counts = {name: len(rows) for name, rows in tables.items()}
     try:
-        _write(tables, counts, who, fmt, target)
+        # the batch reads Parquet: it scores with the model the viewer's ties have
+        tie_model = tie_model_choice(reader, who) if fmt == "parquet" else None
+        _write(tables, counts, who, fmt, target, tie_model)
     except OSError as exc:
         # a full disk, a folder that cannot be written: one line, and nothing left
         # behind (what was written went to a temporary file or folder, removed)
@@ -141,6 +181,7 @@ def _write(
     who: Viewer,
     fmt: str,
     target: Path,
+    tie_model: dict[str, Any] | None = None,
 ) -> None:
     """Write the export beside ``target``, then rename it into place whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +192,8 @@ def _write(
             for name, rows in tables.items():
                 writer(staging / f"{name}.{fmt}", name, rows)
             (staging / MANIFEST).write_text(
-                json.dumps(_manifest(who, counts, fmt), indent=2) + "\n", encoding="utf-8"
+                json.dumps(_manifest(who, counts, fmt, tie_model), indent=2) + "\n",
+                encoding="utf-8",
             )
             _swap_in(staging, target)
         except BaseException:
