@@ -135,3 +135,26 @@ def test_the_only_operator_hands_over_then_leaves(members):
     # the new operator is now the only one, and may hand over in turn
     assert bob.post("/api/v1/members/cyd/operator", headers=api_headers(bob)).status_code == 204
     assert bob.post("/api/v1/members/nobody/operator", headers=api_headers(bob)).status_code == 404
+
+
+def test_a_group_whose_owner_leaves_gets_another_owner(members):
+    ana, bob, cyd = members["ana"], members["bob"], members["cyd"]
+
+    def post(client, path, body=None):
+        return client.post(path, json=body or {}, headers=api_headers(client))
+
+    made = post(bob, "/api/v1/groups", {"name": "Closed circle", "access": "request"}).json()
+    circle = made["id"]
+    assert post(cyd, f"/api/v1/groups/{circle}/join").json() == {"state": "requested"}
+    assert post(bob, f"/api/v1/groups/{circle}/requests/cyd", {"accept": True}).status_code == 204
+    assert post(ana, f"/api/v1/groups/{circle}/join").json() == {"state": "requested"}
+    alone = post(bob, "/api/v1/groups", {"name": "Bob alone", "access": "open"}).json()["id"]
+    left = post_form(bob, "/settings/delete", {"password": PASSWORD}, page="/settings")
+    assert left.status_code == 303
+    # Cyd, its only member left, owns it now and answers the request waiting there
+    seen = cyd.get(f"/api/v1/groups/{circle}").json()
+    assert seen["your_role"] == "owner"
+    assert [m["handle"] for m in seen["requests"]] == ["ana"]
+    assert post(cyd, f"/api/v1/groups/{circle}/requests/ana", {"accept": True}).status_code == 204
+    # a pending request is no membership; a group nobody else belongs to has no owner
+    assert ana.get(f"/api/v1/groups/{alone}").json()["your_role"] is None

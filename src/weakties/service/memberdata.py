@@ -195,6 +195,7 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     _forget_identities(conn, member)
     conn.execute(delete(Skill).where(Skill.person_id == person))
     forget_imports(conn, member)  # the status of their uploads (kept in task rows)
+    _hand_over_groups(conn, member)
     conn.execute(delete(Member).where(Member.id == member))
     conn.execute(
         update(Person)
@@ -205,6 +206,39 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     for pid in sorted(known | {person}):
         if not _still_known(conn, pid):
             conn.execute(delete(Person).where(Person.id == pid))
+
+
+def _hand_over_groups(conn: Connection, member: int) -> None:
+    """Each group the member is the only owner of gets another: its longest-standing
+    moderator, else its longest-standing member (a pending request is no
+    membership). A group nobody else belongs to is left to the operator. Without
+    this the group kept its members and nobody who could accept a request, name a
+    moderator or answer for it."""
+    owned = conn.execute(
+        select(GroupMember.organization_id).where(
+            GroupMember.member_id == member, GroupMember.role == "owner"
+        )
+    ).scalars()
+    for group in list(owned):
+        others = conn.execute(
+            select(GroupMember.id, GroupMember.role)
+            .where(
+                GroupMember.organization_id == group,
+                GroupMember.member_id != member,
+                GroupMember.requested.is_(False),
+            )
+            # owners first (none to name then), then moderators, then members; the
+            # longest-standing first
+            .order_by(
+                (GroupMember.role != "owner"),
+                (GroupMember.role != "moderator"),
+                GroupMember.since,
+                GroupMember.id,
+            )
+        ).all()
+        if not others or others[0].role == "owner":
+            continue
+        conn.execute(update(GroupMember).where(GroupMember.id == others[0].id).values(role="owner"))
 
 
 def _forget_identities(conn: Connection, member: int) -> None:
