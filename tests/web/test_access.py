@@ -230,6 +230,12 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("GET", "/orgs/{org}", "", SIGNED, 200),
     ("POST", "/orgs/{org}/follow", "form", SIGNED, 303),
     ("POST", "/orgs/{org}/unfollow", "form", SIGNED, 404),
+    # a company's page: nobody administers Acme yet and nobody is there now (Olga's
+    # position there is not current); the operator edits it, cannot make herself its
+    # admin (she is not there) and finds no admin to remove; the others are refused
+    ("POST", "/orgs/{org}/about", "form:org", {**SIGNED, "operator": 303}, 409),
+    ("POST", "/orgs/{org}/admins", "form:admin", {**SIGNED, "operator": 422}, 409),
+    ("POST", "/orgs/{org}/admins/{owner}/delete", "form", {**SIGNED, "operator": 404}, 409),
     ("POST", "/in/{owner}/follow", "form", {**SIGNED, "owner": 409}, 303),
     ("POST", "/in/{owner}/unfollow", "form", {**SIGNED, "owner": 409}, 404),
     ("GET", "/following", "", SIGNED, 200),
@@ -370,6 +376,9 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("GET", "/api/v1/orgs/{org}", "", API, 200),
     ("POST", "/api/v1/orgs/{org}/follow", "", API, 204),
     ("DELETE", "/api/v1/orgs/{org}/follow", "", API, 404),
+    ("PUT", "/api/v1/orgs/{org}", "json:org", {**API, "operator": 204}, 409),
+    ("POST", "/api/v1/orgs/{org}/admins", "json:admin", {**API, "operator": 422}, 409),
+    ("DELETE", "/api/v1/orgs/{org}/admins/{owner}", "", {**API, "operator": 404}, 409),
     ("POST", "/api/v1/members/{owner}/follow", "", {**API, "owner": 409}, 204),
     ("DELETE", "/api/v1/members/{owner}/follow", "", {**API, "owner": 409}, 404),
     ("GET", "/api/v1/following", "", API, 200),
@@ -474,6 +483,8 @@ def _body(kind: str, role: str) -> dict[str, Any]:
         "until": {"until": (dt.date.today() + dt.timedelta(days=10)).isoformat()},
         "intro": {"broker": "cody", "to": "olga", "body": f"{me.title()} asks Cody a favour"},
         "note": {"note": "You two should talk"},
+        "org": {"about": f"{me.title()} wrote this", "website": "https://acme.example"},
+        "admin": {"handle": me},
         "do_not_ask": (
             {"do_not_ask": "on", "reason": "Too busy this year"}
             if kind.startswith("form")

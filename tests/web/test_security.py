@@ -211,10 +211,10 @@ def _check_json(client: Any, path: str, fields: tuple[str, ...]) -> list[Any]:
 
 def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app, store):
     """Every text a member writes — name, headline, location, industry, about,
-    experience title and organisation (an organisation's name comes from there,
-    its about text from a group's description), skill, group name and description,
-    post, share, comment, message, job title and description, invitation note,
-    recommendation, private note, token, do-not-ask reason — written as markup
+    experience title and organisation (an organisation's name comes from there),
+    a company's about text and industry (its page admin's), skill, group name and
+    description, post, share, comment, message, job title and description,
+    invitation note, recommendation, private note, token, do-not-ask reason — written as markup
     that would run a script, then every page and JSON route that shows it: the
     pages print it as text (no script, handler or image comes from it), the JSON
     carries it as the string typed (or, for Markdown, as sanitised HTML showing
@@ -266,6 +266,15 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
     api(ana, "POST", "/me/skills", {"skill": hostile("skill")}, 201)
     org = api(ana, "GET", "/profiles/ana", {})["experience"][0]["organization_id"]
     api(bob, "POST", f"/orgs/{org}/follow", {}, 204)
+    # Ana, there now, takes charge of its page and writes about it (the website's
+    # quotes and brackets must stay inside its link)
+    api(ana, "POST", f"/orgs/{org}/admins", {"handle": "ana"}, 204)
+    about_org = {
+        "about": hostile("org-about"),
+        "industry": hostile("org-industry"),
+        "website": 'https://acme.example/?q="><script>alert(3)</script>',
+    }
+    api(ana, "PUT", f"/orgs/{org}", about_org, 204)
     # a group, a post and a comment, a message, a job, a recommendation, a note
     group = api(
         ana, "POST", "/groups", {"name": hostile("group"), "about": hostile("group-about")}, 201
@@ -306,7 +315,7 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
         ("/settings", ("token",)),
         ("/settings/profile", ("name", "headline", "location", "industry", "about")),
         ("/settings/career", ("title", "org")),
-        (f"/orgs/{org}", ("org", "name", "title", "job", "org-post")),
+        (f"/orgs/{org}", ("org", "name", "title", "job", "org-post", "org-about", "org-industry")),
         (f"/orgs/{group}", ("group", "group-about")),  # a group is an organisation too
         (f"/groups/{group}", ("group", "group-about", "name")),
         ("/groups", ("group",)),
@@ -327,7 +336,7 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
     for path, fields in (
         ("/in/ana", (*profile, "relationship", "recommendation")),
         (f"/network/ties/{tie['id']}", ("name",)),
-        (f"/orgs/{org}", ("org", "name")),
+        (f"/orgs/{org}", ("org", "name", "org-about", "org-industry")),
         ("/feed", ("post", "share", "name")),
         ("/in/ana/brief", ("name", "post")),
         ("/messages", ("message", "name")),
@@ -343,7 +352,7 @@ def test_hostile_text_in_every_field_stays_text_on_every_page(client, other, app
     for who, path, fields in (
         (ana, "/me", ("name",)),
         (ana, "/profiles/ana", (*profile, "relationship", "recommendation")),
-        (ana, f"/orgs/{org}", ("org", "job", "org-post")),
+        (ana, f"/orgs/{org}", ("org", "job", "org-post", "org-about", "org-industry")),
         (ana, f"/orgs/{group}", ("group", "group-about")),
         (ana, f"/groups/{group}", ("group", "group-about")),
         (ana, f"/posts/{post}", ("post", "comment")),

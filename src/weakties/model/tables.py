@@ -160,6 +160,9 @@ class Organization(Base):
     kind: Mapped[str] = mapped_column(String(20), default="organization")
     industry: Mapped[str | None] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(300))
+    # written on its page by its page admins or the operator (see OrgPageAdmin)
+    about: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     aliases: Mapped[list[OrgAlias]] = relationship(
@@ -729,6 +732,20 @@ class GroupPage(Base):
     access: Mapped[str] = mapped_column(String(10), default="open")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OrgPageAdmin(Base):
+    """A member who may edit a company's or a school's page (its about text,
+    website and industry): the first one claims it, holding a current position
+    there in their own data; admins add others who do, and remove admins."""
+
+    __tablename__ = "org_page_admin"
+    __table_args__ = (UniqueConstraint("organization_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class GroupMember(Base):

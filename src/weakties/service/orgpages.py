@@ -8,11 +8,12 @@ Head counts count what the scope may count; names name what it may name. A
 member with a block between them and the viewer (either way) is neither shown
 nor counted here.
 
-The page also says what the organisation is about when the data has a text for
-it (a platform group's), its newest open jobs with the people of the viewer's
-network who work there (as the jobs page counts them) and its newest posts the
-viewer may read (their audiences, blocks): each a bounded query, the network
-counted once for every job.
+The page also says what the organisation is about when someone wrote it (a
+platform group's owners, a company's or a school's page admins: see
+:mod:`weakties.service.orgpage_admin`) with its website and industry, its newest
+open jobs with the people of the viewer's network who work there (as the jobs
+page counts them) and its newest posts the viewer may read (their audiences,
+blocks): each a bounded query, the network counted once for every job.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from weakties.model.tables import GroupPage, Member, OrgAlias, Person
+from weakties.model.tables import GroupPage, Member, OrgAlias, Organization, Person
 from weakties.service.context import Viewer, reader
 from weakties.service.follows import Followers, followers, is_following, visible_org
 from weakties.service.jobs import JobView, org_jobs
+from weakties.service.orgpage_admin import PageRights, page_rights
 from weakties.service.posts import org_posts
 from weakties.service.search import PostHit, post_hit
 from weakties.service.social import hidden_people
@@ -68,6 +70,8 @@ class OrgPage:
     about: str | None = None  # what the data says the organisation is about, if anything
     jobs: list[JobView] = field(default_factory=list)  # open, newest first
     posts: list[PostHit] = field(default_factory=list)  # readable by the viewer, newest first
+    website: str | None = None  # an http(s) address, checked when written
+    rights: PageRights = field(default_factory=PageRights)  # what the viewer may do here
 
     @property
     def network_here(self) -> list[OrgPerson]:
@@ -145,6 +149,13 @@ def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
     return counts, people
 
 
+def _about(conn: Connection, org_id: int, group: bool) -> str | None:
+    """A group's about text is its owners'; any other's, its page admins'."""
+    column = GroupPage.about if group else Organization.about
+    key = GroupPage.organization_id if group else Organization.id
+    return conn.execute(select(column).where(key == org_id)).scalar()
+
+
 def org_page(conn: Connection, viewer: Viewer, org_id: int) -> OrgPage:
     """An organisation's page as the viewer may see it.
 
@@ -176,9 +187,11 @@ def org_page(conn: Connection, viewer: Viewer, org_id: int) -> OrgPage:
         former=people[False][:PEOPLE_SHOWN],
         has_group_page=row.page is not None,
         connections_here=sum(1 for p in people[True] if p.degree == 1),
-        about=conn.execute(
-            select(GroupPage.about).where(GroupPage.organization_id == org_id)
+        about=_about(conn, org_id, row.page is not None),
+        website=conn.execute(
+            select(Organization.website).where(Organization.id == org_id)
         ).scalar(),
+        rights=PageRights() if row.page is not None else page_rights(conn, viewer, org_id),
         jobs=org_jobs(conn, viewer, org_id, limit=JOBS_SHOWN),
         posts=[post_hit(p) for p in org_posts(conn, viewer, org_id, limit=POSTS_SHOWN)],
     )

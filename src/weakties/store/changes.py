@@ -103,6 +103,7 @@ UNTRACKED_TABLES = frozenset(
         "member_photo",
         "mention",
         "notification",
+        "org_page_admin",
         "participant",
         "password_reset",
         "post",

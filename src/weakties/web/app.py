@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         my_network,
         network,
         notifications,
+        org_admin,
         orgs,
         posts,
         profiles,
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(network.router)
     app.include_router(career.router)
     app.include_router(orgs.router)
+    app.include_router(org_admin.router)
     app.include_router(api.router)
     app.include_router(api_profile.router)
     app.include_router(api_orgs.router)

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from weakties.service import follows, groups, orgpages
+from weakties.service import follows, groups, orgpage_admin, orgpages
 from weakties.web.deps import ApiMember
 from weakties.web.routes.api import NAME, NOTE, Input, _errors
 from weakties.web.routes.api_profile import CreatedOut
@@ -54,7 +54,11 @@ class OrgOut(BaseModel):
     connections_here: int
     former_count: int
     former: list[OrgPersonOut]
-    about: str | None = Field(description="what it is about, when the data says it")
+    about: str | None = Field(description="what it is about, when someone wrote it")
+    website: str | None = Field(description="its http(s) address, when someone wrote it")
+    can_edit: bool = Field(description="you may edit the page: one of its admins, or the operator")
+    can_claim: bool = Field(description="you may become its first admin (you are here now)")
+    admins: list[MemberLineOut] = Field(description="its page admins, for those who may edit")
     jobs: list[JobOut] = Field(description="open jobs, newest first (at most 10)")
     posts: list[PostHitOut] = Field(description="posts for it you may read, newest first (5)")
 
@@ -93,9 +97,54 @@ def org(ctx: ApiMember, org_id: int) -> OrgOut:
         former_count=found.former_count,
         former=[_person(p) for p in found.former],
         about=found.about,
+        website=found.website,
+        can_edit=found.rights.can_edit,
+        can_claim=found.rights.can_claim,
+        admins=[MemberLineOut(name=a.name, handle=a.handle) for a in found.rights.admins],
         jobs=[_job(j) for j in found.jobs],
         posts=[_post_hit(p) for p in found.posts],
     )
+
+
+class OrgEditIn(Input):
+    about: str = Field(default="", description="plain text; empty clears it")
+    website: str = Field(default="", description="an http:// or https:// address; empty clears it")
+    industry: str = Field(default="", description="empty clears it")
+
+
+@router.put("/orgs/{org_id}", status_code=204, responses=_errors(403, 404, 409))
+def edit_org(ctx: ApiMember, org_id: int, body: OrgEditIn) -> Response:
+    """Write a company's or a school's about text, website and industry, all three
+    (409 unless you are one of its page admins or the operator; 422 names each
+    wrong field, and nothing is written)."""
+    account = ctx.require()
+    edit = orgpage_admin.OrgEdit(body.about, body.website, body.industry)
+    with ctx.tx() as conn:
+        orgpage_admin.edit_page(conn, account.viewer(conn), org_id, edit)
+    return Response(status_code=204)
+
+
+class AdminIn(Input):
+    handle: str = Field(max_length=100)
+
+
+@router.post("/orgs/{org_id}/admins", status_code=204, responses=_errors(403, 404, 409))
+def add_admin(ctx: ApiMember, org_id: int, body: AdminIn) -> Response:
+    """Make a member who is here now (their own profile says so) an admin of the
+    page; name yourself to claim a page that has no admin yet."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        orgpage_admin.add_admin(conn, account.viewer(conn), org_id, body.handle)
+    return Response(status_code=204)
+
+
+@router.delete("/orgs/{org_id}/admins/{handle}", status_code=204, responses=_errors(403, 404, 409))
+def remove_admin(ctx: ApiMember, org_id: int, handle: str) -> Response:
+    """Remove an admin of the page (409 for the last one, unless you are the operator)."""
+    account = ctx.require()
+    with ctx.tx() as conn:
+        orgpage_admin.remove_admin(conn, account.viewer(conn), org_id, handle)
+    return Response(status_code=204)
 
 
 @router.post("/orgs/{org_id}/follow", status_code=204, responses=_errors(403, 404))
