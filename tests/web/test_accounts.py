@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.web.conftest import PASSWORD, api_headers, csrf, make_settings, post_form, sign_up
 from weakties.model.tables import Account, Member, Person, RateEvent, WebSession
+from weakties.service import accounts
 from weakties.web.app import create_app
 
 
@@ -138,6 +139,57 @@ def test_password_reset_by_a_one_time_link(client, other, store, caplog):
     assert old.status_code == 401
     ok = post_form(client, "/signin", {"email": "ana@example.org", "password": new})
     assert ok.status_code == 303
+
+
+def _reset_links(caplog) -> list[str]:
+    return re.findall(r"/password/reset\?token=([\w-]+)", caplog.text)
+
+
+def test_using_a_reset_link_ends_the_other_links(client, other, caplog):
+    sign_up(client, "Ana Lima", "ana@example.org")
+    with caplog.at_level(logging.WARNING, logger="weakties.mail"):
+        for _ in range(2):
+            post_form(other, "/password/forgot", {"email": "ana@example.org"})
+    older, newest = _reset_links(caplog)
+    used = post_form(
+        other, "/password/reset", {"token": newest, "password": "a brand new one"}, page="/"
+    )
+    assert used.status_code == 303
+    stale = post_form(
+        other, "/password/reset", {"token": older, "password": "taken over!!"}, page="/"
+    )
+    assert stale.status_code == 422 and "invalid, used or expired" in stale.text
+    back = post_form(client, "/signin", {"email": "ana@example.org", "password": "taken over!!"})
+    assert back.status_code == 401
+
+
+def test_reset_links_are_limited_per_address_and_the_answer_tells_nothing(client, other, caplog):
+    sign_up(client, "Ana Lima", "ana@example.org")
+    answers = []
+    with caplog.at_level(logging.WARNING, logger="weakties.mail"):
+        for email in ["ana@example.org"] * 5 + ["nobody@example.org"] * 5:
+            answer = post_form(other, "/password/forgot", {"email": email}, page="/password/forgot")
+            answers.append((answer.status_code, "on its way" in answer.text))
+    assert len(_reset_links(caplog)) == accounts.RESETS_PER_HOUR == 3
+    assert set(answers) == {(200, True)}  # the same whether sent, refused or unknown
+
+
+def test_a_failing_mail_server_does_not_show_which_addresses_have_accounts(
+    client, other, monkeypatch
+):
+    sign_up(client, "Ana Lima", "ana@example.org")
+    sent = []
+
+    def down(settings, to, subject, body):
+        sent.append(to)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("weakties.web.routes.accounts.send_mail", down)
+    known = post_form(other, "/password/forgot", {"email": "ana@example.org"})
+    unknown = post_form(other, "/password/forgot", {"email": "nobody@example.org"})
+    assert sent == ["ana@example.org"]  # tried, after the answer
+    assert known.status_code == unknown.status_code == 200
+    assert "on its way" in known.text and "on its way" in unknown.text
 
 
 def test_personal_access_tokens(client, app):

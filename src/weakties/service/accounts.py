@@ -71,6 +71,8 @@ RESERVED_HANDLES = frozenset(
 )
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 RESET_HOURS = 1
+#: reset links sent per account in an hour; more requests send nothing (and say the same)
+RESETS_PER_HOUR = 3
 INVITATION_DAYS = 14
 
 
@@ -475,7 +477,9 @@ def account_by_token(
 def request_password_reset(conn: Connection, email: str) -> tuple[str, str] | None:
     """A one-time reset token for the account with this address: (address, token).
 
-    None when there is no such account; the caller says the same in both cases.
+    None when there is no such account, or when it was sent RESETS_PER_HOUR links in
+    the last hour already (so that a stranger cannot fill its mailbox); the caller
+    says the same in every case.
     """
     if has_control_characters(email):
         return None
@@ -483,8 +487,18 @@ def request_password_reset(conn: Connection, email: str) -> tuple[str, str] | No
     row = conn.execute(select(Account.id, Account.email).where(Account.email == key)).first()
     if row is None:
         return None
-    token = secrets.token_urlsafe(32)
     now = utcnow()
+    recent = conn.execute(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(
+            PasswordReset.account_id == row.id,
+            PasswordReset.created_at > now - dt.timedelta(hours=1),
+        )
+    ).scalar_one()
+    if recent >= RESETS_PER_HOUR:
+        return None
+    token = secrets.token_urlsafe(32)
     conn.execute(
         insert(PasswordReset).values(
             token_hash=hash_secret(token),
@@ -497,7 +511,8 @@ def request_password_reset(conn: Connection, email: str) -> tuple[str, str] | No
 
 
 def reset_password(conn: Connection, token: str, password: str) -> AccountInfo:
-    """Set a new password with a reset token (once); every open session ends.
+    """Set a new password with a reset token (once); every open session ends, and
+    every other unused reset link of the account stops working.
 
     Raises
     ------
@@ -523,7 +538,11 @@ def reset_password(conn: Connection, token: str, password: str) -> AccountInfo:
         .where(Account.id == row.account_id)
         .values(password_hash=_hasher().hash(password))
     )
-    conn.execute(update(PasswordReset).where(PasswordReset.id == row.id).values(used_at=utcnow()))
+    conn.execute(
+        update(PasswordReset)
+        .where(PasswordReset.account_id == row.account_id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     conn.execute(delete(WebSession).where(WebSession.account_id == row.account_id))
     info = account_by_id(conn, row.account_id)
     assert info is not None

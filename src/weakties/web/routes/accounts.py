@@ -8,6 +8,7 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
+from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from weakties.service import accounts, memberdata
@@ -135,17 +136,28 @@ def forgot_form(ctx: Page) -> Response:
 def forgot(ctx: Page, email: FormStr = "") -> Response:
     with ctx.tx() as conn:
         found = accounts.request_password_reset(conn, email)
+    # The same answer whether or not the address has an account (or was sent too many
+    # links): the mail is sent after the answer, so that its time tells nothing either.
+    response = render(ctx, "forgot.html", form={}, sent=True)
     if found is not None:
         address, token = found
         link = f"{ctx.settings.base_url.rstrip('/')}/password/reset?token={token}"
-        send_mail(
+        response.background = BackgroundTask(
+            _send_reset_mail,
             ctx.settings,
             address,
             ctx._("Your weakties password"),
             ctx._("Choose a new password within an hour with this link:") + f"\n\n{link}\n",
         )
-    # The same answer whether or not the address has an account.
-    return render(ctx, "forgot.html", form={}, sent=True)
+    return response
+
+
+def _send_reset_mail(settings: Any, to: str, subject: str, body: str) -> None:
+    """Send a reset link after the answer; a mail server's failure is logged."""
+    try:
+        send_mail(settings, to, subject, body)
+    except Exception:  # the visitor has had their answer: nothing to tell them
+        log.exception("the password reset e-mail could not be sent")
 
 
 @router.get("/password/reset")
