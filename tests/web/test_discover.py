@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import insert, select
 
-from tests.web.conftest import api_headers, post_form, sign_up
+from tests.web.conftest import api_headers, csrf, post_form, sign_up
 from weakties.model.tables import Event, Member, Notification
 from weakties.service import discover, tasks
 from weakties.store.clock import utcnow
@@ -150,3 +150,105 @@ def test_the_weekly_limit_says_its_rule_and_day_in_the_members_language(client, 
         "2 invitations en sept jours, c’est la limite : la suivante est possible le " + said
     ) in refused.text
     assert "is the limit" not in refused.text and day.isoformat() not in refused.text
+
+
+def _event(store, member: str, person: str, kind: str, detail: dict) -> None:
+    with store.engine.begin() as conn:
+        found_by = conn.execute(select(Member.id).where(Member.handle == member)).scalar_one()
+        about = conn.execute(select(Member.person_id).where(Member.handle == person)).scalar_one()
+        conn.execute(
+            insert(Event).values(
+                member_id=found_by,
+                person_id=about,
+                kind=kind,
+                occurred_on=(utcnow() - dt.timedelta(days=10)).date(),
+                detail=json.dumps(detail),
+            )
+        )
+
+
+def _opportunity_notes(store) -> list[tuple[str, str | None]]:
+    with store.engine.begin() as conn:
+        return [
+            (handle, detail)
+            for handle, detail in conn.execute(
+                select(Member.handle, Notification.detail)
+                .join(Member, Member.id == Notification.member_id)
+                .where(Notification.kind == "opportunity")
+                .order_by(Notification.id)
+            )
+        ]
+
+
+def test_only_a_contacts_move_is_notified_never_a_start_a_title_or_oneself(
+    client, other, trio, store
+):
+    # Ana types her own first job; Bob's new title and Cy's first job are in Ana's data
+    month = utcnow().strftime("%Y-%m")
+    job = {"organization": "Acme Corp", "start": month, "current": True}
+    made = client.post("/api/v1/me/positions", json=job, headers=api_headers(client))
+    assert made.status_code == 201, made.text
+    _event(store, "ana", "bob", "title_change", {"from": {"org": "Levy"}, "to": {"org": "Levy"}})
+    _event(store, "ana", "cyd", "started_job", {"to": {"org": "Initech"}})
+    with store.engine.begin() as conn:
+        assert discover.scan_opportunities(conn) == 0
+    assert _opportunity_notes(store) == []
+    # Ana's opportunities never list Ana herself
+    mine = client.get("/api/v1/network/opportunities").json()["items"]
+    assert "Ana Lima" not in [i["person"] for i in mine]
+    assert [i["kind"] for i in mine if i["person"] == "Bob Chen"] == ["title_change"]
+    assert "Ana Lima" not in client.get(OPP).text
+    # her connection sees her start on the page, worded as a start, and is not told
+    theirs = other.get("/api/v1/network/opportunities").json()["items"]
+    assert [(i["kind"], i["person"]) for i in theirs if i["person"] == "Ana Lima"] == [
+        ("started_job", "Ana Lima")
+    ]
+    assert "Ana Lima moved to" not in other.get("/notifications").text
+    # a real move still is
+    _event(store, "ana", "bob", "career_move", {"from": {"org": "Levy"}, "to": {"org": "Globex"}})
+    with store.engine.begin() as conn:
+        assert discover.scan_opportunities(conn) >= 1
+    assert ("ana", "career_move:Globex") in _opportunity_notes(store)
+
+
+def test_a_start_is_worded_as_a_start_in_both_languages(client, trio, store):
+    with store.engine.begin() as conn:
+        ana = conn.execute(select(Member.id).where(Member.handle == "ana")).scalar_one()
+        bob = conn.execute(select(Member.person_id).where(Member.handle == "bob")).scalar_one()
+        conn.execute(
+            insert(Notification).values(
+                member_id=ana,
+                kind="opportunity",
+                person_id=bob,
+                thread=f"person-{bob}",
+                dedup="opp-started",
+                detail="started_job:Acme",
+                created_at=utcnow(),
+            )
+        )
+    page = client.get("/notifications").text
+    assert "Bob Chen started at Acme" in page and "moved to" not in page
+    client.post(
+        "/settings/language", data={"csrf_token": csrf(client, "/settings"), "locale": "fr"}
+    )
+    page = client.get("/notifications").text
+    assert "Bob Chen a commencé chez Acme" in page and "passé·e" not in page
+
+
+def test_a_block_hides_the_opportunity_notifications_about_the_blocked(client, trio, store):
+    from weakties.service.context import viewer
+    from weakties.service.notifications import unread_count
+
+    _event(store, "ana", "bob", "career_move", {"from": {"org": "Acme"}, "to": {"org": "Globex"}})
+    with store.engine.begin() as conn:
+        discover.scan_opportunities(conn)
+        assert unread_count(conn, viewer(conn, "ana")) == 1
+    assert "Bob Chen moved to Globex" in client.get("/notifications").text
+    blocked = client.post("/api/v1/blocks", json={"handle": "bob"}, headers=api_headers(client))
+    assert blocked.status_code == 201, blocked.text
+    assert "Bob Chen" not in client.get("/notifications").text
+    assert [
+        n for n in client.get("/api/v1/notifications").json() if n["kind"] == "opportunity"
+    ] == []
+    with store.engine.begin() as conn:
+        assert unread_count(conn, viewer(conn, "ana")) == 0

@@ -66,8 +66,13 @@ def _first(name: str | None) -> str:
 def _career_items(
     reader: Reader, since: dt.date, until: dt.date, watched: dict[int, str]
 ) -> list[dict[str, Any]]:
+    """The career events of the viewer's network as feed items: never the
+    viewer's own (a member is not told of their own job)."""
+    viewer = reader.scope.person_id
     items = []
     for event in reader.events(kinds=list(CAREER_KINDS), since=since, until=until):
+        if event["person_id"] == viewer:
+            continue
         detail = event["detail"]
         to, before = detail.get("to") or {}, detail.get("from") or {}
         who = event["person"]

@@ -5,10 +5,11 @@ under the invitation rules of :mod:`weakties.service.connections`).
 
 The opportunity feed also reaches the member's notifications:
 :func:`notify_opportunities` (the background task ``scan_opportunities``) writes one
-notification per feed item, keyed by the fact it is about (the career event, the
-dormant tie at an organisation, the new path, the shared group), so that a fact
-is notified once however often the feed is computed, and a career move that the
-career-event scan notified already is not notified again.
+notification per career move among the feed's items (a move to another employer,
+not a first job, a new title or a departure; never the member's own), keyed by the
+fact it is about, so that a fact is notified once however often the feed is
+computed, and a career move that the career-event scan notified already is not
+notified again.
 """
 
 from __future__ import annotations
@@ -218,10 +219,25 @@ def _dedup(conn: Connection, item: Any) -> str:
     return f"opp-{item.kind}-{item.person_id}-{item.org_id}"
 
 
+def _is_move(conn: Connection, item: Any) -> bool:
+    """Whether a feed item is a contact's career move, the only kind notified: a
+    move to another employer (``career_move``), or such a move to an organisation
+    the member watches (``moved_to_watched`` of a ``career_move`` event). A first
+    job (``started_job``), a new title at the same employer, a departure and the
+    feed's other suggestions stay on the opportunities page."""
+    if item.kind == "career_move":
+        return True
+    if item.kind == "moved_to_watched" and item.event_id is not None:
+        kind = conn.execute(select(Event.kind).where(Event.id == item.event_id)).scalar()
+        return kind == "career_move"
+    return False
+
+
 def notify_opportunities(conn: Connection, member_ids: list[int] | None = None) -> int:
     """Notify each platform member (those with an account), or the members
-    ``member_ids``, of their opportunity feed's items; returns how many
-    notifications were written."""
+    ``member_ids``, of the career moves among their opportunity feed's items
+    (:func:`_is_move`; never one of their own); returns how many notifications
+    were written."""
     from weakties.service.context import viewer
     from weakties.service.notifications import notify
     from weakties.service.opportunities import feed
@@ -233,8 +249,11 @@ def notify_opportunities(conn: Connection, member_ids: list[int] | None = None) 
         query = query.where(Member.id.in_(sorted(member_ids)))
     written = 0
     for member_id, handle in conn.execute(query.order_by(Member.id)).all():
-        found = feed(conn, viewer(conn, handle), limit=None)
+        seen = viewer(conn, handle)
+        found = feed(conn, seen, limit=None)
         for item in found.items:
+            if item.person_id == seen.scope.person_id or not _is_move(conn, item):
+                continue
             written += notify(
                 conn,
                 member_id,

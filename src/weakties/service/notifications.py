@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from weakties.model.tables import Event, Notification, Person, table_of, utcnow
 from weakties.service.connections import MemberCard, member_of
@@ -149,9 +149,9 @@ def list_notifications(
 ) -> list[NotificationGroup]:
     """The viewer's newest notifications, grouped by thread and kind, newest first.
 
-    Left out: a notification whose actor is now blocked, and a career move of
-    someone the viewer is now not shown (a block either way, a suspension) or
-    found in such a member's data (:func:`_shown`).
+    Left out: a notification whose actor is now blocked, and one about someone
+    the viewer is now not shown (a block either way, a suspension) or about an
+    event found in such a member's data (:func:`_shown`).
     """
     me = member_of(viewer)
     query = (
@@ -193,10 +193,11 @@ def list_notifications(
 
 def _shown(conn: Connection, viewer: Viewer, query: Any) -> Any:
     """``query`` (on the viewer's notifications) but those whose actor the viewer
-    blocked, and the career moves of someone the viewer is not shown or found in
-    such a member's data: the list and the badge count the same ones. (A move
-    noticed in a hidden member's data is left out even if a member still shown
-    holds it too: its notification was written once, from the first found.)"""
+    blocked, and those (of any kind: a career move, an opportunity) about someone
+    the viewer is not shown or about an event found in such a member's data: the
+    list and the badge count the same ones. (A move noticed in a hidden member's
+    data is left out even if a member still shown holds it too: its notification
+    was written once, from the first found.)"""
     blocked = sorted(viewer_blocks(conn, viewer))
     if blocked:
         query = query.where(
@@ -206,18 +207,13 @@ def _shown(conn: Connection, viewer: Viewer, query: Any) -> Any:
     if people:
         found_in = select(Event.member_id).where(Event.id == Notification.event_id)
         query = query.where(
+            or_(Notification.person_id.is_(None), Notification.person_id.not_in(people)),
             or_(
-                Notification.kind != "career_move",
-                and_(
-                    or_(Notification.person_id.is_(None), Notification.person_id.not_in(people)),
-                    or_(
-                        Notification.event_id.is_(None),
-                        func.coalesce(found_in.scalar_subquery(), -1).not_in(
-                            sorted(hidden_members(conn, viewer))
-                        ),
-                    ),
+                Notification.event_id.is_(None),
+                func.coalesce(found_in.scalar_subquery(), -1).not_in(
+                    sorted(hidden_members(conn, viewer))
                 ),
-            )
+            ),
         )
     return query
 
