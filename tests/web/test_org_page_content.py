@@ -118,3 +118,26 @@ def test_the_page_reads_in_bounded_queries(people, store):  # noqa: F811
     assert queries() == one
     page = api(people["ana"], "GET", f"/orgs/{org}").json()
     assert len(page["jobs"]) == 4 and len(page["posts"]) == 4
+
+
+def test_a_school_page_lists_its_students_and_alumni(people, store):  # noqa: F811
+    ana, bo = people["ana"], people["bob"]
+    # Bob (Ana's connection) studied there; Cyd (his) studies there now
+    done = api(
+        bo,
+        "POST",
+        "/me/positions",
+        {"kind": "study", "organization": "Sorbonne", "title": "MSc", "start": "2012",
+         "end": "2014"},
+    )  # fmt: skip
+    assert done.status_code in (200, 201), done.text
+    now = {"kind": "study", "organization": "Sorbonne", "start": "2024"}
+    assert api(people["cyd"], "POST", "/me/positions", now).status_code in (200, 201)
+    with store.engine.connect() as conn:
+        school = conn.execute(
+            select(Organization.id).where(Organization.name == "Sorbonne")
+        ).scalar_one()
+    seen = api(ana, "GET", f"/orgs/{school}").json()
+    assert (seen["people_count"], seen["former_count"]) == (1, 1)
+    assert [(p["name"], p["degree"]) for p in seen["former"]] == [("Bob", 1)]
+    assert [(p["name"], p["degree"]) for p in seen["people"]] == [("Cyd", 2)]

@@ -95,6 +95,11 @@ def degrees_of(conn: Connection, viewer: Viewer, person_ids: set[int]) -> dict[i
     return out
 
 
+# who is "here": those who work there and, at a school, those who study there (a
+# school's students now, its alumni among the former)
+HERE = ("job", "study")
+
+
 def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
     """(count, people) now and formerly: one who is here now is not a former one."""
     scoped = reader(conn, viewer)
@@ -102,12 +107,12 @@ def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
     hidden = hidden_people(conn, viewer)
     named = [
         r
-        for r in scoped.positions_at([org_id], former=True, level="names")
+        for r in scoped.positions_at([org_id], former=True, level="names", kinds=HERE)
         if r.person_id not in hidden
     ]
     counted = [
         r
-        for r in scoped.positions_at([org_id], former=True, level="counts")
+        for r in scoped.positions_at([org_id], former=True, level="counts", kinds=HERE)
         if r.person_id not in hidden
     ]
     now_counted = {r.person_id for r in counted if r.is_current}

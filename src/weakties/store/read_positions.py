@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from weakties.model.identity import fold
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["PositionReads"]
 
 _OWNER = aliased(Member, name="position_owner")
+
+#: an open study (no end given) begun longer ago than this is not a current one
+STUDY_YEARS = 6
 
 
 class PositionReads(PeopleReads):
@@ -300,10 +303,28 @@ class PositionReads(PeopleReads):
             )
         ]
 
-    def positions_at(self, org_ids: Iterable[int], *, former: bool, level: str) -> list[Any]:
-        """Jobs at ``org_ids`` (current ones, and ended ones with ``former``) of the
-        people the scope may show at ``level``: person_id, organization_id, name,
-        title, start_date, end_date, is_current."""
+    def positions_at(
+        self, org_ids: Iterable[int], *, former: bool, level: str, kinds: Iterable[str] = ("job",)
+    ) -> list[Any]:
+        """Positions of ``kinds`` (jobs unless told) at ``org_ids`` (current ones,
+        and ended ones with ``former``) of the people the scope may show at
+        ``level``: person_id, organization_id, name, title, start_date, end_date,
+        is_current. A study is never marked current as a job is: it is current
+        while its end is after the reader's date, or, with no end given, when it
+        began less than :data:`STUDY_YEARS` years before (an open study begun
+        longer ago is an end left out, not a student)."""
+        today = self.now.date()
+        recent = today.replace(year=today.year - STUDY_YEARS, day=min(today.day, 28))
+        current = or_(
+            Position.is_current.is_(True),
+            and_(
+                Position.kind == "study",
+                or_(
+                    Position.end_date > today,
+                    and_(Position.end_date.is_(None), Position.start_date > recent),
+                ),
+            ),
+        )
         query = (
             select(
                 Position.person_id,
@@ -312,13 +333,13 @@ class PositionReads(PeopleReads):
                 Position.title,
                 Position.start_date,
                 Position.end_date,
-                Position.is_current,
+                current.label("is_current"),
             )
             .join(Organization, Organization.id == Position.organization_id)
-            .where(Position.organization_id.in_(list(org_ids)), Position.kind == "job")
+            .where(Position.organization_id.in_(list(org_ids)), Position.kind.in_(list(kinds)))
         )
         if not former:
-            query = query.where(Position.is_current.is_(True))
+            query = query.where(current)
         return self._visible_rows(query.distinct(), Position.person_id, level)
 
     def current_roles(self, person_ids: Iterable[int]) -> list[Any]:
