@@ -383,6 +383,13 @@ def test_report_and_hide_and_suspend(people, store):
     refused = api(bo, "POST", "/posts", {"body": "I am back"})
     assert refused.status_code == 409 and "suspended: Spam" in refused.json()["error"]
     assert api(ana, "POST", "/conversations", {"to": ["bob"], "body": "hi"}).status_code == 404
+    # a suspended member's profile is the operator's (and their own) to read: to the
+    # other members it answers as an unknown handle does
+    assert api(ana, "GET", "/profiles/bob").status_code == 404
+    assert ana.get("/in/bob").status_code == ana.get("/in/nobody-here").status_code == 404
+    assert api(opal, "GET", "/profiles/bob").status_code == 200
+    assert opal.get("/in/bob").status_code == 200
+    assert bo.get("/in/bob").status_code == 200
 
 
 def test_export_and_deletion_include_the_members_posts_and_messages(people, store):

@@ -39,7 +39,7 @@ from weakties.service.follows import followers, is_following
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.recommendations import Recommendation, recommendations
 from weakties.service.skills import SkillView, skills_of
-from weakties.service.social import blocked_people, hidden_people
+from weakties.service.social import blocked_people, hidden_people, suspended_members
 from weakties.store.reader import Reader
 
 __all__ = [
@@ -142,7 +142,9 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
     ------
     NotFoundError
         No member has this handle, or a block stands between them and the viewer
-        (either way: the same answer, so that a block is not revealed).
+        (either way: the same answer, so that a block is not revealed), or the
+        member is suspended (only the operator and the member themself read a
+        suspended member's profile).
     """
     if has_control_characters(handle):
         raise NotFoundError(f"no member {handle!r}")
@@ -165,6 +167,12 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         handle,
     )
     if row is None or row.pid in hidden:
+        raise NotFoundError(f"no member {handle!r}")
+    if (
+        row.pid != viewer.person_id
+        and row.id in suspended_members(conn)
+        and not _reads_everyone(conn, viewer)
+    ):
         raise NotFoundError(f"no member {handle!r}")
     positions = conn.execute(
         select(
@@ -211,8 +219,7 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         # the member's ties the viewer may see, read once for both
         theirs = reader(conn, viewer).neighbours(row.pid)
         # nobody behind a block or suspended is named among the people shared
-        # or on a path (the profile itself stays open to a suspended member's
-        # URL: the moderators read it)
+        # or on a path (a suspended member's profile is the operator's to read)
         unseen = hidden_people(conn, viewer)  # the blocked ones among them
         mutual = _mutual(conn, viewer, row.pid, unseen, theirs)
         paths = _paths(conn, viewer, row.pid, unseen, theirs)
@@ -395,6 +402,16 @@ def update_profile(conn: Connection, viewer: Viewer, edit: ProfileEdit) -> None:
             updated_at=utcnow(),
         )
     )
+
+
+def _reads_everyone(conn: Connection, viewer: Viewer) -> bool:
+    """The operator: the whole database, or the member whose account has that role."""
+    if viewer.is_operator:
+        return True
+    if viewer.member_id is None:
+        return False
+    role = conn.execute(select(Account.role).where(Account.member_id == viewer.member_id))
+    return role.scalar() == "operator"
 
 
 def _reencode(data: bytes) -> bytes:
