@@ -50,7 +50,8 @@ SOCIAL_MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("POST", "/posts/{post}/delete", "form", _page({"owner"}, 303), 404),
     ("GET", "/messages", "", SIGNED, 200),
     ("GET", "/messages/requests", "", SIGNED, 200),
-    ("POST", "/messages", "form:message", {**SIGNED, "owner": 422}, 303),
+    # Stan's request to Olga is not accepted: he may not write to her again (422)
+    ("POST", "/messages", "form:message", {**SIGNED, "owner": 422, "stranger": 422}, 303),
     ("GET", "/messages/{conv}", "", _page(MINE), 404),
     ("POST", "/messages/{conv}", "form:comment", _page(MINE, 303), 404),
     ("GET", "/messages/{conv}/after/{zero}", "", _page(MINE), 404),
@@ -88,7 +89,7 @@ SOCIAL_MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     ("DELETE", "/api/v1/posts/{post}/reaction", "", _api(MINE), 404),
     ("POST", "/api/v1/posts/{post}/shares", "json:share", _api(MINE, 201), 404),
     ("GET", "/api/v1/conversations", "", API, 200),
-    ("POST", "/api/v1/conversations", "json:message", {**API, "owner": 422}, 201),
+    ("POST", "/api/v1/conversations", "json:message", {**API, "owner": 422, "stranger": 422}, 201),
     ("GET", "/api/v1/conversations/{conv}", "", _api(MINE), 404),
     ("GET", "/api/v1/conversations/{conv}/messages", "", _api(MINE), 404),
     ("POST", "/api/v1/conversations/{conv}/messages", "json:comment", _api(MINE, 201), 404),

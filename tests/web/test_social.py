@@ -197,6 +197,48 @@ def test_messages_requests_and_blocks(people, store):
     assert rows and all(content is None for _k, content, _g in rows)
 
 
+def test_a_declined_request_looks_waiting_to_its_sender_who_writes_once(people):
+    ana, dee = people["ana"], people["dee"]
+    rid = api(dee, "POST", "/conversations", {"to": ["ana"], "body": "Hello, may I ask?"}).json()[
+        "id"
+    ]
+    pending = api(dee, "GET", f"/conversations/{rid}").json()
+    assert pending["waiting"] is True
+
+    def refused(response: Any) -> None:
+        assert response.status_code == 422, response.text
+        assert "waits for an answer" in response.json()["fields"]["body"]
+
+    # one message until the request is accepted: a follow-up is refused, by either way in
+    refused(api(dee, "POST", f"/conversations/{rid}/messages", {"body": "Any news?"}))
+    refused(api(dee, "POST", "/conversations", {"to": ["ana"], "body": "Any news?"}))
+    page = post_form(dee, f"/messages/{rid}", {"body": "Any news?"}, page=f"/messages/{rid}")
+    assert page.status_code == 422 and "waits for an answer" in page.text
+
+    assert api(ana, "POST", f"/conversations/{rid}/decline").status_code == 204
+    # the sender cannot tell: the same view, the same note, the same refusal
+    assert api(dee, "GET", f"/conversations/{rid}").json() == pending
+    assert "Your message waits until they accept your request." in dee.get(f"/messages/{rid}").text
+    refused(api(dee, "POST", f"/conversations/{rid}/messages", {"body": "Any news?"}))
+    refused(api(dee, "POST", "/conversations", {"to": ["ana"], "body": "Any news?"}))
+    # the recipient never sees its messages again, even when she writes to the sender
+    assert api(ana, "GET", f"/conversations/{rid}").status_code == 404
+    mine = api(ana, "POST", "/conversations", {"to": ["dee"], "body": "Hi Dee"})
+    assert mine.status_code == 201, mine.text
+    assert mine.json()["id"] != rid
+    assert [m["body"] for m in mine.json()["messages"]] == ["Hi Dee"]
+    assert rid not in [c["id"] for c in api(ana, "GET", "/conversations").json()]
+
+
+def test_an_accepted_request_is_a_conversation(people):
+    ana, dee = people["ana"], people["dee"]
+    rid = api(dee, "POST", "/conversations", {"to": ["ana"], "body": "Hello?"}).json()["id"]
+    assert api(ana, "POST", f"/conversations/{rid}/accept").status_code == 204
+    assert api(dee, "GET", f"/conversations/{rid}").json()["waiting"] is False
+    again = api(dee, "POST", f"/conversations/{rid}/messages", {"body": "Thanks!"})
+    assert again.status_code == 201, again.text
+
+
 def test_a_burst_of_the_same_message_is_refused(app, people):
     extra = {}
     for i in range(6):

@@ -2,8 +2,10 @@
 
 - Connections write to each other directly. A message to a member who is not a
   connection arrives as a *request*: the recipient accepts (the conversation
-  joins their inbox) or declines (it disappears for them; the sender is not
-  told). Small groups (up to :data:`GROUP_MAX` members) are between the
+  joins their inbox) or declines (it disappears for them, and they never see its
+  messages again; the sender is not told: for them a declined request still
+  waits). Until the request is accepted its sender may send one message only.
+  Small groups (up to :data:`GROUP_MAX` members) are between the
   creator's connections.
 - A block stands between two members: neither can start a conversation with the
   other or write in one they share, and neither is shown the other here. Their
@@ -106,7 +108,7 @@ class ConversationView:
     id: int
     others: list[MemberCard]
     state: str  # the viewer's: active / request
-    waiting: bool  # the viewer sent a request that is not accepted (yet)
+    waiting: bool  # the viewer sent a request that is not accepted (waiting or declined)
     messages: list[MessageView]
     blocked: bool  # a block stands between the viewer and someone in it, or one is suspended
 
@@ -133,8 +135,11 @@ def _participants(conn: Connection, conversation_id: int) -> dict[int, str]:
 
 
 def _direct_between(conn: Connection, one: int, other: int) -> int | None:
-    """The one-to-one conversation of two members, if any."""
-    mine = select(Participant.conversation_id).where(Participant.member_id == one)
+    """The one-to-one conversation of two members, if any, the newest: not one whose
+    request ``one`` declined (they never see it again; writing starts another)."""
+    mine = select(Participant.conversation_id).where(
+        Participant.member_id == one, Participant.state != "declined"
+    )
     theirs = select(Participant.conversation_id).where(Participant.member_id == other)
     sizes = (
         select(Participant.conversation_id)
@@ -144,8 +149,37 @@ def _direct_between(conn: Connection, one: int, other: int) -> int | None:
     return conn.execute(
         select(Conversation.id)
         .where(Conversation.id.in_(mine), Conversation.id.in_(theirs), Conversation.id.in_(sizes))
-        .order_by(Conversation.id)
+        .order_by(Conversation.id.desc())
     ).scalar()
+
+
+def _one_request_message(
+    conn: Connection, conversation_id: int, me: int, members: dict[int, str]
+) -> None:
+    """Refuse a second message into a request the viewer sent that is not accepted:
+    waiting or declined alike (the sender is not told which).
+
+    Raises
+    ------
+    FormError
+        The viewer wrote in it already (``body``).
+    """
+    if len(members) != 2 or members.get(me) != "active":
+        return
+    if not any(state in ("request", "declined") for m, state in members.items() if m != me):
+        return
+    sent = conn.execute(
+        select(Message.id)
+        .where(Message.conversation_id == conversation_id, Message.sender_id == me)
+        .limit(1)
+    ).first()
+    if sent is not None:
+        raise FormError.one(
+            "body",
+            N_(
+                "Your message request waits for an answer: you can write again once it is accepted."
+            ),
+        )
 
 
 def _burst_check(conn: Connection, viewer: Viewer, body: str, recipients: set[int]) -> None:
@@ -266,6 +300,7 @@ def start_conversation(conn: Connection, viewer: Viewer, handles: list[str], bod
             if members[me] == "request":  # writing back accepts
                 _set_state(conn, existing, me, "active")
                 members[me] = "active"
+            _one_request_message(conn, existing, me, members)
             _record(conn, existing, me, body, members)
             return existing
     now = utcnow()
@@ -394,6 +429,7 @@ def send(conn: Connection, viewer: Viewer, conversation_id: int, body: str) -> i
     blocked = hidden_members(conn, viewer)
     if any(m in blocked for m in members if m != me):
         raise RefusedError("you cannot write in this conversation any more", [{"rule": "blocked"}])
+    _one_request_message(conn, conversation_id, me, members)
     _burst_check(conn, viewer, body, {m for m in members if m != me})
     check_rate(conn, me, "message")
     if members[me] == "request":  # answering a request accepts it
@@ -486,7 +522,9 @@ def conversation(
         conversation_id,
         others,
         members[me],
-        waiting=any(members[m] == "request" for m in members if m != me) and len(members) == 2,
+        # a declined request looks to its sender exactly as one still waiting
+        waiting=len(members) == 2
+        and any(members[m] in ("request", "declined") for m in members if m != me),
         messages=_views(conn, me, rows, people),
         blocked=any(m in blocked for m in members if m != me),
     )
