@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import func, select
 
 from tests.web.conftest import PASSWORD, api_headers, csrf, post_form, sign_up
@@ -412,6 +413,17 @@ def test_report_and_hide_and_suspend(people, store):
     own = api(bo, "GET", f"/posts/{pid}").json()
     assert own["hidden_reason"] == "Insults"
     assert "Hidden by the operator: Insults" in bo.get(f"/posts/{pid}").text
+    photo = io.BytesIO()
+    Image.new("RGB", (50, 50), (10, 20, 30)).save(photo, format="PNG")
+    assert (
+        bo.post(
+            "/api/v1/me/photo",
+            files={"photo": ("bo.png", photo.getvalue(), "image/png")},
+            headers=api_headers(bo),
+        ).status_code
+        == 204
+    )
+    assert api(ana, "GET", "/profiles/bob/photo").status_code == 200
     # a member report, then a suspension: Bo reads, writes nothing, and is seen by nobody
     rid = api(
         ana, "POST", "/reports", {"kind": "member", "target": "bob", "reason": "spam"}
@@ -432,6 +444,9 @@ def test_report_and_hide_and_suspend(people, store):
     assert api(opal, "GET", "/profiles/bob").status_code == 200
     assert opal.get("/in/bob").status_code == 200
     assert bo.get("/in/bob").status_code == 200
+    assert api(ana, "GET", "/profiles/bob/photo").status_code == 404
+    assert ana.get("/photos/bob.jpg").status_code == 404
+    assert api(opal, "GET", "/profiles/bob/photo").status_code == 200
 
 
 def test_export_and_deletion_include_the_members_posts_and_messages(people, store):

@@ -474,7 +474,8 @@ def remove_photo(conn: Connection, viewer: Viewer) -> None:
 
 
 def member_photo(conn: Connection, viewer: Viewer, handle: str) -> bytes:
-    """The JPEG photo of the member ``handle`` (members see each other's photos).
+    """The JPEG photo of the member ``handle`` (members see each other's photos, but
+    for a suspended member's, which only the operator and the member see).
 
     Raises
     ------
@@ -485,12 +486,19 @@ def member_photo(conn: Connection, viewer: Viewer, handle: str) -> bytes:
         raise NotFoundError(f"no photo of {handle!r}")
     row = _by_handle(
         conn,
-        select(MemberPhoto.content, Member.person_id).join(
+        select(MemberPhoto.content, Member.id, Member.person_id).join(
             Member, Member.id == MemberPhoto.member_id
         ),
         handle,
     )
     content = None if row is None or row.person_id in blocked_people(conn, viewer) else row.content
+    if (
+        content is not None
+        and row.person_id != viewer.person_id
+        and row.id in suspended_members(conn)
+        and not _reads_everyone(conn, viewer)
+    ):
+        content = None  # as their profile: the operator's (and their own) to see
     if content is None:
         raise NotFoundError(f"no photo of {handle!r}")
     return bytes(content)
