@@ -39,7 +39,7 @@ from weakties.service.follows import followers, is_following
 from weakties.service.forms import N_, FormError, has_control_characters
 from weakties.service.recommendations import Recommendation, recommendations
 from weakties.service.skills import SkillView, skills_of
-from weakties.service.social import blocked_people, hidden_people, suspended_members
+from weakties.service.social import blocked_people, hidden_people, suspended_for
 from weakties.store.reader import Reader
 
 __all__ = [
@@ -170,7 +170,7 @@ def member_profile(conn: Connection, viewer: Viewer, handle: str) -> ProfileView
         raise NotFoundError(f"no member {handle!r}")
     if (
         row.pid != viewer.person_id
-        and row.id in suspended_members(conn)
+        and row.id in suspended_for(conn, viewer)
         and not _reads_everyone(conn, viewer)
     ):
         raise NotFoundError(f"no member {handle!r}")
@@ -495,7 +495,7 @@ def member_photo(conn: Connection, viewer: Viewer, handle: str) -> bytes:
     if (
         content is not None
         and row.person_id != viewer.person_id
-        and row.id in suspended_members(conn)
+        and row.id in suspended_for(conn, viewer)
         and not _reads_everyone(conn, viewer)
     ):
         content = None  # as their profile: the operator's (and their own) to see

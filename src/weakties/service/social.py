@@ -38,6 +38,7 @@ __all__ = [
     "member_by_handle",
     "require_active",
     "shown_reader",
+    "suspended_for",
     "suspended_members",
     "suspension_reason",
 ]
@@ -164,13 +165,19 @@ def suspended_members(conn: Connection) -> set[int]:
     return set(conn.execute(select(Suspension.member_id)).scalars())
 
 
+def suspended_for(conn: Connection, viewer: Viewer) -> frozenset[int]:
+    """:func:`suspended_members`, read once per graph for the viewer's page (the
+    same read as :func:`hidden_members`')."""
+    return _kept(conn, viewer, "suspended", lambda: frozenset(suspended_members(conn)))
+
+
 def hidden_members(conn: Connection, viewer: Viewer) -> set[int]:
     """The members the viewer is not shown, named or counted: those with a block
     between them and the viewer (either way) and the suspended ones (but the
     viewer themself)."""
     me = viewer.member_id
     blocked = _blocked_of(conn, viewer, me) if me is not None else frozenset()
-    suspended = _kept(conn, viewer, "suspended", lambda: frozenset(suspended_members(conn)))
+    suspended = suspended_for(conn, viewer)
     return set(blocked | (suspended - {me}))
 
 
