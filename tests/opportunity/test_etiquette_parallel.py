@@ -5,8 +5,8 @@ all have started, and each one's check takes a little longer than usual (a
 wrapper sleeps after it), so that without a lock held from the check to the
 insert every check would see the same empty week and all seven would be
 recorded (each process imports the whole command line: seven keep the test's
-cost down while still more than twice the limit race for it). The others are refused with the rule and the day it lifts. On SQLite
-and on PostgreSQL.
+cost down while still more than twice the limit race for it). The others are
+refused with the rule and the day it lifts. On SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
