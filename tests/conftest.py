@@ -8,9 +8,7 @@ session, see ``tests/servers.py``; marked ``postgres``).
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from tests.servers import (
     in_ci,
     start_postgres,
 )
+from tests.support import copy_sqlite
 from weakties.store.engine import Store, open_store
 
 # No server the suite starts (in process, in a thread or as `weakties serve`) loads
@@ -107,16 +106,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-
-
 @pytest.fixture
 def store_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a fresh database at the newest schema on ``backend``."""
     if backend == "sqlite":
-        _copy_sqlite(request.getfixturevalue("sqlite_template"), db_path)
+        copy_sqlite(request.getfixturevalue("sqlite_template"), db_path)
         yield f"sqlite:///{db_path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")

@@ -6,6 +6,7 @@ import codecs
 import os
 import sqlite3
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 
@@ -185,3 +186,11 @@ def set_sharing(conn, handle: str, level: str) -> None:
     from weakties.service.admin import set_sharing as set_level
 
     set_level(conn, viewer_of(conn, handle), level)
+
+
+def copy_sqlite(source: str | Path, target: Path) -> Path:
+    """A copy of a SQLite database (what its -wal file holds included), through
+    SQLite's backup API: the copy is consistent even while the source is open."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return target

@@ -22,7 +22,7 @@ import typer.main
 from rich.console import Console
 from typer.testing import CliRunner
 
-from tests.support import connections, url, write_files
+from tests.support import connections, copy_sqlite, url, write_files
 from weakties.cli.main import app
 from weakties.cli.output import _Console, print_json, shown, visible
 
@@ -114,13 +114,6 @@ def assert_clean(args: tuple[str, ...], out: str, err: str) -> None:
         found = FORBIDDEN.search(text)
         where = text[max(0, found.start() - 60) : found.end() + 20] if found else ""
         assert found is None, (args, stream, repr(where))
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    """A copy of a database in WAL mode (what its -wal file holds included)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
 
 
 def ids(db: Path) -> dict[str, int]:
@@ -268,7 +261,7 @@ def delimited(folder: Path) -> dict[str, Path]:
 
 @pytest.mark.slow
 def test_no_escape_from_the_data_reaches_the_terminal(seeded, tmp_path):
-    db = copy_db(seeded, tmp_path / "w.sqlite")  # the write commands change it
+    db = copy_sqlite(seeded, tmp_path / "w.sqlite")  # the write commands change it
     n = ids(db)
     files = delimited(tmp_path)
     ran = 0

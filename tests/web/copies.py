@@ -22,9 +22,8 @@ cannot change who may read what in the next.
 from __future__ import annotations
 
 import copy
-import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.support import copy_sqlite
 from tests.web.conftest import csrf, make_settings
 from weakties.store.engine import Store, open_store
 from weakties.web.app import create_app
@@ -108,10 +108,7 @@ class WorldCopies:
         if backend == "postgresql":
             return str(self.server.copy_of(built.url))
         source = built.url.removeprefix("sqlite:///")
-        target = folder / "world.sqlite"
-        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)
-        return f"sqlite:///{target}"
+        return f"sqlite:///{copy_sqlite(source, folder / 'world.sqlite')}"
 
     def _built(self, name: str, build: Build, request: pytest.FixtureRequest) -> tuple[str, _Built]:
         backend = str(request.getfixturevalue("backend"))
