@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -53,9 +54,43 @@ def settings(store_url: str) -> Settings:
     return make_settings(store_url)
 
 
+# settings (but the database) -> apps built by this process and not lent now
+_IDLE_APPS: dict[tuple[str, str], list[Any]] = {}
+
+
+@contextmanager
+def lent_app(settings: Settings, store: Store) -> Iterator[Any]:
+    """An app on ``store``: one this process built before for the same settings
+    (but the database), given the test's store and settings, or a new one.
+
+    Building the app is cheap, but its first request into each of its routers
+    makes FastAPI work out every route of that router again (some 40 to 80 ms
+    a router) and its first render of each page compiles the template: paid
+    once per app, as a server does once per process, instead of once per test.
+    An app is lent to one test at a time (a module's reading copy keeps one
+    while its other tests borrow another), and comes back as the test found it:
+    what a test may change (its settings object, dependency overrides) is the
+    test's or set again here."""
+    key = (
+        settings.model_dump_json(exclude={"db", "secret_key"}),
+        settings.secret_key.get_secret_value(),
+    )
+    idle = _IDLE_APPS.setdefault(key, [])
+    app = idle.pop() if idle else create_app(settings, store=store)
+    app.state.settings = settings
+    app.state.store = store
+    try:
+        yield app
+    finally:
+        app.dependency_overrides.clear()
+        app.state.store = None
+        idle.append(app)
+
+
 @pytest.fixture
-def app(settings: Settings, store: Store) -> Any:
-    return create_app(settings, store=store)
+def app(settings: Settings, store: Store) -> Iterator[Any]:
+    with lent_app(settings, store) as lent:
+        yield lent
 
 
 @pytest.fixture

@@ -32,9 +32,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support import copy_sqlite
-from tests.web.conftest import csrf, make_settings
+from tests.web.conftest import csrf, lent_app, make_settings
 from weakties.store.engine import Store, open_store
-from weakties.web.app import create_app
 
 
 @dataclass
@@ -92,14 +91,15 @@ class WorldCopies:
         url = self._new_url(name, backend)
         store = open_store(url)
         try:
-            world = build(create_app(make_settings(url), store=store), store)
-            tokens = {role: csrf(client, "/") for role, client in world.clients.items()}
-            cookies = {
-                role: [copy.copy(cookie) for cookie in client.cookies.jar]
-                for role, client in world.clients.items()
-            }
-            for client in world.clients.values():
-                client.__exit__(None, None, None)
+            with lent_app(make_settings(url), store) as app:
+                world = build(app, store)
+                tokens = {role: csrf(client, "/") for role, client in world.clients.items()}
+                cookies = {
+                    role: [copy.copy(cookie) for cookie in client.cookies.jar]
+                    for role, client in world.clients.items()
+                }
+                for client in world.clients.values():
+                    client.__exit__(None, None, None)
         finally:
             store.close()
         return _Built(url, cookies, dict(world.ids), tokens)
@@ -123,7 +123,8 @@ class WorldCopies:
     def _served(self, built: _Built, backend: str, folder: Path) -> Iterator[tuple[World, Store]]:
         url = self._copy(built, backend, folder)
         store = open_store(url)
-        app = create_app(make_settings(url), store=store)
+        lent = lent_app(make_settings(url), store)
+        app = lent.__enter__()
         clients: dict[str, TestClient] = {}
         try:
             for role, jar in built.cookies.items():
@@ -135,6 +136,7 @@ class WorldCopies:
         finally:
             for client in clients.values():
                 client.__exit__(None, None, None)
+            lent.__exit__(None, None, None)
             store.close()
             if backend == "postgresql":
                 self.server.drop(url)
