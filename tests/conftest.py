@@ -30,6 +30,35 @@ from weakties.store.engine import Store, open_store
 # share. tests/web/test_warm_kernels.py turns it on where it checks it.
 os.environ.setdefault("WEAKTIES_WARM_KERNELS", "0")
 
+
+def _one_command_line_per_process() -> None:
+    """The command line's click command built once per test process.
+
+    ``typer.testing.CliRunner.invoke(app, …)`` builds the whole click command tree
+    from the functions' signatures on every call (some 80 ms of CPU for weakties'
+    59 commands), which the suite's thousand-odd invocations paid again each time;
+    a process running ``weakties`` builds it once. Only weakties' own app is kept
+    (no test changes it); any other Typer app a test builds is built as before."""
+    import typer.testing
+
+    from weakties.cli.main import app as weakties_app
+
+    build = typer.testing._get_command
+    built: dict[str, Any] = {}
+
+    def get_command(app: Any) -> Any:
+        if app is not weakties_app:
+            return build(app)
+        if "weakties" not in built:
+            built["weakties"] = build(app)
+        return built["weakties"]
+
+    typer.testing._get_command = get_command  # type: ignore[attr-defined]
+
+
+_one_command_line_per_process()
+
+
 # ../shared/data next to the repository (set WEAKTIES_SHARED_DATA to look elsewhere)
 SHARED = Path(
     os.environ.get("WEAKTIES_SHARED_DATA")
