@@ -122,13 +122,29 @@ def chunks(ids: Any, size: int = CHUNK) -> Any:
 
 
 def one_of(conn: Connection, column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
-    """``column IN ids``: on PostgreSQL ``column = ANY(:ids)``, the ids sent as one
-    array, so that neither the statement's text nor the work of building, sending
-    and parsing it grows with the list (at a few hundred ids, the bound parameters
-    of an ``IN`` list cost more than the read they filter: 25 ms of Python for 390
-    ids); elsewhere an ``IN`` list (callers keep it within :data:`CHUNK`)."""
+    """``column IN ids``, the ids sent as one bound parameter however many they are:
+    on SQLite ``column IN (SELECT value FROM json_each(:ids))`` (a JSON array), on
+    PostgreSQL ``column = ANY(:ids)`` (an array); elsewhere a plain ``IN`` list
+    (callers then keep it within :data:`CHUNK`).
+
+    One bound value per id makes SQLAlchemy render the statement again for each
+    list (a name per value), and the driver bind each value: for the 5,000
+    contacts of one member, read in chunks of :data:`CHUNK`, that was some
+    30,000 bound values and most of the time of reading their ties and people
+    (25 ms of Python for 390 ids on PostgreSQL). With one parameter the
+    statement is compiled once and kept, and the database reads the ids from the
+    parameter: on SQLite the index of ``column`` is still searched once per id
+    (``LIST SUBQUERY`` in the plan)."""
     values = sorted({int(x) for x in ids})
-    if conn.dialect.name != "postgresql":
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        import json
+
+        from sqlalchemy import String, bindparam, func
+
+        listed = func.json_each(bindparam(None, json.dumps(values), type_=String))
+        return column.in_(select(listed.table_valued("value").c.value))
+    if dialect != "postgresql":
         return column.in_(values)
     from sqlalchemy import Integer, any_, bindparam
     from sqlalchemy.dialects.postgresql import ARRAY
@@ -360,15 +376,15 @@ class ReaderBase:
             self._cache[key] = {}
         known: dict[int, bool] = self._cache[key]
         todo = [p for p in ids if p not in known]
-        for chunk in chunks(todo):
+        if todo:
             found = set(
                 self.conn.execute(
                     select(Person.id).where(
-                        Person.id.in_(chunk), self._person_rule(Person.id, level)
+                        one_of(self.conn, Person.id, todo), self._person_rule(Person.id, level)
                     )
                 ).scalars()
             )
-            known.update((p, p in found) for p in chunk)
+            known.update((p, p in found) for p in todo)
         return [p for p in ids if known[p]]
 
     def member_persons(self) -> dict[int, int]:

@@ -30,7 +30,7 @@ from weakties.model.tables import (
     Person,
     table_of,
 )
-from weakties.store._base import chunks
+from weakties.store._base import chunks, one_of
 from weakties.store.events import CAREER_KINDS, describe_event
 from weakties.store.read_ties import TieReads
 
@@ -72,32 +72,30 @@ class PeopleReads(TieReads):
 
     def names(self, person_ids: Iterable[int]) -> dict[int, str]:
         """Display names of the people the scope may name (others are left out)."""
-        out: dict[int, str] = {}
-        for chunk in chunks(self.keep_visible(person_ids)):
-            out.update(
-                self.conn.execute(
-                    select(Person.id, Person.display_name).where(Person.id.in_(chunk))
-                ).all()
-            )
-        return out
+        shown = self.keep_visible(person_ids)
+        if not shown:
+            return {}
+        return dict(
+            self.conn.execute(
+                select(Person.id, Person.display_name).where(one_of(self.conn, Person.id, shown))
+            ).all()
+        )
 
     def person_rows(self, person_ids: Iterable[int]) -> dict[int, Any]:
         """Rows (id, display_name, first_name, headline, location, industry) of the
         people the scope may name."""
-        out: dict[int, Any] = {}
-        for chunk in chunks(self.keep_visible(person_ids)):
-            for row in self.conn.execute(
-                select(
-                    Person.id,
-                    Person.display_name,
-                    Person.first_name,
-                    Person.headline,
-                    Person.location,
-                    Person.industry,
-                ).where(Person.id.in_(chunk))
-            ):
-                out[row.id] = row
-        return out
+        shown = self.keep_visible(person_ids)
+        if not shown:
+            return {}
+        query = select(
+            Person.id,
+            Person.display_name,
+            Person.first_name,
+            Person.headline,
+            Person.location,
+            Person.industry,
+        ).where(one_of(self.conn, Person.id, shown))
+        return {row.id: row for row in self.conn.execute(query)}
 
     def labels(self, person_ids: list[int]) -> dict[int, str]:
         """How to name each person in machine output: the identifier used in an

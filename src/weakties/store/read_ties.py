@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
 from weakties.model.tables import KnownPerson, Tie
-from weakties.store._base import ReaderBase, chunks
+from weakties.store._base import ReaderBase, chunks, one_of
 from weakties.store.engine import raw_rows, rows_array
 
 if TYPE_CHECKING:
@@ -135,18 +135,20 @@ class TieReads(ReaderBase):
     def contact_ties(self, people: Iterable[int], level: str = "names") -> list[tuple[int, int]]:
         """``(a, b)`` of the active social ties visible at ``level`` with an end
         among ``people``."""
-        out: list[tuple[int, int]] = []
-        for chunk in chunks(people):
-            query = self.where(
-                select(Tie.person_a_id, Tie.person_b_id).where(
-                    or_(Tie.person_a_id.in_(chunk), Tie.person_b_id.in_(chunk)),
-                    Tie.source.in_(SOCIAL_TIE_SOURCES),
-                    Tie.ended_at.is_(None),
+        ids = {int(p) for p in people}
+        if not ids:
+            return []
+        query = self.where(
+            select(Tie.person_a_id, Tie.person_b_id).where(
+                or_(
+                    one_of(self.conn, Tie.person_a_id, ids), one_of(self.conn, Tie.person_b_id, ids)
                 ),
-                self.tie_visible(level),
-            )
-            out += raw_rows(self.conn, query)
-        return out
+                Tie.source.in_(SOCIAL_TIE_SOURCES),
+                Tie.ended_at.is_(None),
+            ),
+            self.tie_visible(level),
+        )
+        return raw_rows(self.conn, query)
 
     def ties_between(
         self,
