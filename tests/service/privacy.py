@@ -277,7 +277,7 @@ def cli_cases(db: Path, viewer: str, ask: dict[str, str]) -> list[tuple[list[str
         ask["date"],
     )
     table: dict[tuple[str, ...], list[list[str]]] = {
-        ("people",): [[], ["--degree", "2"], ["--org", org]],
+        ("people",): [[], ["--degree", "1"], ["--degree", "2"], ["--limit", "2"], ["--org", org]],
         ("person",): [[person], [f"--as={viewer}", broker]],
         ("events",): [[]],
         ("note", "list"): [[]],
@@ -370,7 +370,11 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
     past = dt.datetime.fromisoformat(ask["date"])
     calls: dict[Any, list[Callable[[Any, Any], Any]]] = {
         people.find_person: [lambda c, v: people.find_person(c, v, person)],
-        people.list_people: [lambda c, v: people.list_people(c, v)],
+        people.list_people: [
+            lambda c, v: people.list_people(c, v),
+            lambda c, v: people.list_people(c, v, limit=2),
+            lambda c, v: people.list_people(c, v, degree=1),
+        ],
         people.people_counts: [lambda c, v: people.people_counts(c, v)],
         people.person: [lambda c, v: people.person(c, v, person)],
         people.events: [lambda c, v: people.events(c, v)],

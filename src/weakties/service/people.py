@@ -12,6 +12,7 @@ from weakties.model.identity import fold
 from weakties.records import build, build_list
 from weakties.service.context import Viewer, reader
 from weakties.store import write
+from weakties.store.reader import Reader
 
 __all__ = [
     "Event",
@@ -238,6 +239,10 @@ def list_people(
     that organisation; ``search`` matches names (accent- and case-insensitive)."""
     r = reader(conn, who)
     hidden = _hidden(conn, who)
+    if not org and not search:
+        nearest = _nearest_contacts(r, who, hidden, degree=degree, limit=limit)
+        if nearest is not None:
+            return nearest
     seen = r.people_seen(hidden)
     named, _ = r.degrees(without=hidden)
     if org:
@@ -249,10 +254,46 @@ def list_people(
     needle = fold(search) if search else None
     if needle:
         rows = {pid: row for pid, row in rows.items() if needle in fold(row.display_name or "")}
-    # contacts first, then by name; only the rows shown read their jobs and
-    # identities (``people --limit 5`` reads five people's, not everyone's)
-    order = sorted(rows, key=lambda pid: (named.get(pid) or 9, fold(rows[pid].display_name or "~")))
+    # contacts first, then by name (then by id: one order whatever the rows' order)
+    order = sorted(
+        rows, key=lambda pid: (named.get(pid) or 9, fold(rows[pid].display_name or "~"), pid)
+    )
     shown = order[:limit] if limit else order
+    return _listed(conn, who, r, shown, rows, named)
+
+
+def _nearest_contacts(
+    r: Reader, who: Viewer, hidden: set[int], *, degree: int | None, limit: int | None
+) -> list[PersonRow] | None:
+    """The list of :func:`list_people` when it holds only the viewer's contacts
+    (``degree`` 1, or the first ``limit`` people when the viewer has at least that
+    many contacts: contacts come first), read from the contacts alone — their
+    names, then the rows of the people shown — instead of the whole second degree
+    and every person seen; None when the list needs more than the contacts."""
+    if who.person_id is None or not (degree == 1 or (degree is None and limit)):
+        return None
+    names = r.contact_names(without=hidden)
+    names.pop(who.person_id, None)
+    if degree is None and limit is not None and len(names) < limit:
+        return None  # the second degree and the others follow the contacts
+    order = sorted(names, key=lambda pid: (fold(names[pid] or "~"), pid))
+    shown = order[:limit] if limit else order
+    rows = r.person_rows(shown)
+    if len(rows) < len(shown):  # the store's rule shows fewer: read the whole list
+        return None
+    return _listed(r.conn, who, r, shown, rows, dict.fromkeys(shown, 1))
+
+
+def _listed(
+    conn: Connection,
+    who: Viewer,
+    r: Reader,
+    shown: list[int],
+    rows: dict[int, Any],
+    named: dict[int, int],
+) -> list[PersonRow]:
+    """The rows of the people ``shown``, in that order; only they read their jobs
+    and identities (``people --limit 5`` reads five people's, not everyone's)."""
     jobs = r.current_jobs(shown)
     idents = _identities(conn, who, shown)
     handles = r.member_handles()

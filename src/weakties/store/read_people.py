@@ -81,6 +81,20 @@ class PeopleReads(TieReads):
             ).all()
         )
 
+    def contact_names(self, without: Collection[int] = ()) -> dict[int, str]:
+        """Display names of the viewer's contacts (:meth:`first_degree`), less
+        ``without``: each is the other end of a tie the scope may list, so the
+        scope may name them (what :meth:`names` would give for them, without
+        looking each of them up again)."""
+        contacts = self.first_degree() - set(without) - self.hidden
+        if not contacts:
+            return {}
+        return dict(
+            self.conn.execute(
+                select(Person.id, Person.display_name).where(one_of(self.conn, Person.id, contacts))
+            ).all()
+        )
+
     def person_rows(self, person_ids: Iterable[int]) -> dict[int, Any]:
         """Rows (id, display_name, first_name, headline, location, industry) of the
         people the scope may name."""
