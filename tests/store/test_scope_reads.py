@@ -198,6 +198,22 @@ def test_degrees_among_some_people_are_those_of_the_whole_second_degree(platform
                 assert kept.degrees_among(everyone, without=without) == named
 
 
+def test_people_seen_among_some_are_those_of_everyone_seen(platform):
+    """Whether a few people are seen (finding one person) is read for them alone,
+    and agrees with the whole set, with people hidden by the reader or left out."""
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            for hidden in ((), (3,)):
+                for without in ((), (2,), (5, 9), (6,)):
+                    whole = Reader(conn, who.scope, hidden=hidden).people_seen(without)
+                    for some in ([p] for p in range(1, 15)):
+                        fresh = Reader(conn, who.scope, hidden=hidden)
+                        assert fresh.seen_among(some, without) == set(some) & whole, some
+                        assert "degrees" not in fresh._cache  # not the whole second degree
+                    fresh = Reader(conn, who.scope, hidden=hidden)
+                    assert fresh.seen_among(range(1, 15), without) == whole
+
+
 def test_ties_between_two_groups_are_those_of_every_tie(platform):
     groups = ([1, 2, 3], [4, 5, 6, 10], [9, 13])
     with platform.engine.connect() as conn:

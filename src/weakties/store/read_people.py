@@ -272,11 +272,14 @@ class PeopleReads(TieReads):
         NotFoundError, AmbiguousError
         """
         text = query.strip()
-        seen = self.people_seen(without)
+
+        def seen(ids: Iterable[int]) -> set[int]:
+            return self.seen_among(ids, without)
+
         who = self._who()
         if m := _ID.match(text):
             pid = int(m.group(1))
-            if pid in seen:
+            if seen([pid]):
                 return pid
             raise NotFoundError(f"no person #{pid} visible to {who}")
         for kind, value in (
@@ -292,34 +295,32 @@ class PeopleReads(TieReads):
             # by it must not tell whose it is
             if (
                 found is not None
-                and found in seen
+                and seen([found])
                 and value in self.shown_identities([found], (kind,)).get(found, {}).get(kind, [])
             ):
                 return int(found)
         member = self.conn.execute(select(Member.person_id).where(Member.handle == text)).scalar()
-        if member is not None and int(member) in seen:
+        if member is not None and seen([member]):
             return int(member)
         key = name_key(text)
-        exact = [
-            pid
-            for pid in self.conn.execute(select(Person.id).where(Person.name_key == key)).scalars()
-            if pid in seen
-        ]
+        named = list(self.conn.execute(select(Person.id).where(Person.name_key == key)).scalars())
+        shown = seen(named)
+        exact = [pid for pid in named if pid in shown]
         if len(exact) == 1:
             return exact[0]
         candidates = exact
         if not candidates:
             needle = fold(text)
-            candidates = [
-                pid
-                for pid in self.conn.execute(
+            matching = list(
+                self.conn.execute(
                     select(Person.id).where(
                         func.lower(Person.display_name).like(contains(text.lower()), escape="\\")
                         | (Person.name_key.like(contains(needle), escape="\\"))
                     )
                 ).scalars()
-                if pid in seen
-            ]
+            )
+            shown = seen(matching)
+            candidates = [pid for pid in matching if pid in shown]
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:

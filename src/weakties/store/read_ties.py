@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 __all__ = ["TieReads"]
 
+#: up to how many people :meth:`TieReads.seen_among` looks up one by one rather
+#: than reading the whole second degree
+SEEN_AMONG = 100
+
 
 def _as_of_clause(as_of: dt.datetime, *, undated: bool) -> ColumnElement[bool]:
     """Ties as they stood at ``as_of``: begun before it (an undated tie only with
@@ -264,6 +268,33 @@ class TieReads(ReaderBase):
         out |= self.own_people()
         named, _ = self.degrees(without=hidden)
         return ((out | set(named)) - hidden) | {me}
+
+    def seen_among(self, person_ids: Iterable[int], without: Collection[int] = ()) -> set[int]:
+        """The ones of ``person_ids`` that :meth:`people_seen` (``without`` the same
+        people) holds, found for them alone when they are few: whether each is a
+        member, one the member's own data mentions, or a first or second degree
+        (:meth:`degrees_among`). Finding one person (``degree #12``) then reads
+        that person's ties, not those of every contact of the viewer."""
+        ids = {int(p) for p in person_ids}
+        if "degrees" in self._cache or len(ids) > SEEN_AMONG:
+            return ids & self.people_seen(without)
+        me = self.scope.person_id
+        hidden = set(without) | self.hidden
+        out = ids & set(self.member_persons().values())
+        if me is None:
+            return out - hidden
+        member, rest = self.scope.member_id, ids - out
+        if member is not None and rest:
+            out |= set(
+                self.conn.execute(
+                    select(KnownPerson.person_id).where(
+                        KnownPerson.member_id == member,
+                        one_of(self.conn, KnownPerson.person_id, rest),
+                    )
+                ).scalars()
+            )
+        out |= set(self.degrees_among(ids - out, without=hidden))
+        return (out - hidden) | (ids & {me})
 
     def pair_ties(self, a: int, b: int) -> list[tuple[str, dt.datetime | None]]:
         """``(source, since)`` of the active ties between ``a`` and ``b`` that may be
