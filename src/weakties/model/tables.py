@@ -78,6 +78,30 @@ def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
+#: the partial indexes and their predicates (see :func:`partial_index`)
+_PARTIAL: list[tuple[Index, str]] = []
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index of the rows where ``where`` holds (SQL), on SQLite and PostgreSQL.
+
+    The predicate is given to SQLite's dialect here and to PostgreSQL's by
+    :func:`postgres_partial_indexes` when a PostgreSQL database is used: naming a
+    dialect's option makes SQLAlchemy load that dialect, and PostgreSQL's (with
+    its drivers' modules) would otherwise be loaded by every command on SQLite."""
+    index = Index(name, *columns, unique=unique, sqlite_where=text(where))
+    _PARTIAL.append((index, where))
+    return index
+
+
+def postgres_partial_indexes() -> None:
+    """Give the partial indexes their predicate on PostgreSQL too (once; called
+    before the tables meet a PostgreSQL database: opening one, migrating one)."""
+    for index, where in _PARTIAL:
+        if index.dialect_options["postgresql"]["where"] is None:
+            index.dialect_kwargs["postgresql_where"] = text(where)
+
+
 class Person(Base):
     __tablename__ = "person"
 
@@ -281,14 +305,7 @@ class Tie(Base):
         # one of a person's ties with one of a set of people? is answered from the
         # index alone (migration 0017)
         *(
-            Index(
-                name,
-                *columns,
-                "source",
-                "asserted_by",
-                sqlite_where=text("ended_at IS NULL"),
-                postgresql_where=text("ended_at IS NULL"),
-            )
+            partial_index(name, *columns, "source", "asserted_by", where="ended_at IS NULL")
             for name, columns in (
                 ("ix_tie_a_active", ("person_a_id", "person_b_id")),
                 ("ix_tie_b_active", ("person_b_id", "person_a_id")),
@@ -391,13 +408,12 @@ def _org_or_person(table: str) -> tuple[Index | CheckConstraint, ...]:
     """
     return (
         *(
-            Index(
+            partial_index(
                 f"uq_{table}_{short}",
                 "member_id",
                 column,
                 unique=True,
-                sqlite_where=text(f"{column} IS NOT NULL"),
-                postgresql_where=text(f"{column} IS NOT NULL"),
+                where=f"{column} IS NOT NULL",
             )
             for short, column in (("org", "organization_id"), ("person", "person_id"))
         ),

@@ -646,6 +646,9 @@ def open_store(db: str | os.PathLike[str] | None = None, *, upgrade: bool = True
         event.listen(engine, "connect", _sqlite_pragmas(read_only))
         _install_sqlite_events(store)
     elif engine.dialect.name == "postgresql":
+        from weakties.model.tables import postgres_partial_indexes
+
+        postgres_partial_indexes()
         event.listen(engine, "connect", _postgres_session)
     _install_error_events(store)
     try:

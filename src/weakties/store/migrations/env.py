@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import context
 
-from weakties.model.tables import Base
+from weakties.model.tables import Base, postgres_partial_indexes
 from weakties.store.engine import database_url, open_store
 
 config = context.config
@@ -19,6 +19,8 @@ target_metadata = Base.metadata
 
 
 def _configure(connection: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        postgres_partial_indexes()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -50,6 +52,8 @@ def _database() -> str:
 
 
 if context.is_offline_mode():
+    if database_url(_database()).startswith(("postgresql", "postgres")):
+        postgres_partial_indexes()
     context.configure(url=database_url(_database()), target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()
