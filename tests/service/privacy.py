@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import typer
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -313,12 +314,12 @@ def cli_cases(db: Path, viewer: str, ask: dict[str, str]) -> list[tuple[list[str
         ("target",): [[]],
         ("etiquette",): [[]],
     }
-    root = app.registered_commands  # noqa: F841 - the app is built below
+    root = typer.main.get_command(app)
     cases: list[tuple[list[str], list[str]]] = []
     for path in command_paths():
         if not path or any(tuple(path[: len(k)]) == k for k in NOT_QUERIES):
             continue
-        if not _has_json(path):
+        if not _has_json(root, path):
             continue
         key = tuple(path)
         if key not in table:
@@ -329,9 +330,13 @@ def cli_cases(db: Path, viewer: str, ask: dict[str, str]) -> list[tuple[list[str
     return cases
 
 
-def _has_json(path: list[str]) -> bool:
-    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
-    return "--json" in result.output
+def _has_json(root: Any, path: list[str]) -> bool:
+    """Whether ``weakties PATH`` takes ``--json`` (read from the command's options,
+    as its help lists them)."""
+    command = root
+    for name in path:
+        command = command.commands[name]
+    return any("--json" in getattr(param, "opts", ()) for param in command.params)
 
 
 def run_cli(db: Path, viewer: str, ask: dict[str, str], secrets: Secrets) -> list[str]:
