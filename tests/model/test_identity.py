@@ -2,6 +2,7 @@ import pytest
 
 from weakties.model.identity import (
     email_key,
+    fold,
     linkedin_slug,
     linkedin_urn,
     name_key,
@@ -64,3 +65,21 @@ def test_name_key_folds_case_accents_credentials_spaces():
     assert name_key("Quinn", "Dvořák, Ph.D.") == "quinn dvorak"
     assert name_key("Lane Northcote Holloway, MBA") == "lane northcote holloway"
     assert name_key("Gray ", "Kettering ") == "gray kettering"
+
+
+def test_fold_gives_ascii_text_the_key_of_the_whole_way():
+    """Plain ASCII skips decomposition: the same key as decomposing it would give."""
+    import string
+    import unicodedata
+
+    def decomposed(text):
+        bare = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+        return " ".join(bare.casefold().split())
+
+    samples = ["Ann  Lee", " O'Neil\t", "MCDONALD,\nJR.", string.printable, "\x1c a \x1f"]
+    for text in samples:
+        assert text.isascii()
+        assert fold.__wrapped__(text) == decomposed(text)
+    assert fold("Zoë  DVOŘÁK") == "zoe dvorak"  # and the rest still decomposes

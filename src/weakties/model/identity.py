@@ -62,6 +62,10 @@ def _is_credential(token: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Casefold, strip accents and collapse whitespace (a matching key, not for display)."""
+    if text.isascii():
+        # nothing to decompose or strip: the same key without a pass per character
+        # (most names; a list sorted by name folds every one of them)
+        return _SPACES.sub(" ", text.casefold()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", stripped.casefold()).strip()
