@@ -469,6 +469,20 @@ def test_export_and_deletion_include_the_members_posts_and_messages(people, stor
     assert "comment" not in left  # Bo's comment went with Ana's post
 
 
+def test_others_replies_to_a_deleted_members_comment_stay(people, store):
+    ana, bo, cy = people["ana"], people["bob"], people["cyd"]
+    pid = api(bo, "POST", "/posts", {"body": "Bo's news"}).json()["id"]
+    asked = api(ana, "POST", f"/posts/{pid}/comments", {"body": "Ana asks"}).json()["id"]
+    api(bo, "POST", f"/posts/{pid}/comments", {"body": "Bo answers", "parent_id": asked})
+    api(ana, "POST", f"/posts/{pid}/comments", {"body": "Ana thanks", "parent_id": asked})
+    assert api(ana, "POST", "/me/delete", {"password": PASSWORD}).status_code == 204
+    shown = api(cy, "GET", f"/posts/{pid}").json()
+    left = [(c["html"], c["parent_id"], c["replies"]) for c in shown["comments"]]
+    # what Bo wrote stays, as a comment on his post; what Ana wrote goes
+    assert len(left) == 1 and "Bo answers" in left[0][0] and left[0][1:] == (None, [])
+    assert "Bo answers" in bo.get(f"/posts/{pid}").text
+
+
 def test_pages_render_in_both_languages(people):
     ana = people["ana"]
     pid = api(ana, "POST", "/posts", {"body": "Bonjour"}).json()["id"]

@@ -22,12 +22,14 @@ import zipfile
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from weakties.errors import RefusedError
 from weakties.model.tables import (
     AccessToken,
     Account,
     Ask,
+    Comment,
     ContactVisibility,
     DoNotAsk,
     Event,
@@ -198,6 +200,7 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     conn.execute(delete(Skill).where(Skill.person_id == person))
     forget_imports(conn, member)  # the status of their uploads (kept in task rows)
     _hand_over_groups(conn, member)
+    _keep_others_replies(conn, member)
     conn.execute(delete(Member).where(Member.id == member))
     conn.execute(
         update(Person)
@@ -208,6 +211,19 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     for pid in sorted(known | {person}):
         if not _still_known(conn, pid):
             conn.execute(delete(Person).where(Person.id == pid))
+
+
+def _keep_others_replies(conn: Connection, member: int) -> None:
+    """Others' replies to the member's comments stay, as comments on the post: a
+    reply would otherwise go with the comment it answers (replies are one level
+    deep, so the comment answered is a post's own comment)."""
+    answered = aliased(Comment)
+    own = select(answered.id).where(answered.author_id == member)
+    conn.execute(
+        update(Comment)
+        .where(Comment.parent_id.in_(own), Comment.author_id != member)
+        .values(parent_id=None)
+    )
 
 
 def _hand_over_groups(conn: Connection, member: int) -> None:
