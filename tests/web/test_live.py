@@ -247,3 +247,38 @@ def test_background_work_keeps_nothing_and_pushes_no_member_out(people, store, m
     with store.engine.begin() as conn:
         degree(conn, viewer(conn, "dee"), "ana")
     assert kept() != ana
+
+
+def test_a_server_settles_after_a_costly_result_and_frees_what_it_dropped(store, monkeypatch):
+    """A server process freezes what it keeps after a result that was costly to
+    compute (full collections then skip it), and collects what it dropped at the
+    next such result: a cycle kept and dropped is not held forever."""
+    import gc
+    import weakref
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    monkeypatch.setattr(live, "SETTLE_AFTER", 0.0)
+    live.clear()
+    gc.unfreeze()
+    try:
+        with store.engine.connect() as conn:
+            live.common(conn, ("not a server", 1), Cycle)
+            assert gc.get_freeze_count() == 0  # a command does not settle
+            live.settle_kept(store.engine)
+            first = live.common(conn, ("costly", 1), Cycle)
+            assert gc.get_freeze_count() > 0
+            assert not any(o is first for o in gc.get_objects())  # frozen: never walked
+            gone = weakref.ref(first)
+            del first
+            live.clear()  # dropped (as after a change), but a frozen cycle
+            gc.collect()
+            assert gone() is not None
+            live.common(conn, ("costly", 2), Cycle)  # the next costly result settles
+            assert gone() is None
+    finally:
+        gc.unfreeze()
+        live._SETTLING.discard(store.engine)
+        live.clear()

@@ -536,16 +536,27 @@ def list_invitations(
 def list_connections(conn: Connection, viewer: Viewer) -> list[MemberCard]:
     """The members the viewer is connected with, by name: never one with a block
     between them and the viewer, nor a suspended one, even when the viewer's own
-    imported data still lists them (a block ends the platform connection only)."""
+    imported data still lists them (a block ends the platform connection only).
+
+    Kept while the graph is unchanged (:mod:`weakties.service.live`): who is
+    connected, blocked or suspended and the members' names and headlines are all
+    the graph's; a member with 5,000 connections read them all at each visit of
+    ``/network``."""
+    from weakties.service.live import memo
+
+    return list(memo(conn, viewer, "connections", lambda: _connections(conn, viewer), traces=False))
+
+
+def _connections(conn: Connection, viewer: Viewer) -> tuple[MemberCard, ...]:
     from weakties.service.social import hidden_people
 
     first = reader(conn, viewer).first_degree() - hidden_people(conn, viewer)
     if not first:
-        return []
+        return ()
     rows = conn.execute(
         select(Member.id, Member.person_id, Member.handle, Person.display_name, Person.headline)
         .join(Person, Person.id == Member.person_id)
         .where(Member.person_id.in_(sorted(first)))
         .order_by(Person.display_name, Member.id)
     )
-    return [MemberCard(*row) for row in rows]
+    return tuple(MemberCard(*row) for row in rows)

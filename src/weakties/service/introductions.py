@@ -288,10 +288,8 @@ def who_can_introduce(
     NotFoundError
         An organisation, member or job the viewer may not see.
     """
-    from weakties.opportunity.etiquette import check_ask
     from weakties.service import jobs
     from weakties.service.live import memo
-    from weakties.service.opportunities import introductions
 
     me = member_of(who)
     if sum(x is not None for x in (org_id, handle, job_id)) != 1:
@@ -312,6 +310,33 @@ def who_can_introduce(
         found_org = r.find_org(f"#{org_id}")  # NotFoundError for one the viewer may not see
         to = f"org:#{found_org}"
         label = r.org_names([found_org]).get(found_org, f"#{found_org}")
+    # kept while the graph and the traces are unchanged, on the clock's day (the
+    # etiquette's verdicts are by the day): the paths, the brokers' cards and the
+    # verdicts were read and checked again at every request
+    return memo(
+        conn,
+        who,
+        ("introducers", to, org_id, job_id, purpose, limit, who.clock.date()),
+        lambda: _introducers(conn, who, label, to, org_id, job_id, purpose, limit),
+    )
+
+
+def _introducers(
+    conn: Connection,
+    who: Viewer,
+    label: str,
+    to: str,
+    org_id: int | None,
+    job_id: int | None,
+    purpose: str,
+    limit: int,
+) -> WhoCanIntroduce:
+    """:func:`who_can_introduce` once its target is found."""
+    from weakties.opportunity.etiquette import check_ask
+    from weakties.service.live import memo
+    from weakties.service.opportunities import introductions
+
+    r = reader(conn, who)
     hidden = hidden_members(conn, who)
     known = r.first_degree()
     # a broker who does not want to be asked (their own wish, or the viewer's note

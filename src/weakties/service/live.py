@@ -46,6 +46,20 @@ records that hold them); a result shared between viewers (:func:`common`) is
 counted once, not in each viewer's entries. docs/network-pages.md gives the
 measured figures.
 
+**The garbage collector.** A server process holds a few hundred thousand objects
+the collector tracks — its code and what it keeps here — and CPython's full
+collection walks every one of them: on the 10,000-member benchmark platform (a
+member with 5,000 contacts) one full collection every five to ten requests of
+``/network``, each a pause of 0.1 to 0.3 s, which was that page's p95. What is kept
+lives until the next change, so a server process (:func:`settle_kept`, from the
+app's lifespan) settles after keeping a result that took at least
+:data:`SETTLE_AFTER` to compute: one full collection (what it dropped since the
+last one is freed then, cycles included), then every object left is moved out of
+the collector's generations (:func:`gc.freeze`), and later collections walk only
+what is newer. A frozen object is still freed as soon as nothing refers to it; a
+frozen cycle that was dropped waits for the next settle. A command computes once
+and exits: it does not settle.
+
 **Not for background work.** The server's background tasks (:mod:`weakties.service.tasks`)
 read the network of many members in turn — a model fit's check goes through
 every member, a notification scan through a hundred at a time. They run inside
@@ -58,9 +72,11 @@ reuse a result shared between viewers (:func:`common`) but never add one.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
+import time
 import types
 import weakref
 from collections import OrderedDict
@@ -84,6 +100,7 @@ __all__ = [
     "held",
     "held_bytes",
     "memo",
+    "settle_kept",
     "shared_reads",
     "size_of",
 ]
@@ -96,6 +113,9 @@ DEFAULT_VIEWERS = 500
 DEFAULT_MB = 512
 #: results shared between viewers kept at most (one per scope and dates asked)
 COMMON = 16
+#: seconds a kept result took to compute from which a server process settles
+#: (see the module doc): a full collection costs a small part of such a result
+SETTLE_AFTER = 1.0
 _COUNTERS = "weakties_counters"  # conn.info: the counters read in this transaction
 #: the scoped reader's results kept between requests: they depend on the graph only
 _READS = frozenset(
@@ -304,6 +324,26 @@ def _viewers(engine: Engine) -> _Viewers:
         return found
 
 
+# the engines of the server processes' databases: those settle (see the module doc)
+_SETTLING: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def settle_kept(engine: Engine) -> None:
+    """Settle after each costly result kept for ``engine``'s database (a server
+    process: see the module doc)."""
+    _SETTLING.add(engine)
+
+
+def _settle(engine: Engine, started: float) -> None:
+    """One full collection, then everything left frozen: after a result that took
+    :data:`SETTLE_AFTER` or more since ``started`` was kept on a server's database."""
+    if engine not in _SETTLING or time.perf_counter() - started < SETTLE_AFTER:
+        return
+    gc.unfreeze()  # what was frozen before and dropped since is collected now
+    gc.collect()
+    gc.freeze()
+
+
 def clear() -> None:
     """Forget everything this process keeps."""
     with _LOCK:
@@ -418,9 +458,11 @@ def memo(
         return compute()
     if key in slot.entries:
         return slot.entries[key]
+    started = time.perf_counter()
     value = compute()
     if not wrote_in_transaction(conn):  # computing wrote nothing to roll back
         slot.keep(key, value)
+        _settle(conn.engine, started)
     return value
 
 
@@ -448,6 +490,7 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
         if entries is not None and key in entries:
             entries.move_to_end(key)
             return entries[key]
+    started = time.perf_counter()
     value = compute()
     if entries is None or _BACKGROUND.get():
         return value
@@ -467,6 +510,7 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
                     continue
                 dropped, _ = entries.popitem(last=False)
                 viewers.common_sizes.pop(dropped, None)
+    _settle(conn.engine, started)
     return value
 
 

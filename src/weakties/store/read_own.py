@@ -170,12 +170,20 @@ class OwnReads(OrgReads):
     def do_not_ask(self) -> set[int]:
         """People the member may not ask (marked by themselves or by the member)."""
         member = self._member()
-        own = self.member_persons()
-        return {
-            pid
-            for pid, set_by in self.conn.execute(select(DoNotAsk.person_id, DoNotAsk.set_by))
-            if set_by == member or own.get(set_by) == pid
-        }
+        marks = self.conn.execute(select(DoNotAsk.person_id, DoNotAsk.set_by)).all()
+        # the person of each member who set a mark (not every member's: a platform's
+        # "who can introduce me" read 10,000 members to check a handful of marks)
+        setters = {set_by for _pid, set_by in marks if set_by != member}
+        own = (
+            dict(
+                self.conn.execute(
+                    select(Member.id, Member.person_id).where(Member.id.in_(sorted(setters)))
+                ).all()
+            )
+            if setters
+            else {}
+        )
+        return {pid for pid, set_by in marks if set_by == member or own.get(set_by) == pid}
 
     def has_do_not_ask(self, pid: int) -> bool:
         return (

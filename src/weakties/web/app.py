@@ -93,8 +93,11 @@ def error_page(request: Request, status: int, message: str) -> Response:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The server's own loop for background tasks (notifications, job expiry), and
     the graph kernels loaded in the background (:mod:`weakties.web.serving`)."""
+    from weakties.service.live import settle_kept
     from weakties.service.tasks import Worker
 
+    # a server keeps its members' pages between requests (weakties.service.live)
+    settle_kept(app.state.store.engine)
     if app.state.settings.warm_kernels:
         from weakties.web.serving import start_warming
 
