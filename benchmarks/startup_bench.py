@@ -3,8 +3,9 @@
     flock /work/.bench.lock python benchmarks/startup_bench.py   # writes results/startup.md
 
 Each figure is a whole process, start-up included, timed from outside (the
-median of its runs, after two warm-up runs that also fill numba's on-disk cache
-and the disk cache): what a user waits for. Wall time is a monotonic clock read
+median of its runs, after two warm-up runs that also fill numba's on-disk cache,
+Python's bytecode cache (``__pycache__``; the runs never inherit
+``PYTHONDONTWRITEBYTECODE``) and the disk cache): what a user waits for. Wall time is a monotonic clock read
 just before the start and just after the child is reaped; CPU time is the
 operating system's own accounting of the finished child (user + system, from
 ``os.wait4``), as ``/usr/bin/time`` reports them.
@@ -61,11 +62,17 @@ def _weakties() -> str:
     return str(found) if found.exists() else "weakties"
 
 
+# A user's Python writes each module's bytecode on its first import and reads it
+# afterwards; an environment with PYTHONDONTWRITEBYTECODE set (some containers and
+# CI images) would compile weakties' own modules from source on every run.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _run_once(args: list[str]) -> tuple[float, float]:
     """(wall s, CPU s) of one run of ``args``, its output thrown away."""
     start = time.perf_counter()
     child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)  # fmt: skip
+                             stderr=subprocess.DEVNULL, env=CHILD_ENV)  # fmt: skip
     _pid, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -139,6 +146,7 @@ def _imports(command: list[str]) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
+        env=CHILD_ENV,
     )
     found: dict[str, float] = {"total": 0.0, "wall": time.perf_counter() - start}
     for line in run.stderr.splitlines():
