@@ -71,6 +71,111 @@ BOTH_BACKENDS = ("store", "web")
 _TESTS = Path(__file__).resolve().parent
 
 
+# Tests under BOTH_BACKENDS that use a database but run on one back end only, each
+# with the reason it cannot run on the other (the guard below fails any other).
+ONE_BACKEND: dict[str, str] = {
+    "tests/store/test_postgres_reads.py::"
+    "test_postgres_connections_compile_no_query_and_analyze_gathers_statistics": (
+        "PostgreSQL's own session settings (jit) and planner statistics: SQLite has neither"
+    ),
+    "tests/store/test_postgres_reads.py::test_analyze_leaves_sqlite_without_statistics": (
+        "the SQLite half of the test above: analyze leaves no sqlite_stat1 table"
+    ),
+    "tests/store/test_postgres_reads.py::"
+    "test_postgres_looks_up_each_tie_s_member_rather_than_hashing_them_all": (
+        "reads PostgreSQL's query plan (EXPLAIN)"
+    ),
+    "tests/store/test_postgres_reads.py::"
+    "test_the_second_degree_on_a_job_is_read_from_the_index_of_active_ties": (
+        "reads PostgreSQL's query plan (EXPLAIN)"
+    ),
+}
+
+
+def _folder(item: pytest.Item) -> str:
+    try:
+        return Path(str(item.path)).resolve().relative_to(_TESTS).parts[0]
+    except (ValueError, IndexError):
+        return ""
+
+
+class _Databases:
+    """The databases the running test connects to (through any SQLAlchemy engine:
+    a store, or an engine of the test's own), for the guard on the test folders
+    whose tests run on both back ends. What a child process opens (``weakties
+    serve``, a command run in a subprocess) is not seen: such tests also write
+    their database in process first, or read it back, which is."""
+
+    def __init__(self) -> None:
+        self.urls: set[str] = set()
+
+    def connected(self, conn: Any) -> None:
+        url = conn.engine.url
+        # SQLite in memory is the process's own scratch database on every
+        # installation (the kernels' warm-up builds one), not a back end
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return
+        self.urls.add(url.render_as_string())
+
+
+_DATABASES = _Databases()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "engine_connect", _DATABASES.connected):
+        event.listen(Engine, "engine_connect", _DATABASES.connected)
+
+
+# fixtures that give a test a database (or the server to make one on)
+DATABASE_FIXTURES = frozenset(
+    {"store", "store_url", "postgres", "postgres_server", "sqlite_template", "demo_worlds"}
+)
+
+
+def _one_backend(item: pytest.Item) -> bool:
+    """Whether ``item`` runs on one back end though its folder runs all on both."""
+    if _folder(item) not in BOTH_BACKENDS:
+        return False
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "backend" in callspec.params:
+        return False
+    return item.nodeid.split("[", 1)[0] not in ONE_BACKEND
+
+
+def _one_backend_message(item: pytest.Item, what: str) -> str:
+    return (
+        f"{item.nodeid} {what} but runs on one back end: take the `store`, `store_url` "
+        "or `backend` fixture (a world built once per module and back end: "
+        "tests.demo_worlds), or say in tests/conftest.py ONE_BACKEND why it cannot run on both"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _DATABASES.urls.clear()
+    asked = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    if asked and _one_backend(item):
+        pytest.fail(_one_backend_message(item, f"asks for {', '.join(sorted(asked))}"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test under ``BOTH_BACKENDS`` that used a database (in its setup or its
+    body) and is not parametrised by ``backend`` fails, unless ``ONE_BACKEND``
+    says why it cannot be."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not report.passed or not _DATABASES.urls:
+        return
+    if _one_backend(item):
+        report.outcome = "failed"
+        used = ", ".join(sorted(_DATABASES.urls))
+        report.longrepr = _one_backend_message(item, f"used a database ({used})")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The Spark tests first, in their order: with ``--dist worksteal`` the first
     worker takes the front of the list, so one process (one JVM, compiled once)
@@ -146,6 +251,24 @@ def store_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> It
     url = server.new_database()
     yield url
     server.drop(url)
+
+
+@pytest.fixture(scope="session")
+def demo_worlds(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Demo databases built once per test process and back end (``tests.demo_worlds``)."""
+    from tests.demo_worlds import DemoWorlds
+
+    return DemoWorlds(tmp_path_factory.mktemp("demo-worlds"))
+
+
+@pytest.fixture(scope="module")
+def per_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """What a module makes once per back end, closed at its end (``tests.demo_worlds``)."""
+    from tests.demo_worlds import PerBackend
+
+    made = PerBackend(tmp_path_factory.mktemp("per-backend"))
+    yield made
+    made.close()
 
 
 @pytest.fixture(autouse=True)

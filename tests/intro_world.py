@@ -1,11 +1,11 @@
-"""The demo platform for the introduction tests: every person a member; a member,
-an organisation where they know nobody, and a contact of theirs who knows
-someone there."""
+"""The way in of the introduction tests, on the demo platform (the world
+``platform`` of :mod:`tests.demo_worlds`: every person a member): a member, an
+organisation where they know nobody, and a contact of theirs who knows someone
+there."""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -20,16 +20,6 @@ class Way:
     org_id: int
     broker: str
     target: str
-
-
-def build_demo_platform(folder: Path) -> Path:
-    from weakties.demo import build_demo
-    from weakties.service.demo_accounts import open_demo_accounts
-
-    store, result = build_demo(folder / "demo.sqlite", n_people=400, seed=5)
-    open_demo_accounts(store)
-    store.engine.dispose()
-    return Path(result.db)
 
 
 def find_way(store: Store, handle: str = REQUESTER) -> Way:

@@ -194,3 +194,50 @@ def copy_sqlite(source: str | Path, target: Path) -> Path:
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
     return target
+
+
+def lock_holders(db: str, name: str) -> list[int]:
+    """The processes holding the lock ``name`` of a database
+    (:class:`weakties.store.exclusive.Exclusive`), seen from outside them: an
+    SQLite file's from ``/proc/locks`` (the ``flock`` beside it), a PostgreSQL
+    database's from ``pg_locks`` (the advisory lock; the holding connection's
+    ``application_name`` says its process, -1 for one that does not)."""
+    import re
+
+    from sqlalchemy import text
+
+    from weakties.store.engine import open_store
+    from weakties.store.exclusive import _pg_key
+
+    if "://" not in db or db.startswith("sqlite:///"):
+        path = Path(db.removeprefix("sqlite:///"))
+        lock = path.with_name(f"{path.name}-{name}.lock")
+        if not lock.exists():
+            return []
+        inode = lock.stat().st_ino
+        holders = []
+        for line in Path("/proc/locks").read_text().splitlines():
+            fields = line.split()
+            if fields[1] == "FLOCK" and int(fields[5].rsplit(":", 1)[1]) == inode:
+                holders.append(int(fields[4]))
+        return holders
+    key = _pg_key(name) & 0xFFFF_FFFF_FFFF_FFFF  # a bigint key: classid, then objid
+    store = open_store(db)
+    try:
+        with store.engine.connect() as conn:
+            names = conn.execute(
+                text(
+                    "select a.application_name from pg_locks l "
+                    "join pg_stat_activity a on a.pid = l.pid "
+                    "where l.locktype = 'advisory' and l.granted and l.objsubid = 1 "
+                    "and l.classid::bigint = :high and l.objid::bigint = :low "
+                    "and l.database = (select oid from pg_database "
+                    "where datname = current_database())"
+                ),
+                {"high": key >> 32, "low": key & 0xFFFF_FFFF},
+            ).scalars()
+            named = rf"weakties {name} lock \(process (\d+)\)"
+            said = [re.fullmatch(named, n or "") for n in names]
+            return [int(m[1]) if m else -1 for m in said]
+    finally:
+        store.close()

@@ -36,7 +36,7 @@ MEMBER_HANDLES = ("you", "sam", "alex")
 
 @dataclass
 class DemoResult:
-    db: Path
+    db: Path | str  # the SQLite file, or the URL of the server's database
     world: World
     members: dict[str, int]  # handle -> world person id
     imports: list[ImportSummary] = field(default_factory=list)
@@ -44,30 +44,40 @@ class DemoResult:
 
 
 def build_demo(
-    db: Path, *, n_people: int = 2000, seed: int = 7, workdir: Path | None = None
+    db: Path | str, *, n_people: int = 2000, seed: int = 7, workdir: Path | None = None
 ) -> tuple[Store, DemoResult]:
     """Generate a world and import three members' exports into a fresh ``db``.
+
+    ``db`` is an SQLite file (a path), recreated when it is a previous demo, or the
+    URL of a database on a server (``postgresql+psycopg://…``), which must hold
+    nothing yet: the demo never deletes a server's data.
 
     Raises
     ------
     InputError
-        If ``db`` exists and is not a previous demo database (never overwritten).
+        If ``db`` exists and is not a previous demo database (never overwritten),
+        or is a server's database that already holds people.
     """
     started = time.perf_counter()
-    if db.exists():
-        if not is_demo_database(db):
-            raise InputError(
-                "exists and is not a weakties demo database; choose another --db-file",
-                file=str(db),
-            )
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    target = _sqlite_file(db)
+    if target is not None:
+        db = target
+        if target.exists():
+            if not is_demo_database(target):
+                raise InputError(
+                    "exists and is not a weakties demo database; choose another --db-file",
+                    file=str(target),
+                )
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
     world = generate(n_people=n_people, seed=seed)
     chain = pick_members(world, k=3, seed=seed, min_degree=min(60, n_people // 20))
     # "you" is the middle of the chain: tied to both other members.
     chosen = [chain[1], chain[0], chain[2]]
     members = dict(zip(MEMBER_HANDLES, chosen, strict=True))
     store = open_store(db)
+    if target is None:
+        _refuse_data(store, str(db))
     with transaction(store) as conn:
         mark_demo(conn, seed)
     result = DemoResult(db, world, members)
@@ -88,6 +98,30 @@ def build_demo(
             infer(conn, viewer(conn, handle), today=world.end)
     result.seconds = time.perf_counter() - started
     return store, result
+
+
+def _sqlite_file(db: Path | str) -> Path | None:
+    """The SQLite file ``db`` names (a path or an ``sqlite:///`` URL), else None."""
+    if isinstance(db, Path) or "://" not in db:
+        return Path(db)
+    if db.startswith("sqlite:///") and "?" not in db and len(db) > len("sqlite:///"):
+        return Path(db.removeprefix("sqlite:///"))
+    return None
+
+
+def _refuse_data(store: Store, url: str) -> None:
+    """A server's database is the demo's only when it holds nobody yet."""
+    from sqlalchemy import select
+
+    from weakties.model.tables import Person
+
+    with store.engine.connect() as conn:
+        held = conn.execute(select(Person.id).limit(1)).first() is not None
+    if held:
+        store.close()
+        raise InputError(
+            "already holds people; the demo writes only into an empty database", file=url
+        )
 
 
 def _middle(path: Any) -> set[int]:

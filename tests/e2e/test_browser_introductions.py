@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.intro_world import Way, build_demo_platform, find_way
+from tests.intro_world import Way, find_way
 from tests.servers import serve_in_thread
 from tests.web.conftest import SECRET
 
@@ -25,19 +25,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory) -> Iterator[tuple[str, Way]]:
+def live(demo_worlds, request, tmp_path_factory) -> Iterator[tuple[str, Way]]:
     from weakties.store.engine import open_store
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
-    db = build_demo_platform(tmp_path_factory.mktemp("intro-browser"))
-    store = open_store(str(db))
-    way = find_way(store)
-    app = create_app(Settings(environment="test", secret_key=SECRET, db=str(db)), store=store)
-    server = serve_in_thread(app)
-    yield server.url, way
-    server.stop()
-    store.engine.dispose()
+    folder = tmp_path_factory.mktemp("intro-browser")
+    with demo_worlds.copy("platform", request, folder, "sqlite") as db:
+        store = open_store(db)
+        way = find_way(store)
+        app = create_app(Settings(environment="test", secret_key=SECRET, db=db), store=store)
+        server = serve_in_thread(app)
+        yield server.url, way
+        server.stop()
+        store.engine.dispose()
 
 
 def _member(chromium: Any, url: str, handle: str, errors: list[str]) -> Any:

@@ -22,20 +22,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def demo_live(tmp_path_factory) -> Iterator[str]:
-    from weakties.demo import build_demo
-    from weakties.service.demo_accounts import open_demo_accounts
+def demo_live(demo_worlds, request, tmp_path_factory) -> Iterator[str]:
+    from weakties.store.engine import open_store
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
-    store, result = build_demo(tmp_path_factory.mktemp("demo") / "d.sqlite", n_people=400, seed=5)
-    open_demo_accounts(store)
-    app = create_app(
-        Settings(environment="test", secret_key=SECRET, db=str(result.db)), store=store
-    )
-    server = serve_in_thread(app)
-    yield server.url
-    server.stop()
+    folder = tmp_path_factory.mktemp("demo")
+    with demo_worlds.copy("platform", request, folder, "sqlite") as db:
+        store = open_store(db)
+        app = create_app(Settings(environment="test", secret_key=SECRET, db=db), store=store)
+        server = serve_in_thread(app)
+        yield server.url
+        server.stop()
+        store.close()
 
 
 def _signed_in(chromium: Any, live: str, errors: list[str]) -> Any:

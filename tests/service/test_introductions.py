@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.intro_world import Way, build_demo_platform, find_way
+from tests.intro_world import Way, find_way
 from weakties.errors import NotFoundError, RefusedError
 from weakties.model.tables import Ask, Interaction, Member, Notification, Participant
 from weakties.service import introductions as intro
@@ -27,27 +26,26 @@ from weakties.store.engine import Store, open_store
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_platform(tmp_path_factory.mktemp("intro"))
-
-
 @pytest.fixture
-def store(demo_db: Path, tmp_path: Path) -> Iterator[Store]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copy(demo_db, copy)
-    opened = open_store(str(copy))
-    yield opened
-    opened.engine.dispose()
+def store(demo_worlds: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A copy of the demo platform (tests.demo_worlds), this test's own."""
+    with demo_worlds.copy("platform", request, tmp_path, "sqlite") as url:
+        opened = open_store(url)
+        yield opened
+        opened.engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def found_way(demo_db: Path) -> Way:
-    opened = open_store(str(demo_db))
-    try:
-        return find_way(opened)
-    finally:
-        opened.engine.dispose()
+def found_way(
+    demo_worlds: Any, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Way:
+    folder = tmp_path_factory.mktemp("intro")
+    with demo_worlds.copy("platform", request, folder, "sqlite") as url:
+        opened = open_store(url)
+        try:
+            return find_way(opened)
+        finally:
+            opened.engine.dispose()
 
 
 def _as(store: Store, handle: str, fn: Any, *args: Any, **kwargs: Any) -> Any:

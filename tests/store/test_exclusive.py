@@ -6,10 +6,12 @@ engine, file handles and connections, as a second process would)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 
+from tests.support import lock_holders
 from weakties.store.engine import open_store
 from weakties.store.exclusive import Exclusive
 
@@ -71,3 +73,17 @@ def test_an_in_memory_database_is_this_process_alone():
             assert lock.acquire()
     finally:
         store.close()
+
+
+def test_who_holds_the_lock_is_seen_from_outside(store, store_url):
+    """The holder can be told from outside the process: the ``flock`` in
+    ``/proc/locks``, the advisory lock's connection named after its process."""
+    lock = Exclusive(store, "tasks")
+    try:
+        assert lock_holders(store_url, "tasks") == []
+        assert lock.acquire()
+        assert lock_holders(store_url, "tasks") == [os.getpid()]
+        assert lock_holders(store_url, "digest") == []
+    finally:
+        lock.release()
+    assert lock_holders(store_url, "tasks") == []

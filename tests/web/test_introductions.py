@@ -6,7 +6,6 @@ at all), the broker's answers, refusals with their rule and day, the JSON API.""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,37 +14,42 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.intro_world import Way, build_demo_platform, find_way
+from tests.intro_world import Way, find_way
 from tests.web.conftest import SECRET, api_headers, csrf, post_form
 from weakties.store.engine import open_store
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_platform(tmp_path_factory.mktemp("intro-web"))
-
-
-@pytest.fixture(scope="module")
-def way(demo_db: Path) -> Way:
-    opened = open_store(str(demo_db))
-    try:
-        return find_way(opened)
-    finally:
-        opened.engine.dispose()
+@pytest.fixture
+def demo_url(
+    backend: str, demo_worlds: Any, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """A copy of the demo platform, this test's own, on its back end."""
+    with demo_worlds.copy("platform", request, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
-def app(demo_db: Path, tmp_path: Path) -> Iterator[Any]:
+def way(demo_url: str, per_backend: Any, request: pytest.FixtureRequest) -> Way:
+    def make(_stack: Any, _folder: Path) -> Way:
+        opened = open_store(demo_url)
+        try:
+            return find_way(opened)
+        finally:
+            opened.engine.dispose()
+
+    return per_backend.get(request, make)
+
+
+@pytest.fixture
+def app(demo_url: str) -> Iterator[Any]:
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
-    copy = tmp_path / "demo.sqlite"
-    shutil.copy(demo_db, copy)
-    store = open_store(str(copy))
+    store = open_store(demo_url)
     yield create_app(
-        Settings(environment="test", secret_key=SECRET, db=str(copy), worker_interval=0),
+        Settings(environment="test", secret_key=SECRET, db=demo_url, worker_interval=0),
         store=store,
     )
     store.engine.dispose()
@@ -353,12 +357,12 @@ def test_the_brokers_thread_asks_for_consent_and_the_requester_withdraws(three, 
     assert "you withdrew your ask" not in refused.text
 
 
-def _stranger_of(db: Path, way: Way) -> str:
+def _stranger_of(db: str, way: Way) -> str:
     """A member who is none of the three and not one of the broker's contacts."""
     from weakties.model.tables import Member
     from weakties.service.context import reader, viewer
 
-    store = open_store(str(db))
+    store = open_store(db)
     try:
         with store.engine.connect() as conn:
             broker = conn.execute(
@@ -374,7 +378,7 @@ def _stranger_of(db: Path, way: Way) -> str:
     raise AssertionError(f"everyone knows {way.broker}")
 
 
-def test_do_not_ask_me_to_introduce_in_the_settings(app, three, way, tmp_path):
+def test_do_not_ask_me_to_introduce_in_the_settings(app, three, way, demo_url):
     requester, broker = three["requester"], three["broker"]
 
     def brokers() -> set[str]:
@@ -416,7 +420,7 @@ def test_do_not_ask_me_to_introduce_in_the_settings(app, three, way, tmp_path):
     assert "&lt;b&gt;busy&lt;/b&gt; this year" in refused.text
     # a member who is not the broker's contact, reaching the form by its address, is
     # told the rule without the reason (contacts_only refuses them anyway)
-    stranger = _browser(app, _stranger_of(tmp_path / "demo.sqlite", way))
+    stranger = _browser(app, _stranger_of(demo_url, way))
     try:
         form = _request_page(stranger, way).text
     finally:
@@ -428,7 +432,7 @@ def test_do_not_ask_me_to_introduce_in_the_settings(app, three, way, tmp_path):
     assert way.broker in brokers()
 
 
-def test_forwarding_an_ask_closed_another_way_says_so(three, way, tmp_path):
+def test_forwarding_an_ask_closed_another_way_says_so(three, way, demo_url):
     """The requester recorded the ask's outcome on the command line: the broker's
     Forward is refused as closed, not as withdrawn, in their language."""
     from weakties.model.tables import IntroRequest
@@ -437,7 +441,7 @@ def test_forwarding_an_ask_closed_another_way_says_so(three, way, tmp_path):
 
     requester, broker = three["requester"], three["broker"]
     sent = _send_api(requester, way)
-    store = open_store(str(tmp_path / "demo.sqlite"))
+    store = open_store(demo_url)
     try:
         with store.engine.begin() as conn:
             ask_id = conn.execute(

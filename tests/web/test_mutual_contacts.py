@@ -18,32 +18,33 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.intro_world import build_demo_platform
 from tests.web.conftest import SECRET, post_form
 from weakties.store.engine import open_store
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def you(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@pytest.fixture
+def you(
+    backend: str, demo_worlds: Any, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[TestClient]:
     from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
-    db: Path = build_demo_platform(tmp_path_factory.mktemp("mutual"))
-    store = open_store(str(db))
-    app: Any = create_app(
-        Settings(environment="test", secret_key=SECRET, db=str(db), worker_interval=0),
-        store=store,
-    )
-    with TestClient(app) as client:
-        signed = post_form(
-            client, "/signin", {"email": f"you@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
+    with demo_worlds.copy("platform", request, tmp_path) as url:
+        store = open_store(url)
+        app: Any = create_app(
+            Settings(environment="test", secret_key=SECRET, db=url, worker_interval=0),
+            store=store,
         )
-        assert signed.status_code == 303
-        yield client
-    store.engine.dispose()
+        with TestClient(app) as client:
+            signed = post_form(
+                client, "/signin", {"email": f"you@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
+            )
+            assert signed.status_code == 303
+            yield client
+        store.engine.dispose()
 
 
 def test_the_tie_page_and_the_brief_count_the_same_mutual_contacts(you):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy import select
 
 from tests.web.conftest import SECRET, post_form
 from weakties.model.tables import Organization, Person, Position
+from weakties.store.engine import Store, open_store
 
 pytestmark = pytest.mark.slow
 
@@ -43,18 +46,31 @@ def _text(page: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
-def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from weakties.demo import build_demo
+@pytest.fixture
+def french(
+    backend: str, demo_worlds: Any, per_backend: Any, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    """The pages, read once per back end on a copy of the demo platform."""
+
+    def make(stack: ExitStack, folder: Path) -> dict[str, Any]:
+        url = stack.enter_context(demo_worlds.copy("platform", request, folder))
+        store = open_store(url)
+        try:
+            return _read_pages(store, url)
+        finally:
+            store.close()
+
+    return per_backend.get(request, make)
+
+
+def _read_pages(store: Store, url: str) -> dict[str, Any]:
     from weakties.service import viewer
-    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD, open_demo_accounts
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
     from weakties.service.introductions import who_can_introduce
     from weakties.service.models import fit
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
-    store, result = build_demo(tmp_path_factory.mktemp("fr") / "d.sqlite", n_people=400, seed=5)
-    open_demo_accounts(store)
     with store.engine.begin() as conn:
         assert fit(conn, viewer(conn, "you")).ties.fitted  # the model learned on the history
         # an organisation with ways in of two and three steps: "who can introduce me"
@@ -74,7 +90,7 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         data.update(" ".join(n.split()) for (n,) in conn.execute(select(Organization.name)) if n)
         data.update(" ".join(t.split()) for (t,) in conn.execute(select(Position.title)) if t)
     app = create_app(
-        Settings(environment="test", secret_key=SECRET, db=str(result.db), warm_kernels=False),
+        Settings(environment="test", secret_key=SECRET, db=url, warm_kernels=False),
         store=store,
     )
     browser = TestClient(app)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -270,17 +272,16 @@ def test_nobody_corrects_a_tie_they_do_not_have(client, other, pair, app):
         assert third.get("/api/v1/network/ties").json()["ties"] == []
 
 
-def _demo_client(tmp_path_factory: Any) -> tuple[Any, TestClient]:
-    from weakties.demo import build_demo
-    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD, open_demo_accounts
+def _demo_client(stack: ExitStack, url: str) -> tuple[Any, TestClient]:
+    """The member "you" signed in on the demo platform at ``url`` (open until ``stack`` closes)."""
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
+    from weakties.store.engine import open_store
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
-    store, result = build_demo(tmp_path_factory.mktemp("demo") / "d.sqlite", n_people=400, seed=5)
-    open_demo_accounts(store)
-    app = create_app(
-        Settings(environment="test", secret_key=SECRET, db=str(result.db)), store=store
-    )
+    store = open_store(url)
+    stack.callback(store.close)
+    app = create_app(Settings(environment="test", secret_key=SECRET, db=url), store=store)
     browser = TestClient(app)
     signed = post_form(
         browser, "/signin", {"email": f"you@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
@@ -289,9 +290,15 @@ def _demo_client(tmp_path_factory: Any) -> tuple[Any, TestClient]:
     return store, browser
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return _demo_client(tmp_path_factory)
+@pytest.fixture
+def demo(backend, demo_worlds, per_backend, request):
+    """A copy of the demo platform for the module's readers, one per back end."""
+
+    def make(stack: ExitStack, folder: Path) -> tuple[Any, TestClient]:
+        url = stack.enter_context(demo_worlds.copy("platform", request, folder))
+        return _demo_client(stack, url)
+
+    return per_backend.get(request, make)
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -35,41 +35,50 @@ def _reasons(page: str) -> dict[str, list[str]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def seen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The member's suggestions (API and page) before and after their fit, on a
-    demo large enough for the ranker to be fitted (64 new pairs in the past)."""
-    from weakties.demo import build_demo
+@pytest.fixture
+def seen(backend, demo_worlds, per_backend, request) -> dict[str, Any]:
+    """The member's suggestions (API and page) before and after their fit, read
+    once per back end on a copy of the large demo."""
+
+    def make(stack: ExitStack, folder: Path) -> dict[str, Any]:
+        url = stack.enter_context(demo_worlds.copy("platform-1200", request, folder))
+        return _read(url)
+
+    return per_backend.get(request, make)
+
+
+def _read(url: str) -> dict[str, Any]:
     from weakties.service import viewer
-    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD, open_demo_accounts
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
     from weakties.service.models import fit
+    from weakties.store.engine import open_store
     from weakties.web.app import create_app
     from weakties.web.settings import Settings
 
-    folder: Path = tmp_path_factory.mktemp("pymk")
-    store, result = build_demo(folder / "d.sqlite", n_people=1200, seed=5)
-    open_demo_accounts(store)
+    store = open_store(url)
     app = create_app(
-        Settings(environment="test", secret_key=SECRET, db=str(result.db), worker_interval=0),
+        Settings(environment="test", secret_key=SECRET, db=url, worker_interval=0),
         store=store,
     )
     out: dict[str, Any] = {}
-    with TestClient(app) as you:
-        signed = post_form(
-            you, "/signin", {"email": f"you@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
-        )
-        assert signed.status_code == 303
+    try:
+        with TestClient(app) as you:
+            signed = post_form(
+                you, "/signin", {"email": f"you@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
+            )
+            assert signed.status_code == 303
 
-        for when in ("before", "after"):
-            if when == "after":
-                with store.engine.begin() as conn:
-                    assert fit(conn, viewer(conn, "you")).suggestions.fitted
-            found = you.get(f"/api{PYMK.replace('/network', '/v1/network')}").json()
-            out[when] = {"api": found["people"], "page": you.get(PYMK).text}
-        post_form(you, "/settings/language", {"locale": "fr"}, page="/settings")
-        out["french"] = you.get(PYMK).text
-    yield out
-    store.engine.dispose()
+            for when in ("before", "after"):
+                if when == "after":
+                    with store.engine.begin() as conn:
+                        assert fit(conn, viewer(conn, "you")).suggestions.fitted
+                found = you.get(f"/api{PYMK.replace('/network', '/v1/network')}").json()
+                out[when] = {"api": found["people"], "page": you.get(PYMK).text}
+            post_form(you, "/settings/language", {"locale": "fr"}, page="/settings")
+            out["french"] = you.get(PYMK).text
+    finally:
+        store.close()
+    return out
 
 
 def _handles(found: list[dict[str, Any]]) -> list[tuple[str, str]]:

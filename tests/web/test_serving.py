@@ -1,9 +1,10 @@
 """``weakties serve --workers N``: N processes answer, each sees what another wrote,
 and the background loop runs in one process only (:mod:`weakties.web.serving`).
 
-One server for the module (two workers on an SQLite file, Ana and Bo signed up
-with API tokens, not connected); which worker answered a request is read from
-``/proc``: the process holding the server's end of the request's connection.
+One server per back end (two workers on an SQLite file or a PostgreSQL
+database, Ana and Bo signed up with API tokens, not connected); which
+worker answered a request is read from ``/proc``: the process holding the
+server's end of the request's connection.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.servers import free_port
+from tests.support import lock_holders
 from weakties.service.accounts import create_access_token, sign_up
 from weakties.store.engine import open_store
 
@@ -33,7 +36,7 @@ SECRET = "serve-secret-" + "x" * 40
 class Served:
     """The running server: its process, port, workers and the members' tokens."""
 
-    def __init__(self, process: subprocess.Popen[str], port: int, db: Path, tokens: dict[str, str]):
+    def __init__(self, process: subprocess.Popen[str], port: int, db: str, tokens: dict[str, str]):
         self.process = process
         self.port = port
         self.db = db
@@ -110,9 +113,22 @@ class Browser:
         self.conn.close()
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    db = tmp_path_factory.mktemp("serve") / "platform.sqlite"
+@pytest.fixture
+def served(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
+    """The server on the test's back end (one test uses it: a test of its own
+    would start another, seconds of three interpreters' start-up each)."""
+    with ExitStack() as stack:
+        yield _serve(stack, tmp_path, backend, request)
+
+
+def _serve(stack: Any, folder: Path, backend: str, request: pytest.FixtureRequest) -> Served:
+    """``weakties serve --workers 2`` on a new database (stopped when ``stack`` closes)."""
+    if backend == "sqlite":
+        db = str(folder / "platform.sqlite")
+    else:
+        server = request.getfixturevalue("postgres")
+        db = server.new_database()
+        stack.callback(server.drop, db)
     store = open_store(db)
     tokens = {}
     with store.engine.begin() as conn:
@@ -133,28 +149,30 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         "WEAKTIES_SECRET_KEY": SECRET,
         "WEAKTIES_WORKER_INTERVAL": "0.2",
     }
-    log = db.with_name("serve.log")  # a file, not a pipe nobody reads while it runs
+    log = folder / "serve.log"  # a file, not a pipe nobody reads while it runs
     with log.open("w") as out:
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "weakties.cli.main", "serve", "--workers", "2"),
-                *("--port", str(port), "--db", str(db), "--log-level", "warning"),
+                *("--port", str(port), "--db", db, "--log-level", "warning"),
             ],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     result = Served(process, port, db, tokens)
-    try:
-        deadline = time.monotonic() + 60
-        while len(result.workers()) < 2 or not _answers(port):
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "weakties serve --workers 2 did not answer"
-            time.sleep(0.1)
-        yield result
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    stack.callback(_stopped, process, log)
+    deadline = time.monotonic() + 60
+    while len(result.workers()) < 2 or not _answers(port):
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "weakties serve --workers 2 did not answer"
+        time.sleep(0.1)
+    return result
+
+
+def _stopped(process: subprocess.Popen[str], log: Path) -> None:
+    process.terminate()
+    process.wait(timeout=30)
     output = log.read_text()
     assert "2 worker processes" in output, output
     assert "Traceback" not in output, output
@@ -204,8 +222,18 @@ def _from_each_worker(served: Served, who: str, path: str) -> dict[int, Any]:
     return answers
 
 
-def test_two_workers_answer_and_a_write_in_one_is_seen_by_the_other(served):
+def test_two_workers_answer_a_write_in_one_is_seen_by_the_other_and_one_runs_the_loop(served):
     assert len(served.workers()) == 2
+    # exactly one process holds the ``tasks`` lock: the serving process, not a
+    # worker (a ``flock`` beside an SQLite file, an advisory lock on PostgreSQL)
+    deadline = time.monotonic() + 20
+    while True:
+        holders = lock_holders(served.db, "tasks")
+        if holders or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert holders == [served.process.pid]
+    assert served.process.pid not in served.workers()
     # each worker computes, and keeps, Ana's view of Bo and Bo's of Ana: not connected
     for who, whom in (("ana", "bob"), ("bob", "ana")):
         seen = _from_each_worker(served, who, f"/profiles/{whom}")
@@ -228,30 +256,6 @@ def test_two_workers_answer_and_a_write_in_one_is_seen_by_the_other(served):
     for who, whom in (("ana", "bob"), ("bob", "ana")):
         seen = _from_each_worker(served, who, f"/profiles/{whom}")
         assert [profile["degree"] for profile in seen.values()] == [1, 1]
-
-
-def test_the_background_loop_runs_in_one_process(served):
-    """Exactly one process holds the ``tasks`` lock: the serving process, not a worker."""
-    lock = served.db.with_name(served.db.name + "-tasks.lock")
-    deadline = time.monotonic() + 20
-    while True:
-        holders = _flock_holders(lock) if lock.exists() else []
-        if holders or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert holders == [served.process.pid]
-    assert served.process.pid not in served.workers()
-
-
-def _flock_holders(path: Path) -> list[int]:
-    """The processes holding a ``flock`` on ``path`` (from ``/proc/locks``)."""
-    inode = path.stat().st_ino
-    holders = []
-    for line in Path("/proc/locks").read_text().splitlines():
-        fields = line.split()
-        if fields[1] == "FLOCK" and int(fields[5].rsplit(":", 1)[1]) == inode:
-            holders.append(int(fields[4]))
-    return holders
 
 
 def test_the_loop_runs_in_one_process_at_a_time(store, store_url):
@@ -318,7 +322,7 @@ def test_a_loop_told_to_stop_gives_back_the_tasks_it_did_not_run(store, monkeypa
     assert tasks.run_due(store, stop=stop) == 1 and ran == [0, 1]
 
 
-def test_a_process_waits_at_exit_for_the_task_its_loop_runs(tmp_path):
+def test_a_process_waits_at_exit_for_the_task_its_loop_runs(store_url, tmp_path):
     """A daemon thread still running when the interpreter shuts down is ended
     inside what it runs (numba's kernels: the process aborted, status 134): the
     process waits for the loop's task, which ends, then exits cleanly."""
@@ -328,7 +332,7 @@ import time
 from weakties.service import tasks
 from weakties.store.engine import open_store
 
-store = open_store("sqlite:///{tmp_path / "exit.sqlite"}")
+store = open_store({store_url!r})
 
 def slow(conn, payload):
     started.write_text("yes")

@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import make_settings
-from weakties.store.engine import open_store
 from weakties.web import serving
 from weakties.web.app import create_app
 
@@ -82,7 +81,7 @@ def test_a_failure_is_logged_and_changes_nothing(monkeypatch, caplog):
     assert said[0].exc_info is not None and "no kernels here" in str(said[0].exc_info[1])
 
 
-def test_the_server_is_ready_before_the_kernels_are_and_warms_once(tmp_path, monkeypatch):
+def test_the_server_is_ready_before_the_kernels_are_and_warms_once(store, store_url, monkeypatch):
     """The app's start-up starts the loading and does not wait for it: the server
     answers while it is still going; a second app in the same process (a second
     start) starts no second loading; with the setting off there is none."""
@@ -94,8 +93,6 @@ def test_the_server_is_ready_before_the_kernels_are_and_warms_once(tmp_path, mon
         release.wait(10)
 
     monkeypatch.setattr(serving, "_warm", slow)
-    store = open_store(str(tmp_path / "w.sqlite"))  # one backend is enough here
-    store_url = store.url
     off = create_app(make_settings(store_url), store=store)
     with TestClient(off) as client:
         assert client.get("/").status_code == 200

@@ -12,7 +12,8 @@ holder stops, however it stops:
 - PostgreSQL: a session-level advisory lock on a connection kept for it; the
   server releases it when that connection ends (the process gone, its socket
   closed). The connection is left idle between checks, never inside a
-  transaction.
+  transaction, and names its process in ``pg_stat_activity``
+  (``application_name`` "weakties tasks lock (process PID)").
 - A database only this process can reach (SQLite in memory): always granted.
 
 The lock only decides who runs the work; the work itself stays safe to run twice
@@ -24,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,9 +34,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from weakties.store.engine import Store
 
-__all__ = ["Exclusive"]
+__all__ = ["Exclusive", "holder_name"]
 
 log = logging.getLogger(__name__)
+
+
+def holder_name(name: str, pid: int | None = None) -> str:
+    """The ``application_name`` of the PostgreSQL connection holding the lock
+    ``name`` in process ``pid`` (this one by default)."""
+    return f"weakties {name} lock (process {os.getpid() if pid is None else pid})"
 
 
 def _pg_key(name: str) -> int:
@@ -101,6 +109,7 @@ class Exclusive:
         if self._conn is not None:
             with contextlib.suppress(SQLAlchemyError):
                 self._conn.execute(text("select pg_advisory_unlock(:k)"), {"k": _pg_key(self.name)})
+                self._conn.execute(text("select set_config('application_name', '', false)"))
                 self._conn.commit()
             with contextlib.suppress(SQLAlchemyError):
                 self._conn.close()
@@ -145,6 +154,13 @@ class Exclusive:
         if not won:
             conn.close()
             return False
+        # who holds it, for whoever looks at pg_stat_activity (and the tests)
+        with contextlib.suppress(SQLAlchemyError):
+            conn.execute(
+                text("select set_config('application_name', :name, false)"),
+                {"name": holder_name(self.name)},
+            )
+            conn.commit()
         self._conn = conn
         return True
 
