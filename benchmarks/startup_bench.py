@@ -219,8 +219,8 @@ def main() -> None:
         "table: `--help` needs neither Rich nor pydantic. The third row is what any "
         "read through SQLAlchemy needs (Core and the SQLite dialect); the last, what "
         "today's store needs before its first query, since its queries name the "
-        "mapped classes (the ORM, the mapped tables, which load the PostgreSQL "
-        "dialect for their partial indexes, and the mappers configured). `people` "
+        "mapped classes (the ORM, the mapped tables and the mappers configured; the "
+        "PostgreSQL dialect is loaded only for a PostgreSQL database). `people` "
         "cannot answer faster than the last row plus its reads, nor, through "
         "SQLAlchemy at all, faster than the third.",
         "",

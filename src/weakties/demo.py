@@ -190,13 +190,17 @@ def seed_story(conn: Connection, who: Viewer, *, candidates: int = 40) -> dict[s
         # own contact: intro lists none), warm first, best sharing nobody in the
         # middle; a story without one says there is no other way in
         through = _middle(first)
-        others = [p for p in found.paths[1:] if p.broker is not None and p.broker.id != chosen.id]
+        others = [
+            (p, p.broker)
+            for p in found.paths[1:]
+            if p.broker is not None and p.broker.id != chosen.id
+        ]
         ranked = sorted(
             others,
-            key=lambda p: (-warmth.get(p.broker.tie, 0), bool(through & _middle(p))),
+            key=lambda pb: (-warmth.get(pb[1].tie, 0), bool(through & _middle(pb[0]))),
         )
-        alternative = ranked[0] if ranked else None
-        alt_warm = warmth.get(alternative.broker.tie, 0) if alternative is not None else -1
+        alternative = ranked[0][0] if ranked else None
+        alt_warm = warmth.get(ranked[0][1].tie, 0) if ranked else -1
         apart = alternative is not None and not through & _middle(alternative)
         key = (warm, alt_warm, apart, float(first.score))
         if best is None or key > best[0]:
