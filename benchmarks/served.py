@@ -23,11 +23,14 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "Think",
     "advance_sequences",
     "default_workers",
+    "free_port",
+    "get_page",
     "load_model",
     "start_server",
     "stop_server",
@@ -110,6 +113,29 @@ def load_model(users: int, think: Think, workers: int, how: str) -> list[str]:
         f"another; {phases}.",
         f"Server: {how}, {workers} worker process{'es' if workers > 1 else ''}.",
     ]
+
+
+def get_page(client: Any, path: str) -> tuple[Any, bool]:
+    """``GET path`` as a browser sends it (no redirect followed), and whether it was
+    sent twice: when the server closed the idle connection as the request left
+    (uvicorn's keep-alive ends after 5 s, and a think time may be longer), the
+    request goes again on a new connection, as a browser sends it again; the
+    caller's clock runs through both."""
+    import httpx
+
+    try:
+        return client.get(path, follow_redirects=False), False
+    except (httpx.ReadError, httpx.RemoteProtocolError):
+        return client.get(path, follow_redirects=False), True
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def start_server(url: str, port: int, workers: int, secret: str) -> subprocess.Popen[bytes]:

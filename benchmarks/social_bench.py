@@ -8,11 +8,15 @@ soon a new message reaches the other member's open page.
 
 A platform of ``--members`` members (10,000), ``--ties`` connections (1 M pairs,
 each asserted by both members as the platform writes them: 2 M tie rows),
-``--posts`` posts (1 M, over a year, 70 % for everyone, 30 % for connections)
-with comments and reactions, 1,000 organisations where every member works, 5,000
-open jobs, and conversations of 25 messages (those of the measured members have
-200). The rows are written in bulk, not through the service: building the world
-is not what is measured.
+``--posts`` posts (1 M, over a year, 70 % for everyone, 30 % for connections,
+each about two of 20 topic words, one in ten written for the author's
+organisation) with comments and reactions, 1,000 organisations (an about text)
+where every member works and each member follows two, 5,000 open jobs, and
+conversations of 25 messages (those of the measured members have 200). Members
+have first and last names with accents. The rows are written in bulk, not
+through the service: building the world is not what is measured. The same world
+(:func:`build`) is the one ``platform_bench.py`` measures the profile,
+organisation and search pages on.
 
 Measured through the server as an operator runs it, ``weakties serve --workers
 N`` on loopback (``--workers``, default what ``weakties serve`` uses; ``--workers
@@ -62,6 +66,8 @@ from served import (  # noqa: E402
     Think,
     advance_sequences,
     default_workers,
+    free_port,
+    get_page,
     load_model,
     start_server,
     stop_server,
@@ -73,6 +79,16 @@ POLL = 0.5  # seconds between two polls of an open conversation (conversation.ht
 ORGS = 1_000
 JOBS = 5_000
 CHUNK = 20_000
+#: members' names (accents, so that a search folds them) and the words posts are about
+FIRST = ["Ana", "Léa", "Noé", "Zoë", "Hugo", "Inès", "Jules", "Maël", "Chloé", "Émile", "Sofía"]
+LAST = ["Martin", "Lefèvre", "Müller", "Ökonom", "García", "Dubois", "Nguyen", "Rossi", "Kowalski"]
+TOPICS = [
+    "data", "cloud", "hiring", "design", "security", "python", "research", "marketing",
+    "finance", "startup", "énergie", "santé", "logistics", "retail", "robotics", "climate",
+    "privacy", "teaching", "mobility", "leadership",
+]  # fmt: skip
+ORG_POSTS = 0.1  # the share of posts written for the author's organisation
+FOLLOWED = 2  # organisations each member follows
 
 
 def _chunks(rows: list[dict[str, Any]], size: int = CHUNK):
@@ -92,9 +108,11 @@ def build(store: Any, members: int, ties: int, posts: int, users: int, seed: int
     """The platform's rows; returns the measured members' handles and conversations."""
     from sqlalchemy import func, select
 
+    from weakties.model.identity import name_key
     from weakties.model.tables import (
         Comment,
         Conversation,
+        Follow,
         JobPosting,
         Member,
         Message,
@@ -119,13 +137,14 @@ def build(store: Any, members: int, ties: int, posts: int, users: int, seed: int
         first_person = conn.execute(select(func.max(Person.id))).scalar_one() + 1
         first_member = conn.execute(select(func.max(Member.id))).scalar_one() + 1
     others = members - users
+    names = [f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}" for i in range(others)]
     _bulk(
         store,
         table_of(Person),
         [
-            {"id": first_person + i, "display_name": f"Member {i}", "name_key": f"member {i}",
+            {"id": first_person + i, "display_name": name, "name_key": name_key(name),
              "headline": "Engineer" if i % 3 else "Analyst", "created_at": now, "updated_at": now}
-            for i in range(others)
+            for i, name in enumerate(names)
         ],
     )  # fmt: skip
     _bulk(
@@ -162,37 +181,54 @@ def build(store: Any, members: int, ties: int, posts: int, users: int, seed: int
         neighbours.setdefault(a, []).append(b)
         neighbours.setdefault(b, []).append(a)
     del pairs
+    org_names = {1_000_000 + o: f"Company {o} {rng.choice(LAST)}" for o in range(ORGS)}
     _bulk(
         store,
         table_of(Organization),
         [
-            {"id": 1_000_000 + o, "name": f"Company {o}", "norm_name": f"company {o}",
-             "kind": "organization", "created_at": now}
-            for o in range(ORGS)
+            {"id": oid, "name": name, "norm_name": name_key(name), "kind": "organization",
+             "industry": "Software", "location": rng.choice(["Lyon", "Paris", "Berlin"]),
+             "about": f"{name} works on {rng.choice(TOPICS)} and {rng.choice(TOPICS)}.",
+             "created_at": now}
+            for oid, name in org_names.items()
         ],
     )  # fmt: skip
+    works_at = {m: 1_000_000 + rng.randrange(ORGS) for m in ids}
     _bulk(
         store,
         table_of(Position),
         [
-            {"person_id": member_person[m], "organization_id": 1_000_000 + rng.randrange(ORGS),
+            {"person_id": member_person[m], "organization_id": works_at[m],
              "kind": "job", "title": "Engineer", "is_current": True, "source": "manual",
              "asserted_by": m, "natural_key": f"bench-{m}"}
             for m in ids
         ],
     )  # fmt: skip
-    day = dt.timedelta(days=365)
     _bulk(
         store,
-        table_of(Post),
+        table_of(Follow),
         [
-            {"id": i + 1, "author_id": rng.choice(ids),
-             "audience": "everyone" if rng.random() < 0.7 else "connections",
-             "body": f"Post {i} about **data**", "html": f"<p>Post {i} about <strong>data</strong></p>",
-             "created_at": now - day * rng.random()}
-            for i in range(posts)
+            {"member_id": m, "organization_id": oid, "since": now, "active": True}
+            for m in ids
+            for oid in rng.sample(sorted(org_names), FOLLOWED)
         ],
     )  # fmt: skip
+    day = dt.timedelta(days=365)
+
+    def post(i: int) -> dict[str, Any]:
+        """A post about two topics; some for the author's organisation."""
+        author = rng.choice(ids)
+        one, two = rng.sample(TOPICS, 2)
+        return {
+            "id": i + 1, "author_id": author,
+            "audience": "everyone" if rng.random() < 0.7 else "connections",
+            "organization_id": works_at[author] if rng.random() < ORG_POSTS else None,
+            "body": f"Post {i} about **{one}** and {two}",
+            "html": f"<p>Post {i} about <strong>{one}</strong> and {two}</p>",
+            "created_at": now - day * rng.random(),
+        }  # fmt: skip
+
+    _bulk(store, table_of(Post), [post(i) for i in range(posts)])
     _bulk(
         store,
         table_of(Comment),
@@ -267,9 +303,21 @@ def build(store: Any, members: int, ties: int, posts: int, users: int, seed: int
     counts = {
         "members": members, "connections": ties, "tie_rows": 2 * ties, "posts": posts,
         "comments": posts // 10, "conversations": cid, "messages": message_id, "jobs": JOBS,
-        "organisations": ORGS, "build_s": round(time.perf_counter() - started, 1),
+        "organisations": ORGS, "org_follows": FOLLOWED * len(ids),
+        "build_s": round(time.perf_counter() - started, 1),
     }  # fmt: skip
-    return {"handles": handles, "conversations": mine, "counts": counts}
+    people = [[h, h.title()] for h in handles] + [[f"member{i}", n] for i, n in enumerate(names)]
+    return {
+        "handles": handles,
+        "conversations": mine,
+        "counts": counts,
+        # what the platform pages' benchmark asks for (platform_bench.py)
+        "people": people,
+        # an organisation where nobody works is seen by nobody: its page is a 404
+        "orgs": [[oid, name] for oid, name in org_names.items() if oid in set(works_at.values())],
+        "prefixes": sorted({n[:3] for n in FIRST} | {n[:4] for n in LAST}),
+        "topics": TOPICS,
+    }
 
 
 def _client(target: Any) -> Any:
@@ -323,7 +371,7 @@ def _together(clients: dict[str, Any], path: Any, per_user: int, think: Think) -
         mine = []
         for _ in range(per_user):
             start = time.perf_counter()
-            answer = client.get(path(handle))
+            answer, _again = get_page(client, path(handle))
             mine.append(time.perf_counter() - start)
             assert answer.status_code == 200, answer.status_code
             time.sleep(think.wait(waits))
@@ -498,7 +546,7 @@ def run(args: argparse.Namespace) -> None:
         server = None
         if args.workers > 0:
             store.close()
-            port = _free_port()
+            port = free_port()
             server = start_server(url, port, args.workers, SECRET)
             target: Any = f"http://127.0.0.1:{port}"
             how = "`weakties serve` on loopback, its background loop running as on any server"
@@ -583,14 +631,6 @@ def run(args: argparse.Namespace) -> None:
     ]
     (HERE / "results" / f"{name}.md").write_text("\n".join(lines))
     print("\n".join(lines))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 if __name__ == "__main__":
