@@ -247,7 +247,13 @@ def populate(url: str, members: int, ties: int, seed: int) -> dict[str, Any]:
 Route = tuple[Callable[[int], str], Callable[[str, Any], bool]]
 
 
-def _routes(world: dict[str, Any], rng: random.Random, api: bool, users: int) -> dict[str, Route]:
+#: the page kinds (--pages), by the first word of their names below
+PAGES = ("feed", "conversation", "job", "search", "profile", "organisation")
+
+
+def _routes(
+    world: dict[str, Any], rng: random.Random, api: bool, users: int, pages: str = ",".join(PAGES)
+) -> dict[str, Route]:
     """The page kinds measured, each drawing its next target at random (called
     under the load's lock: one draw at a time)."""
     people = world["people"]
@@ -273,9 +279,10 @@ def _routes(world: dict[str, Any], rng: random.Random, api: bool, users: int) ->
     def one(items: list[Any]) -> Any:
         return items[rng.randrange(len(items))]
 
+    wanted = set(pages.split(","))
     if not api:
         # the social pages first, the pages with "who can introduce you" last
-        return {
+        every: dict[str, Route] = {
             "feed `/feed`": (lambda k: "/feed", page(r'<article class="card post"')),
             "conversation `/messages/N`": (
                 lambda k: f"/messages/{conversations[k]}",
@@ -295,6 +302,9 @@ def _routes(world: dict[str, Any], rng: random.Random, api: bool, users: int) ->
             ),
             "profile `/in/H`": (lambda k: f"/in/{one(people)[0]}", titled("in")),
             "organisation `/orgs/ID`": (lambda k: f"/orgs/{one(orgs)[0]}", titled("orgs")),
+        }
+        return {
+            name: route for name, route in every.items() if name.split()[0].rstrip(",") in wanted
         }
 
     def json_has(key: str, want: Callable[[str], Any]) -> Callable[[str, Any], bool]:
@@ -516,6 +526,13 @@ def main() -> None:
     )
     parser.add_argument("--api", action="store_true", help="the JSON API too, a second table")
     parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help="the page kinds measured, of %(default)s (profile and organisation build each "
+        "member's introduction network: see docs/platform.md before asking for them at full "
+        "size)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=default_workers(),
@@ -615,7 +632,7 @@ def run(args: argparse.Namespace) -> None:
             for kind, (clients, api) in kinds.items():
                 first[kind] = warm_up(
                     clients,
-                    _routes(world, random.Random(args.seed + 1), api, args.users),
+                    _routes(world, random.Random(args.seed + 1), api, args.users, args.pages),
                     args.warm_seconds,
                 )
             for phase, model in phases.items():
@@ -623,7 +640,7 @@ def run(args: argparse.Namespace) -> None:
                     rng = random.Random(args.seed)  # the same targets in each phase
                     measured.setdefault(kind, {})[phase] = load(
                         clients,
-                        _routes(world, rng, api, args.users),
+                        _routes(world, rng, api, args.users, args.pages),
                         args.requests if model.active else args.saturation_requests,
                         args.seconds / len(phases) / len(kinds),
                         args.seed,
