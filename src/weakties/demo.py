@@ -111,13 +111,9 @@ def _sqlite_file(db: Path | str) -> Path | None:
 
 def _refuse_data(store: Store, url: str) -> None:
     """A server's database is the demo's only when it holds nobody yet."""
-    from sqlalchemy import select
+    from weakties.service.admin import holds_people
 
-    from weakties.model.tables import Person
-
-    with store.engine.connect() as conn:
-        held = conn.execute(select(Person.id).limit(1)).first() is not None
-    if held:
+    if holds_people(store):
         store.close()
         raise InputError(
             "already holds people; the demo writes only into an empty database", file=url

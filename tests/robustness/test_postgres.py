@@ -69,3 +69,22 @@ def test_a_second_import_waits_for_the_first(tmp_path, postgres):
     waiting = [line for line in err2.splitlines() if line.strip()]
     assert len(waiting) == 1, err2
     assert "waiting for the database: 'import linkedin for me' (server process" in waiting[0]
+
+
+def test_the_demo_never_writes_into_a_server_database_that_holds_people(tmp_path, postgres):
+    from weakties.demo import build_demo
+    from weakties.errors import InputError
+
+    db = postgres.new_database()
+    rows = [["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2024"]]
+    seed = write_files(tmp_path / "seed", {"Connections.csv": connections(rows)})
+    assert run(db, "import", "linkedin", str(seed), "--as", "me").code == 0
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        before = conn.execute(text("select id, display_name from person order by id")).all()
+    with pytest.raises(InputError, match="already holds people"):
+        build_demo(db, n_people=60)
+    with engine.connect() as conn:
+        after = conn.execute(text("select id, display_name from person order by id")).all()
+    engine.dispose()
+    assert after == before and len(before) == 2

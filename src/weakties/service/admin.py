@@ -22,6 +22,7 @@ __all__ = [
     "MemberRow",
     "accept_match",
     "db_info",
+    "holds_people",
     "imports",
     "matches",
     "members",
@@ -116,3 +117,14 @@ def imports(conn: Connection, who: Viewer) -> list[ImportRow]:
 def db_info(store: Store) -> DbInfo:
     """Where the database is and which schema revision it has."""
     return DbInfo(store.url, store.current_revision(), store.head_revision())
+
+
+def holds_people(store: Store) -> bool:
+    """Whether the database holds anyone yet (the demo writes only into an empty
+    server database)."""
+    from sqlalchemy import select
+
+    from weakties.model.tables import Person
+
+    with store.engine.connect() as conn:
+        return conn.execute(select(Person.id).limit(1)).first() is not None
