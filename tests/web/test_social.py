@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.web.conftest import PASSWORD, api_headers, csrf, post_form, sign_up
-from weakties.model.tables import Interaction, Message, Notification, Post
+from weakties.model.tables import Comment, Interaction, Message, Notification, Post
 
 HANDLES = ("opal", "ana", "bob", "cyd", "dee")
 
@@ -481,6 +481,20 @@ def test_others_replies_to_a_deleted_members_comment_stay(people, store):
     # what Bo wrote stays, as a comment on his post; what Ana wrote goes
     assert len(left) == 1 and "Bo answers" in left[0][0] and left[0][1:] == (None, [])
     assert "Bo answers" in bo.get(f"/posts/{pid}").text
+
+
+def test_replies_to_a_hidden_comment_stay_hidden_when_its_author_leaves(people, store):
+    ana, bo, cy = people["ana"], people["bob"], people["cyd"]
+    pid = api(bo, "POST", "/posts", {"body": "Bo's news"}).json()["id"]
+    rude = api(ana, "POST", f"/posts/{pid}/comments", {"body": "Ana is rude"}).json()["id"]
+    api(bo, "POST", f"/posts/{pid}/comments", {"body": "Bo quotes Ana", "parent_id": rude})
+    with store.engine.begin() as conn:  # as the operator's queue hides it
+        conn.execute(
+            update(Comment).where(Comment.id == rude).values(hidden_at=dt.datetime(2026, 1, 1))
+        )
+    assert api(cy, "GET", f"/posts/{pid}").json()["comments"] == []
+    assert api(ana, "POST", "/me/delete", {"password": PASSWORD}).status_code == 204
+    assert api(cy, "GET", f"/posts/{pid}").json()["comments"] == []
 
 
 def test_pages_render_in_both_languages(people):

@@ -218,7 +218,8 @@ def _keep_others_replies(conn: Connection, member: int) -> None:
     reply would otherwise go with the comment it answers (replies are one level
     deep, so the comment answered is a post's own comment)."""
     answered = aliased(Comment)
-    own = select(answered.id).where(answered.author_id == member)
+    # replies to a comment the operator hid stay out of sight, with it
+    own = select(answered.id).where(answered.author_id == member, answered.hidden_at.is_(None))
     conn.execute(
         update(Comment)
         .where(Comment.parent_id.in_(own), Comment.author_id != member)
