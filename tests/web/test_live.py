@@ -282,3 +282,26 @@ def test_a_server_settles_after_a_costly_result_and_frees_what_it_dropped(store,
         gc.unfreeze()
         live._SETTLING.discard(store.engine)
         live.clear()
+
+
+def test_a_result_kept_inside_another_settles_once_with_it(store, monkeypatch):
+    """A costly result computed inside another's computation (the paths inside
+    who can introduce me) is settled with the outer one: one full collection per
+    request, not one per level."""
+    import gc
+
+    collections: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *_args: collections.append(1) or 0)
+    monkeypatch.setattr(live, "SETTLE_AFTER", 0.0)
+    live.clear()
+    try:
+        live.settle_kept(store.engine)
+        with store.engine.connect() as conn:
+            live.common(conn, ("outer", 1), lambda: [live.common(conn, ("inner", 1), list)])
+            assert len(collections) == 1
+            live.common(conn, ("alone", 1), list)
+            assert len(collections) == 2
+    finally:
+        gc.unfreeze()
+        live._SETTLING.discard(store.engine)
+        live.clear()

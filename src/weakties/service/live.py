@@ -132,6 +132,9 @@ _READS = frozenset(
 
 # set while background work runs in this thread (or task): see the module doc
 _BACKGROUND: ContextVar[bool] = ContextVar("weakties_live_background", default=False)
+# how many kept results are being computed around this point (a result kept inside
+# another's computation is settled with the outer one, once, not each on its own)
+_COMPUTING: ContextVar[int] = ContextVar("weakties_live_computing", default=0)
 
 
 @contextmanager
@@ -334,10 +337,21 @@ def settle_kept(engine: Engine) -> None:
     _SETTLING.add(engine)
 
 
+def _computing(compute: Callable[[], T]) -> T:
+    """``compute()``, counted in :data:`_COMPUTING` while it runs."""
+    token = _COMPUTING.set(_COMPUTING.get() + 1)
+    try:
+        return compute()
+    finally:
+        _COMPUTING.reset(token)
+
+
 def _settle(engine: Engine, started: float) -> None:
     """One full collection, then everything left frozen: after a result that took
     :data:`SETTLE_AFTER` or more since ``started`` was kept on a server's database."""
     if engine not in _SETTLING or time.perf_counter() - started < SETTLE_AFTER:
+        return
+    if _COMPUTING.get():  # inside another kept result's computation: it settles
         return
     gc.unfreeze()  # what was frozen before and dropped since is collected now
     gc.collect()
@@ -459,7 +473,7 @@ def memo(
     if key in slot.entries:
         return slot.entries[key]
     started = time.perf_counter()
-    value = compute()
+    value = _computing(compute)
     if not wrote_in_transaction(conn):  # computing wrote nothing to roll back
         slot.keep(key, value)
         _settle(conn.engine, started)
@@ -491,7 +505,7 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
             entries.move_to_end(key)
             return entries[key]
     started = time.perf_counter()
-    value = compute()
+    value = _computing(compute)
     if entries is None or _BACKGROUND.get():
         return value
     if wrote_in_transaction(conn):  # computing wrote something yet to commit
