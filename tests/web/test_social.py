@@ -18,7 +18,8 @@ from PIL import Image
 from sqlalchemy import func, select, update
 
 from tests.web.conftest import PASSWORD, api_headers, csrf, post_form, sign_up
-from weakties.model.tables import Comment, Interaction, Message, Notification, Post
+from weakties.model.tables import Comment, Interaction, Mention, Message, Notification, Post
+from weakties.store.search_ddl import matches
 
 HANDLES = ("opal", "ana", "bob", "cyd", "dee")
 
@@ -463,10 +464,68 @@ def test_export_and_deletion_include_the_members_posts_and_messages(people, stor
     gone = api(ana, "POST", "/me/delete", {"password": PASSWORD})
     assert gone.status_code == 204
     with store.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(Post)).scalar_one() == 0
+        # the post stays for Bo's comment, without a word of Ana's
+        left_posts = conn.execute(select(Post.author_id, Post.body, Post.html)).all()
+        assert left_posts == [(None, "", "")]
+        assert conn.execute(select(Comment.body)).scalars().all() == ["Bo's comment"]
         assert conn.execute(select(func.count()).select_from(Message)).scalar_one() == 0
         left = conn.execute(select(Notification.kind)).scalars().all()
-    assert "comment" not in left  # Bo's comment went with Ana's post
+    assert "comment" not in left  # Bo's comment was news to Ana only
+
+
+def test_a_deleted_members_post_stays_empty_for_the_comments_others_wrote(people, store):
+    ana, bo, cy, dee = (people[h] for h in ("ana", "bob", "cyd", "dee"))
+    pid = api(ana, "POST", "/posts", {"body": "Pelican news for @cyd"}).json()["id"]
+    alone = api(ana, "POST", "/posts", {"body": "Pelican musings"}).json()["id"]
+    api(ana, "POST", f"/posts/{alone}/comments", {"body": "Ana talks to herself"})
+    api(bo, "PUT", f"/posts/{pid}/reaction", {"kind": "like"})
+    api(ana, "PUT", f"/posts/{pid}/reaction", {"kind": "celebrate"})
+    said = api(bo, "POST", f"/posts/{pid}/comments", {"body": "Bo's comment"}).json()["id"]
+    api(cy, "POST", f"/posts/{pid}/comments", {"body": "Cy's reply", "parent_id": said})
+    api(ana, "POST", f"/posts/{pid}/comments", {"body": "Ana's reply", "parent_id": said})
+    api(ana, "POST", f"/posts/{pid}/comments", {"body": "Ana's comment"})
+    share = api(bo, "POST", f"/posts/{pid}/shares", {"body": "Bo shares"}).json()["id"]
+    assert api(ana, "POST", "/me/delete", {"password": PASSWORD}).status_code == 204
+
+    shown = api(dee, "GET", f"/posts/{pid}")
+    assert shown.status_code == 200, shown.text
+    post = shown.json()
+    assert post["author"] is None and post["html"] == ""
+    assert post["reactions"]["like"] == 1 and post["reactions"]["celebrate"] == 0
+    threads = [(c["html"], [r["html"] for r in c["replies"]]) for c in post["comments"]]
+    assert threads == [("<p>Bo's comment</p>\n", ["<p>Cy's reply</p>\n"])]
+    page = bo.get(f"/posts/{pid}").text
+    assert "A deleted member&#39;s post" in page and "Cy's reply" in page
+    assert "Pelican" not in page and "Ana" not in page
+    assert api(cy, "POST", f"/posts/{pid}/comments", {"body": "Cy again"}).status_code == 201
+    assert api(bo, "POST", f"/posts/{pid}/shares", {}).status_code == 404
+    # in no list: not in the feed, not found by its words; Bo's share shows it missing
+    feed = [i["post"] for i in api(bo, "GET", "/feed").json()["items"] if i["post"]]
+    assert [p["id"] for p in feed] == [share] and feed[0]["shared"] is None
+    assert api(bo, "GET", "/search?q=pelican&kind=posts").json()["posts"] == []
+    assert api(bo, "GET", f"/posts/{alone}").status_code == 404  # nobody else commented
+    with store.engine.connect() as conn:
+        assert conn.execute(select(Post.id).where(Post.author_id.is_(None))).scalars().all() == [
+            pid
+        ]
+        assert conn.execute(select(Mention.id).where(Mention.post_id == pid)).all() == []
+        assert conn.execute(select(Post.id).where(matches(conn, "post", "pelican"))).all() == []
+        # what told Ana (Bo's comment) and Cy (her mention) went with Ana; Bo's news of
+        # Cy's reply stays
+        kinds = conn.execute(select(Notification.kind).where(Notification.post_id == pid))
+        assert kinds.scalars().all() == ["reply"]
+
+
+def test_a_deleted_members_connections_post_stays_for_those_who_commented(people, store):
+    ana, bo, cy = people["ana"], people["bob"], people["cyd"]
+    pid = api(ana, "POST", "/posts", {"body": "For my connections", "audience": "connections"})
+    pid = pid.json()["id"]
+    api(bo, "POST", f"/posts/{pid}/comments", {"body": "Bo's comment"})
+    assert api(ana, "POST", "/me/delete", {"password": PASSWORD}).status_code == 204
+    assert api(bo, "GET", f"/posts/{pid}").json()["comments"][0]["html"] == "<p>Bo's comment</p>\n"
+    # the audience was Ana's connections: Cy never was one, and the link tells nothing
+    assert api(cy, "GET", f"/posts/{pid}").status_code == 404
+    assert api(cy, "POST", f"/posts/{pid}/comments", {"body": "x"}).status_code == 404
 
 
 def test_others_replies_to_a_deleted_members_comment_stay(people, store):

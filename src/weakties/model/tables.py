@@ -792,7 +792,8 @@ class Post(Base):
 
     ``audience`` says who may read it: every member, the author's connections, or
     the members of ``group_id``. A post hidden by the operator stays for its author,
-    with the reason.
+    with the reason. A deleted member's post that others commented on stays as a
+    placeholder for their comments: no author (``author_id`` NULL), no text.
     """
 
     __tablename__ = "post"
@@ -804,7 +805,7 @@ class Post(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     audience: Mapped[str] = mapped_column(String(12), default="everyone")
     group_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
     # a post about an organisation the author works at (shows to its followers)

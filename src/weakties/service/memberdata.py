@@ -9,7 +9,10 @@ Deleting an account removes the member and everything their data asserts (ties,
 traces, notes, labels, events, imports, invitations, tokens, sessions) and their
 platform connections on both sides. What other members' data says about them
 stays with those members (an imported contact keeps existing in their data),
-but the profile text they wrote themselves is erased.
+but the profile text they wrote themselves is erased. What others wrote on the
+platform stays: a reply to the member's comment becomes a comment on the post,
+and a post of theirs that others commented on stays as an empty placeholder
+without an author.
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ from weakties.model.tables import (
     Invitation,
     KnownPerson,
     Member,
+    Mention,
     Note,
     OrgPageAdmin,
     Person,
     Position,
+    Post,
     Skill,
     Target,
     Tie,
@@ -201,6 +206,7 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     forget_imports(conn, member)  # the status of their uploads (kept in task rows)
     _hand_over_groups(conn, member)
     _keep_others_replies(conn, member)
+    _keep_commented_posts(conn, member)
     conn.execute(delete(Member).where(Member.id == member))
     conn.execute(
         update(Person)
@@ -224,6 +230,33 @@ def _keep_others_replies(conn: Connection, member: int) -> None:
         update(Comment)
         .where(Comment.parent_id.in_(own), Comment.author_id != member)
         .values(parent_id=None)
+    )
+
+
+def _keep_commented_posts(conn: Connection, member: int) -> None:
+    """The member's posts that others commented on stay, as placeholders ("a
+    deleted member's post": no author, no text, no organisation, no share, no
+    mention), so that others' comments and replies keep their place; the member's
+    other posts go with the member row. Emptying the text empties the post's
+    entry in the full-text index (a trigger on SQLite, the generated vector on
+    PostgreSQL). The member's reactions and comments go with the member row."""
+    others = exists().where(Comment.post_id == Post.id, Comment.author_id != member)
+    kept = conn.execute(select(Post.id).where(Post.author_id == member, others)).scalars().all()
+    if not kept:
+        return
+    conn.execute(delete(Mention).where(Mention.post_id.in_(kept), Mention.comment_id.is_(None)))
+    conn.execute(
+        update(Post)
+        .where(Post.id.in_(kept))
+        .values(
+            author_id=None,
+            body="",
+            html="",
+            organization_id=None,
+            shared_post_id=None,
+            edited_at=None,
+            hidden_reason=None,
+        )
     )
 
 

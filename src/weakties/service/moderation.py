@@ -135,6 +135,8 @@ def _subject(conn: Connection, viewer: Viewer, kind: str, target: str) -> tuple[
     target_id = int(target)
     if kind == "post":
         view = posts.post_page(conn, viewer, target_id, with_comments=False)
+        if view.author is None:  # a deleted member's post: nothing of theirs is left
+            raise NotFoundError(f"no post {target_id}")
         return target_id, view.author.member_id
     if kind == "comment":
         row = conn.execute(select(table_of(Comment)).where(Comment.id == target_id)).first()

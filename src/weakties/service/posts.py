@@ -9,6 +9,14 @@ through :func:`visible_posts`. A post hidden by the operator, or written by a
 suspended member, is gone for everyone but its author, who sees the reason.
 Blocks hide each member's posts from the other.
 
+A deleted member's post that others commented on stays as a placeholder for
+their comments (no author, no text; see
+:func:`weakties.service.memberdata.delete_account`): it is in no list (feed,
+profile, organisation, search) and cannot be shared; its page shows the comments
+to whom its audience allowed: every member, the group's members, or, for a
+connections-only post (the author's connections are gone with the account),
+the members who commented on it.
+
 Text is Markdown, rendered then sanitised (:mod:`weakties.service.markup`);
 ``@handle`` mentions a member who may read the post and has no block with the
 author (the others stay plain text and are not told).
@@ -126,7 +134,7 @@ class CommentView:
 @dataclass(frozen=True)
 class PostView:
     id: int
-    author: MemberCard
+    author: MemberCard | None  # None: a deleted member's post kept for others' comments
     audience: str
     organization: str | None
     organization_id: int | None
@@ -161,6 +169,7 @@ class Visibility:
         :func:`weakties.store._base.one_of`)."""
         connected = sorted(self.connected)
         others = and_(
+            Post.author_id.is_not(None),  # a deleted member's post is in no list
             Post.hidden_at.is_(None),
             Post.author_id.not_in(sorted(self.hidden_authors)) if self.hidden_authors else true(),
             or_(
@@ -177,15 +186,17 @@ class Visibility:
         return or_(Post.author_id == self.me, others)
 
     def may_read(self, row: Any) -> bool:
+        """Whether the viewer may read the post ``row`` (a deleted member's
+        connections-only post: never, here; see :func:`_readable`)."""
         author = row.author_id
-        if author == self.me:
+        if author is not None and author == self.me:
             return True
         if row.hidden_at is not None or author in self.hidden_authors:
             return False
         audience = row.audience
         return (
             audience == "everyone"
-            or (audience == "connections" and author in self.connected)
+            or (audience == "connections" and author is not None and author in self.connected)
             or (audience == "group" and row.group_id in self.groups)
         )
 
@@ -400,6 +411,8 @@ def share_post(
     original = _readable(conn, viewer, post_id)
     if original.shared_post_id is not None:  # share the original, not the share
         original = _readable(conn, viewer, original.shared_post_id)
+    if original.author_id is None:  # a deleted member's post: nothing left to share
+        raise NotFoundError(f"no post {original.id}")
     if original.audience != "everyone":
         audience = "connections"
     view = create_post(conn, viewer, body, audience, shared_post_id=original.id)
@@ -431,9 +444,18 @@ def _readable(
 ) -> Any:
     row = conn.execute(select(table_of(Post)).where(Post.id == post_id)).first()
     seen = seen or visibility(conn, viewer)
-    if row is None or not seen.may_read(row):
+    if row is None or not (seen.may_read(row) or _commented_placeholder(conn, seen, row)):
         raise NotFoundError(f"no post {post_id}")
     return row
+
+
+def _commented_placeholder(conn: Connection, seen: Visibility, row: Any) -> bool:
+    """A deleted member's connections-only post stays readable to those who
+    commented on it (the author's connections, its readers, are gone)."""
+    if row.author_id is not None or row.audience != "connections" or row.hidden_at is not None:
+        return False
+    mine = select(Comment.id).where(Comment.post_id == row.id, Comment.author_id == seen.me)
+    return bool(conn.execute(select(mine.exists())).scalar())
 
 
 def post_views(
@@ -448,7 +470,8 @@ def post_views(
         {
             r.id: r
             for r in conn.execute(select(table_of(Post)).where(Post.id.in_(sorted(shared_ids))))
-            if seen.may_read(r)
+            # a share of a deleted member's post shows it missing, as one gone
+            if r.author_id is not None and seen.may_read(r)
         }
         if shared_ids
         else {}
@@ -494,7 +517,9 @@ def post_views(
         if orgs
         else {}
     )
-    people = cards(conn, {r.author_id for r in [*rows, *shared_rows.values()]})
+    people = cards(
+        conn, {r.author_id for r in [*rows, *shared_rows.values()] if r.author_id is not None}
+    )
 
     def view(r: Any, inner: bool = False) -> PostView:
         shared = None
@@ -502,7 +527,7 @@ def post_views(
             shared = view(shared_rows[r.shared_post_id], inner=True)
         return PostView(
             id=r.id,
-            author=people[r.author_id],
+            author=people[r.author_id] if r.author_id is not None else None,
             audience=r.audience,
             organization=org_names.get(r.organization_id) if r.organization_id else None,
             organization_id=r.organization_id,
@@ -600,17 +625,18 @@ def add_comment(
                 select(table_of(Comment)).where(Comment.id == parent.parent_id)
             ).first()
     check_rate(conn, me, "comment")
-    connected_to_author = set(seen.connected) if post.author_id == me else set()
-    if post.author_id != me and post.audience == "connections":
+    author = post.author_id  # None: a deleted member's post (nobody to tell, no trace)
+    connected_to_author = set(seen.connected) if author == me else set()
+    if author is not None and author != me and post.audience == "connections":
         # a mention must be able to read the post: for a connections-only post,
         # the post author's connections (the readers), not the commenter's
         from weakties.service.context import viewer as member_viewer
 
-        author_card = cards(conn, [post.author_id])[post.author_id]
+        author_card = cards(conn, [author])[author]
         connected_to_author = set(connected_members(conn, member_viewer(conn, author_card.handle)))
-    targets = _mention_targets(
-        conn, me, body, post.audience, connected_to_author | {post.author_id}, post.group_id
-    )
+    if author is not None:
+        connected_to_author.add(author)
+    targets = _mention_targets(conn, me, body, post.audience, connected_to_author, post.group_id)
     now = utcnow()
     comment_id = conn.execute(
         insert(Comment)
@@ -624,20 +650,26 @@ def add_comment(
         )
         .returning(Comment.id)
     ).scalar_one()
-    people = cards(conn, {me, post.author_id, *([parent.author_id] if parent else [])})
-    recipient = parent.author_id if parent else post.author_id
-    _trace(conn, "comment", people[me], people[recipient], now, f"platform-comment-{comment_id}")
-    notify(
-        conn,
-        post.author_id,
-        "comment",
-        dedup=f"comment-{comment_id}",
-        thread=f"post-{post_id}",
-        actor_id=me,
-        post_id=post_id,
-        at=now,
+    people = cards(
+        conn, {me, *([author] if author else []), *([parent.author_id] if parent else [])}
     )
-    if parent and parent.author_id != post.author_id:
+    recipient = parent.author_id if parent else author
+    if recipient is not None:
+        _trace(
+            conn, "comment", people[me], people[recipient], now, f"platform-comment-{comment_id}"
+        )
+    if author is not None:
+        notify(
+            conn,
+            author,
+            "comment",
+            dedup=f"comment-{comment_id}",
+            thread=f"post-{post_id}",
+            actor_id=me,
+            post_id=post_id,
+            at=now,
+        )
+    if parent and parent.author_id != author:
         notify(
             conn,
             parent.author_id,
@@ -693,6 +725,8 @@ def react(conn: Connection, viewer: Viewer, post_id: int, kind: str | None) -> P
         .where(Interaction.natural_key == key)
         .values(detail=kind, occurred_at=now)
     ).rowcount
+    if post.author_id is None:  # a deleted member's post: nobody to tell, no trace
+        return post_page(conn, viewer, post_id, with_comments=False)
     if not updated:
         people = cards(conn, {me, post.author_id})
         _trace(conn, "reaction", people[me], people[post.author_id], now, key, detail=kind)

@@ -85,6 +85,8 @@ class SearchResults:
 
 def post_hit(view: PostView) -> PostHit:
     """A post as a list quotes it: who, when, for whom, its text as plain text."""
+    if view.author is None:  # visible_posts' lists leave a deleted member's posts out
+        raise ValueError(f"post {view.id} has no author to list")
     return PostHit(
         view.id,
         view.author,

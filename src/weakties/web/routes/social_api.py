@@ -51,7 +51,9 @@ class SharedOut(BaseModel):
 
 class PostOut(BaseModel):
     id: int
-    author: MemberOut
+    author: MemberOut | None = Field(
+        description="null: a deleted member's post, kept (empty) for others' comments"
+    )
     audience: str
     organization: str | None
     group: str | None = Field(description="the group of a group discussion")
@@ -109,7 +111,7 @@ class FeedOut(BaseModel):
 
 def _post(v: posts.PostView) -> PostOut:
     shared = None
-    if v.shared is not None:
+    if v.shared is not None and v.shared.author is not None:
         shared = SharedOut(
             id=v.shared.id,
             author=_m(v.shared.author),
@@ -118,7 +120,7 @@ def _post(v: posts.PostView) -> PostOut:
         )
     return PostOut(
         id=v.id,
-        author=_m(v.author),
+        author=_m(v.author) if v.author is not None else None,
         audience=v.audience,
         organization=v.organization,
         group=v.group,
