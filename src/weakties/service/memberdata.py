@@ -205,6 +205,7 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     conn.execute(delete(Skill).where(Skill.person_id == person))
     forget_imports(conn, member)  # the status of their uploads (kept in task rows)
     _hand_over_groups(conn, member)
+    _lock_what_others_answer(conn, member)
     _keep_others_replies(conn, member)
     _keep_commented_posts(conn, member)
     conn.execute(delete(Member).where(Member.id == member))
@@ -217,6 +218,21 @@ def delete_account(conn: Connection, account: AccountInfo, password: str) -> Non
     for pid in sorted(known | {person}):
         if not _still_known(conn, pid):
             conn.execute(delete(Person).where(Person.id == pid))
+
+
+def _lock_what_others_answer(conn: Connection, member: int) -> None:
+    """PostgreSQL: the member's posts and comments locked (FOR UPDATE) before what
+    others wrote on them is read and kept. Requests write concurrently there, and a
+    comment or reply committed between that read and the delete of the member went
+    with the member (``comment.post_id`` and ``comment.parent_id`` cascade); with
+    the lock, one being written waits (the foreign key's check locks the post and
+    the comment it answers) and is then refused, its post or comment being gone,
+    or it was committed before the lock, and the read sees it. SQLite has one
+    writer at a time: a write of another waits for the deletion's end."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(select(Post.id).where(Post.author_id == member).with_for_update()).all()
+    conn.execute(select(Comment.id).where(Comment.author_id == member).with_for_update()).all()
 
 
 def _keep_others_replies(conn: Connection, member: int) -> None:
