@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from tests.web.test_social import _employ, api, people  # noqa: F401
@@ -133,3 +134,84 @@ def test_french_page_names_the_new_kinds(people):  # noqa: F811
     post_form(ana, "/settings/language", {"locale": "fr"}, page="/settings")
     page = ana.get("/search?q=ingenieure").text
     assert "Publications" in page and "Offres d’emploi" in page
+
+
+#: (author, audience, text, hidden by the operator), newest first
+_TIMELINE = (
+    ("cyd", "connections", "Relevant secret one", False),
+    ("cyd", "connections", "Relevant secret two", False),
+    ("dee", "everyone", "Relevant but hidden", True),
+    ("dee", "everyone", "Unrelated words", False),
+    ("bob", "everyone", "Relevant public A", False),
+    ("cyd", "connections", "Relevant secret three", False),
+    ("bob", "everyone", "RELEVANT public B", False),
+    ("dee", "everyone", "Rélevant public C", False),
+    ("dee", "everyone", "Irrelevant public D", False),
+)
+
+
+def _timeline(store: Any) -> None:
+    """The posts of _TIMELINE, written with their times (a minute apart) in an
+    order of their own: the newest is not the last written."""
+    from weakties.model.tables import Member
+
+    now = dt.datetime(2026, 12, 1, 12, 0)
+    with store.engine.begin() as conn:
+        members = dict(conn.execute(select(Member.handle, Member.id)).all())
+        for n in (4, 0, 8, 2, 6, 1, 7, 3, 5):
+            author, audience, body, hidden = _TIMELINE[n]
+            conn.execute(
+                Post.__table__.insert().values(  # type: ignore[attr-defined]
+                    author_id=members[author],
+                    audience=audience,
+                    body=body,
+                    html=f"<p>{body}</p>",
+                    created_at=now - dt.timedelta(minutes=n),
+                    hidden_at=now if hidden else None,
+                )
+            )
+
+
+@pytest.fixture(params=["one-window", "walk", "short-walk"])
+def walk(request: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How SQLite's search walks the newest posts (PostgreSQL's planner does not):
+    every post in one window (the defaults, at this size), windows of one or two
+    posts until the page is full, or one post and then the text index."""
+    from weakties.service import posts
+
+    if request.param != "one-window":
+        monkeypatch.setattr(posts, "WINDOW_MIN", 1)
+        monkeypatch.setattr(posts, "WINDOW_PER_RESULT", 1)
+        monkeypatch.setattr(posts, "WINDOW_MAX", 2)
+        budget = 10**6 if request.param == "walk" else 0
+        monkeypatch.setattr(posts, "walk_budget", lambda _posts, _limit: budget)
+    return str(request.param)
+
+
+def _newest(client: Any, q: str, limit: int) -> list[str]:
+    found = api(client, "GET", f"/search?q={q}&kind=posts&limit={limit}")
+    assert found.status_code == 200, found.text
+    return [p["excerpt"] for p in found.json()["posts"]]
+
+
+def test_the_newest_readable_matches_are_found_whatever_the_walk(people, store, walk):  # noqa: F811
+    """The newest matches are posts Ana may not read (Cy's, for his connections;
+    one hidden by the operator): hers are older, found newest first; fewer than
+    the page when the page is larger than the matches."""
+    _timeline(store)
+    ana, bo, dee = people["ana"], people["bob"], people["dee"]
+    assert _newest(ana, "relevant", 2) == ["Relevant public A", "RELEVANT public B"]
+    everyone = ["Relevant public A", "RELEVANT public B", "Rélevant public C"]
+    assert _newest(ana, "relevant", 10) == everyone
+    assert _newest(dee, "relev", 20) == everyone
+    # Bo is Cy's connection: Cy's posts too, in their place
+    assert _newest(bo, "relevant", 2) == ["Relevant secret one", "Relevant secret two"]
+    assert _newest(bo, "relevant", 4) == [
+        "Relevant secret one",
+        "Relevant secret two",
+        "Relevant public A",
+        "Relevant secret three",
+    ]
+    assert _newest(bo, "relevant public", 10) == everyone
+    assert _newest(ana, "relevant secret", 10) == []
+    assert _newest(ana, "nothing", 10) == []

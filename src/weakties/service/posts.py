@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -80,7 +81,7 @@ from weakties.service.social import (
 )
 from weakties.store._base import one_of
 from weakties.store.reader import Reader
-from weakties.store.search_ddl import matches
+from weakties.store.search_ddl import matches, texts_matching
 
 __all__ = [
     "AUDIENCES",
@@ -779,16 +780,29 @@ def search_posts(
     """The newest posts having every word of ``query`` (accents and case ignored)
     that the viewer may read: inside their audience, never one hidden by the
     operator (the viewer's own neither), none by, naming or sharing a post of a
-    member hidden from the viewer (a block either way, a suspension)."""
+    member hidden from the viewer (a block either way, a suspension).
+
+    PostgreSQL's planner chooses between walking the newest posts and checking
+    each one's stored vector, and reading the text index's matches, from its
+    statistics. SQLite's cannot know how many posts a word matches: it read every
+    match (a common word: a tenth of a million posts) and then every matching
+    post, to keep the newest readable ones. On SQLite the newest posts are walked
+    instead, a window at a time, and each window's readable posts matched against
+    the words with the index's own engine
+    (:func:`~weakties.store.search_ddl.texts_matching`), until the page is full
+    (:func:`_walk_newest`); when the words are too rare for a short walk to fill it,
+    the matches it did not reach are read from the index as before. Either way,
+    what a post must be to be shown is one condition, the same for every post."""
     found = matches(conn, "post", query)
     if found is None:
         return []
+    limit = min(max(limit, 1), 100)
     seen = visibility(conn, viewer)
-    q = select(table_of(Post)).where(found, Post.hidden_at.is_(None), seen.clause(conn))
+    readable = [Post.hidden_at.is_(None), seen.clause(conn)]
     hidden = sorted(seen.hidden_authors)
     if hidden:
         shared = aliased(Post)
-        q = q.where(
+        readable += [
             ~select(Mention.id)
             .where(
                 Mention.post_id == Post.id,
@@ -799,11 +813,80 @@ def search_posts(
             ~select(shared.id)
             .where(shared.id == Post.shared_post_id, shared.author_id.in_(hidden))
             .exists(),
-        )
-    rows = conn.execute(
-        q.order_by(Post.created_at.desc(), Post.id.desc()).limit(min(max(limit, 1), 100))
-    ).all()
-    return post_views(conn, viewer, list(rows), seen)
+        ]
+    newest = (Post.created_at.desc(), Post.id.desc())
+    rows: list[Any] = []
+    walked: list[int] | None = []
+    if conn.dialect.name == "sqlite":
+        rows, walked = _walk_newest(conn, query, readable, limit)
+        if len(rows) >= limit or walked is None:
+            return post_views(conn, viewer, rows[:limit], seen)
+    rest = select(table_of(Post)).where(found, *readable)
+    if walked:
+        rest = rest.where(~one_of(conn, Post.id, walked))
+    rows += conn.execute(rest.order_by(*newest).limit(limit - len(rows))).all()
+    return post_views(conn, viewer, rows, seen)
+
+
+#: the walk's first window: posts per result wanted, and at least so many;
+#: each next window twice the last, up to WINDOW_MAX
+WINDOW_PER_RESULT = 10
+WINDOW_MIN = 100
+WINDOW_MAX = 1000
+
+
+def walk_budget(posts: int, limit: int) -> int:
+    """Posts worth walking for a page of ``limit`` among ``posts`` (see
+    :func:`_walk_newest`).
+
+    >>> walk_budget(1_000_000, 20)
+    2000
+    """
+    return math.isqrt(posts * limit // 5)
+
+
+def _walk_newest(
+    conn: Connection, query: str, readable: list[Any], limit: int
+) -> tuple[list[Any], list[int] | None]:
+    """SQLite: the newest readable posts matching ``query`` among the newest posts,
+    newest first, and the ids of the posts walked (None: every post was walked).
+
+    The walk stops when the page is full, or when at the rate it found matches so
+    far it would walk more posts than the words have matches to read from the
+    index (a rare word). Walking a post costs about five times reading a match
+    (its text is matched again); a walk of ``w`` posts finding ``limit`` matches
+    means about ``limit / w`` of the ``n`` posts match, so the walk is the cheaper
+    while ``5 w < n limit / w``: at most about ``sqrt(n limit / 5)`` posts
+    (:func:`walk_budget`: 2,000 of a million for a page of 20)."""
+    newest = (Post.created_at.desc(), Post.id.desc())
+    # small first (a rare word costs one small window), then larger
+    window = max(WINDOW_PER_RESULT * limit, WINDOW_MIN)
+    written = conn.execute(select(func.max(Post.id))).scalar() or 0
+    budget = max(window, walk_budget(written, limit))
+    rows: list[Any] = []
+    walked: list[int] = []
+    while True:
+        # the next newest posts (not an offset: a post written meanwhile does not
+        # move the window over a post already walked)
+        nxt = select(Post.id).order_by(*newest).limit(window)
+        if walked:
+            nxt = nxt.where(~one_of(conn, Post.id, walked))
+        ids = list(conn.execute(nxt).scalars())
+        part = conn.execute(
+            select(table_of(Post)).where(one_of(conn, Post.id, ids), *readable)
+        ).all()
+        keep = texts_matching(query, [(r.id, r.body) for r in part])
+        at = {pid: n for n, pid in enumerate(ids)}
+        rows += sorted((r for r in part if r.id in keep), key=lambda r: at[r.id])
+        walked += ids
+        if len(ids) < window:
+            return rows, None
+        if len(rows) >= limit:
+            return rows, walked
+        window = min(2 * window, WINDOW_MAX)
+        expected = len(walked) + (limit - len(rows)) * len(walked) / max(len(rows), 0.5)
+        if expected > budget:
+            return rows, walked
 
 
 #: characters of a post's text shown where a list only quotes it (search, an organisation)

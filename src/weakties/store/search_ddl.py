@@ -19,8 +19,11 @@ Posts (``body``) and jobs (``title``, ``location``) are indexed the same way
 since revision 0019 (:func:`post_job_statements`): FTS5 tables ``search_post``
 and ``search_job`` on SQLite, the stored ``search_vector`` on PostgreSQL. Their
 matches are a condition (:func:`matches`) that the caller joins with what the
-viewer may read, so that the database finds the newest readable ones without
-reading every match.
+viewer may read. A caller that walks rows in another order than the index's (the
+newest posts first) asks instead which of a few rows' texts match
+(:func:`texts_matching`): on SQLite the same FTS5 engine, tokenizer and query over
+those texts alone, in a table of their own in memory, since FTS5 answers "does row
+N match" for a prefix by reading every row the prefix matches.
 
 A query is folded in Python (:func:`weakties.model.identity.fold`), split into
 words of letters and digits, and each word matches as a prefix (typeahead):
@@ -30,7 +33,10 @@ nothing the user types reaches either engine's query syntax.
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -47,8 +53,12 @@ __all__ = [
     "post_job_statements",
     "query_words",
     "stored_vector_statements",
+    "texts_matching",
     "upgrade_statements",
 ]
+
+#: SQLite: how every full-text table splits and folds its text
+TOKENIZE = "unicode61 remove_diacritics 2"
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_WORDS = 8
@@ -96,7 +106,7 @@ def upgrade_statements(dialect: str) -> list[str]:
             old = ", ".join(f"old.{c}" for c in columns)
             out += [
                 f"CREATE VIRTUAL TABLE {table} USING fts5({cols}, content='{source}', "
-                "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+                f"content_rowid='id', tokenize='{TOKENIZE}')",
                 f"CREATE TRIGGER {table}_ai AFTER INSERT ON {source} BEGIN "
                 f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
                 f"CREATE TRIGGER {table}_ad AFTER DELETE ON {source} BEGIN "
@@ -177,7 +187,7 @@ def post_job_statements(dialect: str, *, downgrade: bool = False) -> list[str]:
             old = ", ".join(f"old.{c}" for c in columns)
             out += [
                 f"CREATE VIRTUAL TABLE {table} USING fts5({cols}, content='{source}', "
-                "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+                f"content_rowid='id', tokenize='{TOKENIZE}')",
                 f"CREATE TRIGGER {table}_ai AFTER INSERT ON {source} BEGIN "
                 f"INSERT INTO {table}(rowid, {cols}) VALUES (new.id, {new}); END",
                 f"CREATE TRIGGER {table}_ad AFTER DELETE ON {source} BEGIN "
@@ -222,6 +232,47 @@ def matches(conn: Connection, what: str, query: str) -> Any | None:
     return text(f"{source}.{VECTOR} @@ to_tsquery('simple', :{table}_q)").bindparams(
         **{f"{table}_q": _pg_match(words)}
     )
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch() -> sqlite3.Connection:
+    """This thread's table in memory for :func:`texts_matching` (a connection is
+    used by one thread at a time; each server thread keeps its own)."""
+    db: sqlite3.Connection | None = getattr(_SCRATCH, "db", None)
+    if db is None:
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.execute(
+            f"CREATE VIRTUAL TABLE texts USING fts5(body, content='', tokenize='{TOKENIZE}')"
+        )
+        _SCRATCH.db = db
+    return db
+
+
+def texts_matching(query: str, texts: Iterable[tuple[int, str | None]]) -> set[int]:
+    """SQLite: the ids of ``texts`` ((id, text) pairs) that have every word of
+    ``query`` as prefixes, exactly as the full-text tables match them (the same
+    engine, tokenizer and query, over these texts only): what :func:`matches`
+    would keep of these rows, without reading the index's other matches."""
+    words = query_words(query)
+    rows = [(i, t) for i, t in texts if t]
+    if not words or not rows:
+        return set()
+    db = _scratch()
+    db.execute("BEGIN")
+    try:
+        db.execute("INSERT INTO texts(texts) VALUES ('delete-all')")
+        db.executemany("INSERT INTO texts(rowid, body) VALUES (?, ?)", rows)
+        found = {
+            int(i)
+            for (i,) in db.execute(
+                "SELECT rowid FROM texts WHERE texts MATCH ?", (_sqlite_match(words),)
+            )
+        }
+    finally:
+        db.execute("ROLLBACK")
+    return found
 
 
 def downgrade_statements(dialect: str) -> list[str]:
