@@ -165,15 +165,33 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """A test under ``BOTH_BACKENDS`` that used a database (in its setup or its
     body) and is not parametrised by ``backend`` fails, unless ``ONE_BACKEND``
-    says why it cannot be."""
+    says why it cannot be; so does a test's PostgreSQL case (``backend``
+    "postgresql") that connected to SQLite databases only."""
     outcome = yield
     report = outcome.get_result()
     if call.when != "call" or not report.passed or not _DATABASES.urls:
         return
+    used = ", ".join(sorted(_DATABASES.urls))
     if _one_backend(item):
         report.outcome = "failed"
-        used = ", ".join(sorted(_DATABASES.urls))
         report.longrepr = _one_backend_message(item, f"used a database ({used})")
+    elif _postgresql_unused(item):
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} runs as the PostgreSQL case but opened only SQLite ({used}): "
+            "open the database of the `store` or `store_url` fixture (or one made on the "
+            "`postgres` server), not a file of the test's own"
+        )
+
+
+def _postgresql_unused(item: pytest.Item) -> bool:
+    """Whether ``item``, parametrised with ``backend`` "postgresql", connected to
+    databases (recorded in ``_DATABASES``) none of which is PostgreSQL: such a test
+    passed as the PostgreSQL case of a test while it ran on SQLite only."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or callspec.params.get("backend") != "postgresql":
+        return False
+    return not any(url.startswith("postgresql") for url in _DATABASES.urls)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

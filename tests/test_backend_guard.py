@@ -4,6 +4,7 @@ a database runs on both back ends, or ONE_BACKEND says why it cannot."""
 from __future__ import annotations
 
 import ast
+import contextlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -50,3 +51,29 @@ def test_a_database_used_is_recorded_but_sqlite_in_memory(tmp_path):
     on_file.close()
     assert conftest._DATABASES.urls == {f"sqlite:///{tmp_path / 'x.sqlite'}"}
     conftest._DATABASES.urls.clear()
+
+
+def _report_of(item: SimpleNamespace) -> SimpleNamespace:
+    """The report the guard's hook leaves for ``item``, which passed."""
+    report = SimpleNamespace(passed=True, outcome="passed", longrepr=None)
+    hook = conftest.pytest_runtest_makereport(item, SimpleNamespace(when="call"))
+    next(hook)
+    with contextlib.suppress(StopIteration):
+        hook.send(SimpleNamespace(get_result=lambda: report))
+    return report
+
+
+def test_a_postgresql_case_that_opened_only_sqlite_fails(tmp_path):
+    conftest._DATABASES.urls.clear()
+    try:
+        open_store(f"sqlite:///{tmp_path / 'own.sqlite'}").close()  # a file of its own
+        failed = _report_of(_item("web/test_a.py", backend="postgresql"))
+        assert failed.outcome == "failed"
+        assert "opened only SQLite" in failed.longrepr and "own.sqlite" in failed.longrepr
+        assert _report_of(_item("web/test_a.py", backend="sqlite")).outcome == "passed"
+        assert _report_of(_item("service/test_a.py")).outcome == "passed"
+        # with PostgreSQL among the databases it opened, the case is what it says
+        conftest._DATABASES.urls.add("postgresql+psycopg://weakties@/t1?host=/tmp")
+        assert _report_of(_item("web/test_a.py", backend="postgresql")).outcome == "passed"
+    finally:
+        conftest._DATABASES.urls.clear()
