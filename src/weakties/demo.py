@@ -75,9 +75,14 @@ def build_demo(
     # "you" is the middle of the chain: tied to both other members.
     chosen = [chain[1], chain[0], chain[2]]
     members = dict(zip(MEMBER_HANDLES, chosen, strict=True))
-    store = open_store(db)
     if target is None:
+        # a server's database is looked at before anything is written to it, not
+        # even a migration of its schema
+        store = open_store(db, upgrade=False)
         _refuse_data(store, str(db))
+        store.upgrade()
+    else:
+        store = open_store(db)
     with transaction(store) as conn:
         mark_demo(conn, seed)
     result = DemoResult(db, world, members)
@@ -101,11 +106,13 @@ def build_demo(
 
 
 def _sqlite_file(db: Path | str) -> Path | None:
-    """The SQLite file ``db`` names (a path or an ``sqlite:///`` URL), else None."""
+    """The SQLite file ``db`` names (a path or an ``sqlite:///`` URL), else None;
+    ``~`` stands for the home folder (``--db-file=~/x``: no shell expands it
+    after ``=``), as when the store opens it."""
     if isinstance(db, Path) or "://" not in db:
-        return Path(db)
+        return Path(db).expanduser()
     if db.startswith("sqlite:///") and "?" not in db and len(db) > len("sqlite:///"):
-        return Path(db.removeprefix("sqlite:///"))
+        return Path(db.removeprefix("sqlite:///")).expanduser()
     return None
 
 

@@ -88,3 +88,72 @@ def test_the_demo_never_writes_into_a_server_database_that_holds_people(tmp_path
         after = conn.execute(text("select id, display_name from person order by id")).all()
     engine.dispose()
     assert after == before and len(before) == 2
+
+
+def test_the_demo_refuses_a_server_database_before_migrating_it(postgres):
+    """A server database at an older schema that holds people is refused as it is:
+    the demo asked after migrating it, which changed a database it then refused."""
+    from alembic import command
+
+    from weakties.demo import build_demo
+    from weakties.errors import InputError
+    from weakties.store.engine import _alembic_config, open_store
+
+    db = postgres.new_database()
+    store = open_store(db, upgrade=False)
+    try:
+        cfg = _alembic_config(store.url)
+        with store.write() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0020")
+            conn.execute(
+                text(
+                    "insert into person (display_name, name_key, created_at, "
+                    "updated_at) values ('Ann', 'ann', now(), now())"
+                )
+            )
+        with pytest.raises(InputError, match="already holds people"):
+            build_demo(db, n_people=60)
+        assert store.current_revision() == "0020"
+    finally:
+        store.close()
+        postgres.drop(db)
+
+
+def test_an_empty_server_database_holds_nobody_before_any_migration(postgres):
+    """The demo asks before migrating: a database without any table holds nobody."""
+    from weakties.service.admin import holds_people
+    from weakties.store.engine import open_store
+
+    db = postgres.empty_database()
+    store = open_store(db, upgrade=False)
+    try:
+        assert not holds_people(store)
+        assert store.current_revision() is None
+    finally:
+        store.close()
+        postgres.drop(db)
+
+
+def test_a_writer_waiting_names_the_write_lock_s_holder_not_another_lock(postgres):
+    """With ``weakties serve --workers 2`` one worker holds the background tasks'
+    advisory lock all along: a writer waiting for the write lock named that
+    worker as the one writing."""
+    from weakties.store.engine import open_store
+    from weakties.store.exclusive import Exclusive
+
+    db = postgres.new_database()
+    store, other = open_store(db), open_store(db)
+    tasks = Exclusive(other, "tasks")
+    try:
+        assert tasks.acquire()
+        with store.engine.connect() as conn:
+            assert store._pg_holder(conn) == "another operation is writing"
+        with other.write("import linkedin for ana"), store.engine.connect() as conn:
+            said = store._pg_holder(conn)  # a new transaction: pg_stat_activity anew
+        assert said.startswith("'import linkedin for ana' (server process "), said
+    finally:
+        tasks.release()
+        store.close()
+        other.close()
+        postgres.drop(db)

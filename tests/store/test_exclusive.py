@@ -12,6 +12,7 @@ import sys
 import time
 
 from tests.support import lock_holders
+from weakties.store import exclusive
 from weakties.store.engine import open_store
 from weakties.store.exclusive import Exclusive
 
@@ -87,3 +88,29 @@ def test_who_holds_the_lock_is_seen_from_outside(store, store_url):
     finally:
         lock.release()
     assert lock_holders(store_url, "tasks") == []
+
+
+def test_a_release_whose_unlock_fails_names_nobody_and_frees_the_lock(
+    store, store_url, monkeypatch
+):
+    """The lock's connection no longer names this process once released, even when
+    the unlock itself fails (the name was reset after it, and not at all then): a
+    pooled connection went on naming it as the holder, and held the lock."""
+    lock = Exclusive(store, "tasks")
+    assert lock.acquire()
+    real_text = exclusive.text
+
+    def failing_unlock(sql: str):
+        return real_text(sql.replace("pg_advisory_unlock(", "pg_advisory_unlock_nothing("))
+
+    monkeypatch.setattr(exclusive, "text", failing_unlock)
+    lock.release()
+    monkeypatch.undo()
+    assert not lock.held
+    deadline = time.monotonic() + 10  # PostgreSQL ends a closed session a moment later
+    while lock_holders(store_url, "tasks"):
+        assert time.monotonic() < deadline, "the lock stayed held after its release"
+        time.sleep(0.05)
+    with Exclusive(open_store(store_url), "tasks") as again:
+        assert again.acquire()
+        again.store.close()

@@ -121,10 +121,13 @@ def db_info(store: Store) -> DbInfo:
 
 def holds_people(store: Store) -> bool:
     """Whether the database holds anyone yet (the demo writes only into an empty
-    server database)."""
-    from sqlalchemy import select
+    server database). The schema may be an older one, or none yet: the demo asks
+    before migrating anything."""
+    from sqlalchemy import inspect, select
 
     from weakties.model.tables import Person
 
     with store.engine.connect() as conn:
+        if not inspect(conn).has_table(Person.__tablename__):
+            return False
         return conn.execute(select(Person.id).limit(1)).first() is not None

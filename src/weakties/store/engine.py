@@ -354,14 +354,21 @@ class Store:
             time.sleep(_POLL)
 
     def _pg_holder(self, conn: Connection) -> str:
+        """Who holds the write lock: the holder of this advisory lock only (a
+        server's worker holds another, the background tasks' lock, all along).
+        pg_locks shows a 64-bit key as its high 32 bits (classid) and its low 32
+        bits (objid), objsubid 1."""
         row = conn.execute(
             text(
                 "select a.application_name, a.pid, "
                 "extract(epoch from now() - a.xact_start) from pg_locks l "
                 "join pg_stat_activity a on a.pid = l.pid "
                 "where l.locktype = 'advisory' and l.granted and a.pid <> pg_backend_pid() "
+                "and l.database = (select oid from pg_database where datname = current_database()) "
+                "and l.objsubid = 1 and l.classid::bigint = :high and l.objid::bigint = :low "
                 "limit 1"
-            )
+            ),
+            {"high": (_PG_LOCK >> 32) & 0xFFFFFFFF, "low": _PG_LOCK & 0xFFFFFFFF},
         ).first()
         if row is None:
             return "another operation is writing"

@@ -107,13 +107,26 @@ class Exclusive:
                 self._file.close()  # closing the file drops its flock
             self._file = None
         if self._conn is not None:
-            with contextlib.suppress(SQLAlchemyError):
-                self._conn.execute(text("select pg_advisory_unlock(:k)"), {"k": _pg_key(self.name)})
-                self._conn.execute(text("select set_config('application_name', '', false)"))
-                self._conn.commit()
-            with contextlib.suppress(SQLAlchemyError):
-                self._conn.close()
-            self._conn = None
+            conn, self._conn = self._conn, None
+            unlocked = False
+            try:
+                with contextlib.suppress(SQLAlchemyError):
+                    conn.execute(text("select pg_advisory_unlock(:k)"), {"k": _pg_key(self.name)})
+                    conn.commit()
+                    unlocked = True
+            finally:
+                # the connection goes back to the pool: it no longer names this
+                # process as the holder (lock_holders, pg_stat_activity), whether the
+                # unlock worked or not; one that failed to unlock is not pooled but
+                # closed, so that its session ends, and the lock with it
+                with contextlib.suppress(SQLAlchemyError):
+                    conn.rollback()
+                    conn.execute(text("select set_config('application_name', '', false)"))
+                    conn.commit()
+                with contextlib.suppress(SQLAlchemyError):
+                    if not unlocked:
+                        conn.invalidate()
+                    conn.close()
 
     # -- SQLite: flock on a file beside the database ---------------------------------
     def _file_acquire(self) -> bool:
