@@ -27,6 +27,19 @@ def make_settings(store_url: str, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(autouse=True)
+def _introductions_in_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page waits for the introduction network as long as it takes: a busy test
+    machine may need more than the second a page waits on a server to build a
+    demo's (the tests of what a page shows when it is not ready set their own
+    waits: tests/web/test_shared_introductions.py)."""
+    from weakties.service import introductions
+    from weakties.web.routes import introductions as routes
+
+    monkeypatch.setattr(introductions, "PAGE_WAIT", 600.0)
+    monkeypatch.setattr(routes, "API_WAIT", 600.0)
+
+
+@pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2 with its smallest cost: the tests sign up hundreds of members, and
     what they check does not depend on the cost (``test_accounts`` checks the

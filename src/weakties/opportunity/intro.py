@@ -143,10 +143,13 @@ def draft_for(
     reason: str | None = None,
     as_of: dt.datetime | None = None,
     net: IntroNetwork | None = None,
+    check: Callable[[list[int]], bool] | None = None,
 ) -> dict[str, Any]:
     """The context and a draft of a request to ``broker`` for ``target`` — one
     person, or the people of an organisation (the one the best path through the
-    broker reaches).
+    broker reaches). ``check``, given a path's people (person ids, the viewer
+    first), says whether it may be used (a shared network's paths are checked
+    against the data of the request): the best path it accepts is drafted.
 
     The best path from the viewer through ``broker`` to the target decides who
     the broker is asked to introduce (the target, or the person between them).
@@ -173,6 +176,21 @@ def draft_for(
         raise NotFoundError(
             "no path of at most three steps goes through this broker to this target"
         )
+    if check is not None:
+        g = network.graph
+
+        def people(i: int) -> list[int]:
+            steps = [paths.first[i], paths.target[i]]
+            if int(paths.length[i]) == 3:
+                steps.insert(1, paths.second[i])
+            return [g.person_of(network.viewer), *(g.person_of(int(x)) for x in steps)]
+
+        ranked = through[np.argsort(-paths.score[through], kind="stable")]
+        through = np.array([i for i in ranked.tolist() if check(people(i))], dtype=np.int64)
+        if through.size == 0:
+            raise NotFoundError(
+                "no path of at most three steps goes through this broker to this target"
+            )
     best = int(through[np.argmax(paths.score[through])])
     target = network.graph.person_of(int(paths.target[best]))
     via = int(paths.second[best])

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,15 +43,21 @@ __all__ = [
     "BrokerHistory",
     "EgoTies",
     "IntroNetwork",
+    "SharedNetwork",
     "build_network",
+    "shared_network",
+    "viewer_network",
 ]
 
 log = logging.getLogger(__name__)
 
 NOMINAL_STRENGTH = 0.1
 INFERRED_STRENGTH = 0.5
-# Up to this many other members, each one's ties are scored with their own
-# model (their calibration, their notes); beyond, all pairs in one pass.
+# Up to this many other members sharing by name (a team), each one's ties are
+# scored with their own model (their calibration, their notes); beyond (a
+# platform), all pairs in one pass. The count is of the members sharing, not of
+# those whose ties the viewer sees: a platform's introduction network is built
+# once for all its members (shared_network), who all count the same members.
 PER_MEMBER_SCORING = 8
 
 
@@ -120,6 +127,9 @@ class IntroNetwork:
     as_of: dt.datetime
     history: dict[int, BrokerHistory] = field(default_factory=dict)  # by node
     member_id: int | None = None
+    # the strength of each of the viewer's ties (aligned with ``contacts``) when it is
+    # not the graph's: a network shared by many viewers (see viewer_network)
+    ask: np.ndarray | None = field(default=None, repr=False)
     _novelty: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -153,6 +163,26 @@ def _strength_by_pair(
         if value > prior.get(key, -1.0):
             prior[key] = value
     return prior
+
+
+def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per (a, b) pair of person ids (ids below 2**31)."""
+    return (np.asarray(a, dtype=np.int64) << 31) | np.asarray(b, dtype=np.int64)
+
+
+def _prior_arrays(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each visible pair once (sorted keys) with its prior strength: what
+    :func:`_strength_by_pair` gives, as arrays (a platform's millions of rows),
+    from :meth:`weakties.store.reader.Reader.tie_rows_array`'s rows."""
+    if not rows.size:
+        return np.empty(0, np.int64), np.empty(0, np.float64)
+    conf = np.nan_to_num(rows[:, 3], nan=0.0)
+    value = np.where(rows[:, 2] > 0, INFERRED_STRENGTH * conf, NOMINAL_STRENGTH)
+    keys = _pair_keys(rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64))
+    order = np.lexsort((value, keys))  # by pair, the largest prior last
+    keys, value = keys[order], value[order]
+    last = np.append(keys[1:] != keys[:-1], True)
+    return keys[last], value[last]
 
 
 def _scored_pairs(scores: TieScores) -> dict[tuple[int, int], float]:
@@ -240,7 +270,7 @@ def build_network(
     own = score_ties(reader, as_of=when)
     scored = _scored_pairs(own)
     asserting = {r[3] for r in rows if r[3] in reader.scope.names} - {member}
-    if len(asserting) > PER_MEMBER_SCORING:
+    if len(reader.scope.names - {member}) > PER_MEMBER_SCORING:
         # a platform: one pass over every pair, from the data of members who share
         everyone = score_ties(reader, as_of=when, all_pairs=True)
         for key, value in _scored_pairs(everyone).items():
@@ -280,6 +310,105 @@ def build_network(
         len(asserting),
     )
     return IntroNetwork(graph, node, _ego_ties(own, graph), when, history, member)
+
+
+@dataclass
+class SharedNetwork:
+    """The introduction network of the ties every member may see, shared by the
+    viewers who see exactly those (see :func:`shared_network`)."""
+
+    graph: Graph
+    pair_keys: np.ndarray  # int64, sorted: every visible pair (see _pair_keys)
+    prior: np.ndarray  # float64: each pair's prior strength by source
+    as_of: dt.datetime
+    made: float = field(default_factory=time.monotonic)  # which build this is
+
+
+def shared_network(
+    reader: Reader, *, as_of: dt.datetime | None = None, inferred: bool = True
+) -> SharedNetwork:
+    """The network of the ties ``reader``'s scope sees — a scope that names no
+    viewer: the ties of every member sharing by name — with tie strengths from
+    the traces that scope sees, each pair scored by the documented priors
+    (:data:`weakties.ties.model.DEFAULT`; no member's own model: it is everyone's).
+
+    A platform's thousands of members each saw this same network but for their
+    own ties; built once, it is shared (:func:`viewer_network` adds a viewer's own
+    tie strengths) instead of built again for each of them from every tie and
+    trace (tens of seconds and gigabytes at 10,000 members)."""
+    when = as_of or reader.now
+    sources = list(SOCIAL_TIE_SOURCES) + (list(INFERRED_SOURCES) if inferred else [])
+    keys, prior = _prior_arrays(reader.tie_rows_array("names", sources=sources, as_of=as_of))
+    strength = prior.copy()
+    everyone = score_ties(reader, as_of=when, all_pairs=True)
+    if len(everyone):
+        scored_keys = _pair_keys(
+            np.minimum(everyone.table.a, everyone.table.b),
+            np.maximum(everyone.table.a, everyone.table.b),
+        )
+        pos = np.searchsorted(keys, scored_keys)
+        hit = pos < keys.size
+        hit[hit] = keys[pos[hit]] == scored_keys[hit]
+        # the source's prior is a floor: an accepted connection is not nothing
+        np.maximum.at(strength, pos[hit], np.asarray(everyone.score, dtype=np.float64)[hit])
+    a, b = keys >> 31, keys & (2**31 - 1)
+    person_ids, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+    u, v = inverse[: keys.size], inverse[keys.size :]
+    graph = Graph.from_edges(u, v, strength.astype(np.float32), n_nodes=person_ids.size)
+    org_pairs, org_ids = current_orgs(reader, person_ids, as_of.date() if as_of else None)
+    graph = graph.with_labels(person_ids, org_pairs, org_ids)
+    log.info(
+        "shared introduction network as of %s: %d people, %d ties",
+        when.date().isoformat(),
+        graph.n_nodes,
+        graph.n_edges,
+    )
+    return SharedNetwork(graph, keys, prior, when)
+
+
+def viewer_network(
+    reader: Reader, shared: SharedNetwork, *, as_of: dt.datetime | None = None
+) -> IntroNetwork | None:
+    """The viewer's introduction network on a shared one: its graph, with the
+    viewer's own ties scored by their own model (their calibration, their fit,
+    their notes) as :func:`build_network` scores them, and the history of their
+    asks. None when the viewer has no tie in the shared network.
+
+    The viewer's ties are the only ones whose strength differs from the shared
+    network's, and a path uses one of them only as its first step (its ``ask``):
+    they are kept beside the graph (:attr:`IntroNetwork.ask`), not in a copy of it."""
+    member, me = reader.scope.member_id, reader.scope.person_id
+    if member is None or me is None:
+        raise ValueError("an introduction network is a member's: give a member's reader")
+    g = shared.graph
+    ids = g.person_ids
+    assert ids is not None
+    node = int(np.searchsorted(ids, me))
+    if node >= ids.size or int(ids[node]) != me:
+        return None
+    when = as_of or reader.now
+    own = score_ties(reader, as_of=when)
+    row = slice(int(g.indptr[node]), int(g.indptr[node + 1]))
+    contacts = g.indices[row]
+    ask = np.asarray(g.strength[row], dtype=np.float32).copy()
+    if len(own):
+        others = np.where(own.table.a == me, own.table.b, own.table.a)
+        keys = _pair_keys(np.minimum(others, me), np.maximum(others, me))
+        at = np.searchsorted(shared.pair_keys, keys)
+        tied = at < shared.pair_keys.size
+        tied[tied] = shared.pair_keys[at[tied]] == keys[tied]
+        nodes = np.searchsorted(ids, others[tied])
+        slot = np.searchsorted(contacts, nodes)
+        inside = slot < contacts.size
+        inside[inside] = contacts[slot[inside]] == nodes[inside]
+        value = np.maximum(np.asarray(own.score, dtype=np.float64)[tied], shared.prior[at[tied]])
+        ask[slot[inside]] = value[inside]
+    history = {
+        int(np.searchsorted(ids, pid)): h
+        for pid, h in ask_history(reader, when).items()
+        if np.searchsorted(ids, pid) < ids.size and int(ids[np.searchsorted(ids, pid)]) == pid
+    }
+    return IntroNetwork(g, node, _ego_ties(own, g), when, history, member, ask=ask)
 
 
 def network_from_graph(

@@ -233,6 +233,9 @@ def find_paths(
     broker = np.where(n == 1, t, a)
     contacts = net.contacts
     slot = np.searchsorted(contacts, broker)
+    if net.ask is not None and slot.size:
+        # a shared network: the viewer's own tie strengths are kept beside it
+        ask = net.ask[slot].astype(ask.dtype)
     novelty_all = net.novelty()
     novelty = novelty_all[slot] if slot.size else np.zeros(0)
     # the only way: a target reached through a single broker

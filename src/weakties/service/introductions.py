@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
@@ -58,6 +59,7 @@ from weakties.model.tables import (
 from weakties.service.connections import MemberCard, member_of
 from weakties.service.context import Viewer, reader
 from weakties.service.forms import N_, FormError
+from weakties.service.live import Pending
 from weakties.service.notifications import notify
 from weakties.service.social import (
     blocked_between,
@@ -278,15 +280,21 @@ def who_can_introduce(
     job_id: int | None = None,
     purpose: str | None = None,
     limit: int = PATHS_SHOWN,
+    wait: float | None = None,
 ) -> WhoCanIntroduce:
     """Who can introduce the viewer to an organisation (``org_id``), a member
     (``handle``) or the organisation of a job (``job_id``), best first, each with
     the etiquette's verdict on asking that broker today.
 
+    On a platform the introduction network is built apart from the requests
+    (:func:`_network`): ``wait`` is how long to wait for it (None: until built).
+
     Raises
     ------
     NotFoundError
         An organisation, member or job the viewer may not see.
+    weakties.service.live.Pending
+        The network is still being built after ``wait`` seconds.
     """
     from weakties.service import jobs
     from weakties.service.live import memo
@@ -317,7 +325,7 @@ def who_can_introduce(
         conn,
         who,
         ("introducers", to, org_id, job_id, purpose, limit, who.clock.date()),
-        lambda: _introducers(conn, who, label, to, org_id, job_id, purpose, limit),
+        lambda: _introducers(conn, who, label, to, org_id, job_id, purpose, limit, wait),
     )
 
 
@@ -330,6 +338,7 @@ def _introducers(
     job_id: int | None,
     purpose: str,
     limit: int,
+    wait: float | None,
 ) -> WhoCanIntroduce:
     """:func:`who_can_introduce` once its target is found."""
     from weakties.opportunity.etiquette import check_ask
@@ -342,6 +351,9 @@ def _introducers(
     # a broker who does not want to be asked (their own wish, or the viewer's note
     # of it) is never proposed: a request through them would only be refused
     not_asked = r.do_not_ask()
+    net = _network(conn, who, wait=wait)
+    if net is None:  # no tie the viewer may use
+        return WhoCanIntroduce(label, org_id, job_id, purpose, [], 0)
     try:
         # every broker's best path: the ones on hold (an open ask, a rest) rank last
         # but are shown too, with the rule that holds them and the day it lifts;
@@ -357,7 +369,7 @@ def _introducers(
                 purpose=purpose,
                 limit=MAX_BROKERS,
                 per_broker=1,
-                net=_network(conn, who),
+                net=net,
                 pick=_shown(conn, who, known, hidden, limit, not_asked),
             ),
         )
@@ -429,30 +441,48 @@ def _shown(
     """The ranked paths :func:`who_can_introduce` shows, picked before they are
     explained (by the same rules as its loop): one per broker, not to someone the
     viewer knows, no one behind a block, suspended or not sharing by name, no
-    broker who does not want to be asked, ``limit`` askable and ``limit`` on hold."""
+    broker who does not want to be asked, ``limit`` askable and ``limit`` on hold.
+
+    A platform's network may be some minutes old (see :func:`_network`):
+    then every tie of a path is looked up again, as the viewer may see it now, and
+    a path with a tie that ended, or that the viewer may no longer see, is not shown."""
     import numpy as np
 
     from weakties.opportunity.paths import STATUS_NAMES
 
     def pick(paths: Any, chosen: np.ndarray) -> np.ndarray:
         g = paths.net.graph
-        rows = []
+        me = g.person_of(paths.net.viewer)
+        rows: list[tuple[int, int, int, str, list[int]]] = []
         for i in chosen.tolist():
             n = int(paths.length[i])
             if n < 2:
                 continue  # the viewer's own contact: no broker
-            broker = int(g.person_of(int(paths.first[i])))
-            contact = int(g.person_of(int(paths.second[i] if n == 3 else paths.target[i])))
-            rows.append((i, broker, contact, STATUS_NAMES[int(paths.status[i])]))
+            steps = [paths.first[i], paths.target[i]]
+            if n == 3:
+                steps.insert(1, paths.second[i])
+            hops = [me, *(g.person_of(int(x)) for x in steps)]
+            rows.append((i, hops[1], hops[2], STATUS_NAMES[int(paths.status[i])], hops))
         members = _members_of(conn, {r[1] for r in rows} | {r[2] for r in rows})
+        still = None
+        if _apart(who):  # possibly minutes old: the ties as the viewer may see them now
+            still = reader(conn, who).tied_pairs(
+                {pair for row in rows for pair in pairwise(row[4])},
+                sources=_sources(conn, who),
+                as_of=who.as_of,
+            )
         keep: list[int] = []
         brokers: set[int] = set()
         ok = held = 0
-        for i, broker, contact, status in rows:
+        for i, broker, contact, status, hops in rows:
             if contact in known or broker in brokers or broker in not_asked:
                 continue
             ends = (members.get(broker), members.get(contact))
             if any(m is not None and (m in hidden or m not in who.scope.names) for m in ends):
+                continue
+            if still is not None and any(
+                (min(a, b), max(a, b)) not in still for a, b in pairwise(hops)
+            ):
                 continue
             if status != "ok":
                 if held >= limit:
@@ -469,14 +499,104 @@ def _shown(
     return pick
 
 
-def _network(conn: Connection, who: Viewer) -> Any:
-    """The viewer's introduction network with tie strengths, kept while the graph
-    and the traces are unchanged (see :mod:`weakties.service.live`)."""
-    from weakties.opportunity.network import build_network
-    from weakties.service.live import memo
+#: seconds a page waits for the introduction network before it shows its section
+#: later (the section then loads by itself: see the web routes)
+PAGE_WAIT = 1.0
+
+
+def _sources(conn: Connection, who: Viewer) -> list[str]:
+    """The sources of the ties on the viewer's introduction paths."""
+    from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
+    from weakties.ties.infer import inference_enabled
+
+    sources = list(SOCIAL_TIE_SOURCES)
+    if inference_enabled(reader(conn, who)):
+        sources += list(INFERRED_SOURCES)
+    return sources
+
+
+def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any:
+    """The viewer's introduction network with tie strengths (None: the viewer has
+    no tie in it).
+
+    For a team (at most ``PER_MEMBER_SCORING`` other members sharing by name), the
+    viewer's own, each member's ties scored by that member's model, computed in the
+    request and kept while the graph and the traces are unchanged (see
+    :mod:`weakties.service.live`).
+
+    On a platform, the network every member may see is built once per server
+    process for all the viewers who see exactly it (as their graph snapshot is:
+    :func:`weakties.service.network._snapshot`), apart from the requests and one
+    build at a time (:func:`weakties.service.live.built_apart`), with the
+    documented priors scoring the ties between other members; the viewer's own
+    ties are scored by their own model in the request
+    (:func:`weakties.opportunity.network.viewer_network`). It was built for each
+    viewer from every tie and trace of the platform on their first visit, tens of
+    seconds and gigabytes each at 10,000 members. It may be some minutes old (at
+    most ``weakties.service.live.MAX_AGE`` seconds once the data changed): what is
+    shown of it is checked against the request's data (:func:`_shown`), and a
+    viewer with a contact it does not hold yet waits for the next build. A viewer
+    who sees other ties than everyone (one who does not share by name, one with a
+    block) has a network of their own, built apart too.
+
+    Raises
+    ------
+    weakties.service.live.Pending
+        Still being built after ``wait`` seconds (None: waits until it is built).
+    """
+    from weakties.opportunity.network import build_network, shared_network, viewer_network
+    from weakties.service.live import built_apart, memo
+    from weakties.service.network import _shared_view
+    from weakties.store.reader import Reader
+    from weakties.ties.infer import inference_enabled
 
     r = reader(conn, who)
-    return memo(conn, who, "introductions", lambda: build_network(r, as_of=who.as_of))
+    if not _apart(who):
+        return memo(conn, who, "introductions", lambda: build_network(r, as_of=who.as_of))
+    shared = None if r.hidden else _shared_view(conn, who)
+    key: tuple[Any, ...]
+    if shared is None:
+        scope = who.scope
+        key = ("introductions", scope, who.as_of, who.now.date())
+
+        def build(c: Connection) -> Any:
+            return build_network(Reader(c, scope, now=who.now, clock=who.clock), as_of=who.as_of)
+
+        def mine(base: Any) -> Any:
+            return base
+
+    else:
+        inferred = inference_enabled(r)
+        key = ("introductions", shared, inferred, who.as_of, who.now.date())
+
+        def build(c: Connection) -> Any:
+            found = Reader(c, shared, now=who.now, clock=who.clock)
+            return shared_network(found, as_of=who.as_of, inferred=inferred)
+
+        def mine(base: Any) -> Any:
+            return memo(
+                conn,
+                who,
+                ("introductions", id(base), base.made),
+                lambda: viewer_network(r, base, as_of=who.as_of),
+            )
+
+    net = mine(built_apart(conn, key, build, wait=wait))
+    if who.as_of is None:
+        ids = None if net is None else net.graph.person_ids
+        inside = set() if ids is None else set(ids[net.contacts].tolist())
+        if r.first_degree() - inside:  # a contact since the build: the next one holds them
+            net = mine(built_apart(conn, key, build, wait=wait, fresh=True))
+    return net
+
+
+def _apart(who: Viewer) -> bool:
+    """Whether the viewer's introduction network is a platform's, built apart from
+    the requests and possibly some minutes old (see :func:`_network`): then what
+    is shown of it is checked against the request's data."""
+    from weakties.opportunity.network import PER_MEMBER_SCORING
+
+    return len(who.scope.names - {who.scope.member_id}) > PER_MEMBER_SCORING
 
 
 def _org_label(conn: Connection, who: Viewer, org_id: int | None) -> str | None:
@@ -523,6 +643,10 @@ def request_form(
     org = _org_label(conn, who, org_id)
     text, how = "", None
     try:
+        # the network "who can introduce me" read (not one built for this page)
+        net = _network(conn, who, wait=PAGE_WAIT)
+        if net is None:
+            raise NotFoundError("no tie the viewer may use")
         made = draft(
             conn,
             who,
@@ -530,10 +654,12 @@ def request_form(
             f"#{t.person_id}",
             purpose=purpose,
             lang=lang if lang in ("en", "fr") else "en",
+            net=net,
+            check=_still_there(conn, who) if _apart(who) else None,
         )
         text, how = made.draft, made.context.how_the_broker_knows_them.text
-    except NotFoundError:
-        pass  # no visible path through them: the member writes it all
+    except (NotFoundError, Pending):
+        pass  # no visible path through them, or not worked out yet: the member writes it all
     r = reader(conn, who)
     try:
         decision = check_ask(r, b.person_id, target=t.person_id, org=org_id)
@@ -543,6 +669,20 @@ def request_form(
     return RequestForm(
         b, t, org_id, org, job_id, purpose, text, how, refusals, possible_on(refusals)
     )
+
+
+def _still_there(conn: Connection, who: Viewer) -> Callable[[list[int]], bool]:
+    """Whether each tie of a path (its people, the viewer first) is one the viewer
+    may see now (see :func:`_shown`)."""
+    r = reader(conn, who)
+    sources = _sources(conn, who)
+
+    def check(people: list[int]) -> bool:
+        steps = list(pairwise(people))
+        found = r.tied_pairs(steps, sources=sources, as_of=who.as_of)
+        return all((min(a, b), max(a, b)) in found for a, b in steps)
+
+    return check
 
 
 def _distinct(me: int, broker: MemberCard, target: MemberCard) -> None:

@@ -60,6 +60,17 @@ what is newer. A frozen object is still freed as soon as nothing refers to it; a
 frozen cycle that was dropped waits for the next settle. A command computes once
 and exits: it does not settle.
 
+**Built apart.** A result that costs too much for any request — the
+introduction network of a whole platform, 40 s and 0.6 GB at its peak for
+10,000 members and 2 M tie rows — is built by :func:`built_apart` in a thread of
+the server process, one build at a time, and shown to every request that asks
+for it while it is at most :data:`MAX_AGE` seconds old (for ever while nothing
+changed); the first request after :data:`REFRESH_AFTER` seconds with a change
+starts the next build and is shown the one it has. A request waits for a build
+a bounded time, then is told it is :class:`Pending` (a page loads that part
+later). What is made of such a result is checked against the request's own data
+by its caller (see :mod:`weakties.service.introductions`).
+
 **Not for background work.** The server's background tasks (:mod:`weakties.service.tasks`)
 read the network of many members in turn — a model fit's check goes through
 every member, a notification scan through a hundred at a time. They run inside
@@ -93,7 +104,11 @@ from weakties.store.changes import read_counters, wrote_in_transaction
 __all__ = [
     "DEFAULT_MB",
     "DEFAULT_VIEWERS",
+    "MAX_AGE",
+    "REFRESH_AFTER",
+    "Pending",
     "background",
+    "built_apart",
     "clear",
     "common",
     "counters",
@@ -269,6 +284,10 @@ class _Viewers:
         # the graph counter they were computed at, and the entries, least used first
         self.common: tuple[int, OrderedDict[Hashable, Any]] = (-1, OrderedDict())
         self.common_sizes: dict[Hashable, int] = {}
+        # the results built apart from the requests (see built_apart), least used
+        # first, and the builds running
+        self.built: OrderedDict[Hashable, _Built] = OrderedDict()
+        self.building: dict[Hashable, threading.Thread] = {}
 
     def bucket(self, key: Hashable) -> dict[str, Any] | None:
         limit = _limit()
@@ -291,7 +310,8 @@ class _Viewers:
 
     def total(self) -> int:
         viewers = sum(n for sizes in self.sizes.values() for n in sizes.values())
-        return viewers + sum(self.common_sizes.values())
+        built = sum(b.size for b in self.built.values())
+        return viewers + sum(self.common_sizes.values()) + built
 
     def account(self, key: Hashable, kind: str, entries: dict[Hashable, Any], size: int) -> None:
         """``size`` more bytes in the viewer's ``kind`` slot (if it is still
@@ -526,6 +546,160 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
                 viewers.common_sizes.pop(dropped, None)
     _settle(conn.engine, started)
     return value
+
+
+#: seconds a result built apart (:func:`built_apart`) is shown as it is, whatever
+#: changed since its build began
+REFRESH_AFTER = 300.0
+#: seconds after which a result built apart is shown no more once the data changed
+MAX_AGE = 900.0
+# one build apart at a time in a process: a build reads the whole network, and its
+# peak memory is many times what it keeps (several at once held 14 GB in one worker)
+_BUILD_LOCK = threading.Lock()
+
+
+class Pending(Exception):
+    """A result built apart from the requests is not ready yet (see :func:`built_apart`)."""
+
+
+class _Built:
+    """A result built apart: the counters its build read, when the build began
+    (``time.monotonic``), the result (or the error its build raised) and its size."""
+
+    __slots__ = ("at", "error", "size", "stamp", "value")
+
+    def __init__(
+        self, stamp: tuple[int, int], at: float, value: Any, size: int, error: BaseException | None
+    ) -> None:
+        self.stamp = stamp
+        self.at = at
+        self.value = value
+        self.size = size
+        self.error = error
+
+
+def _apart(engine: Engine) -> bool:
+    """Whether this process builds results apart on ``engine``'s database: a server
+    process (see :func:`settle_kept`) on a database another connection reaches (an
+    SQLite database in memory is one connection's own)."""
+    if engine not in _SETTLING:
+        return False
+    url = engine.url
+    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+def built_apart(
+    conn: Connection,
+    key: Hashable,
+    compute: Callable[[Connection], T],
+    *,
+    wait: float | None = None,
+    fresh: bool = False,
+) -> T:
+    """``compute(connection)``, built once for every request that asks for ``key``,
+    apart from the requests: for a result that costs too much to compute in a
+    request or on every change (the introduction network of a whole platform, tens
+    of seconds) and that may be somewhat old when what is made of it is checked
+    against the request's own data (see :mod:`weakties.service.introductions`).
+
+    In a server process the build runs in a thread of its own, one at a time per
+    process, on a connection of its own; the request waits for it at most
+    ``wait`` seconds (None: until it is done) and else raises :class:`Pending`.
+    A result is then shown to every request asking for ``key`` — ``key`` holds
+    everything it depends on but the data — until :data:`MAX_AGE` seconds after its
+    build began if the data changed since, for ever if not; a request that finds
+    it older than :data:`REFRESH_AFTER` seconds with the data changed starts the
+    next build, and is shown the one it has meanwhile. With ``fresh``, a result
+    built before the graph's last change is not shown (and the next build
+    starts): the caller saw that it misses something the request must see. An
+    error of the build is raised to the requests waiting for it, once. A command
+    (not a server) computes on its own connection, every time.
+
+    What is kept counts against the process's memory budget, like the viewers'
+    entries (dropped first); at most :data:`COMMON` such results."""
+    found = counters(conn)
+    engine = conn.engine
+    if (
+        found is None
+        or _limit() == 0
+        or wrote_in_transaction(conn)
+        or _BACKGROUND.get()
+        or not _apart(engine)
+    ):
+        return compute(conn)
+    viewers = _viewers(engine)
+    now = time.monotonic()
+    with viewers.lock:
+        kept = viewers.built.get(key)
+        if kept is not None and kept.error is None:
+            viewers.built.move_to_end(key)
+            if _shown(kept, found, now, fresh):
+                if kept.stamp != found and now - kept.at >= REFRESH_AFTER:
+                    _start(viewers, engine, key, compute)
+                return kept.value
+        if kept is not None and kept.error is not None:
+            del viewers.built[key]  # raised once: the next request builds again
+            raise kept.error
+        thread = _start(viewers, engine, key, compute)
+    thread.join(wait)
+    with viewers.lock:
+        kept = viewers.built.get(key)
+        if kept is not None and kept.error is not None:
+            del viewers.built[key]
+            raise kept.error
+        if kept is not None and _shown(kept, found, time.monotonic(), fresh):
+            return kept.value
+    raise Pending(f"{key!r} is being built")
+
+
+def _shown(kept: _Built, found: tuple[int, int], now: float, fresh: bool) -> bool:
+    """Whether a result built apart may be shown to a request that read ``found``."""
+    if fresh and kept.stamp[0] < found[0]:
+        return False
+    return kept.stamp == found or now - kept.at < MAX_AGE
+
+
+def _start(
+    viewers: _Viewers, engine: Engine, key: Hashable, compute: Callable[[Connection], Any]
+) -> threading.Thread:
+    """The build of ``key`` running (started now if none was); under ``viewers.lock``."""
+    running = viewers.building.get(key)
+    if running is not None:
+        return running
+
+    def build() -> None:
+        began = time.monotonic()
+        value: Any = None
+        error: BaseException | None = None
+        stamp = (-1, -1)
+        try:
+            with _BUILD_LOCK, background():
+                began = time.monotonic()
+                with engine.connect() as c, c.begin():
+                    stamp = counters(c) or stamp
+                    value = compute(c)
+        except Exception as exc:  # raised to the requests waiting for it
+            error = exc
+        size = 0 if error is not None else size_of(value)
+        with viewers.lock:
+            viewers.building.pop(key, None)
+            viewers.built[key] = _Built(stamp, began, value, size, error)
+            viewers.built.move_to_end(key)
+            while len(viewers.built) > COMMON:
+                viewers.built.popitem(last=False)
+            # over the budget: the viewers' entries go first, then the least used
+            # results built apart, never this one
+            while viewers.total() > _budget() and viewers.buckets:
+                viewers._drop_oldest()
+            while viewers.total() > _budget() and len(viewers.built) > 1:
+                viewers.built.popitem(last=False)
+        if error is None:
+            _settle(engine, began)
+
+    thread = threading.Thread(target=build, name="weakties-build", daemon=True)
+    viewers.building[key] = thread
+    thread.start()
+    return thread
 
 
 def shared_reads(conn: Connection, who: Viewer) -> dict[Any, Any] | None:

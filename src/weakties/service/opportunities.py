@@ -364,6 +364,7 @@ def draft(
     lang: str = "en",
     reason: str | None = None,
     net: Any = None,
+    check: Any = None,
 ) -> Draft:
     """The context of a request to ``broker`` for ``target`` (a person, or an
     organisation: the person there the broker's best path reaches) and a
@@ -380,7 +381,9 @@ def draft(
     r = shown_reader(conn, who)
     b = r.find_person(broker)
     t = _person_or_people_at(r, target)
-    found = draft_for(r, b, t, purpose=purpose, lang=lang, reason=reason, as_of=who.as_of, net=net)
+    found = draft_for(
+        r, b, t, purpose=purpose, lang=lang, reason=reason, as_of=who.as_of, net=net, check=check
+    )
     return build(Draft, found)
 
 

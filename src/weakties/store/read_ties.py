@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
@@ -79,6 +79,63 @@ class TieReads(ReaderBase):
         rows: list[tuple[int, int, str, int, float]] = raw_rows(self.conn, query)
         self._cache[key] = rows
         return rows
+
+    def tie_rows_array(
+        self,
+        level: str = "names",
+        *,
+        sources: Iterable[str],
+        as_of: dt.datetime | None = None,
+    ) -> np.ndarray:
+        """What :meth:`tie_rows` reads for a whole network, as an n x 4 float64
+        array: ``a, b, inferred`` (1 for an inferred source, else 0) and
+        ``confidence`` (NaN when NULL) — no Python tuple of strings per tie."""
+        import numpy as np
+
+        query = self.where(
+            select(
+                Tie.person_a_id,
+                Tie.person_b_id,
+                case((Tie.source.in_(list(INFERRED_SOURCES)), 1), else_=0),
+                Tie.confidence,
+            ).where(Tie.source.in_(list(sources))),
+            self.tie_visible(level, whole=True),
+        )
+        if as_of is not None:
+            query = query.where(_as_of_clause(as_of, undated=True))
+        else:
+            query = query.where(Tie.ended_at.is_(None))
+        rows = raw_rows(self.conn, query)
+        if not rows:
+            return np.empty((0, 4), dtype=np.float64)
+        return rows_array(rows, np.float64)
+
+    def tied_pairs(
+        self,
+        pairs: Iterable[tuple[int, int]],
+        *,
+        sources: Iterable[str],
+        as_of: dt.datetime | None = None,
+    ) -> set[tuple[int, int]]:
+        """Which of ``pairs`` (person ids, either order) hold a tie of one of
+        ``sources`` that the scope may name, active (at ``as_of`` if given, as
+        :meth:`tie_rows` reads them); each found pair as ``(smaller, larger)``."""
+        wanted = sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b})
+        found: set[tuple[int, int]] = set()
+        for start in range(0, len(wanted), 200):
+            part = wanted[start : start + 200]
+            query = self.where(
+                select(Tie.person_a_id, Tie.person_b_id).where(
+                    or_(*(and_(Tie.person_a_id == a, Tie.person_b_id == b) for a, b in part)),
+                    Tie.source.in_(list(sources)),
+                    _as_of_clause(as_of, undated=True)
+                    if as_of is not None
+                    else Tie.ended_at.is_(None),
+                ),
+                self.tie_visible("names"),
+            )
+            found.update((int(a), int(b)) for a, b in self.conn.execute(query))
+        return found
 
     def first_degree(self) -> set[int]:
         """The viewer's contacts: persons with an active, visible social tie to them."""
@@ -355,33 +412,48 @@ class TieReads(ReaderBase):
         level: str = "names",
         person: int | None = None,
         inferred: bool = True,
+        among: Collection[int] | None = None,
     ) -> np.ndarray:
         """Unique ``(a, b)`` pairs (an n x 2 int64 array) of the ties known before
         ``as_of`` and not ended by it (undated ones only when ``as_of`` is the
-        present: they cannot be placed in the past), of ``person`` only if given.
-        Without ``inferred``, inferred ties play no part."""
+        present: they cannot be placed in the past), of ``person`` only if given,
+        or of any of the people ``among`` (each tie one of them has). Without
+        ``inferred``, inferred ties play no part."""
         import numpy as np
 
-        query = self.where(
-            select(Tie.person_a_id, Tie.person_b_id).where(
-                _as_of_clause(as_of, undated=self.is_present(as_of))
-            ),
-            self.tie_visible(level, whole=True),
-        )
-        if person is not None:
-            query = query.where(or_(Tie.person_a_id == person, Tie.person_b_id == person))
-        if not inferred:
-            query = query.where(Tie.source.not_in(list(INFERRED_SOURCES)))
-        rows = raw_rows(self.conn, query)
+        def query_of(*clauses: ColumnElement[bool]) -> Any:
+            query = self.where(
+                select(Tie.person_a_id, Tie.person_b_id).where(
+                    _as_of_clause(as_of, undated=self.is_present(as_of)), *clauses
+                ),
+                self.tie_visible(level, whole=among is None),
+            )
+            if not inferred:
+                query = query.where(Tie.source.not_in(list(INFERRED_SOURCES)))
+            return query
+
+        if among is not None:
+            # a few people's ties: by each end's index, not a read of every tie
+            rows = []
+            for part in chunks(among):
+                for end in (Tie.person_a_id, Tie.person_b_id):
+                    rows += raw_rows(self.conn, query_of(one_of(self.conn, end, part)))
+        elif person is not None:
+            rows = raw_rows(
+                self.conn,
+                query_of(or_(Tie.person_a_id == person, Tie.person_b_id == person)),
+            )
+        else:
+            rows = raw_rows(self.conn, query_of())
         if not rows:
             return np.empty((0, 2), dtype=np.int64)
         found = rows_array(rows, np.int64)
         keys = np.unique(found[:, 0] * (1 << 32) + found[:, 1])  # one row per pair
         return np.column_stack((keys >> 32, keys & 0xFFFFFFFF))
 
-    def tie_since(self, as_of: dt.datetime) -> np.ndarray:
+    def tie_since(self, as_of: dt.datetime, *, person: int | None = None) -> np.ndarray:
         """``(a, b, since)`` as float64 rows (since in Unix seconds) of the listable
-        ties with a start before ``as_of``."""
+        ties with a start before ``as_of`` (of ``person`` only, if given)."""
         import numpy as np
 
         from weakties.store.read_traces import epoch_sql
@@ -390,7 +462,9 @@ class TieReads(ReaderBase):
             select(Tie.person_a_id, Tie.person_b_id, epoch_sql(self.conn, Tie.since)).where(
                 Tie.since.is_not(None), Tie.since < as_of
             ),
-            self.tie_visible("names", whole=True),
+            self.tie_visible("names", whole=person is None),
         )
+        if person is not None:
+            query = query.where(or_(Tie.person_a_id == person, Tie.person_b_id == person))
         rows = raw_rows(self.conn, query)
         return np.array(rows, dtype=np.float64).reshape(-1, 3)

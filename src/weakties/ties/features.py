@@ -241,13 +241,16 @@ def compute_features(
     v["days_since_personal"] = (at - last_personal) / DAY  # NaN when never
     v["personal_months"] = personal_months
     v["never_in_touch"] = np.isnan(last).astype(np.float64)
-    since = _tie_since(reader, table, as_of)
+    since = _tie_since(reader, table, as_of, ego)
     start = np.fmin(first_any, since)
     v["days_known"] = np.where(np.isnan(start), 0.0, (at - start) / DAY)
     own = ego is not None and ego == reader.scope.person_id
     v["notes"] = _notes(reader, table, as_of) if own else np.zeros(n)
     # the operator's candidate ties are every tie: no second read for the structure
-    every = ties if ego is None and reader.scope.is_operator else None
+    # and so are those of a scope that counts no more than it names (the shared
+    # view of a platform where everyone shares by name)
+    scope = reader.scope
+    every = ties if ego is None and (scope.is_operator or scope.counts == scope.names) else None
     _structure(
         reader,
         table,
@@ -261,12 +264,15 @@ def compute_features(
     return table
 
 
-def _tie_since(reader: Reader, table: FeatureTable, as_of: dt.datetime) -> np.ndarray:
-    """Earliest known 'since' of any listable tie of each pair (NaN when unknown)."""
+def _tie_since(
+    reader: Reader, table: FeatureTable, as_of: dt.datetime, ego: int | None = None
+) -> np.ndarray:
+    """Earliest known 'since' of any listable tie of each pair (NaN when unknown);
+    with ``ego``, every pair is the ego's: only the ego's ties are read."""
     out = np.full(len(table), np.nan)
     if not len(table):
         return out
-    found = reader.tie_since(as_of)
+    found = reader.tie_since(as_of, person=ego)
     if not found.size:
         return out
     keys = found[:, 0].astype(np.int64) * (1 << 32) + found[:, 1].astype(np.int64)
@@ -316,11 +322,15 @@ def _structure(
     correspondents are read so that mutual contacts count the same."""
     v = table.values
     n = len(table)
-    ties = (
-        every_tie
-        if every_tie is not None
-        else reader.tie_pairs(as_of, level="counts", inferred=inferred)
-    )
+    if every_tie is not None:
+        ties = every_tie
+    elif ego is not None:
+        # every pair is the ego's: the mutual contacts of (ego, x) are among the
+        # ties of the ego and of x, not the whole network's (a platform's millions)
+        among = np.unique(np.concatenate([table.a, table.b]))
+        ties = reader.tie_pairs(as_of, level="counts", inferred=inferred, among=among.tolist())
+    else:
+        ties = reader.tie_pairs(as_of, level="counts", inferred=inferred)
     conv = traces.conversational
     traced = np.column_stack((traces.a[conv], traces.b[conv]))
     if partial and ego is not None:

@@ -46,6 +46,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         409: "refused by a rule (the message says which, and until when)",
         413: "the request is too large",
         422: "invalid input; ``fields`` names each wrong field",
+        503: "not ready yet: being worked out; ask again after ``Retry-After`` seconds",
     }
     return {code: {"model": ErrorOut, "description": meaning[code]} for code in codes}
 

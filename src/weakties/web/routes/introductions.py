@@ -14,18 +14,21 @@ message, ``possible_on``) and the day the request becomes possible.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from weakties.errors import NotFoundError, RefusedError
+from weakties.errors import InputError, NotFoundError, RefusedError
 from weakties.records import to_json
 from weakties.service import introductions as intro
 from weakties.service.forms import N_, FormError
+from weakties.service.live import Pending
 from weakties.web.deps import ApiMember, Ctx, Page
-from weakties.web.errors import refusal_body
+from weakties.web.errors import error_body, refusal_body
 from weakties.web.render import ShownJSON as JSONResponse
 from weakties.web.render import redirect, render
 from weakties.web.routes.api import _errors
@@ -40,15 +43,43 @@ api = APIRouter(
 FormStr = Annotated[str, Form()]
 Purpose = Literal["job", "client", "info"]
 
+#: seconds the API waits for the introduction network before it answers 503
+API_WAIT = 10.0
+#: seconds after which a page's section, or an API client, asks again
+RETRY_AFTER = 3
 
-def who_can_introduce_section(ctx: Ctx, conn: Any, **target: Any) -> intro.WhoCanIntroduce | None:
+
+@dataclass(frozen=True)
+class Later:
+    """The "who can introduce me" section while the network it reads is being
+    built (a platform's first request, or one after it is too old: see
+    :func:`weakties.service.introductions._network`): the page shows that it is
+    coming and loads it from ``url`` when it is ready."""
+
+    url: str
+    pending: bool = True
+
+
+def _section_url(target: dict[str, Any]) -> str:
+    """Where the section of ``target`` (``org_id``, ``handle`` or ``job_id``) loads from."""
+    names = {"org_id": "org", "handle": "person", "job_id": "job"}
+    query = {names[k]: v for k, v in target.items() if k in names and v is not None}
+    return "/introducers?" + urlencode(query)
+
+
+def who_can_introduce_section(
+    ctx: Ctx, conn: Any, **target: Any
+) -> intro.WhoCanIntroduce | Later | None:
     """The "who can introduce me" section of a page (None when the viewer may not
-    ask for this target: their own profile, a member hidden from them)."""
+    ask for this target: their own profile, a member hidden from them; a
+    :class:`Later` when it is not ready within ``PAGE_WAIT`` seconds)."""
     account = ctx.require()
     try:
-        return intro.who_can_introduce(conn, account.viewer(conn), **target)
+        return intro.who_can_introduce(conn, account.viewer(conn), wait=intro.PAGE_WAIT, **target)
     except NotFoundError:
         return None
+    except Pending:
+        return Later(_section_url(target))
 
 
 def _int(value: str | None) -> int | None:
@@ -77,6 +108,34 @@ def _answer_refused(exc: RefusedError) -> str:
 
 
 # -- pages ------------------------------------------------------------------------------
+
+
+@router.get("/introducers")
+def introducers_page(
+    ctx: Page,
+    org: Annotated[int | None, Query()] = None,
+    person: Annotated[str | None, Query(max_length=200)] = None,
+    job: Annotated[int | None, Query()] = None,
+) -> Response:
+    """The "who can introduce me" section alone, as a page: where the section of
+    an organisation's, a member's or a job's page loads from when it was not
+    ready with the page (the page asks again every few seconds, or the member
+    follows the link)."""
+    target = {"org_id": org, "handle": person, "job_id": job}
+    if sum(v is not None for v in target.values()) != 1:
+        raise InputError("say one of: an organisation, a member, a job")
+    with ctx.tx() as conn:
+        found = who_can_introduce_section(ctx, conn, **target)
+    if found is None:
+        raise NotFoundError("nothing to show here")
+    back = (
+        f"/orgs/{org}"
+        if org is not None
+        else f"/jobs/{job}"
+        if job is not None
+        else f"/in/{quote(person or '', safe='')}"
+    )
+    return render(ctx, "introducers.html", intro=found, back=back, retry=RETRY_AFTER)
 
 
 @router.get("/network/introductions")
@@ -255,7 +314,7 @@ def _refusal_response(exc: RefusedError) -> JSONResponse:
     return JSONResponse(refusal_body(exc), status_code=409)
 
 
-@api.get("/paths", response_model=dict[str, Any])
+@api.get("/paths", response_model=dict[str, Any], responses=_errors(503))
 def paths_api(
     ctx: ApiMember,
     org: Annotated[int | None, Query(description="an organisation's id")] = None,
@@ -265,12 +324,27 @@ def paths_api(
 ) -> dict[str, Any]:
     """Who can introduce you to an organisation, a member or a job's organisation
     (exactly one): ranked, explained, each with etiquette's verdict on asking that
-    broker today (``refusals``: rule, message, ``possible_on``)."""
+    broker today (``refusals``: rule, message, ``possible_on``). On a platform the
+    network they come from is built apart from the requests: while it is, 503 with
+    ``Retry-After`` (seconds)."""
     account = ctx.require()
     with ctx.tx() as conn:
-        found = intro.who_can_introduce(
-            conn, account.viewer(conn), org_id=org, handle=person, job_id=job, purpose=purpose
-        )
+        try:
+            found = intro.who_can_introduce(
+                conn,
+                account.viewer(conn),
+                org_id=org,
+                handle=person,
+                job_id=job,
+                purpose=purpose,
+                wait=API_WAIT,
+            )
+        except Pending:
+            return JSONResponse(  # type: ignore[return-value]
+                error_body(503, "who can introduce you is being worked out: ask again shortly"),
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER)},
+            )
     return dict(to_json(found))
 
 
