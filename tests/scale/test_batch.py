@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -55,20 +56,29 @@ def star(tmp_path_factory):
     store.close()
 
 
-def _suggestions(folder, run_id):
-    rows = pq.read_table(runs.run_folder(folder / "out", run_id) / "suggest").to_pylist()
+def _suggestions(output, run_id):
+    rows = pq.read_table(runs.run_folder(output, run_id) / "suggest").to_pylist()
     got = {}
     for r in sorted(rows, key=lambda r: (r["person"], r["rank"])):
         got.setdefault(r["person"], []).append((r["candidate"], r["score"], r["mutual"]))
     return got
 
 
-def test_salted_joins_change_nothing(spark, star):
-    folder, want = star
-    result = run_batch(
+@pytest.fixture(scope="module")
+def salted(spark, star):
+    """One run with salted joins into ``out``, made once: the salted test checks
+    what it wrote, and it is the previous run that a failing run must leave
+    served (that test writes into a copy of ``out``, never into ``out``)."""
+    folder, _want = star
+    return run_batch(
         "suggest", str(folder / "export"), str(folder / "out"), spark=spark, top=5, salt_above=2
     )
-    got = _suggestions(folder, result.run_id)
+
+
+def test_salted_joins_change_nothing(star, salted):
+    folder, want = star
+    result = salted
+    got = _suggestions(folder / "out", result.run_id)
     assert set(got) == set(want)
     # the run says what it ranked with, in its result and in its manifest
     assert result.models == {"suggest": MODELS["suggest"]}
@@ -83,9 +93,9 @@ def test_salted_joins_change_nothing(spark, star):
 def test_a_hub_above_the_cap_is_no_middle_step(spark, star):
     folder, want = star
     result = run_batch(
-        "suggest", str(folder / "export"), str(folder / "out"), spark=spark, top=5, max_degree=5
+        "suggest", str(folder / "export"), str(folder / "capped"), spark=spark, top=5, max_degree=5
     )
-    got = _suggestions(folder, result.run_id)
+    got = _suggestions(folder / "capped", result.run_id)
     assert result.capped == {"people": 1, "places": 0}
     # leaves meet only through the hub: without it, leaf 4 has nobody to suggest
     assert 4 in want and 4 not in got
@@ -93,10 +103,14 @@ def test_a_hub_above_the_cap_is_no_middle_step(spark, star):
     assert [c for c, _, _ in got[21]][:1] == [c for c, _, _ in want[21]][:1]
 
 
-def test_a_failed_run_leaves_the_previous_results_served(spark, star, monkeypatch):
+def test_a_failed_run_leaves_the_previous_results_served(
+    spark, star, salted, monkeypatch, tmp_path
+):
     folder, _want = star
-    out = folder / "failing"
-    first = run_batch("suggest", str(folder / "export"), str(out), spark=spark, top=5)
+    # the previous run is the salted one, in a copy of its output folder
+    out = tmp_path / "failing"
+    shutil.copytree(folder / "out", out)
+    first = salted
     before = runs.current(out)
     assert before is not None and before["results"]["suggest"]["run"] == first.run_id
 
@@ -107,12 +121,12 @@ def test_a_failed_run_leaves_the_previous_results_served(spark, star, monkeypatc
 
     monkeypatch.setattr(suggest_module, "suggestions", broken)
     with pytest.raises(RuntimeError, match="executor lost"):
-        run_batch("suggest", str(folder / "export"), str(out), spark=spark, top=5)
+        run_batch("suggest", str(folder / "export"), str(out), spark=spark, top=5, salt_above=2)
     assert runs.current(out) == before
     served = runs.run_folder(out, before["results"]["suggest"]["run"]) / "suggest"
     assert pq.read_table(served).num_rows > 0
     monkeypatch.undo()
-    again = run_batch("suggest", str(folder / "export"), str(out), spark=spark, top=5)
+    again = run_batch("suggest", str(folder / "export"), str(out), spark=spark, top=5, salt_above=2)
     after = runs.current(out)
     assert after is not None and after["results"]["suggest"]["run"] == again.run_id
     assert again.rows == first.rows
