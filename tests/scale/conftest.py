@@ -32,5 +32,12 @@ def spark() -> Iterator[Any]:
         with contextlib.suppress(Unavailable):
             _apt_install("libpostgresql-jdbc-java")
     session = spark_session("local[2]", partitions=2)
+    # The tests' tables hold a few to a few thousand rows: Spark compiling Java for
+    # each plan (whole-stage code generation, and each expression's with Janino)
+    # costs more than evaluating them, most of all the fitted model's score, one
+    # expression of some 120 ramps. Interpreted evaluation computes the same values
+    # (Spark's own tests run both ways); a deployment's batch keeps the compiled one.
+    session.conf.set("spark.sql.codegen.wholeStage", "false")
+    session.conf.set("spark.sql.codegen.factoryMode", "NO_CODEGEN")
     yield session
     session.stop()
