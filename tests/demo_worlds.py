@@ -39,12 +39,25 @@ def _demo(n_people: int, seed: int) -> Build:
 
 
 def _accounts(url: str) -> None:
-    from weakties.service.demo_accounts import open_demo_accounts
+    from argon2 import PasswordHasher
+    from sqlalchemy import update
+
+    from weakties.model.tables import Account
+    from weakties.service.demo_accounts import DEMO_PASSWORD, open_demo_accounts
     from weakties.store.engine import open_store
 
     store = open_store(url)
     try:
         open_demo_accounts(store)
+        # Every sign-in into a copy of this world verifies the accounts' hash: at
+        # argon2's default cost that is some 0.4 to 0.7 s of CPU each, and the
+        # modules on this world sign in dozens of times. The same password hashed
+        # at the smallest cost, as the tests' own sign-ups are (the cost comes from
+        # the hash, whatever the hasher; tests/web/test_accounts.py checks the
+        # real parameters, tests/web/test_demo_platform.py the demo's sign-in).
+        cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(DEMO_PASSWORD)
+        with store.engine.begin() as conn:
+            conn.execute(update(Account).values(password_hash=cheap))
     finally:
         store.close()
 
