@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.intro_world import Way, find_way
-from tests.web.conftest import SECRET, api_headers, csrf, post_form
+from tests.web.conftest import api_headers, csrf, lent_app, make_settings, post_form
 from weakties.store.engine import open_store
 
 pytestmark = pytest.mark.slow
@@ -44,15 +44,14 @@ def way(demo_url: str, per_backend: Any, request: pytest.FixtureRequest) -> Way:
 
 @pytest.fixture
 def app(demo_url: str) -> Iterator[Any]:
-    from weakties.web.app import create_app
-    from weakties.web.settings import Settings
-
+    """An app on this test's copy: one the process built before, lent (its
+    routes worked out and its pages compiled once, as by a server process)."""
     store = open_store(demo_url)
-    yield create_app(
-        Settings(environment="test", secret_key=SECRET, db=demo_url, worker_interval=0),
-        store=store,
-    )
-    store.engine.dispose()
+    try:
+        with lent_app(make_settings(demo_url), store) as lent:
+            yield lent
+    finally:
+        store.engine.dispose()
 
 
 def _browser(app: Any, handle: str) -> TestClient:
