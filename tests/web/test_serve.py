@@ -64,3 +64,25 @@ def test_serve_answers_on_the_given_database(store_url, store):
         output, _ = process.communicate(timeout=30)
     assert f"at http://127.0.0.1:{port}/" in output
     assert "s" * 40 not in output
+
+
+def test_two_workers_are_given_time_to_answer_their_supervisor(store, monkeypatch):
+    """A worker building a platform's introduction network holds the interpreter's
+    lock in long calls: uvicorn's supervisor gives it HEALTHCHECK_S, not 5 s, to
+    answer before killing it as hung (it was killed and started again on a busy
+    machine, and began the same build again)."""
+    import uvicorn
+
+    from weakties.web import serving
+    from weakties.web.settings import Settings
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kwargs: seen.update(kwargs))
+    monkeypatch.setattr(serving, "_environment", lambda settings: {})
+    settings = Settings(environment="test", secret_key="s" * 40, db=store.url, worker_interval=0)
+    serving.serve(settings, host="127.0.0.1", port=9, workers=2, store=store)
+    assert seen["workers"] == 2
+    assert seen["timeout_worker_healthcheck"] == serving.HEALTHCHECK_S > 5
+    # an uvicorn without the option is not given it
+    assert serving._patient_supervisor(lambda app, workers=1: None) == {}
+    assert serving._patient_supervisor(uvicorn.Config)

@@ -220,6 +220,27 @@ def worker_count(settings: Settings, store: Store, workers: int | None = None) -
     return workers or settings.serving_workers
 
 
+#: seconds a worker may take to answer the supervisor's health check before it is
+#: killed as hung and started again (uvicorn's default is 5)
+HEALTHCHECK_S = 120
+
+
+def _patient_supervisor(config: Any) -> dict[str, Any]:
+    """uvicorn's option for how long a worker may take to answer its supervisor.
+
+    The answer needs the interpreter's lock: a worker building the introduction
+    network of a platform (:func:`weakties.service.live.built_apart`) holds it in
+    long numpy and SQLite calls, and on a busy machine (load 10 on 2 cores) did
+    not answer within uvicorn's 5 s; the supervisor killed it and started another,
+    which began the same build again. A worker that is really hung is still
+    killed, after :data:`HEALTHCHECK_S`."""
+    import inspect
+
+    if "timeout_worker_healthcheck" in inspect.signature(config).parameters:
+        return {"timeout_worker_healthcheck": HEALTHCHECK_S}
+    return {}  # an older uvicorn checks nothing
+
+
 def serve(
     settings: Settings,
     *,
@@ -258,7 +279,13 @@ def serve(
             # the workers are new interpreters: they read the settings from here
             os.environ.update(_environment(settings))
             os.environ["WEAKTIES_DB"] = store.url
-            uvicorn.run("weakties.web.serving:worker_app", factory=True, workers=count, **common)
+            uvicorn.run(
+                "weakties.web.serving:worker_app",
+                factory=True,
+                workers=count,
+                **common,
+                **_patient_supervisor(uvicorn.Config),
+            )
     finally:
         if loop is not None:
             loop.stop()
