@@ -377,7 +377,7 @@ def warm_up(
                 if time.monotonic() > deadline:
                     return
                 time.sleep(3)
-                answer = c.get(target, follow_redirects=False)
+                answer, _again = get_page(c, target)
 
         threads = [threading.Thread(target=user, args=(k, c)) for k, c in enumerate(clients)]
         for th in threads:
