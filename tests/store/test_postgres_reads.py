@@ -191,7 +191,6 @@ def test_the_second_degree_on_a_job_is_read_from_the_index_of_active_ties(postgr
     from sqlalchemy import event
 
     from weakties.service.context import viewer
-    from weakties.service.jobs import _linked
     from weakties.store.reader import Reader
 
     url = postgres.new_database()
@@ -235,7 +234,7 @@ def test_the_second_degree_on_a_job_is_read_from_the_index_of_active_ties(postgr
             first = reader.first_degree()
             event.listen(store.engine, "before_cursor_execute", keep)
             try:
-                found = _linked(reader, set(range(302, 701)), first, "names")
+                found = reader.linked_to(set(range(302, 701)), first, "names")
             finally:
                 event.remove(store.engine, "before_cursor_execute", keep)
             assert found == set(range(402, 411))  # 411's tie with 11 has ended

@@ -22,17 +22,14 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from weakties.errors import NotFoundError
-from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.model.tables import (
     EMPLOYMENT_TYPES,
     WORKPLACES,
     JobApplication,
     JobPosting,
     Organization,
-    Person,
     Position,
     SavedJob,
-    Tie,
     table_of,
     utcnow,
 )
@@ -47,8 +44,7 @@ from weakties.service.social import (
     hidden_people,
     require_active,
 )
-from weakties.store._base import chunks, one_of
-from weakties.store.reader import Reader
+from weakties.store._base import chunks
 from weakties.store.search_ddl import match_orgs, matches
 
 __all__ = [
@@ -283,53 +279,16 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
             out[oid][0] += 1
     candidates = {p for p in staff if p not in first and p != me}
     if candidates and first:
-        reached = _linked(r, candidates, first, "counts")
+        reached = r.linked_to(candidates, first, "counts")
         if viewer.scope.counts != viewer.scope.names and reached:
             # reached through a tie the viewer may only count: named only if the
             # viewer may name them by other means (the reader's rules)
-            named = _linked(r, reached, first, "names")
+            named = r.linked_to(reached, first, "names")
             reached = named | set(r.keep_visible(reached - named))
         for pid in reached:
             for oid in staff[pid]:
                 out[oid][1] += 1
     return {o: NetworkAtOrg(*out[o]) for o in org_ids}
-
-
-def _linked(r: Reader, people: set[int], first: set[int], level: str) -> set[int]:
-    """Those of ``people`` with an active social tie to one of ``first`` that the
-    viewer may use at ``level``. Each person's ties are read from each end through
-    the index of the active ties (migration 0017) until the first that links them
-    — the other end matched as an expression (``+ 0``), so that the database does
-    not look up every pair of a person and a contact instead —, never every tie of
-    ``first``. One ``EXISTS`` per end rather than one for both: with both ends in
-    one, PostgreSQL gathers the two ends' ties into a bitmap and reads every row
-    (whether a tie ended is in the row), about a hundred per person; each alone is
-    answered from the index."""
-    visible = r.tie_visible(level)
-    found: set[int] = set()
-    for some in chunks(people, 500):
-        for ends in chunks(first, 2000):
-            links = [
-                r.where(
-                    select(Tie.id).where(
-                        end == Person.id,
-                        one_of(r.conn, other + 0, ends),
-                        Tie.source.in_(SOCIAL_TIE_SOURCES),
-                        Tie.ended_at.is_(None),
-                    ),
-                    visible,
-                ).exists()
-                for end, other in (
-                    (Tie.person_a_id, Tie.person_b_id),
-                    (Tie.person_b_id, Tie.person_a_id),
-                )
-            ]
-            found.update(
-                r.conn.execute(
-                    select(Person.id).where(one_of(r.conn, Person.id, some), or_(*links))
-                ).scalars()
-            )
-    return found
 
 
 def _views(conn: Connection, viewer: Viewer, rows: list[Any]) -> list[JobView]:

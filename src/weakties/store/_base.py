@@ -53,7 +53,7 @@ from weakties.model.tables import Interaction, KnownPerson, Member, Person, Tie
 from weakties.store.clock import data_now
 from weakties.store.scope import LEVELS, Scope
 
-__all__ = ["ReaderBase", "chunks", "one_of"]
+__all__ = ["ReaderBase", "chunks", "indexed_by", "one_of"]
 
 CHUNK = 900  # ids per IN list: below SQLite's oldest limit on bound parameters
 
@@ -150,6 +150,33 @@ def one_of(conn: Connection, column: Any, ids: Iterable[int]) -> ColumnElement[b
     from sqlalchemy.dialects.postgresql import ARRAY
 
     return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
+
+
+def indexed_by(query: Any, table: Any, index: str) -> Any:
+    """``query`` reading ``table`` through ``index`` on SQLite (``INDEXED BY``);
+    unchanged on PostgreSQL, whose planner weighs indexes with statistics.
+
+    For a choice SQLite's planner gets wrong without statistics (the platform
+    does not gather them on SQLite): between two indexes on the same first
+    column it takes the narrower one, even when the wider one (a partial index of
+    the rows the query wants, holding the columns it reads) spares it a table
+    row per index entry. SQLAlchemy's SQLite compiler drops table hints; it is
+    taught to write them here (the only hints written are SQLite's own)."""
+    _sqlite_hints()
+    return query.with_hint(table, f"INDEXED BY {index}", "sqlite")
+
+
+def _sqlite_hints() -> None:
+    from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+
+    if getattr(SQLiteCompiler, "_weakties_hints", False):
+        return
+
+    def get_from_hint_text(self: Any, table: Any, text: str | None) -> str | None:
+        return text
+
+    SQLiteCompiler.get_from_hint_text = get_from_hint_text  # type: ignore[method-assign]
+    SQLiteCompiler._weakties_hints = True  # type: ignore[attr-defined]
 
 
 class ReaderBase:
