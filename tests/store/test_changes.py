@@ -20,6 +20,7 @@ from weakties.store.changes import (
     UNTRACKED_TABLES,
     classes_of,
     read_counters,
+    wrote_in_transaction,
 )
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "weakties"
@@ -104,18 +105,32 @@ def test_background_bookkeeping_in_settings_bumps_nothing(store):
     assert _bumped(store, insert(Setting).values(key="infer_ties:1", value="off")) == {"graph"}
 
 
-def test_a_kept_model_fit_bumps_the_traces_only(store):
-    """A fit changes how ties are scored, not the graph: the snapshots and degrees
-    kept per viewer stay (the background task keeps fits every two minutes)."""
+def test_a_kept_model_fit_bumps_no_counter_but_counts_as_written(store):
+    """A fit changes how one member's ties are scored only: no counter moves (what
+    is kept per viewer is checked against the fits it used instead), and the
+    background task's fits of a few members every two minutes drop nobody's pages.
+    The transaction that writes one still wrote: it keeps nothing of its own."""
     fit = '{"as_of": 1.0, "ties": {"w": [0.5]}}'
-    assert _bumped(store, insert(Setting).values(key="fitted_models:1", value=fit)) == {"traces"}
+    assert _bumped(store, insert(Setting).values(key="fitted_models:1", value=fit)) == set()
     changed = update(Setting).where(Setting.key == "fitted_models:1").values(value=fit)
-    assert _bumped(store, changed) == {"traces"}
-    assert _bumped(store, delete(Setting).where(Setting.key == "fitted_models:1")) == {"traces"}
-    # another setting written with it is the graph's
+    assert _bumped(store, changed) == set()
+    assert _bumped(store, delete(Setting).where(Setting.key == "fitted_models:1")) == set()
+    with store.engine.begin() as conn:
+        assert not wrote_in_transaction(conn)
+        conn.execute(insert(Setting).values(key="fitted_models:2", value=fit))
+        assert wrote_in_transaction(conn)
+    # another setting written with it is the graph's, in one statement or two
     rows = [{"key": "fitted_models:1", "value": fit}, {"key": "clock", "value": "2024-01-01"}]
     both = insert(Setting).values(rows)
     assert _bumped(store, both) == {"graph"}
+    with store.engine.connect() as conn:
+        before = read_counters(conn)
+    with store.engine.begin() as conn:
+        conn.execute(update(Setting).where(Setting.key == "fitted_models:1").values(value=fit))
+        conn.execute(update(Setting).where(Setting.key == "clock").values(value="2024-01-02"))
+    with store.engine.connect() as conn:
+        after = read_counters(conn)
+    assert before is not None and after == (before[0] + 1, before[1])
 
 
 def test_statements_are_read_as_the_drivers_see_them():

@@ -158,3 +158,27 @@ def test_monotone_directions_are_bounds(direction):
     x, y, _ = draw(4000, 8)
     model = fit_additive(x, y, monotone={"noise": direction}, transforms=TRANSFORMS)
     assert np.all(direction * model.shapes["noise"].rises >= 0)
+
+
+def test_a_fit_stamp_tells_fits_apart_and_when_one_stops_serving():
+    """What is kept of a member's scored pages is checked against this stamp: it
+    changes with the fit kept, and within a day when the fit stops serving."""
+    import datetime as dt
+
+    from weakties.ties.learned import FRESH_DAYS, fit_stamp
+
+    made = dt.datetime(2024, 3, 1, 9, 0)
+    at = made.replace(tzinfo=dt.UTC).timestamp()
+    one = FittedModels(at, 30.0, AdditiveModel(1.0, {}), None).to_json()
+    two = FittedModels(at, 30.0, AdditiveModel(-1.0, {}), None).to_json()
+    assert fit_stamp(None, made) is None and fit_stamp("", made) is None
+    assert fit_stamp(one, made) == fit_stamp(one, made)
+    assert fit_stamp(one, made)[1] is True
+    assert fit_stamp(one, made)[0] != fit_stamp(two, made)[0]
+    last = made + dt.timedelta(days=FRESH_DAYS)  # its last moment; a minute later, same day
+    assert fit_stamp(one, last)[1] is True
+    assert fit_stamp(one, last + dt.timedelta(minutes=1))[1] is False
+    assert fit_stamp(one, made - dt.timedelta(minutes=1))[1] is False  # saw that date's future
+    assert fit_stamp(one, last.replace(tzinfo=dt.UTC)) == fit_stamp(one, last)
+    assert fit_stamp("garbage", made)[1] is False
+    assert fit_stamp('{"as_of": "x"}', made)[1] is False

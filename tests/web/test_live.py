@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import make_settings
@@ -191,7 +192,9 @@ class _Who:
     def __init__(self, name: str, day: int) -> None:
         import datetime as dt
 
-        self.scope = (name,)
+        from weakties.store.scope import Scope
+
+        self.scope = Scope(None, None, frozenset({day}), frozenset({day}))  # no fit read
         self.now = self.when = dt.datetime(2024, 1, day)
         self.as_of = None
 
@@ -303,5 +306,194 @@ def test_a_result_kept_inside_another_settles_once_with_it(store, monkeypatch):
             assert len(collections) == 2
     finally:
         gc.unfreeze()
+        live._SETTLING.discard(store.engine)
+        live.clear()
+
+
+def _keep_fit(store: Any, handle: str, strength: float | None) -> None:
+    """Keep a fit for ``handle`` as the server's background task does (None: delete
+    it): a tie model that gives every pair in touch the chance ``strength``."""
+    import datetime as dt
+    import math
+
+    from weakties.service.context import reader
+    from weakties.store.write import save_member_setting
+    from weakties.ties.fit import AdditiveModel
+    from weakties.ties.learned import SETTING, FittedModels
+
+    with live.background(), store.engine.begin() as conn:
+        who = viewer(conn, handle)
+        text = None
+        if strength is not None:
+            intercept = math.log(strength / (1 - strength))
+            now = who.now if who.now.tzinfo else who.now.replace(tzinfo=dt.UTC)
+            as_of = now.timestamp() - 86_400.0  # a day old: it serves the present
+            text = FittedModels(as_of, 30.0, AdditiveModel(intercept, {}), None).to_json()
+        save_member_setting(reader(conn, who), SETTING, text)
+
+
+def _tie_scores(store: Any, handle: str) -> dict[str | None, float]:
+    from weakties.service.tie_review import tie_table
+
+    with store.engine.begin() as conn:
+        return {row.handle: row.score for row in tie_table(conn, viewer(conn, handle)).ties}
+
+
+def _kept(store: Any, handle: str) -> dict[Any, Any]:
+    """The entries kept for ``handle`` that depend on the traces (the scored ones)."""
+    member = _member_id(store, handle)
+    for key, bucket in live._viewers(store.engine).buckets.items():
+        if key[0].member_id == member:
+            return dict(bucket.get("both", (None, {}))[1])
+    return {}
+
+
+def _member_id(store: Any, handle: str) -> int:
+    with store.engine.connect() as conn:
+        found = viewer(conn, handle).member_id
+    assert found is not None
+    return found
+
+
+def _talk(a: TestClient, handle_b: str) -> None:
+    """A message: the pair is in touch (a fitted tie model reads pairs in touch)."""
+    sent = api(a, "POST", "/conversations", {"to": [handle_b], "body": "Coffee?"})
+    assert sent.status_code in (200, 201), sent.text
+
+
+def test_a_member_s_fit_drops_no_other_member_s_kept_pages(people, store, monkeypatch):  # noqa: F811
+    """On a platform (more members sharing by name than are scored each with their
+    own model) a kept fit changes its member's scores only: the dashboard and tie
+    table kept for the others stay, the very objects, with no counter moved."""
+    from weakties.opportunity import network as intro_network
+    from weakties.service.dashboard import dashboard
+
+    monkeypatch.setattr(intro_network, "PER_MEMBER_SCORING", 2)  # 4 others: a platform
+    live.clear()
+    _talk(people["ana"], "bob")
+    with store.engine.begin() as conn:
+        bob = viewer(conn, "bob")
+        board = dashboard(conn, bob)
+    before = _tie_scores(store, "bob")
+    kept = _kept(store, "bob")
+    assert ("dashboard", 12) in kept and "tie_table" in kept
+    with store.engine.connect() as conn:
+        counted = read_counters(conn)
+    _keep_fit(store, "ana", 0.9)
+    with store.engine.connect() as conn:
+        assert read_counters(conn) == counted
+    assert _tie_scores(store, "bob") == before
+    with store.engine.begin() as conn:
+        assert dashboard(conn, viewer(conn, "bob")) is board
+    after = _kept(store, "bob")
+    assert all(after[key] is value for key, value in kept.items())
+    # Ana's own scores are her new fit's
+    assert _tie_scores(store, "ana")["bob"] == pytest.approx(0.9)
+
+
+def test_a_member_s_kept_scores_follow_their_fit(people, store):  # noqa: F811
+    """Whatever a member's kept pages hold that was scored with their fit is
+    computed again when the fit that serves them changes, or is gone."""
+    live.clear()
+    _talk(people["ana"], "bob")
+    prior = _tie_scores(store, "ana")["bob"]
+    _keep_fit(store, "ana", 0.9)
+    assert _tie_scores(store, "ana")["bob"] == pytest.approx(0.9)
+    kept = _kept(store, "ana")["tie_table"]
+    assert _kept(store, "ana")["tie_table"] is kept  # reused while the fit serves
+    _tie_scores(store, "ana")
+    assert _kept(store, "ana")["tie_table"] is kept
+    _keep_fit(store, "ana", 0.2)
+    assert _tie_scores(store, "ana")["bob"] == pytest.approx(0.2)
+    _keep_fit(store, "ana", None)
+    assert _tie_scores(store, "ana")["bob"] == pytest.approx(prior)
+
+
+def test_a_team_s_kept_introductions_follow_each_member_s_fit(people, store):  # noqa: F811
+    """In a team every member's ties are scored with their own model on the others'
+    introduction network: Bo's new fit is Ana's network's strength of his tie with Cy."""
+    from weakties.service.introductions import _network
+
+    live.clear()
+    _talk(people["bob"], "cyd")
+
+    def strength() -> float:
+        with store.engine.begin() as conn:
+            who = viewer(conn, "ana")
+            net = _network(conn, who)
+            g = net.graph
+            bob, cyd = (g.node_of(viewer(conn, h).person_id) for h in ("bob", "cyd"))
+            row = slice(int(g.indptr[bob]), int(g.indptr[bob + 1]))
+            at = list(g.indices[row]).index(cyd)
+            return float(g.strength[row][at])
+
+    strength()
+    _keep_fit(store, "bob", 0.95)
+    assert strength() == pytest.approx(0.95, abs=1e-6)
+    _keep_fit(store, "bob", 0.6)
+    assert strength() == pytest.approx(0.6, abs=1e-6)
+
+
+def test_the_fit_stamp_holds_the_fits_a_viewer_s_scores_use(people, store, monkeypatch):  # noqa: F811
+    """A team's member is stamped with every teammate's fit (their ties are scored
+    with it on the introduction network), a platform's with their own only; a
+    fit that stops serving in the course of a day changes the stamp."""
+    import dataclasses
+    import datetime as dt
+
+    from weakties.opportunity import network as intro_network
+    from weakties.ties.learned import FRESH_DAYS
+
+    _keep_fit(store, "ana", 0.9)
+    _keep_fit(store, "bob", 0.8)
+    ids = {h: _member_id(store, h) for h in ("ana", "bob", "cyd")}
+    with store.engine.begin() as conn:
+        who = viewer(conn, "ana")
+        team = dict(live.fit_stamp(conn, who))
+        assert team[ids["ana"]] is not None and team[ids["bob"]] is not None
+        assert ids["cyd"] in team and team[ids["cyd"]] is None
+        assert live.fit_stamp(conn, who) is live.fit_stamp(conn, who)  # once per transaction
+        # the fit was made a day ago: past its last day it serves nothing, same date or not
+        last = who.now + dt.timedelta(days=FRESH_DAYS - 1)
+        before = dataclasses.replace(who, now=last - dt.timedelta(minutes=1))
+        later = dataclasses.replace(who, now=last + dt.timedelta(minutes=1))
+        assert live.fit_stamp(conn, before) == live.fit_stamp(conn, who)
+        assert dict(live.fit_stamp(conn, later))[ids["ana"]][1] is False
+    monkeypatch.setattr(intro_network, "PER_MEMBER_SCORING", 2)
+    with store.engine.begin() as conn:
+        who = viewer(conn, "ana")
+        assert [m for m, _ in live.fit_stamp(conn, who)] == [ids["ana"]]
+        assert live.fit_stamp(conn, viewer(conn, "dee"))[0][1] is None
+
+
+def test_a_network_built_apart_for_one_viewer_follows_their_fit(people, store, monkeypatch):  # noqa: F811
+    """On a platform, a member who does not see the ties everyone sees has an
+    introduction network of their own, built apart from the requests and scored
+    with their fit: a new fit is another network, not the one built before."""
+    from weakties.opportunity import network as intro_network
+    from weakties.service.introductions import _network
+
+    monkeypatch.setattr(intro_network, "PER_MEMBER_SCORING", 2)  # 4 others: a platform
+    with store.engine.begin() as conn:
+        set_sharing(conn, viewer(conn, "ana"), "counts")  # her own network, not the shared one
+    _talk(people["ana"], "bob")
+    live.clear()
+    live.settle_kept(store.engine)  # a server process: built apart, in a thread
+
+    def strength() -> float:
+        with store.engine.begin() as conn:
+            who = viewer(conn, "ana")
+            net = _network(conn, who)
+            at = net.ego.index(net.graph.node_of(viewer(conn, "bob").person_id))
+            return float(net.ego.score[at])
+
+    try:
+        strength()
+        assert len(live._viewers(store.engine).built) == 1
+        _keep_fit(store, "ana", 0.9)
+        assert strength() == pytest.approx(0.9, abs=1e-6)
+        _keep_fit(store, "ana", 0.3)
+        assert strength() == pytest.approx(0.3, abs=1e-6)
+    finally:
         live._SETTLING.discard(store.engine)
         live.clear()

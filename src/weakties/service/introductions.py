@@ -545,7 +545,7 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
         Still being built after ``wait`` seconds (None: waits until it is built).
     """
     from weakties.opportunity.network import build_network, shared_network, viewer_network
-    from weakties.service.live import built_apart, memo
+    from weakties.service.live import built_apart, fit_stamp, memo
     from weakties.service.network import _shared_view
     from weakties.store.reader import Reader
     from weakties.ties.infer import inference_enabled
@@ -557,7 +557,8 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
     key: tuple[Any, ...]
     if shared is None:
         scope = who.scope
-        key = ("introductions", scope, who.as_of, who.now.date())
+        # scored with the viewer's own fit: a new one is another network (live doc)
+        key = ("introductions", scope, fit_stamp(conn, who), who.as_of, who.now.date())
 
         def build(c: Connection) -> Any:
             return build_network(Reader(c, scope, now=who.now, clock=who.clock), as_of=who.as_of)

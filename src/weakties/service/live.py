@@ -20,6 +20,26 @@ process is therefore seen by every other process at its next request. A
 transaction that wrote neither reads nor fills the memory (what it reads may
 still be rolled back), and a database without counters reuses nothing.
 
+**Model fits.** A member's kept model fit bumps no counter: it changes how that
+member's ties are scored, nobody else's. The entries that depend on the traces
+are therefore also stamped with the fits their scores were made with
+(:func:`fit_stamp`: which fit each member keeps and whether it serves the date,
+read with one query per request) and reused only while the stamp is the same:
+the viewer's own fit and, in a team (at most ``PER_MEMBER_SCORING`` other
+members sharing by name), the fits of those members too, since their
+introduction network scores each member's ties with that member's model
+(:func:`weakties.opportunity.network.build_network`). On a platform the
+viewer's own fit only: the other members' ties are scored in one pass with the
+viewer's model, or, in the network shared by the viewers (:func:`built_apart`
+with :func:`weakties.opportunity.network.shared_network`), with the documented
+priors — a scope that names no member reads no fit, and :func:`common` keeps
+graph snapshots, which no fit changes. A network built apart for one viewer's
+own scope holds their fit's stamp in its key. Each fit bumped ``traces``
+before: the server's background task keeps the first fits of a few members
+every two minutes, and each one dropped every member's dashboard, tie table,
+ego graph and introductions on the 10,000-member benchmark platform (a
+dashboard then took 27 s to compute again).
+
 **Scoped.** Entries are kept per viewer *and scope*: the key holds the viewer's
 member and person and the exact sets of members whose data they may see by name
 and by count (recomputed from the ``member`` table by every request), the date
@@ -112,6 +132,7 @@ __all__ = [
     "clear",
     "common",
     "counters",
+    "fit_stamp",
     "held",
     "held_bytes",
     "memo",
@@ -132,6 +153,7 @@ COMMON = 16
 #: (see the module doc): a full collection costs a small part of such a result
 SETTLE_AFTER = 1.0
 _COUNTERS = "weakties_counters"  # conn.info: the counters read in this transaction
+_FITS = "weakties_fits"  # conn.info: the fit stamps read in this transaction
 #: the scoped reader's results kept between requests: they depend on the graph only
 _READS = frozenset(
     {
@@ -416,6 +438,7 @@ def _watch(conn: Connection) -> None:
 
     def _forget(c: Any, *_args: Any) -> None:
         c.info.pop(_COUNTERS, None)
+        c.info.pop(_FITS, None)
 
     event.listen(engine, "commit", _forget)
     event.listen(engine, "rollback", _forget)
@@ -423,9 +446,41 @@ def _watch(conn: Connection) -> None:
     def _checkin(_dbapi: Any, record: Any) -> None:
         if record is not None:
             record.info.pop(_COUNTERS, None)
+            record.info.pop(_FITS, None)
 
     event.listen(engine.pool, "checkin", _checkin)
     engine.__dict__["_weakties_live_watch"] = True
+
+
+def fit_stamp(conn: Connection, who: Viewer) -> tuple[Any, ...]:
+    """The kept model fits the viewer's scores are made with, each as which fit it
+    is and whether it serves the date (:func:`weakties.ties.learned.fit_stamp`):
+    the viewer's own and, in a team, those of the other members sharing by name
+    (see the module doc); read once per transaction, in one query."""
+    from sqlalchemy import select
+
+    from weakties.model.tables import Setting
+    from weakties.opportunity.network import PER_MEMBER_SCORING
+    from weakties.ties.learned import SETTING
+    from weakties.ties.learned import fit_stamp as stamp_of
+
+    me = who.scope.member_id
+    if me is None:  # the shared view and the operator score with the priors
+        return ()
+    others = who.scope.names - {me}
+    members = sorted({me, *others} if len(others) <= PER_MEMBER_SCORING else {me})
+    when = who.when  # the date the scores are for
+    found = conn.info.setdefault(_FITS, {})
+    _watch(conn)  # forgotten when the transaction ends
+    key = (tuple(members), when)
+    if key not in found:
+        keys = {f"{SETTING}:{m}": m for m in members}
+        texts = dict(
+            conn.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all()
+        )
+        found[key] = tuple((m, stamp_of(texts.get(k), when)) for k, m in keys.items())
+    stamp: tuple[Any, ...] = found[key]
+    return stamp
 
 
 def _viewer_key(who: Viewer) -> Hashable:
@@ -455,7 +510,8 @@ class _Slot:
 
 
 def _slot(conn: Connection, who: Viewer, traces: bool) -> _Slot | None:
-    """The viewer's entries valid at the database's counters (None: keep nothing)."""
+    """The viewer's entries valid at the database's counters, and for the scored
+    ones (``traces``) at the fits they use (None: keep nothing)."""
     if _BACKGROUND.get():
         return None
     found = counters(conn)
@@ -466,7 +522,9 @@ def _slot(conn: Connection, who: Viewer, traces: bool) -> _Slot | None:
     bucket = viewers.bucket(key)
     if bucket is None:
         return None
-    kind, stamp = ("both", found) if traces else ("graph", found[0])
+    # the scored results also depend on the fits they were scored with (module doc)
+    stamp: Hashable = (found, fit_stamp(conn, who)) if traces else found[0]
+    kind = "both" if traces else "graph"
     with viewers.lock:
         slot = bucket.get(kind)
         if slot is None or slot[0] != stamp:

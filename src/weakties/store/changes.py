@@ -22,11 +22,15 @@ NULL``), read from the schema.
 A reader reads both counters with one query (:func:`read_counters`): equal
 counters mean that nothing its cached results depend on has changed since.
 Writes to ``setting`` that are bookkeeping of the background tasks
-(``task:...`` keys) bump nothing; a member's kept model fit
-(``fitted_models:...``) bumps ``traces`` only: it changes how ties are scored,
-not who is tied to whom nor who may see what, so the snapshots, degrees and
-people kept per viewer stay (the server's background task keeps fits of a few
-members every two minutes; each one emptied every process's memory).
+(``task:...`` keys) bump nothing. A member's kept model fit
+(``fitted_models:...``) bumps nothing either: it changes how that member's
+ties are scored only — not who is tied to whom, who may see what, nor anyone
+else's scores — so what is kept per viewer is checked against the fits its
+scores were made with instead (:func:`weakties.service.live.fit_stamp`). It
+bumped ``traces``: the server's background task keeps the first fits of a few
+members every two minutes, and each one dropped every member's scored pages
+(a dashboard of 27 s computed again). Its transaction still counts as one that
+wrote (:func:`wrote_in_transaction`): what it computes is not kept.
 """
 
 from __future__ import annotations
@@ -118,8 +122,10 @@ UNTRACKED_TABLES = frozenset(
 )
 #: setting keys that are the background tasks' bookkeeping, not anybody's setting
 _BOOKKEEPING = ("task:",)
-#: setting keys that change how ties are scored only (a kept fit), not the graph
+#: setting keys that change how one member's ties are scored only (a kept fit)
 _SCORING = ("fitted_models:",)
+#: what a write of a kept fit marks in its transaction: written, no counter bumped
+_FIT = "fit"
 
 _STATEMENT = re.compile(
     r"^\s*(?:(INSERT)(?:\s+OR\s+\w+)?\s+INTO|(UPDATE)(?:\s+OR\s+\w+)?|(DELETE)\s+FROM"
@@ -198,8 +204,9 @@ def classes_of(statement: str) -> frozenset[str]:
 def _setting_classes(parameters: Any) -> frozenset[str] | None:
     """The counters a write to ``setting`` bumps, read from the values it is
     given (None: the table's own class): nothing for background-task
-    bookkeeping; ``traces`` when it writes kept model fits only (every text it
-    is given is such a key, or a JSON document: a fit)."""
+    bookkeeping; none either when it writes kept model fits only (every text it
+    is given is such a key, or a JSON document: a fit), but the transaction is
+    marked as one that wrote (:data:`_FIT`)."""
     rows = parameters if isinstance(parameters, list) else [parameters]
     texts: list[str] = []
     for row in rows:
@@ -210,7 +217,7 @@ def _setting_classes(parameters: Any) -> frozenset[str] | None:
     if any(v.startswith(_SCORING) for v in texts) and all(
         v.startswith(_SCORING) or v.startswith(("{", "[")) for v in texts
     ):
-        return frozenset({"traces"})
+        return frozenset({_FIT})
     return None
 
 
@@ -242,7 +249,7 @@ def install(engine: Engine) -> bool:
     def _bump(conn: Any) -> None:
         # just before the commit, in the writer's transaction: the counter row is
         # locked (PostgreSQL) only from here to the commit, not for a whole import
-        todo = sorted(conn.info.pop(_BUMPED, ()))
+        todo = sorted(set(conn.info.pop(_BUMPED, ())) - {_FIT})
         if not todo:
             return
         sets = ", ".join(f"{name} = {name} + 1" for name in todo)

@@ -76,6 +76,7 @@ __all__ = [
     "evidence_from",
     "evidence_of",
     "fit_models",
+    "fit_stamp",
     "kept_fit",
     "learned_scores",
     "read_history",
@@ -352,6 +353,27 @@ def serving_fit(
         if made_with != _digest(evidence_of(reader, when)):
             return None
     return fitted
+
+
+def fit_stamp(text: str | None, when: dt.datetime) -> tuple[str, bool] | None:
+    """Which kept fit a member's setting holds (``text``; None: none) and whether
+    its dates let it serve ``when`` (:meth:`FittedModels.usable_at`).
+
+    While a member's labels and asks are unchanged, :func:`serving_fit` gives the
+    same answer for two equal stamps: what is kept of the pages scored with a fit
+    is checked against it (:func:`weakties.service.live.fit_stamp`) instead of
+    being dropped for everyone whenever any member's fit is kept."""
+    if not text:
+        return None
+    import hashlib
+
+    digest = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    try:
+        as_of = float(json.loads(text)["as_of"])
+    except (ValueError, KeyError, TypeError):
+        return digest, False  # a damaged fit serves nothing (kept_fit)
+    at = when.replace(tzinfo=dt.UTC).timestamp() if when.tzinfo is None else when.timestamp()
+    return digest, as_of <= at <= as_of + FRESH_DAYS * DAY
 
 
 def fit_models(
