@@ -215,3 +215,32 @@ def test_the_newest_readable_matches_are_found_whatever_the_walk(people, store, 
     assert _newest(bo, "relevant public", 10) == everyone
     assert _newest(ana, "relevant secret", 10) == []
     assert _newest(ana, "nothing", 10) == []
+
+
+def test_the_network_at_a_job_is_counted_again_after_a_change(people, store):  # noqa: F811
+    """The network counted at a job's organisation is kept for the viewer between
+    pages, and counted again once someone's job or a tie changed."""
+    ana, bo, cy = people["ana"], people["bob"], people["cyd"]
+    _employ(store, "cyd", "Initech Lyon")
+    with store.engine.connect() as conn:
+        org = conn.execute(
+            select(Organization.id).where(Organization.name == "Initech Lyon")
+        ).scalar_one()
+    made = api(cy, "POST", "/jobs", {"organization": f"#{org}", "title": "Ingénieur réseau"})
+    assert made.status_code == 201, made.text
+
+    def network() -> dict[str, int]:
+        (job,) = api(ana, "GET", "/search?q=reseau&kind=jobs").json()["jobs"]
+        return dict(job["network"])
+
+    assert network() == {"first": 0, "second": 1, "total": 1}  # Cy, through Bo
+    assert network() == {"first": 0, "second": 1, "total": 1}
+    _employ(store, "bob", "Initech Lyon")  # Bo, Ana's contact, works there now
+    assert network() == {"first": 1, "second": 1, "total": 2}
+    # Ana and Cy connect: Cy is her contact, no longer of the second degree
+    sent = api(ana, "POST", "/invitations", {"handle": "cyd", "note": "Hi"})
+    assert sent.status_code == 201, sent.text
+    assert api(cy, "POST", f"/invitations/{sent.json()['id']}/accept", {}).status_code == 200
+    assert network() == {"first": 2, "second": 0, "total": 2}
+    assert "2 people in your network work there" in ana.get("/jobs?q=initech").text
+    del bo

@@ -251,10 +251,23 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
     name (their tie is one the viewer may list); someone of the second degree
     counts when a tie the viewer may count links them to a first-degree contact
     and the viewer may name them.
+
+    Kept for the viewer while the graph is unchanged (positions, ties, blocks and
+    sharing are part of it; :func:`weakties.service.live.memo`): a list of jobs
+    asked again (the same search, the next visit) reads none of it again.
     """
     if not org_ids:
         return {}
-    orgs = sorted(set(org_ids))
+    from weakties.service.live import memo
+
+    orgs = tuple(sorted(set(org_ids)))
+    found: dict[int, NetworkAtOrg] = memo(
+        conn, viewer, ("network_at", orgs), lambda: _network_at(conn, viewer, orgs), traces=False
+    )
+    return {o: found[o] for o in org_ids}
+
+
+def _network_at(conn: Connection, viewer: Viewer, orgs: tuple[int, ...]) -> dict[int, NetworkAtOrg]:
     r = reader(conn, viewer)
     hidden = hidden_people(conn, viewer)  # a block either way, a suspension
     first = r.first_degree() - hidden
@@ -288,7 +301,7 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
         for pid in reached:
             for oid in staff[pid]:
                 out[oid][1] += 1
-    return {o: NetworkAtOrg(*out[o]) for o in org_ids}
+    return {o: NetworkAtOrg(*out[o]) for o in orgs}
 
 
 def _views(conn: Connection, viewer: Viewer, rows: list[Any]) -> list[JobView]:
