@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.web.conftest import SECRET
-from weakties.model.tables import Tie
+from weakties.model.tables import Organization, Tie
 from weakties.opportunity import network as netmod
 from weakties.service import introductions as intro
 from weakties.service import live
@@ -270,3 +270,174 @@ def test_the_section_loads_after_the_page_while_the_network_is_built(
         assert 'class="paths"' in section.text
         assert client.get(f"/api/v1/introductions/paths?org={oid}").status_code == 200
         assert client.get("/introducers").status_code == 422  # say what to introduce to
+
+
+def _members(conn: Any) -> dict[int, tuple[int, str]]:
+    from weakties.model.tables import Member
+
+    rows = conn.execute(select(Member.person_id, Member.id, Member.handle))
+    return {p: (m, h) for p, m, h in rows}
+
+
+@pytest.mark.parametrize("who_blocks", ["viewer", "middle"])
+def test_the_request_forms_draft_goes_through_nobody_hidden_from_the_viewer(
+    store: Store, who_blocks: str
+) -> None:
+    """A draft through a broker's contact names that contact: once a block stands
+    between them and the viewer (either way), the draft takes another path or
+    none, as the page's paths do."""
+    from weakties.service import moderation
+    from weakties.service.opportunities import draft
+
+    found = None
+    with store.engine.connect() as conn:
+        members = _members(conn)
+        for handle in _shared_viewers(store)[:6]:
+            who = viewer(conn, handle)
+            net = intro._network(conn, who)
+            contacts = reader(conn, who).first_degree()
+            me = who.person_id
+            for b in sorted(p for p in contacts if p in members):
+                for t in sorted(p for p in members if p not in contacts and p != me):
+                    try:
+                        made = draft(conn, who, f"#{b}", f"#{t}", net=net)
+                    except Exception:
+                        continue
+                    via = made.context.via
+                    if via is not None and via.id in members and via.id not in (me, b, t):
+                        found = (handle, b, t, via)
+                        break
+                if found:
+                    break
+            if found:
+                break
+    assert found, "the demo has a three-step draft through a member"
+    handle, b, t, via = found
+    with store.engine.begin() as conn:
+        if who_blocks == "viewer":
+            moderation.block(conn, viewer(conn, handle), members[via.id][1])
+        else:
+            moderation.block(conn, viewer(conn, members[via.id][1]), handle)
+    with store.engine.begin() as conn:
+        form = intro.request_form(conn, viewer(conn, handle), members[b][1], members[t][1])
+    assert via.name not in form.draft
+    assert "None" not in form.draft
+
+
+def test_the_viewers_own_scores_are_the_ones_on_their_ties(store: Store) -> None:
+    """With notes and messages of the viewer's own, their ties' strengths differ
+    from the shared network's: the viewer's are the ones a path's first step
+    uses, as in the network built for them alone."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from weakties.model.tables import Interaction, Note
+    from weakties.opportunity.paths import find_paths
+    from weakties.service.network import _shared_view
+    from weakties.store.reader import Reader
+
+    handle = _shared_viewers(store)[0]
+    with store.engine.begin() as conn:
+        who = viewer(conn, handle)
+        contacts = sorted(reader(conn, who).first_degree())
+        day = who.now.date() - dt.timedelta(days=10)
+        for j, p in enumerate(contacts[:4]):
+            for k in range(5):
+                conn.execute(
+                    insert(Note).values(
+                        author_id=who.member_id, person_id=p, text=f"n{k}", noted_on=day
+                    )
+                )
+            for k in range(3 * (j + 1)):
+                conn.execute(
+                    insert(Interaction).values(
+                        kind="message",
+                        channel="linkedin",
+                        sender_id=who.person_id if k % 2 else p,
+                        recipient_id=p if k % 2 else who.person_id,
+                        occurred_at=who.now - dt.timedelta(days=5 + 20 * k),
+                        group_size=1,
+                        asserted_by=who.member_id,
+                        natural_key=f"shared-test-{p}-{k}",
+                    )
+                )
+    with store.engine.connect() as conn:
+        who = viewer(conn, handle)
+        scope = _shared_view(conn, who)
+        base = netmod.shared_network(Reader(conn, scope, now=who.now, clock=who.clock))
+        r = reader(conn, who)
+        mine = netmod.viewer_network(r, base)
+        alone = netmod.build_network(r)
+        assert mine is not None and mine.ask is not None
+        g = mine.graph
+        row = slice(int(g.indptr[mine.viewer]), int(g.indptr[mine.viewer + 1]))
+        assert (np.abs(mine.ask - g.strength[row]) > 1e-6).any()  # the overlay matters
+        mine_row = slice(
+            int(alone.graph.indptr[alone.viewer]), int(alone.graph.indptr[alone.viewer + 1])
+        )
+        assert np.allclose(mine.ask, alone.graph.strength[mine_row], atol=1e-6)
+        orgs = list(conn.execute(select(Organization.id).order_by(Organization.id)).scalars())
+        compared = 0
+        for oid in orgs[:40]:
+            targets = _targets(r, oid)
+            if not targets:
+                continue
+            got = _ranked(mine, find_paths(mine, _nodes(mine, targets)))
+            want = _ranked(alone, find_paths(alone, _nodes(alone, targets)))
+            assert got == want
+            compared += bool(want)
+        assert compared >= 3
+
+
+def test_a_failed_refresh_keeps_the_network_there_is(store: Store, monkeypatch: Any) -> None:
+    """A refresh that fails leaves the network it was to replace shown (until it is
+    too old); only a first build's error reaches the requests."""
+    from weakties.model.tables import Person
+
+    _server(store)
+    monkeypatch.setattr(live, "REFRESH_AFTER", 0.0)
+    calls: list[int] = []
+    good = object()
+
+    def compute(_c: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the pool timed out")
+        return good
+
+    key = ("test", "refresh")
+    with store.engine.connect() as conn, conn.begin():
+        assert live.built_apart(conn, key, compute) is good
+    with store.engine.begin() as conn:
+        conn.execute(update(Person).where(Person.id == 1).values(headline="changed"))
+    with store.engine.connect() as conn, conn.begin():
+        assert live.built_apart(conn, key, compute, wait=0.0) is good  # starts a refresh
+    for thread in list(live._viewers(store.engine).building.values()):
+        thread.join(60)
+    assert len(calls) == 2  # the refresh ran, and failed
+    with store.engine.connect() as conn, conn.begin():
+        assert live.built_apart(conn, key, compute, wait=0.0) is good
+
+
+def test_each_viewer_counts_their_own_part_only(store: Store) -> None:
+    """The memory a viewer's entries count is theirs: the shared network's graph
+    once, with the network built apart, not again in each viewer's entries."""
+    _server(store)
+    with store.engine.connect() as conn:
+        oid = conn.execute(select(Organization.id).order_by(Organization.id)).scalar()
+    for handle in _shared_viewers(store)[:3]:
+        with store.engine.begin() as conn:
+            intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid)
+    kept = live._viewers(store.engine)
+    graph = live.size_of(next(iter(kept.built.values())).value.graph)
+    checked = 0
+    for key, bucket in kept.buckets.items():
+        entries = bucket.get("both", (None, {}))[1]
+        if not any(isinstance(k, tuple) and k[0] == "introductions" for k in entries):
+            continue
+        # what the viewer's entries hold, the shared graph included, less that graph
+        whole = sum(live.size_of(value) for value in entries.values())
+        assert kept.sizes[key]["both"] < whole - graph / 2  # (sizes are estimates)
+        checked += 1
+    assert checked == 3

@@ -464,32 +464,34 @@ def _shown(
             hops = [me, *(g.person_of(int(x)) for x in steps)]
             rows.append((i, hops[1], hops[2], STATUS_NAMES[int(paths.status[i])], hops))
         members = _members_of(conn, {r[1] for r in rows} | {r[2] for r in rows})
-        still = None
-        if _apart(who):  # possibly minutes old: the ties as the viewer may see them now
-            still = reader(conn, who).tied_pairs(
-                {pair for row in rows for pair in pairwise(row[4])},
-                sources=_sources(conn, who),
-                as_of=who.as_of,
-            )
+        apart = _apart(who)  # possibly minutes old: the ties as the viewer may see them now
+        looked: set[tuple[int, int]] = set()
+        there: set[tuple[int, int]] = set()
         keep: list[int] = []
         brokers: set[int] = set()
         ok = held = 0
-        for i, broker, contact, status, hops in rows:
+        for at, (i, broker, contact, status, hops) in enumerate(rows):
             if contact in known or broker in brokers or broker in not_asked:
                 continue
             ends = (members.get(broker), members.get(contact))
             if any(m is not None and (m in hidden or m not in who.scope.names) for m in ends):
                 continue
-            if still is not None and any(
-                (min(a, b), max(a, b)) not in still for a, b in pairwise(hops)
-            ):
+            if (held >= limit) if status != "ok" else (ok >= limit):
                 continue
-            if status != "ok":
-                if held >= limit:
+            if apart:
+                steps = _steps(hops)
+                if not looked.issuperset(steps):
+                    # this path's ties and the next ones' in one read: most are shown
+                    batch = {p for row in rows[at : at + 4 * limit] for p in _steps(row[4])}
+                    batch -= looked
+                    there |= reader(conn, who).tied_pairs(
+                        batch, sources=_sources(conn, who), as_of=who.as_of
+                    )
+                    looked |= batch
+                if not there.issuperset(steps):
                     continue
+            if status != "ok":
                 held += 1
-            elif ok >= limit:
-                continue
             else:
                 ok += 1
             brokers.add(broker)
@@ -497,6 +499,11 @@ def _shown(
         return np.array(keep, dtype=chosen.dtype)
 
     return pick
+
+
+def _steps(people: list[int]) -> list[tuple[int, int]]:
+    """The ties of a path through ``people``, each as ``(smaller, larger)``."""
+    return [(min(a, b), max(a, b)) for a, b in pairwise(people)]
 
 
 #: seconds a page waits for the introduction network before it shows its section
@@ -547,13 +554,15 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
     from weakties.opportunity.network import build_network, shared_network, viewer_network
     from weakties.service.live import built_apart, fit_stamp, memo
     from weakties.service.network import _shared_view
+    from weakties.service.social import shown_reader
     from weakties.store.reader import Reader
     from weakties.ties.infer import inference_enabled
 
     r = reader(conn, who)
     if not _apart(who):
         return memo(conn, who, "introductions", lambda: build_network(r, as_of=who.as_of))
-    shared = None if r.hidden else _shared_view(conn, who)
+    # a viewer with people hidden from them (a block, a suspension) sees other ties
+    shared = None if shown_reader(conn, who).hidden else _shared_view(conn, who)
     key: tuple[Any, ...]
     if shared is None:
         scope = who.scope
@@ -656,7 +665,7 @@ def request_form(
             purpose=purpose,
             lang=lang if lang in ("en", "fr") else "en",
             net=net,
-            check=_still_there(conn, who) if _apart(who) else None,
+            check=_usable(conn, who),
         )
         text, how = made.draft, made.context.how_the_broker_knows_them.text
     except (NotFoundError, Pending):
@@ -672,16 +681,28 @@ def request_form(
     )
 
 
-def _still_there(conn: Connection, who: Viewer) -> Callable[[list[int]], bool]:
-    """Whether each tie of a path (its people, the viewer first) is one the viewer
-    may see now (see :func:`_shown`)."""
+def _usable(conn: Connection, who: Viewer) -> Callable[[list[int]], bool]:
+    """Whether a path (its people, the viewer first) may be drafted from, by the
+    rules of :func:`_shown`: nobody on it hidden from the viewer (a block either
+    way, a suspension), the broker and the person they introduce sharing by name
+    if members, and on a platform each of its ties one the viewer may see now."""
+    from weakties.service.social import shown_reader
+
     r = reader(conn, who)
-    sources = _sources(conn, who)
+    hidden = shown_reader(conn, who).hidden
+    apart = _apart(who)
+    sources = _sources(conn, who) if apart else []
 
     def check(people: list[int]) -> bool:
-        steps = list(pairwise(people))
-        found = r.tied_pairs(steps, sources=sources, as_of=who.as_of)
-        return all((min(a, b), max(a, b)) in found for a, b in steps)
+        if hidden.intersection(people[1:]):
+            return False
+        members = _members_of(conn, set(people[1:3]))
+        if any(m not in who.scope.names for m in members.values()):
+            return False
+        if not apart:
+            return True
+        steps = _steps(people)
+        return r.tied_pairs(steps, sources=sources, as_of=who.as_of).issuperset(steps)
 
     return check
 

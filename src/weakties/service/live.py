@@ -104,6 +104,7 @@ reuse a result shared between viewers (:func:`common`) but never add one.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 import threading
@@ -142,6 +143,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 #: viewers kept per process unless WEAKTIES_LIVE_VIEWERS says otherwise
 DEFAULT_VIEWERS = 500
@@ -350,9 +352,15 @@ class _Viewers:
                 self._drop_oldest()
 
     def shared_ids(self) -> list[int]:
-        """The ids of the results shared between viewers (counted there only)."""
+        """The ids of the results shared between viewers (counted there only): the
+        common ones, and those built apart with the objects they hold (a viewer's
+        entry refers to a shared network's graph, not to the network)."""
         with self.lock:
-            return [id(v) for v in self.common[1].values()]
+            ids = [id(v) for v in self.common[1].values()]
+            for built in self.built.values():
+                ids.append(id(built.value))
+                ids.extend(id(part) for part in getattr(built.value, "__dict__", {}).values())
+            return ids
 
 
 # per open database (a server process opens one): two stores on the same file
@@ -730,27 +738,34 @@ def _start(
         value: Any = None
         error: BaseException | None = None
         stamp = (-1, -1)
+        size = 0
         try:
             with _BUILD_LOCK, background():
                 began = time.monotonic()
                 with engine.connect() as c, c.begin():
                     stamp = counters(c) or stamp
                     value = compute(c)
-        except Exception as exc:  # raised to the requests waiting for it
-            error = exc
-        size = 0 if error is not None else size_of(value)
-        with viewers.lock:
-            viewers.building.pop(key, None)
-            viewers.built[key] = _Built(stamp, began, value, size, error)
-            viewers.built.move_to_end(key)
-            while len(viewers.built) > COMMON:
-                viewers.built.popitem(last=False)
-            # over the budget: the viewers' entries go first, then the least used
-            # results built apart, never this one
-            while viewers.total() > _budget() and viewers.buckets:
-                viewers._drop_oldest()
-            while viewers.total() > _budget() and len(viewers.built) > 1:
-                viewers.built.popitem(last=False)
+            size = size_of(value)
+        except BaseException as exc:  # raised to the requests waiting for it
+            error = exc.with_traceback(None)  # not the build's frames and arrays
+            log.exception("building %r failed", key)
+        finally:
+            with viewers.lock:
+                viewers.building.pop(key, None)
+                before = viewers.built.get(key)
+                if error is not None and before is not None and before.error is None:
+                    pass  # a refresh failed: the result there is shown until MAX_AGE
+                else:
+                    viewers.built[key] = _Built(stamp, began, value, size, error)
+                viewers.built.move_to_end(key)
+                while len(viewers.built) > COMMON:
+                    viewers.built.popitem(last=False)
+                # over the budget: the least used results built apart go first
+                # (never this one), then the viewers' entries
+                while viewers.total() > _budget() and len(viewers.built) > 1:
+                    viewers.built.popitem(last=False)
+                while viewers.total() > _budget() and viewers.buckets:
+                    viewers._drop_oldest()
         if error is None:
             _settle(engine, began)
 

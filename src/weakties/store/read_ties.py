@@ -126,7 +126,10 @@ class TieReads(ReaderBase):
             part = wanted[start : start + 200]
             query = self.where(
                 select(Tie.person_a_id, Tie.person_b_id).where(
-                    or_(*(and_(Tie.person_a_id == a, Tie.person_b_id == b) for a, b in part)),
+                    # by the first end's index, both ends among the pairs' (a row
+                    # value IN list is read by a scan of every tie on SQLite)
+                    Tie.person_a_id.in_(sorted({a for a, _ in part})),
+                    Tie.person_b_id.in_(sorted({b for _, b in part})),
                     Tie.source.in_(list(sources)),
                     _as_of_clause(as_of, undated=True)
                     if as_of is not None
@@ -135,7 +138,7 @@ class TieReads(ReaderBase):
                 self.tie_visible("names"),
             )
             found.update((int(a), int(b)) for a, b in self.conn.execute(query))
-        return found
+        return found & set(wanted)
 
     def first_degree(self) -> set[int]:
         """The viewer's contacts: persons with an active, visible social tie to them."""

@@ -14,6 +14,7 @@ message, ``possible_on``) and the day the request becomes possible.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
@@ -22,7 +23,7 @@ from fastapi import APIRouter, Form, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from weakties.errors import InputError, NotFoundError, RefusedError
+from weakties.errors import InputError, NotFoundError, RefusedError, WeaktiesError
 from weakties.records import to_json
 from weakties.service import introductions as intro
 from weakties.service.forms import N_, FormError
@@ -34,6 +35,8 @@ from weakties.web.render import redirect, render
 from weakties.web.routes.api import _errors
 
 __all__ = ["api", "router", "who_can_introduce_section"]
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(
@@ -80,6 +83,11 @@ def who_can_introduce_section(
         return None
     except Pending:
         return Later(_section_url(target))
+    except WeaktiesError:
+        raise
+    except Exception:  # the network's build failed: the page without the section
+        log.exception("who can introduce me failed for %r", target)
+        return None
 
 
 def _int(value: str | None) -> int | None:
