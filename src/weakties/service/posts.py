@@ -593,6 +593,41 @@ def post_page(
     return PostView(**{**view.__dict__, "comments": top})
 
 
+def _hold_what_it_answers(conn: Connection, post_id: int, parent_id: int | None) -> None:
+    """PostgreSQL: the post and the comment answered are held (FOR KEY SHARE) until
+    the comment is committed, or the comment is refused as answering nothing.
+
+    Requests write concurrently there: a deletion of the post or of the comment
+    (the author's, or an account's, which locks the member's posts and comments
+    FOR UPDATE first) makes this wait, and once it is committed the row is gone,
+    so the comment is refused with the ``NotFoundError`` of a post or comment that
+    is not there, rather than failing at the insert on the foreign key (an
+    ``IntegrityError``, which aborts the transaction). Held, neither can be
+    deleted before the comment is committed, and a deletion then sees it. SQLite
+    has one writer at a time: nothing is deleted during this write.
+
+    Raises
+    ------
+    NotFoundError
+        The post or the comment was deleted meanwhile.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    held = conn.execute(
+        select(Post.id).where(Post.id == post_id).with_for_update(read=True, key_share=True)
+    ).first()
+    if held is None:
+        raise NotFoundError(f"no post {post_id}")
+    if parent_id is not None:
+        held = conn.execute(
+            select(Comment.id)
+            .where(Comment.id == parent_id, Comment.post_id == post_id)
+            .with_for_update(read=True, key_share=True)
+        ).first()
+        if held is None:
+            raise NotFoundError(f"no comment {parent_id} on post {post_id}")
+
+
 def add_comment(
     conn: Connection, viewer: Viewer, post_id: int, body: str, parent_id: int | None = None
 ) -> CommentView:
@@ -625,6 +660,7 @@ def add_comment(
             parent = conn.execute(
                 select(table_of(Comment)).where(Comment.id == parent.parent_id)
             ).first()
+    _hold_what_it_answers(conn, post_id, parent.id if parent else None)
     check_rate(conn, me, "comment")
     author = post.author_id  # None: a deleted member's post (nobody to tell, no trace)
     connected_to_author = set(seen.connected) if author == me else set()
