@@ -130,3 +130,22 @@ def test_a_block_hides_each_member_from_the_others_search(people):
     assert [p["handle"] for p in _find(people["cyd"], "bob martin")["people"]] == ["bob"]
     assert ana.delete("/api/v1/blocks/bob", headers=api_headers(ana)).status_code == 204
     assert [p["handle"] for p in _find(ana, "bob martin")["people"]] == ["bob"]
+
+
+def test_sharp_s_and_ss_find_each_other(people):
+    """A query is casefolded ("Straße" is "strasse") while both indexes keep "ß":
+    each word with "ss" asks for either spelling, of people and posts alike."""
+    ana, dan = people["ana"], people["dan"]
+    renamed = dan.put(
+        "/api/v1/me/profile",
+        json={"name": "Dan Straße", "headline": "Ingénieure"},
+        headers=api_headers(dan),
+    )
+    assert renamed.status_code < 300, renamed.text
+    for body in ("Große Straße 1", "Strasse 2", "Strand 3"):
+        assert _post(ana, "/api/v1/posts", {"body": body}).status_code == 201
+    for q in ("Straße", "strasse", "STRASSE", "straß", "grosse strasse"):
+        named = [p["name"] for p in _find(ana, q.split()[-1], "people")["people"]]
+        assert named == ["Dan Straße"], q
+        posts = sorted(p["excerpt"] for p in _find(ana, q, "posts")["posts"])
+        assert posts == (["Große Straße 1"] if " " in q else ["Große Straße 1", "Strasse 2"]), q

@@ -27,7 +27,9 @@ N match" for a prefix by reading every row the prefix matches.
 
 A query is folded in Python (:func:`weakties.model.identity.fold`), split into
 words of letters and digits, and each word matches as a prefix (typeahead):
-nothing the user types reaches either engine's query syntax.
+nothing the user types reaches either engine's query syntax. Folding casefolds
+("ß" is "ss") while both indexes keep "ß": a word with "ss" asks for each
+spelling (:func:`spellings`), so "Straße" and "strasse" find each other.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable
+from itertools import chain, islice, product
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -52,6 +55,7 @@ __all__ = [
     "matches",
     "post_job_statements",
     "query_words",
+    "spellings",
     "stored_vector_statements",
     "texts_matching",
     "upgrade_statements",
@@ -289,12 +293,40 @@ def downgrade_statements(dialect: str) -> list[str]:
     ]
 
 
+#: the spellings of one folded word asked for at most (see :func:`spellings`)
+MAX_SPELLINGS = 8
+
+
+def spellings(word: str) -> list[str]:
+    """The spellings of a folded query word that the indexes may hold: the word,
+    and each "ss" of it as "ß".
+
+    :func:`~weakties.model.identity.fold` casefolds, which writes "ß" as "ss",
+    while neither index does (SQLite's ``unicode61`` tokenizer and PostgreSQL's
+    ``lower()`` keep "ß", which has no accent to strip): "Straße" is indexed as
+    "straße". A word with "ss" therefore asks for both, so that "Straße" and
+    "strasse" each find "Straße" and "Strasse". At most :data:`MAX_SPELLINGS`.
+
+    >>> spellings("strasse")
+    ['strasse', 'straße']
+    >>> spellings("massstab")  # Maßstab
+    ['massstab', 'maßstab']
+    >>> spellings("berlin")
+    ['berlin']
+    """
+    parts = word.split("ss")
+    joins = islice(product(("ss", "ß"), repeat=len(parts) - 1), MAX_SPELLINGS)
+    return ["".join(chain.from_iterable(zip(parts, (*j, ""), strict=True))) for j in joins]
+
+
 def _sqlite_match(words: list[str]) -> str:
-    return " AND ".join(f'"{w}"*' for w in words)
+    return " AND ".join(
+        "(" + " OR ".join(f'"{w}"*' for w in spellings(word)) + ")" for word in words
+    )
 
 
 def _pg_match(words: list[str]) -> str:
-    return " & ".join(f"{w}:*" for w in words)
+    return " & ".join("(" + " | ".join(f"{w}:*" for w in spellings(word)) + ")" for word in words)
 
 
 def match_people(conn: Connection, query: str, limit: int) -> list[tuple[int, float]]:
