@@ -441,3 +441,34 @@ def test_each_viewer_counts_their_own_part_only(store: Store) -> None:
         assert kept.sizes[key]["both"] < whole - graph / 2  # (sizes are estimates)
         checked += 1
     assert checked == 3
+
+
+def test_a_command_builds_the_shared_network_once_for_several_targets(
+    store: Store, monkeypatch: Any
+) -> None:
+    """Not a server (a command, a script): the network is built in place, and kept
+    for the next targets while the data is exactly as it was; a change builds it
+    again."""
+    from weakties.model.tables import Person
+
+    live.clear()
+    builds: list[int] = []
+    real = netmod.shared_network
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(netmod, "shared_network", counted)
+    handle = _shared_viewers(store)[0]
+    with store.engine.connect() as conn:
+        orgs = list(conn.execute(select(Organization.id).order_by(Organization.id)).scalars())
+    for oid in orgs[:3]:
+        with store.engine.begin() as conn:
+            intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid)
+    assert len(builds) == 1
+    with store.engine.begin() as conn:
+        conn.execute(update(Person).where(Person.id == 1).values(headline="changed"))
+    with store.engine.begin() as conn:
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=orgs[3])
+    assert len(builds) == 2

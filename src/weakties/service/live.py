@@ -678,22 +678,33 @@ def built_apart(
     next build, and is shown the one it has meanwhile. With ``fresh``, a result
     built before the graph's last change is not shown (and the next build
     starts): the caller saw that it misses something the request must see. An
-    error of the build is raised to the requests waiting for it, once. A command
-    (not a server) computes on its own connection, every time.
+    error of the build is raised to the requests waiting for it, once (a refresh's
+    error leaves the result there shown). A command (not a server) computes on its
+    own connection and reuses the result only while the data is exactly as it was.
 
     What is kept counts against the process's memory budget, like the viewers'
     entries (dropped first); at most :data:`COMMON` such results."""
     found = counters(conn)
     engine = conn.engine
-    if (
-        found is None
-        or _limit() == 0
-        or wrote_in_transaction(conn)
-        or _BACKGROUND.get()
-        or not _apart(engine)
-    ):
+    if found is None or _limit() == 0 or wrote_in_transaction(conn) or _BACKGROUND.get():
         return compute(conn)
     viewers = _viewers(engine)
+    if not _apart(engine):
+        # a command (or a database in memory): computed here, reused while the data
+        # is exactly as it was (a command asking for several targets builds once)
+        with viewers.lock:
+            kept = viewers.built.get(key)
+            if kept is not None and kept.error is None and kept.stamp == found:
+                viewers.built.move_to_end(key)
+                return kept.value
+        began = time.monotonic()
+        value = _computing(lambda: compute(conn))
+        if not wrote_in_transaction(conn):
+            size = size_of(value)
+            with viewers.lock:
+                viewers.built[key] = _Built(found, began, value, size, None)
+                _bound(viewers)
+        return value
     now = time.monotonic()
     with viewers.lock:
         kept = viewers.built.get(key)
@@ -716,6 +727,18 @@ def built_apart(
         if kept is not None and _shown(kept, found, time.monotonic(), fresh):
             return kept.value
     raise Pending(f"{key!r} is being built")
+
+
+def _bound(viewers: _Viewers) -> None:
+    """After a result built apart was kept (the most recently used): at most
+    :data:`COMMON` of them; over the budget, the least used go first (never the
+    newest), then the viewers' entries. Under ``viewers.lock``."""
+    while len(viewers.built) > COMMON:
+        viewers.built.popitem(last=False)
+    while viewers.total() > _budget() and len(viewers.built) > 1:
+        viewers.built.popitem(last=False)
+    while viewers.total() > _budget() and viewers.buckets:
+        viewers._drop_oldest()
 
 
 def _shown(kept: _Built, found: tuple[int, int], now: float, fresh: bool) -> bool:
@@ -757,15 +780,9 @@ def _start(
                     pass  # a refresh failed: the result there is shown until MAX_AGE
                 else:
                     viewers.built[key] = _Built(stamp, began, value, size, error)
-                viewers.built.move_to_end(key)
-                while len(viewers.built) > COMMON:
-                    viewers.built.popitem(last=False)
-                # over the budget: the least used results built apart go first
-                # (never this one), then the viewers' entries
-                while viewers.total() > _budget() and len(viewers.built) > 1:
-                    viewers.built.popitem(last=False)
-                while viewers.total() > _budget() and viewers.buckets:
-                    viewers._drop_oldest()
+                if key in viewers.built:
+                    viewers.built.move_to_end(key)
+                _bound(viewers)
         if error is None:
             _settle(engine, began)
 
