@@ -421,6 +421,10 @@ MATRIX: list[tuple[str, str, str, dict[str, int], int]] = [
     # a second request is refused by etiquette (Sara's open ask; nobody else's contact),
     # asking oneself or for oneself is a form error
     ("GET", "/network/introductions", "", SIGNED, 200),
+    # "who can introduce me" alone (where a page's section loads from when it was not
+    # ready with the page): to a member, to no one said (a form error)
+    ("GET", "/introducers?person={owner}", "", SIGNED, 200),
+    ("GET", "/introducers", "", SIGNED, 422),
     ("GET", "/network/introductions/new", "", SIGNED, 404),  # no broker named
     (
         "POST",

@@ -129,6 +129,7 @@ def introducers_page(
     an organisation's, a member's or a job's page loads from when it was not
     ready with the page (the page asks again every few seconds, or the member
     follows the link)."""
+    ctx.require()  # a visitor signs in first, whatever they asked
     target = {"org_id": org, "handle": person, "job_id": job}
     if sum(v is not None for v in target.values()) != 1:
         raise InputError("say one of: an organisation, a member, a job")
