@@ -57,6 +57,10 @@ def _waiting_on_a_lock(store, thread: threading.Thread) -> None:
             ).scalar()
             if waiting:
                 return
+            # PostgreSQL keeps one snapshot of pg_stat_activity per transaction: a
+            # new transaction each time, or a lock taken after the first look is
+            # never seen (the loop ran to its deadline, 30 s)
+            watcher.rollback()
             thread.join(0.05)
 
 
