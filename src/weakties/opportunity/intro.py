@@ -177,16 +177,8 @@ def draft_for(
             "no path of at most three steps goes through this broker to this target"
         )
     if check is not None:
-        g = network.graph
-
-        def people(i: int) -> list[int]:
-            steps = [paths.first[i], paths.target[i]]
-            if int(paths.length[i]) == 3:
-                steps.insert(1, paths.second[i])
-            return [g.person_of(network.viewer), *(g.person_of(int(x)) for x in steps)]
-
         ranked = through[np.argsort(-paths.score[through], kind="stable")]
-        through = np.array([i for i in ranked.tolist() if check(people(i))], dtype=np.int64)
+        through = np.array([i for i in ranked.tolist() if check(paths.people(i))], dtype=np.int64)
         if through.size == 0:
             raise NotFoundError(
                 "no path of at most three steps goes through this broker to this target"

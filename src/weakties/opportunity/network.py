@@ -31,6 +31,7 @@ from weakties.graph.fromstore import current_orgs
 from weakties.graph.snapshot import Graph
 from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
 from weakties.opportunity import _kernels
+from weakties.ties.history import pair_key, split_key
 from weakties.ties.infer import inference_enabled
 from weakties.ties.strength import TieScores, score_ties
 
@@ -45,6 +46,7 @@ __all__ = [
     "IntroNetwork",
     "SharedNetwork",
     "build_network",
+    "introduction_sources",
     "shared_network",
     "viewer_network",
 ]
@@ -165,9 +167,19 @@ def _strength_by_pair(
     return prior
 
 
-def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """One int64 per (a, b) pair of person ids (ids below 2**31)."""
-    return (np.asarray(a, dtype=np.int64) << 31) | np.asarray(b, dtype=np.int64)
+def introduction_sources(inferred: bool) -> list[str]:
+    """The sources of the ties on introduction paths: the social ones, and the
+    inferred ones unless the viewer switched inference off."""
+    return list(SOCIAL_TIE_SOURCES) + (list(INFERRED_SOURCES) if inferred else [])
+
+
+def _find(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``values`` is in the sorted array ``ordered``, and whether it is
+    there at all (its position is meaningless where not)."""
+    pos = np.searchsorted(ordered, values)
+    hit = pos < ordered.size
+    hit[hit] = ordered[pos[hit]] == values[hit]
+    return pos, hit
 
 
 def _prior_arrays(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,7 +190,7 @@ def _prior_arrays(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, np.int64), np.empty(0, np.float64)
     conf = np.nan_to_num(rows[:, 3], nan=0.0)
     value = np.where(rows[:, 2] > 0, INFERRED_STRENGTH * conf, NOMINAL_STRENGTH)
-    keys = _pair_keys(rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64))
+    keys = pair_key(rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64))
     order = np.lexsort((value, keys))  # by pair, the largest prior last
     keys, value = keys[order], value[order]
     last = np.append(keys[1:] != keys[:-1], True)
@@ -261,9 +273,7 @@ def build_network(
     if member is None or me is None:
         raise ValueError("an introduction network is a member's: give a member's reader")
     when = as_of or reader.now
-    sources = list(SOCIAL_TIE_SOURCES)
-    if inferred and inference_enabled(reader):
-        sources += list(INFERRED_SOURCES)
+    sources = introduction_sources(inferred and inference_enabled(reader))
     rows = reader.tie_rows("names", sources=sources, as_of=as_of)
     strength = _strength_by_pair(rows)
     # trace-based strengths: the viewer's own, then each member sharing by name
@@ -318,7 +328,7 @@ class SharedNetwork:
     viewers who see exactly those (see :func:`shared_network`)."""
 
     graph: Graph
-    pair_keys: np.ndarray  # int64, sorted: every visible pair (see _pair_keys)
+    pair_keys: np.ndarray  # int64, sorted: every visible pair (ties.history.pair_key)
     prior: np.ndarray  # float64: each pair's prior strength by source
     as_of: dt.datetime
     made: float = field(default_factory=time.monotonic)  # which build this is
@@ -337,21 +347,15 @@ def shared_network(
     tie strengths) instead of built again for each of them from every tie and
     trace (tens of seconds and gigabytes at 10,000 members)."""
     when = as_of or reader.now
-    sources = list(SOCIAL_TIE_SOURCES) + (list(INFERRED_SOURCES) if inferred else [])
+    sources = introduction_sources(inferred)
     keys, prior = _prior_arrays(reader.tie_rows_array("names", sources=sources, as_of=as_of))
     strength = prior.copy()
     everyone = score_ties(reader, as_of=when, all_pairs=True)
     if len(everyone):
-        scored_keys = _pair_keys(
-            np.minimum(everyone.table.a, everyone.table.b),
-            np.maximum(everyone.table.a, everyone.table.b),
-        )
-        pos = np.searchsorted(keys, scored_keys)
-        hit = pos < keys.size
-        hit[hit] = keys[pos[hit]] == scored_keys[hit]
+        pos, hit = _find(keys, pair_key(everyone.table.a, everyone.table.b))
         # the source's prior is a floor: an accepted connection is not nothing
         np.maximum.at(strength, pos[hit], np.asarray(everyone.score, dtype=np.float64)[hit])
-    a, b = keys >> 31, keys & (2**31 - 1)
+    a, b = split_key(keys)
     person_ids, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
     u, v = inverse[: keys.size], inverse[keys.size :]
     graph = Graph.from_edges(u, v, strength.astype(np.float32), n_nodes=person_ids.size)
@@ -383,9 +387,10 @@ def viewer_network(
     g = shared.graph
     ids = g.person_ids
     assert ids is not None
-    node = int(np.searchsorted(ids, me))
-    if node >= ids.size or int(ids[node]) != me:
+    at_me, found = _find(ids, np.array([me]))
+    if not found[0]:
         return None
+    node = int(at_me[0])
     when = as_of or reader.now
     own = score_ties(reader, as_of=when)
     row = slice(int(g.indptr[node]), int(g.indptr[node + 1]))
@@ -393,20 +398,16 @@ def viewer_network(
     ask = np.asarray(g.strength[row], dtype=np.float32).copy()
     if len(own):
         others = np.where(own.table.a == me, own.table.b, own.table.a)
-        keys = _pair_keys(np.minimum(others, me), np.maximum(others, me))
-        at = np.searchsorted(shared.pair_keys, keys)
-        tied = at < shared.pair_keys.size
-        tied[tied] = shared.pair_keys[at[tied]] == keys[tied]
-        nodes = np.searchsorted(ids, others[tied])
-        slot = np.searchsorted(contacts, nodes)
-        inside = slot < contacts.size
-        inside[inside] = contacts[slot[inside]] == nodes[inside]
+        at, tied = _find(shared.pair_keys, pair_key(others, np.full_like(others, me)))
+        slot, inside = _find(contacts, np.searchsorted(ids, others[tied]))
         value = np.maximum(np.asarray(own.score, dtype=np.float64)[tied], shared.prior[at[tied]])
         ask[slot[inside]] = value[inside]
+    asked = ask_history(reader, when)
+    brokers = np.array(sorted(asked), dtype=np.int64)
+    at_broker, known = _find(ids, brokers)
     history = {
-        int(np.searchsorted(ids, pid)): h
-        for pid, h in ask_history(reader, when).items()
-        if np.searchsorted(ids, pid) < ids.size and int(ids[np.searchsorted(ids, pid)]) == pid
+        int(n): asked[int(pid)]
+        for n, pid in zip(at_broker[known].tolist(), brokers[known].tolist(), strict=True)
     }
     return IntroNetwork(g, node, _ego_ties(own, g), when, history, member, ask=ask)
 

@@ -114,6 +114,14 @@ class IntroPaths:
         """One number that orders like :meth:`order` (on-hold paths below all others)."""
         return self.score - 2.0 * (self.status != OK)
 
+    def people(self, i: int) -> list[int]:
+        """Path ``i``'s people (person ids), the viewer first, the target last."""
+        g = self.net.graph
+        steps = [self.first[i], self.target[i]] if self.length[i] > 1 else [self.target[i]]
+        if self.length[i] == 3:
+            steps.insert(1, self.second[i])
+        return [g.person_of(self.net.viewer), *(g.person_of(int(x)) for x in steps)]
+
     def brokered(self) -> np.ndarray:
         """Indices of the paths through a broker (length 2 and 3)."""
         return np.flatnonzero(self.length > 1)

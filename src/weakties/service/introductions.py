@@ -451,20 +451,16 @@ def _shown(
     from weakties.opportunity.paths import STATUS_NAMES
 
     def pick(paths: Any, chosen: np.ndarray) -> np.ndarray:
-        g = paths.net.graph
-        me = g.person_of(paths.net.viewer)
         rows: list[tuple[int, int, int, str, list[int]]] = []
         for i in chosen.tolist():
-            n = int(paths.length[i])
-            if n < 2:
+            if int(paths.length[i]) < 2:
                 continue  # the viewer's own contact: no broker
-            steps = [paths.first[i], paths.target[i]]
-            if n == 3:
-                steps.insert(1, paths.second[i])
-            hops = [me, *(g.person_of(int(x)) for x in steps)]
+            hops = paths.people(i)
             rows.append((i, hops[1], hops[2], STATUS_NAMES[int(paths.status[i])], hops))
         members = _members_of(conn, {r[1] for r in rows} | {r[2] for r in rows})
         apart = _apart(who)  # possibly minutes old: the ties as the viewer may see them now
+        r = reader(conn, who) if apart else None
+        sources = _sources(conn, who) if apart else []
         looked: set[tuple[int, int]] = set()
         there: set[tuple[int, int]] = set()
         keep: list[int] = []
@@ -478,15 +474,13 @@ def _shown(
                 continue
             if (held >= limit) if status != "ok" else (ok >= limit):
                 continue
-            if apart:
+            if r is not None:
                 steps = _steps(hops)
                 if not looked.issuperset(steps):
                     # this path's ties and the next ones' in one read: most are shown
                     batch = {p for row in rows[at : at + 4 * limit] for p in _steps(row[4])}
                     batch -= looked
-                    there |= reader(conn, who).tied_pairs(
-                        batch, sources=_sources(conn, who), as_of=who.as_of
-                    )
+                    there |= r.tied_pairs(batch, sources=sources, as_of=who.as_of)
                     looked |= batch
                 if not there.issuperset(steps):
                     continue
@@ -513,13 +507,10 @@ PAGE_WAIT = 1.0
 
 def _sources(conn: Connection, who: Viewer) -> list[str]:
     """The sources of the ties on the viewer's introduction paths."""
-    from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
+    from weakties.opportunity.network import introduction_sources
     from weakties.ties.infer import inference_enabled
 
-    sources = list(SOCIAL_TIE_SOURCES)
-    if inference_enabled(reader(conn, who)):
-        sources += list(INFERRED_SOURCES)
-    return sources
+    return introduction_sources(inference_enabled(reader(conn, who)))
 
 
 def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any:

@@ -35,6 +35,14 @@ def _as_of_clause(as_of: dt.datetime, *, undated: bool) -> ColumnElement[bool]:
     return and_(begun, or_(Tie.ended_at.is_(None), Tie.ended_at > as_of))
 
 
+def _standing(as_of: dt.datetime | None) -> ColumnElement[bool]:
+    """The ties as they stood at ``as_of`` (undated ones included), else the
+    active ones: what :meth:`TieReads.tie_rows` reads."""
+    if as_of is not None:
+        return _as_of_clause(as_of, undated=True)
+    return Tie.ended_at.is_(None)
+
+
 class TieReads(ReaderBase):
     """The ties a scope may use (mixed into :class:`weakties.store.reader.Reader`)."""
 
@@ -70,10 +78,8 @@ class TieReads(ReaderBase):
         )
         if sources is not None:
             query = query.where(Tie.source.in_(list(sources)))
-        if as_of is not None:
-            query = query.where(_as_of_clause(as_of, undated=True))
-        elif not include_ended:
-            query = query.where(Tie.ended_at.is_(None))
+        if as_of is not None or not include_ended:
+            query = query.where(_standing(as_of))
         # plain driver tuples: these columns need no result processing, and the
         # network's ties are read whole (one Row object each costs as much again)
         rows: list[tuple[int, int, str, int, float]] = raw_rows(self.conn, query)
@@ -100,11 +106,7 @@ class TieReads(ReaderBase):
                 Tie.confidence,
             ).where(Tie.source.in_(list(sources))),
             self.tie_visible(level, whole=True),
-        )
-        if as_of is not None:
-            query = query.where(_as_of_clause(as_of, undated=True))
-        else:
-            query = query.where(Tie.ended_at.is_(None))
+        ).where(_standing(as_of))
         rows = raw_rows(self.conn, query)
         if not rows:
             return np.empty((0, 4), dtype=np.float64)
@@ -131,9 +133,7 @@ class TieReads(ReaderBase):
                     Tie.person_a_id.in_(sorted({a for a, _ in part})),
                     Tie.person_b_id.in_(sorted({b for _, b in part})),
                     Tie.source.in_(list(sources)),
-                    _as_of_clause(as_of, undated=True)
-                    if as_of is not None
-                    else Tie.ended_at.is_(None),
+                    _standing(as_of),
                 ),
                 self.tie_visible("names"),
             )
