@@ -217,6 +217,26 @@ def test_a_shared_result_over_the_budget_never_drops_the_viewer_asking(store, mo
         assert live.memo(conn, _Who("bob", 2), "page", lambda: np.ones(10))[0] == 0  # kept
 
 
+def test_entries_kept_one_by_one_are_computed_only_where_missing(store):
+    """``memo_each`` asks its computation only for the keys not kept yet, and
+    keeps each answer under its own key: a second list that overlaps the first
+    computes only its new part; another viewer keeps their own."""
+    live.clear()
+    asked: list[list[str]] = []
+
+    def compute(keys: list[str]) -> dict[str, str]:
+        asked.append(list(keys))
+        return {k: k.upper() for k in keys}
+
+    with store.engine.connect() as conn:
+        ana: Any = _Who("ana", 1)
+        assert live.memo_each(conn, ana, ["a", "b", "a"], compute) == {"a": "A", "b": "B"}
+        assert live.memo_each(conn, ana, ["c", "b"], compute, traces=True) == {"c": "C", "b": "B"}
+        assert live.memo_each(conn, ana, ["b", "c", "a"], compute) == {"b": "B", "c": "C", "a": "A"}
+        assert live.memo_each(conn, _Who("bob", 2), ["a"], compute) == {"a": "A"}
+    assert asked == [["a", "b"], ["c"], ["a"]]
+
+
 def test_the_network_pages_follow_a_new_connection(people):  # noqa: F811
     ana, dee = people["ana"], people["dee"]
     shown = ("/network", "/network/ties", "/api/v1/network/graph")

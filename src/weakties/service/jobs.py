@@ -252,19 +252,22 @@ def network_at(conn: Connection, viewer: Viewer, org_ids: list[int]) -> dict[int
     counts when a tie the viewer may count links them to a first-degree contact
     and the viewer may name them.
 
-    Kept for the viewer while the graph is unchanged (positions, ties, blocks and
-    sharing are part of it; :func:`weakties.service.live.memo`): a list of jobs
-    asked again (the same search, the next visit) reads none of it again.
+    Kept for the viewer, organisation by organisation, while the graph is unchanged
+    (positions, ties, blocks and sharing are part of it;
+    :func:`weakties.service.live.memo_each`): a list of jobs asked again (the same
+    search, the next visit) reads none of it again, and another list reads only
+    the organisations not counted yet.
     """
     if not org_ids:
         return {}
-    from weakties.service.live import memo
+    from weakties.service.live import memo_each
 
-    orgs = tuple(sorted(set(org_ids)))
-    found: dict[int, NetworkAtOrg] = memo(
-        conn, viewer, ("network_at", orgs), lambda: _network_at(conn, viewer, orgs), traces=False
-    )
-    return {o: found[o] for o in org_ids}
+    def compute(keys: list[tuple[str, int]]) -> dict[tuple[str, int], NetworkAtOrg]:
+        counted = _network_at(conn, viewer, tuple(sorted(o for _, o in keys)))
+        return {("network_at", o): n for o, n in counted.items()}
+
+    found = memo_each(conn, viewer, (("network_at", o) for o in org_ids), compute, traces=False)
+    return {o: found["network_at", o] for o in org_ids}
 
 
 def _network_at(conn: Connection, viewer: Viewer, orgs: tuple[int, ...]) -> dict[int, NetworkAtOrg]:

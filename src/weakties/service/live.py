@@ -112,7 +112,7 @@ import time
 import types
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -143,6 +143,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 log = logging.getLogger(__name__)
 
 #: viewers kept per process unless WEAKTIES_LIVE_VIEWERS says otherwise
@@ -564,6 +565,37 @@ def memo(
         slot.keep(key, value)
         _settle(conn.engine, started)
     return value
+
+
+def memo_each(
+    conn: Connection,
+    who: Viewer,
+    keys: Iterable[K],
+    compute: Callable[[list[K]], Mapping[K, T]],
+    *,
+    traces: bool = True,
+) -> dict[K, T]:
+    """As :func:`memo`, one entry per key: what is kept for the viewer is taken as
+    it is, and ``compute`` asked once, for the keys missing (all of them, in
+    order, when nothing is kept), which it must all answer."""
+    wanted = list(dict.fromkeys(keys))
+    slot = _slot(conn, who, traces)
+    if slot is None:
+        return dict(compute(wanted))
+    found = {k: slot.entries[k] for k in wanted if k in slot.entries}
+    missing = [k for k in wanted if k not in found]
+    if not missing:
+        return found
+    started = time.perf_counter()
+    values = _computing(lambda: compute(missing))
+    kept = not wrote_in_transaction(conn)  # computing wrote nothing to roll back
+    for k in missing:
+        found[k] = values[k]
+        if kept:
+            slot.keep(k, values[k])
+    if kept:
+        _settle(conn.engine, started)
+    return found
 
 
 def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
