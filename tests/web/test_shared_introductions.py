@@ -220,8 +220,9 @@ def test_the_section_loads_after_the_page_while_the_network_is_built(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page does not wait for the build: it shows that the section is coming
-    and where it loads from; the API answers 503 with Retry-After; once built,
-    the section's own page shows the ways in."""
+    and where it loads from; the API answers 503 with Retry-After, for the paths
+    and for a request's draft (not an empty draft: that reads "no path"); once
+    built, the section's own page shows the ways in, and the draft is written."""
     from fastapi.testclient import TestClient
 
     from tests.web.conftest import post_form
@@ -231,7 +232,9 @@ def test_the_section_loads_after_the_page_while_the_network_is_built(
     from weakties.web.settings import Settings
 
     handle = _shared_viewers(store)[0]
-    oid, _way = _first_way(store, handle)  # in this process: computed in the request
+    oid, way = _first_way(store, handle)  # in this process: computed in the request
+    assert way.broker is not None and way.contact is not None
+    draft = f"/api/v1/introductions/draft?broker={way.broker.handle}&to={way.contact.handle}"
     live.clear()
     release = threading.Event()
     real = netmod.shared_network
@@ -260,6 +263,17 @@ def test_the_section_loads_after_the_page_while_the_network_is_built(
         assert api.status_code == 503
         assert api.headers["Retry-After"] == str(routes.RETRY_AFTER)
         assert api.json()["ok"] is False
+        drafted = client.get(draft)
+        assert drafted.status_code == 503
+        assert drafted.headers["Retry-After"] == str(routes.RETRY_AFTER)
+        assert drafted.json()["ok"] is False
+        # the page's form does not wait: the member writes the request
+        assert (
+            client.get(
+                draft.replace("/api/v1/introductions/draft", "/network/introductions/new")
+            ).status_code
+            == 200
+        )
         release.set()
         for _ in range(600):  # until the build's thread is done (bounded)
             section = client.get(f"/introducers?org={oid}")
@@ -269,6 +283,9 @@ def test_the_section_loads_after_the_page_while_the_network_is_built(
             threading.Event().wait(0.1)
         assert 'class="paths"' in section.text
         assert client.get(f"/api/v1/introductions/paths?org={oid}").status_code == 200
+        drafted = client.get(draft)
+        assert drafted.status_code == 200
+        assert drafted.json()["draft"]
         assert client.get("/introducers").status_code == 422  # say what to introduce to
 
 

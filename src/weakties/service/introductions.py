@@ -618,9 +618,18 @@ def request_form(
     job_id: int | None = None,
     purpose: str = "job",
     lang: str = "en",
+    wait: float | None = None,
 ) -> RequestForm:
     """The request to ``broker`` (a handle) for an introduction to ``target`` (a
     handle), drafted from what the three share, and the etiquette's verdict.
+
+    The draft reads the network "who can introduce me" reads (on a platform, built
+    apart from the requests: :func:`_network`). With ``wait`` None the form does
+    not wait for it: while it is being built (``PAGE_WAIT`` seconds at most), the
+    draft is empty and the member writes it all (the page's form). With ``wait``
+    (seconds) the draft is needed: :class:`weakties.service.live.Pending` is
+    raised if the network is still being built after that long (the API answers
+    503: an empty draft would read as "no path through them").
 
     Raises
     ------
@@ -628,6 +637,8 @@ def request_form(
         A member the viewer may not see (a block hides them), or an organisation.
     FormError
         The viewer themself as broker or target, or the same member twice.
+    weakties.service.live.Pending
+        Only with ``wait``: the network is still being built.
     """
     from weakties.opportunity.etiquette import check_ask
     from weakties.service.opportunities import draft
@@ -645,7 +656,7 @@ def request_form(
     text, how = "", None
     try:
         # the network "who can introduce me" read (not one built for this page)
-        net = _network(conn, who, wait=PAGE_WAIT)
+        net = _network(conn, who, wait=PAGE_WAIT if wait is None else wait)
         if net is None:
             raise NotFoundError("no tie the viewer may use")
         made = draft(
@@ -659,8 +670,12 @@ def request_form(
             check=_usable(conn, who),
         )
         text, how = made.draft, made.context.how_the_broker_knows_them.text
-    except (NotFoundError, Pending):
-        pass  # no visible path through them, or not worked out yet: the member writes it all
+    except NotFoundError:
+        pass  # no visible path through them: the member writes it all
+    except Pending:
+        if wait is not None:
+            raise
+        # not worked out yet: the page's member writes it all
     r = reader(conn, who)
     try:
         decision = check_ask(r, b.person_id, target=t.person_id, org=org_id)

@@ -349,15 +349,20 @@ def paths_api(
                 wait=API_WAIT,
             )
         except Pending:
-            return JSONResponse(  # type: ignore[return-value]
-                error_body(503, "who can introduce you is being worked out: ask again shortly"),
-                status_code=503,
-                headers={"Retry-After": str(RETRY_AFTER)},
-            )
+            return _building()  # type: ignore[return-value]
     return dict(to_json(found))
 
 
-@api.get("/draft", response_model=dict[str, Any])
+def _building() -> JSONResponse:
+    """The API's answer while the introduction network is being built."""
+    return JSONResponse(
+        error_body(503, "who can introduce you is being worked out: ask again shortly"),
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
+
+
+@api.get("/draft", response_model=dict[str, Any], responses=_errors(503))
 def draft_api(
     ctx: ApiMember,
     broker: Annotated[str, Query(max_length=200)],
@@ -368,19 +373,25 @@ def draft_api(
     lang: Literal["en", "fr"] = "en",
 ) -> dict[str, Any]:
     """The draft of a request to ``broker`` for an introduction to ``to``, and
-    whether etiquette allows it today."""
+    whether etiquette allows it today. On a platform the draft reads the network
+    "who can introduce me" reads: while it is being built, 503 with
+    ``Retry-After`` (seconds), as ``/paths`` answers."""
     account = ctx.require()
     with ctx.tx() as conn:
-        found = intro.request_form(
-            conn,
-            account.viewer(conn),
-            broker,
-            to,
-            org_id=org,
-            job_id=job,
-            purpose=purpose,
-            lang=lang,
-        )
+        try:
+            found = intro.request_form(
+                conn,
+                account.viewer(conn),
+                broker,
+                to,
+                org_id=org,
+                job_id=job,
+                purpose=purpose,
+                lang=lang,
+                wait=API_WAIT,
+            )
+        except Pending:
+            return _building()  # type: ignore[return-value]
     return dict(to_json(found))
 
 
