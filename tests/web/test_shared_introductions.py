@@ -274,6 +274,15 @@ def test_the_section_loads_after_the_page_while_the_network_is_built(
             ).status_code
             == 200
         )
+        # the live region stays in the page: the part that loads is beside it,
+        # and only the region's words are swapped in once the paths are ready
+        waiting = _section(page.text)
+        status = waiting["status"]
+        assert status["id"] and status["id"] not in waiting["loader"].get("hx-select", "")
+        assert waiting["loader"]["hx-select-oob"] == f"#{status['id']}:innerHTML"
+        assert waiting["loader"]["id"] not in waiting["status_within"]
+        polled = client.get(f"/introducers?org={oid}", headers={"HX-Request": "true"})
+        assert polled.status_code == 204  # still building: nothing changes in the page
         release.set()
         for _ in range(600):  # until the build's thread is done (bounded)
             section = client.get(f"/introducers?org={oid}")
@@ -282,11 +291,61 @@ def test_the_section_loads_after_the_page_while_the_network_is_built(
                 break
             threading.Event().wait(0.1)
         assert 'class="paths"' in section.text
+        ready = _section(section.text)
+        assert ready["status"]["id"] == status["id"]  # its words, for the region there
+        assert ready["status_text"] and ready["status_text"] != waiting["status_text"]
+        assert ready["paths"] is not None and waiting["loader"]["hx-select"] == (
+            f"#{ready['paths']['id']}"
+        )
+        assert ready["paths"]["id"] not in ready["status_within"]
         assert client.get(f"/api/v1/introductions/paths?org={oid}").status_code == 200
         drafted = client.get(draft)
         assert drafted.status_code == 200
         assert drafted.json()["draft"]
         assert client.get("/introducers").status_code == 422  # say what to introduce to
+
+
+def _section(html: str) -> dict[str, Any]:
+    """The section's live region (its attributes, words and the ids of the
+    elements it is in), the element that loads the paths (``hx-get``) and the
+    paths' element (``#introducers-paths`` once loaded)."""
+    from html.parser import HTMLParser
+
+    found: dict[str, Any] = {"status": None, "loader": None, "paths": None, "status_text": ""}
+
+    class Parser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[dict[str, str]] = []
+            self.in_status = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            if tag in ("br", "img", "input", "meta", "link"):
+                return
+            if a.get("role") == "status" and found["status"] is None:
+                found["status"] = a
+                found["status_within"] = [e.get("id", "") for e in self.open]
+                self.in_status = len(self.open) + 1
+            if "hx-get" in a and a["hx-get"].startswith("/introducers"):
+                found["loader"] = a
+            if a.get("id") == "introducers-paths" and "hx-get" not in a:
+                found["paths"] = a
+            self.open.append(a)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.open:
+                self.open.pop()
+            if self.in_status and len(self.open) < self.in_status:
+                self.in_status = 0
+
+        def handle_data(self, data: str) -> None:
+            if self.in_status:
+                found["status_text"] += data.strip()
+
+    Parser().feed(html)
+    assert found["status"] is not None, "the section has a live region"
+    return found
 
 
 def _members(conn: Any) -> dict[int, tuple[int, str]]:

@@ -128,7 +128,9 @@ def introducers_page(
     """The "who can introduce me" section alone, as a page: where the section of
     an organisation's, a member's or a job's page loads from when it was not
     ready with the page (the page asks again every few seconds, or the member
-    follows the link)."""
+    follows the link). The page's own asks (htmx's, ``HX-Request``) are answered
+    204 while it is still being built: nothing in the page changes, its live
+    region is not spoken again, and it asks again."""
     ctx.require()  # a visitor signs in first, whatever they asked
     target = {"org_id": org, "handle": person, "job_id": job}
     if sum(v is not None for v in target.values()) != 1:
@@ -137,6 +139,8 @@ def introducers_page(
         found = who_can_introduce_section(ctx, conn, **target)
     if found is None:
         raise NotFoundError("nothing to show here")
+    if isinstance(found, Later) and ctx.request.headers.get("HX-Request") == "true":
+        return Response(status_code=204)
     back = (
         f"/orgs/{org}"
         if org is not None
