@@ -517,3 +517,48 @@ def test_a_network_built_apart_for_one_viewer_follows_their_fit(people, store, m
     finally:
         live._SETTLING.discard(store.engine)
         live.clear()
+
+
+def test_the_shared_build_goes_before_the_members_own_builds_waiting(store):
+    """One build apart at a time: a build of the network shared by every member
+    who sees the same ties, asked after several members' own builds, runs as soon
+    as the build running ends — not after every member's build queued before it."""
+    import threading
+
+    live.clear()
+    live.settle_kept(store.engine)  # a server process: built apart, in a thread
+    running = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def blocker(_c: Any) -> str:
+        running.set()
+        assert release.wait(30)
+        return "blocker"
+
+    def made(name: str) -> Any:
+        def compute(_c: Any) -> str:
+            order.append(name)
+            return name
+
+        return compute
+
+    try:
+        with store.engine.connect() as conn, conn.begin():
+            with pytest.raises(live.Pending):
+                live.built_apart(conn, ("own", "first"), blocker, wait=0.0)
+            assert running.wait(30)
+            for name in ("own-a", "own-b", "own-c"):
+                with pytest.raises(live.Pending):
+                    live.built_apart(conn, (name,), made(name), wait=0.0)
+            threading.Event().wait(0.05)  # the members' builds are waiting for their turn
+            with pytest.raises(live.Pending):
+                live.built_apart(conn, ("shared",), made("shared"), wait=0.0, first=True)
+        release.set()
+        for thread in list(live._viewers(store.engine).building.values()):
+            thread.join(30)
+        assert order[0] == "shared"
+        assert sorted(order[1:]) == ["own-a", "own-b", "own-c"]
+    finally:
+        release.set()
+        live.clear()

@@ -582,12 +582,15 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
                 lambda: viewer_network(r, base, as_of=who.as_of),
             )
 
-    net = mine(built_apart(conn, key, build, wait=wait))
+    # the network shared by every member who sees the same ties is built before
+    # any member's own (one build at a time): a refresh never waits for a queue
+    first = shared is not None
+    net = mine(built_apart(conn, key, build, wait=wait, first=first))
     if who.as_of is None:
         ids = None if net is None else net.graph.person_ids
         inside = set() if ids is None else set(ids[net.contacts].tolist())
         if r.first_degree() - inside:  # a contact since the build: the next one holds them
-            net = mine(built_apart(conn, key, build, wait=wait, fresh=True))
+            net = mine(built_apart(conn, key, build, wait=wait, fresh=True, first=first))
     return net
 
 

@@ -83,7 +83,8 @@ and exits: it does not settle.
 **Built apart.** A result that costs too much for any request — the
 introduction network of a whole platform, 40 s and 0.6 GB at its peak for
 10,000 members and 2 M tie rows — is built by :func:`built_apart` in a thread of
-the server process, one build at a time, and shown to every request that asks
+the server process, one build at a time (a result shared by many viewers before
+one viewer's own, whenever each was asked), and shown to every request that asks
 for it while it is at most :data:`MAX_AGE` seconds old (for ever while nothing
 changed); the first request after :data:`REFRESH_AFTER` seconds with a change
 starts the next build and is shown the one it has. A request waits for a build
@@ -651,9 +652,40 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
 REFRESH_AFTER = 300.0
 #: seconds after which a result built apart is shown no more once the data changed
 MAX_AGE = 900.0
-# one build apart at a time in a process: a build reads the whole network, and its
-# peak memory is many times what it keeps (several at once held 14 GB in one worker)
-_BUILD_LOCK = threading.Lock()
+
+
+class _BuildTurns:
+    """One build apart at a time in a process — a build reads the whole network,
+    and its peak memory is many times what it keeps (several at once held 14 GB in
+    one worker) — and the builds asked for ``first`` (the result shared by every
+    viewer who sees the same ties) before the others (a viewer's own), whenever
+    they were asked: a shared refresh waits for the build running, never for a
+    queue of members' own builds (each as long as the shared one on a platform)."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.busy = False
+        self.waiting_first = 0
+
+    @contextmanager
+    def turn(self, first: bool) -> Iterator[None]:
+        with self.cond:
+            self.waiting_first += first
+            try:
+                while self.busy or (not first and self.waiting_first):
+                    self.cond.wait()
+            finally:
+                self.waiting_first -= first
+            self.busy = True
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.busy = False
+                self.cond.notify_all()
+
+
+_BUILDS = _BuildTurns()
 
 
 class Pending(Exception):
@@ -693,6 +725,7 @@ def built_apart(
     *,
     wait: float | None = None,
     fresh: bool = False,
+    first: bool = False,
 ) -> T:
     """``compute(connection)``, built once for every request that asks for ``key``,
     apart from the requests: for a result that costs too much to compute in a
@@ -711,8 +744,10 @@ def built_apart(
     built before the graph's last change is not shown (and the next build
     starts): the caller saw that it misses something the request must see. An
     error of the build is raised to the requests waiting for it, once (a refresh's
-    error leaves the result there shown). A command (not a server) computes on its
-    own connection and reuses the result only while the data is exactly as it was.
+    error leaves the result there shown). Builds run one at a time, those asked
+    ``first`` (a result shared by many viewers) before the others. A command (not
+    a server) computes on its own connection and reuses the result only while the
+    data is exactly as it was.
 
     What is kept counts against the process's memory budget, like the viewers'
     entries (dropped first); at most :data:`COMMON` such results."""
@@ -744,12 +779,12 @@ def built_apart(
             viewers.built.move_to_end(key)
             if _shown(kept, found, now, fresh):
                 if kept.stamp != found and now - kept.at >= REFRESH_AFTER:
-                    _start(viewers, engine, key, compute)
+                    _start(viewers, engine, key, compute, first)
                 return kept.value
         if kept is not None and kept.error is not None:
             del viewers.built[key]  # raised once: the next request builds again
             raise kept.error
-        thread = _start(viewers, engine, key, compute)
+        thread = _start(viewers, engine, key, compute, first)
     thread.join(wait)
     with viewers.lock:
         kept = viewers.built.get(key)
@@ -781,9 +816,14 @@ def _shown(kept: _Built, found: tuple[int, int], now: float, fresh: bool) -> boo
 
 
 def _start(
-    viewers: _Viewers, engine: Engine, key: Hashable, compute: Callable[[Connection], Any]
+    viewers: _Viewers,
+    engine: Engine,
+    key: Hashable,
+    compute: Callable[[Connection], Any],
+    first: bool = False,
 ) -> threading.Thread:
-    """The build of ``key`` running (started now if none was); under ``viewers.lock``."""
+    """The build of ``key`` running (started now if none was; its turn before the
+    others' with ``first``); under ``viewers.lock``."""
     running = viewers.building.get(key)
     if running is not None:
         return running
@@ -795,7 +835,7 @@ def _start(
         stamp = (-1, -1)
         size = 0
         try:
-            with _BUILD_LOCK, background():
+            with _BUILDS.turn(first), background():
                 began = time.monotonic()
                 with engine.connect() as c, c.begin():
                     stamp = counters(c) or stamp
