@@ -90,3 +90,25 @@ def _loaded(args, watched):
         check=True,
     )
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_command_collects_young_objects_less_often_the_server_as_python_does(monkeypatch):
+    import gc
+
+    from weakties.cli import main as cli_main
+
+    default = gc.get_threshold()
+    seen = {}
+    # the command itself is not run: only what main() sets before it
+    monkeypatch.setattr(
+        cli_main, "app_for", lambda args: lambda: seen.setdefault(args[0], gc.get_threshold())
+    )
+    try:
+        for command in ("people", "serve"):
+            gc.set_threshold(*default)
+            monkeypatch.setattr(sys, "argv", ["weakties", command])
+            cli_main.main()
+    finally:
+        gc.set_threshold(*default)
+    assert seen["people"][0] == max(default[0], cli_main.YOUNG_THRESHOLD) > 700
+    assert seen["serve"] == default

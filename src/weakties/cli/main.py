@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -228,9 +229,34 @@ def app_for(args: list[str]) -> typer.Typer:
     return _built(only=name)
 
 
+#: young objects allocated between two collections of the youngest generation in a
+#: command (Python's default: 700)
+YOUNG_THRESHOLD = 20_000
+
+
+def _collect_less(args: list[str]) -> None:
+    """Run the garbage collector's youngest generation every :data:`YOUNG_THRESHOLD`
+    allocations instead of every 700, in a command that computes once and exits.
+
+    A command allocates some hundreds of thousands of objects before its answer
+    (its modules, SQLAlchemy's tables and compiled statements, the rows it reads),
+    nearly all kept to the end and none of them garbage; with the default
+    thresholds the collector ran some 230 times during ``weakties degree`` and
+    scanned the same survivors again in its older generations, twice in full:
+    0.1 to 0.18 s of CPU of a one-second command, 0.05 s with this threshold.
+    Garbage cycles are still collected, in larger batches. The server (``serve``)
+    keeps Python's thresholds: it manages its collector itself
+    (:mod:`weakties.service.live`)."""
+    if _named(args) == "serve":
+        return
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, YOUNG_THRESHOLD), *older)
+
+
 def main() -> None:
     """Entry point of the ``weakties`` command."""
     _numba_cache()
+    _collect_less(sys.argv[1:])
     try:
         app_for(sys.argv[1:])()
     except KeyboardInterrupt:
