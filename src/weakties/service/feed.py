@@ -188,18 +188,18 @@ def _newest(conn: Connection, query: Any, until: dt.datetime, count: int) -> lis
     return list(conn.execute(ordered))
 
 
-def _careers(
-    conn: Connection,
-    viewer: Viewer,
-    r: Reader,
-    after: tuple[dt.datetime, int, int] | None,
-    limit: int,
-    first: set[int],
-) -> list[tuple[tuple[dt.datetime, int, int], FeedItem]]:
+def _career_events(
+    conn: Connection, viewer: Viewer, r: Reader
+) -> tuple[list[dict[str, Any]], dict[int, dt.datetime], dict[int, str], str | None]:
+    """The career moves the viewer may see, when each was found, the members'
+    handles and the viewer's own; kept for the viewer while neither the graph nor
+    the traces changed (the events are traces, who may see them the graph's)."""
     # a block hides each one's moves from the other; a suspended member's from all
     events = r.events(kinds=["career_move"], hide=hidden_people(conn, viewer))
+    me = member_of(viewer)
+    my_handle = conn.execute(select(Member.handle).where(Member.id == me)).scalar()
     if not events:
-        return []
+        return [], {}, {}, my_handle
     detected = dict(
         conn.execute(
             select(Event.id, Event.detected_at).where(Event.id.in_([e["id"] for e in events]))
@@ -212,10 +212,22 @@ def _careers(
             )
         ).all()
     )
-    me = member_of(viewer)
-    from weakties.model.tables import Member as M
+    return events, detected, handles, my_handle
 
-    my_handle = conn.execute(select(M.handle).where(M.id == me)).scalar()
+
+def _careers(
+    conn: Connection,
+    viewer: Viewer,
+    r: Reader,
+    after: tuple[dt.datetime, int, int] | None,
+    limit: int,
+    first: set[int],
+) -> list[tuple[tuple[dt.datetime, int, int], FeedItem]]:
+    from weakties.service.live import memo
+
+    events, detected, handles, my_handle = memo(
+        conn, viewer, "feed_careers", lambda: _career_events(conn, viewer, r)
+    )
     out = []
     for e in events:
         at = detected[e["id"]]

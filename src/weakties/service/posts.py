@@ -154,7 +154,7 @@ class PostView:
     comments: list[CommentView] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Visibility:
     """What decides, for one viewer, which posts they may read."""
 
@@ -204,7 +204,20 @@ class Visibility:
 
 def visibility(conn: Connection, viewer: Viewer, scoped: Reader | None = None) -> Visibility:
     """What decides which posts the viewer may read (``scoped``: the viewer's reader,
-    when the caller reads more through it)."""
+    when the caller reads more through it).
+
+    Kept for the viewer while the graph is unchanged (:func:`weakties.service.live.memo`:
+    blocks, suspensions, ties, members and the group positions it is read from are
+    all of the graph's tables); shared by the requests that use it, so nobody
+    changes it."""
+    from weakties.service.live import memo
+
+    return memo(
+        conn, viewer, "post_visibility", lambda: _visibility(conn, viewer, scoped), traces=False
+    )
+
+
+def _visibility(conn: Connection, viewer: Viewer, scoped: Reader | None) -> Visibility:
     me = member_of(viewer)
     hidden = hidden_members(conn, viewer)
     groups = member_groups(conn, me, viewer.person_id)
