@@ -548,3 +548,143 @@ def test_a_command_builds_the_shared_network_once_for_several_targets(
     with store.engine.begin() as conn:
         intro.who_can_introduce(conn, viewer(conn, handle), org_id=orgs[3])
     assert len(builds) == 2
+
+
+def _building(store: Store) -> list[Any]:
+    return list(live._viewers(store.engine).building.values())
+
+
+def _sharing(conn: Any) -> dict[int, str]:
+    from weakties.model.tables import Member
+
+    return dict(conn.execute(select(Member.person_id, Member.sharing)).all())
+
+
+def test_a_change_that_only_adds_makes_nobody_wait_one_that_removes_does(store: Store) -> None:
+    """One shared network whoever shares: a member who starts sharing by name (or
+    signs up) gives everyone more to see, and the network there is is served at
+    once, its refresh left to REFRESH_AFTER; a member whose ties it holds who
+    stops sharing makes the viewers wait for a network built since — and even
+    from the network built before, no path through them is shown."""
+    from weakties.service.admin import set_sharing
+
+    handle = _shared_viewers(store)[0]
+    with store.engine.connect() as conn:
+        members = _members(conn)
+        me = viewer(conn, handle)
+        contacts = reader(conn, me).first_degree()
+    # a member who does not share by name yet (nor knows the viewer)
+    newcomer = next(
+        h for p, (_m, h) in sorted(members.items()) if p not in contacts and h != handle
+    )
+    with store.engine.begin() as conn:
+        set_sharing(conn, viewer(conn, newcomer), "counts")
+    _server(store)
+    oid, way = _first_way(store, handle)
+    assert way.contact is not None and way.contact.handle != newcomer
+    built = _built(store)
+    assert len(built) == 1 and not _building(store)
+    with store.engine.begin() as conn:
+        set_sharing(conn, viewer(conn, newcomer), "names")
+    with store.engine.begin() as conn:
+        who = viewer(conn, handle)
+        assert who.scope.names > built[0].scope.names  # the viewer may see more
+        found = intro.who_can_introduce(conn, who, org_id=oid, wait=0.0)  # no wait
+    assert found.paths
+    assert _built(store) == built and not _building(store)  # served, no build started
+
+    # the broker's contact on the way shown stops sharing by name
+    leaver = way.contact.handle
+    with store.engine.begin() as conn:
+        set_sharing(conn, viewer(conn, leaver), "counts")
+    with store.engine.begin() as conn, pytest.raises(live.Pending):
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid, wait=0.0)
+    # the network built before, were it served, shows no path through them
+    with store.engine.begin() as conn:
+        who = viewer(conn, handle)
+        old = netmod.viewer_network(reader(conn, who), built[0])
+        real = intro._network
+        try:
+            intro._network = lambda *_a, **_k: old  # type: ignore[assignment]
+            shown = intro._introducers(
+                conn, who, "x", f"org:#{oid}", oid, None, "job", intro.PATHS_SHOWN, None
+            )
+        finally:
+            intro._network = real  # type: ignore[assignment]
+    assert shown.paths
+    assert leaver not in {p.contact.handle for p in shown.paths if p.contact}
+    assert leaver not in {p.broker.handle for p in shown.paths if p.broker}
+    for thread in _building(store):
+        thread.join(120)
+    with store.engine.begin() as conn:
+        again = intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid, wait=0.0)
+    assert leaver not in {p.contact.handle for p in again.paths if p.contact}
+    newer = _built(store)
+    assert newer != built and members[way.contact.person_id][0] not in newer[0].scope.names
+
+
+def test_a_new_contact_s_paths_are_there_without_a_shared_build(store: Store) -> None:
+    """A member who makes a contact after the shared network's build sees their
+    paths through that contact at once: the contact is added to the member's own
+    part of the network, and no build starts before REFRESH_AFTER."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from weakties.opportunity.paths import find_paths
+
+    handle = _shared_viewers(store)[0]
+    _server(store)
+    _first_way(store, handle)
+    built = _built(store)
+    g = built[0].graph
+    ids = g.person_ids
+    with store.engine.connect() as conn:
+        who = viewer(conn, handle)
+        r = reader(conn, who)
+        members = _members(conn)
+        sharing = _sharing(conn)
+        contacts = r.first_degree()
+        me = who.person_id
+        orgs = list(conn.execute(select(Organization.id).order_by(Organization.id)).scalars())
+        chosen = None
+        for org in orgs[:60]:
+            targets = [t for t in _targets(r, org) if t not in contacts and t != me]
+            nodes = _nodes(built[0], targets) if targets else np.empty(0, np.int64)
+            if not nodes.size:
+                continue
+            for t in nodes.tolist():
+                for b in g.neighbors(t).tolist():
+                    pid = int(ids[b])
+                    if pid != me and pid not in contacts and sharing.get(pid) == "names":
+                        chosen = (org, pid, targets)
+                        break
+                if chosen:
+                    break
+            if chosen:
+                break
+    assert chosen, "someone in the network, not yet a contact, knows someone at an organisation"
+    org, new, targets = chosen
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(Tie).values(
+                person_a_id=min(me, new),
+                person_b_id=max(me, new),
+                source="platform",
+                asserted_by=members[me][0],
+                since=utcnow() - dt.timedelta(minutes=1),
+                confidence=1.0,
+            )
+        )
+    with store.engine.begin() as conn:
+        who = viewer(conn, handle)
+        net = intro._network(conn, who, wait=0.0)  # no wait: no build needed
+        assert new in reader(conn, who).first_degree()
+    assert _built(store) == built and not _building(store)
+    node = int(np.searchsorted(net.graph.person_ids, new))
+    assert net.graph.person_ids[node] == new and node in net.contacts.tolist()
+    paths = find_paths(net, _nodes(net, targets))
+    assert (paths.first == node).any()  # their paths through the new contact
+    assert built[0].graph.neighbors(built[0].graph.node_of(me)).size == (
+        net.contacts.size - 1
+    )  # the shared graph itself unchanged

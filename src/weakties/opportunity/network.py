@@ -37,6 +37,7 @@ from weakties.ties.strength import TieScores, score_ties
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
+    from weakties.store.scope import Scope
 
 __all__ = [
     "INFERRED_STRENGTH",
@@ -332,6 +333,8 @@ class SharedNetwork:
     prior: np.ndarray  # float64: each pair's prior strength by source
     as_of: dt.datetime
     made: float = field(default_factory=time.monotonic)  # which build this is
+    # the scope it was built for: whose ties it holds (members sharing by name)
+    scope: Scope | None = None
 
 
 def shared_network(
@@ -367,7 +370,7 @@ def shared_network(
         graph.n_nodes,
         graph.n_edges,
     )
-    return SharedNetwork(graph, keys, prior, when)
+    return SharedNetwork(graph, keys, prior, when, scope=reader.scope)
 
 
 def viewer_network(
@@ -380,7 +383,13 @@ def viewer_network(
 
     The viewer's ties are the only ones whose strength differs from the shared
     network's, and a path uses one of them only as its first step (its ``ask``):
-    they are kept beside the graph (:attr:`IntroNetwork.ask`), not in a copy of it."""
+    they are kept beside the graph (:attr:`IntroNetwork.ask`), not in a copy of it.
+
+    The shared network may be minutes old: a contact the viewer made since its
+    build (a declared tie, as of now) with someone in it is added to the viewer's
+    own part — their paths through that contact are there at once, without a
+    build of the shared network — in a copy of the graph with those ties
+    (:func:`_with_own_ties`), kept until the next build holds them."""
     member, me = reader.scope.member_id, reader.scope.person_id
     if member is None or me is None:
         raise ValueError("an introduction network is a member's: give a member's reader")
@@ -388,28 +397,96 @@ def viewer_network(
     ids = g.person_ids
     assert ids is not None
     at_me, found = _find(ids, np.array([me]))
-    if not found[0]:
+    node = int(at_me[0]) if found[0] else -1
+    added = np.empty(0, np.int64)
+    added_people = np.empty(0, np.int64)
+    if as_of is None:
+        now = np.array(sorted(reader.first_degree()), dtype=np.int64)
+        at, inside = _find(ids, now)
+        known = g.neighbors(node) if node >= 0 else np.empty(0, np.int32)
+        added = np.setdiff1d(at[inside], known)
+    if added.size:
+        added_people = ids[added]
+        g, node = _with_own_ties(g, me, added, NOMINAL_STRENGTH)
+        ids = g.person_ids
+        assert ids is not None
+    elif node < 0:
         return None
-    node = int(at_me[0])
     when = as_of or reader.now
     own = score_ties(reader, as_of=when)
     row = slice(int(g.indptr[node]), int(g.indptr[node + 1]))
     contacts = g.indices[row]
     ask = np.asarray(g.strength[row], dtype=np.float32).copy()
     if len(own):
-        others = np.where(own.table.a == me, own.table.b, own.table.a)
+        others = np.where(own.table.a == me, own.table.b, own.table.a).astype(np.int64)
         at, tied = _find(shared.pair_keys, pair_key(others, np.full_like(others, me)))
-        slot, inside = _find(contacts, np.searchsorted(ids, others[tied]))
-        value = np.maximum(np.asarray(own.score, dtype=np.float64)[tied], shared.prior[at[tied]])
+        # the floor of each: the source's prior in the shared network, a declared
+        # tie's for a contact made since its build
+        prior = np.full(others.size, NOMINAL_STRENGTH)
+        prior[tied] = shared.prior[at[tied]]
+        usable = tied | np.isin(others, added_people)
+        at_node, in_graph = _find(ids, others)
+        slot, inside = _find(contacts, at_node)
+        inside &= in_graph & usable
+        value = np.maximum(np.asarray(own.score, dtype=np.float64), prior)
         ask[slot[inside]] = value[inside]
     asked = ask_history(reader, when)
     brokers = np.array(sorted(asked), dtype=np.int64)
-    at_broker, known = _find(ids, brokers)
+    at_broker, known_broker = _find(ids, brokers)
     history = {
         int(n): asked[int(pid)]
-        for n, pid in zip(at_broker[known].tolist(), brokers[known].tolist(), strict=True)
+        for n, pid in zip(
+            at_broker[known_broker].tolist(), brokers[known_broker].tolist(), strict=True
+        )
     }
     return IntroNetwork(g, node, _ego_ties(own, g), when, history, member, ask=ask)
+
+
+def _with_own_ties(g: Graph, me: int, others: np.ndarray, strength: float) -> tuple[Graph, int]:
+    """``g`` with ties of ``strength`` between the person ``me`` and the nodes
+    ``others`` (none tied to them in ``g``), and ``me``'s node (a node for them,
+    in person id order, if they had none): the viewer's contacts made since a
+    shared network's build. A copy of the graph's arrays (what a kernel reads:
+    the novelty of a contact, the mutual contacts and the "only way" are counted
+    on both ends' rows); the shared graph is not changed."""
+    ids = g.person_ids
+    assert ids is not None
+    at, found = _find(ids, np.array([me]))
+    node = int(at[0])
+    indptr, indices, person_ids, org_indptr = g.indptr, g.indices, ids, g.org_indptr
+    others = np.asarray(others, dtype=np.int64)
+    if not found[0]:
+        # the nodes from the viewer's place on move up one
+        indices = indices + (indices >= node).astype(indices.dtype)
+        others = others + (others >= node)
+        indptr = np.insert(indptr, node, indptr[node])
+        person_ids = np.insert(ids, node, me)
+        if org_indptr is not None:
+            org_indptr = np.insert(org_indptr, node, org_indptr[node])
+    n = indptr.size - 1
+    rows = np.concatenate([np.full(others.size, node, np.int64), others])
+    cols = np.concatenate([others, np.full(others.size, node, np.int64)])
+    pos = np.array(
+        [
+            int(indptr[r]) + int(np.searchsorted(indices[indptr[r] : indptr[r + 1]], c))
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    order = np.lexsort((cols, pos))  # at one place, in node order (each row sorted)
+    shift = np.zeros(n + 1, np.int64)
+    shift[1:] = np.cumsum(np.bincount(rows, minlength=n))
+    graph = dataclasses.replace(
+        g,
+        indptr=indptr + shift,
+        indices=np.insert(indices, pos[order], cols[order].astype(indices.dtype)),
+        strength=np.insert(g.strength, pos[order], np.float32(strength)),
+        person_ids=person_ids,
+        org_indptr=org_indptr,
+        _volume=None,
+        _node_of=g._node_of if found[0] else None,
+    )
+    return graph, node
 
 
 def network_from_graph(

@@ -73,6 +73,8 @@ from weakties.service.social import (
 if TYPE_CHECKING:
     import numpy as np
 
+    from weakties.store.scope import Scope
+
 __all__ = [
     "PATHS_SHOWN",
     "IntroLedger",
@@ -530,12 +532,34 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
     ties are scored by their own model in the request
     (:func:`weakties.opportunity.network.viewer_network`). It was built for each
     viewer from every tie and trace of the platform on their first visit, tens of
-    seconds and gigabytes each at 10,000 members. It may be some minutes old (at
-    most ``weakties.service.live.MAX_AGE`` seconds once the data changed): what is
-    shown of it is checked against the request's data (:func:`_shown`), and a
-    viewer with a contact it does not hold yet waits for the next build. A viewer
-    who sees other ties than everyone (one who does not share by name, one with a
-    block) has a network of their own, built apart too.
+    seconds and gigabytes each at 10,000 members. A viewer who sees other ties
+    than everyone (one who does not share by name, one with a block) has a network
+    of their own, built apart too (and one with a contact it does not hold yet
+    waits for their next one).
+
+    **Served while it is refreshed.** The shared network may be some minutes old
+    (at most ``weakties.service.live.MAX_AGE`` seconds once the data changed; the
+    first request ``REFRESH_AFTER`` seconds after its build with a change starts
+    the next one). It is one network whoever shares (its key does not hold the
+    members sharing: it holds the scope it was built for), and the rule for
+    serving it while the next one is built is:
+
+    - a change that only adds to what the viewer may see — a sign-up, a member
+      who starts sharing by name, a new tie, a contact of the viewer's own — never
+      makes them wait: they are served the network there is, which holds less
+      than they may see, not more (their own new contacts are added to their own
+      part at once: :func:`weakties.opportunity.network.viewer_network`; the rest
+      reaches them with the next build);
+    - a change that removes what they may see — a member whose ties it holds no
+      longer shares them by name (or by count), or leaves — makes them wait for a
+      network built since (:func:`_still_seen`); a block or a suspension makes the
+      viewer's network their own (above);
+    - whatever it holds, nothing is shown of it unchecked: every tie of each
+      shown path (and of a draft's) is read again as the viewer may see it now,
+      and the people on it checked for blocks, suspensions and sharing
+      (:func:`_shown`, :func:`_usable`), so a path through someone who stopped
+      sharing, or a tie that ended, is never shown even from a network built
+      before.
 
     Raises
     ------
@@ -568,10 +592,12 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
 
     else:
         inferred = inference_enabled(r)
-        key = ("introductions", shared, inferred, who.as_of, who.now.date())
+        # one network for every member who sees what everyone sees, whoever shares
+        # by name when it is built (see "Served while it is refreshed" above)
+        key = ("introductions", "shared", inferred, who.as_of, who.now.date())
 
         def build(c: Connection) -> Any:
-            found = Reader(c, shared, now=who.now, clock=who.clock)
+            found = Reader(c, _everyone(c), now=who.now, clock=who.clock)
             return shared_network(found, as_of=who.as_of, inferred=inferred)
 
         def mine(base: Any) -> Any:
@@ -585,13 +611,38 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
     # the network shared by every member who sees the same ties is built before
     # any member's own (one build at a time): a refresh never waits for a queue
     first = shared is not None
-    net = mine(built_apart(conn, key, build, wait=wait, first=first))
+    base = built_apart(conn, key, build, wait=wait, first=first)
+    if shared is not None:
+        if not _still_seen(base.scope, shared):
+            # a member whose ties it holds no longer shares them by name: a
+            # network built since that change (the request waits for it)
+            base = built_apart(conn, key, build, wait=wait, fresh=True, first=True)
+        # the viewer's contacts since its build are in their own part (viewer_network)
+        return mine(base)
+    net = base
     if who.as_of is None:
         ids = None if net is None else net.graph.person_ids
         inside = set() if ids is None else set(ids[net.contacts].tolist())
         if r.first_degree() - inside:  # a contact since the build: the next one holds them
-            net = mine(built_apart(conn, key, build, wait=wait, fresh=True, first=first))
+            net = built_apart(conn, key, build, wait=wait, fresh=True)
     return net
+
+
+def _everyone(conn: Connection) -> Scope:
+    """The shared view's scope as ``conn`` reads the members now: the ties of
+    every member who shares by name (what a shared network is built for)."""
+    from weakties.service.context import _members
+    from weakties.store.scope import shared_scope
+
+    return shared_scope([(m, p, level) for m, p, level, _ in _members(conn).rows])
+
+
+def _still_seen(built: Scope | None, now: Scope) -> bool:
+    """Whether the viewers of the shared view ``now`` may still see everything a
+    network built for the scope ``built`` holds: everyone it counted still shares
+    as much (a member who shares since, or signed up since, changes nothing of
+    that: the viewers see more than it holds, not less)."""
+    return built is not None and built.names <= now.names and built.counts <= now.counts
 
 
 def _apart(who: Viewer) -> bool:
