@@ -688,3 +688,139 @@ def test_a_new_contact_s_paths_are_there_without_a_shared_build(store: Store) ->
     assert built[0].graph.neighbors(built[0].graph.node_of(me)).size == (
         net.contacts.size - 1
     )  # the shared graph itself unchanged
+
+
+def _mutual(p: intro.Introducer) -> int:
+    import re
+
+    found = re.search(r"(\d+) mutual contacts?", p.why)
+    assert found, p.why
+    return int(found.group(1))
+
+
+def _end_tie(conn: Any, a: int, b: int) -> int:
+    return int(
+        conn.execute(
+            update(Tie)
+            .where(Tie.person_a_id == min(a, b), Tie.person_b_id == max(a, b))
+            .where(Tie.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        ).rowcount
+    )
+
+
+def test_the_counts_beside_a_path_are_counted_on_the_ties_read_again(store: Store) -> None:
+    """Served from a network built before a change, the counts shown are those
+    of the ties as they stand: a mutual contact whose tie with the viewer ended
+    is no longer counted, nor a person there the viewer no longer knows."""
+    from weakties.opportunity.paths import find_paths
+
+    handles = _shared_viewers(store)
+    _server(store)
+    with store.engine.connect() as conn:
+        orgs = list(conn.execute(select(Organization.id).order_by(Organization.id)).scalars())
+    chosen = None
+    for handle in handles[:6]:
+        for oid in orgs[:40]:
+            with store.engine.begin() as conn:
+                who = viewer(conn, handle)
+                found = intro.who_can_introduce(conn, who, org_id=oid)
+                net = intro._network(conn, who)
+                targets = _targets(reader(conn, who), oid)
+            g, me = net.graph, net.viewer
+            direct = [
+                int(g.person_ids[t])
+                for t in find_paths(net, _nodes(net, targets)).known_directly().tolist()
+            ]
+            for way in found.paths:
+                if way.broker is None or _mutual(way) < 1:
+                    continue
+                b = g.node_of(way.broker.person_id)
+                ends = {way.broker.person_id, way.contact.person_id if way.contact else -1}
+                mutual = [int(g.person_ids[m]) for m in g.mutual(me, b).tolist()]
+                gone = next((m for m in mutual if m not in ends), None)
+                known = next((p for p in direct if p not in ends and p not in mutual), None)
+                if gone is not None and known is not None:
+                    ended = len({gone, known} & set(direct))  # people known there
+                    chosen = (handle, oid, way, found, int(g.person_ids[me]), gone, known, ended)
+                    break
+            if chosen:
+                break
+        if chosen:
+            break
+    assert chosen, "a way in through a broker with a mutual contact, and a person known there"
+    handle, oid, way, before, me_pid, gone, known, ended = chosen
+    assert way.broker is not None
+    built = _built(store)
+    with store.engine.begin() as conn:
+        assert _end_tie(conn, me_pid, gone)
+        assert _end_tie(conn, me_pid, known)
+    with store.engine.begin() as conn:
+        after = intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid)
+    assert _built(store) == built  # the same network, built before
+    again = next(p for p in after.paths if p.broker and p.broker.person_id == way.broker.person_id)
+    assert _mutual(again) == _mutual(way) - 1
+    assert after.known_directly == before.known_directly - ended
+
+
+def test_your_only_way_is_told_on_the_ties_read_again(store: Store) -> None:
+    """A target two brokers reached in the network built before: once the other
+    broker's ways there ended, the way shown is "your only way" to them."""
+    from itertools import pairwise
+
+    from weakties.opportunity.paths import find_paths
+
+    def pair(a: int, b: int) -> tuple[int, int]:
+        return (min(a, b), max(a, b))
+
+    handles = _shared_viewers(store)
+    _server(store)
+    with store.engine.connect() as conn:
+        orgs = list(conn.execute(select(Organization.id).order_by(Organization.id)).scalars())
+    chosen = None
+    for handle in handles[:6]:
+        for oid in orgs[:40]:
+            with store.engine.begin() as conn:
+                who = viewer(conn, handle)
+                found = intro.who_can_introduce(conn, who, org_id=oid)
+                net = intro._network(conn, who)
+            g = net.graph
+            me = int(g.person_ids[net.viewer])
+            for way in found.paths:
+                if way.length != 2 or way.broker is None or way.contact is None:
+                    continue
+                if "your only way" in way.why:
+                    continue
+                b, t = way.broker.person_id, way.contact.person_id
+                paths = find_paths(net, np.array([g.node_of(t)]))
+                others = np.flatnonzero((paths.length > 1) & (paths.first != g.node_of(b)))
+                if not 0 < others.size <= 4:
+                    continue
+                shown = {pair(me, b), pair(b, t)}
+                # one onward tie of each other way there, none of the way shown
+                cut = set()
+                for j in others.tolist():
+                    free = [pair(*s) for s in pairwise(paths.people(j)[1:])]
+                    free = [s for s in free if s not in shown]
+                    if not free:
+                        break
+                    cut.add(free[0])
+                else:
+                    chosen = (handle, oid, way, cut)
+                    break
+            if chosen:
+                break
+        if chosen:
+            break
+    assert chosen, "a way shown to a target another broker reaches too"
+    handle, oid, way, cut = chosen
+    built = _built(store)
+    with store.engine.begin() as conn:
+        for a, c in cut:
+            assert _end_tie(conn, a, c)
+    with store.engine.begin() as conn:
+        after = intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid)
+    assert _built(store) == built  # the same network, built before
+    again = next(p for p in after.paths if p.broker_name == way.broker_name)
+    assert again.contact == way.contact
+    assert "your only way" in again.why

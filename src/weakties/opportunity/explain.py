@@ -185,7 +185,10 @@ def explain_paths(
         broker = pid[b]
         facts = net.ego.take(np.array([b]))
         klass = str(facts["klass"][0])
-        mutual = int(g.mutual(net.viewer, b).size)
+        # counted again on the ties as they stand, when the network may be old
+        # (:func:`weakties.service.introductions._recount`)
+        counted = paths.extra.get("mutual", {}).get(b)
+        mutual = int(g.mutual(net.viewer, b).size) if counted is None else int(counted)
         ego_line = ego_text(klass, facts["contacts_last_year"][0], facts["days_since_contact"][0])
         record["broker"] = {
             "id": broker,

@@ -122,6 +122,8 @@ def introductions(
     direct = explain_paths(reader, paths, paths.direct()[:limit], roles=targets.roles)
     summary = paths.summary()
     summary["targets"] = targets.total
+    if "known_directly" in paths.extra:  # counted again by ``pick`` (an old network)
+        summary["targets_known_directly"] = int(paths.extra["known_directly"])
     return {
         "target": targets.label,
         "purpose": purpose,

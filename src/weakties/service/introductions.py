@@ -465,6 +465,16 @@ def _shown(
         sources = _sources(conn, who) if apart else []
         looked: set[tuple[int, int]] = set()
         there: set[tuple[int, int]] = set()
+
+        def standing(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+            """The ties of ``pairs`` as the viewer may see them now (read once each)."""
+            assert r is not None
+            new = pairs - looked
+            if new:
+                there.update(r.tied_pairs(new, sources=sources, as_of=who.as_of))
+                looked.update(new)
+            return there
+
         keep: list[int] = []
         brokers: set[int] = set()
         ok = held = 0
@@ -480,10 +490,7 @@ def _shown(
                 steps = _steps(hops)
                 if not looked.issuperset(steps):
                     # this path's ties and the next ones' in one read: most are shown
-                    batch = {p for row in rows[at : at + 4 * limit] for p in _steps(row[4])}
-                    batch -= looked
-                    there |= r.tied_pairs(batch, sources=sources, as_of=who.as_of)
-                    looked |= batch
+                    standing({p for row in rows[at : at + 4 * limit] for p in _steps(row[4])})
                 if not there.issuperset(steps):
                     continue
             if status != "ok":
@@ -492,9 +499,59 @@ def _shown(
                 ok += 1
             brokers.add(broker)
             keep.append(i)
+        if r is not None:
+            _recount(paths, keep, standing)
         return np.array(keep, dtype=chosen.dtype)
 
     return pick
+
+
+def _recount(
+    paths: Any, keep: list[int], standing: Callable[[set[tuple[int, int]]], set[tuple[int, int]]]
+) -> None:
+    """The counts shown with the paths ``keep`` of a network that may be minutes
+    old (see :func:`_network`), counted again on the ties as the viewer may see
+    them now (``standing``), as the paths themselves are checked: each broker's
+    mutual contacts, the people there the viewer knows (both in ``paths.extra``,
+    which :func:`weakties.opportunity.explain.explain_paths` and the summary
+    read), and whether a path is the viewer's only way to its target (another
+    broker's way there counts only if its ties all still stand)."""
+    import numpy as np
+
+    g, me = paths.net.graph, paths.net.viewer
+    ids = g.person_ids
+    me_pid = int(ids[me])
+    brokers = sorted({int(paths.first[i]) for i in keep})
+    shared = {b: ids[g.mutual(me, b)].tolist() for b in brokers}
+    direct = ids[paths.known_directly()].tolist()
+    wanted = {_pair(me_pid, p) for p in direct}
+    for b, people in shared.items():
+        wanted |= {_pair(me_pid, m) for m in people} | {_pair(int(ids[b]), m) for m in people}
+    now = standing(wanted)
+    paths.extra["mutual"] = {
+        b: sum(_pair(me_pid, m) in now and _pair(int(ids[b]), m) in now for m in people)
+        for b, people in shared.items()
+    }
+    paths.extra["known_directly"] = sum(_pair(me_pid, p) in now for p in direct)
+    for i in keep:
+        if paths.only_way[i]:
+            continue  # the only broker there was: no other way in since (the network's)
+        others = np.flatnonzero(
+            (paths.target == paths.target[i]) & (paths.length > 1) & (paths.first != paths.first[i])
+        )
+        alone = True
+        for start in range(0, others.size, 16):
+            ways = [_steps(paths.people(j)) for j in others[start : start + 16].tolist()]
+            now = standing({p for steps in ways for p in steps})
+            if any(now.issuperset(steps) for steps in ways):
+                alone = False
+                break
+        if alone:
+            paths.only_way[i] = True
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
 
 
 def _steps(people: list[int]) -> list[tuple[int, int]]:
@@ -559,7 +616,9 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
       and the people on it checked for blocks, suspensions and sharing
       (:func:`_shown`, :func:`_usable`), so a path through someone who stopped
       sharing, or a tie that ended, is never shown even from a network built
-      before.
+      before; and the counts shown beside the paths (mutual contacts, people
+      known there, "your only way") are counted on the ties read again
+      (:func:`_recount`), not on the network's.
 
     Raises
     ------
