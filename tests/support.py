@@ -6,7 +6,8 @@ import codecs
 import os
 import sqlite3
 import zipfile
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 
@@ -241,3 +242,21 @@ def lock_holders(db: str, name: str) -> list[int]:
             return [int(m[1]) if m else -1 for m in said]
     finally:
         store.close()
+
+
+@contextmanager
+def fit_on_short_history(ties: int = 10) -> Iterator[None]:
+    """Let ``model fit`` fit the tie model on a test world's short history.
+
+    The demo worlds tests build hold far fewer distinct pairs in touch again than
+    the measured minimum (``MIN_POSITIVES``, ``evaluation/min_history.py``); the
+    tests that use this are about what a fit does once made, not about when one
+    may be, so they lower the minimum for their module. A test of the minimum
+    itself must not."""
+    import pytest
+
+    from weakties.ties.learned import MIN_POSITIVES
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(MIN_POSITIVES, "ties", ties)
+        yield

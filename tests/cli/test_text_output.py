@@ -12,9 +12,17 @@ import re
 import pytest
 from typer.testing import CliRunner
 
+from tests.support import fit_on_short_history
 from weakties.cli.main import app
 
 runner = CliRunner()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_history():
+    """The demo world is a shorter history than a fit needs: see fit_on_short_history."""
+    with fit_on_short_history():
+        yield
 
 
 @pytest.fixture(scope="module")

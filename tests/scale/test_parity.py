@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.support import fit_on_short_history
 from weakties import service
 from weakties.scale import embedded, runs
 from weakties.scale.batch import run_batch
@@ -35,6 +36,13 @@ from weakties.ties.reasons import FITTED_MODEL
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 pq = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_history():
+    """The demo world is a shorter history than a fit needs: see fit_on_short_history."""
+    with fit_on_short_history():
+        yield
 
 
 @pytest.fixture(scope="module")

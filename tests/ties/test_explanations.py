@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tests.support import viewer_of
+from tests.support import fit_on_short_history, viewer_of
 from weakties.cli.main import app
 from weakties.demo import build_demo
 from weakties.ingest.linkedin.importer import import_linkedin
@@ -78,6 +78,13 @@ def _check_service(conn, handle):
         assert total == pytest.approx(record.log_odds, abs=1e-9)
         assert 1 / (1 + math.exp(-record.log_odds)) == pytest.approx(record.score, abs=0.00125)
         assert all(r.push != 0 for r in record.reasons)  # a part of zero says nothing
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_history():
+    """The demo world is a shorter history than a fit needs: see fit_on_short_history."""
+    with fit_on_short_history():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -137,6 +137,40 @@ def test_too_short_a_history_falls_back_and_says_why():
     assert kept.notes == thin.notes and kept.ties is None
 
 
+def test_the_minimum_history_counts_distinct_pairs_not_rows():
+    """Fewer distinct pairs than the measured minimum, each writing every 25 days
+    or so for 150 days: across the overlapping weekly cuts they give more rows of
+    each kind than the minimum, but the rows repeat the same pairs — so the
+    priors are used and the note says so."""
+    need = MIN_POSITIVES["ties"]
+    rng = np.random.default_rng(0)
+    every = np.array([(a, b) for a in range(30) for b in range(a + 1, 30)])
+    n_pairs = need - 10
+    pairs = every[rng.choice(len(every), n_pairs, replace=False)]
+    n = 6 * n_pairs
+    k = rng.integers(0, n_pairs, n)
+    flip = rng.random(n) < 0.5
+    a, b = pairs[k, 0], pairs[k, 1]
+    t = np.sort(rng.uniform(0, 150, n)) * DAY
+    traces = Traces.of(np.where(flip, a, b), np.where(flip, b, a), t)
+    fitted = fit_models(traces, 150 * DAY, pymk=False)
+    seen = fitted.summary["ties"]
+    # counted in rows, both sides would pass: the rows repeat the same pairs
+    assert seen["positives"] >= need and seen["rows"] - seen["positives"] >= need
+    assert seen["pairs"] <= n_pairs and seen["positive_pairs"] < need
+    assert fitted.ties is None
+    note = fitted.notes["ties"]
+    assert note == (
+        f"{seen['positive_pairs']} distinct pairs in touch again and "
+        f"{seen['negative_pairs']} not in the past periods; a fit needs {need} of each"
+    )
+    # the same history with the minimum at its distinct pairs is fitted
+    enough = min(seen["positive_pairs"], seen["negative_pairs"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(MIN_POSITIVES, "ties", enough)
+        assert fit_models(traces, 150 * DAY, pymk=False).ties is not None
+
+
 def test_every_tie_feature_has_a_documented_dimension():
     dims = {d for d, _ in TIE_FEATURES.values()}
     assert dims <= {

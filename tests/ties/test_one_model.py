@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tests.support import viewer_of
+from tests.support import fit_on_short_history, viewer_of
 from weakties.cli.main import app
 from weakties.demo import build_demo
 from weakties.opportunity.network import build_network
@@ -23,6 +23,13 @@ from weakties.service import ties as service
 from weakties.service.context import reader
 from weakties.ties.model import DEFAULT
 from weakties.ties.strength import choose_model, score_ties
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_history():
+    """The demo world is a shorter history than a fit needs: see fit_on_short_history."""
+    with fit_on_short_history():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.support import fit_on_short_history
 from tests.web.conftest import SECRET, post_form
 from weakties.model.tables import Organization, Person, Position
 from weakties.store.engine import Store, open_store
@@ -44,6 +45,13 @@ def _text(page: str) -> str:
     found = re.search(r"<main\b.*?</main>", page, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", " ", found.group(0) if found else page))
     return " ".join(text.split())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_history():
+    """The demo world is a shorter history than a fit needs: see fit_on_short_history."""
+    with fit_on_short_history():
+        yield
 
 
 @pytest.fixture

@@ -88,8 +88,10 @@ __all__ = [
 
 STRONG_AT = 1.0 - math.exp(-0.5)
 # Fewer positive examples than this across the training cuts and the fit is
-# not used (see evaluation/results/min_history.md).
-MIN_POSITIVES = {"ties": 100, "pymk": 50}
+# not used (see evaluation/results/min_history.md): for the tie model distinct
+# pairs in touch again (and as many not), for the ranker rows (new pairs, once
+# per cut each is new at).
+MIN_POSITIVES = {"ties": 200, "pymk": 50}
 # A kept fit serves dates up to this long after its own; later ones are refitted.
 FRESH_DAYS = 30.0
 # One recorded outcome of an introduction counts this much beside one label.
@@ -416,9 +418,17 @@ def fit_models(
         out.notes["ties"] = out.notes["pymk"] = note
         return out
     samples = tie_samples(known, cuts, horizon_days=horizon_days, ties=ties)
-    positives = int(samples.y.sum())
-    negatives = len(samples) - positives
-    out.summary["ties"] = {"rows": len(samples), "positives": positives}
+    # the threshold counts distinct pairs, as measured: the weekly cuts overlap,
+    # so one pair gives up to one row per cut, and its rows are not new evidence
+    positives = _distinct(samples.keys[samples.y == 1])
+    negatives = _distinct(samples.keys[samples.y == 0])
+    out.summary["ties"] = {
+        "rows": len(samples),
+        "positives": int(samples.y.sum()),
+        "pairs": _distinct(samples.keys),
+        "positive_pairs": positives,
+        "negative_pairs": negatives,
+    }
     if min(positives, negatives) >= MIN_POSITIVES["ties"]:
         out.ties = fit_with_validation(
             samples.x,
@@ -432,13 +442,17 @@ def fit_models(
             _use_evidence(out, known, as_of, ties, evidence)
     else:
         out.notes["ties"] = (
-            f"{positives} pairs in touch again and {negatives} not in the past periods; "
-            f"a fit needs {MIN_POSITIVES['ties']} of each"
+            f"{positives} distinct pairs in touch again and {negatives} not in the past "
+            f"periods; a fit needs {MIN_POSITIVES['ties']} of each"
         )
     if pymk:
         formed = formation_samples(known, cuts, horizon_days=horizon_days, ties=ties, spans=spans)
         new = int(formed.y.sum())
-        out.summary["pymk"] = {"rows": len(formed), "positives": new}
+        out.summary["pymk"] = {
+            "rows": len(formed),
+            "positives": new,
+            "positive_pairs": _distinct(formed.keys[formed.y == 1]),
+        }
         if new >= MIN_POSITIVES["pymk"]:
             out.pymk = fit_pymk(formed)
         else:
@@ -446,6 +460,10 @@ def fit_models(
                 f"{new} new pairs in the past periods; a fit needs {MIN_POSITIVES['pymk']}"
             )
     return out
+
+
+def _distinct(keys: np.ndarray) -> int:
+    return int(np.unique(keys).size)
 
 
 def _use_evidence(
