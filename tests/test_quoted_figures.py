@@ -1,0 +1,84 @@
+"""The evaluation figures the README and the docs quote are those of the committed
+results (evaluation/results/*.json), interval and all: a result run again with
+other figures fails here until every quote says the same."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "evaluation" / "results"
+
+
+def words(path: str) -> str:
+    """The file's text with line breaks and runs of blanks as one space."""
+    return " ".join((ROOT / path).read_text(encoding="utf-8").split())
+
+
+def figure(value: float, ci: list[float], digits: int, sign: bool = False) -> str:
+    form = f"{'+' if sign else ''}.{digits}f"
+    return f"{value:{form}} [{ci[0]:{form}}, {ci[1]:{form}}]"
+
+
+def percent(value: float, ci: list[float]) -> str:
+    return f"{100 * value:.1f} % [{100 * ci[0]:.1f} %, {100 * ci[1]:.1f} %]"
+
+
+def rolling_quotes() -> list[tuple[str, str]]:
+    r = json.loads((RESULTS / "rolling.json").read_text())
+    ties = r["ties"]["pooled"]
+    pymk = r["pymk"]["pooled"]
+
+    def auc(name: str) -> str:
+        return figure(ties[name]["auc"], ties[name]["ci"], 3)
+
+    def p10(name: str, digits: int) -> str:
+        return figure(pymk[name]["precision@10"], pymk[name]["precision@10_ci"], digits)
+
+    gain = r["ties"]["fitted_minus_best_single"]
+    lead = r["pymk"]["fitted_minus_best_single"]
+    best = r["ties"]["best_single"]
+    return [
+        ("README.md", f"ROC AUC {auc('fitted')}, against {auc(best)} for {best} alone"),
+        ("README.md", f"{auc('count')} for the message count"),
+        ("README.md", f"{auc('default model')} for the hand-set default model"),
+        ("README.md", f"precision@10 is {p10('fitted', 3)} against {p10('katz', 3)} for Katz"),
+        ("docs/ties.md", f"the model fitted on the history **{ties['fitted']['auc']:.3f}**"),
+        ("docs/ties.md", f"the default hand-set model {auc('default model')}"),
+        ("docs/ties.md", f"{best} alone, the best single feature, {auc(best)}"),
+        ("docs/ties.md", f"Fitted minus {best}: {figure(gain['auc'], gain['ci'], 3, True)}"),
+        ("docs/opportunities.md", f"Katz {p10('katz', 3)}, the former default"),
+        ("docs/opportunities.md", f"the former default {p10('previous default', 4)}"),
+        (
+            "docs/opportunities.md",
+            f"ahead of Katz by {figure(lead['precision@10'], lead['ci'], 3, True)}",
+        ),
+        ("docs/scale.md", f"precision@10 is {p10('fitted', 3)}"),
+        ("docs/scale.md", f"heuristic's {p10('previous default', 4)}"),
+    ]
+
+
+def synthetic_quotes() -> list[tuple[str, str]]:
+    s = json.loads((RESULTS / "ties.json").read_text())["synthetic"]
+    strong = s["default"]["per_class"]["strong"]
+    fitted = s["fitted"]["per_class"]["strong"]
+    default_pr = (
+        f"precision {percent(strong['precision'], strong['precision_ci'])} and recall "
+        f"{percent(strong['recall'], strong['recall_ci'])}"
+    )
+    quotes = [("README.md", f"has {default_pr}"), ("docs/ties.md", f"has {default_pr}")]
+    if any(f["fitted"] for f in s["fits"]):
+        quotes.append(
+            (
+                "docs/ties.md",
+                f"precision {percent(fitted['precision'], fitted['precision_ci'])} and "
+                f"recall {percent(fitted['recall'], fitted['recall_ci'])}",
+            )
+        )
+    return quotes
+
+
+@pytest.mark.parametrize(("path", "quote"), rolling_quotes() + synthetic_quotes())
+def test_the_docs_quote_the_committed_results(path, quote):
+    assert quote in words(path), f"{path} should say: {quote}"
