@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.support import connections, url, write_files
+from tests.support import connections, copy_sqlite, url, write_files
 from weakties.cli.main import app
 
 HUGE = "99999999999999999999"  # past a 64-bit integer
@@ -40,13 +40,22 @@ def dump(db: Path) -> list[str]:
         conn.close()
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "w.sqlite"
-    export = write_files(tmp_path / "export", {"Connections.csv": connections(ROWS)})
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The export imported once per module (``db`` hands each test a copy)."""
+    folder = tmp_path_factory.mktemp("options")
+    path = folder / "w.sqlite"
+    export = write_files(folder / "export", {"Connections.csv": connections(ROWS)})
     code, _, err = cli(path, "import", "linkedin", str(export), "--as", "me")
     assert code == 0, err
     return path
+
+
+@pytest.fixture
+def db(imported: Path, tmp_path: Path) -> Path:
+    """A database of the test's own holding the import: what one test writes
+    (a hand-edited setting) no other sees."""
+    return copy_sqlite(imported, tmp_path / "w.sqlite")
 
 
 def refused(db: Path, *args: str, naming: str) -> str:
