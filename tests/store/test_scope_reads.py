@@ -174,11 +174,36 @@ def test_one_snapshot_serves_only_the_viewers_who_see_exactly_its_ties(platform)
         for h in MEMBERS:
             who = viewer(conn, h)
             r = Reader(conn, who.scope)
-            assert _same_graph(_snapshot(conn, who, r), Graph.from_store(r))
+            assert _same_graph(_snapshot(conn, who, r), Graph.from_store(r, orgs=False))
         eve = viewer(conn, "eve")
         kept = _snapshot(conn, eve, Reader(conn, eve.scope))
         everyone = shared(conn)
-        assert _same_graph(kept, Graph.from_store(Reader(conn, everyone.scope)))
+        assert _same_graph(kept, Graph.from_store(Reader(conn, everyone.scope), orgs=False))
+
+
+def test_a_snapshot_without_organisations_has_the_same_ties_and_reads_no_job(platform):
+    from sqlalchemy import event
+
+    from weakties.graph import Graph
+
+    with platform.engine.connect() as conn:
+        r = Reader(conn, viewer(conn, "ann").scope)
+        full = Graph.from_store(r)
+        assert full.org_ids is not None and full.org_ids.size  # the world has jobs
+        statements: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(platform.engine, "before_cursor_execute", seen)
+        try:
+            light = Graph.from_store(Reader(conn, r.scope), orgs=False)
+        finally:
+            event.remove(platform.engine, "before_cursor_execute", seen)
+        assert statements and not [s for s in statements if "position" in s]
+        for name in ("indptr", "indices", "strength", "person_ids"):
+            assert np.array_equal(getattr(light, name), getattr(full, name))
+        assert light.org_ids is None and light.orgs_of(0).size == 0
 
 
 def test_degrees_among_some_people_are_those_of_the_whole_second_degree(platform):

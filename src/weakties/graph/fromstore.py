@@ -29,6 +29,7 @@ def graph_from_store(
     sources: Iterable[str] | None = None,
     include_ended: bool = False,
     as_of: dt.datetime | None = None,
+    orgs: bool = True,
 ) -> Graph:
     """The snapshot of the ties a reader's scope may see.
 
@@ -47,11 +48,15 @@ def graph_from_store(
     as_of : datetime, optional
         The network as it stood then: ties begun before it and not ended by it,
         jobs held then.
+    orgs : bool
+        Index each node's organisations (its jobs held then). A snapshot that only
+        answers questions about people and paths needs none: without it the jobs
+        are not read at all.
 
     Returns
     -------
     Graph
-        With ``person_ids`` and the current-organisation index.
+        With ``person_ids`` and, with ``orgs``, the current-organisation index.
     """
     rows = reader.tie_rows(level, sources=sources, include_ended=include_ended, as_of=as_of)
     confidence = np.array([r[4] for r in rows], dtype=np.float32)
@@ -64,6 +69,8 @@ def graph_from_store(
     person_ids, inverse = np.unique(np.concatenate(people), return_inverse=True)
     u, v = inverse[: a.size], inverse[a.size : 2 * a.size]
     graph = Graph.from_edges(u, v, confidence, n_nodes=person_ids.size)
+    if not orgs:
+        return graph.with_labels(person_ids)
     pairs, org_ids = current_orgs(reader, person_ids, as_of.date() if as_of else None, level)
     return graph.with_labels(person_ids, pairs, org_ids)
 

@@ -153,20 +153,23 @@ def _snapshot(conn: Connection, who: Viewer, r: Reader) -> Graph:
     from weakties.graph import Graph
     from weakties.service.live import common, memo
 
+    def snapshot(reader: Reader) -> Graph:
+        # distances, mutual contacts, paths and the network's size: no organisation
+        # index, so no job is read (0.03 to 0.05 s of a 5,000-contact degree query)
+        return Graph.from_store(reader, orgs=False)
+
     def build() -> Graph:
         # the shared view holds everyone: one with hidden people has their own
         shared = None if r.hidden else _shared_view(conn, who)
         if shared is None:
-            return Graph.from_store(r)
+            return snapshot(r)
         key = ("snapshot", shared, who.when.date(), who.as_of, who.now.date())
         graph = common(
-            conn,
-            key,
-            lambda: Graph.from_store(Reader(conn, shared, now=who.now, clock=who.clock)),
+            conn, key, lambda: snapshot(Reader(conn, shared, now=who.now, clock=who.clock))
         )
         if who.person_id is None or _node(graph, who.person_id) is None:
             # the viewer's own snapshot holds them, tied to no one
-            return Graph.from_store(r)
+            return snapshot(r)
         return graph
 
     return memo(conn, who, "snapshot", build, traces=False)
