@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -64,38 +66,67 @@ def _suggestions(output, run_id):
     return got
 
 
+@dataclass
+class InTurn:
+    """What the runs into one output folder left, in their order."""
+
+    out: Path
+    capped: Any  # the first run's BatchResult (max_degree=5), served first
+    before: dict[str, Any] | None  # runs.current() after it
+    failure: BaseException | None  # what the second run (broken while ranking) raised
+    after_failure: dict[str, Any] | None  # runs.current() after that
+    salted: Any  # the third run's BatchResult (salt_above=2): the second one again
+
+
+def _broken(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("executor lost")
+
+
 @pytest.fixture(scope="module")
-def salted(spark, star):
-    """One run with salted joins into ``out``, made once: the salted test checks
-    what it wrote, and it is the previous run that a failing run must leave
-    served (that test writes into a copy of ``out``, never into ``out``)."""
+def in_turn(spark, star) -> InTurn:
+    """Three runs into one output folder, as an operator's evenings: a run with a
+    degree cap, served; a salted run that fails while it ranks (an executor
+    lost), which must leave the first one served; the same salted run again,
+    which completes and is served. Made once (each Spark run costs seconds): each
+    test below checks one of them."""
     folder, _want = star
-    return run_batch(
-        "suggest", str(folder / "export"), str(folder / "out"), spark=spark, top=5, salt_above=2
-    )
+    out = folder / "out"
+    source = str(folder / "export")
+    capped = run_batch("suggest", source, str(out), spark=spark, top=5, max_degree=5)
+    before = runs.current(out)
+    import weakties.scale.suggest as suggest_module
+
+    failure: BaseException | None = None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(suggest_module, "suggestions", _broken)
+        try:
+            run_batch("suggest", source, str(out), spark=spark, top=5, salt_above=2)
+        except RuntimeError as exc:
+            failure = exc
+    after_failure = runs.current(out)
+    salted = run_batch("suggest", source, str(out), spark=spark, top=5, salt_above=2)
+    return InTurn(out, capped, before, failure, after_failure, salted)
 
 
-def test_salted_joins_change_nothing(star, salted):
-    folder, want = star
-    result = salted
-    got = _suggestions(folder / "out", result.run_id)
+def test_salted_joins_change_nothing(star, in_turn):
+    _folder, want = star
+    result = in_turn.salted
+    got = _suggestions(in_turn.out, result.run_id)
     assert set(got) == set(want)
     # the run says what it ranked with, in its result and in its manifest
     assert result.models == {"suggest": MODELS["suggest"]}
     assert "not the ranker fitted" in MODELS["suggest"]
-    manifest = runs.run_folder(folder / "out", result.run_id) / runs.RUN_MANIFEST
+    manifest = runs.run_folder(in_turn.out, result.run_id) / runs.RUN_MANIFEST
     assert json.loads(manifest.read_text())["models"] == result.models
     for person, expected in want.items():
         assert [c for c, _, _ in got[person]] == [c for c, _, _ in expected]
         assert np.allclose([s for _, s, _ in got[person]], [s for _, s, _ in expected], atol=1e-9)
 
 
-def test_a_hub_above_the_cap_is_no_middle_step(spark, star):
-    folder, want = star
-    result = run_batch(
-        "suggest", str(folder / "export"), str(folder / "capped"), spark=spark, top=5, max_degree=5
-    )
-    got = _suggestions(folder / "capped", result.run_id)
+def test_a_hub_above_the_cap_is_no_middle_step(star, in_turn):
+    _folder, want = star
+    result = in_turn.capped
+    got = _suggestions(in_turn.out, result.run_id)
     assert result.capped == {"people": 1, "places": 0}
     # leaves meet only through the hub: without it, leaf 4 has nobody to suggest
     assert 4 in want and 4 not in got
@@ -103,30 +134,17 @@ def test_a_hub_above_the_cap_is_no_middle_step(spark, star):
     assert [c for c, _, _ in got[21]][:1] == [c for c, _, _ in want[21]][:1]
 
 
-def test_a_failed_run_leaves_the_previous_results_served(
-    spark, star, salted, monkeypatch, tmp_path
-):
-    folder, _want = star
-    # the previous run is the salted one, in a copy of its output folder
-    out = tmp_path / "failing"
-    shutil.copytree(folder / "out", out)
-    first = salted
-    before = runs.current(out)
-    assert before is not None and before["results"]["suggest"]["run"] == first.run_id
-
-    import weakties.scale.suggest as suggest_module
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("executor lost")
-
-    monkeypatch.setattr(suggest_module, "suggestions", broken)
-    with pytest.raises(RuntimeError, match="executor lost"):
-        run_batch("suggest", str(folder / "export"), str(out), spark=spark, top=5, salt_above=2)
-    assert runs.current(out) == before
-    served = runs.run_folder(out, before["results"]["suggest"]["run"]) / "suggest"
-    assert pq.read_table(served).num_rows > 0
-    monkeypatch.undo()
-    again = run_batch("suggest", str(folder / "export"), str(out), spark=spark, top=5, salt_above=2)
-    after = runs.current(out)
+def test_a_failed_run_leaves_the_previous_results_served(in_turn):
+    # the previous run is the capped one
+    before = in_turn.before
+    assert before is not None and before["results"]["suggest"]["run"] == in_turn.capped.run_id
+    assert isinstance(in_turn.failure, RuntimeError), in_turn.failure
+    assert "executor lost" in str(in_turn.failure)
+    assert in_turn.after_failure == before
+    served = runs.run_folder(in_turn.out, before["results"]["suggest"]["run"]) / "suggest"
+    assert pq.read_table(served).num_rows == in_turn.capped.rows["suggest"] > 0
+    # run again, it completes and is served in its turn
+    after = runs.current(in_turn.out)
+    again = in_turn.salted
     assert after is not None and after["results"]["suggest"]["run"] == again.run_id
-    assert again.rows == first.rows
+    assert again.rows["suggest"] > 0
