@@ -68,6 +68,17 @@ def synthetic_quotes() -> list[tuple[str, str]]:
         f"{percent(strong['recall'], strong['recall_ci'])}"
     )
     quotes = [("README.md", f"has {default_pr}"), ("docs/ties.md", f"has {default_pr}")]
+    c = json.loads((RESULTS / "ties.json").read_text())["collegemsg"]
+    for key, model in (("structure_default", "the default model"), ("structure", "the fitted")):
+        got = c[key]
+        share = got["open_triads"]["strong_strong"]["open_share"]
+        quotes.append(("docs/ties.md", f"Spearman {got['spearman_strength_vs_mutual']:.2f}"))
+        if model == "the default model":
+            weak = got["open_triads"]["weak_weak"]["open_share"]
+            quotes.append(("docs/ties.md", f"({100 * share:.0f} % vs {100 * weak:.0f} %"))
+        else:
+            wedges = got["open_triads"]["strong_strong"]["wedges"]
+            quotes.append(("docs/ties.md", f"{100 * share:.0f} % of only {wedges}"))
     if any(f["fitted"] for f in s["fits"]):
         quotes.append(
             (
