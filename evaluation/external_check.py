@@ -267,6 +267,7 @@ def markdown(result: dict) -> str:
     lines = [
         f"# {result['file']} as of {result['as_of']}",
         "",
+        *([f"`{result['command']}` ({result['date']}).", ""] if "command" in result else []),
         f"{result['messages']:,} messages among {result['people']:,} people; outcome: the "
         f"next {result['days']:g} days. Scored by: {'; '.join(t['models'])}.",
         "",
@@ -323,6 +324,9 @@ def main() -> None:
         delimiter=args.delimiter,
         header=args.header,
     )
+    shown = [a if " " not in a else repr(a) for a in sys.argv[1:]]
+    result["command"] = " ".join(["python evaluation/external_check.py", *shown])
+    result["date"] = dt.date.today().isoformat()
     text = markdown(result)
     if args.out:
         args.out.with_suffix(".json").write_text(json.dumps(result, indent=2))

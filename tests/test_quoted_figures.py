@@ -93,3 +93,31 @@ def synthetic_quotes() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("path", "quote"), rolling_quotes() + synthetic_quotes())
 def test_the_docs_quote_the_committed_results(path, quote):
     assert quote in words(path), f"{path} should say: {quote}"
+
+
+def test_the_commands_give_the_evaluated_figures():
+    """``ties --all`` and ``suggest --all``, run by evaluation/external_check.py on
+    CollegeMsg at the first reporting cut, give what rolling_eval.py reports there:
+    the same pairs and outcomes, the fitted model's AUC, Katz's precision. The
+    product's ranker draws its negative rows with another seed than the
+    evaluation's, so its precision is compared within the interval."""
+    ext = json.loads((RESULTS / "external_collegemsg.json").read_text())
+    r = json.loads((RESULTS / "rolling.json").read_text())
+    ties = next(c for c in r["ties"]["per_cut"] if c["cut"] == ext["as_of"])
+    pymk = next(c for c in r["pymk"]["per_cut"] if c["cut"] == ext["as_of"])
+    got = ext["ties"]
+    assert (got["pairs"], got["in_touch_again"]) == (ties["pairs"], ties["positives"])
+    assert (got["missing_from_ties_all"], got["not_in_the_file"]) == (0, 0)
+    assert got["auc"]["weakties ties --all"]["auc"] == pytest.approx(ties["auc"]["fitted"][0])
+    for name in ("recency", "count"):
+        mine = "message count" if name == "count" else name
+        assert got["auc"][mine]["auc"] == pytest.approx(ties["auc"][name][0]), name
+    found = ext["suggest"]
+    assert (found["people_with_a_new_pair"], found["new_pairs"]) == (
+        pymk["people"],
+        pymk["positives"],
+    )
+    p10 = found["precision_at_k"]
+    assert p10["katz"]["precision"] == pytest.approx(pymk["precision@10"]["katz"], abs=1e-4)
+    lo, hi = p10["weakties suggest --all"]["interval"]
+    assert lo <= pymk["precision@10"]["fitted"] <= hi
