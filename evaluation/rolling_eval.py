@@ -157,6 +157,8 @@ def tie_cut(traces: Traces, first: float, cut: float, prior: dict[int, float] | 
     scores["count"] = net.pair["count"]
     scores["recency"] = -x["days_since"]
     scores["decayed count"] = x["decayed180"]
+    # random scores, drawn apart from the bootstrap's (seeded by the cut)
+    scores["random"] = np.random.default_rng(int(cut)).random(y.size)
     for name, (_, direction) in TIE_FEATURES.items():
         if direction == 0 and model is not None:
             # free features: oriented the way the training cuts say
@@ -303,7 +305,7 @@ def summarize_ties(results: list[dict], seed: int) -> dict:
         point = float(np.mean([row["auc"][m][0] for row in per_cut]))
         boot = np.mean(np.vstack(reps[m]), axis=0)
         pooled[m] = {"auc": round(point, 4), "ci": [round(z, 4) for z in stats.interval(boot)]}
-    singles = {m: v for m, v in pooled.items() if m not in ("fitted", "default model")}
+    singles = {m: v for m, v in pooled.items() if m not in ("fitted", "default model", "random")}
     best = max(singles, key=lambda m: singles[m]["auc"])
     out = {"per_cut": per_cut, "pooled": pooled, "best_single": best}
     if "fitted" in pooled:
@@ -413,7 +415,9 @@ def ties_table(t: dict) -> list[str]:
     ]
     for row in t["per_cut"]:
         auc = row["auc"]
-        singles = {m: v[0] for m, v in auc.items() if m not in ("fitted", "default model")}
+        singles = {
+            m: v[0] for m, v in auc.items() if m not in ("fitted", "default model", "random")
+        }
         best = max(singles, key=lambda m: singles[m])
         cell = lambda m: f"{auc[m][0]:.3f}" if m in auc else "—"  # noqa: E731
         lines.append(

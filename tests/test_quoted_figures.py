@@ -121,3 +121,16 @@ def test_the_commands_give_the_evaluated_figures():
     assert p10["katz"]["precision"] == pytest.approx(pymk["precision@10"]["katz"], abs=1e-4)
     lo, hi = p10["weakties suggest --all"]["interval"]
     assert lo <= pymk["precision@10"]["fitted"] <= hi
+
+
+def test_the_rolling_results_hold_every_baseline_the_evaluation_promises():
+    """Tie persistence beside the count, recency, the decayed count and random;
+    people you may know beside RA, AA, Katz, common neighbours and random; both with
+    intervals."""
+    r = json.loads((RESULTS / "rolling.json").read_text())
+    ties, pymk = r["ties"]["pooled"], r["pymk"]["pooled"]
+    for name in ("fitted", "default model", "count", "recency", "decayed count", "random"):
+        assert len(ties[name]["ci"]) == 2, name
+    assert ties["random"]["ci"][0] < 0.5 < ties["random"]["ci"][1]
+    for name in ("fitted", "ra", "aa", "katz", "cn", "random"):
+        assert len(pymk[name]["precision@10_ci"]) == 2, name
