@@ -15,13 +15,22 @@ WEAKTIES_PRIVACY_EXPORTS (docs/service.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.service.privacy import Secrets, run_cli, run_service, secrets_of
-from tests.support import MESSAGES_2024, connections, csv_text, profile, url, write_files
+from tests.support import (
+    MESSAGES_2024,
+    connections,
+    copy_sqlite,
+    csv_text,
+    profile,
+    url,
+    write_files,
+)
 from weakties.cli.main import app
 from weakties.ingest.linkedin.importer import import_linkedin
 from weakties.store.engine import open_store
@@ -286,14 +295,35 @@ def test_the_detector_tells_a_persons_record_from_an_organisations():
     assert secret.found_in("", [PersonRef(6, "someone")]) == []
 
 
+@pytest.fixture(scope="module")
+def real_pool(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """The two real sample exports pooled once per module, by the first test
+    that asks (``real_pool(shared_data)``): each test reads a copy."""
+    built: dict[str, Path] = {}
+
+    def pool(shared_data: Path) -> Path:
+        if "db" not in built:
+            samples = shared_data / "linkedin-samples"
+            exports = [samples / "export-2024-12", samples / "export-2022-09"]
+            store, db = _pool(tmp_path_factory.mktemp("real-pool"), exports)
+            store.close()
+            built["db"] = db
+        return built["db"]
+
+    return pool
+
+
 @pytest.mark.shared_data
 @pytest.mark.parametrize(("viewer", "private"), [("you", "nina"), ("nina", "you")])
-def test_the_repositorys_real_exports_pooled_leak_nothing(shared_data, tmp_path, viewer, private):
+def test_the_repositorys_real_exports_pooled_leak_nothing(
+    real_pool, shared_data, tmp_path, viewer, private
+):
     """The two real sample exports (two people, 2024 and 2022 formats) pooled:
-    every service function and every command, as each member in turn."""
-    samples = shared_data / "linkedin-samples"
-    exports = [samples / "export-2024-12", samples / "export-2022-09"]
-    store, db = _pool(tmp_path, exports)
+    every service function and every command, as each member in turn (each on a
+    database of its own: a copy of the pool, which what one runs cannot change
+    for the other)."""
+    db = copy_sqlite(real_pool(shared_data), tmp_path / "pooled.sqlite")
+    store = open_store(db)
     try:
         secrets = secrets_of(store, private, viewer)
         assert len(secrets.names) > 20  # the other member's data does hold secrets
