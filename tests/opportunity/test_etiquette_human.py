@@ -250,3 +250,36 @@ def test_the_same_text_with_an_extra_word_to_another_record_is_refused(world):
         assert "same_text_recipients" not in rules_of(
             check_ask(reader(conn, me), p["bob"], text=again, now=NOW + DAY * 60)
         )
+
+
+def test_the_facts_read_once_give_the_verdicts_read_each_time(world):
+    """A page checks an ask to each broker it shows with the viewer's rules, asks,
+    marks and proposals read once (``ask_facts``): every verdict is the one a
+    check reading them itself gives — marks and waits through another record,
+    a rejected proposal, an open ask, none at all."""
+    from weakties.opportunity.etiquette import ask_facts
+
+    store, p, proposals = world
+    with store.engine.begin() as conn:
+        me = viewer_of(conn, "me")
+        outreach.do_not_ask(conn, me, f"#{p['ann']}", reason="on leave")
+        admin.reject_match(conn, me, proposals[frozenset((p["gus"], p["gus2"]))])
+        first = ask(conn, me, p["bob"], target=p["fay"], now=NOW)
+        outreach.outcome(conn, at(me, NOW + DAY), first["id"], "declined")
+        ask(conn, me, p["cy"], target=p["gus"], now=NOW + DAY)
+        r = reader(conn, me)
+        facts = ask_facts(r)
+        assert facts.marked and facts.matched
+        compared = 0
+        for broker in p.values():
+            for target in [None, *p.values()]:
+                try:
+                    alone = check_ask(r, broker, target=target, now=NOW + DAY * 2)
+                except InputError as exc:
+                    with pytest.raises(InputError, match=str(exc)[:20]):
+                        check_ask(r, broker, target=target, now=NOW + DAY * 2, facts=facts)
+                    continue
+                once = check_ask(r, broker, target=target, now=NOW + DAY * 2, facts=facts)
+                assert once.reasons == alone.reasons and once.possible_on == alone.possible_on
+                compared += bool(alone.reasons)
+        assert compared >= 5

@@ -343,7 +343,7 @@ def _introducers(
     wait: float | None,
 ) -> WhoCanIntroduce:
     """:func:`who_can_introduce` once its target is found."""
-    from weakties.opportunity.etiquette import check_ask
+    from weakties.opportunity.etiquette import AskFacts, ask_facts, check_ask
     from weakties.service.live import memo
     from weakties.service.opportunities import introductions
 
@@ -386,6 +386,7 @@ def _introducers(
     out: list[Introducer] = []
     brokers: set[int] = set()
     held = 0
+    facts: AskFacts | None = None
     for p in paths:
         assert p.broker is not None
         contact_pid = p.via.id if p.via else p.target.id
@@ -407,7 +408,9 @@ def _introducers(
         elif len(out) - held >= limit:
             continue
         brokers.add(p.broker.id)
-        decision = check_ask(r, p.broker.id, target=contact_pid, org=org_id)
+        if facts is None:
+            facts = ask_facts(r)  # read once for every broker shown
+        decision = check_ask(r, p.broker.id, target=contact_pid, org=org_id, facts=facts)
         refusals = _refusals(decision.reasons)
         out.append(
             Introducer(

@@ -176,6 +176,15 @@ def _snapshot(conn: Connection, who: Viewer, r: Reader) -> Graph:
 
 
 def _shared_view(conn: Connection, who: Viewer) -> Scope | None:
+    """The shared view's scope when it sees exactly the ties the viewer sees, else
+    None (see :func:`_shared_view_of`): kept for the viewer while the graph is
+    unchanged (a page asked it several times, two queries each)."""
+    from weakties.service.live import memo
+
+    return memo(conn, who, "shared_view", lambda: _shared_view_of(conn, who), traces=False)
+
+
+def _shared_view_of(conn: Connection, who: Viewer) -> Scope | None:
     """The shared view's scope when it sees exactly the ties the viewer sees, else None.
 
     The viewer sees the ties asserted by the members who share by name and by

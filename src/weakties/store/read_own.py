@@ -143,6 +143,16 @@ class OwnReads(OrgReads):
             frontier = linked
         return found
 
+    def matched_people(self) -> set[int]:
+        """Everyone in a match proposal that :meth:`same_human` follows (open or
+        rejected): anyone else is a human of one record."""
+        rows = self.conn.execute(
+            select(MatchProposal.person_id, MatchProposal.candidate_id).where(
+                MatchProposal.status.in_(("open", "rejected"))
+            )
+        ).all()
+        return {p for row in rows for p in row}
+
     def do_not_ask_marks(self, pids: Iterable[int]) -> list[tuple[int, bool, str | None]]:
         """The "do not ask" marks on any of ``pids`` that hold for the member:
         ``(person, set by themself, reason)`` — the member's own marks, and each
