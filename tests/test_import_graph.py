@@ -45,6 +45,10 @@ SQL_NAMES = {
     "values",
 }
 EXECUTE = {"execute", "exec_driver_sql", "executescript", "executemany"}
+# the modules that declare the mapped tables (the web platform's own in a module of
+# their own, declared when first named)
+TABLE_NAMES = ("tables", "site_tables")
+TABLE_MODULES = tuple(f"weakties.model.{name}" for name in TABLE_NAMES)
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:
@@ -79,7 +83,7 @@ def _imports(tree: ast.AST) -> Iterator[tuple[str, str | None]]:
 def _violations(rel: str, tree: ast.Module) -> list[str]:
     found = []
     for module, name in _imports(tree):
-        if module == "weakties.model.tables" or (module == "weakties.model" and name == "tables"):
+        if module in TABLE_MODULES or (module == "weakties.model" and name in TABLE_NAMES):
             found.append(f"{rel} imports the ORM tables")
         if module.split(".")[0] == "sqlalchemy" and (name is None or name in SQL_NAMES):
             found.append(f"{rel} imports sqlalchemy's {name or module}")
@@ -126,6 +130,10 @@ def test_the_check_sees_what_it_forbids():
         "def f(conn):\n    return conn.execute(select(Tie))\n"
     )
     assert len(_violations("x.py", bad)) == 3
+    site = ast.parse(
+        "from weakties.model.site_tables import Post\nfrom weakties.model import site_tables\n"
+    )
+    assert len(_violations("x.py", site)) == 2
     typed_only = ast.parse(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
         "    from weakties.model.tables import Tie\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, false, insert, update
 
-from weakties.model.tables import Base, ChangeCounter, Setting
+from weakties.model.tables import ChangeCounter, Setting, every_table
 from weakties.store.changes import (
     GRAPH_TABLES,
     TRACE_TABLES,
@@ -27,7 +27,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "weakties"
 
 
 def test_every_table_is_classified_exactly_once():
-    tables = set(Base.metadata.tables) | {"alembic_version"}
+    tables = set(every_table().tables) | {"alembic_version"}
     classified = [GRAPH_TABLES, TRACE_TABLES, UNTRACKED_TABLES]
     assert set().union(*classified) == tables
     assert sum(len(c) for c in classified) == len(tables)  # no table in two classes
@@ -41,7 +41,7 @@ def _expected(table: str, deleting: bool) -> set[str]:
     frontier = [table]
     while frontier:  # the tables whose rows reference the deleted ones, transitively
         parent = frontier.pop()
-        for child in Base.metadata.tables.values():
+        for child in every_table().tables.values():
             for fk in child.foreign_keys:
                 if fk.ondelete and fk.column.table.name == parent:
                     if child.name in GRAPH_TABLES:
@@ -66,7 +66,7 @@ def _bumped(store, statement) -> set[str]:
 
 def test_a_write_to_each_table_bumps_its_counters(store):
     wrong = {}
-    for name, table in sorted(Base.metadata.tables.items()):
+    for name, table in sorted(every_table().tables.items()):
         if name == ChangeCounter.__tablename__:
             continue
         column = next(c for c in table.columns if not c.primary_key)
@@ -86,14 +86,14 @@ def test_once_per_transaction_and_nothing_on_rollback(store):
     assert before is not None
     with store.engine.begin() as conn:
         for _ in range(3):
-            conn.execute(update(Base.metadata.tables["tie"]).where(false()).values(confidence=1))
-        conn.execute(delete(Base.metadata.tables["interaction"]).where(false()))
+            conn.execute(update(every_table().tables["tie"]).where(false()).values(confidence=1))
+        conn.execute(delete(every_table().tables["interaction"]).where(false()))
         assert read_counters(conn) == before  # bumped when it commits
     with store.engine.connect() as conn:
         assert read_counters(conn) == (before[0] + 1, before[1] + 1)
     conn = store.engine.connect()
     conn.begin()
-    conn.execute(update(Base.metadata.tables["tie"]).where(false()).values(confidence=1))
+    conn.execute(update(every_table().tables["tie"]).where(false()).values(confidence=1))
     conn.rollback()
     conn.close()
     with store.engine.connect() as conn:

@@ -138,10 +138,11 @@ _BUMPED = "weakties_bumped"  # conn.info: the counters this transaction will bum
 
 def _cascades() -> dict[str, frozenset[str]]:
     """Per table, the classes a delete of its rows reaches through foreign keys."""
-    from weakties.model.tables import Base
+    from weakties.model.tables import every_table
 
+    tables = every_table().tables
     reached: dict[str, set[str]] = {}
-    for table in Base.metadata.tables.values():
+    for table in tables.values():
         own = _own_class(table.name)
         for fk in table.foreign_keys:
             if fk.ondelete and own:
@@ -150,7 +151,7 @@ def _cascades() -> dict[str, frozenset[str]]:
     changed = True
     while changed:
         changed = False
-        for table in Base.metadata.tables.values():
+        for table in tables.values():
             for fk in table.foreign_keys:
                 if not fk.ondelete:
                     continue

@@ -11,11 +11,11 @@ from typing import Any
 
 from alembic import context
 
-from weakties.model.tables import Base, postgres_partial_indexes
+from weakties.model.tables import every_table, postgres_partial_indexes
 from weakties.store.engine import database_url, open_store
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = every_table()
 
 
 def _configure(connection: Any) -> None:
