@@ -10,6 +10,7 @@ statements; the graph engine may not import the store at all.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,12 +52,21 @@ TABLE_NAMES = ("tables", "site_tables")
 TABLE_MODULES = tuple(f"weakties.model.{name}" for name in TABLE_NAMES)
 
 
-def _modules() -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(PACKAGE.rglob("*.py")):
+def _modules() -> list[tuple[str, ast.Module]]:
+    """Every module of the package (but its migrations), parsed: once per test
+    process (the checks only read the trees), not once per check."""
+    return _parsed(tuple(sorted(PACKAGE.rglob("*.py"))))
+
+
+@functools.cache
+def _parsed(paths: tuple[Path, ...]) -> list[tuple[str, ast.Module]]:
+    parsed = []
+    for path in paths:
         rel = path.relative_to(PACKAGE).as_posix()
         if rel.startswith("store/migrations/"):
             continue
-        yield rel, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        parsed.append((rel, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))))
+    return parsed
 
 
 def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
