@@ -116,3 +116,55 @@ def test_an_introduction_with_consent_in_chromium(chromium, live, artifacts):
     assert said.count(day.group(1)) == 1, said
     requester.screenshot(path=artifacts / "introduction-refused.png", full_page=True)
     assert [e for e in errors if "409 (Conflict)" not in e] == [], errors
+
+
+def test_the_section_s_live_region_stays_while_its_paths_load(
+    chromium, demo_worlds, request, tmp_path, monkeypatch
+):
+    """While the platform's network is being built, the section says so in a live
+    region (role=status); when the paths arrive, that same element — not one put
+    in its place, which a screen reader does not announce — says how many people
+    can introduce the member."""
+    import threading
+
+    from weakties.opportunity import network as netmod
+    from weakties.service import introductions as intro
+    from weakties.service import live as kept
+    from weakties.store.engine import open_store
+    from weakties.web.app import create_app
+    from weakties.web.settings import Settings
+
+    with demo_worlds.copy("platform", request, tmp_path, "sqlite") as db:
+        store = open_store(db)
+        way = find_way(store)
+        kept.clear()
+        kept.settle_kept(store.engine)  # a server process: the network built apart
+        release = threading.Event()
+        real = netmod.shared_network
+
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            assert release.wait(60)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(netmod, "shared_network", slow)
+        monkeypatch.setattr(intro, "PAGE_WAIT", 0.05)
+        app = create_app(Settings(environment="test", secret_key=SECRET, db=db), store=store)
+        server = serve_in_thread(app)
+        errors: list[str] = []
+        try:
+            page = _member(chromium, server.url, way.requester, errors)
+            page.goto(f"{server.url}/orgs/{way.org_id}")
+            status = page.locator("#introducers [role=status]")
+            expect(status).to_contain_text("Working out who can introduce you")
+            status.evaluate("el => { el.dataset.kept = 'yes' }")  # this very element
+            release.set()
+            expect(page.locator("#introducers li.path").first).to_be_visible(timeout=30_000)
+            expect(status).to_have_attribute("data-kept", "yes")
+            expect(status).to_contain_text("can introduce you")
+            expect(page.locator("#introducers [role=status]")).to_have_count(1)
+            assert errors == [], errors
+        finally:
+            release.set()
+            server.stop()
+            kept.clear()
+            store.engine.dispose()
