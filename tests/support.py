@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import codecs
+import functools
 import os
 import sqlite3
 import zipfile
@@ -260,3 +262,17 @@ def fit_on_short_history(ties: int = 10) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(MIN_POSITIVES, "ties", ties)
         yield
+
+
+@functools.cache
+def parsed_modules(package: Path) -> tuple[tuple[str, ast.Module], ...]:
+    """Every ``.py`` file under ``package`` as (path relative to it, parsed tree),
+    in path order, parsed once per test process: the checks on the source
+    (tests/test_import_graph.py, tests/test_clock_calls.py) only read the trees."""
+    return tuple(
+        (
+            path.relative_to(package).as_posix(),
+            ast.parse(path.read_text(encoding="utf-8"), filename=str(path)),
+        )
+        for path in sorted(package.rglob("*.py"))
+    )

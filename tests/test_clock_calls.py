@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import parsed_modules
+
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "weakties"
 CLOCK = "store/clock.py"
 
@@ -65,11 +67,9 @@ def _clock_calls(tree: ast.AST) -> list[tuple[int, str]]:
 
 def _findings() -> dict[tuple[str, str], list[int]]:
     out: dict[tuple[str, str], list[int]] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        rel = path.relative_to(PACKAGE).as_posix()
+    for rel, tree in parsed_modules(PACKAGE):  # parsed once per process
         if rel == CLOCK:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for line, name in _clock_calls(tree):
             out.setdefault((rel, name), []).append(line)
     return out

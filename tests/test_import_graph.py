@@ -10,11 +10,12 @@ statements; the graph engine may not import the store at all.
 from __future__ import annotations
 
 import ast
-import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support import parsed_modules
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "weakties"
 
@@ -53,20 +54,12 @@ TABLE_MODULES = tuple(f"weakties.model.{name}" for name in TABLE_NAMES)
 
 
 def _modules() -> list[tuple[str, ast.Module]]:
-    """Every module of the package (but its migrations), parsed: once per test
-    process (the checks only read the trees), not once per check."""
-    return _parsed(tuple(sorted(PACKAGE.rglob("*.py"))))
-
-
-@functools.cache
-def _parsed(paths: tuple[Path, ...]) -> list[tuple[str, ast.Module]]:
-    parsed = []
-    for path in paths:
-        rel = path.relative_to(PACKAGE).as_posix()
-        if rel.startswith("store/migrations/"):
-            continue
-        parsed.append((rel, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))))
-    return parsed
+    """Every module of the package but its migrations, parsed (once per process)."""
+    return [
+        (rel, tree)
+        for rel, tree in parsed_modules(PACKAGE)
+        if not rel.startswith("store/migrations/")
+    ]
 
 
 def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
