@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.support import copy_sqlite
 from weakties.errors import NotFoundError
 from weakties.model.tables import Follow, Invitation, Member, Tie
 from weakties.service import accounts, connections, follows, moderation
@@ -22,12 +23,14 @@ HANDLES = ("ana", "bob", "cyd", "dee", "eve")
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(tmp_path, monkeypatch, sqlite_template):
     from argon2 import PasswordHasher
 
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
-    opened = open_store(f"sqlite:///{tmp_path / 'blocks.sqlite'}")
+    # a copy of the session's migrated template rather than every migration again
+    path = copy_sqlite(sqlite_template, tmp_path / "blocks.sqlite")
+    opened = open_store(f"sqlite:///{path}")
     with opened.engine.begin() as conn:
         for handle in HANDLES:
             accounts.sign_up(
