@@ -109,3 +109,37 @@ def test_fifty_viewer_organisation_pairs_equal_brute_force(platform):
                 nonempty += bool(expected)
     assert checked == 50
     assert nonempty >= 30  # most pairs do have paths: the comparison is not vacuous
+
+
+def test_paths_explained_at_once_say_what_each_says_alone(platform):
+    """The paths of a page are explained with everyone's positions read at once:
+    each relation is the one read for its two people alone."""
+    from weakties.opportunity.explain import explain_paths, relation
+
+    world, store, _sharing = platform
+    rng = np.random.default_rng(7)
+    degree = world.degree()
+    viewers = rng.choice(np.flatnonzero(degree >= 4), size=6, replace=False).tolist()
+    companies = [o.id for o in world.orgs if o.kind == "company"]
+    compared = 0
+    with store.engine.begin() as conn:
+        for v in viewers:
+            r = reader(conn, viewer_of(conn, world.people[v].slug))
+            net = None
+            for org in rng.choice(companies, size=4, replace=False).tolist():
+                spec = TargetSpec(org_ids=(org + 1,))
+                net, _targets, paths = target_paths(r, spec, net=net, as_of=None)
+                chosen = paths.top(10, per_broker=None)
+                for record in explain_paths(r, paths, chosen, prefer_org={org + 1}):
+                    if record["length"] != 2:
+                        continue
+                    alone = relation(
+                        r,
+                        record["broker"]["id"],
+                        record["target"]["id"],
+                        prefer_org={org + 1},
+                        today=net.as_of.date(),
+                    )
+                    assert record["relation"] == alone.as_dict()
+                    compared += 1
+    assert compared >= 10

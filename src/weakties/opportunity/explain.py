@@ -56,14 +56,20 @@ def relation(
     names: dict[int, str] | None = None,
     prefer_org: set[int] | None = None,
     today: dt.date | None = None,
+    places: dict[int, list[Any]] | None = None,
 ) -> Relation:
     """How ``a`` knows ``b``: overlapping jobs or studies (with the years), a
     shared group, both at the same place now, a declared tie, shared conversations —
-    from what the reader's scope may see."""
+    from what the reader's scope may see (``places``: both people's positions as
+    :meth:`~weakties.store.read_positions.PositionReads.places_of` read them, when
+    read already)."""
     names = names if names is not None else reader.names([b])
     who = names.get(b, f"#{b}")
     now = today or reader.now.date()
-    held = reader.relation_places(a, b)
+    if places is not None and a in places and b in places:
+        held = {a: places[a], b: places[b]}
+    else:
+        held = reader.relation_places(a, b)
     best: tuple[tuple[int, ...], Relation] | None = None
     for p in held[a]:
         for q in held[b]:
@@ -154,6 +160,14 @@ def explain_paths(
         )
     pid = {x: g.person_of(x) for x in nodes}
     names = reader.names(pid.values())
+    # the positions of everyone on a brokered path, in one read (not two per path)
+    places = reader.places_of(
+        pid[int(x)]
+        for i in chosen.tolist()
+        if int(paths.length[i]) > 1
+        for x in (paths.target[i], paths.first[i], paths.second[i])
+        if int(x) >= 0
+    )
     today = net.as_of.date()
     out = []
     for rank, i in enumerate(chosen.tolist(), start=1):
@@ -203,15 +217,29 @@ def explain_paths(
             "mutual_contacts": mutual,
         }
         if n == 2:
-            rel = relation(reader, broker, target, names=names, prefer_org=prefer_org, today=today)
+            rel = relation(
+                reader,
+                broker,
+                target,
+                names=names,
+                prefer_org=prefer_org,
+                today=today,
+                places=places,
+            )
             record["relation"] = rel.as_dict()
             onward = rel.text
         else:
             m = int(paths.second[i])
             middle = pid[m]
-            first_rel = relation(reader, broker, middle, names=names, today=today)
+            first_rel = relation(reader, broker, middle, names=names, today=today, places=places)
             second_rel = relation(
-                reader, middle, target, names=names, prefer_org=prefer_org, today=today
+                reader,
+                middle,
+                target,
+                names=names,
+                prefer_org=prefer_org,
+                today=today,
+                places=places,
             )
             record["via"] = {
                 "id": middle,

@@ -224,7 +224,14 @@ class PositionReads(PeopleReads):
 
     def relation_places(self, a: int, b: int) -> dict[int, list[Any]]:
         """Both people's positions with the organisation (for "worked with ... at")."""
-        out: dict[int, list[Any]] = {a: [], b: []}
+        return self.places_of([a, b])
+
+    def places_of(self, people: Iterable[int]) -> dict[int, list[Any]]:
+        """Each person's positions with the organisation, as :meth:`relation_places`
+        reads them, for many people in one read (the paths of a page explained at
+        once), in the order of the positions' ids."""
+        wanted = sorted(set(people))
+        out: dict[int, list[Any]] = {p: [] for p in wanted}
         for row in self._rows_of(
             select(
                 Position.person_id,
@@ -235,9 +242,11 @@ class PositionReads(PeopleReads):
                 Position.start_date,
                 Position.end_date,
                 Position.is_current,
-            ).join(Organization, Organization.id == Position.organization_id),
+            )
+            .join(Organization, Organization.id == Position.organization_id)
+            .order_by(Position.person_id, Position.id),
             Position.person_id,
-            [a, b],
+            wanted,
         ):
             out[row.person_id].append(row)
         return out
