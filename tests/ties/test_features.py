@@ -277,3 +277,48 @@ def test_groups_industry_and_seniority_on_the_date(history):
     # a junior analyst and a VP: five rungs apart (Acme titles are observed and
     # undated, so only the dated jobs count at a past date)
     assert rows_by["ann"]["seniority_gap"] == 5
+
+
+def test_mutual_contacts_count_the_ties_between_the_egos_contacts_only(history):
+    """Me and Ann share Dee; Zed, tied to Ann and Dee but not to me, is no
+    mutual contact. Scoring Ann alone (``others``) counts the same as scoring
+    every tie: Dee (no message with me) is read as my contact, not as a pair's."""
+    from weakties.model.tables import Person, Tie
+
+    with history.engine.begin() as conn:
+        me = viewer_of(conn, "me")
+        ids = {v: k for k, v in slugs(conn).items()}
+        zed = conn.execute(
+            insert(Person).values(display_name="Zed Roe", name_key="zed roe")
+        ).inserted_primary_key[0]
+        for x, y in (("ann", "dee"), ("bob", "cy")):
+            a, b = sorted((ids[x], ids[y]))
+            conn.execute(
+                insert(Tie).values(
+                    person_a_id=a,
+                    person_b_id=b,
+                    source="manual",
+                    asserted_by=me.member_id,
+                    since=D(2023, 6, 1),
+                )
+            )
+        for x in ("ann", "dee"):
+            a, b = sorted((ids[x], zed))
+            conn.execute(
+                insert(Tie).values(
+                    person_a_id=a,
+                    person_b_id=b,
+                    source="manual",
+                    asserted_by=me.member_id,
+                    since=D(2023, 6, 1),
+                )
+            )
+        every = score_ties(reader(conn, me), as_of=D(2024, 4, 1))
+        alone = score_ties(reader(conn, me), as_of=D(2024, 4, 1), others=[ids["ann"]])
+    mutual = {
+        every.other(i): every.table.values["mutual_contacts"][i]
+        for i in range(len(every))
+    }
+    assert mutual == {ids["ann"]: 1, ids["bob"]: 1, ids["cy"]: 1, ids["dee"]: 1}
+    assert [alone.other(i) for i in range(len(alone))] == [ids["ann"]]
+    assert alone.table.values["mutual_contacts"].tolist() == [1.0]

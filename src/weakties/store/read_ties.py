@@ -469,7 +469,7 @@ class TieReads(ReaderBase):
         """Unique ``(a, b)`` pairs (an n x 2 int64 array) of the ties known before
         ``as_of`` and not ended by it (undated ones only when ``as_of`` is the
         present: they cannot be placed in the past), of ``person`` only if given,
-        or of any of the people ``among`` (each tie one of them has). Without
+        or between the people ``among`` only (both ends among them). Without
         ``inferred``, inferred ties play no part."""
         import numpy as np
 
@@ -485,11 +485,20 @@ class TieReads(ReaderBase):
             return query
 
         if among is not None:
-            # a few people's ties: by each end's index, not a read of every tie
+            # the ties between some people: by the first end's index, the other
+            # end tested on each row found (a member's 5,000 contacts touch half
+            # of a platform's ties, a quarter of them lie between the contacts).
+            # ``+ 0`` keeps SQLite from searching the index by both ends, a probe
+            # for every pair of ids (45 million for 5,000 people)
             rows = []
             for part in chunks(among):
-                for end in (Tie.person_a_id, Tie.person_b_id):
-                    rows += raw_rows(self.conn, query_of(one_of(self.conn, end, part)))
+                rows += raw_rows(
+                    self.conn,
+                    query_of(
+                        one_of(self.conn, Tie.person_a_id, part),
+                        one_of(self.conn, Tie.person_b_id + 0, among),
+                    ),
+                )
         elif person is not None:
             rows = raw_rows(
                 self.conn,

@@ -322,19 +322,22 @@ def _structure(
     correspondents are read so that mutual contacts count the same."""
     v = table.values
     n = len(table)
-    if every_tie is not None:
-        ties = every_tie
-    elif ego is not None:
-        # every pair is the ego's: the mutual contacts of (ego, x) are among the
-        # ties of the ego and of x, not the whole network's (a platform's millions)
-        among = np.unique(np.concatenate([table.a, table.b]))
-        ties = reader.tie_pairs(as_of, level="counts", inferred=inferred, among=among.tolist())
-    else:
-        ties = reader.tie_pairs(as_of, level="counts", inferred=inferred)
     conv = traces.conversational
     traced = np.column_stack((traces.a[conv], traces.b[conv]))
     if partial and ego is not None:
         traced = np.concatenate([traced, _ego_partners(reader, ego, as_of)])
+    if every_tie is not None:
+        ties = every_tie
+    elif ego is not None:
+        # every pair is the ego's: a mutual contact c of (ego, x) is a neighbour
+        # of the ego (by a tie or a trace) and the tie (x, c) lies between the
+        # ego's neighbours and the pairs' people: only those ties are read, not
+        # every tie any of them has (half of a platform's million)
+        own = reader.tie_pairs(as_of, level="counts", person=ego, inferred=inferred)
+        among = np.unique(np.concatenate([table.a, table.b, own.ravel(), traced.ravel()]))
+        ties = reader.tie_pairs(as_of, level="counts", inferred=inferred, among=among.tolist())
+    else:
+        ties = reader.tie_pairs(as_of, level="counts", inferred=inferred)
     pairs = (
         np.concatenate([ties, traced])
         if (ties.size or traced.size)
