@@ -276,3 +276,28 @@ def test_the_ties_of_some_sources_are_read_once_with_those_of_every_source(platf
                     assert r.tie_rows(level, sources=("manual",), as_of=as_of) == [
                         row for row in every if row[2] == "manual"
                     ]
+
+
+def test_a_scope_that_counts_no_more_than_it_names_reads_the_contacts_ties_once(platform):
+    from sqlalchemy import event, update
+
+    with platform.engine.begin() as conn:
+        conn.execute(update(t.Member).values(sharing="names"))
+    with platform.engine.connect() as conn:
+        who = viewer(conn, "ann")
+        assert who.scope.counts == who.scope.names
+        r = Reader(conn, who.scope)
+        r.first_degree()
+        statements: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(platform.engine, "before_cursor_execute", seen)
+        try:
+            found = r.degrees()
+        finally:
+            event.remove(platform.engine, "before_cursor_execute", seen)
+        assert found == _degrees_from_every_tie(Reader(conn, who.scope))
+        assert found[0] and found[1] == 0
+        assert len([s for s in statements if "FROM tie" in s]) == 1
