@@ -301,3 +301,30 @@ def test_a_scope_that_counts_no_more_than_it_names_reads_the_contacts_ties_once(
         assert found == _degrees_from_every_tie(Reader(conn, who.scope))
         assert found[0] and found[1] == 0
         assert len([s for s in statements if "FROM tie" in s]) == 1
+
+
+def test_the_ties_one_may_count_are_those_read_by_name_when_everyone_counted_shares_names(
+    platform,
+):
+    from sqlalchemy import event, update
+
+    with platform.engine.begin() as conn:
+        conn.execute(update(t.Member).values(sharing="names"))
+    then = NOW + dt.timedelta(days=1)
+    with platform.engine.connect() as conn:
+        who = viewer(conn, "ann")
+        r = Reader(conn, who.scope)
+        r.tie_rows("names", as_of=then)
+        statements: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(platform.engine, "before_cursor_execute", seen)
+        try:
+            counted = r.tie_rows("counts", sources=SOCIAL_TIE_SOURCES, as_of=then)
+        finally:
+            event.remove(platform.engine, "before_cursor_execute", seen)
+        assert not statements
+        fresh = Reader(conn, who.scope).tie_rows("counts", sources=SOCIAL_TIE_SOURCES, as_of=then)
+        assert counted and sorted(counted) == sorted(fresh)

@@ -60,6 +60,12 @@ class TieReads(ReaderBase):
         ones included: a declared connection without a date is known to exist)
         and not ended by it; else the active ties (all with ``include_ended``).
         """
+        scope = self.scope
+        if level == "counts" and (scope.is_operator or scope.counts == scope.names):
+            # the same ties as by name (everyone one may count shares by name):
+            # those read already for the names are taken (a report of a past date
+            # reads the network's ties by name, then those one may count)
+            level = "names"
         key = ("tie_rows", level, tuple(sources) if sources else None, include_ended, as_of)
         if key in self._cache:
             return self._cache[key]
