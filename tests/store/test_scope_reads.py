@@ -328,3 +328,33 @@ def test_the_ties_one_may_count_are_those_read_by_name_when_everyone_counted_sha
         assert not statements
         fresh = Reader(conn, who.scope).tie_rows("counts", sources=SOCIAL_TIE_SOURCES, as_of=then)
         assert counted and sorted(counted) == sorted(fresh)
+
+
+def test_a_snapshot_s_organisations_are_read_for_its_nodes_without_listing_who_may_be_shown(
+    platform,
+):
+    from sqlalchemy import event
+
+    from weakties.graph import Graph
+    from weakties.graph.fromstore import current_orgs
+
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            statements: list[str] = []
+
+            def seen(_conn, _cursor, statement, *_args):
+                statements.append(statement)
+
+            r = Reader(conn, who.scope)
+            event.listen(platform.engine, "before_cursor_execute", seen)
+            try:
+                g = Graph.from_store(r)
+            finally:
+                event.remove(platform.engine, "before_cursor_execute", seen)
+            assert not [s for s in statements if "UNION" in s.upper()]
+            # the nodes are people the scope may show: checking them drops none
+            pairs, org_ids = current_orgs(Reader(conn, who.scope), g.person_ids)
+            checked = g.with_labels(g.person_ids, pairs, org_ids)
+            assert g.org_ids is not None and g.org_ids.size
+            for name in ("org_ids", "org_indptr", "org_indices"):
+                assert np.array_equal(getattr(g, name), getattr(checked, name))

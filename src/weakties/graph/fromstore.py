@@ -71,16 +71,26 @@ def graph_from_store(
     graph = Graph.from_edges(u, v, confidence, n_nodes=person_ids.size)
     if not orgs:
         return graph.with_labels(person_ids)
-    pairs, org_ids = current_orgs(reader, person_ids, as_of.date() if as_of else None, level)
+    # the nodes are the viewer and the ends of ties the scope may use at this
+    # level: people it may show, not checked again (a read of every visible tie)
+    day = as_of.date() if as_of else None
+    pairs, org_ids = current_orgs(reader, person_ids, day, level, shown=True)
     return graph.with_labels(person_ids, pairs, org_ids)
 
 
 def current_orgs(
-    reader: Reader, person_ids: np.ndarray, day: dt.date | None = None, level: str = "names"
+    reader: Reader,
+    person_ids: np.ndarray,
+    day: dt.date | None = None,
+    level: str = "names",
+    *,
+    shown: bool = False,
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     """(node, organisation index) pairs of the jobs held on ``day`` (None: now) by
-    the nodes ``person_ids`` (sorted), and the organisation ids they index."""
-    held = reader.job_org_pairs(person_ids, day, level)
+    the nodes ``person_ids`` (sorted), and the organisation ids they index;
+    ``shown``: the nodes are people the scope may show at ``level`` (see
+    :meth:`~weakties.store.reader.Reader.job_org_pairs`)."""
+    held = reader.job_org_pairs(person_ids, day, level, shown=shown)
     if not held.size:
         empty = np.empty(0, dtype=np.int64)
         return (empty, empty), empty

@@ -137,16 +137,24 @@ class PositionReads(PeopleReads):
         return list(kept.values())
 
     def job_org_pairs(
-        self, person_ids: np.ndarray, day: dt.date | None, level: str = "names"
+        self,
+        person_ids: np.ndarray,
+        day: dt.date | None,
+        level: str = "names",
+        *,
+        shown: bool = False,
     ) -> np.ndarray:
         """``(person, organisation)`` rows (an n x 2 int64 array) of the jobs held on
-        ``day`` (None: now; undated current jobs count) by ``person_ids``."""
+        ``day`` (None: now; undated current jobs count) by those of ``person_ids``
+        the scope may show at ``level``; with ``shown`` the caller knows they all
+        are (the ends of ties it may use, the viewer): they are not checked
+        again, a read of every tie the scope may use."""
         import numpy as np
 
         wanted = np.asarray(person_ids, dtype=np.int64)
-        shown = self.people(level)
-        if shown is not None:
-            wanted = wanted[np.isin(wanted, np.fromiter(shown, np.int64, len(shown)))]
+        visible = None if shown else self.people(level)
+        if visible is not None:
+            wanted = wanted[np.isin(wanted, np.fromiter(visible, np.int64, len(visible)))]
         fetched = self.conn.execute(
             self.where(
                 select(Position.person_id, Position.organization_id).where(
