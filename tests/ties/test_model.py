@@ -140,3 +140,74 @@ def test_one_way_messages_from_someone_not_connected_never_make_a_tie_strong():
     parts = dict(DEFAULT.contributions(t, 0))
     assert DEFAULT.intercept + sum(parts.values()) == pytest.approx(DEFAULT.z(transform(t))[0])
     assert parts["reciprocity"] <= -2.5
+
+
+def test_the_one_way_rule_needs_ties_declared_somewhere():
+    """Without any tie in the data (a bare message log such as CollegeMsg, a mail
+    archive imported alone), everyone is "not connected" and that says nothing: a
+    one-way exchange keeps the plain reciprocity of none. Once the scope declares
+    a tie, the same exchange with someone not connected is marked down."""
+    from weakties.ties.model import one_way_strangers
+
+    marketing = profile(7, 2, 3, both=0.0)
+    t = table([marketing, profile(7, 2, 3)])
+    t.tied = np.array([False, False])
+    t.ties_declared = False
+    assert not one_way_strangers(t).any()
+    bare = DEFAULT.score(t)[0]
+    assert dict(DEFAULT.contributions(t, 0))["reciprocity"] == 0.0
+    t.ties_declared = True
+    assert one_way_strangers(t).tolist() == [True, False]
+    assert DEFAULT.score(t)[0] < bare
+
+
+def test_a_message_log_without_ties_scores_one_way_senders_as_unanswered_not_strangers(
+    store, tmp_path
+):
+    """Through the product: a log imported alone declares no tie, so a weekly
+    one-way sender keeps the plain reciprocity of none; a declared connection
+    anywhere in the data turns the rule on for the pairs not connected."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from weakties.ingest.generic import import_interactions
+    from weakties.model.tables import Identity, Member, Tie
+    from weakties.service.context import operator, reader
+    from weakties.ties.strength import score_ties
+
+    start = dt.datetime(2024, 1, 1)
+    rows = ["sender,recipient,when"]
+    for week in range(20):
+        t = start + dt.timedelta(days=7 * week)
+        rows += [f"promo,ann,{t:%Y-%m-%dT%H:%M}", f"bob,ann,{t:%Y-%m-%dT%H:%M}"]
+        rows.append(f"ann,bob,{t + dt.timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    rows.append("cy,dee,2024-01-02T00:00")
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(rows) + "\n")
+    import_interactions(store, log, sender="sender", recipient="recipient", timestamp="when")
+    when = dt.datetime(2024, 5, 25)
+
+    def promo_score(conn) -> tuple[float, bool]:
+        found = score_ties(reader(conn, operator(conn)), as_of=when, all_pairs=True)
+        i = found.table.index_of(person["promo"], person["ann"])
+        assert i is not None
+        return float(found.score[i]), found.table.ties_declared
+
+    with store.engine.begin() as conn:
+        person = dict(conn.execute(select(Identity.value, Identity.person_id)).all())
+        bare, declared = promo_score(conn)
+        assert not declared
+        owner = conn.execute(select(Member.id)).scalar_one()
+        a, b = sorted((person["cy"], person["dee"]))
+        conn.execute(
+            insert(Tie).values(
+                person_a_id=a,
+                person_b_id=b,
+                source="connection",
+                asserted_by=owner,
+                since=start,
+            )
+        )
+        marked, declared = promo_score(conn)
+    assert declared and marked < bare / 3

@@ -136,7 +136,8 @@ def tie_features(
     spark: Any, source: Source, as_of: dt.datetime | None = None, *, present: bool = True
 ) -> Any:
     """One row per pair with a trace or a tie: ``a, b, traced, tied`` and :data:`FEATURES`
-    (``tied``: the pair has a tie, which a nominal tie needs)."""
+    (``tied``: the pair has a tie, which a nominal tie needs), and ``ties_declared``
+    (any tie at all, as :attr:`weakties.ties.features.FeatureTable.ties_declared`)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -274,7 +275,12 @@ def tie_features(
     frame = frame.withColumn("same_industry", F.coalesce(c("same_industry"), nan)).withColumn(
         "seniority_gap", F.coalesce(c("seniority_gap"), nan)
     )
-    return frame.select("a", "b", "traced", "tied", *FEATURES)
+    # whether any tie is declared at all: without one, "not connected" says
+    # nothing and the one-way rule is off (FeatureTable.ties_declared)
+    declared = bool(ties.limit(1).count())
+    return frame.select("a", "b", "traced", "tied", *FEATURES).withColumn(
+        "ties_declared", F.lit(declared)
+    )
 
 
 def _mutual_contacts(source: Source, when: dt.datetime, traces: Any, ties: Any, pairs: Any) -> Any:
@@ -483,7 +489,7 @@ def tie_scores(features: Any, model: TieModel = DEFAULT) -> Any:
     )
     since = F.when(since == float("inf"), 10 * 365.0).otherwise(since)
     # someone not connected whose messages went one way only (one_way_strangers)
-    stranger = ~c("tied") & (c("contacts") > 0) & (c("balance") <= 0)
+    stranger = c("ties_declared") & ~c("tied") & (c("contacts") > 0) & (c("balance") <= 0)
     x = {
         "recency": F.log1p(F.greatest(since, F.lit(0.0)) / 30.0),
         "duration": F.log1p(F.greatest(c("days_known"), F.lit(0.0)) / 365.0),
@@ -513,4 +519,6 @@ def tie_scores(features: Any, model: TieModel = DEFAULT) -> Any:
         .when((c("score") >= STRONG_AT) & ~stranger, "strong")
         .otherwise("weak")
     )
-    return features.withColumn("score", score).withColumn("class", klass).drop("tied")
+    return (
+        features.withColumn("score", score).withColumn("class", klass).drop("tied", "ties_declared")
+    )

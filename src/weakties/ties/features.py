@@ -79,6 +79,10 @@ class FeatureTable:
     b: np.ndarray
     values: dict[str, np.ndarray] = field(default_factory=dict)
     tied: np.ndarray | None = None  # the pair has a social tie
+    #: the scope the table was read in holds a tie at all (a member's
+    #: connections, contacts or inferred ties; any pair's for a whole database):
+    #: without any, "not connected" says nothing about a pair
+    ties_declared: bool = True
 
     def __len__(self) -> int:
         return int(self.a.shape[0])
@@ -160,6 +164,7 @@ def compute_features(
     n = keys.size
     table = FeatureTable(at, keys >> 32, keys & 0xFFFFFFFF)
     table.tied = np.isin(keys, tie_keys)
+    table.ties_declared = bool(tie_keys.size)
     v = table.values
     pos = np.searchsorted(keys, pair_keys)
     inside = (
