@@ -171,6 +171,39 @@ def test_the_minimum_history_counts_distinct_pairs_not_rows():
         assert fit_models(traces, 150 * DAY, pymk=False).ties is not None
 
 
+def test_the_rankers_minimum_history_counts_distinct_new_pairs_not_rows():
+    """Fewer distinct new pairs than the ranker's measured minimum, each first in
+    touch some weeks after the cuts begin: every pair is new at each weekly cut of
+    the 30 days before it meets, so the rows outnumber the minimum while the new
+    pairs do not — Katz's index is used and the note says so."""
+    need = MIN_POSITIVES["pymk"]
+    rng = np.random.default_rng(1)
+    people = 40
+    # everyone writes to person 0 in the first days: every pair is two steps apart
+    hub = np.arange(1, people)
+    early = np.sort(rng.uniform(0, 10, hub.size)) * DAY
+    every = np.array([(a, b) for a in range(1, people) for b in range(a + 1, people)])
+    n_pairs = need - 5
+    met = every[rng.choice(len(every), n_pairs, replace=False)]
+    first = rng.uniform(55, 140, n_pairs) * DAY
+    traces = Traces.of(
+        np.r_[hub, met[:, 0]], np.r_[np.zeros(hub.size, np.int64), met[:, 1]], np.r_[early, first]
+    )
+    fitted = fit_models(traces, 150 * DAY)
+    seen = fitted.summary["pymk"]
+    # counted in rows, the history would pass: a pair is new at several cuts
+    assert seen["positives"] >= need
+    assert seen["positive_pairs"] == n_pairs < need
+    assert fitted.pymk is None
+    assert fitted.notes["pymk"] == (
+        f"{n_pairs} distinct new pairs in the past periods; a fit needs {need}"
+    )
+    # the same history with the minimum at its distinct new pairs is fitted
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(MIN_POSITIVES, "pymk", n_pairs)
+        assert fit_models(traces, 150 * DAY).pymk is not None
+
+
 def test_every_tie_feature_has_a_documented_dimension():
     dims = {d for d, _ in TIE_FEATURES.values()}
     assert dims <= {

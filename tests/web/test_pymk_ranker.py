@@ -15,11 +15,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.support import fit_on_short_history
 from tests.web.conftest import SECRET, post_form
 
 pytestmark = pytest.mark.slow
 
 PYMK = "/network/people-you-may-know"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_history():
+    """The demo world is a shorter history than a fit needs (8 distinct new pairs
+    on platform-1200): see fit_on_short_history."""
+    with fit_on_short_history():
+        yield
 
 
 def _reasons(page: str) -> dict[str, list[str]]:

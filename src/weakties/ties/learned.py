@@ -89,8 +89,9 @@ __all__ = [
 STRONG_AT = 1.0 - math.exp(-0.5)
 # Fewer positive examples than this across the training cuts and the fit is
 # not used (see evaluation/results/min_history.md): for the tie model distinct
-# pairs in touch again (and as many not), for the ranker rows (new pairs, once
-# per cut each is new at).
+# pairs in touch again (and as many not), for the ranker distinct new pairs.
+# Both count pairs, not rows: the weekly cuts overlap, so one pair gives a row
+# at each cut it is in, and its rows are not new evidence.
 MIN_POSITIVES = {"ties": 200, "pymk": 50}
 # A kept fit serves dates up to this long after its own; later ones are refitted.
 FRESH_DAYS = 30.0
@@ -447,17 +448,19 @@ def fit_models(
         )
     if pymk:
         formed = formation_samples(known, cuts, horizon_days=horizon_days, ties=ties, spans=spans)
-        new = int(formed.y.sum())
+        # distinct new pairs, as measured: a pair that meets is new at every
+        # cut of the weeks before, one row each
+        new = _distinct(formed.keys[formed.y == 1])
         out.summary["pymk"] = {
             "rows": len(formed),
-            "positives": new,
-            "positive_pairs": _distinct(formed.keys[formed.y == 1]),
+            "positives": int(formed.y.sum()),
+            "positive_pairs": new,
         }
         if new >= MIN_POSITIVES["pymk"]:
             out.pymk = fit_pymk(formed)
         else:
             out.notes["pymk"] = (
-                f"{new} new pairs in the past periods; a fit needs {MIN_POSITIVES['pymk']}"
+                f"{new} distinct new pairs in the past periods; a fit needs {MIN_POSITIVES['pymk']}"
             )
     return out
 
