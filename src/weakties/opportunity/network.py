@@ -473,7 +473,8 @@ def _with_own_ties(g: Graph, me: int, others: np.ndarray, strength: float) -> tu
         ],
         dtype=np.int64,
     )
-    order = np.lexsort((cols, pos))  # at one place, in node order (each row sorted)
+    # at one place, the row before the next one's, then each row's in node order
+    order = np.lexsort((cols, rows, pos))
     shift = np.zeros(n + 1, np.int64)
     shift[1:] = np.cumsum(np.bincount(rows, minlength=n))
     graph = dataclasses.replace(
