@@ -559,7 +559,7 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 
 def _steps(people: list[int]) -> list[tuple[int, int]]:
     """The ties of a path through ``people``, each as ``(smaller, larger)``."""
-    return [(min(a, b), max(a, b)) for a, b in pairwise(people)]
+    return [_pair(a, b) for a, b in pairwise(people)]
 
 
 #: seconds a page waits for the introduction network before it shows its section
