@@ -130,13 +130,16 @@ def oriented(name: str, values: np.ndarray, direction: int) -> np.ndarray:
     return -values if direction < 0 else values
 
 
-def tie_cut(traces: Traces, first: float, cut: float, prior: dict[int, float] | None) -> dict:
-    """Scores of every method for the pairs in touch before ``cut``, and the outcome."""
+def tie_cut(
+    traces: Traces, first: float, cut: float, prior: dict[int, float] | None, *, fit: bool = True
+) -> dict:
+    """Scores of every method for the pairs in touch before ``cut``, and the outcome
+    (without ``fit``, the methods that need no fit only)."""
     known = traces.before(cut)  # nothing at or after the cut reaches the fit
     cuts = cut_schedule(first, cut)
     started = time.perf_counter()
     model = None
-    if cuts.size:
+    if cuts.size and fit:
         samples = tie_samples(known, cuts)
         model = fit_with_validation(
             samples.x,
@@ -194,12 +197,14 @@ def pymk_cut(
     seed: int,
     spans: PlaceSpans | None = None,
     horizon_days: float = HORIZON_DAYS,
+    *,
+    fit: bool = True,
 ) -> dict:
     known = traces.before(cut)
     cuts = cut_schedule(first, cut, horizon_days=horizon_days)
     started = time.perf_counter()
     model = None
-    if cuts.size:
+    if cuts.size and fit:
         samples = formation_samples(known, cuts, seed=seed, spans=spans, horizon_days=horizon_days)
         if samples.y.sum() > 0:
             model = fit_pymk(samples)

@@ -148,3 +148,64 @@ def test_the_rolling_results_hold_every_baseline_the_evaluation_promises():
     assert ties["random"]["ci"][0] < 0.5 < ties["random"]["ci"][1]
     for name in ("fitted", "ra", "aa", "katz", "cn", "random"):
         assert len(pymk[name]["precision@10_ci"]) == 2, name
+
+
+def fallback_quotes() -> list[tuple[str, str]]:
+    r = json.loads((RESULTS / "default_choice.json").read_text())
+    ties, sug = r["ties"], r["suggest"]
+
+    def fig(part: dict, stage: str, name: str) -> str:
+        got = part[stage]["mean"][name]
+        return figure(got["value"], got["ci"], 4)
+
+    def diff(d: dict) -> str:
+        return figure(d["value"], d["ci"], 4, True)
+
+    t, s = ties["choice"], sug["choice"]
+    return [
+        (
+            "docs/ties.md",
+            f"{t['best_challenger']} minus the default model "
+            f"{diff(t['challenger_minus_incumbent'])}",
+        ),
+        ("docs/ties.md", f"the default model {fig(ties, 'reporting', 'default model')}"),
+        ("docs/ties.md", f"recency {fig(ties, 'reporting', 'recency')}"),
+        ("docs/ties.md", f"random {fig(ties, 'reporting', 'random')}"),
+        ("docs/ties.md", f"minus recency {diff(ties['reported']['chosen_minus_best_other'])}"),
+        (
+            "docs/opportunities.md",
+            f"{s['best_challenger']} minus Katz {diff(s['challenger_minus_incumbent'])}",
+        ),
+        ("docs/opportunities.md", f"Katz {fig(sug, 'reporting', 'katz')}"),
+        ("docs/opportunities.md", f"random {fig(sug, 'reporting', 'random')}"),
+        (
+            "docs/opportunities.md",
+            f"Katz minus the {sug['reported']['best_other']} "
+            f"{diff(sug['reported']['chosen_minus_best_other'])}",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("path", "quote"), fallback_quotes())
+def test_the_docs_quote_the_fallback_choice(path, quote):
+    assert quote in words(path), f"{path} should say: {quote}"
+
+
+def test_the_fallbacks_are_those_the_development_cuts_chose():
+    """evaluation/default_choice.py's rule, applied again to its committed development
+    figures alone, gives the fallbacks the product uses (the hand-set default model for
+    ties, Katz's index for suggestions): a rerun that chose otherwise fails here until
+    the product follows it. The reporting cuts take no part in the choice."""
+    r = json.loads((RESULTS / "default_choice.json").read_text())
+    product = {"ties": "default model", "suggest": "katz"}
+    for part, used in product.items():
+        dev = r[part]["development"]["mean"]
+        choice = r[part]["choice"]
+        assert choice["incumbent"] == used
+        challengers = {m: v["value"] for m, v in dev.items() if m not in (used, "random")}
+        best = max(challengers, key=challengers.__getitem__)
+        assert choice["best_challenger"] == best, part
+        gap = choice["challenger_minus_incumbent"]
+        assert gap["value"] == pytest.approx(dev[best]["value"] - dev[used]["value"], abs=1e-4)
+        chosen = best if gap["ci"][0] > 0 else used
+        assert chosen == choice["chosen"] == used, f"{part}: the evidence chose {chosen}"

@@ -442,8 +442,9 @@ def suggest(
     conn: Connection, who: Viewer, *, top: int = 10, method: str = "auto", fit: bool = False
 ) -> list[Suggestion]:
     """People the viewer may know. ``auto``: the ranker fitted on the viewer's
-    history when it allows one (``learned``), else Katz's index — the order the
-    rolling evaluation on real data found (evaluation/results/rolling.md).
+    history when it allows one (``learned``), else Katz's index: the heuristic
+    chosen on real data's development cuts (evaluation/results/default_choice.md);
+    the fitted ranker is ahead of it on the later cuts (evaluation/results/rolling.md).
 
     The ranker is the member's kept fit when it serves the date
     (:func:`weakties.ties.learned.serving_fit`); with ``fit`` (the command

@@ -6,8 +6,9 @@ people not yet in touch get in touch within the next 30 days?) on past cut dates
 (:mod:`weakties.ties.history`), each only when the history holds enough
 examples (:data:`MIN_POSITIVES`, measured: ``evaluation/min_history.py``);
 otherwise that part is left to the documented priors (the hand-set tie model of
-:mod:`weakties.ties.model`, Katz's index for suggestions) and the reason is
-kept with the fit.
+:mod:`weakties.ties.model`, Katz's index for suggestions: each chosen against
+every method that needs no fit on real data's development cuts,
+``evaluation/default_choice.py``) and the reason is kept with the fit.
 
 A fitted strength is the probability of contact within the next 30 days. A tie
 is **strong** from :data:`STRONG_AT` = 1 - e^(-1/2) ≈ 0.39: the chance of contact

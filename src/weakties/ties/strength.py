@@ -101,7 +101,9 @@ def choose_model(
        most 30 days older and was made with the member's labels and ask
        outcomes as they are (:func:`weakties.ties.learned.serving_fit`, the
        rule every reader of a kept fit applies);
-    3. else the documented priors (:data:`weakties.ties.model.DEFAULT`).
+    3. else the documented priors (:data:`weakties.ties.model.DEFAULT`; kept
+       against recency alone and every other method that needs no fit on real
+       data's development cuts: ``evaluation/default_choice.py``).
 
     Choosing never fits: pages and API reads score with this choice. The
     operator's whole-database view has no member: the priors."""
