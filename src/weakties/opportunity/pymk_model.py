@@ -47,6 +47,7 @@ from weakties.ties.history import (
     network_at,
     pair_key,
     split_key,
+    tie_part,
 )
 from weakties.words import counted
 
@@ -55,9 +56,11 @@ __all__ = [
     "PlaceSpans",
     "candidate_pairs",
     "fit_pymk",
+    "formation_part",
     "formation_samples",
     "pair_features",
     "places_at",
+    "samples_at_cuts",
 ]
 
 KATZ_BETA = 0.05
@@ -255,29 +258,74 @@ def formation_samples(
     rng = np.random.default_rng(seed)
     parts = []
     for cut in np.asarray(cuts, dtype=np.float64):
-        net = network_at(traces, cut, ties=ties)
-        places = places_at(net, spans)
-        positive = new_pairs(traces, net, horizon_days)
-        lo, hi = split_key(positive)
-        rows = np.unique(np.concatenate([net.index(lo), net.index(hi)]))
-        if not rows.size:
-            continue
-        u, v, katz = candidate_pairs(net, rows, places)
-        key = pair_key(net.people[u], net.people[v])
-        y = np.isin(key, positive)
-        # per person: all positives, and a sample of the rest
-        shuffled = rng.permutation(np.flatnonzero(~y))
-        shuffled = shuffled[np.argsort(u[shuffled], kind="stable")]
-        owner = u[shuffled]
-        first = np.r_[True, owner[1:] != owner[:-1]]
-        start = np.maximum.accumulate(np.where(first, np.arange(owner.size), 0))
-        rank = np.zeros(u.size, dtype=np.int64)
-        rank[shuffled] = np.arange(owner.size) - start
-        keep = y | (rank < negatives)
-        u, v, katz, key, y = u[keep], v[keep], katz[keep], key[keep], y[keep]
-        x = pair_features(net, u, v, katz=katz, places=places)
-        parts.append(Samples(x, y.astype(np.float64), np.full(y.size, cut), key))
+        part = formation_part(
+            traces, network_at(traces, cut, ties=ties), horizon_days, spans, negatives, rng
+        )
+        if part is not None:
+            parts.append(part)
     return Samples.stack(parts)
+
+
+def formation_part(
+    traces: Traces,
+    net: Network,
+    horizon_days: float,
+    spans: PlaceSpans | None,
+    negatives: int,
+    rng: np.random.Generator,
+) -> Samples | None:
+    """The rows of :func:`formation_samples` at one cut, from its network
+    (``net``, :func:`network_at` of the same traces at the cut); None when
+    nobody met anyone new in the period. ``rng`` draws the negatives."""
+    cut = net.cut
+    places = places_at(net, spans)
+    positive = new_pairs(traces, net, horizon_days)
+    lo, hi = split_key(positive)
+    rows = np.unique(np.concatenate([net.index(lo), net.index(hi)]))
+    if not rows.size:
+        return None
+    u, v, katz = candidate_pairs(net, rows, places)
+    key = pair_key(net.people[u], net.people[v])
+    y = np.isin(key, positive)
+    # per person: all positives, and a sample of the rest
+    shuffled = rng.permutation(np.flatnonzero(~y))
+    shuffled = shuffled[np.argsort(u[shuffled], kind="stable")]
+    owner = u[shuffled]
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(owner.size), 0))
+    rank = np.zeros(u.size, dtype=np.int64)
+    rank[shuffled] = np.arange(owner.size) - start
+    keep = y | (rank < negatives)
+    u, v, katz, key, y = u[keep], v[keep], katz[keep], key[keep], y[keep]
+    x = pair_features(net, u, v, katz=katz, places=places)
+    return Samples(x, y.astype(np.float64), np.full(y.size, cut), key)
+
+
+def samples_at_cuts(
+    traces: Traces,
+    cuts: np.ndarray | list[float],
+    *,
+    horizon_days: float = HORIZON_DAYS,
+    ties: np.ndarray | None = None,
+    spans: PlaceSpans | None = None,
+    formation: bool = True,
+    negatives: int = 100,
+    seed: int = 0,
+) -> tuple[Samples, Samples | None]:
+    """:func:`weakties.ties.history.tie_samples` and :func:`formation_samples`
+    (None without ``formation``) of the same traces and cuts, in one pass: each
+    cut's network is built once for both rather than once for each (the rows
+    are the same as the two functions give apart, the negatives drawn alike)."""
+    rng = np.random.default_rng(seed)
+    tie_parts, formed = [], []
+    for cut in np.asarray(cuts, dtype=np.float64):
+        net = network_at(traces, cut, ties=ties)
+        tie_parts.append(tie_part(traces, net, horizon_days))
+        if formation:
+            part = formation_part(traces, net, horizon_days, spans, negatives, rng)
+            if part is not None:
+                formed.append(part)
+    return Samples.stack(tie_parts), Samples.stack(formed) if formation else None
 
 
 def fit_pymk(samples: Samples) -> AdditiveModel:

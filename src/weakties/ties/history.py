@@ -72,6 +72,7 @@ __all__ = [
     "cut_schedule",
     "network_at",
     "tie_features",
+    "tie_part",
     "tie_samples",
 ]
 
@@ -623,12 +624,21 @@ def tie_samples(
     ``traces`` must hold conversations only, and reach at least the end of the
     last cut's period: a label period cut short would read as "not in touch".
     """
-    parts = []
-    for cut in np.asarray(cuts, dtype=np.float64):
-        net = network_at(traces, cut, ties=ties)
-        rows = None if pairs is None else np.flatnonzero(np.isin(net.keys, pairs))
-        keys = net.keys if rows is None else net.keys[rows]
-        later = contact_between(traces, cut, cut + horizon_days * DAY)
-        y = np.isin(keys, later).astype(np.float64)
-        parts.append(Samples(tie_features(net, rows), y, np.full(y.size, cut), keys))
+    parts = [
+        tie_part(traces, network_at(traces, cut, ties=ties), horizon_days, pairs)
+        for cut in np.asarray(cuts, dtype=np.float64)
+    ]
     return Samples.stack(parts)
+
+
+def tie_part(
+    traces: Traces, net: Network, horizon_days: float, pairs: np.ndarray | None = None
+) -> Samples:
+    """The rows of :func:`tie_samples` at one cut, from its network (``net``,
+    :func:`network_at` of the same traces at the cut)."""
+    cut = net.cut
+    rows = None if pairs is None else np.flatnonzero(np.isin(net.keys, pairs))
+    keys = net.keys if rows is None else net.keys[rows]
+    later = contact_between(traces, cut, cut + horizon_days * DAY)
+    y = np.isin(keys, later).astype(np.float64)
+    return Samples(tie_features(net, rows), y, np.full(y.size, cut), keys)

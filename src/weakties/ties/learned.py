@@ -54,7 +54,6 @@ from weakties.ties.history import (
     network_at,
     pair_key,
     tie_features,
-    tie_samples,
 )
 from weakties.ties.reasons import FITTED_MODEL, english
 from weakties.ties.strength import TieScores
@@ -398,7 +397,7 @@ def fit_models(
     ``evidence``: a member's labels and introduction outcomes, which rescale the
     fitted tie model (:func:`recalibrate`).
     """
-    from weakties.opportunity.pymk_model import fit_pymk, formation_samples
+    from weakties.opportunity.pymk_model import fit_pymk, samples_at_cuts
 
     known = traces.conversations().before(as_of)
     if ties is not None and len(ties):
@@ -419,7 +418,10 @@ def fit_models(
         note = f"{days:.0f} days of history; a fit needs at least {need:.0f}"
         out.notes["ties"] = out.notes["pymk"] = note
         return out
-    samples = tie_samples(known, cuts, horizon_days=horizon_days, ties=ties)
+    # each past cut's network is built once for both models' rows
+    samples, formed = samples_at_cuts(
+        known, cuts, horizon_days=horizon_days, ties=ties, spans=spans, formation=pymk
+    )
     # the threshold counts distinct pairs, as measured: the weekly cuts overlap,
     # so one pair gives up to one row per cut, and its rows are not new evidence
     positives = _distinct(samples.keys[samples.y == 1])
@@ -447,8 +449,7 @@ def fit_models(
             f"{positives} distinct pairs in touch again and {negatives} not in the past "
             f"periods; a fit needs {MIN_POSITIVES['ties']} of each"
         )
-    if pymk:
-        formed = formation_samples(known, cuts, horizon_days=horizon_days, ties=ties, spans=spans)
+    if formed is not None:
         # distinct new pairs, as measured: a pair that meets is new at every
         # cut of the weeks before, one row each
         new = _distinct(formed.keys[formed.y == 1])
