@@ -251,7 +251,7 @@ def postgres(postgres_server: PostgresServer | str) -> PostgresServer:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file at the newest schema, migrated once per test session (per
     xdist worker): a fresh database is a copy of it, as on PostgreSQL (where
-    ``new_database`` copies a migrated template), instead of every migration run
+    ``new_database`` gives a database holding what a migrated template holds), instead of every migration run
     again for each of the hundreds of tests that open a store."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     open_store(path).close()
