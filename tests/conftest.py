@@ -20,6 +20,7 @@ from tests.servers import (
     Unavailable,
     ensure_chromium,
     in_ci,
+    install_in_background,
     start_postgres,
 )
 from tests.support import copy_sqlite
@@ -127,6 +128,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if not event.contains(Engine, "engine_connect", _DATABASES.connected):
         event.listen(Engine, "engine_connect", _DATABASES.connected)
+    if not hasattr(config, "workerinput"):  # the session's own process, not a worker
+        config.stash[_INSTALLING] = install_in_background()
+
+
+_INSTALLING = pytest.StashKey["threading.Thread | None"]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    thread = config.stash.get(_INSTALLING, None)
+    if thread is not None:
+        thread.join()
 
 
 # fixtures that give a test a database (or the server to make one on)

@@ -46,6 +46,7 @@ __all__ = [
     "Unavailable",
     "ensure_chromium",
     "in_ci",
+    "install_in_background",
     "start_postgres",
 ]
 
@@ -71,16 +72,79 @@ def in_ci() -> bool:
     return bool(os.environ.get("WEAKTIES_CI") or os.environ.get("CI"))
 
 
+# what the tests install in CI when it is missing: Debian package -> a file it brings
+NEEDED = {
+    "postgresql": "/usr/lib/postgresql/*/bin/initdb",
+    "chromium": CHROMIUM,
+    "libpostgresql-jdbc-java": "/usr/share/java/postgresql.jar",
+}
+# held by whoever runs apt-get (the session's background install, a test's own)
+_APT_LOCK = Path(tempfile.gettempdir()) / "weakties-tests-apt.lock"
+_APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}
+_APT_WAIT = ["-o", "DPkg::Lock::Timeout=600"]
+
+
+def _apt_run(packages: list[str]) -> None:
+    env = {**os.environ, **_APT_ENV}
+    for cmd in (
+        ["apt-get", *_APT_WAIT, "update", "-q"],
+        ["apt-get", *_APT_WAIT, "install", "-y", "-q", *packages],
+    ):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise Unavailable(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+
+
+def _installed(package: str) -> bool:
+    done = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() == "install ok installed"
+
+
+@contextlib.contextmanager
+def _apt_lock() -> Iterator[None]:
+    import fcntl
+
+    with open(_APT_LOCK, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
 def _apt_install(package: str) -> None:
-    """``apt-get install -y PACKAGE`` in CI as root; otherwise refuse with the command."""
+    """``apt-get install -y PACKAGE`` in CI as root (after the session's background
+    install, if one runs: it may have brought it); otherwise refuse with the command."""
     if not in_ci() or os.geteuid() != 0:
         raise Unavailable(f"Debian package {package!r} is missing (apt-get install {package})")
-    with _install_lock:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", package]):
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                raise Unavailable(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+    with _install_lock, _apt_lock():
+        if not _installed(package):
+            _apt_run([package])
+
+
+def install_in_background() -> threading.Thread | None:
+    """In CI as root, start installing what the tests need and this machine lacks
+    (``NEEDED``), while the session collects and runs its first tests: the first
+    test that needs it waits for the lock instead of installing it then (minutes
+    in which that test's process did nothing else). What fails here is installed
+    again, and reported, by that test."""
+    import fcntl
+
+    missing = [package for package, path in NEEDED.items() if not glob.glob(path)]
+    if not missing or not in_ci() or os.geteuid() != 0:
+        return None
+    held = open(_APT_LOCK, "a")  # noqa: SIM115 - closed by the thread
+    fcntl.flock(held, fcntl.LOCK_EX)  # before any worker starts
+
+    def install() -> None:
+        try:
+            with contextlib.suppress(Unavailable):
+                _apt_run(missing)
+        finally:
+            held.close()
+
+    thread = threading.Thread(target=install, name="apt-get", daemon=True)
+    thread.start()
+    return thread
 
 
 def _pg_bindir() -> Path | None:
