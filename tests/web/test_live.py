@@ -562,3 +562,43 @@ def test_the_shared_build_goes_before_the_members_own_builds_waiting(store):
     finally:
         release.set()
         live.clear()
+
+
+def _bump(store: Any, value: str) -> None:
+    """A write: the database's counters change."""
+    from sqlalchemy import delete, insert
+
+    from weakties.model.tables import Setting
+
+    with store.engine.begin() as conn:
+        conn.execute(delete(Setting).where(Setting.key == "test:bump"))
+        conn.execute(insert(Setting).values(key="test:bump", value=value))
+
+
+def test_a_result_kept_for_a_stamp_outlives_writes_and_counts_once(store):
+    """``kept_for`` keeps one result per viewer while its stamp is the same,
+    whatever is written meanwhile (``memo`` computes again after any write); another
+    stamp replaces it; a viewer's entry that holds it does not count it again."""
+    import numpy as np
+
+    live.clear()
+    made: list[int] = []
+
+    def copy(n: int) -> Any:
+        made.append(n)
+        return (np.zeros(n), 7)
+
+    ana: Any = _Who("ana", 1)
+    with store.engine.connect() as conn:
+        first = live.kept_for(conn, ana, ("build", 1), lambda: copy(100_000))
+    _bump(store, "1")
+    with store.engine.connect() as conn:
+        assert live.kept_for(conn, ana, ("build", 1), lambda: copy(100_000)) is first
+        held = live.held_bytes(store.engine)
+        assert 800_000 <= held < 900_000
+        # the viewer's network, made again after the write, refers to the copy
+        live.memo(conn, ana, "network", lambda: {"graph": first[0], "own": np.zeros(10)})
+        assert live.held_bytes(store.engine) - held < 10_000
+        assert live.kept_for(conn, _Who("bob", 2), ("build", 1), lambda: copy(10)) is not first
+        second = live.kept_for(conn, ana, ("build", 2), lambda: copy(1_000))
+    assert second is not first and made == [100_000, 10, 1_000]

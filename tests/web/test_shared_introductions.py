@@ -623,10 +623,14 @@ def test_a_change_that_only_adds_makes_nobody_wait_one_that_removes_does(store: 
     assert newer != built and members[way.contact.person_id][0] not in newer[0].scope.names
 
 
-def test_a_new_contact_s_paths_are_there_without_a_shared_build(store: Store) -> None:
+def test_a_new_contact_s_paths_are_there_without_a_shared_build(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A member who makes a contact after the shared network's build sees their
     paths through that contact at once: the contact is added to the member's own
-    part of the network, and no build starts before REFRESH_AFTER."""
+    part of the network, and no build starts before REFRESH_AFTER. That part (a
+    copy of the graph) is made once for the build and those contacts, not again
+    at each request after a write."""
     import datetime as dt
 
     from sqlalchemy import insert
@@ -688,6 +692,26 @@ def test_a_new_contact_s_paths_are_there_without_a_shared_build(store: Store) ->
     assert built[0].graph.neighbors(built[0].graph.node_of(me)).size == (
         net.contacts.size - 1
     )  # the shared graph itself unchanged
+    # the copy is the member's while the build and their new contacts are the
+    # same: a write elsewhere (which scores their ties again) does not copy it again
+    copies: list[int] = []
+    real = netmod._with_own_ties
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        copies.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(netmod, "_with_own_ties", counted)
+    from weakties.model.tables import Person
+
+    for k in range(2):
+        with store.engine.begin() as conn:
+            conn.execute(update(Person).where(Person.id == 1).values(headline=f"changed {k}"))
+        with store.engine.begin() as conn:
+            again = intro._network(conn, viewer(conn, handle), wait=0.0)
+        assert again is not net and again.graph is net.graph
+    assert copies == []
+    assert _built(store) == built and not _building(store)
 
 
 def _mutual(p: intro.Introducer) -> int:

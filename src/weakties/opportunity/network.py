@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -374,7 +375,11 @@ def shared_network(
 
 
 def viewer_network(
-    reader: Reader, shared: SharedNetwork, *, as_of: dt.datetime | None = None
+    reader: Reader,
+    shared: SharedNetwork,
+    *,
+    as_of: dt.datetime | None = None,
+    own_ties: Callable[[Graph, int, np.ndarray, float], tuple[Graph, int]] | None = None,
 ) -> IntroNetwork | None:
     """The viewer's introduction network on a shared one: its graph, with the
     viewer's own ties scored by their own model (their calibration, their fit,
@@ -389,7 +394,9 @@ def viewer_network(
     build (a declared tie, as of now) with someone in it is added to the viewer's
     own part — their paths through that contact are there at once, without a
     build of the shared network — in a copy of the graph with those ties
-    (:func:`_with_own_ties`), kept until the next build holds them."""
+    (:func:`_with_own_ties`, or ``own_ties``, which makes the same copy: the
+    caller keeps it for the viewer while the shared network and those contacts
+    are the same, whatever else changes), until the next build holds them."""
     member, me = reader.scope.member_id, reader.scope.person_id
     if member is None or me is None:
         raise ValueError("an introduction network is a member's: give a member's reader")
@@ -407,7 +414,7 @@ def viewer_network(
         added = np.setdiff1d(at[inside], known)
     if added.size:
         added_people = ids[added]
-        g, node = _with_own_ties(g, me, added, NOMINAL_STRENGTH)
+        g, node = (own_ties or _with_own_ties)(g, me, added, NOMINAL_STRENGTH)
         ids = g.person_ids
         assert ids is not None
     elif node < 0:

@@ -628,8 +628,13 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
     weakties.service.live.Pending
         Still being built after ``wait`` seconds (None: waits until it is built).
     """
-    from weakties.opportunity.network import build_network, shared_network, viewer_network
-    from weakties.service.live import built_apart, fit_stamp, memo
+    from weakties.opportunity.network import (
+        _with_own_ties,
+        build_network,
+        shared_network,
+        viewer_network,
+    )
+    from weakties.service.live import built_apart, fit_stamp, kept_for, memo
     from weakties.service.network import _shared_view
     from weakties.service.social import shown_reader
     from weakties.store.reader import Reader
@@ -663,11 +668,23 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
             return shared_network(found, as_of=who.as_of, inferred=inferred)
 
         def mine(base: Any) -> Any:
+            def own_ties(g: Any, me: int, added: Any, strength: float) -> Any:
+                # the copy of the graph with the viewer's contacts since the build
+                # (tens of MB on a large platform) depends on that build and on those
+                # contacts only: kept while both are the same, not made again after
+                # every write anywhere (as what is scored with the traces is)
+                return kept_for(
+                    conn,
+                    who,
+                    ("own ties", id(base), base.made, me, tuple(added.tolist()), strength),
+                    lambda: _with_own_ties(g, me, added, strength),
+                )
+
             return memo(
                 conn,
                 who,
                 ("introductions", id(base), base.made),
-                lambda: viewer_network(r, base, as_of=who.as_of),
+                lambda: viewer_network(r, base, as_of=who.as_of, own_ties=own_ties),
             )
 
     # the network shared by every member who sees the same ties is built before

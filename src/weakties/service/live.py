@@ -137,6 +137,7 @@ __all__ = [
     "fit_stamp",
     "held",
     "held_bytes",
+    "kept_for",
     "memo",
     "settle_kept",
     "shared_reads",
@@ -353,15 +354,24 @@ class _Viewers:
             while self.total() > budget and next(iter(self.buckets)) != key:
                 self._drop_oldest()
 
-    def shared_ids(self) -> list[int]:
+    def shared_ids(self, key: Hashable = None, kind: str | None = None) -> list[int]:
         """The ids of the results shared between viewers (counted there only): the
         common ones, and those built apart with the objects they hold (a viewer's
-        entry refers to a shared network's graph, not to the network)."""
+        entry refers to a shared network's graph, not to the network); for an entry
+        of the viewer ``key`` in another slot than ``kind``, also what their
+        :func:`kept_for` result holds (counted there)."""
         with self.lock:
             ids = [id(v) for v in self.common[1].values()]
             for built in self.built.values():
                 ids.append(id(built.value))
                 ids.extend(id(part) for part in getattr(built.value, "__dict__", {}).values())
+            bucket = self.buckets.get(key) if kind != "stamped" else None
+            stamped = bucket.get("stamped") if bucket is not None else None
+            if stamped is not None and "value" in stamped[1]:
+                value = stamped[1]["value"]
+                ids.append(id(value))
+                if isinstance(value, tuple):
+                    ids.extend(id(part) for part in value)
             return ids
 
 
@@ -515,7 +525,7 @@ class _Slot:
     def keep(self, name: Hashable, value: Any) -> None:
         """Keep ``value`` as ``name``, its size counted against the budget."""
         self.entries[name] = value
-        size = size_of(value, shared=self.viewers.shared_ids())
+        size = size_of(value, shared=self.viewers.shared_ids(self.key, self.kind))
         self.viewers.account(self.key, self.kind, self.entries, size)
 
 
@@ -597,6 +607,38 @@ def memo_each(
     if kept:
         _settle(conn.engine, started)
     return found
+
+
+def kept_for(conn: Connection, who: Viewer, stamp: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for this viewer with the same ``stamp``,
+    whatever changed in the database since: for a result that depends only on
+    what ``stamp`` names (a result built apart and the viewer's part of it), not on
+    the counters — :func:`memo` computes again after any write anywhere. One such
+    result per viewer (another stamp replaces it), counted against the budget
+    with the viewer's entries and dropped with them."""
+    if _BACKGROUND.get() or counters(conn) is None or wrote_in_transaction(conn):
+        return compute()
+    viewers = _viewers(conn.engine)
+    key = _viewer_key(who)
+    bucket = viewers.bucket(key)
+    if bucket is None:
+        return compute()
+    with viewers.lock:
+        slot = bucket.get("stamped")
+        if slot is not None and slot[0] == stamp:
+            found: dict[Hashable, Any] = slot[1]
+            return found["value"]
+    started = time.perf_counter()
+    value = _computing(compute)
+    if wrote_in_transaction(conn):  # computing wrote something yet to commit
+        return value
+    entries: dict[Hashable, Any] = {}
+    with viewers.lock:
+        bucket["stamped"] = (stamp, entries)
+        viewers.sizes.setdefault(key, {})["stamped"] = 0  # what it replaced is gone
+    _Slot(viewers, key, "stamped", entries).keep("value", value)
+    _settle(conn.engine, started)
+    return value
 
 
 def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
