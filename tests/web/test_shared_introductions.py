@@ -603,14 +603,9 @@ def test_a_change_that_only_adds_makes_nobody_wait_one_that_removes_does(store: 
     with store.engine.begin() as conn:
         who = viewer(conn, handle)
         old = netmod.viewer_network(reader(conn, who), built[0])
-        real = intro._network
-        try:
-            intro._network = lambda *_a, **_k: old  # type: ignore[assignment]
-            shown = intro._introducers(
-                conn, who, "x", f"org:#{oid}", oid, None, "job", intro.PATHS_SHOWN, None
-            )
-        finally:
-            intro._network = real  # type: ignore[assignment]
+        shown = intro._introducers(
+            conn, who, "x", f"org:#{oid}", oid, None, "job", intro.PATHS_SHOWN, old
+        )
     assert shown.paths
     assert leaver not in {p.contact.handle for p in shown.paths if p.contact}
     assert leaver not in {p.broker.handle for p in shown.paths if p.broker}
@@ -848,3 +843,44 @@ def test_your_only_way_is_told_on_the_ties_read_again(store: Store) -> None:
     again = next(p for p in after.paths if p.broker_name == way.broker_name)
     assert again.contact == way.contact
     assert "your only way" in again.why
+
+
+def test_an_answer_kept_from_a_network_too_old_is_not_shown(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer kept from the shared network lives no longer than that network:
+    once it is older than MAX_AGE with the data changed, the request waits for the
+    next build (which it starts), even though nothing changed since the answer was
+    kept; the next answer is computed from the next build."""
+    from weakties.model.tables import Person
+
+    handle = _shared_viewers(store)[0]
+    _server(store)
+    with store.engine.connect() as conn:
+        oid = conn.execute(select(Organization.id).order_by(Organization.id)).scalar()
+    with store.engine.begin() as conn:
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid)
+    built = _built(store)
+    with store.engine.begin() as conn:
+        conn.execute(update(Person).where(Person.id == 1).values(headline="changed"))
+    with store.engine.begin() as conn:  # served from the network there is, and kept
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid, wait=0.0)
+    assert _built(store) == built and not _building(store)
+    monkeypatch.setattr(live, "MAX_AGE", 0.0)  # that network is now too old
+    with store.engine.begin() as conn, pytest.raises(live.Pending):
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid, wait=0.0)
+    for thread in _building(store):
+        thread.join(60)
+    answers: list[Any] = []
+    real = intro._introducers
+
+    def counted(*args: Any) -> Any:
+        answers.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(intro, "_introducers", counted)
+    with store.engine.begin() as conn:
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid, wait=0.0)
+    newer = _built(store)
+    assert newer != built
+    assert len(answers) == 1 and answers[0].made == newer[0].made

@@ -135,6 +135,9 @@ class IntroNetwork:
     # not the graph's: a network shared by many viewers (see viewer_network)
     ask: np.ndarray | None = field(default=None, repr=False)
     _novelty: np.ndarray | None = field(default=None, repr=False)
+    # which build this is (``time.monotonic`` when it was made): on a shared
+    # network, the shared build's (see SharedNetwork.made)
+    made: float = field(default_factory=time.monotonic)
 
     @property
     def contacts(self) -> np.ndarray:
@@ -446,7 +449,9 @@ def viewer_network(
             at_broker[known_broker].tolist(), brokers[known_broker].tolist(), strict=True
         )
     }
-    return IntroNetwork(g, node, _ego_ties(own, g), when, history, member, ask=ask)
+    return IntroNetwork(
+        g, node, _ego_ties(own, g), when, history, member, ask=ask, made=shared.made
+    )
 
 
 def _with_own_ties(g: Graph, me: int, others: np.ndarray, strength: float) -> tuple[Graph, int]:

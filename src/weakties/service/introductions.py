@@ -320,15 +320,25 @@ def who_can_introduce(
         found_org = r.find_org(f"#{org_id}")  # NotFoundError for one the viewer may not see
         to = f"org:#{found_org}"
         label = r.org_names([found_org]).get(found_org, f"#{found_org}")
-    # kept while the graph and the traces are unchanged, on the clock's day (the
-    # etiquette's verdicts are by the day): the paths, the brokers' cards and the
-    # verdicts were read and checked again at every request
+    # the network first, then what was kept: on a platform it is built apart and
+    # shown while at most MAX_AGE old (a request past REFRESH_AFTER starts the next
+    # build), and an answer kept from it must not outlive it (nor stop the next)
+    net = _network(conn, who, wait=wait)
+    # kept while the graph and the traces are unchanged and the network is that
+    # build, on the clock's day (the etiquette's verdicts are by the day): the
+    # paths, the brokers' cards and the verdicts were read and checked again at
+    # every request
     return memo(
         conn,
         who,
-        ("introducers", to, org_id, job_id, purpose, limit, who.clock.date()),
-        lambda: _introducers(conn, who, label, to, org_id, job_id, purpose, limit, wait),
+        ("introducers", to, org_id, job_id, purpose, limit, who.clock.date(), _made(net)),
+        lambda: _introducers(conn, who, label, to, org_id, job_id, purpose, limit, net),
     )
+
+
+def _made(net: Any) -> float | None:
+    """Which build of the introduction network ``net`` is (None: no network)."""
+    return None if net is None else float(net.made)
 
 
 def _introducers(
@@ -340,9 +350,10 @@ def _introducers(
     job_id: int | None,
     purpose: str,
     limit: int,
-    wait: float | None,
+    net: Any,
 ) -> WhoCanIntroduce:
-    """:func:`who_can_introduce` once its target is found."""
+    """:func:`who_can_introduce` once its target and the viewer's introduction
+    network (:func:`_network`; None: no tie the viewer may use) are found."""
     from weakties.opportunity.etiquette import AskFacts, ask_facts, check_ask
     from weakties.service.live import memo
     from weakties.service.opportunities import introductions
@@ -353,7 +364,6 @@ def _introducers(
     # a broker who does not want to be asked (their own wish, or the viewer's note
     # of it) is never proposed: a request through them would only be refused
     not_asked = r.do_not_ask()
-    net = _network(conn, who, wait=wait)
     if net is None:  # no tie the viewer may use
         return WhoCanIntroduce(label, org_id, job_id, purpose, [], 0)
     try:
@@ -363,7 +373,7 @@ def _introducers(
         found = memo(
             conn,
             who,
-            ("who_can_introduce", to, purpose, limit),
+            ("who_can_introduce", to, purpose, limit, _made(net)),
             lambda: introductions(
                 conn,
                 who,
