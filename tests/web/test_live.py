@@ -602,3 +602,31 @@ def test_a_result_kept_for_a_stamp_outlives_writes_and_counts_once(store):
         assert live.kept_for(conn, _Who("bob", 2), ("build", 1), lambda: copy(10)) is not first
         second = live.kept_for(conn, ana, ("build", 2), lambda: copy(1_000))
     assert second is not first and made == [100_000, 10, 1_000]
+
+
+def test_a_failed_build_is_started_again_only_by_a_request_that_may_retry(store):
+    """A build apart that fails is raised to the request waiting for it and kept:
+    the requests that may not retry (a page's polls) are told it failed and start
+    nothing; the next one that may (a page loaded again) builds again."""
+    live.clear()
+    live.settle_kept(store.engine)  # a server process: built apart, in a thread
+    calls: list[int] = []
+
+    def failing(_c: Any) -> Any:
+        calls.append(1)
+        raise RuntimeError("the pool timed out")
+
+    key = ("test", "failing")
+    try:
+        with store.engine.connect() as conn, conn.begin():
+            with pytest.raises(RuntimeError):
+                live.built_apart(conn, key, failing)
+            for _ in range(3):
+                with pytest.raises(RuntimeError):
+                    live.built_apart(conn, key, failing, wait=0.0, retry=False)
+            assert calls == [1] and not live._viewers(store.engine).building
+            with pytest.raises(RuntimeError):
+                live.built_apart(conn, key, failing, retry=True)
+            assert calls == [1, 1]
+    finally:
+        live.clear()

@@ -63,6 +63,21 @@ def _shared_viewers(store: Store) -> list[str]:
     return found
 
 
+def _shared_viewer(store: Store) -> str:
+    """A member who sees exactly the shared view's ties, the first by handle (found
+    without reading each member's model, as :func:`_shared_viewers` does)."""
+    from weakties.model.tables import Member
+    from weakties.service.network import _shared_view
+    from weakties.service.social import shown_reader
+
+    with store.engine.connect() as conn:
+        for handle in conn.execute(select(Member.handle).order_by(Member.handle)).scalars():
+            who = viewer(conn, handle)
+            if not shown_reader(conn, who).hidden and _shared_view(conn, who) is not None:
+                return str(handle)
+    raise AssertionError("no member sees the shared view's ties")
+
+
 def _edges(g: Any, skip: int | None = None) -> dict[tuple[int, int], float]:
     u, v, w = g.edges()
     ids = g.person_ids
@@ -854,7 +869,7 @@ def test_an_answer_kept_from_a_network_too_old_is_not_shown(
     kept; the next answer is computed from the next build."""
     from weakties.model.tables import Person
 
-    handle = _shared_viewers(store)[0]
+    handle = _shared_viewer(store)
     _server(store)
     with store.engine.connect() as conn:
         oid = conn.execute(select(Organization.id).order_by(Organization.id)).scalar()
@@ -884,3 +899,69 @@ def test_an_answer_kept_from_a_network_too_old_is_not_shown(
     newer = _built(store)
     assert newer != built
     assert len(answers) == 1 and answers[0].made == newer[0].made
+
+
+def test_a_failed_build_stops_the_sections_polls_until_the_page_is_loaded_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's section polls while the network is built; once its build failed,
+    a poll is answered with the section saying so (in the member's language) and
+    htmx's 286, which stops the polling, and no poll starts the build again — a
+    page loaded again does."""
+    from fastapi.testclient import TestClient
+
+    from tests.web.conftest import post_form
+    from weakties.service.demo_accounts import DEMO_DOMAIN, DEMO_PASSWORD
+    from weakties.web.app import create_app
+    from weakties.web.routes import introductions as routes
+    from weakties.web.settings import Settings
+
+    handle = _shared_viewer(store)
+    with store.engine.connect() as conn:
+        oid = conn.execute(select(Organization.id).order_by(Organization.id)).scalar()
+    live.clear()
+    release = threading.Event()
+    builds: list[int] = []
+
+    def failing(*_args: Any, **_kwargs: Any) -> Any:
+        builds.append(1)
+        assert release.wait(60)
+        raise RuntimeError("the pool timed out")
+
+    monkeypatch.setattr(netmod, "shared_network", failing)
+    monkeypatch.setattr(intro, "PAGE_WAIT", 0.05)
+    app = create_app(
+        Settings(environment="test", secret_key=SECRET, db=store.url, worker_interval=0),
+        store=store,
+    )
+    poll = {"HX-Request": "true"}
+    with TestClient(app) as client:  # the lifespan: a server process
+        signed = post_form(
+            client, "/signin", {"email": f"{handle}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
+        )
+        assert signed.status_code == 303
+        page = client.get(f"/orgs/{oid}")
+        assert f'hx-get="/introducers?org={oid}"' in page.text  # it polls
+        assert client.get(f"/introducers?org={oid}", headers=poll).status_code == 204
+        release.set()
+        for thread in _building(store):
+            thread.join(60)
+        for _ in range(2):
+            stopped = client.get(
+                f"/introducers?org={oid}", headers={**poll, "Accept-Language": "fr"}
+            )
+            assert stopped.status_code == routes.STOP_POLLING
+            section = _section(stopped.text)
+            assert "Rechargez la page" in section["status_text"]
+            assert section["loader"] is None and "aria-busy" not in stopped.text
+        assert builds == [1] and not _building(store)  # no poll built again
+        again = client.get(f"/orgs/{oid}")  # the page loaded again: built again
+        assert again.status_code == 200
+        assert len(builds) == 2
+        for thread in _building(store):
+            thread.join(60)
+        monkeypatch.setattr(intro, "PAGE_WAIT", 30.0)  # (it fails at once: no wait)
+        shown = client.get(f"/orgs/{oid}")  # its build failed too: said, no polling
+        assert "Reload the page to try again" in shown.text
+        assert 'hx-get="/introducers' not in shown.text
+        assert len(builds) == 3

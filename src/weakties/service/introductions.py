@@ -283,13 +283,16 @@ def who_can_introduce(
     purpose: str | None = None,
     limit: int = PATHS_SHOWN,
     wait: float | None = None,
+    retry: bool = True,
 ) -> WhoCanIntroduce:
     """Who can introduce the viewer to an organisation (``org_id``), a member
     (``handle``) or the organisation of a job (``job_id``), best first, each with
     the etiquette's verdict on asking that broker today.
 
     On a platform the introduction network is built apart from the requests
-    (:func:`_network`): ``wait`` is how long to wait for it (None: until built).
+    (:func:`_network`): ``wait`` is how long to wait for it (None: until built);
+    if its build failed, the error is raised again, and without ``retry`` (a
+    page's poll for its section) the build is not started again.
 
     Raises
     ------
@@ -297,6 +300,8 @@ def who_can_introduce(
         An organisation, member or job the viewer may not see.
     weakties.service.live.Pending
         The network is still being built after ``wait`` seconds.
+    Exception
+        The network's build failed (whatever it raised).
     """
     from weakties.service import jobs
     from weakties.service.live import memo
@@ -323,7 +328,7 @@ def who_can_introduce(
     # the network first, then what was kept: on a platform it is built apart and
     # shown while at most MAX_AGE old (a request past REFRESH_AFTER starts the next
     # build), and an answer kept from it must not outlive it (nor stop the next)
-    net = _network(conn, who, wait=wait)
+    net = _network(conn, who, wait=wait, retry=retry)
     # kept while the graph and the traces are unchanged and the network is that
     # build, on the clock's day (the etiquette's verdicts are by the day): the
     # paths, the brokers' cards and the verdicts were read and checked again at
@@ -585,7 +590,9 @@ def _sources(conn: Connection, who: Viewer) -> list[str]:
     return introduction_sources(inference_enabled(reader(conn, who)))
 
 
-def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any:
+def _network(
+    conn: Connection, who: Viewer, *, wait: float | None = None, retry: bool = True
+) -> Any:
     """The viewer's introduction network with tie strengths (None: the viewer has
     no tie in it).
 
@@ -637,6 +644,9 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
     ------
     weakties.service.live.Pending
         Still being built after ``wait`` seconds (None: waits until it is built).
+    Exception
+        Its build failed: raised again to the next requests, and only one that may
+        ``retry`` starts it again (see :func:`weakties.service.live.built_apart`).
     """
     from weakties.opportunity.network import (
         _with_own_ties,
@@ -700,12 +710,12 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
     # the network shared by every member who sees the same ties is built before
     # any member's own (one build at a time): a refresh never waits for a queue
     first = shared is not None
-    base = built_apart(conn, key, build, wait=wait, first=first)
+    base = built_apart(conn, key, build, wait=wait, first=first, retry=retry)
     if shared is not None:
         if not _still_seen(base.scope, shared):
             # a member whose ties it holds no longer shares them by name: a
             # network built since that change (the request waits for it)
-            base = built_apart(conn, key, build, wait=wait, fresh=True, first=True)
+            base = built_apart(conn, key, build, wait=wait, fresh=True, first=True, retry=retry)
         # the viewer's contacts since its build are in their own part (viewer_network)
         return mine(base)
     net = base
@@ -713,7 +723,7 @@ def _network(conn: Connection, who: Viewer, *, wait: float | None = None) -> Any
         ids = None if net is None else net.graph.person_ids
         inside = set() if ids is None else set(ids[net.contacts].tolist())
         if r.first_degree() - inside:  # a contact since the build: the next one holds them
-            net = built_apart(conn, key, build, wait=wait, fresh=True)
+            net = built_apart(conn, key, build, wait=wait, fresh=True, retry=retry)
     return net
 
 

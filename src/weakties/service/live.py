@@ -768,6 +768,7 @@ def built_apart(
     wait: float | None = None,
     fresh: bool = False,
     first: bool = False,
+    retry: bool = True,
 ) -> T:
     """``compute(connection)``, built once for every request that asks for ``key``,
     apart from the requests: for a result that costs too much to compute in a
@@ -785,8 +786,11 @@ def built_apart(
     next build, and is shown the one it has meanwhile. With ``fresh``, a result
     built before the graph's last change is not shown (and the next build
     starts): the caller saw that it misses something the request must see. An
-    error of the build is raised to the requests waiting for it, once (a refresh's
-    error leaves the result there shown). Builds run one at a time, those asked
+    error of the build is raised to the requests waiting for it, and kept: it is
+    raised to every later request but those that may ``retry`` (a page loaded
+    again, not the page's own polls), which start the build again — a build that
+    fails is not started again every few seconds by a page waiting for it (a
+    refresh's error leaves the result there shown). Builds run one at a time, those asked
     ``first`` (a result shared by many viewers) before the others. A command (not
     a server) computes on its own connection and reuses the result only while the
     data is exactly as it was.
@@ -824,14 +828,14 @@ def built_apart(
                     _start(viewers, engine, key, compute, first)
                 return kept.value
         if kept is not None and kept.error is not None:
-            del viewers.built[key]  # raised once: the next request builds again
-            raise kept.error
+            if not retry:
+                raise kept.error  # kept: only a request that may retry builds again
+            del viewers.built[key]
         thread = _start(viewers, engine, key, compute, first)
     thread.join(wait)
     with viewers.lock:
         kept = viewers.built.get(key)
         if kept is not None and kept.error is not None:
-            del viewers.built[key]
             raise kept.error
         if kept is not None and _shown(kept, found, time.monotonic(), fresh):
             return kept.value

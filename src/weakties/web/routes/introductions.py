@@ -50,6 +50,8 @@ Purpose = Literal["job", "client", "info"]
 API_WAIT = 10.0
 #: seconds after which a page's section, or an API client, asks again
 RETRY_AFTER = 3
+#: htmx's status for "swap this and stop polling"
+STOP_POLLING = 286
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,14 @@ class Later:
     pending: bool = True
 
 
+@dataclass(frozen=True)
+class Failed:
+    """The "who can introduce me" section when the network it reads could not be
+    built: the page says so (its polls stop); a page loaded again builds it again."""
+
+    failed: bool = True
+
+
 def _section_url(target: dict[str, Any]) -> str:
     """Where the section of ``target`` (``org_id``, ``handle`` or ``job_id``) loads from."""
     names = {"org_id": "org", "handle": "person", "job_id": "job"}
@@ -71,23 +81,28 @@ def _section_url(target: dict[str, Any]) -> str:
 
 
 def who_can_introduce_section(
-    ctx: Ctx, conn: Any, **target: Any
-) -> intro.WhoCanIntroduce | Later | None:
+    ctx: Ctx, conn: Any, *, poll: bool = False, **target: Any
+) -> intro.WhoCanIntroduce | Later | Failed | None:
     """The "who can introduce me" section of a page (None when the viewer may not
     ask for this target: their own profile, a member hidden from them; a
-    :class:`Later` when it is not ready within ``PAGE_WAIT`` seconds)."""
+    :class:`Later` when it is not ready within ``PAGE_WAIT`` seconds; a
+    :class:`Failed` when the network's build failed). A ``poll`` (the page asking
+    for its section again) never starts a failed build again: only a page loaded
+    again does."""
     account = ctx.require()
     try:
-        return intro.who_can_introduce(conn, account.viewer(conn), wait=intro.PAGE_WAIT, **target)
+        return intro.who_can_introduce(
+            conn, account.viewer(conn), wait=intro.PAGE_WAIT, retry=not poll, **target
+        )
     except NotFoundError:
         return None
     except Pending:
         return Later(_section_url(target))
     except WeaktiesError:
         raise
-    except Exception:  # the network's build failed: the page without the section
+    except Exception:  # the network's build failed: the section says so
         log.exception("who can introduce me failed for %r", target)
-        return None
+        return Failed()
 
 
 def _int(value: str | None) -> int | None:
@@ -130,16 +145,20 @@ def introducers_page(
     ready with the page (the page asks again every few seconds, or the member
     follows the link). The page's own asks (htmx's, ``HX-Request``) are answered
     204 while it is still being built: nothing in the page changes, its live
-    region is not spoken again, and it asks again."""
+    region is not spoken again, and it asks again. If the build failed, they are
+    answered with the section saying so and htmx's "stop polling" status, 286:
+    the page stops asking, and the build starts again only when a page is loaded
+    again (a poll never starts it again)."""
     ctx.require()  # a visitor signs in first, whatever they asked
     target = {"org_id": org, "handle": person, "job_id": job}
     if sum(v is not None for v in target.values()) != 1:
         raise InputError("say one of: an organisation, a member, a job")
+    poll = ctx.request.headers.get("HX-Request") == "true"
     with ctx.tx() as conn:
-        found = who_can_introduce_section(ctx, conn, **target)
+        found = who_can_introduce_section(ctx, conn, poll=poll, **target)
     if found is None:
         raise NotFoundError("nothing to show here")
-    if isinstance(found, Later) and ctx.request.headers.get("HX-Request") == "true":
+    if isinstance(found, Later) and poll:
         return Response(status_code=204)
     back = (
         f"/orgs/{org}"
@@ -148,7 +167,8 @@ def introducers_page(
         if job is not None
         else f"/in/{quote(person or '', safe='')}"
     )
-    return render(ctx, "introducers.html", intro=found, back=back, retry=RETRY_AFTER)
+    status = STOP_POLLING if isinstance(found, Failed) and poll else 200
+    return render(ctx, "introducers.html", status=status, intro=found, back=back, retry=RETRY_AFTER)
 
 
 @router.get("/network/introductions")
