@@ -58,10 +58,16 @@ def graph_from_store(
     Graph
         With ``person_ids`` and, with ``orgs``, the current-organisation index.
     """
-    rows = reader.tie_rows(level, sources=sources, include_ended=include_ended, as_of=as_of)
-    confidence = np.array([r[4] for r in rows], dtype=np.float32)
-    a = np.array([r[0] for r in rows], dtype=np.int64)
-    b = np.array([r[1] for r in rows], dtype=np.int64)
+    if include_ended:
+        rows = reader.tie_rows(level, sources=sources, include_ended=True, as_of=as_of)
+        confidence = np.array([r[4] for r in rows], dtype=np.float32)
+        a = np.array([r[0] for r in rows], dtype=np.int64)
+        b = np.array([r[1] for r in rows], dtype=np.int64)
+    else:
+        # as numbers, from one read of the ties at every date a caller asked for
+        # (:meth:`~weakties.store.reader.Reader.standing_ties`)
+        a, b, weight = reader.tie_arrays(level, sources=sources, as_of=as_of)
+        confidence = weight.astype(np.float32)
     people = [a, b]
     viewer = reader.scope.person_id
     if viewer is not None:

@@ -40,11 +40,16 @@ from weakties.ties.strength import DUNBAR_LAYERS, ModelChoice, TieScores, score_
 from weakties.words import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from weakties.store.read_ties import Moment
     from weakties.store.reader import Reader
 
-__all__ = ["FIGURES", "figure_people", "network_headline", "network_report"]
+__all__ = ["FIGURES", "figure_people", "network_headline", "network_report", "read_ties"]
 
 DAY = 86400.0
+#: how far back the decaying ties look: strong then, weaker since
+DECAY_SPAN = dt.timedelta(days=365)
 #: a field (employer, industry, location) says something of the first degree when
 #: it is known for at least this share of it
 MOST = 0.5
@@ -457,7 +462,7 @@ def _dormant(reader: Reader, scores: TieScores) -> dict[str, Any]:
 def _decaying(reader: Reader, scores: TieScores) -> dict[str, Any]:
     # the same model a year earlier (a fit on the history scores that date too)
     before = score_ties(
-        reader, as_of=scores.as_of - dt.timedelta(days=365), model=scores.model, fitted=scores.fit
+        reader, as_of=scores.as_of - DECAY_SPAN, model=scores.model, fitted=scores.fit
     )
     then = {before.other(i): float(before.score[i]) for i in range(len(before))}
     strong_then = {before.other(i) for i in range(len(before)) if before.classes[i] == "strong"}
@@ -602,6 +607,34 @@ def _measured(
     return me, when, scores, g, sections
 
 
+def read_ties(
+    reader: Reader,
+    *,
+    report: dt.datetime | None = None,
+    headlines: Iterable[dt.datetime | None] = (),
+) -> None:
+    """Read in one pass the ties that :func:`network_report` at ``report`` and
+    :func:`network_headline` at each of ``headlines`` read (see
+    :meth:`~weakties.store.reader.Reader.standing_ties`): the network as it
+    stood at each date, and the ties the scoring of each date counts mutual
+    contacts over — at the date and, for the report's decaying ties, a year
+    before it. The reports then read none again.
+
+    Each date's network is the whole network's million ties on a 10,000-member
+    platform, read before as text and numbers once per date (the scoring read
+    again the ties among the member's contacts at each of three dates): the
+    member's dashboard, a report and its comparison with a month before, read
+    the tie table five times.
+    """
+    moments: list[Moment] = []
+    for as_of, decaying in ((report, True), *((h, False) for h in headlines)):
+        when = as_of or reader.now
+        moments += [("rows", as_of), ("pairs", when)]
+        if decaying:
+            moments.append(("pairs", when - DECAY_SPAN))
+    reader.standing_ties("names", moments)
+
+
 def network_headline(
     reader: Reader, *, as_of: dt.datetime | None = None, model: ModelChoice | None = None
 ) -> dict[str, Any]:
@@ -630,6 +663,7 @@ def network_report(
     (:func:`weakties.ties.strength.choose_model`): a comparison of two dates
     by one model.
     """
+    read_ties(reader, report=as_of)  # unless read already, with other dates
     me, when, scores, g, report = _measured(reader, as_of, model)
     report.update(
         {

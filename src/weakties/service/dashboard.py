@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from weakties.records import build_list, to_json
 from weakties.report.model import NetworkReport
 from weakties.service.context import Viewer, person_of, reader
+from weakties.store.reader import Reader
 
 __all__ = ["MONTH", "Dashboard", "MonthChange", "OrgReachRow", "dashboard"]
 
@@ -62,14 +63,14 @@ class Dashboard:
 
 
 def _month_change(
-    conn: Connection, who: Viewer, report: NetworkReport
+    who: Viewer, report: NetworkReport, r: Reader
 ) -> tuple[MonthChange | None, str | None]:
+    """The change of the report's headline since a month before, read through
+    the report's own reader ``r`` (the report's rule: the hidden are not in it)."""
     from weakties.report.value import network_headline
-    from weakties.service.social import shown_reader
     from weakties.ties.strength import choose_model
 
-    r = shown_reader(conn, who)  # the report's own rule: the hidden are not in it
-    since = dt.datetime.fromisoformat(report.as_of) - MONTH
+    since = _month_before(report.as_of)
     # the month before is scored with the model that scored the report: the
     # change is the network's, not a change of model
     same = choose_model(r, when=who.as_of or r.now)
@@ -105,13 +106,24 @@ def dashboard(conn: Connection, who: Viewer, *, organisations: int = 12) -> Dash
     return memo(conn, who, key, lambda: _dashboard(conn, who, organisations))
 
 
+def _month_before(as_of: str) -> dt.datetime:
+    """The date the month's change starts from, for a report of ``as_of`` (ISO)."""
+    return dt.datetime.fromisoformat(as_of) - MONTH
+
+
 def _dashboard(conn: Connection, who: Viewer, organisations: int) -> Dashboard:
     from weakties.report.overview import network_overview
+    from weakties.report.value import read_ties
     from weakties.service.report import network_report
-    from weakties.service.social import hidden_people
+    from weakties.service.social import hidden_people, shown_reader
 
-    report = network_report(conn, who, remember=False)
-    month, note = _month_change(conn, who, report)
+    shown = shown_reader(conn, who)
+    # the report and the month before's headline read the network at two dates:
+    # one read of the ties serves both
+    day = (who.as_of or shown.now).date().isoformat()
+    read_ties(shown, report=who.as_of, headlines=[_month_before(day)])
+    report = network_report(conn, who, remember=False, reader=shown)
+    month, note = _month_change(who, report, shown)
     r = reader(conn, who)
     hidden = hidden_people(conn, who)  # a block hides each one from the other
     found = network_overview(r, who.label, [], top=organisations, hidden=hidden)

@@ -14,11 +14,14 @@ from weakties.records import build, to_json
 from weakties.report.model import NetworkReport
 from weakties.service.context import Viewer, person_of, reader
 from weakties.store import write
+from weakties.store.reader import Reader
 
 __all__ = ["NetworkReport", "Overview", "network_report", "overview"]
 
 
-def network_report(conn: Connection, who: Viewer, *, remember: bool = True) -> NetworkReport:
+def network_report(
+    conn: Connection, who: Viewer, *, remember: bool = True, reader: Reader | None = None
+) -> NetworkReport:
     """The member's network value report at ``who.when`` (classes, layers, reach,
     diversity, brokerage, circles, dormant and decaying ties, reciprocity), with
     what changed since the last remembered report of an earlier date.
@@ -32,12 +35,16 @@ def network_report(conn: Connection, who: Viewer, *, remember: bool = True) -> N
     is read through :func:`weakties.service.social.shown_reader`. The rule is the
     same for every face (page, API, command line), so that the figures of one
     member and date are the same everywhere.
+
+    ``reader`` is that reader when the caller reads more through it (the
+    dashboard: the headline of a month before), so that what both read is read
+    once.
     """
     from weakties.report.value import network_report as compute
     from weakties.service.social import shown_reader
 
     person_of(who)
-    r = shown_reader(conn, who)
+    r = shown_reader(conn, who) if reader is None else reader
     stored = r.member_setting("report")
     previous = _previous(stored, f"report:{who.member_id}") if stored else None
     report = compute(r, who.label, as_of=who.as_of, previous=previous)

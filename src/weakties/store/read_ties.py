@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES
+from weakties.model.kinds import INFERRED_SOURCES, SOCIAL_TIE_SOURCES, TIE_SOURCES
 from weakties.model.tables import KnownPerson, Person, Tie
 from weakties.store._base import ReaderBase, chunks, indexed_by, one_of
 from weakties.store.engine import raw_rows, rows_array
@@ -21,11 +22,18 @@ from weakties.store.engine import raw_rows, rows_array
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["TieReads"]
+__all__ = ["Moment", "StandingTies", "TieReads"]
 
 #: up to how many people :meth:`TieReads.seen_among` looks up one by one rather
 #: than reading the whole second degree
 SEEN_AMONG = 100
+#: the most moments one read of :meth:`TieReads.standing_ties` answers for
+MOMENTS = 16
+
+#: A moment the ties are read at, by the rule of the read that asks:
+#: ``("rows", as_of)`` the ties :meth:`TieReads.tie_rows` reads (``as_of`` None:
+#: the active ones), ``("pairs", as_of)`` those :meth:`TieReads.tie_pairs` reads.
+Moment = tuple[str, "dt.datetime | None"]
 
 
 def _as_of_clause(as_of: dt.datetime, *, undated: bool) -> ColumnElement[bool]:
@@ -43,8 +51,157 @@ def _standing(as_of: dt.datetime | None) -> ColumnElement[bool]:
     return Tie.ended_at.is_(None)
 
 
+@dataclass(frozen=True)
+class StandingTies:
+    """The ties a scope may use at one level that stood at one of some moments,
+    read once as columns (:meth:`TieReads.standing_ties`): one entry per tie row
+    (a pair may have several: one per source and member who asserts it)."""
+
+    level: str
+    moments: tuple[Moment, ...]
+    #: the sources read (None: every source)
+    sources: frozenset[str] | None
+    a: np.ndarray
+    b: np.ndarray
+    #: index of the tie's source in :data:`~weakties.model.kinds.TIE_SOURCES`
+    #: (-1: another source)
+    source: np.ndarray
+    confidence: np.ndarray
+    #: bit ``i`` set when the tie stood at ``moments[i]``
+    standing: np.ndarray
+
+    def holds(self, moment: Moment, sources: Iterable[str] | None = None) -> bool:
+        """Whether these are the ties of ``sources`` (None: every source) at ``moment``."""
+        if moment not in self.moments:
+            return False
+        if sources is not None and set(sources) == self.sources:
+            return True
+        # another source than the known ones has no code of its own to be told by
+        known = sources is None or set(sources) <= set(TIE_SOURCES)
+        return known and (
+            self.sources is None or (sources is not None and set(sources) <= self.sources)
+        )
+
+    def at(self, moment: Moment, sources: Iterable[str] | None = None) -> np.ndarray:
+        """Which rows stood at ``moment`` (one of :attr:`moments`), of ``sources``
+        only if given: a boolean mask."""
+        import numpy as np
+
+        bit = 1 << self.moments.index(moment)
+        mask = (self.standing & bit) != 0
+        if sources is not None and set(sources) != self.sources:
+            codes = [TIE_SOURCES.index(s) for s in set(sources) if s in TIE_SOURCES]
+            mask &= np.isin(self.source, codes)
+        return mask
+
+
 class TieReads(ReaderBase):
     """The ties a scope may use (mixed into :class:`weakties.store.reader.Reader`)."""
+
+    def _moment_clause(self, moment: Moment) -> ColumnElement[bool]:
+        kind, as_of = moment
+        if kind == "rows":
+            return _standing(as_of)
+        if kind == "pairs" and as_of is not None:
+            return _as_of_clause(as_of, undated=self.is_present(as_of))
+        raise ValueError(f"no moment {moment!r}")
+
+    def _table_level(self, level: str) -> str:
+        """The level whose ties are those of ``level`` (see :meth:`tie_rows`)."""
+        scope = self.scope
+        if level == "counts" and (scope.is_operator or scope.counts == scope.names):
+            return "names"
+        return level
+
+    def standing_ties(
+        self, level: str, moments: Iterable[Moment], *, sources: Iterable[str] | None = None
+    ) -> StandingTies:
+        """The ties visible at ``level`` (of ``sources`` only, if given) that stood
+        at one of ``moments`` or more, read in one pass and kept for this
+        reader's next reads: :meth:`tie_arrays` (a graph's ties, of any of those
+        sources), :meth:`tie_pairs` (every pair, or those between some people)
+        and :meth:`degrees` answer from it at those moments instead of reading
+        the ties again.
+
+        A report and its comparison with a month before read the same network at
+        two dates: each read of it is the million tie rows of a 10,000-member
+        platform, and most of what a row says (its ends, source, confidence)
+        does not depend on the date. One pass reads each row once, with a bit
+        per moment at which it stood (computed by the database by the very
+        rule of the read that asks), as numbers — a pair key, a tag and the
+        confidence — rather than as a tuple with the source's text.
+        """
+        import numpy as np
+
+        level = self._table_level(level)
+        wanted = tuple(dict.fromkeys(moments))
+        if not 0 < len(wanted) <= MOMENTS:
+            raise ValueError(f"ties are read at one to {MOMENTS} moments, not {len(wanted)}")
+        kept = self._cache.get(("standing_ties", level))
+        if kept is not None and all(kept.holds(m, sources) for m in wanted):
+            return kept
+        clauses = [self._moment_clause(m) for m in wanted]
+        bits = sum(
+            (case((c, literal(1 << i)), else_=literal(0)) for i, c in enumerate(clauses)),
+            literal(0),
+        )
+        code = case(
+            {s: i + 1 for i, s in enumerate(TIE_SOURCES)}, value=Tie.source, else_=literal(0)
+        )
+        query = self.where(
+            select(
+                Tie.person_a_id * literal(1 << 32) + Tie.person_b_id,
+                code * literal(1 << MOMENTS) + bits,
+                Tie.confidence,
+            ).where(or_(*clauses)),
+            self.tie_visible(level, whole=True),
+        )
+        if sources is not None:
+            query = query.where(Tie.source.in_(sorted(set(sources))))
+        rows = raw_rows(self.conn, query)
+        columns = list(zip(*rows, strict=True)) if rows else [(), (), ()]
+        keys = np.array(columns[0], dtype=np.int64)
+        tags = np.array(columns[1], dtype=np.int64)
+        confidence = np.array(columns[2], dtype=np.float64)
+        found = StandingTies(
+            level,
+            wanted,
+            None if sources is None else frozenset(sources),
+            keys >> 32,
+            keys & 0xFFFFFFFF,
+            (tags >> MOMENTS) - 1,
+            confidence,
+            tags & ((1 << MOMENTS) - 1),
+        )
+        self._cache[("standing_ties", level)] = found
+        return found
+
+    def _standing_at(
+        self, level: str, moment: Moment, sources: Iterable[str] | None = None
+    ) -> StandingTies | None:
+        """The ties read by :meth:`standing_ties` at ``level`` if they hold those of
+        ``sources`` (None: every source) at ``moment``."""
+        kept = self._cache.get(("standing_ties", self._table_level(level)))
+        return kept if kept is not None and kept.holds(moment, sources) else None
+
+    def tie_arrays(
+        self,
+        level: str = "names",
+        *,
+        sources: Iterable[str] | None = None,
+        as_of: dt.datetime | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(a, b, confidence)`` arrays of the ties :meth:`tie_rows` reads for the
+        same arguments (active ones; with ``as_of``, as they stood then), from
+        the ties read by :meth:`standing_ties` when they hold the moment, else
+        read for it alone (and kept: a graph of fewer sources at the same moment
+        is read from them)."""
+        moment: Moment = ("rows", as_of)
+        table = self._standing_at(level, moment, sources) or self.standing_ties(
+            level, [moment], sources=sources
+        )
+        mask = table.at(moment, sources)
+        return table.a[mask], table.b[mask], table.confidence[mask]
 
     def tie_rows(
         self,
@@ -189,24 +346,45 @@ class TieReads(ReaderBase):
         """(degree of each person named, the persons only counted) from ``first``:
         only the ties of ``first`` are read (through the indexes on both ends),
         not the whole network's."""
+        import numpy as np
+
         named: dict[int, int] = dict.fromkeys(first, 1)
         counted: set[int] = set()
         scope = self.scope
         me = scope.person_id
+        contacts = np.fromiter(first, dtype=np.int64, count=len(first))
         # a scope that counts no more than it names (a platform where everyone
         # shares by name) sees the same ties at both levels: nobody is counted
         # only, and the contacts' ties (750,000 rows for 5,000 contacts on the
         # benchmark platform) are read once
         same = scope.is_operator or scope.counts == scope.names
         for level in ("names",) if same else ("names", "counts"):
-            for a, b in self.contact_ties(first, level):
-                for u, v in ((a, b), (b, a)):
-                    if u in first and v != me and v not in first:
-                        if level == "names":
-                            named.setdefault(v, 2)
-                        elif v not in named:
-                            counted.add(v)
+            a, b = self._contact_ends(contacts, level)
+            u, v = np.concatenate([a, b]), np.concatenate([b, a])
+            beyond = np.unique(
+                v[np.isin(u, contacts) & (v != (-1 if me is None else me)) & ~np.isin(v, contacts)]
+            ).tolist()
+            if level == "names":
+                for p in beyond:
+                    named.setdefault(p, 2)
+            else:
+                counted.update(beyond)
         return named, frozenset(counted - set(named))
+
+    def _contact_ends(self, contacts: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
+        """The ends (two arrays) of :meth:`contact_ties` of ``contacts``: from the
+        active ties read by :meth:`standing_ties` when they are at hand."""
+        import numpy as np
+
+        moment: Moment = ("rows", None)
+        table = self._standing_at(level, moment, SOCIAL_TIE_SOURCES)
+        if table is None:
+            rows = self.contact_ties(contacts.tolist(), level)
+            ends = np.array(rows, dtype=np.int64).reshape(-1, 2)
+            return ends[:, 0], ends[:, 1]
+        mask = table.at(moment, SOCIAL_TIE_SOURCES)
+        mask &= np.isin(table.a, contacts) | np.isin(table.b, contacts)
+        return table.a[mask], table.b[mask]
 
     def contact_ties(self, people: Iterable[int], level: str = "names") -> list[tuple[int, int]]:
         """``(a, b)`` of the active social ties visible at ``level`` with an end
@@ -482,7 +660,8 @@ class TieReads(ReaderBase):
         ``as_of`` and not ended by it (undated ones only when ``as_of`` is the
         present: they cannot be placed in the past), of ``person`` only if given,
         or between the people ``among`` only (both ends among them). Without
-        ``inferred``, inferred ties play no part."""
+        ``inferred``, inferred ties play no part. Read from the ties read by
+        :meth:`standing_ties` when they hold ``("pairs", as_of)``."""
         import numpy as np
 
         def query_of(*clauses: ColumnElement[bool]) -> Any:
@@ -496,6 +675,16 @@ class TieReads(ReaderBase):
                 query = query.where(Tie.source.not_in(list(INFERRED_SOURCES)))
             return query
 
+        table = self._standing_at(level, ("pairs", as_of)) if person is None else None
+        if table is not None:
+            mask = table.at(("pairs", as_of))
+            if not inferred:
+                mask &= ~np.isin(table.source, [TIE_SOURCES.index(s) for s in INFERRED_SOURCES])
+            if among is not None:
+                people = np.fromiter(among, dtype=np.int64, count=len(among))
+                mask &= np.isin(table.a, people) & np.isin(table.b, people)
+            keys = np.unique(table.a[mask] * (1 << 32) + table.b[mask])
+            return np.column_stack((keys >> 32, keys & 0xFFFFFFFF))
         if among is not None:
             # the ties between some people: by the first end's index, the other
             # end tested on each row found (a member's 5,000 contacts touch half
