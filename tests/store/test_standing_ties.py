@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from sqlalchemy import insert
 
+from weakties.graph import Graph
 from weakties.model import tables as t
 from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.service import live
@@ -166,3 +167,25 @@ def test_ties_read_at_other_moments_are_not_taken_for_these(platform):
         assert now == sorted((a, b, c) for a, b, _s, _by, c in fresh.tie_rows())
         with pytest.raises(ValueError, match="one to 16 moments"):
             r.standing_ties("names", [])
+
+
+def test_a_graph_of_the_ties_read_once_is_the_graph_read_alone(platform):
+    with platform.engine.connect() as conn:
+        for read_once, fresh in _readers(conn):
+            me = fresh.scope.person_id
+            for as_of, sources in itertools.product(
+                (None, MONTH_AGO), (None, SOCIAL_TIE_SOURCES, ("manual",))
+            ):
+                found = Graph.from_store(read_once, sources=sources, as_of=as_of, orgs=False)
+                rows = fresh.tie_rows("names", sources=sources, as_of=as_of)
+                ends = {p for a, b, *_ in rows for p in (a, b)} | ({me} - {None})
+                assert found.person_ids.tolist() == sorted(ends)
+                u, v, strength = found.edges()
+                edges = {
+                    (found.person_of(x), found.person_of(y), w)
+                    for x, y, w in zip(u.tolist(), v.tolist(), strength.tolist(), strict=True)
+                }
+                strongest: dict[tuple[int, int], float] = {}
+                for a, b, _s, _by, c in rows:
+                    strongest[a, b] = max(strongest.get((a, b), 0.0), float(np.float32(c)))
+                assert edges == {(a, b, c) for (a, b), c in strongest.items()}

@@ -63,17 +63,17 @@ def graph_from_store(
         confidence = np.array([r[4] for r in rows], dtype=np.float32)
         a = np.array([r[0] for r in rows], dtype=np.int64)
         b = np.array([r[1] for r in rows], dtype=np.int64)
+        people = [a, b]
+        viewer = reader.scope.person_id
+        if viewer is not None:
+            people.append(np.array([viewer], dtype=np.int64))
+        person_ids, inverse = np.unique(np.concatenate(people), return_inverse=True)
+        u, v = inverse[: a.size], inverse[a.size : 2 * a.size]
     else:
-        # as numbers, from one read of the ties at every date a caller asked for
-        # (:meth:`~weakties.store.reader.Reader.standing_ties`)
-        a, b, weight = reader.tie_arrays(level, sources=sources, as_of=as_of)
+        # as numbers, from one read of the ties at every date a caller asked for,
+        # their ends indexed once (:meth:`~weakties.store.reader.Reader.tie_graph`)
+        person_ids, u, v, weight = reader.tie_graph(level, sources=sources, as_of=as_of)
         confidence = weight.astype(np.float32)
-    people = [a, b]
-    viewer = reader.scope.person_id
-    if viewer is not None:
-        people.append(np.array([viewer], dtype=np.int64))
-    person_ids, inverse = np.unique(np.concatenate(people), return_inverse=True)
-    u, v = inverse[: a.size], inverse[a.size : 2 * a.size]
     graph = Graph.from_edges(u, v, confidence, n_nodes=person_ids.size)
     if not orgs:
         return graph.with_labels(person_ids)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, literal, or_, select
@@ -69,6 +69,12 @@ class StandingTies:
     confidence: np.ndarray
     #: bit ``i`` set when the tie stood at ``moments[i]``
     standing: np.ndarray
+    #: viewer -> the sorted ends of every tie and that viewer, and the index of
+    #: each end (``a`` then ``b``, then the viewer's) in them (see
+    #: :meth:`TieReads.tie_graph`)
+    nodes: dict[int | None, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def holds(self, moment: Moment, sources: Iterable[str] | None = None) -> bool:
         """Whether these are the ties of ``sources`` (None: every source) at ``moment``."""
@@ -202,6 +208,45 @@ class TieReads(ReaderBase):
         )
         mask = table.at(moment, sources)
         return table.a[mask], table.b[mask], table.confidence[mask]
+
+    def tie_graph(
+        self,
+        level: str = "names",
+        *,
+        sources: Iterable[str] | None = None,
+        as_of: dt.datetime | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The ties of :meth:`tie_arrays` as a graph's edge list: ``(person_ids,
+        u, v, confidence)``, ``person_ids`` the sorted ends of the ties and the
+        viewer, ``u`` and ``v`` each tie's ends as indexes into it.
+
+        The ends of every tie read are indexed once (a sort of two million ids
+        for the 10,000-member platform's ties); each graph of a moment and some
+        sources keeps the indexes it uses, in order, and numbers them anew —
+        what sorting its own ends and the viewer again gives."""
+        import numpy as np
+
+        moment: Moment = ("rows", as_of)
+        table = self._standing_at(level, moment, sources) or self.standing_ties(
+            level, [moment], sources=sources
+        )
+        mask = table.at(moment, sources)
+        viewer = self.scope.person_id
+        if viewer not in table.nodes:
+            extra = [] if viewer is None else [viewer]
+            everyone = np.concatenate([table.a, table.b, np.array(extra, dtype=np.int64)])
+            nodes, ends = np.unique(everyone, return_inverse=True)
+            table.nodes[viewer] = (nodes, ends.reshape(-1))
+        nodes, ends = table.nodes[viewer]
+        n = table.a.size
+        u, v = ends[:n][mask], ends[n : 2 * n][mask]
+        used = np.zeros(nodes.size, dtype=bool)
+        used[u] = True
+        used[v] = True
+        if viewer is not None:
+            used[ends[2 * n]] = True
+        number = np.cumsum(used) - 1
+        return nodes[used], number[u], number[v], table.confidence[mask]
 
     def tie_rows(
         self,
