@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.robustness.conftest import run
-from tests.robustness.test_parallel import IMPORT, _export, _weakties
+from tests.robustness.test_parallel import (
+    IMPORT,
+    STILL_HELD,
+    Holding,
+    _export,
+    _weakties,
+    first_line,
+)
 from tests.support import connections, url, write_files
 
 pytestmark = pytest.mark.postgres
@@ -51,21 +58,24 @@ def test_a_second_import_waits_for_the_first(tmp_path, postgres):
     db = postgres.new_database()
     seed = write_files(tmp_path / "seed", {"Connections.csv": connections([])})
     assert run(db, *IMPORT, str(seed), "--as", "me").code == 0
-    big = _export(tmp_path / "big", "a", 8_000)
-    small = _export(tmp_path / "small", "b", 500)
-    first = _weakties(db, *IMPORT, str(big), "--as", "me")  # type: ignore[arg-type]
+    big = _export(tmp_path / "big", "a", 200)
+    small = _export(tmp_path / "small", "b", 50)
+    # the first holds the lock until the second said it waits (tests/robustness/test_parallel.py)
+    first = Holding(tmp_path, db, *IMPORT, str(big), "--as", "me")
+    first.wait_holding()
     engine = create_engine(db)
     locked = text("select count(*) from pg_locks where locktype = 'advisory' and granted")
     with engine.connect() as conn:
-        while not conn.execute(locked).scalar():
-            assert first.poll() is None, first.communicate()
-            time.sleep(0.05)
-            conn.rollback()
+        assert conn.execute(locked).scalar()
     engine.dispose()
     second = _weakties(db, *IMPORT, str(small), "--as", "you")  # type: ignore[arg-type]
-    _, err1 = first.communicate(timeout=600)
+    told = first_line(second)
+    time.sleep(STILL_HELD)
+    first.release()
+    _, err1 = first.process.communicate(timeout=600)
     _, err2 = second.communicate(timeout=600)
-    assert first.returncode == 0 and second.returncode == 0, (err1, err2)
+    err2 = told + err2
+    assert first.process.returncode == 0 and second.returncode == 0, (err1, err2)
     waiting = [line for line in err2.splitlines() if line.strip()]
     assert len(waiting) == 1, err2
     assert "waiting for the database: 'import linkedin for me' (server process" in waiting[0]
