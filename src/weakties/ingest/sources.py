@@ -67,6 +67,10 @@ class SourceFile:
             while chunk := stream.read(1 * MiB):
                 digest.update(chunk)
                 if error is None:
+                    if chunk.isascii() and not decoder.getstate()[0]:
+                        # ASCII after a whole character is UTF-8: no need to
+                        # decode it (a 1 MiB string made and dropped per chunk)
+                        continue
                     try:
                         decoder.decode(chunk)
                         seen_non_ascii = seen_non_ascii or not chunk.isascii()
@@ -110,10 +114,15 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        buffer[: len(data)] = data
-        self._source.position += len(data)
-        return len(data)
+        into = getattr(self._raw, "readinto", None)
+        if into is not None:  # straight into the buffer: no copy of each read
+            n = into(buffer) or 0
+        else:
+            data = self._raw.read(len(buffer))
+            n = len(data)
+            buffer[:n] = data
+        self._source.position += n
+        return n
 
     def close(self) -> None:
         self._raw.close()
