@@ -259,15 +259,55 @@ def postgres(postgres_server: PostgresServer | str) -> PostgresServer:
     return postgres_server
 
 
+_TEMPLATE: list[Path] = []
+
+
+def _sqlite_template(factory: pytest.TempPathFactory) -> Path:
+    if not _TEMPLATE:
+        path = factory.mktemp("template") / "template.sqlite"
+        open_store(path).close()
+        _TEMPLATE.append(path)
+    return _TEMPLATE[0]
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file at the newest schema, migrated once per test session (per
     xdist worker): a fresh database is a copy of it, as on PostgreSQL (where
-    ``new_database`` gives a database holding what a migrated template holds), instead of every migration run
-    again for each of the hundreds of tests that open a store."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    open_store(path).close()
-    return path
+    ``new_database`` gives a database holding what a migrated template holds), instead
+    of every migration run again for each of the hundreds of tests that open a store."""
+    return _sqlite_template(tmp_path_factory)
+
+
+# the modules that test the migrations themselves: a new database migrates there
+REAL_MIGRATIONS = frozenset({"test_migrations.py"})
+
+
+@pytest.fixture(autouse=True)
+def _new_sqlite_files_copy_the_template(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new SQLite file that a test's own process opens (a command run in process,
+    ``open_store`` on a new path) starts as a copy of ``sqlite_template`` instead of
+    running every migration again: 0.03 s instead of 0.5 s (1.2 s under load), some
+    hundred times in a run. The store still sees a database it created (a failed
+    first import removes the file); the migrations themselves run for the template,
+    in tests/store/test_migrations.py (the schema they build is the models', on both back
+    ends), and in every command a test runs in a child process."""
+    if request.path.name in REAL_MIGRATIONS:
+        return
+    from weakties.store import engine
+
+    template = _sqlite_template(request.getfixturevalue("tmp_path_factory"))
+    original = engine._sqlite_target
+
+    def copied(path: Path, explicit: bool) -> tuple[str, bool, bool]:
+        url, read_only, created = original(path, explicit)
+        if created:
+            copy_sqlite(template, path)
+        return url, read_only, created
+
+    monkeypatch.setattr(engine, "_sqlite_target", copied)
 
 
 @pytest.fixture
