@@ -63,15 +63,17 @@ def _shared_viewers(store: Store) -> list[str]:
     return found
 
 
-def _shared_viewer(store: Store) -> str:
-    """A member who sees exactly the shared view's ties, the first by handle (found
-    without reading each member's model, as :func:`_shared_viewers` does)."""
+def _shared_viewer(store: Store, after: str = "") -> str:
+    """A member who sees exactly the shared view's ties, the first by handle after
+    ``after`` (found without reading each member's model, as
+    :func:`_shared_viewers` does)."""
     from weakties.model.tables import Member
     from weakties.service.network import _shared_view
     from weakties.service.social import shown_reader
 
     with store.engine.connect() as conn:
-        for handle in conn.execute(select(Member.handle).order_by(Member.handle)).scalars():
+        handles = select(Member.handle).where(Member.handle > after).order_by(Member.handle)
+        for handle in conn.execute(handles).scalars():
             who = viewer(conn, handle)
             if not shown_reader(conn, who).hidden and _shared_view(conn, who) is not None:
                 return str(handle)
@@ -965,3 +967,47 @@ def test_a_failed_build_stops_the_sections_polls_until_the_page_is_loaded_again(
         assert "Reload the page to try again" in shown.text
         assert 'hx-get="/introducers' not in shown.text
         assert len(builds) == 3
+
+
+def test_a_suspended_member_leaves_the_shared_network_for_everyone(store: Store) -> None:
+    """A suspension hides the member from everyone alike: it no longer gives
+    every member a network of their own (each a build as long as the shared one);
+    the shared network built since leaves the suspended member out, and the
+    viewers wait for it as when a member whose ties it holds stops sharing."""
+    from weakties.model.tables import Suspension
+
+    handle = _shared_viewer(store)
+    other = _shared_viewer(store, after=handle)
+    _server(store)
+    with store.engine.connect() as conn:
+        oid = conn.execute(select(Organization.id).order_by(Organization.id)).scalar()
+        members = _members(conn)
+        sharing = _sharing(conn)
+    with store.engine.begin() as conn:
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid)
+    built = _built(store)
+    g = built[0].graph
+    me = next(p for p, (_m, h) in members.items() if h == handle)
+    # a contact of the viewer's whose ties it holds
+    suspended = next(
+        p
+        for p in g.person_ids[g.neighbors(g.node_of(me))].tolist()
+        if sharing.get(p) == "names" and members[p][1] != other
+    )
+    with store.engine.begin() as conn:
+        conn.execute(
+            Suspension.__table__.insert().values(
+                member_id=members[suspended][0], reason="test", created_at=utcnow()
+            )
+        )
+    with store.engine.begin() as conn, pytest.raises(live.Pending):  # it holds them
+        intro.who_can_introduce(conn, viewer(conn, handle), org_id=oid, wait=0.0)
+    for thread in _building(store):
+        thread.join(60)
+    for who in (handle, other):
+        with store.engine.begin() as conn:
+            intro.who_can_introduce(conn, viewer(conn, who), org_id=oid, wait=0.0)
+    newer = _built(store)
+    assert len(newer) == 1 and newer != built and not _building(store)  # one, for both
+    assert isinstance(newer[0], netmod.SharedNetwork)
+    assert suspended not in newer[0].graph.person_ids.tolist()

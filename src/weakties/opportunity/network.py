@@ -339,6 +339,8 @@ class SharedNetwork:
     made: float = field(default_factory=time.monotonic)  # which build this is
     # the scope it was built for: whose ties it holds (members sharing by name)
     scope: Scope | None = None
+    # the people it leaves out, their ties and traces with them (suspended members)
+    hidden: frozenset[int] = frozenset()
 
 
 def shared_network(
@@ -374,7 +376,7 @@ def shared_network(
         graph.n_nodes,
         graph.n_edges,
     )
-    return SharedNetwork(graph, keys, prior, when, scope=reader.scope)
+    return SharedNetwork(graph, keys, prior, when, scope=reader.scope, hidden=reader.hidden)
 
 
 def viewer_network(

@@ -40,7 +40,8 @@ between any two of the three closes the request, as declined
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -612,7 +613,10 @@ def _network(
     seconds and gigabytes each at 10,000 members. A viewer who sees other ties
     than everyone (one who does not share by name, one with a block) has a network
     of their own, built apart too (and one with a contact it does not hold yet
-    waits for their next one).
+    waits for their next one). A suspended member is hidden from everyone alike:
+    the shared network leaves them out, their ties and those with them, for
+    every viewer (a suspension made every member's network their own, each a
+    build as long as the shared one).
 
     **Served while it is refreshed.** The shared network may be some minutes old
     (at most ``weakties.service.live.MAX_AGE`` seconds once the data changed; the
@@ -628,8 +632,8 @@ def _network(
       part at once: :func:`weakties.opportunity.network.viewer_network`; the rest
       reaches them with the next build);
     - a change that removes what they may see — a member whose ties it holds no
-      longer shares them by name (or by count), or leaves — makes them wait for a
-      network built since (:func:`_still_seen`); a block or a suspension makes the
+      longer shares them by name (or by count), leaves or is suspended — makes
+      them wait for a network built since (:func:`_still_seen`); a block makes the
       viewer's network their own (above);
     - whatever it holds, nothing is shown of it unchecked: every tie of each
       shown path (and of a draft's) is read again as the viewer may see it now,
@@ -654,17 +658,22 @@ def _network(
         shared_network,
         viewer_network,
     )
+    from weakties.service.context import _members
     from weakties.service.live import built_apart, fit_stamp, kept_for, memo
     from weakties.service.network import _shared_view
-    from weakties.service.social import shown_reader
+    from weakties.service.social import suspended_for
     from weakties.store.reader import Reader
     from weakties.ties.infer import inference_enabled
 
     r = reader(conn, who)
     if not _apart(who):
         return memo(conn, who, "introductions", lambda: build_network(r, as_of=who.as_of))
-    # a viewer with people hidden from them (a block, a suspension) sees other ties
-    shared = None if shown_reader(conn, who).hidden else _shared_view(conn, who)
+    # a viewer with a block (either way) sees other ties than everyone; a suspended
+    # member is hidden from everyone alike: their ties are left out of the shared
+    # network (as those of a member who stops sharing), for every viewer
+    suspended = suspended_for(conn, who)
+    blocked = hidden_members(conn, who) - suspended
+    shared = None if blocked else _shared_view(conn, who)
     key: tuple[Any, ...]
     if shared is None:
         scope = who.scope
@@ -684,7 +693,8 @@ def _network(
         key = ("introductions", "shared", inferred, who.as_of, who.now.date())
 
         def build(c: Connection) -> Any:
-            found = Reader(c, _everyone(c), now=who.now, clock=who.clock)
+            scope, hidden = _everyone(c)
+            found = Reader(c, scope, now=who.now, clock=who.clock, hidden=hidden)
             return shared_network(found, as_of=who.as_of, inferred=inferred)
 
         def mine(base: Any) -> Any:
@@ -712,9 +722,9 @@ def _network(
     first = shared is not None
     base = built_apart(conn, key, build, wait=wait, first=first, retry=retry)
     if shared is not None:
-        if not _still_seen(base.scope, shared):
-            # a member whose ties it holds no longer shares them by name: a
-            # network built since that change (the request waits for it)
+        if not _still_seen(base, shared, suspended, _members(conn).persons):
+            # a member whose ties it holds no longer shares them by name, or is
+            # suspended: a network built since that change (the request waits for it)
             base = built_apart(conn, key, build, wait=wait, fresh=True, first=True, retry=retry)
         # the viewer's contacts since its build are in their own part (viewer_network)
         return mine(base)
@@ -727,21 +737,36 @@ def _network(
     return net
 
 
-def _everyone(conn: Connection) -> Scope:
-    """The shared view's scope as ``conn`` reads the members now: the ties of
-    every member who shares by name (what a shared network is built for)."""
+def _everyone(conn: Connection) -> tuple[Scope, frozenset[int]]:
+    """The shared view's scope as ``conn`` reads the members now — the ties of
+    every member who shares by name, but the suspended ones — and the people it
+    hides: the suspended members' (what a shared network is built for)."""
     from weakties.service.context import _members
+    from weakties.service.social import suspended_members
     from weakties.store.scope import shared_scope
 
-    return shared_scope([(m, p, level) for m, p, level, _ in _members(conn).rows])
+    suspended = suspended_members(conn)
+    members = _members(conn).rows
+    rows = [(m, p, level) for m, p, level, _ in members if m not in suspended]
+    hidden = frozenset(p for m, p, _, _ in members if m in suspended)
+    return shared_scope(rows), hidden
 
 
-def _still_seen(built: Scope | None, now: Scope) -> bool:
-    """Whether the viewers of the shared view ``now`` may still see everything a
-    network built for the scope ``built`` holds: everyone it counted still shares
-    as much (a member who shares since, or signed up since, changes nothing of
-    that: the viewers see more than it holds, not less)."""
-    return built is not None and built.names <= now.names and built.counts <= now.counts
+def _still_seen(
+    built: Any, now: Scope, suspended: AbstractSet[int], persons: Mapping[int, int]
+) -> bool:
+    """Whether the viewers of the shared view ``now`` (whose members ``suspended``
+    are suspended; ``persons``: each member's person) may still see everything the
+    shared network ``built`` holds: everyone whose ties it holds still shares as
+    much, and nobody in it is suspended since (a member who shares since, signed up
+    since or whose suspension was lifted since changes nothing of that: the viewers
+    see more than it holds, not less)."""
+    scope = built.scope
+    if scope is None:
+        return False
+    names, counts = now.names - suspended, now.counts - suspended
+    hidden = {persons[m] for m in suspended if m in persons}
+    return scope.names <= names and scope.counts <= counts and hidden <= built.hidden
 
 
 def _apart(who: Viewer) -> bool:
