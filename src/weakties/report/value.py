@@ -151,7 +151,7 @@ def _classes(scores: TieScores) -> dict[str, Any]:
 def _reach(
     reader: Reader, me_person: int, past: dt.datetime | None, with_inferred: Graph
 ) -> dict[str, Any]:
-    declared = Graph.from_store(reader, sources=SOCIAL_TIE_SOURCES, as_of=past)
+    declared = Graph.from_store(reader, sources=SOCIAL_TIE_SOURCES, as_of=past, orgs=False)
     out: dict[str, Any] = {}
     for label, g in (("declared", declared), ("with_inferred", with_inferred)):
         me = g.node_of(me_person)
@@ -166,7 +166,9 @@ def _reach(
     else:
         # the same count as the network stood then: second degree through ties
         # one may count, beyond those one may name
-        counting = Graph.from_store(reader, level="counts", sources=SOCIAL_TIE_SOURCES, as_of=past)
+        counting = Graph.from_store(
+            reader, level="counts", sources=SOCIAL_TIE_SOURCES, as_of=past, orgs=False
+        )
         dist = counting.bfs(counting.node_of(me_person), max_hops=2)
         counted_only = max(int((dist == 2).sum()) - out["declared"]["second_degree"], 0)
     out["basis"] = (
@@ -350,11 +352,11 @@ def figure_people(
         raise ValueError(f"no figure {figure!r} (one of {', '.join(FIGURES)})")
     if figure in ("second_degree", "third_degree"):
         sources = None if inferred else SOCIAL_TIE_SOURCES
-        g = Graph.from_store(reader, sources=sources, as_of=as_of)
+        g = Graph.from_store(reader, sources=sources, as_of=as_of, orgs=False)
         dist = g.bfs(g.node_of(me), max_hops=3)
         nodes = np.flatnonzero(dist == (2 if figure == "second_degree" else 3))
     else:
-        g = Graph.from_store(reader, as_of=as_of)
+        g = Graph.from_store(reader, as_of=as_of, orgs=False)
         if figure == "only_way_in":
             found, counts = g.mutual_counts(g.node_of(me))
             nodes = found[counts == 1]
@@ -595,8 +597,11 @@ def _measured(
         scores = score_ties(reader, as_of=when, model=model.prior, fitted=model.fitted)
     tied = scores.table.tied if scores.table.tied is not None else np.zeros(len(scores), bool)
     first = [scores.other(i) for i in range(len(scores)) if bool(tied[i])]
-    # one graph of every tie (pooled and inferred) serves reach, brokerage and circles
-    g = Graph.from_store(reader, as_of=past)
+    # one graph of every tie (pooled and inferred) serves reach, brokerage and circles;
+    # the report's graphs answer questions about people and paths: no
+    # organisation index (the employers come from the reader), so no job is read
+    # for the ends of every tie (10,000 people on the benchmark platform, per graph)
+    g = Graph.from_store(reader, as_of=past, orgs=False)
     sections = {
         "classes": _classes(scores),
         "reach": _reach(reader, me, past, g),
