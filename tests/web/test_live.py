@@ -272,39 +272,54 @@ def test_background_work_keeps_nothing_and_pushes_no_member_out(people, store, m
     assert kept() != ana
 
 
-def test_a_server_settles_after_a_costly_result_and_frees_what_it_dropped(store, monkeypatch):
+# A server process on the database SYS.ARGV[1], each step as the test says
+SETTLES = """
+import gc, sys, weakref
+
+from weakties.service import live
+from weakties.store.engine import open_store
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+live.SETTLE_AFTER = 0.0
+store = open_store(sys.argv[1])
+with store.engine.connect() as conn:
+    live.common(conn, ("not a server", 1), Cycle)
+    assert gc.get_freeze_count() == 0, "a command settled"
+    live.settle_kept(store.engine)
+    first = live.common(conn, ("costly", 1), Cycle)
+    assert gc.get_freeze_count() > 0, "nothing frozen after a costly result"
+    assert not any(o is first for o in gc.get_objects()), "the kept result is walked"
+    gone = weakref.ref(first)
+    del first
+    live.clear()  # dropped (as after a change), but a frozen cycle
+    gc.collect()
+    assert gone() is not None, "a frozen cycle was collected"
+    live.common(conn, ("costly", 2), Cycle)  # the next costly result settles
+    assert gone() is None, "the dropped cycle outlived the next costly result"
+print("settled")
+"""
+
+
+def test_a_server_settles_after_a_costly_result_and_frees_what_it_dropped(store_url):
     """A server process freezes what it keeps after a result that was costly to
     compute (full collections then skip it), and collects what it dropped at the
-    next such result: a cycle kept and dropped is not held forever."""
-    import gc
-    import weakref
+    next such result: a cycle kept and dropped is not held forever.
 
-    class Cycle:
-        def __init__(self) -> None:
-            self.me = self
+    In a process of its own: each settle is a full collection of everything the
+    process holds, which in a test process that has run hundreds of tests took
+    seconds (ten in a full run) instead of a fraction of one."""
+    import subprocess
 
-    monkeypatch.setattr(live, "SETTLE_AFTER", 0.0)
-    live.clear()
-    gc.unfreeze()
-    try:
-        with store.engine.connect() as conn:
-            live.common(conn, ("not a server", 1), Cycle)
-            assert gc.get_freeze_count() == 0  # a command does not settle
-            live.settle_kept(store.engine)
-            first = live.common(conn, ("costly", 1), Cycle)
-            assert gc.get_freeze_count() > 0
-            assert not any(o is first for o in gc.get_objects())  # frozen: never walked
-            gone = weakref.ref(first)
-            del first
-            live.clear()  # dropped (as after a change), but a frozen cycle
-            gc.collect()
-            assert gone() is not None
-            live.common(conn, ("costly", 2), Cycle)  # the next costly result settles
-            assert gone() is None
-    finally:
-        gc.unfreeze()
-        live._SETTLING.discard(store.engine)
-        live.clear()
+    done = subprocess.run(
+        [sys.executable, "-c", SETTLES, store_url], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["settled"], done.stdout
 
 
 def test_a_result_kept_inside_another_settles_once_with_it(store, monkeypatch):
