@@ -151,8 +151,8 @@ def test_target_filters_equal_brute_force(platform):
                 net, targets, paths = target_paths(reader(conn, viewer), spec, net=net, as_of=None)
                 offset = loaded.person_offset
                 assert {pid - offset for pid in targets.person_ids} == matching - {v}, spec
-                ids = net.graph.person_ids
-                found = {tuple(int(ids[x]) - offset for x in p) for p in paths.as_node_paths()}
+                person = (net.graph.person_ids - offset).tolist()  # node -> world person
+                found = {tuple(person[x] for x in p) for p in paths.as_node_paths()}
                 expected = brute_paths(adjacency, v, matching - {v})
                 assert found == expected, (v, spec)
                 checked += 1
