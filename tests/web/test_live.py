@@ -645,3 +645,36 @@ def test_a_failed_build_is_started_again_only_by_a_request_that_may_retry(store)
             assert calls == [1, 1]
     finally:
         live.clear()
+
+
+class _Network:
+    """A result built apart that viewers' entries refer to part of (a graph)."""
+
+    def __init__(self, n: int) -> None:
+        import numpy as np
+
+        self.graph = np.zeros(n)
+        self.made = float(n)
+
+
+def test_an_older_shared_result_still_held_by_a_viewer_counts_until_dropped(store):
+    """A viewer's entry made from a result built apart does not count what it
+    shares with it; once a newer build replaces that result, what the entry still
+    holds of it (its graph) counts against the budget — until the entry goes."""
+    live.clear()
+    ana: Any = _Who("ana", 1)
+    sizes = iter([100_000, 1_000])
+    with store.engine.connect() as conn:
+        first = live.built_apart(conn, "network", lambda _c: _Network(next(sizes)))
+        live.memo(conn, ana, "mine", lambda g=first.graph: {"graph": g})
+        assert 800_000 <= live.held_bytes(store.engine) < 900_000  # counted once
+    _bump(store, "1")
+    with store.engine.connect() as conn:
+        second = live.built_apart(conn, "network", lambda _c: _Network(next(sizes)))
+        assert second is not first
+        # ana's entry (made before the change) still holds the first graph
+        assert 800_000 <= live.held_bytes(store.engine) < 900_000
+        del first
+        # ana's next request, after the change: her entries are made again
+        live.memo(conn, ana, "mine", lambda: {"graph": second.graph})
+        assert live.held_bytes(store.engine) < 100_000  # the first graph is gone

@@ -63,8 +63,11 @@ page — the least recently active is exactly who asks next when members take
 turns. Each entry's size is estimated once, when it is kept (numpy arrays by
 their bytes, Python objects by ``sys.getsizeof`` through the containers and
 records that hold them); a result shared between viewers (:func:`common`) is
-counted once, not in each viewer's entries. docs/network-pages.md gives the
-measured figures.
+counted once, not in each viewer's entries — and still counted once a newer one
+replaced it, while viewers' entries made from it hold its arrays (an older
+shared graph, tens of MB at 10,000 members, counted nothing: they had not
+counted what they share with it). docs/network-pages.md gives the measured
+figures.
 
 **The garbage collector.** A server process holds a few hundred thousand objects
 the collector tracks — its code and what it keeps here — and CPython's full
@@ -315,6 +318,10 @@ class _Viewers:
         # first, and the builds running
         self.built: OrderedDict[Hashable, _Built] = OrderedDict()
         self.building: dict[Hashable, threading.Thread] = {}
+        # the parts of the shared results no longer kept here (replaced by a newer
+        # build, or dropped) that viewers' entries may still refer to, with their
+        # sizes: counted while they live (see retire)
+        self.retired: list[tuple[weakref.ref[Any], int]] = []
 
     def bucket(self, key: Hashable) -> dict[str, Any] | None:
         limit = _limit()
@@ -335,10 +342,37 @@ class _Viewers:
         key, _ = self.buckets.popitem(last=False)
         self.sizes.pop(key, None)
 
-    def total(self) -> int:
+    def total(self, retired: bool = True) -> int:
         viewers = sum(n for sizes in self.sizes.values() for n in sizes.values())
         built = sum(b.size for b in self.built.values())
-        return viewers + sum(self.common_sizes.values()) + built
+        whole = viewers + sum(self.common_sizes.values()) + built
+        return whole + self.retired_bytes() if retired else whole
+
+    def retire(self, value: Any) -> None:
+        """``value``, a result shared between viewers, is no longer kept here (a
+        newer one replaced it, or it was dropped). The viewers' entries made from
+        it did not count what they share with it (see :meth:`shared_ids`), and
+        until they are dropped they keep it alive — the graph of an older shared
+        network, tens of MB at 10,000 members: its parts are counted, each while
+        it lives. Under ``lock``."""
+        np = sys.modules.get("numpy")  # no array without numpy (see size_of)
+        if np is None:
+            return
+        parts = list(getattr(value, "__dict__", {}).values()) or [value]
+        for part in parts:
+            # its arrays, or an object holding them (a graph): what a viewer's entry
+            # refers to; not the dates, scopes and numbers that describe it
+            inside = getattr(part, "__dict__", {}).values()
+            if not isinstance(part, np.ndarray) and not any(
+                isinstance(v, np.ndarray) for v in inside
+            ):
+                continue
+            self.retired.append((weakref.ref(part), size_of(part)))
+
+    def retired_bytes(self) -> int:
+        """The bytes of the retired parts still alive (the dead ones forgotten)."""
+        self.retired = [(ref, size) for ref, size in self.retired if ref() is not None]
+        return sum(size for _, size in self.retired)
 
     def account(self, key: Hashable, kind: str, entries: dict[Hashable, Any], size: int) -> None:
         """``size`` more bytes in the viewer's ``kind`` slot (if it is still
@@ -365,6 +399,7 @@ class _Viewers:
             for built in self.built.values():
                 ids.append(id(built.value))
                 ids.extend(id(part) for part in getattr(built.value, "__dict__", {}).values())
+            ids.extend(id(ref()) for ref, _ in self.retired if ref() is not None)
             bucket = self.buckets.get(key) if kind != "stamped" else None
             stamped = bucket.get("stamped") if bucket is not None else None
             if stamped is not None and "value" in stamped[1]:
@@ -660,6 +695,8 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
             entries = None
         elif stamp != found[0]:
             entries = OrderedDict()
+            for old in kept.values():
+                viewers.retire(old)
             viewers.common = (found[0], entries)
             viewers.common_sizes = {}
         if entries is not None and key in entries:
@@ -683,7 +720,8 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
                 if len(viewers.buckets) > 1 and len(entries) <= COMMON:
                     viewers._drop_oldest()
                     continue
-                dropped, _ = entries.popitem(last=False)
+                dropped, old = entries.popitem(last=False)
+                viewers.retire(old)
                 viewers.common_sizes.pop(dropped, None)
     _settle(conn.engine, started)
     return value
@@ -815,6 +853,8 @@ def built_apart(
         if not wrote_in_transaction(conn):
             size = size_of(value)
             with viewers.lock:
+                if kept is not None and kept.error is None:
+                    viewers.retire(kept.value)
                 viewers.built[key] = _Built(found, began, value, size, None)
                 _bound(viewers)
         return value
@@ -847,9 +887,10 @@ def _bound(viewers: _Viewers) -> None:
     :data:`COMMON` of them; over the budget, the least used go first (never the
     newest), then the viewers' entries. Under ``viewers.lock``."""
     while len(viewers.built) > COMMON:
-        viewers.built.popitem(last=False)
-    while viewers.total() > _budget() and len(viewers.built) > 1:
-        viewers.built.popitem(last=False)
+        viewers.retire(viewers.built.popitem(last=False)[1].value)
+    # (what is retired is freed by dropping the viewers' entries that hold it)
+    while viewers.total(retired=False) > _budget() and len(viewers.built) > 1:
+        viewers.retire(viewers.built.popitem(last=False)[1].value)
     while viewers.total() > _budget() and viewers.buckets:
         viewers._drop_oldest()
 
@@ -897,6 +938,8 @@ def _start(
                 if error is not None and before is not None and before.error is None:
                     pass  # a refresh failed: the result there is shown until MAX_AGE
                 else:
+                    if before is not None and before.error is None:
+                        viewers.retire(before.value)
                     viewers.built[key] = _Built(stamp, began, value, size, error)
                 if key in viewers.built:
                     viewers.built.move_to_end(key)
