@@ -35,6 +35,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,8 +233,7 @@ class PostgresServer:
             tables = tuple(
                 row[0]
                 for row in conn.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "ORDER BY tablename"
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
                 )
             )
             rows: dict[str, bytes] = {}
@@ -267,8 +267,7 @@ class PostgresServer:
                     copy.write(data)
             if snapshot.sequences:
                 conn.execute(
-                    "SELECT "
-                    + ", ".join("setval(%s, %s, %s)" for _ in snapshot.sequences),
+                    "SELECT " + ", ".join("setval(%s, %s, %s)" for _ in snapshot.sequences),
                     [value for sequence in snapshot.sequences for value in sequence],
                 )
             conn.commit()

@@ -209,3 +209,41 @@ def test_the_fallbacks_are_those_the_development_cuts_chose():
         assert gap["value"] == pytest.approx(dev[best]["value"] - dev[used]["value"], abs=1e-4)
         chosen = best if gap["ci"][0] > 0 else used
         assert chosen == choice["chosen"] == used, f"{part}: the evidence chose {chosen}"
+
+
+def sociopatterns_quotes() -> list[tuple[str, str]]:
+    """evaluation/external_sociopatterns.py's results as docs/ties.md quotes them."""
+
+    def got(name: str) -> dict:
+        return json.loads((RESULTS / f"external_{name}.json").read_text())
+
+    def auc(r: dict, key: str) -> str:
+        v = r["ties"]["auc"][key]
+        return figure(v["auc"], v["interval"], 3)
+
+    def p10(r: dict, key: str) -> str:
+        v = r["suggest"]["precision_at_k"][key]
+        return figure(v["precision"], v["interval"], 3)
+
+    high, ward, primary = got("thiers_2012"), got("hospital"), got("primary_school")
+    for r in (high, ward, primary):
+        assert r["ties"]["models"] == ["default"], "the docs say no fit was possible"
+    return [
+        ("docs/ties.md", f"`ties --all` has AUC {auc(high, 'weakties ties --all')} in the high"),
+        ("docs/ties.md", f"against {auc(high, 'message count')} for the message count"),
+        ("docs/ties.md", f"{auc(primary, 'weakties ties --all')} in the primary school"),
+        ("docs/ties.md", f"count's {auc(primary, 'message count')}"),
+        ("docs/ties.md", f"hospital ward {auc(ward, 'weakties ties --all')}"),
+        ("docs/ties.md", f"behind recency's {auc(ward, 'recency')}"),
+        ("docs/ties.md", f"(high school {p10(high, 'weakties suggest --all')})"),
+        (
+            "docs/ties.md",
+            f"primary school, {p10(primary, 'cn')} against "
+            f"{p10(primary, 'weakties suggest --all')}",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("path", "quote"), sociopatterns_quotes())
+def test_the_docs_quote_the_sociopatterns_check(path, quote):
+    assert quote in words(path), f"{path} should say: {quote}"

@@ -342,8 +342,8 @@ def test_a_snapshot_s_organisations_are_read_for_its_nodes_without_listing_who_m
         for who in _viewers(conn):
             statements: list[str] = []
 
-            def seen(_conn, _cursor, statement, *_args):
-                statements.append(statement)
+            def seen(_conn, _cursor, statement, *_args, into=statements):
+                into.append(statement)
 
             r = Reader(conn, who.scope)
             event.listen(platform.engine, "before_cursor_execute", seen)

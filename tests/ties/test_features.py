@@ -315,10 +315,7 @@ def test_mutual_contacts_count_the_ties_between_the_egos_contacts_only(history):
             )
         every = score_ties(reader(conn, me), as_of=D(2024, 4, 1))
         alone = score_ties(reader(conn, me), as_of=D(2024, 4, 1), others=[ids["ann"]])
-    mutual = {
-        every.other(i): every.table.values["mutual_contacts"][i]
-        for i in range(len(every))
-    }
+    mutual = {every.other(i): every.table.values["mutual_contacts"][i] for i in range(len(every))}
     assert mutual == {ids["ann"]: 1, ids["bob"]: 1, ids["cy"]: 1, ids["dee"]: 1}
     assert [alone.other(i) for i in range(len(alone))] == [ids["ann"]]
     assert alone.table.values["mutual_contacts"].tolist() == [1.0]
