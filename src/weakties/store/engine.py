@@ -22,6 +22,7 @@ writes are refused), a schema written by a newer weakties, a missing folder.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -439,9 +440,12 @@ def _alive(pid: int) -> bool:
 _REVISION = re.compile(r"^(down_)?revision\b[^=]*=\s*['\"]?([0-9A-Za-z_]+|None)['\"]?", re.M)
 
 
+@functools.cache
 def _packaged_head() -> str | None:
     """The head revision of the migrations shipped with this package, read from
-    their files (the revision no other one names as its ``down_revision``)."""
+    their files (the revision no other one names as its ``down_revision``): once
+    per process, not at every opening of a database (some twenty files read and
+    searched, 3 to 4 ms of each)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
