@@ -71,8 +71,7 @@ class StandingTies:
     #: bit ``i`` set when the tie stood at ``moments[i]``
     standing: np.ndarray
     #: viewer -> the sorted ends of every tie and that viewer, and the index of
-    #: each end (``a`` then ``b``, then the viewer's) in them (see
-    #: :meth:`TieReads.tie_graph`)
+    #: each end in them (:meth:`ends`)
     nodes: dict[int | None, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -88,6 +87,30 @@ class StandingTies:
         return known and (
             self.sources is None or (sources is not None and set(sources) <= self.sources)
         )
+
+    def ends(self, viewer: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted ends of every tie and ``viewer`` (None: no viewer), and the
+        index in them of each end: ``a``'s, then ``b``'s, then the viewer's —
+        sorted once, kept."""
+        import numpy as np
+
+        if viewer not in self.nodes:
+            extra = [] if viewer is None else [viewer]
+            everyone = np.concatenate([self.a, self.b, np.array(extra, dtype=np.int64)])
+            nodes, ends = np.unique(everyone, return_inverse=True)
+            self.nodes[viewer] = (nodes, ends.reshape(-1))
+        return self.nodes[viewer]
+
+    def among(self, people: Collection[int], viewer: int | None = None) -> np.ndarray:
+        """Which rows have both ends among ``people``: a boolean mask (through the
+        index of :meth:`ends` with ``viewer``, the one a graph of the reader's
+        viewer made already)."""
+        import numpy as np
+
+        nodes, ends = self.ends(viewer)
+        inside = np.isin(nodes, np.fromiter(people, dtype=np.int64, count=len(people)))
+        n = self.a.size
+        return inside[ends[:n]] & inside[ends[n : 2 * n]]
 
     def at(self, moment: Moment, sources: Iterable[str] | None = None) -> np.ndarray:
         """Which rows stood at ``moment`` (one of :attr:`moments`), of ``sources``
@@ -235,12 +258,7 @@ class TieReads(ReaderBase):
         )
         mask = table.at(moment, sources)
         viewer = self.scope.person_id
-        if viewer not in table.nodes:
-            extra = [] if viewer is None else [viewer]
-            everyone = np.concatenate([table.a, table.b, np.array(extra, dtype=np.int64)])
-            nodes, ends = np.unique(everyone, return_inverse=True)
-            table.nodes[viewer] = (nodes, ends.reshape(-1))
-        nodes, ends = table.nodes[viewer]
+        nodes, ends = table.ends(viewer)
         n = table.a.size
         u, v = ends[:n][mask], ends[n : 2 * n][mask]
         used = np.zeros(nodes.size, dtype=bool)
@@ -431,7 +449,10 @@ class TieReads(ReaderBase):
             ends = np.array(rows, dtype=np.int64).reshape(-1, 2)
             return ends[:, 0], ends[:, 1]
         mask = table.at(moment, SOCIAL_TIE_SOURCES)
-        mask &= np.isin(table.a, contacts) | np.isin(table.b, contacts)
+        nodes, ends = table.ends(self.scope.person_id)
+        inside = np.isin(nodes, contacts)
+        n = table.a.size
+        mask &= inside[ends[:n]] | inside[ends[n : 2 * n]]
         return table.a[mask], table.b[mask]
 
     def contact_ties(self, people: Iterable[int], level: str = "names") -> list[tuple[int, int]]:
@@ -729,8 +750,7 @@ class TieReads(ReaderBase):
             if not inferred:
                 mask &= ~np.isin(table.source, [TIE_SOURCES.index(s) for s in INFERRED_SOURCES])
             if among is not None:
-                people = np.fromiter(among, dtype=np.int64, count=len(among))
-                mask &= np.isin(table.a, people) & np.isin(table.b, people)
+                mask &= table.among(among, self.scope.person_id)
             keys = np.unique(table.a[mask] * (1 << 32) + table.b[mask])
             return np.column_stack((keys >> 32, keys & 0xFFFFFFFF))
         if among is not None:
