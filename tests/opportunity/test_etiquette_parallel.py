@@ -59,6 +59,10 @@ with transaction(store) as conn:
     draft_text(conn, service.viewer(conn, None), broker, target, purpose="job", lang="en")
 store.close()
 assert threading.active_count() == 1, threading.enumerate()
+# nor numba's thread pool, which a fork would leave broken in the children
+import numba.np.ufunc.parallel as numba_threads
+
+assert not getattr(numba_threads, "_is_initialized", False), "numba's threads started"
 
 checked = etiquette.check_ask
 
