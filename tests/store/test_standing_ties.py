@@ -189,3 +189,19 @@ def test_a_graph_of_the_ties_read_once_is_the_graph_read_alone(platform):
                 for a, b, _s, _by, c in rows:
                     strongest[a, b] = max(strongest.get((a, b), 0.0), float(np.float32(c)))
                 assert edges == {(a, b, c) for (a, b), c in strongest.items()}
+
+
+@pytest.mark.parametrize("spread", [1, 10_000_000])
+def test_the_ends_are_numbered_as_sorting_them_numbers_them(spread):
+    from weakties.store.read_ties import StandingTies
+
+    rng = np.random.default_rng(spread)
+    a = rng.integers(0, 500, 300) * spread
+    b = a + rng.integers(1, 500, 300) * spread
+    empty = np.zeros(300, dtype=np.int64)
+    table = StandingTies("names", (("rows", None),), None, a, b, empty, empty + 1.0, empty + 1)
+    for me in (None, 7 * spread, 100_000 * spread):
+        nodes, ends = table.ends(me)
+        extra = [] if me is None else [me]
+        expected, index = np.unique(np.concatenate([a, b, extra]), return_inverse=True)
+        assert nodes.tolist() == expected.tolist() and ends.tolist() == index.tolist()
