@@ -247,3 +247,57 @@ def sociopatterns_quotes() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("path", "quote"), sociopatterns_quotes())
 def test_the_docs_quote_the_sociopatterns_check(path, quote):
     assert quote in words(path), f"{path} should say: {quote}"
+
+
+def _figures_with_intervals() -> list[tuple[float, float, float]]:
+    """Every (value, low, high) the committed results hold: a number beside a pair
+    of numbers in the same JSON object (``{"auc": v, "interval": [lo, hi]}``,
+    ``{"value": v, "ci": [lo, hi]}``, ...)."""
+    found: list[tuple[float, float, float]] = []
+
+    def number(x: object) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool)
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            values = [v for v in node.values() if number(v)]
+            pairs = [
+                v
+                for v in node.values()
+                if isinstance(v, list) and len(v) == 2 and all(number(t) for t in v)
+            ]
+            found.extend((v, lo, hi) for lo, hi in pairs for v in values)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for path in [*RESULTS.glob("*.json"), *(ROOT / "benchmarks" / "results").glob("*.json")]:
+        walk(json.loads(path.read_text()))
+    return found
+
+
+def test_every_figure_quoted_with_its_interval_is_a_committed_result():
+    """Not only the quotes listed above: any ``x [a, b]`` in the README or the docs
+    must be a value and its interval that a committed result holds, to the digits
+    quoted (a figure left from a result run again since fails here)."""
+    import re
+
+    form = re.compile(r"([+\-−]?\d+\.\d+) \[([+\-−]?\d+\.\d+), ([+\-−]?\d+\.\d+)\]")
+    held = _figures_with_intervals()
+
+    def same(quoted: str, value: float) -> bool:
+        quoted = quoted.replace("−", "-")
+        return abs(round(value, len(quoted.split(".")[1])) - float(quoted)) < 1e-9
+
+    orphans = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+        for m in form.finditer(path.read_text(encoding="utf-8"))
+        if not any(
+            same(m.group(1), v) and same(m.group(2), lo) and same(m.group(3), hi)
+            for v, lo, hi in held
+        )
+    ]
+    assert held and not orphans, orphans

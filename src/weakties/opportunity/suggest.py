@@ -12,9 +12,10 @@ Scores of a candidate pair (u, v) not yet tied, with Γ(x) the contacts of x:
   person–organisation graph (a 10-person firm says more than a 10,000-person
   one), plus the truncated Katz index as a tie-breaker (x 0.001), so that a
   colleague with no mutual contact, or someone three steps away, still ranks.
-  Places held *at the date* predict new ties far better than places ever held
-  (precision@10 on the synthetic world: 0.089 against 0.052, see the
-  evaluation); the weight 2 is where that gain levels off (1: 0.085, 4: 0.089).
+  Places held *at the date* predict new ties better than places ever held, on
+  the synthetic world (evaluation/pymk_eval.py), where the weight 2 was chosen;
+  that world is generated from organisations, so it says little about real data
+  (evaluation/results/pymk.md gives its current figures).
 
 Evaluated only on temporal splits (evaluation/pymk_eval.py): a random hold-out
 of edges makes every method look excellent.

@@ -26,8 +26,10 @@ weight it has now; on SNAP CollegeMsg, strength as of the middle date then
 predicted which pairs stay in touch worse than recency alone (ROC AUC 0.73 vs
 0.80). Recency was raised to the weight above (and intensity lowered), in line
 with its first rank in Gilbert & Karahalios; the same evaluation now gives 0.81.
-That evaluation is therefore not out of sample for this one choice: see
-``evaluation/results/ties.md``.
+That evaluation is therefore not out of sample for this one choice, and the
+second half holds every reporting cut of the rolling evaluation
+(``evaluation/results/rolling.md``): the default model's figures there are
+flattered by it, as docs/ties.md (Validation) says.
 
 Classes.
 - ``nominal``: connected, never in touch (no message, e-mail, meeting or call);
