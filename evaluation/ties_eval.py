@@ -317,8 +317,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 23])
     parser.add_argument("--out", type=Path, default=HERE / "results" / "ties")
+    parser.add_argument(
+        "--render", action="store_true", help="write OUT.md again from OUT.json, computing nothing"
+    )
     args = parser.parse_args()
-    results: dict = {"synthetic": synthetic(args.seeds), "dunbar": dunbar(0)}
+    if args.render:
+        results = json.loads(args.out.with_suffix(".json").read_text())
+        args.out.with_suffix(".md").write_text(markdown(results, args))
+        return
+    results = {"synthetic": synthetic(args.seeds), "dunbar": dunbar(0)}
     if COLLEGE.is_file():
         with tempfile.TemporaryDirectory() as tmp:
             results["collegemsg"] = college(Path(tmp) / "c.sqlite")
@@ -376,6 +383,10 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
             ("default", "default (hand-set)"),
             ("fitted", "fitted on the member's history"),
         ):
+            if name == "fitted" and not fitted_members:
+                # every member fell back to the default: its figures again, relabelled
+                lines.append(f"| {c} | {label} | not fitted for any member | — |")
+                continue
             pc = syn[name]["per_class"][c]
             lines.append(
                 f"| {c} | {label} | {_pct(pc['precision'])}{_ci(pc['precision_ci'])} | "
