@@ -27,23 +27,36 @@ def fit(
             help="Fit on the whole database (operator) and only report it: nothing is kept.",
         ),
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Keep this fit even when the kept one is of a later date.",
+        ),
+    ] = False,
 ) -> None:
     """Fit the tie model and the people-you-may-know ranker on past periods of your
     history (features before each cut date, what happened in the next 30 days), and
     keep them: `ties` and `suggest` then use them. Your labels (`ties label`) and the
-    outcomes of your asks for introductions rescale the tie model."""
+    outcomes of your asks for introductions rescale the tie model. A fit that fitted
+    nothing never replaces a kept one, nor does a fit as of an earlier date than the
+    kept one's unless --replace."""
     from weakties.service.models import fit as fit_models
 
     who = "operator" if whole else "member"
-    result = call(ctx, fit_models, member=member, as_of=as_of, who=who)
+    result = call(ctx, fit_models, member=member, as_of=as_of, who=who, replace=replace)
     if as_json:
         print_json(result)
         return
-    console.print(
-        f"Fitted for {result.viewer} as of {result.as_of} on "
-        f"{counted(result.cuts, 'past period', 'past periods')} of 30 days.",
-        markup=False,
-    )
+    fitted = result.ties.fitted or result.suggestions.fitted
+    if fitted:
+        console.print(
+            f"Fitted for {result.viewer} as of {result.as_of} on "
+            f"{counted(result.cuts, 'past period', 'past periods')} of 30 days.",
+            markup=False,
+        )
+    else:
+        console.print(f"Nothing fitted for {result.viewer} as of {result.as_of}.", markup=False)
     for label, part, prior in (
         ("tie strength", result.ties, "the default model"),
         ("people you may know", result.suggestions, "Katz's index"),
@@ -53,6 +66,8 @@ def fit(
                 f"  {label}: fitted on {part.rows:,} examples ({part.positives:,} positive)",
                 markup=False,
             )
+        elif result.stays is not None:
+            console.print(f"  {label}: not fitted ({part.note})", markup=False)
         else:
             console.print(f"  {label}: not fitted ({part.note}); {prior} is used", markup=False)
     seen = result.evidence
@@ -69,6 +84,13 @@ def fit(
         else:
             line += seen.note or "not used: the tie model was not fitted"
         console.print(line, markup=False)
+    if result.stays is not None:
+        why = (
+            "this one fitted nothing"
+            if not fitted
+            else "it is of a later date (--replace keeps this one instead)"
+        )
+        console.print(f"Not kept: the fit kept from {result.stays} stays; {why}.", markup=False)
     if result.kept and (result.ties.fitted or result.suggestions.fitted):
         uses = []
         if result.ties.fitted:

@@ -73,6 +73,8 @@ class FitResult:
     ties: FitPart
     suggestions: FitPart
     evidence: FitEvidence
+    #: when this fit was not kept: the date of the kept fit that stays
+    stays: str | None = None
 
 
 def _seconds(when: dt.datetime) -> float:
@@ -110,10 +112,20 @@ def fitted_for(
     return fitted, history
 
 
-def fit(conn: Connection, who: Viewer) -> FitResult:
+def _fitted_any(fitted: FittedModels) -> bool:
+    return fitted.ties is not None or fitted.pymk is not None
+
+
+def fit(conn: Connection, who: Viewer, *, replace: bool = False) -> FitResult:
     """Fit both models on the viewer's history before ``who.when`` and keep them
-    (for a member; the operator's fit is only reported)."""
-    from weakties.ties.learned import SETTING, evidence_of, fit_models, read_history
+    (for a member; the operator's fit is only reported).
+
+    A new fit never replaces a kept one that fitted a model when it fitted
+    nothing itself (too short a history as of its date), nor, unless
+    ``replace``, a kept fit made as of a later date: a fit for the past
+    (``--as-of``) must not undo the member's present one. The kept fit then
+    stays, and ``stays`` says its date."""
+    from weakties.ties.learned import SETTING, evidence_of, fit_models, kept_fit, read_history
 
     r = reader(conn, who)
     when = who.when
@@ -127,8 +139,16 @@ def fit(conn: Connection, who: Viewer) -> FitResult:
         evidence=evidence,
     )
     kept = who.member_id is not None
+    stays = None
     if kept:
-        write.save_member_setting(r, SETTING, fitted.to_json())
+        before = kept_fit(r, who.member_id)
+        if before is not None and (
+            (_fitted_any(before) and not _fitted_any(fitted))
+            or (before.as_of > fitted.as_of and not replace)
+        ):
+            kept, stays = False, before.date
+        else:
+            write.save_member_setting(r, SETTING, fitted.to_json())
 
     def part(name: str, model: object) -> FitPart:
         summary = fitted.summary.get(name, {})
@@ -144,6 +164,7 @@ def fit(conn: Connection, who: Viewer) -> FitResult:
         viewer=who.label,
         as_of=when.isoformat(timespec="seconds"),
         kept=kept,
+        stays=stays,
         cuts=int(fitted.summary.get("cuts", 0)),
         ties=part("ties", fitted.ties),
         suggestions=part("pymk", fitted.pymk),
