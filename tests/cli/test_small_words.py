@@ -155,3 +155,14 @@ def test_graph_stats_counts_the_first_degree_as_linkedin_does(tmp_path):
     db = _imported_with_hidden_members(tmp_path)
     stats = " ".join(cli(db, "graph", "stats").stdout.split())
     assert "3 1st (2 connections · 1 address-book contact)" in stats, stats
+
+
+@pytest.mark.parametrize("extra", [["--explain", "Ann Lee"], ["--layer", "5"]])
+def test_ties_all_refuses_what_it_would_ignore(db, extra):
+    """``ties --all`` lists pairs that need not include the viewer: an option that
+    would have been dropped silently (a tie to explain, a Dunbar layer) is refused."""
+    done = cli(db, "ties", "--all", *extra)
+    assert done.exit_code == 2, done.output
+    said = " ".join(done.output.split())
+    assert f"{extra[0]} cannot go with --all" in said and "Traceback" not in done.output
+    assert cli(db, "ties", "--all", "--json").exit_code == 0

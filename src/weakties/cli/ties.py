@@ -72,6 +72,15 @@ def ties(
     from weakties.service import ties as service
 
     if all_pairs:
+        ignored = [name for name, given in (("--explain", explain), ("--layer", layer)) if given]
+        if ignored:
+            # --all lists pairs that need not include the viewer: no layer of theirs,
+            # and a tie is explained from one of its ends (--as)
+            raise typer.BadParameter(
+                f"{' and '.join(ignored)} cannot go with --all: explain a tie as one of "
+                "its two people (--as A --explain B), list a layer without --all",
+                param_hint="--all",
+            )
         found = call(
             ctx,
             service.all_pairs,

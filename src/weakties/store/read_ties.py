@@ -420,25 +420,29 @@ class TieReads(ReaderBase):
     def _degrees_from(self, first: set[int]) -> tuple[dict[int, int], frozenset[int]]:
         """(degree of each person named, the persons only counted) from ``first``:
         only the ties of ``first`` are read (through the indexes on both ends),
-        not the whole network's."""
-        import numpy as np
-
+        not the whole network's — or picked, as arrays, from the ties
+        :meth:`standing_ties` read when they are at hand (a page that drew the
+        network): a listing alone (``weakties people``) loads no numpy."""
         named: dict[int, int] = dict.fromkeys(first, 1)
         counted: set[int] = set()
         scope = self.scope
         me = scope.person_id
-        contacts = np.fromiter(first, dtype=np.int64, count=len(first))
         # a scope that counts no more than it names (a platform where everyone
         # shares by name) sees the same ties at both levels: nobody is counted
         # only, and the contacts' ties (750,000 rows for 5,000 contacts on the
         # benchmark platform) are read once
         same = scope.is_operator or scope.counts == scope.names
         for level in ("names",) if same else ("names", "counts"):
-            a, b = self._contact_ends(contacts, level)
-            u, v = np.concatenate([a, b]), np.concatenate([b, a])
-            beyond = np.unique(
-                v[np.isin(u, contacts) & (v != (-1 if me is None else me)) & ~np.isin(v, contacts)]
-            ).tolist()
+            table = self._standing_at(level, ("rows", None), SOCIAL_TIE_SOURCES)
+            if table is None:
+                beyond = {
+                    v
+                    for a, b in self.contact_ties(first, level)
+                    for u, v in ((a, b), (b, a))
+                    if u in first and v != me and v not in first
+                }
+            else:
+                beyond = set(self._beyond_in(table, first, level))
             if level == "names":
                 for p in beyond:
                     named.setdefault(p, 2)
@@ -446,23 +450,25 @@ class TieReads(ReaderBase):
                 counted.update(beyond)
         return named, frozenset(counted - set(named))
 
-    def _contact_ends(self, contacts: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
-        """The ends (two arrays) of :meth:`contact_ties` of ``contacts``: from the
-        active ties read by :meth:`standing_ties` when they are at hand."""
+    def _beyond_in(self, table: StandingTies, first: set[int], level: str) -> list[int]:
+        """Those linked to one of ``first`` (neither one of them nor the viewer) by
+        the active social ties of ``table`` at ``level``: what the loop over
+        :meth:`contact_ties` in :meth:`_degrees_from` finds, on arrays."""
         import numpy as np
 
+        me = self.scope.person_id
+        contacts = np.fromiter(first, dtype=np.int64, count=len(first))
         moment: Moment = ("rows", None)
-        table = self._standing_at(level, moment, SOCIAL_TIE_SOURCES)
-        if table is None:
-            rows = self.contact_ties(contacts.tolist(), level)
-            ends = np.array(rows, dtype=np.int64).reshape(-1, 2)
-            return ends[:, 0], ends[:, 1]
         mask = table.at(moment, SOCIAL_TIE_SOURCES)
-        nodes, ends = table.ends(self.scope.person_id)
+        nodes, ends = table.ends(me)
         inside = np.isin(nodes, contacts)
         n = table.a.size
         mask &= inside[ends[:n]] | inside[ends[n : 2 * n]]
-        return table.a[mask], table.b[mask]
+        a, b = table.a[mask], table.b[mask]
+        u, v = np.concatenate([a, b]), np.concatenate([b, a])
+        return np.unique(
+            v[np.isin(u, contacts) & (v != (-1 if me is None else me)) & ~np.isin(v, contacts)]
+        ).tolist()
 
     def contact_ties(self, people: Iterable[int], level: str = "names") -> list[tuple[int, int]]:
         """``(a, b)`` of the active social ties visible at ``level`` with an end
