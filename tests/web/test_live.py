@@ -123,6 +123,74 @@ def test_a_block_removes_the_paths_and_badges_through_the_blocked(people):  # no
     assert cy["degree"] is None and cy["paths"] == [] and cy["mutual"] == []
 
 
+def _suspend(store: Any, handle: str) -> None:
+    from sqlalchemy import insert, select
+
+    from weakties.model.tables import Member, Suspension
+    from weakties.store.clock import utcnow
+
+    with store.engine.begin() as conn:
+        member = conn.execute(select(Member.id).where(Member.handle == handle)).scalar()
+        conn.execute(
+            insert(Suspension).values(member_id=member, reason="test", created_at=utcnow())
+        )
+
+
+def test_a_suspension_leaves_the_graph_snapshot_shared_without_the_suspended(people, store):  # noqa: F811
+    """A suspended member is hidden from every member alike: the members who see
+    the shared view's ties are still served one snapshot (it gave each of them
+    their own), built without the suspended member — no degree, no mutual
+    contact, no path through them —, and a suspension after its build is in the
+    next request's snapshot. The operator still sees everyone."""
+    from weakties.errors import NotFoundError
+    from weakties.service.context import operator
+    from weakties.service.network import _shared_view, _snapshot, mutual
+    from weakties.service.social import shown_reader
+
+    ana, cyd, dee = people["ana"], people["cyd"], people["dee"]
+    _connect(ana, dee, "dee")
+    _connect(cyd, dee, "dee")
+    live.clear()
+
+    def snapshot(handle: str) -> Any:
+        with store.engine.connect() as conn:
+            who = viewer(conn, handle)
+            assert _shared_view(conn, who) is not None  # sees the shared view's ties
+            return _snapshot(conn, who, shown_reader(conn, who))
+
+    def routes(handle: str, to: str) -> list[list[str]]:
+        with store.engine.connect() as conn:
+            found = paths(conn, viewer(conn, handle), to)
+        return sorted([p.name or "" for p in path] for path in found.paths)
+
+    before = snapshot("ana")
+    assert snapshot("cyd") is before
+    assert routes("ana", "cyd") == [["Ana", "Bob", "Cyd"], ["Ana", "Dee", "Cyd"]]
+    with store.engine.connect() as conn:
+        bob = viewer(conn, "bob").person_id
+    assert bob in before.person_ids.tolist()
+    _suspend(store, "bob")
+    shared = snapshot("ana")
+    assert snapshot("cyd") is shared and shared is not before  # one, built since
+    assert bob not in shared.person_ids.tolist()
+    assert routes("ana", "cyd") == [["Ana", "Dee", "Cyd"]]
+    assert routes("cyd", "ana") == [["Cyd", "Dee", "Ana"]]
+    with store.engine.connect() as conn:
+        who = viewer(conn, "ana")
+        assert [p.name for p in mutual(conn, who, "cyd").people] == ["Dee"]
+        assert degree(conn, who, "cyd").shortest_paths == 1
+        with pytest.raises(NotFoundError):  # not among the people ana can see
+            degree(conn, who, "bob")
+        assert bob in _snapshot(conn, operator(conn), shown_reader(conn, operator(conn))).person_ids
+        seen = paths(conn, operator(conn), "ana", "cyd").paths
+        assert sorted([p.name for p in path] for path in seen) == [
+            ["Ana", "Bob", "Cyd"],
+            ["Ana", "Dee", "Cyd"],
+        ]
+    cy = _profile(ana, "cyd")
+    assert cy["degree"] == 2 and _path_names(cy) == [["Ana", "Dee", "Cyd"]]
+
+
 def test_memory_is_bounded_per_process(people, store, monkeypatch):  # noqa: F811
     monkeypatch.setenv("WEAKTIES_LIVE_VIEWERS", "2")
     for handle in ("ana", "bob", "cyd", "dee"):

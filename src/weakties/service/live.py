@@ -48,7 +48,8 @@ is kept was computed by the same scoped readers, for that scope only. One
 result is shared between viewers (:func:`common`): the graph snapshot of the
 ties every member may see, which is exactly the snapshot of each member who
 shares by name and with whom no member sharing less has asserted a tie
-(:func:`weakties.service.network._snapshot` checks it per viewer); on a platform
+(:func:`weakties.service.network._snapshot` checks it per viewer; the suspended
+members are left out of it for every member alike); on a platform
 where nearly everyone shares, the viewers then hold one copy of the network
 instead of one each.
 
