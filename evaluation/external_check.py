@@ -164,7 +164,7 @@ def check(
         tied = json.loads(run(["--db", db, "ties", "--all", "--as-of", as_of, "--json"]))
         suggested = json.loads(
             run(["--db", db, "suggest", "--all", "--as-of", as_of, "--top", str(top_k), "--json"])
-        )
+        )["suggestions"]
 
     # tie persistence: the product's pairs against the file's
     listed = pair_of(

@@ -107,6 +107,14 @@ def test_a_suggestion_has_no_reason_for_none(world):
     found = json.loads(cli(db, "--json", "--method", "katz").stdout)
     assert [r["name"] for r in found["suggestions"]] == ["Zed Roe"]
     assert found["none_because"] is None
+    # the text says which method ranked: Katz's index without a fit (auto), or the one asked
+    said = " ".join(cli(db).stdout.split())
+    assert "People you may know, ranked by Katz's index" in said
+    said = " ".join(cli(db, "--method", "cn").stdout.split())
+    assert "People you may know, ranked by common neighbours" in said
+    everyone = json.loads(cli(db, "--all", "--json").stdout)
+    assert everyone["method"] == "katz"
+    assert "Zed Roe" in everyone["suggestions"]["Yan Member"]
 
 
 def test_no_connection_yet(tmp_path):

@@ -228,6 +228,17 @@ def reach(
     console.print(f"[dim]{esc(warm.computed_from)}[/]")
 
 
+# the method that ranked the suggestions, as the text output names it
+RANKED_BY = {
+    "learned": "the ranker fitted on your history",
+    "katz": "Katz's index",
+    "weakties": "the former default (resource allocation, shared organisations, Katz)",
+    "ra": "resource allocation",
+    "aa": "Adamic-Adar",
+    "cn": "common neighbours",
+}
+
+
 def suggest(
     ctx: typer.Context,
     top: Annotated[
@@ -245,8 +256,9 @@ def suggest(
         bool,
         typer.Option(
             "--all",
-            help="Everyone's suggestions (a JSON object): with --as, among the people that "
-            "member may see; without, the whole database (operator).",
+            help="Everyone's suggestions (a JSON object: viewer, as_of, the method that "
+            "ranked, suggestions by name): with --as, among the people that member may "
+            "see; without, the whole database (operator).",
         ),
     ] = False,
     as_of: AsOf = None,
@@ -274,7 +286,14 @@ def suggest(
                 "[dim]note: the whole database (no --as): every member's data, "
                 "whatever they share[/]"
             )
-        print_json(found.suggestions)
+        print_json(
+            {
+                "viewer": found.viewer,
+                "as_of": found.as_of,
+                "method": found.method,
+                "suggestions": found.suggestions,
+            }
+        )
         return
     listed = call(
         ctx, suggestions, member=member, as_of=as_of, top=top, method=method, fit=can_keep_fit(ctx)
@@ -288,7 +307,7 @@ def suggest(
         )
         return
     table(
-        "People you may know",
+        f"People you may know, ranked by {RANKED_BY.get(listed.method, listed.method)}",
         ["#id", "name", "score", "why"],
         [(r.id, r.name, f"{r.score:.3f}", r.why) for r in listed.suggestions],
     )

@@ -249,10 +249,13 @@ class SuggestionList:
 @dataclass(frozen=True, slots=True)
 class SuggestionsAll:
     """Everyone's suggestions by name — the operator's whole database, or what one
-    member may list."""
+    member may list — and the method that ranked them (``learned``: the fitted
+    ranker; else the heuristic, e.g. ``katz``)."""
 
     viewer: str
     operator: bool
+    as_of: str
+    method: str
     suggestions: dict[str, list[str]]
 
 
@@ -559,7 +562,7 @@ def suggest_all(
     found: dict[int, list[tuple[int, float]]] | None = None
     if method in ("auto", "learned"):
         found = _learned_all(conn, who, top, required=method == "learned", fit=fit)
-        method = "katz"
+        method = "learned" if found is not None else "katz"
     if found is None:
         found = everyone(r, as_of=who.as_of, top=top, method=method)
     ids = sorted(set(found) | {p for s in found.values() for p, _ in s})
@@ -567,6 +570,8 @@ def suggest_all(
     return SuggestionsAll(
         who.label,
         who.is_operator,
+        who.when.date().isoformat(),
+        method,
         {names[p]: [names[q] for q, _ in s if q in names] for p, s in found.items() if p in names},
     )
 
