@@ -66,6 +66,7 @@ def world(tmp_path, monkeypatch):
             ).scalar_one()
         return FittedModels.from_json(text).date
 
+    kept.store = store  # type: ignore[attr-defined]
     yield cli, kept
     store.close()
 
@@ -104,3 +105,32 @@ def test_an_earlier_fit_replaces_the_kept_one_only_when_asked(world):
     later = json.loads(cli("model", "fit", "--as-of", "2024-05-25", "--json"))
     assert later["kept"] is True
     assert kept() == "2024-05-25"
+
+
+def test_a_retired_fit_gives_way_to_a_fit_of_nothing_and_is_not_fitted_again(world, monkeypatch):
+    """A kept fit that no longer serves the present (older than FRESH_DAYS) is
+    replaced by a present fit even when that one fitted nothing (the priors serve
+    either way): kept, it would be retired again at every pass of the server's
+    background task, which would fit the member again each time."""
+    from weakties.service.tasks import fit_due
+    from weakties.store.clock import set_clock as move
+
+    cli, kept = world
+    cli("model", "fit", "--as-of", "2024-05-20")
+    assert kept() == "2024-05-20"
+    nothing = []
+
+    def fits_nothing(traces, as_of, **_):
+        nothing.append(as_of)
+        return FittedModels(as_of, 30.0, None, None, {"ties": "no contact since"})
+
+    monkeypatch.setattr("weakties.ties.learned.fit_models", fits_nothing)
+    done = json.loads(cli("model", "fit", "--as-of", "2024-08-01", "--json"))
+    assert (done["kept"], done["stays"]) == (True, None) and not done["ties"]["fitted"]
+    assert kept() == "2024-08-01"
+    # the background task, a day later: the fit of nothing serves (it is fresh), so
+    # nobody is fitted again, pass after pass
+    with kept.store.engine.begin() as conn:
+        move(conn, dt.datetime(2024, 8, 2, 12))
+        assert fit_due(conn) == [] and fit_due(conn) == []
+    assert len(nothing) == 1

@@ -121,11 +121,21 @@ def fit(conn: Connection, who: Viewer, *, replace: bool = False) -> FitResult:
     (for a member; the operator's fit is only reported).
 
     A new fit never replaces a kept one that fitted a model when it fitted
-    nothing itself (too short a history as of its date), nor, unless
-    ``replace``, a kept fit made as of a later date: a fit for the past
-    (``--as-of``) must not undo the member's present one. The kept fit then
-    stays, and ``stays`` says its date."""
-    from weakties.ties.learned import SETTING, evidence_of, fit_models, kept_fit, read_history
+    nothing itself (too short a history as of its date) — unless the kept fit
+    no longer serves that date and is of an earlier one (retired: too old, or
+    made before the member said more about their ties; the priors serve
+    either way, and a retired fit kept would be fitted again at every pass of
+    the server's background task) —, nor, unless ``replace``, a kept fit made
+    as of a later date: a fit for the past (``--as-of``) must not undo the
+    member's present one. The kept fit then stays, and ``stays`` says its date."""
+    from weakties.ties.learned import (
+        SETTING,
+        evidence_of,
+        fit_models,
+        kept_fit,
+        read_history,
+        serving_fit,
+    )
 
     r = reader(conn, who)
     when = who.when
@@ -143,7 +153,11 @@ def fit(conn: Connection, who: Viewer, *, replace: bool = False) -> FitResult:
     if kept:
         before = kept_fit(r, who.member_id)
         if before is not None and (
-            (_fitted_any(before) and not _fitted_any(fitted))
+            (
+                _fitted_any(before)
+                and not _fitted_any(fitted)
+                and (before.as_of > fitted.as_of or serving_fit(r, who.member_id, when))
+            )
             or (before.as_of > fitted.as_of and not replace)
         ):
             kept, stays = False, before.date
