@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from sqlalchemy import insert
 
+from weakties.errors import NotFoundError
 from weakties.model import tables as t
 from weakties.model.kinds import SOCIAL_TIE_SOURCES
 from weakties.service import live
@@ -235,8 +236,32 @@ def test_people_seen_among_some_are_those_of_everyone_seen(platform):
                         fresh = Reader(conn, who.scope, hidden=hidden)
                         assert fresh.seen_among(some, without) == set(some) & whole, some
                         assert "degrees" not in fresh._cache  # not the whole second degree
+                        assert "members" not in fresh._cache  # nor every member
+                    kept = Reader(conn, who.scope, hidden=hidden)
+                    kept.member_persons()  # every member read already: used
+                    for p in range(1, 15):
+                        assert kept.seen_among([p], without) == {p} & whole, p
                     fresh = Reader(conn, who.scope, hidden=hidden)
                     assert fresh.seen_among(range(1, 15), without) == whole
+
+
+def test_a_person_found_by_id_reads_no_list_of_every_member(platform):
+    """Finding ``#id`` (the target of a profile's "who can introduce me") reads
+    whether that person is seen, not every member's person and handle; the viewer's
+    handle is read for the error that names them."""
+    handles = {m: h for h, (m, _) in MEMBERS.items()}
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            whole = Reader(conn, who.scope).people_seen()
+            for p in range(1, 15):
+                r = Reader(conn, who.scope)
+                if p in whole:
+                    assert r.find_person(f"#{p}") == p
+                    assert "handles" not in r._cache and "members" not in r._cache
+                else:
+                    name = handles.get(who.scope.member_id, "you")
+                    with pytest.raises(NotFoundError, match=f"no person #{p} visible to {name}$"):
+                        r.find_person(f"#{p}")
 
 
 def test_ties_between_two_groups_are_those_of_every_tie(platform):

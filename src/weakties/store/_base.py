@@ -422,6 +422,19 @@ class ReaderBase:
             )
         return self._cache["members"]
 
+    def members_among(self, person_ids: Iterable[int]) -> set[int]:
+        """The ones of ``person_ids`` that are members' persons: from
+        :meth:`member_persons` once it was read, else read for them alone (the
+        unique index of the member's person), not every member of the platform."""
+        ids = {int(p) for p in person_ids}
+        if "members" in self._cache or not ids:
+            return ids & set(self.member_persons().values())
+        return set(
+            self.conn.execute(
+                select(Member.person_id).where(one_of(self.conn, Member.person_id, ids))
+            ).scalars()
+        )
+
     def where(self, query: Any, *clauses: ColumnElement[bool] | None) -> Select[Any]:
         """``query`` with the clauses that are not None."""
         kept = [c for c in clauses if c is not None]

@@ -276,12 +276,11 @@ class PeopleReads(TieReads):
         def seen(ids: Iterable[int]) -> set[int]:
             return self.seen_among(ids, without)
 
-        who = self._who()
         if m := _ID.match(text):
             pid = int(m.group(1))
             if seen([pid]):
                 return pid
-            raise NotFoundError(f"no person #{pid} visible to {who}")
+            raise NotFoundError(f"no person #{pid} visible to {self._who()}")
         for kind, value in (
             ("linkedin", linkedin_slug(text) or (text.lower() if "/" not in text else None)),
             ("email", email_key(text)),
@@ -324,7 +323,7 @@ class PeopleReads(TieReads):
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            raise NotFoundError(f"nobody called {query!r} among the people {who} can see")
+            raise NotFoundError(f"nobody called {query!r} among the people {self._who()} can see")
         names = self.names(candidates[:20])
         raise AmbiguousError(
             f"{len(candidates)} people match {query!r}; use #id",
@@ -332,6 +331,8 @@ class PeopleReads(TieReads):
         )
 
     def _who(self) -> str:
+        """The viewer's handle for an error message ("you" when there is none): it
+        reads every member's handle, so only once the message is written."""
         member = self.scope.member_id
         return self._member_handles_by_id().get(member, "you") if member is not None else "you"
 

@@ -663,7 +663,7 @@ class TieReads(ReaderBase):
             return ids & self.people_seen(without)
         me = self.scope.person_id
         hidden = set(without) | self.hidden
-        out = ids & set(self.member_persons().values())
+        out = self.members_among(ids)
         if me is None:
             return out - hidden
         member, rest = self.scope.member_id, ids - out
