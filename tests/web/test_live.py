@@ -413,6 +413,41 @@ def test_a_result_kept_inside_another_settles_once_with_it(store, monkeypatch):
         live.clear()
 
 
+def test_a_server_settles_after_a_result_costly_in_cpu_not_one_that_waited(store, monkeypatch):
+    """What counts is the CPU the result took in its thread: under load a cheap
+    result takes long while the other requests run, and settling after each of
+    those walked the whole heap again and again."""
+    import gc
+    import time
+
+    collections: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *_args: collections.append(1) or 0)
+    monkeypatch.setattr(live, "SETTLE_AFTER", 0.05)
+
+    def waited() -> list[int]:
+        time.sleep(0.1)  # as a request waits for the others between its steps
+        return []
+
+    def costly() -> list[int]:
+        began = time.thread_time()
+        while time.thread_time() - began < 0.06:
+            sum(range(1000))
+        return []
+
+    live.clear()
+    try:
+        live.settle_kept(store.engine)
+        with store.engine.connect() as conn:
+            live.common(conn, ("waited", 1), waited)
+            assert collections == []
+            live.common(conn, ("costly", 1), costly)
+            assert len(collections) == 1
+    finally:
+        gc.unfreeze()
+        live._SETTLING.discard(store.engine)
+        live.clear()
+
+
 def _keep_fit(store: Any, handle: str, strength: float | None) -> None:
     """Keep a fit for ``handle`` as the server's background task does (None: delete
     it): a tie model that gives every pair in touch the chance ``strength``."""

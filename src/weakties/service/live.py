@@ -77,12 +77,13 @@ member with 5,000 contacts) one full collection every five to ten requests of
 ``/network``, each a pause of 0.1 to 0.3 s, which was that page's p95. What is kept
 lives until the next change, so a server process (:func:`settle_kept`, from the
 app's lifespan) settles after keeping a result that took at least
-:data:`SETTLE_AFTER` to compute: one full collection (what it dropped since the
-last one is freed then, cycles included), then every object left is moved out of
-the collector's generations (:func:`gc.freeze`), and later collections walk only
-what is newer. A frozen object is still freed as soon as nothing refers to it; a
-frozen cycle that was dropped waits for the next settle. A command computes once
-and exits: it does not settle.
+:data:`SETTLE_AFTER` of CPU to compute (in its own thread, whatever else ran):
+one full collection (what it dropped since the last one is freed then, cycles
+included), then every object left is moved out of the collector's generations
+(:func:`gc.freeze`), and later collections walk only what is newer. A frozen
+object is still freed as soon as nothing refers to it; a frozen cycle that was
+dropped waits for the next settle. A command computes once and exits: it does
+not settle.
 
 **Built apart.** A result that costs too much for any request — the
 introduction network of a whole platform, 40 s and 0.6 GB at its peak for
@@ -158,8 +159,9 @@ DEFAULT_VIEWERS = 500
 DEFAULT_MB = 512
 #: results shared between viewers kept at most (one per scope and dates asked)
 COMMON = 16
-#: seconds a kept result took to compute from which a server process settles
-#: (see the module doc): a full collection costs a small part of such a result
+#: seconds of CPU a kept result took to compute, in the thread that computed it,
+#: from which a server process settles (see the module doc): a full collection
+#: costs a small part of such a result
 SETTLE_AFTER = 1.0
 _COUNTERS = "weakties_counters"  # conn.info: the counters read in this transaction
 _FITS = "weakties_fits"  # conn.info: the fit stamps read in this transaction
@@ -446,8 +448,15 @@ def _computing(compute: Callable[[], T]) -> T:
 
 def _settle(engine: Engine, started: float) -> None:
     """One full collection, then everything left frozen: after a result that took
-    :data:`SETTLE_AFTER` or more since ``started`` was kept on a server's database."""
-    if engine not in _SETTLING or time.perf_counter() - started < SETTLE_AFTER:
+    :data:`SETTLE_AFTER` or more of this thread's CPU since ``started`` (its
+    :func:`time.thread_time`) was kept on a server's database.
+
+    Its CPU, not the time it took: a server's requests share its process, and
+    under load a result of 0.1 s of CPU takes a second or more as the others run
+    between its steps; every such result then unfroze and walked the whole heap
+    (0.2 s of CPU at 10,000 members), a third of the process's CPU with ten
+    requests at once."""
+    if engine not in _SETTLING or time.thread_time() - started < SETTLE_AFTER:
         return
     if _COMPUTING.get():  # inside another kept result's computation: it settles
         return
@@ -606,7 +615,7 @@ def memo(
         return compute()
     if key in slot.entries:
         return slot.entries[key]
-    started = time.perf_counter()
+    started = time.thread_time()
     value = _computing(compute)
     if not wrote_in_transaction(conn):  # computing wrote nothing to roll back
         slot.keep(key, value)
@@ -633,7 +642,7 @@ def memo_each(
     missing = [k for k in wanted if k not in found]
     if not missing:
         return found
-    started = time.perf_counter()
+    started = time.thread_time()
     values = _computing(lambda: compute(missing))
     kept = not wrote_in_transaction(conn)  # computing wrote nothing to roll back
     for k in missing:
@@ -664,7 +673,7 @@ def kept_for(conn: Connection, who: Viewer, stamp: Hashable, compute: Callable[[
         if slot is not None and slot[0] == stamp:
             found: dict[Hashable, Any] = slot[1]
             return found["value"]
-    started = time.perf_counter()
+    started = time.thread_time()
     value = _computing(compute)
     if wrote_in_transaction(conn):  # computing wrote something yet to commit
         return value
@@ -703,7 +712,7 @@ def common(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
         if entries is not None and key in entries:
             entries.move_to_end(key)
             return entries[key]
-    started = time.perf_counter()
+    started = time.thread_time()
     value = _computing(compute)
     if entries is None or _BACKGROUND.get():
         return value
@@ -918,6 +927,7 @@ def _start(
 
     def build() -> None:
         began = time.monotonic()
+        cpu = time.thread_time()
         value: Any = None
         error: BaseException | None = None
         stamp = (-1, -1)
@@ -946,7 +956,7 @@ def _start(
                     viewers.built.move_to_end(key)
                 _bound(viewers)
         if error is None:
-            _settle(engine, began)
+            _settle(engine, cpu)
 
     thread = threading.Thread(target=build, name="weakties-build", daemon=True)
     viewers.building[key] = thread
