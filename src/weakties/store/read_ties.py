@@ -147,10 +147,7 @@ class TieReads(ReaderBase):
 
     def _table_level(self, level: str) -> str:
         """The level whose ties are those of ``level`` (see :meth:`tie_rows`)."""
-        scope = self.scope
-        if level == "counts" and (scope.is_operator or scope.counts == scope.names):
-            return "names"
-        return level
+        return "names" if level == "counts" and self.scope.counts_only_names else level
 
     def standing_ties(
         self, level: str, moments: Iterable[Moment], *, sources: Iterable[str] | None = None
@@ -292,12 +289,10 @@ class TieReads(ReaderBase):
         ones included: a declared connection without a date is known to exist)
         and not ended by it; else the active ties (all with ``include_ended``).
         """
-        scope = self.scope
-        if level == "counts" and (scope.is_operator or scope.counts == scope.names):
-            # the same ties as by name (everyone one may count shares by name):
-            # those read already for the names are taken (a report of a past date
-            # reads the network's ties by name, then those one may count)
-            level = "names"
+        # the same ties as by name where everyone one may count shares by name:
+        # those read already for the names are taken (a report of a past date
+        # reads the network's ties by name, then those one may count)
+        level = self._table_level(level)
         key = ("tie_rows", level, tuple(sources) if sources else None, include_ended, as_of)
         if key in self._cache:
             return self._cache[key]
@@ -425,14 +420,13 @@ class TieReads(ReaderBase):
         network): a listing alone (``weakties people``) loads no numpy."""
         named: dict[int, int] = dict.fromkeys(first, 1)
         counted: set[int] = set()
-        scope = self.scope
-        me = scope.person_id
+        me = self.scope.person_id
         # a scope that counts no more than it names (a platform where everyone
         # shares by name) sees the same ties at both levels: nobody is counted
         # only, and the contacts' ties (750,000 rows for 5,000 contacts on the
         # benchmark platform) are read once
-        same = scope.is_operator or scope.counts == scope.names
-        for level in ("names",) if same else ("names", "counts"):
+        levels = ("names",) if self.scope.counts_only_names else ("names", "counts")
+        for level in levels:
             table = self._standing_at(level, ("rows", None), SOCIAL_TIE_SOURCES)
             if table is None:
                 beyond = {

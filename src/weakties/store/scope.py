@@ -80,6 +80,13 @@ class Scope:
         return self.names if level == "names" else self.counts
 
     @property
+    def counts_only_names(self) -> bool:
+        """Whether a read by count may use no more rows than one by name (the
+        operator, or a platform where everyone who shares shares by name): the
+        ties at both levels are then the same, read once."""
+        return self.is_operator or self.counts == self.names
+
+    @property
     def is_member(self) -> bool:
         """A member looking (not the shared view, not the operator)."""
         return self.member_id is not None

@@ -254,8 +254,7 @@ def compute_features(
     # the operator's candidate ties are every tie: no second read for the structure
     # and so are those of a scope that counts no more than it names (the shared
     # view of a platform where everyone shares by name)
-    scope = reader.scope
-    every = ties if ego is None and (scope.is_operator or scope.counts == scope.names) else None
+    every = ties if ego is None and reader.scope.counts_only_names else None
     _structure(
         reader,
         table,
