@@ -33,7 +33,7 @@ import datetime as dt
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -160,6 +160,12 @@ class _MemberTable:
         self._scopes: dict[int, Scope] = {}
         self._sets: dict[frozenset[int], frozenset[int]] = {}
         self._lock = threading.Lock()
+
+    def persons_of(self, members: Iterable[int]) -> frozenset[int]:
+        """The people of ``members`` (those still in the table): who a view that
+        leaves those members out hides, e.g. the suspended ones."""
+        persons = self.persons
+        return frozenset(persons[m] for m in members if m in persons)
 
     def scope(self, member_id: int) -> Scope:
         with self._lock:

@@ -40,7 +40,7 @@ between any two of the three closes the request, as declined
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -722,7 +722,7 @@ def _network(
     first = shared is not None
     base = built_apart(conn, key, build, wait=wait, first=first, retry=retry)
     if shared is not None:
-        if not _still_seen(base, shared, suspended, _members(conn).persons):
+        if not _still_seen(base, shared, suspended, _members(conn).persons_of(suspended)):
             # a member whose ties it holds no longer shares them by name, or is
             # suspended: a network built since that change (the request waits for it)
             base = built_apart(conn, key, build, wait=wait, fresh=True, first=True, retry=retry)
@@ -746,17 +746,16 @@ def _everyone(conn: Connection) -> tuple[Scope, frozenset[int]]:
     from weakties.store.scope import shared_scope
 
     suspended = suspended_members(conn)
-    members = _members(conn).rows
-    rows = [(m, p, level) for m, p, level, _ in members if m not in suspended]
-    hidden = frozenset(p for m, p, _, _ in members if m in suspended)
-    return shared_scope(rows), hidden
+    table = _members(conn)
+    rows = [(m, p, level) for m, p, level, _ in table.rows if m not in suspended]
+    return shared_scope(rows), table.persons_of(suspended)
 
 
 def _still_seen(
-    built: Any, now: Scope, suspended: AbstractSet[int], persons: Mapping[int, int]
+    built: Any, now: Scope, suspended: AbstractSet[int], hidden: AbstractSet[int]
 ) -> bool:
     """Whether the viewers of the shared view ``now`` (whose members ``suspended``
-    are suspended; ``persons``: each member's person) may still see everything the
+    are suspended; ``hidden``: their people) may still see everything the
     shared network ``built`` holds: everyone whose ties it holds still shares as
     much, and nobody in it is suspended since (a member who shares since, signed up
     since or whose suspension was lifted since changes nothing of that: the viewers
@@ -765,7 +764,6 @@ def _still_seen(
     if scope is None:
         return False
     names, counts = now.names - suspended, now.counts - suspended
-    hidden = {persons[m] for m in suspended if m in persons}
     return scope.names <= names and scope.counts <= counts and hidden <= built.hidden
 
 

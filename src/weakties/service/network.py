@@ -178,8 +178,7 @@ def _snapshot(conn: Connection, who: Viewer, r: Reader) -> Graph:
             suspended = suspended_for(conn, who)
             if hidden_members(conn, who) - suspended:
                 return snapshot(r)  # a block: other ties than everyone's
-            persons = _members(conn).persons
-            hidden = frozenset(persons[m] for m in suspended if m in persons)
+            hidden = _members(conn).persons_of(suspended)
         shared = _shared_view(conn, who)
         if shared is None:
             return snapshot(r)
