@@ -20,6 +20,7 @@ __all__ = [
     "MAX_COUNT",
     "MAX_DAYS",
     "MAX_ID",
+    "PERSON_HELP",
     "AsMember",
     "AsOf",
     "AsViewer",
@@ -141,6 +142,10 @@ Day = Annotated[
     dt.datetime | None,
     typer.Option(metavar="DATE", parser=parse_day, help=f"A day (YYYY-MM-DD), {_RANGE}."),
 ]
-PersonArg = Annotated[
-    str, typer.Argument(metavar="PERSON", help="#id, name, e-mail or LinkedIn URL.")
-]
+#: how every person argument is read (:meth:`PeopleReads.find_person`), said once
+PERSON_HELP = (
+    "#id (a record number), name, e-mail, LinkedIn URL, or an identifier of your "
+    "imported data: a bare number is the person your file calls so (a log's 1260), "
+    "#1260 the record."
+)
+PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help=PERSON_HELP)]

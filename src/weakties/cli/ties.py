@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from weakties.cli.context import call, store
-from weakties.cli.options import MAX_COUNT, AsOf, AsViewer, Json, PersonArg
+from weakties.cli.options import MAX_COUNT, PERSON_HELP, AsOf, AsViewer, Json, PersonArg
 from weakties.cli.output import console, err, esc, note, print_json, shown, table
 from weakties.errors import InputError
 from weakties.words import counted, format_line, format_strength
@@ -49,7 +49,8 @@ def ties(
         ),
     ] = None,
     explain: Annotated[
-        str | None, typer.Option(metavar="PERSON", help="Explain one tie in full.")
+        str | None,
+        typer.Option(metavar="PERSON", help=f"Explain one tie in full. PERSON: {PERSON_HELP}"),
     ] = None,
     as_of: AsOf = None,
     all_pairs: Annotated[

@@ -39,7 +39,8 @@ __all__ = ["CONTACT_KINDS", "PeopleReads", "contains", "stated_by"]
 #: identity kinds a member shows as contact details, in this order
 CONTACT_KINDS = ("email", "phone", "linkedin")
 
-_ID = re.compile(r"^#?(\d+)$")
+_RECORD = re.compile(r"^#(\d+)$")
+_NUMBER = re.compile(r"^\d+$")
 
 
 def contains(text: str) -> str:
@@ -263,9 +264,20 @@ class PeopleReads(TieReads):
         return dict(self.conn.execute(select(Member.person_id, Member.handle)).all())
 
     def find_person(self, query: str, without: Collection[int] = ()) -> int:
-        """The person named by ``query``: ``#id``, a profile URL or slug, an e-mail, a
-        member handle, or a name (unique among the people the viewer sees, less
-        ``without``: see :meth:`~weakties.store.read_ties.TieReads.degrees`).
+        """The person named by ``query`` (unique among the people the viewer sees,
+        less ``without``: see :meth:`~weakties.store.read_ties.TieReads.degrees`),
+        tried in this order:
+
+        1. ``#id``: the record number, and nothing else;
+        2. a profile URL or slug, an e-mail address;
+        3. an identifier of the viewer's imported data (a log's sender or
+           recipient, ``weakties import log``; with or without the import's
+           ``--namespace``): ``1260`` is the person the file calls 1260;
+        4. a member handle, then a name;
+        5. a bare number that is no identifier of the data: the record number,
+           unless that record is itself a person of an imported log (known by
+           an identifier of its own): a number the file never names is then not
+           found rather than taken for another person's record.
 
         Raises
         ------
@@ -276,7 +288,7 @@ class PeopleReads(TieReads):
         def seen(ids: Iterable[int]) -> set[int]:
             return self.seen_among(ids, without)
 
-        if m := _ID.match(text):
+        if m := _RECORD.match(text):
             pid = int(m.group(1))
             if seen([pid]):
                 return pid
@@ -298,6 +310,10 @@ class PeopleReads(TieReads):
                 and value in self.shown_identities([found], (kind,)).get(found, {}).get(kind, [])
             ):
                 return int(found)
+        if (identified := self._by_identifier(text, seen)) is not None:
+            return identified
+        if _NUMBER.match(text):
+            return self._by_record_number(text, seen)
         member = self.conn.execute(select(Member.person_id).where(Member.handle == text)).scalar()
         if member is not None and seen([member]):
             return int(member)
@@ -329,6 +345,65 @@ class PeopleReads(TieReads):
             f"{len(candidates)} people match {query!r}; use #id",
             [f"#{pid} {names.get(pid, '')}" for pid in candidates[:20]],
         )
+
+    def _by_identifier(self, text: str, seen: Any) -> int | None:
+        """The one person the viewer's data calls ``text`` (an ``external``
+        identity, in any import's namespace), None when nobody is.
+
+        Raises
+        ------
+        AmbiguousError
+            Several people are called so (imports in different namespaces).
+        """
+        if not text or len(text) > 200:
+            return None
+        rows = self.conn.execute(
+            select(Identity.person_id, Identity.value).where(
+                Identity.kind == "external",
+                (Identity.value == text)
+                | Identity.value.like("%:" + contains(text)[1:-1], escape="\\"),
+            )
+        ).all()
+        # "ns:1260" and "1260", never "ns:11260"
+        named = {int(pid) for pid, value in rows if value == text or value.endswith(":" + text)}
+        shown = self.shown_identities(sorted(seen(named)), ("external",))
+        found = sorted(
+            pid
+            for pid, kinds in shown.items()
+            if any(v == text or v.endswith(":" + text) for v in kinds.get("external", []))
+        )
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            return None
+        values = {pid: shown[pid]["external"] for pid in found}
+        raise AmbiguousError(
+            f"{len(found)} people are called {text!r} in your imported data; use #id",
+            [f"#{pid} ({', '.join(values[pid])})" for pid in found[:20]],
+        )
+
+    def _by_record_number(self, text: str, seen: Any) -> int:
+        """A bare number that no identifier of the data is: the record
+        ``#number`` — unless that record is a person of an imported log, whom
+        the user would call by their own identifier.
+
+        Raises
+        ------
+        NotFoundError
+        """
+        pid = int(text)
+        if not seen([pid]):
+            raise NotFoundError(
+                f"nobody called {text!r} in the data of {self._who()}, and no person #{pid} "
+                "visible to them"
+            )
+        own = self.shown_identities([pid], ("external",)).get(pid, {}).get("external", [])
+        if own:
+            raise NotFoundError(
+                f"nobody is called {text!r} in the imported data of {self._who()}; the record "
+                f"#{pid} is {own[0]!r} — give '#{pid}' for that record"
+            )
+        return pid
 
     def _who(self) -> str:
         """The viewer's handle for an error message ("you" when there is none): it
