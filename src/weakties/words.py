@@ -15,6 +15,7 @@ be translated.
 from __future__ import annotations
 
 from gettext import NullTranslations
+from typing import Any
 
 __all__ = [
     "EVENT_WORDS",
@@ -24,6 +25,8 @@ __all__ = [
     "format_line",
     "format_strength",
     "plural",
+    "score_sum",
+    "signed_push",
 ]
 
 #: the default tie model's line between weak and strong (weakties.ties.model.STRONG_AT)
@@ -63,6 +66,42 @@ def format_strength(score: float, strong_from: float | None = STRONG_FROM) -> st
     if score >= 0.00095:
         return f"{score:.1g}"
     return "<0.001" if score > 0 else "0"
+
+
+def signed_push(value: float) -> str:
+    """A part of a score's log-odds, aligned, with a true minus sign.
+
+    >>> signed_push(-2.0), signed_push(0.4)
+    (' −2.00', ' +0.40')
+    """
+    return f"{value:+6.2f}".replace("-", "−")
+
+
+def score_sum(why: dict[str, Any], top: int | None = None) -> str:
+    """How a tie's score adds up on one line (``why``: a breakdown as ``weakties
+    ties --explain`` and the report give it, ``base``, ``parts``, ``log_odds``,
+    ``score``): the start, the ``top`` largest parts in words (all by default),
+    the rest as one sum, so that the numbers shown add up to the total.
+
+    >>> print(score_sum({"base": -2.0, "log_odds": 0.5, "score": 0.6225, "parts": [
+    ...     {"push": 1.83, "text": "last contact 6 days ago"},
+    ...     {"push": 0.4, "text": "both sides write"},
+    ...     {"push": 0.27, "text": "1 note of yours"}]}, top=1))
+    −2.00 start +1.83 last contact 6 days ago +0.67 in 2 other parts = +0.50 → 0.62
+    """
+    parts = list(why.get("parts") or [])
+    shown = parts if top is None else parts[:top]
+    words = [f"{_push(why['base'])} start"]
+    words += [f"{_push(p['push'])} {p['text']}" for p in shown]
+    rest = parts[len(shown) :]
+    if rest:
+        total = round(sum(p["push"] for p in rest), 2)
+        words.append(f"{_push(total)} in {counted(len(rest), 'other part', 'other parts')}")
+    return " ".join(words) + f" = {_push(why['log_odds'])} → {format_strength(why['score'])}"
+
+
+def _push(value: float) -> str:
+    return f"{value:+.2f}".replace("-", "−")
 
 
 def format_line(strong_from: float) -> str:

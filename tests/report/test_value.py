@@ -159,3 +159,27 @@ def test_the_headline_alone_is_the_reports(demo):
         alone = network_headline(r, as_of=before)
         whole = network_report(conn, before)
     assert alone == whole["headline"] and alone["ties"] > 0
+
+
+def test_every_listed_tie_says_how_its_score_adds_up(demo):
+    import math
+
+    store, as_of = demo
+    with store.engine.begin() as conn:
+        report = network_report(conn, as_of)
+    listed = [
+        *(c["strongest_tie"] for c in report["circles"]["circles"]),
+        *report["circles"]["only_way_in"]["brokers"],
+        *report["dormant"]["worth_reconnecting"],
+        *report["decaying"]["ties"],
+    ]
+    whys = [x["why"] for x in listed if x["why"]]
+    whys += [x["why_a_year_ago"] for x in report["decaying"]["ties"]]
+    assert len(whys) >= 10
+    for why in whys:
+        total = why["base"] + sum(p["push"] for p in why["parts"])
+        assert math.isclose(total, why["log_odds"], abs_tol=1e-9)
+        assert abs(1 / (1 + math.exp(-why["log_odds"])) - why["score"]) < 0.005
+    # the listed score is the one that adds up
+    for c in report["circles"]["circles"]:
+        assert c["strongest_tie"]["why"]["score"] == c["strongest_tie"]["score"]

@@ -48,6 +48,13 @@ class _Scores:
     def other(self, i: int) -> int:
         return self.people[i]
 
+    def model_of(self, i: int) -> str:
+        return "default"
+
+    def breakdown(self, i: int) -> dict:
+        z = round(float(np.log(self.score[i] / (1 - self.score[i]))), 2)
+        return {"base": z, "total": z, "score": float(self.score[i]), "parts": []}
+
 
 class _Reader:
     def current_jobs(self, people):

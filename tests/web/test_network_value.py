@@ -311,6 +311,16 @@ def test_every_figure_of_a_real_network_on_the_page(demo):
     page = browser.get("/network").text
     for layer in report["classes"]["layers"]:
         assert f'href="/network/ties?layer={layer["layer"]}"' in page
+    # every listed tie with its largest part of the score, as its own page says it
+    listed = [
+        *report["circles"]["only_way_in"]["brokers"],
+        *report["dormant"]["worth_reconnecting"],
+        *report["decaying"]["ties"],
+    ]
+    tops = [t["why"]["parts"][0]["push"] for t in listed if t["why"] and t["why"]["parts"]]
+    assert tops
+    for push in tops:
+        assert f"{'+' if push > 0 else '−'}{abs(push):.2f}".rstrip("0").rstrip(".") in page
     # the people behind a figure: the class count is the number of ties listed
     for klass, n in report["classes"]["counts"].items():
         assert browser.get(f"/api/v1/network/ties?class={klass}").json()["matching"] == n

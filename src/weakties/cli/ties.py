@@ -11,7 +11,7 @@ from weakties.cli.context import call, store
 from weakties.cli.options import MAX_COUNT, PERSON_HELP, AsOf, AsViewer, Json, PersonArg
 from weakties.cli.output import console, err, esc, note, print_json, shown, table
 from weakties.errors import InputError
-from weakties.words import counted, format_line, format_strength
+from weakties.words import counted, format_line, format_strength, signed_push
 
 app = typer.Typer(help="Tie strength: strong, weak, dormant, nominal — explained.")
 
@@ -123,11 +123,11 @@ def ties(
             f"{record.line_of or 'default'}), {placed}"
         )
         console.print("  how it adds up (log-odds; strength = 1 / (1 + e^−total)):", style="dim")
-        console.print(f"    {_signed(record.base)}  where every tie starts (the intercept)")
+        console.print(f"    {signed_push(record.base)}  where every tie starts (the intercept)")
         for reason in record.reasons or []:
-            console.print(f"    {_signed(reason.push)}  {esc(reason.text)}")
+            console.print(f"    {signed_push(reason.push)}  {esc(reason.text)}")
         console.print(
-            f"    {_signed(record.log_odds or 0.0)}  total → strength "
+            f"    {signed_push(record.log_odds or 0.0)}  total → strength "
             f"{format_strength(record.score, line)}",
             style="bold",
         )
@@ -166,11 +166,6 @@ def ties(
         )
         + ")",
     )
-
-
-def _signed(value: float) -> str:
-    """A part of the log-odds, aligned, with a true minus sign."""
-    return f"{value:+6.2f}".replace("-", "−")
 
 
 @app.command("label")

@@ -24,6 +24,7 @@ from typing import Any, TypeGuard
 
 from weakties.records import to_json
 from weakties.report.model import NetworkReport
+from weakties.words import score_sum
 
 __all__ = ["render_html"]
 
@@ -275,6 +276,15 @@ def _table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+#: the heading of a listed tie's score as it adds up (``ties --explain``'s parts)
+_WHY = "How the score adds up (log-odds; strength = 1 / (1 + e^−total))"
+
+
+def _sum(why: Any) -> str:
+    """A listed tie's score as it adds up, every part in words (— without one)."""
+    return score_sum(why) if isinstance(why, Mapping) and why.get("parts") is not None else "—"
+
+
 def _name(entry: Mapping[str, Any]) -> str:
     name = entry.get("name")
     return str(name) if name else "(no name)"
@@ -438,16 +448,19 @@ def _circles(report: Mapping[str, Any]) -> str:
                 orgs or "—",
                 _name(tie) if tie else "—",
                 _num(tie.get("score"), 2),
+                _sum(tie.get("why")),
             )
         )
-    circles = _table(rows, ["People", "Organisations", "Strongest tie", "Score"], numeric=(0, 3))
+    circles = _table(
+        rows, ["People", "Organisations", "Strongest tie", "Score", _WHY], numeric=(0, 3)
+    )
     only = _map(section.get("only_way_in"))
     brokers = _table(
         [
-            (_name(b), _num(b.get("people")), _num(b.get("strength"), 2))
+            (_name(b), _num(b.get("people")), _num(b.get("strength"), 2), _sum(b.get("why")))
             for b in _list(only.get("brokers"))
         ],
-        ["Contact", "People only they connect you to", "Tie strength"],
+        ["Contact", "People only they connect you to", "Tie strength", _WHY],
         numeric=(1, 2),
     )
     return (
@@ -466,11 +479,14 @@ def _dormant(report: Mapping[str, Any]) -> str:
             _num(t.get("contacts")),
             _num(t.get("years_since"), 1),
             _num(t.get("months_active")),
+            _sum(t.get("why")),
         )
         for t in _list(section.get("worth_reconnecting"))
     ]
     table = _table(
-        rows, ["Name", "Contacts", "Years since last contact", "Months active"], numeric=(1, 2, 3)
+        rows,
+        ["Name", "Contacts", "Years since last contact", "Months active", _WHY],
+        numeric=(1, 2, 3),
     )
     return (
         f'<section id="dormant"><h2>Dormant ties worth reconnecting</h2>{_basis(section)}'
@@ -485,8 +501,21 @@ def _decaying(report: Mapping[str, Any]) -> str:
     for t in _list(section.get("ties")):
         was, now = t.get("a_year_ago"), t.get("now")
         drop = _num(now - was, 3, signed=True) if _finite(was) and _finite(now) else "—"
-        rows.append((_name(t), _num(was, 3), _num(now, 3), drop))
-    table = _table(rows, ["Name", "Strength a year ago", "Now", "Change"], numeric=(1, 2, 3))
+        rows.append(
+            (
+                _name(t),
+                _num(was, 3),
+                _num(now, 3),
+                drop,
+                _sum(t.get("why")),
+                _sum(t.get("why_a_year_ago")),
+            )
+        )
+    table = _table(
+        rows,
+        ["Name", "Strength a year ago", "Now", "Change", _WHY, "How it added up a year ago"],
+        numeric=(1, 2, 3),
+    )
     return (
         f'<section id="decaying"><h2>Decaying ties</h2>{_basis(section)}'
         f"<p>{_num_html(section.get('count'))} ties lost strength over the year.</p>"

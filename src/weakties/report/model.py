@@ -28,6 +28,8 @@ __all__ = [
     "People",
     "Reach",
     "Reciprocity",
+    "ScorePart",
+    "ScoreParts",
 ]
 
 #: the version of the report's JSON form (``schema_version``)
@@ -179,10 +181,39 @@ class Brokerage:
 
 
 @dataclass(frozen=True, slots=True)
+class ScorePart:
+    """One input's (or, for a fitted model, one dimension's) signed part of a
+    tie's score on the model's log-odds scale, in words (``text``, English) and
+    as facts (``key``, ``params``: :mod:`weakties.ties.reasons`)."""
+
+    feature: str
+    push: float
+    text: str
+    key: str
+    params: dict[str, float | int]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreParts:
+    """How a listed tie's score adds up, as ``weakties ties --explain`` shows it
+    (:meth:`weakties.ties.strength.TieScores.breakdown`): ``base`` plus every
+    part's ``push`` is ``log_odds`` (to the hundredth), and ``score`` is
+    ``1 / (1 + exp(-log_odds))``; ``model`` is the model that scored it."""
+
+    model: str
+    score: float
+    base: float
+    log_odds: float
+    parts: list[ScorePart]
+
+
+@dataclass(frozen=True, slots=True)
 class Strongest:
     id: int
     name: str | None
     score: float
+    # how the score adds up (absent from older reports)
+    why: ScoreParts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +229,9 @@ class OnlyBroker:
     name: str | None
     people: int
     strength: float
+    # how the strength adds up (absent from older reports, and for a broker
+    # who is no scored tie of yours)
+    why: ScoreParts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +259,8 @@ class DormantTie:
     contacts: int
     years_since: float
     months_active: int
+    # how the tie's score adds up (absent from older reports)
+    why: ScoreParts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +280,10 @@ class DecayingTie:
     name: str | None
     a_year_ago: float
     now: float
+    # how the score adds up now and a year ago, by the same model: the parts
+    # that fell say why it decays (absent from older reports)
+    why: ScoreParts | None = None
+    why_a_year_ago: ScoreParts | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,13 @@ from rich.text import Text
 
 from weakties.records import to_json
 from weakties.report.model import NetworkReport
-from weakties.words import counted, first_degree_words, format_line, format_strength
+from weakties.words import (
+    counted,
+    first_degree_words,
+    format_line,
+    format_strength,
+    score_sum,
+)
 
 __all__ = ["print_report"]
 
@@ -63,6 +69,45 @@ def _grid(title: str, headers: list[str], rows: list[list[Any]]) -> Table:
     for row in rows:
         grid.add_row(*[Text(_n(v)) for v in row])  # names as written, never markup
     return grid
+
+
+#: the parts of a listed tie's score the terminal names (the rest as one sum)
+WHY_PARTS = 3
+
+
+def _why(console: Console, entries: list[Mapping[str, Any]], *, then: bool = False) -> None:
+    """How each listed tie's score adds up (``ties --explain``'s decomposition), one
+    line each; with ``then``, also a year ago's, and the part that fell most."""
+    if any(x.get("why") for x in entries):
+        console.print("  [dim]how each score adds up (log-odds; strength = 1 / (1 + e^−total)):[/]")
+    for x in entries:
+        why = x.get("why")
+        if not why:
+            continue
+        name = x.get("name") or f"#{x['id']}"
+        console.print(f"  {name}: {score_sum(why, WHY_PARTS)}", markup=False, soft_wrap=True)
+        before = x.get("why_a_year_ago") if then else None
+        if before:
+            console.print(
+                f"    a year ago: {score_sum(before, WHY_PARTS)}", markup=False, soft_wrap=True
+            )
+            fell = _fell_most(before, why)
+            if fell:
+                console.print(f"    fell most: {fell}", markup=False, soft_wrap=True)
+
+
+def _fell_most(before: Mapping[str, Any], now: Mapping[str, Any]) -> str | None:
+    """The part of a score that fell most over the year, in words (now's)."""
+    was = {p["feature"]: p["push"] for p in before.get("parts") or []}
+    parts = {p["feature"]: p for p in now.get("parts") or []}
+    changes = {f: parts.get(f, {}).get("push", 0.0) - was.get(f, 0.0) for f in {*was, *parts}}
+    if not changes:
+        return None
+    feature = min(changes, key=lambda f: (changes[f], f))
+    if changes[feature] >= 0:
+        return None
+    text = parts[feature]["text"] if feature in parts else feature
+    return f"{text} ({changes[feature]:+.2f})".replace("-", "−")
 
 
 def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> None:
@@ -184,6 +229,7 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
                 ],
             )
         )
+        _why(console, [c["strongest_tie"] for c in circles["circles"]])
         way = circles["only_way_in"]
         if way["brokers"]:
             console.print(
@@ -196,6 +242,7 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
                     ],
                 )
             )
+            _why(console, way["brokers"])
         _basis(console, circles["basis"])
 
     dormant = report["dormant"]
@@ -212,6 +259,7 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
                     ],
                 )
             )
+            _why(console, dormant["worth_reconnecting"])
         else:
             console.print("  none: no tie formerly regular is silent for three years")
         _basis(console, dormant["basis"])
@@ -228,6 +276,7 @@ def print_report(typed: NetworkReport | Mapping[str, Any], console: Console) -> 
                     ],
                 )
             )
+            _why(console, decaying["ties"], then=True)
         else:
             console.print("  none: no tie strong a year ago lost much strength since")
         _basis(console, decaying["basis"])

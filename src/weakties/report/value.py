@@ -368,10 +368,32 @@ def figure_people(
     return [g.person_of(n) for n in nodes.tolist()]
 
 
+def _why(scores: TieScores, i: int | None) -> dict[str, Any] | None:
+    """How pair ``i``'s score adds up, as ``weakties ties --explain`` shows it (the
+    same :meth:`~weakties.ties.strength.TieScores.breakdown`, so that the report
+    and the explanation cannot disagree); None for no scored pair."""
+    if i is None:
+        return None
+    parts = scores.breakdown(i)
+    return {
+        "model": scores.model_of(i),
+        "score": round(float(parts["score"]), 6),
+        "base": parts["base"],
+        "log_odds": parts["total"],
+        "parts": parts["parts"],
+    }
+
+
+def _index(scores: TieScores) -> dict[int, int]:
+    """The viewer's other person -> their pair's row in ``scores``."""
+    return {scores.other(i): i for i in range(len(scores))}
+
+
 def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dict[str, Any]:
     me = g.node_of(me_person)
     shown, enough = _shown_circles(g, me_person)
-    strength = {scores.other(i): float(scores.score[i]) for i in range(len(scores))}
+    row = _index(scores)
+    strength = {p: float(scores.score[i]) for p, i in row.items()}
     jobs = reader.current_jobs([g.person_of(n) for n in g.neighbors(me).tolist()])
     names = reader.names([g.person_of(n) for n in g.neighbors(me).tolist()])
     circles = []
@@ -387,6 +409,7 @@ def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dic
                     "id": strongest,
                     "name": names.get(strongest),
                     "score": round(strength.get(strongest, 0.0), 6),
+                    "why": _why(scores, row.get(strongest)),
                 },
             }
         )
@@ -421,6 +444,7 @@ def _circles(reader: Reader, g: Graph, me_person: int, scores: TieScores) -> dic
                     "name": broker_names.get(g.person_of(n)),
                     "people": k,
                     "strength": round(strength.get(g.person_of(n), 0.0), 6),
+                    "why": _why(scores, row.get(g.person_of(n))),
                 }
                 for n, k in brokers.most_common(10)
             ],
@@ -455,6 +479,7 @@ def _dormant(reader: Reader, scores: TieScores) -> dict[str, Any]:
                 "contacts": int(t["contacts"][i]),
                 "years_since": round(float(t["days_since_contact"][i]) / 365.25, 1),
                 "months_active": int(t["active_months"][i]),
+                "why": _why(scores, i),
             }
             for p, i in zip(people, idx[:15], strict=True)
         ],
@@ -466,16 +491,19 @@ def _decaying(reader: Reader, scores: TieScores) -> dict[str, Any]:
     before = score_ties(
         reader, as_of=scores.as_of - DECAY_SPAN, model=scores.model, fitted=scores.fit
     )
-    then = {before.other(i): float(before.score[i]) for i in range(len(before))}
+    then = _index(before)
     strong_then = {before.other(i) for i in range(len(before)) if before.classes[i] == "strong"}
     drops = []
     for i in range(len(scores)):
         p = scores.other(i)
-        was = then.get(p)
-        if was is not None and p in strong_then and scores.score[i] < was - 0.15:
-            drops.append((was - float(scores.score[i]), p, was, float(scores.score[i])))
+        j = then.get(p)
+        if j is None or p not in strong_then:
+            continue
+        was, now = float(before.score[j]), float(scores.score[i])
+        if now < was - 0.15:
+            drops.append((was - now, p, was, now, i, j))
     drops.sort(reverse=True)
-    names = reader.names([p for _, p, _, _ in drops[:15]])
+    names = reader.names([d[1] for d in drops[:15]])
     history = _history_days(scores)
     return {
         "basis": "ties that were strong a year ago and lost more than 0.15 of strength since",
@@ -488,8 +516,15 @@ def _decaying(reader: Reader, scores: TieScores) -> dict[str, Any]:
         ),
         "count": len(drops),
         "ties": [
-            {"id": p, "name": names.get(p), "a_year_ago": round(was, 6), "now": round(now, 6)}
-            for _, p, was, now in drops[:15]
+            {
+                "id": p,
+                "name": names.get(p),
+                "a_year_ago": round(was, 6),
+                "now": round(now, 6),
+                "why": _why(scores, i),
+                "why_a_year_ago": _why(before, j),
+            }
+            for _, p, was, now, i, j in drops[:15]
         ],
     }
 
