@@ -16,7 +16,8 @@ last two years of the world) every method sees the ties and places before the
 cut; positives are the pairs that form a tie within the next 30 days. The
 fitted ranker is fitted on earlier cuts only (``weakties model fit --as-of``).
 A random hold-out of edges would make every method look excellent (AUC near
-0.99): only temporal splits are reported.
+0.99): only temporal splits are reported. The 95 % intervals resample the world's
+people, not pairs, one draw for every cut (as ``rolling_eval.py`` does).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import rolling_eval as rolling
+import stats
 
 from weakties.opportunity.pymk_model import PlaceSpans
 from weakties.ties.history import DAY, Traces
@@ -88,7 +90,9 @@ def main() -> None:
         print(
             f"cut {rolling._day(cut)}: {r['people']} people, {r['positives']} new ties", flush=True
         )
-    summary = rolling.summarize_pymk(results, args.seed)
+    # intervals: people resampled, one draw for every cut (rolling_eval.py's docstring)
+    people = stats.People.draw(np.random.default_rng(args.seed), rolling.population(traces))
+    summary = rolling.summarize_pymk(results, people)
     out = {
         "command": f"python evaluation/pymk_eval.py --seed {args.seed} --people {args.people}",
         "python": platform.python_version(),

@@ -55,8 +55,40 @@ def rolling_quotes() -> list[tuple[str, str]]:
             f"ahead of Katz by {figure(lead['precision@10'], lead['ci'], 3, True)}",
         ),
         ("docs/scale.md", f"precision@10 is {p10('fitted', 3)}"),
+        ("README.md", f"ahead of {best} by {figure(gain['auc'], gain['ci'], 3, True)}"),
+        *class_quotes(r["classes"]),
         ("docs/scale.md", f"heuristic's {p10('previous default', 4)}"),
         *synthetic_pymk_quotes(),
+    ]
+
+
+def class_quotes(c: dict) -> list[tuple[str, str]]:
+    """Strong and weak on CollegeMsg (truth from the month after each cut)."""
+    methods = c["methods"]
+
+    def pr(name: str) -> str:
+        got = methods[name]["strong"]
+        return (
+            f"precision {figure(got['precision'], got['precision_ci'], 3)} and recall "
+            f"{figure(got['recall'], got['recall_ci'], 3)}"
+        )
+
+    best = c["best_single"]
+    gain = c["fitted_minus_best_single"]["strong_precision"]
+    single = methods[best]["strong"]
+    strong_units = sum(row["truly_strong"] for row in c["per_cut"])
+    units = sum(row["pairs"] for row in c["per_cut"])
+    return [
+        ("README.md", f"fitted model's strong class has {pr('fitted')}"),
+        ("docs/ties.md", f"has {pr('fitted')}"),
+        ("docs/ties.md", f"broader, {pr('default model')}"),
+        ("docs/ties.md", f"`{best.split(' ')[0].removeprefix('feature:')}` (the message"),
+        (
+            "docs/ties.md",
+            f"has precision {figure(single['precision'], single['precision_ci'], 3)} — "
+            f"fitted minus it {figure(gain['value'], gain['ci'], 3, True)}",
+        ),
+        ("docs/ties.md", f"({strong_units} of {units:,} (cut, pair) units are strong)"),
     ]
 
 
@@ -148,6 +180,27 @@ def test_the_rolling_results_hold_every_baseline_the_evaluation_promises():
     assert ties["random"]["ci"][0] < 0.5 < ties["random"]["ci"][1]
     for name in ("fitted", "ra", "aa", "katz", "cn", "random"):
         assert len(pymk[name]["precision@10_ci"]) == 2, name
+
+
+def test_the_rolling_results_hold_strong_and_weak_beside_every_baseline():
+    """Per-class precision and recall on CollegeMsg for the fitted and the default
+    model, beside the majority class, random and every single feature at the fitted
+    model's rate, each with an interval; and the intervals resample people."""
+    r = json.loads((RESULTS / "rolling.json").read_text())
+    assert r["replicates"] >= 1000 and r["people"] == 1899
+    methods = r["classes"]["methods"]
+    singles = [m for m in r["ties"]["pooled"] if m not in ("fitted", "default model")]
+    expected = ["fitted", "default model", "majority (always weak)"]
+    expected += [f"{m} (top, at the fitted rate)" for m in singles]
+    for name in expected:
+        for cls in ("strong", "weak"):
+            got = methods[name][cls]
+            assert len(got["recall_ci"]) == 2, (name, cls)
+            assert got["precision"] is None or len(got["precision_ci"]) == 2, (name, cls)
+    assert methods["majority (always weak)"]["strong"]["recall"] == 0
+    rate = sum(row["called_strong"]["fitted"] for row in r["classes"]["per_cut"])
+    for name in expected[3:]:
+        assert methods[name]["strong"]["called"] == rate, name
 
 
 def fallback_quotes() -> list[tuple[str, str]]:
