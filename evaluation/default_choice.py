@@ -35,9 +35,11 @@ recency were already known (``results/one_way_rule.md``: recency ahead by
 Reported on the reporting cuts: the chosen method beside every candidate, the
 best single baseline *chosen on those very cuts* (the baseline's most favourable
 choice) and random (the trivial baseline), with 95 % intervals of the means and
-of the paired differences (Poisson bootstrap, 1,000 replicates: pairs within
-each cut for AUC, (cut, person) units for precision; the same replicates for
-every method).
+of the paired differences. The intervals resample people, not pairs
+(``stats.People``, as ``rolling_eval.py`` does): 1,000 draws with replacement of
+the file's 1,899 people (seed 1), one draw for every cut of both stages and
+every method; a pair weighs the product of its two people's draws, a (cut,
+person) unit of precision@10 what that person was drawn.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rolling_eval as rolling
 import stats
 
-from weakties.ties.history import DAY, TIE_FEATURES, Traces
+from weakties.ties.history import DAY, TIE_FEATURES, Traces, split_key
 
 OUT = Path(__file__).resolve().parent / "results" / "default_choice"
 INCUMBENT = {"ties": "default model", "suggest": "katz"}
@@ -76,7 +78,7 @@ def tie_candidates(scores: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def ties_stage(
-    traces: Traces, first: float, cuts: list[float], prior: dict, rng: np.random.Generator
+    traces: Traces, first: float, cuts: list[float], prior: dict, people: stats.People
 ) -> dict:
     """Mean AUC per method over the cuts, its bootstrap replicates, and per cut."""
     boot: dict[str, np.ndarray] = {}
@@ -85,7 +87,7 @@ def ties_stage(
         r = rolling.tie_cut(traces, first, cut, prior[cut], fit=False)
         y = r["y"]
         scores = {**tie_candidates(r["scores"]), "random": r["scores"]["random"]}
-        w = stats.multiplicities(rng, y.size)
+        w = people.pairs(*split_key(r["keys"]))
         row = {"cut": rolling._day(cut), "pairs": int(y.size), "positives": int(y.sum())}
         for m, score in scores.items():
             ranked = stats.ranked(score, y)
@@ -98,15 +100,15 @@ def ties_stage(
     return {"per_cut": per_cut, "mean": mean, "boot": boot}
 
 
-def suggest_stage(
-    traces: Traces, first: float, cuts: list[float], rng: np.random.Generator
-) -> dict:
+def suggest_stage(traces: Traces, first: float, cuts: list[float], people: stats.People) -> dict:
     """Precision@10 per (cut, person) unit for each heuristic, pooled over the cuts."""
     units: dict[str, list[np.ndarray]] = {}
+    who = []
     per_cut = []
     for cut in cuts:
         r = rolling.pymk_cut(traces, first, cut, SEED, fit=False)
         row = {"cut": rolling._day(cut), "people": r["people"], "new_pairs": r["positives"]}
+        who.append(r["who"])
         for m, by_k in r["precision"].items():
             units.setdefault(m, []).append(by_k[10])
             row[m] = float(np.mean(by_k[10]))
@@ -114,8 +116,8 @@ def suggest_stage(
         print(f"suggest {row['cut']}: {row['people']} people", flush=True)
     values = {m: np.concatenate(v) for m, v in units.items()}
     n = next(iter(values.values())).size
-    w = stats.multiplicities(rng, n)
-    boot = {m: (w @ v) / w.sum(axis=1) for m, v in values.items()}
+    w = people.of(np.concatenate(who))  # a unit weighs what its person was drawn
+    boot = {m: stats.weighted_mean(v, w) for m, v in values.items()}
     mean = {m: float(v.mean()) for m, v in values.items()}
     return {"per_cut": per_cut, "mean": mean, "boot": boot, "units": n}
 
@@ -182,11 +184,11 @@ def main() -> None:
     dev_cuts = [day0 + d * DAY for d in rolling.DEV_DAYS]
     report_cuts = [day0 + d * DAY for d in rolling.REPORT_DAYS]
     prior = rolling.prior_scores(dev_cuts + report_cuts)
-    rng = np.random.default_rng(SEED)
-    ties_dev = ties_stage(traces, first, dev_cuts, prior, rng)
-    ties_rep = ties_stage(traces, first, report_cuts, prior, rng)
-    sug_dev = suggest_stage(traces, first, dev_cuts, rng)
-    sug_rep = suggest_stage(traces, first, report_cuts, rng)
+    people = stats.People.draw(np.random.default_rng(SEED), rolling.population(traces))
+    ties_dev = ties_stage(traces, first, dev_cuts, prior, people)
+    ties_rep = ties_stage(traces, first, report_cuts, prior, people)
+    sug_dev = suggest_stage(traces, first, dev_cuts, people)
+    sug_rep = suggest_stage(traces, first, report_cuts, people)
     ties_choice = decide(ties_dev, INCUMBENT["ties"], 4)
     sug_choice = decide(sug_dev, INCUMBENT["suggest"], 4)
     result = {
@@ -194,6 +196,12 @@ def main() -> None:
         "python": platform.python_version(),
         "date": dt.date.today().isoformat(),
         "dev_days": list(rolling.DEV_DAYS),
+        "bootstrap": {
+            "resampled": "people",
+            "people": int(people.ids.size),
+            "replicates": people.replicates,
+            "seed": SEED,
+        },
         "report_days": list(rolling.REPORT_DAYS),
         "ties": {
             "development": summary(ties_dev, 4),
@@ -267,7 +275,11 @@ def render(r: dict) -> None:
         "allows a fit, both commands use it (`evaluation/results/min_history.md`, "
         "`evaluation/results/rolling.md`); this is what they use otherwise. When the rule "
         "was written, the default model's and recency's development figures were already "
-        "known (`one_way_rule.md`); the other challengers' were not.",
+        "known (`one_way_rule.md`); the other challengers' were not. Every interval "
+        f"resamples people, not pairs: {r['bootstrap']['replicates']:,} draws (seed "
+        f"{r['bootstrap']['seed']}) of the file's {r['bootstrap']['people']:,} people with "
+        "replacement, one draw for every cut and every method; a pair weighs the product "
+        "of its two people's draws, a person's precision@10 what that person was drawn.",
         "",
         "## `ties`: in touch again within 30 days (mean ROC AUC over the cuts, 95 % interval)",
         "",

@@ -11,8 +11,10 @@ default model as ``weakties ties --all --as-of`` scores every pair in touch
 before the cut, with the rule on every one-way pair and with it off, beside
 recency alone (the best single feature there), for "in touch again within 30
 days". ROC AUC per cut, the mean over the cuts, and 95 % intervals of the mean
-and of the paired differences (Poisson bootstrap over pairs within each cut,
-1,000 replicates, the same replicates for every method).
+and of the paired differences: a bootstrap that resamples people, not pairs
+(``stats.People``, as ``rolling_eval.py`` does): 1,000 draws with replacement of
+the file's 1,899 people (seed 0), one draw for every cut and every method, a
+pair weighing the product of its two people's draws.
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rolling_eval as rolling
 import stats
 
-from weakties.ties.history import DAY, HORIZON_DAYS, contact_between, network_at, tie_features
+from weakties.ties.history import (
+    DAY,
+    HORIZON_DAYS,
+    contact_between,
+    network_at,
+    split_key,
+    tie_features,
+)
 
 OUT = Path(__file__).resolve().parent / "results" / "one_way_rule"
 
@@ -48,7 +57,7 @@ def main() -> None:
     with mock.patch("weakties.ties.model.one_way_strangers", _rule_on):
         on = rolling.prior_scores(cuts)
     names = ("default, one-way rule off", "default, one-way rule on", "recency")
-    rng = np.random.default_rng(0)
+    people = stats.People.draw(np.random.default_rng(0), rolling.population(traces))
     per_cut, boot = [], {n: np.zeros(stats.REPLICATES) for n in names}
     for day, cut in zip(rolling.DEV_DAYS, cuts, strict=True):
         net = network_at(traces.before(cut), cut)
@@ -59,7 +68,7 @@ def main() -> None:
             names[1]: np.array([on[cut].get(k, 0.0) for k in keys]),
             names[2]: -tie_features(net)["days_since"],
         }
-        w = stats.multiplicities(rng, y.size)
+        w = people.pairs(*split_key(net.keys))
         row: dict = {"day": day, "pairs": int(y.size), "in_touch_again": int(y.sum())}
         for name, score in scores.items():
             r = stats.ranked(score, y)
@@ -79,6 +88,12 @@ def main() -> None:
         "command": "python evaluation/one_way_rule.py",
         "date": dt.date.today().isoformat(),
         "cuts_days": list(rolling.DEV_DAYS),
+        "bootstrap": {
+            "resampled": "people",
+            "people": int(people.ids.size),
+            "replicates": people.replicates,
+            "seed": 0,
+        },
         "per_cut": per_cut,
         "mean": {
             n: {"auc": round(mean[n], 4), "ci": [round(x, 4) for x in stats.interval(boot[n])]}
@@ -100,7 +115,9 @@ def render(r: dict, names: tuple[str, ...]) -> None:
         "",
         f"`{r['command']}` ({r['date']}); protocol in the script's docstring. Development "
         f"cuts (days {', '.join(map(str, r['cuts_days']))} of SNAP CollegeMsg), ROC AUC for "
-        "in touch again within 30 days.",
+        "in touch again within 30 days. Intervals: people resampled, not pairs "
+        f"({r['bootstrap']['replicates']:,} draws of {r['bootstrap']['people']:,} people, "
+        "one draw for every cut; a pair weighs the product of its two people's draws).",
         "",
         "| cut (day) | pairs | in touch again | " + " | ".join(names) + " |",
         "|---:|---:|---:|" + "---:|" * len(names),
