@@ -17,12 +17,14 @@ rolling evaluation reports on CollegeMsg are run as a member would run them:
 - ``weakties ties --all --as-of DATE --json``: every pair in touch before DATE,
   scored (by the model fitted on the history before DATE when it allows one,
   else the documented priors; the JSON says which). Outcome: in touch again
-  within the next ``--days``. ROC AUC with a 95 % bootstrap interval over pairs,
-  beside the message count and the recency before DATE, and random (0.5);
+  within the next ``--days``. ROC AUC with a 95 % bootstrap interval that
+  resamples people, not pairs (the file's people drawn with replacement, 1,000
+  times; a pair weighs the product of its two people's draws), beside the message count and the recency before DATE, and random (0.5);
 - ``weakties suggest --all --as-of DATE --top K --json``: each person's K
   suggestions. Outcome: the pairs of people both known before DATE, never in touch
   before it, who first write within the next ``--days``. Precision@K over the
-  people with such a new pair, with a 95 % bootstrap interval over people, beside
+  people with such a new pair, with a 95 % interval from the same draws of people
+  (a person's precision weighing what they were drawn), beside
   Katz's index (truncated at three steps, beta = 0.05), common neighbours and
   random (its expected precision).
 
@@ -177,7 +179,9 @@ def check(
     missing = int(np.isnan(score).sum())
     extra = int((~np.isin(listed, pairs)).sum())
     rng = np.random.default_rng(seed)
-    weights = stats.multiplicities(rng, pairs.size)
+    # people resampled, not pairs: a pair weighs the product of its two people's draws
+    drawn = stats.People.draw(rng, np.arange(names.size))
+    weights = drawn.pairs(pairs >> 32, pairs & 0xFFFFFFFF)
     y = again.astype(float)
 
     def auc(values: np.ndarray) -> dict:
@@ -227,13 +231,13 @@ def check(
             precision[name].append(len(new & set(top(values, allowed, top_k).tolist())) / top_k)
         random_precision.append(len(new) / max(int(allowed.sum()), 1))
     precision["random"] = random_precision
-    per_person = stats.multiplicities(rng, len(people))
+    per_person = drawn.of(people)
 
     def mean_ci(values: list[float]) -> dict:
         v = np.array(values)
         if v.size == 0:
             return {"precision": None, "interval": None}
-        reps = (per_person @ v) / np.maximum(per_person.sum(axis=1), 1)
+        reps = stats.weighted_mean(v, per_person)
         lo, hi = stats.interval(reps)
         return {"precision": round(float(v.mean()), 4), "interval": [round(lo, 4), round(hi, 4)]}
 

@@ -113,7 +113,7 @@ def main() -> None:
         f"`python evaluation/external_sociopatterns.py` ({dt.date.today().isoformat()}); "
         "how the files are fetched and cut: the script's doc. ROC AUC of tie persistence "
         "(in touch again after the cut) and precision@10 of the suggestions (a first "
-        "contact after the cut), 95 % bootstrap intervals.",
+        "contact after the cut), 95 % bootstrap intervals that resample people, not pairs.",
         "",
         "| data set | cut, horizon | pairs | weakties ties --all | message count | recency "
         "| suggest --all p@10 | Katz | common neighbours | random |",
