@@ -91,12 +91,58 @@ def _request_page(client: TestClient, way: Way) -> Any:
     )
 
 
+def _section(client: TestClient, path: str) -> str:
+    """The "who can introduce me" section of the page at ``path``, as a member
+    without JavaScript reaches it: on a platform the page is shown first and says
+    the section follows, with a link to it (``/introducers?…``), which is followed."""
+    page = client.get(path)
+    assert page.status_code == 200, page.text[:500]
+    section = page.text[page.text.index('id="introducers"') :]
+    later = re.search(r'<a href="(/introducers\?[^"]+)">', section.split("</section>")[0])
+    if later is None:
+        return section
+    alone = client.get(later.group(1).replace("&amp;", "&"))
+    assert alone.status_code == 200, alone.text[:500]
+    return alone.text[alone.text.index('id="introducers"') :]
+
+
+def test_a_platform_page_shows_itself_first_and_its_section_next(three, way, monkeypatch):
+    """On a platform (more members share than a team) a page does not work out
+    who can introduce the viewer when that is not already worked out: it says
+    the section follows and loads it at once (htmx's ``load``, then every few
+    seconds while the network is built), or by its link; once worked out, the
+    page shows it in place."""
+    from weakties.service import introductions as intro
+
+    requester = three["requester"]
+    asked: list[str] = []
+    real = intro._introducers
+
+    def counted(*args: Any) -> Any:
+        asked.append(args[3])  # the target
+        return real(*args)
+
+    monkeypatch.setattr(intro, "_introducers", counted)
+    url = f"/introducers?org={way.org_id}"
+    first = requester.get(f"/orgs/{way.org_id}")
+    assert first.status_code == 200
+    section = first.text[first.text.index('id="introducers"') :].split("</section>")[0]
+    assert f'hx-get="{url}"' in section and 'hx-trigger="load, every 3s"' in section
+    assert f'<a href="{url}">' in section  # without JavaScript
+    assert "data-broker" not in section and asked == []  # nothing worked out
+    loaded = requester.get(url, headers={"HX-Request": "true"})  # what htmx asks
+    assert loaded.status_code == 200 and f'data-broker="{way.broker}"' in loaded.text
+    assert len(asked) == 1
+    again = requester.get(f"/orgs/{way.org_id}")
+    section = again.text[again.text.index('id="introducers"') :].split("</section>")[0]
+    assert f'data-broker="{way.broker}"' in section and "hx-get" not in section
+    assert len(asked) == 1  # the paths worked out once, shown twice
+
+
 def test_the_request_without_javascript_from_page_to_forward(three, way):
     requester, broker, target = three["requester"], three["broker"], three["target"]
-    org = requester.get(f"/orgs/{way.org_id}")
-    assert org.status_code == 200
-    section = org.text[org.text.index('id="introducers"') :]
-    assert "Who can introduce me" in org.text
+    section = _section(requester, f"/orgs/{way.org_id}")
+    assert "Who can introduce me" in section
     link = re.search(
         r'href="(/network/introductions/new\?broker=' + way.broker + r'[^"]+)"', section
     )
@@ -381,9 +427,7 @@ def test_do_not_ask_me_to_introduce_in_the_settings(app, three, way, demo_url):
     requester, broker = three["requester"], three["broker"]
 
     def brokers() -> set[str]:
-        page = requester.get(f"/orgs/{way.org_id}").text
-        section = page[page.index('id="introducers"') :]
-        return set(re.findall(r"broker=([\w.-]+)", section))
+        return set(re.findall(r"broker=([\w.-]+)", _section(requester, f"/orgs/{way.org_id}")))
 
     assert way.broker in brokers()
     settings = broker.get("/settings").text

@@ -123,6 +123,8 @@ def _read_pages(store: Store, url: str) -> dict[str, Any]:
             "/network/opinion-leaders",
             f"/in/{handle}/brief",
             f"/orgs/{org}",
+            # the section alone, as the organisation's page loads it on a platform
+            f"/introducers?org={org}",
             f"{request}&org={org}",
         )
     }
@@ -158,7 +160,7 @@ def test_a_reasons_push_is_a_french_number(french):
 
 
 def test_who_can_introduce_me_gives_its_reasons_in_french(french):
-    page = french["pages"][f"/orgs/{french['org']}"].text
+    page = french["pages"][f"/introducers?org={french['org']}"].text
     section = page[
         page.index('id="introducers"') : page.index("</section>", page.index('id="introducers"'))
     ]

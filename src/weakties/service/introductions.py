@@ -285,6 +285,7 @@ def who_can_introduce(
     limit: int = PATHS_SHOWN,
     wait: float | None = None,
     retry: bool = True,
+    later: bool = False,
 ) -> WhoCanIntroduce:
     """Who can introduce the viewer to an organisation (``org_id``), a member
     (``handle``) or the organisation of a job (``job_id``), best first, each with
@@ -293,7 +294,12 @@ def who_can_introduce(
     On a platform the introduction network is built apart from the requests
     (:func:`_network`): ``wait`` is how long to wait for it (None: until built);
     if its build failed, the error is raised again, and without ``retry`` (a
-    page's poll for its section) the build is not started again.
+    page's poll for its section) the build is not started again. With ``later``
+    (a page that loads the section by itself next), paths on a platform not
+    already worked out for this viewer and target are not worked out now:
+    :class:`~weakties.service.live.Pending` is raised instead (finding and
+    ranking them costs a page two to four times its other work; the page is
+    shown first, the section follows).
 
     Raises
     ------
@@ -305,7 +311,7 @@ def who_can_introduce(
         The network's build failed (whatever it raised).
     """
     from weakties.service import jobs
-    from weakties.service.live import memo
+    from weakties.service.live import Pending, is_kept, memo
 
     me = member_of(who)
     if sum(x is not None for x in (org_id, handle, job_id)) != 1:
@@ -334,10 +340,13 @@ def who_can_introduce(
     # build, on the clock's day (the etiquette's verdicts are by the day): the
     # paths, the brokers' cards and the verdicts were read and checked again at
     # every request
+    key = ("introducers", to, org_id, job_id, purpose, limit, who.clock.date(), _made(net))
+    if later and _apart(who) and not is_kept(conn, who, key):
+        raise Pending(key)
     return memo(
         conn,
         who,
-        ("introducers", to, org_id, job_id, purpose, limit, who.clock.date(), _made(net)),
+        key,
         lambda: _introducers(conn, who, label, to, org_id, job_id, purpose, limit, net),
     )
 

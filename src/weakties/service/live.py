@@ -600,6 +600,13 @@ def _slot(conn: Connection, who: Viewer, traces: bool) -> _Slot | None:
     return _Slot(viewers, key, kind, entries)
 
 
+def is_kept(conn: Connection, who: Viewer, key: Hashable, *, traces: bool = True) -> bool:
+    """Whether :func:`memo` holds what it gave for ``key`` for this viewer (and
+    would answer without computing)."""
+    slot = _slot(conn, who, traces)
+    return slot is not None and key in slot.entries
+
+
 def memo(
     conn: Connection,
     who: Viewer,

@@ -81,18 +81,25 @@ def _section_url(target: dict[str, Any]) -> str:
 
 
 def who_can_introduce_section(
-    ctx: Ctx, conn: Any, *, poll: bool = False, **target: Any
+    ctx: Ctx, conn: Any, *, poll: bool = False, alone: bool = False, **target: Any
 ) -> intro.WhoCanIntroduce | Later | Failed | None:
     """The "who can introduce me" section of a page (None when the viewer may not
     ask for this target: their own profile, a member hidden from them; a
-    :class:`Later` when it is not ready within ``PAGE_WAIT`` seconds; a
-    :class:`Failed` when the network's build failed). A ``poll`` (the page asking
-    for its section again) never starts a failed build again: only a page loaded
-    again does."""
+    :class:`Later` when it is not ready within ``PAGE_WAIT`` seconds, or, on a
+    platform, not worked out yet for this viewer and target: the page is shown
+    first and loads its section next; a :class:`Failed` when the network's build
+    failed). A ``poll`` (the page asking for its section again) never starts a
+    failed build again: only a page loaded again does; a poll, and the section
+    shown ``alone`` as a page (``/introducers``), work the paths out."""
     account = ctx.require()
     try:
         return intro.who_can_introduce(
-            conn, account.viewer(conn), wait=intro.PAGE_WAIT, retry=not poll, **target
+            conn,
+            account.viewer(conn),
+            wait=intro.PAGE_WAIT,
+            retry=not poll,
+            later=not poll and not alone,
+            **target,
         )
     except NotFoundError:
         return None
@@ -155,7 +162,7 @@ def introducers_page(
         raise InputError("say one of: an organisation, a member, a job")
     poll = ctx.request.headers.get("HX-Request") == "true"
     with ctx.tx() as conn:
-        found = who_can_introduce_section(ctx, conn, poll=poll, **target)
+        found = who_can_introduce_section(ctx, conn, poll=poll, alone=True, **target)
     if found is None:
         raise NotFoundError("nothing to show here")
     if isinstance(found, Later) and poll:
