@@ -75,7 +75,7 @@ def reach(
     first = edges.join(members.withColumnRenamed("m", "u"), "u", "left_semi").select(
         F.col("u").alias("m"), F.col("x").alias("c"), F.col("s").alias("s1")
     )
-    degree = edges.groupBy(F.col("u").alias("c")).agg(F.count("*").alias("deg"))
+    degree = edges.groupBy(F.col("u").alias("c")).agg(F.count("*").alias("deg")).localCheckpoint()
     second = salted_join(
         first,
         edges.select(F.col("u").alias("c"), "x", F.col("s").alias("s2")),
@@ -83,11 +83,13 @@ def reach(
         degree,
         salt_above=salt_above,
     )
+    # each person once before the contacts are taken out: the anti-join then
+    # reads the people two steps away, not every walk to them
     second = (
         second.where(F.col("x") != F.col("m"))
-        .join(first.select("m", F.col("c").alias("x")), ["m", "x"], "left_anti")
         .groupBy("m", "x")
         .agg(F.max(F.least("s1", "s2")).alias("warmth"))
+        .join(first.select("m", F.col("c").alias("x")), ["m", "x"], "left_anti")
     )
     warmth = first.select("m", F.col("c").alias("x"), F.col("s1").alias("warmth")).union(
         second.select("m", "x", "warmth")

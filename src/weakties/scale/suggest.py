@@ -83,8 +83,16 @@ def salted_join(
 ) -> Any:
     """``left ⋈ right`` on ``key``, with hot keys (``degree`` above ``salt_above``)
     spread over several buckets: left rows to one bucket each (by a hash of the
-    row), right rows copied to every bucket of their key."""
+    row), right rows copied to every bucket of their key.
+
+    Without a hot key it is the plain join: the buckets cost two more joins
+    and a copy of every right row, for nothing when no key needs them (one
+    small job over ``degree`` finds out)."""
     from pyspark.sql import functions as F
+
+    hottest = degree.agg(F.max("deg")).first()[0]
+    if hottest is None or hottest <= salt_above:
+        return left.join(right, key)
 
     buckets = degree.select(
         key, F.greatest(F.ceil(F.col("deg") / salt_above), F.lit(1)).cast("int").alias("nb")

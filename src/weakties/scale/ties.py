@@ -138,7 +138,6 @@ def tie_features(
     """One row per pair with a trace or a tie: ``a, b, traced, tied`` and :data:`FEATURES`
     (``tied``: the pair has a tie, which a nominal tie needs), and ``ties_declared``
     (any tie at all, as :attr:`weakties.ties.features.FeatureTable.ties_declared`)."""
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     when = as_of or source.now
@@ -147,9 +146,65 @@ def tie_features(
     # every stage is computed once
     traces = pair_traces(source, when).localCheckpoint()
     ties = tie_pairs(source, when, present=present).localCheckpoint()
+    conv = F.col("code").isin(_CONV)
+    personal = conv & (F.col("g") <= PERSONAL_GROUP)
+    t = F.col("t")
+
+    def count(cond: Any) -> Any:
+        return F.sum(F.when(cond, 1.0).otherwise(0.0))
+
+    def months(cond: Any) -> Any:
+        # distinct months as the size of a set of them: two countDistinct in one
+        # aggregation make Spark copy every trace once per distinct expression
+        return F.size(F.array_distinct(F.collect_list(F.when(cond, month)))).cast("double")
+
+    share = 1.0 / F.sqrt(F.col("g").cast("double"))
+    month = F.floor(t / MONTH)
+    # turns: direction switches along each pair's conversation in time order
+    # (equal times in the order the store holds them), read off the pair's
+    # conversation sorted in the same aggregation instead of a window over
+    # every trace, which costs a second shuffle and a sort of all of them
+    said = F.array_sort(
+        F.collect_list(F.when(conv, F.struct(t.alias("t"), "trace_id", "from_a")))
+    ).alias("said")
+    agg = (
+        traces.groupBy("a", "b")
+        .agg(
+            count(conv).alias("contacts"),
+            F.sum(
+                F.when(conv, share * F.exp(-(F.lit(at) - t) / (DECAY_DAYS * DAY))).otherwise(0.0)
+            ).alias("contacts_decayed"),
+            count(conv & (t >= at - 365 * DAY)).alias("contacts_last_year"),
+            count(conv & F.col("from_a")).alias("sent_a"),
+            count(conv & ~F.col("from_a")).alias("sent_b"),
+            count(conv & (F.col("g") <= 1)).alias("one_to_one"),
+            count((F.col("code") == KIND_CODE["meeting"]) & (F.col("g") <= 1)).alias(
+                "meetings_one_to_one"
+            ),
+            count(F.col("code") == KIND_CODE["endorsement"]).alias("endorse"),
+            count(F.col("code") == KIND_CODE["recommendation"]).alias("recommend"),
+            count(F.col("code") == KIND_CODE["introduction"]).alias("introduce"),
+            count(F.col("code") == KIND_CODE["invitation"]).alias("invites"),
+            F.min(t).alias("first_any"),
+            F.max(F.when(conv, t)).alias("last"),
+            F.min(F.when(conv, t)).alias("first_conv"),
+            F.max(F.when(personal, t)).alias("last_personal"),
+            months(conv).alias("active_months"),
+            months(personal).alias("personal_months"),
+            said,
+        )
+        .withColumn(
+            "turns",
+            F.expr(
+                "cast(if(size(said) > 1, size(filter(sequence(1, size(said) - 1), "
+                "i -> said[i].from_a != said[i - 1].from_a)), 0) as double)"
+            ),
+        )
+        .drop("said")
+        .localCheckpoint()
+    )
     pairs = (
-        traces.select("a", "b")
-        .distinct()
+        agg.select("a", "b")
         .withColumn("traced", F.lit(True))
         .join(ties.withColumn("tied", F.lit(True)), ["a", "b"], "full")
         .select(
@@ -162,47 +217,6 @@ def tie_features(
         .localCheckpoint()
     )
 
-    conv = F.col("code").isin(_CONV)
-    personal = conv & (F.col("g") <= PERSONAL_GROUP)
-    t = F.col("t")
-
-    def count(cond: Any) -> Any:
-        return F.sum(F.when(cond, 1.0).otherwise(0.0))
-
-    share = 1.0 / F.sqrt(F.col("g").cast("double"))
-    month = F.floor(t / MONTH)
-    agg = traces.groupBy("a", "b").agg(
-        count(conv).alias("contacts"),
-        F.sum(
-            F.when(conv, share * F.exp(-(F.lit(at) - t) / (DECAY_DAYS * DAY))).otherwise(0.0)
-        ).alias("contacts_decayed"),
-        count(conv & (t >= at - 365 * DAY)).alias("contacts_last_year"),
-        count(conv & F.col("from_a")).alias("sent_a"),
-        count(conv & ~F.col("from_a")).alias("sent_b"),
-        count(conv & (F.col("g") <= 1)).alias("one_to_one"),
-        count((F.col("code") == KIND_CODE["meeting"]) & (F.col("g") <= 1)).alias(
-            "meetings_one_to_one"
-        ),
-        count(F.col("code") == KIND_CODE["endorsement"]).alias("endorse"),
-        count(F.col("code") == KIND_CODE["recommendation"]).alias("recommend"),
-        count(F.col("code") == KIND_CODE["introduction"]).alias("introduce"),
-        count(F.col("code") == KIND_CODE["invitation"]).alias("invites"),
-        F.min(t).alias("first_any"),
-        F.max(F.when(conv, t)).alias("last"),
-        F.min(F.when(conv, t)).alias("first_conv"),
-        F.max(F.when(personal, t)).alias("last_personal"),
-        F.countDistinct(F.when(conv, month)).cast("double").alias("active_months"),
-        F.countDistinct(F.when(personal, month)).cast("double").alias("personal_months"),
-    )
-    # turns: direction switches along each pair's conversation in time order
-    # (equal times in the order the store holds them)
-    order = Window.partitionBy("a", "b").orderBy("t", "trace_id")
-    turns = (
-        traces.where(conv)
-        .withColumn("prev", F.lag("from_a").over(order))
-        .groupBy("a", "b")
-        .agg(count(F.col("prev").isNotNull() & (F.col("prev") != F.col("from_a"))).alias("turns"))
-    )
     # the earliest start of any listable tie begun before the date (ended ones too)
     tie = source["tie"]
     since = (
@@ -210,11 +224,7 @@ def tie_features(
         .groupBy(F.col("person_a_id").alias("a"), F.col("person_b_id").alias("b"))
         .agg(F.min(_seconds(F.col("since"))).alias("since"))
     )
-    frame = (
-        pairs.join(agg, ["a", "b"], "left")
-        .join(turns, ["a", "b"], "left")
-        .join(since, ["a", "b"], "left")
-    )
+    frame = pairs.join(agg, ["a", "b"], "left").join(since, ["a", "b"], "left")
     zero = [
         "contacts",
         "contacts_decayed",
