@@ -300,6 +300,7 @@ def cli_cases(db: Path, viewer: str, ask: dict[str, str]) -> list[tuple[list[str
         ("ties", "calibrate"): [[]],
         ("ties", "infer"): [[]],
         ("model", "fit"): [[], ["--as-of", day]],
+        ("model", "show"): [[], ["--as-of", day]],
         ("report",): [[], ["--as-of", day, "--no-remember"]],
         ("degree",): [[target]],
         ("mutual",): [[broker]],
@@ -449,6 +450,7 @@ def run_service(store: Store, viewer: str, ask: dict[str, str], secrets: Secrets
             lambda c, v: tie_review.correct(c, v, people.find_person(c, v, person), "close")
         ],
         models.fit: [lambda c, v: models.fit(c, v)],
+        models.show: [lambda c, v: models.show(c, v)],
     }
     calls.update(_platform_reads(ask, secrets))
     calls.update(_care(ask))

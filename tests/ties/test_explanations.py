@@ -70,7 +70,7 @@ def _check_service(conn, handle):
     # the service reads the ties with the model fitted on the member's history
     # when there is one (fitted and kept here, as ``weakties ties`` does): its
     # parts add up the same way
-    scores = service._scored(conn, me, reader(conn, me), fit=True)
+    scores, _ = service._scored(conn, me, reader(conn, me), fit=True)
     for i in np.argsort(-scores.score)[:: max(1, len(scores) // 12)]:
         record = service.explain(conn, me, f"#{scores.other(int(i))}")
         assert record.klass == scores.classes[i] and record.id == scores.other(int(i))

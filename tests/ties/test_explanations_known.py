@@ -111,6 +111,10 @@ def test_default_model_explains_known_ties(store, db_path, tmp_path):
     plain = cli(db_path, "ties", "--explain", "Ann")
     assert "strong tie" in plain and "last contact 6 days ago" in plain
     assert "both sides write" in plain
+    # which model scored, and why: too short a history to fit, no calibration
+    assert "model: default" in plain
+    assert "why this model: the documented priors: " in plain
+    assert bob["model_because"].startswith("the documented priors")
 
 
 def fillers(rng):

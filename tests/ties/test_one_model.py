@@ -1,10 +1,11 @@
 """One model scores a member's ties everywhere: after ``weakties model fit``, the
 ties list, the report, the network dashboard, the tie review and one tie's page,
 the ego graph, keep in touch, the person brief and the introduction network all
-read the ties with the fit — and the member's calibration, when they made one,
-wins over it. Reading never fits: a fit that no longer serves (the member said
-more about their ties since) is left for every reader alike, until the
-background task fits again."""
+read the ties with the fit — and when the member also calibrated the model on
+their own labels, the one that predicts those labels better scores (each judged
+on labels it did not learn from), the calibration when no fit serves. Reading
+never fits: a fit that no longer serves (the member said more about their ties
+since) is left for every reader alike, until the background task fits again."""
 
 import datetime as dt
 import json
@@ -41,7 +42,7 @@ def fitted(tmp_path_factory):
         me = viewer_of(conn, "you")
         result = models.fit(conn, me)
         assert result.kept and result.ties.fitted, result.ties.note
-        scores = service._scored(conn, me, reader(conn, me))
+        scores, _ = service._scored(conn, me, reader(conn, me))
     return store, db, scores
 
 
@@ -169,7 +170,7 @@ def test_report_and_ties_commands_count_alike(fitted):
     assert all(p["model"] == value["model"] for p in pairs if p["contacts"] > 0)
 
 
-def test_a_calibration_wins_over_the_fit(fitted):
+def test_a_calibration_scores_when_no_fit_serves(fitted):
     store, _, scores = fitted
     with store.engine.connect() as conn:
         undo = conn.begin()  # the calibration is undone for the other tests
@@ -185,9 +186,12 @@ def test_a_calibration_wins_over_the_fit(fitted):
         for pid in weak[:10]:
             service.label(conn, me, f"#{pid}", klass="weak")
         try:
-            service.calibrate(conn, me)
+            # the labels retire the fit (made before them): nothing to compare with
+            result = service.calibrate(conn, me)
             choice = choose_model(r)
-            assert choice.calibrated and choice.fitted is None
+            assert choice.calibrated and choice.fitted is None and choice.verdict is None
+            assert result.scoring == choice.prior.name
+            assert "no fit on the history serves the date" in result.scoring_because
             calibrated = score_ties(r)
             assert calibrated.model_name == choice.prior.name != DEFAULT.name
             listed = service.ties(conn, me)
@@ -195,6 +199,98 @@ def test_a_calibration_wins_over_the_fit(fitted):
             assert listed.model == value.model == calibrated.model_name
             counts = Counter(t.klass for t in listed.ties)
             assert value.classes.counts == {k: counts.get(k, 0) for k in value.classes.counts}
+        finally:
+            undo.rollback()
+
+
+def _label_in_touch(conn, me, strong_of, weak_of):
+    """Label 8 ties the fit reads (in touch) strong and 8 weak, chosen by
+    ``strong_of`` and ``weak_of`` from (the fit's scores, the priors' scores, the
+    rows the fit reads)."""
+    r = reader(conn, me)
+    by_fit, by_priors = score_ties(r), score_ties(r, model=DEFAULT)
+    inside = np.flatnonzero(by_fit.rows >= 0)
+    strong = strong_of(by_fit, by_priors, inside)
+    weak = weak_of(by_fit, by_priors, np.setdiff1d(inside, strong))
+    assert len(strong) == len(weak) == 8
+    for i in strong:
+        service.label(conn, me, f"#{by_fit.other(i)}", klass="strong")
+    for i in weak:
+        service.label(conn, me, f"#{by_fit.other(i)}", klass="weak")
+
+
+def test_the_fit_scores_when_it_predicts_the_members_labels_better(fitted):
+    """The member calls close the ties the fit on their history ranks highest,
+    and distant those the priors rank highest among the rest: the features of a
+    calibration cannot tell them apart on labels it did not see, the fit can —
+    the fit scores, and every face says why."""
+    store, _, _ = fitted
+    with store.engine.connect() as conn:
+        undo = conn.begin()
+        try:
+            me = viewer_of(conn, "you")
+            _label_in_touch(
+                conn,
+                me,
+                lambda f, p, inside: list(inside[np.argsort(-f.score[inside])][:8]),
+                lambda f, p, rest: list(rest[np.argsort(-p.score[rest])][:8]),
+            )
+            service.calibrate(conn, me)
+            # the labels retired the fit; the new one is compared with the calibration
+            result = models.fit(conn, me)
+            assert result.kept and result.scoring.startswith("learned from the history")
+            choice = choose_model(reader(conn, me))
+            assert choice.fitted is not None and not choice.calibrated
+            verdict = choice.verdict
+            assert verdict["winner"] == "fitted" and verdict["labels"] == 16
+            assert verdict["fitted_auc"] > verdict["calibrated_auc"]
+            listed = service.ties(conn, me)
+            assert listed.model == result.scoring
+            assert "predicts your labels better than your calibration" in listed.model_because
+            pid = listed.ties[0].id
+            assert service.explain(conn, me, f"#{pid}").model_because == listed.model_because
+            shown = models.show(conn, me)
+            assert shown.scoring == listed.model and shown.comparison["winner"] == "fitted"
+            assert shown.calibration["labels"] == 16
+        finally:
+            undo.rollback()
+
+
+def test_the_calibration_scores_when_it_predicts_the_members_labels_better(fitted):
+    """The member calls close their colleagues among the ties in touch, and
+    distant the others: the calibration learns the shared employer, which the
+    fit on the history never reads — the calibration scores."""
+    store, _, _ = fitted
+    with store.engine.connect() as conn:
+        undo = conn.begin()
+        try:
+            me = viewer_of(conn, "you")
+            _label_in_touch(
+                conn,
+                me,
+                lambda f, p, inside: [
+                    i for i in inside if p.table.values["shared_employer"][i] > 0
+                ][:8],
+                lambda f, p, rest: [i for i in rest if p.table.values["shared_employer"][i] == 0][
+                    :8
+                ],
+            )
+            fit_result = models.fit(conn, me)
+            assert fit_result.ties.fitted
+            # no calibration yet: the fit scores
+            assert fit_result.scoring.startswith("learned from the history")
+            result = service.calibrate(conn, me)
+            r = reader(conn, me)
+            choice = choose_model(r)
+            assert choice.calibrated and choice.fitted is None
+            assert result.scoring == choice.prior.name == score_ties(r).model_name
+            verdict = choice.verdict
+            assert verdict["winner"] == "calibrated"
+            assert verdict["calibrated_auc"] > verdict["fitted_auc"]
+            assert (
+                "your calibration predicts your labels at least as well" in result.scoring_because
+            )
+            assert models.show(conn, me).comparison["winner"] == "calibrated"
         finally:
             undo.rollback()
 

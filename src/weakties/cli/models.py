@@ -102,3 +102,54 @@ def fit(
         if result.suggestions.fitted:
             uses.append("`weakties suggest` ranks with the fitted ranker")
         console.print(f"Kept: {'; '.join(uses)}.", markup=False)
+    if result.scoring:
+        console.print(
+            f"Scoring your ties: {result.scoring} — {result.scoring_because}.", markup=False
+        )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, as_of: AsOf = None, member: AsViewer = None, as_json: Json = False
+) -> None:
+    """Which model scores your ties, and why: your calibration on your own labels
+    (`ties calibrate`), the fit kept from your history (`model fit`), how the two
+    compare on your labels (each on labels it did not learn from; the better
+    scores, the calibration on a draw), else the documented priors."""
+    from weakties.service.models import show as models_show
+
+    state = call(ctx, models_show, member=member, as_of=as_of)
+    if as_json:
+        print_json(state)
+        return
+    console.print(
+        f"Scoring the ties of {state.viewer} as of {state.as_of}: {state.scoring}", markup=False
+    )
+    console.print(f"  why: {state.because}", markup=False)
+    cal = state.calibration
+    if cal is None:
+        console.print("  calibration: none (weakties ties label, then weakties ties calibrate)")
+    else:
+        auc = cal.get("cross_validated_auc")
+        console.print(
+            f"  calibration: on {cal.get('labels')} labels ({cal.get('strong')} strong)"
+            + (f", AUC {auc:.3f} on labels it did not see" if auc is not None else ""),
+            markup=False,
+        )
+    fit_state = state.fit
+    if fit_state is None:
+        console.print("  fit on your history: none (weakties model fit)")
+    else:
+        console.print(
+            f"  fit on your history to {fit_state['date']}: "
+            + ("a tie model" if fit_state["tie_model"] else "no tie model (too short a history)")
+            + ("; serves the date" if fit_state["serves"] else "; does not serve the date"),
+            markup=False,
+        )
+    c = state.comparison
+    if c is not None and c.get("fitted_auc") is not None:
+        console.print(
+            f"  compared on {c['labels']} labelled ties in touch ({c['strong']} strong): "
+            f"calibration AUC {c['calibrated_auc']:.3f}, fit AUC {c['fitted_auc']:.3f}",
+            markup=False,
+        )

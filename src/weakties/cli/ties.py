@@ -113,6 +113,7 @@ def ties(
             return
         if record.klass is None:
             console.print(f"{shown(record.name)}: {record.text}", markup=False)
+            _model_because(record.model_because)
             return
         assert record.score is not None and record.base is not None
         placed = f"Dunbar layer {record.layer}" if record.layer else "in no Dunbar layer"
@@ -131,6 +132,8 @@ def ties(
             f"{format_strength(record.score, line)}",
             style="bold",
         )
+        console.print(f"  model: {record.model}", markup=False, style="dim")
+        _model_because(record.model_because)
         return
     listed = call(
         ctx,
@@ -168,6 +171,11 @@ def ties(
     )
 
 
+def _model_because(because: str | None) -> None:
+    if because:
+        console.print(f"  why this model: {because}", markup=False, style="dim", soft_wrap=True)
+
+
 @app.command("label")
 def label(
     ctx: typer.Context,
@@ -196,7 +204,9 @@ def calibrate_cmd(
     member: AsViewer = None,
     as_json: Json = False,
 ) -> None:
-    """Fit the tie strength model on your labels and keep it (shows the fit's quality)."""
+    """Fit the tie strength model on your labels and keep it (shows the fit's quality);
+    with a fit on your history too, the one that predicts your labels better scores
+    (`weakties model show`)."""
     from weakties.service.ties import calibrate, forget_calibration
 
     if forget:
@@ -218,6 +228,10 @@ def calibrate_cmd(
         console.print(
             f"  calibrated, on labels it did not see ({cv['folds']}-fold): "
             f"accuracy {cv['accuracy']:.0%}, AUC {cv['auc']:.2f}"
+        )
+    if result.scoring:
+        console.print(
+            f"Scoring your ties: {result.scoring} — {result.scoring_because}", markup=False
         )
 
 

@@ -356,7 +356,8 @@ def run_model(source: Source, as_of: dt.datetime) -> tuple[TieModel, FittedModel
     no member, and the embedded engine scores them with the priors — an
     operator's fit is only reported, never kept — so a run on them applies
     none, whoever has a kept fit; a member's export carries their calibration
-    (which wins over a fit) or the fit that served its present. The run checks
+    or the fit that served its present, whichever the rule chose (a fit that
+    predicts the member's labels better than their calibration wins over it). The run checks
     again that the fit serves its own date (at most 30 days after the fit's,
     never before it); a fit made with the member's labels serves no date before
     the export's present, where their labels were fewer.

@@ -71,8 +71,8 @@ def _reader(conn: Connection, who: Viewer) -> ExportReader:
 
 def tie_model_choice(reader: ExportReader, who: Viewer) -> dict[str, Any] | None:
     """The model that scores the viewer's ties at the export's present, for the
-    batch to score with (:mod:`weakties.scale.fitted`): their calibration, else
-    the kept fit that serves the date — chosen here, by
+    batch to score with (:mod:`weakties.scale.fitted`): the kept fit that serves
+    the date or their calibration, whichever predicts their labels better — chosen here, by
     :func:`weakties.ties.strength.choose_model`, because the rule reads what an
     export never holds (the member's labels and ask outcomes a fit must have
     been made with). None for the operator and the shared view: no member, the

@@ -86,6 +86,9 @@ class TieList:
     note: str | None = None
     # model -> the score from which a tie is strong, for the models that classed
     strong_from: dict[str, float] | None = None
+    # why that model scores: a fit, a calibration (compared with the fit on the
+    # member's labels), or the priors (weakties.ties.strength.choose_model)
+    model_because: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,8 @@ class TieExplanation:
     # the score from which this tie is strong, and whose line it is
     strong_from: float | None = None
     line_of: str | None = None
+    # why the model that scored: see TieList.model_because
+    model_because: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,10 @@ class CalibrationResult:
     weights: dict[str, float]
     intercept: float
     quality: dict[str, Any]
+    # which model scores the member's ties now (this calibration, or the fit on
+    # their history when it predicts their labels better), and why
+    scoring: str | None = None
+    scoring_because: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,26 +211,47 @@ def _row(scores: TieScores, i: int, name: str | None, pid: int, top: int = 4) ->
 
 def _scored(
     conn: Connection, who: Viewer, r: Reader, *, all_pairs: bool = False, fit: bool = False
-) -> TieScores:
+) -> tuple[TieScores, str]:
     """The viewer's ties (or every pair) scored by the member's model
-    (:func:`weakties.ties.strength.choose_model`: their calibration, else the
-    kept fit that serves the date, else the priors). With ``fit`` (the command
-    line's ``weakties ties``), when no kept fit serves the date and the member
-    has not calibrated, one is fitted on the history before it — kept for a
-    member at the present, so that every page then scores with it too. Pages
+    (:func:`weakties.ties.strength.choose_model`: the kept fit that serves the
+    date, unless their calibration predicts their labels at least as well;
+    else the calibration; else the priors), and why that model.
+
+    With ``fit`` (the command line's ``weakties ties``), when no kept fit serves
+    the date, one is fitted on the history before it — kept for a member at the
+    present, so that every page then scores with it too — and a calibration not
+    yet compared with the fit is compared (the verdict kept with them). Pages
     and the API never fit (:mod:`weakties.service.models`)."""
-    from weakties.service.models import fitted_for
+    from weakties.service.models import compare, fitted_for
+    from weakties.ties.model import DEFAULT
     from weakties.ties.strength import choose_model, score_ties
 
     when = who.as_of or r.now
-    if fit and not choose_model(r, who.member_id, when).calibrated:
+    choice = choose_model(r, who.member_id, when)
+    settled = choice.fitted is not None or (choice.calibrated and choice.verdict is not None)
+    if fit and not settled:
         found = fitted_for(conn, who, when, fit=True)
         if found is not None:
             fitted, history = found
-            return score_ties(
+            if fitted.ties is not None and choice.calibrated:
+                kept = who.member_id is not None and who.as_of is None
+                verdict = compare(r, choice.prior, fitted, when, keep=kept)
+                if verdict["winner"] != "fitted":
+                    return score_ties(r, as_of=who.as_of, all_pairs=all_pairs), verdict["why"]
+                scores = score_ties(
+                    r,
+                    as_of=who.as_of,
+                    all_pairs=all_pairs,
+                    model=DEFAULT,
+                    fitted=fitted,
+                    history=history,
+                )
+                return scores, verdict["why"]
+            scores = score_ties(
                 r, as_of=who.as_of, all_pairs=all_pairs, fitted=fitted, history=history
             )
-    return score_ties(r, as_of=who.as_of, all_pairs=all_pairs)
+            return scores, choose_model(r, who.member_id, when).reason
+    return score_ties(r, as_of=who.as_of, all_pairs=all_pairs), choice.reason
 
 
 def ties(
@@ -238,7 +268,7 @@ def ties(
     :func:`_scored`)."""
     person_of(who)
     r = shown_reader(conn, who)
-    scores = _scored(conn, who, r, fit=fit)
+    scores, because = _scored(conn, who, r, fit=fit)
     assert scores.layer is not None
     order = sorted(range(len(scores)), key=lambda i: -scores.score[i])
     if klass:
@@ -256,6 +286,7 @@ def ties(
         ties=build_list(TieScore, rows),
         note=who.note,
         strong_from=scores.strong_lines,
+        model_because=because,
     )
 
 
@@ -265,12 +296,15 @@ def explain(conn: Connection, who: Viewer, query: str, *, fit: bool = False) -> 
     person_of(who)
     r = shown_reader(conn, who)
     pid = r.find_person(query)
-    scores = _scored(conn, who, r, fit=fit)
+    scores, because = _scored(conn, who, r, fit=fit)
     i = scores.index_of_person(pid)
     name = r.labels([pid]).get(pid, f"#{pid}")
     if i is None:
         return TieExplanation(
-            id=pid, name=name, text="no tie and no trace with this person before the date"
+            id=pid,
+            name=name,
+            text="no tie and no trace with this person before the date",
+            model_because=because,
         )
     row = _row(scores, i, name, pid)
     parts = scores.breakdown(i)  # the fitted model's too: its parts add up
@@ -291,6 +325,7 @@ def explain(conn: Connection, who: Viewer, query: str, *, fit: bool = False) -> 
         model=scores.model_name,
         strong_from=row["strong_from"],
         line_of=_line_of(scores, i),
+        model_because=because,
     )
 
 
@@ -306,7 +341,7 @@ def all_pairs(
     operator, only what a member may list for a member (``fit``: see
     :func:`_scored`)."""
     r = shown_reader(conn, who)
-    scores = _scored(conn, who, r, all_pairs=True, fit=fit)
+    scores, _ = _scored(conn, who, r, all_pairs=True, fit=fit)
     t = scores.table
     order = sorted(range(len(scores)), key=lambda i: (-scores.score[i], int(t.a[i]), int(t.b[i])))
     if klass:
@@ -350,13 +385,26 @@ def label(
 def calibrate(
     conn: Connection, who: Viewer, *, as_of: dt.datetime | None = None
 ) -> CalibrationResult:
-    """Fit the tie strength model on the viewer's labels and keep it for them."""
+    """Fit the tie strength model on the viewer's labels and keep it for them;
+    when a kept fit on their history serves the present, compare the two on
+    their labels (:func:`weakties.service.models.compare`): ``scoring`` and
+    ``scoring_because`` say which one scores now, and why."""
+    from weakties.service.models import compare_kept, scoring_name
     from weakties.ties.calibrate import calibrate as fit
+    from weakties.ties.strength import choose_model
 
     r = reader(conn, who)
     result = fit(r, who.label, as_of=as_of)
     write.save_member_setting(r, "tie_model", result.model.to_json())
-    return CalibrationResult(result.model.weights, result.model.intercept, result.quality)
+    compare_kept(r, who, who.when)
+    choice = choose_model(r, who.member_id, who.when)
+    return CalibrationResult(
+        result.model.weights,
+        result.model.intercept,
+        result.quality,
+        scoring=scoring_name(choice),
+        scoring_because=choice.reason,
+    )
 
 
 def forget_calibration(conn: Connection, who: Viewer) -> None:

@@ -56,12 +56,13 @@ class OwnReads(OrgReads):
 
     def member_setting(self, name: str, member_id: int | None = None) -> str | None:
         """A member's own setting ``name`` (``tie_model``, ``fitted_models``,
-        ``infer_ties``, ``report``, ``etiquette``): the viewer's, or the tie models
-        and inference setting of a member who shares by name (their ties are
-        scored with them)."""
+        ``tie_model_choice``, ``infer_ties``, ``report``, ``etiquette``): the
+        viewer's, or the tie models, the choice between them and the inference
+        setting of a member who shares by name (their ties are scored with them)."""
         member = self._member() if member_id is None else member_id
         allowed = member == self.scope.member_id or (
-            name in ("tie_model", "fitted_models", "infer_ties") and member in self.scope.names
+            name in ("tie_model", "fitted_models", "tie_model_choice", "infer_ties")
+            and member in self.scope.names
         )
         if not (allowed or self.scope.is_operator):
             return None

@@ -21,8 +21,10 @@ from weakties.ties.strength import score_ties
 
 if TYPE_CHECKING:
     from weakties.store.reader import Reader
+    from weakties.ties.learned import FittedModels
+    from weakties.ties.strength import TieScores
 
-__all__ = ["MIN_LABELS", "Calibration", "calibrate", "check_label"]
+__all__ = ["MIN_LABELS", "Calibration", "calibrate", "check_label", "compare_with_fit", "judge"]
 
 MIN_LABELS = 12
 
@@ -57,6 +59,46 @@ class Calibration:
     quality: dict[str, Any]
 
 
+def _labelled(
+    labels: list[tuple[int, str | None, int | None]], scores: TieScores
+) -> tuple[list[int], np.ndarray]:
+    """The rows of ``scores`` the member labelled, and 1 (strong) or 0 for each."""
+    rows, target = [], []
+    for pid, label, closeness in labels:
+        y = _target(label, closeness)
+        i = scores.index_of_person(pid)
+        if y is None or i is None:
+            continue
+        rows.append(i)
+        target.append(y)
+    return rows, np.array(target, dtype=np.int64)
+
+
+def _enough(y: np.ndarray) -> bool:
+    strong = int(y.sum())
+    return len(y) >= MIN_LABELS and min(strong, len(y) - strong) >= 2
+
+
+def _out_of_fold(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each label's chance of strong by a calibration fitted without it
+    (stratified folds), and the number of folds."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    minority = int(min(y.sum(), len(y) - y.sum()))
+    folds = StratifiedKFold(n_splits=min(5, minority), shuffle=True, random_state=0)
+    p = np.zeros(len(y))
+    for train, test in folds.split(x, y):
+        fit = LogisticRegression(C=1.0, max_iter=2000).fit(x[train], y[train])
+        p[test] = fit.predict_proba(x[test])[:, 1]
+    return p, folds.get_n_splits()
+
+
+def _inputs(scores: TieScores, rows: list[int]) -> np.ndarray:
+    inputs = transform(scores.table)
+    return np.column_stack([inputs[name][rows] for name in DEFAULT.weights])
+
+
 def calibrate(reader: Reader, handle: str, *, as_of: dt.datetime | None = None) -> Calibration:
     """Fit the weights on the viewer's labels (keeping them is the caller's business).
 
@@ -71,36 +113,21 @@ def calibrate(reader: Reader, handle: str, *, as_of: dt.datetime | None = None) 
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
 
     labels = reader.tie_labels(before=as_of)
     scores = score_ties(reader, as_of=as_of, model=DEFAULT)
-    rows, target = [], []
-    for pid, label, closeness in labels:
-        y = _target(label, closeness)
-        i = scores.index_of_person(pid)
-        if y is None or i is None:
-            continue
-        rows.append(i)
-        target.append(y)
-    y_all = np.array(target)
+    rows, y_all = _labelled(labels, scores)
     strong = int(y_all.sum()) if len(rows) else 0
-    if len(rows) < MIN_LABELS or min(strong, len(rows) - strong) < 2:
+    if not _enough(y_all):
         raise InputError(
             f"calibration needs at least {MIN_LABELS} labelled ties, at least two strong "
             f"and two not (have {len(rows)}: {strong} strong); "
             "label more with: weakties ties label PERSON strong|weak|dormant|nominal"
         )
-    inputs = transform(scores.table)
     names = list(DEFAULT.weights)
-    x_all = np.column_stack([inputs[name][rows] for name in names])
-    minority = int(min(y_all.sum(), len(y_all) - y_all.sum()))
-    folds = StratifiedKFold(n_splits=min(5, minority), shuffle=True, random_state=0)
+    x_all = _inputs(scores, rows)
     default_p = DEFAULT.score(scores.table)[rows]
-    fitted_p = np.zeros(len(rows))
-    for train, test in folds.split(x_all, y_all):
-        fit = LogisticRegression(C=1.0, max_iter=2000).fit(x_all[train], y_all[train])
-        fitted_p[test] = fit.predict_proba(x_all[test])[:, 1]
+    fitted_p, folds = _out_of_fold(x_all, y_all)
     final = LogisticRegression(C=1.0, max_iter=2000).fit(x_all, y_all)
     quality: dict[str, Any] = {
         "labels": len(rows),
@@ -113,7 +140,7 @@ def calibrate(reader: Reader, handle: str, *, as_of: dt.datetime | None = None) 
         "calibrated_cross_validated": {
             "accuracy": round(float(accuracy_score(y_all, fitted_p >= 0.5)), 3),
             "auc": round(float(roc_auc_score(y_all, fitted_p)), 3),
-            "folds": folds.get_n_splits(),
+            "folds": folds,
         },
     }
     model = TieModel(
@@ -123,3 +150,118 @@ def calibrate(reader: Reader, handle: str, *, as_of: dt.datetime | None = None) 
         quality=quality,
     )
     return Calibration(model, quality)
+
+
+def compare_with_fit(
+    reader: Reader, calibration: TieModel, fitted: FittedModels, when: dt.datetime
+) -> dict[str, Any]:
+    """Which of a member's two models predicts their own labels better: their
+    calibration or the fit on their history (the rule of
+    :func:`weakties.ties.strength.choose_model`, see docs/ties.md).
+
+    Both are judged on the same labels — the member's labelled ties that the fit
+    reads (in touch before ``when``), as labelled at ``when`` — and neither on
+    labels it learned from:
+
+    - the calibration by its cross-validated chance of strong (each label
+      predicted by a calibration fitted on the others, the same folds as
+      ``weakties ties calibrate`` reports);
+    - the fit by its score: it was fitted on the history, and the labels only
+      rescale it (``z' = a z + b``, ``a > 0``: no pair's rank changes), so its
+      ranking of the labelled ties never saw them.
+
+    The fit scores when its AUC is higher; else (a draw included: the member
+    asked for their calibration) the calibration — and when the labels cannot
+    judge the fit (fewer than two strong and two other labelled ties in touch,
+    or too few labels to cross-validate), the calibration too, saying why.
+
+    Returns the verdict: ``winner`` (``"calibrated"`` or ``"fitted"``),
+    ``labels`` and ``strong`` (the labelled ties judged on), ``calibrated_auc``
+    and ``fitted_auc`` (None when not measured) and ``why`` in words.
+    """
+    from weakties.ties.learned import _naive, learned_scores, read_history
+
+    at_present = _naive(when) >= _naive(reader.now)
+    labels = reader.tie_labels() if at_present else reader.tie_labels(before=when)
+    scores = score_ties(reader, as_of=when, model=DEFAULT)
+    rows, y = _labelled(labels, scores)
+    verdict: dict[str, Any] = {
+        "winner": "calibrated",
+        "labels": 0,
+        "strong": 0,
+        "calibrated_auc": None,
+        "fitted_auc": None,
+    }
+    if not _enough(y):
+        verdict["why"] = (
+            f"too few labels to compare ({len(rows)}, {int(y.sum())} strong; "
+            f"at least {MIN_LABELS}, two strong and two not): the calibration you made scores"
+        )
+        return verdict
+    learned = learned_scores(scores, fitted, read_history(reader, when))
+    if learned is None:
+        verdict["why"] = "the fit has no tie model: the calibration scores"
+        return verdict
+    p_cal, _ = _out_of_fold(_inputs(scores, rows), y)
+    read = learned.rows[rows] >= 0
+    return judge(y, p_cal, np.asarray(learned.score)[rows], read, total=len(rows))
+
+
+def judge(
+    y: np.ndarray,
+    calibrated: np.ndarray,
+    fitted: np.ndarray,
+    read: np.ndarray,
+    *,
+    total: int | None = None,
+) -> dict[str, Any]:
+    """The verdict of :func:`compare_with_fit` from the member's labels ``y``
+    (1 strong, 0 not), the calibration's cross-validated chance of strong and
+    the fit's score of each labelled tie, and which of them the fit reads
+    (``read``): both judged by AUC on those only; the fit wins when it is
+    higher, the calibration on a draw or when fewer than two strong and two
+    other labelled ties are read.
+
+    >>> y = np.array([1, 1, 0, 0, 1])
+    >>> judge(y, np.array([.9, .2, .8, .1, .5]), np.array([.7, .6, .2, .1, .5]),
+    ...       np.array([True, True, True, True, False]))["winner"]
+    'fitted'
+    >>> judge(y, np.array([.9, .8, .2, .1, .5]), np.array([.7, .1, .6, .2, .5]),
+    ...       np.array([True, True, True, True, False]))["winner"]
+    'calibrated'
+    """
+    from sklearn.metrics import roc_auc_score
+
+    y, read = np.asarray(y), np.asarray(read, dtype=bool)
+    judged = y[read]
+    n, strong = int(read.sum()), int(judged.sum())
+    verdict: dict[str, Any] = {
+        "winner": "calibrated",
+        "labels": n,
+        "strong": strong,
+        "calibrated_auc": None,
+        "fitted_auc": None,
+    }
+    if min(strong, n - strong) < 2:
+        verdict["why"] = (
+            f"the fit reads {n} of your {len(y) if total is None else total} labelled ties "
+            "(those in touch), too few to judge it (two strong and two not): your "
+            "calibration scores"
+        )
+        return verdict
+    cal = round(float(roc_auc_score(judged, np.asarray(calibrated)[read])), 3)
+    fit = round(float(roc_auc_score(judged, np.asarray(fitted)[read])), 3)
+    verdict["calibrated_auc"], verdict["fitted_auc"] = cal, fit
+    on = f"on your {n} labelled ties in touch ({strong} strong)"
+    if fit > cal:
+        verdict["winner"] = "fitted"
+        verdict["why"] = (
+            f"the fit on your history predicts your labels better than your calibration "
+            f"{on}: AUC {fit:.3f} against {cal:.3f} (the calibration's cross-validated)"
+        )
+    else:
+        verdict["why"] = (
+            f"your calibration predicts your labels at least as well as the fit on your "
+            f"history {on}: AUC {cal:.3f} (cross-validated) against {fit:.3f}"
+        )
+    return verdict

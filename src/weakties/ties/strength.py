@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "CHOICE_SETTING",
     "DUNBAR_LAYERS",
     "WEAK_INNERMOST",
     "ModelChoice",
@@ -38,7 +39,9 @@ __all__ = [
     "choose_model",
     "describe",
     "dormant_ties",
+    "kept_verdict",
     "model_for",
+    "model_key",
     "reason_facts",
     "score_ties",
 ]
@@ -73,14 +76,51 @@ def model_for(reader: Reader, member: int | None = None) -> TieModel:
     return model
 
 
+#: the member setting that keeps the comparison of their calibration with the
+#: fit on their history (:func:`weakties.ties.calibrate.compare_with_fit`)
+CHOICE_SETTING = "tie_model_choice"
+
+
+def model_key(model: TieModel | FittedModels) -> str:
+    """Which model this is, as a short fingerprint of its JSON: a comparison kept
+    for one calibration and one fit says nothing of another."""
+    import hashlib
+
+    return hashlib.blake2b(model.to_json().encode(), digest_size=8).hexdigest()
+
+
+def kept_verdict(
+    reader: Reader, member: int, calibration: TieModel, fitted: FittedModels
+) -> dict[str, Any] | None:
+    """The comparison kept for this member's calibration and this fit, if any."""
+    import json
+
+    text = reader.member_setting(CHOICE_SETTING, member)
+    if not text:
+        return None
+    try:
+        verdict = json.loads(text)
+        same = verdict["calibration"] == model_key(calibration) and verdict["fit"] == model_key(
+            fitted
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+    return dict(verdict) if same and verdict.get("winner") in ("calibrated", "fitted") else None
+
+
 @dataclass(frozen=True)
 class ModelChoice:
     """The model that scores a member's ties on a date: ``prior`` (their
     calibration on their own labels, or the documented default) and ``fitted``,
-    the fit on their history that serves the date (None: the prior decides)."""
+    the fit on their history that serves the date (None: the prior decides);
+    ``reason`` says why in words, and ``verdict`` is the comparison of a
+    calibration with a fit that decided (None when there was none to make or
+    it is not made yet)."""
 
     prior: TieModel
     fitted: FittedModels | None = None
+    reason: str = ""
+    verdict: dict[str, Any] | None = None
 
     @property
     def calibrated(self) -> bool:
@@ -93,30 +133,57 @@ def choose_model(
     """The one rule for every caller that scores a member's ties (the viewer's by
     default) on a date (the reader's present by default):
 
-    1. the member's calibration on their own labels (``weakties ties calibrate``)
-       when they made one;
-    2. else the fit on their history kept by ``weakties model fit`` (or by
+    1. the fit on their history kept by ``weakties model fit`` (or by
        ``weakties ties``, or the server's background task) when it has a tie
        model and may serve the date — it saw nothing after the date, is at
        most 30 days older and was made with the member's labels and ask
        outcomes as they are (:func:`weakties.ties.learned.serving_fit`, the
-       rule every reader of a kept fit applies);
+       rule every reader of a kept fit applies) — unless the member also
+       calibrated the model on their own labels (``weakties ties calibrate``)
+       and the calibration predicts those labels at least as well: both are
+       compared on the same labels, each on labels it did not learn from
+       (:func:`weakties.ties.calibrate.compare_with_fit`), when the fit or the
+       calibration is made, and the comparison is kept with them;
+    2. else the member's calibration, when they made one (and, until the two
+       are compared, over a fit);
     3. else the documented priors (:data:`weakties.ties.model.DEFAULT`; kept
        against recency alone and every other method that needs no fit on real
        data's development cuts: ``evaluation/default_choice.py``).
 
-    Choosing never fits: pages and API reads score with this choice. The
-    operator's whole-database view has no member: the priors."""
+    Choosing never fits nor compares: pages and API reads score with this
+    choice. The operator's whole-database view has no member: the priors."""
     from weakties.ties.learned import serving_fit
 
     member = reader.scope.member_id if member is None else member
     prior = model_for(reader, member)
-    if member is None or prior.name != DEFAULT.name:
-        return ModelChoice(prior)
+    if member is None:
+        return ModelChoice(prior, reason="the documented priors: no member's view")
     fitted = serving_fit(reader, member, when)
-    if fitted is None or fitted.ties is None:
-        return ModelChoice(prior)
-    return ModelChoice(prior, fitted)
+    none = "no fit on the history serves the date"
+    if fitted is not None and fitted.ties is None:
+        why_not = fitted.notes.get("ties", "too short a history")
+        none = f"the fit on the history to {fitted.date} has no tie model ({why_not})"
+        fitted = None
+    if prior.name == DEFAULT.name:
+        if fitted is None:
+            return ModelChoice(prior, reason=f"the documented priors: {none}")
+        return ModelChoice(
+            prior,
+            fitted,
+            reason=f"the fit on the history to {fitted.date} serves the date; no calibration",
+        )
+    if fitted is None:
+        return ModelChoice(prior, reason=f"the calibration: {none}")
+    verdict = kept_verdict(reader, member, prior, fitted)
+    if verdict is None:
+        return ModelChoice(
+            prior,
+            reason="the calibration: not yet compared with the fit on the history to "
+            f"{fitted.date} (weakties ties or weakties model fit compares them)",
+        )
+    if verdict["winner"] == "fitted":
+        return ModelChoice(DEFAULT, fitted, reason=str(verdict.get("why", "")), verdict=verdict)
+    return ModelChoice(prior, reason=str(verdict.get("why", "")), verdict=verdict)
 
 
 def _layers(score: np.ndarray, in_touch: np.ndarray, strong: np.ndarray) -> np.ndarray:
