@@ -115,6 +115,7 @@ def test_default_model_explains_known_ties(store, db_path, tmp_path):
     assert "model: default" in plain
     assert "why this model: the documented priors: " in plain
     assert bob["model_because"].startswith("the documented priors")
+    assert "why this model: the documented priors: " in cli(db_path, "ties")
 
 
 def fillers(rng):

@@ -169,6 +169,7 @@ def ties(
         )
         + ")",
     )
+    _model_because(listed.model_because)
 
 
 def _model_because(because: str | None) -> None:
