@@ -383,3 +383,29 @@ def test_a_snapshot_s_organisations_are_read_for_its_nodes_without_listing_who_m
             assert g.org_ids is not None and g.org_ids.size
             for name in ("org_ids", "org_indptr", "org_indices"):
                 assert np.array_equal(getattr(g, name), getattr(checked, name))
+
+
+def test_the_ties_of_many_pairs_are_each_pairs_own(platform):
+    """``pairs_ties`` (the ties of the paths a page explains, read together) gives
+    each pair what the scope lists of either person's ties with the other: the
+    visible, standing ones; nothing for pairs with none, in either order."""
+    people = range(1, 15)
+    pairs = [(a, b) for a in people for b in people if a != b]  # both orders
+    with platform.engine.connect() as conn:
+        for handle in (*MEMBERS, None):
+            who = viewer(conn, handle) if handle else shared(conn)
+            r = Reader(conn, who.scope)
+            found = r.pairs_ties(pairs)
+            assert set(found) == {(min(a, b), max(a, b)) for a, b in pairs}
+            for a, b in found:
+                listed = sorted(
+                    (row.source, row.since)
+                    for row in Reader(conn, who.scope).person_ties(a)
+                    if {row.person_a_id, row.person_b_id} == {a, b} and row.ended_at is None
+                )
+                assert sorted(found[(a, b)]) == listed, (handle, a, b)
+            assert r.pair_ties(2, 1) == found[(1, 2)]
+        # the scope decides: Dee's tie with Ann (she shares nothing) is Ann's to see
+        ann = Reader(conn, viewer(conn, "ann").scope).pairs_ties([(4, 1)])
+        bo = Reader(conn, viewer(conn, "bo").scope).pairs_ties([(4, 1)])
+        assert [s for s, _ in ann[(1, 4)]] == ["connection"] and bo[(1, 4)] == []

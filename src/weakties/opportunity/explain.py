@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,12 +58,14 @@ def relation(
     prefer_org: set[int] | None = None,
     today: dt.date | None = None,
     places: dict[int, list[Any]] | None = None,
+    pair_ties: dict[tuple[int, int], list[tuple[str, Any]]] | None = None,
 ) -> Relation:
     """How ``a`` knows ``b``: overlapping jobs or studies (with the years), a
     shared group, both at the same place now, a declared tie, shared conversations —
     from what the reader's scope may see (``places``: both people's positions as
     :meth:`~weakties.store.read_positions.PositionReads.places_of` read them, when
-    read already)."""
+    read already; ``pair_ties``: the pair's ties as
+    :meth:`~weakties.store.read_ties.TieReads.pairs_ties` read them, likewise)."""
     names = names if names is not None else reader.names([b])
     who = names.get(b, f"#{b}")
     now = today or reader.now.date()
@@ -111,7 +114,9 @@ def relation(
                 best = (rank, candidate)
     if best is not None:
         return best[1]
-    ties = reader.pair_ties(a, b)
+    pair = (min(a, b), max(a, b))
+    known = pair_ties.get(pair) if pair_ties is not None else None
+    ties = known if known is not None else reader.pair_ties(a, b)
     sources = {s for s, _ in ties}
     since = min((s for _, s in ties if s is not None), default=None)
     if sources & {"connection", "platform", "manual"}:
@@ -168,6 +173,17 @@ def explain_paths(
         for x in (paths.target[i], paths.first[i], paths.second[i])
         if int(x) >= 0
     )
+    # and the ties of each hop, in one read too (a hop is read when neither person's
+    # positions say how they know each other)
+    hops = {
+        (pid[int(x)], pid[int(y)])
+        for i in chosen.tolist()
+        if int(paths.length[i]) > 1
+        for x, y in pairwise(
+            [int(v) for v in (paths.first[i], paths.second[i], paths.target[i]) if int(v) >= 0]
+        )
+    }
+    ties = reader.pairs_ties(hops)
     today = net.as_of.date()
     out = []
     for rank, i in enumerate(chosen.tolist(), start=1):
@@ -225,13 +241,16 @@ def explain_paths(
                 prefer_org=prefer_org,
                 today=today,
                 places=places,
+                pair_ties=ties,
             )
             record["relation"] = rel.as_dict()
             onward = rel.text
         else:
             m = int(paths.second[i])
             middle = pid[m]
-            first_rel = relation(reader, broker, middle, names=names, today=today, places=places)
+            first_rel = relation(
+                reader, broker, middle, names=names, today=today, places=places, pair_ties=ties
+            )
             second_rel = relation(
                 reader,
                 middle,
@@ -240,6 +259,7 @@ def explain_paths(
                 prefer_org=prefer_org,
                 today=today,
                 places=places,
+                pair_ties=ties,
             )
             record["via"] = {
                 "id": middle,
