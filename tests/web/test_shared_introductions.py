@@ -41,8 +41,24 @@ def store(
         opened.engine.dispose()
 
 
+# back end -> the demo platform's members found by _shared_viewers
+_SHARED_VIEWERS: dict[str, list[str]] = {}
+
+
 def _shared_viewers(store: Store) -> list[str]:
-    """Members who see exactly the shared view's ties, scored by the priors."""
+    """Members who see exactly the shared view's ties, scored by the priors.
+
+    Found once per back end and test process: each test asks on its own copy of
+    the same demo platform (``store``) before it changes anything, so each would
+    find the same members, reading every member's model again (a second of CPU a
+    test)."""
+    backend = store.engine.dialect.name
+    if backend not in _SHARED_VIEWERS:
+        _SHARED_VIEWERS[backend] = _find_shared_viewers(store)
+    return list(_SHARED_VIEWERS[backend])
+
+
+def _find_shared_viewers(store: Store) -> list[str]:
     from weakties.model.tables import Member
     from weakties.service.network import _shared_view
     from weakties.ties.strength import choose_model
