@@ -48,10 +48,10 @@ every job, stage and task with its times, for finding where a step's time goes
 
 Time: about 12 minutes on two cores for 500 / 1,000 / 2,000 people of the dense
 world before the suggestions stopped counting three-step walks for every pair
-(Spark 5 min at 2,000 people), less since. The sparse sizes above are meant for
-12-15 minutes on two quiet cores, an estimate scaled from runs at 1,000 and
-3,000 people on a machine with a load of 20-30 (Spark 6 and 9 minutes there,
-its session alone a minute instead of 5 s; the embedded side 2 and 5 s of CPU).
+(Spark 5 min at 2,000 people), less since. ``--platform sparse --sizes 2000
+6000 20000`` took 22 minutes on a machine at a load of 5-10 (Spark 4.5 to 6
+minutes a size, most of it fixed costs at that load; the embedded side 10 s to
+3.5 minutes, its suggestions growing fastest).
 Memory: under 4 GiB at these sizes (Spark's driver is given 2 GiB).
 """
 
@@ -479,16 +479,22 @@ def summarise(report: dict[str, Any]) -> None:
     last = sizes[-1]
     ge, gs = report["growth"]["embedded"][-1], report["growth"]["spark"][-1]
     ratio = report["machines_to_match"][-1]
+    # below 1, Spark's time is still mostly fixed costs: once its work dominates
+    # it grows at least as the data, so the linear case bounds it from below
+    spark_b = {"measured": gs, "linear": max(gs, 1.0)}
     scale = TARGET_TIES / last["ties"]
     report["target"] = {
         "ties": TARGET_TIES,
         "embedded_s": last["embedded"]["wall_s"] * scale**ge,
-        "spark_s": last["spark"]["wall_s"] * scale**gs,
+        "spark_s": {k: last["spark"]["wall_s"] * scale**b for k, b in spark_b.items()},
     }
-    if gs < ge and ratio > 1:
-        report["crossover"] = {
-            str(n): last["ties"] * (n / ratio) ** (1.0 / (gs - ge)) for n in (1, 4)
+    report["crossover"] = {
+        str(n): {
+            k: (last["ties"] * (n / ratio) ** (1.0 / (b - ge)) if b < ge else None)
+            for k, b in spark_b.items()
         }
+        for n in (1, 4)
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -702,48 +708,76 @@ def crossover_words(report: dict[str, Any]) -> list[str]:
     """What the measured ratios say, in words that follow them (see :func:`summarise`)."""
     sizes, ratios = report["sizes"], report["machines_to_match"]
     first, last = sizes[0], sizes[-1]
-    words = [
+    head = (
         f"The machines Spark needs to match one machine went from {ratios[0]:.1f} at "
-        f"{first['ties']:,} ties to {ratios[-1]:.1f} at {last['ties']:,} ties"
-    ]
-    cross, target = report.get("crossover"), report.get("target")
+        f"{first['ties']:,} ties to {ratios[-1]:.1f} at {last['ties']:,} ties."
+    )
     if len(ratios) < 2:
-        return [words[0] + "."]
+        return [head]
     ge, gs = report["growth"]["embedded"][-1], report["growth"]["spark"][-1]
-    if ratios[-1] <= 1:
-        words[0] += (
-            ": Spark local[2] is already as fast as the embedded engine on this machine "
-            "at the largest size."
+    cross, target = report["crossover"], report["target"]
+    words = [
+        head,
+        f"Between the last two sizes Spark's time grew as ties^{gs:.2f} and the embedded "
+        f"engine's as ties^{ge:.2f}.",
+    ]
+    if gs < 1:
+        words.append(
+            "An exponent below 1 says Spark's time there is still mostly fixed costs "
+            "(planning, compiling and scheduling each stage, on a loaded machine more "
+            "so); once its work dominates it grows at least as the data, so the "
+            "extrapolations below give Spark's exponent as measured and, as the "
+            "conservative case, 1."
         )
-    elif cross is None:
-        words[0] += (
-            f"; between the last two sizes Spark's time grew as ties^{gs:.2f} and the "
-            f"embedded engine's as ties^{ge:.2f}, so the ratio does not fall with size and "
-            "no crossover in size follows from these figures: on one machine the embedded "
-            "engine wins up to its memory ceiling (`ceiling.md`); beyond it Spark is the "
-            "way to spread the work, at the per-machine cost above."
-        )
-    else:
-        words[0] += (
-            f". Between the last two sizes Spark's time grew as ties^{gs:.2f} and the "
-            f"embedded engine's as ties^{ge:.2f}: if both kept those exponents, Spark "
-            f"local[2] would match the embedded engine on this machine at about "
-            f"{cross['1']:,.0f} ties, and four such machines would match one at about "
-            f"{cross['4']:,.0f} ties. That is an extrapolation past the sizes measured "
-            "(exponents measured over one step of size move with the load and with the "
-            "share of fixed costs), not a measured crossover."
+    for n, what in (
+        (1, "Spark local[2] matches the embedded engine on this machine"),
+        (4, "four such machines match one"),
+    ):
+        crossed = [
+            (a, b)
+            for a, b, ra, rb in zip(sizes, sizes[1:], ratios, ratios[1:], strict=False)
+            if ra > n >= rb
+        ]
+        if crossed:
+            a, b = crossed[0]
+            words.append(
+                f"The ratio fell below {n} ({what}) between {a['ties']:,} and "
+                f"{b['ties']:,} ties: measured."
+            )
+            continue
+        found = cross[str(n)]
+        if found["measured"] is None:
+            words.append(
+                f"The ratio does not fall towards {n}: no size at which {what} follows "
+                "from these figures."
+            )
+            continue
+        at = f"about {found['measured']:,.0f} ties"
+        if gs < 1:
+            at += (
+                f" with Spark's exponent as measured, about {found['linear']:,.0f} with 1"
+                if found["linear"] is not None
+                else ", and never with 1"
+            )
+        words.append(
+            f"If the exponents held, the ratio would reach {n} ({what}) at {at}: "
+            "extrapolated, not measured."
         )
     if target is not None:
+        spark = target["spark_s"]
+        spark_words = f"{spark['measured'] / 60:,.0f} min"
+        if gs < 1:
+            spark_words = f"{spark['measured'] / 60:,.0f} to {spark['linear'] / 60:,.0f} min"
+        longest = max(target["embedded_s"], *spark.values()) / 60
         words.append("")
-        longest = max(target["embedded_s"], target["spark_s"]) / 60
         words.append(
             f"The issue's platform ({target['ties']:,} ties, 1 M people, 30 M traces) was "
-            f"not run here: extrapolated with the same exponents, the embedded engine would "
-            f"take about {target['embedded_s'] / 60:,.1f} min and Spark local[2] about "
-            f"{target['spark_s'] / 60:,.1f} min on this machine"
+            f"not run here: extrapolated the same way, the embedded engine would take about "
+            f"{target['embedded_s'] / 60:,.0f} min and Spark local[2] {spark_words} on this "
+            "machine"
             + (
-                f" — {longest:,.0f} min, past the ten minutes a benchmark may take beside "
-                "the other work on two shared cores."
+                f" — up to {longest:,.0f} min, past the ten minutes a benchmark may take "
+                "beside the other work on two shared cores."
                 if longest > 10
                 else ": within the ten minutes a benchmark may take here; run it."
             )
