@@ -289,6 +289,8 @@ def render(r: dict) -> None:
         "",
         reported(t, "single method"),
         "",
+        rolling.DEFAULT_NOT_OUT_OF_SAMPLE.replace("these cuts", "the reporting cuts"),
+        "",
         "## `suggest`: first contact within 30 days (precision@10 over every (cut, person "
         f"with a new contact): {s['development']['units']:,} development units, "
         f"{s['reporting']['units']:,} reporting units)",
