@@ -126,16 +126,27 @@ class WorldCopies:
         lent = lent_app(make_settings(url), store)
         app = lent.__enter__()
         clients: dict[str, TestClient] = {}
+        # one event loop (and one lifespan) for the copy's browsers, as a server
+        # has one for all its visitors: the first browser's, which the others
+        # send their requests through (a loop each took some 60 ms to start and
+        # stop, six a test)
+        server: TestClient | None = None
         try:
             for role, jar in built.cookies.items():
                 client = clients[role] = TestClient(app, base_url="http://testserver")
-                client.__enter__()
+                if server is None:
+                    server = client.__enter__()
+                else:
+                    client.portal = server.portal
                 for cookie in jar:
                     client.cookies.jar.set_cookie(copy.copy(cookie))
             yield World(clients, dict(built.ids), dict(built.tokens)), store
         finally:
             for client in clients.values():
-                client.__exit__(None, None, None)
+                if client is not server:
+                    client.portal = None
+            if server is not None:
+                server.__exit__(None, None, None)
             lent.__exit__(None, None, None)
             store.close()
             if backend == "postgresql":
