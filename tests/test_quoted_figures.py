@@ -37,7 +37,10 @@ def rolling_quotes() -> list[tuple[str, str]]:
         return figure(pymk[name]["precision@10"], pymk[name]["precision@10_ci"], digits)
 
     gain = r["ties"]["fitted_minus_best_single"]
-    lead = r["pymk"]["fitted_minus_best_single"]
+    lead = r["pymk"]["fitted_minus_best_structural"]
+    assert r["pymk"]["best_structural"] == "katz"
+    behind = r["pymk"]["fitted_minus"]["feature:new"]
+    dev = json.loads((RESULTS / "rolling_dev.json").read_text())["pymk"]["fitted_minus"]
     best = r["ties"]["best_single"]
     return [
         ("README.md", f"ROC AUC {auc('fitted')}, against {auc(best)} for {best} alone"),
@@ -55,6 +58,16 @@ def rolling_quotes() -> list[tuple[str, str]]:
             f"ahead of Katz by {figure(lead['precision@10'], lead['ci'], 3, True)}",
         ),
         ("docs/scale.md", f"precision@10 is {p10('fitted', 3)}"),
+        ("README.md", f"in the last 30 days, {p10('feature:new', 3)} (fitted minus it"),
+        ("docs/opportunities.md", f"in the last 30 days rank at {p10('feature:new', 3)}"),
+        *(
+            (path, f"minus it {figure(behind['precision@10'], behind['ci'], 4, True)}")
+            for path in ("README.md", "docs/opportunities.md")
+        ),
+        *(
+            (path, figure(dev["feature:new"]["precision@10"], dev["feature:new"]["ci"], 4, True))
+            for path in ("README.md", "docs/opportunities.md")
+        ),
         ("README.md", f"ahead of {best} by {figure(gain['auc'], gain['ci'], 3, True)}"),
         *class_quotes(r["classes"]),
         ("docs/scale.md", f"heuristic's {p10('previous default', 4)}"),
@@ -171,15 +184,24 @@ def test_the_commands_give_the_evaluated_figures():
 
 def test_the_rolling_results_hold_every_baseline_the_evaluation_promises():
     """Tie persistence beside the count, recency, the decayed count and random;
-    people you may know beside RA, AA, Katz, common neighbours and random; both with
-    intervals."""
+    people you may know beside RA, AA, Katz, common neighbours, random and each
+    single input of the ranker (the candidate's new contacts, activity, ...); both
+    with intervals."""
     r = json.loads((RESULTS / "rolling.json").read_text())
     ties, pymk = r["ties"]["pooled"], r["pymk"]["pooled"]
     for name in ("fitted", "default model", "count", "recency", "decayed count", "random"):
         assert len(ties[name]["ci"]) == 2, name
     assert ties["random"]["ci"][0] < 0.5 < ties["random"]["ci"][1]
-    for name in ("fitted", "ra", "aa", "katz", "cn", "random"):
+    singles = ("jaccard", "places", "new", "active", "idle", "degree", "age")
+    for name in ("fitted", "ra", "aa", "katz", "cn", "random", *(f"feature:{n}" for n in singles)):
         assert len(pymk[name]["precision@10_ci"]) == 2, name
+    # every single method, paired against the fitted ranker with the same draw
+    assert set(r["pymk"]["fitted_minus"]) == set(pymk) - {"fitted"}
+    best = r["pymk"]["best_single"]
+    assert best == max(
+        (m for m in pymk if m not in ("fitted", "random")), key=lambda m: pymk[m]["precision@10"]
+    )
+    assert r["pymk"]["fitted_minus_best_single"] == r["pymk"]["fitted_minus"][best]
 
 
 def test_the_rolling_results_hold_strong_and_weak_beside_every_baseline():
