@@ -223,8 +223,9 @@ def _scored(
     yet compared with the fit is compared (the verdict kept with them). Pages
     and the API never fit (:mod:`weakties.service.models`)."""
     from weakties.service.models import compare, fitted_for
+    from weakties.ties.learned import LearnedScores
     from weakties.ties.model import DEFAULT
-    from weakties.ties.strength import choose_model, score_ties
+    from weakties.ties.strength import choose_model, fit_serves, score_ties
 
     when = who.as_of or r.now
     choice = choose_model(r, who.member_id, when)
@@ -250,6 +251,11 @@ def _scored(
             scores = score_ties(
                 r, as_of=who.as_of, all_pairs=all_pairs, fitted=fitted, history=history
             )
+            # the reason is that of the model that scored: the fit just made (kept
+            # or not: a past date's is not, and a second choice would not see it),
+            # else — the fit has no tie model — the priors, as chosen now
+            if isinstance(scores, LearnedScores):
+                return scores, fit_serves(fitted)
             return scores, choose_model(r, who.member_id, when).reason
     return score_ties(r, as_of=who.as_of, all_pairs=all_pairs), choice.reason
 

@@ -841,10 +841,27 @@ def learned_scores(
     every model's scores by the same rule."""
     if fitted.ties is None:
         return None
+    keys = pair_key(scores.table.a, scores.table.b)
+    if not keys.size:
+        # no pair to read (a viewer with no trace before the date): the fit still
+        # is the model that scores, so the list and its reason name it
+        return LearnedScores(
+            scores.table,
+            scores.score,
+            scores.classes,
+            scores.model,
+            scores.as_of,
+            scores.ego,
+            None,
+            fitted,
+            base=scores,
+            fitted=fitted.ties,
+            rows=np.full(0, -1, dtype=np.int64),
+            name=FITTED_MODEL.format(date=fitted.date),
+        )
     when = scores.as_of.replace(tzinfo=dt.UTC).timestamp()
     net = network_at(history.traces.conversations(), when, ties=history.ties)
     x = tie_features(net)
-    keys = pair_key(scores.table.a, scores.table.b)
     if net.keys.size and keys.size:
         pos = np.minimum(np.searchsorted(net.keys, keys), net.keys.size - 1)
         rows = np.where(net.keys[pos] == keys, pos, -1)

@@ -127,6 +127,13 @@ class ModelChoice:
         return self.prior.name != DEFAULT.name
 
 
+def fit_serves(fitted: FittedModels) -> str:
+    """Why a fit on the member's history scores their ties when they made no
+    calibration: the one wording for :func:`choose_model` and for a fit made
+    for the date by ``weakties ties`` (not kept for a past date)."""
+    return f"the fit on the history to {fitted.date} serves the date; no calibration"
+
+
 def choose_model(
     reader: Reader, member: int | None = None, when: dt.datetime | None = None
 ) -> ModelChoice:
@@ -167,11 +174,7 @@ def choose_model(
     if prior.name == DEFAULT.name:
         if fitted is None:
             return ModelChoice(prior, reason=f"the documented priors: {none}")
-        return ModelChoice(
-            prior,
-            fitted,
-            reason=f"the fit on the history to {fitted.date} serves the date; no calibration",
-        )
+        return ModelChoice(prior, fitted, reason=fit_serves(fitted))
     if fitted is None:
         return ModelChoice(prior, reason=f"the calibration: {none}")
     verdict = kept_verdict(reader, member, prior, fitted)
@@ -450,7 +453,7 @@ def score_ties(
     score = chosen.score(table)
     classes = chosen.classify(table, score)
     scores = TieScores(table, score, classes, chosen, when, ego)
-    if fitted is not None and fitted.ties is not None and history is not None and len(table):
+    if fitted is not None and fitted.ties is not None and history is not None:
         from weakties.ties.learned import learned_scores
 
         found = learned_scores(scores, fitted, history)
