@@ -200,3 +200,53 @@ def test_two_logs_identifiers_stay_apart(store):
             ids.append(pid)
         assert operator_reader(conn).labels(ids) == {ids[0]: "hr:17", ids[1]: "crm:17"}
         assert operator_reader(conn).labels(ids[:1]) == {ids[0]: "17"}  # as written when alone
+
+
+def test_a_place_the_method_did_not_read_is_context_after_its_reasons(store, tmp_path):
+    """Katz's index reads the contacts' ties only: an organisation the two share
+    is said after the reasons that raised the score, as not part of the ranking;
+    the former default, which reads places, gives it as a reason."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from tests.support import connections, url, write_files
+    from weakties.ingest.linkedin.importer import import_linkedin
+    from weakties.model.tables import Organization, Person, Position, Tie
+    from weakties.opportunity.suggest import suggest_for
+
+    mine = [["Ann", "Lee", url("ann"), "", "Acme", "CTO", "01 Jan 2020"]]
+    import_linkedin(
+        store, write_files(tmp_path / "me", {"Connections.csv": connections(mine)}), "me"
+    )
+    with store.engine.begin() as conn:
+        me = viewer_of(conn, "me")
+        ann = reader(conn, me).find_person(url("ann"))
+        acme = conn.execute(select(Organization.id).where(Organization.name == "Acme")).scalar()
+        bob = conn.execute(
+            insert(Person).values(display_name="Bob Stone", name_key="bob stone")
+        ).inserted_primary_key[0]
+        a, b = sorted((ann, bob))
+        conn.execute(
+            insert(Tie).values(
+                person_a_id=a, person_b_id=b, source="manual",
+                asserted_by=me.member_id, since=dt.datetime(2021, 3, 1),
+            )
+        )  # fmt: skip
+        for pid in (me.person_id, bob):
+            conn.execute(
+                insert(Position).values(
+                    person_id=pid,
+                    organization_id=acme,
+                    kind="job",
+                    source="manual",
+                    natural_key=f"test:{pid}",
+                    asserted_by=me.member_id,
+                )
+            )
+        katz = suggest_for(reader(conn, me), method="katz")
+        former = suggest_for(reader(conn, me), method="weakties")
+    assert [r["why"] for r in katz] == [
+        "1 mutual contact (Ann Lee); also at Acme (not part of the ranking)"
+    ]
+    assert [r["why"] for r in former] == ["1 mutual contact (Ann Lee); also at Acme"]

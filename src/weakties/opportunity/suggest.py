@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHODS",
+    "NOT_RANKED",
+    "PLACE_METHODS",
     "LinkData",
     "link_data_from_store",
     "score_rows",
@@ -49,6 +51,11 @@ __all__ = [
 ]
 
 METHODS = ("weakties", "ra", "aa", "cn", "katz")
+#: the methods whose score reads the organisations two people share (the others
+#: read the contacts' ties only)
+PLACE_METHODS = frozenset({"weakties"})
+#: said of a fact a suggestion's reasons give that its method did not read
+NOT_RANKED = "(not part of the ranking)"
 KATZ_BETA = 0.05
 ORG_WEIGHT = 2.0
 KATZ_WEIGHT = 1e-3
@@ -222,7 +229,10 @@ def suggest_for(
     method: str = "weakties",
     as_of: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """The viewer's suggestions among the people they may see, explained."""
+    """The viewer's suggestions among the people they may see, explained: the
+    reasons that raised the score first (contacts in common; places shared, for a
+    method that reads them), then, for a method that does not read places, the
+    organisations the two share as context, marked :data:`NOT_RANKED`."""
     viewer = reader.scope.person_id
     if viewer is None:
         raise ValueError("suggestions are a member's: give a member's reader")
@@ -251,10 +261,15 @@ def suggest_for(
             reasons.append(
                 f"{len(mutual)} mutual contact{'s' if len(mutual) != 1 else ''} ({sample})"
             )
-        if shared.get(pid):
-            reasons.append("also at " + ", ".join(shared[pid][:3]))
+        at = ", ".join(shared.get(pid, [])[:3])
+        if at and method in PLACE_METHODS:
+            reasons.append("also at " + at)
         if not reasons:
             reasons.append("three steps away through your contacts' contacts")
+        if at and method not in PLACE_METHODS:
+            # what the two have in common that the method did not read: said, after
+            # the reasons that raised the score, as context only
+            reasons.append(f"also at {at} {NOT_RANKED}")
         out.append(
             {
                 "id": pid,
