@@ -179,6 +179,7 @@ def invocations(n: dict[str, int]) -> dict[str, list[tuple[str, ...]]]:
         "ties calibrate": [("ties", "calibrate")],
         "ties infer": [("ties", "infer")],
         "model fit": [("model", "fit")],
+        "model show": [("model", "show")],
         "asks": [("asks",)],
         "target": [("target",)],
         "etiquette": [("etiquette",)],
