@@ -476,13 +476,22 @@ def load(
                     else:
                         errors.append(status)
                 later = section_of(answer) if status == 200 else None
+                if status == 200 and later is None:
+                    with lock:  # a visit whose page held its section: the page alone
+                        visits.append(elapsed)
                 if later is not None:
                     t1 = time.perf_counter()
                     try:
                         part = c.get(later, headers=HTMX)
-                        done: int | str = 200 if section_done(part) else part.status_code
-                        if done == 200 and part.status_code != 200:
-                            done = f"{part.status_code} without the section"
+                        done: int | str = 200
+                        if not section_done(part):
+                            # a 200 that is not the worked-out section (a sign-in
+                            # page, a section still busy) is an error, not a success
+                            done = (
+                                "200 without the section"
+                                if part.status_code == 200
+                                else part.status_code
+                            )
                     except httpx.TimeoutException:
                         done = "timeout"
                     except httpx.TransportError as exc:
@@ -506,7 +515,7 @@ def load(
             th.join()
         wall = time.perf_counter() - started
         results[name] = _row(latencies, errors, wall, resent=len(resent), unsent=todo[0])
-        if sections or section_errors:
+        if sections or section_errors:  # the visits of every answered page
             results[f"{name}, its section `/introducers?…`"] = _row(sections, section_errors, wall)
             results[f"{name}, then its section: the visit"] = _row(visits, section_errors, wall)
     return results
