@@ -1,5 +1,6 @@
-"""``import interactions --message COL``: rows sharing a message id are one message
-to several recipients, and its group size counts (e-mail corpora come that way)."""
+"""``import interactions --message COL``: rows sharing a message id (a sender, a
+timestamp) are one message to several recipients wherever they are in the file, and
+its group size counts (e-mail corpora come that way)."""
 
 import sqlite3
 
@@ -44,12 +45,33 @@ def test_rows_of_one_message_make_a_group(store, tmp_path, db_path):
         # the same recipient twice in one message: one recipient, two traces
         ("bob", "ann", 1, "m3"),
         ("bob", "ann", 1, "m3"),
-        # the id again further down: another sending, on its own
+        # the id again at another time: another sending, on its own
         ("ann", "bob", 1, "m1"),
     ]
     again = load(store, path, message="id")
     assert again.added.get("interaction", 0) == 0
     assert len(rows(db_path)) == 7
+
+
+def test_a_message_is_its_rows_wherever_they_are_in_the_file(store, tmp_path, db_path):
+    """The rows of one message (its id, sender and timestamp) need not be next to
+    each other: the file shuffled gives every row the same size and conversation as
+    the file in order, and imports the same traces."""
+    header, *lines = LOG.splitlines()
+    shuffled = tmp_path / "shuffled.csv"
+    # m1's three rows apart, m3's two apart, the later m1 between them
+    order = [0, 3, 6, 1, 4, 2, 5]
+    shuffled.write_text("\n".join([header, *(lines[i] for i in order)]) + "\n")
+    load(store, shuffled, message="id")
+    assert rows(db_path) == [
+        ("ann", "bob", 3, "m1"),
+        ("ann", "cy", 3, "m1"),
+        ("ann", "dee", 3, "m1"),
+        ("ann", "bob", 1, "m2"),
+        ("bob", "ann", 1, "m3"),
+        ("bob", "ann", 1, "m3"),
+        ("ann", "bob", 1, "m1"),
+    ]
 
 
 def test_without_the_option_every_row_is_its_own_message(store, tmp_path, db_path):

@@ -138,8 +138,9 @@ def interactions(
         str | None,
         typer.Option(
             metavar="COL",
-            help="A message id column: consecutive rows sharing it are one message to "
-            "several recipients (its group size counts).",
+            help="A message id column: the rows sharing it, the sender and the timestamp, "
+            "anywhere in the file, are one message to several recipients (its group size "
+            "counts).",
         ),
     ] = None,
     member: OptionalMember = None,

@@ -35,12 +35,13 @@ epoch (``20240301`` is a day of 1970). Anything else stops the import with an
 
 **Interactions**: each row is one ``message`` from sender to recipient, channel the
 ``--channel`` column's value or ``log``. Self-messages are skipped and counted.
-With ``--message COL``, consecutive rows sharing a message id are one message to
-several recipients (e-mail corpora list one row per recipient): each row is
-then a trace of that message, its conversation the id, and its group size the
-number of different recipients — so that a message to forty people weighs as a
-group message. Rows of one id are expected together, as such logs write them;
-the same id further down the file is another sending.
+With ``--message COL``, the rows sharing a message id, sender and timestamp are one
+message to several recipients (e-mail corpora list one row per recipient),
+wherever they are in the file: each row is then a trace of that message, its
+conversation the id, and its group size the number of different recipients —
+so that a message to forty people weighs as a group message. The sizes are
+counted in a first pass over the file (one entry per message). The same id
+with another timestamp or sender is another sending.
 Identical rows are as many messages: the n-th copy of a row gets its own key, and
 the file's version in the summary says how many repeats there were (``whitespace,
 no header, 37 repeats``). Importing the same file again with the same options adds
@@ -483,6 +484,31 @@ class _Unsorted(Exception):
     """The log is not in time order: read it again counting repeats over the whole file."""
 
 
+def _message_sizes(source: SourceFile, spec: LogSpec) -> dict[tuple[str, str, str], int]:
+    """With ``--message``: the number of different recipients of each message — the
+    rows sharing its id, sender and timestamp (as written), wherever they are in the
+    file — read in a first pass over it (one entry per message)."""
+    layout, rows, text = read_rows(source, spec)
+    origin = source.origin
+    first: dict[tuple[str, str, str], str] = {}  # a message's first recipient
+    more: dict[tuple[str, str, str], set[str]] = {}  # of messages to several
+    with text:
+        for line, cells in rows:
+            sender = _cell(layout, cells, "sender", line, origin)
+            recipient = _cell(layout, cells, "recipient", line, origin)
+            if not sender or not recipient or sender == recipient:
+                continue  # skipped by the import too
+            key = (
+                _cell(layout, cells, "message", line, origin),
+                sender,
+                _cell(layout, cells, "timestamp", line, origin),
+            )
+            seen = first.setdefault(key, recipient)
+            if seen != recipient:
+                more.setdefault(key, {seen}).add(recipient)
+    return {key: len(more[key]) if key in more else 1 for key in first}
+
+
 def _log_rows(
     ctx: ImportContext, source: SourceFile, spec: LogSpec, report: FileReport, *, in_order: bool
 ) -> str:
@@ -491,24 +517,8 @@ def _log_rows(
     people = Identifiers(ctx, spec.namespace)
     has_channel = "channel" in layout.index
     has_message = "message" in layout.index
-    # with --message: the rows of the message being read, written once it ends
-    sending: list[tuple[int, int, dt.datetime, tuple[object, ...], str]] = []
-    sending_id: str | None = None
-
-    def send() -> None:
-        size = len({b for _, b, *_ in sending})
-        for a, b, when, key, channel in sending:
-            ctx.interaction(
-                "message",
-                a,
-                b,
-                when,
-                key=key,
-                channel=channel,
-                group_size=size,
-                conversation=people.prefix + str(sending_id),
-            )
-        sending.clear()
+    # with --message: each message's size, from a first pass over the file
+    sizes = _message_sizes(source, spec) if has_message else {}
 
     seen: dict[Any, int] = {}
     moment: dt.datetime | None = None
@@ -581,15 +591,20 @@ def _log_rows(
                     occurrence,
                 )
                 if has_message:
-                    if message != sending_id:
-                        send()
-                        sending_id = message
-                    sending.append((a, b, when, (*key, message), channel))
+                    ctx.interaction(
+                        "message",
+                        a,
+                        b,
+                        when,
+                        key=(*key, message),
+                        channel=channel,
+                        group_size=sizes.get((message, sender, stamp), 1),
+                        conversation=people.prefix + message,
+                    )
                 else:
                     ctx.interaction("message", a, b, when, key=key, channel=channel)
                 report.traces += 1
                 ctx.tick()
-    send()
     # Not a skip: identical rows are kept. Said in the version, the one free text.
     return layout.version + (f", {repeats} repeats" if repeats else "")
 
@@ -750,8 +765,8 @@ def import_interactions(
     sender, recipient, timestamp, channel
         Columns: header names, or positions (1-based; 0-based when one is 0).
     message
-        A message id column: consecutive rows sharing it are one message to
-        several recipients.
+        A message id column: the rows sharing it, the sender and the timestamp,
+        anywhere in the file, are one message to several recipients.
     member
         Whose data it is; default ``$WEAKTIES_MEMBER``, the first member, or ``owner``.
     namespace
