@@ -101,7 +101,7 @@ def score_sum(why: dict[str, Any], top: int | None = None) -> str:
 
 
 def _push(value: float) -> str:
-    return f"{value:+.2f}".replace("-", "−")
+    return signed_push(value).lstrip()
 
 
 def format_line(strong_from: float) -> str:

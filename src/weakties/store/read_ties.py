@@ -7,7 +7,7 @@ Every method filters through :meth:`ReaderBase.tie_visible` (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -355,23 +355,34 @@ class TieReads(ReaderBase):
         """Which of ``pairs`` (person ids, either order) hold a tie of one of
         ``sources`` that the scope may name, active (at ``as_of`` if given, as
         :meth:`tie_rows` reads them); each found pair as ``(smaller, larger)``."""
+        rows = self._pair_rows(pairs, (), Tie.source.in_(list(sources)), _standing(as_of))
+        return {pair for pair, _ in rows}
+
+    def _pair_rows(
+        self, pairs: Iterable[tuple[int, int]], columns: tuple[Any, ...], *conditions: Any
+    ) -> Iterator[tuple[tuple[int, int], tuple[Any, ...]]]:
+        """The tie rows of ``pairs`` (person ids, either order) meeting ``conditions``
+        that the scope may name: each as its pair ``(smaller, larger)`` and its
+        ``columns``, read 200 pairs at a time."""
         wanted = sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b})
-        found: set[tuple[int, int]] = set()
+        asked = set(wanted)
         for start in range(0, len(wanted), 200):
             part = wanted[start : start + 200]
             query = self.where(
-                select(Tie.person_a_id, Tie.person_b_id).where(
+                select(Tie.person_a_id, Tie.person_b_id, *columns).where(
                     # by the first end's index, both ends among the pairs' (a row
-                    # value IN list is read by a scan of every tie on SQLite)
+                    # value IN list is read by a scan of every tie on SQLite): the
+                    # rows of other pairs of these people are left out below
                     Tie.person_a_id.in_(sorted({a for a, _ in part})),
                     Tie.person_b_id.in_(sorted({b for _, b in part})),
-                    Tie.source.in_(list(sources)),
-                    _standing(as_of),
+                    *conditions,
                 ),
                 self.tie_visible("names"),
             )
-            found.update((int(a), int(b)) for a, b in self.conn.execute(query))
-        return found & set(wanted)
+            for a, b, *rest in self.conn.execute(query):
+                pair = (int(a), int(b))
+                if pair in asked:
+                    yield pair, tuple(rest)
 
     def first_degree(self) -> set[int]:
         """The viewer's contacts: persons with an active, visible social tie to them."""
@@ -684,23 +695,13 @@ class TieReads(ReaderBase):
         """:meth:`pair_ties` of each of ``pairs`` (person ids, either order), keyed
         ``(smaller, larger)``, in one read per 200 pairs instead of one per pair
         (the ties of the paths a page explains: some forty reads before)."""
-        wanted = sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b})
-        found: dict[tuple[int, int], list[tuple[str, dt.datetime | None]]] = {p: [] for p in wanted}
-        for start in range(0, len(wanted), 200):
-            part = wanted[start : start + 200]
-            query = self.where(
-                select(Tie.person_a_id, Tie.person_b_id, Tie.source, Tie.since).where(
-                    # by the first end's index, both ends among the pairs' (as tied_pairs)
-                    Tie.person_a_id.in_(sorted({a for a, _ in part})),
-                    Tie.person_b_id.in_(sorted({b for _, b in part})),
-                    Tie.ended_at.is_(None),
-                ),
-                self.tie_visible("names"),
-            )
-            for a, b, source, since in self.conn.execute(query):
-                kept = found.get((int(a), int(b)))
-                if kept is not None:
-                    kept.append((source, since))
+        found: dict[tuple[int, int], list[tuple[str, dt.datetime | None]]] = {
+            (min(a, b), max(a, b)): [] for a, b in pairs if a != b
+        }
+        for pair, (source, since) in self._pair_rows(
+            found, (Tie.source, Tie.since), Tie.ended_at.is_(None)
+        ):
+            found[pair].append((source, since))
         return found
 
     def person_ties(self, pid: int) -> list[Any]:
