@@ -510,15 +510,19 @@ def _message_sizes(source: SourceFile, spec: LogSpec) -> dict[tuple[str, str, st
 
 
 def _log_rows(
-    ctx: ImportContext, source: SourceFile, spec: LogSpec, report: FileReport, *, in_order: bool
+    ctx: ImportContext,
+    source: SourceFile,
+    spec: LogSpec,
+    report: FileReport,
+    sizes: dict[tuple[str, str, str], int],
+    *,
+    in_order: bool,
 ) -> str:
     layout, rows, text = read_rows(source, spec)
     origin = source.origin
     people = Identifiers(ctx, spec.namespace)
     has_channel = "channel" in layout.index
     has_message = "message" in layout.index
-    # with --message: each message's size, from a first pass over the file
-    sizes = _message_sizes(source, spec) if has_message else {}
 
     seen: dict[Any, int] = {}
     moment: dt.datetime | None = None
@@ -613,13 +617,16 @@ def _interactions_job(
     source: SourceFile, spec: LogSpec
 ) -> Callable[[ImportContext, FileReport], str]:
     def run(ctx: ImportContext, report: FileReport) -> str:
+        # with --message: each message's size, from a first pass over the file (once,
+        # also when the file is read a second time for being out of time order)
+        sizes = _message_sizes(source, spec) if "message" in spec.columns else {}
         try:
-            return _log_rows(ctx, source, spec, report, in_order=True)
+            return _log_rows(ctx, source, spec, report, sizes, in_order=True)
         except _Unsorted:
             # What was queued so far has the same keys on the second reading.
             report.rows = report.traces = 0
             report.skipped.clear()
-            return _log_rows(ctx, source, spec, report, in_order=False)
+            return _log_rows(ctx, source, spec, report, sizes, in_order=False)
 
     return run
 
