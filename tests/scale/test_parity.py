@@ -11,7 +11,9 @@ In that world one member keeps a fit (``weakties model fit``): the operator's
 run still scores with the priors, as the embedded engine scores the operator's
 view; the member's own export, run through the batch's ties job, is scored with
 the fit where it reads a pair — its inputs, scores, classes and model names
-equal to the embedded engine's.
+equal to the embedded engine's. The fit has a ranker: the member's export run
+through the batch's suggest job ranks with it — the same candidates with the
+same features to 1e-9 as the embedded ranker, and everyone's same top 10.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ import pytest
 
 from tests.support import fit_on_short_history
 from weakties import service
+from weakties.opportunity.pymk_model import PYMK_FEATURES
 from weakties.scale import embedded, runs
 from weakties.scale.batch import run_batch
 from weakties.scale.fitted import FIT_FEATURES
+from weakties.scale.ranker import candidate_features
+from weakties.scale.source import load_source
 from weakties.scale.ties import FEATURES
 from weakties.service import models
 from weakties.service.context import reader, viewer
@@ -40,8 +45,10 @@ pq = pytest.importorskip("pyarrow.parquet")
 
 @pytest.fixture(scope="module", autouse=True)
 def _short_history():
-    """The demo world is a shorter history than a fit needs: see fit_on_short_history."""
-    with fit_on_short_history():
+    """The demo world is a shorter history than a fit needs: see fit_on_short_history
+    (the member has one distinct new pair in the past periods: the ranker is
+    fitted on it, a fit that weighs every feature but two all the same)."""
+    with fit_on_short_history(pymk=1):
         yield
 
 
@@ -54,6 +61,7 @@ def world(tmp_path_factory, spark):
     with store.engine.begin() as conn:
         kept = models.fit(conn, viewer(conn, "you"))
         assert kept.kept and kept.ties.fitted, kept.ties.note
+        assert kept.suggestions.fitted, kept.suggestions.note
     with service.transaction(store) as conn:
         export(conn, service.operator(conn), "parquet", folder / "export")
         r = reader(conn, service.operator(conn))
@@ -63,10 +71,18 @@ def world(tmp_path_factory, spark):
         me = viewer(conn, "you")
         export(conn, me, "parquet", folder / "mine")
         mine = embedded.tie_scores(reader(conn, me))
+        ranking = embedded.ranker_suggestions(reader(conn, me))
+        assert ranking is not None
     result = run_batch("all", str(folder / "export"), str(folder / "out"), spark=spark)
-    # the member's export: the ties job only (the fit changes nothing else the batch computes)
+    # the member's export: the jobs the fit changes (reach reads the same scores)
     fitted = run_batch("ties", str(folder / "mine"), str(folder / "out-mine"), spark=spark)
+    ranked = run_batch("suggest", str(folder / "mine"), str(folder / "out-mine"), spark=spark)
+    source = load_source(spark, str(folder / "mine"))
+    candidates = candidate_features(source, source.now).collect()
     yield {
+        "ranking": ranking,
+        "ranked": ranked,
+        "candidates": candidates,
         "mine": mine,
         "fitted": fitted,
         "folder": folder,
@@ -254,3 +270,59 @@ def test_the_reference_is_what_ties_all_shows(world):
         assert pair.model == name
         assert pair.klass == str(want.classes[want.table.index_of(pair.a_id, pair.b_id)])
         assert pair.score == pytest.approx(round(score, 4), abs=1e-12)
+
+
+def test_the_members_run_ranks_with_their_ranker_the_same_candidates(world):
+    """Every candidate of every person (within three steps or sharing a place,
+    not a neighbour) with every feature of the ranker, equal to the embedded
+    ranker's to 1e-9 (idleness and age infinite alike for people only tied)."""
+    want = world["ranking"]
+    people = want.people
+    expected = {
+        (int(people[a]), int(people[b])): i
+        for i, (a, b) in enumerate(zip(want.u.tolist(), want.v.tolist(), strict=True))
+    }
+    got = {(r["u"], r["v"]): r for r in world["candidates"]}
+    assert set(got) == set(expected)
+    assert len(expected) > 5_000
+    order = [expected[k] for k in got]
+    for name in PYMK_FEATURES:
+        mine = np.array([r[name] for r in got.values()], dtype=np.float64)
+        theirs = want.x[name][order]
+        with np.errstate(invalid="ignore"):  # infinite idleness and age: equal, not close
+            same = (mine == theirs) | (np.abs(mine - theirs) <= 1e-9)
+        assert same.all(), (name, mine[~same][:5], theirs[~same][:5])
+        # a feature constant on both sides would prove nothing
+        assert np.nanstd(theirs[np.isfinite(theirs)]) > 0, name
+
+
+def test_the_members_run_has_their_rankers_top_10(world):
+    result = world["ranked"]
+    assert result.capped == {"people": 0, "places": 0}
+    assert "ranker fitted on the history of you" in result.models["suggest"]
+    rows = pq.read_table(
+        runs.run_folder(world["folder"] / "out-mine", result.run_id) / "suggest"
+    ).to_pylist()
+    got: dict[int, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: (r["person"], r["rank"])):
+        got.setdefault(r["person"], []).append(r)
+    want = world["ranking"].top
+    assert set(got) == set(want) and len(want) > 150
+    for person, expected in want.items():
+        mine = got[person]
+        assert [r["candidate"] for r in mine] == [c for c, *_ in expected], person
+        assert [r["mutual"] for r in mine] == [m for _, _, m, _ in expected], person
+        for r, (_c, score, _m, x) in zip(mine, expected, strict=True):
+            assert math.isclose(r["score"], score, abs_tol=1e-9), person
+            assert all(r[f"pymk_{k}"] == pytest.approx(v, abs=1e-9) for k, v in x.items())
+    # the ranker, not the heuristic: the operator's lists of the same people differ
+    heuristic = world["suggestions"]
+    assert any(
+        [c for c, *_ in want[p]] != [c for c, *_ in heuristic[p]]
+        for p in set(want) & set(heuristic)
+    )
+    # served with the fit's date, which the server says
+    state = runs.current(world["folder"] / "out-mine")
+    assert (
+        state is not None and state["results"]["suggest"]["ranker"] == world["mine"].scores.fit.date
+    )

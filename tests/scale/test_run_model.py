@@ -7,8 +7,11 @@ import datetime as dt
 import json
 
 import numpy as np
+import pytest
 
+from weakties.errors import InputError
 from weakties.scale.fitted import run_model
+from weakties.scale.ranker import person_column, run_ranker
 from weakties.scale.source import Source
 from weakties.ties.fit import AdditiveModel, Shape
 from weakties.ties.learned import FittedModels
@@ -17,10 +20,14 @@ from weakties.ties.model import DEFAULT, TieModel
 FIT_DAY = dt.datetime(2024, 12, 2)
 
 
-def _fit(evidence: bool = False) -> dict:
+def _fit(evidence: bool = False, ranker: bool = False) -> dict:
     shape = Shape("n30", "log1p", np.array([0.0, 1.0]), np.array([1.5]), 1, 0.5)
+    cn = Shape("cn", "log1p", np.array([0.0, 1.0]), np.array([0.5]), 1, 0.1)
     fit = FittedModels(
-        FIT_DAY.replace(tzinfo=dt.UTC).timestamp(), 30.0, AdditiveModel(-1.0, {"n30": shape}), None
+        FIT_DAY.replace(tzinfo=dt.UTC).timestamp(),
+        30.0,
+        AdditiveModel(-1.0, {"n30": shape}),
+        AdditiveModel(-2.0, {"cn": cn}) if ranker else None,
     )
     if evidence:
         fit.summary["evidence"] = {"labels": 2, "introductions": 0, "digest": "abc"}
@@ -62,3 +69,36 @@ def test_a_calibration_wins():
     prior, fit, words = run_model(source, FIT_DAY)
     assert fit is None and prior.name == "calibrated for you"
     assert prior.weights["recency"] == -2.0 and "calibration" in words
+
+
+def _ranked(fit: dict | None, *, present: dt.datetime = FIT_DAY) -> Source:
+    source = _source(None)
+    source.ranker, source.present = fit, present
+    return source
+
+
+def test_the_run_ranks_with_the_members_ranker_while_it_serves_the_date():
+    source = _ranked(_fit(ranker=True))
+    for days in (0, 29):
+        fit, words = run_ranker(source, FIT_DAY + dt.timedelta(days=days))
+        assert fit is not None and fit.pymk is not None and "2024-12-02" in words
+    for when in (FIT_DAY + dt.timedelta(days=31), FIT_DAY - dt.timedelta(days=1)):
+        fit, words = run_ranker(source, when)
+        assert fit is None and "does not serve" in words
+
+
+def test_no_ranker_without_one_kept_nor_before_the_export():
+    assert run_ranker(_ranked(None), FIT_DAY)[0] is None
+    assert run_ranker(_ranked(_fit()), FIT_DAY)[0] is None  # a fit with no ranker
+    later = _ranked(_fit(ranker=True), present=FIT_DAY + dt.timedelta(days=3))
+    fit, words = run_ranker(later, FIT_DAY + dt.timedelta(days=1))
+    assert fit is None and "before the export" in words
+
+
+def test_each_side_of_a_persons_quantity_is_named():
+    assert person_column("active") == ("active", "v")
+    assert person_column("idle_min") == ("idle", "min")
+    assert person_column("age_max") == ("age", "max")
+    assert person_column("new_own") == ("new", "u")
+    with pytest.raises(InputError, match="does not compute"):
+        person_column("sunshine_min")

@@ -45,7 +45,7 @@ def _contacts(conn, person: int) -> set[int]:
     return {b if a == person else a for a, b in rows}
 
 
-def _write_run(out, rows, *, viewer="every member", operator=False, exported=None):
+def _write_run(out, rows, *, viewer="every member", operator=False, exported=None, ranker=None):
     run_id = runs.new_run(out)
     table = pa.table(
         {
@@ -69,6 +69,7 @@ def _write_run(out, rows, *, viewer="every member", operator=False, exported=Non
             "source_viewer": viewer,
             "source_operator": operator,
             "exported_at": exported or dt.datetime.now(dt.UTC).isoformat(),
+            "ranker": ranker,
         },
     )
     return run_id
@@ -97,6 +98,21 @@ def test_a_member_sharing_by_name_gets_the_batch_list_with_its_date(platform, tm
     # a candidate already connected is left out; the order is the batch's
     assert [s.id for s in found.suggestions] == [strangers[0], strangers[1]]
     assert found.suggestions[0].mutual_contacts == 3 and found.suggestions[0].name
+
+
+def test_a_run_ranked_by_the_members_fitted_ranker_says_so(platform, tmp_path):
+    _world, store = platform
+    me = person_id_of(0)
+    with service.transaction(store) as conn:
+        handle = _handle(conn, me)
+        stranger = next(p for p in range(1, 81) if p != me and p not in _contacts(conn, me))
+        _write_run(
+            tmp_path / "out", [(me, 1, stranger, 0.3, 0)], viewer=handle, ranker="2026-02-20"
+        )
+        found = batch_suggestions(conn, service.viewer(conn, handle), tmp_path / "out")
+    assert found.source == "batch" and [s.id for s in found.suggestions] == [stranger]
+    assert "ranked by the ranker fitted on your own history to 2026-02-20" in found.note
+    assert "heuristic" not in found.note
 
 
 def test_a_member_who_shares_nothing_gets_a_fresh_computation(platform, tmp_path):

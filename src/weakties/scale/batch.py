@@ -62,12 +62,13 @@ class BatchResult:
 #: model the embedded engine scores their ties with (their calibration, or the
 #: fit kept by ``weakties model fit`` that serves the date, applied by
 #: :mod:`weakties.scale.fitted`); the run says which (:func:`weakties.scale.fitted.run_model`).
-#: Suggestions: the heuristic, not the ranker fitted on a member's history
-#: (docs/scale.md).
+#: Suggestions: on a member's own export, the ranker fitted on their history
+#: when their kept fit has one that serves the date (:mod:`weakties.scale.ranker`);
+#: else the heuristic, which ranks worse (docs/scale.md).
 MODELS = {
     "ties": "the documented priors: the hand-set default tie model",
     "suggest": "the weakties heuristic (resource allocation, shared organisations, a little "
-    "Katz), not the ranker fitted on a member's history, which ranks better "
+    "Katz), not a ranker fitted on a member's history, which ranks better "
     "(precision@10 0.0060 vs 0.0249 on CollegeMsg's rolling splits)",
     "reach": "tie strengths scored with the run's tie model",
 }
@@ -153,19 +154,36 @@ def run_batch(
         with step("ties"):
             write("ties", scored())
         scores = session.read.parquet(str(folder / "ties"))
+    ranker, ranker_words = None, ""
     if "suggest" in wanted:
+        from weakties.scale import ranker as rank_job
         from weakties.scale.suggest import suggestions
 
+        ranker, ranker_words = rank_job.run_ranker(source, when)
         with step("suggest"):
-            found = suggestions(
-                source,
-                when,
-                top=top,
-                max_degree=max_degree,
-                max_place=max_place,
-                salt_above=salt_above,
-                capped=capped,
-            )
+            if ranker is not None and ranker.pymk is not None:
+                # the ranker's inputs, and the common neighbours said beside each
+                wanted_features = tuple(dict.fromkeys(["cn", *ranker.pymk.shapes]))
+                candidates = rank_job.candidate_features(
+                    source,
+                    when,
+                    features=wanted_features,
+                    max_degree=max_degree,
+                    max_place=max_place,
+                    salt_above=salt_above,
+                    capped=capped,
+                )
+                found = rank_job.ranked(candidates, ranker.pymk, top=top)
+            else:
+                found = suggestions(
+                    source,
+                    when,
+                    top=top,
+                    max_degree=max_degree,
+                    max_place=max_place,
+                    salt_above=salt_above,
+                    capped=capped,
+                )
             write("suggest", found)
     if "reach" in wanted:
         from weakties.scale.reach import reach
@@ -183,10 +201,17 @@ def run_batch(
         models["ties"] = tie_model
     if "reach" in models:
         models["reach"] = f"tie strengths scored with {tie_model}"
+    if "suggest" in models:
+        models["suggest"] = (
+            ranker_words if ranker is not None else f"{MODELS['suggest']} ({ranker_words})"
+        )
     manifest: dict[str, Any] = {
         "run": run_id,
         "job": job,
         "models": models,
+        # the date of the member's fit whose ranker ranked the suggestions (None:
+        # the heuristic), said where the suggestions are served
+        "ranker": None if ranker is None else ranker.date,
         "tables": sorted(rows),
         "rows": rows,
         "capped": capped,

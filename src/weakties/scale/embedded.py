@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from weakties.store.reader import Reader
     from weakties.ties.strength import TieScores
 
-__all__ = ["EmbeddedTies", "reach", "suggestions", "tie_scores"]
+__all__ = [
+    "EmbeddedRanking",
+    "EmbeddedTies",
+    "ranker_suggestions",
+    "reach",
+    "suggestions",
+    "tie_scores",
+]
 
 
 @dataclass
@@ -93,6 +100,55 @@ def suggestions(reader: Reader, *, top: int = 10) -> dict[int, list[tuple[int, f
             for c, s in zip(cols.tolist(), vals.tolist(), strict=True)
         ]
     return out
+
+
+@dataclass
+class EmbeddedRanking:
+    """The fitted ranker's work for every person of the network: every
+    candidate pair with its features, and each person's top list."""
+
+    people: np.ndarray  # person ids of the network's dense indices
+    u: np.ndarray  # every candidate pair, as dense indices
+    v: np.ndarray
+    x: dict[str, np.ndarray]
+    #: person -> [(candidate, score, mutual contacts, features)]
+    top: dict[int, list[tuple[int, float, int, dict[str, float]]]]
+
+
+def ranker_suggestions(reader: Reader, *, top: int = 10) -> EmbeddedRanking | None:
+    """Everyone's suggestions by the reader's member's fitted ranker, as
+    ``weakties suggest --all`` ranks them (the kept fit that serves the
+    reader's present, :func:`weakties.ties.learned.serving_fit`; the network and
+    places of :func:`weakties.ties.learned.read_history`); None when no kept
+    ranker serves."""
+    from weakties.opportunity.pymk_model import candidate_pairs, pair_features, places_at, rank
+    from weakties.ties.history import network_at
+    from weakties.ties.learned import read_history, serving_fit
+
+    fitted = serving_fit(reader)
+    if fitted is None or fitted.pymk is None:
+        return None
+    history = read_history(reader, reader.now, places=True)
+    net = network_at(history.traces.conversations(), history.when, ties=history.ties)
+    places = places_at(net, history.spans)
+    rows = np.arange(net.n)
+    u, v, katz = candidate_pairs(net, rows, places)
+    x = pair_features(net, u, v, katz=katz, places=places)
+    out: dict[int, list[tuple[int, float, int, dict[str, float]]]] = {}
+    for r, (cols, scores, feats) in zip(
+        rows.tolist(), rank(fitted.pymk, net, rows, top, places=places), strict=True
+    ):
+        if cols.size:
+            out[int(net.people[r])] = [
+                (
+                    int(net.people[c]),
+                    float(s),
+                    int(feats["cn"][j]),
+                    {k: float(val[j]) for k, val in feats.items()},
+                )
+                for j, (c, s) in enumerate(zip(cols.tolist(), scores.tolist(), strict=True))
+            ]
+    return EmbeddedRanking(net.people, u, v, x, out)
 
 
 def reach(

@@ -300,16 +300,22 @@ def _embeddedness(traces: Any, ties: Any, pairs: Any) -> Any:
     return p.select("a", "b", "deg_a", "deg_b").join(common, ["a", "b"], "left")
 
 
-def shape_sum(model: AdditiveModel) -> Any:
+def shape_sum(model: AdditiveModel, prefix: str = "fit_") -> Any:
     """``z`` of the additive model as one column expression over the columns
-    ``fit_<feature>`` (:meth:`weakties.ties.fit.AdditiveModel.z`)."""
+    ``<prefix><feature>`` (:meth:`weakties.ties.fit.AdditiveModel.z`)."""
     from pyspark.sql import functions as F
 
     z = F.lit(float(model.intercept))
     for name, shape in model.shapes.items():
-        x = F.col(f"fit_{name}")
-        # transform_value: NaN -> 0, then log1p of the non-negative part
-        x = F.when(F.isnan(x) | x.isNull(), 0.0).otherwise(x)
+        x = F.col(f"{prefix}{name}")
+        # transform_value: NaN -> 0, infinities -> +-1e9, then log1p of the
+        # non-negative part
+        x = (
+            F.when(F.isnan(x) | x.isNull(), 0.0)
+            .when(x == F.lit(float("inf")), 1e9)
+            .when(x == F.lit(float("-inf")), -1e9)
+            .otherwise(x)
+        )
         u = F.log1p(F.greatest(x, F.lit(0.0))) if shape.transform == "log1p" else x
         for lo, hi, rise in zip(
             shape.knots[:-1].tolist(), shape.knots[1:].tolist(), shape.rises.tolist(), strict=True

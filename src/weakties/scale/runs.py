@@ -95,6 +95,7 @@ def commit(output: Path, run_id: str, manifest: dict[str, Any]) -> dict[str, Any
             "source_viewer": manifest["source_viewer"],
             "source_operator": manifest["source_operator"],
             "exported_at": manifest.get("exported_at"),
+            "ranker": manifest.get("ranker"),
         }
     state["updated_at"] = manifest["finished_at"]
     fd, tmp = tempfile.mkstemp(prefix=".CURRENT.", dir=output)

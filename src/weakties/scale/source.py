@@ -40,6 +40,10 @@ class Source:
     tie_model: dict[str, Any] | None = None
     #: the data's present as exported (``now`` is the run's date, which may differ)
     present: dt.datetime | None = None
+    #: the member's kept fit whose ranker ``weakties suggest`` ranks with at the
+    #: export's present (:func:`weakties.service.export.ranker_choice`); None:
+    #: none serves (and for the operator's view, the shared view and JDBC)
+    ranker: dict[str, Any] | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self.tables[name]
@@ -84,6 +88,7 @@ def load_source(spark: Any, url: str, *, now: dt.datetime | None = None) -> Sour
         manifest.get("exported_at"),
         manifest.get("tie_model"),
         dt.datetime.fromisoformat(manifest["now"]),
+        manifest.get("ranker"),
     )
 
 

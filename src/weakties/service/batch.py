@@ -125,6 +125,7 @@ _RANKER = (
     "the batch's heuristic (shared contacts and places), less precise than the ranker "
     "fitted on your own history that `weakties suggest` uses when your history allows one"
 )
+_FITTED = "the ranker fitted on your own history to {date}, as `weakties suggest` ranks"
 
 
 def _served(
@@ -145,12 +146,14 @@ def _served(
         )
         out.append(Suggestion(pid, names.get(pid), round(float(row["score"]), 4), mutual, why))
     finished = str(entry["finished_at"])
+    # a run of the member's own export ranks with their fitted ranker when one served
+    ranker = _RANKER if not entry.get("ranker") else _FITTED.format(date=entry["ranker"])
     return ServedSuggestions(
         who.label,
         "batch",
         finished,
         str(entry["run"]),
         f"from the batch run of {finished[:10]} (data as of {str(entry['as_of'])[:10]}), "
-        f"ranked by {_RANKER}",
+        f"ranked by {ranker}",
         out,
     )

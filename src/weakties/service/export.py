@@ -11,7 +11,8 @@ the batch pipeline (:mod:`weakties.scale`).
   ``manifest.json`` (whose view, the data's present, row counts; for a
   member's Parquet export, ``tie_model``: their calibration or the kept fit
   that serves the present, which the batch scores with — see
-  :func:`tie_model_choice`). The batch pipeline reads the Parquet folder.
+  :func:`tie_model_choice`; ``ranker``: the kept fit whose ranker ranks their
+  suggestions, :func:`ranker_choice`). The batch pipeline reads the Parquet folder.
 - ``graphml`` / ``gexf``: one file, people as nodes (name, headline, industry,
   location, current employers) and the active ties as edges (their sources,
   earliest start, largest confidence). NetworkX reads the GraphML; Gephi opens
@@ -45,6 +46,7 @@ __all__ = [
     "MANIFEST",
     "ExportResult",
     "export",
+    "ranker_choice",
     "read_manifest",
     "tie_model_choice",
 ]
@@ -89,13 +91,35 @@ def tie_model_choice(reader: ExportReader, who: Viewer) -> dict[str, Any] | None
     return {"calibration": calibration, "fit": fit}
 
 
+def ranker_choice(reader: ExportReader, who: Viewer) -> dict[str, Any] | None:
+    """The member's kept fit that serves the export's present when it has a
+    ranker: what ``weakties suggest`` ranks the member's suggestions with
+    (:func:`weakties.ties.learned.serving_fit`, the same rule), for the batch
+    to rank with (:mod:`weakties.scale.ranker`). None for the operator and the
+    shared view (no member), and when no kept ranker serves: suggestions then
+    fall back as the embedded engine's do."""
+    if who.scope.member_id is None:
+        return None
+    from weakties.ties.learned import serving_fit
+
+    fitted = serving_fit(reader, who.scope.member_id, _present(who))
+    if fitted is None or fitted.pymk is None:
+        return None
+    found: dict[str, Any] = json.loads(fitted.to_json())
+    return found
+
+
 def _present(who: Viewer) -> dt.datetime:
     """The export's present as the manifest writes it (to the second)."""
     return dt.datetime.fromisoformat(who.when.isoformat(timespec="seconds"))
 
 
 def _manifest(
-    who: Viewer, counts: dict[str, int], fmt: str, tie_model: dict[str, Any] | None = None
+    who: Viewer,
+    counts: dict[str, int],
+    fmt: str,
+    tie_model: dict[str, Any] | None = None,
+    ranker: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     scope = who.scope
     return {
@@ -111,6 +135,8 @@ def _manifest(
         "tables": counts,
         # what scores the viewer's ties (None: the priors): the batch applies it
         "tie_model": tie_model,
+        # what ranks the viewer's suggestions (None: no fitted ranker serves)
+        "ranker": ranker,
     }
 
 
@@ -165,7 +191,8 @@ def export(
     try:
         # the batch reads Parquet: it scores with the model the viewer's ties have
         tie_model = tie_model_choice(reader, who) if fmt == "parquet" else None
-        _write(tables, counts, who, fmt, target, tie_model)
+        ranker = ranker_choice(reader, who) if fmt == "parquet" else None
+        _write(tables, counts, who, fmt, target, tie_model, ranker)
     except OSError as exc:
         # a full disk, a folder that cannot be written: one line, and nothing left
         # behind (what was written went to a temporary file or folder, removed)
@@ -182,6 +209,7 @@ def _write(
     fmt: str,
     target: Path,
     tie_model: dict[str, Any] | None = None,
+    ranker: dict[str, Any] | None = None,
 ) -> None:
     """Write the export beside ``target``, then rename it into place whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -192,7 +220,7 @@ def _write(
             for name, rows in tables.items():
                 writer(staging / f"{name}.{fmt}", name, rows)
             (staging / MANIFEST).write_text(
-                json.dumps(_manifest(who, counts, fmt, tie_model), indent=2) + "\n",
+                json.dumps(_manifest(who, counts, fmt, tie_model, ranker), indent=2) + "\n",
                 encoding="utf-8",
             )
             _swap_in(staging, target)
