@@ -85,3 +85,50 @@ def test_texts_matching_keeps_nothing_between_calls() -> None:
     assert texts_matching("energie", [(2, "autre chose")]) == set()
     assert texts_matching("", [(1, "énergie")]) == set()
     assert texts_matching("energie", []) == set()
+
+
+#: queries with a word that begins no word of TEXTS (the last one once the post
+#: "sans rapport" is deleted)
+ABSENT = ["hug", "data zzz", "ingenieux", "lyons", "2027", "rapport"]
+
+
+def test_a_word_no_text_begins_rules_the_query_out() -> None:
+    """:func:`~weakties.store.search_ddl.may_match` says no only where the index
+    matches nothing, and says it for a word that begins no indexed word; it reads
+    the index as it is (a deleted post's words are gone)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
+    from weakties.store.search_ddl import (
+        _sqlite_match,
+        connection_statements,
+        may_match,
+        query_words,
+    )
+
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    with engine.connect() as conn:
+        db = conn.connection.dbapi_connection
+        assert db is not None
+        for statement in connection_statements():  # as a new connection runs them
+            db.execute(statement)
+        db.execute("CREATE TABLE post (id INTEGER PRIMARY KEY, body TEXT)")
+        db.execute("CREATE TABLE job_posting (id INTEGER PRIMARY KEY, title TEXT, location TEXT)")
+        for statement in post_job_statements("sqlite"):
+            db.execute(statement)
+        db.executemany("INSERT INTO post (id, body) VALUES (?, ?)", list(enumerate(TEXTS, 1)))
+        db.execute("DELETE FROM post WHERE body = 'sans rapport'")
+
+        def indexed(query: str) -> set[int]:
+            match = _sqlite_match(query_words(query))
+            return {i for (i,) in db.execute(
+                "SELECT rowid FROM search_post WHERE search_post MATCH ?", (match,)
+            )}  # fmt: skip
+
+        ruled_out = []
+        for query in QUERIES + ABSENT:
+            if not may_match(conn, "post", query):
+                assert indexed(query) == set(), query
+                ruled_out.append(query)
+        assert ruled_out == ["rapport sans", *ABSENT]  # the deleted post's words too
+        assert may_match(conn, "job", "hug")  # only the posts' words are listed

@@ -81,7 +81,7 @@ from weakties.service.social import (
 )
 from weakties.store._base import one_of
 from weakties.store.reader import Reader
-from weakties.store.search_ddl import matches, texts_matching
+from weakties.store.search_ddl import matches, may_match, texts_matching
 
 __all__ = [
     "AUDIENCES",
@@ -840,10 +840,13 @@ def search_posts(
     the words with the index's own engine
     (:func:`~weakties.store.search_ddl.texts_matching`), until the page is full
     (:func:`_walk_newest`); when the words are too rare for a short walk to fill it,
-    the matches it did not reach are read from the index as before. Either way,
-    what a post must be to be shown is one condition, the same for every post."""
+    the matches it did not reach are read from the index as before. A word that
+    begins no word of any post (a name, in a million posts about topics) is known
+    from the index's list of its words first
+    (:func:`~weakties.store.search_ddl.may_match`), and nothing is walked. Either
+    way, what a post must be to be shown is one condition, the same for every post."""
     found = matches(conn, "post", query)
-    if found is None:
+    if found is None or not may_match(conn, "post", query):
         return []
     limit = min(max(limit, 1), 100)
     seen = visibility(conn, viewer)

@@ -42,6 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from weakties.store.errors import StoreError
+from weakties.store.search_ddl import connection_statements
 
 __all__ = [
     "BusyError",
@@ -483,6 +484,8 @@ def _sqlite_pragmas(read_only: bool) -> Callable[[Any, Any], None]:
             cursor.execute("PRAGMA synchronous=NORMAL")
         # 64 MiB of page cache: imports insert into indexes keyed by random hashes
         cursor.execute("PRAGMA cache_size=-65536")
+        for statement in connection_statements():
+            cursor.execute(statement)
         cursor.close()
 
     return on_connect

@@ -48,11 +48,13 @@ from weakties.model.identity import fold
 
 __all__ = [
     "VECTOR",
+    "connection_statements",
     "downgrade_statements",
     "match_orgs",
     "match_people",
     "match_people_named",
     "matches",
+    "may_match",
     "post_job_statements",
     "query_words",
     "spellings",
@@ -277,6 +279,53 @@ def texts_matching(query: str, texts: Iterable[tuple[int, str | None]]) -> set[i
     finally:
         db.execute("ROLLBACK")
     return found
+
+
+#: SQLite: the words each connection's ``fts5vocab`` table lists, one per
+#: full-text table of posts and jobs (in the connection's own ``temp`` schema:
+#: nothing is stored, the index is read as it is)
+_TERMS = {table: f"{table}_terms" for table, _source, _columns in _POST_JOB}
+
+
+def connection_statements() -> list[str]:
+    """SQLite: what each new connection runs (:mod:`weakties.store.engine`): a
+    table of the words the post index holds, in the connection's ``temp`` schema,
+    for :func:`may_match`. Created before the index itself may exist (a
+    database not migrated yet): it is read only once the index is there."""
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_TERMS['search_post']} "
+        "USING fts5vocab(main, search_post, instance)"
+    ]
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def may_match(conn: Connection, what: str, query: str) -> bool:
+    """False when some word of ``query`` begins no word of any post (``what``
+    "post"): then no post matches (:func:`matches` wants every word as a prefix),
+    known from the index's list of its words, a look-up rather than a walk of the
+    newest posts (a name asked of a million posts about topics). True otherwise,
+    and always on PostgreSQL, whose planner reads its index first for a rare word.
+
+    Only a word of ASCII letters and digits is looked up: the index holds it as
+    it is (the ``unicode61`` tokenizer splits and lower-cases it as
+    :func:`query_words` did), while another word the tokenizer may hold in
+    another form (:func:`spellings`) is left to the full-text query."""
+    if conn.dialect.name != "sqlite" or what != "post":
+        return True
+    terms = _TERMS["search_post"]
+    for word in query_words(query):
+        if not _ASCII_WORD.fullmatch(word) or "ss" in word:
+            continue
+        # the words beginning with ``word``: from it up to the next prefix
+        after = word[:-1] + chr(ord(word[-1]) + 1)
+        found = conn.exec_driver_sql(
+            f"SELECT 1 FROM temp.{terms} WHERE term >= ? AND term < ? LIMIT 1", (word, after)
+        ).first()
+        if found is None:
+            return False
+    return True
 
 
 def downgrade_statements(dialect: str) -> list[str]:
