@@ -78,7 +78,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--people", type=int, default=3000)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "pymk")
+    parser.add_argument(
+        "--markdown-only", action="store_true", help="rewrite OUT.md from OUT.json, run nothing"
+    )
     args = parser.parse_args()
+    if args.markdown_only:
+        saved = json.loads(args.out.with_suffix(".json").read_text())
+        args.out.with_suffix(".md").write_text(markdown(saved) + "\n")
+        return
     world, traces, spans = world_arrays(args.people, args.seed)
     end = seconds(world.end)
     first = float(traces.t[0])
@@ -103,7 +110,13 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(out, indent=2))
-    text = "\n".join(
+    text = markdown(out)
+    args.out.with_suffix(".md").write_text(text + "\n")
+    print(text)
+
+
+def markdown(out: dict) -> str:
+    return "\n".join(
         [
             "# People you may know on the synthetic world (generated)",
             "",
@@ -115,11 +128,9 @@ def main() -> None:
             "figures show the code uses places as intended; they are no evidence about real "
             "networks.",
             "",
-            *rolling.pymk_table(summary),
+            *rolling.pymk_table(out["pymk"], places=True),
         ]
     )
-    args.out.with_suffix(".md").write_text(text + "\n")
-    print(text)
 
 
 if __name__ == "__main__":

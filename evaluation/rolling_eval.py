@@ -20,9 +20,11 @@ earlier cuts whose whole 30-day outcome lies before ``c`` — exactly what
 those training cuts. Nothing is fitted on the period reported.
 
 Development and reporting are separated in time: every design choice (features,
-cut spacing, penalties) was made looking only at the development cuts (days 49,
-56, 63, 68: their outcomes end by day 98), never at the reporting cuts (days 98,
-112, 126, 140, 154), which are run once for the results.
+cut spacing, penalties, where the ranker's shapes stop rising) was made looking
+only at the development cuts (days 49, 56, 63, 68: their outcomes end by day 98),
+never at the reporting cuts (days 98, 112, 126, 140, 154), which are run for the
+results after each change (the ranker's shapes: once before, once after;
+``docs/opportunities.md`` quotes both).
 
 Baselines: every single feature (the raw message count, recency, the decayed
 count of the default model, and each input of the fitted model), the default
@@ -276,21 +278,35 @@ def heuristics(x: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 SINGLE_INPUTS = ("jaccard", "places", "new", "active", "idle", "degree", "age")
 
 
-def single_inputs(x: dict[str, np.ndarray], model=None) -> dict[str, np.ndarray]:
+def single_inputs(
+    x: dict[str, np.ndarray], directions: dict[str, int] | None = None
+) -> dict[str, np.ndarray]:
     """Each input of the fitted ranker alone (``new``: the candidate's new contacts
     in the last 30 days, ``active``: their contacts in the last 30 days, ...),
-    oriented as :data:`PYMK_FEATURES` says, the free ones (degree, age) the way
-    the training cuts' fitted shape rises (upward without a model); Katz breaks
-    ties, far below any step of the feature."""
+    oriented as :data:`PYMK_FEATURES` says, the free ones (degree, age) as
+    ``directions`` says (:func:`directions_alone`; upward without it); Katz
+    breaks ties, far below any step of the feature."""
     katz = x["katz"]
     tie_break = 1e-6 * katz / (1.0 + float(katz.max(initial=0.0)))
     out = {}
     for name in SINGLE_INPUTS:
         direction = PYMK_FEATURES[name]
         if direction == 0:
-            rises = model.shapes[name].rises.sum() if model is not None else 1.0
-            direction = 1 if rises >= 0 else -1
+            direction = (directions or {}).get(name, 1)
         out[f"feature:{name}"] = direction * x[name] + tie_break
+    return out
+
+
+def directions_alone(samples) -> dict[str, int]:
+    """The way each free input of the ranker (no direction from theory) ranks
+    alone on the training rows: upward when its AUC there (new pairs against the
+    sampled other candidates) is at least 0.5, downward otherwise. Only the
+    training cuts are read, as for the fit; the fitted shape is not used, since
+    beside the other inputs it need not go the way the input ranks alone."""
+    out = {}
+    for name, direction in PYMK_FEATURES.items():
+        if direction == 0 and samples is not None and name in samples.x:
+            out[name] = 1 if stats.auc(samples.x[name], samples.y) >= 0.5 else -1
     return out
 
 
@@ -308,10 +324,12 @@ def pymk_cut(
     cuts = cut_schedule(first, cut, horizon_days=horizon_days)
     started = time.perf_counter()
     model = None
+    directions: dict[str, int] = {}
     if cuts.size and fit:
         samples = formation_samples(known, cuts, seed=seed, spans=spans, horizon_days=horizon_days)
         if samples.y.sum() > 0:
             model = fit_pymk(samples)
+            directions = directions_alone(samples)
     fit_seconds = time.perf_counter() - started
     net = network_at(known, cut)
     places = places_at(net, spans)
@@ -322,7 +340,7 @@ def pymk_cut(
     x = pair_features(net, u, v, katz=katz, places=places)
     key = pair_key(net.people[u], net.people[v])
     hit = np.isin(key, positive)
-    methods = {**heuristics(x), **single_inputs(x, model)}
+    methods = {**heuristics(x), **single_inputs(x, directions)}
     if model is not None:
         methods["fitted"] = model.score(x)
     # precision@k per person: their top k candidates by each method (ties by id)
@@ -364,7 +382,7 @@ def pymk_cut(
     av = np.concatenate([pos_v, nv])
     ay = np.r_[np.ones(positive.size), np.zeros(nu.size)]
     ax = pair_features(net, au, av, places=places)
-    auc_scores = {**heuristics(ax), **single_inputs(ax, model), "random": rng.random(ay.size)}
+    auc_scores = {**heuristics(ax), **single_inputs(ax, directions), "random": rng.random(ay.size)}
     if model is not None:
         auc_scores["fitted"] = model.score(ax)
     in_candidates = float(np.isin(positive, key).mean()) if positive.size else float("nan")
@@ -382,6 +400,7 @@ def pymk_cut(
         "training_cuts": int(cuts.size),
         "fit_seconds": round(fit_seconds, 2),
         "model": model,
+        "directions": directions,
     }
 
 
@@ -544,6 +563,7 @@ def summarize_pymk(results: list[dict], people: stats.People) -> dict:
             "positives_among_candidates": r["positives_among_candidates"],
             "training_cuts": r["training_cuts"],
             "fit_seconds": r["fit_seconds"],
+            "directions": r.get("directions", {}),
             "precision@10": {},
             "auc": {},
         }
@@ -665,7 +685,11 @@ def ties_table(t: dict) -> list[str]:
     return [*lines, ""]
 
 
-def pymk_table(p: dict, dev: dict | None = None, dev_days: str = "") -> list[str]:
+def pymk_table(
+    p: dict, dev: dict | None = None, dev_days: str = "", *, places: bool = False
+) -> list[str]:
+    """The people-you-may-know section; ``places``: the data hold places (the
+    synthetic world), CollegeMsg does not."""
     pooled = p["pooled"]
     order = sorted(pooled, key=lambda m: -pooled[m]["precision@10"])
     lines = [
@@ -745,10 +769,15 @@ def pymk_table(p: dict, dev: dict | None = None, dev_days: str = "") -> list[str
                     "",
                 ]
         lines += [
-            "CollegeMsg has no places: `feature:places` is Katz's tie-break alone. "
-            "`feature:degree` and `feature:age` have no direction theory fixes: each is "
-            "oriented the way its fitted shape rises on the training cuts (the shape "
-            "beside the other inputs, which need not be the way it ranks alone).",
+            (
+                ""
+                if places
+                else "CollegeMsg has no places: `feature:places` is Katz's tie-break alone. "
+            )
+            + "`feature:degree` and `feature:age` have no direction theory fixes: each is "
+            "oriented the way it ranks alone on the training cuts (its AUC there, new "
+            "pairs against the sampled other candidates, above or below 0.5), not by "
+            "the fitted shape, which beside the other inputs need not go that way.",
             "",
         ]
     return [*lines, ""]

@@ -69,7 +69,7 @@ MODELS = {
     "ties": "the documented priors: the hand-set default tie model",
     "suggest": "the weakties heuristic (resource allocation, shared organisations, a little "
     "Katz), not a ranker fitted on a member's history, which ranks better "
-    "(precision@10 0.0060 vs 0.0249 on CollegeMsg's rolling splits)",
+    "(precision@10 0.0060 vs 0.0236 on CollegeMsg's rolling splits)",
     "reach": "tie strengths scored with the run's tie model",
 }
 

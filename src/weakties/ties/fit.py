@@ -46,6 +46,8 @@ TRANSFORMS = ("log1p", "identity")
 PENALTIES = (0.3, 3.0, 30.0)
 MAX_SEGMENTS = 4
 MAX_ROWS = 300_000
+# quantile of the training rows where a shape's last knot sits (flat beyond it)
+TOP_KNOT = 0.99
 
 
 def transform_value(x: np.ndarray, how: str) -> np.ndarray:
@@ -147,10 +149,11 @@ class AdditiveModel:
         return cls(float(data["intercept"]), shapes, data.get("info", {}))
 
 
-def _knots(u: np.ndarray, segments: int) -> np.ndarray:
-    """``segments + 1`` knots evenly spaced from the lowest value to the 99th
-    percentile (the shape is flat beyond the last knot)."""
-    lo, hi = np.quantile(u, [0.0, 0.99])
+def _knots(u: np.ndarray, segments: int, top: float = TOP_KNOT) -> np.ndarray:
+    """``segments + 1`` knots evenly spaced from the lowest value to the ``top``
+    quantile, the 99th percentile by default (the shape is flat beyond the last
+    knot)."""
+    lo, hi = np.quantile(u, [0.0, top])
     if hi <= lo:
         hi = max(float(u.max()), lo)
     if hi <= lo:
@@ -281,6 +284,7 @@ def fit_additive(
     knots: dict[str, np.ndarray] | None = None,
     sample_weight: np.ndarray | None = None,
     start: np.ndarray | None = None,
+    top_knot: float = TOP_KNOT,
 ) -> AdditiveModel:
     """Fit the shapes and the intercept by penalised maximum likelihood.
 
@@ -299,6 +303,10 @@ def fit_additive(
         L2 penalty on the rises, added to the summed log-loss.
     knots
         Reuse these knots (transformed scale) instead of quantiles of ``x``.
+    top_knot
+        Quantile of the training rows where the last knot sits: the shape is
+        flat beyond it. 1.0 (the largest value) for a ranking decided among the
+        highest values (see :func:`weakties.opportunity.pymk_model.fit_pymk`).
     """
     from scipy.optimize import minimize
     from threadpoolctl import threadpool_limits
@@ -310,7 +318,9 @@ def fit_additive(
         raise ValueError("no feature to fit")
     if knots is None:
         knots = {
-            name: _knots(transform_value(x[name], transforms.get(name, "log1p")), segments)
+            name: _knots(
+                transform_value(x[name], transforms.get(name, "log1p")), segments, top_knot
+            )
             for name in names
         }
     knots = {name: knots[name] for name in names}
@@ -397,6 +407,7 @@ def fit_with_validation(
     transforms: dict[str, str] | None = None,
     penalties: tuple[float, ...] = PENALTIES,
     seed: int = 0,
+    top_knot: float = TOP_KNOT,
 ) -> AdditiveModel:
     """Choose the penalty on the latest cut (fitted on the earlier ones), then fit
     on every cut. With a single cut, the middle penalty is used."""
@@ -421,11 +432,14 @@ def fit_with_validation(
                     transforms=transforms,
                     penalty=penalty,
                     start=start,
+                    top_knot=top_knot,
                 )
                 start = _theta(model)
                 held = {k: v[latest] for k, v in x.items()}
                 losses[str(penalty)] = round(log_loss(y[latest], model.score(held)), 5)
             chosen = float(min(losses, key=lambda k: losses[k]))
-    model = fit_additive(x, y, monotone=monotone, transforms=transforms, penalty=chosen)
+    model = fit_additive(
+        x, y, monotone=monotone, transforms=transforms, penalty=chosen, top_knot=top_knot
+    )
     model.info.update({"validation_log_loss": losses, "cuts": int(cuts.size)})
     return model
