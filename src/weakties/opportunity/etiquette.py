@@ -60,8 +60,8 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -464,15 +464,21 @@ class AskFacts:
     asks: list[Any]  # the viewer's asks (:meth:`~weakties.store.read_own.OwnReads.asks`)
     marked: frozenset[int]  # people a "do not ask" mark holds for, for the viewer
     matched: frozenset[int]  # people in a match proposal, open or rejected
+    # the brokers' names as the checks word them, read at once for the brokers
+    # to be checked (``ask_facts``'s ``brokers``) rather than one read per check
+    names: dict[int, str] = field(default_factory=dict)
 
 
-def ask_facts(reader: Reader) -> AskFacts:
-    """The viewer's :class:`AskFacts` as they stand (for checks made at once)."""
+def ask_facts(reader: Reader, brokers: Collection[int] = ()) -> AskFacts:
+    """The viewer's :class:`AskFacts` as they stand (for checks made at once), with
+    the names of ``brokers``, the people the checks will be about."""
+    found = reader.names(brokers) if brokers else {}
     return AskFacts(
         load_limits(reader),
         reader.asks(),
         frozenset(reader.do_not_ask()),
         frozenset(reader.matched_people()),
+        {pid: found.get(pid) or f"#{pid}" for pid in brokers},
     )
 
 
@@ -501,7 +507,8 @@ def check_ask(
     today = _today(when)
     rules = facts.limits if facts is not None else limits or load_limits(reader)
     reasons: list[dict[str, Any]] = []
-    broker_name = _name(reader, broker)
+    known = facts.names if facts is not None else {}
+    broker_name = known[broker] if broker in known else _name(reader, broker)
 
     def human(pid: int) -> set[int]:
         if facts is not None and pid not in facts.matched:

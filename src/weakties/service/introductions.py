@@ -70,6 +70,7 @@ from weakties.service.social import (
     member_by_handle,
     require_active,
 )
+from weakties.store._base import one_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -263,7 +264,7 @@ def _members_of(conn: Connection, person_ids: set[int]) -> dict[int, int]:
     if not person_ids:
         return {}
     rows = conn.execute(
-        select(Member.person_id, Member.id).where(Member.person_id.in_(sorted(person_ids)))
+        select(Member.person_id, Member.id).where(one_of(conn, Member.person_id, person_ids))
     )
     return dict(rows.all())
 
@@ -434,7 +435,8 @@ def _introducers(
             continue
         brokers.add(p.broker.id)
         if facts is None:
-            facts = ask_facts(r)  # read once for every broker shown
+            # read once for every broker shown, their names with it
+            facts = ask_facts(r, {q.broker.id for q in paths if q.broker is not None})
         decision = check_ask(r, p.broker.id, target=contact_pid, org=org_id, facts=facts)
         refusals = _refusals(decision.reasons)
         out.append(
@@ -481,13 +483,30 @@ def _shown(
     from weakties.opportunity.paths import STATUS_NAMES
 
     def pick(paths: Any, chosen: np.ndarray) -> np.ndarray:
-        rows: list[tuple[int, int, int, str, list[int]]] = []
-        for i in chosen.tolist():
-            if int(paths.length[i]) < 2:
-                continue  # the viewer's own contact: no broker
-            hops = paths.people(i)
-            rows.append((i, hops[1], hops[2], STATUS_NAMES[int(paths.status[i])], hops))
-        members = _members_of(conn, {r[1] for r in rows} | {r[2] for r in rows})
+        # the paths through a broker, ranked; each one's people and its ends'
+        # members are read as the loop reaches it (it stops looking at most of them)
+        ranked = chosen[paths.length[chosen] >= 2].tolist()
+        statuses = [STATUS_NAMES[s] for s in paths.status[ranked].tolist()] if ranked else []
+        people: list[list[int]] = []
+
+        def hops(at: int) -> list[int]:
+            while len(people) <= at:
+                people.append(paths.people(ranked[len(people)]))
+            return people[at]
+
+        members: dict[int, int] = {}
+        read_to = 0  # the ends of ranked[:read_to] are looked up
+
+        def member(at: int, pid: int) -> int | None:
+            nonlocal read_to
+            if at >= read_to:
+                upto = min(len(ranked), at + _MEMBERS_AHEAD)
+                members.update(
+                    _members_of(conn, {p for k in range(at, upto) for p in hops(k)[1:3]})
+                )
+                read_to = upto
+            return members.get(pid)
+
         apart = _apart(who)  # possibly minutes old: the ties as the viewer may see them now
         r = reader(conn, who) if apart else None
         sources = _sources(conn, who) if apart else []
@@ -506,19 +525,23 @@ def _shown(
         keep: list[int] = []
         brokers: set[int] = set()
         ok = held = 0
-        for at, (i, broker, contact, status, hops) in enumerate(rows):
+        for at, i in enumerate(ranked):
+            status = statuses[at]
+            if (held >= limit) if status != "ok" else (ok >= limit):
+                continue  # as many of its kind are kept already
+            path = hops(at)
+            broker, contact = path[1], path[2]
             if contact in known or broker in brokers or broker in not_asked:
                 continue
-            ends = (members.get(broker), members.get(contact))
+            ends = (member(at, broker), member(at, contact))
             if any(m is not None and (m in hidden or m not in who.scope.names) for m in ends):
                 continue
-            if (held >= limit) if status != "ok" else (ok >= limit):
-                continue
             if r is not None:
-                steps = _steps(hops)
+                steps = _steps(path)
                 if not looked.issuperset(steps):
                     # this path's ties and the next ones' in one read: most are shown
-                    standing({p for row in rows[at : at + 4 * limit] for p in _steps(row[4])})
+                    ahead = range(at, min(len(ranked), at + 4 * limit))
+                    standing({p for k in ahead for p in _steps(hops(k))})
                 if not there.issuperset(steps):
                     continue
             if status != "ok":
@@ -532,6 +555,10 @@ def _shown(
         return np.array(keep, dtype=chosen.dtype)
 
     return pick
+
+
+#: paths whose ends' members :func:`_shown` looks up in one read, from the one it is at
+_MEMBERS_AHEAD = 64
 
 
 def _recount(

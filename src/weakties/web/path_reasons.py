@@ -68,43 +68,59 @@ _EGO = re.compile(
 _YEARS = r"(?: (?P<start>\d{4})(?:–(?P<end>\d{4}|now))?)?"
 
 
-def _hop_forms(who: str) -> list[tuple[str, re.Pattern[str]]]:
-    w = re.escape(who)
-    forms = [
-        ("group", rf"is in (?P<org>.+) with {w}"),
-        ("worked_with", rf"worked with {w} at (?P<org>.+?){_YEARS}"),
-        ("studied_with", rf"studied with {w} at (?P<org>.+?){_YEARS}"),
-        ("works_with", rf"works with {w} at (?P<org>.+)"),
-        ("studies_with", rf"studies with {w} at (?P<org>.+)"),
-        ("connected", rf"has been connected with {w} since (?P<start>\d{{4}})"),
-        ("connected", rf"is connected with {w}"),
-        ("corecipient", rf"was in the same conversations or meetings as {w}"),
-        ("address_book", rf"has {w} in their address book"),
-        ("same_place", rf"was at the same place at the same time as {w}"),
-        ("same_school", rf"was at the same school at the same time as {w}"),
-        ("knows", rf"knows {w}"),
-    ]
-    return [(kind, re.compile(form)) for kind, form in forms]
+# How someone knows ``who``: each form is the words before the name, the name as it
+# is, and a pattern for the words after it (compiled once: a pattern with the name
+# in it was compiled again for every name read, a page's most costly step); ``group``
+# has its organisation before the name ("is in Acme with Ann Roy").
+_NOTHING = re.compile("")
+_HOP_FORMS: list[tuple[str, str, re.Pattern[str]]] = [
+    ("worked_with", "worked with ", re.compile(rf" at (?P<org>.+?){_YEARS}")),
+    ("studied_with", "studied with ", re.compile(rf" at (?P<org>.+?){_YEARS}")),
+    ("works_with", "works with ", re.compile(r" at (?P<org>.+)")),
+    ("studies_with", "studies with ", re.compile(r" at (?P<org>.+)")),
+    ("connected", "has been connected with ", re.compile(r" since (?P<start>\d{4})")),
+    ("connected", "is connected with ", _NOTHING),
+    ("corecipient", "was in the same conversations or meetings as ", _NOTHING),
+    ("address_book", "has ", re.compile(" in their address book")),
+    ("same_place", "was at the same place at the same time as ", _NOTHING),
+    ("same_school", "was at the same school at the same time as ", _NOTHING),
+    ("knows", "knows ", _NOTHING),
+]
+_GROUP_BEFORE, _GROUP_ORG = "is in ", re.compile(r".+")
+
+
+def _hop_parts(text: str, who: str) -> tuple[str, dict[str, Any]] | None:
+    """The first form ``text`` is in, with ``who`` as the person known, and its
+    parts (as a pattern with the name written in would read them)."""
+    if text.startswith(_GROUP_BEFORE) and text.endswith(f" with {who}"):
+        org = text[len(_GROUP_BEFORE) : len(text) - len(who) - len(" with ")]
+        if _GROUP_ORG.fullmatch(org):
+            return "group", {"org": org}
+    for kind, before, after in _HOP_FORMS:
+        head = before + who
+        if text.startswith(head):
+            found = after.fullmatch(text, len(head))
+            if found is not None:
+                return kind, found.groupdict()
+    return None
 
 
 def _hop(text: str, who: str) -> Hop | None:
-    for kind, form in _hop_forms(who):
-        found = form.fullmatch(text)
-        if found is None:
-            continue
-        parts = found.groupdict()
-        start = int(parts["start"]) if parts.get("start") else None
-        end = parts.get("end")
-        if start is not None and end is None and "end" in parts:
-            end = str(start)  # "2019": there that one year
-        return Hop(
-            kind,
-            who,
-            parts.get("org"),
-            start,
-            int(end) if end and end != "now" else None,
-        )
-    return None
+    read = _hop_parts(text, who)
+    if read is None:
+        return None
+    kind, parts = read
+    start = int(parts["start"]) if parts.get("start") else None
+    end = parts.get("end")
+    if start is not None and end is None and "end" in parts:
+        end = str(start)  # "2019": there that one year
+    return Hop(
+        kind,
+        who,
+        parts.get("org"),
+        start,
+        int(end) if end and end != "now" else None,
+    )
 
 
 def link_facts(text: str | None, who: str) -> Hop | None:
@@ -139,14 +155,27 @@ def _days(found: re.Match[str]) -> float | None:
     return n * 365.25
 
 
+_MUTUAL = re.compile(r"(?P<mutual>\d+) mutual contacts?")
+_HELD = re.compile(
+    r"(?:; (?:ask pending since (?P<pending>\d{4}-\d{2}-\d{2}|\?)"
+    r"|let them rest until (?P<resting>\d{4}-\d{2}-\d{2}|\?) after your last ask"
+    r"|(?P<by>.+) does not want to be asked|(?P<dna>not to be asked)))?"
+)
+
+
 def _tail(tail: str, target: str) -> dict[str, Any] | None:
-    found = re.fullmatch(
-        rf"(?P<mutual>\d+) mutual contacts?(?P<only>; your only way to {re.escape(target)})?"
-        r"(?:; (?:ask pending since (?P<pending>\d{4}-\d{2}-\d{2}|\?)"
-        r"|let them rest until (?P<resting>\d{4}-\d{2}-\d{2}|\?) after your last ask"
-        r"|(?P<by>.+) does not want to be asked|(?P<dna>not to be asked)))?",
-        tail,
-    )
+    # "N mutual contacts", then "; your only way to TARGET" if what follows it
+    # still reads (else the words are read without it), then what holds the path
+    mutual = _MUTUAL.match(tail)
+    if mutual is None:
+        return None
+    only = f"; your only way to {target}"
+    found = None
+    if tail.startswith(only, mutual.end()):
+        found = _HELD.fullmatch(tail, mutual.end() + len(only))
+    alone = found is None
+    if alone:
+        found = _HELD.fullmatch(tail, mutual.end())
     if found is None:
         return None
     held, day = None, None
@@ -157,8 +186,8 @@ def _tail(tail: str, target: str) -> dict[str, Any] | None:
     elif found["by"] or found["dna"]:
         held = "do_not_ask"
     return {
-        "mutual": int(found["mutual"]),
-        "only_way": target if found["only"] else None,
+        "mutual": int(mutual["mutual"]),
+        "only_way": None if alone else target,
         "held": held,
         "held_on": dt.date.fromisoformat(day) if day and day != "?" else None,
         "held_by": found["by"],
