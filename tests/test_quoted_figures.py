@@ -236,6 +236,10 @@ def fallback_quotes() -> list[tuple[str, str]]:
     def diff(d: dict) -> str:
         return figure(d["value"], d["ci"], 4, True)
 
+    def said(method: str) -> str:
+        """A method as the docs name it: the ranker's inputs in words."""
+        return {"feature:new": "new-contacts count"}.get(method, method)
+
     t, s = ties["choice"], sug["choice"]
     return [
         (
@@ -249,13 +253,13 @@ def fallback_quotes() -> list[tuple[str, str]]:
         ("docs/ties.md", f"minus recency {diff(ties['reported']['chosen_minus_best_other'])}"),
         (
             "docs/opportunities.md",
-            f"{s['best_challenger']} minus Katz {diff(s['challenger_minus_incumbent'])}",
+            f"{said(s['best_challenger'])} minus Katz {diff(s['challenger_minus_incumbent'])}",
         ),
         ("docs/opportunities.md", f"Katz {fig(sug, 'reporting', 'katz')}"),
         ("docs/opportunities.md", f"random {fig(sug, 'reporting', 'random')}"),
         (
             "docs/opportunities.md",
-            f"Katz minus the {sug['reported']['best_other']} "
+            f"Katz minus the {said(sug['reported']['best_other'])} "
             f"{diff(sug['reported']['chosen_minus_best_other'])}",
         ),
     ]
