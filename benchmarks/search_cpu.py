@@ -16,7 +16,9 @@ CPU time of this process per page (the test client's share included; not wall
 time, which a shared machine stretches), its mean and quantiles, and the SQL
 statements each page sent. ``--profile`` prints the functions that took the time
 (cProfile); ``--statements`` the statements of the last page, with the time this
-process waited for each. ``--results FILE`` writes what the search found (the
+process waited for each; ``--parts`` the CPU time of each part of the search
+(people, organisations, posts, jobs, the network at the jobs' organisations, the
+page's rendering) per page, for each word. ``--results FILE`` writes what the search found (the
 service's results, people with their degrees, organisations, groups, posts, jobs)
 for each of the members and each of the world's names and topics, nothing timed:
 two versions of the code compared by their files (``cmp``) show the same pages.
@@ -56,6 +58,9 @@ def main() -> None:
     parser.add_argument("--statements", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--results", type=Path, help="write what each search found, untimed")
+    parser.add_argument(
+        "--parts", action="store_true", help="CPU of each part of the search, per word"
+    )
     args = parser.parse_args()
     if args.results:
         found(args)
@@ -68,6 +73,7 @@ def main() -> None:
 
     world = json.loads(args.reuse.read_text(encoding="utf-8"))
     words = world["prefixes"] if args.kind == "name" else world["topics"]
+    parts = _time_parts() if args.parts else None
     rng = random.Random(args.seed)
     load_start = os.getloadavg()
     settings = Settings(environment="test", secret_key=SECRET, db=args.db, worker_interval=0)
@@ -122,6 +128,8 @@ def main() -> None:
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
         print(out.getvalue())
+    if parts is not None:
+        _print_parts(parts)
     load_end = os.getloadavg()
     q = statistics.quantiles(per, n=100)
     print(
@@ -131,6 +139,61 @@ def main() -> None:
         f"mean {statistics.fmean(statements):.1f}, max {max(statements)}; load average "
         f"{load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end on {os.cpu_count()} cores"
     )
+
+
+#: the parts of a search timed by --parts: (module, function)
+PARTS = [
+    ("weakties.service.search", "search"),
+    ("weakties.service.search", "_people"),
+    ("weakties.service.search", "match_orgs"),
+    ("weakties.service.search", "_orgs"),
+    ("weakties.service.search", "search_posts"),
+    ("weakties.service.search", "match_jobs"),
+    ("weakties.service.jobs", "network_at"),
+    ("weakties.web.routes.search", "render"),
+]
+
+
+def _time_parts() -> dict[tuple[str, str], list[float]]:
+    """Each part's CPU time (of the thread that runs it), by (word, part), the
+    warm round's included: wrapped where the search calls it."""
+    import importlib
+    import threading
+
+    spent: dict[tuple[str, str], list[float]] = {}
+    word = threading.local()
+
+    def wrapped(name: str, function: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if name == "search":
+                word.value = args[2]
+            started = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                key = (getattr(word, "value", "?"), name)
+                spent.setdefault(key, []).append(time.thread_time() - started)
+
+        return timed
+
+    for module_name, name in PARTS:
+        module = importlib.import_module(module_name)
+        setattr(module, name, wrapped(name, getattr(module, name)))
+    return spent
+
+
+def _print_parts(spent: dict[tuple[str, str], list[float]]) -> None:
+    """CPU ms per page of each part, for each word and for all of them."""
+    words = sorted({w for w, _ in spent})
+    pages = {w: len(spent.get((w, "search"), [])) or 1 for w in words}
+    names = [n for _, n in PARTS]
+    print("| word | pages | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---:|" * len(names))
+    for w in [*words, "all"]:
+        chosen = words if w == "all" else [w]
+        n = sum(pages[x] for x in chosen)
+        cells = [sum(sum(spent.get((x, name), [])) for x in chosen) * 1000 / n for name in names]
+        print(f"| {w} | {n} | " + " | ".join(f"{c:.1f}" for c in cells) + " |")
 
 
 def found(args: argparse.Namespace) -> None:

@@ -456,15 +456,30 @@ def search_jobs(
     return _views(conn, viewer, list(rows))
 
 
-def match_jobs(conn: Connection, viewer: Viewer, query: str, *, limit: int = 20) -> list[JobView]:
+def match_jobs(
+    conn: Connection,
+    viewer: Viewer,
+    query: str,
+    *,
+    limit: int = 20,
+    org_matches: list[int] | None = None,
+) -> list[JobView]:
     """The newest open jobs whose title and place, or whose organisation's name,
     have every word of ``query`` (as prefixes, accents and case ignored), as the
     jobs page lists them: open and not past their expiry day, none posted by a
-    member hidden from the viewer (a block either way, a suspension)."""
+    member hidden from the viewer (a block either way, a suspension).
+
+    ``org_matches``: every organisation whose name matches ``query``
+    (:func:`~weakties.store.search_ddl.match_orgs`), when the caller read them
+    already — no more than :data:`ORG_MATCHES`; else they are read here."""
     found = matches(conn, "job", query)
     if found is None:
         return []
-    orgs = [o for o, _score in match_orgs(conn, query, ORG_MATCHES)]
+    orgs = (
+        org_matches
+        if org_matches is not None
+        else [o for o, _score in match_orgs(conn, query, ORG_MATCHES)]
+    )
     query_ = select(table_of(JobPosting)).where(
         or_(found, JobPosting.organization_id.in_(orgs)) if orgs else found,
         JobPosting.status == "open",

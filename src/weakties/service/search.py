@@ -28,11 +28,17 @@ from sqlalchemy import Connection, select
 from weakties.model.tables import GroupPage, Member, Organization, Person
 from weakties.service.connections import MemberCard
 from weakties.service.context import Viewer, reader
-from weakties.service.jobs import JobView, match_jobs
+from weakties.service.jobs import ORG_MATCHES, JobView, match_jobs
 from weakties.service.posts import PostView, post_excerpt, search_posts
 from weakties.service.social import hidden_people
 from weakties.store._base import chunks
-from weakties.store.search_ddl import match_orgs, match_people_named, query_words
+from weakties.store.search_ddl import (
+    match_orgs,
+    match_people_among,
+    match_people_ids,
+    match_people_named,
+    query_words,
+)
 
 __all__ = ["KINDS", "PostHit", "SearchResults", "post_hit", "search"]
 
@@ -106,15 +112,17 @@ def _people(conn: Connection, viewer: Viewer, query: str, limit: int) -> list[Pe
     """The ``limit`` best people: walked down the text matches, best first, a batch
     at a time, until the viewer's nearest ones fill the page; only the people
     walked are checked (visibility, second degree), and only those shown are read."""
-    found = match_people_named(conn, query, CANDIDATES)
-    if not found:
-        return []
     scoped = reader(conn, viewer)
     # a block, either way, hides each member from the other's search; a
     # suspended member is in nobody's
     hidden = hidden_people(conn, viewer)
     me = viewer.person_id
     first = scoped.first_degree() - hidden if me is not None else set()
+    found = _nearest(conn, query, limit, me, first, hidden)
+    if found is None:
+        found = match_people_named(conn, query, CANDIDATES)
+    if not found:
+        return []
     order = [
         pid
         for pid, _score, _name in sorted(found, key=lambda f: (-f[1], f[2], f[0]))
@@ -162,13 +170,35 @@ def _people(conn: Connection, viewer: Viewer, query: str, limit: int) -> list[Pe
     ]
 
 
+def _nearest(
+    conn: Connection, query: str, limit: int, me: int | None, first: set[int], hidden: set[int]
+) -> list[tuple[int, float, str]] | None:
+    """SQLite: the matches of the viewer and their contacts alone, scored, when they
+    fill the page (then nobody else is shown, see :func:`_people`) and are among
+    all the candidates (no more matches than :data:`CANDIDATES`); else None (the
+    whole ranking is needed). Which people match is read from the text index
+    without scoring anyone, and only these people are scored: the same rows, and
+    the same scores, as :func:`match_people_named` gives of them."""
+    if conn.dialect.name != "sqlite" or (me is None and not first):
+        return None
+    every = match_people_ids(conn, query, CANDIDATES + 1)
+    if not every:
+        return []
+    if len(every) > CANDIDATES:
+        return None
+    near = [p for p in every if (p == me or p in first) and p not in hidden]
+    if len(near) < limit:
+        return None
+    return match_people_among(conn, query, near)
+
+
 def _orgs(
-    conn: Connection, viewer: Viewer, query: str, limit: int
+    conn: Connection, viewer: Viewer, found: list[tuple[int, float]], limit: int
 ) -> tuple[list[OrgHit], list[OrgHit]]:
     """The ``limit`` best organisations and groups, walked down the text matches
-    a batch at a time until both lists are full: a platform group is always
-    shown, any other organisation as the scope allows."""
-    found = match_orgs(conn, query, CANDIDATES)
+    a batch at a time until neither list can change (full, or no match left that
+    could join it): a platform group is always shown, any other organisation as
+    the scope allows. ``found``: the text matches (:func:`match_orgs`)."""
     if not found:
         return [], []
     score = dict(found)
@@ -189,12 +219,27 @@ def _orgs(
     scoped = reader(conn, viewer)
     orgs: list[OrgHit] = []
     groups: list[OrgHit] = []
-    for start in range(0, len(rows), BATCH):
-        if len(orgs) >= limit and len(groups) >= limit:
+    # how many of the rows not walked yet may still be an organisation, a group
+    # (a platform group, or a visible organisation of the kind group): the walk
+    # stops when neither list can change any more, and the scope is asked only
+    # about the rows whose list is not full
+    may_org = sum(r.page is None and r.kind != "group" for r in rows)
+    may_group = len(rows) - may_org
+    start, size = 0, min(BATCH, max(2 * limit, 1))
+    while start < len(rows):
+        if (len(orgs) >= limit or not may_org) and (len(groups) >= limit or not may_group):
             break
-        batch = rows[start : start + BATCH]
-        seen = set(scoped.visible_orgs([r.id for r in batch if r.page is None]))
+        batch = rows[start : start + size]
+        start, size = start + size, min(2 * size, BATCH)
+        asked = [
+            r.id
+            for r in batch
+            if r.page is None and len(groups if r.kind == "group" else orgs) < limit
+        ]
+        seen = set(scoped.visible_orgs(asked)) if asked else set()
         for r in batch:
+            is_org = r.page is None and r.kind != "group"
+            may_org, may_group = may_org - is_org, may_group - (not is_org)
             hit = OrgHit(r.id, r.name, r.kind, r.industry)
             if r.page is not None:
                 groups.append(hit)
@@ -213,10 +258,16 @@ def search(
     if not query_words(text):
         return SearchResults(text)
     people = _people(conn, viewer, text, limit) if "people" in kinds else []
-    orgs, groups = (
-        _orgs(conn, viewer, text, limit)
+    named = (
+        match_orgs(conn, text, CANDIDATES)
         if "organizations" in kinds or "groups" in kinds
-        else ([], [])
+        else None
+    )
+    orgs, groups = _orgs(conn, viewer, named, limit) if named is not None else ([], [])
+    # the jobs at the organisations named so: those matches again, when they are
+    # all of them (no more than the jobs' search reads)
+    org_matches = (
+        [o for o, _score in named] if named is not None and len(named) <= ORG_MATCHES else None
     )
     return SearchResults(
         text,
@@ -226,5 +277,7 @@ def search(
         [post_hit(p) for p in search_posts(conn, viewer, text, limit=limit)]
         if "posts" in kinds
         else [],
-        match_jobs(conn, viewer, text, limit=limit) if "jobs" in kinds else [],
+        match_jobs(conn, viewer, text, limit=limit, org_matches=org_matches)
+        if "jobs" in kinds
+        else [],
     )

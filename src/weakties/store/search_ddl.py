@@ -52,6 +52,8 @@ __all__ = [
     "downgrade_statements",
     "match_orgs",
     "match_people",
+    "match_people_among",
+    "match_people_ids",
     "match_people_named",
     "matches",
     "may_match",
@@ -388,6 +390,49 @@ def match_people_named(conn: Connection, query: str, limit: int) -> list[tuple[i
     """(person id, score, display name) as :func:`match_people`, the name read with
     the match (the order among equal scores goes by name)."""
     return _match(conn, query, limit, "person")
+
+
+def match_people_ids(conn: Connection, query: str, limit: int) -> list[int]:
+    """SQLite: the ids of the people :func:`match_people` finds (at most ``limit``),
+    in no order and without a score: the text index alone, no ranking computed
+    (a prefix matching a thousand people: 0.2 ms instead of 2.5)."""
+    words = query_words(query)
+    if not words:
+        return []
+    if conn.dialect.name != "sqlite":
+        raise NotImplementedError("match_people_ids: SQLite only")
+    rows = conn.exec_driver_sql(
+        "SELECT rowid FROM search_person WHERE search_person MATCH ? LIMIT ?",
+        (_sqlite_match(words), limit),
+    )
+    return [int(i) for (i,) in rows.fetchall()]
+
+
+def match_people_among(
+    conn: Connection, query: str, people: Iterable[int]
+) -> list[tuple[int, float, str]]:
+    """SQLite: the rows :func:`match_people_named` gives of ``people`` only, in no
+    order: the same scores (``bm25`` reads its figures, the number of rows and
+    their lengths, the rows each word matches, from the whole index), computed
+    for these people alone. Each match is checked against ``people`` before it is
+    scored, not looked up by id (a prefix looked up row by row reads all its
+    matches each time)."""
+    import json
+
+    words = query_words(query)
+    wanted = sorted({int(p) for p in people})
+    if not words or not wanted:
+        return []
+    if conn.dialect.name != "sqlite":
+        raise NotImplementedError("match_people_among: SQLite only")
+    rows = conn.exec_driver_sql(
+        "SELECT m.id, m.score, s.display_name FROM ("
+        "SELECT rowid AS id, -bm25(search_person) AS score FROM search_person "
+        "WHERE search_person MATCH ? AND rowid + 0 IN (SELECT value FROM json_each(?))"
+        ") AS m JOIN person AS s ON s.id = m.id",
+        (_sqlite_match(words), json.dumps(wanted)),
+    )
+    return [(int(i), float(sc), str(n or "")) for i, sc, n in rows.fetchall()]
 
 
 def match_orgs(conn: Connection, query: str, limit: int) -> list[tuple[int, float]]:
