@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tests.graph.conftest import graphs
 from tests.support import operator_reader, viewer_of
 from weakties.cli.main import app
-from weakties.opportunity.suggest import KATZ_BETA, LinkData, score_rows, suggest_rows
+from weakties.opportunity.suggest import KATZ_BETA, LinkData, score_rows, suggest_rows, top_k
 from weakties.service.context import reader
 
 runner = CliRunner()
@@ -59,6 +59,46 @@ def test_katz_is_the_truncated_walk_count():
     np.fill_diagonal(expected, 0)
     got = dense(score_rows(link, np.arange(25), "katz"), 25)
     assert got == pytest.approx(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(8, 60),
+    st.floats(0.02, 0.3),
+    st.integers(0, 6),
+    st.integers(1, 12),
+    st.integers(0, 2**31),
+)
+def test_the_lists_are_top_k_of_every_candidates_score_to_the_last_bit(n, density, hub, k, seed):
+    """suggest_rows counts three-step walks only where they may change a list;
+    the lists are those of scoring every candidate (top_k of score_rows): the
+    same people, order and scores, bit for bit — with hubs, places of every
+    size, rows with fewer candidates than k, and equal scores."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    g = nx.gnp_random_graph(n, density, seed=seed % 1000)
+    g.add_edges_from((0, x) for x in rng.choice(n, size=min(n - 1, hub * 8), replace=False) if x)
+    edges = np.array(list(g.edges()), dtype=np.int64).reshape(-1, 2)
+    held = rng.integers(0, max(1, n // 5), size=(n, 2))
+    places = sp.csr_array(
+        (np.ones(2 * n), (np.repeat(np.arange(n), 2), held.ravel())), shape=(n, int(held.max()) + 1)
+    )
+    places.sum_duplicates()
+    places.data[:] = 1.0
+    link = LinkData.from_edges(edges[:, 0], edges[:, 1], n, places)
+    rows = np.arange(n)
+    for method in ("weakties", "katz"):
+        full = [
+            top
+            for start in range(0, n, 7)
+            for top in top_k(score_rows(link, rows[start : start + 7], method), k)
+        ]
+        for (want_cols, want), (cols, got) in zip(
+            full, suggest_rows(link, rows, k, method), strict=True
+        ):
+            assert cols.tolist() == want_cols.tolist(), method
+            assert got.tolist() == want.tolist(), method
 
 
 def test_shared_places_rank_a_former_colleague_without_mutual_contacts():

@@ -122,3 +122,174 @@ def best_per_slot(slot, n_slots, key, length, keep):  # pragma: no cover - compi
         if j < 0 or key[i] > key[j] or (key[i] == key[j] and length[i] < length[j]):
             best[s] = i
     return best
+
+
+@njit(cache=True)
+def _link_score(ra, t2, t3, pl, c2, c3, kw, ow, katz_only):  # pragma: no cover - compiled
+    """A suggestion's score from its parts, with the floating-point operations in
+    the order :func:`weakties.opportunity.suggest.score_rows` applies them (an
+    absent part adds an exact zero)."""
+    katz = c2 * t2 + c3 * t3
+    if katz_only:
+        return katz
+    return (ra + kw * katz) + ow * pl
+
+
+@njit(cache=True)
+def best_suggestions(
+    indptr,
+    indices,
+    ra_weight,
+    p_indptr,
+    p_indices,
+    pt_indptr,
+    pt_indices,
+    place_weight,
+    rows,
+    k,
+    c2,
+    c3,
+    kw,
+    ow,
+    katz_only,
+):  # pragma: no cover - compiled
+    """Each of ``rows``' ``k`` best candidates by the ``weakties`` score (or, with
+    ``katz_only``, Katz's index truncated at three steps), as
+    :func:`weakties.opportunity.suggest.top_k` of
+    :func:`~weakties.opportunity.suggest.score_rows` orders them — computing the
+    three-step walks only where they can change the list.
+
+    Per row: the two-step walks (common neighbours ``t2``, resource allocation)
+    and shared places are counted first; with ``t3`` set to 0 each candidate's
+    score is a lower bound, and with ``t3`` at its bound (the walks of two steps
+    from either end: no more three-step walks reach ``v`` from ``u``) an upper
+    one, both exact in floating point because every operation is monotone. A
+    candidate whose upper bound is below the ``k``-th best lower bound cannot
+    be in the list; the others get their exact three-step count (the two-step
+    counts summed over their neighbours). Someone three steps away and no
+    closer is looked for (every three-step walk) only when fewer than ``k``
+    candidates are known or the bound of such a score reaches the ``k``-th.
+
+    ``p_*`` are the person x place CSR (``pt_*`` its transpose), empty without
+    places. Returns ``(cols, scores, counts)``: row ``i``'s list is
+    ``cols[i * k : i * k + counts[i]]``, best first, equal scores by column."""
+    n = indptr.shape[0] - 1
+    deg = np.diff(indptr)
+    w2 = np.zeros(n)
+    for x in range(n):
+        s = 0.0
+        for j in range(indptr[x], indptr[x + 1]):
+            s += deg[indices[j]]
+        w2[x] = s
+    t2 = np.zeros(n)
+    ra = np.zeros(n)
+    pl = np.zeros(n)
+    t3 = np.zeros(n)
+    seen = np.zeros(n, dtype=np.bool_)
+    known = np.zeros(n, dtype=np.bool_)
+    touched = np.empty(n, dtype=np.int64)
+    out_cols = np.full(rows.shape[0] * k, -1, dtype=np.int64)
+    out_vals = np.zeros(rows.shape[0] * k)
+    counts = np.zeros(rows.shape[0], dtype=np.int64)
+    for i in range(rows.shape[0]):
+        u = rows[i]
+        m = 0
+        known[u] = True
+        for j in range(indptr[u], indptr[u + 1]):
+            known[indices[j]] = True
+        # two-step walks, summed in the order of the sparse product of
+        # score_rows (the middles descending: scipy's product with the diagonal
+        # lists a row's columns in reverse), so that the scores are the same to
+        # the last bit and equal scores stay equal
+        for j in range(indptr[u + 1] - 1, indptr[u] - 1, -1):
+            z = indices[j]
+            for q in range(indptr[z], indptr[z + 1]):
+                x = indices[q]
+                if not seen[x]:
+                    seen[x] = True
+                    touched[m] = x
+                    m += 1
+                t2[x] += 1.0
+                ra[x] += ra_weight[z]
+        two_end = m
+        if not katz_only:
+            for j in range(p_indptr[u + 1] - 1, p_indptr[u] - 1, -1):
+                o = p_indices[j]
+                for q in range(pt_indptr[o], pt_indptr[o + 1]):
+                    x = pt_indices[q]
+                    if not seen[x]:
+                        seen[x] = True
+                        touched[m] = x
+                        m += 1
+                    pl[x] += place_weight[o]
+        # the k-th best lower bound among the candidates known so far
+        lows = np.empty(m)
+        c = 0
+        for j in range(m):
+            x = touched[j]
+            if not known[x]:
+                lows[c] = _link_score(ra[x], t2[x], 0.0, pl[x], c2, c3, kw, ow, katz_only)
+                c += 1
+        kth = -np.inf
+        if c >= k:
+            kth = np.partition(lows[:c], c - k)[c - k]
+        far = c < k or _link_score(0.0, 0.0, w2[u], 0.0, c2, c3, kw, ow, katz_only) >= kth
+        if far:
+            # every three-step walk: the two-step counts times the ends' neighbours
+            for j in range(two_end):
+                w = touched[j]
+                for q in range(indptr[w], indptr[w + 1]):
+                    x = indices[q]
+                    if not seen[x]:
+                        seen[x] = True
+                        touched[m] = x
+                        m += 1
+                    t3[x] += t2[w]
+        cand = np.empty(m, dtype=np.int64)
+        score = np.empty(m)
+        c = 0
+        for j in range(m):
+            x = touched[j]
+            if known[x]:
+                continue
+            if not far:
+                bound = min(w2[u], w2[x])
+                top = _link_score(ra[x], t2[x], bound, pl[x], c2, c3, kw, ow, katz_only)
+                if top < kth:
+                    continue
+                s = 0.0
+                for q in range(indptr[x], indptr[x + 1]):
+                    s += t2[indices[q]]
+                t3[x] = s
+            cand[c] = x
+            score[c] = _link_score(ra[x], t2[x], t3[x], pl[x], c2, c3, kw, ow, katz_only)
+            c += 1
+        cand = cand[:c]
+        score = score[:c]
+        if c > k:
+            # only those scoring at least the k-th best are sorted
+            least = np.partition(score, c - k)[c - k]
+            keep = score >= least
+            cand = cand[keep]
+            score = score[keep]
+            c = cand.shape[0]
+        order = np.argsort(cand)
+        cand = cand[order]
+        score = score[order]
+        order = np.argsort(-score, kind="mergesort")
+        got = min(k, c)
+        for j in range(got):
+            out_cols[i * k + j] = cand[order[j]]
+            out_vals[i * k + j] = score[order[j]]
+        counts[i] = got
+        for j in range(m):
+            x = touched[j]
+            seen[x] = False
+            t2[x] = 0.0
+            ra[x] = 0.0
+            pl[x] = 0.0
+            t3[x] = 0.0
+        known[u] = False
+        for j in range(indptr[u], indptr[u + 1]):
+            known[indices[j]] = False
+    return out_cols, out_vals, counts
