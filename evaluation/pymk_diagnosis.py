@@ -25,6 +25,13 @@ every candidate of every person with a new pair, as ``rolling_eval.py`` does.
    — and the pooled fit with the asking person's own activity as controls (they
    cannot reorder a person's candidates, only what the other shapes absorb).
 
+3. The shapes of the ranker as ``rolling_eval.py`` fits it (penalty chosen on the
+   latest training cut) at each development cut and at each reporting cut: the
+   total rise of each input's shape (log-odds from its lowest to its highest
+   value) and the penalty chosen. A fit for a reporting cut reads only the
+   traces before that cut (its training cuts), none of its outcomes; no
+   precision is computed there.
+
 Mean precision@10 over the (cut, person) units of the four cuts, no interval:
 a diagnosis, not a result; the choice it led to is checked with intervals in
 ``rolling_dev.json``.
@@ -257,6 +264,23 @@ def main() -> None:
         singles[f"feature:{name}" if name != "katz" else "katz"] = round(
             float(np.concatenate(units).mean()), 4
         )
+    # 3. the shapes as rolling_eval.py fits them, development and reporting cuts
+    shapes = []
+    for day in (*rolling.DEV_DAYS, *rolling.REPORT_DAYS):
+        cut = day0 + day * DAY
+        known = traces.before(cut)
+        samples = pm.formation_samples(known, cut_schedule(first, cut), seed=SEED)
+        model = pm.fit_pymk(samples)
+        shapes.append(
+            {
+                "day": day,
+                "stage": "development" if day in rolling.DEV_DAYS else "reporting",
+                "training_cuts": int(np.unique(samples.cut).size),
+                "penalty": model.info["penalty"],
+                "rise": {n: round(float(sh.rises.sum()), 2) for n, sh in model.shapes.items()},
+            }
+        )
+        print(shapes[-1], flush=True)
     result = {
         "command": "python evaluation/pymk_diagnosis.py",
         "python": platform.python_version(),
@@ -266,6 +290,7 @@ def main() -> None:
         "top10_by_new": top10,
         "variants": variants,
         "single": singles,
+        "shapes": shapes,
     }
     OUT.with_suffix(".json").write_text(json.dumps(result, indent=2))
     OUT.with_suffix(".md").write_text(render(result))
@@ -314,6 +339,25 @@ def render(r: dict) -> str:
         + ".",
         "",
     ]
+    if "shapes" in r:
+        names = [n for n in r["shapes"][0]["rise"] if any(x["rise"][n] for x in r["shapes"])]
+        lines += [
+            "## The ranker's shapes as fitted for each cut (total rise, log-odds)",
+            "",
+            "Fitted as `rolling_eval.py` fits it, on the training cuts before each cut "
+            "only; no outcome after a reporting cut is read. Inputs whose shape stays "
+            "flat at every cut are left out.",
+            "",
+            "| day | cuts | training cuts | penalty | " + " | ".join(names) + " |",
+            "|---:|---|---:|---:|" + "---:|" * len(names),
+        ]
+        for x in r["shapes"]:
+            lines.append(
+                f"| {x['day']} | {x['stage']} | {x['training_cuts']} | {x['penalty']:g} | "
+                + " | ".join(f"{x['rise'][n]:+.2f}" for n in names)
+                + " |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
