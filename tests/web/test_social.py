@@ -348,6 +348,15 @@ def test_jobs_with_the_network_that_works_there(people, store):
     assert api(ana, "GET", f"/jobs/{jid}/applications").status_code == 404
     applied = api(cy, "GET", f"/jobs/{jid}/applications").json()
     assert [(a["member"]["handle"], a["note"]) for a in applied] == [("ana", "I'd love to")]
+    # what each sees of the job, in a list and alone: hers saved and applied to,
+    # his (the poster's) with how many applied
+    mark = lambda j: (j["saved"], j["applied"], j["applicants"])  # noqa: E731
+    assert [mark(j) for j in api(ana, "GET", "/jobs?q=data").json()] == [(True, True, None)]
+    assert mark(api(ana, "GET", f"/jobs/{jid}").json()) == (True, True, None)
+    assert [mark(j) for j in api(cy, "GET", "/jobs?q=data").json()] == [(False, False, 1)]
+    assert mark(api(dee, "GET", f"/jobs/{jid}").json()) == (False, False, None)
+    assert api(dee, "PUT", f"/jobs/{jid}/saved").status_code == 204  # saved, not applied
+    assert [mark(j) for j in api(dee, "GET", "/jobs?q=data").json()] == [(True, False, None)]
     # followers of Globex hear of new jobs, through the background task
     from weakties.model.tables import Follow, Member, Organization
 
