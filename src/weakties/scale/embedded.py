@@ -182,11 +182,15 @@ def reach(
     person_ids, inverse = np.unique(pairs.ravel(), return_inverse=True)
     graph = Graph.from_edges(inverse[0::2], inverse[1::2], weights, n_nodes=person_ids.size)
     (org_nodes, org_index), org_ids = current_orgs(reader, person_ids, None)
-    orgs_of: dict[int, list[int]] = {}
-    for node, k in zip(org_nodes.tolist(), org_index.tolist(), strict=True):
-        orgs_of.setdefault(node, []).append(int(org_ids[k]))
-    by_org: dict[tuple[int, int], tuple[int, int]] = {}
+    # each node's organisations (one entry per position held: a node holding one
+    # twice counts twice), as a CSR over the nodes
+    order = np.argsort(org_nodes, kind="stable")
+    org_of = np.asarray(org_index)[order]
+    starts = np.searchsorted(np.asarray(org_nodes)[order], np.arange(person_ids.size + 1))
     totals: dict[int, tuple[int, int]] = {}
+    members: list[np.ndarray] = []
+    orgs: list[np.ndarray] = []
+    warms: list[np.ndarray] = []
     for pid in sorted(set(reader.member_persons().values())):
         i = int(np.searchsorted(person_ids, pid))
         if i >= person_ids.size or person_ids[i] != pid:
@@ -196,14 +200,34 @@ def reach(
             continue
         warm = np.asarray(warmth, dtype=np.float64) >= warm_at
         totals[pid] = (int(nodes.size), int(warm.sum()))
-        counts: dict[int, list[int]] = {}
-        for x, w in zip(nodes.tolist(), warm.tolist(), strict=True):
-            for org in orgs_of.get(x, ()):
-                entry = counts.setdefault(org, [0, 0])
-                entry[0] += 1
-                entry[1] += int(w)
-        for org, (n, w) in counts.items():
-            by_org[(pid, org)] = (n, w)
+        # every (reached node, organisation) entry, read off the CSR at once
+        first, count = starts[nodes], starts[nodes + 1] - starts[nodes]
+        total = int(count.sum())
+        if not total:
+            continue
+        at = np.repeat(first - np.cumsum(count) + count, count) + np.arange(total)
+        members.append(np.full(total, pid, dtype=np.int64))
+        orgs.append(org_of[at])
+        warms.append(np.repeat(warm, count))
+    by_org: dict[tuple[int, int], tuple[int, int]] = {}
+    if members:
+        # (member, organisation) -> people reached, warm people: one count of all
+        member, org = np.concatenate(members), np.concatenate(orgs)
+        keys = member * (org_ids.size + 1) + org
+        unique, inverse, reached = np.unique(keys, return_inverse=True, return_counts=True)
+        warm_people = np.bincount(inverse, weights=np.concatenate(warms), minlength=unique.size)
+        pid_of, org_at = np.divmod(unique, org_ids.size + 1)
+        by_org = dict(
+            zip(
+                zip(
+                    pid_of.tolist(),
+                    np.asarray(org_ids)[org_at].astype(np.int64).tolist(),
+                    strict=True,
+                ),
+                zip(reached.tolist(), warm_people.astype(np.int64).tolist(), strict=True),
+                strict=True,
+            )
+        )
     return by_org, totals
 
 
