@@ -48,11 +48,17 @@ from platform_bench import HTMX, SECRET, section_done, section_of  # noqa: E402
 from social_bench import PASSWORD  # noqa: E402
 
 #: what ``--base`` swaps: (file under src/weakties, the module that holds the
-#: names, the names) — the module itself when the names are empty (a route
-#: module's reference to it is swapped: see ``_swaps``)
+#: names, the names: ``Class.method`` for a method) — a name that is a module
+#: (a route module's reference to a service) is swapped for the earlier module
 BASE_MODULES: list[tuple[str, str, tuple[str, ...]]] = [
     ("web/path_reasons.py", "weakties.web.path_reasons", ("_hop", "_tail")),
     ("service/introductions.py", "weakties.web.routes.introductions", ("intro",)),
+    ("store/read_ties.py", "weakties.store.read_ties", ("TieReads.neighbours",)),
+    (
+        "store/read_orgs.py",
+        "weakties.store.read_orgs",
+        ("OrgReads.visible_orgs", "OrgReads.org_rows"),
+    ),
 ]
 
 
@@ -65,18 +71,21 @@ def _load(path: Path, name: str) -> ModuleType:
     return module
 
 
-def _swaps(base: Path) -> list[tuple[ModuleType, str, Any, Any]]:
-    """(module, name, earlier value, this value) for each name ``--base`` swaps."""
+def _swaps(base: Path) -> list[tuple[Any, str, Any, Any]]:
+    """(module or class, name, earlier value, this value) for each name ``--base`` swaps."""
     out = []
     for k, (file, holder, names) in enumerate(BASE_MODULES):
         old = _load(base / "weakties" / file, f"_base_{k}")
         module = importlib.import_module(holder)
-        for name in names:
-            now = getattr(module, name)
+        for dotted in names:
+            owner, earlier = module, old
+            *classes, name = dotted.split(".")
+            for cls in classes:  # a method: swapped on its class
+                owner, earlier = getattr(owner, cls), getattr(earlier, cls)
+            now = getattr(owner, name)
             # a module referenced by name (the routes' ``intro``) is swapped whole
-            out.append(
-                (module, name, old if isinstance(now, ModuleType) else getattr(old, name), now)
-            )
+            then = old if isinstance(now, ModuleType) else getattr(earlier, name)
+            out.append((owner, name, then, now))
     return out
 
 

@@ -799,8 +799,15 @@ def _still_seen(
     scope = built.scope
     if scope is None:
         return False
-    names, counts = now.names - suspended, now.counts - suspended
-    return scope.names <= names and scope.counts <= counts and hidden <= built.hidden
+    # (the sets copied only when there is someone to take out: a platform's members)
+    names = now.names - suspended if suspended else now.names
+    counts = now.counts - suspended if suspended else now.counts
+    return _within(scope.names, names) and _within(scope.counts, counts) and hidden <= built.hidden
+
+
+def _within(part: AbstractSet[int], whole: AbstractSet[int]) -> bool:
+    """``part <= whole``, at once when they are the same set."""
+    return part is whole or part <= whole
 
 
 def _apart(who: Viewer) -> bool:
@@ -809,7 +816,8 @@ def _apart(who: Viewer) -> bool:
     is shown of it is checked against the request's data."""
     from weakties.opportunity.network import PER_MEMBER_SCORING
 
-    return len(who.scope.names - {who.scope.member_id}) > PER_MEMBER_SCORING
+    names = who.scope.names  # counted without copying a platform's members
+    return len(names) - (who.scope.member_id in names) > PER_MEMBER_SCORING
 
 
 def _org_label(conn: Connection, who: Viewer, org_id: int | None) -> str | None:

@@ -169,6 +169,7 @@ _FITS = "weakties_fits"  # conn.info: the fit stamps read in this transaction
 _READS = frozenset(
     {
         "first_degree",
+        "own_neighbours",
         "degrees",
         ("people", "names"),
         ("people", "counts"),

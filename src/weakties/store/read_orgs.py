@@ -57,17 +57,32 @@ class OrgReads(PositionReads):
             ]
         return or_(*parts)
 
+    def _orgs_seen(self, level: str) -> dict[int, bool]:
+        """Whether each organisation looked up so far may be seen at ``level``,
+        kept with the reader's other results (a page that found an organisation
+        names it next: its rule, a lookup of its people's positions, is not
+        evaluated twice)."""
+        key = ("orgs_seen", level)
+        if key not in self._cache:
+            self._cache[key] = {}
+        seen: dict[int, bool] = self._cache[key]
+        return seen
+
     def visible_orgs(self, org_ids: Iterable[int], level: str = "counts") -> list[int]:
         """The ids of ``org_ids`` the scope may see."""
-        out: list[int] = []
-        for chunk in chunks(org_ids):
-            out += self.conn.execute(
-                self.where(
-                    select(Organization.id).where(Organization.id.in_(chunk)),
-                    self._org_filter(Organization.id, level),
-                )
-            ).scalars()
-        return sorted(out)
+        seen = self._orgs_seen(level)
+        ids = sorted({int(o) for o in org_ids})
+        for chunk in chunks(o for o in ids if o not in seen):
+            found = set(
+                self.conn.execute(
+                    self.where(
+                        select(Organization.id).where(Organization.id.in_(chunk)),
+                        self._org_filter(Organization.id, level),
+                    )
+                ).scalars()
+            )
+            seen.update((o, o in found) for o in chunk)
+        return [o for o in ids if seen[o]]
 
     def list_orgs(
         self, *, search: str | None = None, limit: int | None = None
@@ -174,23 +189,31 @@ class OrgReads(PositionReads):
         raise NotFoundError(f"no organisation called {query!r} (try weakties orgs --search)")
 
     def org_rows(self, org_ids: Iterable[int]) -> dict[int, Any]:
-        """id -> (id, name, industry, location, kind) of the organisations the scope may see."""
+        """id -> (id, name, industry, location, kind) of the organisations the scope
+        may see (those already found visible read without their rule again)."""
+        seen = self._orgs_seen("counts")
+        ids = {int(o) for o in org_ids}
         out: dict[int, Any] = {}
-        for chunk in chunks(org_ids):
+        columns = (
+            Organization.id,
+            Organization.name,
+            Organization.industry,
+            Organization.location,
+            Organization.kind,
+        )
+        for chunk in chunks(o for o in ids if seen.get(o)):
+            for row in self.conn.execute(select(*columns).where(Organization.id.in_(chunk))):
+                out[row.id] = row
+        for chunk in chunks(o for o in ids if o not in seen):
             for row in self.conn.execute(
                 self.where(
-                    select(
-                        Organization.id,
-                        Organization.name,
-                        Organization.industry,
-                        Organization.location,
-                        Organization.kind,
-                    ).where(Organization.id.in_(chunk)),
+                    select(*columns).where(Organization.id.in_(chunk)),
                     self._org_filter(Organization.id),
                 )
             ):
                 out[row.id] = row
-        return out
+            seen.update((o, o in out) for o in chunk)
+        return {oid: out[oid] for oid in sorted(out)}
 
     def org_names(self, org_ids: Iterable[int]) -> dict[int, str]:
         """id -> name of the organisations the scope may see."""

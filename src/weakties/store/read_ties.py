@@ -620,7 +620,18 @@ class TieReads(ReaderBase):
 
     def neighbours(self, pid: int) -> dict[int, bool]:
         """The people tied now to ``pid`` by a tie that may be listed (any source),
-        each with whether one of those ties is social (see :meth:`first_degree`)."""
+        each with whether one of those ties is social (see :meth:`first_degree`).
+
+        The viewer's own are kept with the reader's other results (as
+        :meth:`first_degree` is: a server keeps them for the viewer's next
+        requests while the graph is unchanged)."""
+        if pid == self.scope.person_id and not self.hidden:
+            if "own_neighbours" not in self._cache:
+                self._cache["own_neighbours"] = self._neighbours(pid)
+            return dict(self._cache["own_neighbours"])
+        return self._neighbours(pid)
+
+    def _neighbours(self, pid: int) -> dict[int, bool]:
         query = self.where(
             select(Tie.person_a_id, Tie.person_b_id, Tie.source).where(
                 or_(Tie.person_a_id == pid, Tie.person_b_id == pid), Tie.ended_at.is_(None)
