@@ -299,12 +299,12 @@ def main() -> None:
 
 def render(r: dict) -> str:
     lines = [
-        "# Why the ranker used its `new` input less well than the count alone "
-        "(development cuts only)",
+        "# Why the ranker used its `new` input less well than the count alone",
         "",
         f"`{r['command']}` — Python {r['python']}, {r['date']}. CollegeMsg's development "
         f"cuts (days {', '.join(map(str, r['dev_days']))}) and their training cuts; the "
-        "reporting cuts are not read. Protocol in the script's docstring.",
+        "reporting cuts' outcomes are not read (the last section fits at those cuts from "
+        "their training cuts only, as rolling_eval.py does). Protocol in the script's docstring.",
         "",
         "## Where each person's ten suggestions by `new` lie",
         "",

@@ -101,6 +101,25 @@ def test_the_lists_are_top_k_of_every_candidates_score_to_the_last_bit(n, densit
             assert got.tolist() == want.tolist(), method
 
 
+def test_weighted_matrices_take_the_general_path():
+    """The kernel counts each walk and shared place as 1: a matrix holding other
+    values (a weighted graph, places counted twice) is scored as score_rows
+    scores it, not as if its values were 1."""
+    import scipy.sparse as sp
+
+    # a path 0 - 1 - 2 - 3 and 0 - 4 - 5, edges of weight 2 on the second branch
+    u, v, w = np.array([0, 1, 2, 0, 4]), np.array([1, 2, 3, 4, 5]), np.array([1, 1, 1, 2, 2.0])
+    adjacency = sp.csr_array((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(6, 6))
+    places = sp.csr_array((np.array([2.0, 2.0]), ([0, 3], [0, 0])), shape=(6, 1))
+    link = LinkData(adjacency, places, np.arange(6))
+    for method in ("weakties", "katz"):
+        want = top_k(score_rows(link, np.arange(6), method), 3)
+        got = suggest_rows(link, np.arange(6), 3, method)
+        for (want_cols, want_vals), (cols, vals) in zip(want, got, strict=True):
+            assert cols.tolist() == want_cols.tolist(), method
+            assert vals.tolist() == want_vals.tolist(), method
+
+
 def test_shared_places_rank_a_former_colleague_without_mutual_contacts():
     import scipy.sparse as sp
 

@@ -163,12 +163,21 @@ def suggest_rows(
     within three steps of a person is most of a network past a few thousand
     people, and scoring every such candidate made the work grow with the square
     of the people. The others score every candidate, a chunk of rows at a time."""
-    if method in ("weakties", "katz") and k > 0:
+    if method in ("weakties", "katz") and k > 0 and _zero_one(data):
         return _best_rows(data, np.asarray(rows, dtype=np.int64), k, method)
     out: list[tuple[np.ndarray, np.ndarray]] = []
     for start in range(0, rows.size, chunk):
         out.extend(top_k(score_rows(data, rows[start : start + chunk], method), k))
     return out
+
+
+def _zero_one(data: LinkData) -> bool:
+    """Whether the kernel may read the matrices by their indices alone: it
+    counts walks and shared places as 1 each, which their values must then be
+    (LinkData's 0/1); any other value takes the general path."""
+    return bool(np.all(data.adjacency.data == 1)) and (
+        data.places is None or bool(np.all(data.places.data == 1))
+    )
 
 
 def _best_rows(
