@@ -325,6 +325,11 @@ def ties_threshold(result: dict) -> int | None:
     return None if None in found else max(found)  # type: ignore[type-var]
 
 
+def _wilson(r: dict) -> str:
+    lo, hi = stats.wilson(round(r["share_ahead"] * r["fits"]), r["fits"])
+    return f"[{lo:.0%}, {hi:.0%}]"
+
+
 def render(result: dict) -> None:
     names = list(result["fallback_auc"])
     result["ties_thresholds"] = {
@@ -407,13 +412,18 @@ def render(result: dict) -> None:
         "holds every row of each pair it takes (a new pair gives one per training cut it "
         "is new at; the candidates not met come with them at the data's ratio).",
         "",
-        "| distinct new pairs | rows (mean) | fits | mean difference | share of fits ahead |",
+        "| distinct new pairs | rows (mean) | fits | mean difference | share of fits ahead "
+        "[Wilson 95 %] |",
         "|---:|---:|---:|---:|---:|",
         *[
             f"| {r['positives']} | {r['rows_mean']} | {r['fits']} | "
-            f"{r['mean_difference']:+.4f} | {r['share_ahead']:.0%} |"
+            f"{r['mean_difference']:+.4f} | {r['share_ahead']:.0%} {_wilson(r)} |"
             for r in result["pymk"]
         ],
+        "",
+        "The shares are of the fits drawn at each size; the interval says how far another "
+        "set of draws could move them. The threshold reads the shares as measured; an "
+        "interval whose lower end is below 75 % leaves that size's verdict open.",
         "",
         f"Threshold (the same rule): **{result['pymk_threshold']}** distinct new pairs across "
         f"the training cuts. `weakties model fit` asks for {MIN_POSITIVES['pymk']}: the first "

@@ -132,3 +132,14 @@ def interval(values: np.ndarray) -> tuple[float, float]:
 
 def fmt(value: float, ci: tuple[float, float], digits: int = 3) -> str:
     return f"{value:.{digits}f} [{ci[0]:.{digits}f}, {ci[1]:.{digits}f}]"
+
+
+def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson's 95 % score interval of a share ``successes / n`` (Wilson 1927):
+    for a share of fits ahead, where a bootstrap has nothing to resample."""
+    if n <= 0:
+        return (float("nan"), float("nan"))
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (float(centre - half), float(centre + half))

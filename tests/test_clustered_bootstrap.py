@@ -104,3 +104,15 @@ def test_a_unit_of_one_person_weighs_what_that_person_was_drawn(stats):
     for r in range(50):
         drawn = np.repeat(values, people.draws[r].astype(int))
         assert got[r] == pytest.approx(drawn.mean())
+
+
+def test_wilson_interval_matches_its_published_values(stats):
+    """Wilson's score interval: 81 of 263 is [0.2553, 0.3662] (Newcombe 1998,
+    Statistics in Medicine 17: 857-872, table II, method 3), 0 of 10 starts at 0
+    and 10 of 10 ends at 1, and the interval holds the share."""
+    lo, hi = stats.wilson(81, 263)
+    assert (round(lo, 4), round(hi, 4)) == (0.2553, 0.3662)
+    assert stats.wilson(0, 10)[0] == pytest.approx(0.0, abs=1e-12)
+    assert stats.wilson(10, 10)[1] == pytest.approx(1.0, abs=1e-12)
+    lo, hi = stats.wilson(84, 100)
+    assert lo < 0.84 < hi and (round(lo, 2), round(hi, 2)) == (0.76, 0.90)
