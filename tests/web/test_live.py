@@ -781,3 +781,29 @@ def test_an_older_shared_result_still_held_by_a_viewer_counts_until_dropped(stor
         # ana's next request, after the change: her entries are made again
         live.memo(conn, ana, "mine", lambda: {"graph": second.graph})
         assert live.held_bytes(store.engine) < 100_000  # the first graph is gone
+
+
+def test_the_viewer_s_own_neighbours_kept_follow_their_new_connection(people, store_url):  # noqa: F811
+    """A profile's "how you are connected" reads the viewer's own neighbours from
+    what the process keeps for them: a connection the viewer made through another
+    process is a new way there at the next request, and another viewer's paths
+    are read from their own neighbours, never the first viewer's."""
+    ana, bob, cy, dee = people["ana"], people["bob"], people["cyd"], people["dee"]
+    other = _twin(None, store_url, ana)
+    other_bob = _twin(None, store_url, bob)
+    try:
+        assert _path_names(_profile(other, "cyd")) == [["Ana", "Bob", "Cyd"]]
+        assert _path_names(_profile(other_bob, "ana")) == [["Bob", "Ana"]]  # connected
+        # Cy and Dee connect, then Ana and Dee, through the first process
+        _connect(cy, dee, "dee")
+        _connect(ana, dee, "dee")
+        seen = _profile(other, "cyd")
+        assert seen["degree"] == 2
+        assert sorted(_path_names(seen)) == [["Ana", "Bob", "Cyd"], ["Ana", "Dee", "Cyd"]]
+        # Bob's own neighbours are Ana and Cy: Dee two steps away through both
+        seen = _profile(other_bob, "dee")
+        assert seen["degree"] == 2
+        assert sorted(_path_names(seen)) == [["Bob", "Ana", "Dee"], ["Bob", "Cyd", "Dee"]]
+    finally:
+        other.__exit__(None, None, None)
+        other_bob.__exit__(None, None, None)
