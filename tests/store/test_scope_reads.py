@@ -409,3 +409,24 @@ def test_the_ties_of_many_pairs_are_each_pairs_own(platform):
         ann = Reader(conn, viewer(conn, "ann").scope).pairs_ties([(4, 1)])
         bo = Reader(conn, viewer(conn, "bo").scope).pairs_ties([(4, 1)])
         assert [s for s, _ in ann[(1, 4)]] == ["connection"] and bo[(1, 4)] == []
+
+
+def test_organisations_found_visible_are_named_as_a_fresh_reader_names_them(platform):
+    """org_rows after visible_orgs (the same reader remembers what it found
+    visible, 360f8a4) gives exactly a fresh reader's org_rows: the visible
+    organisations with their rows, none of the others, whatever was asked first."""
+    with platform.engine.connect() as conn:
+        for who in _viewers(conn):
+            fresh = Reader(conn, who.scope).org_rows(range(1, 7))
+            for first in ([1, 2], [3, 4, 5, 6], list(range(1, 7)), [6, 2]):
+                reader = Reader(conn, who.scope)
+                seen = reader.visible_orgs(first, "counts")
+                assert set(seen) <= set(fresh)
+                again = reader.org_rows(range(1, 7))
+                assert {k: tuple(v) for k, v in again.items()} == {
+                    k: tuple(v) for k, v in fresh.items()
+                }, (who.member_id, first)
+        # Ann may see 1 and 2 only: what she was told is invisible stays unnamed
+        ann = Reader(conn, viewer(conn, "ann").scope)
+        assert ann.visible_orgs(range(1, 7), "counts") == [1, 2]
+        assert sorted(ann.org_rows(range(1, 7))) == [1, 2]
