@@ -693,14 +693,14 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
             report["sizes"], report["sizes"][1:], grow["embedded"], grow["spark"], strict=False
         )
     )
-    lines += [
-        "",
-        f"Growth exponent `b` of `T ~ ties^b` between sizes: {steps} (below 1: fixed "
-        "costs still dominate; above 1: the two-hop work of the suggestions grows faster "
-        "than the ties).",
-        "",
-        *crossover_words(report),
-    ]
+    if len(report["sizes"]) > 1:
+        lines += [
+            "",
+            f"Growth exponent `b` of `T ~ ties^b` between sizes: {steps} (below 1: fixed "
+            "costs still dominate; above 1: the two-hop work of the suggestions grows "
+            "faster than the ties).",
+        ]
+    lines += ["", *crossover_words(report)]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -708,12 +708,16 @@ def crossover_words(report: dict[str, Any]) -> list[str]:
     """What the measured ratios say, in words that follow them (see :func:`summarise`)."""
     sizes, ratios = report["sizes"], report["machines_to_match"]
     first, last = sizes[0], sizes[-1]
+    if len(ratios) < 2:
+        return [
+            f"One size: the machines Spark needs to match one machine at {last['ties']:,} "
+            f"ties are {ratios[-1]:.1f}; growth and a crossover need two sizes or more "
+            "(run them together, or compare with another run's file)."
+        ]
     head = (
         f"The machines Spark needs to match one machine went from {ratios[0]:.1f} at "
         f"{first['ties']:,} ties to {ratios[-1]:.1f} at {last['ties']:,} ties."
     )
-    if len(ratios) < 2:
-        return [head]
     ge, gs = report["growth"]["embedded"][-1], report["growth"]["spark"][-1]
     cross, target = report["crossover"], report["target"]
     words = [

@@ -773,7 +773,7 @@ def run(args: argparse.Namespace) -> None:
         *model,
         "",
         f"`{' '.join(['python', 'benchmarks/platform_bench.py', *sys.argv[1:]])}` "
-        f"on {record['when']}; load average {load_start[0]:.1f} at the start, "
+        f"ending {record['when']}; load average {load_start[0]:.1f} at the start, "
         f"{load_end[0]:.1f} at the end on {os.cpu_count()} cores (the end counts the "
         "benchmark's own server and clients)"
         + (

@@ -422,8 +422,10 @@ def render(result: dict) -> None:
         ],
         "",
         "The shares are of the fits drawn at each size; the interval says how far another "
-        "set of draws could move them. The threshold reads the shares as measured; an "
-        "interval whose lower end is below 75 % leaves that size's verdict open.",
+        "set of draws could move them, counting the fits as independent: they are 20 draws "
+        "at each of 5 cuts that share each cut's outcomes, so the true spread is wider. The "
+        "threshold reads the shares as measured; an interval whose lower end is below 75 % "
+        "leaves that size's verdict open.",
         "",
         f"Threshold (the same rule): **{result['pymk_threshold']}** distinct new pairs across "
         f"the training cuts. `weakties model fit` asks for {MIN_POSITIVES['pymk']}: the first "

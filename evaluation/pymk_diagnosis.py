@@ -1,11 +1,14 @@
 """Why the fitted people-you-may-know ranker used its ``new`` input less well than
-the count alone, on SNAP CollegeMsg's development cuts only.
+the count alone, on SNAP CollegeMsg's development cuts (no outcome after a
+reporting cut is read).
 
     python evaluation/pymk_diagnosis.py     # results/pymk_diagnosis.md and .json
 
-Only the development cuts of ``rolling_eval.py`` (days 49, 56, 63, 68; their
-outcomes end by day 98) and their training cuts are read; the reporting cuts are
-not. At each development cut, the ranker's training rows are drawn as
+The measures are taken at the development cuts of ``rolling_eval.py`` (days 49,
+56, 63, 68; their outcomes end by day 98) with their training cuts; the last
+section only shows the shapes fitted at every cut, the reporting cuts included,
+from their training cuts alone, as ``rolling_eval.py`` fits them: no outcome after
+a reporting cut is read. At each development cut, the ranker's training rows are drawn as
 ``weakties model fit`` draws them (every new pair of a person who met someone,
 up to 100 of their other candidates; seed 1), and precision@10 is taken over
 every candidate of every person with a new pair, as ``rolling_eval.py`` does.

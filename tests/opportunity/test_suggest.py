@@ -101,16 +101,19 @@ def test_the_lists_are_top_k_of_every_candidates_score_to_the_last_bit(n, densit
             assert got.tolist() == want.tolist(), method
 
 
-def test_weighted_matrices_take_the_general_path():
+@pytest.mark.parametrize("weighted", ["ties", "places"])
+def test_weighted_matrices_take_the_general_path(weighted):
     """The kernel counts each walk and shared place as 1: a matrix holding other
-    values (a weighted graph, places counted twice) is scored as score_rows
+    values (a weighted graph, or places counted twice) is scored as score_rows
     scores it, not as if its values were 1."""
     import scipy.sparse as sp
 
-    # a path 0 - 1 - 2 - 3 and 0 - 4 - 5, edges of weight 2 on the second branch
-    u, v, w = np.array([0, 1, 2, 0, 4]), np.array([1, 2, 3, 4, 5]), np.array([1, 1, 1, 2, 2.0])
+    # a path 0 - 1 - 2 - 3 and 0 - 4 - 5; 0 and 3 share a place
+    u, v = np.array([0, 1, 2, 0, 4]), np.array([1, 2, 3, 4, 5])
+    w = np.array([1, 1, 1, 2, 2.0]) if weighted == "ties" else np.ones(5)
     adjacency = sp.csr_array((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(6, 6))
-    places = sp.csr_array((np.array([2.0, 2.0]), ([0, 3], [0, 0])), shape=(6, 1))
+    held = np.full(2, 2.0 if weighted == "places" else 1.0)
+    places = sp.csr_array((held, ([0, 3], [0, 0])), shape=(6, 1))
     link = LinkData(adjacency, places, np.arange(6))
     for method in ("weakties", "katz"):
         want = top_k(score_rows(link, np.arange(6), method), 3)
