@@ -54,6 +54,7 @@ BASE_MODULES: list[tuple[str, str, tuple[str, ...]]] = [
     ("web/path_reasons.py", "weakties.web.path_reasons", ("_hop", "_tail")),
     ("service/introductions.py", "weakties.web.routes.introductions", ("intro",)),
     ("store/read_ties.py", "weakties.store.read_ties", ("TieReads.neighbours",)),
+    ("service/orgpages.py", "weakties.service.orgpages", ("org_page",)),
     (
         "store/read_orgs.py",
         "weakties.store.read_orgs",

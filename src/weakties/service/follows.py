@@ -54,9 +54,10 @@ class Followed:
     handle: str | None  # a member's
 
 
-def visible_org(conn: Connection, viewer: Viewer, org_id: int) -> Any:
-    """The organisation (id, name, kind, industry, location) if the viewer may see
-    it: a platform group always, any other only as the scope allows.
+def visible_org(conn: Connection, viewer: Viewer, org_id: int, *more: Any) -> Any:
+    """The organisation (id, name, kind, industry, location, page; then the
+    columns ``more``, read in the same statement) if the viewer may see it: a
+    platform group always, any other only as the scope allows.
 
     Raises
     ------
@@ -71,6 +72,7 @@ def visible_org(conn: Connection, viewer: Viewer, org_id: int) -> Any:
             Organization.industry,
             Organization.location,
             GroupPage.organization_id.label("page"),
+            *more,
         )
         .outerjoin(GroupPage, GroupPage.organization_id == Organization.id)
         .where(Organization.id == org_id)

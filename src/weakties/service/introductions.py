@@ -322,6 +322,7 @@ def who_can_introduce(
         org_id = jobs.job(conn, who, job_id).organization_id
         purpose = purpose or "job"
     purpose = _purpose(purpose or "job")
+    found_org: int | None = None
     if handle is not None:
         card = member_by_handle(conn, who, handle)
         if card.member_id == me:
@@ -332,7 +333,7 @@ def who_can_introduce(
         assert org_id is not None
         found_org = r.find_org(f"#{org_id}")  # NotFoundError for one the viewer may not see
         to = f"org:#{found_org}"
-        label = r.org_names([found_org]).get(found_org, f"#{found_org}")
+        label = ""  # named only when the paths are worked out (below)
     # the network first, then what was kept: on a platform it is built apart and
     # shown while at most MAX_AGE old (a request past REFRESH_AFTER starts the next
     # build), and an answer kept from it must not outlive it (nor stop the next)
@@ -344,12 +345,14 @@ def who_can_introduce(
     key = ("introducers", to, org_id, job_id, purpose, limit, who.clock.date(), _made(net))
     if later and _apart(who) and not is_kept(conn, who, key):
         raise Pending(key)
-    return memo(
-        conn,
-        who,
-        key,
-        lambda: _introducers(conn, who, label, to, org_id, job_id, purpose, limit, net),
-    )
+
+    def work_out() -> WhoCanIntroduce:
+        name = label
+        if found_org is not None:  # a page that shows the section later never reads it
+            name = r.org_names([found_org]).get(found_org, f"#{found_org}")
+        return _introducers(conn, who, name, to, org_id, job_id, purpose, limit, net)
+
+    return memo(conn, who, key, work_out)
 
 
 def _made(net: Any) -> float | None:

@@ -307,18 +307,23 @@ def _network_at(conn: Connection, viewer: Viewer, orgs: tuple[int, ...]) -> dict
     return {o: NetworkAtOrg(*out[o]) for o in orgs}
 
 
-def _views(conn: Connection, viewer: Viewer, rows: list[Any]) -> list[JobView]:
+def _views(
+    conn: Connection, viewer: Viewer, rows: list[Any], orgs: dict[int, str] | None = None
+) -> list[JobView]:
+    """The jobs of ``rows`` as the viewer sees them; ``orgs``: the name of each of
+    their organisations, when the caller read them already."""
     if not rows:
         return []
     me = member_of(viewer)
     ids = [r.id for r in rows]
-    orgs = dict(
-        conn.execute(
-            select(Organization.id, Organization.name).where(
-                Organization.id.in_(sorted({r.organization_id for r in rows}))
-            )
-        ).all()
-    )
+    if orgs is None:
+        orgs = dict(
+            conn.execute(
+                select(Organization.id, Organization.name).where(
+                    Organization.id.in_(sorted({r.organization_id for r in rows}))
+                )
+            ).all()
+        )
     # the viewer's saved jobs and applications among these, in one read
     marked = conn.execute(
         select(SavedJob.job_id, literal_column("'saved'"))
@@ -498,10 +503,13 @@ def match_jobs(
     return _views(conn, viewer, list(rows))
 
 
-def org_jobs(conn: Connection, viewer: Viewer, org_id: int, *, limit: int = 10) -> list[JobView]:
+def org_jobs(
+    conn: Connection, viewer: Viewer, org_id: int, *, limit: int = 10, name: str | None = None
+) -> list[JobView]:
     """The newest open jobs at an organisation, as the jobs page lists them (open,
     not past their expiry day, none posted by a member hidden from the viewer), at
-    most ``limit``; the network that works there is counted once for all."""
+    most ``limit``; the network that works there is counted once for all.
+    ``name``: the organisation's, when the caller read it already."""
     query = select(table_of(JobPosting)).where(
         JobPosting.organization_id == org_id,
         JobPosting.status == "open",
@@ -511,7 +519,7 @@ def org_jobs(conn: Connection, viewer: Viewer, org_id: int, *, limit: int = 10) 
     if hidden:
         query = query.where(JobPosting.poster_id.not_in(sorted(hidden)))
     rows = conn.execute(query.order_by(JobPosting.id.desc()).limit(min(max(limit, 1), 50)))
-    return _views(conn, viewer, list(rows))
+    return _views(conn, viewer, list(rows), None if name is None else {org_id: name})
 
 
 #: organisations whose name matches, read for a search of jobs

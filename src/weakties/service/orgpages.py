@@ -123,18 +123,21 @@ def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
         latest[r.person_id] = r  # the current one, else the latest started
     ids = set(latest)
     degree = degrees_of(conn, viewer, ids)
-    names: dict[int, str] = {
-        int(i): str(n)
-        for i, n in conn.execute(
-            select(Person.id, Person.display_name).where(Person.id.in_(sorted(ids)))
+    # their names and, for the members among them, their handles: one read
+    names: dict[int, str] = {}
+    handles: dict[int, str] = {}
+    for i, n, h in (
+        conn.execute(
+            select(Person.id, Person.display_name, Member.handle)
+            .outerjoin(Member, Member.person_id == Person.id)
+            .where(Person.id.in_(sorted(ids)))
         )
-    }
-    handles: dict[int, str] = {
-        int(i): str(h)
-        for i, h in conn.execute(
-            select(Member.person_id, Member.handle).where(Member.person_id.in_(sorted(ids)))
-        )
-    }
+        if ids
+        else ()
+    ):
+        names[int(i)] = str(n)
+        if h is not None:
+            handles[int(i)] = str(h)
     people: dict[bool, list[OrgPerson]] = {True: [], False: []}
     for pid, r in latest.items():
         people[pid in now].append(
@@ -154,11 +157,10 @@ def _people(conn: Connection, viewer: Viewer, org_id: int) -> tuple[dict, dict]:
     return counts, people
 
 
-def _about(conn: Connection, org_id: int, group: bool) -> str | None:
-    """A group's about text is its owners'; any other's, its page admins'."""
-    column = GroupPage.about if group else Organization.about
-    key = GroupPage.organization_id if group else Organization.id
-    return conn.execute(select(column).where(key == org_id)).scalar()
+def _about(row: Any) -> str | None:
+    """A group's about text is its owners'; any other's, its page admins' (both
+    read with the organisation's row: :func:`org_page`)."""
+    return row.group_about if row.page is not None else row.org_about
 
 
 def org_page(conn: Connection, viewer: Viewer, org_id: int) -> OrgPage:
@@ -169,7 +171,15 @@ def org_page(conn: Connection, viewer: Viewer, org_id: int) -> OrgPage:
     NotFoundError
         No such organisation, or one the viewer may not see.
     """
-    row = visible_org(conn, viewer, org_id)
+    # what the page says about it read with the row that finds it visible
+    row = visible_org(
+        conn,
+        viewer,
+        org_id,
+        Organization.website,
+        Organization.about.label("org_about"),
+        GroupPage.about.label("group_about"),
+    )
     aliases = sorted(
         set(
             conn.execute(select(OrgAlias.alias).where(OrgAlias.organization_id == org_id)).scalars()
@@ -192,11 +202,9 @@ def org_page(conn: Connection, viewer: Viewer, org_id: int) -> OrgPage:
         former=people[False][:PEOPLE_SHOWN],
         has_group_page=row.page is not None,
         connections_here=sum(1 for p in people[True] if p.degree == 1),
-        about=_about(conn, org_id, row.page is not None),
-        website=conn.execute(
-            select(Organization.website).where(Organization.id == org_id)
-        ).scalar(),
+        about=_about(row),
+        website=row.website,
         rights=PageRights() if row.page is not None else page_rights(conn, viewer, org_id),
-        jobs=org_jobs(conn, viewer, org_id, limit=JOBS_SHOWN),
+        jobs=org_jobs(conn, viewer, org_id, limit=JOBS_SHOWN, name=row.name),
         posts=[post_hit(p) for p in org_posts(conn, viewer, org_id, limit=POSTS_SHOWN)],
     )
