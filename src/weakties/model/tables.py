@@ -429,7 +429,17 @@ class Follow(Base):
     """A member follows an organisation or a person (opinion leaders)."""
 
     __tablename__ = "follow"
-    __table_args__ = _org_or_person("follow")
+    __table_args__ = (
+        *_org_or_person("follow"),
+        # the followers of an organisation or a person (their pages), from their
+        # own rows: the unique indexes above lead with the follower (migration 0022)
+        *(
+            partial_index(
+                f"ix_follow_{short}", column, "active", "member_id", where=f"{column} IS NOT NULL"
+            )
+            for short, column in (("org", "organization_id"), ("person", "person_id"))
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
