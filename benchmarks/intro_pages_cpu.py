@@ -58,7 +58,7 @@ BASE_MODULES: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "store/read_orgs.py",
         "weakties.store.read_orgs",
-        ("OrgReads.visible_orgs", "OrgReads.org_rows"),
+        ("OrgReads.visible_orgs", "OrgReads.org_rows", "OrgReads._org_filter"),
     ),
 ]
 

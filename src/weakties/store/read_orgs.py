@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from weakties.errors import AmbiguousError, NotFoundError
 from weakties.model.orgnames import org_key
 from weakties.model.tables import Follow, OrgAlias, Organization, Position, Target
-from weakties.store._base import chunks
+from weakties.store._base import _kept, chunks
 from weakties.store.read_people import contains
 from weakties.store.read_positions import PositionReads
 
@@ -40,6 +40,14 @@ class OrgReads(PositionReads):
         through its own rows rather than by listing every visible one."""
         if self.scope.is_operator:
             return None
+        return self._org_rule(column, level)
+
+    @_kept
+    def _org_rule(self, column: Any, level: str) -> Any:
+        """:meth:`_org_filter` for a scope that is not an operator's, built once
+        for each scope, hidden people, column and level (see
+        :func:`~weakties.store._base._kept`: what the rule depends on — the
+        member's and person's ids, the hidden people, the database — is its key)."""
         held = _HELD
         parts: list[Any] = [
             exists().where(
