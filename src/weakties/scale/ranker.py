@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from weakties.errors import InputError
 from weakties.opportunity.pymk_model import KATZ_BETA, PYMK_FEATURES
 from weakties.scale.source import Source
-from weakties.scale.suggest import MAX_DEGREE, MAX_PLACE, SALT_ABOVE, salted_join
+from weakties.scale.suggest import MAX_DEGREE, MAX_PLACE, SALT_ABOVE, place_pairs, salted_join
 from weakties.scale.ties import _CONV, pair_traces, tie_pairs
 from weakties.ties.history import DAY
 from weakties.ties.traces import epoch_seconds
@@ -296,22 +296,8 @@ def _shared_places(
         .join(node.select(F.col("u").alias("p")), "p", "left_semi")
         .distinct()
     )
-    size = held.groupBy("o").agg(F.count("*").alias("deg"))
-    if capped is not None:
-        capped["places"] = 0 if max_place is None else size.where(F.col("deg") > max_place).count()
-    shared = size.where(F.col("deg") > 1)
-    if max_place is not None:
-        shared = shared.where(F.col("deg") <= max_place)
-    weighted = held.join(shared, "o")
     return (
-        salted_join(
-            weighted.select("o", "p", "deg"),
-            weighted.select("o", F.col("p").alias("v")),
-            "o",
-            shared,
-            salt_above=salt_above,
-        )
-        .where(F.col("p") != F.col("v"))
+        place_pairs(held, max_place, salt_above, capped)
         .groupBy("p", "v")
         .agg(F.sum(1.0 / F.log(F.col("deg").cast("double"))).alias("places"))
     )

@@ -293,6 +293,31 @@ def suggestions(
     )
 
 
+def place_pairs(
+    held: Any, max_place: int | None, salt_above: int, capped: dict[str, int] | None = None
+) -> Any:
+    """``p, v, deg``: every ordered pair of different people holding the same place
+    (``held``: ``p, o`` rows, each once), ``deg`` its people — places of one person,
+    or above ``max_place`` people, left out (``capped["places"]``: how many the cap
+    left out). Hot places are salted."""
+    from pyspark.sql import functions as F
+
+    size = held.groupBy("o").agg(F.count("*").alias("deg"))
+    if capped is not None:
+        capped["places"] = 0 if max_place is None else size.where(F.col("deg") > max_place).count()
+    shared = size.where(F.col("deg") > 1)
+    if max_place is not None:
+        shared = shared.where(F.col("deg") <= max_place)
+    weighted = held.join(shared, "o")
+    return salted_join(
+        weighted.select("o", "p", "deg"),
+        weighted.select("o", F.col("p").alias("v")),
+        "o",
+        shared,
+        salt_above=salt_above,
+    ).where(F.col("p") != F.col("v"))
+
+
 def _place_rows(
     source: Source,
     degree: Any,
@@ -312,20 +337,8 @@ def _place_rows(
         .join(nodes, "p", "left_semi")
         .distinct()
     )
-    size = held.groupBy("o").agg(F.count("*").alias("size"))
-    weighted = held.join(size.where(F.col("size") > 1), "o")
-    if max_place is not None:
-        weighted = weighted.where(F.col("size") <= max_place)
-    if capped is not None:
-        capped["places"] = 0 if max_place is None else size.where(F.col("size") > max_place).count()
     return (
-        salted_join(
-            weighted.select("o", "p", "size"),
-            weighted.select("o", F.col("p").alias("v")),
-            "o",
-            size.withColumnRenamed("size", "deg"),
-            salt_above=salt_above,
-        )
+        place_pairs(held, max_place, salt_above, capped)
         .where(F.col("p") < F.col("v"))
-        .select("p", "v", (1.0 / F.log(F.col("size"))).alias("org"))
+        .select("p", "v", (1.0 / F.log(F.col("deg"))).alias("org"))
     )
